@@ -1,0 +1,1 @@
+"""Contacts' Kafka side: what it publishes (through the outbox) and consumes."""

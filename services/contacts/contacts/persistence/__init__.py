@@ -1,0 +1,1 @@
+"""Contacts' tables, repositories and unit of work."""

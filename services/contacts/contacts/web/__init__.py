@@ -1,0 +1,1 @@
+"""Contacts' HTTP side: API routes, public and staff pages."""

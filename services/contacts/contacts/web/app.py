@@ -1,0 +1,50 @@
+"""Contacts' web app factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from contacts.domain.errors import Conflict, DomainError, InvalidInput, NotFound
+from contacts.messaging.worker import build_broker
+from contacts.settings import ContactsSettings
+from contacts.web import api_people
+from shared.db import make_engine
+from shared.web.app import make_app
+from shared.web.asyncapi import asyncapi_document
+from shared.web.errors import add_domain_error_handler
+from shared.web.health import database_check, kafka_check
+
+
+def create_app(settings: ContactsSettings | None = None) -> FastAPI:
+    settings = settings or ContactsSettings()
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = make_app(
+        service="contacts",
+        title="Digituki CRM: contacts",
+        checks={
+            "database": database_check(engine),
+            "kafka": kafka_check(settings.kafka_bootstrap_servers),
+        },
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    add_domain_error_handler(app, DomainError, {InvalidInput: 422, NotFound: 404, Conflict: 409})
+    app.include_router(api_people.router)
+
+    @app.get("/api/contacts/asyncapi.json", include_in_schema=False)
+    async def asyncapi() -> JSONResponse:
+        broker = build_broker(settings, engine)
+        return JSONResponse(asyncapi_document(broker, title="Digituki CRM: contacts"))
+
+    return app

@@ -1,0 +1,24 @@
+"""Dependencies of contacts' routes, as Annotated aliases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contacts.settings import ContactsSettings
+
+
+def get_engine(request: Request) -> AsyncEngine:
+    engine: AsyncEngine = request.app.state.engine
+    return engine
+
+
+def get_settings(request: Request) -> ContactsSettings:
+    settings: ContactsSettings = request.app.state.settings
+    return settings
+
+
+Engine = Annotated[AsyncEngine, Depends(get_engine)]
+Settings = Annotated[ContactsSettings, Depends(get_settings)]

@@ -1,0 +1,7 @@
+"""Alembic environment of the contacts service (its own database only)."""
+
+from contacts.persistence.tables import metadata
+
+from shared.migrations_env import run
+
+run(metadata)

@@ -1,0 +1,7 @@
+"""Alembic environment of the newsletter service (its own database only)."""
+
+from newsletter.persistence.tables import metadata
+
+from shared.migrations_env import run
+
+run(metadata)

@@ -1,0 +1,1 @@
+"""Newsletter' domain: plain Python, no framework."""

@@ -1,0 +1,25 @@
+"""Entry points of the newsletter service: `python -m newsletter.main web|worker|migrate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsletter.messaging.worker import run
+from newsletter.settings import NewsletterSettings
+from shared.entrypoints import service_main
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def main(argv: list[str] | None = None) -> None:
+    service_main(
+        settings_factory=NewsletterSettings,
+        app_factory="newsletter.web.app:create_app",
+        worker=run,
+        migrations_dir=MIGRATIONS,
+        argv=argv,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""Newsletter's worker: the contact replica, the outbox relay."""
+
+from __future__ import annotations
+
+from faststream.kafka import KafkaBroker
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from newsletter.persistence.tables import contact_snapshot, outbox
+from newsletter.settings import NewsletterSettings
+from shared.db import make_engine
+from shared.events.audit import StaffActionV1
+from shared.events.mail import MailEventV1
+from shared.events.topics import MAIL_EVENTS, STAFF_AUDIT
+from shared.kafka import make_broker
+from shared.outbox.relay import RelayConfig, relay_loop
+from shared.replica import subscribe_contact_replica
+from shared.worker import run_worker
+
+
+def build_broker(settings: NewsletterSettings, engine: AsyncEngine) -> KafkaBroker:
+    broker = make_broker(settings)
+    subscribe_contact_replica(broker, settings=settings, engine=engine, table=contact_snapshot)
+    for topic, schema, what in (
+        (MAIL_EVENTS, MailEventV1, "Delivery outcomes of every mail."),
+        (STAFF_AUDIT, StaffActionV1, "Staff actions taken in newsletter."),
+    ):
+        broker.publisher(settings.topic(topic.name), schema=schema, description=what)
+    return broker
+
+
+async def run(settings: NewsletterSettings) -> None:
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    broker = build_broker(settings, engine)
+    relay = relay_loop(
+        engine,
+        outbox,
+        RelayConfig(
+            service=settings.service_name,
+            database_url=settings.database_url,
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            topic_prefix=settings.kafka_topic_prefix,
+            batch_size=settings.outbox_batch_size,
+            poll_interval_s=settings.outbox_poll_interval_s,
+        ),
+    )
+    try:
+        await run_worker(settings, broker, [relay])
+    finally:
+        await engine.dispose()

@@ -1,0 +1,1 @@
+"""Newsletter' tables, repositories and unit of work."""

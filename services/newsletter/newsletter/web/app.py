@@ -1,0 +1,45 @@
+"""Newsletter' web app factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from newsletter.messaging.worker import build_broker
+from newsletter.settings import NewsletterSettings
+from shared.db import make_engine
+from shared.web.app import make_app
+from shared.web.asyncapi import asyncapi_document
+from shared.web.health import database_check, kafka_check
+
+
+def create_app(settings: NewsletterSettings | None = None) -> FastAPI:
+    settings = settings or NewsletterSettings()
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = make_app(
+        service="newsletter",
+        title="Digituki CRM: newsletter",
+        checks={
+            "database": database_check(engine),
+            "kafka": kafka_check(settings.kafka_bootstrap_servers),
+        },
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+
+    @app.get("/api/newsletter/asyncapi.json", include_in_schema=False)
+    async def asyncapi() -> JSONResponse:
+        broker = build_broker(settings, engine)
+        return JSONResponse(asyncapi_document(broker, title="Digituki CRM: newsletter"))
+
+    return app

@@ -1,0 +1,1 @@
+"""Surveys' domain: plain Python, no framework."""

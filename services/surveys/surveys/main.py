@@ -1,0 +1,25 @@
+"""Entry points of the surveys service: `python -m surveys.main web|worker|migrate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from shared.entrypoints import service_main
+from surveys.messaging.worker import run
+from surveys.settings import SurveysSettings
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def main(argv: list[str] | None = None) -> None:
+    service_main(
+        settings_factory=SurveysSettings,
+        app_factory="surveys.web.app:create_app",
+        worker=run,
+        migrations_dir=MIGRATIONS,
+        argv=argv,
+    )
+
+
+if __name__ == "__main__":
+    main()

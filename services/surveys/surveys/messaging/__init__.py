@@ -1,0 +1,1 @@
+"""Surveys' Kafka side."""

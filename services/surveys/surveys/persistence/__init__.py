@@ -1,0 +1,1 @@
+"""Surveys' tables, repositories and unit of work."""

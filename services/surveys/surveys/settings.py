@@ -1,0 +1,15 @@
+"""Surveys' settings: the shared ones plus its own, read with the SURVEYS_ prefix."""
+
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+
+class SurveysSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="SURVEYS_", extra="ignore", populate_by_name=True)
+
+    service_name: str = "surveys"
+    database_url: str = "postgresql+asyncpg://digituki:digituki@127.0.0.1:5433/surveys"
+    web_port: int = 8103

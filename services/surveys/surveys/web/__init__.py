@@ -1,0 +1,1 @@
+"""Surveys' HTTP side."""

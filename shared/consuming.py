@@ -1,0 +1,147 @@
+"""How every consumer handles a record: inbox, bounded retries with backoff, then the DLQ.
+
+A message that fails for a deterministic reason (bad payload, a bug) is retried a few times
+and then parked on `<topic>.dlq` with the error, so the partition moves on. A failure of the
+infrastructure itself (database or network down) is not the message's fault: after the
+retries it is raised, the offset is not committed, and the record is delivered again later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import Protocol
+
+from sqlalchemy import Table
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from shared.events.envelope import CloudEvent
+from shared.outbox.inbox import claim_event
+
+log = logging.getLogger(__name__)
+
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    ConnectionError,
+    OSError,
+    TimeoutError,
+)
+
+
+class Record(Protocol):
+    """What we need of a Kafka record (aiokafka's ConsumerRecord fits)."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: Sequence[tuple[str, bytes]]
+
+
+class DeadLetters(Protocol):
+    async def park(self, record: Record, error: BaseException, attempts: int) -> None: ...
+
+
+Handler = Callable[[AsyncConnection, CloudEvent], Awaitable[None]]
+
+
+def is_transient(error: BaseException) -> bool:
+    if isinstance(error, DBAPIError) and not isinstance(error, (OperationalError, InterfaceError)):
+        return bool(error.connection_invalidated)
+    return isinstance(error, TRANSIENT_ERRORS)
+
+
+def dead_letter_headers(
+    record: Record, error: BaseException, attempts: int, consumer: str
+) -> list[tuple[str, bytes]]:
+    detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+    return [
+        *[(k, v) for k, v in record.headers if not k.startswith("dlq_")],
+        ("dlq_error", detail[:2000].encode()),
+        ("dlq_error_type", type(error).__name__.encode()),
+        ("dlq_original_topic", record.topic.encode()),
+        ("dlq_original_partition", str(record.partition).encode()),
+        ("dlq_original_offset", str(record.offset).encode()),
+        ("dlq_consumer", consumer.encode()),
+        ("dlq_attempts", str(attempts).encode()),
+        ("dlq_failed_at", datetime.now(UTC).isoformat().encode()),
+    ]
+
+
+class Consumption:
+    """Runs one handler for one consumer name with the project's delivery guarantees."""
+
+    def __init__(
+        self,
+        *,
+        consumer: str,
+        engine: AsyncEngine,
+        handler: Handler,
+        dead_letters: DeadLetters,
+        inbox: Table | None,
+        retries: int = 3,
+        backoff_s: float = 0.2,
+    ) -> None:
+        self.consumer = consumer
+        self._engine = engine
+        self._handler = handler
+        self._dead_letters = dead_letters
+        self._inbox = inbox
+        self._retries = retries
+        self._backoff_s = backoff_s
+
+    async def one(self, record: Record) -> None:
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                event = CloudEvent.from_kafka(record.headers, record.value)
+                async with self._engine.begin() as conn:
+                    if self._inbox is not None and not await claim_event(
+                        conn, self._inbox, consumer=self.consumer, event_id=event.id
+                    ):
+                        return  # redelivered: its effect is already committed
+                    await self._handler(conn, event)
+                return
+            except Exception as error:
+                if attempts > self._retries:
+                    if is_transient(error):
+                        raise  # not the message's fault: leave the offset, try again later
+                    log.warning(
+                        "parking message on the DLQ",
+                        extra={
+                            "consumer": self.consumer,
+                            "topic": record.topic,
+                            "offset": record.offset,
+                            "error": repr(error),
+                        },
+                    )
+                    await self._dead_letters.park(record, error, attempts)
+                    return
+                await asyncio.sleep(self._backoff_s * 2 ** (attempts - 1))
+
+    async def many(
+        self,
+        records: Sequence[Record],
+        batch_handler: Callable[[AsyncConnection, list[CloudEvent]], Awaitable[None]],
+    ) -> None:
+        """Apply a batch in one transaction; if that fails, fall back to one by one.
+
+        Only for handlers that are idempotent by themselves (version-guarded upserts).
+        """
+        try:
+            events = [CloudEvent.from_kafka(r.headers, r.value) for r in records]
+            async with self._engine.begin() as conn:
+                await batch_handler(conn, events)
+            return
+        except Exception as error:
+            # One bad record must not hold the others back: isolate it.
+            log.warning("batch failed; applying one by one", extra={"error": repr(error)})
+        for record in records:
+            await self.one(record)

@@ -1,0 +1,125 @@
+"""CloudEvents 1.0 envelope in Kafka *binary* content mode.
+
+The attributes travel as `ce_*` headers and the value is the event data as JSON. Binary mode
+lets a compacted topic carry a tombstone (null value) that still names its event id, type and
+version, which structured mode cannot. See docs/decisions/0002-cloudevents-binary-mode.md.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Self, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+SPEC_VERSION = "1.0"
+CONTENT_TYPE = "application/json"
+VERSION_HEADER = "version"
+CORRELATION_HEADER = "correlationid"
+
+KafkaHeaders = list[tuple[str, bytes]]
+
+
+class EventData(BaseModel):
+    """Base of every event payload: frozen, and tolerant of fields added later (additive only)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    event_type: ClassVar[str]
+
+
+EventDataT = TypeVar("EventDataT", bound=EventData)
+
+
+class CloudEvent(BaseModel):
+    """One event as it crosses Kafka. `data` is None for a tombstone."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: uuid.UUID
+    source: str
+    type: str
+    time: datetime
+    subject: str | None = None
+    specversion: str = SPEC_VERSION
+    datacontenttype: str = CONTENT_TYPE
+    correlationid: str | None = None
+    version: int | None = None
+    data: dict[str, Any] | None = None
+
+    def to_headers(self) -> KafkaHeaders:
+        headers: KafkaHeaders = [
+            ("ce_id", str(self.id).encode()),
+            ("ce_source", self.source.encode()),
+            ("ce_type", self.type.encode()),
+            ("ce_specversion", self.specversion.encode()),
+            ("ce_time", self.time.isoformat().encode()),
+            ("content-type", self.datacontenttype.encode()),
+        ]
+        if self.subject is not None:
+            headers.append(("ce_subject", self.subject.encode()))
+        if self.correlationid is not None:
+            headers.append(("ce_correlationid", self.correlationid.encode()))
+        if self.version is not None:
+            headers.append((VERSION_HEADER, str(self.version).encode()))
+        return headers
+
+    def value_bytes(self) -> bytes | None:
+        if self.data is None:
+            return None
+        return json.dumps(self.data, separators=(",", ":"), default=str).encode()
+
+    @classmethod
+    def from_kafka(
+        cls, headers: Sequence[tuple[str, bytes]] | Mapping[str, Any], value: bytes | None
+    ) -> Self:
+        """Parse a Kafka record; raises ValueError (a poison message) when it is malformed."""
+        pairs = headers.items() if isinstance(headers, Mapping) else headers
+        h = {k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in pairs}
+        try:
+            return cls(
+                id=uuid.UUID(h["ce_id"]),
+                source=h["ce_source"],
+                type=h["ce_type"],
+                time=datetime.fromisoformat(h["ce_time"]),
+                subject=h.get("ce_subject"),
+                specversion=h.get("ce_specversion", SPEC_VERSION),
+                datacontenttype=h.get("content-type", CONTENT_TYPE),
+                correlationid=h.get("ce_correlationid"),
+                version=int(h[VERSION_HEADER]) if VERSION_HEADER in h else None,
+                data=json.loads(value) if value is not None else None,
+            )
+        except (KeyError, ValueError, TypeError) as exc:
+            raise ValueError(f"not a CloudEvent record: {exc!r}") from exc
+
+    def parse(self, model: type[EventDataT]) -> EventDataT:
+        if self.type != model.event_type:
+            raise ValueError(f"expected event type {model.event_type}, got {self.type}")
+        return model.model_validate(self.data)
+
+
+def new_event(
+    *,
+    source: str,
+    data: EventData | None,
+    event_type: str | None = None,
+    subject: str | None = None,
+    version: int | None = None,
+    correlation_id: str | None = None,
+) -> CloudEvent:
+    """Build an envelope around `data` (or a tombstone of `event_type` when data is None)."""
+    if data is None and event_type is None:
+        raise ValueError("a tombstone needs an explicit event_type")
+    return CloudEvent(
+        id=uuid.uuid4(),
+        source=source,
+        type=event_type or type(data).event_type,
+        time=datetime.now(UTC),
+        subject=subject,
+        correlationid=correlation_id,
+        version=version,
+        data=data.model_dump(mode="json") if data is not None else None,
+    )

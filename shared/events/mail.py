@@ -1,0 +1,55 @@
+"""Mail requests and delivery outcomes (the newsletter service owns the one SMTP pipeline)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import Field
+
+from shared.events.envelope import EventData
+
+MailOutcome = Literal[
+    "sent",
+    "deferred",
+    "bounced_hard",
+    "bounced_soft",
+    "complained",
+    "opened",
+    "clicked",
+    "unsubscribed",
+]
+MailOrigin = Literal["campaign", "survey_invitation", "transactional"]
+
+
+class MailRequestedV1(EventData):
+    """A transactional mail asked for by any service; sent at most once per idempotency key."""
+
+    event_type = "fi.digituki.mail.requested.v1"
+
+    idempotency_key: str
+    template_key: str
+    language: Literal["fi", "sv", "en"] = "fi"
+    to_email: str
+    to_name: str = ""
+    contact_id: uuid.UUID | None = None
+    variables: dict[str, Any] = Field(default_factory=dict)
+    origin: MailOrigin = "transactional"
+    origin_id: str | None = None
+
+
+class MailEventV1(EventData):
+    """One delivery outcome."""
+
+    event_type = "fi.digituki.mail.event.v1"
+
+    delivery_id: uuid.UUID
+    outcome: MailOutcome
+    occurred_at: datetime
+    origin: MailOrigin
+    origin_id: str | None = None
+    contact_id: uuid.UUID | None = None
+    email: str | None = None
+    detail: str | None = None
+    url: str | None = None

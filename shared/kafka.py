@@ -1,0 +1,66 @@
+"""Kafka plumbing: topic creation, the FastStream broker factory, readiness."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from faststream.kafka import KafkaBroker
+
+from shared.events.topics import all_physical_topics
+from shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+def make_broker(settings: ServiceSettings) -> KafkaBroker:
+    """A broker whose producer is idempotent (acks=all) and whose topics are never auto-made."""
+    return KafkaBroker(
+        settings.kafka_bootstrap_servers,
+        client_id=f"{settings.service_name}-worker",
+        enable_idempotence=True,
+        allow_auto_create_topics=False,
+        logger=logging.getLogger(f"{settings.service_name}.kafka"),
+        log_level=logging.DEBUG,
+    )
+
+
+async def ensure_topics(bootstrap_servers: str, prefix: str = "") -> list[str]:
+    """Create every registered topic (and its DLQ) that does not exist yet; returns created."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="digituki-admin")
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        wanted = [
+            NewTopic(name, num_partitions=parts, replication_factor=1, topic_configs=configs)
+            for name, parts, configs in all_physical_topics(prefix)
+            if name not in existing
+        ]
+        created: list[str] = []
+        for topic in wanted:
+            try:
+                await admin.create_topics([topic])
+                created.append(topic.name)
+            except TopicAlreadyExistsError:
+                pass  # another process won the race
+        return created
+    finally:
+        await admin.close()
+
+
+async def kafka_reachable(bootstrap_servers: str, timeout_s: float = 3.0) -> bool:
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap_servers, request_timeout_ms=int(timeout_s * 1000)
+    )
+    try:
+        await asyncio.wait_for(admin.start(), timeout_s)
+        await asyncio.wait_for(admin.list_topics(), timeout_s)
+        return True
+    except Exception:  # any failure means "not ready"
+        return False
+    finally:
+        with contextlib.suppress(Exception):  # closing a half-open client may fail too
+            await admin.close()

@@ -1,0 +1,154 @@
+"""The outbox relay: the only way an event leaves a service.
+
+One relay per service is active at a time (a session-level advisory lock), so the per-key
+order of the outbox is the order on Kafka. A batch is claimed, published without waiting
+message by message (the idempotent producer keeps per-partition order), and deleted in the
+same transaction; a crash before the delete republishes the batch, which consumers absorb
+by version or inbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import zlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from sqlalchemy import Table, delete, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.db import sync_url
+from shared.outbox.writer import notify_channel
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RelayConfig:
+    service: str
+    database_url: str
+    bootstrap_servers: str
+    topic_prefix: str = ""
+    batch_size: int = 500
+    poll_interval_s: float = 1.0
+
+
+def lock_id(service: str) -> int:
+    return zlib.crc32(f"outbox-relay:{service}".encode())
+
+
+def make_producer(bootstrap_servers: str, *, client_id: str) -> AIOKafkaProducer:
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap_servers,
+        client_id=client_id,
+        enable_idempotence=True,  # implies acks=all
+        acks="all",
+        linger_ms=5,
+        max_batch_size=256 * 1024,
+    )
+
+
+class OutboxRelay:
+    def __init__(self, engine: AsyncEngine, outbox: Table, config: RelayConfig) -> None:
+        self._engine = engine
+        self._outbox = outbox
+        self._config = config
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self.published = 0
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+
+    async def run(self) -> None:
+        control = await asyncpg.connect(sync_url(self._config.database_url))
+        try:
+            await self._become_leader(control)
+            await control.add_listener(
+                notify_channel(self._config.service), lambda *_: self._wake.set()
+            )
+            producer = make_producer(
+                self._config.bootstrap_servers, client_id=f"{self._config.service}-relay"
+            )
+            await producer.start()
+            try:
+                await self._pump(producer)
+            finally:
+                await producer.stop()
+        finally:
+            await control.close()
+
+    async def _become_leader(self, control: asyncpg.Connection) -> None:
+        key = lock_id(self._config.service)
+        while not self._stopping.is_set():
+            if await control.fetchval("SELECT pg_try_advisory_lock($1)", key):
+                log.info("outbox relay is active", extra={"service": self._config.service})
+                return
+            # Another relay holds the lock: stand by and take over when it dies.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self._config.poll_interval_s)
+
+    async def _pump(self, producer: AIOKafkaProducer) -> None:
+        while not self._stopping.is_set():
+            sent = await self.publish_batch(producer)
+            if sent < self._config.batch_size:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._config.poll_interval_s)
+
+    async def publish_batch(self, producer: AIOKafkaProducer) -> int:
+        ob = self._outbox
+        async with self._engine.begin() as conn:
+            rows = (
+                await conn.execute(
+                    select(ob.c.id, ob.c.topic, ob.c.key, ob.c.headers, ob.c.payload)
+                    .order_by(ob.c.id)
+                    .limit(self._config.batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not rows:
+                return 0
+            futures = [
+                await producer.send(
+                    f"{self._config.topic_prefix}{row.topic}",
+                    value=row.payload,
+                    key=row.key.encode() if row.key is not None else None,
+                    headers=[(k, v.encode()) for k, v in row.headers],
+                )
+                for row in rows
+            ]
+            await asyncio.gather(*futures)
+            await conn.execute(delete(ob).where(ob.c.id.in_([row.id for row in rows])))
+        self.published += len(rows)
+        return len(rows)
+
+
+def relay_loop(
+    engine: AsyncEngine, outbox: Table, config: RelayConfig
+) -> Callable[[asyncio.Event], Awaitable[None]]:
+    """The relay as a worker loop: restarts after failures (Kafka or database away)."""
+
+    async def loop(stop: asyncio.Event) -> None:
+        backoff = 0.5
+        while not stop.is_set():
+            relay = OutboxRelay(engine, outbox, config)
+            watcher = asyncio.create_task(stop.wait())
+            watcher.add_done_callback(lambda _, r=relay: r.stop())
+            try:
+                await relay.run()
+                backoff = 0.5
+            except Exception:
+                log.exception("outbox relay failed; restarting", extra={"service": config.service})
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), backoff)
+                backoff = min(backoff * 2, 10.0)
+            finally:
+                watcher.cancel()
+
+    return loop

@@ -1,0 +1,54 @@
+"""One database transaction per use case; events queued in it go to the outbox on commit."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from shared.events.envelope import CloudEvent
+from shared.outbox.writer import add_to_outbox
+
+
+class UnitOfWork:
+    def __init__(self, engine: AsyncEngine, *, outbox: Table, service: str) -> None:
+        self._engine = engine
+        self._outbox = outbox
+        self._service = service
+        self._conn: AsyncConnection | None = None
+        self._messages: list[tuple[str, str | None, CloudEvent]] = []
+
+    @property
+    def conn(self) -> AsyncConnection:
+        if self._conn is None:
+            raise RuntimeError("unit of work used outside `async with`")
+        return self._conn
+
+    def publish(self, topic: str, key: str | None, event: CloudEvent) -> None:
+        """Queue an event; it is written to the outbox by commit(), in the same transaction."""
+        self._messages.append((topic, key, event))
+
+    async def commit(self) -> None:
+        await add_to_outbox(self.conn, self._outbox, service=self._service, messages=self._messages)
+        self._messages.clear()
+        await self.conn.commit()
+
+    async def __aenter__(self) -> Self:
+        self._conn = await self._engine.connect()
+        await self._conn.begin()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        conn, self._conn = self.conn, None
+        try:
+            if conn.in_transaction():
+                await conn.rollback()  # not committed: nothing, not even an event, leaves
+        finally:
+            await conn.close()

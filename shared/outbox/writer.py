@@ -1,0 +1,43 @@
+"""Writing events into the outbox inside the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Table, insert, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.events.envelope import CloudEvent
+
+
+def notify_channel(service: str) -> str:
+    return f"outbox_{service}"
+
+
+async def add_to_outbox(
+    conn: AsyncConnection,
+    outbox: Table,
+    *,
+    service: str,
+    messages: Sequence[tuple[str, str | None, CloudEvent]],
+) -> None:
+    """Queue (topic, key, event) triples; they are published only if the transaction commits.
+
+    The NOTIFY is transactional too: the relay is woken exactly when the rows become visible.
+    """
+    if not messages:
+        return
+    await conn.execute(
+        insert(outbox),
+        [
+            {
+                "event_id": event.id,
+                "topic": topic,
+                "key": key,
+                "headers": [[k, v.decode()] for k, v in event.to_headers()],
+                "payload": event.value_bytes(),
+            }
+            for topic, key, event in messages
+        ],
+    )
+    await conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": notify_channel(service)})

@@ -1,0 +1,83 @@
+"""Keeping a local replica of `contacts.contact.v1` (used by newsletter and surveys)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from shared.consuming import Consumption
+from shared.dead_letters import BrokerDeadLetters
+from shared.events.contacts import CONTACT_ERASED, ContactSnapshotV1
+from shared.events.envelope import CloudEvent
+from shared.events.topics import CONTACT_SNAPSHOTS
+from shared.settings import ServiceSettings
+from shared.snapshot import erased_row, snapshot_row, upsert_snapshots
+
+
+def row_from_event(event: CloudEvent) -> dict[str, Any]:
+    """A snapshot event or tombstone as a replica row; ValueError for anything else."""
+    if event.data is None:
+        if event.type != CONTACT_ERASED or event.version is None or event.subject is None:
+            raise ValueError("a tombstone needs the erased type, a version and a subject")
+        return erased_row(uuid.UUID(event.subject), event.version)
+    return snapshot_row(event.parse(ContactSnapshotV1))
+
+
+async def apply_contact_events(
+    conn: AsyncConnection, table: Table, events: Sequence[CloudEvent]
+) -> int:
+    return await upsert_snapshots(conn, table, [row_from_event(e) for e in events])
+
+
+def subscribe_contact_replica(
+    broker: KafkaBroker,
+    *,
+    settings: ServiceSettings,
+    engine: AsyncEngine,
+    table: Table,
+) -> None:
+    """Keep `table` in step with `contacts.contact.v1`, a batch per transaction.
+
+    The upsert is version-guarded and so idempotent by itself: no inbox row is needed.
+    """
+    consumer = settings.group("contact-replica")
+    consumption = Consumption(
+        consumer=consumer,
+        engine=engine,
+        handler=lambda conn, event: _apply_one(conn, table, event),
+        dead_letters=BrokerDeadLetters(broker, consumer),
+        inbox=None,
+        retries=settings.consumer_retries,
+        backoff_s=settings.consumer_backoff_s,
+    )
+
+    async def apply_batch(conn: AsyncConnection, events: list[CloudEvent]) -> None:
+        await apply_contact_events(conn, table, events)
+
+    @broker.subscriber(
+        settings.topic(CONTACT_SNAPSHOTS.name),
+        group_id=consumer,
+        batch=True,
+        max_records=500,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        session_timeout_ms=settings.kafka_session_timeout_ms,
+        heartbeat_interval_ms=max(500, settings.kafka_session_timeout_ms // 5),
+        title=f"{settings.service_name}:contact-replica",
+        description="Replica of contact snapshots; tombstones erase the person.",
+    )
+    async def on_contact_snapshots(body: Any, msg: KafkaMessage) -> None:
+        raw = msg.raw_message
+        records = raw if isinstance(raw, tuple) else (raw,)
+        await consumption.many(records, apply_batch)
+
+
+async def _apply_one(conn: AsyncConnection, table: Table, event: CloudEvent) -> None:
+    await apply_contact_events(conn, table, [event])

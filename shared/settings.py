@@ -1,0 +1,73 @@
+"""Settings every service shares; each service subclasses with its own env prefix.
+
+Infrastructure addresses (Kafka, the public URL, the link secret) are one per installation
+and read from unprefixed names; what belongs to one service (its database, its port) is read
+with the service's prefix, e.g. CONTACTS_DATABASE_URL.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "development-only-secret-change-me"  # noqa: S105  (refused outside development)
+
+Environment = Literal["development", "test", "production"]
+
+
+def _shared(name: str) -> AliasChoices:
+    return AliasChoices(name)
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    service_name: str = "service"
+    environment: Environment = Field("development", validation_alias=_shared("DIGITUKI_ENV"))
+    log_level: str = Field("INFO", validation_alias=_shared("LOG_LEVEL"))
+    log_json: bool = Field(True, validation_alias=_shared("LOG_JSON"))
+
+    database_url: str = "postgresql+asyncpg://digituki:digituki@127.0.0.1:5433/service"
+    db_pool_size: int = 10
+
+    kafka_bootstrap_servers: str = Field(
+        "127.0.0.1:9092", validation_alias=_shared("KAFKA_BOOTSTRAP_SERVERS")
+    )
+    kafka_topic_prefix: str = Field("", validation_alias=_shared("KAFKA_TOPIC_PREFIX"))
+    kafka_session_timeout_ms: int = Field(
+        10_000, validation_alias=_shared("KAFKA_SESSION_TIMEOUT_MS")
+    )
+    consumer_retries: int = Field(3, validation_alias=_shared("CONSUMER_RETRIES"))
+    consumer_backoff_s: float = Field(0.2, validation_alias=_shared("CONSUMER_BACKOFF_S"))
+
+    outbox_batch_size: int = 500
+    outbox_poll_interval_s: float = 1.0
+
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    public_base_url: str = Field(
+        "http://127.0.0.1:8080", validation_alias=_shared("PUBLIC_BASE_URL")
+    )
+    link_secret: str = Field(DEV_SECRET, validation_alias=_shared("LINK_SECRET"))
+    secret_key: str = DEV_SECRET
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> ServiceSettings:
+        if self.environment != "development":
+            for name in ("link_secret", "secret_key"):
+                value = getattr(self, name)
+                if value == DEV_SECRET or len(value) < 32:
+                    raise ValueError(
+                        f"{name} must be set to a random value of at least 32 characters "
+                        "outside development"
+                    )
+        return self
+
+    def topic(self, base: str) -> str:
+        return f"{self.kafka_topic_prefix}{base}"
+
+    def group(self, purpose: str) -> str:
+        """Consumer group id: one per service and purpose, prefixed like the topics."""
+        return f"{self.kafka_topic_prefix}{self.service_name}.{purpose}"

@@ -1,0 +1,1 @@
+"""Web pieces every service uses: health, metrics, correlation ids, the common layout."""

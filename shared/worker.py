@@ -1,0 +1,48 @@
+"""Running a service's worker: topics, the broker's subscribers and background loops."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Sequence
+
+from faststream.kafka import KafkaBroker
+
+from shared.kafka import ensure_topics
+from shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+Loop = Callable[[asyncio.Event], Awaitable[None]]
+
+
+async def run_worker(
+    settings: ServiceSettings, broker: KafkaBroker, loops: Sequence[Loop] = ()
+) -> None:
+    """Run until SIGTERM/SIGINT. Each loop gets the stop event and must return when it is set."""
+    stop = asyncio.Event()
+    running = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        running.add_signal_handler(sig, stop.set)
+
+    created = await ensure_topics(settings.kafka_bootstrap_servers, settings.kafka_topic_prefix)
+    if created:
+        log.info("created topics", extra={"topics": created})
+    await broker.start()
+    log.info("worker started", extra={"service": settings.service_name})
+    tasks = [asyncio.create_task(loop(stop)) for loop in loops]
+    try:
+        waiter = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task is not waiter and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+    finally:
+        stop.set()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(task, 10)
+        await broker.stop()
+        log.info("worker stopped", extra={"service": settings.service_name})
