@@ -55,7 +55,7 @@ async def read_parked(
         await consumer.seek_to_beginning(*parts)
         ends = await consumer.end_offsets(parts)
         out: list[ParkedMessage] = []
-        while len(out) < limit and any(await consumer.position(p) < ends[p] for p in parts):
+        while len(out) < limit and await _behind(consumer, parts, ends):
             batch = await consumer.getmany(*parts, timeout_ms=1000, max_records=500)
             for records in batch.values():
                 out.extend(
@@ -93,3 +93,10 @@ async def replay(bootstrap_servers: str, messages: list[ParkedMessage]) -> int:
         return len(messages)
     finally:
         await producer.stop()
+
+
+async def _behind(
+    consumer: AIOKafkaConsumer, parts: list[TopicPartition], ends: dict[TopicPartition, int]
+) -> bool:
+    positions = [await consumer.position(p) for p in parts]
+    return any(pos < ends[p] for pos, p in zip(positions, parts, strict=True))

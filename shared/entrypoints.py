@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ def service_main(
     *,
     settings_factory: Callable[[], ServiceSettings],
     app_factory: str,
-    worker: Callable[[Any], Awaitable[None]],
+    worker: Callable[[Any], Coroutine[Any, Any, None]],
     migrations_dir: Path,
     argv: list[str] | None = None,
 ) -> None:

@@ -123,7 +123,9 @@ async def upsert_snapshots(
     if not newest:
         return 0
     stmt = insert(table).values(list(newest.values()))
-    columns = {c.name: stmt.excluded[c.name] for c in table.columns if c.name != "contact_id"}
+    columns: dict[str, Any] = {
+        c.name: stmt.excluded[c.name] for c in table.columns if c.name != "contact_id"
+    }
     columns["updated_at"] = func.now()
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.contact_id],

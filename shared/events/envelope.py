@@ -7,6 +7,7 @@ version, which structured mode cannot. See docs/decisions/0002-cloudevents-binar
 
 from __future__ import annotations
 
+import builtins
 import json
 import uuid
 from collections.abc import Mapping, Sequence
@@ -95,7 +96,7 @@ class CloudEvent(BaseModel):
         except (KeyError, ValueError, TypeError) as exc:
             raise ValueError(f"not a CloudEvent record: {exc!r}") from exc
 
-    def parse(self, model: type[EventDataT]) -> EventDataT:
+    def parse(self, model: builtins.type[EventDataT]) -> EventDataT:
         if self.type != model.event_type:
             raise ValueError(f"expected event type {model.event_type}, got {self.type}")
         return model.model_validate(self.data)
@@ -111,12 +112,14 @@ def new_event(
     correlation_id: str | None = None,
 ) -> CloudEvent:
     """Build an envelope around `data` (or a tombstone of `event_type` when data is None)."""
-    if data is None and event_type is None:
+    if data is not None:
+        event_type = event_type or type(data).event_type
+    elif event_type is None:
         raise ValueError("a tombstone needs an explicit event_type")
     return CloudEvent(
         id=uuid.uuid4(),
         source=source,
-        type=event_type or type(data).event_type,
+        type=event_type,
         time=datetime.now(UTC),
         subject=subject,
         correlationid=correlation_id,

@@ -13,8 +13,9 @@ import asyncio
 import contextlib
 import logging
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -131,7 +132,7 @@ class OutboxRelay:
 
 def relay_loop(
     engine: AsyncEngine, outbox: Table, config: RelayConfig
-) -> Callable[[asyncio.Event], Awaitable[None]]:
+) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
     """The relay as a worker loop: restarts after failures (Kafka or database away)."""
 
     async def loop(stop: asyncio.Event) -> None:
@@ -139,7 +140,7 @@ def relay_loop(
         while not stop.is_set():
             relay = OutboxRelay(engine, outbox, config)
             watcher = asyncio.create_task(stop.wait())
-            watcher.add_done_callback(lambda _, r=relay: r.stop())
+            watcher.add_done_callback(_stopper(relay))
             try:
                 await relay.run()
                 backoff = 0.5
@@ -152,3 +153,10 @@ def relay_loop(
                 watcher.cancel()
 
     return loop
+
+
+def _stopper(relay: OutboxRelay) -> Callable[[object], None]:
+    def stop(_: object) -> None:
+        relay.stop()
+
+    return stop

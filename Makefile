@@ -1,0 +1,33 @@
+# Digituki CRM: the two commands a newcomer needs are `make up` and `make test`.
+SHELL := /bin/bash
+
+.PHONY: up down test check lint typecheck status logs backup restore bench help
+
+help:
+	@echo "make up     start the whole system (installs what is missing)"
+	@echo "make down   stop what 'make up' started (state is kept)"
+	@echo "make test   run the whole test suite against its own Kafka and PostgreSQL"
+	@echo "make check  ruff and mypy"
+
+up:
+	@deploy/bin/up.sh
+
+down:
+	@deploy/bin/down.sh
+
+status:
+	@deploy/bin/infra.sh up status
+
+test:
+	@deploy/bin/test.sh $(ARGS)
+
+check: lint typecheck
+
+lint:
+	@deploy/bin/venv.sh >/dev/null
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+typecheck:
+	@deploy/bin/venv.sh >/dev/null
+	.venv/bin/mypy shared services/contacts/contacts services/newsletter/newsletter services/surveys/surveys

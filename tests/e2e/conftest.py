@@ -1,0 +1,62 @@
+"""Service worker processes, started once per test run (real processes, real broker)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from contacts.web.app import create_app as create_contacts_app
+
+from tests.support.infra import Infra
+from tests.support.processes import ServiceProcess, wait_for_group
+
+STAFF_HEADERS = {"X-Staff-Id": "test-admin", "X-Staff-Role": "admin"}
+
+
+class Workers:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.by_service = {
+            s: ServiceProcess(s, "worker", env) for s in ("contacts", "newsletter", "surveys")
+        }
+
+    def __getitem__(self, service: str) -> ServiceProcess:
+        return self.by_service[service]
+
+    def stop_all(self) -> None:
+        for p in self.by_service.values():
+            p.stop()
+
+
+@pytest.fixture(scope="session")
+async def workers(
+    infra: Infra, service_env: dict[str, str], topics: str, migrated: dict[str, str]
+) -> AsyncIterator[Workers]:
+    workers = Workers(service_env)
+    for p in workers.by_service.values():
+        p.start()
+    try:
+        for service in ("newsletter", "surveys"):
+            await wait_for_group(infra.kafka, f"{topics}{service}.contact-replica")
+        yield workers
+    finally:
+        workers.stop_all()
+
+
+@pytest.fixture
+async def contacts_api(clean_db: object) -> AsyncIterator[httpx.AsyncClient]:
+    """Contacts' web app in process, called as the proxy would (staff headers set)."""
+    app = create_contacts_app()
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=transport, base_url="http://contacts", headers=STAFF_HEADERS
+        ) as client,
+    ):
+        yield client
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _environment(settings_environment: None) -> None:
+    """Settings built in this process read the same environment as the service processes."""

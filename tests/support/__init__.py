@@ -1,0 +1,1 @@
+"""Helpers for the test suite: infrastructure discovery, service processes, polling."""

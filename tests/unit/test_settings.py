@@ -1,0 +1,27 @@
+"""Settings refuse development secrets outside development."""
+
+from __future__ import annotations
+
+import pytest
+from contacts.settings import ContactsSettings
+from pydantic import ValidationError
+
+from shared.settings import DEV_SECRET
+
+
+def test_production_refuses_the_development_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DIGITUKI_ENV", "production")
+    monkeypatch.setenv("LINK_SECRET", DEV_SECRET)
+    with pytest.raises(ValidationError, match="link_secret"):
+        ContactsSettings()
+
+
+def test_prefixed_and_shared_names_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DIGITUKI_ENV", "development")
+    monkeypatch.setenv("CONTACTS_DATABASE_URL", "postgresql+asyncpg://u:p@h:1/db")
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "k:1")
+    monkeypatch.setenv("KAFKA_TOPIC_PREFIX", "run1.")
+    s = ContactsSettings()
+    assert (s.database_url, s.kafka_bootstrap_servers) == ("postgresql+asyncpg://u:p@h:1/db", "k:1")
+    assert s.topic("contacts.contact.v1") == "run1.contacts.contact.v1"
+    assert s.group("replica") == "run1.contacts.replica"

@@ -1,0 +1,20 @@
+"""The topic registry says what the architecture brief says."""
+
+from __future__ import annotations
+
+from shared.events.topics import TOPICS, all_physical_topics
+
+
+def test_keyed_topics_have_six_partitions_and_snapshots_are_compacted() -> None:
+    assert all(t.partitions == 6 for t in TOPICS.values())
+    snapshots = TOPICS["contacts.contact.v1"].configs()
+    assert snapshots["cleanup.policy"] == "compact"
+    assert snapshots["max.compaction.lag.ms"] == str(24 * 3600 * 1000)
+    assert TOPICS["contacts.segment.v1"].configs()["cleanup.policy"] == "compact"
+
+
+def test_every_topic_has_a_dead_letter_topic_and_names_end_in_a_version() -> None:
+    names = {name for name, _, _ in all_physical_topics("p.")}
+    for topic in TOPICS:
+        assert topic.split(".")[-1].startswith("v")
+        assert f"p.{topic}" in names and f"p.{topic}.dlq" in names
