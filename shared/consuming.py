@@ -13,7 +13,7 @@ import logging
 import traceback
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -49,6 +49,12 @@ class DeadLetters(Protocol):
 
 
 Handler = Callable[[AsyncConnection, CloudEvent], Awaitable[None]]
+
+
+async def raw_body(message: Any, original_decoder: Any = None) -> None:
+    """A FastStream decoder that decodes nothing: handlers parse the raw records themselves,
+    because a tombstone has no JSON body and a malformed record must reach the DLQ logic."""
+    return None
 
 
 def is_transient(error: BaseException) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,16 +34,28 @@ def migrate(
         command.upgrade(config, target)
 
 
+@dataclass(frozen=True)
+class Command:
+    """A service-specific command: how to read its arguments and what to run."""
+
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[Any, argparse.Namespace], Coroutine[Any, Any, int]]
+
+
 def service_main(
     *,
     settings_factory: Callable[[], ServiceSettings],
     app_factory: str,
     worker: Callable[[Any], Coroutine[Any, Any, None]],
     migrations_dir: Path,
+    commands: Mapping[str, Command] | None = None,
     argv: list[str] | None = None,
 ) -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
+    for name, extra in (commands or {}).items():
+        extra.configure(sub.add_parser(name, help=extra.help))
     sub.add_parser("web", help="serve HTTP on 127.0.0.1")
     sub.add_parser("worker", help="Kafka consumers, outbox relay, schedulers")
     m = sub.add_parser("migrate", help="apply (or with --down, revert) Alembic migrations")
@@ -65,6 +78,8 @@ def service_main(
         )
     elif args.command == "worker":
         asyncio.run(worker(settings))
+    elif commands and args.command in commands:
+        raise SystemExit(asyncio.run(commands[args.command].run(settings, args)))
     else:
         target = args.target or ("base" if args.down else "head")
         migrate(migrations_dir, settings.database_url, target=target, down=args.down)

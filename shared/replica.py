@@ -12,7 +12,7 @@ from faststream.kafka.annotations import KafkaMessage
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shared.consuming import Consumption
+from shared.consuming import Consumption, raw_body
 from shared.dead_letters import BrokerDeadLetters
 from shared.events.contacts import CONTACT_ERASED, ContactSnapshotV1
 from shared.events.envelope import CloudEvent
@@ -70,6 +70,7 @@ def subscribe_contact_replica(
         ack_policy=AckPolicy.NACK_ON_ERROR,
         session_timeout_ms=settings.kafka_session_timeout_ms,
         heartbeat_interval_ms=max(500, settings.kafka_session_timeout_ms // 5),
+        decoder=raw_body,
         title=f"{settings.service_name}:contact-replica",
         description="Replica of contact snapshots; tombstones erase the person.",
     )

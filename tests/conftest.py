@@ -73,6 +73,8 @@ def service_env(infra: Infra, run_id: str) -> dict[str, str]:
         env[f"{prefix}_DATABASE_URL"] = infra.database_urls[service]
         env[f"{prefix}_SECRET_KEY"] = TEST_SECRET
         env[f"{prefix}_OUTBOX_POLL_INTERVAL_S"] = "0.5"
+        # Small batches keep a relay crash test able to land mid-publish.
+        env[f"{prefix}_OUTBOX_BATCH_SIZE"] = "100"
     return env
 
 

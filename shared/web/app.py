@@ -9,12 +9,18 @@ from fastapi import FastAPI
 
 from shared.web.correlation import CorrelationMiddleware
 from shared.web.health import Check, health_router
+from shared.web.security import SecurityHeadersMiddleware
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
 def make_app(
-    *, service: str, title: str, checks: dict[str, Check], lifespan: Lifespan | None = None
+    *,
+    service: str,
+    title: str,
+    checks: dict[str, Check],
+    lifespan: Lifespan | None = None,
+    hsts: bool = False,
 ) -> FastAPI:
     app = FastAPI(
         title=title,
@@ -23,6 +29,7 @@ def make_app(
         openapi_url=f"/api/{service}/openapi.json",
         redoc_url=None,
     )
+    app.add_middleware(SecurityHeadersMiddleware, hsts=hsts)
     app.add_middleware(CorrelationMiddleware)
     app.include_router(health_router(service, checks))
     return app

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
 
 from tests.support.polling import eventually
 
@@ -67,7 +68,10 @@ async def wait_for_group(bootstrap: str, group: str, *, timeout: float = 30.0) -
     try:
 
         async def describe() -> str:
-            described = await admin.describe_consumer_groups([group])
+            try:
+                described = await admin.describe_consumer_groups([group])
+            except KafkaError as error:  # the coordinator is still being elected
+                return repr(error)
             groups = described[0].groups if described else []
             if not groups:
                 return "unknown"
@@ -82,4 +86,36 @@ async def wait_for_group(bootstrap: str, group: str, *, timeout: float = 30.0) -
             what=f"consumer group {group} stable",
         )
     finally:
+        await admin.close()
+
+
+async def wait_until_consumed(
+    bootstrap: str, group: str, topic: str, *, timeout: float = 30.0
+) -> None:
+    """Until `group` has committed offsets up to the end of every partition of `topic`.
+
+    A barrier that says "everything published so far has been processed and committed".
+    """
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await admin.start()
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in range(6)]
+
+        async def lag() -> int:
+            ends = await consumer.end_offsets(partitions)
+            committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
+            total = 0
+            for tp in partitions:
+                meta = committed.get(tp)
+                done = meta.offset if meta is not None and meta.offset >= 0 else 0
+                total += max(0, ends[tp] - done)
+            return total
+
+        await eventually(lag, lambda n: n == 0, timeout=timeout, what=f"{group} caught up")
+    finally:
+        await consumer.stop()
         await admin.close()

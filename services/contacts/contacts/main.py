@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from contacts.cli import COMMANDS
 from contacts.messaging.worker import run
 from contacts.settings import ContactsSettings
 from shared.entrypoints import service_main
@@ -17,6 +18,7 @@ def main(argv: list[str] | None = None) -> None:
         app_factory="contacts.web.app:create_app",
         worker=run,
         migrations_dir=MIGRATIONS,
+        commands=COMMANDS,
         argv=argv,
     )
 

@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, status
 
-from contacts import service
+from contacts.service import people as service
 from contacts.web.deps import Engine
 from contacts.web.schemas import PersonIn, PersonOut, PersonPatch
 from shared.web.staff import Editor, Viewer

@@ -7,16 +7,18 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from contacts.domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from contacts.messaging.worker import build_broker
 from contacts.settings import ContactsSettings
-from contacts.web import api_people
+from contacts.web import api_people, auth, staff_pages
 from shared.db import make_engine
 from shared.web.app import make_app
 from shared.web.asyncapi import asyncapi_document
 from shared.web.errors import add_domain_error_handler
 from shared.web.health import database_check, kafka_check
+from shared.web.pages import STATIC_DIR
 
 
 def create_app(settings: ContactsSettings | None = None) -> FastAPI:
@@ -36,11 +38,15 @@ def create_app(settings: ContactsSettings | None = None) -> FastAPI:
             "kafka": kafka_check(settings.kafka_bootstrap_servers),
         },
         lifespan=lifespan,
+        hsts=settings.environment == "production",
     )
     app.state.settings = settings
     app.state.engine = engine
     add_domain_error_handler(app, DomainError, {InvalidInput: 422, NotFound: 404, Conflict: 409})
     app.include_router(api_people.router)
+    app.include_router(auth.router)
+    app.include_router(staff_pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/api/contacts/asyncapi.json", include_in_schema=False)
     async def asyncapi() -> JSONResponse:

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# `make up`: install what is missing, start the infrastructure, migrate every service
+# database, start each service's web and worker, wait until they answer, print the URLs.
+# Running it again is harmless: what already runs is left alone.
+set -euo pipefail
+# shellcheck source=deploy/bin/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+load_env up
+cd "$REPO"
+
+SERVICES=(contacts newsletter surveys)
+
+deploy/bin/venv.sh >/dev/null
+deploy/bin/infra.sh up up
+
+DB_PREFIX="" DB_SUFFIX=""
+# shellcheck source=deploy/bin/service-env.sh
+source "$REPO/deploy/bin/service-env.sh"
+export DIGITUKI_ENV=development PYTHONUNBUFFERED=1
+
+for service in "${SERVICES[@]}"; do
+    log "migrating the $service database"
+    .venv/bin/python -m "$service.main" migrate >>"$STATE_DIR/logs/$service-migrate.log" 2>&1 ||
+        { tail -n 20 "$STATE_DIR/logs/$service-migrate.log" >&2; die "migrating $service failed"; }
+done
+
+port_of() {
+    local var="${1^^}_WEB_PORT"
+    printf '%s\n' "${!var}"
+}
+
+for service in "${SERVICES[@]}"; do
+    if ! is_running "$service-web"; then
+        require_free_port "$(port_of "$service")" "the $service web process"
+        start_bg "$service-web" .venv/bin/python -m "$service.main" web
+    fi
+    if ! is_running "$service-worker"; then
+        start_bg "$service-worker" .venv/bin/python -m "$service.main" worker
+    fi
+done
+
+for service in "${SERVICES[@]}"; do
+    wait_http "http://127.0.0.1:$(port_of "$service")/healthz" 60 "$service web" "$service-web"
+    wait_http "http://127.0.0.1:$PROXY_PORT/_health/$service" 60 "$service through the proxy"
+    check_alive "$service-worker" "$service worker"
+done
+
+.venv/bin/python -m contacts.main first-admin --quiet-if-exists \
+    --write-to "$STATE_DIR/first-admin.txt" >>"$STATE_DIR/logs/first-admin.log" 2>&1
+
+cat <<TXT
+
+Digituki CRM is up:
+  Public signup        http://127.0.0.1:$PROXY_PORT/join
+  Staff sign-in        http://127.0.0.1:$PROXY_PORT/login
+  Caught mail          http://127.0.0.1:$MAILCATCHER_HTTP_PORT/
+  API docs             http://127.0.0.1:$PROXY_PORT/api/contacts/docs (and /api/newsletter/docs, /api/surveys/docs)
+  Health               http://127.0.0.1:$PROXY_PORT/_health/contacts (newsletter, surveys)
+TXT
+if [[ -s "$STATE_DIR/first-admin.txt" ]]; then
+    echo "  First staff login    $(cat "$STATE_DIR/first-admin.txt")"
+fi
+echo "  Logs                 $STATE_DIR/logs/      Stop: make down"

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Create .venv and install the project with its dev dependencies, once per pyproject change.
+set -euo pipefail
+# shellcheck source=deploy/bin/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+cd "$REPO"
+python=""
+for candidate in python3.13 python3.12 python3.11 python3; do
+    if command -v "$candidate" >/dev/null &&
+        "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+        python="$candidate"
+        break
+    fi
+done
+if [[ -z "$python" ]]; then
+    apt_install python3 python3-venv python3-pip
+    python=python3
+fi
+if ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
+    apt_install python3-venv
+fi
+
+stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+if [[ -f "$stamp" && -x .venv/bin/python ]]; then
+    echo "$REPO/.venv"
+    exit 0
+fi
+[[ -x .venv/bin/python ]] || "$python" -m venv .venv
+log "installing Python dependencies into .venv (first time only)"
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[dev]'
+rm -f .venv/.installed-*
+touch "$stamp"
+echo "$REPO/.venv"

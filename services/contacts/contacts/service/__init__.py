@@ -1,0 +1,1 @@
+"""Contacts use cases, one module per area."""

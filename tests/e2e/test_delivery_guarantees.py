@@ -1,0 +1,189 @@
+"""What survives a crash, a redelivery and a poison message, with real processes."""
+
+from __future__ import annotations
+
+import uuid
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from contacts.domain.person import Person
+from contacts.persistence import people
+from contacts.persistence.tables import outbox
+from contacts.persistence.unit_of_work import unit_of_work
+from contacts.snapshots import publish_snapshot
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.events.contacts import ContactSnapshotV1
+from shared.events.envelope import new_event
+from tests.e2e.conftest import Workers
+from tests.support.infra import Infra
+from tests.support.polling import eventually
+from tests.support.processes import wait_until_consumed
+
+REPLICAS = ("newsletter", "surveys")
+PEOPLE = 1000
+VERSIONS = 5  # one creation and four changes each: 5,000 outbox rows
+
+
+async def outbox_size(engine: AsyncEngine) -> int:
+    async with engine.connect() as conn:
+        return int((await conn.execute(select(func.count()).select_from(outbox))).scalar_one())
+
+
+async def versions(engine: AsyncEngine, table: str, key: str) -> dict[str, int]:
+    async with engine.connect() as conn:
+        rows = (await conn.execute(text(f"SELECT {key}, version FROM {table}"))).all()
+    return {str(k): int(v) for k, v in rows}
+
+
+async def write_changes(engine: AsyncEngine) -> None:
+    """5,000 changes through contacts' own persistence and snapshot code, in a few commits."""
+    crowd = [Person.new(email=f"p{i}@crash.example", first_name=f"P{i}") for i in range(PEOPLE)]
+    async with unit_of_work(engine) as uow:
+        for person in crowd:
+            await people.add(uow.conn, person)
+            await publish_snapshot(uow, person)
+        await uow.commit()
+    for round_no in range(1, VERSIONS):
+        crowd = [p.changed(first_name=f"{p.first_name}-{round_no}") for p in crowd]
+        async with unit_of_work(engine) as uow:
+            for person in crowd:
+                await people.save(uow.conn, person)
+                await publish_snapshot(uow, person)
+            await uow.commit()
+
+
+async def test_relay_killed_mid_publish_loses_nothing_and_applies_nothing_twice(
+    workers: Workers, clean_db: dict[str, AsyncEngine]
+) -> None:
+    contacts = clean_db["contacts"]
+    relay = workers["contacts"]
+    relay.stop()
+    await write_changes(contacts)
+    assert await outbox_size(contacts) == PEOPLE * VERSIONS
+
+    relay.start()
+    await eventually(
+        lambda: outbox_size(contacts),
+        lambda n: n < PEOPLE * VERSIONS - 300,
+        timeout=30,
+        interval=0.02,
+        what="relay started publishing",
+    )
+    relay.kill()
+    left = await outbox_size(contacts)
+    assert 0 < left < PEOPLE * VERSIONS, f"the kill did not land mid-publish ({left} left)"
+
+    relay.start()
+    await eventually(
+        lambda: outbox_size(contacts),
+        lambda n: n == 0,
+        timeout=60,
+        what="outbox drained after restart",
+    )
+    expected = await versions(contacts, "people", "id")
+    assert set(expected.values()) == {VERSIONS}
+    for service in REPLICAS:
+        await eventually(
+            lambda s=service: versions(clean_db[s], "contact_snapshot", "contact_id"),
+            lambda got: got == expected,
+            timeout=60,
+            what=f"{service} replica has every person at the final version",
+        )
+
+
+def snapshot_record(
+    contact_id: uuid.UUID, version: int, name: str, event_id: uuid.UUID | None = None
+) -> tuple[bytes, bytes | None, list[tuple[str, bytes]]]:
+    event = new_event(
+        source="/tests",
+        data=ContactSnapshotV1(
+            contact_id=contact_id, version=version, email=f"{name}@x.fi", first_name=name
+        ),
+        subject=str(contact_id),
+        version=version,
+    )
+    if event_id is not None:
+        event = event.model_copy(update={"id": event_id})
+    return str(contact_id).encode(), event.value_bytes(), event.to_headers()
+
+
+async def test_redelivered_and_stale_events_change_nothing(
+    workers: Workers, infra: Infra, topics: str, clean_db: dict[str, AsyncEngine]
+) -> None:
+    topic = f"{topics}contacts.contact.v1"
+    contact_id = uuid.uuid4()
+    first_id = uuid.uuid4()
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka, enable_idempotence=True)
+    await producer.start()
+    try:
+        for version, name, event_id in (
+            (1, "first", first_id),
+            (2, "second", None),
+            (1, "first", first_id),
+        ):
+            key, value, headers = snapshot_record(contact_id, version, name, event_id)
+            await producer.send_and_wait(topic, value=value, key=key, headers=headers)
+    finally:
+        await producer.stop()
+    for service in REPLICAS:
+        await wait_until_consumed(infra.kafka, f"{topics}{service}.contact-replica", topic)
+        async with clean_db[service].connect() as conn:
+            row = (
+                await conn.execute(
+                    text("SELECT version, first_name FROM contact_snapshot WHERE contact_id = :i"),
+                    {"i": contact_id},
+                )
+            ).one()
+        assert tuple(row) == (2, "second"), service
+
+
+async def test_poison_message_is_parked_with_its_error_and_the_next_one_is_applied(
+    workers: Workers, infra: Infra, topics: str, clean_db: dict[str, AsyncEngine]
+) -> None:
+    topic = f"{topics}contacts.contact.v1"
+    poison_key = f"poison-{uuid.uuid4()}".encode()
+    good_id = uuid.uuid4()
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka, enable_idempotence=True)
+    await producer.start()
+    try:
+        await producer.send_and_wait(
+            topic, value=b"{not json", key=poison_key, headers=[("ce_type", b"garbage")]
+        )
+        key, value, headers = snapshot_record(good_id, 1, "after-poison")
+        await producer.send_and_wait(topic, value=value, key=key, headers=headers)
+    finally:
+        await producer.stop()
+
+    for service in REPLICAS:
+        await eventually(
+            lambda s=service: versions(clean_db[s], "contact_snapshot", "contact_id"),
+            lambda got: got.get(str(good_id)) == 1,
+            what=f"{service} applied the message after the poison",
+        )
+
+    parked = await read_topic(infra.kafka, f"{topic}.dlq")
+    mine = [r for r in parked if r[0] == poison_key]
+    consumers = {r[1]["dlq_consumer"] for r in mine}
+    assert consumers == {f"{topics}{s}.contact-replica" for s in REPLICAS}
+    for _, headers in mine:
+        assert "not a CloudEvent" in headers["dlq_error"]
+        assert headers["dlq_original_topic"] == topic
+        assert int(headers["dlq_attempts"]) == 3  # CONSUMER_RETRIES=2 in tests, plus the first
+
+
+async def read_topic(bootstrap: str, topic: str) -> list[tuple[bytes | None, dict[str, str]]]:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        tp = TopicPartition(topic, 0)
+        consumer.assign([tp])
+        await consumer.seek_to_beginning(tp)
+        end = (await consumer.end_offsets([tp]))[tp]
+        out: list[tuple[bytes | None, dict[str, str]]] = []
+        while await consumer.position(tp) < end:
+            for records in (await consumer.getmany(tp, timeout_ms=1000)).values():
+                out.extend((r.key, {k: v.decode() for k, v in r.headers}) for r in records)
+        return out
+    finally:
+        await consumer.stop()
