@@ -14,7 +14,7 @@ from aiokafka.errors import KafkaError
 from tests.support.polling import eventually
 
 REPO = Path(__file__).resolve().parents[2]
-LOG_DIR = REPO / ".run" / "test" / "logs"
+LOG_DIR = Path(os.environ.get("STATE_DIR", str(REPO / ".run" / "test"))) / "logs"
 
 
 class ServiceProcess:
