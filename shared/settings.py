@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.tokens import TokenKeys
+
 DEV_SECRET = "development-only-secret-change-me"  # noqa: S105  (refused outside development)
 
 Environment = Literal["development", "test", "production"]
@@ -64,6 +66,10 @@ class ServiceSettings(BaseSettings):
                         "outside development"
                     )
         return self
+
+    def token_keys(self) -> TokenKeys:
+        """Keys for public links; LINK_SECRET signs (rotation: see docs/security.md)."""
+        return TokenKeys.single(self.link_secret)
 
     def topic(self, base: str) -> str:
         return f"{self.kafka_topic_prefix}{base}"

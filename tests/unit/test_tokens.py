@@ -1,0 +1,41 @@
+"""Public-link tokens: purpose-bound, expiring, rotatable."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from shared.tokens import TokenError, TokenExpired, TokenKeys, sign, verify
+
+KEYS = TokenKeys.single("a" * 40)
+
+
+def test_a_token_verifies_for_its_own_purpose_only() -> None:
+    token = sign(KEYS, "unsubscribe", {"c": "123"})
+    assert verify(KEYS, "unsubscribe", token, max_age_s=60) == {"c": "123"}
+    with pytest.raises(TokenError):
+        verify(KEYS, "survey", token, max_age_s=60)
+
+
+def test_a_changed_token_is_refused() -> None:
+    token = sign(KEYS, "unsubscribe", {"c": "123"})
+    with pytest.raises(TokenError):
+        verify(KEYS, "unsubscribe", token[:-2] + ("A" if token[-1] != "A" else "B") + "x",
+               max_age_s=60)
+
+
+def test_an_old_token_expires() -> None:
+    token = sign(KEYS, "confirm", "x")
+    time.sleep(1.1)
+    with pytest.raises(TokenExpired):
+        verify(KEYS, "confirm", token, max_age_s=0)
+
+
+def test_rotation_keeps_old_links_valid_and_signs_with_the_new_key() -> None:
+    old = sign(KEYS, "confirm", "x")
+    rotated = TokenKeys(keys={"k1": "a" * 40, "k2": "b" * 40}, current="k2")
+    assert verify(rotated, "confirm", old, max_age_s=60) == "x"
+    assert sign(rotated, "confirm", "x").startswith("k2.")
+    with pytest.raises(TokenError):
+        verify(TokenKeys.single("b" * 40, "k2"), "confirm", old, max_age_s=60)
