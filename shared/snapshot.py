@@ -113,7 +113,7 @@ async def upsert_snapshots(
     """Apply snapshot or erasure rows, each only if newer than what is held.
 
     An erased row is final: nothing of a later or replayed snapshot brings the person back.
-    Returns the number of rows changed.
+    Returns the number of rows offered (after keeping the newest per person).
     """
     newest: dict[Any, dict[str, Any]] = {}
     for row in rows:  # one statement may not touch a row twice: keep the newest per person
@@ -122,7 +122,9 @@ async def upsert_snapshots(
             newest[row["contact_id"]] = row
     if not newest:
         return 0
-    stmt = insert(table).values(list(newest.values()))
+    # executemany with one cached statement: a multi-row VALUES would be compiled afresh for
+    # every batch (thousands of bind parameters), which costs more than the database work.
+    stmt = insert(table)
     columns: dict[str, Any] = {
         c.name: stmt.excluded[c.name] for c in table.columns if c.name != "contact_id"
     }
@@ -132,5 +134,5 @@ async def upsert_snapshots(
         set_=columns,
         where=(table.c.version < stmt.excluded.version) & table.c.erased.is_(False),
     )
-    result = await conn.execute(stmt)
-    return result.rowcount or 0
+    await conn.execute(stmt, list(newest.values()))
+    return len(newest)
