@@ -15,7 +15,7 @@ from shared.entrypoints import Command
 
 
 def _first_admin_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--email", default="admin@digituki.invalid")
+    parser.add_argument("--email", default="admin@digituki.example")
     parser.add_argument(
         "--write-to",
         type=Path,
