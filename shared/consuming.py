@@ -20,6 +20,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.events.envelope import CloudEvent
+from shared.logs import correlation_id
+from shared.metrics import EVENTS_CONSUMED
 from shared.outbox.inbox import claim_event
 
 log = logging.getLogger(__name__)
@@ -108,12 +110,15 @@ class Consumption:
             attempts += 1
             try:
                 event = CloudEvent.from_kafka(record.headers, record.value)
+                correlation_id.set(event.correlationid)  # logs of this work carry the origin's
                 async with self._engine.begin() as conn:
                     if self._inbox is not None and not await claim_event(
                         conn, self._inbox, consumer=self.consumer, event_id=event.id
                     ):
+                        EVENTS_CONSUMED.labels(self.consumer, "duplicate").inc()
                         return  # redelivered: its effect is already committed
                     await self._handler(conn, event)
+                EVENTS_CONSUMED.labels(self.consumer, "applied").inc()
                 return
             except Exception as error:
                 if attempts > self._retries:
@@ -129,6 +134,7 @@ class Consumption:
                         },
                     )
                     await self._dead_letters.park(record, error, attempts)
+                    EVENTS_CONSUMED.labels(self.consumer, "parked").inc()
                     return
                 await asyncio.sleep(self._backoff_s * 2 ** (attempts - 1))
 
@@ -145,6 +151,7 @@ class Consumption:
             events = [CloudEvent.from_kafka(r.headers, r.value) for r in records]
             async with self._engine.begin() as conn:
                 await batch_handler(conn, events)
+            EVENTS_CONSUMED.labels(self.consumer, "applied").inc(len(events))
             return
         except Exception as error:
             # One bad record must not hold the others back: isolate it.

@@ -47,6 +47,7 @@ class ServiceSettings(BaseSettings):
     outbox_batch_size: int = 500
     outbox_poll_interval_s: float = 1.0
 
+    worker_metrics_port: int = 0  # 0 = the worker serves no /metrics of its own
     web_host: str = "127.0.0.1"
     web_port: int = 8000
     public_base_url: str = Field(

@@ -10,6 +10,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from faststream.kafka import KafkaBroker
+from prometheus_client import start_http_server
 
 from shared.kafka import ensure_topics
 from shared.settings import ServiceSettings
@@ -28,6 +29,8 @@ async def run_worker(
     for sig in (signal.SIGTERM, signal.SIGINT):
         running.add_signal_handler(sig, stop.set)
 
+    if settings.worker_metrics_port:
+        start_http_server(settings.worker_metrics_port, addr="127.0.0.1")
     created = await ensure_topics(settings.kafka_bootstrap_servers, settings.kafka_topic_prefix)
     if created:
         log.info("created topics", extra={"topics": created})

@@ -23,6 +23,7 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db import sync_url
+from shared.metrics import OUTBOX_PUBLISHED
 from shared.outbox.writer import notify_channel
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,7 @@ class OutboxRelay:
             await asyncio.gather(*futures)
             await conn.execute(delete(ob).where(ob.c.id.in_([row.id for row in rows])))
         self.published += len(rows)
+        OUTBOX_PUBLISHED.labels(self._config.service).inc(len(rows))
         return len(rows)
 
 
