@@ -206,15 +206,22 @@ async def test_operator_lists_and_replays_parked_messages(
         await producer.stop()
 
     async def parked_count() -> int:
-        return sum(1 for key, _ in await read_topic(infra.kafka, f"{topic}.dlq")
-                   if key == poison_key)
+        return sum(
+            1 for key, _ in await read_topic(infra.kafka, f"{topic}.dlq") if key == poison_key
+        )
 
     await eventually(parked_count, lambda n: n == 2, what="both replicas parked the poison")
 
     async def cli(*args: str) -> str:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "shared.cli", *args, env={**os.environ, **service_env},
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+            sys.executable,
+            "-m",
+            "shared.cli",
+            *args,
+            env={**os.environ, **service_env},
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
         out, _ = await proc.communicate()
         assert proc.returncode == 0, out.decode()
         return out.decode()

@@ -21,8 +21,9 @@ def test_a_token_verifies_for_its_own_purpose_only() -> None:
 def test_a_changed_token_is_refused() -> None:
     token = sign(KEYS, "unsubscribe", {"c": "123"})
     with pytest.raises(TokenError):
-        verify(KEYS, "unsubscribe", token[:-2] + ("A" if token[-1] != "A" else "B") + "x",
-               max_age_s=60)
+        verify(
+            KEYS, "unsubscribe", token[:-2] + ("A" if token[-1] != "A" else "B") + "x", max_age_s=60
+        )
 
 
 def test_an_old_token_expires() -> None:
