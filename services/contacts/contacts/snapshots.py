@@ -1,12 +1,25 @@
-"""Publishing a person's snapshot: the projection row and the outbox event, one transaction."""
+"""Publishing a person's snapshot and activity: projection rows and outbox events, one transaction.
+
+Every change that others can see goes through `publish_snapshot`: it reads the person's
+current organisation and membership, so a caller cannot forget a part of the snapshot.
+"""
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from contacts.domain.classification import load_classification
+from contacts.domain.membership import Membership
 from contacts.domain.person import Person
+from contacts.persistence import activity, memberships, organisations
 from contacts.persistence.tables import contact_snapshot
-from shared.events.contacts import CONTACT_ERASED, ContactSnapshotV1
+from shared.events.contacts import CONTACT_ERASED, ContactActivityV1, ContactSnapshotV1
 from shared.events.envelope import new_event
-from shared.events.topics import CONTACT_SNAPSHOTS
+from shared.events.topics import CONTACT_EVENTS, CONTACT_SNAPSHOTS
 from shared.logs import correlation_id
 from shared.outbox.unit_of_work import UnitOfWork
 from shared.snapshot import erased_row, snapshot_row, upsert_snapshots
@@ -14,7 +27,18 @@ from shared.snapshot import erased_row, snapshot_row, upsert_snapshots
 SOURCE = "/digituki/contacts"
 
 
-def snapshot_of(person: Person) -> ContactSnapshotV1:
+def snapshot_of(
+    person: Person,
+    *,
+    organisation: dict[str, Any] | None = None,
+    membership: Membership | None = None,
+) -> ContactSnapshotV1:
+    """The public snapshot; consents count only once the address is confirmed."""
+    municipality = person.municipality or (organisation or {}).get("organisation_municipality")
+    region = (organisation or {}).get("organisation_region")
+    if municipality:
+        region = load_classification().municipality(municipality).region_code
+    subscribed = person.subscription_state == "subscribed"
     return ContactSnapshotV1(
         contact_id=person.id,
         version=person.version,
@@ -22,12 +46,32 @@ def snapshot_of(person: Person) -> ContactSnapshotV1:
         first_name=person.first_name,
         last_name=person.last_name,
         language=person.language,
+        organisation_id=(organisation or {}).get("organisation_id"),
+        organisation_name=(organisation or {}).get("organisation_name"),
+        organisation_type=(organisation or {}).get("organisation_type"),
+        region=region,
+        municipality=municipality,
+        topics=tuple(sorted(person.topics)),
+        subscription_state=person.subscription_state,
+        confirmed_at=person.confirmed_at,
+        newsletter_consent=subscribed and person.newsletter_consent,
+        survey_consent=subscribed and person.survey_consent,
+        membership_state=membership.state if membership else "none",
+        ecosystem_role=membership.ecosystem_role if membership else None,
+        email_status=person.email_status,
         created_at=person.created_at,
     )
 
 
+async def current_snapshot(conn: AsyncConnection, person: Person) -> ContactSnapshotV1:
+    links = await organisations.links_of(conn, person.id)
+    current = next((link for link in links if link["end_date"] is None), None)
+    membership = await memberships.get(conn, person.id)
+    return snapshot_of(person, organisation=current, membership=membership)
+
+
 async def publish_snapshot(uow: UnitOfWork, person: Person) -> None:
-    snapshot = snapshot_of(person)
+    snapshot = await current_snapshot(uow.conn, person)
     await upsert_snapshots(uow.conn, contact_snapshot, [snapshot_row(snapshot)])
     uow.publish(
         CONTACT_SNAPSHOTS.name,
@@ -37,6 +81,32 @@ async def publish_snapshot(uow: UnitOfWork, person: Person) -> None:
             data=snapshot,
             subject=str(person.id),
             version=person.version,
+            correlation_id=correlation_id.get(),
+        ),
+    )
+
+
+async def record_activity(
+    uow: UnitOfWork,
+    person_id: uuid.UUID,
+    kind: str,
+    details: dict[str, Any] | None = None,
+    *,
+    at: datetime | None = None,
+) -> None:
+    """A timeline row and a domain event on contacts.events.v1 (keyed by the person)."""
+    at = at or datetime.now(UTC)
+    details = details or {}
+    await activity.add(uow.conn, person_id=person_id, kind=kind, at=at, details=details)
+    uow.publish(
+        CONTACT_EVENTS.name,
+        str(person_id),
+        new_event(
+            source=SOURCE,
+            data=ContactActivityV1(
+                contact_id=person_id, kind=kind, occurred_at=at, details=details
+            ),
+            subject=str(person_id),
             correlation_id=correlation_id.get(),
         ),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from newsletter.cli import COMMANDS
 from newsletter.messaging.worker import run
 from newsletter.settings import NewsletterSettings
 from shared.entrypoints import service_main
@@ -17,6 +18,7 @@ def main(argv: list[str] | None = None) -> None:
         app_factory="newsletter.web.app:create_app",
         worker=run,
         migrations_dir=MIGRATIONS,
+        commands=COMMANDS,
         argv=argv,
     )
 

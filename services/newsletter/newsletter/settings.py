@@ -20,3 +20,35 @@ class NewsletterSettings(ServiceSettings):
     # (deploy/bin/service-env.sh and docker-compose.yml both set SMTP_HOST/SMTP_PORT).
     smtp_host: str = Field("127.0.0.1", validation_alias=AliasChoices("SMTP_HOST"))
     smtp_port: int = Field(1025, validation_alias=AliasChoices("SMTP_PORT"))
+
+    # Sender identity. `mail_domain` names Message-IDs and the VERP bounce address.
+    mail_from_address: str = "uutiskirje@digituki.fi"
+    mail_from_name: str = "Digituki"
+    mail_domain: str = "digituki.fi"
+    feedback_sender: str = "digituki"
+
+    # Suppression entries are HMACs of the lower-cased address under this key, so the list
+    # survives erasure without keeping any address. Empty: the service's secret_key.
+    suppression_key: str = ""
+
+    # DKIM: signs when both the selector and a PEM key file are set.
+    dkim_selector: str = ""
+    dkim_private_key_path: str = ""
+
+    # Delivery workers.
+    sender_enabled: bool = True
+    smtp_connections: int = 8
+    smtp_timeout_s: float = 30.0
+    send_rate_per_s: float = 0.0  # 0 = no limit
+    send_rate_per_domain_per_s: float = 0.0
+    claim_batch_size: int = 500
+    lease_s: float = 60.0
+    record_batch_size: int = 500
+    record_interval_s: float = 0.2
+    retry_base_s: float = 60.0
+    retry_max_s: float = 3600.0
+    max_attempts: int = 8
+    idle_poll_s: float = 1.0
+
+    def suppression_secret(self) -> bytes:
+        return (self.suppression_key or self.secret_key).encode()

@@ -1,4 +1,4 @@
-"""A person in the network: who they are and how to reach them."""
+"""A person in the network: who they are, how to reach them, what they agreed to."""
 
 from __future__ import annotations
 
@@ -13,8 +13,12 @@ from contacts.domain.errors import InvalidInput
 
 Language = Literal["fi", "sv", "en"]
 LANGUAGES: tuple[Language, ...] = ("fi", "sv", "en")
+SubscriptionState = Literal["pending", "subscribed", "unsubscribed"]
+EmailStatus = Literal["ok", "bounced", "complained"]
+EMAIL_STATUSES: tuple[EmailStatus, ...] = ("ok", "bounced", "complained")
 MAX_NAME = 100
 MAX_EMAIL = 254
+MAX_TITLE = 150
 
 
 def normalise_email(raw: str) -> str:
@@ -34,10 +38,10 @@ def normalise_email(raw: str) -> str:
     return valid.normalized.lower()
 
 
-def clean_name(raw: str, *, field_name: str) -> str:
+def clean_name(raw: str, *, field_name: str, limit: int = MAX_NAME) -> str:
     value = " ".join(raw.split())
-    if len(value) > MAX_NAME:
-        raise InvalidInput(f"{field_name} is longer than {MAX_NAME} characters.", field=field_name)
+    if len(value) > limit:
+        raise InvalidInput(f"{field_name} is longer than {limit} characters.", field=field_name)
     return value
 
 
@@ -46,6 +50,13 @@ def parse_language(raw: str) -> Language:
         if raw == lang:
             return lang
     raise InvalidInput("Language must be fi, sv or en.", field="language")
+
+
+def parse_email_status(raw: str) -> EmailStatus:
+    for status in EMAIL_STATUSES:
+        if raw == status:
+            return status
+    raise InvalidInput("Email status must be ok, bounced or complained.", field="email_status")
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,15 @@ class Person:
     language: Language = "fi"
     version: int = 1
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    phone: str | None = None
+    title: str = ""
+    municipality: str | None = None
+    topics: tuple[str, ...] = ()
+    subscription_state: SubscriptionState = "pending"
+    confirmed_at: datetime | None = None
+    newsletter_consent: bool = False
+    survey_consent: bool = False
+    email_status: EmailStatus = "ok"
 
     @classmethod
     def new(
@@ -73,3 +93,25 @@ class Person:
     def changed(self, **changes: object) -> Person:
         """A new version of this person; every change bumps the version replicas compare."""
         return replace(self, version=self.version + 1, **changes)  # type: ignore[arg-type]
+
+    def confirmed(self, *, at: datetime, newsletter: bool, surveys: bool) -> Person:
+        """Double opt-in done: subscribed, with the consents asked for at signup.
+
+        A consent given earlier is kept: confirming a second signup never withdraws one.
+        """
+        return self.changed(
+            subscription_state="subscribed",
+            confirmed_at=self.confirmed_at or at,
+            newsletter_consent=self.newsletter_consent or newsletter,
+            survey_consent=self.survey_consent or surveys,
+        )
+
+    def unsubscribed(self) -> Person:
+        return self.changed(
+            subscription_state="unsubscribed", newsletter_consent=False, survey_consent=False
+        )
+
+    @property
+    def audience_ready(self) -> bool:
+        """Only a confirmed, consenting, deliverable person may be in any audience."""
+        return self.subscription_state == "subscribed" and self.email_status == "ok"

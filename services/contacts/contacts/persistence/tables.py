@@ -6,6 +6,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -15,7 +16,7 @@ from sqlalchemy import (
     Uuid,
     func,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from shared.db import new_metadata
 from shared.outbox import inbox_table, outbox_table
@@ -34,8 +35,129 @@ people = Table(
     Column("version", BigInteger, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("phone", Text, nullable=True),
+    Column("title", Text, nullable=False, server_default=""),
+    Column("municipality", Text, nullable=True),
+    Column("topics", ARRAY(Text), nullable=False, server_default="{}"),
+    Column("subscription_state", Text, nullable=False, server_default="pending"),
+    Column("confirmed_at", DateTime(timezone=True), nullable=True),
+    Column("newsletter_consent", Boolean, nullable=False, server_default="false"),
+    Column("survey_consent", Boolean, nullable=False, server_default="false"),
+    Column("email_status", Text, nullable=False, server_default="ok"),
 )
 Index("uq_people_email_lower", func.lower(people.c.email), unique=True)
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("type", Text, nullable=False, server_default="other"),
+    Column("business_id", Text, nullable=True),
+    Column("region", Text, nullable=True),
+    Column("municipality", Text, nullable=True),
+    Column("website", Text, nullable=False, server_default=""),
+    Column("parent_id", Uuid, ForeignKey("organisations.id", ondelete="SET NULL"), nullable=True),
+    # A name typed on /join that matched nothing waits for staff review.
+    Column("status", Text, nullable=False, server_default="active"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("ix_organisations_name_lower", func.lower(organisations.c.name))
+Index(
+    "uq_organisations_business_id",
+    organisations.c.business_id,
+    unique=True,
+    postgresql_where=organisations.c.business_id.isnot(None),
+)
+
+person_organisations = Table(
+    "person_organisations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("person_id", Uuid, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "organisation_id",
+        Uuid,
+        ForeignKey("organisations.id", ondelete="RESTRICT"),
+        nullable=False,
+    ),
+    Column("role", Text, nullable=False, server_default=""),
+    Column("start_date", Date, nullable=True),
+    Column("end_date", Date, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_person_organisations_person_id", "person_id"),
+    Index("ix_person_organisations_organisation_id", "organisation_id"),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("person_id", Uuid, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("state", Text, nullable=False),
+    Column("ecosystem_role", Text, nullable=True),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=True),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("decided_by", Text, nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_memberships_state", "state"),
+)
+
+topics = Table(
+    "topics",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("name_fi", Text, nullable=False),
+    Column("name_sv", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("position", Integer, nullable=False, server_default="0"),
+    Column("archived", Boolean, nullable=False, server_default="false"),
+)
+
+# Append-only: rows are never updated; only erasure of the person removes them.
+consent_log = Table(
+    "consent_log",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("person_id", Uuid, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("given", Boolean, nullable=False),
+    Column("method", Text, nullable=False),
+    Column("wording_version", Text, nullable=True),
+    Column("ip", Text, nullable=True),
+    Column("basis", Text, nullable=True),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Index("ix_consent_log_person_id", "person_id"),
+)
+
+# One row per form sent on /join: what to apply when (and only if) the address is confirmed.
+signups = Table(
+    "signups",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("person_id", Uuid, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("details", JSONB, nullable=False, server_default="{}"),
+    Column("wording_version", Text, nullable=False),
+    Column("ip", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("confirmed_at", DateTime(timezone=True), nullable=True),
+    Index("ix_signups_person_id", "person_id"),
+)
+
+# The person's timeline: contacts' own domain events and, later, other services' events.
+activity = Table(
+    "activity",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("person_id", Uuid, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("source", Text, nullable=False, server_default="contacts"),
+    Column("details", JSONB, nullable=False, server_default="{}"),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Index("ix_activity_person_id_occurred_at", "person_id", "occurred_at"),
+)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

@@ -6,9 +6,19 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contacts.domain.errors import NotFound
-from contacts.domain.person import Person, clean_name, normalise_email, parse_language
+from contacts.domain.classification import load_classification
+from contacts.domain.errors import InvalidInput, NotFound
+from contacts.domain.person import (
+    MAX_TITLE,
+    Person,
+    clean_name,
+    normalise_email,
+    parse_email_status,
+    parse_language,
+)
+from contacts.domain.phone import normalise_phone
 from contacts.persistence import people
+from contacts.persistence import topics as topic_store
 from contacts.persistence.unit_of_work import unit_of_work
 from contacts.snapshots import publish_erasure, publish_snapshot
 
@@ -37,7 +47,13 @@ async def update_person(
     first_name: str | None = None,
     last_name: str | None = None,
     language: str | None = None,
+    phone: str | None = None,
+    title: str | None = None,
+    municipality: str | None = None,
+    topics: list[str] | None = None,
+    email_status: str | None = None,
 ) -> Person:
+    """Change the given fields; an empty phone or municipality clears it."""
     async with unit_of_work(engine) as uow:
         person = await people.get(uow.conn, person_id, for_update=True)
         if person is None:
@@ -51,6 +67,24 @@ async def update_person(
             changes["last_name"] = clean_name(last_name, field_name="last_name")
         if language is not None:
             changes["language"] = parse_language(language)
+        if phone is not None:
+            changes["phone"] = normalise_phone(phone) if phone.strip() else None
+        if title is not None:
+            changes["title"] = clean_name(title, field_name="title", limit=MAX_TITLE)
+        if municipality is not None:
+            changes["municipality"] = (
+                load_classification().municipality(municipality).code
+                if municipality.strip()
+                else None
+            )
+        if topics is not None:
+            known = {t.key for t in await topic_store.all_topics(uow.conn, include_archived=True)}
+            unknown = sorted(set(topics) - known)
+            if unknown:
+                raise InvalidInput(f"Unknown topics: {', '.join(unknown)}.", field="topics")
+            changes["topics"] = tuple(sorted(set(topics)))
+        if email_status is not None:
+            changes["email_status"] = parse_email_status(email_status)
         person = person.changed(**changes)
         await people.save(uow.conn, person)
         await publish_snapshot(uow, person)

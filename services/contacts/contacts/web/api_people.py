@@ -3,15 +3,51 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Depends, Query, status
 
+from contacts.service import directory
 from contacts.service import people as service
 from contacts.web.deps import Engine
-from contacts.web.schemas import PersonIn, PersonOut, PersonPatch
+from contacts.web.schemas import PeoplePage, PersonIn, PersonOut, PersonPatch
+from shared.web.security import check_csrf
 from shared.web.staff import Editor, Viewer
 
-router = APIRouter(prefix="/api/contacts/people", tags=["people"])
+router = APIRouter(
+    prefix="/api/contacts/people", tags=["people"], dependencies=[Depends(check_csrf)]
+)
+
+
+@router.get("")
+async def search_people(
+    engine: Engine,
+    staff: Viewer,
+    q: Annotated[str, Query(max_length=200)] = "",
+    organisation_type: str | None = None,
+    region: str | None = None,
+    municipality: str | None = None,
+    membership: str | None = None,
+    subscription: str | None = None,
+    topic: str | None = None,
+    organisation_id: uuid.UUID | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=directory.MAX_PAGE)] = 50,
+) -> PeoplePage:
+    items, total = await directory.search_people(
+        engine,
+        text=q,
+        organisation_type=organisation_type,
+        region=region,
+        municipality=municipality,
+        membership_state=membership,
+        subscription_state=subscription,
+        topic=topic,
+        organisation_id=organisation_id,
+        page=page,
+        per_page=per_page,
+    )
+    return PeoplePage(items=items, total=total, page=page, per_page=per_page)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

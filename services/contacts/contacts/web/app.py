@@ -12,7 +12,16 @@ from fastapi.staticfiles import StaticFiles
 from contacts.domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from contacts.messaging.worker import build_broker
 from contacts.settings import ContactsSettings
-from contacts.web import api_people, auth, staff_pages
+from contacts.web import (
+    api_organisations,
+    api_people,
+    api_person_details,
+    auth,
+    legal,
+    preferences,
+    signup,
+    staff_pages,
+)
 from shared.db import make_engine
 from shared.web.app import make_app
 from shared.web.asyncapi import asyncapi_document
@@ -44,8 +53,13 @@ def create_app(settings: ContactsSettings | None = None) -> FastAPI:
     app.state.engine = engine
     add_domain_error_handler(app, DomainError, {InvalidInput: 422, NotFound: 404, Conflict: 409})
     app.include_router(api_people.router)
+    app.include_router(api_person_details.router)
+    app.include_router(api_organisations.router)
+    app.include_router(signup.router)
+    app.include_router(preferences.router)
     app.include_router(auth.router)
     app.include_router(staff_pages.router)
+    app.include_router(legal.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/api/contacts/asyncapi.json", include_in_schema=False)

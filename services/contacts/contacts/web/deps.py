@@ -7,7 +7,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from contacts.service.audit import Actor
 from contacts.settings import ContactsSettings
+from shared.web.staff import Staff
 
 
 def get_engine(request: Request) -> AsyncEngine:
@@ -18,6 +20,10 @@ def get_engine(request: Request) -> AsyncEngine:
 def get_settings(request: Request) -> ContactsSettings:
     settings: ContactsSettings = request.app.state.settings
     return settings
+
+
+def actor_of(staff: Staff) -> Actor:
+    return Actor(id=staff.id, role=staff.role)
 
 
 Engine = Annotated[AsyncEngine, Depends(get_engine)]

@@ -1,11 +1,15 @@
-"""Newsletter's worker: the contact replica, the outbox relay."""
+"""Newsletter's worker: the contact replica, mail requests, delivery, the outbox relay."""
 
 from __future__ import annotations
+
+import asyncio
 
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from newsletter.messaging.requests import subscribe_mail_requests
 from newsletter.persistence.tables import contact_snapshot, outbox
+from newsletter.sending.worker import delivery_loop
 from newsletter.settings import NewsletterSettings
 from shared.db import make_engine
 from shared.events.audit import StaffActionV1
@@ -17,9 +21,12 @@ from shared.replica import subscribe_contact_replica
 from shared.worker import run_worker
 
 
-def build_broker(settings: NewsletterSettings, engine: AsyncEngine) -> KafkaBroker:
+def build_broker(
+    settings: NewsletterSettings, engine: AsyncEngine, wake: asyncio.Event | None = None
+) -> KafkaBroker:
     broker = make_broker(settings)
     subscribe_contact_replica(broker, settings=settings, engine=engine, table=contact_snapshot)
+    subscribe_mail_requests(broker, settings=settings, engine=engine, wake=wake)
     for topic, schema, what in (
         (MAIL_EVENTS, MailEventV1, "Delivery outcomes of every mail."),
         (STAFF_AUDIT, StaffActionV1, "Staff actions taken in newsletter."),
@@ -30,7 +37,8 @@ def build_broker(settings: NewsletterSettings, engine: AsyncEngine) -> KafkaBrok
 
 async def run(settings: NewsletterSettings) -> None:
     engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
-    broker = build_broker(settings, engine)
+    wake = asyncio.Event()
+    broker = build_broker(settings, engine, wake)
     relay = relay_loop(
         engine,
         outbox,
@@ -43,7 +51,10 @@ async def run(settings: NewsletterSettings) -> None:
             poll_interval_s=settings.outbox_poll_interval_s,
         ),
     )
+    loops = [relay]
+    if settings.sender_enabled:
+        loops.append(delivery_loop(engine, settings, wake))
     try:
-        await run_worker(settings, broker, [relay])
+        await run_worker(settings, broker, loops)
     finally:
         await engine.dispose()

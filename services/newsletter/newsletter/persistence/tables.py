@@ -2,6 +2,23 @@
 
 from __future__ import annotations
 
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+
 from shared.db import new_metadata
 from shared.outbox import inbox_table, outbox_table
 from shared.snapshot import contact_snapshot_table
@@ -12,3 +29,67 @@ outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 # Replica of contacts.contact.v1: audiences are computed from it, never from contacts' database.
 contact_snapshot = contact_snapshot_table(metadata)
+
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", Text, nullable=False),
+    # {"fi": {"subject": ..., "preheader": ..., "blocks": [...]}, "sv": ..., "en": ...}
+    Column("content", JSONB, nullable=False),
+    Column("default_language", Text, nullable=False),
+    Column("topics", ARRAY(Text), nullable=False, server_default="{}"),
+    Column("topical", Boolean, nullable=False, server_default="false"),
+    Column("tracking", Boolean, nullable=False, server_default="false"),
+    Column("audience", JSONB, nullable=False),
+    Column("status", Text, nullable=False, server_default="draft"),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("recipients", Integer, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("send_started_at", DateTime(timezone=True), nullable=True),
+)
+
+# One row per mail: the truth the delivery workers work from (Kafka only wakes them).
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("origin", Text, nullable=False),  # transactional | campaign | survey_invitation
+    Column("origin_id", Text, nullable=True),
+    Column("priority", SmallInteger, nullable=False),  # 0 transactional first, 1 campaigns
+    Column("campaign_id", Uuid, nullable=True),
+    Column("idempotency_key", Text, nullable=True),
+    Column("template_key", Text, nullable=True),
+    Column("contact_id", Uuid, nullable=True),
+    Column("language", Text, nullable=False),
+    Column("to_email", Text, nullable=True),  # NULL when never to be sent (suppressed)
+    Column("to_name", Text, nullable=False, server_default=""),
+    Column("variables", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    # pending -> sent | bounced | failed; suppressed never leaves.
+    Column("status", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    # Due time; a claim pushes it to the lease's end, so an unrecorded mail (crashed worker)
+    # is due again when its lease expires, and leased rows never clog the front of the queue.
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("idempotency_key"),
+    UniqueConstraint("campaign_id", "contact_id"),
+    Index(
+        "ix_deliveries_due",
+        "priority",
+        "next_attempt_at",
+        postgresql_where=text("status = 'pending'"),
+    ),
+)
+
+# Addresses never to mail again (hard bounce, complaint), by HMAC only: survives erasure.
+suppressions = Table(
+    "suppressions",
+    metadata,
+    Column("email_hmac", LargeBinary, primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("detail", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

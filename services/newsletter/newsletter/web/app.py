@@ -8,11 +8,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from newsletter.domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from newsletter.messaging.worker import build_broker
 from newsletter.settings import NewsletterSettings
+from newsletter.web import api_campaigns
 from shared.db import make_engine
 from shared.web.app import make_app
 from shared.web.asyncapi import asyncapi_document
+from shared.web.errors import add_domain_error_handler
 from shared.web.health import database_check, kafka_check
 
 
@@ -36,6 +39,8 @@ def create_app(settings: NewsletterSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    add_domain_error_handler(app, DomainError, {InvalidInput: 422, NotFound: 404, Conflict: 409})
+    app.include_router(api_campaigns.router)
 
     @app.get("/api/newsletter/asyncapi.json", include_in_schema=False)
     async def asyncapi() -> JSONResponse:

@@ -1,0 +1,129 @@
+"""Finding people (over contacts' own snapshot projection), timelines and GDPR export."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contacts.domain.errors import NotFound
+from contacts.persistence import activity, consents, memberships, organisations, people
+from contacts.persistence.tables import contact_snapshot
+
+MAX_PAGE = 200
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def search_people(
+    engine: AsyncEngine,
+    *,
+    text: str = "",
+    organisation_type: str | None = None,
+    region: str | None = None,
+    municipality: str | None = None,
+    membership_state: str | None = None,
+    subscription_state: str | None = None,
+    topic: str | None = None,
+    organisation_id: uuid.UUID | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> tuple[list[dict[str, Any]], int]:
+    """(snapshot rows of one page, total). Text matches names, address and organisation."""
+    per_page = max(1, min(per_page, MAX_PAGE))
+    page = max(1, page)
+    t = contact_snapshot.c
+    conditions: list[Any] = [t.erased.is_(False)]
+    if text.strip():
+        pattern = f"%{_escape_like(text.strip())}%"
+        conditions.append(
+            or_(
+                t.email.ilike(pattern),
+                t.organisation_name.ilike(pattern),
+                (t.first_name + " " + t.last_name).ilike(pattern),
+            )
+        )
+    for column, value in (
+        (t.organisation_type, organisation_type),
+        (t.region, region),
+        (t.municipality, municipality),
+        (t.membership_state, membership_state),
+        (t.subscription_state, subscription_state),
+        (t.organisation_id, organisation_id),
+    ):
+        if value:
+            conditions.append(column == value)
+    if topic:
+        conditions.append(t.topics.contains([topic]))
+    async with engine.connect() as conn:
+        total = (
+            await conn.execute(
+                select(func.count()).select_from(contact_snapshot).where(*conditions)
+            )
+        ).scalar_one()
+        rows = await conn.execute(
+            select(contact_snapshot)
+            .where(*conditions)
+            .order_by(t.last_name, t.first_name, t.contact_id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+        return [dict(r._mapping) for r in rows], total
+
+
+async def timeline(engine: AsyncEngine, person_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Activity and consent changes, newest first."""
+    async with engine.connect() as conn:
+        if await people.get(conn, person_id) is None:
+            raise NotFound("No such person.")
+        items = [
+            {
+                "at": a["occurred_at"],
+                "kind": a["kind"],
+                "source": a["source"],
+                "details": a["details"],
+            }
+            for a in await activity.of(conn, person_id)
+        ]
+        items += [
+            {
+                "at": c["occurred_at"],
+                "kind": "consent_given" if c["given"] else "consent_withdrawn",
+                "source": "contacts",
+                "details": {
+                    "purpose": c["purpose"],
+                    "method": c["method"],
+                    "wording_version": c["wording_version"],
+                },
+            }
+            for c in await consents.log_of(conn, person_id)
+        ]
+    return sorted(items, key=lambda i: i["at"], reverse=True)
+
+
+async def export_person(engine: AsyncEngine, person_id: uuid.UUID) -> dict[str, Any]:
+    """Everything contacts holds about one person (GDPR art. 15), JSON-ready."""
+    async with engine.connect() as conn:
+        person = await people.get(conn, person_id)
+        if person is None:
+            raise NotFound("No such person.")
+        membership = await memberships.get(conn, person_id)
+        snapshot = (
+            await conn.execute(
+                select(contact_snapshot).where(contact_snapshot.c.contact_id == person_id)
+            )
+        ).first()
+        return {
+            "person": asdict(person),
+            "organisations": await organisations.links_of(conn, person_id),
+            "membership": asdict(membership) if membership else None,
+            "consent_log": await consents.log_of(conn, person_id),
+            "signups": await consents.signups_of(conn, person_id),
+            "activity": await activity.of(conn, person_id, limit=100_000),
+            "published_snapshot": dict(snapshot._mapping) if snapshot else None,
+        }

@@ -1,0 +1,67 @@
+"""Staff decisions on network membership."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contacts.domain.errors import NotFound
+from contacts.domain.membership import Membership
+from contacts.persistence import memberships, people
+from contacts.persistence.unit_of_work import unit_of_work
+from contacts.service.audit import Actor, audit
+from contacts.snapshots import publish_snapshot, record_activity
+
+
+async def change_membership(
+    engine: AsyncEngine,
+    person_id: uuid.UUID,
+    *,
+    action: str,
+    actor: Actor | None,
+    reason: str = "",
+    ecosystem_role: str | None = None,
+    at: datetime | None = None,
+) -> Membership:
+    """approve, decline, pause, resume, leave, or apply (staff applying for the person)."""
+    at = at or datetime.now(UTC)
+    async with unit_of_work(engine) as uow:
+        person = await people.get(uow.conn, person_id, for_update=True)
+        if person is None:
+            raise NotFound("No such person.")
+        held = await memberships.get(uow.conn, person_id, for_update=True)
+        if held is None and action == "apply":
+            membership = Membership.application(person_id, at=at, ecosystem_role=ecosystem_role)
+        elif held is None:
+            raise NotFound("This person has no membership.", field="membership")
+        else:
+            membership = held.apply(
+                action,
+                at=at,
+                reason=reason,
+                ecosystem_role=ecosystem_role,
+                by=actor.id if actor else None,
+            )
+        await memberships.put(uow.conn, membership)
+        person = person.changed()
+        await people.save(uow.conn, person)
+        await publish_snapshot(uow, person)
+        await record_activity(
+            uow,
+            person_id,
+            "membership_changed",
+            {"action": action, "state": membership.state, "reason": membership.reason},
+            at=at,
+        )
+        await audit(
+            uow.conn,
+            actor,
+            f"membership.{action}",
+            target_type="person",
+            target_id=str(person_id),
+            details={"state": membership.state},
+        )
+        await uow.commit()
+    return membership

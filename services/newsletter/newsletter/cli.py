@@ -1,0 +1,36 @@
+"""Newsletter's extra commands: `sender` runs delivery workers only (scale them out)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+
+from newsletter.sending.worker import delivery_loop
+from newsletter.settings import NewsletterSettings
+from shared.db import make_engine
+from shared.entrypoints import Command
+
+
+async def run_sender(settings: NewsletterSettings, args: argparse.Namespace) -> int:
+    """Delivery only: no Kafka consumers, no relay (the main worker's relay publishes the
+    outcome events these processes write to the outbox)."""
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await delivery_loop(engine, settings)(stop)
+    finally:
+        await engine.dispose()
+    return 0
+
+
+COMMANDS = {
+    "sender": Command(
+        help="delivery workers only (extra sending processes)",
+        configure=lambda parser: None,
+        run=run_sender,
+    )
+}

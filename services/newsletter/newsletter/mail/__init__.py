@@ -1,0 +1,1 @@
+"""Mail content: MJML templates compiled once, filled per recipient; MIME messages."""

@@ -1,0 +1,47 @@
+"""The layout's own words per language (the templates carry their body text themselves)."""
+
+from __future__ import annotations
+
+FOOTER: dict[str, dict[str, str]] = {
+    "fi": {
+        "tagline": "Digitaitojen tuen verkosto",
+        "sender": "Digituki-ohjelma, Digi- ja väestötietovirasto",
+        "privacy": "Tietosuojaseloste",
+        "accessibility": "Saavutettavuusseloste",
+        "preferences": "Muuta tilausasetuksia",
+        "unsubscribe": "Peru tilaus",
+    },
+    "sv": {
+        "tagline": "Nätverket för stöd i digitala färdigheter",
+        "sender": "Digituki-programmet, Myndigheten för digitalisering och befolkningsdata",
+        "privacy": "Dataskyddsbeskrivning",
+        "accessibility": "Tillgänglighetsutlåtande",
+        "preferences": "Ändra prenumerationen",
+        "unsubscribe": "Avsluta prenumerationen",
+    },
+    "en": {
+        "tagline": "The network for digital skills support",
+        "sender": "The Digituki programme, Digital and Population Data Services Agency",
+        "privacy": "Privacy notice",
+        "accessibility": "Accessibility statement",
+        "preferences": "Change your subscription",
+        "unsubscribe": "Unsubscribe",
+    },
+}
+
+
+def text_footer(lang: str, base_url: str, *, transactional: bool) -> str:
+    """The text part's footer; `{{ }}` parts are filled per recipient."""
+    t = FOOTER[lang]
+    lines = [
+        "-- ",
+        t["sender"],
+        f"{t['privacy']}: {base_url}/privacy",
+        f"{t['accessibility']}: {base_url}/accessibility",
+    ]
+    if not transactional:
+        lines += [
+            f"{t['preferences']}: {{{{ preferences_url }}}}",
+            f"{t['unsubscribe']}: {{{{ unsubscribe_url }}}}",
+        ]
+    return "\n".join(lines)

@@ -1,0 +1,159 @@
+"""MJML + Jinja mail templates: compiled once per template (or campaign version) and
+language, then only filled per recipient.
+
+Two Jinja layers: `[% %]`/`[[ ]]` assemble the MJML source from the layout before
+compilation; `{{ }}`/`{% %}` survive MJML and are filled per recipient (HTML autoescaped,
+StrictUndefined, so a missing variable fails loudly instead of mailing a blank).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from markupsafe import Markup
+from mjml import mjml2html
+
+from newsletter.domain.campaign import Variant
+from newsletter.domain.delivery import LANGUAGES
+from newsletter.mail.blocks import campaign_source
+from newsletter.mail.strings import FOOTER, text_footer
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "mail"
+TRANSACTIONAL_KEYS = (
+    "signup_confirmation",
+    "survey_invitation",
+    "survey_reminder",
+    "onboarding_invitation",
+    "password_reset",
+)
+_SPACE = re.compile(r"\s+")
+
+
+class TemplateNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    html: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """One template in one language, ready to fill."""
+
+    subject: Template
+    html: Template
+    text: Template
+    literals: tuple[str, ...] = ()
+    # The same literals escaped once, so the HTML fill does not escape them per recipient.
+    html_literals: tuple[Markup, ...] = ()
+
+    def fill(self, variables: Mapping[str, Any]) -> Rendered:
+        ctx = {**variables, "_lit": self.literals}
+        # Headers are one line: a newline in a name must not start a new header.
+        subject = _SPACE.sub(" ", self.subject.render(ctx)).strip()
+        text = self.text.render(ctx)
+        ctx["_lit"] = self.html_literals
+        return Rendered(subject=subject, html=self.html.render(ctx), text=text)
+
+
+def _layout_env(folder: Path) -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(folder)),
+        block_start_string="[%",
+        block_end_string="%]",
+        variable_start_string="[[",
+        variable_end_string="]]",
+        comment_start_string="[#",
+        comment_end_string="#]",
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+    )
+
+
+class MailTemplates:
+    """The compiled-template cache of one process (MJML compiles once per key)."""
+
+    def __init__(self, *, base_url: str, folder: Path = TEMPLATE_DIR, max_campaigns: int = 64):
+        self._base_url = base_url.rstrip("/")
+        self._layout = _layout_env(folder)
+        opts: dict[str, Any] = {"undefined": StrictUndefined, "keep_trailing_newline": True}
+        self._html = Environment(autoescape=True, **opts)
+        self._plain = Environment(autoescape=False, **opts)  # noqa: S701 - text/plain and headers
+        self._cache: dict[tuple[str, ...], Compiled] = {}
+        self._max_campaigns = max_campaigns
+
+    def transactional(self, key: str, lang: str) -> Compiled:
+        cache_key = ("t", key, lang)
+        found = self._cache.get(cache_key)
+        if found is None:
+            if key not in TRANSACTIONAL_KEYS or lang not in LANGUAGES:
+                raise TemplateNotFound(f"no mail template {key!r} in {lang!r}")
+            found = self._compile(f"{lang}/{key}.mjml", lang, transactional=True)
+            self._cache[cache_key] = found
+        return found
+
+    def campaign(self, campaign_id: str, version: int, lang: str, variant: Variant) -> Compiled:
+        cache_key = ("c", campaign_id, str(version), lang)
+        found = self._cache.get(cache_key)
+        if found is None:
+            if len(self._cache) > self._max_campaigns + 3 * len(TRANSACTIONAL_KEYS):
+                self._cache = {k: v for k, v in self._cache.items() if k[0] == "t"}
+            source = campaign_source(variant)
+            found = self._compile(
+                "campaign.mjml",
+                lang,
+                transactional=False,
+                extra={
+                    "subject": Markup(source.subject),  # noqa: S704 - generated, no staff text
+                    "preheader": Markup(source.preheader),  # noqa: S704
+                    "content": Markup(source.mjml),  # noqa: S704
+                    "text": Markup(source.text),  # noqa: S704
+                },
+                literals=source.literals,
+            )
+            self._cache[cache_key] = found
+        return found
+
+    def _compile(
+        self,
+        name: str,
+        lang: str,
+        *,
+        transactional: bool,
+        extra: Mapping[str, Any] | None = None,
+        literals: tuple[str, ...] = (),
+    ) -> Compiled:
+        template = self._layout.get_template(name)
+        ctx = {
+            "lang": lang,
+            "t": FOOTER[lang],
+            "base_url": self._base_url,
+            "transactional": transactional,
+            **(extra or {}),
+        }
+        html = mjml2html(template.render(ctx))
+        subject = _block(template, "subject", ctx)
+        text = _block(template, "text", ctx).strip() + "\n\n"
+        text += text_footer(lang, self._base_url, transactional=transactional) + "\n"
+        return Compiled(
+            subject=self._plain.from_string(subject),
+            html=self._html.from_string(html),
+            text=self._plain.from_string(text),
+            literals=literals,
+            html_literals=tuple(Markup.escape(v) for v in literals),
+        )
+
+
+def _block(template: Template, name: str, ctx: Mapping[str, Any]) -> str:
+    render = template.blocks[name]
+    return "".join(render(template.new_context(dict(ctx))))

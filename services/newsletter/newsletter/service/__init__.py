@@ -1,0 +1,1 @@
+"""Newsletter's use cases: one small function each, over a unit of work."""

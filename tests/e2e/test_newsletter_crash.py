@@ -1,0 +1,169 @@
+"""SIGKILL a delivery worker in the middle of a big campaign: nobody is missed, and the
+only duplicates are mails that were in flight (accepted by SMTP, not yet recorded)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import threading
+import time
+from collections import Counter
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from newsletter.persistence.tables import deliveries
+from newsletter.service.campaigns import create_campaign, send_campaign
+from newsletter.settings import NewsletterSettings
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.web.staff import Staff
+from tests.e2e.conftest import Workers
+from tests.support.polling import eventually
+from tests.support.processes import ServiceProcess
+
+# The issue asks for 20,000; on the shared 2-core machine (load ~9 while measured) the
+# pipeline managed ~70 mails/s, so the default keeps the run near 90 s. Set
+# NEWSLETTER_CRASH_RECIPIENTS=20000 on a quiet machine.
+RECIPIENTS = int(os.environ.get("NEWSLETTER_CRASH_RECIPIENTS", "3000"))
+KILL_AFTER = RECIPIENTS // 3
+SINK_PORT = 22_526
+TEXT_BLOCK = {"type": "text", "text": "Digitaitoviikko alkaa."}
+MESSAGE_ID = re.compile(rb"^Message-ID: <([0-9a-f-]{36})@", re.MULTILINE)
+
+
+class CountingSink:
+    """An SMTP server that accepts everything and counts Message-IDs (no disk, no parsing)."""
+
+    def __init__(self) -> None:
+        self.ids: Counter[str] = Counter()
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        found = MESSAGE_ID.search(envelope.original_content or b"")
+        with self.lock:
+            self.ids[found.group(1).decode() if found else "?"] += 1
+        return "250 2.0.0 OK"
+
+    def snapshot(self) -> Counter[str]:
+        with self.lock:
+            return Counter(self.ids)
+
+
+@pytest.fixture
+def sink() -> Any:
+    handler = CountingSink()
+    controller = Controller(handler, hostname="127.0.0.1", port=SINK_PORT)
+    controller.start()
+    yield handler
+    controller.stop()
+
+
+async def build_audience(engine: AsyncEngine, n: int) -> None:
+    """Replica rows straight into newsletter's database: fast, and what the audience reads."""
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO contact_snapshot (contact_id, version, email, first_name, language,"
+                " subscription_state, confirmed_at, newsletter_consent, email_status)"
+                " SELECT gen_random_uuid(), 1, 'crash-' || i || '@example.fi', 'Name ' || i,"
+                " (ARRAY['fi','sv','en'])[1 + i % 3], 'subscribed', now(), true, 'ok'"
+                " FROM generate_series(1, :n) AS i"
+            ),
+            {"n": n},
+        )
+
+
+async def sent_ids(engine: AsyncEngine) -> set[str]:
+    async with engine.connect() as conn:
+        stmt = select(deliveries.c.id).where(deliveries.c.status == "sent")
+        return {str(i) for i in (await conn.execute(stmt)).scalars()}
+
+
+async def count_pending(engine: AsyncEngine) -> int:
+    async with engine.connect() as conn:
+        stmt = select(func.count()).where(deliveries.c.status == "pending")
+        return int((await conn.execute(stmt)).scalar_one())
+
+
+async def test_worker_killed_mid_campaign_misses_nobody_and_doubles_only_in_flight_mails(
+    workers: Workers,
+    clean_db: dict[str, AsyncEngine],
+    service_env: dict[str, str],
+    sink: CountingSink,
+) -> None:
+    db = clean_db["newsletter"]
+    await build_audience(db, RECIPIENTS)
+    settings = NewsletterSettings()
+    campaign = await create_campaign(
+        db,
+        staff=Staff(id="t", role="editor"),
+        name="Crash test",
+        content={
+            "fi": {"subject": "Hei {{ first_name }}", "blocks": [{"type": "text", "text": "x"}]}
+        },
+        default_language="fi",
+        topics=[],
+        topical=False,
+        tracking=False,
+        audience={"all": []},
+    )
+    # The session's worker would compete for the rows: this test runs its own.
+    workers["newsletter"].stop()
+    sender = ServiceProcess(
+        "newsletter",
+        "worker",
+        service_env
+        | {"SMTP_PORT": str(SINK_PORT), "NEWSLETTER_LEASE_S": "8", "NEWSLETTER_IDLE_POLL_S": "0.5"},
+    )
+    started = time.monotonic()
+    try:
+        sent = await send_campaign(
+            db,
+            staff=Staff(id="t", role="editor"),
+            campaign_id=campaign,
+            suppression_key=settings.suppression_secret(),
+        )
+        assert sent == RECIPIENTS
+        sender.start()
+        await eventually(
+            lambda: _total(sink),
+            lambda n: n >= KILL_AFTER,
+            timeout=max(60, RECIPIENTS / 30),
+            interval=0.02,
+            what="worker sending",
+        )
+        sender.kill()
+        await asyncio.sleep(0.3)  # let the sink finish storing the last accepted DATA
+        at_kill = sink.snapshot()
+        recorded = await sent_ids(db)
+        in_flight = len(set(at_kill) - recorded)
+        assert await count_pending(db) > 0, "the kill did not land mid-campaign"
+        assert recorded <= set(at_kill), "recorded as sent but never accepted"
+
+        sender.start()
+        await eventually(
+            lambda: count_pending(db),
+            lambda n: n == 0,
+            timeout=max(120, RECIPIENTS / 20),
+            what="campaign finished",
+        )
+        final = sink.snapshot()
+        duplicates = sum(final.values()) - len(final)
+        print(
+            f"\n{RECIPIENTS} recipients in {time.monotonic() - started:.1f} s; killed after "
+            f"{sum(at_kill.values())} accepted, {len(recorded)} recorded; in flight {in_flight}; "
+            f"duplicates {duplicates}"
+        )
+        assert len(await sent_ids(db)) == RECIPIENTS
+        assert len(final) == RECIPIENTS and "?" not in final
+        assert duplicates <= in_flight
+    finally:
+        sender.stop()
+        workers["newsletter"].start()
+
+
+async def _total(sink: CountingSink) -> int:
+    return sum(sink.snapshot().values())

@@ -1,0 +1,224 @@
+"""The mail pipeline in process: requests, audiences, delivery to the real mail catcher."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from newsletter.domain.suppression import email_hmac
+from newsletter.mail.templates import MailTemplates
+from newsletter.persistence import suppressions
+from newsletter.persistence.tables import contact_snapshot, deliveries
+from newsletter.sending.worker import DeliveryWorker
+from newsletter.service.campaigns import create_campaign, send_campaign
+from newsletter.service.requests import accept_mail_request
+from newsletter.settings import NewsletterSettings
+from sqlalchemy import insert, literal, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.events.mail import MailRequestedV1
+from shared.web.staff import Staff
+from tests.support.polling import eventually
+
+STAFF = Staff(id="editor-1", role="editor")
+KEY = b"test-suppression-key"
+TRIED = (deliveries.c.status != "pending") | deliveries.c.last_error.is_not(None)
+
+
+@pytest.fixture
+async def db(clean_db: dict[str, AsyncEngine]) -> AsyncEngine:
+    return clean_db["newsletter"]
+
+
+def person(**overrides: Any) -> dict[str, Any]:
+    """A replica row of someone who may get newsletters; override to break one rule."""
+    row: dict[str, Any] = {
+        "contact_id": uuid.uuid4(),
+        "version": 1,
+        "email": f"p-{uuid.uuid4().hex[:8]}@example.fi",
+        "first_name": "Aino",
+        "last_name": "Virtanen",
+        "language": "fi",
+        "topics": ["digitaitoviikko"],
+        "subscription_state": "subscribed",
+        "confirmed_at": datetime.now(UTC),
+        "newsletter_consent": True,
+        "email_status": "ok",
+        "region": "01",
+    }
+    return row | overrides
+
+
+async def add_people(engine: AsyncEngine, rows: list[dict[str, Any]]) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(insert(contact_snapshot), rows)
+
+
+def request(key: str, email: str, **extra: Any) -> MailRequestedV1:
+    return MailRequestedV1(
+        idempotency_key=key,
+        template_key="password_reset",
+        language="fi",
+        to_email=email,
+        variables={"reset_url": "https://x.fi/r/1"},
+        **extra,
+    )
+
+
+async def accept(engine: AsyncEngine, req: MailRequestedV1) -> str | None:
+    async with engine.begin() as conn:
+        return await accept_mail_request(
+            conn, req, templates=MailTemplates(base_url="https://x.fi"), suppression_key=KEY
+        )
+
+
+async def rows(engine: AsyncEngine, *where: Any) -> list[Any]:
+    async with engine.connect() as conn:
+        return list((await conn.execute(select(deliveries).where(*where))).all())
+
+
+async def test_a_redelivered_mail_request_creates_no_second_delivery(db: AsyncEngine) -> None:
+    req = request("reset:1", "aino@example.fi")
+    assert await accept(db, req) == "pending"
+    assert await accept(db, req) is None
+    assert len(await rows(db)) == 1
+
+
+async def test_suppressed_and_erased_addresses_get_a_row_without_address(db: AsyncEngine) -> None:
+    async with db.begin() as conn:
+        await suppressions.add(conn, [(email_hmac(KEY, "gone@example.fi"), "complaint", None)])
+    erased = person(contact_id=uuid.uuid4(), erased=True, email=None)
+    await add_people(db, [erased])
+    assert await accept(db, request("a", "GONE@example.fi")) == "suppressed"
+    assert await accept(db, request("b", "x@example.fi", contact_id=erased["contact_id"])) == (
+        "suppressed"
+    )
+    for row in await rows(db):
+        assert row.to_email is None and row.status == "suppressed"
+
+
+async def test_sql_and_python_compute_the_same_suppression_key(db: AsyncEngine) -> None:
+    async with db.connect() as conn:
+        got = (
+            await conn.execute(select(suppressions.email_hmac_sql(KEY, literal(" Aino@Ex.FI"))))
+        ).scalar_one()
+    assert bytes(got) == email_hmac(KEY, "aino@ex.fi")
+
+
+CONTENT = {
+    "fi": {"subject": "Hei {{ first_name }}", "blocks": [{"type": "text", "text": "Teksti"}]},
+    "sv": {"subject": "Hej {{ first_name }}", "blocks": [{"type": "text", "text": "Text"}]},
+}
+
+
+async def new_campaign(engine: AsyncEngine, **extra: Any) -> uuid.UUID:
+    args: dict[str, Any] = {
+        "name": "Digitaitoviikko 2026",
+        "content": CONTENT,
+        "default_language": "fi",
+        "topics": [],
+        "topical": False,
+        "tracking": False,
+        "audience": {"all": []},
+    } | extra
+    return await create_campaign(engine, staff=STAFF, **args)
+
+
+async def test_campaign_audience_skips_everyone_who_must_not_get_it(db: AsyncEngine) -> None:
+    welcome = [person(language="sv"), person(language="en"), person()]
+    unwelcome = [
+        person(newsletter_consent=False),
+        person(subscription_state="unsubscribed"),
+        person(subscription_state="pending"),
+        person(confirmed_at=None),
+        person(email_status="bounced"),
+        person(erased=True, email=None),
+        person(email="Complainer@Example.fi"),
+        person(topics=["tekoaly"], region="02"),  # outside the rule and the topics
+    ]
+    await add_people(db, welcome + unwelcome)
+    async with db.begin() as conn:
+        await suppressions.add(
+            conn, [(email_hmac(KEY, "complainer@example.fi"), "complaint", None)]
+        )
+    rule = {"all": [{"field": "region", "op": "eq", "value": "01"}]}
+    campaign = await new_campaign(db, topics=["digitaitoviikko"], topical=True, audience=rule)
+    assert await send_campaign(db, staff=STAFF, campaign_id=campaign, suppression_key=KEY) == 3
+    got = {r.contact_id: r.language for r in await rows(db, deliveries.c.campaign_id == campaign)}
+    assert got == {
+        welcome[0]["contact_id"]: "sv",
+        welcome[1]["contact_id"]: "fi",  # no English variant: the campaign's default
+        welcome[2]["contact_id"]: "fi",
+    }
+
+
+async def catcher(path: str = "/api/messages", method: str = "GET") -> Any:
+    async with httpx.AsyncClient(base_url=os.environ["MAILCATCHER_URL"]) as client:
+        response = await client.request(method, path)
+        response.raise_for_status()
+        return response.json()
+
+
+async def test_worker_sends_with_headers_suppresses_5xx_and_defers_4xx(db: AsyncEngine) -> None:
+    """In process; when the e2e session's newsletter worker runs it may take some of the rows
+    (same code, same settings), so this checks results, not which process sent them."""
+    await catcher(method="DELETE")
+    tag = uuid.uuid4().hex[:6]
+    people = [
+        person(email=f"ok-{tag}@example.fi", first_name="<script>x</script>", language="sv"),
+        person(email=f"bounce-5xx-{tag}@example.fi"),
+        person(email=f"defer-4xx-{tag}@example.fi"),
+    ]
+    await add_people(db, people)
+    campaign = await new_campaign(db)
+    settings = NewsletterSettings()
+    key = settings.suppression_secret()
+    await send_campaign(db, staff=STAFF, campaign_id=campaign, suppression_key=key)
+    await accept(db, request("reset:ok", f"reset-{tag}@example.fi"))
+
+    stop = asyncio.Event()
+    worker = DeliveryWorker(db, settings)
+    task = asyncio.create_task(worker.run(stop))
+    try:
+        await eventually(
+            lambda: rows(
+                db, deliveries.c.last_error.is_not(None) | (deliveries.c.status != "pending")
+            ),
+            lambda done: len(done) == 4,
+            what="every delivery tried and recorded",
+        )
+    finally:
+        stop.set()
+        await task
+
+    by_email = {r.to_email: r for r in await rows(db)}
+    assert by_email[f"bounce-5xx-{tag}@example.fi"].status == "bounced"
+    deferred = by_email[f"defer-4xx-{tag}@example.fi"]
+    assert deferred.status == "pending" and deferred.next_attempt_at > datetime.now(UTC)
+    async with db.connect() as conn:
+        hashed = email_hmac(key, f"bounce-5xx-{tag}@example.fi")
+        assert await suppressions.is_suppressed(conn, hashed)
+
+    mails = {m["envelope_to"][0]: m for m in await catcher()}
+    assert set(mails) == {f"ok-{tag}@example.fi", f"reset-{tag}@example.fi"}
+    reset = mails[f"reset-{tag}@example.fi"]
+    assert reset["subject"] == "Salasanan vaihtaminen"
+    news = await catcher(f"/api/messages/{mails[f'ok-{tag}@example.fi']['id']}")
+    headers = dict(news["headers"])
+    delivery = by_email[f"ok-{tag}@example.fi"]
+    assert news["subject"] == "Hej <script>x</script>"  # Swedish, the person's language
+    assert headers["Message-ID"] == f"<{delivery.id}@{settings.mail_domain}>"
+    assert news["envelope_from"] == f"bounces+{delivery.id.hex}@{settings.mail_domain}"
+    unsubscribe = headers["List-Unsubscribe"]
+    assert unsubscribe.startswith(f"<{settings.public_base_url}/unsubscribe/")
+    assert "<mailto:unsubscribe+" in unsubscribe
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert headers["Feedback-ID"].startswith(f"{campaign.hex}:campaign:")
+    assert "&lt;script&gt;x&lt;/script&gt;" in news["html"]
+    assert "<script>x</script>" not in news["html"]
+    assert f"{settings.public_base_url}/privacy" in news["html"]

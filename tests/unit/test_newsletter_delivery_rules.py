@@ -1,0 +1,67 @@
+"""Delivery rules: SMTP answers, backoff, VERP, suppression keys, rate limits."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import time
+import uuid
+
+from newsletter.domain.delivery import (
+    bounce_address,
+    classify,
+    delivery_of_bounce_address,
+    message_id,
+    pick_language,
+    retry_delay_s,
+)
+from newsletter.domain.suppression import email_hmac, hmac_pads
+from newsletter.sending.ratelimit import Limits
+
+
+def test_smtp_answers_map_to_sent_retry_or_hard_bounce() -> None:
+    assert classify(250) == "sent"
+    assert classify(451) == "deferred"
+    assert classify(421) == "deferred"
+    assert classify(None) == "deferred"  # no answer at all: the connection broke
+    assert classify(550) == "bounced"
+
+
+def test_retries_back_off_exponentially_up_to_a_ceiling() -> None:
+    delays = [retry_delay_s(n, base_s=60, max_s=3600) for n in range(1, 9)]
+    assert delays[:4] == [60, 120, 240, 480]
+    assert max(delays) == 3600
+
+
+def test_message_id_and_bounce_address_are_deterministic_per_delivery() -> None:
+    d = uuid.uuid4()
+    assert message_id(d, "digituki.fi") == message_id(d, "digituki.fi") == f"<{d}@digituki.fi>"
+    assert delivery_of_bounce_address(bounce_address(d, "digituki.fi")) == d
+    assert delivery_of_bounce_address("someone@digituki.fi") is None
+
+
+def test_suppression_key_is_case_insensitive_and_matches_rfc2104() -> None:
+    key = b"k" * 10
+    assert email_hmac(key, " Aino@Example.FI ") == email_hmac(key, "aino@example.fi")
+    inner, outer = hmac_pads(key)
+    manual = hashlib.sha256(outer + hashlib.sha256(inner + b"aino@example.fi").digest()).digest()
+    assert manual == hmac.new(key, b"aino@example.fi", hashlib.sha256).digest()
+
+
+def test_recipient_gets_own_language_else_the_campaign_default() -> None:
+    assert pick_language("sv", ("fi", "sv"), "fi") == "sv"
+    assert pick_language("en", ("fi", "sv"), "fi") == "fi"
+    assert pick_language(None, ("fi",), "fi") == "fi"
+
+
+async def test_rate_limit_per_domain_spaces_out_one_domain_only() -> None:
+    limits = Limits(per_s=0, per_domain_per_s=20)
+    start = time.monotonic()
+    await asyncio.gather(*(limits.take("slow.example") for _ in range(30)))
+    slow = time.monotonic() - start
+    start = time.monotonic()
+    await asyncio.gather(*(limits.take(f"d{i}.example") for i in range(30)))
+    fast = time.monotonic() - start
+    assert slow >= 0.4  # 20 in the first second's burst, 10 more at 20/s
+    assert fast < 0.1
