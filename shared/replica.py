@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from faststream import AckPolicy
@@ -36,30 +36,43 @@ async def apply_contact_events(
     return await upsert_snapshots(conn, table, [row_from_event(e) for e in events])
 
 
+AfterApply = Callable[[AsyncConnection, list[CloudEvent]], Awaitable[None]]
+
+
 def subscribe_contact_replica(
     broker: KafkaBroker,
     *,
     settings: ServiceSettings,
     engine: AsyncEngine,
     table: Table,
+    after_apply: AfterApply | None = None,
+    description: str = "Replica of contact snapshots; tombstones erase the person.",
 ) -> None:
     """Keep `table` in step with `contacts.contact.v1`, a batch per transaction.
 
     The upsert is version-guarded and so idempotent by itself: no inbox row is needed.
+    `after_apply` runs in the same transaction (e.g. to anonymise what an erasure touches);
+    it must be idempotent too, since a batch can be delivered again.
     """
     consumer = settings.group("contact-replica")
+
+    async def apply_batch(conn: AsyncConnection, events: list[CloudEvent]) -> None:
+        await apply_contact_events(conn, table, events)
+        if after_apply is not None:
+            await after_apply(conn, events)
+
+    async def apply_one(conn: AsyncConnection, event: CloudEvent) -> None:
+        await apply_batch(conn, [event])
+
     consumption = Consumption(
         consumer=consumer,
         engine=engine,
-        handler=lambda conn, event: _apply_one(conn, table, event),
+        handler=apply_one,
         dead_letters=BrokerDeadLetters(broker, consumer),
         inbox=None,
         retries=settings.consumer_retries,
         backoff_s=settings.consumer_backoff_s,
     )
-
-    async def apply_batch(conn: AsyncConnection, events: list[CloudEvent]) -> None:
-        await apply_contact_events(conn, table, events)
 
     @broker.subscriber(
         settings.topic(CONTACT_SNAPSHOTS.name),
@@ -72,13 +85,9 @@ def subscribe_contact_replica(
         heartbeat_interval_ms=max(500, settings.kafka_session_timeout_ms // 5),
         decoder=raw_body,
         title=f"{settings.service_name}:contact-replica",
-        description="Replica of contact snapshots; tombstones erase the person.",
+        description=description,
     )
     async def on_contact_snapshots(body: Any, msg: KafkaMessage) -> None:
         raw = msg.raw_message
         records = raw if isinstance(raw, tuple) else (raw,)
         await consumption.many(records, apply_batch)
-
-
-async def _apply_one(conn: AsyncConnection, table: Table, event: CloudEvent) -> None:
-    await apply_contact_events(conn, table, [event])

@@ -28,7 +28,9 @@ class Workers:
             p.stop()
 
 
-@pytest.fixture(scope="session")
+# Package scope: the workers (and their outbox relays) stop when the e2e tests are done, so
+# they never drain the outbox or claim deliveries under a later integration test.
+@pytest.fixture(scope="package")
 async def workers(
     infra: Infra, service_env: dict[str, str], topics: str, migrated: dict[str, str]
 ) -> AsyncIterator[Workers]:

@@ -13,3 +13,7 @@ class SurveysSettings(ServiceSettings):
     service_name: str = "surveys"
     database_url: str = "postgresql+asyncpg://digituki:digituki@127.0.0.1:5433/surveys"
     web_port: int = 8103
+    # Personal survey links stop working after this many days, whatever the campaign.
+    link_max_age_days: int = 400
+    reminder_poll_interval_s: float = 60.0
+    reminder_batch_size: int = 1000

@@ -1,4 +1,4 @@
-"""Surveys's worker: the contact replica, the outbox relay."""
+"""Surveys' worker: the contact replica (with erasure), reminders, the outbox relay."""
 
 from __future__ import annotations
 
@@ -7,21 +7,24 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db import make_engine
 from shared.events.audit import StaffActionV1
+from shared.events.mail import MailRequestedV1
 from shared.events.surveys import ResponseSubmittedV1
-from shared.events.topics import STAFF_AUDIT, SURVEY_RESPONSES
+from shared.events.topics import MAIL_REQUESTED, STAFF_AUDIT, SURVEY_RESPONSES
 from shared.kafka import make_broker
 from shared.outbox.relay import RelayConfig, relay_loop
-from shared.replica import subscribe_contact_replica
 from shared.worker import run_worker
-from surveys.persistence.tables import contact_snapshot, outbox
+from surveys.messaging.reminders import reminder_loop
+from surveys.messaging.replica import subscribe_contact_replica
+from surveys.persistence.tables import outbox
 from surveys.settings import SurveysSettings
 
 
 def build_broker(settings: SurveysSettings, engine: AsyncEngine) -> KafkaBroker:
     broker = make_broker(settings)
-    subscribe_contact_replica(broker, settings=settings, engine=engine, table=contact_snapshot)
+    subscribe_contact_replica(broker, settings=settings, engine=engine)
     for topic, schema, what in (
         (SURVEY_RESPONSES, ResponseSubmittedV1, "Submitted responses."),
+        (MAIL_REQUESTED, MailRequestedV1, "Survey invitations and reminders."),
         (STAFF_AUDIT, StaffActionV1, "Staff actions taken in surveys."),
     ):
         broker.publisher(settings.topic(topic.name), schema=schema, description=what)
@@ -44,6 +47,6 @@ async def run(settings: SurveysSettings) -> None:
         ),
     )
     try:
-        await run_worker(settings, broker, [relay])
+        await run_worker(settings, broker, [relay, reminder_loop(engine, settings)])
     finally:
         await engine.dispose()

@@ -2,6 +2,24 @@
 
 from __future__ import annotations
 
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Interval,
+    LargeBinary,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+
 from shared.db import new_metadata
 from shared.outbox import inbox_table, outbox_table
 from shared.snapshot import contact_snapshot_table
@@ -12,3 +30,84 @@ outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 # Replica of contacts.contact.v1: audiences are computed from it, never from contacts' database.
 contact_snapshot = contact_snapshot_table(metadata)
+
+surveys = Table(
+    "surveys",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("definition", JSONB, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("survey_id", Uuid, ForeignKey("surveys.id"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("mode", Text, nullable=False),
+    Column("opens_at", DateTime(timezone=True), nullable=False),
+    Column("closes_at", DateTime(timezone=True), nullable=False),
+    Column("audience", JSONB, nullable=False),
+    Column("max_reminders", Integer, nullable=False),
+    Column("reminder_interval", Interval, nullable=False),
+    # The survey as it was at launch: later edits never change what respondents answer.
+    Column("survey_definition", JSONB, nullable=True),
+    Column("launched_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_campaigns_survey_id", "survey_id"),
+)
+
+# One row per person asked. In anonymous mode it keeps only "answered: yes/no".
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("campaign_id", Uuid, ForeignKey("campaigns.id"), nullable=False),
+    Column("contact_id", Uuid, nullable=True),  # NULL once the person is erased
+    Column("language", Text, nullable=False),
+    # Snapshot at invitation time, for breakdowns; identified mode only.
+    Column("organisation_type", Text, nullable=True),
+    Column("region", Text, nullable=True),
+    # sha256 of the link's nonce; the link itself is never stored.
+    Column("token_hash", LargeBinary, nullable=False, unique=True),
+    Column("reminder_token_hashes", ARRAY(LargeBinary), nullable=False, server_default="{}"),
+    Column("reminders_sent", Integer, nullable=False, server_default="0"),
+    Column("last_mailed_at", DateTime(timezone=True), nullable=True),
+    Column("answered", Boolean, nullable=False, server_default="false"),
+    UniqueConstraint("campaign_id", "contact_id"),
+    Index("ix_invitations_campaign_answered", "campaign_id", "answered"),
+    Index("ix_invitations_contact_id", "contact_id"),
+)
+
+# Partial answers, keyed by the invitation's token hash; deleted at submission.
+drafts = Table(
+    "drafts",
+    metadata,
+    Column("token_hash", LargeBinary, primary_key=True),
+    Column("campaign_id", Uuid, ForeignKey("campaigns.id"), nullable=False),
+    Column("answers", JSONB, nullable=False),
+    Column("page", Integer, nullable=False, server_default="0"),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# Anonymous responses hold no token, invitation or person, and only the day of submission.
+responses = Table(
+    "responses",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("campaign_id", Uuid, ForeignKey("campaigns.id"), nullable=False),
+    Column("answers", JSONB, nullable=False),
+    Column("submitted_on", Date, nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=True),  # identified only
+    Column("invitation_id", Uuid, ForeignKey("invitations.id"), nullable=True, unique=True),
+    Column("contact_id", Uuid, nullable=True),
+    Column("language", Text, nullable=True),
+    Column("organisation_type", Text, nullable=True),
+    Column("region", Text, nullable=True),
+    Index("ix_responses_campaign_id", "campaign_id"),
+    Index("ix_responses_contact_id", "contact_id"),
+)

@@ -7,13 +7,18 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from shared.db import make_engine
 from shared.web.app import make_app
 from shared.web.asyncapi import asyncapi_document
+from shared.web.errors import add_domain_error_handler
 from shared.web.health import database_check, kafka_check
+from shared.web.pages import STATIC_DIR
+from surveys.domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from surveys.messaging.worker import build_broker
 from surveys.settings import SurveysSettings
+from surveys.web import api_campaigns, api_surveys, respond
 
 
 def create_app(settings: SurveysSettings | None = None) -> FastAPI:
@@ -33,9 +38,15 @@ def create_app(settings: SurveysSettings | None = None) -> FastAPI:
             "kafka": kafka_check(settings.kafka_bootstrap_servers),
         },
         lifespan=lifespan,
+        hsts=settings.environment == "production",
     )
     app.state.settings = settings
     app.state.engine = engine
+    add_domain_error_handler(app, DomainError, {InvalidInput: 422, NotFound: 404, Conflict: 409})
+    app.include_router(api_surveys.router)
+    app.include_router(api_campaigns.router)
+    app.include_router(respond.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/api/surveys/asyncapi.json", include_in_schema=False)
     async def asyncapi() -> JSONResponse:

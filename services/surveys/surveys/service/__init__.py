@@ -1,0 +1,3 @@
+"""Surveys' use cases: small keyword-only functions over a unit of work."""
+
+SOURCE = "/digituki/surveys"

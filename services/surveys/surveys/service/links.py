@@ -1,0 +1,44 @@
+"""Personal survey links: a signed token (purpose "survey") of the invitation id and a nonce.
+
+Only sha256(nonce) is stored, so the database alone cannot make a working link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+from shared.tokens import TokenError, TokenKeys, sign, verify
+
+PURPOSE = "survey"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkClaim:
+    invitation_id: uuid.UUID
+    token_hash: bytes
+
+
+def hash_nonce(nonce: str) -> bytes:
+    return hashlib.sha256(nonce.encode()).digest()
+
+
+def make_token(keys: TokenKeys, invitation_id: uuid.UUID, nonce: str) -> str:
+    return sign(keys, PURPOSE, {"i": str(invitation_id), "n": nonce})
+
+
+def survey_url(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/s/{token}"
+
+
+def read_token(keys: TokenKeys, token: str, *, max_age_s: int) -> LinkClaim:
+    """The claim of a link; TokenError (forged) or TokenExpired otherwise."""
+    payload = verify(keys, PURPOSE, token, max_age_s=max_age_s)
+    if not isinstance(payload, dict) or not isinstance(payload.get("n"), str):
+        raise TokenError("the link is not valid")
+    try:
+        invitation_id = uuid.UUID(str(payload.get("i")))
+    except ValueError as exc:
+        raise TokenError("the link is not valid") from exc
+    return LinkClaim(invitation_id, hash_nonce(payload["n"]))

@@ -1,0 +1,24 @@
+"""API bodies of the staff routes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class SurveyIn(BaseModel):
+    definition: dict[str, Any]
+
+
+class CampaignIn(BaseModel):
+    survey_id: uuid.UUID
+    name: str
+    mode: str = "identified"
+    opens_at: datetime
+    closes_at: datetime
+    audience: dict[str, Any] = Field(default_factory=lambda: {"all": []})
+    max_reminders: int = 1
+    reminder_interval_days: float = 7

@@ -1,0 +1,415 @@
+"""Survey campaigns end to end: replica → invitations on Kafka → answers → results, reminders,
+anonymity and erasure (real Kafka, PostgreSQL and the surveys worker process)."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from sqlalchemy import insert, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from surveys.persistence.tables import contact_snapshot
+from surveys.service.campaigns import Links, send_due_reminders
+from surveys.settings import SurveysSettings
+from surveys.web.app import create_app
+
+from shared.events.contacts import CONTACT_ERASED
+from shared.events.envelope import new_event
+from tests.conftest import truncate_all
+from tests.e2e.conftest import STAFF_HEADERS, Workers
+from tests.support.infra import Infra
+from tests.support.polling import eventually
+
+SURVEY: dict[str, Any] = {
+    "title": {"fi": "Tukitarpeet 2026", "sv": "Stödbehov 2026", "en": "Support needs 2026"},
+    "thanks": {"fi": "Kiitos!", "sv": "Tack!"},
+    "pages": [
+        {
+            "questions": [
+                {
+                    "id": "uses",
+                    "type": "single",
+                    "required": True,
+                    "text": {"fi": "Käytättekö palvelua?", "sv": "Använder ni tjänsten?"},
+                    "choices": [
+                        {"value": "yes", "text": {"fi": "Kyllä", "sv": "Ja"}},
+                        {"value": "no", "text": {"fi": "Ei", "sv": "Nej"}},
+                    ],
+                }
+            ]
+        },
+        {
+            "questions": [
+                {
+                    "id": "why_not",
+                    "type": "long_text",
+                    "required": True,
+                    "text": {"fi": "Miksi ei?", "sv": "Varför inte?"},
+                    "show_if": {"question": "uses", "op": "eq", "value": "no"},
+                },
+                {"id": "recommend", "type": "nps", "required": True, "text": "Suosittelisitko?"},
+            ]
+        },
+    ],
+}
+
+
+def person(**overrides: Any) -> dict[str, Any]:
+    contact_id = uuid.uuid4()
+    row = {
+        "contact_id": contact_id,
+        "version": 1,
+        "email": f"{contact_id.hex[:8]}@kirjasto.example",
+        "first_name": "Testi",
+        "last_name": "Henkilö",
+        "language": "fi",
+        "organisation_type": "library",
+        "region": "01",
+        "survey_consent": True,
+        "confirmed_at": datetime(2026, 1, 1, tzinfo=UTC),
+        "email_status": "ok",
+    }
+    return row | overrides
+
+
+async def add_people(engine: AsyncEngine, rows: list[dict[str, Any]]) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(insert(contact_snapshot), rows)
+
+
+@asynccontextmanager
+async def surveys_client() -> AsyncIterator[httpx.AsyncClient]:
+    """Surveys' web app in process, called as the proxy would (staff headers set)."""
+    app = create_app()
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://surveys",
+            headers=STAFF_HEADERS,
+        ) as client,
+    ):
+        yield client
+
+
+@pytest.fixture
+async def clean_db(engines: dict[str, AsyncEngine]) -> dict[str, AsyncEngine]:
+    """Only the surveys database is emptied: newsletter's worker may still be busy with the
+    mail requests of the previous test, and truncating under it can deadlock."""
+    await truncate_all(engines["surveys"])
+    return engines
+
+
+@pytest.fixture
+async def surveys_api(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
+    async with surveys_client() as client:
+        yield client
+
+
+async def start_campaign(
+    api: httpx.AsyncClient,
+    *,
+    mode: str = "identified",
+    survey: dict[str, Any] | None = None,
+    audience: dict[str, Any] | None = None,
+    opens_in: timedelta = timedelta(hours=-1),
+    max_reminders: int = 1,
+) -> tuple[str, int]:
+    created = await api.post("/api/surveys/surveys", json={"definition": survey or SURVEY})
+    assert created.status_code == 201, created.text
+    now = datetime.now(UTC)
+    campaign = await api.post(
+        "/api/surveys/campaigns",
+        json={
+            "survey_id": created.json()["id"],
+            "name": "Kevät 2026",
+            "mode": mode,
+            "opens_at": (now + opens_in).isoformat(),
+            "closes_at": (now + timedelta(days=30)).isoformat(),
+            "audience": audience or {"all": []},
+            "max_reminders": max_reminders,
+            "reminder_interval_days": 1,
+        },
+    )
+    assert campaign.status_code == 201, campaign.text
+    campaign_id = campaign.json()["id"]
+    launched = await api.post(f"/api/surveys/campaigns/{campaign_id}/launch")
+    assert launched.status_code == 200, launched.text
+    return campaign_id, launched.json()["invited"]
+
+
+async def read_topic(bootstrap: str, topic: str) -> list[tuple[dict[str, str], Any]]:
+    """Every record of a 6-partition topic so far: (CloudEvent headers, decoded value)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        parts = [TopicPartition(topic, p) for p in range(6)]
+        consumer.assign(parts)
+        await consumer.seek_to_beginning(*parts)
+        ends = await consumer.end_offsets(parts)
+        out: list[tuple[dict[str, str], Any]] = []
+
+        async def behind() -> bool:
+            return any([await consumer.position(tp) < ends[tp] for tp in parts])
+
+        while await behind():
+            for records in (await consumer.getmany(*parts, timeout_ms=500)).values():
+                out.extend(
+                    (
+                        {k: v.decode() for k, v in r.headers},
+                        json.loads(r.value) if r.value else None,
+                    )
+                    for r in records
+                )
+        return out
+    finally:
+        await consumer.stop()
+
+
+async def mails_of(infra: Infra, topics: str, campaign_id: str, count: int) -> list[dict[str, Any]]:
+    async def probe() -> list[dict[str, Any]]:
+        records = await read_topic(infra.kafka, f"{topics}mail.requested.v1")
+        return [v for h, v in records if h.get("ce_subject") == campaign_id]
+
+    return await eventually(probe, lambda m: len(m) >= count, what=f"{count} mail requests")
+
+
+def token_of(mail: dict[str, Any]) -> str:
+    found = re.search(r"/s/([^/?#]+)$", mail["variables"]["survey_url"])
+    assert found, mail
+    return found.group(1)
+
+
+async def answer_all(api: httpx.AsyncClient, token: str, uses: str = "yes") -> httpx.Response:
+    first = await api.post(f"/s/{token}", data={"page": "0", "action": "next", "q_uses": uses})
+    assert first.status_code == 303, first.text
+    form = {"page": "1", "action": "submit", "q_recommend": "9"}
+    if uses == "no":
+        form["q_why_not"] = "Ei tarvetta"
+    return await api.post(f"/s/{token}", data=form)
+
+
+async def test_campaign_invites_audience_by_mail_and_answers_reach_results(
+    workers: Workers,
+    infra: Infra,
+    topics: str,
+    surveys_api: httpx.AsyncClient,
+    clean_db: dict[str, AsyncEngine],
+) -> None:
+    libraries = [person(language="sv" if i == 0 else "fi") for i in range(5)]
+    ngos = [person(organisation_type="ngo", region="02") for _ in range(2)]
+    left_out = [
+        person(survey_consent=False),
+        person(confirmed_at=None),
+        person(email_status="bounced"),
+        person(erased=True, email=None),
+        person(region="19"),  # outside the audience rule
+    ]
+    await add_people(clean_db["surveys"], libraries + ngos + left_out)
+    audience = {"field": "region", "op": "in", "value": ["01", "02"]}
+    campaign_id, invited = await start_campaign(surveys_api, audience=audience)
+    assert invited == 7
+
+    mails = await mails_of(infra, topics, campaign_id, 7)
+    assert len(mails) == 7
+    assert {m["template_key"] for m in mails} == {"survey_invitation"}
+    assert len({m["idempotency_key"] for m in mails}) == 7
+    swedish = next(m for m in mails if m["to_email"] == libraries[0]["email"])
+    assert swedish["language"] == "sv"
+    assert swedish["variables"]["survey_title"] == "Stödbehov 2026"
+    assert set(swedish["variables"]) == {"survey_title", "survey_url", "closes_on"}
+
+    page = await surveys_api.get(f"/s/{token_of(swedish)}")
+    assert page.status_code == 200
+    assert '<html lang="sv">' in page.text and "Använder ni tjänsten?" in page.text
+    assert "<fieldset" in page.text and "<legend>" in page.text
+    assert "Sida 1 av 2" in page.text
+
+    for i, mail in enumerate(mails):
+        done = await answer_all(surveys_api, token_of(mail), uses="no" if i == 0 else "yes")
+        assert done.status_code == 303, done.text
+        assert done.headers["location"].startswith(f"/s/{token_of(mail)}/thanks")
+    thanks = await surveys_api.get(f"/s/{token_of(swedish)}/thanks")
+    assert thanks.status_code == 200 and "Tack!" in thanks.text
+
+    results = (await surveys_api.get(f"/api/surveys/campaigns/{campaign_id}/results")).json()
+    assert results["responses"] == 7
+    by_id = {q["id"]: q for q in results["questions"]}
+    assert by_id["uses"]["options"][0]["count"] == 6
+    assert by_id["recommend"]["nps"]["score"] == 100
+    assert by_id["why_not"]["answers"] == ["Ei tarvetta"]
+    split = (
+        await surveys_api.get(
+            f"/api/surveys/campaigns/{campaign_id}/results", params={"by": "organisation_type"}
+        )
+    ).json()
+    assert [g["group"] for g in split["groups"]] == ["library"]  # ngo (2) is hidden
+    assert split["hidden_groups"] == 1
+    status = (await surveys_api.get(f"/api/surveys/campaigns/{campaign_id}")).json()
+    assert (status["invited"], status["answered"], status["response_rate"]) == (7, 7, 100.0)
+
+    exported = await surveys_api.get(f"/api/surveys/campaigns/{campaign_id}/responses.csv")
+    lines = exported.text.strip().splitlines()
+    assert lines[0] == "respondent,submitted_on,uses,why_not,recommend"
+    assert len(lines) == 8
+    codebook = await surveys_api.get(f"/api/surveys/campaigns/{campaign_id}/codebook.csv")
+    assert "yes = Kyllä; no = Ei" in codebook.text
+
+    async def submitted() -> list[dict[str, Any]]:
+        records = await read_topic(infra.kafka, f"{topics}surveys.responses.v1")
+        return [v for h, v in records if v and v["campaign_id"] == campaign_id]
+
+    events = await eventually(submitted, lambda e: len(e) == 7, what="7 response events")
+    invited_ids = {str(p["contact_id"]) for p in libraries + ngos}
+    assert {e["contact_id"] for e in events} == invited_ids
+
+
+async def test_reminder_goes_only_to_non_respondents_and_at_most_n_times(
+    workers: Workers,
+    infra: Infra,
+    topics: str,
+    surveys_api: httpx.AsyncClient,
+    clean_db: dict[str, AsyncEngine],
+) -> None:
+    people = [person() for _ in range(3)]
+    await add_people(clean_db["surveys"], people)
+    campaign_id, invited = await start_campaign(surveys_api, max_reminders=2)
+    assert invited == 3
+    mails = await mails_of(infra, topics, campaign_id, 3)
+    respondent = mails[0]
+    assert (await answer_all(surveys_api, token_of(respondent))).status_code == 303
+
+    settings = SurveysSettings()
+    links = Links(keys=settings.token_keys(), base_url=settings.public_base_url)
+    engine = clean_db["surveys"]
+    now = datetime.now(UTC)
+    assert await send_due_reminders(engine, links=links, now=now) == 0  # interval not passed
+    assert await send_due_reminders(engine, links=links, now=now + timedelta(days=1, hours=1)) == 2
+    assert await send_due_reminders(engine, links=links, now=now + timedelta(days=1, hours=2)) == 0
+    assert await send_due_reminders(engine, links=links, now=now + timedelta(days=2, hours=2)) == 2
+    assert await send_due_reminders(engine, links=links, now=now + timedelta(days=9)) == 0  # max 2
+
+    everything = await mails_of(infra, topics, campaign_id, 7)
+    reminders = [m for m in everything if m["template_key"] == "survey_reminder"]
+    assert len(reminders) == 4
+    assert respondent["to_email"] not in {m["to_email"] for m in reminders}
+    assert len({m["idempotency_key"] for m in reminders}) == 4
+    # A reminder's own link opens the same invitation (and its draft).
+    opened = await surveys_api.get(f"/s/{token_of(reminders[0])}")
+    assert opened.status_code == 200
+
+
+async def test_anonymous_response_keeps_no_link_to_the_person(
+    workers: Workers,
+    infra: Infra,
+    topics: str,
+    surveys_api: httpx.AsyncClient,
+    clean_db: dict[str, AsyncEngine],
+) -> None:
+    await add_people(clean_db["surveys"], [person() for _ in range(2)])
+    campaign_id, _ = await start_campaign(surveys_api, mode="anonymous")
+    mails = await mails_of(infra, topics, campaign_id, 2)
+    first = await surveys_api.post(
+        f"/s/{token_of(mails[0])}", data={"page": "0", "action": "next", "q_uses": "yes"}
+    )
+    assert first.status_code == 303
+    async with clean_db["surveys"].connect() as conn:
+        drafts = (await conn.execute(text("SELECT count(*) FROM drafts"))).scalar_one()
+    assert drafts == 1  # the draft exists only until submission
+    done = await surveys_api.post(
+        f"/s/{token_of(mails[0])}", data={"page": "1", "action": "submit", "q_recommend": "8"}
+    )
+    assert done.status_code == 303
+
+    async with clean_db["surveys"].connect() as conn:
+        rows = (await conn.execute(text("SELECT * FROM responses"))).mappings().all()
+        drafts = (await conn.execute(text("SELECT count(*) FROM drafts"))).scalar_one()
+        flags = (await conn.execute(text("SELECT answered FROM invitations"))).scalars().all()
+        organisations = (
+            await conn.execute(text("SELECT organisation_type, region FROM invitations"))
+        ).all()
+    assert len(rows) == 1 and drafts == 0
+    row = rows[0]
+    for column in (
+        "invitation_id",
+        "contact_id",
+        "submitted_at",
+        "language",
+        "organisation_type",
+        "region",
+    ):
+        assert row[column] is None, column
+    assert row["answers"] == {"uses": "yes", "recommend": 8}
+    assert sorted(flags) == [False, True]
+    assert set(organisations) == {(None, None)}
+
+    async def submitted() -> list[tuple[dict[str, str], Any]]:
+        records = await read_topic(infra.kafka, f"{topics}surveys.responses.v1")
+        return [(h, v) for h, v in records if v and v["campaign_id"] == campaign_id]
+
+    ((headers, event),) = await eventually(submitted, lambda e: len(e) == 1, what="event")
+    assert event["contact_id"] is None
+    assert (
+        datetime.fromisoformat(headers["ce_time"])
+        .astimezone(__import__("zoneinfo").ZoneInfo("Europe/Helsinki"))
+        .time()
+        .isoformat()
+        == "00:00:00"
+    )
+    by_language = await surveys_api.get(
+        f"/api/surveys/campaigns/{campaign_id}/results", params={"by": "language"}
+    )
+    assert by_language.status_code == 422  # anonymous: breakdowns only by its own questions
+
+
+async def test_erased_person_makes_identified_responses_anonymous(
+    workers: Workers,
+    infra: Infra,
+    topics: str,
+    surveys_api: httpx.AsyncClient,
+    clean_db: dict[str, AsyncEngine],
+) -> None:
+    someone = person()
+    await add_people(clean_db["surveys"], [someone])
+    campaign_id, _ = await start_campaign(surveys_api)
+    (mail,) = await mails_of(infra, topics, campaign_id, 1)
+    assert (await answer_all(surveys_api, token_of(mail))).status_code == 303
+
+    tombstone = new_event(
+        source="/tests",
+        data=None,
+        event_type=CONTACT_ERASED,
+        subject=str(someone["contact_id"]),
+        version=2,
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka, enable_idempotence=True)
+    await producer.start()
+    try:
+        for _ in range(2):  # a redelivered tombstone changes nothing more
+            await producer.send_and_wait(
+                f"{topics}contacts.contact.v1",
+                value=None,
+                key=str(someone["contact_id"]).encode(),
+                headers=tombstone.to_headers(),
+            )
+    finally:
+        await producer.stop()
+
+    async def response() -> Any:
+        async with clean_db["surveys"].connect() as conn:
+            return (await conn.execute(text("SELECT * FROM responses"))).mappings().one()
+
+    row = await eventually(response, lambda r: r["contact_id"] is None, what="anonymised")
+    assert (row["invitation_id"], row["submitted_at"], row["organisation_type"]) == (None,) * 3
+    assert row["answers"]["uses"] == "yes"
+    async with clean_db["surveys"].connect() as conn:
+        contact_ids = (await conn.execute(text("SELECT contact_id FROM invitations"))).scalars()
+        assert list(contact_ids) == [None]
