@@ -116,7 +116,11 @@ async def test_worker_killed_mid_campaign_misses_nobody_and_doubles_only_in_flig
         "newsletter",
         "worker",
         service_env
-        | {"SMTP_PORT": str(SINK_PORT), "NEWSLETTER_LEASE_S": "8", "NEWSLETTER_IDLE_POLL_S": "0.5"},
+        | {
+            "SMTP_PORT": str(SINK_PORT),
+            "NEWSLETTER_LEASE_S": "12",
+            "NEWSLETTER_IDLE_POLL_S": "0.5",
+        },
     )
     started = time.monotonic()
     try:

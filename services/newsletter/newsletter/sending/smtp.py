@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,6 +26,9 @@ class Job:
     sender: str  # VERP envelope sender
     data: bytes
     domain: str
+    # Monotonic deadline: past it the row's lease may run out before the outcome is recorded,
+    # and another claim could send it again. Such a job is skipped; the row comes due again.
+    send_by: float = float("inf")
 
 
 Done = Callable[[Attempt, Result], None]
@@ -49,6 +53,7 @@ class SmtpPool:
         self._queue: asyncio.Queue[Job | None] = asyncio.Queue(maxsize=connections * 4)
         self._tasks: list[asyncio.Task[None]] = []
         self.in_flight = 0
+        self.skipped = 0
 
     def start(self) -> None:
         self._tasks = [asyncio.create_task(self._connection()) for _ in range(self._count)]
@@ -68,6 +73,10 @@ class SmtpPool:
         try:
             while (job := await self._queue.get()) is not None:
                 await self._limits.take(job.domain)
+                if time.monotonic() > job.send_by:
+                    self.in_flight -= 1
+                    self.skipped += 1
+                    continue
                 smtp, result = await self._send(smtp, job)
                 self.in_flight -= 1
                 self._done(job.attempt, result)

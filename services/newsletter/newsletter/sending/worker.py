@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
+import time
 import uuid
 from typing import Any
 
@@ -123,10 +125,14 @@ class DeliveryWorker:
         s = self._settings
         async with self._engine.begin() as conn:
             rows = await deliveries.claim(conn, limit=s.claim_batch_size, lease_s=s.lease_s)
+        # Half the lease for sending leaves the other half for recording the outcome.
+        send_by = time.monotonic() + s.lease_s / 2
         if not rows:
             return 0
         await self._load_campaigns(rows)
         for row in rows:
+            if time.monotonic() > send_by:
+                break  # the rest of the batch comes due again when its lease ends
             try:
                 info = self._campaigns[row.campaign_id] if row.campaign_id else None
                 job = self._composer.job(row, info)
@@ -134,7 +140,7 @@ class DeliveryWorker:
                 log.exception("cannot compose mail", extra={"delivery_id": str(row.id)})
                 self.recorder.add(attempt_of(row), Result(row.id, "failed", None, repr(exc)[:500]))
                 continue
-            await pool.submit(job)
+            await pool.submit(dataclasses.replace(job, send_by=send_by))
         return len(rows)
 
     async def _load_campaigns(self, rows: Any) -> None:
