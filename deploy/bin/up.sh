@@ -16,7 +16,9 @@ deploy/bin/infra.sh up up
 DB_PREFIX="" DB_SUFFIX=""
 # shellcheck source=deploy/bin/service-env.sh
 source "$REPO/deploy/bin/service-env.sh"
-export DIGITUKI_ENV=development PYTHONUNBUFFERED=1
+# The services run in development mode locally (no Secure cookies over plain http).
+export PYTHONUNBUFFERED=1
+export DIGITUKI_ENV=development
 
 for service in "${SERVICES[@]}"; do
     log "migrating the $service database"
@@ -59,5 +61,9 @@ Digituki CRM is up:
 TXT
 if [[ -s "$STATE_DIR/first-admin.txt" ]]; then
     echo "  First staff login    $(cat "$STATE_DIR/first-admin.txt")"
+else
+    # The database already had an admin (its password was printed when it was created).
+    echo "  Staff users          an admin exists; add one with:" \
+        ".venv/bin/python -m contacts.main create-staff --email you@example.fi --role admin"
 fi
 echo "  Logs                 $STATE_DIR/logs/      Stop: make down"
