@@ -71,8 +71,12 @@ def main(argv: list[str] | None = None) -> None:
         p.add_argument("topic", help="the consumed topic, e.g. contacts.contact.v1")
         p.add_argument("--limit", type=int, default=1000)
         if name == "replay":
-            p.add_argument("--offset", type=int, action="append",
-                           help="only these DLQ offsets (repeatable); default all")
+            p.add_argument(
+                "--offset",
+                type=int,
+                action="append",
+                help="only these DLQ offsets (repeatable); default all",
+            )
     raise SystemExit(asyncio.run(_run(parser.parse_args(argv))))
 
 

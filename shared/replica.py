@@ -6,19 +6,16 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
-from faststream.kafka.annotations import KafkaMessage
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shared.consuming import Consumption, raw_body
-from shared.dead_letters import BrokerDeadLetters
 from shared.events.contacts import CONTACT_ERASED, ContactSnapshotV1
 from shared.events.envelope import CloudEvent
 from shared.events.topics import CONTACT_SNAPSHOTS
 from shared.settings import ServiceSettings
 from shared.snapshot import erased_row, snapshot_row, upsert_snapshots
+from shared.subscriptions import subscribe_batches
 
 
 def row_from_event(event: CloudEvent) -> dict[str, Any]:
@@ -54,40 +51,18 @@ def subscribe_contact_replica(
     `after_apply` runs in the same transaction (e.g. to anonymise what an erasure touches);
     it must be idempotent too, since a batch can be delivered again.
     """
-    consumer = settings.group("contact-replica")
 
     async def apply_batch(conn: AsyncConnection, events: list[CloudEvent]) -> None:
         await apply_contact_events(conn, table, events)
         if after_apply is not None:
             await after_apply(conn, events)
 
-    async def apply_one(conn: AsyncConnection, event: CloudEvent) -> None:
-        await apply_batch(conn, [event])
-
-    consumption = Consumption(
-        consumer=consumer,
+    subscribe_batches(
+        broker,
+        settings=settings,
         engine=engine,
-        handler=apply_one,
-        dead_letters=BrokerDeadLetters(broker, consumer),
-        inbox=None,
-        retries=settings.consumer_retries,
-        backoff_s=settings.consumer_backoff_s,
-    )
-
-    @broker.subscriber(
-        settings.topic(CONTACT_SNAPSHOTS.name),
-        group_id=consumer,
-        batch=True,
-        max_records=500,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        session_timeout_ms=settings.kafka_session_timeout_ms,
-        heartbeat_interval_ms=max(500, settings.kafka_session_timeout_ms // 5),
-        decoder=raw_body,
-        title=f"{settings.service_name}:contact-replica",
+        topic=CONTACT_SNAPSHOTS,
+        purpose="contact-replica",
+        apply_batch=apply_batch,
         description=description,
     )
-    async def on_contact_snapshots(body: Any, msg: KafkaMessage) -> None:
-        raw = msg.raw_message
-        records = raw if isinstance(raw, tuple) else (raw,)
-        await consumption.many(records, apply_batch)

@@ -12,6 +12,9 @@ log "lint and types"
 .venv/bin/mypy --no-error-summary shared services/contacts/contacts \
     services/newsletter/newsletter services/surveys/surveys
 
+log "browser test tools (chromium, axe-core)"
+deploy/bin/browser.sh install || log "warning: browser tools missing: the browser tests will skip"
+
 log "starting the test stack and running the suite"
 set +e
 deploy/bin/with-test-env.sh .venv/bin/python -m pytest "$@"

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from contacts.domain.person import Person
-from contacts.persistence import people
 from contacts.persistence.tables import outbox
-from contacts.persistence.unit_of_work import unit_of_work
-from contacts.snapshots import publish_snapshot
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.contacts import ContactSnapshotV1
 from shared.events.envelope import new_event
 from tests.e2e.conftest import Workers
+from tests.support.bulk import change_people, create_people
 from tests.support.infra import Infra
 from tests.support.polling import eventually
 from tests.support.processes import wait_until_consumed
@@ -37,22 +35,13 @@ async def versions(engine: AsyncEngine, table: str, key: str) -> dict[str, int]:
 
 
 async def write_changes(engine: AsyncEngine) -> None:
-    """5,000 changes through contacts' own persistence and snapshot code, in a few commits."""
-    crowd = [Person.new(email=f"p{i}@crash.example", first_name=f"P{i}") for i in range(PEOPLE)]
-    async with unit_of_work(engine) as uow:
-        for person in crowd:
-            await people.add(uow.conn, person)
-            await publish_snapshot(uow, person)
-        await uow.commit()
-    for round_no in range(1, VERSIONS):
-        crowd = [p.changed(first_name=f"{p.first_name}-{round_no}") for p in crowd]
-        async with unit_of_work(engine) as uow:
-            for person in crowd:
-                await people.save(uow.conn, person)
-                await publish_snapshot(uow, person)
-            await uow.commit()
+    """5,000 changes (1,000 people, 5 versions each) in contacts' tables, projection, outbox."""
+    crowd = await create_people(engine, PEOPLE, tag=uuid.uuid4().hex[:6])
+    for _ in range(1, VERSIONS):
+        crowd = await change_people(engine, crowd)
 
 
+@pytest.mark.timeout(600)
 async def test_relay_killed_mid_publish_loses_nothing_and_applies_nothing_twice(
     workers: Workers, clean_db: dict[str, AsyncEngine]
 ) -> None:

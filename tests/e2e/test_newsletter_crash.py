@@ -29,7 +29,8 @@ from tests.support.processes import ServiceProcess
 # NEWSLETTER_CRASH_RECIPIENTS=20000 on a quiet machine.
 RECIPIENTS = int(os.environ.get("NEWSLETTER_CRASH_RECIPIENTS", "3000"))
 KILL_AFTER = RECIPIENTS // 3
-SINK_PORT = 22_526
+# Beside the stack's smtp-sink port, so parallel test stacks never share it.
+SINK_PORT = int(os.environ.get("SMTP_SINK_PORT", "12525")) + 1
 TEXT_BLOCK = {"type": "text", "text": "Digitaitoviikko alkaa."}
 MESSAGE_ID = re.compile(rb"^Message-ID: <([0-9a-f-]{36})@", re.MULTILINE)
 

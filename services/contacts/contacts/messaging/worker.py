@@ -5,6 +5,7 @@ from __future__ import annotations
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from contacts.messaging.consumers import subscribe_consumers
 from contacts.persistence.tables import outbox
 from contacts.settings import ContactsSettings
 from shared.db import make_engine
@@ -26,6 +27,7 @@ def build_broker(settings: ContactsSettings, engine: AsyncEngine) -> KafkaBroker
         (MAIL_REQUESTED, MailRequestedV1, "Transactional mail requests."),
     ):
         broker.publisher(settings.topic(topic.name), schema=schema, description=what)
+    subscribe_consumers(broker, settings=settings, engine=engine)
     return broker
 
 

@@ -205,3 +205,19 @@ audit_log = Table(
     Column("occurred_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_audit_log_occurred_at", "occurred_at"),
 )
+
+# Saved audiences: a rule in the shared segment language, published on contacts.segment.v1.
+segments = Table(
+    "segments",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("rule", JSONB, nullable=False),
+    Column("version", BigInteger, nullable=False),
+    Column("archived", Boolean, nullable=False, server_default="false"),
+    Column("created_by", Text, nullable=True),
+    Column("updated_by", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

@@ -16,11 +16,14 @@ from contacts.web import (
     api_organisations,
     api_people,
     api_person_details,
+    api_segments,
     auth,
     legal,
     preferences,
     signup,
+    staff_audit,
     staff_pages,
+    staff_segments,
 )
 from shared.db import make_engine
 from shared.web.app import make_app
@@ -60,6 +63,10 @@ def create_app(settings: ContactsSettings | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(staff_pages.router)
     app.include_router(legal.router)
+    app.include_router(api_segments.router)
+    app.include_router(staff_segments.router)
+    app.include_router(staff_audit.router)
+    app.include_router(staff_audit.api)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/api/contacts/asyncapi.json", include_in_schema=False)

@@ -1,0 +1,139 @@
+"""axe-core finds no WCAG 2.1 A/AA violation on any public page, nor on the staff home page.
+
+The public pages are found from the three apps' routes (every GET page without path
+parameters), plus the pages behind signed links, so a page added later is checked too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from functools import cache
+
+import pytest
+from contacts.service import staff as staff_service
+from contacts.settings import ContactsSettings
+from contacts.web.app import create_app as create_contacts_app
+from fastapi.routing import APIRoute, iter_route_contexts
+from newsletter.settings import NewsletterSettings
+from newsletter.web.app import create_app as create_newsletter_app
+from playwright.async_api import BrowserContext, Page
+from sqlalchemy.ext.asyncio import AsyncEngine
+from surveys.settings import SurveysSettings
+from surveys.web.app import create_app as create_surveys_app
+
+from shared.tokens import sign
+from tests.browser.axe import check
+from tests.browser.conftest import screenshot_path
+
+pytestmark = pytest.mark.browser
+
+LANGUAGES = ("fi", "sv", "en")
+NOT_PUBLIC = ("/api/", "/staff", "/newsletter/staff", "/surveys/staff", "/auth/", "/_")
+NOT_PAGES = {"/healthz", "/readyz", "/metrics", "/logout"}
+
+
+@cache
+def public_paths() -> list[str]:
+    """Every public GET route without path parameters, in any of the three services."""
+    apps = [
+        create_contacts_app(ContactsSettings.model_construct()),
+        create_newsletter_app(NewsletterSettings.model_construct()),
+        create_surveys_app(SurveysSettings.model_construct()),
+    ]
+    paths = set()
+    for app in apps:
+        for route in iter_route_contexts(app.routes):
+            path = route.path or ""
+            if (
+                isinstance(route.original_route, APIRoute)
+                and "GET" in (route.methods or set())
+                and "{" not in path
+                and not path.startswith(NOT_PUBLIC)
+                and path not in NOT_PAGES
+            ):
+                paths.add(path)
+    return sorted(paths)
+
+
+def signed_link_pages() -> dict[str, str]:
+    """Pages behind signed links whose GET checks only the signature, and bad-link pages."""
+    keys = ContactsSettings().token_keys()
+    someone = str(uuid.uuid4())
+    return {
+        "confirm": f"/join/confirm/{sign(keys, 'confirm', {'s': someone})}",
+        "unsubscribe": f"/unsubscribe/{sign(keys, 'unsubscribe', {'c': someone})}",
+        "preferences-bad-link": "/preferences/k1.damaged",
+        "survey-bad-link": "/s/k1.damaged",
+    }
+
+
+def test_the_public_pages_include_the_signup_sign_in_and_legal_pages() -> None:
+    assert {"/join", "/login", "/accessibility", "/privacy"} <= set(public_paths())
+
+
+async def assert_accessible(page: Page, axe_source: str, name: str) -> None:
+    await page.screenshot(path=screenshot_path(name), full_page=True)
+    violations, passes = await check(page, axe_source)
+    assert passes > 10, f"axe ran too few rules on {name}: {passes}"
+    assert violations == [], f"{name}:\n" + "\n".join(violations)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_public_pages_have_no_wcag_21_aa_violations(
+    page: Page, axe_source: str, lang: str
+) -> None:
+    checked = []
+    failures = []
+    pages = {path.strip("/"): path for path in public_paths()} | signed_link_pages()
+    for name, path in pages.items():
+        response = await page.goto(f"{path}?lang={lang}")
+        assert response is not None
+        if "text/html" not in response.headers.get("content-type", ""):
+            continue  # feeds and the like: no page to check
+        assert await page.get_attribute("html", "lang") in (lang, "fi", "en"), path
+        try:
+            await assert_accessible(page, axe_source, f"{name}-{lang}")
+        except AssertionError as error:
+            failures.append(str(error))
+        checked.append(path)
+    assert failures == [], "\n\n".join(failures)
+    assert len(checked) >= 8, checked
+
+
+async def test_signup_errors_page_has_no_wcag_21_aa_violations(page: Page, axe_source: str) -> None:
+    await page.goto("/join?lang=sv")
+    await page.get_by_role("button", name="Prenumerera").click()
+    await page.wait_for_selector("#error-summary")
+    await assert_accessible(page, axe_source, "join-errors-sv")
+
+
+STAFF_PASSWORD = "browser tests sign in " + uuid.uuid4().hex[:8]
+
+
+async def test_staff_home_has_no_wcag_21_aa_violations(
+    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+) -> None:
+    email = f"viewer-{uuid.uuid4().hex[:8]}@digituki.fi"
+    await staff_service.create_staff(
+        engines["contacts"], email=email, name="Ville", role="viewer", password=STAFF_PASSWORD
+    )
+    page = await context.new_page()
+    await page.goto("/staff/?lang=en")
+    assert page.url.split("?")[0].endswith("/login"), "an anonymous visitor must sign in first"
+    await assert_accessible(page, axe_source, "login-redirected-en")
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_label("Password").fill(STAFF_PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url("**/staff/**")
+    assert email in await page.inner_text("main")
+    await assert_accessible(page, axe_source, "staff-home-en")
+
+
+async def test_the_axe_check_reports_a_known_violation(page: Page, axe_source: str) -> None:
+    """The harness can fail: an image without alt text and an unlabeled field are caught."""
+    await page.set_content(
+        '<html lang="en"><title>t</title><main><img src="x.png"><input></main></html>'
+    )
+    violations, _ = await check(page, axe_source)
+    found = {line.split(" ", 1)[0] for line in violations}
+    assert {"image-alt", "label"} <= found, violations
