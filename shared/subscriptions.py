@@ -17,7 +17,7 @@ from faststream.kafka.annotations import KafkaMessage
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shared.consuming import Consumption, Handler, raw_body
+from shared.consuming import Consumption, Handler, Record, raw_body
 from shared.dead_letters import BrokerDeadLetters
 from shared.events.envelope import CloudEvent
 from shared.events.topics import Topic
@@ -70,10 +70,13 @@ def subscribe_events(
     inbox: Table | None,
     description: str,
     after: Callable[[], None] | None = None,
+    wanted: Callable[[Record], bool] | None = None,
 ) -> None:
     """One record per transaction; `inbox` makes a non-idempotent effect happen once.
 
-    `after` runs once the record's transaction has committed (e.g. to wake a local loop).
+    `wanted` may pass over records cheaply before they cost a transaction and an inbox row
+    (it must let malformed records through, so they reach the DLQ); `after` runs once the
+    record's transaction has committed (e.g. to wake a local loop).
     """
     consumption = _consumption(broker, settings, engine, purpose, handler, inbox)
 
@@ -82,7 +85,10 @@ def subscribe_events(
         settings.topic(topic.name), **_options(settings, purpose, description)
     )
     async def on_record(body: Any, msg: KafkaMessage) -> None:
-        await consumption.one(msg.raw_message)  # type: ignore[arg-type]
+        record: Record = msg.raw_message  # type: ignore[assignment]
+        if wanted is not None and not wanted(record):
+            return
+        await consumption.one(record)
         if after is not None:
             after()
 

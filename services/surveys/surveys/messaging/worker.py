@@ -13,6 +13,7 @@ from shared.events.topics import MAIL_REQUESTED, STAFF_AUDIT, SURVEY_RESPONSES
 from shared.kafka import make_broker
 from shared.outbox.relay import RelayConfig, relay_loop
 from shared.worker import run_worker
+from surveys.messaging.mail_events import subscribe_mail_events
 from surveys.messaging.reminders import reminder_loop
 from surveys.messaging.replica import subscribe_contact_replica
 from surveys.persistence.tables import outbox
@@ -22,6 +23,7 @@ from surveys.settings import SurveysSettings
 def build_broker(settings: SurveysSettings, engine: AsyncEngine) -> KafkaBroker:
     broker = make_broker(settings)
     subscribe_contact_replica(broker, settings=settings, engine=engine)
+    subscribe_mail_events(broker, settings=settings, engine=engine)
     for topic, schema, what in (
         (SURVEY_RESPONSES, ResponseSubmittedV1, "Submitted responses."),
         (MAIL_REQUESTED, MailRequestedV1, "Survey invitations and reminders."),

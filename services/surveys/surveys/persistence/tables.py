@@ -78,6 +78,9 @@ invitations = Table(
     Column("reminders_sent", Integer, nullable=False, server_default="0"),
     Column("last_mailed_at", DateTime(timezone=True), nullable=True),
     Column("answered", Boolean, nullable=False, server_default="false"),
+    # Outcome of the latest mail to this invitation (mail.events.v1): delivered | bounced.
+    Column("mail_status", Text, nullable=True),
+    Column("mail_status_at", DateTime(timezone=True), nullable=True),
     UniqueConstraint("campaign_id", "contact_id"),
     Index("ix_invitations_campaign_answered", "campaign_id", "answered"),
     Index("ix_invitations_contact_id", "contact_id"),

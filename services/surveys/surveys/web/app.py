@@ -18,7 +18,7 @@ from shared.web.pages import STATIC_DIR
 from surveys.domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from surveys.messaging.worker import build_broker
 from surveys.settings import SurveysSettings
-from surveys.web import api_campaigns, api_surveys, respond
+from surveys.web import api_campaigns, api_surveys, respond, staff_pages
 
 
 def create_app(settings: SurveysSettings | None = None) -> FastAPI:
@@ -46,6 +46,7 @@ def create_app(settings: SurveysSettings | None = None) -> FastAPI:
     app.include_router(api_surveys.router)
     app.include_router(api_campaigns.router)
     app.include_router(respond.router)
+    app.include_router(staff_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/api/surveys/asyncapi.json", include_in_schema=False)

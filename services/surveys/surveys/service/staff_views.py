@@ -1,0 +1,42 @@
+"""What the staff pages show: a survey with its campaigns, a campaign's results."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from surveys.domain.campaign import Campaign
+from surveys.domain.errors import Conflict, NotFound
+from surveys.domain.survey import Survey, parse_survey
+from surveys.persistence import definitions
+from surveys.persistence.campaign_overview import campaigns_of_survey
+
+
+def rate(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+async def survey_overview(engine: AsyncEngine, survey_id: uuid.UUID) -> tuple[Survey, list[Any]]:
+    """The survey as it is now, and its campaigns (newest first) with response rates."""
+    async with engine.connect() as conn:
+        row = await definitions.get_survey(conn, survey_id)
+        if row is None:
+            raise NotFound("No such survey.")
+        found = await campaigns_of_survey(conn, survey_id)
+    for c in found:
+        c["response_rate"] = rate(c["answered"], c["invited"])
+    return parse_survey(row["definition"]), found
+
+
+async def launched_campaign(engine: AsyncEngine, campaign_id: uuid.UUID) -> tuple[Campaign, Survey]:
+    """The campaign and the survey frozen at its launch."""
+    async with engine.connect() as conn:
+        found = await definitions.get_campaign(conn, campaign_id)
+    if found is None:
+        raise NotFound("No such campaign.")
+    campaign, definition = found
+    if definition is None:
+        raise Conflict("The campaign has not been launched yet.")
+    return campaign, parse_survey(definition)
