@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -33,6 +34,7 @@ class TokenKeys:
         return cls(keys={key_id: secret}, current=key_id)
 
 
+@cache  # building a serializer derives keys; a mail signs several links
 def _serializer(secret: str, purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt=f"digituki:{purpose}")
 

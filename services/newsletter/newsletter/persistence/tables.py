@@ -93,3 +93,17 @@ suppressions = Table(
     Column("detail", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+
+# Opens and clicks of tracked campaign mail, one row each (totals and hourly series count them).
+tracking_events = Table(
+    "tracking_events",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("delivery_id", Uuid, nullable=False),
+    Column("campaign_id", Uuid, nullable=True),
+    Column("kind", Text, nullable=False),  # open | click
+    Column("url", Text, nullable=True),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_tracking_events_campaign", "campaign_id", "kind"),
+    Index("ix_tracking_events_delivery", "delivery_id", "kind"),
+)

@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from newsletter.domain.campaign import Variant, parse_content
 from newsletter.domain.delivery import bounce_address, message_id, recipient_domain
+from newsletter.domain.tracking import (
+    TRACK_PURPOSE,
+    add_pixel,
+    click_payload,
+    open_payload,
+    rewrite_links,
+)
 from newsletter.mail.message import Dkim, Headers, build_message
-from newsletter.mail.templates import Compiled, MailTemplates
+from newsletter.mail.templates import Compiled, MailTemplates, Rendered
 from newsletter.sending.smtp import Job
 from newsletter.service.outcomes import Attempt
 from newsletter.settings import NewsletterSettings
 from shared.tokens import sign
+
+# Our own pages in every mail's footer: never worth a redirect.
+OWN_PAGES = ("unsubscribe", "preferences", "privacy", "accessibility")
 
 
 @dataclass(frozen=True)
@@ -23,6 +33,7 @@ class CampaignInfo:
     id: uuid.UUID
     version: int
     variants: dict[str, Variant]
+    tracking: bool = False
 
     @classmethod
     def of(cls, row: Mapping[str, Any]) -> CampaignInfo:
@@ -30,6 +41,7 @@ class CampaignInfo:
             id=row["id"],
             version=row["version"],
             variants=parse_content(row["content"], row["default_language"]),
+            tracking=bool(row.get("tracking", False)),
         )
 
 
@@ -88,10 +100,25 @@ class Composer:
             date=datetime.now(UTC),
             unsubscribe=unsubscribe,
         )
-        data = build_message(headers, compiled.fill(variables), signer=self._signer)
+        content = compiled.fill(variables)
+        if campaign is not None and campaign.tracking:
+            content = self._tracked(content, str(row.id))
+        data = build_message(headers, content, signer=self._signer)
         return Job(
             attempt=attempt_of(row),
             sender=bounce_address(row.id, s.mail_domain),
             data=data,
             domain=recipient_domain(row.to_email),
         )
+
+    def _tracked(self, content: Rendered, delivery_id: str) -> Rendered:
+        """Links through /t/c/ and an open pixel (HTML part only; the text part stays plain)."""
+        base = self._base
+        own = tuple(f"{base}/{p}" for p in OWN_PAGES)
+
+        def tracked(url: str) -> str:
+            return f"{base}/t/c/{sign(self._keys, TRACK_PURPOSE, click_payload(delivery_id, url))}"
+
+        body = rewrite_links(content.html, tracked, keep=lambda url: url.startswith(own))
+        pixel = sign(self._keys, TRACK_PURPOSE, open_payload(delivery_id))
+        return replace(content, html=add_pixel(body, f"{base}/t/o/{pixel}.gif"))

@@ -1,0 +1,123 @@
+"""The public archive, "view in browser" and the Atom feed, in process on a real database."""
+
+from __future__ import annotations
+
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from newsletter.persistence.tables import contact_snapshot
+from newsletter.service.campaigns import create_campaign, send_campaign
+from newsletter.web.app import create_app
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.web.staff import Staff
+
+STAFF = Staff(id="editor-1", role="editor")
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+async def db(clean_db: dict[str, AsyncEngine]) -> AsyncEngine:
+    return clean_db["newsletter"]
+
+
+@pytest.fixture
+async def web(db: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app()
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://n") as client,
+    ):
+        yield client
+
+
+async def campaign(db: AsyncEngine, subject: str, *, sent: bool, **extra: Any) -> uuid.UUID:
+    content = {
+        "fi": {
+            "subject": subject,
+            "blocks": [
+                {"type": "text", "text": "Hei {{ first_name }} & <b>kaikki</b>"},
+                {"type": "button", "text": "Lue", "url": "https://example.fi/a?b=1&c=2"},
+            ],
+        },
+        "sv": {"subject": f"{subject} (sv)", "blocks": [{"type": "text", "text": "Hej"}]},
+    }
+    campaign_id = await create_campaign(
+        db,
+        staff=STAFF,
+        name=subject,
+        content=content,
+        default_language="fi",
+        topics=[],
+        topical=False,
+        tracking=True,
+        audience={"all": []},
+    )
+    if sent:
+        await send_campaign(db, staff=STAFF, campaign_id=campaign_id, suppression_key=b"k")
+    return campaign_id
+
+
+async def test_the_archive_lists_only_sent_campaigns_without_personal_links(
+    db: AsyncEngine, web: httpx.AsyncClient
+) -> None:
+    async with db.begin() as conn:
+        await conn.execute(
+            insert(contact_snapshot).values(
+                contact_id=uuid.uuid4(),
+                version=1,
+                email="aino@example.fi",
+                first_name="Aino",
+                language="fi",
+                subscription_state="subscribed",
+                confirmed_at=datetime.now(UTC),
+                newsletter_consent=True,
+                email_status="ok",
+            )
+        )
+    sent = await campaign(db, "Syyskuun uutiset", sent=True)
+    draft = await campaign(db, "Luonnos ei näy", sent=False)
+
+    listing = await web.get("/archive?lang=fi")
+    assert listing.status_code == 200
+    assert "Syyskuun uutiset" in listing.text and "Luonnos ei näy" not in listing.text
+    assert f"/archive/{sent}?lang=fi" in listing.text
+    assert 'href="/accessibility?lang=fi"' in listing.text
+    assert 'href="/privacy?lang=fi"' in listing.text
+    assert "(sv)" in (await web.get("/archive?lang=sv")).text
+    assert "Syyskuun" not in (await web.get("/archive?lang=en")).text  # no English version
+
+    page = await web.get(f"/archive/{sent}?lang=fi")
+    assert page.status_code == 200
+    body = page.text
+    assert "/unsubscribe/" not in body and "/preferences/" not in body
+    assert "personal.invalid" not in body and "/t/c/" not in body and "/t/o/" not in body
+    assert "&lt;b&gt;kaikki&lt;/b&gt;" in body  # staff text stays text
+    assert 'href="https://example.fi/a?b=1&amp;c=2"' in body
+    assert 'href="/accessibility?lang=fi"' in body and 'href="/privacy?lang=fi"' in body
+    assert "frame-ancestors 'self'" in page.headers["content-security-policy"]
+    assert (await web.get(f"/archive/{draft}?lang=fi")).status_code == 404
+
+
+async def test_the_feed_is_atom_with_one_entry_per_sent_campaign(
+    db: AsyncEngine, web: httpx.AsyncClient
+) -> None:
+    sent = await campaign(db, "Lokakuun <uutiset> & muuta", sent=True)
+    await campaign(db, "Luonnos", sent=False)
+    response = await web.get("/feed?lang=fi")
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated"):
+        assert root.find(f"{ATOM}{required}") is not None
+    entries = root.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == ["Lokakuun <uutiset> & muuta"]
+    link = entries[0].find(f"{ATOM}link")
+    assert link is not None and link.get("href", "").endswith(f"/archive/{sent}?lang=fi")
+    assert entries[0].findtext(f"{ATOM}id") == f"urn:uuid:{sent}"

@@ -1,0 +1,99 @@
+"""Staff campaign pages: list, details with previews, "send now" with confirmation and CSRF."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from newsletter.persistence.tables import campaigns
+from newsletter.service.campaigns import create_campaign
+from newsletter.web.app import create_app
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.web.staff import Staff
+
+EDITOR = {"X-Staff-Id": "e1", "X-Staff-Role": "editor", "X-Staff-Csrf": "tok"}
+VIEWER = {"X-Staff-Id": "v1", "X-Staff-Role": "viewer", "X-Staff-Csrf": "tok"}
+
+
+@pytest.fixture
+async def db(clean_db: dict[str, AsyncEngine]) -> AsyncEngine:
+    return clean_db["newsletter"]
+
+
+@pytest.fixture
+async def web(db: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app()
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://n") as client,
+    ):
+        yield client
+
+
+async def draft(db: AsyncEngine) -> uuid.UUID:
+    return await create_campaign(
+        db,
+        staff=Staff(id="e1", role="editor"),
+        name="Marraskuu <2026>",
+        content={
+            "fi": {"subject": "Hei {{ first_name }}", "blocks": [{"type": "text", "text": "x"}]},
+            "en": {"subject": "Hi {{ first_name }}", "blocks": [{"type": "text", "text": "y"}]},
+        },
+        default_language="fi",
+        topics=[],
+        topical=False,
+        tracking=True,
+        audience={"all": []},
+    )
+
+
+async def status_of(db: AsyncEngine, campaign_id: uuid.UUID) -> str:
+    async with db.connect() as conn:
+        stmt = select(campaigns.c.status).where(campaigns.c.id == campaign_id)
+        return str((await conn.execute(stmt)).scalar_one())
+
+
+async def test_staff_see_campaigns_details_and_same_origin_previews(
+    db: AsyncEngine, web: httpx.AsyncClient
+) -> None:
+    campaign_id = await draft(db)
+    listing = await web.get("/newsletter/staff/campaigns", headers=VIEWER)
+    assert listing.status_code == 200
+    assert "Marraskuu &lt;2026&gt;" in listing.text
+    assert f"/newsletter/staff/campaigns/{campaign_id}" in listing.text
+    details = await web.get(f"/newsletter/staff/campaigns/{campaign_id}", headers=VIEWER)
+    assert details.status_code == 200
+    for lang in ("fi", "en"):
+        assert f"/newsletter/staff/campaigns/{campaign_id}/preview?lang={lang}" in details.text
+    assert "/send" not in details.text  # a viewer gets no send form
+    preview = await web.get(
+        f"/newsletter/staff/campaigns/{campaign_id}/preview?lang=en", headers=VIEWER
+    )
+    assert preview.status_code == 200 and "Hi Aino" in preview.text
+    assert "frame-ancestors 'self'" in preview.headers["content-security-policy"]
+    assert (await web.get("/newsletter/staff/campaigns")).status_code == 401
+
+
+async def test_send_now_needs_an_editor_csrf_and_a_confirmation(
+    db: AsyncEngine, web: httpx.AsyncClient
+) -> None:
+    campaign_id = await draft(db)
+    url = f"/newsletter/staff/campaigns/{campaign_id}/send"
+    form = {"csrf_token": "tok", "confirm": "yes"}
+    assert "/send" in (await web.get(url.removesuffix("/send"), headers=EDITOR)).text
+    assert (await web.post(url, data=form, headers=VIEWER)).status_code == 403
+    forged = await web.post(url, data={**form, "csrf_token": "other"}, headers=EDITOR)
+    assert forged.status_code == 403
+    unconfirmed = await web.post(url, data={"csrf_token": "tok"}, headers=EDITOR)
+    assert unconfirmed.status_code == 422 and 'href="#confirm"' in unconfirmed.text
+    assert await status_of(db, campaign_id) == "draft"
+
+    sent = await web.post(url, data=form, headers=EDITOR, follow_redirects=False)
+    assert sent.status_code == 303
+    assert await status_of(db, campaign_id) == "sending"
+    again = await web.post(url, data=form, headers=EDITOR)
+    assert again.status_code == 409
