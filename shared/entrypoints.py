@@ -25,7 +25,7 @@ def alembic_config(migrations_dir: Path, database_url: str) -> Config:
 
 
 def migrate(
-    migrations_dir: Path, database_url: str, *, target: str = "head", down: bool = False
+    migrations_dir: Path, database_url: str, *, target: str = "heads", down: bool = False
 ) -> None:
     config = alembic_config(migrations_dir, database_url)
     if down:
@@ -81,5 +81,5 @@ def service_main(
     elif commands and args.command in commands:
         raise SystemExit(asyncio.run(commands[args.command].run(settings, args)))
     else:
-        target = args.target or ("base" if args.down else "head")
+        target = args.target or ("base" if args.down else "heads")
         migrate(migrations_dir, settings.database_url, target=target, down=args.down)
