@@ -31,3 +31,11 @@ lint:
 typecheck:
 	@deploy/bin/venv.sh >/dev/null
 	.venv/bin/mypy shared services/contacts/contacts services/newsletter/newsletter services/surveys/surveys
+
+# Backup and restore of every service database (docs/backup.md).
+backup:
+	@deploy/bin/backup.sh
+
+restore:
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<timestamp>"; exit 2; }
+	@deploy/bin/restore.sh "$(BACKUP)"

@@ -7,6 +7,7 @@ import getpass
 import os
 from pathlib import Path
 
+from contacts.cli_import import COMMANDS as IMPORT_COMMANDS
 from contacts.domain.errors import DomainError
 from contacts.service import staff as staff_service
 from contacts.settings import ContactsSettings
@@ -80,4 +81,5 @@ COMMANDS = {
         "create the first admin if none exists", _first_admin_args, _first_admin
     ),
     "create-staff": Command("create a staff user", _create_staff_args, _create_staff),
+    **IMPORT_COMMANDS,
 }

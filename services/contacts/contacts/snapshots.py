@@ -15,9 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contacts.domain.classification import load_classification
 from contacts.domain.membership import Membership
 from contacts.domain.person import Person
-from contacts.persistence import activity, memberships, organisations
+from contacts.persistence import activity, memberships, onboarding, organisations
 from contacts.persistence.tables import contact_snapshot
-from shared.events.contacts import CONTACT_ERASED, ContactActivityV1, ContactSnapshotV1
+from shared.events.contacts import (
+    CONTACT_ERASED,
+    ContactActivityV1,
+    ContactSnapshotV1,
+    OnboardingState,
+)
 from shared.events.envelope import new_event
 from shared.events.topics import CONTACT_EVENTS, CONTACT_SNAPSHOTS
 from shared.logs import correlation_id
@@ -32,6 +37,7 @@ def snapshot_of(
     *,
     organisation: dict[str, Any] | None = None,
     membership: Membership | None = None,
+    onboarding_state: OnboardingState = "not_invited",
 ) -> ContactSnapshotV1:
     """The public snapshot; consents count only once the address is confirmed."""
     municipality = person.municipality or (organisation or {}).get("organisation_municipality")
@@ -58,6 +64,7 @@ def snapshot_of(
         survey_consent=subscribed and person.survey_consent,
         membership_state=membership.state if membership else "none",
         ecosystem_role=membership.ecosystem_role if membership else None,
+        onboarding_state=onboarding_state,
         email_status=person.email_status,
         created_at=person.created_at,
     )
@@ -67,7 +74,13 @@ async def current_snapshot(conn: AsyncConnection, person: Person) -> ContactSnap
     links = await organisations.links_of(conn, person.id)
     current = next((link for link in links if link["end_date"] is None), None)
     membership = await memberships.get(conn, person.id)
-    return snapshot_of(person, organisation=current, membership=membership)
+    state = await onboarding.state_of(conn, person.id)
+    return snapshot_of(
+        person,
+        organisation=current,
+        membership=membership,
+        onboarding_state=state,  # type: ignore[arg-type]
+    )
 
 
 async def publish_snapshot(uow: UnitOfWork, person: Person) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from shared.entrypoints import service_main
+from surveys.cli import COMMANDS
 from surveys.messaging.worker import run
 from surveys.settings import SurveysSettings
 
@@ -17,6 +18,7 @@ def main(argv: list[str] | None = None) -> None:
         app_factory="surveys.web.app:create_app",
         worker=run,
         migrations_dir=MIGRATIONS,
+        commands=COMMANDS,
         argv=argv,
     )
 

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.messaging.consumers import subscribe_consumers
 from contacts.persistence.tables import outbox
+from contacts.service.onboarding import OnboardingSettings, reminder_loop
 from contacts.settings import ContactsSettings
 from shared.db import make_engine
 from shared.events.contacts import ContactActivityV1, ContactSnapshotV1, SegmentV1
@@ -47,6 +48,6 @@ async def run(settings: ContactsSettings) -> None:
         ),
     )
     try:
-        await run_worker(settings, broker, [relay])
+        await run_worker(settings, broker, [relay, reminder_loop(engine, OnboardingSettings())])
     finally:
         await engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -220,4 +221,53 @@ segments = Table(
     Column("updated_by", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# Onboarding into the Facebook group: one row per person who was ever invited.
+onboarding = Table(
+    "onboarding",
+    metadata,
+    Column("person_id", Uuid, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("state", Text, nullable=False),
+    Column("invited_at", DateTime(timezone=True), nullable=True),
+    Column("requested_at", DateTime(timezone=True), nullable=True),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("decided_by", Text, nullable=True),
+    Column("left_at", DateTime(timezone=True), nullable=True),
+    Column("reminders_sent", Integer, nullable=False, server_default="0"),
+    Column("last_reminded_at", DateTime(timezone=True), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_onboarding_state", "state"),
+)
+
+# Every code ever issued stays, so an old or spent code is recognised as such.
+join_codes = Table(
+    "join_codes",
+    metadata,
+    Column("code", Text, primary_key=True),
+    Column("person_id", Uuid, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True), nullable=True),
+    Index("ix_join_codes_person_id", "person_id"),
+)
+
+# Staff notes: about one person or one organisation; plain text, escaped wherever shown.
+notes = Table(
+    "notes",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("person_id", Uuid, ForeignKey("people.id", ondelete="CASCADE"), nullable=True),
+    Column(
+        "organisation_id",
+        Uuid,
+        ForeignKey("organisations.id", ondelete="CASCADE"),
+        nullable=True,
+    ),
+    Column("text", Text, nullable=False),
+    Column("author", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("(person_id IS NULL) <> (organisation_id IS NULL)", name="one_subject"),
+    Index("ix_notes_person_id", "person_id"),
+    Index("ix_notes_organisation_id", "organisation_id"),
 )

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.domain.errors import NotFound
-from contacts.persistence import activity, consents, memberships, organisations, people
+from contacts.persistence import activity, consents, memberships, notes, organisations, people
 from contacts.persistence.tables import contact_snapshot
 
 MAX_PAGE = 200
@@ -77,7 +77,7 @@ async def search_people(
 
 
 async def timeline(engine: AsyncEngine, person_id: uuid.UUID) -> list[dict[str, Any]]:
-    """Activity and consent changes, newest first."""
+    """Activity, consent changes and staff notes, newest first."""
     async with engine.connect() as conn:
         if await people.get(conn, person_id) is None:
             raise NotFound("No such person.")
@@ -102,6 +102,15 @@ async def timeline(engine: AsyncEngine, person_id: uuid.UUID) -> list[dict[str, 
                 },
             }
             for c in await consents.log_of(conn, person_id)
+        ]
+        items += [
+            {
+                "at": n.created_at,
+                "kind": "note",
+                "source": "staff",
+                "details": {"id": str(n.id), "author": n.author, "text": n.text},
+            }
+            for n in await notes.of_person(conn, person_id)
         ]
     return sorted(items, key=lambda i: i["at"], reverse=True)
 

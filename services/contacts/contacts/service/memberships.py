@@ -12,6 +12,7 @@ from contacts.domain.membership import Membership
 from contacts.persistence import memberships, people
 from contacts.persistence.unit_of_work import unit_of_work
 from contacts.service.audit import Actor, audit
+from contacts.service.onboarding import invite_new_member
 from contacts.snapshots import publish_snapshot, record_activity
 
 
@@ -48,6 +49,8 @@ async def change_membership(
         person = person.changed()
         await people.save(uow.conn, person)
         await publish_snapshot(uow, person)
+        if action == "approve" and membership.state == "active":
+            await invite_new_member(uow, person, at=at)
         await record_activity(
             uow,
             person_id,

@@ -13,16 +13,23 @@ from contacts.domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from contacts.messaging.worker import build_broker
 from contacts.settings import ContactsSettings
 from contacts.web import (
+    api_imports,
+    api_notes,
+    api_onboarding,
     api_organisations,
     api_people,
     api_person_details,
     api_segments,
     auth,
     legal,
+    password_reset,
     preferences,
     signup,
     staff_audit,
+    staff_onboarding,
+    staff_organisations,
     staff_pages,
+    staff_people,
     staff_segments,
 )
 from shared.db import make_engine
@@ -57,16 +64,23 @@ def create_app(settings: ContactsSettings | None = None) -> FastAPI:
     add_domain_error_handler(app, DomainError, {InvalidInput: 422, NotFound: 404, Conflict: 409})
     app.include_router(api_people.router)
     app.include_router(api_person_details.router)
+    app.include_router(api_notes.router)
     app.include_router(api_organisations.router)
     app.include_router(signup.router)
     app.include_router(preferences.router)
     app.include_router(auth.router)
     app.include_router(staff_pages.router)
+    app.include_router(staff_people.router)
+    app.include_router(staff_organisations.router)
+    app.include_router(password_reset.router)
     app.include_router(legal.router)
     app.include_router(api_segments.router)
     app.include_router(staff_segments.router)
     app.include_router(staff_audit.router)
     app.include_router(staff_audit.api)
+    app.include_router(api_imports.router)
+    app.include_router(api_onboarding.router)
+    app.include_router(staff_onboarding.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/api/contacts/asyncapi.json", include_in_schema=False)

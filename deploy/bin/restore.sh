@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# `make restore BACKUP=backups/<ts>`: put a backup of backup.sh back, into the same or an
+# empty installation. Each service database is dropped (its connections closed), created
+# again and filled with pg_restore; the sha256 of every dump is checked first.
+#
+# usage: deploy/bin/restore.sh BACKUP_DIR [--yes]
+# Targets are the `up` environment's databases unless <SERVICE>_DATABASE_URL is set (as in
+# backup.sh); the database name comes from that URL, so a backup can go to other names.
+# Without --yes it asks on a terminal and refuses otherwise. Afterwards rebuild the
+# replicas (docs/backup.md): python -m newsletter.main rebuild-replica, and the same for surveys.
+set -euo pipefail
+# shellcheck source=deploy/bin/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+load_env up
+# shellcheck source=deploy/bin/backup-lib.sh
+source "$REPO/deploy/bin/backup-lib.sh"
+
+[[ $# -ge 1 ]] || die "usage: $0 BACKUP_DIR [--yes]   (e.g. make restore BACKUP=backups/<ts>)"
+source_dir="${1%/}"
+confirmed="${2:-}"
+[[ -f "$source_dir/manifest.json" ]] || die "$source_dir/manifest.json not found"
+
+# The manifest's services and files, checked before anything is dropped.
+mapfile -t rows < <("$(venv_python)" - "$source_dir/manifest.json" <<'PY'
+import json, sys
+for db in json.load(open(sys.argv[1]))["databases"]:
+    print(db["service"], db["file"], db["sha256"])
+PY
+)
+((${#rows[@]})) || die "the manifest lists no databases"
+for row in "${rows[@]}"; do
+    read -r service file sha <<<"$row"
+    [[ -f "$source_dir/$file" ]] || die "$source_dir/$file is missing"
+    [[ "$(sha256sum "$source_dir/$file" | cut -d' ' -f1)" == "$sha" ]] ||
+        die "$source_dir/$file does not match its sha256 in the manifest"
+done
+
+targets=()
+for row in "${rows[@]}"; do
+    read -r service _ _ <<<"$row"
+    targets+=("$(db_name "$(service_db_url "$service")")")
+done
+if [[ "$confirmed" != --yes ]]; then
+    [[ -t 0 ]] || die "this replaces databases ${targets[*]}: add --yes"
+    read -r -p "This deletes and replaces the databases ${targets[*]}. Type yes: " answer
+    [[ "$answer" == yes ]] || die "not restored"
+fi
+
+for row in "${rows[@]}"; do
+    read -r service file _ <<<"$row"
+    url="$(service_db_url "$service")"
+    db="$(db_name "$url")"
+    admin="$(maintenance_url "$url")"
+    log "restoring $service into database $db"
+    psql -X -q -v ON_ERROR_STOP=1 -d "$admin" \
+        -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" \
+        -c "CREATE DATABASE \"$db\"" ||
+        die "could not recreate $db (is PostgreSQL running? deploy/bin/postgres.sh up start)"
+    pg_restore --no-owner --no-privileges --exit-on-error --dbname="$url" "$source_dir/$file" ||
+        die "pg_restore of $file into $db failed"
+done
+log "restored from $source_dir; now rebuild the replicas (docs/backup.md)"

@@ -1,0 +1,78 @@
+"""Staff pages for organisations: a filtered, paged table and one organisation's people."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from contacts.service import directory, organisations
+from contacts.web.deps import Engine
+from contacts.web.pages import pages, staff_language
+from contacts.web.staff_people import MEMBERSHIP_LABELS, PER_PAGE, choices, pager
+from shared.web.staff import Viewer
+
+router = APIRouter(prefix="/staff/organisations", include_in_schema=False)
+
+
+@router.get("")
+async def organisation_list(
+    request: Request,
+    engine: Engine,
+    staff: Viewer,
+    q: Annotated[str, Query(max_length=200)] = "",
+    type: Annotated[str, Query(max_length=40)] = "",
+    region: Annotated[str, Query(max_length=10)] = "",
+    municipality: Annotated[str, Query(max_length=10)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    request.state.staff = staff
+    lang = staff_language(request)
+    filters = {"q": q, "type": type, "region": region, "municipality": municipality}
+    found, total = await organisations.search_organisations(
+        engine,
+        text=q.strip(),
+        type=type or None,
+        region=region or None,
+        municipality=municipality or None,
+        limit=PER_PAGE,
+        offset=(page - 1) * PER_PAGE,
+    )
+    return pages.render(
+        request,
+        "staff_organisations.html",
+        {
+            "organisations": found,
+            "filters": filters,
+            "pager": pager(page, PER_PAGE, total, filters),
+            **choices(lang),
+        },
+        lang=lang,
+    )
+
+
+@router.get("/{org_id}")
+async def organisation_page(
+    org_id: uuid.UUID,
+    request: Request,
+    engine: Engine,
+    staff: Viewer,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    request.state.staff = staff
+    org = await organisations.get_organisation(engine, org_id)  # NotFound → 404
+    people, total = await directory.search_people(
+        engine, organisation_id=org_id, page=page, per_page=PER_PAGE
+    )
+    return pages.render(
+        request,
+        "staff_organisation.html",
+        {
+            "organisation": org,
+            "people": people,
+            "memberships": MEMBERSHIP_LABELS,
+            "pager": pager(page, PER_PAGE, total, {}),
+        },
+        lang=staff_language(request),
+    )

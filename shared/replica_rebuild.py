@@ -1,0 +1,80 @@
+"""Rebuilding a contact replica from the compacted `contacts.contact.v1` topic.
+
+Used after a restore (or when a replica is suspected wrong): the table is emptied and the
+topic read from its first offset up to the end offsets seen at the start. The reader has no
+consumer group, so the live worker's committed offsets are untouched; events arriving during
+the rebuild are applied by both, which the version-guarded upsert makes harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from sqlalchemy import Table, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from shared.events.envelope import CloudEvent
+from shared.events.topics import CONTACT_SNAPSHOTS
+from shared.replica import apply_contact_events
+from shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+AfterApply = Callable[[AsyncConnection, list[CloudEvent]], Awaitable[None]]
+
+
+async def rebuild_contact_replica(
+    *,
+    settings: ServiceSettings,
+    engine: AsyncEngine,
+    table: Table,
+    after_apply: AfterApply | None = None,
+    batch_size: int = 500,
+) -> int:
+    """Truncate `table`, replay the whole topic into it; returns the events applied."""
+    topic = settings.topic(CONTACT_SNAPSHOTS.name)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=None,
+        enable_auto_commit=False,
+        client_id=f"{settings.service_name}-replica-rebuild",
+    )
+    await consumer.start()
+    try:
+        # The registered partition count (topics are created from it, never auto-created):
+        # a fresh client has no metadata for a topic it is not subscribed to yet.
+        partitions = [TopicPartition(topic, p) for p in range(CONTACT_SNAPSHOTS.partitions)]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        end = await consumer.end_offsets(partitions)
+        async with engine.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {table.name}"))
+        applied = 0
+        remaining = {tp for tp in partitions if end[tp] > await consumer.position(tp)}
+        while remaining:
+            batches = await consumer.getmany(*remaining, timeout_ms=1000, max_records=batch_size)
+            events: list[CloudEvent] = []
+            for records in batches.values():
+                for record in records:
+                    if record.offset >= end[TopicPartition(record.topic, record.partition)]:
+                        continue  # newer than the rebuild: the live consumer applies it
+                    try:
+                        events.append(CloudEvent.from_kafka(record.headers, record.value))
+                    except ValueError:
+                        # The live consumer sent it to the DLQ already; it holds no state.
+                        log.warning("skipping malformed record at offset %d", record.offset)
+            if events:
+                async with engine.begin() as conn:
+                    await apply_contact_events(conn, table, events)
+                    if after_apply is not None:
+                        await after_apply(conn, events)
+                applied += len(events)
+            for tp in list(remaining):
+                if await consumer.position(tp) >= end[tp]:
+                    remaining.discard(tp)
+        log.info("replica %s rebuilt from %s: %d events", table.name, topic, applied)
+        return applied
+    finally:
+        await consumer.stop()

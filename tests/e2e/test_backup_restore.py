@@ -1,0 +1,211 @@
+"""`make backup` / `make restore` round trip and the replica rebuild command.
+
+The scripts are run as `make` runs them, pointed at the test stack by the services' own
+`<SERVICE>_DATABASE_URL` variables. The restore goes to other database names on the same
+server (an empty installation), so the databases the workers use are never dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import uuid
+from asyncio.subprocess import PIPE
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from newsletter.service.campaigns import create_campaign
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.db import make_engine
+from shared.web.staff import Staff
+from tests.conftest import REPO, truncate_all
+from tests.e2e.conftest import Workers
+from tests.e2e.test_surveys_campaigns import answer_all, surveys_client
+from tests.e2e.test_surveys_responding import one_link
+from tests.support.infra import SERVICES, Infra
+from tests.support.polling import eventually
+
+BIN = REPO / "deploy" / "bin"
+
+
+@pytest.fixture
+async def clean_db(engines: dict[str, AsyncEngine]) -> dict[str, AsyncEngine]:
+    """Only surveys is emptied (as in test_surveys_campaigns: workers may still be busy)."""
+    await truncate_all(engines["surveys"])
+    return engines
+
+
+def restored_urls(urls: dict[str, str]) -> dict[str, str]:
+    return {s: url.rsplit("/", 1)[0] + f"/{s}_restored_{os.getpid()}" for s, url in urls.items()}
+
+
+def script_env(urls: dict[str, str]) -> dict[str, str]:
+    env = dict(os.environ)
+    for service, url in urls.items():
+        env[f"{service.upper()}_DATABASE_URL"] = url
+    return env
+
+
+async def call(args: list[str], urls: dict[str, str]) -> tuple[int, str, str]:
+    """Run a script or command as make would; (exit status, stdout, stderr)."""
+    process = await asyncio.create_subprocess_exec(
+        *args, env=script_env(urls), stdout=PIPE, stderr=PIPE
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    return process.returncode or 0, out.decode(), err.decode()
+
+
+async def run(args: list[str], urls: dict[str, str]) -> str:
+    status, out, err = await call(args, urls)
+    assert status == 0, f"{args}: {out}\n{err}"
+    return out
+
+
+async def scalar(url: str, sql: str, **params: Any) -> Any:
+    engine = make_engine(url, pool_size=1)
+    try:
+        async with engine.connect() as conn:
+            return (await conn.execute(text(sql), params)).scalar()
+    finally:
+        await engine.dispose()
+
+
+async def drop_databases(urls: dict[str, str]) -> None:
+    admin = make_engine(next(iter(urls.values())).rsplit("/", 1)[0] + "/postgres", pool_size=1)
+    try:
+        async with admin.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            for url in urls.values():
+                name = url.rsplit("/", 1)[1]
+                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
+
+
+@pytest.fixture
+async def restored(migrated: dict[str, str]) -> AsyncIterator[dict[str, str]]:
+    urls = restored_urls(migrated)
+    yield urls
+    await drop_databases(urls)
+
+
+async def test_backup_then_restore_into_empty_databases_keeps_people_campaigns_and_responses(
+    workers: Workers,
+    infra: Infra,
+    topics: str,
+    contacts_api: httpx.AsyncClient,
+    clean_db: dict[str, AsyncEngine],
+    migrated: dict[str, str],
+    restored: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    tag = uuid.uuid4().hex[:8]
+    emails = [f"varmuus-{tag}-{i}@kirjasto.example" for i in range(3)]
+    for email in emails:
+        created = await contacts_api.post("/api/contacts/people", json={"email": email})
+        assert created.status_code == 201, created.text
+    campaign_id = await create_campaign(
+        clean_db["newsletter"],
+        staff=Staff(id="e1", role="editor"),
+        name=f"Varmuuskopio {tag}",
+        content={"fi": {"subject": "Hei", "blocks": [{"type": "text", "text": "x"}]}},
+        default_language="fi",
+        topics=[],
+        topical=False,
+        tracking=False,
+        audience={"all": []},
+    )
+    async with surveys_client() as surveys_api:
+        survey_campaign, token = await one_link(surveys_api, infra, topics, clean_db["surveys"])
+        assert (await answer_all(surveys_api, token)).status_code == 303
+
+    backup = tmp_path / "backup"
+    await run([str(BIN / "backup.sh"), str(backup)], migrated)
+    manifest = json.loads((backup / "manifest.json").read_text())
+    assert [d["service"] for d in manifest["databases"]] == list(SERVICES)
+    assert all((backup / d["file"]).stat().st_size == d["bytes"] for d in manifest["databases"])
+
+    await run([str(BIN / "restore.sh"), str(backup), "--yes"], restored)
+    # A second restore over changed data: the databases are dropped, not merged into.
+    await scalar(restored["contacts"], "SELECT 1")
+    engine = make_engine(restored["contacts"], pool_size=1)
+    async with engine.begin() as conn:
+        await conn.execute(text("TRUNCATE people CASCADE"))
+    await engine.dispose()
+    await run([str(BIN / "restore.sh"), str(backup), "--yes"], restored)
+
+    people = await scalar(
+        restored["contacts"],
+        "SELECT count(*) FROM people WHERE email LIKE :pattern",
+        pattern=f"varmuus-{tag}-%",
+    )
+    assert people == len(emails)
+    name = await scalar(
+        restored["newsletter"], "SELECT name FROM campaigns WHERE id = :id", id=campaign_id
+    )
+    assert name == f"Varmuuskopio {tag}"
+    responses = await scalar(
+        restored["surveys"],
+        "SELECT count(*) FROM responses WHERE campaign_id = :id",
+        id=uuid.UUID(survey_campaign),
+    )
+    assert responses == 1
+    for service in SERVICES:
+        version = "SELECT string_agg(version_num, ',' ORDER BY version_num) FROM alembic_version"
+        assert await scalar(restored[service], version) == await scalar(migrated[service], version)
+
+
+async def test_restore_refuses_a_dump_that_does_not_match_its_manifest(
+    migrated: dict[str, str], restored: dict[str, str], tmp_path: Path
+) -> None:
+    backup = tmp_path / "backup"
+    await run([str(BIN / "backup.sh"), str(backup)], migrated)
+    with (backup / "surveys.dump").open("ab") as dump:
+        dump.write(b"tampered")
+    status, _, err = await call([str(BIN / "restore.sh"), str(backup), "--yes"], restored)
+    assert status != 0
+    assert "sha256" in err
+    exists = await scalar(
+        migrated["contacts"].rsplit("/", 1)[0] + "/postgres",
+        "SELECT count(*) FROM pg_database WHERE datname = :name",
+        name=restored["contacts"].rsplit("/", 1)[1],
+    )
+    assert exists == 0  # nothing was dropped or created
+
+
+@pytest.mark.parametrize("service", ["newsletter", "surveys"])
+async def test_rebuild_replica_command_refills_a_truncated_replica_from_the_topic(
+    service: str,
+    workers: Workers,
+    contacts_api: httpx.AsyncClient,
+    engines: dict[str, AsyncEngine],
+) -> None:
+    email = f"replika-{uuid.uuid4().hex[:8]}@kirjasto.example"
+    created = await contacts_api.post("/api/contacts/people", json={"email": email})
+    assert created.status_code == 201, created.text
+    count = "SELECT count(*) FROM contact_snapshot WHERE email = :email"
+
+    async def held() -> Any:
+        async with engines[service].connect() as conn:
+            return (await conn.execute(text(count), {"email": email})).scalar()
+
+    await eventually(held, lambda n: n == 1, what=f"{email} in {service}'s replica")
+    async with engines[service].begin() as conn:
+        total = (await conn.execute(text("SELECT count(*) FROM contact_snapshot"))).scalar()
+        await conn.execute(text("TRUNCATE contact_snapshot"))
+    assert await held() == 0
+
+    out = await run([sys.executable, "-m", f"{service}.main", "rebuild-replica"], {})
+    assert "rebuilt" in out
+    assert await held() == 1
+    async with engines[service].connect() as conn:
+        assert (await conn.execute(text("SELECT count(*) FROM contact_snapshot"))).scalar() >= (
+            total
+        )

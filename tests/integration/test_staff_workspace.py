@@ -1,0 +1,145 @@
+"""Staff pages of contacts: people and organisation tables, a person's page, the dashboard."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from contacts.settings import ContactsSettings
+from contacts.web.app import create_app
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.integration import test_contacts_signup_pages as signup_pages
+
+own_contacts_db = signup_pages.own_contacts_db
+settings = signup_pages.settings
+engine = signup_pages.engine
+VIEWER = {"X-Staff-Id": "staff-v", "X-Staff-Role": "viewer", "X-Staff-Email": "v@d.fi"}
+EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor", "X-Staff-Csrf": "csrf-e"}
+
+
+@pytest.fixture
+async def web(engine: AsyncEngine, settings: ContactsSettings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://c") as client,
+    ):
+        yield client
+
+
+async def person(web: httpx.AsyncClient, email: str, last: str, **patch: Any) -> str:
+    made = await web.post(
+        "/api/contacts/people",
+        json={"email": email, "first_name": "T", "last_name": last},
+        headers=EDITOR | {"X-Staff-Csrf": ""},
+    )
+    assert made.status_code == 201, made.text
+    pid: str = made.json()["id"]
+    if patch:
+        changed = await web.patch(
+            f"/api/contacts/people/{pid}", json=patch, headers=EDITOR | {"X-Staff-Csrf": ""}
+        )
+        assert changed.status_code == 200, changed.text
+    return pid
+
+
+async def membership(web: httpx.AsyncClient, pid: str, action: str) -> None:
+    done = await web.post(
+        f"/api/contacts/people/{pid}/membership",
+        json={"action": action},
+        headers=EDITOR | {"X-Staff-Csrf": ""},
+    )
+    assert done.status_code == 200, done.text
+
+
+async def test_people_table_filters_and_pages(web: httpx.AsyncClient) -> None:
+    for i in range(30):
+        await person(web, f"p{i:02}@d.fi", f"Aalto{i:02}", municipality="091" if i < 3 else "837")
+    first = await web.get("/staff/people", headers=VIEWER)
+    assert first.status_code == 200
+    assert first.text.count('href="/staff/people/') == 25
+    assert 'href="?page=2"' in first.text and "Aalto00" in first.text
+    second = await web.get("/staff/people", params={"page": 2}, headers=VIEWER)
+    assert second.text.count('href="/staff/people/') == 5 and "Aalto29" in second.text
+    helsinki = await web.get("/staff/people", params={"municipality": "091"}, headers=VIEWER)
+    assert helsinki.text.count('href="/staff/people/') == 3
+    found = await web.get("/staff/people", params={"q": "p07@"}, headers=VIEWER)
+    assert found.text.count('href="/staff/people/') == 1 and "Aalto07" in found.text
+    assert (await web.get("/staff/people")).status_code == 401
+
+
+async def test_person_page_approves_a_pending_membership_for_editors_with_csrf(
+    web: httpx.AsyncClient,
+) -> None:
+    pid = await person(web, "hakija@d.fi", "Hakija")
+    await membership(web, pid, "apply")
+    page = await web.get(f"/staff/people/{pid}", headers=VIEWER)
+    assert page.status_code == 200 and "Hakija" in page.text
+    assert 'value="approve"' not in page.text  # viewers see no buttons
+    assert 'value="approve"' in (await web.get(f"/staff/people/{pid}", headers=EDITOR)).text
+    url = f"/staff/people/{pid}/membership"
+    form = {"action": "approve", "csrf_token": "csrf-e"}
+    assert (await web.post(url, data=form, headers=VIEWER)).status_code == 403
+    forged = await web.post(url, data=form | {"csrf_token": "forged"}, headers=EDITOR)
+    assert forged.status_code == 403
+    approved = await web.post(url, data=form, headers=EDITOR)
+    assert approved.status_code == 303
+    after = await web.get(f"/staff/people/{pid}", headers=VIEWER)
+    assert "membership_changed" in after.text
+    listed = await web.get("/staff/people", params={"membership": "active"}, headers=VIEWER)
+    assert listed.text.count('href="/staff/people/') == 1
+
+
+async def test_organisation_pages_list_and_show_linked_people(web: httpx.AsyncClient) -> None:
+    made = await web.post(
+        "/api/contacts/organisations",
+        json={"name": "Oulun kirjasto", "type": "library", "municipality_code": "564"},
+        headers=EDITOR | {"X-Staff-Csrf": ""},
+    )
+    assert made.status_code == 201, made.text
+    oid = made.json()["id"]
+    pid = await person(web, "kirjasto@d.fi", "Lukija")
+    linked = await web.post(
+        f"/api/contacts/people/{pid}/organisations",
+        json={"organisation_id": oid, "role": "staff"},
+        headers=EDITOR | {"X-Staff-Csrf": ""},
+    )
+    assert linked.status_code in (200, 201), linked.text
+    table = await web.get("/staff/organisations", params={"type": "library"}, headers=VIEWER)
+    assert table.status_code == 200 and "Oulun kirjasto" in table.text
+    none = await web.get("/staff/organisations", params={"type": "company"}, headers=VIEWER)
+    assert "Oulun kirjasto" not in none.text
+    page = await web.get(f"/staff/organisations/{oid}", headers=VIEWER)
+    assert page.status_code == 200 and "Lukija" in page.text
+
+
+async def test_dashboard_counts_the_funnel_and_draws_accessible_charts(
+    web: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    members = [await person(web, f"m{i}@d.fi", f"Jasen{i}") for i in range(3)]
+    await person(web, "only@d.fi", "Vain")
+    for pid in members:
+        await membership(web, pid, "apply")
+    for pid in members[:2]:
+        await membership(web, pid, "approve")
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("UPDATE contact_snapshot SET onboarding_state = 'approved' WHERE contact_id = :i"),
+            {"i": members[0]},
+        )
+    page = await web.get("/staff/", params={"lang": "en"}, headers=VIEWER)
+    assert page.status_code == 200
+    assert page.text.count('role="img"') == 4
+    assert "<title id=" in page.text
+    desc = re.search(
+        r"<desc[^>]*>Signed up: 4; Confirmed: 0; Member: 2; In the Facebook group: 1<", page.text
+    )
+    assert desc is not None, page.text
+    assert '<th scope="row">Member</th><td>2</td>' in page.text
+    finnish = await web.get("/staff/", params={"lang": "fi"}, headers=VIEWER)
+    assert finnish.status_code == 200
