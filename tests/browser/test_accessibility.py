@@ -125,7 +125,8 @@ async def test_staff_home_has_no_wcag_21_aa_violations(
     await page.get_by_label("Password").fill(STAFF_PASSWORD)
     await page.get_by_role("button", name="Sign in").click()
     await page.wait_for_url("**/staff/**")
-    assert email in await page.inner_text("main")
+    assert email in await page.inner_text("header")  # signed in as this staff member
+    assert "Join funnel" in await page.inner_text("main")  # the dashboard with its charts
     await assert_accessible(page, axe_source, "staff-home-en")
 
 
