@@ -20,6 +20,7 @@ from contacts.settings import ContactsSettings
 from contacts.web.app import create_app
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from shared.db import make_engine
 from shared.entrypoints import migrate
@@ -77,16 +78,25 @@ async def own_contacts_db(infra: Infra, settings_environment: None) -> AsyncIter
     """A migrated contacts database that no worker process relays from."""
     root = infra.database_urls["contacts"].rsplit("/", 1)[0]
     name = f"contacts_own_{uuid.uuid4().hex[:6]}"
-    admin = create_async_engine(f"{root}/postgres", isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    async def admin(statement: str) -> None:
+        # A fresh connection each time: a pooled one kept for the whole session may have
+        # been closed by the time the session ends.
+        engine = create_async_engine(
+            f"{root}/postgres", isolation_level="AUTOCOMMIT", poolclass=NullPool
+        )
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text(statement))
+        finally:
+            await engine.dispose()
+
+    await admin(f'CREATE DATABASE "{name}"')
     try:
         await asyncio.to_thread(migrate, migrations_dir("contacts"), f"{root}/{name}")
         yield f"{root}/{name}"
     finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

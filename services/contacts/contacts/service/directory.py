@@ -6,7 +6,7 @@ import uuid
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.domain.errors import NotFound
@@ -20,8 +20,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-async def search_people(
-    engine: AsyncEngine,
+def view_conditions(
     *,
     text: str = "",
     organisation_type: str | None = None,
@@ -31,14 +30,10 @@ async def search_people(
     subscription_state: str | None = None,
     topic: str | None = None,
     organisation_id: uuid.UUID | None = None,
-    page: int = 1,
-    per_page: int = 50,
-) -> tuple[list[dict[str, Any]], int]:
-    """(snapshot rows of one page, total). Text matches names, address and organisation."""
-    per_page = max(1, min(per_page, MAX_PAGE))
-    page = max(1, page)
+) -> list[ColumnElement[bool]]:
+    """The people search's filters as WHERE conditions (the search and exports share them)."""
     t = contact_snapshot.c
-    conditions: list[Any] = [t.erased.is_(False)]
+    conditions: list[ColumnElement[bool]] = [t.erased.is_(False)]
     if text.strip():
         pattern = f"%{_escape_like(text.strip())}%"
         conditions.append(
@@ -60,6 +55,37 @@ async def search_people(
             conditions.append(column == value)
     if topic:
         conditions.append(t.topics.contains([topic]))
+    return conditions
+
+
+async def search_people(
+    engine: AsyncEngine,
+    *,
+    text: str = "",
+    organisation_type: str | None = None,
+    region: str | None = None,
+    municipality: str | None = None,
+    membership_state: str | None = None,
+    subscription_state: str | None = None,
+    topic: str | None = None,
+    organisation_id: uuid.UUID | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> tuple[list[dict[str, Any]], int]:
+    """(snapshot rows of one page, total). Text matches names, address and organisation."""
+    per_page = max(1, min(per_page, MAX_PAGE))
+    page = max(1, page)
+    t = contact_snapshot.c
+    conditions = view_conditions(
+        text=text,
+        organisation_type=organisation_type,
+        region=region,
+        municipality=municipality,
+        membership_state=membership_state,
+        subscription_state=subscription_state,
+        topic=topic,
+        organisation_id=organisation_id,
+    )
     async with engine.connect() as conn:
         total = (
             await conn.execute(

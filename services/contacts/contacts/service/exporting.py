@@ -13,13 +13,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from openpyxl import Workbook
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.domain.errors import InvalidInput
 from contacts.persistence.tables import contact_snapshot
 from contacts.service import segments
 from contacts.service.audit import Actor, audit
+from contacts.service.directory import view_conditions
 from shared.segments.compiler import compile_rule
 
 COLUMNS = (
@@ -41,45 +42,6 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def view_conditions(
-    *,
-    text: str = "",
-    organisation_type: str | None = None,
-    region: str | None = None,
-    municipality: str | None = None,
-    membership_state: str | None = None,
-    subscription_state: str | None = None,
-    topic: str | None = None,
-    organisation_id: uuid.UUID | None = None,
-) -> list[ColumnElement[bool]]:
-    """The people search's filters (`directory.search_people`), as WHERE conditions."""
-    t = contact_snapshot.c
-    conditions: list[ColumnElement[bool]] = [t.erased.is_(False)]
-    if text.strip():
-        escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        conditions.append(
-            or_(
-                t.email.ilike(pattern),
-                t.organisation_name.ilike(pattern),
-                (t.first_name + " " + t.last_name).ilike(pattern),
-            )
-        )
-    for column, value in (
-        (t.organisation_type, organisation_type),
-        (t.region, region),
-        (t.municipality, municipality),
-        (t.membership_state, membership_state),
-        (t.subscription_state, subscription_state),
-        (t.organisation_id, organisation_id),
-    ):
-        if value:
-            conditions.append(column == value)
-    if topic:
-        conditions.append(t.topics.contains([topic]))
-    return conditions
 
 
 async def export_view(
