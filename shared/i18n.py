@@ -25,7 +25,8 @@ Gettext = Callable[[str], str]
 @cache
 def _translations(locale_dirs: tuple[Path, ...], lang: str) -> gettext.NullTranslations:
     merged: gettext.NullTranslations = gettext.NullTranslations()
-    for folder in locale_dirs:
+    # The first folder wins: a service's own catalog overrides the shared one.
+    for folder in reversed(locale_dirs):
         for po_path in sorted((folder / lang / "LC_MESSAGES").glob("*.po")):
             with po_path.open("rb") as f:
                 catalog = read_po(f, locale=lang)

@@ -26,7 +26,9 @@ async def client(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncC
             password=PASSWORD,
         )
         async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="https://crm.digituki.test"
+            transport=httpx.ASGITransport(app=app),
+            base_url="https://crm.digituki.test",
+            headers={"Accept-Language": "en"},
         ) as c:
             yield c
 
