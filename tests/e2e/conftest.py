@@ -10,8 +10,7 @@ from contacts.web.app import create_app as create_contacts_app
 
 from tests.support.infra import Infra
 from tests.support.processes import ServiceProcess, wait_for_group
-
-STAFF_HEADERS = {"X-Staff-Id": "test-admin", "X-Staff-Role": "admin"}
+from tests.support.staff import STAFF_HEADERS
 
 
 class Workers:

@@ -27,10 +27,10 @@ from shared.db import make_engine
 from shared.web.staff import Staff
 from tests.conftest import REPO, truncate_all
 from tests.e2e.conftest import Workers
-from tests.e2e.test_surveys_campaigns import answer_all, surveys_client
 from tests.e2e.test_surveys_responding import one_link
 from tests.support.infra import SERVICES, Infra
 from tests.support.polling import eventually
+from tests.support.surveys import answer_all, surveys_client
 
 BIN = REPO / "deploy" / "bin"
 

@@ -15,8 +15,8 @@ from shared.events.audit import StaffActionV1
 from shared.events.envelope import CloudEvent, new_event
 from shared.events.mail import MailEventV1
 from tests.e2e.conftest import STAFF_HEADERS, Workers
-from tests.e2e.test_surveys_campaigns import read_topic
 from tests.support.infra import Infra
+from tests.support.kafka_topics import read_topic
 from tests.support.polling import eventually
 from tests.support.processes import wait_for_group, wait_until_consumed
 

@@ -3,101 +3,34 @@ anonymity and erasure (real Kafka, PostgreSQL and the surveys worker process).""
 
 from __future__ import annotations
 
-import json
-import re
-import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from sqlalchemy import insert, text
+from aiokafka import AIOKafkaProducer
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from surveys.persistence.tables import contact_snapshot
 from surveys.service.campaigns import Links, send_due_reminders
 from surveys.settings import SurveysSettings
-from surveys.web.app import create_app
 
 from shared.events.contacts import CONTACT_ERASED
 from shared.events.envelope import new_event
 from tests.conftest import truncate_all
-from tests.e2e.conftest import STAFF_HEADERS, Workers
+from tests.e2e.conftest import Workers
 from tests.support.infra import Infra
+from tests.support.kafka_topics import read_topic
 from tests.support.polling import eventually
-
-SURVEY: dict[str, Any] = {
-    "title": {"fi": "Tukitarpeet 2026", "sv": "Stödbehov 2026", "en": "Support needs 2026"},
-    "thanks": {"fi": "Kiitos!", "sv": "Tack!"},
-    "pages": [
-        {
-            "questions": [
-                {
-                    "id": "uses",
-                    "type": "single",
-                    "required": True,
-                    "text": {"fi": "Käytättekö palvelua?", "sv": "Använder ni tjänsten?"},
-                    "choices": [
-                        {"value": "yes", "text": {"fi": "Kyllä", "sv": "Ja"}},
-                        {"value": "no", "text": {"fi": "Ei", "sv": "Nej"}},
-                    ],
-                }
-            ]
-        },
-        {
-            "questions": [
-                {
-                    "id": "why_not",
-                    "type": "long_text",
-                    "required": True,
-                    "text": {"fi": "Miksi ei?", "sv": "Varför inte?"},
-                    "show_if": {"question": "uses", "op": "eq", "value": "no"},
-                },
-                {"id": "recommend", "type": "nps", "required": True, "text": "Suosittelisitko?"},
-            ]
-        },
-    ],
-}
-
-
-def person(**overrides: Any) -> dict[str, Any]:
-    contact_id = uuid.uuid4()
-    row = {
-        "contact_id": contact_id,
-        "version": 1,
-        "email": f"{contact_id.hex[:8]}@kirjasto.example",
-        "first_name": "Testi",
-        "last_name": "Henkilö",
-        "language": "fi",
-        "organisation_type": "library",
-        "region": "01",
-        "survey_consent": True,
-        "confirmed_at": datetime(2026, 1, 1, tzinfo=UTC),
-        "email_status": "ok",
-    }
-    return row | overrides
-
-
-async def add_people(engine: AsyncEngine, rows: list[dict[str, Any]]) -> None:
-    async with engine.begin() as conn:
-        await conn.execute(insert(contact_snapshot), rows)
-
-
-@asynccontextmanager
-async def surveys_client() -> AsyncIterator[httpx.AsyncClient]:
-    """Surveys' web app in process, called as the proxy would (staff headers set)."""
-    app = create_app()
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="http://surveys",
-            headers=STAFF_HEADERS,
-        ) as client,
-    ):
-        yield client
+from tests.support.surveys import (
+    add_people,
+    answer_all,
+    mails_of,
+    person,
+    start_campaign,
+    surveys_client,
+    token_of,
+)
 
 
 @pytest.fixture
@@ -112,89 +45,6 @@ async def clean_db(engines: dict[str, AsyncEngine]) -> dict[str, AsyncEngine]:
 async def surveys_api(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
     async with surveys_client() as client:
         yield client
-
-
-async def start_campaign(
-    api: httpx.AsyncClient,
-    *,
-    mode: str = "identified",
-    survey: dict[str, Any] | None = None,
-    audience: dict[str, Any] | None = None,
-    opens_in: timedelta = timedelta(hours=-1),
-    max_reminders: int = 1,
-) -> tuple[str, int]:
-    created = await api.post("/api/surveys/surveys", json={"definition": survey or SURVEY})
-    assert created.status_code == 201, created.text
-    now = datetime.now(UTC)
-    campaign = await api.post(
-        "/api/surveys/campaigns",
-        json={
-            "survey_id": created.json()["id"],
-            "name": "Kevät 2026",
-            "mode": mode,
-            "opens_at": (now + opens_in).isoformat(),
-            "closes_at": (now + timedelta(days=30)).isoformat(),
-            "audience": audience or {"all": []},
-            "max_reminders": max_reminders,
-            "reminder_interval_days": 1,
-        },
-    )
-    assert campaign.status_code == 201, campaign.text
-    campaign_id = campaign.json()["id"]
-    launched = await api.post(f"/api/surveys/campaigns/{campaign_id}/launch")
-    assert launched.status_code == 200, launched.text
-    return campaign_id, launched.json()["invited"]
-
-
-async def read_topic(bootstrap: str, topic: str) -> list[tuple[dict[str, str], Any]]:
-    """Every record of a 6-partition topic so far: (CloudEvent headers, decoded value)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        parts = [TopicPartition(topic, p) for p in range(6)]
-        consumer.assign(parts)
-        await consumer.seek_to_beginning(*parts)
-        ends = await consumer.end_offsets(parts)
-        out: list[tuple[dict[str, str], Any]] = []
-
-        async def behind() -> bool:
-            return any([await consumer.position(tp) < ends[tp] for tp in parts])
-
-        while await behind():
-            for records in (await consumer.getmany(*parts, timeout_ms=500)).values():
-                out.extend(
-                    (
-                        {k: v.decode() for k, v in r.headers},
-                        json.loads(r.value) if r.value else None,
-                    )
-                    for r in records
-                )
-        return out
-    finally:
-        await consumer.stop()
-
-
-async def mails_of(infra: Infra, topics: str, campaign_id: str, count: int) -> list[dict[str, Any]]:
-    async def probe() -> list[dict[str, Any]]:
-        records = await read_topic(infra.kafka, f"{topics}mail.requested.v1")
-        return [v for h, v in records if h.get("ce_subject") == campaign_id]
-
-    return await eventually(probe, lambda m: len(m) >= count, what=f"{count} mail requests")
-
-
-def token_of(mail: dict[str, Any]) -> str:
-    found = re.search(r"/s/([^/?#]+)$", mail["variables"]["survey_url"])
-    assert found, mail
-    return found.group(1)
-
-
-async def answer_all(api: httpx.AsyncClient, token: str, uses: str = "yes") -> httpx.Response:
-    first = await api.post(f"/s/{token}", data={"page": "0", "action": "next", "q_uses": uses})
-    assert first.status_code == 303, first.text
-    form = {"page": "1", "action": "submit", "q_recommend": "9"}
-    if uses == "no":
-        form["q_why_not"] = "Ei tarvetta"
-    return await api.post(f"/s/{token}", data=form)
 
 
 async def test_campaign_invites_audience_by_mail_and_answers_reach_results(

@@ -18,7 +18,8 @@ from surveys.service.links import PURPOSE
 
 from tests.conftest import TEST_SECRET, truncate_all
 from tests.e2e.conftest import Workers
-from tests.e2e.test_surveys_campaigns import (
+from tests.support.infra import Infra
+from tests.support.surveys import (
     SURVEY,
     add_people,
     answer_all,
@@ -28,7 +29,6 @@ from tests.e2e.test_surveys_campaigns import (
     surveys_client,
     token_of,
 )
-from tests.support.infra import Infra
 
 
 @pytest.fixture

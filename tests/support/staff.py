@@ -1,0 +1,3 @@
+"""How the tests call staff routes directly: as the proxy would, with staff headers."""
+
+STAFF_HEADERS = {"X-Staff-Id": "test-admin", "X-Staff-Role": "admin"}
