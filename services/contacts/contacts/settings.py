@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -23,3 +25,17 @@ class ContactsSettings(ServiceSettings):
     # Signup form per client IP and web process: a burst, then a steady rate.
     signup_burst: int = 10
     signup_per_minute: float = 5.0
+
+    # Optional staff sign-in with the organisation's OpenID Connect provider; off while the
+    # issuer is empty. The redirect URI is {PUBLIC_BASE_URL}/login/oidc/callback.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scopes: str = "openid email profile"
+    oidc_provider_name: str = "organisation account"
+    # None: only existing staff may sign in this way; else first-time users get this role.
+    oidc_create_role: Literal["viewer", "editor"] | None = None
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)

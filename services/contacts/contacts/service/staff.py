@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contacts.domain.errors import InvalidInput
 from contacts.domain.staff import StaffMember, check_password_policy
@@ -102,27 +102,72 @@ async def sign_in(
             )
             signed_in = None
         else:
-            member = member.after_success()
-            await store.save_sign_in_state(conn, member)
-            token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-            await store.add_session(
-                conn,
-                token_hash=token_hash(token),
-                staff_id=member.id,
-                csrf=csrf,
-                expires=now + SESSION_LIFETIME,
-            )
-            await store.record_action(
-                conn,
-                service="contacts",
-                actor_id=str(member.id),
-                actor_role=member.role,
-                action="staff.signed_in",
-            )
-            signed_in = SignedIn(member=member, token=token, csrf=csrf)
+            signed_in = await _open_session(conn, member.after_success(), now, "password")
     if signed_in is None:
         raise refused
     return signed_in
+
+
+async def sign_in_federated(
+    engine: AsyncEngine,
+    *,
+    email: str,
+    name: str,
+    create_with_role: str | None,
+    now: datetime | None = None,
+) -> SignedIn:
+    """Open a session for an address the identity provider vouched for.
+
+    The provider proves who the person is; whether they are staff, and in which role, is
+    still this system's decision: unknown addresses are refused unless the installation
+    chose a role for first-time federated users.
+    """
+    now = now or datetime.now(UTC)
+    async with engine.begin() as conn:
+        member = await store.by_email(conn, email.strip())
+        if member is None and create_with_role is not None:
+            member = StaffMember.new(
+                email=email,
+                name=name or email,
+                role=create_with_role,
+                password_hash=_hasher.hash(secrets.token_urlsafe(32)),
+            )
+            await store.add(conn, member)
+            await store.record_action(
+                conn,
+                service="contacts",
+                actor_id=None,
+                action="staff.created",
+                target_type="staff",
+                target_id=str(member.id),
+                details={"role": member.role, "method": "oidc"},
+            )
+        if member is None or not member.active:
+            raise SignInRefused("This account has no access to Digituki CRM. Ask an administrator.")
+        return await _open_session(conn, member, now, "oidc")
+
+
+async def _open_session(
+    conn: AsyncConnection, member: StaffMember, now: datetime, method: str
+) -> SignedIn:
+    await store.save_sign_in_state(conn, member)
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+    await store.add_session(
+        conn,
+        token_hash=token_hash(token),
+        staff_id=member.id,
+        csrf=csrf,
+        expires=now + SESSION_LIFETIME,
+    )
+    await store.record_action(
+        conn,
+        service="contacts",
+        actor_id=str(member.id),
+        actor_role=member.role,
+        action="staff.signed_in",
+        details={"method": method},
+    )
+    return SignedIn(member=member, token=token, csrf=csrf)
 
 
 async def session(engine: AsyncEngine, token: str) -> tuple[StaffMember, str] | None:

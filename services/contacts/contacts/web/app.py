@@ -24,6 +24,7 @@ from contacts.web import (
     legal,
     password_reset,
     preferences,
+    sign_in_oidc,
     signup,
     staff_audit,
     staff_onboarding,
@@ -69,6 +70,7 @@ def create_app(settings: ContactsSettings | None = None) -> FastAPI:
     app.include_router(signup.router)
     app.include_router(preferences.router)
     app.include_router(auth.router)
+    app.include_router(sign_in_oidc.router)
     app.include_router(staff_pages.router)
     app.include_router(staff_people.router)
     app.include_router(staff_organisations.router)

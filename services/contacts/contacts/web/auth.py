@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from contacts.service import staff as staff_service
+from contacts.settings import ContactsSettings
 from contacts.web.deps import Engine, Settings
 from contacts.web.pages import pages, staff_language
 
@@ -19,7 +20,7 @@ SESSION_COOKIE = "dt_session"
 LOGIN_COOKIE = "dt_login"
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only same-site paths: a sign-in must never bounce to another site."""
     if not target:
         return "/staff/"
@@ -29,7 +30,7 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _login_page(
+def login_page(
     request: Request,
     *,
     next_url: str,
@@ -41,7 +42,13 @@ def _login_page(
     response = pages.render(
         request,
         "login.html",
-        {"next_url": next_url, "error": error, "email": email, "login_token": token},
+        {
+            "next_url": next_url,
+            "error": error,
+            "email": email,
+            "login_token": token,
+            "oidc_provider": _oidc_provider(request),
+        },
         lang=staff_language(request),
         status_code=status_code,
     )
@@ -51,9 +58,14 @@ def _login_page(
     return response
 
 
+def _oidc_provider(request: Request) -> str | None:
+    settings: ContactsSettings = request.app.state.settings
+    return settings.oidc_provider_name if settings.oidc_enabled else None
+
+
 @router.get("/login")
 async def login_form(request: Request, next: str | None = None) -> Response:
-    return _login_page(request, next_url=_safe_next(next))
+    return login_page(request, next_url=safe_next(next))
 
 
 @router.post("/login")
@@ -68,9 +80,9 @@ async def login(
 ) -> Response:
     expected = request.cookies.get(LOGIN_COOKIE, "")
     if not expected or not hmac.compare_digest(expected, login_token):
-        return _login_page(
+        return login_page(
             request,
-            next_url=_safe_next(next),
+            next_url=safe_next(next),
             email=email,
             status_code=400,
             error="The sign-in form expired. Please try again.",
@@ -78,10 +90,18 @@ async def login(
     try:
         signed_in = await staff_service.sign_in(engine, email=email, password=password)
     except staff_service.SignInRefused as refused:
-        return _login_page(
-            request, next_url=_safe_next(next), email=email, error=refused.message, status_code=401
+        return login_page(
+            request, next_url=safe_next(next), email=email, error=refused.message, status_code=401
         )
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    response = signed_in_response(safe_next(next), signed_in, settings)
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
+    return response
+
+
+def signed_in_response(
+    target: str, signed_in: staff_service.SignedIn, settings: ContactsSettings
+) -> Response:
+    response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         signed_in.token,
@@ -91,7 +111,6 @@ async def login(
         secure=settings.environment != "development",
         max_age=int(staff_service.SESSION_LIFETIME.total_seconds()),
     )
-    response.delete_cookie(LOGIN_COOKIE, path="/login")
     return response
 
 
