@@ -1,12 +1,16 @@
-"""`digituki`: operator commands that span services (topics, dead-letter queues).
+"""`digituki`: the operator's command line.
 
-Service-specific commands live with each service: `python -m contacts.main first-admin`.
+Kafka-wide commands (topics, dead-letter queues) live here; the rest are shortcuts to each
+service's own commands (`python -m contacts.main users ...`), so there is one name to
+remember. This is the one module that knows every service, and it imports a service only
+when one of its commands runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import os
 import sys
@@ -60,9 +64,39 @@ async def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+# digituki <shortcut> ... == python -m <service>.main <command> ...
+SHORTCUTS = {
+    "users": ("contacts", "users", "staff users: list, invite, set-role, deactivate, reactivate"),
+    "import": ("contacts", "import-people", "import people from CSV/XLSX (with a progress bar)"),
+    "demo-data": ("contacts", "demo-data", "create a demo network to try the system out"),
+}
+SERVICES = ("contacts", "newsletter", "surveys")
+
+
+def _forward(service: str, argv: list[str]) -> None:
+    module = importlib.import_module(f"{service}.main")
+    module.main(argv)
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="digituki", description=__doc__)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in SHORTCUTS:
+        service, command, _ = SHORTCUTS[argv[0]]
+        _forward(service, [command, *argv[1:]])
+        return
+    if argv and argv[0] in SERVICES:
+        _forward(argv[0], argv[1:])
+        return
+    parser = argparse.ArgumentParser(
+        prog="digituki",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
+    for name, (service, command, help_text) in SHORTCUTS.items():
+        sub.add_parser(name, help=f"{help_text} (= python -m {service}.main {command})")
+    for service in SERVICES:
+        sub.add_parser(service, help=f"any command of {service} (= python -m {service}.main)")
     sub.add_parser("topics", help="create every topic (and DLQ) that is missing")
     dlq = sub.add_parser("dlq", help="list or replay parked (dead-letter) messages")
     dlq_sub = dlq.add_subparsers(dest="dlq_command", required=True)

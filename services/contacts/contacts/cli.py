@@ -7,7 +7,9 @@ import getpass
 import os
 from pathlib import Path
 
+from contacts.cli_demo import COMMANDS as DEMO_COMMANDS
 from contacts.cli_import import COMMANDS as IMPORT_COMMANDS
+from contacts.cli_users import COMMANDS as USER_COMMANDS
 from contacts.domain.errors import DomainError
 from contacts.service import staff as staff_service
 from contacts.settings import ContactsSettings
@@ -82,4 +84,6 @@ COMMANDS = {
     ),
     "create-staff": Command("create a staff user", _create_staff_args, _create_staff),
     **IMPORT_COMMANDS,
+    **USER_COMMANDS,
+    **DEMO_COMMANDS,
 }

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
-from contacts.domain.errors import InvalidInput
+from contacts.domain.errors import Conflict, InvalidInput
 from contacts.domain.person import normalise_email
 
 Role = Literal["viewer", "editor", "admin"]
@@ -67,3 +67,20 @@ class StaffMember:
 
     def after_success(self) -> StaffMember:
         return replace(self, failed_attempts=0, locked_until=None)
+
+    def with_access(self, *, role: str | None = None, active: bool | None = None) -> StaffMember:
+        return replace(
+            self,
+            role=parse_role(role) if role is not None else self.role,
+            active=self.active if active is None else active,
+        )
+
+
+def check_access_change(before: list[StaffMember], changed: StaffMember, *, by: str | None) -> None:
+    """Nobody locks the installation out: an active admin remains, and no one removes
+    their own admin rights or account (another admin has to)."""
+    if by == str(changed.id) and (not changed.active or changed.role != "admin"):
+        raise InvalidInput("You cannot remove your own access; ask another admin.", field="role")
+    after = [changed if m.id == changed.id else m for m in before]
+    if not any(m.active and m.role == "admin" for m in after):
+        raise Conflict("At least one active admin must remain.", field="role")

@@ -65,6 +65,21 @@ async def any_admin(conn: AsyncConnection) -> bool:
     return bool((await conn.execute(stmt)).scalar_one())
 
 
+async def all_members(conn: AsyncConnection, *, for_update: bool = False) -> list[StaffMember]:
+    stmt = select(staff_users).order_by(func.lower(staff_users.c.email))
+    if for_update:
+        stmt = stmt.with_for_update()
+    return [_member(row) for row in await conn.execute(stmt)]
+
+
+async def save_access(conn: AsyncConnection, member: StaffMember) -> None:
+    await conn.execute(
+        update(staff_users)
+        .where(staff_users.c.id == member.id)
+        .values(role=member.role, active=member.active)
+    )
+
+
 async def save_sign_in_state(conn: AsyncConnection, member: StaffMember) -> None:
     await conn.execute(
         update(staff_users)

@@ -32,6 +32,7 @@ from contacts.web import (
     staff_pages,
     staff_people,
     staff_segments,
+    staff_users,
 )
 from shared.db import make_engine
 from shared.web.app import make_app
@@ -71,6 +72,8 @@ def create_app(settings: ContactsSettings | None = None) -> FastAPI:
     app.include_router(preferences.router)
     app.include_router(auth.router)
     app.include_router(sign_in_oidc.router)
+    app.include_router(staff_users.router)
+    app.include_router(staff_users.api)
     app.include_router(staff_pages.router)
     app.include_router(staff_people.router)
     app.include_router(staff_organisations.router)

@@ -1,0 +1,37 @@
+"""Access changes never lock the installation out."""
+
+from __future__ import annotations
+
+import pytest
+from contacts.domain.errors import Conflict, InvalidInput
+from contacts.domain.staff import StaffMember, check_access_change
+
+
+def member(email: str, role: str) -> StaffMember:
+    return StaffMember.new(email=email, name="", role=role, password_hash="x")
+
+
+def test_an_admin_may_demote_another_admin_while_one_remains() -> None:
+    a, b = member("a@x.fi", "admin"), member("b@x.fi", "admin")
+    check_access_change([a, b], b.with_access(role="editor"), by=str(a.id))
+
+
+def test_the_last_active_admin_cannot_be_demoted_or_deactivated() -> None:
+    a, b = member("a@x.fi", "admin"), member("b@x.fi", "admin").with_access(active=False)
+    with pytest.raises(Conflict):
+        check_access_change([a, b], a.with_access(role="viewer"), by="cli")
+    with pytest.raises(Conflict):
+        check_access_change([a, b], a.with_access(active=False), by="cli")
+
+
+def test_nobody_removes_their_own_admin_rights_or_account() -> None:
+    a, b = member("a@x.fi", "admin"), member("b@x.fi", "admin")
+    with pytest.raises(InvalidInput):
+        check_access_change([a, b], a.with_access(role="editor"), by=str(a.id))
+    with pytest.raises(InvalidInput):
+        check_access_change([a, b], a.with_access(active=False), by=str(a.id))
+
+
+def test_unknown_roles_are_refused() -> None:
+    with pytest.raises(InvalidInput):
+        member("a@x.fi", "admin").with_access(role="owner")
