@@ -56,6 +56,35 @@ class ServiceSettings(BaseSettings):
     link_secret: str = Field(DEV_SECRET, validation_alias=_shared("LINK_SECRET"))
     secret_key: str = DEV_SECRET
 
+    # Retention periods (one policy per installation, unprefixed names): each service's
+    # retention job applies its own, and contacts' privacy notice quotes them all.
+    retention_unconfirmed_signup_days: int = Field(
+        30, ge=1, validation_alias=_shared("RETENTION_UNCONFIRMED_SIGNUP_DAYS")
+    )
+    retention_inactive_review_years: int = Field(
+        3, ge=1, validation_alias=_shared("RETENTION_INACTIVE_REVIEW_YEARS")
+    )
+    retention_tracking_events_months: int = Field(
+        13, ge=1, validation_alias=_shared("RETENTION_TRACKING_EVENTS_MONTHS")
+    )
+    retention_delivery_rows_months: int = Field(
+        13, ge=1, validation_alias=_shared("RETENTION_DELIVERY_ROWS_MONTHS")
+    )
+    retention_invitation_days_after_close: int = Field(
+        90, ge=1, validation_alias=_shared("RETENTION_INVITATION_DAYS_AFTER_CLOSE")
+    )
+    retention_consent_log_years: int = Field(
+        3, ge=1, validation_alias=_shared("RETENTION_CONSENT_LOG_YEARS")
+    )
+    retention_interval_s: float = Field(
+        6 * 3600, gt=0, validation_alias=_shared("RETENTION_INTERVAL_S")
+    )
+    # Not at boot: a restarting service should not hit the database with it, nor race the
+    # start-up of everything else.
+    retention_first_run_delay_s: float = Field(
+        600, ge=0, validation_alias=_shared("RETENTION_FIRST_RUN_DELAY_S")
+    )
+
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> ServiceSettings:
         if self.environment != "development":

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make backup`: a pg_dump (custom format) of every service database into
-# backups/<UTC timestamp>/ plus manifest.json (what, from where, sizes, sha256, alembic heads).
+# backups/<UTC timestamp>/, the compacted Kafka topics as kafka.jsonl, plus manifest.json
+# (what, from where, sizes, sha256, alembic heads, records per topic).
 #
 # usage: deploy/bin/backup.sh [DIR]     DIR defaults to $REPO/backups/<timestamp>
 # The databases are those of the `up` environment, unless CONTACTS_DATABASE_URL,
@@ -38,13 +39,25 @@ for service in "${BACKUP_SERVICES[@]}"; do
         "$service" "$db" "$file" "$size" "$sha" "$revision")")
 done
 
+# The compacted topics the replicas are rebuilt from (contacts.contact.v1, contacts.segment.v1):
+# beginning to end, as JSON lines (docs/backup.md). The services may keep running.
+kafka="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}"
+log "dumping the compacted Kafka topics from $kafka"
+kafka_out="$(cd "$REPO" && KAFKA_BOOTSTRAP_SERVERS="$kafka" \
+    "$(venv_python)" -m shared.kafka_backup dump "$(cd "$partial" && pwd)/kafka.jsonl")" ||
+    die "the Kafka dump failed (is Kafka running? deploy/bin/infra.sh up status)"
+kafka_records="$("$(venv_python)" -c 'import json, sys; print(json.dumps(json.loads(sys.argv[1])["records"]))' "$kafka_out")"
+kafka_entry="$(printf '{"file": "kafka.jsonl", "bytes": %s, "sha256": "%s", "records": %s}' \
+    "$(stat -c %s "$partial/kafka.jsonl")" "$(sha256sum "$partial/kafka.jsonl" | cut -d' ' -f1)" \
+    "$kafka_records")"
+
 commit="$(git -C "$REPO" rev-parse HEAD 2>/dev/null || echo unknown)"
 {
     printf '{\n  "created_at": "%s",\n  "git_commit": "%s",\n  "format": "pg_dump custom",\n' \
         "$stamp" "$commit"
     printf '  "databases": [\n'
     (IFS=$'\n'; printf '%s\n' "${entries[*]}" | sed '$!s/$/,/')
-    printf '  ]\n}\n'
+    printf '  ],\n  "kafka": %s\n}\n' "$kafka_entry"
 } >"$partial/manifest.json"
 
 mv "$partial" "$target"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make restore BACKUP=backups/<ts>`: put a backup of backup.sh back, into the same or an
 # empty installation. Each service database is dropped (its connections closed), created
-# again and filled with pg_restore; the sha256 of every dump is checked first.
+# again and filled with pg_restore; the sha256 of every dump is checked first. The compacted
+# Kafka topics are produced again from kafka.jsonl when they are empty (a lost Kafka).
 #
 # usage: deploy/bin/restore.sh BACKUP_DIR [--yes]
 # Targets are the `up` environment's databases unless <SERVICE>_DATABASE_URL is set (as in
@@ -35,6 +36,20 @@ for row in "${rows[@]}"; do
         die "$source_dir/$file does not match its sha256 in the manifest"
 done
 
+# The Kafka topics' dump (backups made before it existed have none).
+kafka_file="$("$(venv_python)" - "$source_dir/manifest.json" <<'PY'
+import json, sys
+kafka = json.load(open(sys.argv[1])).get("kafka")
+print(f"{kafka['file']} {kafka['sha256']}" if kafka else "")
+PY
+)"
+if [[ -n "$kafka_file" ]]; then
+    read -r kafka_name kafka_sha <<<"$kafka_file"
+    [[ -f "$source_dir/$kafka_name" ]] || die "$source_dir/$kafka_name is missing"
+    [[ "$(sha256sum "$source_dir/$kafka_name" | cut -d' ' -f1)" == "$kafka_sha" ]] ||
+        die "$source_dir/$kafka_name does not match its sha256 in the manifest"
+fi
+
 targets=()
 for row in "${rows[@]}"; do
     read -r service _ _ <<<"$row"
@@ -59,4 +74,13 @@ for row in "${rows[@]}"; do
     pg_restore --no-owner --no-privileges --exit-on-error --dbname="$url" "$source_dir/$file" ||
         die "pg_restore of $file into $db failed"
 done
+if [[ -n "$kafka_file" ]]; then
+    # Into an empty Kafka (lost or new installation) the topics are produced again, before the
+    # services start; a Kafka that still holds them is left alone.
+    kafka="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}"
+    log "restoring the compacted Kafka topics into $kafka (only if they are empty)"
+    (cd "$REPO" && KAFKA_BOOTSTRAP_SERVERS="$kafka" "$(venv_python)" -m shared.kafka_backup \
+        restore --skip-if-not-empty "$(cd "$source_dir" && pwd)/$kafka_name") ||
+        die "restoring the Kafka topics failed (is Kafka running? deploy/bin/infra.sh up start)"
+fi
 log "restored from $source_dir; now rebuild the replicas (docs/backup.md)"

@@ -20,7 +20,8 @@ MailOutcome = Literal[
     "clicked",
     "unsubscribed",
 ]
-MailOrigin = Literal["campaign", "survey_invitation", "transactional"]
+# campaign_test: a campaign's test send to staff addresses (no audience, no person).
+MailOrigin = Literal["campaign", "campaign_test", "survey_invitation", "transactional"]
 
 
 class MailRequestedV1(EventData):
@@ -37,6 +38,10 @@ class MailRequestedV1(EventData):
     variables: dict[str, Any] = Field(default_factory=dict)
     origin: MailOrigin = "transactional"
     origin_id: str | None = None
+    # What the origin is called for staff (a survey's title), carried into the mail events,
+    # and the campaign it belongs to when origin_id names one mail (a survey invitation).
+    origin_label: str | None = None
+    origin_group: str | None = None
 
 
 class MailEventV1(EventData):
@@ -53,3 +58,7 @@ class MailEventV1(EventData):
     email: str | None = None
     detail: str | None = None
     url: str | None = None
+    # The campaign's name or the survey's title, so other services can show figures by name;
+    # origin_group: the campaign of a survey invitation (origin_id is the invitation).
+    origin_label: str | None = None
+    origin_group: str | None = None

@@ -1,4 +1,4 @@
-"""A per-key token bucket, in memory.
+"""A per-key token bucket, in memory (per web process): public forms limit each client IP.
 
 Per process: with N web processes a client gets up to N times the rate, and a restart forgets.
 Good enough against one noisy script; a shared limit would live in the proxy or PostgreSQL.
