@@ -1,11 +1,19 @@
-"""Onboarding end to end: membership approved → join code mail on Kafka → the admin pastes the
-code → approve → `approved` in contacts' projection and in both replicas."""
+"""Onboarding end to end: membership approved → join code mail on Kafka → the newsletter worker
+sends it → the code read from the mail at the SMTP catcher → the admin pastes it → approve →
+`approved` on contacts.events.v1, in contacts' projection and in both replicas."""
 
 from __future__ import annotations
 
+import os
+import re
 import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
+from contacts.service import onboarding
+from contacts.service.onboarding import OnboardingSettings
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.e2e.conftest import Workers
@@ -13,6 +21,24 @@ from tests.e2e.test_contact_replication import REPLICAS, replica_row
 from tests.e2e.test_signup_flow import mail_request_on_kafka
 from tests.support.infra import Infra
 from tests.support.polling import eventually
+
+
+async def caught_text(to: str) -> str | None:
+    """The plain-text part of the newest mail to `to` at the SMTP catcher, if any."""
+    async with httpx.AsyncClient(base_url=os.environ["MAILCATCHER_URL"]) as client:
+        found: list[dict[str, Any]] = (await client.get("/api/messages", params={"to": to})).json()
+        if not found:
+            return None
+        mail = (await client.get(f"/api/messages/{found[-1]['id']}")).json()
+        return str(mail.get("text") or "")
+
+
+async def activity_kinds(engine: AsyncEngine, contact_id: str) -> list[str]:
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            text("SELECT kind FROM activity WHERE person_id = :p ORDER BY id"), {"p": contact_id}
+        )
+        return list(rows.scalars())
 
 
 async def test_join_code_from_the_kafka_mail_approves_the_person_everywhere(
@@ -37,6 +63,15 @@ async def test_join_code_from_the_kafka_mail_approves_the_person_everywhere(
     assert mail["headers"]["ce_type"] == "fi.digituki.mail.requested.v1"
     assert mail["data"]["template_key"] == "onboarding_invitation"
     code = mail["data"]["variables"]["join_code"]
+    body = await eventually(
+        lambda: caught_text(email),
+        lambda t: t is not None,
+        timeout=60,
+        what="the invitation at the SMTP catcher",
+    )
+    assert body is not None
+    in_mail = re.findall(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}\b", body)
+    assert in_mail == [code], body  # the admin gets what the person read in the mail
 
     pasted = f"Ilona  ·  vastaus: {code}\nJoku Muu"
     matched = await contacts_api.post("/api/contacts/onboarding/match", json={"text": pasted})
@@ -55,3 +90,28 @@ async def test_join_code_from_the_kafka_mail_approves_the_person_everywhere(
             what=f"{service} projection shows the approval",
         )
         assert row is not None and row["membership_state"] == "active"
+    # The same code again, a mistyped one and an expired one: listed with the reason.
+    other = await contacts_api.post(
+        "/api/contacts/people", json={"email": f"old.{email}", "first_name": "Vanha"}
+    )
+    long_ago = datetime.now(UTC) - timedelta(days=OnboardingSettings().code_valid_days + 1)
+    expired = await onboarding.invite(
+        engines["contacts"],
+        uuid.UUID(other.json()["id"]),
+        settings=OnboardingSettings(),
+        actor=None,
+        at=long_ago,
+    )
+    mistyped = code[:-1] + ("2" if code[-1] != "2" else "3")
+    again = await contacts_api.post(
+        "/api/contacts/onboarding/match", json={"text": f"{code}\n{mistyped}\n{expired}"}
+    )
+    assert [u["reason"] for u in again.json()["unmatched"]] == [
+        "reused_code",
+        "unknown_code",
+        "expired_code",
+    ]
+
+    kinds = await activity_kinds(engines["contacts"], contact_id)
+    assert kinds.index("onboarding_invited") < kinds.index("onboarding_requested")
+    assert kinds.index("onboarding_requested") < kinds.index("onboarding_approved")

@@ -174,7 +174,7 @@ async def test_join_page_speaks_finnish_swedish_and_english(client: httpx.AsyncC
     assert "<legend>" in fi.text and "Digitukiteko-palkinto" in fi.text
     assert "Bjud in oss på besök!" in sv.text
     assert len(re.findall(r'<option value="\d{3}"', fi.text)) == 308
-    assert "join-2026-11" in fi.text
+    assert "consent-v1" in fi.text
     assert 'class="honeypot" aria-hidden="true"' in fi.text
     assert '<label for="email">' in en.text
 
@@ -228,7 +228,7 @@ async def test_confirming_subscribes_applies_the_form_and_logs_consent_once(
         ("newsletter", True, "signup"),
         ("surveys", True, "signup"),
     ]
-    assert rows[0]["wording_version"] == "join-2026-11"
+    assert rows[0]["wording_version"] == "consent-v1"
     assert rows[0]["ip"].endswith(".0")  # truncated
     org = await one(engine, "SELECT * FROM organisations")
     assert org is not None

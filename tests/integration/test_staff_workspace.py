@@ -143,3 +143,40 @@ async def test_dashboard_counts_the_funnel_and_draws_accessible_charts(
     assert '<th scope="row">Member</th><td>2</td>' in page.text
     finnish = await web.get("/staff/", params={"lang": "fi"}, headers=VIEWER)
     assert finnish.status_code == 200
+
+
+async def test_people_and_organisation_tables_sort_by_a_chosen_column(
+    web: httpx.AsyncClient,
+) -> None:
+    for email, last in (("c@sort.fi", "Aalto"), ("a@sort.fi", "Virta"), ("b@sort.fi", "Mäki")):
+        await person(web, email, last)
+    page = await web.get("/staff/people", params={"q": "sort.fi", "sort": "-email"}, headers=VIEWER)
+    assert page.status_code == 200
+    shown = re.findall(r"<td>([abc]@sort\.fi)</td>", page.text)
+    assert shown == ["c@sort.fi", "b@sort.fi", "a@sort.fi"]
+    assert 'aria-sort="descending"><a href="?q=sort.fi&amp;sort=email"' in page.text
+    assert 'aria-sort="none"><a href="?q=sort.fi&amp;sort=name"' in page.text
+    # An unknown key falls back to the default order (by name), never an error.
+    fallback = await web.get("/staff/people", params={"sort": "password"}, headers=VIEWER)
+    names = re.findall(r">([A-ZÄÖ][a-zäö]+), T</a>", fallback.text)
+    assert names == sorted(names)
+    listed = await web.get("/api/contacts/people", params={"sort": "email"}, headers=VIEWER)
+    assert [p["email"] for p in listed.json()["items"]] == ["a@sort.fi", "b@sort.fi", "c@sort.fi"]
+
+    for name, kind in (
+        ("Bee ry", "ngo"),
+        ("Aa kirjasto", "library"),
+        ("Cee kunta", "municipality"),
+    ):
+        made = await web.post(
+            "/api/contacts/organisations",
+            json={"name": name, "type": kind},
+            headers=EDITOR | {"X-Staff-Csrf": ""},
+        )
+        assert made.status_code == 201, made.text
+    by_type = await web.get("/staff/organisations", params={"sort": "-type"}, headers=VIEWER)
+    assert re.findall(r'">(\w+ \w+)</a></td>', by_type.text) == [
+        "Bee ry",
+        "Cee kunta",
+        "Aa kirjasto",
+    ]

@@ -13,7 +13,8 @@ from contacts.domain.organisation import Organisation
 from contacts.domain.person import Person
 from contacts.domain.signup import parse_signup
 from contacts.snapshots import snapshot_of
-from contacts.web.rate_limit import TokenBucket
+
+from shared.web.rate_limit import TokenBucket
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 

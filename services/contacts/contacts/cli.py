@@ -9,6 +9,7 @@ from pathlib import Path
 
 from contacts.cli_demo import COMMANDS as DEMO_COMMANDS
 from contacts.cli_import import COMMANDS as IMPORT_COMMANDS
+from contacts.cli_retention import COMMANDS as RETENTION_COMMANDS
 from contacts.cli_users import COMMANDS as USER_COMMANDS
 from contacts.domain.errors import DomainError
 from contacts.service import staff as staff_service
@@ -86,4 +87,5 @@ COMMANDS = {
     **IMPORT_COMMANDS,
     **USER_COMMANDS,
     **DEMO_COMMANDS,
+    **RETENTION_COMMANDS,
 }

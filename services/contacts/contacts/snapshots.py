@@ -58,6 +58,7 @@ def snapshot_of(
         region=region,
         municipality=municipality,
         topics=tuple(sorted(person.topics)),
+        tags=tuple(sorted(person.tags)),
         subscription_state=person.subscription_state,
         confirmed_at=person.confirmed_at,
         newsletter_consent=subscribed and person.newsletter_consent,
@@ -66,6 +67,7 @@ def snapshot_of(
         ecosystem_role=membership.ecosystem_role if membership else None,
         onboarding_state=onboarding_state,
         email_status=person.email_status,
+        last_engaged_on=person.last_engaged_on,
         created_at=person.created_at,
     )
 

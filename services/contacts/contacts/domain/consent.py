@@ -12,8 +12,8 @@ Purpose = Literal["newsletter", "surveys"]
 PURPOSES: tuple[Purpose, ...] = ("newsletter", "surveys")
 Method = Literal["signup", "import", "staff", "preferences", "unsubscribe"]
 
-# The consent text shown on /join; a new wording gets a new version, old rows keep theirs.
-CONSENT_WORDING_VERSION = "join-2026-11"
+# wording_version names the consent text a person saw: a label of a published version of the
+# legal text "consent" ("consent-v2", contacts/domain/legal.py); old rows keep theirs.
 
 
 def truncate_ip(raw: str | None) -> str | None:

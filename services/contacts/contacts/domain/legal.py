@@ -1,87 +1,107 @@
-"""The legal texts every public page links: the accessibility statement and the privacy notice.
+"""The legal texts staff edit and publish: the accessibility statement, the privacy notice and
+the consent wording of the signup form, each in fi, sv and en.
 
-The texts themselves are per-language templates (templates/legal/); this module holds what
-other code needs to know about them: their current version, when each was last reviewed, and
-the facts they quote. A changed text gets a new version string, so the consent log can say
-which notice a person saw when signing up. Texts stored and edited in the database are not
-built yet (see docs/accessibility.md).
+Every publication is a new numbered version; old versions stay, so the consent log can say
+which wording a person saw. The shipped defaults (data/legal/*.md) are version 1. The texts are
+in the small Markdown subset of `legal_markup`; `{name}` placeholders are filled from the
+retention settings, so the privacy notice quotes the periods the retention jobs apply.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Literal
 
-LegalKind = Literal["accessibility", "privacy"]
-LEGAL_KINDS: tuple[LegalKind, ...] = ("accessibility", "privacy")
+from contacts.domain.errors import InvalidInput
+
+LegalKind = Literal["accessibility", "privacy", "consent"]
+LEGAL_KINDS: tuple[LegalKind, ...] = ("accessibility", "privacy", "consent")
+PUBLIC_KINDS: tuple[LegalKind, ...] = ("accessibility", "privacy")
 LEGAL_LANGUAGES = ("fi", "sv", "en")
+MAX_TEXT_CHARS = 50_000
+DEFAULTS_DIR = Path(__file__).parent / "data" / "legal"
+SHIPPED_AT = datetime(2026, 11, 28, tzinfo=UTC)  # when version 1 (the defaults) was published
 
 
 @dataclass(frozen=True)
-class LegalDocument:
+class LegalVersion:
+    id: int
     kind: LegalKind
-    version: str
-    prepared_on: date  # first published
-    updated_on: date  # last reviewed: a new date without a new version = no change of content
+    version: int
+    texts: dict[str, str]  # language -> Markdown subset
+    published_at: datetime
+    published_by: str | None = None
+
+    @property
+    def label(self) -> str:
+        """What the consent log records: unique, readable, stable."""
+        return version_label(self.kind, self.version)
+
+    def text(self, lang: str) -> str:
+        return self.texts.get(lang) or self.texts["fi"]
 
 
-DOCUMENTS: dict[LegalKind, LegalDocument] = {
-    "accessibility": LegalDocument(
-        kind="accessibility",
-        version="accessibility-2026-11",
-        prepared_on=date(2026, 11, 28),
-        updated_on=date(2026, 11, 28),
-    ),
-    "privacy": LegalDocument(
-        kind="privacy",
-        version="privacy-2026-11",
-        prepared_on=date(2026, 11, 28),
-        updated_on=date(2026, 11, 28),
-    ),
-}
-
-# Facts quoted by the texts, kept in one place so a change is made once.
-FEEDBACK_EMAIL = "digituki@dvv.fi"
-FEEDBACK_RESPONSE_DAYS = 14
-CONTROLLER_EMAIL = "kirjaamo@dvv.fi"
-DATA_PROTECTION_OFFICER_EMAIL = "tietosuoja@dvv.fi"
-ENFORCEMENT_EMAIL = "saavutettavuus@avi.fi"
-ENFORCEMENT_PHONE = "0295 016 000"
-ENFORCEMENT_WEB = "https://www.saavutettavuusvaatimukset.fi"
-OMBUDSMAN_WEB = "https://tietosuoja.fi"
-
-# Retention periods the privacy notice promises (the retention job must honour them).
-UNCONFIRMED_SIGNUP_DAYS = 30
-TRACKING_EVENTS_MONTHS = 13
-SURVEY_INVITATIONS_DAYS_AFTER_CLOSE = 90
-INACTIVE_REVIEW_YEARS = 3
-CONSENT_LOG_YEARS_AFTER_END = 3
+def version_label(kind: LegalKind, version: int) -> str:
+    return f"{kind}-v{version}"
 
 
-def document(kind: LegalKind) -> LegalDocument:
-    return DOCUMENTS[kind]
+def parse_kind(raw: str) -> LegalKind:
+    for kind in LEGAL_KINDS:
+        if raw == kind:
+            return kind
+    raise InvalidInput("Unknown legal text.")
 
 
-def current_versions() -> dict[LegalKind, str]:
-    """What a signup records: the version of each legal text the person was shown."""
-    return {kind: doc.version for kind, doc in DOCUMENTS.items()}
-
-
-def facts() -> dict[str, object]:
-    """The constants above, for the templates."""
+def default_texts(kind: LegalKind) -> dict[str, str]:
+    """The shipped wording (version 1) of one text in every language."""
     return {
-        "feedback_email": FEEDBACK_EMAIL,
-        "feedback_days": FEEDBACK_RESPONSE_DAYS,
-        "controller_email": CONTROLLER_EMAIL,
-        "dpo_email": DATA_PROTECTION_OFFICER_EMAIL,
-        "enforcement_email": ENFORCEMENT_EMAIL,
-        "enforcement_phone": ENFORCEMENT_PHONE,
-        "enforcement_web": ENFORCEMENT_WEB,
-        "ombudsman_web": OMBUDSMAN_WEB,
-        "unconfirmed_days": UNCONFIRMED_SIGNUP_DAYS,
-        "tracking_months": TRACKING_EVENTS_MONTHS,
-        "invitation_days": SURVEY_INVITATIONS_DAYS_AFTER_CLOSE,
-        "inactive_years": INACTIVE_REVIEW_YEARS,
-        "consent_log_years": CONSENT_LOG_YEARS_AFTER_END,
+        lang: (DEFAULTS_DIR / f"{kind}_{lang}.md").read_text(encoding="utf-8")
+        for lang in LEGAL_LANGUAGES
     }
+
+
+def checked_texts(raw: dict[str, str]) -> dict[str, str]:
+    """The texts of a new version: every language present, none too long."""
+    texts: dict[str, str] = {}
+    errors: list[str] = []
+    for lang in LEGAL_LANGUAGES:
+        text = raw.get(lang, "").replace("\r\n", "\n").strip()
+        if not text:
+            errors.append(f"The {lang} text is empty.")
+        elif len(text) > MAX_TEXT_CHARS:
+            errors.append(f"The {lang} text is longer than {MAX_TEXT_CHARS} characters.")
+        texts[lang] = text + "\n"
+    if errors:
+        raise InvalidInput(" ".join(errors))
+    return texts
+
+
+@dataclass(frozen=True)
+class RetentionPeriods:
+    """The periods the privacy notice quotes, as `{placeholder}` values."""
+
+    unconfirmed_signup_days: int
+    inactive_review_years: int
+    tracking_events_months: int
+    delivery_rows_months: int
+    invitation_days_after_close: int
+    consent_log_years: int
+
+    def placeholders(self) -> dict[str, object]:
+        return {
+            "unconfirmed_days": self.unconfirmed_signup_days,
+            "inactive_years": self.inactive_review_years,
+            "tracking_months": self.tracking_events_months,
+            "delivery_months": self.delivery_rows_months,
+            "invitation_days": self.invitation_days_after_close,
+            "consent_log_years": self.consent_log_years,
+        }
+
+
+def parse_label(label: str, kind: LegalKind) -> int | None:
+    """The version number in a label like "consent-v2" of `kind`; None if it is not one."""
+    prefix = f"{kind}-v"
+    number = label[len(prefix) :] if label.startswith(prefix) else ""
+    return int(number) if number.isdigit() and len(number) < 9 else None

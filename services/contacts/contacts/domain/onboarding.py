@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Literal
 
 from contacts.domain.errors import Conflict
@@ -57,6 +58,7 @@ def emails_in(line: str) -> list[str]:
     return [e.strip(".").lower() for e in _EMAIL.findall(line)]
 
 
+@lru_cache(maxsize=65_536)  # candidates' names are normalised once per line otherwise
 def normal_name(text: str) -> str:
     """Case-folded words without diacritics except the Nordic letters, in sorted order."""
     words = []
@@ -120,6 +122,19 @@ class Onboarding:
         if self.state != "approved":
             raise Conflict("Only an approved member can leave the group.")
         return replace(self, state="left", left_at=at)
+
+    def in_group(self, *, at: datetime, by: str | None) -> Onboarding:
+        """Found on the group's member list: a member now, whatever we knew before."""
+        if self.state == "approved":
+            return self
+        return replace(
+            self,
+            state="approved",
+            requested_at=self.requested_at or at,
+            decided_at=at,
+            decided_by=by,
+            left_at=None,
+        )
 
     def reminded(self, *, at: datetime) -> Onboarding:
         return replace(self, reminders_sent=self.reminders_sent + 1, last_reminded_at=at)
@@ -204,8 +219,13 @@ def match_line(
     )
     wanted = normal_name(words)
     best: tuple[float, Candidate | None] = (0.0, None)
-    for candidate in candidates:
-        score = name_confidence(wanted, normal_name(candidate.name))
+    for candidate in candidates if wanted else ():
+        matcher = SequenceMatcher(None, wanted, normal_name(candidate.name))
+        # Cheap upper bounds first: most candidates are far off, and a paste has many lines.
+        floor = max(best[0], NAME_THRESHOLD - 0.005)
+        if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+            continue
+        score = round(matcher.ratio(), 2)
         if score > best[0]:
             best = (score, candidate)
     if best[1] is not None and best[0] >= NAME_THRESHOLD:

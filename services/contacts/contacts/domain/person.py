@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
 from email_validator import EmailNotValidError, validate_email
@@ -77,6 +77,8 @@ class Person:
     newsletter_consent: bool = False
     survey_consent: bool = False
     email_status: EmailStatus = "ok"
+    tags: tuple[str, ...] = ()
+    last_engaged_on: date | None = None
 
     @classmethod
     def new(
@@ -110,6 +112,15 @@ class Person:
         return self.changed(
             subscription_state="unsubscribed", newsletter_consent=False, survey_consent=False
         )
+
+    def engaged(self, on: date) -> Person | None:
+        """The person with a newer engagement day, or None when that day is already known.
+
+        At most one change (one snapshot) per person and day, however many opens there are.
+        """
+        if self.last_engaged_on is not None and on <= self.last_engaged_on:
+            return None
+        return self.changed(last_engaged_on=on)
 
     @property
     def audience_ready(self) -> bool:

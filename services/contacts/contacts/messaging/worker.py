@@ -7,7 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.messaging.consumers import subscribe_consumers
 from contacts.persistence.tables import outbox
+from contacts.service.jobs import JobSettings, runner_loop
 from contacts.service.onboarding import OnboardingSettings, reminder_loop
+from contacts.service.retention import run_retention
 from contacts.settings import ContactsSettings
 from shared.db import make_engine
 from shared.events.contacts import ContactActivityV1, ContactSnapshotV1, SegmentV1
@@ -15,6 +17,7 @@ from shared.events.mail import MailRequestedV1
 from shared.events.topics import CONTACT_EVENTS, CONTACT_SNAPSHOTS, MAIL_REQUESTED, SEGMENTS
 from shared.kafka import make_broker
 from shared.outbox.relay import RelayConfig, relay_loop
+from shared.retention import retention_loop
 from shared.worker import run_worker
 
 
@@ -48,6 +51,15 @@ async def run(settings: ContactsSettings) -> None:
         ),
     )
     try:
-        await run_worker(settings, broker, [relay, reminder_loop(engine, OnboardingSettings())])
+        await run_worker(
+            settings,
+            broker,
+            [
+                relay,
+                reminder_loop(engine, OnboardingSettings()),
+                runner_loop(engine, JobSettings()),
+                retention_loop(engine, settings, run_retention),
+            ],
+        )
     finally:
         await engine.dispose()

@@ -83,6 +83,8 @@ async def search(
     status: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    sort: str = "name",
+    descending: bool = False,
 ) -> tuple[list[Organisation], int]:
     conditions = []
     if text:
@@ -104,11 +106,22 @@ async def search(
     rows = await conn.execute(
         select(organisations)
         .where(*conditions)
-        .order_by(func.lower(organisations.c.name), organisations.c.id)
+        .order_by(*_order(sort, descending))
         .limit(limit)
         .offset(offset)
     )
     return [_to_org(r) for r in rows], total
+
+
+SORTS = ("name", "type", "business_id", "region", "municipality", "status", "created_at")
+
+
+def _order(sort: str, descending: bool) -> list[Any]:
+    """The chosen column (nulls last either way), then name and id so pages are stable."""
+    c = organisations.c
+    column = func.lower(c.name) if sort == "name" else getattr(c, sort if sort in SORTS else "name")
+    first = column.desc().nulls_last() if descending else column.asc().nulls_last()
+    return [first, func.lower(c.name), c.id]
 
 
 async def active_names(conn: AsyncConnection, limit: int = 1000) -> list[str]:

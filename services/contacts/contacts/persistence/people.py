@@ -35,6 +35,8 @@ def _to_person(row: object) -> Person:
         newsletter_consent=r["newsletter_consent"],
         survey_consent=r["survey_consent"],
         email_status=parse_email_status(r["email_status"]),
+        tags=tuple(r["tags"] or ()),
+        last_engaged_on=r["last_engaged_on"],
     )
 
 
@@ -54,6 +56,8 @@ def _values(person: Person) -> dict[str, Any]:
         "newsletter_consent": person.newsletter_consent,
         "survey_consent": person.survey_consent,
         "email_status": person.email_status,
+        "tags": list(person.tags),
+        "last_engaged_on": person.last_engaged_on,
     }
 
 

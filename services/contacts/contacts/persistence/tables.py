@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Table,
     Text,
     Uuid,
@@ -45,8 +46,19 @@ people = Table(
     Column("newsletter_consent", Boolean, nullable=False, server_default="false"),
     Column("survey_consent", Boolean, nullable=False, server_default="false"),
     Column("email_status", Text, nullable=False, server_default="ok"),
+    Column("tags", ARRAY(Text), nullable=False, server_default="{}"),
+    Column("last_engaged_on", Date, nullable=True),
 )
 Index("uq_people_email_lower", func.lower(people.c.email), unique=True)
+
+# Staff-managed free labels; people hold the tag's name as written here.
+tags = Table(
+    "tags",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+Index("uq_tags_name_lower", func.lower(tags.c.name), unique=True)
 
 organisations = Table(
     "organisations",
@@ -270,4 +282,139 @@ notes = Table(
     CheckConstraint("(person_id IS NULL) <> (organisation_id IS NULL)", name="one_subject"),
     Index("ix_notes_person_id", "person_id"),
     Index("ix_notes_organisation_id", "organisation_id"),
+)
+
+# "Invite us to visit" requests from the public form, worked through in a staff queue.
+visit_requests = Table(
+    "visit_requests",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("organisation_id", Uuid, ForeignKey("organisations.id", ondelete="SET NULL")),
+    Column("person_id", Uuid, ForeignKey("people.id", ondelete="SET NULL")),
+    Column("organisation_name", Text, nullable=False),
+    Column("contact_name", Text, nullable=False),
+    Column("email", Text, nullable=False),
+    Column("phone", Text, nullable=True),
+    Column("topic", Text, nullable=True),
+    Column("wished_dates", Text, nullable=False),
+    Column("audience_size", Integer, nullable=True),
+    Column("message", Text, nullable=False, server_default=""),
+    Column("language", Text, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("state_changed_at", DateTime(timezone=True), nullable=True),
+    Column("state_changed_by", Text, nullable=True),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_visit_requests_state_created_at", "state", "created_at"),
+    Index("ix_visit_requests_organisation_id", "organisation_id"),
+)
+
+# Group members an imported member list named but the registry does not know, per import.
+group_member_imports = Table(
+    "group_member_imports",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("imported_by", Text, nullable=True),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("matched", Integer, nullable=False),
+    Column("unknown", JSONB, nullable=False, server_default="[]"),
+)
+
+# Background jobs (bulk actions, imports): durable, claimed by a worker with a lease.
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("parameters", JSONB, nullable=False, server_default="{}"),
+    Column("state", Text, nullable=False, server_default="queued"),
+    Column("total", Integer, nullable=False, server_default="0"),
+    Column("done_count", Integer, nullable=False, server_default="0"),
+    Column("failed_count", Integer, nullable=False, server_default="0"),
+    Column("error", Text, nullable=True),
+    Column("created_by", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("started_at", DateTime(timezone=True), nullable=True),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("lease_token", Uuid, nullable=True),
+    Column("lease_until", DateTime(timezone=True), nullable=True),
+    Column("input", LargeBinary, nullable=True),
+    Column("result", LargeBinary, nullable=True),
+    CheckConstraint(
+        "state IN ('queued', 'running', 'done', 'failed', 'cancelled')", name="job_state"
+    ),
+    Index("ix_jobs_state_created_at", "state", "created_at"),
+)
+
+# The people a job acts on, fixed when it is confirmed; a row goes when its person is done.
+job_items = Table(
+    "job_items",
+    metadata,
+    Column("job_id", Uuid, ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", Uuid, primary_key=True),
+)
+
+# Published versions of the legal texts (accessibility, privacy, consent): append-only, so the
+# consent log's wording_version ("consent-v2") always points at the text a person saw.
+legal_texts = Table(
+    "legal_texts",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("kind", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("text_fi", Text, nullable=False),
+    Column("text_sv", Text, nullable=False),
+    Column("text_en", Text, nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("published_by", Text, nullable=True),
+    Index("ux_legal_texts_kind_version", "kind", "version", unique=True),
+)
+
+# Dashboard figures from mail.events.v1: one row per delivery of a campaign or a survey
+# invitation, no person in it; opened/clicked make unique counts a plain count.
+mail_figures = Table(
+    "mail_figures",
+    metadata,
+    Column("delivery_id", Uuid, primary_key=True),
+    Column("origin", Text, nullable=False),
+    Column("origin_id", Text, nullable=False),  # the campaign, or one survey invitation
+    Column("group_id", Text, nullable=False),  # the campaign either way
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+    Column("bounced", Boolean, nullable=False, server_default="false"),
+    Column("opened", Boolean, nullable=False, server_default="false"),
+    Column("clicked", Boolean, nullable=False, server_default="false"),
+    Index("ix_mail_figures_group", "origin", "group_id"),
+)
+
+# What each campaign or survey campaign is called, as the mail events name it.
+mail_origins = Table(
+    "mail_origins",
+    metadata,
+    Column("group_id", Text, primary_key=True),
+    Column("origin", Text, nullable=False),
+    Column("label", Text, nullable=False, server_default=""),
+    Column("first_sent_at", DateTime(timezone=True), nullable=True),
+)
+
+# Responses per survey campaign (surveys.responses.v1); the response id makes it idempotent.
+survey_responses_seen = Table(
+    "survey_responses_seen",
+    metadata,
+    Column("response_id", Uuid, primary_key=True),
+    Column("campaign_id", Uuid, nullable=False),
+    Column("submitted_on", Date, nullable=False),
+    Index("ix_survey_responses_seen_campaign", "campaign_id"),
+)
+
+# Files staff uploaded on /staff/imports and have not imported yet: kept server-side between
+# the upload and the mapping steps, gone when the import starts or after a day.
+import_uploads = Table(
+    "import_uploads",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("filename", Text, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_by", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

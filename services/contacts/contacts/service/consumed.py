@@ -6,20 +6,21 @@ changes nothing. A person erased meanwhile is simply skipped.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contacts.domain.errors import NotFound
 from contacts.domain.person import Person
-from contacts.persistence import activity, audit, people
+from contacts.persistence import activity, audit, mail_figures, people
 from contacts.persistence.joined_unit_of_work import JoinedUnitOfWork
 from contacts.service import preferences
 from contacts.snapshots import publish_snapshot
 from shared.events.audit import StaffActionV1
 from shared.events.mail import MailEventV1
 from shared.events.surveys import ResponseSubmittedV1
+from shared.segments.rules import TIMEZONE
 
 UNDELIVERABLE: dict[str, Literal["bounced", "complained"]] = {
     "bounced_hard": "bounced",
@@ -42,6 +43,17 @@ def _details(event: MailEventV1) -> dict[str, str]:
 
 
 async def apply_mail_event(conn: AsyncConnection, engine: AsyncEngine, event: MailEventV1) -> None:
+    if event.origin in mail_figures.COUNTED and event.origin_id:
+        await mail_figures.record_mail_event(
+            conn,
+            delivery_id=event.delivery_id,
+            outcome=event.outcome,
+            origin=event.origin,
+            origin_id=event.origin_id,
+            group_id=event.origin_group or event.origin_id,
+            label=event.origin_label,
+            at=event.occurred_at,
+        )
     if event.outcome == "unsubscribed":
         await _unsubscribe(engine, event)
         return
@@ -51,7 +63,7 @@ async def apply_mail_event(conn: AsyncConnection, engine: AsyncEngine, event: Ma
     if person is None:
         return
     if event.outcome in ENGAGEMENT:
-        # TODO(contacts model): last_engaged_on needs a column on people and in snapshot_of.
+        await _engaged(conn, person, event.occurred_at.astimezone(TIMEZONE).date())
         await activity.add(
             conn,
             person_id=person.id,
@@ -80,6 +92,17 @@ async def apply_mail_event(conn: AsyncConnection, engine: AsyncEngine, event: Ma
     await uow.commit()
 
 
+async def _engaged(conn: AsyncConnection, person: Person, on: date) -> None:
+    """Move `last_engaged_on` forward: at most one snapshot per person and day."""
+    changed = person.engaged(on)
+    if changed is None:
+        return
+    uow = JoinedUnitOfWork(conn)
+    await people.save(conn, changed)
+    await publish_snapshot(uow, changed)
+    await uow.commit()
+
+
 async def _unsubscribe(engine: AsyncEngine, event: MailEventV1) -> None:
     """As the one-click link: its own transaction, harmless to repeat ("already")."""
     if event.contact_id is None:
@@ -93,9 +116,21 @@ async def _unsubscribe(engine: AsyncEngine, event: MailEventV1) -> None:
 
 
 async def apply_survey_response(conn: AsyncConnection, event: ResponseSubmittedV1) -> None:
-    """Identified responses only: an anonymous one carries no contact id and stays so."""
-    if event.contact_id is None or await people.get(conn, event.contact_id) is None:
+    """Counted for the dashboard; identified responses also reach the person's timeline (an
+    anonymous one carries no contact id and stays so)."""
+    if event.campaign_id is not None:
+        await mail_figures.record_response(
+            conn,
+            response_id=event.response_id,
+            campaign_id=event.campaign_id,
+            on=event.submitted_on,
+        )
+    if event.contact_id is None:
         return
+    person = await people.get(conn, event.contact_id, for_update=True)
+    if person is None:
+        return
+    await _engaged(conn, person, event.submitted_on)
     details = {"survey_id": str(event.survey_id), "response_id": str(event.response_id)}
     if event.campaign_id:
         details["campaign_id"] = str(event.campaign_id)

@@ -13,9 +13,14 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from contacts.persistence import mail_figures
+from contacts.persistence.mail_figures import OriginFigures
 from contacts.persistence.tables import contact_snapshot, memberships
 
 UNKNOWN = ""  # people without an organisation type or region
+RECENT_CAMPAIGNS = 5
+# Contacts does not know when a survey closes: "open" means invitations went out lately.
+SURVEY_WINDOW = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,8 @@ class Dashboard:
     by_type: dict[str, list[int]]  # organisation type -> size at each month end
     by_region: dict[str, list[int]]
     funnel: list[tuple[str, int]]  # (English stage label, people)
+    campaigns: list[OriginFigures]  # the last campaigns, newest first
+    surveys: list[OriginFigures]  # survey campaigns that sent invitations lately
 
 
 def month_ends(today: date, count: int) -> list[date]:
@@ -39,7 +46,8 @@ def month_ends(today: date, count: int) -> list[date]:
 async def dashboard(
     engine: AsyncEngine, *, months: int = 12, today: date | None = None
 ) -> Dashboard:
-    today = today or datetime.now(UTC).date()
+    now = datetime.now(UTC)
+    today = today or now.date()
     ends = month_ends(today, months)
     m, s = memberships.c, contact_snapshot.c
     async with engine.connect() as conn:
@@ -61,6 +69,10 @@ async def dashboard(
                 ).where(held)
             )
         ).one()
+        campaigns = await mail_figures.latest(conn, origin="campaign", limit=RECENT_CAMPAIGNS)
+        surveys = await mail_figures.latest(
+            conn, origin="survey_invitation", limit=RECENT_CAMPAIGNS, since=now - SURVEY_WINDOW
+        )
     network = [0] * len(ends)
     by_type: dict[str, Counter[int]] = {}
     by_region: dict[str, Counter[int]] = {}
@@ -77,4 +89,6 @@ async def dashboard(
         by_type={k: [c[i] for i in range(len(ends))] for k, c in sorted(by_type.items())},
         by_region={k: [c[i] for i in range(len(ends))] for k, c in sorted(by_region.items())},
         funnel=list(zip(stages, (int(v) for v in funnel_row), strict=True)),
+        campaigns=campaigns,
+        surveys=surveys,
     )

@@ -30,6 +30,7 @@ def view_conditions(
     subscription_state: str | None = None,
     topic: str | None = None,
     organisation_id: uuid.UUID | None = None,
+    tag: str | None = None,
 ) -> list[ColumnElement[bool]]:
     """The people search's filters as WHERE conditions (the search and exports share them)."""
     t = contact_snapshot.c
@@ -55,6 +56,8 @@ def view_conditions(
             conditions.append(column == value)
     if topic:
         conditions.append(t.topics.contains([topic]))
+    if tag:
+        conditions.append(t.tags.contains([tag]))
     return conditions
 
 
@@ -69,13 +72,15 @@ async def search_people(
     subscription_state: str | None = None,
     topic: str | None = None,
     organisation_id: uuid.UUID | None = None,
+    tag: str | None = None,
     page: int = 1,
     per_page: int = 50,
+    sort: str = "name",
+    descending: bool = False,
 ) -> tuple[list[dict[str, Any]], int]:
     """(snapshot rows of one page, total). Text matches names, address and organisation."""
     per_page = max(1, min(per_page, MAX_PAGE))
     page = max(1, page)
-    t = contact_snapshot.c
     conditions = view_conditions(
         text=text,
         organisation_type=organisation_type,
@@ -85,6 +90,7 @@ async def search_people(
         subscription_state=subscription_state,
         topic=topic,
         organisation_id=organisation_id,
+        tag=tag,
     )
     async with engine.connect() as conn:
         total = (
@@ -95,11 +101,31 @@ async def search_people(
         rows = await conn.execute(
             select(contact_snapshot)
             .where(*conditions)
-            .order_by(t.last_name, t.first_name, t.contact_id)
+            .order_by(*_people_order(sort, descending))
             .limit(per_page)
             .offset((page - 1) * per_page)
         )
         return [dict(r._mapping) for r in rows], total
+
+
+PEOPLE_SORTS = {
+    "name": ("last_name", "first_name"),
+    "email": ("email",),
+    "organisation": ("organisation_name",),
+    "region": ("region",),
+    "membership": ("membership_state",),
+    "subscription": ("subscription_state",),
+    "last_engaged": ("last_engaged_on",),
+    "created": ("created_at",),
+}
+
+
+def _people_order(sort: str, descending: bool) -> list[Any]:
+    """The chosen columns (empty values last either way), then name and id: stable pages."""
+    t = contact_snapshot.c
+    chosen = [t[name] for name in PEOPLE_SORTS.get(sort, PEOPLE_SORTS["name"])]
+    first = [c.desc().nulls_last() if descending else c.asc().nulls_last() for c in chosen]
+    return [*first, t.last_name, t.first_name, t.contact_id]
 
 
 async def timeline(engine: AsyncEngine, person_id: uuid.UUID) -> list[dict[str, Any]]:

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from openpyxl import Workbook
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contacts.domain.errors import InvalidInput
 from contacts.persistence.tables import contact_snapshot
@@ -121,3 +121,18 @@ def _xlsx(rows: list[list[str]]) -> bytes:
 
 def _defused(cell: str) -> str:
     return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
+
+
+async def rows_of(conn: AsyncConnection, person_ids: Select[Any]) -> list[list[str]]:
+    """The export rows of the people a query names (a bulk export job's fixed people)."""
+    t = contact_snapshot.c
+    stmt = (
+        select(*(t[c] for c in COLUMNS))
+        .where(t.contact_id.in_(person_ids), t.erased.is_(False))
+        .order_by(t.last_name, t.first_name, t.contact_id)
+    )
+    return [[_cell(v) for v in r] for r in await conn.execute(stmt)]
+
+
+def render(rows: list[list[str]], fmt: str) -> bytes:
+    return _csv(rows) if fmt == "csv" else _xlsx(rows)

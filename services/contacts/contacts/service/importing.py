@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from openpyxl import load_workbook
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contacts.domain.consent import PURPOSES, ConsentEntry
 from contacts.domain.errors import InvalidInput
@@ -30,18 +30,24 @@ from contacts.domain.importing import (
 from contacts.domain.person import Person
 from contacts.persistence import imports
 from contacts.persistence import topics as topic_store
-from contacts.persistence.tables import contact_snapshot
 from contacts.persistence.unit_of_work import unit_of_work
 from contacts.service.audit import Actor, audit
 from contacts.snapshots import SOURCE, snapshot_of
 from shared.events.envelope import new_event
 from shared.events.topics import CONTACT_SNAPSHOTS
 from shared.logs import correlation_id
-from shared.snapshot import snapshot_row, upsert_snapshots
+from shared.snapshot import snapshot_row
 
 CHUNK = 5000
 MAX_REPORTED = 1000  # the report lists this many problems and counts the rest
 Progress = Callable[[int, int], None]  # (rows done, rows to import)
+# Called inside each chunk's transaction with the chunk's size; False rolls the chunk back
+# (a job runner that lost its lease), so the job's count and the rows commit together.
+ChunkHook = Callable[[AsyncConnection, int], Awaitable[bool]]
+
+
+class ChunkRefused(Exception):
+    """The chunk hook refused to commit: the import stops, nothing of that chunk stays."""
 
 
 @dataclass(frozen=True)
@@ -168,15 +174,21 @@ async def import_people(
     progress: Progress | None = None,
     chunk: int = CHUNK,
     actor: Actor | None = None,
+    skip: int = 0,
+    on_chunk: ChunkHook | None = None,
 ) -> Report:
-    """Check the file, then import its good rows chunk by chunk; bad rows are skipped."""
+    """Check the file, then import its good rows chunk by chunk; bad rows are skipped.
+
+    `skip` good rows are taken as imported already (a resumed job)."""
     good, report = await check(engine, table, mapping, basis=basis, subscribe=subscribe)
     basis_text = check_basis(basis, subscribe=subscribe)
     if progress:
-        progress(0, len(good))
-    for start in range(0, len(good), chunk):
+        progress(skip, len(good))
+    for start in range(skip, len(good), chunk):
         rows = good[start : start + chunk]
-        await _import_chunk(engine, rows, report, subscribe=subscribe, basis=basis_text)
+        await _import_chunk(
+            engine, rows, report, subscribe=subscribe, basis=basis_text, on_chunk=on_chunk
+        )
         if progress:
             progress(start + len(rows), len(good))
     async with engine.begin() as conn:
@@ -196,6 +208,7 @@ async def _import_chunk(
     *,
     subscribe: bool,
     basis: str | None,
+    on_chunk: ChunkHook | None = None,
 ) -> None:
     now = datetime.now(UTC)
     async with unit_of_work(engine) as uow:
@@ -215,19 +228,27 @@ async def _import_chunk(
             snapshot_of(p, organisation=links.get(p.id), membership=members.get(p.id))
             for p in stored
         ]
-        await upsert_snapshots(uow.conn, contact_snapshot, [snapshot_row(s) for s in snapshots])
-        for s in snapshots:
-            uow.publish(
-                CONTACT_SNAPSHOTS.name,
-                str(s.contact_id),
-                new_event(
-                    source=SOURCE,
-                    data=s,
-                    subject=str(s.contact_id),
-                    version=s.version,
-                    correlation_id=correlation_id.get(),
-                ),
-            )
+        # Set-based: one INSERT ... SELECT each for the projection and the outbox.
+        await imports.upsert_snapshot_rows(uow.conn, [snapshot_row(s) for s in snapshots])
+        await imports.add_outbox_rows(
+            uow.conn,
+            [
+                (
+                    CONTACT_SNAPSHOTS.name,
+                    str(s.contact_id),
+                    new_event(
+                        source=SOURCE,
+                        data=s,
+                        subject=str(s.contact_id),
+                        version=s.version,
+                        correlation_id=correlation_id.get(),
+                    ),
+                )
+                for s in snapshots
+            ],
+        )
+        if on_chunk is not None and not await on_chunk(uow.conn, len(rows)):
+            raise ChunkRefused
         await uow.commit()
     report.created += len(stored) - len(before)
     report.updated += len(before)

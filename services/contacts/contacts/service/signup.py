@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from contacts.domain.consent import CONSENT_WORDING_VERSION, Purpose, entries, truncate_ip
+from contacts.domain.consent import Purpose, entries, truncate_ip
 from contacts.domain.errors import Conflict, NotFound
 from contacts.domain.membership import Membership
 from contacts.domain.organisation import Organisation
@@ -23,12 +23,18 @@ from shared.events.envelope import new_event
 from shared.events.mail import MailRequestedV1
 from shared.events.topics import MAIL_REQUESTED
 from shared.logs import correlation_id
+from shared.outbox.unit_of_work import UnitOfWork
 
 ConfirmUrl = Callable[[uuid.UUID], str]
 
 
 async def sign_up(
-    engine: AsyncEngine, *, form: SignupForm, ip: str | None, confirm_url: ConfirmUrl
+    engine: AsyncEngine,
+    *,
+    form: SignupForm,
+    ip: str | None,
+    confirm_url: ConfirmUrl,
+    wording_version: str,
 ) -> uuid.UUID:
     """Record the signup and request the confirmation mail; the same for known addresses.
 
@@ -59,32 +65,43 @@ async def sign_up(
             signup_id=signup_id,
             person_id=person.id,
             details=form.details(),
-            wording_version=CONSENT_WORDING_VERSION,
+            wording_version=wording_version,
             ip=truncate_ip(ip),
         )
-        mail = MailRequestedV1(
-            idempotency_key=f"signup-confirmation:{signup_id}",
-            template_key="signup_confirmation",
-            language=person.language,
-            to_email=person.email,
-            to_name=f"{person.first_name} {person.last_name}".strip(),
-            contact_id=person.id,
-            variables={"first_name": person.first_name, "confirm_url": confirm_url(signup_id)},
-            origin="transactional",
-            origin_id=str(signup_id),
-        )
-        uow.publish(
-            MAIL_REQUESTED.name,
-            str(person.id),
-            new_event(
-                source=SOURCE,
-                data=mail,
-                subject=str(person.id),
-                correlation_id=correlation_id.get(),
-            ),
+        request_confirmation_mail(
+            uow, person, signup_id, confirm_url, key=f"signup-confirmation:{signup_id}"
         )
         await uow.commit()
     return signup_id
+
+
+def request_confirmation_mail(
+    uow: UnitOfWork,
+    person: Person,
+    signup_id: uuid.UUID,
+    confirm_url: ConfirmUrl,
+    *,
+    key: str,
+) -> None:
+    """The double opt-in mail, requested through the outbox (the newsletter sends it)."""
+    mail = MailRequestedV1(
+        idempotency_key=key,
+        template_key="signup_confirmation",
+        language=person.language,
+        to_email=person.email,
+        to_name=f"{person.first_name} {person.last_name}".strip(),
+        contact_id=person.id,
+        variables={"first_name": person.first_name, "confirm_url": confirm_url(signup_id)},
+        origin="transactional",
+        origin_id=str(signup_id),
+    )
+    uow.publish(
+        MAIL_REQUESTED.name,
+        str(person.id),
+        new_event(
+            source=SOURCE, data=mail, subject=str(person.id), correlation_id=correlation_id.get()
+        ),
+    )
 
 
 async def confirm_signup(

@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel, Field
 
+from contacts.domain.errors import Conflict
+from contacts.service import group_members
 from contacts.service import onboarding as service
 from contacts.service.onboarding import OnboardingSettings
 from contacts.web.deps import Engine, actor_of
@@ -58,6 +60,15 @@ async def group_settings(group: Group, staff: Viewer) -> dict[str, Any]:
 async def invite(person_id: uuid.UUID, engine: Engine, group: Group, staff: Editor) -> Invited:
     code = await service.invite(engine, person_id, settings=group, actor=actor_of(staff))
     return Invited(person_id=person_id, join_code=code)
+
+
+@router.post("/people/{person_id}/left")
+async def left(person_id: uuid.UUID, engine: Engine, staff: Editor) -> dict[str, list[str]]:
+    """The member left the group (409 unless approved)."""
+    result = await group_members.mark_left(engine, [person_id], actor=actor_of(staff))
+    if result["refused"]:
+        raise Conflict("Only an approved member can leave the group.")
+    return result
 
 
 @router.post("/match")

@@ -12,6 +12,7 @@ from contacts.service import people as service
 from contacts.web.deps import Engine
 from contacts.web.schemas import PeoplePage, PersonIn, PersonOut, PersonPatch
 from shared.web.security import check_csrf
+from shared.web.sorting import Sort
 from shared.web.staff import Editor, Viewer
 
 router = APIRouter(
@@ -31,11 +32,18 @@ async def search_people(
     subscription: str | None = None,
     topic: str | None = None,
     organisation_id: uuid.UUID | None = None,
+    tag: Annotated[str | None, Query(max_length=60)] = None,
     page: Annotated[int, Query(ge=1)] = 1,
     per_page: Annotated[int, Query(ge=1, le=directory.MAX_PAGE)] = 50,
+    sort: Annotated[
+        str, Query(max_length=40, description="name, email, organisation, ...; '-' = descending")
+    ] = "name",
 ) -> PeoplePage:
+    order = Sort.parse(sort, directory.PEOPLE_SORTS, default="name")
     items, total = await directory.search_people(
         engine,
+        sort=order.key,
+        descending=order.descending,
         text=q,
         organisation_type=organisation_type,
         region=region,
@@ -44,6 +52,7 @@ async def search_people(
         subscription_state=subscription,
         topic=topic,
         organisation_id=organisation_id,
+        tag=tag,
         page=page,
         per_page=per_page,
     )

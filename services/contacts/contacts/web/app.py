@@ -14,6 +14,7 @@ from contacts.messaging.worker import build_broker
 from contacts.settings import ContactsSettings
 from contacts.web import (
     api_imports,
+    api_merge,
     api_notes,
     api_onboarding,
     api_organisations,
@@ -22,17 +23,25 @@ from contacts.web import (
     api_segments,
     auth,
     legal,
+    new_link,
     password_reset,
     preferences,
     sign_in_oidc,
     signup,
     staff_audit,
+    staff_group,
+    staff_imports,
+    staff_jobs,
+    staff_merge,
     staff_onboarding,
     staff_organisations,
     staff_pages,
     staff_people,
+    staff_retention,
     staff_segments,
     staff_users,
+    staff_visits,
+    visit,
 )
 from shared.db import make_engine
 from shared.web.app import make_app
@@ -76,6 +85,8 @@ def create_app(settings: ContactsSettings | None = None) -> FastAPI:
     app.include_router(staff_users.api)
     app.include_router(staff_pages.router)
     app.include_router(staff_people.router)
+    app.include_router(api_merge.router)
+    app.include_router(staff_merge.router)
     app.include_router(staff_organisations.router)
     app.include_router(password_reset.router)
     app.include_router(legal.router)
@@ -83,9 +94,17 @@ def create_app(settings: ContactsSettings | None = None) -> FastAPI:
     app.include_router(staff_segments.router)
     app.include_router(staff_audit.router)
     app.include_router(staff_audit.api)
+    app.include_router(staff_retention.router)
+    app.include_router(new_link.router)
     app.include_router(api_imports.router)
     app.include_router(api_onboarding.router)
     app.include_router(staff_onboarding.router)
+    app.include_router(staff_jobs.router)
+    app.include_router(staff_jobs.api)
+    app.include_router(staff_imports.router)
+    app.include_router(staff_group.router)
+    app.include_router(visit.router)
+    app.include_router(staff_visits.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/api/contacts/asyncapi.json", include_in_schema=False)

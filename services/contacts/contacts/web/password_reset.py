@@ -12,8 +12,8 @@ from contacts.settings import ContactsSettings
 from contacts.web.deps import Engine, Settings
 from contacts.web.pages import pages, staff_language
 from contacts.web.public import client_ip
-from contacts.web.rate_limit import TokenBucket
 from shared.tokens import TokenError, TokenExpired
+from shared.web.rate_limit import TokenBucket
 
 router = APIRouter(prefix="/login", include_in_schema=False)
 

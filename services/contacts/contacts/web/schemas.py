@@ -50,6 +50,8 @@ class PersonOut(BaseModel):
     newsletter_consent: bool = False
     survey_consent: bool = False
     email_status: str = "ok"
+    tags: list[str] = []
+    last_engaged_on: date | None = None
 
     @classmethod
     def of(cls, person: Person) -> PersonOut:

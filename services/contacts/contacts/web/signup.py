@@ -8,14 +8,15 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from contacts.domain.classification import fold, load_classification
-from contacts.domain.consent import CONSENT_WORDING_VERSION
 from contacts.domain.errors import NotFound
 from contacts.domain.organisation import ORGANISATION_TYPES
 from contacts.domain.signup import parse_signup
 from contacts.persistence import organisations
 from contacts.persistence import topics as topic_store
+from contacts.service import legal as legal_service
 from contacts.service import signup as service
 from contacts.web.deps import Engine, Settings
+from contacts.web.legal import rendered
 from contacts.web.pages import pages, public_language
 from contacts.web.public import (
     FormTooLarge,
@@ -25,8 +26,8 @@ from contacts.web.public import (
     read_form,
     read_token,
 )
-from contacts.web.rate_limit import TokenBucket
 from shared.tokens import TokenError
+from shared.web.rate_limit import TokenBucket
 
 router = APIRouter(include_in_schema=False)
 HONEYPOT = "website"
@@ -62,29 +63,33 @@ def _municipalities(lang: str) -> list[tuple[str, str]]:
     return [(m.code, m.name(lang)) for m in found]
 
 
-async def _choices(engine: Any, lang: str) -> dict[str, Any]:
+async def _choices(engine: Any, settings: Any, lang: str) -> dict[str, Any]:
     async with engine.connect() as conn:
         topics = await topic_store.all_topics(conn)
         names = await organisations.active_names(conn)
+        consent = await legal_service.current(conn, "consent")
     return {
         "topics": [(t.key, t.name(lang)) for t in topics],
         "organisation_names": names,
         "organisation_types": [(code, TYPE_LABELS[code]) for code in ORGANISATION_TYPES],
         "municipalities": _municipalities(lang),
-        "wording_version": CONSENT_WORDING_VERSION,
+        # The form sends the label back, so the log names the wording this person saw.
+        "wording_version": consent.label,
+        "consent_text": rendered(consent, lang, settings),
     }
 
 
 async def _form_page(
     request: Request,
     engine: Any,
+    settings: Any,
     *,
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
     lang = public_language(request)
-    context = await _choices(engine, lang)
+    context = await _choices(engine, settings, lang)
     shown = {
         "email": "",
         "first_name": "",
@@ -112,8 +117,8 @@ async def _form_page(
 
 
 @router.get("/join")
-async def join_form(request: Request, engine: Engine) -> Response:
-    return await _form_page(request, engine)
+async def join_form(request: Request, engine: Engine, settings: Settings) -> Response:
+    return await _form_page(request, engine, settings)
 
 
 @router.post("/join")
@@ -137,13 +142,17 @@ async def join(request: Request, engine: Engine, settings: Settings) -> Response
     form, errors, shown = parse_signup(values, known_topics=known_topics)
     if form is None:
         return await _form_page(
-            request, engine, values=shown, errors=errors.by_field, status_code=422
+            request, engine, settings, values=shown, errors=errors.by_field, status_code=422
         )
+    async with engine.connect() as conn:
+        shown_label = (values.get("wording_version") or [""])[0][:40]
+        consent = await legal_service.version_shown(conn, "consent", shown_label)
     await service.sign_up(
         engine,
         form=form,
         ip=client_ip(request),
         confirm_url=lambda signup_id: confirm_url(settings, signup_id),
+        wording_version=consent.label,
     )
     return sent  # known or unknown address alike: no enumeration
 

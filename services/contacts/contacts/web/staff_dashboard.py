@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from babel.dates import format_date
+from babel.numbers import format_percent
 from fastapi import Request, Response
 
 from contacts.domain.classification import load_classification
@@ -38,6 +39,10 @@ async def render_dashboard(request: Request, engine: Engine) -> Response:
                 (regions.get(k, k) or "Unknown", v) for k, v in figures.by_region.items()
             ],
             "funnel": figures.funnel,
+            "campaigns": figures.campaigns,
+            "surveys": figures.surveys,
+            "fmt_percent": lambda share: format_percent(share, locale=locale),
+            "share": lambda part, whole: part / whole if whole else 0.0,
             "bar_chart": bar_chart,
             "line_chart": line_chart,
         },

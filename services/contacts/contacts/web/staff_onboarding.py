@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.responses import RedirectResponse
 
+from contacts.service import group_members
 from contacts.service import onboarding as service
 from contacts.web.api_onboarding import MAX_PASTE_CHARS
 from contacts.web.deps import Engine, actor_of
@@ -41,6 +42,7 @@ def _page(
             "done": done,
             "errors": errors or {},
             "may_edit": staff.may("editor"),
+            "may_import": staff.may("admin"),
         },
         lang=staff_language(request),
         status_code=status_code,
@@ -68,14 +70,17 @@ async def match_lines(request: Request, engine: Engine, staff: Editor) -> Respon
 async def decide(request: Request, engine: Engine, staff: Editor) -> Response:
     form = await request.form()
     decision = str(form.get("decision", ""))
-    if decision not in ("approve", "decline"):
+    if decision not in ("approve", "decline", "left"):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "unknown decision")
     try:
         ids = [uuid.UUID(str(v)) for v in form.getlist("person_id")]
     except ValueError as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "bad person id") from exc
-    result = await service.decide(
-        engine, ids, "approve" if decision == "approve" else "decline", actor=actor_of(staff)
-    )
+    if decision == "left":  # members who left the group, found by pasting their names
+        result = await group_members.mark_left(engine, ids, actor=actor_of(staff))
+    else:
+        result = await service.decide(
+            engine, ids, "approve" if decision == "approve" else "decline", actor=actor_of(staff)
+        )
     done = f"{decision}:{len(result['decided'])}:{len(result['refused'])}"
     return RedirectResponse(f"/staff/onboarding?done={done}", status.HTTP_303_SEE_OTHER)

@@ -7,10 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from contacts.service import directory, organisations
+from contacts.persistence import organisations as organisation_store
+from contacts.service import directory, organisations, visits
 from contacts.web.deps import Engine
 from contacts.web.pages import pages, staff_language
 from contacts.web.staff_people import MEMBERSHIP_LABELS, PER_PAGE, choices, pager
+from shared.web.sorting import Sort
 from shared.web.staff import Viewer
 
 router = APIRouter(prefix="/staff/organisations", include_in_schema=False)
@@ -26,10 +28,12 @@ async def organisation_list(
     region: Annotated[str, Query(max_length=10)] = "",
     municipality: Annotated[str, Query(max_length=10)] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    sort: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
     request.state.staff = staff
     lang = staff_language(request)
     filters = {"q": q, "type": type, "region": region, "municipality": municipality}
+    order = Sort.parse(sort, organisation_store.SORTS, default="name", keep=filters)
     found, total = await organisations.search_organisations(
         engine,
         text=q.strip(),
@@ -38,6 +42,8 @@ async def organisation_list(
         municipality=municipality or None,
         limit=PER_PAGE,
         offset=(page - 1) * PER_PAGE,
+        sort=order.key,
+        descending=order.descending,
     )
     return pages.render(
         request,
@@ -45,7 +51,8 @@ async def organisation_list(
         {
             "organisations": found,
             "filters": filters,
-            "pager": pager(page, PER_PAGE, total, filters),
+            "sort": order,
+            "pager": pager(page, PER_PAGE, total, {**filters, "sort": sort}),
             **choices(lang),
         },
         lang=lang,
@@ -73,6 +80,7 @@ async def organisation_page(
             "people": people,
             "memberships": MEMBERSHIP_LABELS,
             "pager": pager(page, PER_PAGE, total, {}),
+            "visits": await visits.of_organisation(engine, org_id),
         },
         lang=staff_language(request),
     )

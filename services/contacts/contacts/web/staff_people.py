@@ -13,16 +13,17 @@ from fastapi.responses import RedirectResponse
 from contacts.domain.classification import load_classification
 from contacts.domain.organisation import ORGANISATION_TYPES
 from contacts.persistence import topics as topic_store
-from contacts.service import directory, memberships
+from contacts.service import directory, memberships, tags
 from contacts.web.deps import Engine, actor_of
 from contacts.web.pages import pages, staff_language
 from contacts.web.signup import TYPE_LABELS
 from shared.web.security import check_csrf
+from shared.web.sorting import Sort
 from shared.web.staff import Editor, Viewer
 
 router = APIRouter(prefix="/staff/people", include_in_schema=False)
 PER_PAGE = 25
-FILTERS = ("q", "type", "region", "municipality", "membership", "topic")
+FILTERS = ("q", "type", "region", "municipality", "membership", "topic", "tag")
 MEMBERSHIP_LABELS = {
     "none": "Not a member",
     "pending": "Applied",
@@ -73,7 +74,9 @@ async def people_list(
     municipality: Annotated[str, Query(max_length=10)] = "",
     membership: Annotated[str, Query(max_length=20)] = "",
     topic: Annotated[str, Query(max_length=60)] = "",
+    tag: Annotated[str, Query(max_length=60)] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    sort: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
     request.state.staff = staff
     lang = staff_language(request)
@@ -84,15 +87,20 @@ async def people_list(
         "municipality": municipality,
         "membership": membership,
         "topic": topic,
+        "tag": tag,
     }
+    order = Sort.parse(sort, directory.PEOPLE_SORTS, default="name", keep=filters)
     rows, total = await directory.search_people(
         engine,
+        sort=order.key,
+        descending=order.descending,
         text=q,
         organisation_type=type or None,
         region=region or None,
         municipality=municipality or None,
         membership_state=membership or None,
         topic=topic or None,
+        tag=tag or None,
         page=page,
         per_page=PER_PAGE,
     )
@@ -104,8 +112,10 @@ async def people_list(
         {
             "people": rows,
             "filters": filters,
-            "pager": pager(page, PER_PAGE, total, filters),
+            "sort": order,
+            "pager": pager(page, PER_PAGE, total, {**filters, "sort": sort}),
             "topics": topics,
+            "tags": [(name, name) for name, _count in await tags.list_tags(engine)],
             "memberships": MEMBERSHIP_LABELS,
             **choices(lang),
         },
@@ -130,6 +140,7 @@ async def person_page(
             "timeline": await directory.timeline(engine, person_id),
             "memberships": MEMBERSHIP_LABELS,
             "may_edit": staff.may("editor"),
+            "known_tags": await tags.list_tags(engine),
         },
         lang=staff_language(request),
     )
@@ -148,4 +159,26 @@ async def decide_membership(
     await memberships.change_membership(
         engine, person_id, action=action, actor=actor_of(staff), reason=reason.strip()
     )
+    return RedirectResponse(f"/staff/people/{person_id}", status_code=303)
+
+
+@router.post("/{person_id}/tags", dependencies=[Depends(check_csrf)])
+async def add_tag(
+    person_id: uuid.UUID,
+    engine: Engine,
+    staff: Editor,
+    name: Annotated[str, Form(max_length=200)],
+) -> Response:
+    await tags.tag_person(engine, person_id, name, actor=actor_of(staff))
+    return RedirectResponse(f"/staff/people/{person_id}", status_code=303)
+
+
+@router.post("/{person_id}/tags/remove", dependencies=[Depends(check_csrf)])
+async def remove_tag(
+    person_id: uuid.UUID,
+    engine: Engine,
+    staff: Editor,
+    name: Annotated[str, Form(max_length=200)],
+) -> Response:
+    await tags.untag_person(engine, person_id, name, actor=actor_of(staff))
     return RedirectResponse(f"/staff/people/{person_id}", status_code=303)

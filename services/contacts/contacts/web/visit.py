@@ -1,0 +1,95 @@
+"""The public "Invite us to visit" form (/visit): Kutsu meidät kylään!"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from contacts.domain.visits import parse_visit
+from contacts.persistence import organisations
+from contacts.persistence import topics as topic_store
+from contacts.service import visits as service
+from contacts.web.deps import Engine, Settings
+from contacts.web.pages import pages, public_language
+from contacts.web.public import FormTooLarge, client_ip, read_form
+from shared.web.rate_limit import TokenBucket
+
+router = APIRouter(include_in_schema=False)
+HONEYPOT = "website"
+FIELDS = (
+    "organisation",
+    "contact_name",
+    "email",
+    "phone",
+    "topic",
+    "wished_dates",
+    "audience_size",
+    "message",
+)
+
+
+def _limiter(request: Request, settings: Any) -> TokenBucket:
+    """The signup's per-IP rule (same settings), in a bucket of its own."""
+    limiter: TokenBucket | None = getattr(request.app.state, "visit_limiter", None)
+    if limiter is None:
+        limiter = TokenBucket(burst=settings.signup_burst, per_minute=settings.signup_per_minute)
+        request.app.state.visit_limiter = limiter
+    return limiter
+
+
+async def _form_page(
+    request: Request,
+    engine: Any,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    lang = public_language(request)
+    async with engine.connect() as conn:
+        topics = [(t.key, t.name(lang)) for t in await topic_store.all_topics(conn)]
+        names = await organisations.active_names(conn)
+    shown = {name: "" for name in FIELDS} | (values or {})
+    return pages.render(
+        request,
+        "visit.html",
+        {"values": shown, "errors": errors or {}, "topics": topics, "organisation_names": names},
+        lang=lang,
+        status_code=status_code,
+    )
+
+
+@router.get("/visit")
+async def visit_form(request: Request, engine: Engine) -> Response:
+    return await _form_page(request, engine)
+
+
+@router.post("/visit")
+async def visit(request: Request, engine: Engine, settings: Settings) -> Response:
+    lang = public_language(request)
+    if not _limiter(request, settings).allow(client_ip(request)):
+        return pages.render(
+            request,
+            "visit_sent.html",
+            {"problem": "limited"},
+            lang=lang,
+            status_code=429,
+            headers={"Retry-After": "60"},
+        )
+    try:
+        values = await read_form(request)
+    except FormTooLarge:
+        return pages.render(
+            request, "visit_sent.html", {"problem": "too_large"}, lang=lang, status_code=413
+        )
+    sent = pages.render(request, "visit_sent.html", {"problem": None}, lang=lang)
+    if any(v.strip() for v in values.get(HONEYPOT, [])):
+        return sent  # a bot: the same answer, nothing stored
+    async with engine.connect() as conn:
+        known_topics = {t.key for t in await topic_store.all_topics(conn)}
+    form, errors, shown = parse_visit({**values, "language": [lang]}, known_topics=known_topics)
+    if form is None:
+        return await _form_page(request, engine, values=shown, errors=errors, status_code=422)
+    await service.request_visit(engine, form)
+    return sent

@@ -1,0 +1,106 @@
+"""The staff dashboard's campaign and survey figures, kept from mail and response events."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+
+import httpx
+import pytest
+from contacts.service import consumed
+from contacts.web.app import create_app
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.events.mail import MailEventV1
+from shared.events.surveys import ResponseSubmittedV1
+from tests.support.staff import STAFF_HEADERS
+
+NOW = datetime.now(UTC)
+
+
+def mail(
+    delivery: uuid.UUID,
+    outcome: str,
+    origin: str,
+    origin_id: str,
+    label: str,
+    group: str | None = None,
+) -> MailEventV1:
+    return MailEventV1(
+        delivery_id=delivery,
+        outcome=outcome,  # type: ignore[arg-type]
+        occurred_at=NOW - timedelta(hours=1),
+        origin=origin,  # type: ignore[arg-type]
+        origin_id=origin_id,
+        origin_label=label,
+        origin_group=group,
+    )
+
+
+@pytest.fixture
+async def client(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app()
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="https://crm.digituki.test",
+            headers={**STAFF_HEADERS, "Accept-Language": "en"},
+        ) as c,
+    ):
+        yield c
+
+
+async def test_campaign_and_survey_figures_count_each_delivery_once(
+    clean_db: dict[str, AsyncEngine], client: httpx.AsyncClient
+) -> None:
+    engine = clean_db["contacts"]
+    campaign = str(uuid.uuid4())
+    survey_campaign = uuid.uuid4()
+    deliveries = [uuid.uuid4() for _ in range(4)]
+    invitations = [uuid.uuid4() for _ in range(5)]
+    events = [mail(d, "sent", "campaign", campaign, "Digitaitoviikko 2026") for d in deliveries]
+    # Two people open (one of them three times), one clicks, one bounces; repeats change nothing.
+    events += [mail(deliveries[0], "opened", "campaign", campaign, "") for _ in range(3)]
+    events += [mail(deliveries[1], "opened", "campaign", campaign, "")]
+    events += [mail(deliveries[1], "clicked", "campaign", campaign, "")]
+    events += [mail(deliveries[3], "bounced_hard", "campaign", campaign, "")]
+    # Five invitations (origin_id = the invitation, group = the survey campaign); the first
+    # also got a reminder: a second delivery of the same invitation, counted once.
+    group = str(survey_campaign)
+    events += [
+        mail(uuid.uuid4(), "sent", "survey_invitation", str(i), "Digituen tarvekysely", group)
+        for i in invitations
+    ]
+    events += [mail(uuid.uuid4(), "sent", "survey_invitation", str(invitations[0]), "", group)]
+    async with engine.begin() as conn:
+        for event in events:
+            await consumed.apply_mail_event(conn, engine, event)
+        for response in (uuid.uuid4(), uuid.uuid4()):
+            submitted = ResponseSubmittedV1(
+                response_id=response,
+                survey_id=uuid.uuid4(),
+                campaign_id=survey_campaign,
+                submitted_on=date.today(),
+            )
+            await consumed.apply_survey_response(conn, submitted)
+            await consumed.apply_survey_response(conn, submitted)  # a redelivery
+
+    page = await client.get("/staff/")
+    assert page.status_code == 200
+    text = page.text
+    row = text[text.index('<th scope="row">Digitaitoviikko 2026</th>') :].split("</tr>")[0]
+    cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]
+    # first sent, sent 4, bounced 1, opened 2 (50 %), clicked 1 (25 %)
+    assert cells[1:] == ["4", "1", "2 (50%)", "1 (25%)"]
+    survey_row = text[text.index('<th scope="row">Digituen tarvekysely</th>') :].split("</tr>")[0]
+    survey_cells = [c.split("</td>")[0] for c in survey_row.split("<td>")[1:]]
+    assert survey_cells == ["5", "2", "40%"]
+    assert "Unique opens, % of sent" in text
+
+
+async def test_an_empty_dashboard_says_that_nothing_was_sent(client: httpx.AsyncClient) -> None:
+    page = await client.get("/staff/")
+    assert "No campaign has been sent yet." in page.text
+    assert "No survey invitations in the last 90 days." in page.text
