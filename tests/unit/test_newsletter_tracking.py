@@ -36,6 +36,8 @@ def compose(tracking: bool) -> tuple[str, NewsletterSettings, uuid.UUID]:
         id=uuid.uuid4(),
         origin="campaign",
         origin_id=None,
+        origin_label="Digitaitoviikko",
+        origin_group=None,
         contact_id=uuid.uuid4(),
         to_email="aino@example.fi",
         to_name="Aino",

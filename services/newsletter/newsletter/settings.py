@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
@@ -31,6 +33,10 @@ class NewsletterSettings(ServiceSettings):
     # survives erasure without keeping any address. Empty: the service's secret_key.
     suppression_key: str = ""
 
+    # Inbound bounces (`python -m newsletter.main bounce-smtp`): the MX of the VERP domain.
+    bounce_smtp_host: str = "127.0.0.1"
+    bounce_smtp_port: int = 2525
+
     # DKIM: signs when both the selector and a PEM key file are set.
     dkim_selector: str = ""
     dkim_private_key_path: str = ""
@@ -49,6 +55,16 @@ class NewsletterSettings(ServiceSettings):
     retry_max_s: float = 3600.0
     max_attempts: int = 8
     idle_poll_s: float = 1.0
+
+    # Composer: links checked before sending (off | syntax | http; `up` sets http), how often
+    # the worker looks for due scheduled campaigns, and how many staff addresses a test takes.
+    link_check: Literal["off", "syntax", "http"] = "syntax"
+    scheduler_interval_s: float = 1.0
+    test_send_max: int = 10
+
+    # Media library uploads: at most this many bytes and pixels (a decompression-bomb guard).
+    media_max_bytes: int = 5_000_000
+    media_max_pixels: int = 40_000_000
 
     def suppression_secret(self) -> bytes:
         return (self.suppression_key or self.secret_key).encode()

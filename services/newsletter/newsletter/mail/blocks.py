@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from newsletter.domain.campaign import PLACEHOLDER, Block, Variant
 
+REGISTER = {"fi": "Ilmoittaudu", "sv": "Anmäl dig", "en": "Register"}
+
 
 @dataclass
 class Literals:
@@ -51,7 +53,9 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
-def _block(block: Block, lits: Literals) -> tuple[str, str]:
+def _block(  # noqa: PLR0911
+    block: Block, lits: Literals, lang: str, base_url: str
+) -> tuple[str, str]:
     match block.type:
         case "heading":
             html = (
@@ -70,16 +74,36 @@ def _block(block: Block, lits: Literals) -> tuple[str, str]:
             )
         case "image":
             alt = lits.ref(block.alt)
-            return f'<mj-image src="{lits.ref(block.url)}" alt="{alt}" padding="8px 0" />', alt
+            # Library images are stored as paths: mail needs the absolute address.
+            src = f"{base_url}{block.url}" if block.url.startswith("/") else block.url
+            return f'<mj-image src="{lits.ref(src)}" alt="{alt}" padding="8px 0" />', alt
+        case "event":
+            title, when, place = (lits.personal(v) for v in (block.text, block.date, block.place))
+            url = lits.ref(block.url)
+            register = lits.ref(REGISTER.get(lang, REGISTER["en"]))
+            where = f"<br />{place}" if block.place else ""
+            html = (
+                '<mj-text font-size="18px" font-weight="bold" color="#003a70">'
+                f"{title}</mj-text>\n<mj-text>{when}{where}</mj-text>\n"
+                f'<mj-button href="{url}">{register}</mj-button>'
+            )
+            text = "\n".join(p for p in (title, when, place if block.place else "", url) if p)
+            return html, text
+        case "articles":
+            refs = [(lits.personal(title), lits.ref(url)) for title, url in block.items]
+            items = "".join(f'<li><a href="{url}">{title}</a></li>' for title, url in refs)
+            return f"<mj-text><ul>{items}</ul></mj-text>", "\n".join(
+                f"- {title}: {url}" for title, url in refs
+            )
         case _:
             return "<mj-divider />", "----"
 
 
-def campaign_source(variant: Variant) -> CampaignSource:
+def campaign_source(variant: Variant, lang: str = "fi", base_url: str = "") -> CampaignSource:
     lits = Literals()
     subject = lits.personal(variant.subject)
     preheader = lits.personal(variant.preheader)
-    parts = [_block(b, lits) for b in variant.blocks]
+    parts = [_block(b, lits, lang, base_url.rstrip("/")) for b in variant.blocks]
     return CampaignSource(
         subject=subject,
         preheader=preheader,

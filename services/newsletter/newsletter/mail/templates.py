@@ -108,7 +108,7 @@ class MailTemplates:
         if found is None:
             if len(self._cache) > self._max_campaigns + 3 * len(TRANSACTIONAL_KEYS):
                 self._cache = {k: v for k, v in self._cache.items() if k[0] == "t"}
-            source = campaign_source(variant)
+            source = campaign_source(variant, lang, self._base_url)
             found = self._compile(
                 "campaign.mjml",
                 lang,

@@ -8,8 +8,12 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from newsletter.messaging.requests import subscribe_mail_requests
+from newsletter.persistence import segments
 from newsletter.persistence.tables import contact_snapshot, outbox
 from newsletter.sending.worker import delivery_loop
+from newsletter.service.composer import scheduler_loop
+from newsletter.service.erasure import forget_erased_people
+from newsletter.service.retention import run_retention
 from newsletter.settings import NewsletterSettings
 from shared.db import make_engine
 from shared.events.audit import StaffActionV1
@@ -18,6 +22,7 @@ from shared.events.topics import MAIL_EVENTS, STAFF_AUDIT
 from shared.kafka import make_broker
 from shared.outbox.relay import RelayConfig, relay_loop
 from shared.replica import subscribe_contact_replica
+from shared.retention import retention_loop
 from shared.worker import run_worker
 
 
@@ -25,8 +30,22 @@ def build_broker(
     settings: NewsletterSettings, engine: AsyncEngine, wake: asyncio.Event | None = None
 ) -> KafkaBroker:
     broker = make_broker(settings)
-    subscribe_contact_replica(broker, settings=settings, engine=engine, table=contact_snapshot)
+    subscribe_contact_replica(
+        broker,
+        settings=settings,
+        engine=engine,
+        table=contact_snapshot,
+        after_apply=forget_erased_people,
+        description="Replica of contact snapshots; tombstones erase the person and "
+        "anonymise their deliveries and tracking events.",
+    )
     subscribe_mail_requests(broker, settings=settings, engine=engine, wake=wake)
+    segments.replica.subscribe(
+        broker,
+        settings=settings,
+        engine=engine,
+        description="Replica of segment definitions for campaign audiences.",
+    )
     for topic, schema, what in (
         (MAIL_EVENTS, MailEventV1, "Delivery outcomes of every mail."),
         (STAFF_AUDIT, StaffActionV1, "Staff actions taken in newsletter."),
@@ -51,7 +70,8 @@ async def run(settings: NewsletterSettings) -> None:
             poll_interval_s=settings.outbox_poll_interval_s,
         ),
     )
-    loops = [relay]
+    loops = [relay, scheduler_loop(engine, settings)]
+    loops.append(retention_loop(engine, settings, run_retention))
     if settings.sender_enabled:
         loops.append(delivery_loop(engine, settings, wake))
     try:

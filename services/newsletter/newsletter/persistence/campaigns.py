@@ -48,3 +48,58 @@ async def delivery_counts(conn: AsyncConnection, campaign_id: uuid.UUID) -> dict
         )
     ).all()
     return {status: int(n) for status, n in rows}
+
+
+async def update_draft(
+    conn: AsyncConnection, campaign_id: uuid.UUID, values: dict[str, Any]
+) -> None:
+    """New content for a draft; the version moves so compiled templates are never stale."""
+    await conn.execute(
+        update(campaigns)
+        .where(campaigns.c.id == campaign_id)
+        .values(**values, version=campaigns.c.version + 1)
+    )
+
+
+async def set_status(conn: AsyncConnection, campaign_id: uuid.UUID, **values: Any) -> None:
+    await conn.execute(update(campaigns).where(campaigns.c.id == campaign_id).values(**values))
+
+
+async def due(conn: AsyncConnection, limit: int = 10) -> list[uuid.UUID]:
+    """Scheduled campaigns whose time has come, locked so two workers never start one twice."""
+    stmt = (
+        select(campaigns.c.id)
+        .where(campaigns.c.status == "scheduled", campaigns.c.scheduled_at <= func.now())
+        .order_by(campaigns.c.scheduled_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list((await conn.execute(stmt)).scalars())
+
+
+async def finish_done(conn: AsyncConnection) -> list[uuid.UUID]:
+    """Sending campaigns without a pending row are sent (paused rows are not pending)."""
+    pending = (
+        select(deliveries.c.id)
+        .where(deliveries.c.campaign_id == campaigns.c.id, deliveries.c.status == "pending")
+        .exists()
+    )
+    stmt = (
+        update(campaigns)
+        .where(campaigns.c.status == "sending", ~pending)
+        .values(status="sent", finished_at=func.now())
+        .returning(campaigns.c.id)
+    )
+    return list((await conn.execute(stmt)).scalars())
+
+
+async def move_deliveries(
+    conn: AsyncConnection, campaign_id: uuid.UUID, *, old: tuple[str, ...], new: str
+) -> int:
+    """Pause, resume or cancel a campaign's unsent rows; workers only claim `pending` ones."""
+    result = await conn.execute(
+        update(deliveries)
+        .where(deliveries.c.campaign_id == campaign_id, deliveries.c.status.in_(old))
+        .values(status=new)
+    )
+    return result.rowcount or 0

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Index,
     Integer,
@@ -21,6 +23,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from shared.db import new_metadata
 from shared.outbox import inbox_table, outbox_table
+from shared.segments.replica import segment_replica_table
 from shared.snapshot import contact_snapshot_table
 
 metadata = new_metadata()
@@ -47,7 +50,20 @@ campaigns = Table(
     Column("recipients", Integer, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("send_started_at", DateTime(timezone=True), nullable=True),
+    # Composer: NULL fallback = recipients whose language has no variant make sending refused.
+    Column("fallback_language", Text, nullable=True),
+    Column("included_segments", ARRAY(Uuid), nullable=False, server_default="{}"),
+    Column("excluded_segments", ARRAY(Uuid), nullable=False, server_default="{}"),
+    Column("scheduled_at", DateTime(timezone=True), nullable=True),  # UTC
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("cancelled_count", Integer, nullable=True),
+    # A test send's frozen copy (status "test") points at the campaign it was taken from.
+    Column("test_of", Uuid, nullable=True),
+    Index("ix_campaigns_due", "scheduled_at", postgresql_where=text("status = 'scheduled'")),
 )
+
+# Replica of contacts.segment.v1 (compacted): the composer's audience building blocks.
+segments = segment_replica_table(metadata)
 
 # One row per mail: the truth the delivery workers work from (Kafka only wakes them).
 deliveries = Table(
@@ -56,6 +72,10 @@ deliveries = Table(
     Column("id", Uuid, primary_key=True),
     Column("origin", Text, nullable=False),  # transactional | campaign | survey_invitation
     Column("origin_id", Text, nullable=True),
+    # For staff elsewhere: the campaign's name or survey's title, and for a survey invitation
+    # the campaign it belongs to (carried into mail.events.v1).
+    Column("origin_label", Text, nullable=True),
+    Column("origin_group", Text, nullable=True),
     Column("priority", SmallInteger, nullable=False),  # 0 transactional first, 1 campaigns
     Column("campaign_id", Uuid, nullable=True),
     Column("idempotency_key", Text, nullable=True),
@@ -106,4 +126,58 @@ tracking_events = Table(
     Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_tracking_events_campaign", "campaign_id", "kind"),
     Index("ix_tracking_events_delivery", "delivery_id", "kind"),
+)
+
+# What the retention job keeps of old tracking events: per campaign, day (UTC) and kind, the
+# number of events and of distinct deliveries (unique opens or clicks of that day).
+tracking_daily_counts = Table(
+    "tracking_daily_counts",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("campaign_id", Uuid, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("events", Integer, nullable=False),
+    Column("deliveries", Integer, nullable=False),
+    Index("ix_tracking_daily_counts_campaign", "campaign_id", "day"),
+)
+
+# What the retention job keeps of old finished deliveries: counts per origin, campaign (if any),
+# day (UTC) of creation and final status. Suppressions are never touched.
+delivery_counts = Table(
+    "delivery_counts",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("origin", Text, nullable=False),
+    Column("campaign_id", Uuid, nullable=True),
+    Column("day", Date, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("deliveries", Integer, nullable=False),
+    Index("ix_delivery_counts_campaign", "campaign_id"),
+)
+
+# The media library (docs/mail.md "Media library"): images staff upload for campaigns, alt
+# text per language, and each variant's bytes in the database (one backup, every web process).
+media = Table(
+    "media",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("alt", JSONB, nullable=False, server_default=text("'{}'::jsonb")),  # {"fi": ...}
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+media_variants = Table(
+    "media_variants",
+    metadata,
+    Column("media_id", Uuid, primary_key=True),
+    Column("variant", Text, primary_key=True),  # "original", "w600", "w1200"
+    Column("hash", Text, nullable=False),
+    Column("ext", Text, nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
 )

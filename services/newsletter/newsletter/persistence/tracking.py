@@ -28,6 +28,8 @@ async def lock_delivery(conn: AsyncConnection, delivery_id: uuid.UUID) -> RowMap
                 deliveries.c.id,
                 deliveries.c.origin,
                 deliveries.c.origin_id,
+                deliveries.c.origin_label,
+                deliveries.c.origin_group,
                 deliveries.c.campaign_id,
                 deliveries.c.contact_id,
             )
@@ -165,4 +167,5 @@ async def campaign_overview(conn: AsyncConnection) -> list[dict[str, Any]]:
         unique("open").label("opens"),
         unique("click").label("clicks"),
     ).order_by(campaigns.c.created_at.desc())
+    stmt = stmt.where(campaigns.c.status != "test")  # composer's frozen test-send copies
     return [dict(r._mapping) for r in (await conn.execute(stmt)).all()]

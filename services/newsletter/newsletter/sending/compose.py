@@ -53,6 +53,8 @@ def attempt_of(row: Any) -> Attempt:
         contact_id=row.contact_id,
         email=row.to_email or "",
         attempts=row.attempts,
+        origin_label=row.origin_label,
+        origin_group=row.origin_group,
     )
 
 

@@ -36,6 +36,8 @@ class Attempt:
     contact_id: uuid.UUID | None
     email: str
     attempts: int
+    origin_label: str | None = None
+    origin_group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ async def record_outcomes(
                         occurred_at=now,
                         origin=attempt.origin,
                         origin_id=attempt.origin_id,
+                        origin_label=attempt.origin_label,
+                        origin_group=attempt.origin_group,
                         contact_id=attempt.contact_id,
                         email=attempt.email,
                         detail=result.detail,

@@ -52,6 +52,8 @@ async def accept_mail_request(
             "id": uuid.uuid4(),
             "origin": request.origin,
             "origin_id": request.origin_id,
+            "origin_label": request.origin_label,
+            "origin_group": request.origin_group,
             "priority": TRANSACTIONAL_PRIORITY,
             "idempotency_key": request.idempotency_key,
             "template_key": request.template_key,

@@ -48,6 +48,8 @@ def _publish(uow: UnitOfWork, delivery: Any, outcome: str, at: datetime, url: st
                 occurred_at=at,
                 origin=delivery["origin"],
                 origin_id=delivery["origin_id"],
+                origin_label=delivery["origin_label"],
+                origin_group=delivery["origin_group"],
                 contact_id=delivery["contact_id"],
                 url=url,
             ),

@@ -11,7 +11,16 @@ from fastapi.responses import JSONResponse
 from newsletter.domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from newsletter.messaging.worker import build_broker
 from newsletter.settings import NewsletterSettings
-from newsletter.web import api_campaigns, api_stats, archive, staff_campaigns, tracking
+from newsletter.web import (
+    api_campaigns,
+    api_stats,
+    archive,
+    staff_campaigns,
+    staff_composer,
+    staff_delivery,
+    staff_media,
+    tracking,
+)
 from shared.db import make_engine
 from shared.web.app import make_app
 from shared.web.asyncapi import asyncapi_document
@@ -41,10 +50,17 @@ def create_app(settings: NewsletterSettings | None = None) -> FastAPI:
     app.state.engine = engine
     add_domain_error_handler(app, DomainError, {InvalidInput: 422, NotFound: 404, Conflict: 409})
     app.include_router(api_campaigns.router)
+    app.include_router(api_campaigns.segment_router)
     app.include_router(api_stats.router)
     app.include_router(tracking.router)
     app.include_router(archive.router)
+    app.include_router(staff_composer.router)  # before /{campaign_id} routes: "new", "edit"
+    app.include_router(staff_delivery.router)  # before /{campaign_id}/{action}
+    app.include_router(staff_delivery.api)
     app.include_router(staff_campaigns.router)
+    app.include_router(staff_media.page)
+    app.include_router(staff_media.api)
+    app.include_router(staff_media.public)
 
     @app.get("/api/newsletter/asyncapi.json", include_in_schema=False)
     async def asyncapi() -> JSONResponse:

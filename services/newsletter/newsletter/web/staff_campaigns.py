@@ -1,18 +1,21 @@
-"""Staff pages for campaigns: a list, details with statistics and previews, "send now"."""
+"""Staff pages for campaigns: a list, details with audience, previews and the actions
+(send now, schedule, test send, pause, resume, cancel, duplicate)."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from newsletter.domain.campaign import parse_content
-from newsletter.domain.errors import Conflict, NotFound
+from newsletter.domain.composer import utc_to_helsinki
+from newsletter.domain.errors import Conflict, InvalidInput, NotFound
 from newsletter.domain.tracking import strip_personal_links
 from newsletter.persistence import campaigns as campaign_rows
 from newsletter.persistence import tracking as tracking_rows
-from newsletter.service import archive, campaigns, tracking
+from newsletter.service import archive, composer, tracking
 from newsletter.web.archive import mail_page
 from newsletter.web.deps import Engine, Settings
 from newsletter.web.pages import mail_templates, pages, staff_language
@@ -28,7 +31,10 @@ async def campaign_list(request: Request, engine: Engine, staff: Viewer) -> Resp
     async with engine.connect() as conn:
         found = await tracking_rows.campaign_overview(conn)
     return pages.render(
-        request, "pages/staff_campaigns.html", {"campaigns": found}, lang=staff_language(request)
+        request,
+        "pages/staff_campaigns.html",
+        {"campaigns": found, "may_edit": staff.may("editor")},
+        lang=staff_language(request),
     )
 
 
@@ -44,21 +50,36 @@ async def _details(
     request.state.staff = staff
     async with engine.connect() as conn:
         campaign = await campaign_rows.get(conn, campaign_id)
-    if campaign is None:
+    if campaign is None or campaign["status"] == "test":
         raise NotFound("No such campaign.")
+    settings = request.app.state.settings
     languages = list(parse_content(campaign["content"], campaign["default_language"]))
+    shown = request.query_params.get("preview")
+    at = campaign["scheduled_at"]
     return pages.render(
         request,
         "pages/staff_campaign.html",
         {
             "campaign": campaign,
             "languages": languages,
+            "preview": shown if shown in languages else languages[0],
             "stats": await tracking.campaign_stats(engine, campaign_id),
-            "may_send": staff.may("editor") and campaign["status"] == "draft",
+            "audience": await composer.audience_preview(
+                engine, campaign_id, settings.suppression_secret()
+            ),
+            "scheduled_local": utc_to_helsinki(at).strftime("%Y-%m-%d %H:%M") if at else "",
+            "may_edit": staff.may("editor"),
+            "may_send": staff.may("editor") and campaign["status"] in ("draft", "scheduled"),
             "errors": errors or {},
         },
         lang=staff_language(request),
         status_code=status_code,
+    )
+
+
+def _back(campaign_id: uuid.UUID) -> Response:
+    return RedirectResponse(
+        f"/newsletter/staff/campaigns/{campaign_id}", status_code=status.HTTP_303_SEE_OTHER
     )
 
 
@@ -80,38 +101,79 @@ async def campaign_preview(
     return mail_page(strip_personal_links(shown.html), lang)
 
 
-@router.post("/{campaign_id}/send", dependencies=[Depends(check_csrf)])
-async def send_now(
-    campaign_id: uuid.UUID, request: Request, engine: Engine, settings: Settings, staff: Editor
+ACTIONS = ("send", "schedule", "test", "pause", "resume", "cancel", "unschedule", "duplicate")
+
+
+async def campaign_action(
+    campaign_id: uuid.UUID,
+    action: str,
+    request: Request,
+    engine: Engine,
+    settings: Settings,
+    staff: Editor,
 ) -> Response:
+    """send, schedule, test, pause, resume, cancel, unschedule, duplicate: each a form button."""
     form = await request.form()
-    if form.get("confirm") != "yes":
-        return await _details(
-            request,
-            engine,
-            staff,
-            campaign_id,
-            errors={"confirm": "Tick the box to confirm that the campaign goes out now."},
-            status_code=422,
-        )
+    field = {"send": "confirm", "schedule": "send_at", "test": "addresses"}.get(action, "status")
     try:
-        await campaigns.send_campaign(
-            engine,
-            staff=staff,
-            campaign_id=campaign_id,
-            suppression_key=settings.suppression_secret(),
-        )
-    except Conflict:
-        return await _details(
-            request,
-            engine,
-            staff,
-            campaign_id,
-            errors={"confirm": "This campaign has already been sent."},
-            status_code=status.HTTP_409_CONFLICT,
-        )
-    except NotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such campaign") from exc
-    return RedirectResponse(
-        f"/newsletter/staff/campaigns/{campaign_id}", status_code=status.HTTP_303_SEE_OTHER
+        match action:
+            case "send":
+                if form.get("confirm") != "yes":
+                    raise InvalidInput(
+                        "Tick the box to confirm that the campaign goes out now.", field="confirm"
+                    )
+                await composer.send_now(
+                    engine, staff=staff, campaign_id=campaign_id, settings=settings
+                )
+            case "schedule":
+                await composer.schedule(
+                    engine,
+                    staff=staff,
+                    campaign_id=campaign_id,
+                    local_time=str(form.get("send_at", "")),
+                    settings=settings,
+                )
+            case "test":
+                await composer.send_test(
+                    engine,
+                    staff=staff,
+                    campaign_id=campaign_id,
+                    addresses=str(form.get("addresses", "")).replace(",", "\n").splitlines(),
+                    language=str(form.get("language", "fi")),
+                    settings=settings,
+                )
+            case "pause" | "resume" | "cancel" | "unschedule":
+                await composer.change(engine, staff=staff, campaign_id=campaign_id, action=action)
+            case "duplicate":
+                copy = await composer.duplicate(engine, staff=staff, campaign_id=campaign_id)
+                return _back(copy)
+            case _:  # pragma: no cover - only ACTIONS are routed here
+                raise HTTPException(status.HTTP_404_NOT_FOUND, "no such action")
+    except composer.SendRefused as exc:
+        errors = {f"refusal-{i}": r.message for i, r in enumerate(exc.refusals)}
+        return await _details(request, engine, staff, campaign_id, errors=errors, status_code=422)
+    except (InvalidInput, Conflict) as exc:
+        code = 409 if isinstance(exc, Conflict) else 422
+        errors = {exc.field if exc.field in (field, "confirm") else field: exc.message}
+        return await _details(request, engine, staff, campaign_id, errors=errors, status_code=code)
+    return _back(campaign_id)
+
+
+def _route(action: str) -> Any:
+    async def route(
+        campaign_id: uuid.UUID, request: Request, engine: Engine, settings: Settings, staff: Editor
+    ) -> Response:
+        return await campaign_action(campaign_id, action, request, engine, settings, staff)
+
+    return route
+
+
+# One explicit route per button, so no catch-all shadows routes other routers add later.
+for _action in ACTIONS:
+    router.add_api_route(
+        f"/{{campaign_id}}/{_action}",
+        _route(_action),
+        methods=["POST"],
+        dependencies=[Depends(check_csrf)],
+        name=f"campaign_{_action}",
     )

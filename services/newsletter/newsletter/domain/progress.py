@@ -1,0 +1,62 @@
+"""A campaign's send progress from its delivery rows: counts, current rate and ETA."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+RATE_WINDOW_S = 60
+FAILED = ("bounced", "failed")
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    sent: int
+    failed: int
+    remaining: int
+    other: int  # suppressed or cancelled: never to be sent
+    rate_per_min: int  # outcomes recorded over the last minute
+    eta_s: int | None  # None: done, or nothing finished in the last minute
+
+    @property
+    def done(self) -> bool:
+        return self.remaining == 0
+
+    @property
+    def percent(self) -> int:
+        handled = self.total - self.remaining
+        return 100 if self.total == 0 else handled * 100 // self.total
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"done": self.done, "percent": self.percent}
+
+
+def progress_of(counts: Mapping[str, int], finished_last_minute: int) -> Progress:
+    """`counts` per delivery status; mails still pending over the rate gives the ETA."""
+    total = sum(counts.values())
+    sent = counts.get("sent", 0)
+    failed = sum(counts.get(s, 0) for s in FAILED)
+    remaining = counts.get("pending", 0)
+    rate = finished_last_minute * 60 // RATE_WINDOW_S
+    eta = None
+    if remaining and rate:
+        eta = -(-remaining * 60 // rate)  # whole seconds, rounded up
+    return Progress(
+        total=total,
+        sent=sent,
+        failed=failed,
+        remaining=remaining,
+        other=total - sent - failed - remaining,
+        rate_per_min=rate,
+        eta_s=eta,
+    )
+
+
+def format_eta(seconds: int | None) -> str:
+    if seconds is None:
+        return "–"
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"

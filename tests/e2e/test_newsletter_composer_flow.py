@@ -1,0 +1,201 @@
+"""Composer end to end: a segment from contacts, a two-language campaign scheduled a few seconds
+ahead, started by the worker process, mails at the catcher; then pause, resume and cancel."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from newsletter.domain.composer import utc_to_helsinki
+from newsletter.persistence.tables import contact_snapshot, deliveries
+from newsletter.web.app import create_app
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.e2e.conftest import STAFF_HEADERS, Workers
+from tests.support.polling import eventually
+
+API = "/api/newsletter/campaigns"
+
+
+@pytest.fixture
+async def newsletter(clean_db: object) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app()
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://newsletter",
+            headers=STAFF_HEADERS,
+        ) as client,
+    ):
+        yield client
+
+
+def person(tag: str, n: int, language: str, region: str) -> dict[str, Any]:
+    return {
+        "contact_id": uuid.uuid4(),
+        "version": 1,
+        "email": f"c{n}-{tag}@example.fi",
+        "first_name": f"Etu{n}",
+        "organisation_name": "Kirjasto",
+        "language": language,
+        "region": region,
+        "subscription_state": "subscribed",
+        "confirmed_at": datetime.now(UTC),
+        "newsletter_consent": True,
+        "email_status": "ok",
+    }
+
+
+async def mails_to(addresses: set[str]) -> dict[str, dict[str, Any]]:
+    """The mail each address got (the catcher filters by recipient substring)."""
+    out = {}
+    async with httpx.AsyncClient(base_url=os.environ["MAILCATCHER_URL"]) as client:
+        for address in addresses:
+            found = (await client.get("/api/messages", params={"to": address})).json()
+            if found:
+                out[address] = (await client.get(f"/api/messages/{found[0]['id']}")).json()
+    return out
+
+
+def content(region: str) -> dict[str, Any]:
+    return {
+        lang: {
+            "subject": f"{word} {{{{ first_name }}}} ({region})",
+            "blocks": [
+                {
+                    "type": "heading",
+                    "text": f"{word} {{{{ first_name }}}}, {{{{ organisation_name }}}}",
+                },
+                {"type": "button", "text": "Lue", "url": "https://example.fi/lue"},
+            ],
+        }
+        for lang, word in (("fi", "Hei"), ("sv", "Hej"))
+    }
+
+
+async def test_composed_campaign_is_scheduled_and_mailed_in_each_language(
+    workers: Workers,
+    clean_db: dict[str, AsyncEngine],
+    contacts_api: httpx.AsyncClient,
+    newsletter: httpx.AsyncClient,
+) -> None:
+    db = clean_db["newsletter"]
+    tag = uuid.uuid4().hex[:8]
+    region = f"r{tag}"
+    made = await contacts_api.post(
+        "/api/contacts/segments",
+        json={"name": f"Alue {tag}", "rule": {"field": "region", "op": "eq", "value": region}},
+    )
+    assert made.status_code == 201, made.text
+    segment = made.json()["id"]
+    await eventually(
+        lambda: newsletter.get("/api/newsletter/segments"),
+        lambda r: segment in {s["segment_id"] for s in r.json()},
+        timeout=60,
+        what="the segment in newsletter's replica",
+    )
+    people = [person(tag, 1, "fi", region), person(tag, 2, "sv", region),
+              person(tag, 3, "en", region), person(tag, 4, "fi", "elsewhere")]  # fmt: skip
+    async with db.begin() as conn:
+        await conn.execute(insert(contact_snapshot), people)
+
+    body = {
+        "name": f"Flow {tag}",
+        "content": content(region),
+        "fallback_language": "fi",
+        "included_segments": [segment],
+    }
+    campaign = (await newsletter.post(f"{API}/drafts", json=body)).json()["id"]
+    audience = (await newsletter.get(f"{API}/{campaign}/audience")).json()
+    assert audience["count"] == 3
+    at = utc_to_helsinki(datetime.now(UTC) + timedelta(seconds=4))
+    scheduled = await newsletter.post(
+        f"{API}/{campaign}/schedule", json={"send_at": at.strftime("%Y-%m-%dT%H:%M:%S")}
+    )
+    assert scheduled.status_code == 200, scheduled.text
+
+    wanted = {p["email"] for p in people[:3]}
+    mails = await eventually(
+        lambda: mails_to(wanted), lambda m: len(m) == 3, timeout=90, what="three campaign mails"
+    )
+    assert mails[people[0]["email"]]["subject"] == f"Hei Etu1 ({region})"
+    assert mails[people[1]["email"]]["subject"] == f"Hej Etu2 ({region})"
+    assert mails[people[2]["email"]]["subject"] == f"Hei Etu3 ({region})"  # fallback fi
+    assert "Hej Etu2, Kirjasto" in mails[people[1]["email"]]["html"]
+    for mail in mails.values():
+        headers = dict(mail["headers"])
+        assert (
+            headers["List-Unsubscribe"].startswith("<")
+            and "mailto:unsubscribe+" in headers["List-Unsubscribe"]
+        )
+        assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert not (await mails_to({people[3]["email"]}))
+    await eventually(
+        lambda: newsletter.get(f"{API}/{campaign}"),
+        lambda r: r.json()["status"] == "sent",
+        timeout=30,
+        what="the campaign marked sent",
+    )
+    # The outcomes reach contacts over mail.events.v1, named: the staff dashboard shows them.
+    row = f'<th scope="row">Flow {tag}</th><td>'
+    dashboard = await eventually(
+        lambda: contacts_api.get("/staff/", headers={"Accept-Language": "en"}),
+        lambda r: row in r.text,
+        timeout=60,
+        what="the campaign on the contacts dashboard",
+    )
+    cells = dashboard.text.split(row, 1)[1].split("</tr>")[0].split("<td>")
+    assert cells[1].startswith("3</td>")  # sent
+
+
+async def statuses(db: AsyncEngine, campaign: str) -> dict[str, int]:
+    async with db.connect() as conn:
+        stmt = (
+            select(deliveries.c.status, func.count())
+            .where(deliveries.c.campaign_id == uuid.UUID(campaign))
+            .group_by(deliveries.c.status)
+        )
+        return {s: int(n) for s, n in (await conn.execute(stmt)).all()}
+
+
+async def test_pause_resume_and_cancel_count_what_they_moved(
+    workers: Workers, clean_db: dict[str, AsyncEngine], newsletter: httpx.AsyncClient
+) -> None:
+    db = clean_db["newsletter"]
+    tag = uuid.uuid4().hex[:8]
+    total = 200
+    async with db.begin() as conn:
+        await conn.execute(
+            insert(contact_snapshot), [person(tag, n, "fi", f"p{tag}") for n in range(total)]
+        )
+    body = {
+        "name": f"Pause {tag}",
+        "content": {"fi": content(f"p{tag}")["fi"]},
+        "fallback_language": "fi",
+    }
+    campaign = (await newsletter.post(f"{API}/drafts", json=body)).json()["id"]
+    assert (await newsletter.post(f"{API}/{campaign}/send")).json()["recipients"] == total
+    paused = (await newsletter.post(f"{API}/{campaign}/pause")).json()
+    assert paused["status"] == "paused"
+    resumed = (await newsletter.post(f"{API}/{campaign}/resume")).json()
+    assert resumed["status"] == "sending" and resumed["deliveries"] <= paused["deliveries"]
+    cancelled = (await newsletter.post(f"{API}/{campaign}/cancel")).json()
+    assert cancelled["status"] == "cancelled"
+    # In-flight rows are recorded as sent when their SMTP accept comes back; the rest stay
+    # cancelled, and every row is one or the other.
+    final = await eventually(
+        lambda: statuses(db, campaign),
+        lambda s: set(s) <= {"sent", "cancelled"} and sum(s.values()) == total,
+        timeout=60,
+        what="every row sent or cancelled",
+    )
+    assert final.get("cancelled", 0) <= cancelled["deliveries"]
+    read = (await newsletter.get(f"{API}/{campaign}")).json()
+    assert read["status"] == "cancelled" and read["cancelled_count"] == cancelled["deliveries"]
