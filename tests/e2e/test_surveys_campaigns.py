@@ -3,6 +3,7 @@ anonymity and erasure (real Kafka, PostgreSQL and the surveys worker process).""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,14 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from surveys.service.campaigns import Links, send_due_reminders
 from surveys.settings import SurveysSettings
 
-from shared.events.contacts import CONTACT_ERASED
+from shared.events.contacts import CONTACT_ERASED, SegmentV1
 from shared.events.envelope import new_event
 from tests.conftest import truncate_all
 from tests.e2e.conftest import Workers
+from tests.e2e.test_surveys_mail_events import mail_event, status_of
 from tests.support.infra import Infra
 from tests.support.kafka_topics import read_topic
 from tests.support.polling import eventually
 from tests.support.surveys import (
+    SURVEY,
     add_people,
     answer_all,
     mails_of,
@@ -52,6 +55,7 @@ async def test_campaign_invites_audience_by_mail_and_answers_reach_results(
     infra: Infra,
     topics: str,
     surveys_api: httpx.AsyncClient,
+    contacts_api: httpx.AsyncClient,
     clean_db: dict[str, AsyncEngine],
 ) -> None:
     libraries = [person(language="sv" if i == 0 else "fi") for i in range(5)]
@@ -76,6 +80,8 @@ async def test_campaign_invites_audience_by_mail_and_answers_reach_results(
     assert swedish["language"] == "sv"
     assert swedish["variables"]["survey_title"] == "Stödbehov 2026"
     assert set(swedish["variables"]) == {"survey_title", "survey_url", "closes_on"}
+    # Named for staff elsewhere: the campaign the invitation belongs to, and the survey title.
+    assert {(m["origin_group"], bool(m["origin_label"])) for m in mails} == {(campaign_id, True)}
 
     page = await surveys_api.get(f"/s/{token_of(swedish)}")
     assert page.status_code == 200
@@ -121,6 +127,17 @@ async def test_campaign_invites_audience_by_mail_and_answers_reach_results(
     invited_ids = {str(p["contact_id"]) for p in libraries + ngos}
     assert {e["contact_id"] for e in events} == invited_ids
 
+    # Contacts learns the invitations' delivery (mail.events.v1) and the responses
+    # (surveys.responses.v1): its dashboard shows the campaign's response rate by title.
+    label = mails[0]["origin_label"]
+    dashboard = await eventually(
+        lambda: contacts_api.get("/staff/", headers={"Accept-Language": "en"}),
+        lambda r: f'<th scope="row">{label}</th><td>7</td><td>7</td><td>100%</td>' in r.text,
+        timeout=90,
+        what="the survey's response rate on the contacts dashboard",
+    )
+    assert dashboard.status_code == 200
+
 
 async def test_reminder_goes_only_to_non_respondents_and_at_most_n_times(
     workers: Workers,
@@ -155,6 +172,104 @@ async def test_reminder_goes_only_to_non_respondents_and_at_most_n_times(
     # A reminder's own link opens the same invitation (and its draft).
     opened = await surveys_api.get(f"/s/{token_of(reminders[0])}")
     assert opened.status_code == 200
+
+
+async def test_reminders_skip_invitations_whose_mail_bounced_or_was_complained_about(
+    workers: Workers,
+    infra: Infra,
+    topics: str,
+    surveys_api: httpx.AsyncClient,
+    clean_db: dict[str, AsyncEngine],
+) -> None:
+    await add_people(clean_db["surveys"], [person() for _ in range(3)])
+    campaign_id, invited = await start_campaign(surveys_api, max_reminders=2)
+    assert invited == 3
+    mails = await mails_of(infra, topics, campaign_id, 3)
+    ids = [uuid.UUID(m["idempotency_key"].removeprefix("survey-invitation:")) for m in mails]
+    now = datetime.now(UTC)
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka, enable_idempotence=True)
+    await producer.start()
+    try:
+        for invitation_id, outcome in ((ids[0], "bounced_hard"), (ids[1], "complained")):
+            # Later than the pipeline's own "sent" for the invitation, so it is the latest.
+            event = mail_event(invitation_id, outcome, now + timedelta(hours=1))
+            await producer.send_and_wait(
+                f"{topics}mail.events.v1",
+                value=event.value_bytes(),
+                key=str(invitation_id).encode(),
+                headers=event.to_headers(),
+            )
+    finally:
+        await producer.stop()
+    engine = clean_db["surveys"]
+    for invitation_id, status in ((ids[0], "bounced"), (ids[1], "complained")):
+        await eventually(
+            lambda i=invitation_id: status_of(engine, i),
+            lambda s, want=status: s[0] == want,
+            what=f"{status} recorded",
+            timeout=60,
+        )
+    settings = SurveysSettings()
+    links = Links(keys=settings.token_keys(), base_url=settings.public_base_url)
+    assert await send_due_reminders(engine, links=links, now=now + timedelta(days=2)) == 1
+    everything = await mails_of(infra, topics, campaign_id, 4)
+    reminders = [m for m in everything if m["template_key"] == "survey_reminder"]
+    assert [m["to_email"] for m in reminders] == [mails[2]["to_email"]]
+
+
+async def test_segments_from_kafka_become_campaign_audiences_with_rates_by_segment(
+    workers: Workers,
+    infra: Infra,
+    topics: str,
+    surveys_api: httpx.AsyncClient,
+    clean_db: dict[str, AsyncEngine],
+) -> None:
+    await add_people(clean_db["surveys"], [person() for _ in range(5)])
+    segment_id = uuid.uuid4()
+    segment = SegmentV1(
+        segment_id=segment_id,
+        version=1,
+        name="Kirjastot",
+        rule={"field": "organisation_type", "op": "eq", "value": "library"},
+    )
+    event = new_event(source="/digituki/contacts", data=segment, subject=str(segment_id))
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka, enable_idempotence=True)
+    await producer.start()
+    try:
+        await producer.send_and_wait(
+            f"{topics}contacts.segment.v1",
+            value=event.value_bytes(),
+            key=str(segment_id).encode(),
+            headers=event.to_headers(),
+        )
+    finally:
+        await producer.stop()
+
+    async def replicated() -> int:
+        async with clean_db["surveys"].connect() as conn:
+            query = text("SELECT count(*) FROM segments WHERE segment_id = :id")
+            return int((await conn.execute(query, {"id": segment_id})).scalar_one())
+
+    await eventually(replicated, lambda n: n == 1, what="segment replicated", timeout=60)
+    created = await surveys_api.post("/api/surveys/surveys", json={"definition": SURVEY})
+    survey_id = created.json()["id"]
+    form = {
+        "name": "Kirjastokysely",
+        "mode": "anonymous",
+        "opens_at": "2026-01-01T09:00",
+        "closes_at": "2099-01-01T09:00",
+        "max_reminders": "0",
+        "reminder_interval_days": "7",
+        "segments": str(segment_id),
+    }
+    made = await surveys_api.post(f"/surveys/staff/surveys/{survey_id}/campaigns/new", data=form)
+    assert made.status_code == 303, made.text
+    campaign_url = made.headers["location"]
+    assert (await surveys_api.post(f"{campaign_url}/launch")).status_code == 303
+    mails = await mails_of(infra, topics, campaign_url.rsplit("/", 1)[1], 5)
+    assert (await answer_all(surveys_api, token_of(mails[0]))).status_code == 303
+    page = await surveys_api.get(campaign_url)
+    assert '<th scope="row">Kirjastot</th><td>5</td><td>1</td><td>20 %</td>' in page.text
 
 
 async def test_anonymous_response_keeps_no_link_to_the_person(

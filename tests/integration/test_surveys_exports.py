@@ -31,9 +31,9 @@ async def test_xlsx_has_responses_as_numbers_and_a_codebook(
     recommend = header.index("recommend")
     assert {r[recommend] for r in rows[1:]} == {5, 10}  # numbers, not text
     whys = [row[header.index("why")] for row in book["responses"].iter_rows(min_row=2)]
-    formula_like = next(c for c in whys if str(c.value).startswith("="))
+    formula_like = next(c for c in whys if "HYPERLINK" in str(c.value))
     assert formula_like.data_type == "s"  # stored as text, never run as a formula
-    assert formula_like.value == '=HYPERLINK("http://evil.example")'
+    assert formula_like.value == '\'=HYPERLINK("http://evil.example")'
     codebook = list(book["codebook"].iter_rows(values_only=True))
     assert codebook[0] == ("column", "question", "type", "text", "values")
     described = {r[0] for r in codebook[1:]}
@@ -75,3 +75,15 @@ async def test_open_data_has_aggregates_only_and_suppresses_small_counts(
     for r in rows:
         if r["measure"] == "count" and r["value"]:
             assert int(r["value"]) == 0 or int(r["value"]) >= 5
+
+
+async def test_csv_exports_neutralise_formula_injection(
+    staff_client: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
+) -> None:
+    seeded = await seed_campaign(clean_db["surveys"])
+    got = await staff_client.get(f"/api/surveys/campaigns/{seeded['campaign_id']}/responses.csv")
+    assert got.status_code == 200, got.text
+    rows = list(csv.DictReader(io.StringIO(got.text)))
+    whys = {r["why"] for r in rows}
+    assert '\'=HYPERLINK("http://evil.example")' in whys
+    assert not any(w.startswith(("=", "+", "-", "@", "\t", "\r")) for w in whys)

@@ -137,7 +137,7 @@ async def test_results_page_shows_an_accessible_chart_beside_the_table(
     assert '<desc id="all-uses-chart-desc">' in html and "Kyllä 75.0 %" in html
     assert '<th scope="row">Kyllä</th><td>6</td><td>75.0</td>' in html  # the data table
     assert "<dt>NPS</dt><dd>0</dd>" in html  # 4 promoters, 4 detractors of 8
-    assert "<dt>Median</dt>" in html
+    assert "<dt>Mediaani</dt>" in html  # the staff page speaks Finnish by default
     assert "Vapaa teksti 1" in html  # staff see free texts, escaped
     assert "=HYPERLINK(&#34;http://evil.example&#34;)" in html
     assert 'name="by"' in html and 'value="organisation_type"' in html
@@ -154,7 +154,7 @@ async def test_results_breakdown_hides_groups_under_five(
     assert page.status_code == 200, page.text
     assert "library (" in page.text
     assert "ngo" not in page.text  # two NGO responses: hidden
-    assert "Groups hidden because they have fewer than 5 responses: 1" in page.text
+    assert "Piilotetut ryhmät, koska niissä on alle 5 vastausta: 1" in page.text
     assert '<title id="g1-uses-chart-title">Använder ni tjänsten?</title>' in page.text
 
 

@@ -7,8 +7,10 @@ import argparse
 from shared.db import make_engine
 from shared.entrypoints import Command
 from shared.replica_rebuild import rebuild_contact_replica
+from shared.retention import retention_command
 from surveys.messaging.replica import forget_erased_people
 from surveys.persistence.tables import contact_snapshot
+from surveys.service.retention import run_retention
 from surveys.settings import SurveysSettings
 
 
@@ -32,5 +34,6 @@ COMMANDS = {
         help="empty contact_snapshot and refill it from contacts.contact.v1",
         configure=lambda parser: None,
         run=run_rebuild_replica,
-    )
+    ),
+    **retention_command(run_retention),
 }

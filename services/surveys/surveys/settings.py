@@ -17,3 +17,6 @@ class SurveysSettings(ServiceSettings):
     link_max_age_days: int = 400
     reminder_poll_interval_s: float = 60.0
     reminder_batch_size: int = 1000
+    # New respondent slots of public links per client IP (a token bucket per web process).
+    open_link_burst: int = 20
+    open_link_per_minute: float = 10.0

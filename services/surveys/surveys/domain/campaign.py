@@ -28,6 +28,10 @@ class Campaign:
     max_reminders: int = 1
     reminder_interval: timedelta = timedelta(days=7)
     launched_at: datetime | None = None
+    # The audience segments chosen ({"id", "name", "rule"}); the audience is any of them.
+    segments: tuple[dict[str, Any], ...] = ()
+    # A public link anyone may answer from; such answers are always anonymous.
+    open_link: bool = False
 
     @property
     def anonymous(self) -> bool:
@@ -55,6 +59,8 @@ def new_campaign(
     audience: dict[str, Any],
     max_reminders: int,
     reminder_interval_days: float,
+    segments: tuple[dict[str, Any], ...] = (),
+    open_link: bool = False,
 ) -> Campaign:
     name = name.strip()
     if not 1 <= len(name) <= 200:
@@ -79,4 +85,6 @@ def new_campaign(
         audience=audience,
         max_reminders=max_reminders,
         reminder_interval=timedelta(days=reminder_interval_days),
+        segments=segments,
+        open_link=open_link,
     )

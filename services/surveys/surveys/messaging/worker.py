@@ -12,11 +12,14 @@ from shared.events.surveys import ResponseSubmittedV1
 from shared.events.topics import MAIL_REQUESTED, STAFF_AUDIT, SURVEY_RESPONSES
 from shared.kafka import make_broker
 from shared.outbox.relay import RelayConfig, relay_loop
+from shared.retention import retention_loop
 from shared.worker import run_worker
 from surveys.messaging.mail_events import subscribe_mail_events
 from surveys.messaging.reminders import reminder_loop
 from surveys.messaging.replica import subscribe_contact_replica
+from surveys.persistence import segments
 from surveys.persistence.tables import outbox
+from surveys.service.retention import run_retention
 from surveys.settings import SurveysSettings
 
 
@@ -24,6 +27,12 @@ def build_broker(settings: SurveysSettings, engine: AsyncEngine) -> KafkaBroker:
     broker = make_broker(settings)
     subscribe_contact_replica(broker, settings=settings, engine=engine)
     subscribe_mail_events(broker, settings=settings, engine=engine)
+    segments.replica.subscribe(
+        broker,
+        settings=settings,
+        engine=engine,
+        description="Replica of segment definitions for survey campaign audiences.",
+    )
     for topic, schema, what in (
         (SURVEY_RESPONSES, ResponseSubmittedV1, "Submitted responses."),
         (MAIL_REQUESTED, MailRequestedV1, "Survey invitations and reminders."),
@@ -49,6 +58,11 @@ async def run(settings: SurveysSettings) -> None:
         ),
     )
     try:
-        await run_worker(settings, broker, [relay, reminder_loop(engine, settings)])
+        loops = [
+            relay,
+            reminder_loop(engine, settings),
+            retention_loop(engine, settings, run_retention),
+        ]
+        await run_worker(settings, broker, loops)
     finally:
         await engine.dispose()

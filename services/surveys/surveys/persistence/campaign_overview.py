@@ -42,3 +42,29 @@ async def campaigns_of_survey(conn: AsyncConnection, survey_id: uuid.UUID) -> li
         .order_by(campaigns.c.created_at.desc())
     )
     return [dict(r) for r in (await conn.execute(stmt)).mappings().all()]
+
+
+async def progress(conn: AsyncConnection, campaign_id: uuid.UUID) -> dict[str, int]:
+    """Invited, delivered, bounced (incl. complaints) and responded, of one campaign."""
+    inv = invitations
+    stmt = select(
+        func.count().label("invited"),
+        func.count().filter(inv.c.mail_status == "delivered").label("delivered"),
+        func.count().filter(inv.c.mail_status.in_(("bounced", "complained"))).label("bounced"),
+        func.count().filter(inv.c.answered.is_(True)).label("answered"),
+    ).where(inv.c.campaign_id == campaign_id)
+    return dict((await conn.execute(stmt)).mappings().one())
+
+
+async def by_segment(conn: AsyncConnection, campaign_id: uuid.UUID) -> list[dict[str, Any]]:
+    """(segment id, invited, answered) for each audience segment; a person in two segments
+    counts in both."""
+    inv = invitations
+    segment = func.unnest(inv.c.segment_ids).label("segment_id")
+    member = select(segment, inv.c.answered).where(inv.c.campaign_id == campaign_id).subquery()
+    stmt = select(
+        member.c.segment_id,
+        func.count().label("invited"),
+        func.count().filter(member.c.answered.is_(True)).label("answered"),
+    ).group_by(member.c.segment_id)
+    return [dict(r) for r in (await conn.execute(stmt)).mappings().all()]

@@ -20,12 +20,20 @@ async def add_survey(
 
 
 async def save_survey(
-    conn: AsyncConnection, survey_id: uuid.UUID, title: str, definition: dict[str, Any]
+    conn: AsyncConnection,
+    survey_id: uuid.UUID,
+    title: str,
+    definition: dict[str, Any],
+    *,
+    expected_version: int | None = None,
 ) -> int | None:
-    """The new version, or None when there is no such survey."""
+    """The new version, or None when there is no such survey (or not at `expected_version`)."""
+    where = [surveys.c.id == survey_id]
+    if expected_version is not None:
+        where.append(surveys.c.version == expected_version)
     result = await conn.execute(
         update(surveys)
-        .where(surveys.c.id == survey_id)
+        .where(*where)
         .values(
             title=title, definition=definition, version=surveys.c.version + 1, updated_at=func.now()
         )
@@ -58,6 +66,8 @@ async def add_campaign(conn: AsyncConnection, campaign: Campaign) -> None:
             audience=campaign.audience,
             max_reminders=campaign.max_reminders,
             reminder_interval=campaign.reminder_interval,
+            segments=list(campaign.segments),
+            open_link=campaign.open_link,
         )
     )
 
@@ -74,6 +84,8 @@ def campaign_of(row: Any) -> Campaign:
         max_reminders=row.max_reminders,
         reminder_interval=row.reminder_interval,
         launched_at=row.launched_at,
+        segments=tuple(row.segments),
+        open_link=row.open_link,
     )
 
 

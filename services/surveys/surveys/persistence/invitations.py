@@ -7,13 +7,16 @@ returned once to be signed into the mail; the table keeps only its sha256.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Text,
+    Uuid,
     and_,
+    case,
     cast,
     func,
     literal,
@@ -22,12 +25,14 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import ARRAY, array, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from surveys.domain.campaign import Campaign
 from surveys.persistence.tables import contact_snapshot as cs
 from surveys.persistence.tables import invitations as inv
+
+UNREACHABLE = ("bounced", "complained")
 
 
 def _nonce() -> ColumnElement[str]:
@@ -50,11 +55,22 @@ def reachable() -> ColumnElement[bool]:
 
 
 async def materialise(
-    conn: AsyncConnection, campaign: Campaign, audience: ColumnElement[bool], now: datetime
+    conn: AsyncConnection,
+    campaign: Campaign,
+    audience: ColumnElement[bool],
+    now: datetime,
+    membership: Sequence[tuple[uuid.UUID, ColumnElement[bool]]] = (),
 ) -> list[Any]:
     """One INSERT…SELECT of an invitation per person of the audience; returns who to mail
-    (invitation id, nonce, contact id, email, names, language)."""
+    (invitation id, nonce, contact id, email, names, language). `membership` (segment id,
+    rule) records which audience segments each person was in, for rates by segment."""
     identified = not campaign.anonymous
+    in_segments: ColumnElement[Any] = cast(array([], type_=Uuid), ARRAY(Uuid))
+    if membership:
+        in_segments = func.array_remove(
+            array([case((rule, literal(sid, Uuid)), else_=null()) for sid, rule in membership]),
+            null(),
+        )
     picked = (
         select(
             func.gen_random_uuid().label("id"),
@@ -66,6 +82,7 @@ async def materialise(
             func.coalesce(cs.c.language, "fi").label("language"),
             cs.c.organisation_type,
             cs.c.region,
+            in_segments.label("segment_ids"),
         )
         .where(audience, reachable())
         .cte("picked")
@@ -83,6 +100,7 @@ async def materialise(
                 "region",
                 "token_hash",
                 "last_mailed_at",
+                "segment_ids",
             ],
             select(
                 picked.c.id,
@@ -93,6 +111,7 @@ async def materialise(
                 picked.c.region if identified else null(),
                 _hash(picked.c.nonce),
                 literal(now),
+                picked.c.segment_ids,
             ),
         )
         .on_conflict_do_nothing(index_elements=["campaign_id", "contact_id"])
@@ -128,6 +147,8 @@ async def due_reminders(
                 inv.c.last_mailed_at <= now - campaign.reminder_interval,
             ),
             reachable(),
+            # The replica learns of a bounce only later (if ever): the invitation knows now.
+            or_(inv.c.mail_status.is_(None), inv.c.mail_status.not_in(UNREACHABLE)),
         )
         .limit(limit)
         .with_for_update(of=inv, skip_locked=True)

@@ -22,6 +22,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from shared.db import new_metadata
 from shared.outbox import inbox_table, outbox_table
+from shared.segments.replica import segment_replica_table
 from shared.snapshot import contact_snapshot_table
 
 metadata = new_metadata()
@@ -58,6 +59,10 @@ campaigns = Table(
     Column("survey_definition", JSONB, nullable=True),
     Column("launched_at", DateTime(timezone=True), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # The audience segments chosen ([{id, name, rule}], frozen at creation), for rates by segment.
+    Column("segments", JSONB, nullable=False, server_default="[]"),
+    # Anyone with the campaign's public link may answer (always anonymously).
+    Column("open_link", Boolean, nullable=False, server_default="false"),
     Index("ix_campaigns_survey_id", "survey_id"),
 )
 
@@ -81,9 +86,23 @@ invitations = Table(
     # Outcome of the latest mail to this invitation (mail.events.v1): delivered | bounced.
     Column("mail_status", Text, nullable=True),
     Column("mail_status_at", DateTime(timezone=True), nullable=True),
+    # Which of the campaign's audience segments the person was in at launch.
+    Column("segment_ids", ARRAY(Uuid), nullable=False, server_default="{}"),
     UniqueConstraint("campaign_id", "contact_id"),
     Index("ix_invitations_campaign_answered", "campaign_id", "answered"),
     Index("ix_invitations_contact_id", "contact_id"),
+)
+
+# One row per browser that opened a campaign's public link: sha256 of the random token in its
+# cookie, the day it started and whether it answered. Nothing about the person or the IP.
+open_respondents = Table(
+    "open_respondents",
+    metadata,
+    Column("token_hash", LargeBinary, primary_key=True),
+    Column("campaign_id", Uuid, ForeignKey("campaigns.id"), nullable=False),
+    Column("started_on", Date, nullable=False),
+    Column("answered", Boolean, nullable=False, server_default="false"),
+    Index("ix_open_respondents_campaign_id", "campaign_id"),
 )
 
 # Partial answers, keyed by the invitation's token hash; deleted at submission.
@@ -114,3 +133,19 @@ responses = Table(
     Index("ix_responses_campaign_id", "campaign_id"),
     Index("ix_responses_contact_id", "contact_id"),
 )
+
+# What the retention job keeps of a campaign's invitations once it deletes them (closed + N
+# days): the counts the campaign overview shows.
+invitation_tallies = Table(
+    "invitation_tallies",
+    metadata,
+    Column("campaign_id", Uuid, ForeignKey("campaigns.id"), primary_key=True),
+    Column("invited", Integer, nullable=False),
+    Column("answered", Integer, nullable=False),
+    Column("delivered", Integer, nullable=False),
+    Column("bounced", Integer, nullable=False),
+    Column("purged_at", DateTime(timezone=True), nullable=False),
+)
+
+# Replica of contacts.segment.v1 (compacted): the audiences staff pick for a campaign.
+segments = segment_replica_table(metadata)

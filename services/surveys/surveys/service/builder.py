@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from surveys.domain.errors import InvalidInput, NotFound
+from surveys.domain.errors import Conflict, InvalidInput, NotFound
 from surveys.domain.survey import dump_survey, parse_survey
 from surveys.persistence import definitions
 from surveys.persistence.unit_of_work import unit_of_work
@@ -47,12 +48,27 @@ async def create_survey(engine: AsyncEngine, *, definition: Any, actor: Actor) -
 
 
 async def update_survey(
-    engine: AsyncEngine, survey_id: uuid.UUID, *, definition: Any, actor: Actor
+    engine: AsyncEngine,
+    survey_id: uuid.UUID,
+    *,
+    definition: Any,
+    actor: Actor,
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
+    """With `expected_version`, a survey someone else changed meanwhile is a Conflict."""
     survey = parse_survey(definition)
     clean = dump_survey(survey)
     async with unit_of_work(engine) as uow:
-        version = await definitions.save_survey(uow.conn, survey_id, survey.title.get("fi"), clean)
+        version = await definitions.save_survey(
+            uow.conn,
+            survey_id,
+            survey.title.get("fi"),
+            clean,
+            expected_version=expected_version,
+        )
+        exists = version is None and await definitions.get_survey(uow.conn, survey_id)
+        if exists and expected_version is not None:
+            raise Conflict("The survey was changed meanwhile: reload the page.")
         if version is None:
             raise NotFound("No such survey.")
         audit(
@@ -101,3 +117,24 @@ async def import_survey(engine: AsyncEngine, *, document: Any, actor: Actor) -> 
     if document.get("version") != EXPORT_VERSION:
         raise InvalidInput(f"unknown export version (expected {EXPORT_VERSION})", field="/version")
     return await create_survey(engine, definition=document.get("survey"), actor=actor)
+
+
+async def edit_survey(
+    engine: AsyncEngine,
+    survey_id: uuid.UUID,
+    *,
+    edit: Callable[[dict[str, Any]], dict[str, Any]],
+    version: int,
+    actor: Actor,
+) -> dict[str, Any]:
+    """One builder-page edit of the survey as it was at `version` (see `survey_edits`)."""
+    current = await get_survey(engine, survey_id)
+    if current["version"] != version:
+        raise Conflict("The survey was changed meanwhile: reload the page.")
+    return await update_survey(
+        engine,
+        survey_id,
+        definition=edit(current["definition"]),
+        actor=actor,
+        expected_version=version,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +21,7 @@ from shared.tokens import TokenKeys
 from surveys.domain.campaign import Campaign, new_campaign
 from surveys.domain.errors import Conflict, InvalidInput, NotFound
 from surveys.domain.survey import parse_survey
-from surveys.persistence import definitions, invitations
+from surveys.persistence import definitions, invitations, segments
 from surveys.persistence.tables import campaigns as campaigns_table
 from surveys.persistence.tables import contact_snapshot
 from surveys.persistence.unit_of_work import unit_of_work
@@ -49,8 +50,19 @@ async def create_campaign(
     audience: dict[str, Any],
     max_reminders: int = 1,
     reminder_interval_days: float = 7,
+    segment_ids: Sequence[uuid.UUID] = (),
+    open_link: bool = False,
     actor: Actor,
 ) -> Campaign:
+    """With `segment_ids`, the audience is anyone in any of those segments (of the replica)."""
+    chosen: tuple[dict[str, Any], ...] = ()
+    if segment_ids:
+        async with engine.connect() as conn:
+            found = await segments.by_ids(conn, segment_ids)
+        if len(found) != len(set(segment_ids)):
+            raise InvalidInput("no such segment", field="segments")
+        chosen = tuple({"id": str(r.segment_id), "name": r.name, "rule": r.rule} for r in found)
+        audience = {"any": [s["rule"] for s in chosen]}
     try:
         parse_rule(audience)
     except RuleError as error:
@@ -64,6 +76,8 @@ async def create_campaign(
         audience=audience,
         max_reminders=max_reminders,
         reminder_interval_days=reminder_interval_days,
+        segments=chosen,
+        open_link=open_link,
     )
     async with unit_of_work(engine) as uow:
         if await definitions.get_survey(uow.conn, survey_id) is None:
@@ -106,7 +120,11 @@ async def launch_campaign(
         definition = survey_row["definition"]
         await definitions.mark_launched(uow.conn, campaign.id, definition, now)
         audience = compile_rule(campaign.audience, contact_snapshot, now)
-        rows = await invitations.materialise(uow.conn, campaign, audience, now)
+        membership = [
+            (uuid.UUID(s["id"]), compile_rule(s["rule"], contact_snapshot, now))
+            for s in campaign.segments
+        ]
+        rows = await invitations.materialise(uow.conn, campaign, audience, now, membership)
         _request_mails(uow, campaign, definition, rows, links, template="survey_invitation")
         audit(
             uow,
@@ -189,6 +207,8 @@ def _request_mails(
             },
             origin="survey_invitation",
             origin_id=str(row.id),
+            origin_label=survey.title.get("fi"),
+            origin_group=str(campaign.id),
         )
         uow.publish(
             MAIL_REQUESTED.name,

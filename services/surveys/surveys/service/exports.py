@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from surveys.domain.cells import safe_cell
 from surveys.domain.results import MIN_GROUP
 from surveys.service import results
 
@@ -91,7 +92,7 @@ async def open_data_csv(engine: AsyncEngine, campaign_id: uuid.UUID, *, lang: st
     writer.writerow(_line(measure="responses", value=_count(total), note=_note(total)))
     for q in summary["questions"]:
         for line in _question_lines(q):
-            writer.writerow(line)
+            writer.writerow({k: safe_cell(v) for k, v in line.items()})
     return buffer.getvalue()
 
 

@@ -11,7 +11,7 @@ from surveys.persistence.mail_status import set_mail_status
 
 # Only final outcomes matter here: a soft bounce is retried by the mail pipeline, and opens
 # or clicks say nothing about whether the invitation arrived.
-STATUS_OF_OUTCOME = {"sent": "delivered", "bounced_hard": "bounced"}
+STATUS_OF_OUTCOME = {"sent": "delivered", "bounced_hard": "bounced", "complained": "complained"}
 
 
 async def record_mail_outcome(conn: AsyncConnection, event: MailEventV1) -> bool:

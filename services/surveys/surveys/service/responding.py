@@ -30,7 +30,7 @@ from surveys.domain.answers import (
 )
 from surveys.domain.campaign import HELSINKI, Campaign
 from surveys.domain.survey import Survey, parse_survey
-from surveys.persistence import definitions, invitations, responses
+from surveys.persistence import definitions, invitations, open_respondents, responses
 from surveys.persistence.unit_of_work import unit_of_work
 from surveys.service import SOURCE
 from surveys.service.links import read_token
@@ -62,10 +62,17 @@ class Session:
     answers: Answers
     page: int
     response_id: uuid.UUID | None = None  # set when editing a submitted (identified) response
+    # Answering from the campaign's public link: `invitation` is then the browser's slot.
+    open_link: bool = False
 
     @property
-    def language(self) -> str:
-        return str(self.invitation.language)
+    def language(self) -> str | None:
+        lang = self.invitation.language
+        return None if lang is None else str(lang)
+
+    @property
+    def anonymous(self) -> bool:
+        return self.campaign.anonymous or self.open_link
 
     @property
     def key(self) -> bytes:
@@ -103,28 +110,41 @@ async def answer_page(
     now = now or datetime.now(UTC)
     async with unit_of_work(engine) as uow:
         session = await _session(uow.conn, token, check, now, for_update=True)
-        survey = session.survey
-        page = min(max(page, 0), len(survey.pages) - 1)
-        own = {k for q in survey.pages[page].questions for k in (q.id, other_key(q.id))}
-        earlier = {k: v for k, v in session.answers.items() if k not in own}
-        cleaned, errors = clean_page(survey, survey.pages[page], raw, earlier)
-        answers = earlier | cleaned
-        if action == "back":
-            await _keep(uow, session, answers, max(page - 1, 0))
-            return Outcome(session, page=max(page - 1, 0))
-        if errors:
-            return Outcome(session, errors=errors, page=page, raw=raw)
-        last = page == len(survey.pages) - 1
-        if action == "next" or not last:
-            await _keep(uow, session, answers, page + 1)
-            return Outcome(session, page=min(page + 1, len(survey.pages) - 1))
-        final, errors = check_complete(survey, answers)
-        if errors:
-            await _keep(uow, session, answers, first_page_with(survey, errors))
-            return Outcome(session, errors=errors, page=first_page_with(survey, errors))
-        await _submit(uow, session, final, now)
-        await uow.commit()
-        return Outcome(session, page=page, submitted=True)
+        return await answer_in(uow, session, page=page, raw=raw, action=action, now=now)
+
+
+async def answer_in(
+    uow: UnitOfWork,
+    session: Session,
+    *,
+    page: int,
+    raw: dict[str, Any],
+    action: Action,
+    now: datetime,
+) -> Outcome:
+    """`answer_page` for a session already loaded (and locked) in `uow`."""
+    survey = session.survey
+    page = min(max(page, 0), len(survey.pages) - 1)
+    own = {k for q in survey.pages[page].questions for k in (q.id, other_key(q.id))}
+    earlier = {k: v for k, v in session.answers.items() if k not in own}
+    cleaned, errors = clean_page(survey, survey.pages[page], raw, earlier)
+    answers = earlier | cleaned
+    if action == "back":
+        await _keep(uow, session, answers, max(page - 1, 0))
+        return Outcome(session, page=max(page - 1, 0))
+    if errors:
+        return Outcome(session, errors=errors, page=page, raw=raw)
+    last = page == len(survey.pages) - 1
+    if action == "next" or not last:
+        await _keep(uow, session, answers, page + 1)
+        return Outcome(session, page=min(page + 1, len(survey.pages) - 1))
+    final, errors = check_complete(survey, answers)
+    if errors:
+        await _keep(uow, session, answers, first_page_with(survey, errors))
+        return Outcome(session, errors=errors, page=first_page_with(survey, errors))
+    await _submit(uow, session, final, now)
+    await uow.commit()
+    return Outcome(session, page=page, submitted=True)
 
 
 async def answered(engine: AsyncEngine, *, token: str, check: LinkCheck) -> Session | None:
@@ -160,7 +180,11 @@ async def _submit(uow: UnitOfWork, session: Session, answers: Answers, now: date
     if session.response_id is not None:
         await responses.replace_answers(uow.conn, session.response_id, answers)
         return
-    if not await invitations.mark_answered(uow.conn, invitation.id):
+    if session.open_link:
+        first = await open_respondents.mark_answered(uow.conn, session.key)
+    else:
+        first = await invitations.mark_answered(uow.conn, invitation.id)
+    if not first:
         raise LinkProblem("used", session.language)
     today = now.astimezone(HELSINKI).date()
     response_id = uuid.uuid4()
@@ -170,7 +194,7 @@ async def _submit(uow: UnitOfWork, session: Session, answers: Answers, now: date
         "answers": answers,
         "submitted_on": today,
     }
-    if not campaign.anonymous:
+    if not session.anonymous:
         row |= {
             "submitted_at": now,
             "invitation_id": invitation.id,
@@ -189,10 +213,10 @@ async def _submit(uow: UnitOfWork, session: Session, answers: Answers, now: date
             survey_id=campaign.survey_id,
             campaign_id=campaign.id,
             submitted_on=today,
-            contact_id=None if campaign.anonymous else invitation.contact_id,
+            contact_id=None if session.anonymous else invitation.contact_id,
         ),
     )
-    if campaign.anonymous:  # the envelope's time would tell more than the day
+    if session.anonymous:  # the envelope's time would tell more than the day
         event = event.model_copy(update={"time": _day_start(today)})
     uow.publish(SURVEY_RESPONSES.name, str(campaign.id), event)
 

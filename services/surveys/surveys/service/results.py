@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from surveys.domain.answers import other_key
 from surveys.domain.campaign import Campaign
+from surveys.domain.cells import safe_row
 from surveys.domain.errors import Conflict, InvalidInput, NotFound
 from surveys.domain.results import breakdown, summarise
 from surveys.domain.survey import CHOICE_TYPES, OTHER, Question, Survey, parse_survey
@@ -68,11 +69,10 @@ async def responses_csv(engine: AsyncEngine, campaign_id: uuid.UUID) -> str:
     columns = list(_columns(survey))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["respondent", "submitted_on", *(c[0] for c in columns)])
+    writer.writerow(safe_row(["respondent", "submitted_on", *(c[0] for c in columns)]))
     for number, row in enumerate(rows, start=1):
-        writer.writerow(
-            [number, row.submitted_on.isoformat(), *(_cell(row.answers, c) for c in columns)]
-        )
+        cells = [_cell(row.answers, c) for c in columns]
+        writer.writerow([number, row.submitted_on.isoformat(), *safe_row(cells)])
     return buffer.getvalue()
 
 
@@ -84,7 +84,9 @@ async def codebook_csv(engine: AsyncEngine, campaign_id: uuid.UUID, *, lang: str
     writer.writerow(["respondent", "", "", "running number of the response", ""])
     writer.writerow(["submitted_on", "", "date", "day of submission", "YYYY-MM-DD"])
     for name, q, part in _columns(survey):
-        writer.writerow([name, q.id, q.type, _column_text(q, part, lang), _legend(q, part, lang)])
+        writer.writerow(
+            safe_row([name, q.id, q.type, _column_text(q, part, lang), _legend(q, part, lang)])
+        )
     return buffer.getvalue()
 
 

@@ -9,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from surveys.domain.campaign import Campaign
 from surveys.domain.errors import Conflict, NotFound
+from surveys.domain.results import MIN_GROUP
 from surveys.domain.survey import Survey, parse_survey
+from surveys.persistence import campaign_overview as campaign_overview_queries
 from surveys.persistence import definitions
 from surveys.persistence.campaign_overview import campaigns_of_survey
 
@@ -40,3 +42,35 @@ async def launched_campaign(engine: AsyncEngine, campaign_id: uuid.UUID) -> tupl
     if definition is None:
         raise Conflict("The campaign has not been launched yet.")
     return campaign, parse_survey(definition)
+
+
+async def campaign_overview(engine: AsyncEngine, campaign_id: uuid.UUID) -> dict[str, Any]:
+    """A campaign's delivery and response figures, overall and by audience segment (segments
+    with fewer than MIN_GROUP invited are hidden, as in results)."""
+    async with engine.connect() as conn:
+        found = await definitions.get_campaign(conn, campaign_id)
+        if found is None:
+            raise NotFound("No such campaign.")
+        campaign, _ = found
+        figures = await campaign_overview_queries.progress(conn, campaign_id)
+        counted = {
+            r["segment_id"]: r
+            for r in await campaign_overview_queries.by_segment(conn, campaign_id)
+        }
+    rows, hidden = [], 0
+    for segment in campaign.segments:
+        row = counted.get(uuid.UUID(segment["id"]), {"invited": 0, "answered": 0})
+        if 0 < row["invited"] < MIN_GROUP:
+            hidden += 1
+            continue
+        rows.append(
+            {"name": segment["name"], "invited": row["invited"], "answered": row["answered"]}
+            | {"rate": rate(row["answered"], row["invited"])}
+        )
+    return {
+        "campaign": campaign,
+        **figures,
+        "response_rate": rate(figures["answered"], figures["invited"]),
+        "by_segment": rows,
+        "hidden_segments": hidden,
+    }

@@ -10,7 +10,8 @@ from fastapi.responses import Response
 
 from shared.web.security import check_csrf
 from shared.web.staff import Editor, Viewer
-from surveys.service import campaigns, results
+from surveys.service import campaigns, open_link, results
+from surveys.service.campaigns import Links
 from surveys.web.deps import Engine, LinkMaker, Settings, actor
 from surveys.web.schemas import CampaignIn
 
@@ -20,14 +21,27 @@ router = APIRouter(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def create_campaign(body: CampaignIn, engine: Engine, staff: Editor) -> dict[str, Any]:
+async def create_campaign(
+    body: CampaignIn, engine: Engine, links: LinkMaker, staff: Editor
+) -> dict[str, Any]:
     campaign = await campaigns.create_campaign(engine, **body.model_dump(), actor=actor(staff))
-    return await campaigns.campaign_status(engine, campaign.id)
+    return await _status(engine, links, campaign.id)
 
 
 @router.get("/{campaign_id}")
-async def read_campaign(campaign_id: uuid.UUID, engine: Engine, staff: Viewer) -> dict[str, Any]:
-    return await campaigns.campaign_status(engine, campaign_id)
+async def read_campaign(
+    campaign_id: uuid.UUID, engine: Engine, links: LinkMaker, staff: Viewer
+) -> dict[str, Any]:
+    return await _status(engine, links, campaign_id)
+
+
+async def _status(engine: Engine, links: Links, campaign_id: uuid.UUID) -> dict[str, Any]:
+    """The campaign's progress, with its public link (`open_link_url`, null when it has none)."""
+    status_ = await campaigns.campaign_status(engine, campaign_id)
+    async with engine.connect() as conn:
+        has_link = await open_link.has_open_link(conn, campaign_id)
+    url = open_link.open_url(links.base_url, links.keys, campaign_id) if has_link else None
+    return status_ | {"open_link_url": url}
 
 
 @router.post("/{campaign_id}/launch")

@@ -18,7 +18,15 @@ from shared.web.pages import STATIC_DIR
 from surveys.domain.errors import Conflict, DomainError, InvalidInput, NotFound
 from surveys.messaging.worker import build_broker
 from surveys.settings import SurveysSettings
-from surveys.web import api_campaigns, api_surveys, respond, staff_pages
+from surveys.web import (
+    api_campaigns,
+    api_surveys,
+    builder_pages,
+    campaign_pages,
+    open_link,
+    respond,
+    staff_pages,
+)
 
 
 def create_app(settings: SurveysSettings | None = None) -> FastAPI:
@@ -45,8 +53,11 @@ def create_app(settings: SurveysSettings | None = None) -> FastAPI:
     add_domain_error_handler(app, DomainError, {InvalidInput: 422, NotFound: 404, Conflict: 409})
     app.include_router(api_surveys.router)
     app.include_router(api_campaigns.router)
+    app.include_router(open_link.router)
     app.include_router(respond.router)
+    app.include_router(builder_pages.router)  # before staff_pages: /new is not an id
     app.include_router(staff_pages.router)
+    app.include_router(campaign_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/api/surveys/asyncapi.json", include_in_schema=False)

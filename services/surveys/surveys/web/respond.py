@@ -57,9 +57,9 @@ async def show(token: str, request: Request, engine: Engine, check: LinkChecker)
     try:
         session = await responding.open_link(engine, token=token, check=check)
     except LinkProblem as problem:
-        return _problem(request, problem)
-    page = _page_param(request, session)
-    return _render(request, token, session, page, session.answers, [])
+        return problem_page(request, problem)
+    page = page_param(request, session)
+    return render_questions(request, token, session, page, session.answers, [])
 
 
 @router.post("/s/{token}")
@@ -73,7 +73,7 @@ async def answer(token: str, request: Request, engine: Engine, check: LinkChecke
     try:
         session = await responding.open_link(engine, token=token, check=check)
         page = min(max(page, 0), len(session.survey.pages) - 1)
-        raw = _raw(session.survey.pages[page].questions, form)
+        raw = raw_answers(session.survey.pages[page].questions, form)
         outcome = await responding.answer_page(
             engine,
             token=token,
@@ -83,13 +83,15 @@ async def answer(token: str, request: Request, engine: Engine, check: LinkChecke
             action=action if action in ("next", "back", "submit") else "next",  # type: ignore[arg-type]
         )
     except LinkProblem as problem:
-        return _problem(request, problem)
+        return problem_page(request, problem)
     lang = respondent_language(request, outcome.session.language)
     if outcome.submitted:
         return RedirectResponse(f"/s/{token}/thanks?lang={lang}", status_code=303)
     if outcome.errors:
         values = outcome.raw or outcome.session.answers
-        return _render(request, token, outcome.session, outcome.page, values, outcome.errors)
+        return render_questions(
+            request, token, outcome.session, outcome.page, values, outcome.errors
+        )
     return RedirectResponse(f"/s/{token}?page={outcome.page}&lang={lang}", status_code=303)
 
 
@@ -98,7 +100,10 @@ async def thanks(token: str, request: Request, engine: Engine, check: LinkChecke
     session = await responding.answered(engine, token=token, check=check)
     if session is None:
         return RedirectResponse(f"/s/{token}", status_code=303)
-    lang = respondent_language(request, session.language)
+    return thanks_page(request, session, respondent_language(request, session.language))
+
+
+def thanks_page(request: Request, session: Session, lang: str) -> Response:
     _ = translator((HERE / "locale", SHARED_LOCALE), lang)
     thanks_text = session.survey.thanks.get(lang) or _("Thank you for your answers.")
     return pages.render(
@@ -114,7 +119,7 @@ async def thanks(token: str, request: Request, engine: Engine, check: LinkChecke
     )
 
 
-def _page_param(request: Request, session: Session) -> int:
+def page_param(request: Request, session: Session) -> int:
     last = len(session.survey.pages) - 1
     # Never skip ahead of the draft: a later page needs the answers of the earlier ones.
     limit = last if session.response_id is not None else min(session.page, last)
@@ -125,7 +130,7 @@ def _page_param(request: Request, session: Session) -> int:
     return min(max(page, 0), limit)
 
 
-def _raw(questions: tuple[Question, ...], form: FormData) -> dict[str, Any]:
+def raw_answers(questions: tuple[Question, ...], form: FormData) -> dict[str, Any]:
     raw: dict[str, Any] = {}
     for q in questions:
         name = f"q_{q.id}"
@@ -140,14 +145,17 @@ def _raw(questions: tuple[Question, ...], form: FormData) -> dict[str, Any]:
     return raw
 
 
-def _render(
+def render_questions(
     request: Request,
     token: str,
     session: Session,
     page_index: int,
     values: dict[str, Any],
     errors: list[AnswerError],
+    *,
+    path: str | None = None,
 ) -> HTMLResponse:
+    """The response page; `path` is where its form posts (default: the personal link)."""
     lang = respondent_language(request, session.language)
     _ = translator((HERE / "locale", SHARED_LOCALE), lang)
     survey: Survey = session.survey
@@ -166,7 +174,7 @@ def _render(
             "values": values,
             "errors": described,
             "error_by_id": {e["id"]: e for e in described},
-            "token": token,
+            "path": path or f"/s/{token}",
             "editing": session.response_id is not None,
         },
         lang=lang,
@@ -207,7 +215,7 @@ def _fmt(value: float | None) -> str:
     return str(int(value)) if value.is_integer() else str(value)
 
 
-def _problem(request: Request, problem: LinkProblem) -> HTMLResponse:
+def problem_page(request: Request, problem: LinkProblem) -> HTMLResponse:
     status, heading, text = PROBLEMS[problem.kind]
     lang = respondent_language(request, problem.language)
     _ = translator((HERE / "locale", SHARED_LOCALE), lang)

@@ -22,3 +22,5 @@ class CampaignIn(BaseModel):
     audience: dict[str, Any] = Field(default_factory=lambda: {"all": []})
     max_reminders: int = 1
     reminder_interval_days: float = 7
+    # A public anonymous link as well (with no segments, pass the audience {"any": []}).
+    open_link: bool = False

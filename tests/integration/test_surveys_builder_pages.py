@@ -1,0 +1,220 @@
+"""The survey builder's staff pages: plain forms that go through the builder service."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+from surveys.web.app import create_app
+
+BASE = "/surveys/staff/surveys"
+CSRF = "csrf-of-the-session"
+EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor", "X-Staff-Csrf": CSRF}
+
+
+@pytest.fixture
+async def editor(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app()
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://surveys", headers=EDITOR
+        ) as client,
+    ):
+        yield client
+
+
+async def post(client: httpx.AsyncClient, url: str, data: dict[str, Any]) -> httpx.Response:
+    return await client.post(url, data={"csrf_token": CSRF, **data})
+
+
+async def definition(client: httpx.AsyncClient, survey_id: str) -> dict[str, Any]:
+    got = await client.get(f"/api/surveys/surveys/{survey_id}")
+    assert got.status_code == 200, got.text
+    return got.json()
+
+
+async def create(client: httpx.AsyncClient) -> str:
+    made = await post(client, f"{BASE}/new", {"title_fi": "Kysely", "title_sv": "Enkät"})
+    assert made.status_code == 303, made.text
+    found = re.fullmatch(rf"{BASE}/([0-9a-f-]+)/edit", made.headers["location"])
+    assert found
+    return found.group(1)
+
+
+async def edit(client: httpx.AsyncClient, survey_id: str, **data: Any) -> httpx.Response:
+    version = (await definition(client, survey_id))["version"]
+    return await post(client, f"{BASE}/{survey_id}/edit", {"version": version, **data})
+
+
+async def test_builder_creates_a_survey_and_edits_texts_in_three_languages(
+    editor: httpx.AsyncClient,
+) -> None:
+    survey_id = await create(editor)
+    page = await editor.get(f"{BASE}/{survey_id}/edit")
+    assert page.status_code == 200, page.text
+    assert 'value="Kysely"' in page.text and 'lang="sv"' in page.text
+    saved = await edit(
+        editor,
+        survey_id,
+        action="texts",
+        title_fi="Tukikysely",
+        title_sv="Stödenkät",
+        title_en="Support survey",
+        intro_en="Welcome <b>all</b>",
+        page0_title_fi="Aluksi",
+        allow_edit="on",
+    )
+    assert saved.status_code == 303, saved.text
+    got = (await definition(editor, survey_id))["definition"]
+    assert got["title"] == {"fi": "Tukikysely", "sv": "Stödenkät", "en": "Support survey"}
+    assert got["allow_edit"] is True and got["pages"][0]["title"] == {"fi": "Aluksi"}
+    page = await editor.get(f"{BASE}/{survey_id}/edit")
+    assert "Welcome &lt;b&gt;all&lt;/b&gt;" in page.text  # escaped
+
+
+async def test_builder_adds_moves_edits_and_removes_questions_of_every_type(
+    editor: httpx.AsyncClient,
+) -> None:
+    survey_id = await create(editor)
+    types = ["single", "multiple", "dropdown", "scale", "nps", "matrix"]
+    types += ["long_text", "number", "date"]
+    for kind in types:
+        added = await edit(editor, survey_id, action="add_question:0", type_0=kind)
+        assert added.status_code == 303, added.text
+    got = (await definition(editor, survey_id))["definition"]
+    assert [q["type"] for q in got["pages"][0]["questions"]] == ["short_text", *types]
+
+    assert (await edit(editor, survey_id, action="add_page")).status_code == 303
+    assert (await edit(editor, survey_id, action="move_question_down:q10")).status_code == 303
+    got = (await definition(editor, survey_id))["definition"]
+    assert [q["id"] for q in got["pages"][1]["questions"]] == ["q10", "q11"]
+
+    form = await editor.get(f"{BASE}/{survey_id}/questions/q2")
+    assert form.status_code == 200 and "a | Vaihtoehto A | Alternativ A | Option A" in form.text
+    saved = await post(
+        editor,
+        f"{BASE}/{survey_id}/questions/q2",
+        {
+            "version": (await definition(editor, survey_id))["version"],
+            "id": "uses",
+            "type": "multiple",
+            "text_fi": "Mitä käytätte?",
+            "text_sv": "Vad använder ni?",
+            "help_en": "Pick all",
+            "required": "on",
+            "choices": "mail | Sähköposti | E-post | E-mail\nchat | Chat",
+            "other": "on",
+        },
+    )
+    assert saved.status_code == 303, saved.text
+    conditional = await post(
+        editor,
+        f"{BASE}/{survey_id}/questions/q10",
+        {
+            "version": (await definition(editor, survey_id))["version"],
+            "id": "why",
+            "type": "number",
+            "text_fi": "Montako?",
+            "min": "0",
+            "max": "10,5",
+            "show_if_question": "uses",
+            "show_if_op": "in",
+            "show_if_value": "mail, other",
+        },
+    )
+    assert conditional.status_code == 303, conditional.text
+    got = (await definition(editor, survey_id))["definition"]
+    uses = got["pages"][0]["questions"][1]
+    assert uses["id"] == "uses" and uses["other"] is True and uses["required"] is True
+    assert uses["choices"][0] == {
+        "value": "mail",
+        "text": {"fi": "Sähköposti", "sv": "E-post", "en": "E-mail"},
+    }
+    why = got["pages"][1]["questions"][0]
+    assert why["show_if"] == {"question": "uses", "op": "in", "value": ["mail", "other"]}
+    assert (why["min"], why["max"]) == (0, 10.5)
+
+    # A question a condition names cannot go: the same rule as the API, shown as an error.
+    refused = await edit(editor, survey_id, action="remove_question:uses")
+    assert refused.status_code == 422
+    assert 'class="error-summary"' in refused.text and "earlier question" in refused.text
+    assert (await edit(editor, survey_id, action="remove_question:why")).status_code == 303
+    assert (await edit(editor, survey_id, action="remove_question:uses")).status_code == 303
+    got = (await definition(editor, survey_id))["definition"]
+    assert "uses" not in {q["id"] for p in got["pages"] for q in p["questions"]}
+
+
+async def test_question_form_errors_keep_the_input_and_link_to_the_field(
+    editor: httpx.AsyncClient,
+) -> None:
+    survey_id = await create(editor)
+    bad = await post(
+        editor,
+        f"{BASE}/{survey_id}/questions/q1",
+        {
+            "version": (await definition(editor, survey_id))["version"],
+            "id": "Bad Id",
+            "type": "short_text",
+            "text_fi": "Säilyy <script>",
+        },
+    )
+    assert bad.status_code == 422
+    assert 'href="#id"' in bad.text and "Säilyy &lt;script&gt;" in bad.text
+
+
+async def test_a_stale_form_is_refused_instead_of_overwriting_a_newer_version(
+    editor: httpx.AsyncClient,
+) -> None:
+    survey_id = await create(editor)
+    version = (await definition(editor, survey_id))["version"]
+    first = await post(
+        editor, f"{BASE}/{survey_id}/edit", {"version": version, "action": "add_page"}
+    )
+    assert first.status_code == 303
+    stale = await post(
+        editor, f"{BASE}/{survey_id}/edit", {"version": version, "action": "add_page"}
+    )
+    assert stale.status_code == 409
+    assert len((await definition(editor, survey_id))["definition"]["pages"]) == 2
+
+
+async def test_builder_duplicates_exports_and_imports_json(editor: httpx.AsyncClient) -> None:
+    survey_id = await create(editor)
+    copied = await edit(editor, survey_id, action="duplicate")
+    assert copied.status_code == 303 and survey_id not in copied.headers["location"]
+
+    exported = await editor.get(f"{BASE}/{survey_id}/export.json")
+    assert exported.status_code == 200
+    assert "attachment" in exported.headers["content-disposition"]
+    document = exported.json()
+    imported = await editor.post(
+        f"{BASE}/import",
+        data={"csrf_token": CSRF},
+        files={"file": ("survey.json", json.dumps(document).encode(), "application/json")},
+    )
+    assert imported.status_code == 303, imported.text
+    new_id = imported.headers["location"].split("/")[-2]
+    assert (await definition(editor, new_id))["definition"] == document["survey"]
+
+    pasted = await post(editor, f"{BASE}/import", {"document": '{"format": "other"}'})
+    assert pasted.status_code == 422 and "not a survey export" in pasted.text
+
+
+async def test_builder_refuses_viewers_and_forms_without_the_csrf_token(
+    editor: httpx.AsyncClient,
+) -> None:
+    survey_id = await create(editor)
+    viewer = {"X-Staff-Id": "v", "X-Staff-Role": "viewer", "X-Staff-Csrf": CSRF}
+    seen = await editor.get(f"{BASE}/{survey_id}/edit", headers=viewer)
+    assert seen.status_code == 403
+    forged = await editor.post(
+        f"{BASE}/{survey_id}/edit", data={"version": "1", "action": "add_page"}
+    )
+    assert forged.status_code == 403
+    assert (await definition(editor, survey_id))["version"] == 1
