@@ -67,6 +67,8 @@ def service_env(infra: Infra, run_id: str) -> dict[str, str]:
         "LINK_SECRET": TEST_SECRET,
         "LOG_JSON": "true",
         "LOG_LEVEL": "INFO",
+        # Retention jobs are tested directly; in the workers they would race clean_db's TRUNCATE.
+        "RETENTION_FIRST_RUN_DELAY_S": "86400",
     }
     for service in SERVICES:
         prefix = service.upper()

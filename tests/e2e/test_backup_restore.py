@@ -8,6 +8,7 @@ server (an empty installation), so the databases the workers use are never dropp
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import sys
@@ -46,24 +47,26 @@ def restored_urls(urls: dict[str, str]) -> dict[str, str]:
     return {s: url.rsplit("/", 1)[0] + f"/{s}_restored_{os.getpid()}" for s, url in urls.items()}
 
 
-def script_env(urls: dict[str, str]) -> dict[str, str]:
-    env = dict(os.environ)
+def script_env(urls: dict[str, str], extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ) | (extra or {})
     for service, url in urls.items():
         env[f"{service.upper()}_DATABASE_URL"] = url
     return env
 
 
-async def call(args: list[str], urls: dict[str, str]) -> tuple[int, str, str]:
+async def call(
+    args: list[str], urls: dict[str, str], extra: dict[str, str] | None = None
+) -> tuple[int, str, str]:
     """Run a script or command as make would; (exit status, stdout, stderr)."""
     process = await asyncio.create_subprocess_exec(
-        *args, env=script_env(urls), stdout=PIPE, stderr=PIPE
+        *args, env=script_env(urls, extra), stdout=PIPE, stderr=PIPE
     )
     out, err = await asyncio.wait_for(process.communicate(), 120)
     return process.returncode or 0, out.decode(), err.decode()
 
 
-async def run(args: list[str], urls: dict[str, str]) -> str:
-    status, out, err = await call(args, urls)
+async def run(args: list[str], urls: dict[str, str], extra: dict[str, str] | None = None) -> str:
+    status, out, err = await call(args, urls, extra)
     assert status == 0, f"{args}: {out}\n{err}"
     return out
 
@@ -132,14 +135,38 @@ async def test_backup_then_restore_into_empty_databases_keeps_people_campaigns_a
     assert [d["service"] for d in manifest["databases"]] == list(SERVICES)
     assert all((backup / d["file"]).stat().st_size == d["bytes"] for d in manifest["databases"])
 
-    await run([str(BIN / "restore.sh"), str(backup), "--yes"], restored)
+    # The compacted topics went along: the new people's snapshots are in kafka.jsonl.
+    kafka = manifest["kafka"]
+    assert (backup / kafka["file"]).stat().st_size == kafka["bytes"]
+    dumped = [json.loads(line) for line in (backup / kafka["file"]).read_text().splitlines()]
+    assert kafka["records"]["contacts.contact.v1"] == sum(
+        1 for r in dumped if r["topic"] == "contacts.contact.v1"
+    )
+    snapshots = [base64.b64decode(r["value"]) for r in dumped if r["value"]]
+    assert all(any(e.encode() in v for v in snapshots) for e in emails)
+
+    # "An empty Kafka": topics under a prefix nobody has used yet.
+    empty_kafka = {"KAFKA_TOPIC_PREFIX": f"restored-{tag}-"}
+    await run([str(BIN / "restore.sh"), str(backup), "--yes"], restored, empty_kafka)
     # A second restore over changed data: the databases are dropped, not merged into.
     await scalar(restored["contacts"], "SELECT 1")
     engine = make_engine(restored["contacts"], pool_size=1)
     async with engine.begin() as conn:
         await conn.execute(text("TRUNCATE people CASCADE"))
     await engine.dispose()
-    await run([str(BIN / "restore.sh"), str(backup), "--yes"], restored)
+    await run([str(BIN / "restore.sh"), str(backup), "--yes"], restored, empty_kafka)
+
+    # The topics hold the dumped records once (the second restore left them alone), in order.
+    again = tmp_path / "again.jsonl"
+    await run([sys.executable, "-m", "shared.kafka_backup", "dump", str(again)], {}, empty_kafka)
+
+    def without_offsets(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # Partitions interleave in any order; within one the order must be the same.
+        ordered = sorted(records, key=lambda r: (r["topic"], r["partition"]))
+        return [{k: v for k, v in r.items() if k != "offset"} for r in ordered]
+
+    redumped = [json.loads(line) for line in again.read_text().splitlines()]
+    assert without_offsets(redumped) == without_offsets(dumped)
 
     people = await scalar(
         restored["contacts"],

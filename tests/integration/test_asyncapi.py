@@ -16,7 +16,12 @@ EXPECTED = {
         "mail.requested.v1",
     },
     "newsletter": {"contacts.contact.v1", "mail.events.v1", "staff.audit.v1"},
-    "surveys": {"contacts.contact.v1", "surveys.responses.v1", "staff.audit.v1"},
+    "surveys": {
+        "contacts.contact.v1",
+        "contacts.segment.v1",
+        "surveys.responses.v1",
+        "staff.audit.v1",
+    },
 }
 
 
