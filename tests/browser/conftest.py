@@ -18,7 +18,9 @@ import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
+from tests.support.infra import Infra
 from tests.support.processes import ServiceProcess
+from tests.support.workers import Workers, running_workers
 
 REPO = Path(__file__).resolve().parents[2]
 BROWSER_SH = REPO / "deploy" / "bin" / "browser.sh"
@@ -103,6 +105,16 @@ def site(service_env: dict[str, str], migrated: dict[str, str]) -> Iterator[str]
         subprocess.run([*nginx, "stop"], check=False, capture_output=True)
         for process in processes:
             process.stop()
+
+
+# Once for the browser package (like the e2e one): the workers relay the outboxes and send the
+# mails the journeys read; they stop with the package so no later test meets their relays.
+@pytest.fixture(scope="package")
+async def workers(
+    infra: Infra, service_env: dict[str, str], topics: str, migrated: dict[str, str]
+) -> AsyncIterator[Workers]:
+    async with running_workers(infra.kafka, service_env, topics) as workers:
+        yield workers
 
 
 @pytest.fixture(scope="session")

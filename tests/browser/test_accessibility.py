@@ -7,6 +7,7 @@ parameters), plus the pages behind signed links, so a page added later is checke
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 import pytest
@@ -18,12 +19,15 @@ from newsletter.settings import NewsletterSettings
 from newsletter.web.app import create_app as create_newsletter_app
 from playwright.async_api import BrowserContext, Page
 from sqlalchemy.ext.asyncio import AsyncEngine
+from surveys.service import builder, campaigns, open_link
+from surveys.service.builder import Actor
 from surveys.settings import SurveysSettings
 from surveys.web.app import create_app as create_surveys_app
 
 from shared.tokens import sign
 from tests.browser.axe import check
 from tests.browser.conftest import screenshot_path
+from tests.support.surveys import SURVEY
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +72,7 @@ def signed_link_pages() -> dict[str, str]:
 
 
 def test_the_public_pages_include_the_signup_sign_in_and_legal_pages() -> None:
-    assert {"/join", "/login", "/accessibility", "/privacy"} <= set(public_paths())
+    assert {"/join", "/login", "/accessibility", "/privacy", "/visit"} <= set(public_paths())
 
 
 async def assert_accessible(page: Page, axe_source: str, name: str) -> None:
@@ -107,6 +111,15 @@ async def test_signup_errors_page_has_no_wcag_21_aa_violations(page: Page, axe_s
     await assert_accessible(page, axe_source, "join-errors-sv")
 
 
+async def test_visit_request_errors_page_has_no_wcag_21_aa_violations(
+    page: Page, axe_source: str
+) -> None:
+    await page.goto("/visit?lang=fi")
+    await page.get_by_role("button", name="Lähetä kutsu").click()
+    await page.wait_for_selector("#error-summary")
+    await assert_accessible(page, axe_source, "visit-errors-fi")
+
+
 STAFF_PASSWORD = "browser tests sign in " + uuid.uuid4().hex[:8]
 
 
@@ -138,3 +151,89 @@ async def test_the_axe_check_reports_a_known_violation(page: Page, axe_source: s
     violations, _ = await check(page, axe_source)
     found = {line.split(" ", 1)[0] for line in violations}
     assert {"image-alt", "label"} <= found, violations
+
+
+async def test_survey_builder_pages_have_no_wcag_21_aa_violations(
+    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+) -> None:
+    email = f"editor-{uuid.uuid4().hex[:8]}@digituki.fi"
+    await staff_service.create_staff(
+        engines["contacts"], email=email, name="Eeva", role="editor", password=STAFF_PASSWORD
+    )
+    page = await context.new_page()
+    await page.goto("/login?lang=en")
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_label("Password").fill(STAFF_PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url("**/staff/**")
+    await page.goto("/surveys/staff/surveys/new")
+    await assert_accessible(page, axe_source, "survey-builder-new")
+    await page.locator("#title_fi").fill("Saavutettavuuskysely")
+    await page.locator("form[action$='/new'] button[type=submit]").click()
+    await page.wait_for_url("**/edit")
+    await assert_accessible(page, axe_source, "survey-builder-edit")
+    await page.locator("li[id^=question-] a").first.click()
+    await page.wait_for_url("**/questions/**")
+    await assert_accessible(page, axe_source, "survey-builder-question")
+
+
+async def test_survey_open_link_page_has_no_wcag_21_aa_violations(
+    page: Page, axe_source: str, engines: dict[str, AsyncEngine]
+) -> None:
+    """The public anonymous link (its first visit creates the browser's slot and cookie)."""
+    engine, staff = engines["surveys"], Actor(id="browser-tests", role="editor")
+    survey = await builder.create_survey(engine, definition=SURVEY, actor=staff)
+    now = datetime.now(UTC)
+    campaign = await campaigns.create_campaign(
+        engine,
+        survey_id=uuid.UUID(str(survey["id"])),
+        name="Avoin linkki",
+        mode="anonymous",
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=7),
+        audience={"any": []},
+        open_link=True,
+        actor=staff,
+    )
+    keys = SurveysSettings().token_keys()
+    await campaigns.launch_campaign(
+        engine, campaign.id, links=campaigns.Links(keys, "http://x"), actor=staff
+    )
+    token = open_link.make_token(keys, campaign.id)
+    for lang in LANGUAGES:
+        response = await page.goto(f"/s/open/{token}?lang={lang}")
+        assert response is not None and response.status == 200
+        await assert_accessible(page, axe_source, f"survey-open-link-{lang}")
+    await page.get_by_role("button").first.click()  # nothing chosen: the error summary
+    await page.wait_for_selector("#error-summary")
+    await assert_accessible(page, axe_source, "survey-open-link-errors")
+
+
+async def test_staff_import_pages_have_no_wcag_21_aa_violations(
+    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+) -> None:
+    email = f"importer-{uuid.uuid4().hex[:8]}@digituki.fi"
+    await staff_service.create_staff(
+        engines["contacts"], email=email, name="Iida", role="editor", password=STAFF_PASSWORD
+    )
+    page = await context.new_page()
+    await page.goto("/login?lang=en")
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_label("Password").fill(STAFF_PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url("**/staff/**")
+    await page.goto("/staff/imports?lang=en")
+    await assert_accessible(page, axe_source, "staff-import-upload-en")
+    await page.get_by_role("button", name="Upload and continue").click()
+    await page.wait_for_selector("#error-summary")
+    await assert_accessible(page, axe_source, "staff-import-upload-errors-en")
+    csv = "Sähköposti;Etunimi;Kunta\nei-osoite;Bad;091\naxe@example.fi;Axe;091\n".encode()
+    await page.set_input_files(
+        "#file", {"name": "people.csv", "mimeType": "text/csv", "buffer": csv}
+    )
+    await page.get_by_role("button", name="Upload and continue").click()
+    await page.wait_for_selector("#preview")
+    await assert_accessible(page, axe_source, "staff-import-mapping-en")
+    await page.get_by_role("button", name="Check (dry run)").click()
+    await page.wait_for_selector("#report")
+    await assert_accessible(page, axe_source, "staff-import-report-en")

@@ -9,22 +9,10 @@ import pytest
 from contacts.web.app import create_app as create_contacts_app
 
 from tests.support.infra import Infra
-from tests.support.processes import ServiceProcess, wait_for_group
 from tests.support.staff import STAFF_HEADERS
+from tests.support.workers import Workers, running_workers
 
-
-class Workers:
-    def __init__(self, env: dict[str, str]) -> None:
-        self.by_service = {
-            s: ServiceProcess(s, "worker", env) for s in ("contacts", "newsletter", "surveys")
-        }
-
-    def __getitem__(self, service: str) -> ServiceProcess:
-        return self.by_service[service]
-
-    def stop_all(self) -> None:
-        for p in self.by_service.values():
-            p.stop()
+__all__ = ["STAFF_HEADERS", "Workers"]  # the e2e tests import both from here
 
 
 # Package scope: the workers (and their outbox relays) stop when the e2e tests are done, so
@@ -33,15 +21,8 @@ class Workers:
 async def workers(
     infra: Infra, service_env: dict[str, str], topics: str, migrated: dict[str, str]
 ) -> AsyncIterator[Workers]:
-    workers = Workers(service_env)
-    for p in workers.by_service.values():
-        p.start()
-    try:
-        for service in ("newsletter", "surveys"):
-            await wait_for_group(infra.kafka, f"{topics}{service}.contact-replica")
+    async with running_workers(infra.kafka, service_env, topics) as workers:
         yield workers
-    finally:
-        workers.stop_all()
 
 
 @pytest.fixture
