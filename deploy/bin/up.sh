@@ -63,7 +63,7 @@ if [[ -s "$STATE_DIR/first-admin.txt" ]]; then
     echo "  First staff login    $(cat "$STATE_DIR/first-admin.txt")"
 else
     # The database already had an admin (its password was printed when it was created).
-    echo "  Staff users          an admin exists; add one with:" \
-        ".venv/bin/python -m contacts.main create-staff --email you@example.fi --role admin"
+    echo "  Staff users          an admin exists; invite one (a link to set the password" \
+        "arrives at the mail catcher): .venv/bin/digituki users invite you@example.fi --role admin"
 fi
 echo "  Logs                 $STATE_DIR/logs/      Stop: make down"

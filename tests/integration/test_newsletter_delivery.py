@@ -222,3 +222,25 @@ async def test_worker_sends_with_headers_suppresses_5xx_and_defers_4xx(db: Async
     assert "&lt;script&gt;x&lt;/script&gt;" in news["html"]
     assert "<script>x</script>" not in news["html"]
     assert f"{settings.public_base_url}/privacy" in news["html"]
+
+
+async def test_international_addresses_are_delivered(db: AsyncEngine) -> None:
+    """An IDN domain goes out in its ASCII form; a UTF-8 local part with SMTPUTF8 (RFC 6531)."""
+    await catcher(method="DELETE")
+    tag = uuid.uuid4().hex[:6]
+    await accept(db, request("idn:domain", f"anna-{tag}@sähkö.fi"))
+    await accept(db, request("idn:local", f"sanna.mäkinen-{tag}@example.fi"))
+    stop = asyncio.Event()
+    task = asyncio.create_task(DeliveryWorker(db, NewsletterSettings()).run(stop))
+    try:
+        done = await eventually(
+            lambda: rows(db, TRIED), lambda found: len(found) == 2, what="both tried"
+        )
+    finally:
+        stop.set()
+        await task
+    assert {r.status for r in done} == {"sent"}, [r.last_error for r in done]
+    mails = {m["envelope_to"][0]: m for m in await catcher()}
+    assert set(mails) == {f"anna-{tag}@xn--shk-qla6g.fi", f"sanna.mäkinen-{tag}@example.fi"}
+    utf8 = await catcher(f"/api/messages/{mails[f'sanna.mäkinen-{tag}@example.fi']['id']}")
+    assert f"sanna.mäkinen-{tag}@example.fi" in dict(utf8["headers"])["To"]

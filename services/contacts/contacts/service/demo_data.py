@@ -9,6 +9,7 @@ exactly as in production. Addresses use the reserved `example.fi`-style domain
 from __future__ import annotations
 
 import random
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -88,6 +89,11 @@ class DemoSummary:
     pending_applications: int
 
 
+def _ascii(name: str) -> str:
+    """Mäkinen → makinen: how Finnish organisations usually spell names in addresses."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+
+
 async def already_seeded(engine: AsyncEngine) -> bool:
     stmt = select(func.count()).where(organisations_table.c.name.endswith(DEMO_MARK))
     async with engine.connect() as conn:
@@ -126,7 +132,7 @@ async def seed(
         language = "sv" if org.municipality in ("905", "853") and rng.random() < 0.4 else "fi"
         rows.append(
             {
-                "email": f"{first}.{last}.{n}@{DEMO_DOMAIN}".lower(),
+                "email": f"{_ascii(first)}.{_ascii(last)}.{n}@{DEMO_DOMAIN}".lower(),
                 "first_name": first,
                 "last_name": last,
                 "language": "en" if rng.random() < 0.05 else language,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import binascii
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
@@ -74,8 +75,24 @@ def _header_text(value: str) -> str:
     return Header(value, "utf-8").encode(maxlinelen=76, linesep="\r\n")
 
 
+def envelope_address(addr: str) -> str:
+    """An internationalised domain in its ASCII (IDNA) form, so only a non-ASCII local part
+    needs SMTPUTF8 (RFC 6531); the local part is kept as it is."""
+    local, at, domain = addr.rpartition("@")
+    with contextlib.suppress(UnicodeError):  # a name IDNA cannot encode: the server refuses it
+        domain = domain.encode("idna").decode("ascii")
+    return f"{local}{at}{domain}"
+
+
 def _address(name: str, addr: str) -> str:
-    return formataddr((_one_line(name), addr), charset="utf-8")
+    addr = envelope_address(addr)
+    if addr.isascii():
+        return formataddr((_one_line(name), addr), charset="utf-8")
+    # RFC 6532: with SMTPUTF8 the address goes in UTF-8 as it is. formataddr refuses it, so it
+    # quotes or encodes the name around a stand-in that is then replaced.
+    return formataddr((_one_line(name), "stand-in@invalid"), charset="utf-8").replace(
+        "stand-in@invalid", addr
+    )
 
 
 def _qp(text: str) -> bytes:

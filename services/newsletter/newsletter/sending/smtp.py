@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from aiosmtplib import SMTP, SMTPException, SMTPRecipientsRefused, SMTPResponseException
 
 from newsletter.domain.delivery import Result, classify
+from newsletter.mail.message import envelope_address
 from newsletter.sending.ratelimit import Limits
 from newsletter.service.outcomes import Attempt
 
@@ -91,7 +92,9 @@ class SmtpPool:
             if smtp is None or not smtp.is_connected:
                 smtp = SMTP(hostname=self._host, port=self._port, timeout=self._timeout)
                 await smtp.connect()
-            _, reply = await smtp.sendmail(job.sender, [job.attempt.email], job.data)
+            recipient = envelope_address(job.attempt.email)
+            utf8 = ["SMTPUTF8"] if not recipient.isascii() else None
+            _, reply = await smtp.sendmail(job.sender, [recipient], job.data, mail_options=utf8)
             return smtp, Result(delivery_id, "sent", 250, reply[:500])
         except SMTPRecipientsRefused as exc:
             refused = exc.recipients[0]
