@@ -96,12 +96,17 @@ async def test_import_stores_only_good_rows_with_consent_basis_and_snapshots(
                 text("SELECT count(*) FROM outbox WHERE topic = :t"), {"t": CONTACT_SNAPSHOTS.name}
             )
         ).scalar_one()
-        projected = (
+        projected, confirmed = (
             await conn.execute(
-                text("SELECT region FROM contact_snapshot WHERE email = 'anna@example.fi'")
+                text(
+                    "SELECT region, confirmed_at IS NOT NULL FROM contact_snapshot"
+                    " WHERE email = 'anna@example.fi'"
+                )
             )
-        ).scalar_one()
+        ).one()
     assert people == [("anna@example.fi", "subscribed"), ("carl@example.fi", "subscribed")]
+    # The documented basis stands in for the double opt-in: the person can be in audiences.
+    assert confirmed is True
     assert sorted(consents) == sorted(
         [(p, "import", BASIS, True) for p in ("newsletter", "surveys")] * 2
     )

@@ -18,6 +18,7 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    null,
     select,
     text,
 )
@@ -84,8 +85,11 @@ async def upsert_people(
     )
     topics = func.coalesce(func.string_to_array(src.c.topics, ","), literal([], ARRAY(Text)))
     state = "subscribed" if subscribe else "pending"
+    # An imported subscriber's documented consent basis stands in for the double opt-in: they
+    # count as confirmed at the import (the consent log says how: method import, the basis).
+    confirmed = func.now() if subscribe else null()
     stmt = insert(people).from_select(
-        [*_TEXT_COLUMNS, "id", "version", *_CONSENT_COLUMNS],
+        [*_TEXT_COLUMNS, "id", "version", *_CONSENT_COLUMNS, "confirmed_at"],
         select(
             src.c.email,
             func.coalesce(src.c.first_name, ""),
@@ -99,6 +103,7 @@ async def upsert_people(
             literal(state),
             literal(subscribe),
             literal(subscribe),
+            confirmed,
         ),
     )
     new = stmt.excluded
@@ -120,6 +125,10 @@ async def upsert_people(
         )
         for c in ("newsletter_consent", "survey_consent"):
             set_[c] = case((keep_unsubscribed, people.c[c]), else_=literal(True))
+        set_["confirmed_at"] = case(
+            (keep_unsubscribed, people.c.confirmed_at),
+            else_=func.coalesce(people.c.confirmed_at, func.now()),
+        )
     upsert = stmt.on_conflict_do_update(
         index_elements=[func.lower(people.c.email)], set_=set_
     ).returning(*people.c)
