@@ -90,7 +90,7 @@ async def test_person_page_approves_a_pending_membership_for_editors_with_csrf(
     approved = await web.post(url, data=form, headers=EDITOR)
     assert approved.status_code == 303
     after = await web.get(f"/staff/people/{pid}", headers=VIEWER)
-    assert "membership_changed" in after.text
+    assert "<strong>Jäsenyys muuttui</strong>" in after.text  # the timeline, in Finnish
     listed = await web.get("/staff/people", params={"membership": "active"}, headers=VIEWER)
     assert listed.text.count('href="/staff/people/') == 1
 
@@ -180,3 +180,18 @@ async def test_people_and_organisation_tables_sort_by_a_chosen_column(
         "Cee kunta",
         "Aa kirjasto",
     ]
+
+
+async def test_a_note_added_on_the_person_page_shows_in_their_timeline(
+    web: httpx.AsyncClient,
+) -> None:
+    pid = await person(web, "noted@x.fi", "Noted")
+    form = {"text": "Tavattu <Digitaitoviikolla>", "csrf_token": "csrf-e"}
+    assert (
+        await web.post(f"/staff/people/{pid}/notes", data=form, headers=VIEWER)
+    ).status_code == 403
+    added = await web.post(f"/staff/people/{pid}/notes", data=form, headers=EDITOR)
+    assert added.status_code == 303
+    page = await web.get(f"/staff/people/{pid}", headers=VIEWER)
+    assert "<strong>Muistiinpano</strong>: Tavattu &lt;Digitaitoviikolla&gt;" in page.text
+    assert "(staff-e)" in page.text  # who wrote it (an unknown id is shown as it is)

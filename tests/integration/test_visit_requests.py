@@ -4,6 +4,7 @@ in /staff/visits and on the organisation's and the person's timelines."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -127,6 +128,19 @@ async def test_a_visit_request_from_the_public_form_reaches_the_queue_and_both_t
     )
     kinds = [r.kind for r in await rows(engine, "SELECT kind FROM activity ORDER BY id")]
     assert kinds == ["visit_requested", "visit_agreed", "visit_done"]
+    # The organisation's timeline: the request, its last move, and a staff note added there.
+    noted = await client.post(
+        f"/staff/organisations/{org.id}/notes",
+        data={"text": "Soitettu <johtajalle>", "csrf_token": "right"},
+        headers={**EDITOR, **CSRF},
+    )
+    assert noted.status_code == 303
+    org_page = await client.get(f"/staff/organisations/{org.id}", headers=VIEWER)
+    timeline_html = org_page.text.split('<ol class="timeline">', 1)[1].split("</ol>", 1)[0]
+    entries = re.findall(r"<strong>([^<]+)</strong>", timeline_html)
+    assert entries == ["Muistiinpano", "Vierailu tehty", "Vierailua pyydetty"]
+    assert "Soitettu &lt;johtajalle&gt;" in timeline_html  # escaped
+    assert f'href="/staff/visits#visit-{visit.id}"' in timeline_html
     done_queue = await client.get("/staff/visits?state=done", headers=VIEWER)
     assert "Kirjasto Kirjava" in done_queue.text
     assert (

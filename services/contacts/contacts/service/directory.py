@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.domain.errors import NotFound
 from contacts.persistence import activity, consents, memberships, notes, organisations, people
+from contacts.persistence import visits as visit_store
 from contacts.persistence.tables import contact_snapshot
 
 MAX_PAGE = 200
@@ -164,6 +165,34 @@ async def timeline(engine: AsyncEngine, person_id: uuid.UUID) -> list[dict[str, 
             }
             for n in await notes.of_person(conn, person_id)
         ]
+    return sorted(items, key=lambda i: i["at"], reverse=True)
+
+
+async def organisation_timeline(
+    engine: AsyncEngine, organisation_id: uuid.UUID
+) -> list[dict[str, Any]]:
+    """Staff notes and visit requests (made, and each later move), newest first."""
+    async with engine.connect() as conn:
+        items = [
+            {
+                "at": n.created_at,
+                "kind": "note",
+                "source": "staff",
+                "details": {"id": str(n.id), "author": n.author, "text": n.text},
+            }
+            for n in await notes.of_organisation(conn, organisation_id)
+        ]
+        for v in await visit_store.listed(conn, organisation_id=organisation_id):
+            summary = {"id": str(v.id), "text": f"{v.form.contact_name}, {v.form.wished_dates}"}
+            items.append(
+                {"at": v.created_at, "kind": "visit_requested", "source": "public",
+                 "details": summary}
+            )  # fmt: skip
+            if v.state_changed_at is not None:
+                items.append(
+                    {"at": v.state_changed_at, "kind": f"visit_{v.state}", "source": "staff",
+                     "details": {**summary, "author": v.state_changed_by or ""}}
+                )  # fmt: skip
     return sorted(items, key=lambda i: i["at"], reverse=True)
 
 

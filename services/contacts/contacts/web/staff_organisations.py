@@ -5,15 +5,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi.responses import RedirectResponse
 
 from contacts.persistence import organisations as organisation_store
-from contacts.service import directory, organisations, visits
-from contacts.web.deps import Engine
+from contacts.service import directory, notes, organisations
+from contacts.web.deps import Engine, actor_of
 from contacts.web.pages import pages, staff_language
 from contacts.web.staff_people import MEMBERSHIP_LABELS, PER_PAGE, choices, pager
+from contacts.web.timeline import KIND_LABELS, staff_names
+from shared.web.security import check_csrf
 from shared.web.sorting import Sort
-from shared.web.staff import Viewer
+from shared.web.staff import Editor, Viewer
 
 router = APIRouter(prefix="/staff/organisations", include_in_schema=False)
 
@@ -80,7 +83,21 @@ async def organisation_page(
             "people": people,
             "memberships": MEMBERSHIP_LABELS,
             "pager": pager(page, PER_PAGE, total, {}),
-            "visits": await visits.of_organisation(engine, org_id),
+            "timeline": await directory.organisation_timeline(engine, org_id),
+            "kind_labels": KIND_LABELS,
+            "staff_names": await staff_names(engine),
+            "may_edit": staff.may("editor"),
         },
         lang=staff_language(request),
     )
+
+
+@router.post("/{org_id}/notes", dependencies=[Depends(check_csrf)])
+async def add_organisation_note(
+    org_id: uuid.UUID,
+    engine: Engine,
+    staff: Editor,
+    text: Annotated[str, Form(max_length=5000)],
+) -> Response:
+    await notes.add_note(engine, actor=actor_of(staff), text=text, organisation_id=org_id)
+    return RedirectResponse(f"/staff/organisations/{org_id}#note-text", status_code=303)

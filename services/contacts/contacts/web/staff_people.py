@@ -13,10 +13,11 @@ from fastapi.responses import RedirectResponse
 from contacts.domain.classification import load_classification
 from contacts.domain.organisation import ORGANISATION_TYPES
 from contacts.persistence import topics as topic_store
-from contacts.service import directory, memberships, tags
+from contacts.service import directory, memberships, notes, tags
 from contacts.web.deps import Engine, actor_of
 from contacts.web.pages import pages, staff_language
 from contacts.web.signup import TYPE_LABELS
+from contacts.web.timeline import KIND_LABELS, staff_names
 from shared.web.security import check_csrf
 from shared.web.sorting import Sort
 from shared.web.staff import Editor, Viewer
@@ -138,6 +139,8 @@ async def person_page(
             "membership": held["membership"],
             "consent_log": held["consent_log"],
             "timeline": await directory.timeline(engine, person_id),
+            "kind_labels": KIND_LABELS,
+            "staff_names": await staff_names(engine),
             "memberships": MEMBERSHIP_LABELS,
             "may_edit": staff.may("editor"),
             "known_tags": await tags.list_tags(engine),
@@ -182,3 +185,14 @@ async def remove_tag(
 ) -> Response:
     await tags.untag_person(engine, person_id, name, actor=actor_of(staff))
     return RedirectResponse(f"/staff/people/{person_id}", status_code=303)
+
+
+@router.post("/{person_id}/notes", dependencies=[Depends(check_csrf)])
+async def add_person_note(
+    person_id: uuid.UUID,
+    engine: Engine,
+    staff: Editor,
+    text: Annotated[str, Form(max_length=5000)],
+) -> Response:
+    await notes.add_note(engine, actor=actor_of(staff), text=text, person_id=person_id)
+    return RedirectResponse(f"/staff/people/{person_id}#note-text", status_code=303)
