@@ -11,11 +11,9 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, Protocol
 
+from shared.audit import publish_staff_action
 from shared.db import make_engine
 from shared.entrypoints import Command
-from shared.events.audit import StaffActionV1
-from shared.events.envelope import new_event
-from shared.events.topics import STAFF_AUDIT
 from shared.outbox.unit_of_work import UnitOfWork
 from shared.settings import ServiceSettings
 
@@ -50,21 +48,14 @@ def months_before(moment: datetime, months: int) -> datetime:
 
 def publish_audit(uow: UnitOfWork, *, service: str, details: dict[str, Any]) -> None:
     """One staff.audit.v1 entry per real run: counts and cut-offs only, no personal data."""
-    uow.publish(
-        STAFF_AUDIT.name,
-        ACTOR,
-        new_event(
-            source=f"/{service}",
-            data=StaffActionV1(
-                service=service,
-                actor_id=ACTOR,
-                action="retention.run",
-                target_type="retention",
-                target_id=service,
-                occurred_at=datetime.now(UTC),
-                details=details,
-            ),
-        ),
+    publish_staff_action(
+        uow,
+        service=service,
+        actor_id=ACTOR,
+        action="retention.run",
+        target_type="retention",
+        target_id=service,
+        details=details,
     )
 
 

@@ -11,25 +11,16 @@ from fastapi import APIRouter, Request, Response
 from contacts.service.new_link import send_new_link
 from contacts.web.deps import Engine, Settings
 from contacts.web.pages import pages, public_language
-from contacts.web.public import FormTooLarge, client_ip, confirm_url, read_form
-from shared.web.rate_limit import TokenBucket
+from contacts.web.public import FormTooLarge, client_ip, confirm_url, form_limiter, read_form
 
 router = APIRouter(include_in_schema=False)
 HONEYPOT = "website"
 
 
-def _limiter(request: Request, settings: Settings) -> TokenBucket:
-    limiter: TokenBucket | None = getattr(request.app.state, "new_link_limiter", None)
-    if limiter is None:
-        limiter = TokenBucket(burst=settings.signup_burst, per_minute=settings.signup_per_minute)
-        request.app.state.new_link_limiter = limiter
-    return limiter
-
-
 @router.post("/join/new-link")
 async def new_link(request: Request, engine: Engine, settings: Settings) -> Response:
     lang = public_language(request)
-    if not _limiter(request, settings).allow(client_ip(request)):
+    if not form_limiter(request, settings, "new_link").allow(client_ip(request)):
         return pages.render(
             request, "join_limited.html", lang=lang, status_code=429, headers={"Retry-After": "60"}
         )

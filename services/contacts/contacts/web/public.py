@@ -11,6 +11,7 @@ from fastapi import Request, Response
 from contacts.settings import ContactsSettings
 from contacts.web.pages import pages, public_language
 from shared.tokens import TokenError, TokenExpired, sign, verify
+from shared.web.rate_limit import TokenBucket
 
 MAX_FORM_BYTES = 16 * 1024
 MAX_FIELDS = 100
@@ -18,6 +19,18 @@ MAX_FIELDS = 100
 
 class FormTooLarge(Exception):
     pass
+
+
+def form_limiter(request: Request, settings: ContactsSettings, form: str) -> TokenBucket:
+    """The per-IP rule of the public forms (the signup's settings), one bucket per form."""
+    buckets: dict[str, TokenBucket] | None = getattr(request.app.state, "form_limiters", None)
+    if buckets is None:
+        buckets = request.app.state.form_limiters = {}
+    if form not in buckets:
+        buckets[form] = TokenBucket(
+            burst=settings.signup_burst, per_minute=settings.signup_per_minute
+        )
+    return buckets[form]
 
 
 def client_ip(request: Request) -> str:

@@ -22,12 +22,12 @@ from contacts.web.public import (
     FormTooLarge,
     client_ip,
     confirm_url,
+    form_limiter,
     link_problem,
     read_form,
     read_token,
 )
 from shared.tokens import TokenError
-from shared.web.rate_limit import TokenBucket
 
 router = APIRouter(include_in_schema=False)
 HONEYPOT = "website"
@@ -46,14 +46,6 @@ TYPE_LABELS = {
     "project": "Project",
     "other": "Other",
 }
-
-
-def _limiter(request: Request, settings: Any) -> TokenBucket:
-    limiter: TokenBucket | None = getattr(request.app.state, "signup_limiter", None)
-    if limiter is None:
-        limiter = TokenBucket(burst=settings.signup_burst, per_minute=settings.signup_per_minute)
-        request.app.state.signup_limiter = limiter
-    return limiter
 
 
 @cache
@@ -124,7 +116,7 @@ async def join_form(request: Request, engine: Engine, settings: Settings) -> Res
 @router.post("/join")
 async def join(request: Request, engine: Engine, settings: Settings) -> Response:
     lang = public_language(request)
-    if not _limiter(request, settings).allow(client_ip(request)):
+    if not form_limiter(request, settings, "signup").allow(client_ip(request)):
         return pages.render(
             request, "join_limited.html", lang=lang, status_code=429, headers={"Retry-After": "60"}
         )

@@ -12,8 +12,7 @@ from contacts.persistence import topics as topic_store
 from contacts.service import visits as service
 from contacts.web.deps import Engine, Settings
 from contacts.web.pages import pages, public_language
-from contacts.web.public import FormTooLarge, client_ip, read_form
-from shared.web.rate_limit import TokenBucket
+from contacts.web.public import FormTooLarge, client_ip, form_limiter, read_form
 
 router = APIRouter(include_in_schema=False)
 HONEYPOT = "website"
@@ -27,15 +26,6 @@ FIELDS = (
     "audience_size",
     "message",
 )
-
-
-def _limiter(request: Request, settings: Any) -> TokenBucket:
-    """The signup's per-IP rule (same settings), in a bucket of its own."""
-    limiter: TokenBucket | None = getattr(request.app.state, "visit_limiter", None)
-    if limiter is None:
-        limiter = TokenBucket(burst=settings.signup_burst, per_minute=settings.signup_per_minute)
-        request.app.state.visit_limiter = limiter
-    return limiter
 
 
 async def _form_page(
@@ -68,7 +58,7 @@ async def visit_form(request: Request, engine: Engine) -> Response:
 @router.post("/visit")
 async def visit(request: Request, engine: Engine, settings: Settings) -> Response:
     lang = public_language(request)
-    if not _limiter(request, settings).allow(client_ip(request)):
+    if not form_limiter(request, settings, "visit").allow(client_ip(request)):
         return pages.render(
             request,
             "visit_sent.html",

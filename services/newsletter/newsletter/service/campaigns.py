@@ -16,9 +16,7 @@ from newsletter.persistence import campaigns, deliveries, segments
 from newsletter.persistence.tables import contact_snapshot
 from newsletter.persistence.unit_of_work import unit_of_work
 from newsletter.service.media import frozen_content
-from shared.events.audit import StaffActionV1
-from shared.events.envelope import new_event
-from shared.events.topics import STAFF_AUDIT
+from shared.audit import publish_staff_action
 from shared.outbox.unit_of_work import UnitOfWork
 from shared.segments import RuleError, compile_rule, parse_rule
 from shared.web.staff import Staff
@@ -27,22 +25,15 @@ from shared.web.staff import Staff
 def _audit(
     uow: UnitOfWork, staff: Staff, action: str, campaign_id: uuid.UUID, **details: Any
 ) -> None:
-    uow.publish(
-        STAFF_AUDIT.name,
-        staff.id,
-        new_event(
-            source="/newsletter",
-            data=StaffActionV1(
-                service="newsletter",
-                actor_id=staff.id,
-                actor_role=staff.role,
-                action=action,
-                target_type="campaign",
-                target_id=str(campaign_id),
-                occurred_at=datetime.now(UTC),
-                details=details,
-            ),
-        ),
+    publish_staff_action(
+        uow,
+        service="newsletter",
+        actor_id=staff.id,
+        actor_role=staff.role,
+        action=action,
+        target_type="campaign",
+        target_id=str(campaign_id),
+        details=details,
     )
 
 

@@ -7,7 +7,6 @@ import asyncio
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.engine import RowMapping
@@ -28,9 +27,7 @@ from newsletter.persistence import media as rows
 from newsletter.persistence.unit_of_work import unit_of_work
 from newsletter.service.images import renditions
 from newsletter.settings import NewsletterSettings
-from shared.events.audit import StaffActionV1
-from shared.events.envelope import new_event
-from shared.events.topics import STAFF_AUDIT
+from shared.audit import publish_staff_action
 from shared.outbox.unit_of_work import UnitOfWork
 from shared.web.staff import Staff
 
@@ -46,22 +43,15 @@ class Served:
 
 
 def _audit(uow: UnitOfWork, staff: Staff, action: str, media_id: uuid.UUID, **details: Any) -> None:
-    uow.publish(
-        STAFF_AUDIT.name,
-        staff.id,
-        new_event(
-            source="/newsletter",
-            data=StaffActionV1(
-                service="newsletter",
-                actor_id=staff.id,
-                actor_role=staff.role,
-                action=action,
-                target_type="media",
-                target_id=str(media_id),
-                occurred_at=datetime.now(UTC),
-                details=details,
-            ),
-        ),
+    publish_staff_action(
+        uow,
+        service="newsletter",
+        actor_id=staff.id,
+        actor_role=staff.role,
+        action=action,
+        target_type="media",
+        target_id=str(media_id),
+        details=details,
     )
 
 

@@ -1,0 +1,39 @@
+"""Publishing a staff action on `staff.audit.v1`, through the caller's outbox (same
+transaction as the change it records); contacts stores and shows them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from shared.events.audit import StaffActionV1
+from shared.events.envelope import new_event
+from shared.events.topics import STAFF_AUDIT
+from shared.outbox.unit_of_work import UnitOfWork
+
+
+def publish_staff_action(
+    uow: UnitOfWork,
+    *,
+    service: str,
+    actor_id: str | None,
+    actor_role: str | None = None,
+    action: str,
+    target_type: str,
+    target_id: str,
+    details: dict[str, Any] | None = None,
+    source: str | None = None,
+) -> None:
+    entry = StaffActionV1(
+        service=service,
+        actor_id=actor_id,
+        actor_role=actor_role,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        occurred_at=datetime.now(UTC),
+        details=details or {},
+    )
+    uow.publish(
+        STAFF_AUDIT.name, actor_id or target_id, new_event(source=f"/{service}", data=entry)
+    )
