@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db import make_engine
@@ -116,6 +118,19 @@ async def engines(migrated: dict[str, str]) -> AsyncIterator[dict[str, AsyncEngi
 
 
 async def truncate_all(engine: AsyncEngine) -> None:
+    """Empty every table. Worker processes of e2e tests may hold row locks at that moment;
+    TRUNCATE then loses a deadlock now and then, and simply tries again."""
+    for attempt in range(5):
+        try:
+            await _truncate_once(engine)
+            return
+        except DBAPIError as error:
+            if "deadlock detected" not in str(error) or attempt == 4:
+                raise
+            await asyncio.sleep(0.2 * (attempt + 1))
+
+
+async def _truncate_once(engine: AsyncEngine) -> None:
     async with engine.begin() as conn:
         names = (
             (
