@@ -25,6 +25,7 @@ from contacts.web.api_imports import MAX_FILE
 from contacts.web.api_imports import _mapping as parse_mapping
 from contacts.web.deps import Engine, actor_of
 from contacts.web.pages import pages, staff_language
+from contacts.web.staff_people import ListFilters
 from shared.web.security import check_csrf
 from shared.web.staff import Editor, Viewer
 
@@ -108,19 +109,11 @@ async def bulk_form(
     request: Request,
     engine: Engine,
     staff: Editor,
-    q: Annotated[str, Query(max_length=200)] = "",
-    type: Annotated[str, Query(max_length=40)] = "",
-    region: Annotated[str, Query(max_length=10)] = "",
-    municipality: Annotated[str, Query(max_length=10)] = "",
-    membership: Annotated[str, Query(max_length=20)] = "",
-    topic: Annotated[str, Query(max_length=60)] = "",
-    tag: Annotated[str, Query(max_length=60)] = "",
+    filters: ListFilters,
     segment: Annotated[str, Query(max_length=40)] = "",
     action: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
     request.state.staff = staff
-    filters = {"q": q, "type": type, "region": region, "municipality": municipality}
-    filters |= {"membership": membership, "topic": topic, "tag": tag}
     return await _bulk_page(request, engine, filters, segment, {"action": action}, {})
 
 

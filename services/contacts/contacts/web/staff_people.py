@@ -64,11 +64,7 @@ def pager(page: int, per_page: int, total: int, filters: dict[str, str]) -> dict
     }
 
 
-@router.get("")
-async def people_list(
-    request: Request,
-    engine: Engine,
-    staff: Viewer,
+def list_filters(
     q: Annotated[str, Query(max_length=200)] = "",
     type: Annotated[str, Query(max_length=40)] = "",
     region: Annotated[str, Query(max_length=10)] = "",
@@ -76,12 +72,9 @@ async def people_list(
     membership: Annotated[str, Query(max_length=20)] = "",
     topic: Annotated[str, Query(max_length=60)] = "",
     tag: Annotated[str, Query(max_length=60)] = "",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    sort: Annotated[str, Query(max_length=40)] = "",
-) -> Response:
-    request.state.staff = staff
-    lang = staff_language(request)
-    filters = {
+) -> dict[str, str]:
+    """The people list's filters from the query string; its bulk-action form carries them."""
+    return {
         "q": q,
         "type": type,
         "region": region,
@@ -90,18 +83,34 @@ async def people_list(
         "topic": topic,
         "tag": tag,
     }
+
+
+ListFilters = Annotated[dict[str, str], Depends(list_filters)]
+
+
+@router.get("")
+async def people_list(
+    request: Request,
+    engine: Engine,
+    staff: Viewer,
+    filters: ListFilters,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    sort: Annotated[str, Query(max_length=40)] = "",
+) -> Response:
+    request.state.staff = staff
+    lang = staff_language(request)
     order = Sort.parse(sort, directory.PEOPLE_SORTS, default="name", keep=filters)
     rows, total = await directory.search_people(
         engine,
         sort=order.key,
         descending=order.descending,
-        text=q,
-        organisation_type=type or None,
-        region=region or None,
-        municipality=municipality or None,
-        membership_state=membership or None,
-        topic=topic or None,
-        tag=tag or None,
+        text=filters["q"],
+        organisation_type=filters["type"] or None,
+        region=filters["region"] or None,
+        municipality=filters["municipality"] or None,
+        membership_state=filters["membership"] or None,
+        topic=filters["topic"] or None,
+        tag=filters["tag"] or None,
         page=page,
         per_page=PER_PAGE,
     )
