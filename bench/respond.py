@@ -15,26 +15,16 @@ import argparse
 import asyncio
 import json
 import os
-import secrets
-import signal
-import statistics
-import subprocess
-import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import create_async_engine
 from surveys.persistence.tables import contact_snapshot, outbox
+from web_process import scratch_database, spread, start_web, stop, wait_ready
 
-from shared.entrypoints import migrate
-
-REPO = Path(__file__).resolve().parents[1]
-
-LOG = Path(os.environ.get("STATE_DIR", "/tmp")) / "bench-surveys-web.log"
 STAFF = {"X-Staff-Id": "bench", "X-Staff-Role": "admin"}
 SURVEY = {
     "title": {"fi": "Kuormitustesti", "en": "Load test"},
@@ -63,14 +53,7 @@ SURVEY = {
 
 
 async def prepare(base_url: str, n: int) -> str:
-    root, _ = base_url.rsplit("/", 1)
-    admin = create_async_engine(f"{root}/postgres", isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text('DROP DATABASE IF EXISTS "surveys_bench" WITH (FORCE)'))
-        await conn.execute(text('CREATE DATABASE "surveys_bench"'))
-    await admin.dispose()
-    url = f"{root}/surveys_bench"
-    await asyncio.to_thread(migrate, REPO / "services" / "surveys" / "migrations", url)
+    url = await scratch_database(base_url, "surveys")
     engine = create_async_engine(url)
     async with engine.begin() as conn:
         await conn.execute(
@@ -106,38 +89,6 @@ async def tokens_from_outbox(url: str) -> list[str]:
         )
     await engine.dispose()
     return [json.loads(p)["variables"]["survey_url"].rsplit("/s/", 1)[1] for p in rows]
-
-
-def start_web(url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "SURVEYS_DATABASE_URL": url,
-        "SURVEYS_WEB_PORT": str(port),
-        "SURVEYS_DB_POOL_SIZE": "20",
-        "LOG_LEVEL": "WARNING",
-        # A throwaway secret when none is set (the test stack refuses the default one).
-        "LINK_SECRET": os.environ.get("LINK_SECRET", secrets.token_hex(32)),
-        "SURVEYS_SECRET_KEY": os.environ.get("SURVEYS_SECRET_KEY", secrets.token_hex(32)),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "surveys.main", "web"],
-        env=env,
-        cwd=REPO,
-        stdout=LOG.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-async def wait_ready(client: httpx.AsyncClient) -> None:
-    for _ in range(200):
-        try:
-            if (await client.get("/healthz")).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(0.1)
-    raise RuntimeError("the surveys web process did not start")
 
 
 async def launch(client: httpx.AsyncClient) -> int:
@@ -184,10 +135,6 @@ async def respondent(
     return t1 - t0, t2 - t1, int(ok)
 
 
-def pct(values: list[float], p: float) -> float:
-    return statistics.quantiles(values, n=100)[int(p) - 1] * 1000
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--respondents", type=int, default=500)
@@ -196,7 +143,7 @@ async def main() -> None:
     )
     args = parser.parse_args()
     url = await prepare(os.environ["SURVEYS_DATABASE_URL"], args.respondents)
-    web = start_web(url, args.port)
+    web = start_web("surveys", url, args.port)
     try:
         limits = httpx.Limits(
             max_connections=args.respondents, max_keepalive_connections=args.respondents
@@ -222,17 +169,10 @@ async def main() -> None:
         ok = sum(r[2] for r in results)
         print(f"respondents: {args.respondents}, submitted OK: {ok}, wall time: {elapsed:.2f} s")
         print(f"responses/s (open + submit each): {ok / elapsed:.0f}")
-        print(f"open   p50 {pct(opens, 50):.0f} ms  p95 {pct(opens, 95):.0f} ms")
-        print(
-            f"submit p50 {pct(submits, 50):.0f} ms  p95 {pct(submits, 95):.0f} ms  "
-            f"max {max(submits) * 1000:.0f} ms"
-        )
+        print(f"open   {spread(opens)}")
+        print(f"submit {spread(submits)}  max {max(submits) * 1000:.0f} ms")
     finally:
-        os.killpg(web.pid, signal.SIGTERM)
-        try:
-            web.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(web.pid, signal.SIGKILL)
+        stop(web)
 
 
 if __name__ == "__main__":

@@ -15,68 +15,13 @@ import argparse
 import asyncio
 import os
 import re
-import secrets
-import signal
-import statistics
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
-
-from shared.entrypoints import migrate
-
-REPO = Path(__file__).resolve().parents[1]
-LOG = Path(os.environ.get("STATE_DIR", "/tmp")) / "bench-contacts-web.log"
-
-
-async def prepare(base_url: str) -> str:
-    root, _ = base_url.rsplit("/", 1)
-    admin = create_async_engine(f"{root}/postgres", isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text('DROP DATABASE IF EXISTS "contacts_bench" WITH (FORCE)'))
-        await conn.execute(text('CREATE DATABASE "contacts_bench"'))
-    await admin.dispose()
-    url = f"{root}/contacts_bench"
-    await asyncio.to_thread(migrate, REPO / "services" / "contacts" / "migrations", url)
-    return url
-
-
-def start_web(url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "CONTACTS_DATABASE_URL": url,
-        "CONTACTS_WEB_PORT": str(port),
-        "CONTACTS_DB_POOL_SIZE": "20",
-        "CONTACTS_SIGNUP_BURST": "1000000",
-        "CONTACTS_SIGNUP_PER_MINUTE": "1000000",
-        "LOG_LEVEL": "WARNING",
-        "LINK_SECRET": os.environ.get("LINK_SECRET", secrets.token_hex(32)),
-        "CONTACTS_SECRET_KEY": os.environ.get("CONTACTS_SECRET_KEY", secrets.token_hex(32)),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "contacts.main", "web"],
-        env=env,
-        cwd=REPO,
-        stdout=LOG.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-async def wait_ready(client: httpx.AsyncClient) -> None:
-    for _ in range(300):
-        try:
-            if (await client.get("/healthz")).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(0.1)
-    raise RuntimeError(f"the contacts web process did not start; see {LOG}")
+from web_process import scratch_database, spread, start_web, stop, wait_ready
 
 
 async def visitor(
@@ -105,18 +50,16 @@ async def visitor(
     return failures
 
 
-def pct(values: list[float], p: int) -> float:
-    return statistics.quantiles(values, n=100)[p - 1] * 1000
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--visitors", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--port", type=int, default=48101)
     args = parser.parse_args()
-    url = await prepare(os.environ["CONTACTS_DATABASE_URL"])
-    web = start_web(url, args.port)
+    url = await scratch_database(os.environ["CONTACTS_DATABASE_URL"], "contacts")
+    # Every visitor comes from 127.0.0.1: the per-IP limit is lifted for the run.
+    unlimited = {"CONTACTS_SIGNUP_BURST": "1000000", "CONTACTS_SIGNUP_PER_MINUTE": "1000000"}
+    web = start_web("contacts", url, args.port, unlimited)
     try:
         limits = httpx.Limits(max_connections=args.visitors)
         async with httpx.AsyncClient(
@@ -145,15 +88,11 @@ async def main() -> None:
         await engine.dispose()
         print(f"visitors: {args.visitors}, wall time: {elapsed:.1f} s, failed: {failures}")
         print(f"requests/s (GET + POST): {(len(gets) + len(posts)) / elapsed:.0f}")
-        print(f"GET  /join: {len(gets)}  p50 {pct(gets, 50):.0f} ms  p95 {pct(gets, 95):.0f} ms")
-        print(f"POST /join: {len(posts)}  p50 {pct(posts, 50):.0f} ms  p95 {pct(posts, 95):.0f} ms")
+        print(f"GET  /join: {len(gets)}  {spread(gets)}")
+        print(f"POST /join: {len(posts)}  {spread(posts)}")
         print(f"stored signups: {stored}, confirmation mails requested: {mails}")
     finally:
-        os.killpg(web.pid, signal.SIGTERM)
-        try:
-            web.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(web.pid, signal.SIGKILL)
+        stop(web)
 
 
 if __name__ == "__main__":
