@@ -99,20 +99,38 @@ class NotEmpty(Exception):
     """A backed-up topic already holds records: restoring would duplicate them."""
 
 
-async def restore(bootstrap: str, prefix: str, source: Path) -> dict[str, int]:
-    await ensure_topics(bootstrap, prefix)
+class Incomplete(Exception):
+    """After producing, a partition does not hold the records sent to it."""
+
+
+async def _record_counts(bootstrap: str, prefix: str) -> dict[TopicPartition, int]:
+    """How many records each partition of the backed-up topics holds now."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
     )
     await consumer.start()
     try:
+        counts: dict[TopicPartition, int] = {}
         for topic in BACKED_UP:
             _, start, end = await _partitions(consumer, topic, prefix)
-            if any(end[tp] > start[tp] for tp in end):
-                raise NotEmpty(f"{topic.name} is not empty: restore only into an empty Kafka")
+            counts |= {tp: end[tp] - start[tp] for tp in end}
+        return counts
     finally:
         await consumer.stop()
+
+
+async def restore(bootstrap: str, prefix: str, source: Path) -> dict[str, int]:
+    created = set(await ensure_topics(bootstrap, prefix))
+    # A topic created just now is empty by definition; asking a partition that is still
+    # being set up for its offsets is exactly when a broker may answer with stale ones.
+    before = await _record_counts(bootstrap, prefix)
+    for topic in BACKED_UP:
+        if topic_name(topic.name, prefix) in created:
+            continue
+        if any(n > 0 for tp, n in before.items() if tp.topic == topic_name(topic.name, prefix)):
+            raise NotEmpty(f"{topic.name} is not empty: restore only into an empty Kafka")
     counts = {t.name: 0 for t in BACKED_UP}
+    sent: dict[TopicPartition, int] = {}
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
     await producer.start()
     try:
@@ -120,8 +138,9 @@ async def restore(bootstrap: str, prefix: str, source: Path) -> dict[str, int]:
             for raw in f:
                 line = json.loads(raw)
                 headers = [(k, _bytes(v) or b"") for k, v in line["headers"]]
+                name = topic_name(line["topic"], prefix)
                 await producer.send_and_wait(  # one at a time: keeps the original order
-                    topic_name(line["topic"], prefix),
+                    name,
                     key=_bytes(line["key"]),
                     value=_bytes(line["value"]),
                     partition=line["partition"],
@@ -129,8 +148,19 @@ async def restore(bootstrap: str, prefix: str, source: Path) -> dict[str, int]:
                     headers=headers,
                 )
                 counts[line["topic"]] = counts.get(line["topic"], 0) + 1
+                tp = TopicPartition(name, line["partition"])
+                sent[tp] = sent.get(tp, 0) + 1
     finally:
         await producer.stop()
+    # Acknowledged is not yet proof: read the partitions back before calling it restored.
+    after = await _record_counts(bootstrap, prefix)
+    short = {
+        f"{tp.topic}[{tp.partition}]": (after.get(tp, 0), n)
+        for tp, n in sent.items()
+        if after.get(tp, 0) < before.get(tp, 0) + n
+    }
+    if short:
+        raise Incomplete(f"partitions hold fewer records than were restored: {short}")
     return counts
 
 
@@ -155,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
         except NotEmpty as exc:
             print(json.dumps({"action": "restore", "skipped": str(exc)}))
             return 0 if args.skip_if_not_empty else 1
+        except Incomplete as exc:
+            print(json.dumps({"action": "restore", "failed": str(exc)}))
+            return 1
     print(json.dumps({"action": args.action, "records": counts}))
     return 0
 

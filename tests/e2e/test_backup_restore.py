@@ -71,6 +71,14 @@ async def run(args: list[str], urls: dict[str, str], extra: dict[str, str] | Non
     return out
 
 
+def kafka_outcome(script_output: str) -> dict[str, Any]:
+    """The JSON line `shared.kafka_backup restore` printed among restore.sh's log lines."""
+    lines = [line for line in script_output.splitlines() if line.startswith('{"action"')]
+    assert len(lines) == 1, script_output
+    outcome: dict[str, Any] = json.loads(lines[0])
+    return outcome
+
+
 async def scalar(url: str, sql: str, **params: Any) -> Any:
     engine = make_engine(url, pool_size=1)
     try:
@@ -147,14 +155,16 @@ async def test_backup_then_restore_into_empty_databases_keeps_people_campaigns_a
 
     # "An empty Kafka": topics under a prefix nobody has used yet.
     empty_kafka = {"KAFKA_TOPIC_PREFIX": f"restored-{tag}-"}
-    await run([str(BIN / "restore.sh"), str(backup), "--yes"], restored, empty_kafka)
+    first = await run([str(BIN / "restore.sh"), str(backup), "--yes"], restored, empty_kafka)
+    assert kafka_outcome(first) == {"action": "restore", "records": kafka["records"]}, first
     # A second restore over changed data: the databases are dropped, not merged into.
     await scalar(restored["contacts"], "SELECT 1")
     engine = make_engine(restored["contacts"], pool_size=1)
     async with engine.begin() as conn:
         await conn.execute(text("TRUNCATE people CASCADE"))
     await engine.dispose()
-    await run([str(BIN / "restore.sh"), str(backup), "--yes"], restored, empty_kafka)
+    second = await run([str(BIN / "restore.sh"), str(backup), "--yes"], restored, empty_kafka)
+    assert "skipped" in kafka_outcome(second), second
 
     # The topics hold the dumped records once (the second restore left them alone), in order.
     again = tmp_path / "again.jsonl"
@@ -225,7 +235,7 @@ async def test_rebuild_replica_command_refills_a_truncated_replica_from_the_topi
 
     await eventually(held, lambda n: n == 1, what=f"{email} in {service}'s replica")
     async with engines[service].begin() as conn:
-        total = (await conn.execute(text("SELECT count(*) FROM contact_snapshot"))).scalar()
+        total = (await conn.execute(text("SELECT count(*) FROM contact_snapshot"))).scalar_one()
         await conn.execute(text("TRUNCATE contact_snapshot"))
     assert await held() == 0
 
@@ -233,6 +243,5 @@ async def test_rebuild_replica_command_refills_a_truncated_replica_from_the_topi
     assert "rebuilt" in out
     assert await held() == 1
     async with engines[service].connect() as conn:
-        assert (await conn.execute(text("SELECT count(*) FROM contact_snapshot"))).scalar() >= (
-            total
-        )
+        again = (await conn.execute(text("SELECT count(*) FROM contact_snapshot"))).scalar_one()
+    assert again >= total
