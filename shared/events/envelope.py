@@ -20,6 +20,10 @@ SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
 VERSION_HEADER = "version"
 CORRELATION_HEADER = "correlationid"
+# CloudEvents extension attribute (binary mode: header `ce_mergedinto`) of a tombstone that
+# a merge of duplicates caused: the id of the record that kept the person. See
+# docs/decisions/0005-merge-keeps-history-across-services.md.
+MERGED_INTO_HEADER = "ce_mergedinto"
 
 KafkaHeaders = list[tuple[str, bytes]]
 
@@ -49,6 +53,7 @@ class CloudEvent(BaseModel):
     datacontenttype: str = CONTENT_TYPE
     correlationid: str | None = None
     version: int | None = None
+    mergedinto: str | None = None
     data: dict[str, Any] | None = None
 
     def to_headers(self) -> KafkaHeaders:
@@ -66,6 +71,8 @@ class CloudEvent(BaseModel):
             headers.append(("ce_correlationid", self.correlationid.encode()))
         if self.version is not None:
             headers.append((VERSION_HEADER, str(self.version).encode()))
+        if self.mergedinto is not None:
+            headers.append((MERGED_INTO_HEADER, self.mergedinto.encode()))
         return headers
 
     def value_bytes(self) -> bytes | None:
@@ -91,6 +98,7 @@ class CloudEvent(BaseModel):
                 datacontenttype=h.get("content-type", CONTENT_TYPE),
                 correlationid=h.get("ce_correlationid"),
                 version=int(h[VERSION_HEADER]) if VERSION_HEADER in h else None,
+                mergedinto=h.get(MERGED_INTO_HEADER),
                 data=json.loads(value) if value is not None else None,
             )
         except (KeyError, ValueError, TypeError) as exc:
@@ -110,6 +118,7 @@ def new_event(
     subject: str | None = None,
     version: int | None = None,
     correlation_id: str | None = None,
+    merged_into: str | None = None,
 ) -> CloudEvent:
     """Build an envelope around `data` (or a tombstone of `event_type` when data is None)."""
     if data is not None:
@@ -124,5 +133,6 @@ def new_event(
         subject=subject,
         correlationid=correlation_id,
         version=version,
+        mergedinto=merged_into,
         data=data.model_dump(mode="json") if data is not None else None,
     )

@@ -127,8 +127,13 @@ async def record_activity(
     )
 
 
-async def publish_erasure(uow: UnitOfWork, person: Person) -> None:
-    """A tombstone whose version is above every snapshot, so no replay can resurrect."""
+async def publish_erasure(
+    uow: UnitOfWork, person: Person, *, merged_into: uuid.UUID | None = None
+) -> None:
+    """A tombstone whose version is above every snapshot, so no replay can resurrect.
+
+    `merged_into` (a merge of duplicates) travels on the tombstone itself, so a replica
+    learns in one record that the person lives on under that id (docs/decisions/0005)."""
     version = person.version + 1
     await upsert_snapshots(uow.conn, contact_snapshot, [erased_row(person.id, version)])
     uow.publish(
@@ -141,5 +146,6 @@ async def publish_erasure(uow: UnitOfWork, person: Person) -> None:
             subject=str(person.id),
             version=version,
             correlation_id=correlation_id.get(),
+            merged_into=str(merged_into) if merged_into is not None else None,
         ),
     )

@@ -8,8 +8,8 @@ from shared.db import make_engine
 from shared.entrypoints import Command
 from shared.replica_rebuild import rebuild_contact_replica
 from shared.retention import retention_command
-from surveys.messaging.replica import forget_erased_people
 from surveys.persistence.tables import contact_snapshot
+from surveys.service.erasure import settle_removed_people
 from surveys.service.retention import run_retention
 from surveys.settings import SurveysSettings
 
@@ -21,7 +21,7 @@ async def run_rebuild_replica(settings: SurveysSettings, args: argparse.Namespac
             settings=settings,
             engine=engine,
             table=contact_snapshot,
-            after_apply=forget_erased_people,
+            after_apply=settle_removed_people,
         )
     finally:
         await engine.dispose()

@@ -1,8 +1,9 @@
 """Merging duplicate people: one record keeps everything, the other goes like an erasure.
 
-The removed record's tombstone makes every replica drop it; the `merged` activity event on
-contacts.events.v1 (details `merged_from`, `merged_into`) lets other services re-point
-history they keep. The removed address is written to the audit log only.
+The removed record's tombstone makes every replica drop it and names the kept record
+(`ce_mergedinto`), so newsletter and surveys re-point the history they keep instead of
+anonymising it; the `merged` activity on contacts.events.v1 is for timelines. The removed
+address is written to the audit log only.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ async def merge_people(
         await merging.repoint_history(conn, source=merge_id, target=keep_id)
         # The removed record goes first: the kept one may take over its address.
         await people.remove(conn, merge_id)
-        await publish_erasure(uow, other)
+        await publish_erasure(uow, other, merged_into=keep_id)
         await people.save(conn, person)
         await publish_snapshot(uow, person)
         await record_activity(

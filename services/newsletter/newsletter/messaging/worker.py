@@ -12,7 +12,7 @@ from newsletter.persistence import segments
 from newsletter.persistence.tables import contact_snapshot, outbox
 from newsletter.sending.worker import delivery_loop
 from newsletter.service.composer import scheduler_loop
-from newsletter.service.erasure import forget_erased_people
+from newsletter.service.erasure import settle_removed_people
 from newsletter.service.retention import run_retention
 from newsletter.settings import NewsletterSettings
 from shared.db import make_engine
@@ -35,9 +35,9 @@ def build_broker(
         settings=settings,
         engine=engine,
         table=contact_snapshot,
-        after_apply=forget_erased_people,
+        after_apply=settle_removed_people,
         description="Replica of contact snapshots; tombstones erase the person and "
-        "anonymise their deliveries and tracking events.",
+        "anonymise their deliveries and tracking events, or (merge) re-point them.",
     )
     subscribe_mail_requests(broker, settings=settings, engine=engine, wake=wake)
     segments.replica.subscribe(

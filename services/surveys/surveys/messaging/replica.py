@@ -1,23 +1,18 @@
 """Surveys' contact replica: the shared subscriber, plus erasure of responses.
 
 People a tombstone erased lose every link to their responses, in the same transaction as
-the replica change.
+the replica change; a record merged into another hands them to the kept person.
 """
 
 from __future__ import annotations
 
 from faststream.kafka import KafkaBroker
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.events.envelope import CloudEvent
 from shared.replica import subscribe_contact_replica as subscribe_shared
 from surveys.persistence.tables import contact_snapshot
-from surveys.service.erasure import erased_ids, forget_erased
+from surveys.service.erasure import settle_removed_people
 from surveys.settings import SurveysSettings
-
-
-async def forget_erased_people(conn: AsyncConnection, events: list[CloudEvent]) -> None:
-    await forget_erased(conn, erased_ids(events))
 
 
 def subscribe_contact_replica(
@@ -28,7 +23,7 @@ def subscribe_contact_replica(
         settings=settings,
         engine=engine,
         table=contact_snapshot,
-        after_apply=forget_erased_people,
+        after_apply=settle_removed_people,
         description="Replica of contact snapshots; tombstones erase the person and "
-        "anonymise their survey responses.",
+        "anonymise their survey responses, or (merge) re-point them.",
     )
