@@ -76,6 +76,8 @@ class ServiceSettings(BaseSettings):
     retention_consent_log_years: int = Field(
         3, ge=1, validation_alias=_shared("RETENTION_CONSENT_LOG_YEARS")
     )
+    # Finished background jobs (contacts: their items, input and result files) after these days.
+    retention_job_days: int = Field(90, ge=1, validation_alias=_shared("RETENTION_JOB_DAYS"))
     retention_interval_s: float = Field(
         6 * 3600, gt=0, validation_alias=_shared("RETENTION_INTERVAL_S")
     )

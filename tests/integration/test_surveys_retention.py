@@ -137,4 +137,4 @@ async def test_the_real_run_removes_exactly_what_the_dry_run_listed(
     assert audit["data"]["actor_id"] == "system:retention"
     assert audit["data"]["details"]["invitations"] == 2
     again = await run_retention(engine, settings, dry_run=True, now=NOW)
-    assert again.counts() == {"invitations": 0, "drafts": 0}
+    assert again.counts() == {"invitations": 0, "drafts": 0, "open_respondents": 0}

@@ -6,11 +6,14 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, not_, or_, select
+from sqlalchemy import and_, exists, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.persistence.tables import (
     consent_log,
+    import_uploads,
+    job_items,
+    jobs,
     join_codes,
     memberships,
     notes,
@@ -70,6 +73,41 @@ async def leftover_people(
     )
     if for_update:
         stmt = stmt.with_for_update(of=people)
+    return list((await conn.execute(stmt)).scalars())
+
+
+async def finished_jobs(
+    conn: AsyncConnection, cutoff: datetime, *, for_update: bool = False
+) -> list[uuid.UUID]:
+    """Jobs done, failed or cancelled before the cut-off (with their items, input and result)."""
+    ended = func.coalesce(jobs.c.finished_at, jobs.c.updated_at)
+    stmt = (
+        select(jobs.c.id)
+        .where(jobs.c.state.in_(("done", "failed", "cancelled")), ended < cutoff)
+        .order_by(jobs.c.id)
+    )
+    if for_update:
+        stmt = stmt.with_for_update(skip_locked=True)
+    return list((await conn.execute(stmt)).scalars())
+
+
+async def item_count(conn: AsyncConnection, job_ids: list[uuid.UUID]) -> int:
+    stmt = select(func.count()).where(job_items.c.job_id.in_(job_ids))
+    return int((await conn.execute(stmt)).scalar_one()) if job_ids else 0
+
+
+async def stale_uploads(
+    conn: AsyncConnection, cutoff: datetime, *, for_update: bool = False
+) -> list[uuid.UUID]:
+    """Uploaded import files nobody mapped in time (the import page sweeps them only when
+    someone uploads again)."""
+    stmt = (
+        select(import_uploads.c.id)
+        .where(import_uploads.c.created_at < cutoff)
+        .order_by(import_uploads.c.id)
+    )
+    if for_update:
+        stmt = stmt.with_for_update(skip_locked=True)
     return list((await conn.execute(stmt)).scalars())
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from newsletter.persistence import retained
 from newsletter.persistence.tables import campaigns, deliveries
 
 
@@ -40,6 +41,7 @@ async def mark_sending(conn: AsyncConnection, campaign_id: uuid.UUID, recipients
 
 
 async def delivery_counts(conn: AsyncConnection, campaign_id: uuid.UUID) -> dict[str, int]:
+    """By status, the rows still here plus those the retention job turned into counts."""
     rows = (
         await conn.execute(
             select(deliveries.c.status, func.count())
@@ -47,7 +49,8 @@ async def delivery_counts(conn: AsyncConnection, campaign_id: uuid.UUID) -> dict
             .group_by(deliveries.c.status)
         )
     ).all()
-    return {status: int(n) for status, n in rows}
+    raw = {status: int(n) for status, n in rows}
+    return retained.add(raw, await retained.status_counts(conn, campaign_id))
 
 
 async def update_draft(

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from newsletter.domain.progress import RATE_WINDOW_S
+from newsletter.persistence import retained
 from newsletter.persistence.tables import deliveries
 
 
@@ -15,7 +16,8 @@ async def status_counts(conn: AsyncConnection, campaign_id: uuid.UUID) -> dict[s
     d = deliveries
     stmt = select(d.c.status, func.count()).where(d.c.campaign_id == campaign_id)
     rows = (await conn.execute(stmt.group_by(d.c.status))).all()
-    return {status: int(n) for status, n in rows}
+    raw = {status: int(n) for status, n in rows}
+    return retained.add(raw, await retained.status_counts(conn, campaign_id))
 
 
 async def finished_recently(conn: AsyncConnection, campaign_id: uuid.UUID) -> int:

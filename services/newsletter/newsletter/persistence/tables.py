@@ -128,8 +128,9 @@ tracking_events = Table(
     Index("ix_tracking_events_delivery", "delivery_id", "kind"),
 )
 
-# What the retention job keeps of old tracking events: per campaign, day (UTC) and kind, the
-# number of events and of distinct deliveries (unique opens or clicks of that day).
+# What the retention job keeps of old tracking events: per campaign, day (UTC), kind, link and
+# hour of the first 48 (NULL after), the number of events and of the deliveries counted unique
+# here (each mail once, on its first such event; docs/privacy.md "Figures after retention").
 tracking_daily_counts = Table(
     "tracking_daily_counts",
     metadata,
@@ -139,6 +140,10 @@ tracking_daily_counts = Table(
     Column("kind", Text, nullable=False),
     Column("events", Integer, nullable=False),
     Column("deliveries", Integer, nullable=False),
+    Column("url", Text, nullable=True),
+    Column("hour", SmallInteger, nullable=True),
+    # Unique per link (clicks): each mail once per link, on its first click of that link.
+    Column("url_deliveries", Integer, nullable=False, server_default="0"),
     Index("ix_tracking_daily_counts_campaign", "campaign_id", "day"),
 )
 
@@ -153,6 +158,8 @@ delivery_counts = Table(
     Column("day", Date, nullable=False),
     Column("status", Text, nullable=False),
     Column("deliveries", Integer, nullable=False),
+    # Of those, recipients unsubscribed when the rows went (the figure is frozen then).
+    Column("unsubscribed", Integer, nullable=False, server_default="0"),
     Index("ix_delivery_counts_campaign", "campaign_id"),
 )
 

@@ -10,6 +10,7 @@ from sqlalchemy import Integer, cast, distinct, exists, extract, func, insert, s
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from newsletter.persistence import retained
 from newsletter.persistence.tables import (
     campaigns,
     contact_snapshot,
@@ -81,7 +82,12 @@ async def totals(conn: AsyncConnection, campaign_id: uuid.UUID) -> dict[str, dic
             .group_by(tracking_events.c.kind)
         )
     ).all()
-    return {kind: {"total": int(t), "unique": int(u)} for kind, t, u in rows}
+    found = {kind: {"total": int(t), "unique": int(u)} for kind, t, u in rows}
+    for kind, kept in (await retained.totals(conn, campaign_id)).items():
+        figures = found.setdefault(kind, {"total": 0, "unique": 0})
+        figures["total"] += kept["total"]
+        figures["unique"] += kept["unique"]
+    return found
 
 
 async def per_link(conn: AsyncConnection, campaign_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -97,7 +103,13 @@ async def per_link(conn: AsyncConnection, campaign_id: uuid.UUID) -> list[dict[s
             .order_by(func.count().desc(), tracking_events.c.url)
         )
     ).all()
-    return [{"url": r.url, "total": int(r.total), "unique": int(r.unique)} for r in rows]
+    links = {r.url: [int(r.total), int(r.unique)] for r in rows}
+    for url, (total, unique) in (await retained.per_link(conn, campaign_id)).items():
+        figures = links.setdefault(url, [0, 0])
+        figures[0] += total
+        figures[1] += unique
+    ordered = sorted(links.items(), key=lambda item: (-item[1][0], item[0] or ""))
+    return [{"url": url, "total": t, "unique": u} for url, (t, u) in ordered]
 
 
 async def hourly(
@@ -117,14 +129,15 @@ async def hourly(
         )
     ).all()
     series = [{"hour": h, "opens": 0, "clicks": 0} for h in range(HOURS)]
-    for h, kind, n in rows:
+    for h, kind, n in [*rows, *await retained.hourly(conn, campaign_id)]:
         series[int(h)]["opens" if kind == "open" else "clicks"] += int(n)
     return series
 
 
 async def unsubscribed_since_send(conn: AsyncConnection, campaign_id: uuid.UUID) -> int:
     """Recipients whose replica shows them unsubscribed now (the unsubscribe page is contacts'
-    and its token names no campaign, so this is the best attribution available here)."""
+    and its token names no campaign, so this is the best attribution available here). For
+    deliveries the retention job has removed, the count as it stood then."""
     stmt = (
         select(func.count())
         .select_from(
@@ -137,11 +150,13 @@ async def unsubscribed_since_send(conn: AsyncConnection, campaign_id: uuid.UUID)
             contact_snapshot.c.subscription_state == "unsubscribed",
         )
     )
-    return int((await conn.execute(stmt)).scalar_one())
+    raw = int((await conn.execute(stmt)).scalar_one())
+    return raw + await retained.unsubscribed(conn, campaign_id)
 
 
 async def campaign_overview(conn: AsyncConnection) -> list[dict[str, Any]]:
-    """Every campaign, newest first, with its sent count and unique opens and clicks."""
+    """Every campaign, newest first, with its sent count and unique opens and clicks (raw rows
+    plus retained counts)."""
     sent = (
         select(func.count())
         .where(deliveries.c.campaign_id == campaigns.c.id, deliveries.c.status == "sent")
@@ -163,9 +178,9 @@ async def campaign_overview(conn: AsyncConnection) -> list[dict[str, Any]]:
         campaigns.c.recipients,
         campaigns.c.created_at,
         campaigns.c.send_started_at,
-        sent.label("sent"),
-        unique("open").label("opens"),
-        unique("click").label("clicks"),
+        (sent + retained.sent_of_campaign()).label("sent"),
+        (unique("open") + retained.unique_of_campaign("open")).label("opens"),
+        (unique("click") + retained.unique_of_campaign("click")).label("clicks"),
     ).order_by(campaigns.c.created_at.desc())
     stmt = stmt.where(campaigns.c.status != "test")  # composer's frozen test-send copies
     return [dict(r._mapping) for r in (await conn.execute(stmt)).all()]

@@ -1,5 +1,6 @@
 """Newsletter's retention: old open/click events become per-campaign daily counts and go; old
 finished deliveries become counts and go. Suppressions stay (they must outlive everything).
+Every campaign figure reads raw + retained counts (persistence/retained.py).
 
 Cut-offs are midnight UTC, so each day's rows are counted in one run. The dry run and the real
 run select with the same conditions; a real run publishes one audit entry with the counts.
@@ -9,19 +10,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import Date as SqlDate
-from sqlalchemy import cast, delete, distinct, func, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.elements import ColumnElement
 
-from newsletter.persistence.tables import (
-    deliveries,
-    delivery_counts,
-    tracking_daily_counts,
-    tracking_events,
-)
+from newsletter.persistence import retained
+from newsletter.persistence.tables import deliveries, tracking_events
 from newsletter.persistence.unit_of_work import unit_of_work
 from shared.retention import months_before, publish_audit
 from shared.settings import ServiceSettings
@@ -52,10 +48,6 @@ def _old_deliveries(cutoff: datetime) -> list[ColumnElement[bool]]:
     return [deliveries.c.created_at < cutoff, deliveries.c.status != "pending"]
 
 
-def _utc_day(column: ColumnElement[datetime]) -> ColumnElement[date]:
-    return cast(func.timezone("UTC", column), SqlDate)
-
-
 async def run_retention(
     engine: AsyncEngine, settings: ServiceSettings, *, dry_run: bool, now: datetime | None = None
 ) -> RetentionReport:
@@ -74,21 +66,7 @@ async def run_retention(
                 (await conn.execute(select(deliveries.c.id).where(*deliveries_where))).scalars()
             )
             return RetentionReport(True, tracking_cutoff, delivery_cutoff, event_ids, delivery_ids)
-        day = _utc_day(tracking_events.c.at)
-        await conn.execute(
-            insert(tracking_daily_counts).from_select(
-                ["campaign_id", "day", "kind", "events", "deliveries"],
-                select(
-                    tracking_events.c.campaign_id,
-                    day,
-                    tracking_events.c.kind,
-                    func.count(),
-                    func.count(distinct(tracking_events.c.delivery_id)),
-                )
-                .where(*events_where, tracking_events.c.campaign_id.is_not(None))
-                .group_by(tracking_events.c.campaign_id, day, tracking_events.c.kind),
-            )
-        )
+        await conn.execute(retained.count_tracking(events_where, tracking_cutoff))
         event_ids = list(
             (
                 await conn.execute(
@@ -96,23 +74,7 @@ async def run_retention(
                 )
             ).scalars()
         )
-        created = _utc_day(deliveries.c.created_at)
-        await conn.execute(
-            insert(delivery_counts).from_select(
-                ["origin", "campaign_id", "day", "status", "deliveries"],
-                select(
-                    deliveries.c.origin,
-                    deliveries.c.campaign_id,
-                    created,
-                    deliveries.c.status,
-                    func.count(),
-                )
-                .where(*deliveries_where)
-                .group_by(
-                    deliveries.c.origin, deliveries.c.campaign_id, created, deliveries.c.status
-                ),
-            )
-        )
+        await conn.execute(retained.count_deliveries(deliveries_where))
         delivery_ids = list(
             (
                 await conn.execute(

@@ -1,4 +1,5 @@
-"""A survey's campaigns with their progress, for the staff pages."""
+"""A survey's campaigns with their progress, for the staff pages: the invitations still here
+plus the tallies the retention job kept of those it deleted."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from surveys.persistence.tables import campaigns, invitations
+from surveys.persistence import retained
+from surveys.persistence.tables import campaigns, invitation_tallies, invitations
 
 
 async def campaigns_of_survey(conn: AsyncConnection, survey_id: uuid.UUID) -> list[dict[str, Any]]:
-    inv = invitations
+    inv, kept = invitations, invitation_tallies  # raw rows + what retention kept
     progress = (
         select(
             inv.c.campaign_id,
@@ -33,11 +35,15 @@ async def campaigns_of_survey(conn: AsyncConnection, survey_id: uuid.UUID) -> li
             campaigns.c.closes_at,
             campaigns.c.launched_at,
             *(
-                func.coalesce(progress.c[n], 0).label(n)
+                (func.coalesce(progress.c[n], 0) + func.coalesce(kept.c[n], 0)).label(n)
                 for n in ("invited", "answered", "delivered", "bounced")
             ),
         )
-        .select_from(campaigns.outerjoin(progress, progress.c.campaign_id == campaigns.c.id))
+        .select_from(
+            campaigns.outerjoin(progress, progress.c.campaign_id == campaigns.c.id).outerjoin(
+                kept, kept.c.campaign_id == campaigns.c.id
+            )
+        )
         .where(campaigns.c.survey_id == survey_id)
         .order_by(campaigns.c.created_at.desc())
     )
@@ -53,7 +59,10 @@ async def progress(conn: AsyncConnection, campaign_id: uuid.UUID) -> dict[str, i
         func.count().filter(inv.c.mail_status.in_(("bounced", "complained"))).label("bounced"),
         func.count().filter(inv.c.answered.is_(True)).label("answered"),
     ).where(inv.c.campaign_id == campaign_id)
-    return dict((await conn.execute(stmt)).mappings().one())
+    raw = dict((await conn.execute(stmt)).mappings().one())
+    kept = await retained.tallies(conn, campaign_id)
+    kept["bounced"] += kept["complained"]
+    return {name: int(n) + kept[name] for name, n in raw.items()}
 
 
 async def by_segment(conn: AsyncConnection, campaign_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -67,4 +76,9 @@ async def by_segment(conn: AsyncConnection, campaign_id: uuid.UUID) -> list[dict
         func.count().label("invited"),
         func.count().filter(member.c.answered.is_(True)).label("answered"),
     ).group_by(member.c.segment_id)
-    return [dict(r) for r in (await conn.execute(stmt)).mappings().all()]
+    found = {r["segment_id"]: dict(r) for r in (await conn.execute(stmt)).mappings().all()}
+    for kept in await retained.segments(conn, campaign_id):
+        row = found.setdefault(kept["segment_id"], {**kept, "invited": 0, "answered": 0})
+        row["invited"] += kept["invited"]
+        row["answered"] += kept["answered"]
+    return list(found.values())

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from surveys.persistence.retained import tallies
 from surveys.persistence.tables import open_respondents as slots
 
 
@@ -41,5 +42,7 @@ async def mark_answered(conn: AsyncConnection, token_hash: bytes) -> bool:
 
 
 async def answered_count(conn: AsyncConnection, campaign_id: uuid.UUID) -> int:
+    """The slots still here plus those the retention job counted before deleting them."""
     stmt = select(func.count()).where(slots.c.campaign_id == campaign_id, slots.c.answered)
-    return int((await conn.execute(stmt)).scalar_one())
+    raw = int((await conn.execute(stmt)).scalar_one())
+    return raw + (await tallies(conn, campaign_id))["open_answered"]

@@ -135,7 +135,7 @@ responses = Table(
 )
 
 # What the retention job keeps of a campaign's invitations once it deletes them (closed + N
-# days): the counts the campaign overview shows.
+# days): the counts the campaign overview shows (read as raw rows + these).
 invitation_tallies = Table(
     "invitation_tallies",
     metadata,
@@ -145,6 +145,19 @@ invitation_tallies = Table(
     Column("delivered", Integer, nullable=False),
     Column("bounced", Integer, nullable=False),
     Column("purged_at", DateTime(timezone=True), nullable=False),
+    Column("complained", Integer, nullable=False, server_default="0"),
+    # Answered through the public link (open_respondents), deleted by the same rule.
+    Column("open_answered", Integer, nullable=False, server_default="0"),
+)
+
+# The same, per audience segment the invitations were in (the overview's rate by segment).
+segment_tallies = Table(
+    "segment_tallies",
+    metadata,
+    Column("campaign_id", Uuid, ForeignKey("campaigns.id"), primary_key=True),
+    Column("segment_id", Uuid, primary_key=True),
+    Column("invited", Integer, nullable=False),
+    Column("answered", Integer, nullable=False),
 )
 
 # Replica of contacts.segment.v1 (compacted): the audiences staff pick for a campaign.

@@ -1,8 +1,8 @@
-"""Surveys' retention: a campaign's invitations (who was asked, and their link hashes) and any
-unsent drafts go once the campaign has been closed for the configured days. The counts the
-overview shows are kept in invitation_tallies; responses stay (they lose only the invitation
-link). The dry run and the real run select with the same conditions; a real run publishes one
-audit entry with the counts."""
+"""Surveys' retention: a campaign's invitations (who was asked, and their link hashes), its
+public-link respondent slots and any unsent drafts go once the campaign has been closed for the
+configured days. The counts the overview shows are kept first (persistence/retained.py) and
+read back with the raw rows; responses stay (they lose only the invitation link). The dry run
+and the real run select with the same conditions; a real run publishes one audit entry."""
 
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.retention import publish_audit
 from shared.settings import ServiceSettings
+from surveys.persistence import retained
 from surveys.persistence.tables import (
     campaigns,
     drafts,
-    invitation_tallies,
     invitations,
+    open_respondents,
     responses,
 )
 from surveys.persistence.unit_of_work import unit_of_work
@@ -32,12 +32,20 @@ class RetentionReport:
     closed_before: datetime
     invitation_ids: list[uuid.UUID]
     draft_count: int
+    open_respondent_hashes: list[bytes]
 
     def counts(self) -> dict[str, int]:
-        return {"invitations": len(self.invitation_ids), "drafts": self.draft_count}
+        return {
+            "invitations": len(self.invitation_ids),
+            "drafts": self.draft_count,
+            "open_respondents": len(self.open_respondent_hashes),
+        }
 
     def listed(self) -> list[str]:
-        return [f"invitation {i}" for i in self.invitation_ids]
+        # A slot is a hash of a browser's random token: nothing about a person.
+        return [f"invitation {i}" for i in self.invitation_ids] + [
+            f"open_respondent {h.hex()}" for h in self.open_respondent_hashes
+        ]
 
 
 def _expired_campaigns(closed_before: datetime) -> ColumnElement[bool]:
@@ -52,6 +60,7 @@ async def run_retention(
     expired = select(campaigns.c.id).where(_expired_campaigns(closed_before))
     of_expired = invitations.c.campaign_id.in_(expired)
     drafts_of_expired = drafts.c.campaign_id.in_(expired)
+    slots_of_expired = open_respondents.c.campaign_id.in_(expired)
     async with unit_of_work(engine) as uow:
         conn = uow.conn
         if dry_run:
@@ -59,33 +68,17 @@ async def run_retention(
             draft_count = (
                 await conn.execute(select(func.count()).where(drafts_of_expired))
             ).scalar_one()
-            return RetentionReport(True, closed_before, ids, int(draft_count))
-        tallies = (
-            select(
-                invitations.c.campaign_id,
-                func.count().label("invited"),
-                func.count().filter(invitations.c.answered.is_(True)).label("answered"),
-                func.count().filter(invitations.c.mail_status == "delivered").label("delivered"),
-                func.count().filter(invitations.c.mail_status == "bounced").label("bounced"),
-                func.now(),
+            hashes = list(
+                (
+                    await conn.execute(
+                        select(open_respondents.c.token_hash).where(slots_of_expired)
+                    )
+                ).scalars()
             )
-            .where(of_expired)
-            .group_by(invitations.c.campaign_id)
-        )
-        stmt = insert(invitation_tallies).from_select(
-            ["campaign_id", "invited", "answered", "delivered", "bounced", "purged_at"], tallies
-        )
-        excluded = stmt.excluded
-        await conn.execute(
-            stmt.on_conflict_do_update(  # a second purge of the same campaign adds up
-                index_elements=[invitation_tallies.c.campaign_id],
-                set_={
-                    name: invitation_tallies.c[name] + excluded[name]
-                    for name in ("invited", "answered", "delivered", "bounced")
-                }
-                | {"purged_at": excluded.purged_at},
-            )
-        )
+            return RetentionReport(True, closed_before, ids, int(draft_count), hashes)
+        await conn.execute(retained.tally_invitations(of_expired))
+        await conn.execute(retained.tally_segments(of_expired))
+        await conn.execute(retained.tally_open_respondents(slots_of_expired))
         doomed = select(invitations.c.id).where(of_expired)
         await conn.execute(
             update(responses)
@@ -100,7 +93,16 @@ async def run_retention(
                 )
             ).scalars()
         )
-        report = RetentionReport(False, closed_before, ids, int(draft_count or 0))
+        hashes = list(
+            (
+                await conn.execute(
+                    delete(open_respondents)
+                    .where(slots_of_expired)
+                    .returning(open_respondents.c.token_hash)
+                )
+            ).scalars()
+        )
+        report = RetentionReport(False, closed_before, ids, int(draft_count or 0), hashes)
         publish_audit(
             uow,
             service="surveys",

@@ -1,0 +1,134 @@
+"""A survey campaign's figures (invited, responded, response rate, delivered, bounced, rate by
+segment, public-link answers) read the same before and after the retention job deletes its
+invitations and public-link respondent slots; the dry run lists what the real run removes."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from surveys.persistence import open_respondents
+from surveys.persistence.campaign_overview import campaigns_of_survey
+from surveys.service import staff_views
+from surveys.service.retention import run_retention
+from surveys.settings import SurveysSettings
+
+from shared.db import make_engine
+from tests.support.infra import Infra
+from tests.support.own_db import own_database
+
+CLOSED = datetime(2025, 6, 1, tzinfo=UTC)
+FAR_FUTURE = datetime(2040, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+async def settings(infra: Infra, settings_environment: None) -> AsyncIterator[SurveysSettings]:
+    async with own_database(infra, "surveys") as url:
+        yield SurveysSettings(database_url=url)
+
+
+@pytest.fixture
+async def engine(settings: SurveysSettings) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(settings.database_url, pool_size=2)
+    yield engine
+    await engine.dispose()
+
+
+async def insert(engine: AsyncEngine, table: str, **values: Any) -> None:
+    names = ", ".join(values)
+    params = ", ".join(f":{n}" for n in values)
+    async with engine.begin() as conn:
+        await conn.execute(text(f"INSERT INTO {table} ({names}) VALUES ({params})"), values)
+
+
+async def figures(engine: AsyncEngine, survey: uuid.UUID, campaign: uuid.UUID) -> dict[str, Any]:
+    overview = await staff_views.campaign_overview(engine, campaign)
+    async with engine.connect() as conn:
+        listed = await campaigns_of_survey(conn, survey)  # the survey page's campaign list
+        open_answered = await open_respondents.answered_count(conn, campaign)
+    return {
+        "list": [
+            {k: c[k] for k in ("invited", "answered", "delivered", "bounced")} for c in listed
+        ],
+        "overview": {k: v for k, v in overview.items() if k != "campaign"},
+        "open_answered": open_answered,
+    }
+
+
+async def test_campaign_figures_are_the_same_before_and_after_retention(
+    engine: AsyncEngine, settings: SurveysSettings
+) -> None:
+    survey, campaign = uuid.uuid4(), uuid.uuid4()
+    north, south = uuid.uuid4(), uuid.uuid4()
+    await insert(engine, "surveys", id=survey, title="t", definition=json.dumps({}))
+    await insert(
+        engine,
+        "campaigns",
+        id=campaign,
+        survey_id=survey,
+        name="Kysely",
+        mode="identified",
+        opens_at=CLOSED - timedelta(days=14),
+        closes_at=CLOSED,
+        audience="{}",
+        max_reminders=1,
+        reminder_interval=timedelta(days=3),
+        open_link=True,
+        segments=json.dumps([{"id": str(north), "name": "North"}, {"id": str(south), "name": "S"}]),
+    )
+    invitation_ids = []
+    for n in range(8):
+        invitation_ids.append(uuid.uuid4())
+        await insert(
+            engine,
+            "invitations",
+            id=invitation_ids[-1],
+            campaign_id=campaign,
+            contact_id=uuid.uuid4(),
+            language="fi",
+            token_hash=os.urandom(32),
+            answered=n % 2 == 0,
+            mail_status=["delivered", "delivered", "bounced", "complained"][n % 4],
+            segment_ids=[north, south] if n < 6 else [south],
+            reminders_sent=n % 2,
+        )
+    slots = [os.urandom(32) for _ in range(3)]
+    for n, slot in enumerate(slots):
+        await insert(
+            engine,
+            "open_respondents",
+            token_hash=slot,
+            campaign_id=campaign,
+            started_on=CLOSED.date(),
+            answered=n > 0,
+        )
+
+    before = await figures(engine, survey, campaign)
+    overview = before["overview"]
+    assert (overview["invited"], overview["answered"], overview["bounced"]) == (8, 4, 4)
+    assert overview["response_rate"] == 50.0
+    assert [(r["name"], r["invited"]) for r in overview["by_segment"]] == [("North", 6), ("S", 8)]
+    assert before["open_answered"] == 2
+    assert before["list"] == [{"invited": 8, "answered": 4, "delivered": 4, "bounced": 2}]
+
+    dry = await run_retention(engine, settings, dry_run=True, now=FAR_FUTURE)
+    assert sorted(dry.invitation_ids) == sorted(invitation_ids)
+    assert sorted(dry.open_respondent_hashes) == sorted(slots)
+    real = await run_retention(engine, settings, dry_run=False, now=FAR_FUTURE)
+    assert sorted(real.invitation_ids) == sorted(dry.invitation_ids)
+    assert sorted(real.open_respondent_hashes) == sorted(dry.open_respondent_hashes)
+    async with engine.connect() as conn:
+        for table in ("invitations", "open_respondents"):
+            left = (await conn.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one()
+            assert left == 0, table
+
+    assert await figures(engine, survey, campaign) == before
+    again = await run_retention(engine, settings, dry_run=True, now=FAR_FUTURE)
+    assert again.counts() == {"invitations": 0, "drafts": 0, "open_respondents": 0}
