@@ -41,6 +41,17 @@ def _bytes(text: str | None) -> bytes | None:
     return None if text is None else base64.b64decode(text)
 
 
+def _consumer(bootstrap: str) -> AIOKafkaConsumer:
+    # "earliest": assign() starts a background position reset; with the default "latest" it
+    # could land after our seek and silently skip every record (seen under load).
+    return AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+    )
+
+
 async def _partitions(
     consumer: AIOKafkaConsumer, topic: Topic, prefix: str
 ) -> tuple[list[TopicPartition], dict[TopicPartition, int], dict[TopicPartition, int]]:
@@ -56,9 +67,7 @@ async def _partitions(
 async def dump(bootstrap: str, prefix: str, out: Path) -> dict[str, int]:
     """Every backed-up topic from its first offset to the end offsets seen at the start."""
     counts: dict[str, int] = {}
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
-    )
+    consumer = _consumer(bootstrap)
     await consumer.start()
     try:
         existing = await consumer.topics()
@@ -68,7 +77,8 @@ async def dump(bootstrap: str, prefix: str, out: Path) -> dict[str, int]:
                 if topic_name(topic.name, prefix) not in existing:
                     continue  # never created (nothing published yet): nothing to keep
                 partitions, start, end = await _partitions(consumer, topic, prefix)
-                await consumer.seek_to_beginning(*partitions)
+                for tp in partitions:
+                    consumer.seek(tp, start[tp])
                 remaining = {tp for tp in partitions if end[tp] > start[tp]}
                 while remaining:
                     batches = await consumer.getmany(*remaining, timeout_ms=1000)
@@ -105,9 +115,7 @@ class Incomplete(Exception):
 
 async def _record_counts(bootstrap: str, prefix: str) -> dict[TopicPartition, int]:
     """How many records each partition of the backed-up topics holds now."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
-    )
+    consumer = _consumer(bootstrap)
     await consumer.start()
     try:
         counts: dict[TopicPartition, int] = {}
