@@ -43,7 +43,9 @@ async def read_parked(
     bootstrap_servers: str, dlq_topic: str, *, limit: int = 1000
 ) -> list[ParkedMessage]:
     """Everything parked on one DLQ topic, from the start (no consumer group involved)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers, enable_auto_commit=False, auto_offset_reset="earliest"
+    )
     await consumer.start()
     try:
         parts = [

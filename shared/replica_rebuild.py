@@ -39,6 +39,9 @@ async def rebuild_contact_replica(
         bootstrap_servers=settings.kafka_bootstrap_servers,
         group_id=None,
         enable_auto_commit=False,
+        # assign() starts a background position reset; "latest" could land after the seek
+        # below and make the rebuild skip the whole topic.
+        auto_offset_reset="earliest",
         client_id=f"{settings.service_name}-replica-rebuild",
     )
     await consumer.start()

@@ -162,7 +162,9 @@ async def test_poison_message_is_parked_with_its_error_and_the_next_one_is_appli
 
 
 async def read_topic(bootstrap: str, topic: str) -> list[tuple[bytes | None, dict[str, str]]]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
+    )
     await consumer.start()
     try:
         tp = TopicPartition(topic, 0)

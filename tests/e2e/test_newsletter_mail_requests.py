@@ -25,7 +25,9 @@ async def caught(to: str) -> list[dict[str, Any]]:
 
 
 async def mail_events(bootstrap: str, topic: str) -> list[dict[str, Any]]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
+    )
     await consumer.start()
     try:
         parts = [TopicPartition(topic, p) for p in range(6)]

@@ -66,7 +66,9 @@ async def mailed_html(to: str) -> str:
 
 
 async def mail_events(bootstrap: str, topic: str) -> list[dict[str, Any]]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
+    )
     await consumer.start()
     try:
         parts = [TopicPartition(topic, p) for p in range(6)]

@@ -25,7 +25,9 @@ async def mail_request_on_kafka(
     infra: Infra, topics: str, contact_id: str, *, timeout: float = 30.0
 ) -> dict[str, Any]:
     """The mail.requested.v1 record for the person, read from the broker itself."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=infra.kafka, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=infra.kafka, enable_auto_commit=False, auto_offset_reset="earliest"
+    )
     await consumer.start()
     try:
         topic = f"{topics}mail.requested.v1"

@@ -10,7 +10,9 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 async def read_topic(bootstrap: str, topic: str) -> list[tuple[dict[str, str], Any]]:
     """Every record of a 6-partition topic so far: (CloudEvent headers, decoded value)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
+    )
     await consumer.start()
     try:
         parts = [TopicPartition(topic, p) for p in range(6)]
