@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from contacts.domain.errors import InvalidInput
-from contacts.domain.legal import checked_texts, default_texts, parse_label
+from contacts.domain.legal import RetentionPeriods, checked_texts, default_texts, parse_label
 from contacts.domain.legal_markup import fill, to_html
 
 
@@ -50,6 +50,16 @@ def test_the_shipped_texts_exist_in_every_language_and_quote_the_retention_setti
     for kind in ("accessibility", "privacy", "consent"):
         assert set(default_texts(kind)) == {"fi", "sv", "en"}
     assert all("{unconfirmed_days}" in t for t in default_texts("privacy").values())
+
+
+def test_every_retention_period_is_quoted_and_filled_in_each_privacy_notice() -> None:
+    periods = RetentionPeriods(30, 3, 13, 13, 90, 3, 91)
+    for lang, text in default_texts("privacy").items():
+        filled = fill(text, periods.placeholders())
+        for name in periods.placeholders():
+            assert "{" + name + "}" in text, (lang, name)
+        assert "{" not in filled, lang
+        assert " 91 " in filled, lang
 
 
 def test_labels_parse_only_for_their_kind() -> None:

@@ -88,6 +88,7 @@ class RetentionPeriods:
     delivery_rows_months: int
     invitation_days_after_close: int
     consent_log_years: int
+    job_days: int
 
     def placeholders(self) -> dict[str, object]:
         return {
@@ -97,6 +98,7 @@ class RetentionPeriods:
             "delivery_months": self.delivery_rows_months,
             "invitation_days": self.invitation_days_after_close,
             "consent_log_years": self.consent_log_years,
+            "job_days": self.job_days,
         }
 
 

@@ -56,6 +56,7 @@ def retention_periods(settings: ServiceSettings) -> RetentionPeriods:
         delivery_rows_months=settings.retention_delivery_rows_months,
         invitation_days_after_close=settings.retention_invitation_days_after_close,
         consent_log_years=settings.retention_consent_log_years,
+        job_days=settings.retention_job_days,
     )
 
 
