@@ -8,6 +8,7 @@ the same file again is harmless (an upsert).
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from collections.abc import Awaitable, Callable, Iterator, Mapping
@@ -28,15 +29,13 @@ from contacts.domain.importing import (
     check_rows,
 )
 from contacts.domain.person import Person
-from contacts.persistence import imports
+from contacts.persistence import import_batches, imports
 from contacts.persistence import topics as topic_store
 from contacts.persistence.unit_of_work import unit_of_work
 from contacts.service.audit import Actor, audit
-from contacts.snapshots import SOURCE, snapshot_of
-from shared.events.envelope import new_event
-from shared.events.topics import CONTACT_SNAPSHOTS
+from contacts.service.import_events import snapshot_events
+from contacts.snapshots import snapshot_of
 from shared.logs import correlation_id
-from shared.snapshot import snapshot_row
 
 CHUNK = 5000
 MAX_REPORTED = 1000  # the report lists this many problems and counts the rest
@@ -184,13 +183,29 @@ async def import_people(
     basis_text = check_basis(basis, subscribe=subscribe)
     if progress:
         progress(skip, len(good))
+    # Two chunks in flight, each in its own transaction: while the database writes one, Python
+    # builds the next. A chunk commits only after the one before it committed (and rolls back
+    # if that one failed), so what is committed is always the file's first chunks.
+    in_flight: tuple[asyncio.Task[None], int] | None = None  # the chunk before, its size
+    done = skip
     for start in range(skip, len(good), chunk):
         rows = good[start : start + chunk]
-        await _import_chunk(
-            engine, rows, report, subscribe=subscribe, basis=basis_text, on_chunk=on_chunk
+        current = asyncio.create_task(
+            _import_chunk(
+                engine,
+                rows,
+                report,
+                subscribe=subscribe,
+                basis=basis_text,
+                on_chunk=on_chunk,
+                after=in_flight[0] if in_flight else None,
+            )
         )
-        if progress:
-            progress(start + len(rows), len(good))
+        if in_flight is not None:
+            done = await _finished(in_flight, current, done, progress, len(good))
+        in_flight = (current, len(rows))
+    if in_flight is not None:
+        await _finished(in_flight, None, done, progress, len(good))
     async with engine.begin() as conn:
         details: dict[str, Any] = {"rows": report.rows, "created": report.created}
         details |= {"updated": report.updated}
@@ -201,6 +216,27 @@ async def import_people(
     return report
 
 
+async def _finished(
+    chunk: tuple[asyncio.Task[None], int],
+    following: asyncio.Task[None] | None,
+    done: int,
+    progress: Progress | None,
+    total: int,
+) -> int:
+    """Wait for `chunk` to commit and report progress; if it failed, the following chunk
+    (waiting for it) rolls back, and is awaited before the error goes up."""
+    try:
+        await chunk[0]
+    except BaseException:
+        if following is not None:
+            await asyncio.gather(following, return_exceptions=True)
+        raise
+    done += chunk[1]
+    if progress:
+        progress(done, total)
+    return done
+
+
 async def _import_chunk(
     engine: AsyncEngine,
     rows: list[ImportRow],
@@ -209,10 +245,11 @@ async def _import_chunk(
     subscribe: bool,
     basis: str | None,
     on_chunk: ChunkHook | None = None,
+    after: asyncio.Task[None] | None = None,
 ) -> None:
     now = datetime.now(UTC)
     async with unit_of_work(engine) as uow:
-        before = await imports.lock_existing(uow.conn, [r.email for r in rows])
+        before = await import_batches.lock_consents(uow.conn, [r.email for r in rows])
         stored = await imports.upsert_people(uow.conn, rows, subscribe=subscribe)
         entries = [
             ConsentEntry(p.id, purpose, True, "import", now, basis=basis)
@@ -220,7 +257,7 @@ async def _import_chunk(
             for purpose in PURPOSES
             if subscribe and _newly_given(before.get(p.email.lower()), p, purpose)
         ]
-        await imports.log_consents(uow.conn, entries)  # all share method, basis and time
+        await import_batches.copy_consents(uow.conn, entries)
         ids = [p.id for p in stored]
         links = await imports.current_organisations(uow.conn, ids)
         members = await imports.memberships_of(uow.conn, ids)
@@ -228,25 +265,13 @@ async def _import_chunk(
             snapshot_of(p, organisation=links.get(p.id), membership=members.get(p.id))
             for p in stored
         ]
-        # Set-based: one INSERT ... SELECT each for the projection and the outbox.
-        await imports.upsert_snapshot_rows(uow.conn, [snapshot_row(s) for s in snapshots])
-        await imports.add_outbox_rows(
-            uow.conn,
-            [
-                (
-                    CONTACT_SNAPSHOTS.name,
-                    str(s.contact_id),
-                    new_event(
-                        source=SOURCE,
-                        data=s,
-                        subject=str(s.contact_id),
-                        version=s.version,
-                        correlation_id=correlation_id.get(),
-                    ),
-                )
-                for s in snapshots
-            ],
+        # Set-based: the projection and the outbox rows go in by COPY, in this transaction.
+        await import_batches.upsert_snapshots(uow.conn, snapshots)
+        await import_batches.copy_outbox(
+            uow.conn, snapshot_events(snapshots, correlation_id=correlation_id.get())
         )
+        if after is not None:
+            await after  # its failure raises here: this chunk rolls back too
         if on_chunk is not None and not await on_chunk(uow.conn, len(rows)):
             raise ChunkRefused
         await uow.commit()
@@ -255,13 +280,14 @@ async def _import_chunk(
     report.consents_given += len(entries)
 
 
-def _newly_given(before: Person | None, after: Person, purpose: str) -> bool:
+def _newly_given(before: tuple[bool, bool] | None, after: Person, purpose: str) -> bool:
+    """`before` is the stored (newsletter, survey) consent; None for a new person."""
     held_after = after.newsletter_consent if purpose == "newsletter" else after.survey_consent
     if not held_after:
         return False
     if before is None:
         return True
-    return not (before.newsletter_consent if purpose == "newsletter" else before.survey_consent)
+    return not (before[0] if purpose == "newsletter" else before[1])
 
 
 def problems_as_json(report: Report) -> list[dict[str, Any]]:

@@ -1,0 +1,70 @@
+"""An import's snapshot events are the events `new_event` would build, without re-validation."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from contacts.domain.person import Person
+from contacts.persistence.import_batches import SNAPSHOT_COLUMNS, snapshot_record
+from contacts.service.import_events import snapshot_events
+from contacts.snapshots import SOURCE, snapshot_of
+
+from shared.events.contacts import ContactSnapshotV1
+from shared.events.envelope import CloudEvent, new_event
+from shared.events.topics import CONTACT_SNAPSHOTS
+from shared.snapshot import snapshot_row
+
+UNSTABLE = {"ce_id", "ce_time"}  # a fresh id and the moment of building, in both paths
+
+
+def imported(name: str) -> Person:
+    return Person(
+        id=uuid.uuid4(),
+        email=f"{name.lower()}@example.fi",
+        first_name=name,
+        last_name="Äijälä",  # non-ASCII: the payload's escaping must not change
+        version=3,
+        municipality="091",
+        topics=("webinaarit", "koulutukset"),
+        subscription_state="subscribed",
+        confirmed_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        newsletter_consent=True,
+        survey_consent=True,
+    )
+
+
+def test_snapshot_events_have_the_headers_and_payload_new_event_gives() -> None:
+    snapshots = [snapshot_of(imported(n)) for n in ("Anna", "Bertil")]
+    built = snapshot_events(snapshots, correlation_id="corr-1")
+    assert [(topic, key) for topic, key, _ in built] == [
+        (CONTACT_SNAPSHOTS.name, str(s.contact_id)) for s in snapshots
+    ]
+    for snapshot, (_, _, event) in zip(snapshots, built, strict=True):
+        expected = new_event(
+            source=SOURCE,
+            data=snapshot,
+            subject=str(snapshot.contact_id),
+            version=snapshot.version,
+            correlation_id="corr-1",
+        )
+        assert event.value_bytes() == expected.value_bytes()
+        stable = [(k, v) for k, v in event.to_headers() if k not in UNSTABLE]
+        assert stable == [(k, v) for k, v in expected.to_headers() if k not in UNSTABLE]
+        assert {k for k, _ in event.to_headers()} == {k for k, _ in expected.to_headers()}
+
+
+def test_a_snapshot_event_reads_back_as_the_snapshot_it_carries() -> None:
+    snapshot = snapshot_of(imported("Carl"))
+    (_, _, event), *_ = snapshot_events([snapshot], correlation_id=None)
+    again = CloudEvent.from_kafka(event.to_headers(), event.value_bytes())
+    assert again.id == event.id and again.version == 3
+    assert again.parse(ContactSnapshotV1) == snapshot
+    assert all(k != "ce_correlationid" for k, _ in event.to_headers())
+
+
+def test_a_projection_record_holds_what_snapshot_row_gives() -> None:
+    snapshot = snapshot_of(imported("Dora"))
+    row = snapshot_row(snapshot)
+    assert snapshot_record(vars(snapshot)) == tuple(row.get(c) for c in SNAPSHOT_COLUMNS)
+    assert set(SNAPSHOT_COLUMNS) <= set(row) and "updated_at" not in SNAPSHOT_COLUMNS
