@@ -1,13 +1,14 @@
-"""An import's snapshot events are the events `new_event` would build, without re-validation."""
+"""An import's outbox rows carry the events `new_event` would build, without re-validation."""
 
 from __future__ import annotations
 
+import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from contacts.domain.person import Person
-from contacts.persistence.import_batches import SNAPSHOT_COLUMNS, snapshot_record
-from contacts.service.import_events import snapshot_events
+from contacts.persistence.import_batches import SNAPSHOT_COLUMNS, OutboxRow, snapshot_record
+from contacts.service.import_events import snapshot_outbox_rows
 from contacts.snapshots import SOURCE, snapshot_of
 
 from shared.events.contacts import ContactSnapshotV1
@@ -34,32 +35,43 @@ def imported(name: str) -> Person:
     )
 
 
-def test_snapshot_events_have_the_headers_and_payload_new_event_gives() -> None:
+def as_event(row: OutboxRow) -> CloudEvent:
+    """The event the relay would publish from an outbox row (shared/outbox/relay.py)."""
+    _, _, _, headers, payload = row
+    return CloudEvent.from_kafka([(k, v.encode()) for k, v in json.loads(headers)], payload)
+
+
+def test_snapshot_outbox_rows_hold_the_headers_and_payload_new_event_gives() -> None:
     snapshots = [snapshot_of(imported(n)) for n in ("Anna", "Bertil")]
-    built = snapshot_events(snapshots, correlation_id="corr-1")
-    assert [(topic, key) for topic, key, _ in built] == [
+    rows = snapshot_outbox_rows(snapshots, correlation_id='corr "1"')
+    assert [(topic, key) for _, topic, key, _, _ in rows] == [
         (CONTACT_SNAPSHOTS.name, str(s.contact_id)) for s in snapshots
     ]
-    for snapshot, (_, _, event) in zip(snapshots, built, strict=True):
+    for snapshot, row in zip(snapshots, rows, strict=True):
         expected = new_event(
             source=SOURCE,
             data=snapshot,
             subject=str(snapshot.contact_id),
             version=snapshot.version,
-            correlation_id="corr-1",
+            correlation_id='corr "1"',
         )
-        assert event.value_bytes() == expected.value_bytes()
-        stable = [(k, v) for k, v in event.to_headers() if k not in UNSTABLE]
+        event = as_event(row)
+        assert row[0] == event.id
+        # The same JSON value; only its formatting may differ (non-ASCII left unescaped).
+        assert json.loads(row[4]) == json.loads(expected.value_bytes() or b"")
+        headers = event.to_headers()
+        stable = [(k, v) for k, v in headers if k not in UNSTABLE]
         assert stable == [(k, v) for k, v in expected.to_headers() if k not in UNSTABLE]
-        assert {k for k, _ in event.to_headers()} == {k for k, _ in expected.to_headers()}
+        assert [k for k, _ in headers] == [k for k, _ in expected.to_headers()]
+        assert abs(event.time - expected.time) < timedelta(minutes=1)
 
 
-def test_a_snapshot_event_reads_back_as_the_snapshot_it_carries() -> None:
+def test_a_snapshot_outbox_row_reads_back_as_the_snapshot_it_carries() -> None:
     snapshot = snapshot_of(imported("Carl"))
-    (_, _, event), *_ = snapshot_events([snapshot], correlation_id=None)
-    again = CloudEvent.from_kafka(event.to_headers(), event.value_bytes())
-    assert again.id == event.id and again.version == 3
-    assert again.parse(ContactSnapshotV1) == snapshot
+    (row,) = snapshot_outbox_rows([snapshot], correlation_id=None)
+    event = as_event(row)
+    assert event.version == 3 and event.subject == str(snapshot.contact_id)
+    assert event.parse(ContactSnapshotV1) == snapshot
     assert all(k != "ce_correlationid" for k, _ in event.to_headers())
 
 

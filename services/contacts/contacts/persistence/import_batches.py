@@ -7,7 +7,7 @@ on the chunk's own connection, so it commits or rolls back with the people it de
 
 from __future__ import annotations
 
-import json
+import uuid
 from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
@@ -19,9 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contacts.domain.consent import ConsentEntry
 from contacts.persistence.tables import contact_snapshot
 from shared.events.contacts import ContactSnapshotV1
-from shared.events.envelope import CloudEvent
 from shared.outbox.writer import notify_channel
 
+# (event id, topic, key, headers as JSON, payload): an outbox row as `copy_outbox` takes it.
+OutboxRow = tuple[uuid.UUID, str, str, str, bytes]
 # Every projection column but updated_at (which the upsert sets), from the table itself.
 SNAPSHOT_COLUMNS = tuple(c.name for c in contact_snapshot.c if c.name != "updated_at")
 _IN_COLUMN_ORDER = itemgetter(*SNAPSHOT_COLUMNS)
@@ -87,24 +88,12 @@ async def upsert_snapshots(conn: AsyncConnection, snapshots: Sequence[ContactSna
     await driver.execute("DROP TABLE import_snapshot")  # a later chunk may reuse the session
 
 
-async def copy_outbox(
-    conn: AsyncConnection, messages: Sequence[tuple[str, str | None, CloudEvent]]
-) -> None:
+async def copy_outbox(conn: AsyncConnection, rows: Sequence[OutboxRow]) -> None:
     """As `shared.outbox.add_to_outbox` (same rows, same NOTIFY), by COPY."""
-    if not messages:
+    if not rows:
         return
-    records = [
-        (
-            event.id,
-            topic,
-            key,
-            json.dumps([[k, v.decode()] for k, v in event.to_headers()]),
-            event.value_bytes(),
-        )
-        for topic, key, event in messages
-    ]
     await (await _driver(conn)).copy_records_to_table(
-        "outbox", columns=("event_id", "topic", "key", "headers", "payload"), records=records
+        "outbox", columns=("event_id", "topic", "key", "headers", "payload"), records=rows
     )
     await conn.execute(
         text("SELECT pg_notify(:channel, '')"), {"channel": notify_channel("contacts")}

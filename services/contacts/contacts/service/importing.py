@@ -33,7 +33,7 @@ from contacts.persistence import import_batches, imports
 from contacts.persistence import topics as topic_store
 from contacts.persistence.unit_of_work import unit_of_work
 from contacts.service.audit import Actor, audit
-from contacts.service.import_events import snapshot_events
+from contacts.service.import_events import snapshot_outbox_rows
 from contacts.snapshots import snapshot_of
 from shared.logs import correlation_id
 
@@ -268,7 +268,7 @@ async def _import_chunk(
         # Set-based: the projection and the outbox rows go in by COPY, in this transaction.
         await import_batches.upsert_snapshots(uow.conn, snapshots)
         await import_batches.copy_outbox(
-            uow.conn, snapshot_events(snapshots, correlation_id=correlation_id.get())
+            uow.conn, snapshot_outbox_rows(snapshots, correlation_id=correlation_id.get())
         )
         if after is not None:
             await after  # its failure raises here: this chunk rolls back too
