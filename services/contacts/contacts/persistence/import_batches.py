@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy import column, func, select, table, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from contacts.domain.consent import ConsentEntry
+from contacts.domain.consent import Purpose
 from contacts.persistence.tables import contact_snapshot
 from shared.events.contacts import ContactSnapshotV1
 from shared.outbox.writer import notify_channel
@@ -64,13 +65,20 @@ async def lock_consents(
     return {email.lower(): (newsletter, survey) for email, newsletter, survey in rows}
 
 
-async def copy_consents(conn: AsyncConnection, entries: Sequence[ConsentEntry]) -> None:
-    if not entries:
+async def copy_consents(
+    conn: AsyncConnection,
+    given: Sequence[tuple[uuid.UUID, Purpose]],
+    *,
+    at: datetime,
+    basis: str | None,
+) -> None:
+    """Consent log rows (method "import") for these (person, purpose) pairs given at `at`."""
+    if not given:
         return
     await (await _driver(conn)).copy_records_to_table(
         "consent_log",
         columns=("person_id", "purpose", "given", "method", "basis", "occurred_at"),
-        records=[(e.person_id, e.purpose, e.given, e.method, e.basis, e.at) for e in entries],
+        records=[(person_id, purpose, True, "import", basis, at) for person_id, purpose in given],
     )
 
 
