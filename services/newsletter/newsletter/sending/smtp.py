@@ -9,11 +9,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from aiosmtplib import SMTP, SMTPException, SMTPRecipientsRefused, SMTPResponseException
-
 from newsletter.domain.delivery import Result, classify
 from newsletter.mail.message import envelope_address
 from newsletter.sending.ratelimit import Limits
+from newsletter.sending.session import Session, SmtpProtocolError, SmtpReplyError
 from newsletter.service.outcomes import Attempt
 
 log = logging.getLogger(__name__)
@@ -70,7 +69,7 @@ class SmtpPool:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _connection(self) -> None:
-        smtp: SMTP | None = None
+        session: Session | None = None
         try:
             while (job := await self._queue.get()) is not None:
                 await self._limits.take(job.domain)
@@ -78,44 +77,38 @@ class SmtpPool:
                     self.in_flight -= 1
                     self.skipped += 1
                     continue
-                smtp, result = await self._send(smtp, job)
+                session, result = await self._send(session, job)
                 self.in_flight -= 1
                 self._done(job.attempt, result)
         finally:
-            if smtp is not None:
+            if session is not None:
                 with contextlib.suppress(Exception):
-                    await smtp.quit()
+                    await session.quit(self._timeout)
 
-    async def _send(self, smtp: SMTP | None, job: Job) -> tuple[SMTP | None, Result]:
+    async def _send(self, session: Session | None, job: Job) -> tuple[Session | None, Result]:
         delivery_id = job.attempt.delivery_id
         try:
-            if smtp is None or not smtp.is_connected:
-                smtp = SMTP(hostname=self._host, port=self._port, timeout=self._timeout)
-                await smtp.connect()
+            if session is None or not session.is_open:
+                session = await Session.open(self._host, self._port, self._timeout)
             recipient = envelope_address(job.attempt.email)
-            utf8 = ["SMTPUTF8"] if not recipient.isascii() else None
-            _, reply = await smtp.sendmail(job.sender, [recipient], job.data, mail_options=utf8)
-            return smtp, Result(delivery_id, "sent", 250, reply[:500])
-        except SMTPRecipientsRefused as exc:
-            refused = exc.recipients[0]
-            detail = f"{refused.code} {refused.message}"[:500]
-            return smtp, Result(delivery_id, classify(refused.code), refused.code, detail)
-        except SMTPResponseException as exc:
+            reply = await session.send(job.sender, recipient, job.data, self._timeout)
+            return session, Result(delivery_id, "sent", 250, reply.message[:500])
+        except SmtpReplyError as exc:
             if exc.code in CLOSING_CODES:
-                _drop(smtp)
-                smtp = None
+                _drop(session)
+                session = None
             detail = f"{exc.code} {exc.message}"[:500]
-            return smtp, Result(delivery_id, classify(exc.code), exc.code, detail)
+            return session, Result(delivery_id, classify(exc.code), exc.code, detail)
         except ValueError as exc:  # an address SMTP cannot carry: no retry will help
-            return smtp, Result(delivery_id, "failed", None, str(exc)[:500])
-        except (SMTPException, OSError, TimeoutError) as exc:
+            return session, Result(delivery_id, "failed", None, str(exc)[:500])
+        except (SmtpProtocolError, OSError, TimeoutError) as exc:
             log.warning("SMTP connection failed", extra={"error": repr(exc)})
-            _drop(smtp)
+            _drop(session)
             return None, Result(delivery_id, "deferred", None, repr(exc)[:500])
 
 
-def _drop(smtp: SMTP | None) -> None:
-    """Close a connection that is no longer usable; the next job opens a new one."""
-    if smtp is not None:
+def _drop(session: Session | None) -> None:
+    """Close a session that is no longer usable; the next job opens a new one."""
+    if session is not None:
         with contextlib.suppress(Exception):
-            smtp.close()
+            session.close()
