@@ -16,6 +16,8 @@ from newsletter.sending.session import Session, SmtpReplyError, wire_data
 from newsletter.sending.smtp import Job, SmtpPool
 from newsletter.service.outcomes import Attempt
 
+from tests.support.polling import eventually
+
 
 class Handler:
     """Refuses recipients by prefix (550 hard, 451 soft), keeps what it accepts."""
@@ -137,3 +139,132 @@ async def test_a_closed_port_is_a_deferral_not_a_failure() -> None:
 def test_wire_data_stuffs_dots_and_fixes_stray_line_endings() -> None:
     assert wire_data(b".a\r\n.b\r\nc") == b"..a\r\n..b\r\nc\r\n.\r\n"
     assert wire_data(b"a\nb\rc\r\n") == b"a\r\nb\r\nc\r\n.\r\n"
+
+
+class ScriptedServer:
+    """A raw SMTP server with fixed replies. With `group`, it answers MAIL only after RCPT and
+    DATA have arrived too: a client that waits for each reply would hang (and time out)."""
+
+    def __init__(self, *, ehlo: str, rcpt: str = "250 ok", group: bool = False) -> None:
+        self.ehlo, self.rcpt, self.group = ehlo, rcpt, group
+        self.greeting = "220 scripted"
+        self.lines: list[str] = []
+        self.after_refusal = "554 no valid recipients"
+        self.writers: list[asyncio.StreamWriter] = []
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.writers.append(writer)
+
+        def say(*replies: str) -> None:
+            writer.write("".join(f"{r}\r\n" for r in replies).encode())
+
+        async def line() -> str:
+            text = (await reader.readline()).decode().strip()
+            self.lines.append(text)
+            return text
+
+        say(self.greeting)
+        while (verb := (await line()).split(":")[0].split(" ")[0]) not in ("", "QUIT"):
+            if verb == "EHLO":
+                say(*self.ehlo.split("|"))
+            elif verb in ("HELO", "RSET"):
+                say("250 ok")
+            elif verb == "MAIL":
+                if self.group:
+                    await line(), await line()  # RCPT, DATA
+                    data = "354 go" if self.rcpt.startswith("250") else self.after_refusal
+                    say("250 ok", self.rcpt, data)
+                    if data.startswith("354") and self.rcpt.startswith("250"):
+                        while await line() != ".":
+                            pass
+                        say("250 queued")
+                else:
+                    say("250 ok")
+            elif verb == "RCPT":
+                say(self.rcpt)
+            elif verb == "DATA":
+                say("354 go")
+                while await line() != ".":
+                    pass
+                say("250 queued")
+        say("221 bye")
+        writer.close()
+
+    async def session(self) -> tuple[asyncio.Server, Session]:
+        srv = await asyncio.start_server(self.handle, "127.0.0.1", 0)
+        return srv, await Session.open("127.0.0.1", srv.sockets[0].getsockname()[1], 10)
+
+
+async def test_with_pipelining_the_envelope_goes_as_one_group() -> None:
+    server = ScriptedServer(ehlo="250-scripted|250 PIPELINING", group=True)
+    srv, session = await server.session()
+    try:
+        assert (await session.send("b@x.example", "ok@y.example", MAIL, 10)).code == 250
+        await session.quit(10)
+    finally:
+        srv.close()
+    assert [cmd.split(":")[0] for cmd in server.lines[1:4]] == ["MAIL FROM", "RCPT TO", "DATA"]
+
+
+async def test_a_server_taking_data_after_a_refused_recipient_gets_no_mail() -> None:
+    server = ScriptedServer(ehlo="250-scripted|250 PIPELINING", rcpt="550 no", group=True)
+    server.after_refusal = "354 go anyway"  # against RFC 2920
+    srv, session = await server.session()
+    try:
+        with pytest.raises(SmtpReplyError) as refused:
+            await session.send("b@x.example", "no@y.example", MAIL, 10)
+    finally:
+        srv.close()
+    assert refused.value.code == 550 and not session.is_open
+    assert "RSET" not in server.lines and "line one" not in server.lines
+
+
+async def test_without_ehlo_the_session_falls_back_to_helo() -> None:
+    server = ScriptedServer(ehlo="502 no EHLO here")
+    srv, session = await server.session()
+    try:
+        assert session.extensions == set()
+        assert (await session.send("b@x.example", "ok@y.example", MAIL, 10)).code == 250
+    finally:
+        srv.close()
+    assert server.lines[0].startswith("EHLO") and server.lines[1].startswith("HELO")
+
+
+async def test_a_refused_greeting_is_a_deferral_never_a_bounce() -> None:
+    server = ScriptedServer(ehlo="250 scripted")
+    server.greeting = "554 go away"
+    srv = await asyncio.start_server(server.handle, "127.0.0.1", 0)
+    results: list[Result] = []
+    pool = SmtpPool(
+        host="127.0.0.1",
+        port=srv.sockets[0].getsockname()[1],
+        connections=1,
+        timeout_s=10,
+        limits=Limits(0, 0),
+        done=lambda _, result: results.append(result),
+    )
+    pool.start()
+    try:
+        attempt = Attempt(uuid.uuid4(), "campaign", None, None, "ok@y.example", 1)
+        await pool.submit(Job(attempt, "bounces@x.example", MAIL, "y.example"))
+        await pool.close()
+    finally:
+        srv.close()
+    assert [r.outcome for r in results] == ["deferred"]
+
+
+async def test_a_session_the_server_closed_is_no_longer_open() -> None:
+    server = ScriptedServer(ehlo="250 scripted")
+    srv, session = await server.session()
+    try:
+        await session.send("b@x.example", "ok@y.example", MAIL, 10)
+        srv.close()
+        for client in list(server.writers):
+            client.close()  # the server ends the session (e.g. its idle timeout)
+
+        async def is_open() -> bool:
+            return session.is_open
+
+        await eventually(is_open, lambda open_: not open_, what="the session seen closed")
+    finally:
+        srv.close()

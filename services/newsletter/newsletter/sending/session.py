@@ -57,10 +57,15 @@ class Session:
             reader, writer = await asyncio.open_connection(host, port)
             session = cls(reader, writer)
             try:
-                await session._expect(await session._reply(), 220, "greeting")
+                # A refusal here says nothing of the recipient: never a bounce, try again later.
+                if (greeting := await session._reply()).code != 220:
+                    raise SmtpProtocolError(f"greeting {greeting.code} {greeting.message}")
                 session._writer.write(f"EHLO {_LOCAL_NAME}\r\n".encode())
-                ehlo = await session._reply()
-                await session._expect(ehlo, 250, "ehlo")
+                if (ehlo := await session._reply()).code != 250:
+                    session._writer.write(f"HELO {_LOCAL_NAME}\r\n".encode())
+                    if (helo := await session._reply()).code != 250:
+                        raise SmtpProtocolError(f"HELO {helo.code} {helo.message}")
+                    ehlo = Reply(250, helo.message.split("\n")[0])  # no extensions
             except BaseException:
                 session.close()
                 raise
@@ -71,21 +76,13 @@ class Session:
 
     @property
     def is_open(self) -> bool:
-        return not self._writer.is_closing()
+        # EOF: the server ended an idle session; the next mail then opens a new one.
+        return not (self._writer.is_closing() or self._reader.at_eof())
 
     async def send(self, sender: str, recipient: str, message: bytes, timeout_s: float) -> Reply:
         """Send one mail; the 250 after the data, or SmtpReplyError for the first refusal."""
-        if _CONTROL.search(sender) or _CONTROL.search(recipient):
-            raise ValueError("address contains a control character")
-        options = ""
-        if not (sender.isascii() and recipient.isascii()):
-            if "SMTPUTF8" not in self.extensions:
-                raise SmtpProtocolError("SMTPUTF8 is not supported by this server")
-            options += " SMTPUTF8"
         data = wire_data(message)
-        if "SIZE" in self.extensions:
-            options += f" SIZE={len(data) - 3}"
-        commands = [f"MAIL FROM:<{sender}>{options}\r\n", f"RCPT TO:<{recipient}>\r\n", "DATA\r\n"]
+        commands = self._envelope(sender, recipient, len(data) - 3)
         async with asyncio.timeout(timeout_s):
             if "PIPELINING" in self.extensions:
                 self._writer.write("".join(commands).encode())
@@ -98,20 +95,41 @@ class Session:
                     if _refusal(replies):
                         break
         if refused := _refusal(replies):
-            if refused.code != 421:  # the transaction failed, not the session: reset it
-                try:
-                    async with asyncio.timeout(timeout_s):
-                        self._writer.write(b"RSET\r\n")
-                        await self._reply()
-                except (OSError, TimeoutError, SmtpProtocolError):
-                    self.close()  # the next mail opens a new session
+            await self._abandon(replies, refused, timeout_s)
             raise refused
         async with asyncio.timeout(timeout_s):
             self._writer.write(data)
             await self._writer.drain()
             done = await self._reply()
-        await self._expect(done, 250, "data")
+        if done.code != 250:
+            raise SmtpReplyError(done.code, done.message, step="data")
         return done
+
+    def _envelope(self, sender: str, recipient: str, size: int) -> list[str]:
+        if _CONTROL.search(sender) or _CONTROL.search(recipient):
+            raise ValueError("address contains a control character")
+        options = ""
+        if not (sender.isascii() and recipient.isascii()):
+            if "SMTPUTF8" not in self.extensions:
+                raise SmtpProtocolError("SMTPUTF8 is not supported by this server")
+            options += " SMTPUTF8"
+        if "SIZE" in self.extensions:
+            options += f" SIZE={size}"
+        return [f"MAIL FROM:<{sender}>{options}\r\n", f"RCPT TO:<{recipient}>\r\n", "DATA\r\n"]
+
+    async def _abandon(
+        self, replies: list[Reply], refused: SmtpReplyError, timeout_s: float
+    ) -> None:
+        """End a refused transaction so the session can carry the next mail (or close it)."""
+        if replies[-1].code == 354:  # a server that takes DATA anyway: end it unsent
+            self.close()
+        elif refused.code != 421:  # the transaction failed, not the session: reset it
+            try:
+                async with asyncio.timeout(timeout_s):
+                    self._writer.write(b"RSET\r\n")
+                    await self._reply()
+            except (OSError, TimeoutError, SmtpProtocolError):
+                self.close()  # the next mail opens a new session
 
     async def quit(self, timeout_s: float) -> None:
         try:
@@ -123,10 +141,6 @@ class Session:
 
     def close(self) -> None:
         self._writer.close()
-
-    async def _expect(self, reply: Reply, code: int, step: str) -> None:
-        if reply.code != code:
-            raise SmtpReplyError(reply.code, reply.message, step=step)
 
     async def _reply(self) -> Reply:
         """One reply, its lines joined with newlines (as aiosmtplib gives them)."""
