@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from contacts.service.retention import run_retention
 from contacts.settings import ContactsSettings
@@ -16,19 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.integration import test_contacts_signup_pages as signup_pages
 from tests.integration.test_contacts_signup_pages import one
+from tests.support.rows import insert
 
 own_contacts_db = signup_pages.own_contacts_db
 settings = signup_pages.settings
 engine = signup_pages.engine
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
-
-
-async def insert(engine: AsyncEngine, table: str, **values: Any) -> Any:
-    names = ", ".join(values)
-    params = ", ".join(f":{n}" for n in values)
-    async with engine.begin() as conn:
-        await conn.execute(text(f"INSERT INTO {table} ({names}) VALUES ({params})"), values)
-    return values.get("id")
 
 
 async def job(engine: AsyncEngine, state: str, ended_days_ago: float | None) -> uuid.UUID:

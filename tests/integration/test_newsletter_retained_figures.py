@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared.db import make_engine
 from tests.support.infra import Infra
 from tests.support.own_db import own_database
+from tests.support.rows import insert
 
 SENT_AT = datetime(2024, 3, 4, 9, 30, tzinfo=UTC)
 # Thirteen months before this is 2024-03-10: the cut-off falls between `late` and `later` below.
@@ -42,14 +43,6 @@ async def engine(settings: NewsletterSettings) -> AsyncIterator[AsyncEngine]:
     engine = make_engine(settings.database_url, pool_size=2)
     yield engine
     await engine.dispose()
-
-
-async def insert(engine: AsyncEngine, table: str, **values: Any) -> Any:
-    names = ", ".join(values)
-    params = ", ".join(f":{n}" for n in values)
-    async with engine.begin() as conn:
-        await conn.execute(text(f"INSERT INTO {table} ({names}) VALUES ({params})"), values)
-    return values.get("id")
 
 
 async def delivery(engine: AsyncEngine, campaign: uuid.UUID, status: str) -> uuid.UUID:

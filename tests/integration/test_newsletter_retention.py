@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared.db import make_engine
 from tests.support.infra import Infra
 from tests.support.own_db import own_database
+from tests.support.rows import insert as insert_row
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 CUTOFF = datetime(2025, 10, 28, tzinfo=UTC)  # 13 months before NOW, at midnight UTC
@@ -39,12 +40,8 @@ async def engine(settings: NewsletterSettings) -> AsyncIterator[AsyncEngine]:
 
 
 async def insert(engine: AsyncEngine, table: str, **values: Any) -> uuid.UUID:
-    values = {"id": uuid.uuid4(), **values}
-    names = ", ".join(values)
-    params = ", ".join(f":{n}" for n in values)
-    async with engine.begin() as conn:
-        await conn.execute(text(f"INSERT INTO {table} ({names}) VALUES ({params})"), values)
-    return values["id"]
+    row_id: uuid.UUID = await insert_row(engine, table, **{"id": uuid.uuid4(), **values})
+    return row_id
 
 
 async def delivery(engine: AsyncEngine, at: datetime, status: str, campaign: Any) -> uuid.UUID:

@@ -23,6 +23,7 @@ from surveys.settings import SurveysSettings
 from shared.db import make_engine
 from tests.support.infra import Infra
 from tests.support.own_db import own_database
+from tests.support.rows import insert
 
 CLOSED = datetime(2025, 6, 1, tzinfo=UTC)
 FAR_FUTURE = datetime(2040, 1, 1, tzinfo=UTC)
@@ -39,13 +40,6 @@ async def engine(settings: SurveysSettings) -> AsyncIterator[AsyncEngine]:
     engine = make_engine(settings.database_url, pool_size=2)
     yield engine
     await engine.dispose()
-
-
-async def insert(engine: AsyncEngine, table: str, **values: Any) -> None:
-    names = ", ".join(values)
-    params = ", ".join(f":{n}" for n in values)
-    async with engine.begin() as conn:
-        await conn.execute(text(f"INSERT INTO {table} ({names}) VALUES ({params})"), values)
 
 
 async def figures(engine: AsyncEngine, survey: uuid.UUID, campaign: uuid.UUID) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from surveys.settings import SurveysSettings
 from shared.db import make_engine
 from tests.support.infra import Infra
 from tests.support.own_db import own_database
+from tests.support.rows import insert
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 
@@ -35,13 +36,6 @@ async def engine(settings: SurveysSettings) -> AsyncIterator[AsyncEngine]:
     engine = make_engine(settings.database_url, pool_size=2)
     yield engine
     await engine.dispose()
-
-
-async def insert(engine: AsyncEngine, table: str, **values: Any) -> Any:
-    names = ", ".join(values)
-    params = ", ".join(f":{n}" for n in values)
-    async with engine.begin() as conn:
-        await conn.execute(text(f"INSERT INTO {table} ({names}) VALUES ({params})"), values)
 
 
 async def campaign(engine: AsyncEngine, survey: uuid.UUID, closed_days_ago: float) -> uuid.UUID:
