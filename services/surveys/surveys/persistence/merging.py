@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from surveys.persistence.responses import ANONYMISED
 from surveys.persistence.tables import invitations as inv
 from surveys.persistence.tables import responses as resp
 
@@ -58,14 +59,4 @@ async def move_response(conn: AsyncConnection, response_id: uuid.UUID, target: u
 
 async def anonymise_response(conn: AsyncConnection, response_id: uuid.UUID) -> None:
     """As an erasure leaves it (surveys.persistence.responses.anonymise_people)."""
-    await conn.execute(
-        update(resp)
-        .where(resp.c.id == response_id)
-        .values(
-            contact_id=None,
-            invitation_id=None,
-            submitted_at=None,
-            organisation_type=None,
-            region=None,
-        )
-    )
+    await conn.execute(update(resp).where(resp.c.id == response_id).values(ANONYMISED))

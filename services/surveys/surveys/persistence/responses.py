@@ -76,17 +76,19 @@ async def of_campaign(conn: AsyncConnection, campaign_id: uuid.UUID) -> list[Any
     return list((await conn.execute(stmt)).all())
 
 
+# What an erased (or merge-detached) response keeps of its person: nothing.
+ANONYMISED: dict[str, None] = {
+    "contact_id": None,
+    "invitation_id": None,
+    "submitted_at": None,
+    "organisation_type": None,
+    "region": None,
+}
+
+
 async def anonymise_people(conn: AsyncConnection, contact_ids: list[uuid.UUID]) -> int:
     """Erasure: identified responses of these people lose every link to them."""
     result = await conn.execute(
-        update(responses)
-        .where(responses.c.contact_id.in_(contact_ids))
-        .values(
-            contact_id=None,
-            invitation_id=None,
-            submitted_at=None,
-            organisation_type=None,
-            region=None,
-        )
+        update(responses).where(responses.c.contact_id.in_(contact_ids)).values(ANONYMISED)
     )
     return result.rowcount or 0
