@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtplib import SMTP
-from newsletter.persistence.tables import deliveries
-from newsletter.service.campaigns import create_campaign, send_campaign
+from newsletter.campaigns.service import create_campaign, send_campaign
 from newsletter.settings import NewsletterSettings
+from newsletter.tables import deliveries
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -170,8 +170,8 @@ async def pipeline(args: argparse.Namespace, url: str) -> dict[str, Any]:
 
 async def sample_mail(url: str) -> bytes:
     """One real mail of the campaign, for the references (same size)."""
+    from newsletter.delivery.compose import CampaignInfo, Composer
     from newsletter.mail.templates import MailTemplates
-    from newsletter.sending.compose import CampaignInfo, Composer
 
     engine = make_engine(url)
     async with engine.connect() as conn:

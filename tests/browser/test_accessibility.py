@@ -15,8 +15,8 @@ from contacts.service import staff as staff_service
 from contacts.settings import ContactsSettings
 from contacts.web.app import create_app as create_contacts_app
 from fastapi.routing import APIRoute, iter_route_contexts
+from newsletter.app import create_app as create_newsletter_app
 from newsletter.settings import NewsletterSettings
-from newsletter.web.app import create_app as create_newsletter_app
 from playwright.async_api import BrowserContext, Page
 from sqlalchemy.ext.asyncio import AsyncEngine
 from surveys.service import builder, campaigns, open_link

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
-from newsletter.service.campaigns import create_campaign
+from newsletter.campaigns.service import create_campaign
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from newsletter.persistence.tables import deliveries, tracking_events
+from newsletter.tables import deliveries, tracking_events
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from surveys.persistence.tables import contact_snapshot as survey_replica

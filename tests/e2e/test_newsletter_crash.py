@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from newsletter.persistence.tables import deliveries
-from newsletter.service.campaigns import create_campaign, send_campaign
+from newsletter.campaigns.service import create_campaign, send_campaign
 from newsletter.settings import NewsletterSettings
+from newsletter.tables import deliveries
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 

@@ -14,10 +14,10 @@ from typing import Any
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from newsletter.persistence.tables import contact_snapshot, tracking_events
-from newsletter.service.campaigns import create_campaign, send_campaign
+from newsletter.app import create_app
+from newsletter.campaigns.service import create_campaign, send_campaign
 from newsletter.settings import NewsletterSettings
-from newsletter.web.app import create_app
+from newsletter.tables import contact_snapshot, tracking_events
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 

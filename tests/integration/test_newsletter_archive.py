@@ -10,9 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
-from newsletter.persistence.tables import contact_snapshot
-from newsletter.service.campaigns import create_campaign, send_campaign
-from newsletter.web.app import create_app
+from newsletter.app import create_app
+from newsletter.campaigns.service import create_campaign, send_campaign
+from newsletter.tables import contact_snapshot
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 

@@ -15,13 +15,13 @@ from typing import Any
 
 import aiosmtplib
 import pytest
-from newsletter.domain.suppression import email_hmac
-from newsletter.inbound import BounceIntake, serve_smtp
-from newsletter.persistence import suppressions
-from newsletter.persistence.tables import deliveries
-from newsletter.sending.worker import DeliveryWorker
-from newsletter.service.campaigns import send_campaign
+from newsletter.bounces.inbound import BounceIntake, serve_smtp
+from newsletter.campaigns.service import send_campaign
+from newsletter.delivery.worker import DeliveryWorker
 from newsletter.settings import NewsletterSettings
+from newsletter.suppression import repository as suppressions
+from newsletter.suppression.domain import email_hmac
+from newsletter.tables import deliveries
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 

@@ -10,14 +10,14 @@ from typing import Any
 
 import httpx
 import pytest
-from newsletter.domain.suppression import email_hmac
+from newsletter.campaigns.service import create_campaign, send_campaign
+from newsletter.delivery.worker import DeliveryWorker
 from newsletter.mail.templates import MailTemplates
-from newsletter.persistence import suppressions
-from newsletter.persistence.tables import contact_snapshot, deliveries
-from newsletter.sending.worker import DeliveryWorker
-from newsletter.service.campaigns import create_campaign, send_campaign
-from newsletter.service.requests import accept_mail_request
+from newsletter.requests.service import accept_mail_request
 from newsletter.settings import NewsletterSettings
+from newsletter.suppression import repository as suppressions
+from newsletter.suppression.domain import email_hmac
+from newsletter.tables import contact_snapshot, deliveries
 from sqlalchemy import insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from newsletter.persistence.tables import campaigns
-from newsletter.service.campaigns import create_campaign
-from newsletter.web.app import create_app
+from newsletter.app import create_app
+from newsletter.campaigns.service import create_campaign
+from newsletter.tables import campaigns
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 

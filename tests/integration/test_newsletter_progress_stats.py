@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from newsletter.persistence.tables import campaigns, deliveries, tracking_events
-from newsletter.sending.worker import DeliveryWorker
-from newsletter.service.campaigns import send_campaign
-from newsletter.service.progress import campaign_progress
+from newsletter.app import create_app
+from newsletter.campaigns.service import send_campaign
+from newsletter.delivery.worker import DeliveryWorker
 from newsletter.settings import NewsletterSettings
-from newsletter.web.app import create_app
+from newsletter.statistics.service import campaign_progress
+from newsletter.tables import campaigns, deliveries, tracking_events
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 

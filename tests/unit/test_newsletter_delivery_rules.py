@@ -8,7 +8,7 @@ import hmac
 import time
 import uuid
 
-from newsletter.domain.delivery import (
+from newsletter.delivery.domain import (
     bounce_address,
     classify,
     delivery_of_bounce_address,
@@ -16,8 +16,8 @@ from newsletter.domain.delivery import (
     pick_language,
     retry_delay_s,
 )
-from newsletter.domain.suppression import email_hmac, hmac_pads
-from newsletter.sending.ratelimit import Limits
+from newsletter.delivery.ratelimit import Limits
+from newsletter.suppression.domain import email_hmac, hmac_pads
 
 
 def test_smtp_answers_map_to_sent_retry_or_hard_bounce() -> None:

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 from aiosmtpd.smtp import SMTP as SmtpServer
-from newsletter.domain.delivery import Result
-from newsletter.sending.ratelimit import Limits
-from newsletter.sending.session import Session, SmtpReplyError, wire_data
-from newsletter.sending.smtp import Job, SmtpPool
-from newsletter.service.outcomes import Attempt
+from newsletter.delivery.domain import Result
+from newsletter.delivery.ratelimit import Limits
+from newsletter.delivery.service import Attempt
+from newsletter.delivery.session import Session, SmtpReplyError, wire_data
+from newsletter.delivery.smtp import Job, SmtpPool
 
 from tests.support.polling import eventually
 

@@ -1,0 +1,80 @@
+"""Staff pages of a campaign's delivery: statistics (charts and tables) and live progress."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from newsletter.campaigns import repository as campaigns
+from newsletter.deps import Engine
+from newsletter.rendering import pages, staff_language
+from newsletter.statistics import service as progress
+from newsletter.statistics.domain import format_eta
+from newsletter.tracking import service as tracking
+from shared.web.charts import bar_chart, line_chart
+from shared.web.staff import Viewer
+
+router = APIRouter(prefix="/newsletter/staff/campaigns", include_in_schema=False)
+api = APIRouter(prefix="/api/newsletter/campaigns", tags=["campaigns"])
+PROGRESS_REFRESH_S = 10  # the no-JavaScript page reloads itself this often while sending
+
+
+@router.get("/{campaign_id}/stats", response_class=HTMLResponse)
+async def campaign_stats_page(
+    campaign_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer
+) -> Response:
+    request.state.staff = staff
+    stats = await tracking.campaign_stats(engine, campaign_id)
+    async with engine.connect() as conn:
+        name = await _name(conn, campaign_id)
+    return pages.render(
+        request,
+        "pages/staff_campaign_stats.html",
+        {
+            "name": name,
+            "stats": stats,
+            "attempted": stats["sent"] + stats["bounces"],
+            "bar_chart": bar_chart,
+            "line_chart": line_chart,
+        },
+        lang=staff_language(request),
+    )
+
+
+@router.get("/{campaign_id}/progress", response_class=HTMLResponse)
+async def campaign_progress_page(
+    campaign_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer
+) -> Response:
+    request.state.staff = staff
+    now = await progress.campaign_progress(engine, campaign_id)
+    async with engine.connect() as conn:
+        name = await _name(conn, campaign_id)
+    return pages.render(
+        request,
+        "pages/staff_campaign_progress.html",
+        {
+            "campaign_id": campaign_id,
+            "name": name,
+            "p": now,
+            "eta": format_eta(now.eta_s),
+            "refresh_s": None if now.done else PROGRESS_REFRESH_S,
+        },
+        lang=staff_language(request),
+    )
+
+
+@api.get("/{campaign_id}/progress")
+async def campaign_progress(
+    campaign_id: uuid.UUID, engine: Engine, staff: Viewer
+) -> dict[str, object]:
+    """Sent, failed, remaining, mails per minute over the last minute, ETA in seconds."""
+    now = await progress.campaign_progress(engine, campaign_id)
+    return now.as_dict() | {"eta": format_eta(now.eta_s)}
+
+
+async def _name(conn: AsyncConnection, campaign_id: uuid.UUID) -> str:
+    campaign = await campaigns.get(conn, campaign_id)
+    return str(campaign["name"]) if campaign else ""
