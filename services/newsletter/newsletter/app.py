@@ -13,7 +13,8 @@ from newsletter.campaigns import pages as staff_campaigns
 from newsletter.campaigns import routes as api_campaigns
 from newsletter.composer import pages as staff_composer
 from newsletter.errors import Conflict, DomainError, InvalidInput, NotFound
-from newsletter.media import pages as staff_media
+from newsletter.media import pages as media_pages
+from newsletter.media import routes as media_routes
 from newsletter.settings import NewsletterSettings
 from newsletter.statistics import pages as staff_delivery
 from newsletter.statistics import routes as api_stats
@@ -54,11 +55,10 @@ def create_app(settings: NewsletterSettings | None = None) -> FastAPI:
     app.include_router(archive.router)
     app.include_router(staff_composer.router)  # before /{campaign_id} routes: "new", "edit"
     app.include_router(staff_delivery.router)  # before /{campaign_id}/{action}
-    app.include_router(staff_delivery.api)
     app.include_router(staff_campaigns.router)
-    app.include_router(staff_media.page)
-    app.include_router(staff_media.api)
-    app.include_router(staff_media.public)
+    app.include_router(media_pages.router)
+    app.include_router(media_routes.router)
+    app.include_router(media_routes.public)
 
     @app.get("/api/newsletter/asyncapi.json", include_in_schema=False)
     async def asyncapi() -> JSONResponse:

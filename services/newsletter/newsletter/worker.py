@@ -8,7 +8,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from newsletter.campaigns import segments
-from newsletter.composer.service import scheduler_loop
+from newsletter.campaigns.service import scheduler_loop
 from newsletter.delivery.worker import delivery_loop
 from newsletter.erasure.service import settle_removed_people
 from newsletter.requests.handlers import subscribe_mail_requests

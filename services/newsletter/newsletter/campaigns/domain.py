@@ -1,4 +1,5 @@
-"""Campaigns: content per language as blocks, and the rules a campaign must meet to be sent."""
+"""Campaigns: content per language as blocks, the rules a campaign must meet to be sent, and
+its life cycle."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsletter.delivery.domain import LANGUAGES
-from newsletter.errors import InvalidInput
+from newsletter.errors import Conflict, InvalidInput
 
 BLOCK_TYPES = ("heading", "text", "button", "divider", "image", "event", "articles")
 # The only personal fields staff may put in campaign text, as {{ name }}.
@@ -140,3 +141,27 @@ def parse_content(raw: Mapping[str, Any], default_language: str) -> dict[str, Va
             "The default language needs its own subject and content.", field="default_language"
         )
     return variants
+
+
+# action -> (states it may start from, state it leads to)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "edit": (("draft",), "draft"),
+    "schedule": (("draft", "scheduled"), "scheduled"),
+    "unschedule": (("scheduled",), "draft"),
+    "start": (("draft", "scheduled"), "sending"),
+    "finish": (("sending",), "sent"),
+    "pause": (("sending",), "paused"),
+    "resume": (("paused",), "sending"),
+    "cancel": (("scheduled", "sending", "paused"), "cancelled"),
+}
+
+
+STATUSES = ("draft", "scheduled", "sending", "sent", "paused", "cancelled")
+
+
+def next_status(current: str, action: str) -> str:
+    """The state `action` leads to, or Conflict when it is not allowed from `current`."""
+    allowed, target = TRANSITIONS[action]
+    if current not in allowed:
+        raise Conflict(f"A {current} campaign cannot be {action}d.", field="status")
+    return target

@@ -12,14 +12,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from newsletter.archive import service as archive
 from newsletter.archive.pages import mail_page
 from newsletter.campaigns import repository as campaign_rows
+from newsletter.campaigns import service as campaigns
 from newsletter.campaigns.domain import parse_content
 from newsletter.composer import service as composer
 from newsletter.composer.domain import utc_to_helsinki
 from newsletter.deps import Engine, Settings
 from newsletter.errors import Conflict, InvalidInput, NotFound
 from newsletter.rendering import mail_templates, pages, staff_language
-from newsletter.tracking import repository as tracking_rows
-from newsletter.tracking import service as tracking
+from newsletter.statistics import repository as statistics_rows
+from newsletter.statistics import service as statistics
 from newsletter.tracking.domain import strip_personal_links
 from shared.web.security import check_csrf
 from shared.web.staff import Editor, Staff, Viewer
@@ -31,7 +32,7 @@ router = APIRouter(prefix="/newsletter/staff/campaigns", include_in_schema=False
 async def campaign_list(request: Request, engine: Engine, staff: Viewer) -> Response:
     request.state.staff = staff
     async with engine.connect() as conn:
-        found = await tracking_rows.campaign_overview(conn)
+        found = await statistics_rows.campaign_overview(conn)
     return pages.render(
         request,
         "pages/staff_campaigns.html",
@@ -65,8 +66,8 @@ async def _details(
             "campaign": campaign,
             "languages": languages,
             "preview": shown if shown in languages else languages[0],
-            "stats": await tracking.campaign_stats(engine, campaign_id),
-            "audience": await composer.audience_preview(
+            "stats": await statistics.campaign_stats(engine, campaign_id),
+            "audience": await campaigns.audience_preview(
                 engine, campaign_id, settings.suppression_secret()
             ),
             "scheduled_local": utc_to_helsinki(at).strftime("%Y-%m-%d %H:%M") if at else "",
@@ -124,11 +125,11 @@ async def campaign_action(
                     raise InvalidInput(
                         "Tick the box to confirm that the campaign goes out now.", field="confirm"
                     )
-                await composer.send_now(
+                await campaigns.send_now(
                     engine, staff=staff, campaign_id=campaign_id, settings=settings
                 )
             case "schedule":
-                await composer.schedule(
+                await campaigns.schedule(
                     engine,
                     staff=staff,
                     campaign_id=campaign_id,
@@ -145,13 +146,13 @@ async def campaign_action(
                     settings=settings,
                 )
             case "pause" | "resume" | "cancel" | "unschedule":
-                await composer.change(engine, staff=staff, campaign_id=campaign_id, action=action)
+                await campaigns.change(engine, staff=staff, campaign_id=campaign_id, action=action)
             case "duplicate":
-                copy = await composer.duplicate(engine, staff=staff, campaign_id=campaign_id)
+                copy = await campaigns.duplicate(engine, staff=staff, campaign_id=campaign_id)
                 return _back(copy)
             case _:  # pragma: no cover - only ACTIONS are routed here
                 raise HTTPException(status.HTTP_404_NOT_FOUND, "no such action")
-    except composer.SendRefused as exc:
+    except campaigns.SendRefused as exc:
         errors = {f"refusal-{i}": r.message for i, r in enumerate(exc.refusals)}
         return await _details(request, engine, staff, campaign_id, errors=errors, status_code=422)
     except (InvalidInput, Conflict) as exc:

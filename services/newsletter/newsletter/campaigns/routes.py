@@ -31,7 +31,7 @@ router = APIRouter(prefix="/api/newsletter/campaigns", tags=["campaigns"])
 segment_router = APIRouter(prefix="/api/newsletter/segments", tags=["campaigns"])
 
 
-def _refused(exc: composer.SendRefused) -> HTTPException:
+def _refused(exc: service.SendRefused) -> HTTPException:
     """422 with every reason, so a client can show them all at once."""
     return HTTPException(
         status.HTTP_422_UNPROCESSABLE_CONTENT,
@@ -74,10 +74,10 @@ async def send_campaign(
     campaign_id: uuid.UUID, engine: Engine, settings: Settings, staff: Editor
 ) -> SendResult:
     try:
-        count = await composer.send_now(
+        count = await service.send_now(
             engine, staff=staff, campaign_id=campaign_id, settings=settings
         )
-    except composer.SendRefused as exc:
+    except service.SendRefused as exc:
         raise _refused(exc) from exc
     return SendResult(id=campaign_id, recipients=count)
 
@@ -87,10 +87,10 @@ async def schedule_campaign(
     campaign_id: uuid.UUID, body: ScheduleIn, engine: Engine, settings: Settings, staff: Editor
 ) -> Scheduled:
     try:
-        at = await composer.schedule(
+        at = await service.schedule(
             engine, staff=staff, campaign_id=campaign_id, local_time=body.send_at, settings=settings
         )
-    except composer.SendRefused as exc:
+    except service.SendRefused as exc:
         raise _refused(exc) from exc
     return Scheduled(
         id=campaign_id,
@@ -100,7 +100,7 @@ async def schedule_campaign(
 
 
 async def _change(engine: Engine, staff: Editor, campaign_id: uuid.UUID, action: str) -> Moved:
-    moved = await composer.change(engine, staff=staff, campaign_id=campaign_id, action=action)
+    moved = await service.change(engine, staff=staff, campaign_id=campaign_id, action=action)
     found = await service.campaign_status(engine, campaign_id)
     return Moved(id=campaign_id, status=found["status"], deliveries=moved)
 
@@ -127,9 +127,7 @@ async def unschedule(campaign_id: uuid.UUID, engine: Engine, staff: Editor) -> M
 
 @router.post("/{campaign_id}/duplicate", status_code=status.HTTP_201_CREATED)
 async def duplicate(campaign_id: uuid.UUID, engine: Engine, staff: Editor) -> CampaignCreated:
-    return CampaignCreated(
-        id=await composer.duplicate(engine, staff=staff, campaign_id=campaign_id)
-    )
+    return CampaignCreated(id=await service.duplicate(engine, staff=staff, campaign_id=campaign_id))
 
 
 @router.post("/{campaign_id}/test", status_code=status.HTTP_202_ACCEPTED)
@@ -151,7 +149,7 @@ async def send_test(
 async def audience(
     campaign_id: uuid.UUID, engine: Engine, settings: Settings, staff: Viewer
 ) -> AudienceOut:
-    found = await composer.audience_preview(engine, campaign_id, settings.suppression_secret())
+    found = await service.audience_preview(engine, campaign_id, settings.suppression_secret())
     return AudienceOut(**found)
 
 

@@ -1,4 +1,4 @@
-"""Composer rules: a campaign's life cycle, its Helsinki schedule, and why sending is refused."""
+"""Composer rules: a campaign's Helsinki schedule, and why sending is refused."""
 
 from __future__ import annotations
 
@@ -9,31 +9,10 @@ from zoneinfo import ZoneInfo
 
 from newsletter.campaigns.domain import Block, Variant
 from newsletter.delivery.domain import LANGUAGES
-from newsletter.errors import Conflict, InvalidInput
+from newsletter.errors import InvalidInput
 from newsletter.media.domain import Media, missing_alt_texts
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
-
-# action -> (states it may start from, state it leads to)
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "edit": (("draft",), "draft"),
-    "schedule": (("draft", "scheduled"), "scheduled"),
-    "unschedule": (("scheduled",), "draft"),
-    "start": (("draft", "scheduled"), "sending"),
-    "finish": (("sending",), "sent"),
-    "pause": (("sending",), "paused"),
-    "resume": (("paused",), "sending"),
-    "cancel": (("scheduled", "sending", "paused"), "cancelled"),
-}
-STATUSES = ("draft", "scheduled", "sending", "sent", "paused", "cancelled")
-
-
-def next_status(current: str, action: str) -> str:
-    """The state `action` leads to, or Conflict when it is not allowed from `current`."""
-    allowed, target = TRANSITIONS[action]
-    if current not in allowed:
-        raise Conflict(f"A {current} campaign cannot be {action}d.", field="status")
-    return target
 
 
 def helsinki_to_utc(local: str) -> datetime:

@@ -37,7 +37,7 @@ from newsletter.tables import (
     tracking_events,
 )
 
-HOURS = 48  # the statistics' hourly series (tracking/repository.py)
+HOURS = 48  # the statistics' hourly series (statistics/repository.py)
 
 
 def _utc_day(column: Any) -> ColumnElement[Any]:

@@ -1,4 +1,4 @@
-"""Staff pages of a campaign's delivery: statistics (charts and tables) and live progress."""
+"""Staff pages of a campaign's figures: statistics (charts and tables) and live progress."""
 
 from __future__ import annotations
 
@@ -11,14 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from newsletter.campaigns import repository as campaigns
 from newsletter.deps import Engine
 from newsletter.rendering import pages, staff_language
-from newsletter.statistics import service as progress
+from newsletter.statistics import service
 from newsletter.statistics.domain import format_eta
-from newsletter.tracking import service as tracking
 from shared.web.charts import bar_chart, line_chart
 from shared.web.staff import Viewer
 
 router = APIRouter(prefix="/newsletter/staff/campaigns", include_in_schema=False)
-api = APIRouter(prefix="/api/newsletter/campaigns", tags=["campaigns"])
 PROGRESS_REFRESH_S = 10  # the no-JavaScript page reloads itself this often while sending
 
 
@@ -27,7 +25,7 @@ async def campaign_stats_page(
     campaign_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer
 ) -> Response:
     request.state.staff = staff
-    stats = await tracking.campaign_stats(engine, campaign_id)
+    stats = await service.campaign_stats(engine, campaign_id)
     async with engine.connect() as conn:
         name = await _name(conn, campaign_id)
     return pages.render(
@@ -49,7 +47,7 @@ async def campaign_progress_page(
     campaign_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer
 ) -> Response:
     request.state.staff = staff
-    now = await progress.campaign_progress(engine, campaign_id)
+    now = await service.campaign_progress(engine, campaign_id)
     async with engine.connect() as conn:
         name = await _name(conn, campaign_id)
     return pages.render(
@@ -64,15 +62,6 @@ async def campaign_progress_page(
         },
         lang=staff_language(request),
     )
-
-
-@api.get("/{campaign_id}/progress")
-async def campaign_progress(
-    campaign_id: uuid.UUID, engine: Engine, staff: Viewer
-) -> dict[str, object]:
-    """Sent, failed, remaining, mails per minute over the last minute, ETA in seconds."""
-    now = await progress.campaign_progress(engine, campaign_id)
-    return now.as_dict() | {"eta": format_eta(now.eta_s)}
 
 
 async def _name(conn: AsyncConnection, campaign_id: uuid.UUID) -> str:

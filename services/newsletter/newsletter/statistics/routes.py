@@ -1,4 +1,5 @@
-"""Staff API for campaign statistics: /api/newsletter/campaigns/{id}/stats (JSON and CSV)."""
+"""Staff API for a campaign's figures: /api/newsletter/campaigns/{id}/stats (JSON and CSV)
+and /progress."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from newsletter.deps import Engine
-from newsletter.tracking import service
+from newsletter.statistics import service
+from newsletter.statistics.domain import format_eta
 from shared.web.staff import Viewer
 
 router = APIRouter(prefix="/api/newsletter/campaigns", tags=["campaigns"])
@@ -33,3 +35,12 @@ async def campaign_stats_csv(campaign_id: uuid.UUID, engine: Engine, staff: View
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="campaign-{campaign_id}.csv"'},
     )
+
+
+@router.get("/{campaign_id}/progress")
+async def campaign_progress(
+    campaign_id: uuid.UUID, engine: Engine, staff: Viewer
+) -> dict[str, object]:
+    """Sent, failed, remaining, mails per minute over the last minute, ETA in seconds."""
+    now = await service.campaign_progress(engine, campaign_id)
+    return now.as_dict() | {"eta": format_eta(now.eta_s)}

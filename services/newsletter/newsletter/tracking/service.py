@@ -1,4 +1,4 @@
-"""Tracking use cases: record an open or a click (with its mail.events.v1 event), statistics."""
+"""Tracking use cases: record an open or a click (with its mail.events.v1 event)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from newsletter.campaigns import repository as campaigns
-from newsletter.errors import NotFound
 from newsletter.tracking import repository as events
 from newsletter.tracking.domain import CLICK, OPEN, TRACK_PURPOSE, TrackedTarget, parse_payload
 from newsletter.unit_of_work import unit_of_work
@@ -92,45 +90,3 @@ async def record_click(engine: AsyncEngine, *, keys: TokenKeys, token: str) -> s
     await _record(engine, target, CLICK)
     assert target.url is not None  # parse_payload guarantees it for clicks
     return target.url
-
-
-async def campaign_stats(engine: AsyncEngine, campaign_id: uuid.UUID) -> dict[str, Any]:
-    async with engine.connect() as conn:
-        campaign = await campaigns.get(conn, campaign_id)
-        if campaign is None:
-            raise NotFound("No such campaign.")
-        counts = await campaigns.delivery_counts(conn, campaign_id)
-        totals = await events.totals(conn, campaign_id)
-        links = await events.per_link(conn, campaign_id)
-        start = campaign["send_started_at"]
-        hourly = await events.hourly(conn, campaign_id, start) if start else []
-        unsubscribes = await events.unsubscribed_since_send(conn, campaign_id)
-    none = {"total": 0, "unique": 0}
-    return {
-        "id": campaign_id,
-        "tracking": campaign["tracking"],
-        "recipients": campaign["recipients"] or 0,
-        "sent": counts.get("sent", 0),
-        "opens": totals.get(OPEN, none),
-        "clicks": totals.get(CLICK, none),
-        "links": links,
-        "unsubscribes": unsubscribes,
-        "bounces": counts.get("bounced", 0) + counts.get("failed", 0),
-        "hourly": hourly,
-    }
-
-
-def stats_csv_rows(stats: dict[str, Any]) -> list[list[str | int]]:
-    """One table for spreadsheets: section, label, total, unique."""
-    rows: list[list[str | int]] = [["section", "label", "total", "unique"]]
-    rows.append(["summary", "recipients", stats["recipients"], ""])
-    rows.append(["summary", "sent", stats["sent"], ""])
-    rows.append(["summary", "opens", stats["opens"]["total"], stats["opens"]["unique"]])
-    rows.append(["summary", "clicks", stats["clicks"]["total"], stats["clicks"]["unique"]])
-    rows.append(["summary", "unsubscribes", stats["unsubscribes"], ""])
-    rows.append(["summary", "bounces", stats["bounces"], ""])
-    rows += [["link", link["url"], link["total"], link["unique"]] for link in stats["links"]]
-    for h in stats["hourly"]:
-        rows.append(["hour_opens", h["hour"], h["opens"], ""])
-        rows.append(["hour_clicks", h["hour"], h["clicks"], ""])
-    return rows
