@@ -14,9 +14,8 @@ import pytest
 from newsletter.campaigns import repository as campaign_rows
 from newsletter.retention.service import run_retention
 from newsletter.settings import NewsletterSettings
-from newsletter.statistics.service import campaign_progress
-from newsletter.tracking import repository as tracking_rows
-from newsletter.tracking.service import campaign_stats
+from newsletter.statistics import repository as tracking_rows
+from newsletter.statistics.service import campaign_progress, campaign_stats
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
