@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.util import find_spec
+
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -29,7 +31,9 @@ EXPECTED = {
 def test_asyncapi_channels_are_registered_topics(
     service: str, engines: dict[str, AsyncEngine], topics: str
 ) -> None:
-    worker = __import__(f"{service}.messaging.worker", fromlist=["build_broker"])
+    # The worker assembly: `<service>/worker.py` in the feature-folder layout (issue 18).
+    where = "worker" if find_spec(f"{service}.worker") else "messaging.worker"
+    worker = __import__(f"{service}.{where}", fromlist=["build_broker"])
     settings_mod = __import__(f"{service}.settings", fromlist=["x"])
     settings_cls = next(
         v
