@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from importlib.util import find_spec
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -17,7 +18,9 @@ from tests.support.infra import SERVICES, Infra
 
 
 def tables_of(service: str) -> object:
-    module = __import__(f"{service}.persistence.tables", fromlist=["metadata"])
+    # `<service>/tables.py` in the feature-folder layout (issue 18).
+    where = "tables" if find_spec(f"{service}.tables") else "persistence.tables"
+    module = __import__(f"{service}.{where}", fromlist=["metadata"])
     return module.metadata
 
 
