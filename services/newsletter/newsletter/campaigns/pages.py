@@ -16,7 +16,7 @@ from newsletter.campaigns import service as campaigns
 from newsletter.campaigns.domain import parse_content
 from newsletter.composer import service as composer
 from newsletter.composer.domain import utc_to_helsinki
-from newsletter.deps import Engine, Settings
+from newsletter.deps import Engine, Settings, Uow
 from newsletter.errors import Conflict, InvalidInput, NotFound
 from newsletter.rendering import mail_templates, pages, staff_language
 from newsletter.statistics import repository as statistics_rows
@@ -44,6 +44,7 @@ async def campaign_list(request: Request, engine: Engine, staff: Viewer) -> Resp
 async def _details(
     request: Request,
     engine: Engine,
+    uow: Uow,
     staff: Staff,
     campaign_id: uuid.UUID,
     *,
@@ -55,7 +56,6 @@ async def _details(
         campaign = await campaign_rows.get(conn, campaign_id)
     if campaign is None or campaign["status"] == "test":
         raise NotFound("No such campaign.")
-    settings = request.app.state.settings
     languages = list(parse_content(campaign["content"], campaign["default_language"]))
     shown = request.query_params.get("preview")
     at = campaign["scheduled_at"]
@@ -67,9 +67,7 @@ async def _details(
             "languages": languages,
             "preview": shown if shown in languages else languages[0],
             "stats": await statistics.campaign_stats(engine, campaign_id),
-            "audience": await campaigns.audience_preview(
-                engine, campaign_id, settings.suppression_secret()
-            ),
+            "audience": await campaigns.audience_preview(uow, campaign_id),
             "scheduled_local": utc_to_helsinki(at).strftime("%Y-%m-%d %H:%M") if at else "",
             "may_edit": staff.may("editor"),
             "may_send": staff.may("editor") and campaign["status"] in ("draft", "scheduled"),
@@ -88,9 +86,9 @@ def _back(campaign_id: uuid.UUID) -> Response:
 
 @router.get("/{campaign_id}", response_class=HTMLResponse)
 async def campaign_details(
-    campaign_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer
+    campaign_id: uuid.UUID, request: Request, engine: Engine, uow: Uow, staff: Viewer
 ) -> Response:
-    return await _details(request, engine, staff, campaign_id)
+    return await _details(request, engine, uow, staff, campaign_id)
 
 
 @router.get("/{campaign_id}/preview", response_class=HTMLResponse)
@@ -112,6 +110,7 @@ async def campaign_action(
     action: str,
     request: Request,
     engine: Engine,
+    uow: Uow,
     settings: Settings,
     staff: Editor,
 ) -> Response:
@@ -126,11 +125,11 @@ async def campaign_action(
                         "Tick the box to confirm that the campaign goes out now.", field="confirm"
                     )
                 await campaigns.send_now(
-                    engine, staff=staff, campaign_id=campaign_id, settings=settings
+                    uow, staff=staff, campaign_id=campaign_id, settings=settings
                 )
             case "schedule":
                 await campaigns.schedule(
-                    engine,
+                    uow,
                     staff=staff,
                     campaign_id=campaign_id,
                     local_time=str(form.get("send_at", "")),
@@ -138,7 +137,7 @@ async def campaign_action(
                 )
             case "test":
                 await composer.send_test(
-                    engine,
+                    uow,
                     staff=staff,
                     campaign_id=campaign_id,
                     addresses=str(form.get("addresses", "")).replace(",", "\n").splitlines(),
@@ -146,27 +145,36 @@ async def campaign_action(
                     settings=settings,
                 )
             case "pause" | "resume" | "cancel" | "unschedule":
-                await campaigns.change(engine, staff=staff, campaign_id=campaign_id, action=action)
+                await campaigns.change(uow, staff=staff, campaign_id=campaign_id, action=action)
             case "duplicate":
-                copy = await campaigns.duplicate(engine, staff=staff, campaign_id=campaign_id)
+                copy = await campaigns.duplicate(uow, staff=staff, campaign_id=campaign_id)
                 return _back(copy)
             case _:  # pragma: no cover - only ACTIONS are routed here
                 raise HTTPException(status.HTTP_404_NOT_FOUND, "no such action")
     except campaigns.SendRefused as exc:
         errors = {f"refusal-{i}": r.message for i, r in enumerate(exc.refusals)}
-        return await _details(request, engine, staff, campaign_id, errors=errors, status_code=422)
+        return await _details(
+            request, engine, uow, staff, campaign_id, errors=errors, status_code=422
+        )
     except (InvalidInput, Conflict) as exc:
         code = 409 if isinstance(exc, Conflict) else 422
         errors = {exc.field if exc.field in (field, "confirm") else field: exc.message}
-        return await _details(request, engine, staff, campaign_id, errors=errors, status_code=code)
+        return await _details(
+            request, engine, uow, staff, campaign_id, errors=errors, status_code=code
+        )
     return _back(campaign_id)
 
 
 def _route(action: str) -> Any:
     async def route(
-        campaign_id: uuid.UUID, request: Request, engine: Engine, settings: Settings, staff: Editor
+        campaign_id: uuid.UUID,
+        request: Request,
+        engine: Engine,
+        uow: Uow,
+        settings: Settings,
+        staff: Editor,
     ) -> Response:
-        return await campaign_action(campaign_id, action, request, engine, settings, staff)
+        return await campaign_action(campaign_id, action, request, engine, uow, settings, staff)
 
     return route
 

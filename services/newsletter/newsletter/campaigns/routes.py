@@ -24,7 +24,7 @@ from newsletter.campaigns.schemas import (
 )
 from newsletter.composer import service as composer
 from newsletter.composer.domain import utc_to_helsinki
-from newsletter.deps import Engine, Settings
+from newsletter.deps import Engine, Settings, Uow
 from shared.web.staff import Editor, Viewer
 
 router = APIRouter(prefix="/api/newsletter/campaigns", tags=["campaigns"])
@@ -48,35 +48,31 @@ def draft_of(body: DraftIn) -> composer.Draft:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def create_campaign(body: CampaignIn, engine: Engine, staff: Editor) -> CampaignCreated:
+async def create_campaign(body: CampaignIn, uow: Uow, staff: Editor) -> CampaignCreated:
     data = body.model_dump()
-    campaign_id = await service.create_campaign(engine, staff=staff, **data)
+    campaign_id = await service.create_campaign(uow, staff=staff, **data)
     return CampaignCreated(id=campaign_id)
 
 
 @router.post("/drafts", status_code=status.HTTP_201_CREATED)
-async def create_draft(body: DraftIn, engine: Engine, staff: Editor) -> CampaignCreated:
-    return CampaignCreated(
-        id=await composer.create_draft(engine, staff=staff, draft=draft_of(body))
-    )
+async def create_draft(body: DraftIn, uow: Uow, staff: Editor) -> CampaignCreated:
+    return CampaignCreated(id=await composer.create_draft(uow, staff=staff, draft=draft_of(body)))
 
 
 @router.put("/{campaign_id}")
 async def update_draft(
-    campaign_id: uuid.UUID, body: DraftIn, engine: Engine, staff: Editor
+    campaign_id: uuid.UUID, body: DraftIn, uow: Uow, staff: Editor
 ) -> CampaignOut:
-    await composer.update_draft(engine, staff=staff, campaign_id=campaign_id, draft=draft_of(body))
-    return await read_campaign(campaign_id, engine, staff)
+    await composer.update_draft(uow, staff=staff, campaign_id=campaign_id, draft=draft_of(body))
+    return await read_campaign(campaign_id, uow, staff)
 
 
 @router.post("/{campaign_id}/send", status_code=status.HTTP_202_ACCEPTED)
 async def send_campaign(
-    campaign_id: uuid.UUID, engine: Engine, settings: Settings, staff: Editor
+    campaign_id: uuid.UUID, uow: Uow, settings: Settings, staff: Editor
 ) -> SendResult:
     try:
-        count = await service.send_now(
-            engine, staff=staff, campaign_id=campaign_id, settings=settings
-        )
+        count = await service.send_now(uow, staff=staff, campaign_id=campaign_id, settings=settings)
     except service.SendRefused as exc:
         raise _refused(exc) from exc
     return SendResult(id=campaign_id, recipients=count)
@@ -84,11 +80,11 @@ async def send_campaign(
 
 @router.post("/{campaign_id}/schedule")
 async def schedule_campaign(
-    campaign_id: uuid.UUID, body: ScheduleIn, engine: Engine, settings: Settings, staff: Editor
+    campaign_id: uuid.UUID, body: ScheduleIn, uow: Uow, settings: Settings, staff: Editor
 ) -> Scheduled:
     try:
         at = await service.schedule(
-            engine, staff=staff, campaign_id=campaign_id, local_time=body.send_at, settings=settings
+            uow, staff=staff, campaign_id=campaign_id, local_time=body.send_at, settings=settings
         )
     except service.SendRefused as exc:
         raise _refused(exc) from exc
@@ -99,43 +95,43 @@ async def schedule_campaign(
     )
 
 
-async def _change(engine: Engine, staff: Editor, campaign_id: uuid.UUID, action: str) -> Moved:
-    moved = await service.change(engine, staff=staff, campaign_id=campaign_id, action=action)
-    found = await service.campaign_status(engine, campaign_id)
+async def _change(uow: Uow, staff: Editor, campaign_id: uuid.UUID, action: str) -> Moved:
+    moved = await service.change(uow, staff=staff, campaign_id=campaign_id, action=action)
+    found = await service.campaign_status(uow, campaign_id)
     return Moved(id=campaign_id, status=found["status"], deliveries=moved)
 
 
 @router.post("/{campaign_id}/pause")
-async def pause(campaign_id: uuid.UUID, engine: Engine, staff: Editor) -> Moved:
-    return await _change(engine, staff, campaign_id, "pause")
+async def pause(campaign_id: uuid.UUID, uow: Uow, staff: Editor) -> Moved:
+    return await _change(uow, staff, campaign_id, "pause")
 
 
 @router.post("/{campaign_id}/resume")
-async def resume(campaign_id: uuid.UUID, engine: Engine, staff: Editor) -> Moved:
-    return await _change(engine, staff, campaign_id, "resume")
+async def resume(campaign_id: uuid.UUID, uow: Uow, staff: Editor) -> Moved:
+    return await _change(uow, staff, campaign_id, "resume")
 
 
 @router.post("/{campaign_id}/cancel")
-async def cancel(campaign_id: uuid.UUID, engine: Engine, staff: Editor) -> Moved:
-    return await _change(engine, staff, campaign_id, "cancel")
+async def cancel(campaign_id: uuid.UUID, uow: Uow, staff: Editor) -> Moved:
+    return await _change(uow, staff, campaign_id, "cancel")
 
 
 @router.post("/{campaign_id}/unschedule")
-async def unschedule(campaign_id: uuid.UUID, engine: Engine, staff: Editor) -> Moved:
-    return await _change(engine, staff, campaign_id, "unschedule")
+async def unschedule(campaign_id: uuid.UUID, uow: Uow, staff: Editor) -> Moved:
+    return await _change(uow, staff, campaign_id, "unschedule")
 
 
 @router.post("/{campaign_id}/duplicate", status_code=status.HTTP_201_CREATED)
-async def duplicate(campaign_id: uuid.UUID, engine: Engine, staff: Editor) -> CampaignCreated:
-    return CampaignCreated(id=await service.duplicate(engine, staff=staff, campaign_id=campaign_id))
+async def duplicate(campaign_id: uuid.UUID, uow: Uow, staff: Editor) -> CampaignCreated:
+    return CampaignCreated(id=await service.duplicate(uow, staff=staff, campaign_id=campaign_id))
 
 
 @router.post("/{campaign_id}/test", status_code=status.HTTP_202_ACCEPTED)
 async def send_test(
-    campaign_id: uuid.UUID, body: TestSendIn, engine: Engine, settings: Settings, staff: Editor
+    campaign_id: uuid.UUID, body: TestSendIn, uow: Uow, settings: Settings, staff: Editor
 ) -> TestSent:
     count = await composer.send_test(
-        engine,
+        uow,
         staff=staff,
         campaign_id=campaign_id,
         addresses=body.addresses,
@@ -147,15 +143,15 @@ async def send_test(
 
 @router.get("/{campaign_id}/audience")
 async def audience(
-    campaign_id: uuid.UUID, engine: Engine, settings: Settings, staff: Viewer
+    campaign_id: uuid.UUID, uow: Uow, settings: Settings, staff: Viewer
 ) -> AudienceOut:
-    found = await service.audience_preview(engine, campaign_id, settings.suppression_secret())
+    found = await service.audience_preview(uow, campaign_id)
     return AudienceOut(**found)
 
 
 @router.get("/{campaign_id}")
-async def read_campaign(campaign_id: uuid.UUID, engine: Engine, staff: Viewer) -> CampaignOut:
-    found = await service.campaign_status(engine, campaign_id)
+async def read_campaign(campaign_id: uuid.UUID, uow: Uow, staff: Viewer) -> CampaignOut:
+    found = await service.campaign_status(uow, campaign_id)
     at = found["scheduled_at"]
     shown = utc_to_helsinki(at).isoformat(timespec="minutes") if at else None
     return CampaignOut(**found, scheduled_at_helsinki=shown)

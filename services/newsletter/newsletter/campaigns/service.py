@@ -1,5 +1,6 @@
-"""Campaign use cases: create, read, the audience and its preview, the sending checks, send now
-or schedule, pause/resume/cancel, duplicate; and the scheduler the worker runs."""
+"""Campaign use cases over a `NewsletterUnitOfWork`: create, read, the audience preview, the
+sending checks, send now or schedule, pause/resume/cancel/unschedule, duplicate; and the
+scheduler tick the worker runs."""
 
 from __future__ import annotations
 
@@ -10,47 +11,64 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from newsletter.campaigns import repository as campaigns
-from newsletter.campaigns import segments
-from newsletter.campaigns.domain import next_status, parse_content
-from newsletter.composer.domain import Refusal, check_schedule, helsinki_to_utc, links_of, refusals
+from newsletter.campaigns.domain import DELIVERY_MOVES, Campaign, next_status, parse_content
+from newsletter.composer.domain import Refusal, helsinki_to_utc, links_of, refusals
 from newsletter.composer.links import broken_links
-from newsletter.delivery import repository as deliveries
-from newsletter.errors import Conflict, InvalidInput, NotFound
-from newsletter.media.service import frozen_content, used_media
+from newsletter.delivery.domain import pick_language
+from newsletter.errors import InvalidInput, NotFound
+from newsletter.media.domain import resolve_images
 from newsletter.settings import NewsletterSettings
-from newsletter.tables import contact_snapshot
-from newsletter.unit_of_work import unit_of_work
-from shared.audit import publish_staff_action
-from shared.outbox.unit_of_work import UnitOfWork
-from shared.segments import RuleError, compile_rule, parse_rule
+from newsletter.unit_of_work import NewsletterUnitOfWork, SqlUnitOfWork
+from shared.events.audit import StaffActionV1
+from shared.events.envelope import new_event
+from shared.events.topics import STAFF_AUDIT
+from shared.segments import RuleError, parse_rule
 from shared.web.staff import Staff
 from shared.worker import Loop
 
 log = logging.getLogger(__name__)
+SAMPLE_SIZE = 10
 
 
-def _audit(
-    uow: UnitOfWork, staff: Staff, action: str, campaign_id: uuid.UUID, **details: Any
+class SendRefused(InvalidInput):
+    def __init__(self, found: list[Refusal]) -> None:
+        super().__init__(found[0].message, field=found[0].field)
+        self.refusals = found
+
+
+def audit(
+    uow: NewsletterUnitOfWork, staff: Staff, action: str, campaign_id: uuid.UUID, **details: Any
 ) -> None:
-    publish_staff_action(
-        uow,
+    """A staff action on `staff.audit.v1`, in the use case's transaction."""
+    entry = StaffActionV1(
         service="newsletter",
         actor_id=staff.id,
         actor_role=staff.role,
         action=action,
         target_type="campaign",
         target_id=str(campaign_id),
+        occurred_at=datetime.now(UTC),
         details=details,
+    )
+    uow.publish(
+        STAFF_AUDIT.name, staff.id or str(campaign_id), new_event(source="/newsletter", data=entry)
     )
 
 
+async def get_campaign(
+    uow: NewsletterUnitOfWork, campaign_id: uuid.UUID, *, lock: bool = False
+) -> Campaign:
+    """A campaign staff may see (a test send's frozen copy is none); locked to change it."""
+    found = await uow.campaigns.get(campaign_id, lock=lock)
+    if found is None or found.is_test:
+        raise NotFound("No such campaign.")
+    return found
+
+
 async def create_campaign(
-    engine: AsyncEngine,
+    uow: NewsletterUnitOfWork,
     *,
     staff: Staff,
     name: str,
@@ -70,206 +88,119 @@ async def create_campaign(
         raise InvalidInput(exc.message, field=f"audience{exc.path}") from exc
     if topical and not topics:
         raise InvalidInput("A topical campaign needs at least one topic.", field="topics")
-    campaign_id = uuid.uuid4()
-    async with unit_of_work(engine) as uow:
-        await campaigns.add(
-            uow.conn,
-            {
-                "id": campaign_id,
-                "name": name.strip(),
-                "content": content,
-                "default_language": default_language,
-                "topics": topics,
-                "topical": topical,
-                "tracking": tracking,
-                "audience": audience,
-                # Before the composer, the default language was everyone's fallback.
-                "fallback_language": default_language,
-            },
-        )
-        _audit(uow, staff, "campaign.created", campaign_id, name=name.strip())
-        await uow.commit()
-    return campaign_id
-
-
-async def send_campaign(
-    engine: AsyncEngine, *, staff: Staff, campaign_id: uuid.UUID, suppression_key: bytes
-) -> int:
-    """Materialise one delivery per recipient in one statement; workers take it from there."""
-    async with unit_of_work(engine) as uow:
-        campaign = await campaigns.get(uow.conn, campaign_id, for_update=True)
-        if campaign is None:
-            raise NotFound("No such campaign.")
-        if campaign["status"] not in ("draft", "scheduled"):
-            raise Conflict("This campaign has already been sent.", field="status")
-        count = await start(uow.conn, campaign, suppression_key)
-        _audit(uow, staff, "campaign.sent", campaign_id, recipients=count)
-        await uow.commit()
-    return count
-
-
-async def audience_where(
-    conn: AsyncConnection, campaign: RowMapping, suppression_key: bytes
-) -> ColumnElement[bool]:
-    """Who the campaign reaches now: its rule, any included segment, no excluded segment,
-    and every rule of docs/mail.md "Deliveries" (one definition for counts and sending)."""
-    parts: list[Any] = [campaign["audience"]]
-    included, excluded = campaign["included_segments"], campaign["excluded_segments"]
-    found = await segments.rules(conn, [*included, *excluded])
-    if included:
-        parts.append({"any": [found[s] for s in included if s in found]})
-    excluded_rules = [found[s] for s in excluded if s in found]
-    if excluded_rules:
-        parts.append({"not": {"any": excluded_rules}})
-    return deliveries.campaign_audience(
-        rule_where=compile_rule({"all": parts}, contact_snapshot, datetime.now(UTC)),
-        topics=campaign["topics"] if campaign["topical"] else None,
-        suppression_key=suppression_key,
+    campaign = Campaign(
+        id=uuid.uuid4(),
+        name=name.strip(),
+        content=content,
+        default_language=default_language,
+        # Before the composer, the default language was everyone's fallback.
+        fallback_language=default_language,
+        topics=topics,
+        topical=topical,
+        tracking=tracking,
+        audience=audience,
     )
+    await uow.campaigns.add(campaign)
+    audit(uow, staff, "campaign.created", campaign.id, name=campaign.name)
+    await uow.commit()
+    return campaign.id
 
 
-def send_language(campaign: RowMapping) -> str:
-    """The language of recipients whose own has no variant."""
-    return str(campaign["fallback_language"] or campaign["default_language"])
-
-
-async def start(conn: AsyncConnection, campaign: RowMapping, suppression_key: bytes) -> int:
-    """Materialise one delivery per recipient in one statement; workers take it from there."""
-    content = await frozen_content(conn, campaign["content"])
-    if content != campaign["content"]:  # library images: addresses and alt texts as of now
-        await campaigns.update_draft(conn, campaign["id"], {"content": content})
-    variants = parse_content(content, campaign["default_language"])
-    count = await deliveries.materialise_campaign(
-        conn,
-        campaign_id=campaign["id"],
-        campaign_name=str(campaign["name"]),
-        audience=await audience_where(conn, campaign, suppression_key),
-        languages=tuple(variants),
-        default_language=send_language(campaign),
-    )
-    await campaigns.mark_sending(conn, campaign["id"], count)
-    await deliveries.wake_workers(conn)
-    return count
-
-
-async def campaign_status(engine: AsyncEngine, campaign_id: uuid.UUID) -> dict[str, Any]:
-    async with engine.connect() as conn:
-        campaign = await campaigns.get(conn, campaign_id)
-        if campaign is None or campaign["status"] == "test":
-            raise NotFound("No such campaign.")
-        counts = await campaigns.delivery_counts(conn, campaign_id)
+async def campaign_status(uow: NewsletterUnitOfWork, campaign_id: uuid.UUID) -> dict[str, Any]:
+    campaign = await get_campaign(uow, campaign_id)
+    c = campaign
     return {
-        "id": campaign["id"],
-        "name": campaign["name"],
-        "status": campaign["status"],
-        "recipients": campaign["recipients"],
-        "deliveries": counts,
-        **{
-            c: campaign[c]
-            for c in (
-                "content",
-                "fallback_language",
-                "topics",
-                "topical",
-                "tracking",
-                "included_segments",
-                "excluded_segments",
-                "scheduled_at",
-                "cancelled_count",
-            )
-        },
+        "id": c.id,
+        "name": c.name,
+        "status": c.status,
+        "recipients": c.recipients,
+        "deliveries": await uow.campaigns.delivery_counts(campaign_id),
+        "content": c.content,
+        "fallback_language": c.fallback_language,
+        "topics": c.topics,
+        "topical": c.topical,
+        "tracking": c.tracking,
+        "included_segments": c.included_segments,
+        "excluded_segments": c.excluded_segments,
+        "scheduled_at": c.scheduled_at,
+        "cancelled_count": c.cancelled_count,
     }
 
 
-SAMPLE_SIZE = 10
-
-
-class SendRefused(InvalidInput):
-    def __init__(self, found: list[Refusal]) -> None:
-        super().__init__(found[0].message, field=found[0].field)
-        self.refusals = found
-
-
-async def _get(conn: AsyncConnection, campaign_id: uuid.UUID, *, lock: bool = False) -> RowMapping:
-    found = await campaigns.get(conn, campaign_id, for_update=lock)
-    if found is None or found["status"] == "test":
-        raise NotFound("No such campaign.")
-    return found
-
-
-async def audience_preview(
-    engine: AsyncEngine, campaign_id: uuid.UUID, suppression_key: bytes
-) -> dict[str, Any]:
+async def audience_preview(uow: NewsletterUnitOfWork, campaign_id: uuid.UUID) -> dict[str, Any]:
     """Count, languages and a sample of 10, by the rules the materialisation uses."""
-    cs = contact_snapshot
-    async with engine.connect() as conn:
-        campaign = await _get(conn, campaign_id)
-        where = await audience_where(conn, campaign, suppression_key)
-        counted = select(cs.c.language, func.count()).where(where).group_by(cs.c.language)
-        by_language = {lang or "none": int(n) for lang, n in (await conn.execute(counted)).all()}
-        sample = (
-            await conn.execute(
-                select(cs.c.email, cs.c.first_name, cs.c.last_name, cs.c.language)
-                .where(where)
-                .order_by(cs.c.email)
-                .limit(SAMPLE_SIZE)
-            )
-        ).all()
-    languages = set(campaign["content"])
-    fallback = send_language(campaign)
+    campaign = await get_campaign(uow, campaign_id)
+    found = await uow.audiences.preview(campaign, sample_size=SAMPLE_SIZE)
+    languages = tuple(campaign.content)
     return {
-        "count": sum(by_language.values()),
-        "languages": by_language,
+        "count": found.count,
+        "languages": found.by_language,
         "sample": [
             {
                 "email": r.email,
                 "name": " ".join(p for p in (r.first_name, r.last_name) if p),
-                "language": r.language if r.language in languages else fallback,
+                "language": pick_language(r.language, languages, campaign.send_language),
             }
-            for r in sample
+            for r in found.sample
         ],
     }
 
 
 async def sending_refusals(
-    conn: AsyncConnection, campaign: RowMapping, settings: NewsletterSettings
+    uow: NewsletterUnitOfWork, campaign: Campaign, settings: NewsletterSettings
 ) -> list[Refusal]:
-    variants = parse_content(campaign["content"], campaign["default_language"])
-    where = await audience_where(conn, campaign, settings.suppression_secret())
-    cs = contact_snapshot
-    needed = (await conn.execute(select(cs.c.language).where(where).distinct())).scalars()
+    variants = campaign.variants
+    images = await uow.media.images_of(campaign.content)
     return refusals(
         variants,
-        fallback=campaign["fallback_language"],
-        audience_languages=list(needed),
+        fallback=campaign.fallback_language,
+        audience_languages=await uow.audiences.languages(campaign),
         broken_links=await broken_links(links_of(variants), settings.link_check),
-        media=await used_media(conn, campaign["content"]),
+        media={key: image for key, (image, _) in images.items()},
     )
 
 
 async def _checked(
-    conn: AsyncConnection, campaign: RowMapping, settings: NewsletterSettings
+    uow: NewsletterUnitOfWork, campaign: Campaign, settings: NewsletterSettings
 ) -> None:
-    found = await sending_refusals(conn, campaign, settings)
+    found = await sending_refusals(uow, campaign, settings)
     if found:
         raise SendRefused(found)
 
 
+async def start(uow: NewsletterUnitOfWork, campaign: Campaign) -> int:
+    """Freeze the content (library images as they are now), then one delivery per
+    recipient in one statement; the delivery workers take it from there."""
+    campaign.freeze_content(
+        resolve_images(campaign.content, await uow.media.images_of(campaign.content))
+    )
+    count = await uow.audiences.materialise(
+        campaign, languages=tuple(campaign.variants), default_language=campaign.send_language
+    )
+    campaign.start(count, datetime.now(UTC))
+    await uow.campaigns.save(campaign)
+    await uow.deliveries.wake_workers()
+    return count
+
+
 async def send_now(
-    engine: AsyncEngine, *, staff: Staff, campaign_id: uuid.UUID, settings: NewsletterSettings
+    uow: NewsletterUnitOfWork,
+    *,
+    staff: Staff,
+    campaign_id: uuid.UUID,
+    settings: NewsletterSettings,
 ) -> int:
-    async with unit_of_work(engine) as uow:
-        campaign = await _get(uow.conn, campaign_id, lock=True)
-        next_status(campaign["status"], "start")
-        await _checked(uow.conn, campaign, settings)
-        count = await start(uow.conn, campaign, settings.suppression_secret())
-        _audit(uow, staff, "campaign.sent", campaign_id, recipients=count)
-        await uow.commit()
+    campaign = await get_campaign(uow, campaign_id, lock=True)
+    next_status(campaign.status, "start")  # refused before the (slower) checks
+    await _checked(uow, campaign, settings)
+    count = await start(uow, campaign)
+    audit(uow, staff, "campaign.sent", campaign_id, recipients=count)
+    await uow.commit()
     return count
 
 
 async def schedule(
-    engine: AsyncEngine,
+    uow: NewsletterUnitOfWork,
     *,
     staff: Staff,
     campaign_id: uuid.UUID,
@@ -278,80 +209,68 @@ async def schedule(
 ) -> datetime:
     """Send at a Helsinki wall-clock time (stored in UTC); checked now, started by the worker."""
     at = helsinki_to_utc(local_time)
-    check_schedule(at, datetime.now(UTC))
-    async with unit_of_work(engine) as uow:
-        campaign = await _get(uow.conn, campaign_id, lock=True)
-        status = next_status(campaign["status"], "schedule")
-        await _checked(uow.conn, campaign, settings)
-        await campaigns.set_status(uow.conn, campaign_id, status=status, scheduled_at=at)
-        _audit(uow, staff, "campaign.scheduled", campaign_id, at=at.isoformat())
-        await uow.commit()
+    campaign = await get_campaign(uow, campaign_id, lock=True)
+    campaign.schedule(at, datetime.now(UTC))
+    await _checked(uow, campaign, settings)
+    await uow.campaigns.save(campaign)
+    audit(uow, staff, "campaign.scheduled", campaign_id, at=at.isoformat())
+    await uow.commit()
     return at
 
 
-async def change(engine: AsyncEngine, *, staff: Staff, campaign_id: uuid.UUID, action: str) -> int:
+async def change(
+    uow: NewsletterUnitOfWork, *, staff: Staff, campaign_id: uuid.UUID, action: str
+) -> int:
     """Unschedule, pause, resume or cancel; the number of delivery rows it moved."""
-    moves = {
-        "pause": (("pending",), "paused"),
-        "resume": (("paused",), "pending"),
-        "cancel": (("pending", "paused"), "cancelled"),
-    }
-    async with unit_of_work(engine) as uow:
-        campaign = await _get(uow.conn, campaign_id, lock=True)
-        status = next_status(campaign["status"], action)
-        moved = 0
-        if action in moves:
-            old, new = moves[action]
-            moved = await campaigns.move_deliveries(uow.conn, campaign_id, old=old, new=new)
-        extra: dict[str, Any] = {}
-        if action == "cancel":
-            extra = {"cancelled_count": moved, "finished_at": func.now()}
-        if action == "unschedule":
-            extra = {"scheduled_at": None}
-        await campaigns.set_status(uow.conn, campaign_id, status=status, **extra)
-        if action == "resume":
-            await deliveries.wake_workers(uow.conn)
-        _audit(uow, staff, f"campaign.{action}", campaign_id, deliveries=moved)
-        await uow.commit()
+    campaign = await get_campaign(uow, campaign_id, lock=True)
+    next_status(campaign.status, action)  # nothing moves for an action not allowed
+    moved = 0
+    if action in DELIVERY_MOVES:
+        old, new = DELIVERY_MOVES[action]
+        moved = await uow.campaigns.move_deliveries(campaign_id, old=old, new=new)
+    match action:
+        case "pause":
+            campaign.pause()
+        case "resume":
+            campaign.resume()
+            await uow.deliveries.wake_workers()
+        case "cancel":
+            campaign.cancel(moved, datetime.now(UTC))
+        case "unschedule":
+            campaign.unschedule()
+        case _:
+            raise InvalidInput(f"Unknown action {action}.", field="status")
+    await uow.campaigns.save(campaign)
+    audit(uow, staff, f"campaign.{action}", campaign_id, deliveries=moved)
+    await uow.commit()
     return moved
 
 
-COPIED = (
-    "content",
-    "default_language",
-    "fallback_language",
-    "topics",
-    "topical",
-    "tracking",
-    "audience",
-    "included_segments",
-    "excluded_segments",
-)
+async def duplicate(
+    uow: NewsletterUnitOfWork, *, staff: Staff, campaign_id: uuid.UUID
+) -> uuid.UUID:
+    copy = (await get_campaign(uow, campaign_id)).duplicate(uuid.uuid4())
+    await uow.campaigns.add(copy)
+    audit(uow, staff, "campaign.duplicated", copy.id, source=str(campaign_id))
+    await uow.commit()
+    return copy.id
 
 
-async def duplicate(engine: AsyncEngine, *, staff: Staff, campaign_id: uuid.UUID) -> uuid.UUID:
-    new_id = uuid.uuid4()
-    async with unit_of_work(engine) as uow:
-        campaign = await _get(uow.conn, campaign_id)
-        values = {c: campaign[c] for c in COPIED}
-        name = f"{campaign['name']} (copy)"
-        await campaigns.add(uow.conn, {"id": new_id, "name": name, **values})
-        _audit(uow, staff, "campaign.duplicated", new_id, source=str(campaign_id))
-        await uow.commit()
-    return new_id
+async def start_due(uow: NewsletterUnitOfWork) -> tuple[int, int]:
+    """Start due scheduled campaigns and close finished ones: (started, finished)."""
+    started = 0
+    for campaign_id in await uow.campaigns.due():
+        await start(uow, await get_campaign(uow, campaign_id))
+        started += 1
+    finished = len(await uow.campaigns.finish_done())
+    await uow.commit()
+    return started, finished
 
 
 async def run_due(engine: AsyncEngine, suppression_key: bytes) -> tuple[int, int]:
-    """Start due scheduled campaigns and close finished ones: (started, finished)."""
-    async with unit_of_work(engine) as uow:
-        started = 0
-        for campaign_id in await campaigns.due(uow.conn):
-            campaign = await _get(uow.conn, campaign_id)
-            await start(uow.conn, campaign, suppression_key)
-            started += 1
-        finished = len(await campaigns.finish_done(uow.conn))
-        await uow.commit()
-    return started, finished
+    """One scheduler tick in its own transaction."""
+    async with SqlUnitOfWork(engine, suppression_key) as uow:
+        return await start_due(uow)
 
 
 def scheduler_loop(engine: AsyncEngine, settings: NewsletterSettings) -> Loop:

@@ -40,11 +40,6 @@ def utc_to_helsinki(at: datetime) -> datetime:
     return at.astimezone(HELSINKI)
 
 
-def check_schedule(at: datetime, now: datetime) -> None:
-    if at <= now:
-        raise InvalidInput("The send time must be in the future.", field="send_at")
-
-
 @dataclass(frozen=True)
 class Refusal:
     """Why a campaign may not be sent; `field` points the form at the culprit."""

@@ -21,7 +21,7 @@ from newsletter.composer.form import (
     form_of_post,
 )
 from newsletter.delivery.domain import LANGUAGES
-from newsletter.deps import Engine
+from newsletter.deps import Engine, Uow
 from newsletter.errors import DomainError, NotFound
 from newsletter.media import service as media
 from newsletter.rendering import pages, staff_language
@@ -89,7 +89,7 @@ async def _submitted(request: Request) -> tuple[dict[str, Any], str]:
 
 
 async def _save(
-    request: Request, engine: Engine, staff: Staff, campaign_id: uuid.UUID | None
+    request: Request, engine: Engine, uow: Uow, staff: Staff, campaign_id: uuid.UUID | None
 ) -> Response:
     form, action = await _submitted(request)
     if apply_action(form, action):
@@ -97,9 +97,9 @@ async def _save(
     try:
         draft = draft_of_form(form)
         if campaign_id is None:
-            campaign_id = await composer.create_draft(engine, staff=staff, draft=draft)
+            campaign_id = await composer.create_draft(uow, staff=staff, draft=draft)
         else:
-            await composer.update_draft(engine, staff=staff, campaign_id=campaign_id, draft=draft)
+            await composer.update_draft(uow, staff=staff, campaign_id=campaign_id, draft=draft)
     except NotFound:
         raise
     except DomainError as exc:
@@ -124,8 +124,8 @@ async def new_campaign(request: Request, engine: Engine, staff: Editor) -> Respo
 
 
 @router.post("/new", dependencies=[Depends(check_csrf)])
-async def create_campaign(request: Request, engine: Engine, staff: Editor) -> Response:
-    return await _save(request, engine, staff, None)
+async def create_campaign(request: Request, engine: Engine, uow: Uow, staff: Editor) -> Response:
+    return await _save(request, engine, uow, staff, None)
 
 
 @router.get("/{campaign_id}/edit", response_class=HTMLResponse)
@@ -143,6 +143,6 @@ async def edit_campaign(
 
 @router.post("/{campaign_id}/edit", dependencies=[Depends(check_csrf)])
 async def save_campaign(
-    campaign_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
+    campaign_id: uuid.UUID, request: Request, engine: Engine, uow: Uow, staff: Editor
 ) -> Response:
-    return await _save(request, engine, staff, campaign_id)
+    return await _save(request, engine, uow, staff, campaign_id)

@@ -6,17 +6,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from newsletter.campaigns import repository as campaigns
-from newsletter.campaigns.domain import next_status, parse_content
-from newsletter.campaigns.service import COPIED, _audit, _get
-from newsletter.delivery import repository as deliveries
+from newsletter.campaigns.domain import Campaign, parse_content
+from newsletter.campaigns.service import audit, get_campaign
 from newsletter.delivery.domain import LANGUAGES
 from newsletter.errors import InvalidInput
-from newsletter.media.service import frozen_content
+from newsletter.media.domain import resolve_images
 from newsletter.settings import NewsletterSettings
-from newsletter.unit_of_work import unit_of_work
+from newsletter.unit_of_work import NewsletterUnitOfWork
 from shared.web.staff import Staff
 
 TEST_PRIORITY = 0  # test mails go out like transactional ones: first
@@ -59,26 +55,23 @@ class Draft:
         }
 
 
-async def create_draft(engine: AsyncEngine, *, staff: Staff, draft: Draft) -> uuid.UUID:
-    values = draft.validate()
-    campaign_id = uuid.uuid4()
-    async with unit_of_work(engine) as uow:
-        await campaigns.add(uow.conn, {"id": campaign_id, "audience": {"all": []}, **values})
-        _audit(uow, staff, "campaign.created", campaign_id, name=values["name"])
-        await uow.commit()
-    return campaign_id
+async def create_draft(uow: NewsletterUnitOfWork, *, staff: Staff, draft: Draft) -> uuid.UUID:
+    campaign = Campaign(id=uuid.uuid4(), **draft.validate())
+    await uow.campaigns.add(campaign)
+    audit(uow, staff, "campaign.created", campaign.id, name=campaign.name)
+    await uow.commit()
+    return campaign.id
 
 
 async def update_draft(
-    engine: AsyncEngine, *, staff: Staff, campaign_id: uuid.UUID, draft: Draft
+    uow: NewsletterUnitOfWork, *, staff: Staff, campaign_id: uuid.UUID, draft: Draft
 ) -> None:
     values = draft.validate()
-    async with unit_of_work(engine) as uow:
-        campaign = await _get(uow.conn, campaign_id, lock=True)
-        next_status(campaign["status"], "edit")
-        await campaigns.update_draft(uow.conn, campaign_id, values)
-        _audit(uow, staff, "campaign.edited", campaign_id)
-        await uow.commit()
+    campaign = await get_campaign(uow, campaign_id, lock=True)
+    campaign.edit(values)
+    await uow.campaigns.save(campaign)
+    audit(uow, staff, "campaign.edited", campaign_id)
+    await uow.commit()
 
 
 def _addresses(raw: list[str], limit: int) -> list[str]:
@@ -95,7 +88,7 @@ def _addresses(raw: list[str], limit: int) -> list[str]:
 
 
 async def send_test(
-    engine: AsyncEngine,
+    uow: NewsletterUnitOfWork,
     *,
     staff: Staff,
     campaign_id: uuid.UUID,
@@ -107,41 +100,29 @@ async def send_test(
     line. A frozen copy (status "test") carries the content, so later edits never reach a
     test mail already queued, and the campaign's audience, status and counts stay untouched."""
     to = _addresses(addresses, settings.test_send_max)
-    copy_id = uuid.uuid4()
-    async with unit_of_work(engine) as uow:
-        campaign = await _get(uow.conn, campaign_id)
-        if language not in campaign["content"]:
-            raise InvalidInput("The campaign has no content in that language.", field="language")
-        values = {c: campaign[c] for c in COPIED}
-        values["content"] = await frozen_content(uow.conn, campaign["content"])
-        await campaigns.add(
-            uow.conn,
+    campaign = await get_campaign(uow, campaign_id)
+    if language not in campaign.content:
+        raise InvalidInput("The campaign has no content in that language.", field="language")
+    frozen = resolve_images(campaign.content, await uow.media.images_of(campaign.content))
+    copy = campaign.test_copy(uuid.uuid4(), frozen)
+    await uow.campaigns.add(copy)
+    variables = {"first_name": "", "last_name": "", "organisation_name": "", "region": ""}
+    for address in to:
+        await uow.deliveries.add_requested(
             {
-                "id": copy_id,
-                "name": f"[TEST] {campaign['name']}",
-                **values,
-                "status": "test",
-                "test_of": campaign_id,
-            },
+                "id": uuid.uuid4(),
+                "origin": "campaign_test",
+                "origin_id": str(campaign_id),
+                "priority": TEST_PRIORITY,
+                "campaign_id": copy.id,
+                "idempotency_key": f"campaign-test:{copy.id}:{address.lower()}",
+                "language": language,
+                "to_email": address,
+                "variables": variables,
+                "status": "pending",
+            }
         )
-        variables = {"first_name": "", "last_name": "", "organisation_name": "", "region": ""}
-        for address in to:
-            await deliveries.add_requested(
-                uow.conn,
-                {
-                    "id": uuid.uuid4(),
-                    "origin": "campaign_test",
-                    "origin_id": str(campaign_id),
-                    "priority": TEST_PRIORITY,
-                    "campaign_id": copy_id,
-                    "idempotency_key": f"campaign-test:{copy_id}:{address.lower()}",
-                    "language": language,
-                    "to_email": address,
-                    "variables": variables,
-                    "status": "pending",
-                },
-            )
-        await deliveries.wake_workers(uow.conn)
-        _audit(uow, staff, "campaign.test_sent", campaign_id, addresses=len(to))
-        await uow.commit()
+    await uow.deliveries.wake_workers()
+    audit(uow, staff, "campaign.test_sent", campaign_id, addresses=len(to))
+    await uow.commit()
     return len(to)

@@ -45,17 +45,6 @@ def bounce_address(delivery_id: uuid.UUID, domain: str) -> str:
     return f"bounces+{delivery_id.hex}@{domain}"
 
 
-def delivery_of_bounce_address(address: str) -> uuid.UUID | None:
-    local = address.strip("<>").partition("@")[0]
-    prefix, _, tag = local.partition("+")
-    if prefix != "bounces" or not tag:
-        return None
-    try:
-        return uuid.UUID(hex=tag)
-    except ValueError:
-        return None
-
-
 def recipient_domain(email: str) -> str:
     return email.rpartition("@")[2].lower()
 

@@ -22,7 +22,6 @@ from newsletter.media.domain import (
     mail_variant,
     media_ids,
     media_path,
-    resolve_images,
 )
 from newsletter.media.images import renditions
 from newsletter.settings import NewsletterSettings
@@ -162,7 +161,7 @@ async def serve(
     return Served(bytes(found["data"]), CONTENT_TYPES[found["ext"]], f'"{found["hash"]}"')
 
 
-async def _library_of(
+async def library_of(
     conn: AsyncConnection, content: Mapping[str, Any]
 ) -> dict[str, tuple[Media, str]]:
     ids = []
@@ -181,13 +180,3 @@ async def _library_of(
             described["mail_path"],
         )
     return out
-
-
-async def used_media(conn: AsyncConnection, content: Mapping[str, Any]) -> dict[str, Media]:
-    """The library images a campaign points to, for the sending refusals."""
-    return {key: image for key, (image, _) in (await _library_of(conn, content)).items()}
-
-
-async def frozen_content(conn: AsyncConnection, content: Mapping[str, Any]) -> dict[str, Any]:
-    """The content with library images' addresses and alt texts as they are now."""
-    return resolve_images(content, await _library_of(conn, content))
