@@ -19,10 +19,12 @@ from newsletter.settings import NewsletterSettings
 from newsletter.web.app import create_app as create_newsletter_app
 from playwright.async_api import BrowserContext, Page
 from sqlalchemy.ext.asyncio import AsyncEngine
-from surveys.service import builder, campaigns, open_link
-from surveys.service.builder import Actor
+from surveys.app import create_app as create_surveys_app
+from surveys.builder import service as builder
+from surveys.builder.service import Actor
+from surveys.campaigns import service as campaigns
+from surveys.open_link import service as open_link
 from surveys.settings import SurveysSettings
-from surveys.web.app import create_app as create_surveys_app
 
 from shared.tokens import sign
 from tests.browser.axe import check

@@ -29,7 +29,11 @@ EXPECTED = {
 def test_asyncapi_channels_are_registered_topics(
     service: str, engines: dict[str, AsyncEngine], topics: str
 ) -> None:
-    worker = __import__(f"{service}.messaging.worker", fromlist=["build_broker"])
+    # The feature-folder layout (issue 18) keeps the worker at the service root; older: messaging/.
+    try:
+        worker = __import__(f"{service}.worker", fromlist=["build_broker"])
+    except ModuleNotFoundError:
+        worker = __import__(f"{service}.messaging.worker", fromlist=["build_broker"])
     settings_mod = __import__(f"{service}.settings", fromlist=["x"])
     settings_cls = next(
         v

@@ -17,7 +17,11 @@ from tests.support.infra import SERVICES, Infra
 
 
 def tables_of(service: str) -> object:
-    module = __import__(f"{service}.persistence.tables", fromlist=["metadata"])
+    # The feature-folder layout (issue 18) keeps tables at the service root; older: persistence/.
+    try:
+        module = __import__(f"{service}.tables", fromlist=["metadata"])
+    except ModuleNotFoundError:
+        module = __import__(f"{service}.persistence.tables", fromlist=["metadata"])
     return module.metadata
 
 
