@@ -18,7 +18,8 @@ from newsletter.persistence.unit_of_work import unit_of_work
 from newsletter.service.media import frozen_content
 from shared.audit import publish_staff_action
 from shared.outbox.unit_of_work import UnitOfWork
-from shared.segments import RuleError, compile_rule, parse_rule
+from shared.segments import RuleError, parse_rule
+from shared.segments.compiler import compile_rule
 from shared.web.staff import Staff
 
 

@@ -16,7 +16,7 @@ from shared.events.mail import MailRequestedV1
 from shared.events.topics import MAIL_REQUESTED
 from shared.logs import correlation_id
 from shared.outbox.unit_of_work import UnitOfWork
-from shared.segments import RuleError, compile_rule, parse_rule
+from shared.segments import RuleError, parse_rule
 from shared.tokens import TokenKeys
 from surveys import SOURCE, segments
 from surveys.audit import audit
@@ -28,7 +28,6 @@ from surveys.errors import Conflict, InvalidInput, NotFound
 from surveys.invitations import repository as invitations
 from surveys.invitations.domain import make_token, survey_url
 from surveys.tables import campaigns as campaigns_table
-from surveys.tables import contact_snapshot
 from surveys.unit_of_work import unit_of_work
 
 
@@ -120,12 +119,7 @@ async def launch_campaign(
         assert survey_row is not None  # a foreign key keeps it
         definition = survey_row["definition"]
         await definitions.mark_launched(uow.conn, campaign.id, definition, now)
-        audience = compile_rule(campaign.audience, contact_snapshot, now)
-        membership = [
-            (uuid.UUID(s["id"]), compile_rule(s["rule"], contact_snapshot, now))
-            for s in campaign.segments
-        ]
-        rows = await invitations.materialise(uow.conn, campaign, audience, now, membership)
+        rows = await invitations.materialise(uow.conn, campaign, now)
         _request_mails(uow, campaign, definition, rows, links, template="survey_invitation")
         audit(
             uow,

@@ -7,7 +7,6 @@ returned once to be signed into the mail; the table keeps only its sha256.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, array, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shared.segments.compiler import compile_rule
 from surveys.campaigns.domain import Campaign
 from surveys.tables import contact_snapshot as cs
 from surveys.tables import invitations as inv
@@ -54,17 +54,13 @@ def reachable() -> ColumnElement[bool]:
     )
 
 
-async def materialise(
-    conn: AsyncConnection,
-    campaign: Campaign,
-    audience: ColumnElement[bool],
-    now: datetime,
-    membership: Sequence[tuple[uuid.UUID, ColumnElement[bool]]] = (),
-) -> list[Any]:
-    """One INSERT…SELECT of an invitation per person of the audience; returns who to mail
-    (invitation id, nonce, contact id, email, names, language). `membership` (segment id,
-    rule) records which audience segments each person was in, for rates by segment."""
+async def materialise(conn: AsyncConnection, campaign: Campaign, now: datetime) -> list[Any]:
+    """One INSERT…SELECT of an invitation per person of the campaign's audience; returns who to
+    mail (invitation id, nonce, contact id, email, names, language). Each invitation records
+    which of the campaign's segments the person was in, for rates by segment."""
     identified = not campaign.anonymous
+    audience = compile_rule(campaign.audience, cs, now)
+    membership = [(uuid.UUID(s["id"]), compile_rule(s["rule"], cs, now)) for s in campaign.segments]
     in_segments: ColumnElement[Any] = cast(array([], type_=Uuid), ARRAY(Uuid))
     if membership:
         in_segments = func.array_remove(
