@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from shared.audit import publish_staff_action
-from shared.outbox.unit_of_work import UnitOfWork
+from shared.outbox.unit_of_work import Publisher
 from surveys import SOURCE
 
 
 def audit(
-    uow: UnitOfWork,
+    uow: Publisher,
     *,
     actor_id: str | None,
     actor_role: str | None,

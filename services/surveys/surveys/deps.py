@@ -12,11 +12,17 @@ from surveys.builder.service import Actor
 from surveys.campaigns.service import Links
 from surveys.responding.service import LinkCheck
 from surveys.settings import SurveysSettings
+from surveys.unit_of_work import SurveysUnitOfWork, unit_of_work
 
 
 def get_engine(request: Request) -> AsyncEngine:
     engine: AsyncEngine = request.app.state.engine
     return engine
+
+
+def get_unit_of_work(request: Request) -> SurveysUnitOfWork:
+    """A unit of work for the request; each use case opens (and commits) it itself."""
+    return unit_of_work(get_engine(request))
 
 
 def get_settings(request: Request) -> SurveysSettings:
@@ -39,6 +45,7 @@ def actor(staff: Staff) -> Actor:
 
 
 Engine = Annotated[AsyncEngine, Depends(get_engine)]
+UnitOfWork = Annotated[SurveysUnitOfWork, Depends(get_unit_of_work)]
 Settings = Annotated[SurveysSettings, Depends(get_settings)]
 LinkMaker = Annotated[Links, Depends(get_links)]
 LinkChecker = Annotated[LinkCheck, Depends(get_link_check)]

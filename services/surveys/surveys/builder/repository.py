@@ -1,16 +1,15 @@
-"""Storing surveys and campaigns."""
+"""Storing surveys."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from surveys.campaigns.domain import Campaign
-from surveys.tables import campaigns, surveys
+from surveys.builder.domain.saved import SavedSurvey
+from surveys.tables import surveys
 
 
 async def add_survey(
@@ -54,57 +53,32 @@ async def list_surveys(conn: AsyncConnection) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-async def add_campaign(conn: AsyncConnection, campaign: Campaign) -> None:
-    await conn.execute(
-        insert(campaigns).values(
-            id=campaign.id,
-            survey_id=campaign.survey_id,
-            name=campaign.name,
-            mode=campaign.mode,
-            opens_at=campaign.opens_at,
-            closes_at=campaign.closes_at,
-            audience=campaign.audience,
-            max_reminders=campaign.max_reminders,
-            reminder_interval=campaign.reminder_interval,
-            segments=list(campaign.segments),
-            open_link=campaign.open_link,
+class SqlSurveyRepository:
+    """The builder's surveys, as domain objects, on the unit of work's connection."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, survey: SavedSurvey) -> None:
+        await add_survey(self._conn, survey.id, survey.title, survey.definition)
+
+    async def get(self, survey_id: uuid.UUID, *, for_update: bool = False) -> SavedSurvey | None:
+        stmt = select(surveys.c.id, surveys.c.version, surveys.c.definition)
+        stmt = stmt.where(surveys.c.id == survey_id)
+        row = (await self._conn.execute(stmt.with_for_update() if for_update else stmt)).first()
+        return (
+            SavedSurvey(id=row.id, version=row.version, definition=row.definition) if row else None
         )
-    )
 
+    async def update(self, survey: SavedSurvey) -> None:
+        """Store a revision (made from the version before it)."""
+        await save_survey(
+            self._conn,
+            survey.id,
+            survey.title,
+            survey.definition,
+            expected_version=survey.version - 1,
+        )
 
-def campaign_of(row: Any) -> Campaign:
-    return Campaign(
-        id=row.id,
-        survey_id=row.survey_id,
-        name=row.name,
-        mode=row.mode,
-        opens_at=row.opens_at,
-        closes_at=row.closes_at,
-        audience=row.audience,
-        max_reminders=row.max_reminders,
-        reminder_interval=row.reminder_interval,
-        launched_at=row.launched_at,
-        segments=tuple(row.segments),
-        open_link=row.open_link,
-    )
-
-
-async def get_campaign(
-    conn: AsyncConnection, campaign_id: uuid.UUID, *, for_update: bool = False
-) -> tuple[Campaign, dict[str, Any] | None] | None:
-    """The campaign and the survey definition frozen at its launch (None before launch)."""
-    stmt = select(campaigns).where(campaigns.c.id == campaign_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    row = (await conn.execute(stmt)).first()
-    return (campaign_of(row), row.survey_definition) if row else None
-
-
-async def mark_launched(
-    conn: AsyncConnection, campaign_id: uuid.UUID, definition: dict[str, Any], at: datetime
-) -> None:
-    await conn.execute(
-        update(campaigns)
-        .where(campaigns.c.id == campaign_id)
-        .values(survey_definition=definition, launched_at=at)
-    )
+    async def listing(self) -> list[dict[str, Any]]:
+        return await list_surveys(self._conn)

@@ -1,4 +1,6 @@
-"""Building surveys: create, change, read, duplicate, export and import as JSON."""
+"""Building surveys: create, change, read, duplicate, export and import as JSON.
+
+Every use case takes the surveys unit of work and opens its transaction itself."""
 
 from __future__ import annotations
 
@@ -7,16 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from surveys.audit import audit
-from surveys.builder import repository as definitions
-from surveys.builder.domain.survey import dump_survey, parse_survey
-from surveys.errors import Conflict, InvalidInput, NotFound
-from surveys.unit_of_work import unit_of_work
-
-EXPORT_FORMAT = "digituki-survey"
-EXPORT_VERSION = 1
+from surveys.builder.domain.saved import SavedSurvey, clean_definition, imported_definition
+from surveys.errors import Conflict, NotFound
+from surveys.unit_of_work import SurveysUnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,30 +21,28 @@ class Actor:
     role: str
 
 
-def _view(survey_id: uuid.UUID, version: int, definition: dict[str, Any]) -> dict[str, Any]:
-    return {"id": str(survey_id), "version": version, "definition": definition}
-
-
-async def create_survey(engine: AsyncEngine, *, definition: Any, actor: Actor) -> dict[str, Any]:
-    survey = parse_survey(definition)
-    clean = dump_survey(survey)
-    survey_id = uuid.uuid4()
-    async with unit_of_work(engine) as uow:
-        await definitions.add_survey(uow.conn, survey_id, survey.title.get("fi"), clean)
-        audit(
-            uow,
-            actor_id=actor.id,
-            actor_role=actor.role,
-            action="survey.created",
-            target_type="survey",
-            target_id=str(survey_id),
-        )
+async def create_survey(uow: SurveysUnitOfWork, *, definition: Any, actor: Actor) -> dict[str, Any]:
+    survey = SavedSurvey.create(definition)
+    async with uow:
+        await _add(uow, survey, actor)
         await uow.commit()
-    return _view(survey_id, 1, clean)
+    return survey.view()
+
+
+async def _add(uow: SurveysUnitOfWork, survey: SavedSurvey, actor: Actor) -> None:
+    await uow.surveys.add(survey)
+    audit(
+        uow,
+        actor_id=actor.id,
+        actor_role=actor.role,
+        action="survey.created",
+        target_type="survey",
+        target_id=str(survey.id),
+    )
 
 
 async def update_survey(
-    engine: AsyncEngine,
+    uow: SurveysUnitOfWork,
     survey_id: uuid.UUID,
     *,
     definition: Any,
@@ -56,21 +50,13 @@ async def update_survey(
     expected_version: int | None = None,
 ) -> dict[str, Any]:
     """With `expected_version`, a survey someone else changed meanwhile is a Conflict."""
-    survey = parse_survey(definition)
-    clean = dump_survey(survey)
-    async with unit_of_work(engine) as uow:
-        version = await definitions.save_survey(
-            uow.conn,
-            survey_id,
-            survey.title.get("fi"),
-            clean,
-            expected_version=expected_version,
-        )
-        exists = version is None and await definitions.get_survey(uow.conn, survey_id)
-        if exists and expected_version is not None:
-            raise Conflict("The survey was changed meanwhile: reload the page.")
-        if version is None:
+    clean = clean_definition(definition)  # a bad definition is refused first
+    async with uow:
+        current = await uow.surveys.get(survey_id, for_update=True)
+        if current is None:
             raise NotFound("No such survey.")
+        revised = current.revised(clean, expected_version=expected_version)
+        await uow.surveys.update(revised)
         audit(
             uow,
             actor_id=actor.id,
@@ -78,63 +64,61 @@ async def update_survey(
             action="survey.changed",
             target_type="survey",
             target_id=str(survey_id),
-            details={"version": version},
+            details={"version": revised.version},
         )
         await uow.commit()
-    return _view(survey_id, version, clean)
+    return revised.view()
 
 
-async def get_survey(engine: AsyncEngine, survey_id: uuid.UUID) -> dict[str, Any]:
-    async with engine.connect() as conn:
-        row = await definitions.get_survey(conn, survey_id)
-    if row is None:
+async def _get(uow: SurveysUnitOfWork, survey_id: uuid.UUID) -> SavedSurvey:
+    survey = await uow.surveys.get(survey_id)
+    if survey is None:
         raise NotFound("No such survey.")
-    return _view(row["id"], row["version"], row["definition"])
+    return survey
 
 
-async def list_surveys(engine: AsyncEngine) -> list[dict[str, Any]]:
-    async with engine.connect() as conn:
-        return await definitions.list_surveys(conn)
+async def get_survey(uow: SurveysUnitOfWork, survey_id: uuid.UUID) -> dict[str, Any]:
+    async with uow:
+        return (await _get(uow, survey_id)).view()
+
+
+async def list_surveys(uow: SurveysUnitOfWork) -> list[dict[str, Any]]:
+    async with uow:
+        return await uow.surveys.listing()
 
 
 async def duplicate_survey(
-    engine: AsyncEngine, survey_id: uuid.UUID, *, actor: Actor
+    uow: SurveysUnitOfWork, survey_id: uuid.UUID, *, actor: Actor
 ) -> dict[str, Any]:
-    original = await get_survey(engine, survey_id)
-    copy = dict(original["definition"])
-    copy["title"] = {k: f"{v} (2)" for k, v in copy["title"].items()}
-    return await create_survey(engine, definition=copy, actor=actor)
+    async with uow:
+        copy = (await _get(uow, survey_id)).duplicate()
+        await _add(uow, copy, actor)
+        await uow.commit()
+    return copy.view()
 
 
-async def export_survey(engine: AsyncEngine, survey_id: uuid.UUID) -> dict[str, Any]:
-    survey = await get_survey(engine, survey_id)
-    return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "survey": survey["definition"]}
+async def export_survey(uow: SurveysUnitOfWork, survey_id: uuid.UUID) -> dict[str, Any]:
+    async with uow:
+        return (await _get(uow, survey_id)).exported()
 
 
-async def import_survey(engine: AsyncEngine, *, document: Any, actor: Actor) -> dict[str, Any]:
-    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
-        raise InvalidInput(f'not a survey export (format "{EXPORT_FORMAT}")', field="/format")
-    if document.get("version") != EXPORT_VERSION:
-        raise InvalidInput(f"unknown export version (expected {EXPORT_VERSION})", field="/version")
-    return await create_survey(engine, definition=document.get("survey"), actor=actor)
+async def import_survey(uow: SurveysUnitOfWork, *, document: Any, actor: Actor) -> dict[str, Any]:
+    return await create_survey(uow, definition=imported_definition(document), actor=actor)
 
 
 async def edit_survey(
-    engine: AsyncEngine,
+    uow: SurveysUnitOfWork,
     survey_id: uuid.UUID,
     *,
     edit: Callable[[dict[str, Any]], dict[str, Any]],
     version: int,
     actor: Actor,
 ) -> dict[str, Any]:
-    """One builder-page edit of the survey as it was at `version` (see `survey_edits`)."""
-    current = await get_survey(engine, survey_id)
-    if current["version"] != version:
+    """One builder-page edit of the survey as it was at `version` (see `builder.domain.edits`)."""
+    async with uow:
+        current = await _get(uow, survey_id)
+    if current.version != version:
         raise Conflict("The survey was changed meanwhile: reload the page.")
     return await update_survey(
-        engine,
-        survey_id,
-        definition=edit(current["definition"]),
-        actor=actor,
-        expected_version=version,
+        uow, survey_id, definition=edit(current.definition), actor=actor, expected_version=version
     )

@@ -1,14 +1,16 @@
-"""A survey campaign: who is asked, when, how (identified or anonymous), how often reminded."""
+"""A survey campaign: who is asked, when, how (identified or anonymous), how often reminded;
+launched once, before it closes, with the survey frozen as it was then."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from surveys.errors import InvalidInput
+from shared.segments import RuleError, parse_rule
+from surveys.errors import Conflict, InvalidInput
 
 Mode = Literal["identified", "anonymous"]
 State = Literal["not_open", "open", "closed"]
@@ -32,6 +34,8 @@ class Campaign:
     segments: tuple[dict[str, Any], ...] = ()
     # A public link anyone may answer from; such answers are always anonymous.
     open_link: bool = False
+    # The survey definition frozen at launch (None before): answers and results follow it.
+    survey_definition: dict[str, Any] | None = None
 
     @property
     def anonymous(self) -> bool:
@@ -48,6 +52,27 @@ class Campaign:
         """The last day to answer, as people read it (Finnish time)."""
         return (self.closes_at - timedelta(microseconds=1)).astimezone(HELSINKI).date()
 
+    def launched(self, *, survey_definition: dict[str, Any], now: datetime) -> Campaign:
+        """The campaign launched now with the survey as it is: once, and not once closed."""
+        if self.launched_at is not None:
+            raise Conflict("The campaign has already been launched.")
+        if self.state(now) == "closed":
+            raise Conflict("The campaign has already closed.")
+        return replace(self, launched_at=now, survey_definition=survey_definition)
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentChoice:
+    """One of contacts' segments (from the replica) a campaign may be sent to."""
+
+    id: uuid.UUID
+    name: str
+    rule: dict[str, Any]
+
+    def as_chosen(self) -> dict[str, Any]:
+        """As the campaign keeps it (JSON)."""
+        return {"id": str(self.id), "name": self.name, "rule": self.rule}
+
 
 def new_campaign(
     *,
@@ -62,6 +87,10 @@ def new_campaign(
     segments: tuple[dict[str, Any], ...] = (),
     open_link: bool = False,
 ) -> Campaign:
+    try:
+        parse_rule(audience)
+    except RuleError as error:
+        raise InvalidInput(error.message, field=f"audience{error.path}") from error
     name = name.strip()
     if not 1 <= len(name) <= 200:
         raise InvalidInput("a name of 1 to 200 characters", field="name")

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from surveys.builder import repository as definitions
 from surveys.builder.domain.survey import Survey, parse_survey
 from surveys.campaigns import repository as campaign_overview_queries
+from surveys.campaigns import repository as campaign_rows
 from surveys.campaigns.domain import Campaign
 from surveys.campaigns.repository import campaigns_of_survey
 from surveys.errors import Conflict, NotFound
@@ -35,7 +36,7 @@ async def survey_overview(engine: AsyncEngine, survey_id: uuid.UUID) -> tuple[Su
 async def launched_campaign(engine: AsyncEngine, campaign_id: uuid.UUID) -> tuple[Campaign, Survey]:
     """The campaign and the survey frozen at its launch."""
     async with engine.connect() as conn:
-        found = await definitions.get_campaign(conn, campaign_id)
+        found = await campaign_rows.get_campaign(conn, campaign_id)
     if found is None:
         raise NotFound("No such campaign.")
     campaign, definition = found
@@ -48,7 +49,7 @@ async def campaign_overview(engine: AsyncEngine, campaign_id: uuid.UUID) -> dict
     """A campaign's delivery and response figures, overall and by audience segment (segments
     with fewer than MIN_GROUP invited are hidden, as in results)."""
     async with engine.connect() as conn:
-        found = await definitions.get_campaign(conn, campaign_id)
+        found = await campaign_rows.get_campaign(conn, campaign_id)
         if found is None:
             raise NotFound("No such campaign.")
         campaign, _ = found

@@ -19,7 +19,7 @@ from surveys.builder import service as builder
 from surveys.campaigns import overview as staff_views
 from surveys.campaigns import service as campaigns
 from surveys.campaigns.domain import HELSINKI, MAX_REMINDERS
-from surveys.deps import Engine, LinkMaker, actor
+from surveys.deps import Engine, LinkMaker, UnitOfWork, actor
 from surveys.errors import Conflict, InvalidInput
 from surveys.open_link import service as open_link
 from surveys.pages import pages
@@ -60,7 +60,7 @@ def _number(raw: str, field: str) -> float:
 
 @router.get("/surveys/{survey_id}/campaigns/new")
 async def new_campaign_page(
-    survey_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
+    survey_id: uuid.UUID, request: Request, engine: Engine, uow: UnitOfWork, staff: Editor
 ) -> Response:
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     form = {
@@ -71,12 +71,13 @@ async def new_campaign_page(
         "max_reminders": "1",
         "reminder_interval_days": "7",
     }
-    return await _form_page(request, engine, staff, survey_id, form, [], None)
+    return await _form_page(request, engine, uow, staff, survey_id, form, [], None)
 
 
 async def _form_page(
     request: Request,
     engine: Engine,
+    uow: UnitOfWork,
     staff: Staff,
     survey_id: uuid.UUID,
     form: dict[str, str],
@@ -84,7 +85,7 @@ async def _form_page(
     error: dict[str, str] | None,
     status_code: int = 200,
 ) -> Response:
-    survey = await builder.get_survey(engine, survey_id)
+    survey = await builder.get_survey(uow, survey_id)
     async with engine.connect() as conn:
         available = await segments.active(conn)
     context = {
@@ -101,7 +102,7 @@ async def _form_page(
 
 @router.post("/surveys/{survey_id}/campaigns/new")
 async def create_campaign(
-    survey_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
+    survey_id: uuid.UUID, request: Request, engine: Engine, uow: UnitOfWork, staff: Editor
 ) -> Response:
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
@@ -115,7 +116,7 @@ async def create_campaign(
         if not segment_ids and not open_link:
             raise InvalidInput("choose at least one segment", field="segments")
         campaign = await campaigns.create_campaign(
-            engine,
+            uow,
             survey_id=survey_id,
             name=form.get("name", ""),
             mode=form.get("mode", ""),
@@ -133,7 +134,7 @@ async def create_campaign(
             exc.field or "", exc.field or "name"
         )
         error = {"message": exc.message, "field": field}
-        return await _form_page(request, engine, staff, survey_id, form, chosen, error, 422)
+        return await _form_page(request, engine, uow, staff, survey_id, form, chosen, error, 422)
     return RedirectResponse(
         f"/surveys/staff/campaigns/{campaign.id}", status_code=status.HTTP_303_SEE_OTHER
     )
@@ -172,10 +173,15 @@ async def _campaign(
 
 @router.post("/campaigns/{campaign_id}/launch")
 async def launch_campaign(
-    campaign_id: uuid.UUID, request: Request, engine: Engine, links: LinkMaker, staff: Editor
+    campaign_id: uuid.UUID,
+    request: Request,
+    engine: Engine,
+    uow: UnitOfWork,
+    links: LinkMaker,
+    staff: Editor,
 ) -> Response:
     try:
-        await campaigns.launch_campaign(engine, campaign_id, links=links, actor=actor(staff))
+        await campaigns.launch_campaign(uow, campaign_id, links=links, actor=actor(staff))
     except Conflict as exc:
         return await _campaign(request, engine, staff, campaign_id, exc.message, links, 409)
     return RedirectResponse(

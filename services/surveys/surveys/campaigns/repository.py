@@ -1,15 +1,19 @@
-"""A survey's campaigns with their progress, for the staff pages: the invitations still here
-plus the tallies the retention job kept of those it deleted."""
+"""Storing campaigns, and a survey's campaigns with their progress for the staff pages (the
+invitations still here plus the tallies the retention job kept of those it deleted)."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from surveys.campaigns.domain import Campaign, SegmentChoice
 from surveys.retention import repository as retained
+from surveys.segments import replica as segment_replica
 from surveys.tables import campaigns, invitation_tallies, invitations
 
 
@@ -82,3 +86,101 @@ async def by_segment(conn: AsyncConnection, campaign_id: uuid.UUID) -> list[dict
         row["invited"] += kept["invited"]
         row["answered"] += kept["answered"]
     return list(found.values())
+
+
+async def add_campaign(conn: AsyncConnection, campaign: Campaign) -> None:
+    await conn.execute(
+        insert(campaigns).values(
+            id=campaign.id,
+            survey_id=campaign.survey_id,
+            name=campaign.name,
+            mode=campaign.mode,
+            opens_at=campaign.opens_at,
+            closes_at=campaign.closes_at,
+            audience=campaign.audience,
+            max_reminders=campaign.max_reminders,
+            reminder_interval=campaign.reminder_interval,
+            segments=list(campaign.segments),
+            open_link=campaign.open_link,
+        )
+    )
+
+
+def campaign_of(row: Any) -> Campaign:
+    return Campaign(
+        id=row.id,
+        survey_id=row.survey_id,
+        name=row.name,
+        mode=row.mode,
+        opens_at=row.opens_at,
+        closes_at=row.closes_at,
+        audience=row.audience,
+        max_reminders=row.max_reminders,
+        reminder_interval=row.reminder_interval,
+        launched_at=row.launched_at,
+        segments=tuple(row.segments),
+        open_link=row.open_link,
+        survey_definition=row.survey_definition,
+    )
+
+
+async def get_campaign(
+    conn: AsyncConnection, campaign_id: uuid.UUID, *, for_update: bool = False
+) -> tuple[Campaign, dict[str, Any] | None] | None:
+    """The campaign and the survey definition frozen at its launch (None before launch)."""
+    stmt = select(campaigns).where(campaigns.c.id == campaign_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    row = (await conn.execute(stmt)).first()
+    return (campaign_of(row), row.survey_definition) if row else None
+
+
+async def mark_launched(
+    conn: AsyncConnection, campaign_id: uuid.UUID, definition: dict[str, Any], at: datetime
+) -> None:
+    await conn.execute(
+        update(campaigns)
+        .where(campaigns.c.id == campaign_id)
+        .values(survey_definition=definition, launched_at=at)
+    )
+
+
+class SqlCampaignRepository:
+    """Campaigns, as domain objects, on the unit of work's connection."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, campaign: Campaign) -> None:
+        await add_campaign(self._conn, campaign)
+
+    async def get(self, campaign_id: uuid.UUID, *, for_update: bool = False) -> Campaign | None:
+        found = await get_campaign(self._conn, campaign_id, for_update=for_update)
+        return found[0] if found else None
+
+    async def save_launch(self, campaign: Campaign) -> None:
+        assert campaign.launched_at is not None and campaign.survey_definition is not None
+        await mark_launched(
+            self._conn, campaign.id, campaign.survey_definition, campaign.launched_at
+        )
+
+    async def due_for_reminders(self, now: datetime) -> list[uuid.UUID]:
+        """Launched, open campaigns that remind at all."""
+        stmt = select(campaigns.c.id).where(
+            campaigns.c.launched_at.is_not(None),
+            campaigns.c.opens_at <= now,
+            campaigns.c.closes_at > now,
+            campaigns.c.max_reminders > 0,
+        )
+        return list((await self._conn.execute(stmt)).scalars().all())
+
+
+class SqlSegmentRepository:
+    """Contacts' segments a campaign may choose, from the local replica."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def by_ids(self, ids: Sequence[uuid.UUID]) -> list[SegmentChoice]:
+        rows = await segment_replica.by_ids(self._conn, ids)
+        return [SegmentChoice(id=r["segment_id"], name=r["name"], rule=r["rule"]) for r in rows]

@@ -13,7 +13,7 @@ from shared.web.staff import Editor, Viewer
 from surveys.builder.schemas import CampaignIn
 from surveys.campaigns import service as campaigns
 from surveys.campaigns.service import Links
-from surveys.deps import Engine, LinkMaker, Settings, actor
+from surveys.deps import Engine, LinkMaker, Settings, UnitOfWork, actor
 from surveys.open_link import service as open_link
 from surveys.results import service as results
 
@@ -24,9 +24,9 @@ router = APIRouter(
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def create_campaign(
-    body: CampaignIn, engine: Engine, links: LinkMaker, staff: Editor
+    body: CampaignIn, uow: UnitOfWork, engine: Engine, links: LinkMaker, staff: Editor
 ) -> dict[str, Any]:
-    campaign = await campaigns.create_campaign(engine, **body.model_dump(), actor=actor(staff))
+    campaign = await campaigns.create_campaign(uow, **body.model_dump(), actor=actor(staff))
     return await _status(engine, links, campaign.id)
 
 
@@ -48,9 +48,9 @@ async def _status(engine: Engine, links: Links, campaign_id: uuid.UUID) -> dict[
 
 @router.post("/{campaign_id}/launch")
 async def launch_campaign(
-    campaign_id: uuid.UUID, engine: Engine, links: LinkMaker, staff: Editor
+    campaign_id: uuid.UUID, uow: UnitOfWork, links: LinkMaker, staff: Editor
 ) -> dict[str, Any]:
-    invited = await campaigns.launch_campaign(engine, campaign_id, links=links, actor=actor(staff))
+    invited = await campaigns.launch_campaign(uow, campaign_id, links=links, actor=actor(staff))
     return {"invited": invited}
 
 

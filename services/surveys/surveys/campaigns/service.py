@@ -1,34 +1,34 @@
-"""Survey campaigns: create, launch (invite the audience), remind non-respondents, progress."""
+"""Survey campaigns: create, launch (invite the audience), remind non-respondents, progress.
+
+The use cases take the surveys unit of work; `send_due_reminders` is the scheduler's driver,
+one unit of work per batch."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.envelope import new_event
 from shared.events.mail import MailRequestedV1
 from shared.events.topics import MAIL_REQUESTED
 from shared.logs import correlation_id
-from shared.outbox.unit_of_work import UnitOfWork
-from shared.segments import RuleError, parse_rule
+from shared.outbox.unit_of_work import Publisher
 from shared.tokens import TokenKeys
-from surveys import SOURCE, segments
+from surveys import SOURCE
 from surveys.audit import audit
-from surveys.builder import repository as definitions
 from surveys.builder.domain.survey import parse_survey
 from surveys.builder.service import Actor
+from surveys.campaigns import repository as campaign_rows
 from surveys.campaigns.domain import Campaign, new_campaign
-from surveys.errors import Conflict, InvalidInput, NotFound
+from surveys.errors import InvalidInput, NotFound
 from surveys.invitations import repository as invitations
-from surveys.invitations.domain import make_token, survey_url
-from surveys.tables import campaigns as campaigns_table
-from surveys.unit_of_work import unit_of_work
+from surveys.invitations.domain import Invitee, make_token, survey_url
+from surveys.unit_of_work import SurveysUnitOfWork, unit_of_work
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ class Links:
 
 
 async def create_campaign(
-    engine: AsyncEngine,
+    uow: SurveysUnitOfWork,
     *,
     survey_id: uuid.UUID,
     name: str,
@@ -55,34 +55,29 @@ async def create_campaign(
     actor: Actor,
 ) -> Campaign:
     """With `segment_ids`, the audience is anyone in any of those segments (of the replica)."""
-    chosen: tuple[dict[str, Any], ...] = ()
-    if segment_ids:
-        async with engine.connect() as conn:
-            found = await segments.by_ids(conn, segment_ids)
-        if len(found) != len(set(segment_ids)):
-            raise InvalidInput("no such segment", field="segments")
-        chosen = tuple({"id": str(r.segment_id), "name": r.name, "rule": r.rule} for r in found)
-        audience = {"any": [s["rule"] for s in chosen]}
-    try:
-        parse_rule(audience)
-    except RuleError as error:
-        raise InvalidInput(error.message, field=f"audience{error.path}") from error
-    campaign = new_campaign(
-        survey_id=survey_id,
-        name=name,
-        mode=mode,
-        opens_at=opens_at,
-        closes_at=closes_at,
-        audience=audience,
-        max_reminders=max_reminders,
-        reminder_interval_days=reminder_interval_days,
-        segments=chosen,
-        open_link=open_link,
-    )
-    async with unit_of_work(engine) as uow:
-        if await definitions.get_survey(uow.conn, survey_id) is None:
+    async with uow:
+        chosen: tuple[dict[str, Any], ...] = ()
+        if segment_ids:
+            found = await uow.segments.by_ids(segment_ids)
+            if len(found) != len(set(segment_ids)):
+                raise InvalidInput("no such segment", field="segments")
+            chosen = tuple(s.as_chosen() for s in found)
+            audience = {"any": [s["rule"] for s in chosen]}
+        campaign = new_campaign(
+            survey_id=survey_id,
+            name=name,
+            mode=mode,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            audience=audience,
+            max_reminders=max_reminders,
+            reminder_interval_days=reminder_interval_days,
+            segments=chosen,
+            open_link=open_link,
+        )
+        if await uow.surveys.get(survey_id) is None:
             raise NotFound("No such survey.", field="survey_id")
-        await definitions.add_campaign(uow.conn, campaign)
+        await uow.campaigns.add(campaign)
         audit(
             uow,
             actor_id=actor.id,
@@ -96,7 +91,7 @@ async def create_campaign(
 
 
 async def launch_campaign(
-    engine: AsyncEngine,
+    uow: SurveysUnitOfWork,
     campaign_id: uuid.UUID,
     *,
     links: Links,
@@ -106,21 +101,16 @@ async def launch_campaign(
     """Freeze the survey, invite everyone in the audience, request their mails. Returns how
     many were invited."""
     now = now or datetime.now(UTC)
-    async with unit_of_work(engine) as uow:
-        found = await definitions.get_campaign(uow.conn, campaign_id, for_update=True)
+    async with uow:
+        found = await uow.campaigns.get(campaign_id, for_update=True)
         if found is None:
             raise NotFound("No such campaign.")
-        campaign, _ = found
-        if campaign.launched_at is not None:
-            raise Conflict("The campaign has already been launched.")
-        if campaign.state(now) == "closed":
-            raise Conflict("The campaign has already closed.")
-        survey_row = await definitions.get_survey(uow.conn, campaign.survey_id)
-        assert survey_row is not None  # a foreign key keeps it
-        definition = survey_row["definition"]
-        await definitions.mark_launched(uow.conn, campaign.id, definition, now)
-        rows = await invitations.materialise(uow.conn, campaign, now)
-        _request_mails(uow, campaign, definition, rows, links, template="survey_invitation")
+        survey = await uow.surveys.get(found.survey_id)
+        assert survey is not None  # a foreign key keeps it
+        campaign = found.launched(survey_definition=survey.definition, now=now)
+        await uow.campaigns.save_launch(campaign)
+        invited = await uow.invitations.invite_audience(campaign, now)
+        _request_mails(uow, campaign, invited, links, template="survey_invitation")
         audit(
             uow,
             actor_id=actor.id,
@@ -128,66 +118,78 @@ async def launch_campaign(
             action="campaign.launched",
             target_type="survey_campaign",
             target_id=str(campaign.id),
-            details={"invited": len(rows)},
+            details={"invited": len(invited)},
         )
         await uow.commit()
-    return len(rows)
+    return len(invited)
+
+
+async def remind_campaign(
+    uow: SurveysUnitOfWork,
+    campaign_id: uuid.UUID,
+    *,
+    links: Links,
+    now: datetime,
+    limit: int = 1000,
+) -> int:
+    """Remind up to `limit` non-respondents whose interval has passed (at most `max_reminders`
+    each). Rows are claimed with SKIP LOCKED, so several workers may run it. Returns how many
+    reminders were requested."""
+    async with uow:
+        campaign = await uow.campaigns.get(campaign_id)
+        assert campaign is not None and campaign.survey_definition is not None  # launched
+        due = await uow.invitations.claim_reminders(campaign, now, limit=limit)
+        _request_mails(uow, campaign, due, links, template="survey_reminder")
+        await uow.commit()
+    return len(due)
 
 
 async def send_due_reminders(
     engine: AsyncEngine, *, links: Links, now: datetime | None = None, batch_size: int = 1000
 ) -> int:
-    """Remind non-respondents of open campaigns whose interval has passed (at most
-    `max_reminders` each). Safe to run from several workers: rows are claimed with SKIP
-    LOCKED. Returns the number of reminders requested."""
+    """The scheduler's driver: remind every open campaign, batch by batch (one unit of work
+    each). Returns the number of reminders requested."""
+    return await remind_due_campaigns(
+        lambda: unit_of_work(engine), links=links, now=now, batch_size=batch_size
+    )
+
+
+async def remind_due_campaigns(
+    new_uow: Callable[[], SurveysUnitOfWork],
+    *,
+    links: Links,
+    now: datetime | None = None,
+    batch_size: int = 1000,
+) -> int:
     now = now or datetime.now(UTC)
-    async with engine.connect() as conn:
-        ids = (
-            (
-                await conn.execute(
-                    select(campaigns_table.c.id).where(
-                        campaigns_table.c.launched_at.is_not(None),
-                        campaigns_table.c.opens_at <= now,
-                        campaigns_table.c.closes_at > now,
-                        campaigns_table.c.max_reminders > 0,
-                    )
-                )
-            )
-            .scalars()
-            .all()
-        )
+    async with new_uow() as uow:
+        ids = await uow.campaigns.due_for_reminders(now)
     sent = 0
     for campaign_id in ids:
         while True:
-            async with unit_of_work(engine) as uow:
-                found = await definitions.get_campaign(uow.conn, campaign_id)
-                assert found is not None and found[1] is not None
-                campaign, definition = found
-                assert definition is not None  # launched
-                rows = await invitations.due_reminders(uow.conn, campaign, now, limit=batch_size)
-                _request_mails(uow, campaign, definition, rows, links, template="survey_reminder")
-                await uow.commit()
-            sent += len(rows)
-            if len(rows) < batch_size:
+            batch = await remind_campaign(
+                new_uow(), campaign_id, links=links, now=now, limit=batch_size
+            )
+            sent += batch
+            if batch < batch_size:
                 break
     return sent
 
 
 def _request_mails(
-    uow: UnitOfWork,
+    uow: Publisher,
     campaign: Campaign,
-    definition: dict[str, Any],
-    rows: list[Any],
+    rows: list[Invitee],
     links: Links,
     *,
     template: str,
 ) -> None:
-    survey = parse_survey(definition)
+    assert campaign.survey_definition is not None  # mails go out only once launched
+    survey = parse_survey(campaign.survey_definition)
     closes_on = campaign.closes_on().isoformat()
     for row in rows:
         url = survey_url(links.base_url, make_token(links.keys, row.id, row.nonce))
-        round_ = getattr(row, "reminders_sent", 0)
-        kind = "invitation" if template == "survey_invitation" else f"reminder:{round_}"
+        kind = "invitation" if template == "survey_invitation" else f"reminder:{row.reminders_sent}"
         mail = MailRequestedV1(
             idempotency_key=f"survey-{kind}:{row.id}",
             template_key=template,
@@ -219,7 +221,7 @@ def _request_mails(
 
 async def campaign_status(engine: AsyncEngine, campaign_id: uuid.UUID) -> dict[str, Any]:
     async with engine.connect() as conn:
-        found = await definitions.get_campaign(conn, campaign_id)
+        found = await campaign_rows.get_campaign(conn, campaign_id)
         if found is None:
             raise NotFound("No such campaign.")
         campaign, _ = found

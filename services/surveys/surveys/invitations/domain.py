@@ -1,4 +1,5 @@
-"""Personal survey links: a signed token (purpose "survey") of the invitation id and a nonce.
+"""Invitations: who may be asked (REACHABLE), an invitee to mail, and personal survey links, a
+signed token (purpose "survey") of the invitation id and a nonce.
 
 Only sha256(nonce) is stored, so the database alone cannot make a working link.
 """
@@ -8,10 +9,36 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from shared.tokens import TokenError, TokenKeys, sign, verify
 
 PURPOSE = "survey"
+
+# Who may be asked at all, in the segment rule language (the SQL of the invitation queries and
+# the in-memory fake both use it): survey consent, confirmed, a working address.
+REACHABLE: dict[str, Any] = {
+    "all": [
+        {"field": "survey_consent", "op": "eq", "value": True},
+        {"field": "confirmed_at", "op": "exists", "value": True},
+        {"field": "email_status", "op": "eq", "value": "ok"},
+        {"field": "email", "op": "exists", "value": True},
+    ]
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Invitee:
+    """A person to mail a personal link to (an invitation, or a reminder of one)."""
+
+    id: uuid.UUID  # the invitation's
+    nonce: str  # goes into the link; only its hash is stored
+    contact_id: uuid.UUID
+    email: str
+    first_name: str | None
+    last_name: str | None
+    language: str
+    reminders_sent: int = 0
 
 
 @dataclass(frozen=True, slots=True)

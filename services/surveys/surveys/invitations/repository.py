@@ -14,7 +14,6 @@ from sqlalchemy import (
     ColumnElement,
     Text,
     Uuid,
-    and_,
     case,
     cast,
     func,
@@ -29,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.segments.compiler import compile_rule
 from surveys.campaigns.domain import Campaign
+from surveys.invitations.domain import REACHABLE, Invitee
 from surveys.tables import contact_snapshot as cs
 from surveys.tables import invitations as inv
 
@@ -43,15 +43,9 @@ def _hash(nonce: Any) -> ColumnElement[bytes]:
     return func.sha256(func.convert_to(nonce, "UTF8"))
 
 
-def reachable() -> ColumnElement[bool]:
-    """Who may be asked at all: survey consent, confirmed, a working address, not erased."""
-    return and_(
-        cs.c.erased.is_(False),
-        cs.c.survey_consent.is_(True),
-        cs.c.confirmed_at.is_not(None),
-        cs.c.email_status == "ok",
-        cs.c.email.is_not(None),
-    )
+def reachable(now: datetime) -> ColumnElement[bool]:
+    """Who may be asked at all (the REACHABLE rule), never erased people."""
+    return compile_rule(REACHABLE, cs, now)
 
 
 async def materialise(conn: AsyncConnection, campaign: Campaign, now: datetime) -> list[Any]:
@@ -80,7 +74,7 @@ async def materialise(conn: AsyncConnection, campaign: Campaign, now: datetime) 
             cs.c.region,
             in_segments.label("segment_ids"),
         )
-        .where(audience, reachable())
+        .where(audience, reachable(now))
         .cte("picked")
         .prefix_with("MATERIALIZED")
     )
@@ -142,7 +136,7 @@ async def due_reminders(
                 inv.c.last_mailed_at.is_(None),
                 inv.c.last_mailed_at <= now - campaign.reminder_interval,
             ),
-            reachable(),
+            reachable(now),
             # The replica learns of a bounce only later (if ever): the invitation knows now.
             or_(inv.c.mail_status.is_(None), inv.c.mail_status.not_in(UNREACHABLE)),
         )
@@ -229,3 +223,19 @@ async def forget_people(conn: AsyncConnection, contact_ids: list[uuid.UUID]) -> 
         .values(contact_id=None, organisation_type=None, region=None)
     )
     return result.rowcount or 0
+
+
+class SqlInvitationRepository:
+    """Invitations on the unit of work's connection."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def invite_audience(self, campaign: Campaign, now: datetime) -> list[Invitee]:
+        return [Invitee(**row._mapping) for row in await materialise(self._conn, campaign, now)]
+
+    async def claim_reminders(
+        self, campaign: Campaign, now: datetime, *, limit: int
+    ) -> list[Invitee]:
+        rows = await due_reminders(self._conn, campaign, now, limit=limit)
+        return [Invitee(**row._mapping) for row in rows]

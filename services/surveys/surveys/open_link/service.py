@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.tokens import TokenError, TokenKeys, sign, verify
-from surveys.builder import repository as definitions
 from surveys.builder.domain.survey import Survey, parse_survey
+from surveys.campaigns import repository as campaign_rows
 from surveys.campaigns.domain import HELSINKI, Campaign
 from surveys.open_link import repository as open_respondents
 from surveys.responding import repository as responses
@@ -74,7 +74,7 @@ async def open_campaign(
         campaign_id = read_token(keys, token)
     except TokenError as exc:
         raise LinkProblem("forged") from exc
-    found = await definitions.get_campaign(conn, campaign_id)
+    found = await campaign_rows.get_campaign(conn, campaign_id)
     if found is None or not found[0].open_link:
         raise LinkProblem("unknown")
     campaign, definition = found
@@ -150,7 +150,7 @@ async def answered(
         return None
     async with engine.connect() as conn:
         row = await open_respondents.get(conn, campaign_id, _hash(slot))
-        found = await definitions.get_campaign(conn, campaign_id)
+        found = await campaign_rows.get_campaign(conn, campaign_id)
     if row is None or not row.answered or found is None or found[1] is None:
         return None
     slot_row = Slot(bytes(row.token_hash), True)
@@ -182,7 +182,7 @@ async def _session(
 
 
 async def has_open_link(conn: AsyncConnection, campaign_id: uuid.UUID) -> bool:
-    found = await definitions.get_campaign(conn, campaign_id)
+    found = await campaign_rows.get_campaign(conn, campaign_id)
     return found is not None and found[0].open_link
 
 

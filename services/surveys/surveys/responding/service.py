@@ -21,8 +21,8 @@ from shared.events.topics import SURVEY_RESPONSES
 from shared.outbox.unit_of_work import UnitOfWork
 from shared.tokens import TokenError, TokenExpired, TokenKeys
 from surveys import SOURCE
-from surveys.builder import repository as definitions
 from surveys.builder.domain.survey import Survey, parse_survey
+from surveys.campaigns import repository as campaign_rows
 from surveys.campaigns.domain import HELSINKI, Campaign
 from surveys.invitations import repository as invitations
 from surveys.invitations.domain import read_token
@@ -160,7 +160,7 @@ async def answered(engine: AsyncEngine, *, token: str, check: LinkCheck) -> Sess
         invitation = await invitations.get(conn, claim.invitation_id)
         if invitation is None or not invitation.answered or not _owns(invitation, claim.token_hash):
             return None
-        found = await definitions.get_campaign(conn, invitation.campaign_id)
+        found = await campaign_rows.get_campaign(conn, invitation.campaign_id)
     assert found is not None and found[1] is not None
     return Session(found[0], parse_survey(found[1]), invitation, {}, 0)
 
@@ -246,7 +246,7 @@ async def _session(
     invitation = await invitations.get(conn, claim.invitation_id, for_update=for_update)
     if invitation is None or not _owns(invitation, claim.token_hash):
         raise LinkProblem("unknown")
-    found = await definitions.get_campaign(conn, invitation.campaign_id)
+    found = await campaign_rows.get_campaign(conn, invitation.campaign_id)
     assert found is not None
     campaign, definition = found
     lang = invitation.language

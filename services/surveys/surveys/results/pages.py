@@ -15,7 +15,7 @@ from shared.i18n import PUBLIC_LANGUAGES, STAFF_LANGUAGES, negotiate
 from shared.web.staff import Staff, Viewer
 from surveys.builder import service as builder
 from surveys.campaigns import overview as staff_views
-from surveys.deps import Engine
+from surveys.deps import Engine, UnitOfWork
 from surveys.exports import service as exports
 from surveys.pages import pages
 from surveys.results import service as results
@@ -48,9 +48,9 @@ def _as_staff(request: Request, staff: Staff) -> str:
 
 
 @router.get("/surveys")
-async def survey_list(request: Request, engine: Engine, staff: Viewer) -> Response:
+async def survey_list(request: Request, uow: UnitOfWork, staff: Viewer) -> Response:
     ui = _as_staff(request, staff)
-    found = await builder.list_surveys(engine)
+    found = await builder.list_surveys(uow)
     return pages.render(request, "staff/surveys.html", {"surveys": found}, lang=ui)
 
 

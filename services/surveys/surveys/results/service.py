@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from surveys.builder import repository as definitions
 from surveys.builder.domain.survey import CHOICE_TYPES, OTHER, Question, Survey, parse_survey
+from surveys.campaigns import repository as campaign_rows
 from surveys.campaigns.domain import Campaign
 from surveys.errors import Conflict, InvalidInput, NotFound
 from surveys.exports.domain import safe_row
@@ -24,7 +24,7 @@ PROFILE_BREAKDOWNS = ("organisation_type", "region", "language")
 
 async def _load(engine: AsyncEngine, campaign_id: uuid.UUID) -> tuple[Campaign, Survey, list[Any]]:
     async with engine.connect() as conn:
-        found = await definitions.get_campaign(conn, campaign_id)
+        found = await campaign_rows.get_campaign(conn, campaign_id)
         if found is None:
             raise NotFound("No such campaign.")
         campaign, definition = found

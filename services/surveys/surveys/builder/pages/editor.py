@@ -21,7 +21,7 @@ from surveys.builder import service as builder
 from surveys.builder.domain import edits
 from surveys.builder.domain.survey import QUESTION_TYPES
 from surveys.builder.pages.forms import TEXT_FIELDS, question_form, question_of, texts_of
-from surveys.deps import Engine, actor
+from surveys.deps import UnitOfWork, actor
 from surveys.errors import Conflict, InvalidInput
 from surveys.pages import pages
 from surveys.results.pages import staff_language
@@ -68,11 +68,11 @@ async def new_survey_page(request: Request, staff: Editor) -> Response:
 
 
 @router.post("/new")
-async def create_survey(request: Request, engine: Engine, staff: Editor) -> Response:
+async def create_survey(request: Request, uow: UnitOfWork, staff: Editor) -> Response:
     form = await _form(request)
     try:
         created = await builder.create_survey(
-            engine, definition=edits.new_survey(texts_of(form, "title")), actor=actor(staff)
+            uow, definition=edits.new_survey(texts_of(form, "title")), actor=actor(staff)
         )
     except InvalidInput as exc:
         context = {"form": form, "error": _error(exc)}
@@ -81,7 +81,7 @@ async def create_survey(request: Request, engine: Engine, staff: Editor) -> Resp
 
 
 @router.post("/import")
-async def import_survey(request: Request, engine: Engine, staff: Editor) -> Response:
+async def import_survey(request: Request, uow: UnitOfWork, staff: Editor) -> Response:
     raw = await request.form()
     upload, pasted = raw.get("file"), raw.get("document")
     text = pasted if isinstance(pasted, str) else ""
@@ -94,7 +94,7 @@ async def import_survey(request: Request, engine: Engine, staff: Editor) -> Resp
             document = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InvalidInput(f"not JSON (line {exc.lineno})", field="document") from exc
-        created = await builder.import_survey(engine, document=document, actor=actor(staff))
+        created = await builder.import_survey(uow, document=document, actor=actor(staff))
     except InvalidInput as exc:
         context = {"form": {}, "error": _error(exc), "import_text": text}
         return _render(request, staff, "staff/builder_new.html", context, 422)
@@ -103,9 +103,9 @@ async def import_survey(request: Request, engine: Engine, staff: Editor) -> Resp
 
 @router.get("/{survey_id}/edit")
 async def editor_page(
-    survey_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
+    survey_id: uuid.UUID, request: Request, uow: UnitOfWork, staff: Editor
 ) -> Response:
-    current = await builder.get_survey(engine, survey_id)
+    current = await builder.get_survey(uow, survey_id)
     return _editor(request, staff, current, error=None)
 
 
@@ -130,13 +130,13 @@ def _editor(
 
 @router.post("/{survey_id}/edit")
 async def edit_survey(
-    survey_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
+    survey_id: uuid.UUID, request: Request, uow: UnitOfWork, staff: Editor
 ) -> Response:
     """One button = one edit; `action` is e.g. `texts`, `add_page`, `move_question_up:q2`."""
     form = await _form(request)
     action, _, arg = form.get("action", "").partition(":")
     if action == "duplicate":
-        copy = await builder.duplicate_survey(engine, survey_id, actor=actor(staff))
+        copy = await builder.duplicate_survey(uow, survey_id, actor=actor(staff))
         return _see(f"{BASE}/{copy['id']}/edit")
     edit = _edit_of(action, arg, form)
     try:
@@ -144,9 +144,9 @@ async def edit_survey(
     except ValueError as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "version missing") from exc
     try:
-        await builder.edit_survey(engine, survey_id, edit=edit, version=version, actor=actor(staff))
+        await builder.edit_survey(uow, survey_id, edit=edit, version=version, actor=actor(staff))
     except (InvalidInput, Conflict) as exc:
-        current = await builder.get_survey(engine, survey_id)
+        current = await builder.get_survey(uow, survey_id)
         code = 409 if isinstance(exc, Conflict) else 422
         return _editor(request, staff, current, error=_error(exc), status_code=code)
     return _see(f"{BASE}/{survey_id}/edit")
@@ -190,9 +190,9 @@ def _edit_of(
 
 @router.get("/{survey_id}/questions/{question_id}")
 async def question_page(
-    survey_id: uuid.UUID, question_id: str, request: Request, engine: Engine, staff: Editor
+    survey_id: uuid.UUID, question_id: str, request: Request, uow: UnitOfWork, staff: Editor
 ) -> Response:
-    current = await builder.get_survey(engine, survey_id)
+    current = await builder.get_survey(uow, survey_id)
     p, i = edits.find(current["definition"], question_id)
     question = current["definition"]["pages"][p]["questions"][i]
     return _question(request, staff, current, question_id, question_form(question), None)
@@ -233,21 +233,21 @@ def _question(
 
 @router.post("/{survey_id}/questions/{question_id}")
 async def save_question(
-    survey_id: uuid.UUID, question_id: str, request: Request, engine: Engine, staff: Editor
+    survey_id: uuid.UUID, question_id: str, request: Request, uow: UnitOfWork, staff: Editor
 ) -> Response:
     form = await _form(request)
     try:
         version = int(form.get("version", ""))
         question = question_of(form)
         await builder.edit_survey(
-            engine,
+            uow,
             survey_id,
             edit=lambda d: edits.replace_question(d, question_id, question),
             version=version,
             actor=actor(staff),
         )
     except (InvalidInput, Conflict, ValueError) as exc:
-        current = await builder.get_survey(engine, survey_id)
+        current = await builder.get_survey(uow, survey_id)
         if isinstance(exc, ValueError):
             exc = InvalidInput("version missing", field="version")
         code = 409 if isinstance(exc, Conflict) else 422
@@ -256,8 +256,8 @@ async def save_question(
 
 
 @router.get("/{survey_id}/export.json")
-async def export_survey(survey_id: uuid.UUID, engine: Engine, staff: Viewer) -> JSONResponse:
-    document = await builder.export_survey(engine, survey_id)
+async def export_survey(survey_id: uuid.UUID, uow: UnitOfWork, staff: Viewer) -> JSONResponse:
+    document = await builder.export_survey(uow, survey_id)
     return JSONResponse(
         document,
         headers={"Content-Disposition": f'attachment; filename="survey-{survey_id}.json"'},
