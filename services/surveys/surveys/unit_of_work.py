@@ -23,6 +23,9 @@ from surveys.campaigns.domain import Campaign, SegmentChoice
 from surveys.campaigns.repository import SqlCampaignRepository, SqlSegmentRepository
 from surveys.invitations.domain import Invitee
 from surveys.invitations.repository import SqlInvitationRepository
+from surveys.open_link.repository import SqlOpenSlotRepository
+from surveys.responding.domain import Draft, NewResponse, SubmittedResponse
+from surveys.responding.repository import SqlResponseRepository
 from surveys.tables import outbox
 
 
@@ -47,6 +50,27 @@ class InvitationRepository(Protocol):
     async def claim_reminders(
         self, campaign: Campaign, now: datetime, *, limit: int
     ) -> list[Invitee]: ...
+    async def get(self, invitation_id: uuid.UUID, *, for_update: bool = False) -> Any: ...
+    async def mark_answered(self, invitation_id: uuid.UUID) -> bool:
+        """True the first time only."""
+        ...
+
+
+class ResponseRepository(Protocol):
+    async def draft(self, key: bytes) -> Draft | None: ...
+    async def save_draft(
+        self, *, key: bytes, campaign_id: uuid.UUID, answers: dict[str, Any], page: int
+    ) -> None: ...
+    async def delete_draft(self, key: bytes) -> None: ...
+    async def add(self, response: NewResponse) -> None: ...
+    async def of_invitation(self, invitation_id: uuid.UUID) -> SubmittedResponse | None: ...
+    async def replace_answers(self, response_id: uuid.UUID, answers: dict[str, Any]) -> None: ...
+
+
+class OpenSlotRepository(Protocol):
+    async def mark_answered(self, key: bytes) -> bool:
+        """True the first time only."""
+        ...
 
 
 class SegmentRepository(Protocol):
@@ -62,6 +86,10 @@ class SurveysUnitOfWork(Protocol):
     def invitations(self) -> InvitationRepository: ...
     @property
     def segments(self) -> SegmentRepository: ...
+    @property
+    def responses(self) -> ResponseRepository: ...
+    @property
+    def open_slots(self) -> OpenSlotRepository: ...
 
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
     async def commit(self) -> None: ...
@@ -81,6 +109,8 @@ class SqlSurveysUnitOfWork(UnitOfWork):
     campaigns: SqlCampaignRepository
     invitations: SqlInvitationRepository
     segments: SqlSegmentRepository
+    responses: SqlResponseRepository
+    open_slots: SqlOpenSlotRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine, outbox=outbox, service="surveys")
@@ -91,6 +121,8 @@ class SqlSurveysUnitOfWork(UnitOfWork):
         self.campaigns = SqlCampaignRepository(self.conn)
         self.invitations = SqlInvitationRepository(self.conn)
         self.segments = SqlSegmentRepository(self.conn)
+        self.responses = SqlResponseRepository(self.conn)
+        self.open_slots = SqlOpenSlotRepository(self.conn)
         return self
 
 

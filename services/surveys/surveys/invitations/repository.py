@@ -239,3 +239,10 @@ class SqlInvitationRepository:
     ) -> list[Invitee]:
         rows = await due_reminders(self._conn, campaign, now, limit=limit)
         return [Invitee(**row._mapping) for row in rows]
+
+    async def get(self, invitation_id: uuid.UUID, *, for_update: bool = False) -> Any:
+        """The invitation row (None if there is none); `for_update` locks it."""
+        return await get(self._conn, invitation_id, for_update=for_update)
+
+    async def mark_answered(self, invitation_id: uuid.UUID) -> bool:
+        return await mark_answered(self._conn, invitation_id)

@@ -46,3 +46,13 @@ async def answered_count(conn: AsyncConnection, campaign_id: uuid.UUID) -> int:
     stmt = select(func.count()).where(slots.c.campaign_id == campaign_id, slots.c.answered)
     raw = int((await conn.execute(stmt)).scalar_one())
     return raw + (await tallies(conn, campaign_id))["open_answered"]
+
+
+class SqlOpenSlotRepository:
+    """The public link's per-browser slots on the unit of work's connection."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def mark_answered(self, key: bytes) -> bool:
+        return await mark_answered(self._conn, key)

@@ -10,9 +10,10 @@ required and its answer is dropped.
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from surveys.builder.domain.survey import OTHER, Page, Question, Survey
@@ -228,3 +229,33 @@ _ONE_VALUE: dict[str, Callable[[Question, str, Any], tuple[Any, str, str | None]
     "number": _numeric,
     "date": _date,
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """Answers kept between pages, under the hash of the link (or open-link slot)."""
+
+    answers: dict[str, Any]
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
+class SubmittedResponse:
+    id: uuid.UUID
+    answers: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class NewResponse:
+    """A submission; anonymous ones carry the day only, no person, invitation or time."""
+
+    id: uuid.UUID
+    campaign_id: uuid.UUID
+    answers: dict[str, Any]
+    submitted_on: date
+    submitted_at: datetime | None = None
+    invitation_id: uuid.UUID | None = None
+    contact_id: uuid.UUID | None = None
+    language: str | None = None
+    organisation_type: str | None = None
+    region: str | None = None

@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 
 from shared.i18n import SHARED_LOCALE, translator
 from surveys.builder.domain.survey import Question, Survey
-from surveys.deps import Engine, LinkChecker
+from surveys.deps import LinkChecker, UnitOfWork
 from surveys.pages import HERE, pages, respondent_language
 from surveys.responding import service as responding
 from surveys.responding.domain import AnswerError, condition_holds, visible_answers
@@ -53,9 +53,9 @@ PROBLEMS: dict[str, tuple[int, str, str]] = {
 
 
 @router.get("/s/{token}")
-async def show(token: str, request: Request, engine: Engine, check: LinkChecker) -> Response:
+async def show(token: str, request: Request, uow: UnitOfWork, check: LinkChecker) -> Response:
     try:
-        session = await responding.open_link(engine, token=token, check=check)
+        session = await responding.open_link(uow, token=token, check=check)
     except LinkProblem as problem:
         return problem_page(request, problem)
     page = page_param(request, session)
@@ -63,7 +63,7 @@ async def show(token: str, request: Request, engine: Engine, check: LinkChecker)
 
 
 @router.post("/s/{token}")
-async def answer(token: str, request: Request, engine: Engine, check: LinkChecker) -> Response:
+async def answer(token: str, request: Request, uow: UnitOfWork, check: LinkChecker) -> Response:
     form = await request.form()
     try:
         page = int(str(form.get("page", "0")))
@@ -71,11 +71,11 @@ async def answer(token: str, request: Request, engine: Engine, check: LinkChecke
         page = 0
     action = str(form.get("action", "next"))
     try:
-        session = await responding.open_link(engine, token=token, check=check)
+        session = await responding.open_link(uow, token=token, check=check)
         page = min(max(page, 0), len(session.survey.pages) - 1)
         raw = raw_answers(session.survey.pages[page].questions, form)
         outcome = await responding.answer_page(
-            engine,
+            uow,
             token=token,
             check=check,
             page=page,
@@ -96,8 +96,8 @@ async def answer(token: str, request: Request, engine: Engine, check: LinkChecke
 
 
 @router.get("/s/{token}/thanks")
-async def thanks(token: str, request: Request, engine: Engine, check: LinkChecker) -> Response:
-    session = await responding.answered(engine, token=token, check=check)
+async def thanks(token: str, request: Request, uow: UnitOfWork, check: LinkChecker) -> Response:
+    session = await responding.answered(uow, token=token, check=check)
     if session is None:
         return RedirectResponse(f"/s/{token}", status_code=303)
     return thanks_page(request, session, respondent_language(request, session.language))

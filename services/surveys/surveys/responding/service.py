@@ -9,34 +9,28 @@ from __future__ import annotations
 
 import hmac
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from typing import Any, Literal
-
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.events.envelope import new_event
 from shared.events.surveys import ResponseSubmittedV1
 from shared.events.topics import SURVEY_RESPONSES
-from shared.outbox.unit_of_work import UnitOfWork
 from shared.tokens import TokenError, TokenExpired, TokenKeys
 from surveys import SOURCE
 from surveys.builder.domain.survey import Survey, parse_survey
-from surveys.campaigns import repository as campaign_rows
 from surveys.campaigns.domain import HELSINKI, Campaign
-from surveys.invitations import repository as invitations
 from surveys.invitations.domain import read_token
-from surveys.open_link import repository as open_respondents
-from surveys.responding import repository as responses
 from surveys.responding.domain import (
     AnswerError,
     Answers,
+    NewResponse,
     check_complete,
     clean_page,
     first_page_with,
     other_key,
 )
-from surveys.unit_of_work import unit_of_work
+from surveys.unit_of_work import SurveysUnitOfWork
 
 Problem = Literal["forged", "expired", "unknown", "not_open", "closed", "used"]
 Action = Literal["next", "back", "submit"]
@@ -93,14 +87,14 @@ class Outcome:
 
 
 async def open_link(
-    engine: AsyncEngine, *, token: str, check: LinkCheck, now: datetime | None = None
+    uow: SurveysUnitOfWork, *, token: str, check: LinkCheck, now: datetime | None = None
 ) -> Session:
-    async with engine.connect() as conn:
-        return await _session(conn, token, check, now or datetime.now(UTC))
+    async with uow:
+        return await _session(uow, token, check, now or datetime.now(UTC))
 
 
 async def answer_page(
-    engine: AsyncEngine,
+    uow: SurveysUnitOfWork,
     *,
     token: str,
     check: LinkCheck,
@@ -111,13 +105,13 @@ async def answer_page(
 ) -> Outcome:
     """Check one page; keep it as a draft and move on, or submit on the last page."""
     now = now or datetime.now(UTC)
-    async with unit_of_work(engine) as uow:
-        session = await _session(uow.conn, token, check, now, for_update=True)
+    async with uow:
+        session = await _session(uow, token, check, now, for_update=True)
         return await answer_in(uow, session, page=page, raw=raw, action=action, now=now)
 
 
 async def answer_in(
-    uow: UnitOfWork,
+    uow: SurveysUnitOfWork,
     session: Session,
     *,
     page: int,
@@ -150,69 +144,64 @@ async def answer_in(
     return Outcome(session, page=page, submitted=True)
 
 
-async def answered(engine: AsyncEngine, *, token: str, check: LinkCheck) -> Session | None:
+async def answered(uow: SurveysUnitOfWork, *, token: str, check: LinkCheck) -> Session | None:
     """For the thank-you page: the session if this link's invitation has been answered."""
     try:
         claim = read_token(check.keys, token, max_age_s=check.max_age_s)
     except TokenError:
         return None
-    async with engine.connect() as conn:
-        invitation = await invitations.get(conn, claim.invitation_id)
+    async with uow:
+        invitation = await uow.invitations.get(claim.invitation_id)
         if invitation is None or not invitation.answered or not _owns(invitation, claim.token_hash):
             return None
-        found = await campaign_rows.get_campaign(conn, invitation.campaign_id)
-    assert found is not None and found[1] is not None
-    return Session(found[0], parse_survey(found[1]), invitation, {}, 0)
+        campaign = await uow.campaigns.get(invitation.campaign_id)
+    assert campaign is not None and campaign.survey_definition is not None
+    return Session(campaign, parse_survey(campaign.survey_definition), invitation, {}, 0)
 
 
-async def _keep(uow: UnitOfWork, session: Session, answers: Answers, page: int) -> None:
+async def _keep(uow: SurveysUnitOfWork, session: Session, answers: Answers, page: int) -> None:
     if session.response_id is not None:
         return  # editing a submitted response: only a submission changes it
-    await responses.save_draft(
-        uow.conn,
-        token_hash=session.key,
-        campaign_id=session.campaign.id,
-        answers=answers,
-        page=page,
+    await uow.responses.save_draft(
+        key=session.key, campaign_id=session.campaign.id, answers=answers, page=page
     )
     await uow.commit()
 
 
-async def _submit(uow: UnitOfWork, session: Session, answers: Answers, now: datetime) -> None:
+async def _submit(
+    uow: SurveysUnitOfWork, session: Session, answers: Answers, now: datetime
+) -> None:
     campaign, invitation = session.campaign, session.invitation
     if session.response_id is not None:
-        await responses.replace_answers(uow.conn, session.response_id, answers)
+        await uow.responses.replace_answers(session.response_id, answers)
         return
     if session.open_link:
-        first = await open_respondents.mark_answered(uow.conn, session.key)
+        first = await uow.open_slots.mark_answered(session.key)
     else:
-        first = await invitations.mark_answered(uow.conn, invitation.id)
+        first = await uow.invitations.mark_answered(invitation.id)
     if not first:
         raise LinkProblem("used", session.language)
     today = now.astimezone(HELSINKI).date()
-    response_id = uuid.uuid4()
-    row: dict[str, Any] = {
-        "id": response_id,
-        "campaign_id": campaign.id,
-        "answers": answers,
-        "submitted_on": today,
-    }
+    response = NewResponse(
+        id=uuid.uuid4(), campaign_id=campaign.id, answers=answers, submitted_on=today
+    )
     if not session.anonymous:
-        row |= {
-            "submitted_at": now,
-            "invitation_id": invitation.id,
-            "contact_id": invitation.contact_id,
-            "language": invitation.language,
-            "organisation_type": invitation.organisation_type,
-            "region": invitation.region,
-        }
-    await responses.add(uow.conn, **row)
-    await responses.delete_draft(uow.conn, session.key)
+        response = replace(
+            response,
+            submitted_at=now,
+            invitation_id=invitation.id,
+            contact_id=invitation.contact_id,
+            language=invitation.language,
+            organisation_type=invitation.organisation_type,
+            region=invitation.region,
+        )
+    await uow.responses.add(response)
+    await uow.responses.delete_draft(session.key)
     event = new_event(
         source=SOURCE,
         subject=str(campaign.id),
         data=ResponseSubmittedV1(
-            response_id=response_id,
+            response_id=response.id,
             survey_id=campaign.survey_id,
             campaign_id=campaign.id,
             submitted_on=today,
@@ -234,7 +223,12 @@ def _owns(invitation: Any, token_hash: bytes) -> bool:
 
 
 async def _session(
-    conn: AsyncConnection, token: str, check: LinkCheck, now: datetime, *, for_update: bool = False
+    uow: SurveysUnitOfWork,
+    token: str,
+    check: LinkCheck,
+    now: datetime,
+    *,
+    for_update: bool = False,
 ) -> Session:
     try:
         claim = read_token(check.keys, token, max_age_s=check.max_age_s)
@@ -243,26 +237,25 @@ async def _session(
     except TokenError as exc:
         raise LinkProblem("forged") from exc
     # The row lock serialises two submissions racing on the same link.
-    invitation = await invitations.get(conn, claim.invitation_id, for_update=for_update)
+    invitation = await uow.invitations.get(claim.invitation_id, for_update=for_update)
     if invitation is None or not _owns(invitation, claim.token_hash):
         raise LinkProblem("unknown")
-    found = await campaign_rows.get_campaign(conn, invitation.campaign_id)
-    assert found is not None
-    campaign, definition = found
+    campaign = await uow.campaigns.get(invitation.campaign_id)
+    assert campaign is not None
     lang = invitation.language
-    if definition is None or campaign.state(now) == "not_open":
+    if campaign.survey_definition is None or campaign.state(now) == "not_open":
         raise LinkProblem("not_open", lang)
     if campaign.state(now) == "closed":
         raise LinkProblem("closed", lang)
-    survey = parse_survey(definition)
+    survey = parse_survey(campaign.survey_definition)
     if invitation.answered:
         if campaign.anonymous or not survey.allow_edit:
             raise LinkProblem("used", lang)
-        response = await responses.of_invitation(conn, invitation.id)
+        response = await uow.responses.of_invitation(invitation.id)
         if response is None:  # anonymised after an erasure: nothing left to edit
             raise LinkProblem("used", lang)
         return Session(campaign, survey, invitation, dict(response.answers), 0, response.id)
-    draft = await responses.get_draft(conn, bytes(invitation.token_hash))
+    draft = await uow.responses.draft(bytes(invitation.token_hash))
     if draft is None:
         return Session(campaign, survey, invitation, {}, 0)
-    return Session(campaign, survey, invitation, dict(draft.answers), int(draft.page))
+    return Session(campaign, survey, invitation, dict(draft.answers), draft.page)
