@@ -20,6 +20,7 @@ from surveys.builder import routes as builder_routes
 from surveys.campaigns import pages as campaign_pages
 from surveys.campaigns import routes as campaign_routes
 from surveys.errors import Conflict, DomainError, InvalidInput, NotFound
+from surveys.exports import pages as export_pages
 from surveys.open_link import pages as open_link_pages
 from surveys.responding import pages as responding_pages
 from surveys.results import pages as results_pages
@@ -53,8 +54,9 @@ def create_app(settings: SurveysSettings | None = None) -> FastAPI:
     app.include_router(campaign_routes.router)
     app.include_router(open_link_pages.router)
     app.include_router(responding_pages.router)
-    app.include_router(builder_pages.router)  # before results_pages: /new is not an id
+    app.include_router(builder_pages.router)
     app.include_router(results_pages.router)
+    app.include_router(export_pages.router)
     app.include_router(campaign_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

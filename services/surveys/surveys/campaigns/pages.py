@@ -22,8 +22,7 @@ from surveys.campaigns.domain import HELSINKI, MAX_REMINDERS
 from surveys.deps import Engine, LinkMaker, UnitOfWork, actor
 from surveys.errors import Conflict, InvalidInput
 from surveys.open_link import service as open_link
-from surveys.pages import pages
-from surveys.results.pages import staff_language
+from surveys.pages import pages, staff_language
 
 router = APIRouter(
     prefix="/surveys/staff", include_in_schema=False, dependencies=[Depends(check_csrf)]

@@ -10,8 +10,8 @@ from fastapi.responses import Response
 
 from shared.web.security import check_csrf
 from shared.web.staff import Editor, Viewer
-from surveys.builder.schemas import CampaignIn
 from surveys.campaigns import service as campaigns
+from surveys.campaigns.schemas import CampaignIn
 from surveys.campaigns.service import Links
 from surveys.deps import Engine, LinkMaker, Settings, UnitOfWork, actor
 from surveys.open_link import service as open_link

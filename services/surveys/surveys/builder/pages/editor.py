@@ -23,8 +23,7 @@ from surveys.builder.domain.survey import QUESTION_TYPES
 from surveys.builder.pages.forms import TEXT_FIELDS, question_form, question_of, texts_of
 from surveys.deps import UnitOfWork, actor
 from surveys.errors import Conflict, InvalidInput
-from surveys.pages import pages
-from surveys.results.pages import staff_language
+from surveys.pages import pages, staff_language
 
 router = APIRouter(
     prefix="/surveys/staff/surveys", include_in_schema=False, dependencies=[Depends(check_csrf)]
