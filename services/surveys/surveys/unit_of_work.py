@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -23,6 +23,7 @@ from surveys.campaigns.domain import Campaign, SegmentChoice
 from surveys.campaigns.repository import SqlCampaignRepository, SqlSegmentRepository
 from surveys.invitations.domain import Invitee
 from surveys.invitations.repository import SqlInvitationRepository
+from surveys.open_link.domain import Slot
 from surveys.open_link.repository import SqlOpenSlotRepository
 from surveys.responding.domain import Draft, NewResponse, SubmittedResponse
 from surveys.responding.repository import SqlResponseRepository
@@ -68,6 +69,10 @@ class ResponseRepository(Protocol):
 
 
 class OpenSlotRepository(Protocol):
+    async def add(self, *, key: bytes, campaign_id: uuid.UUID, started_on: date) -> None: ...
+    async def get(
+        self, campaign_id: uuid.UUID, key: bytes, *, for_update: bool = False
+    ) -> Slot | None: ...
     async def mark_answered(self, key: bytes) -> bool:
         """True the first time only."""
         ...

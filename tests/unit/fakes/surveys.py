@@ -12,13 +12,14 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
 from surveys.builder.domain.saved import SavedSurvey
 from surveys.campaigns.domain import Campaign, SegmentChoice
 from surveys.invitations.domain import REACHABLE, Invitee, hash_nonce
+from surveys.open_link.domain import Slot
 from surveys.responding.domain import Draft, NewResponse, SubmittedResponse
 
 from shared.events.envelope import CloudEvent
@@ -202,7 +203,18 @@ class FakeResponseRepository:
 
 class FakeOpenSlotRepository:
     def __init__(self) -> None:
+        self.rows: dict[bytes, tuple[uuid.UUID, date]] = {}  # key: (campaign id, started on)
         self.answered: set[bytes] = set()
+
+    async def add(self, *, key: bytes, campaign_id: uuid.UUID, started_on: date) -> None:
+        self.rows[key] = (campaign_id, started_on)
+
+    async def get(
+        self, campaign_id: uuid.UUID, key: bytes, *, for_update: bool = False
+    ) -> Slot | None:
+        if self.rows.get(key, (None,))[0] != campaign_id:
+            return None
+        return Slot(key, key in self.answered)
 
     async def mark_answered(self, key: bytes) -> bool:
         first = key not in self.answered

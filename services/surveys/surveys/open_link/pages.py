@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from shared.i18n import SHARED_LOCALE, translator
 from shared.tokens import TokenError
 from shared.web.rate_limit import TokenBucket
-from surveys.deps import Engine, Settings
+from surveys.deps import Settings, UnitOfWork
 from surveys.open_link import service as open_link
 from surveys.pages import HERE, pages, respondent_language
 from surveys.responding.pages import (
@@ -56,15 +56,15 @@ def _campaign_cookie(request: Request, settings: SurveysSettings, token: str) ->
 
 
 @router.get("/s/open/{token}")
-async def show(token: str, request: Request, engine: Engine, settings: Settings) -> Response:
+async def show(token: str, request: Request, uow: UnitOfWork, settings: Settings) -> Response:
     keys = settings.token_keys()
     slot = _campaign_cookie(request, settings, token)
     try:
-        session = await open_link.find_session(engine, keys=keys, token=token, slot=slot)
+        session = await open_link.find_session(uow, keys=keys, token=token, slot=slot)
         if session is None:
             if not _limiter(request, settings).allow(_client_ip(request)):
                 return _limited(request)
-            session, new_slot = await open_link.start(engine, keys=keys, token=token)
+            session, new_slot = await open_link.start(uow, keys=keys, token=token)
             response = render_questions(request, token, session, 0, {}, [], path=f"/s/open/{token}")
             _set_cookie(response, settings, session, new_slot)
             return response
@@ -77,7 +77,7 @@ async def show(token: str, request: Request, engine: Engine, settings: Settings)
 
 
 @router.post("/s/open/{token}")
-async def answer(token: str, request: Request, engine: Engine, settings: Settings) -> Response:
+async def answer(token: str, request: Request, uow: UnitOfWork, settings: Settings) -> Response:
     keys = settings.token_keys()
     slot = _campaign_cookie(request, settings, token)
     form = await request.form()
@@ -87,12 +87,12 @@ async def answer(token: str, request: Request, engine: Engine, settings: Setting
         page = 0
     action = str(form.get("action", "next"))
     try:
-        session = await open_link.find_session(engine, keys=keys, token=token, slot=slot)
+        session = await open_link.find_session(uow, keys=keys, token=token, slot=slot)
         if session is None:  # no cookie (blocked or expired): start over from the link
             return RedirectResponse(f"/s/open/{token}", status_code=303)
         page = min(max(page, 0), len(session.survey.pages) - 1)
         outcome = await open_link.answer_page(
-            engine,
+            uow,
             keys=keys,
             token=token,
             slot=slot,
@@ -122,9 +122,9 @@ async def answer(token: str, request: Request, engine: Engine, settings: Setting
 
 
 @router.get("/s/open/{token}/thanks")
-async def thanks(token: str, request: Request, engine: Engine, settings: Settings) -> Response:
+async def thanks(token: str, request: Request, uow: UnitOfWork, settings: Settings) -> Response:
     slot = _campaign_cookie(request, settings, token)
-    session = await open_link.answered(engine, keys=settings.token_keys(), token=token, slot=slot)
+    session = await open_link.answered(uow, keys=settings.token_keys(), token=token, slot=slot)
     if session is None:
         return RedirectResponse(f"/s/open/{token}", status_code=303)
     return thanks_page(request, session, respondent_language(request, None))

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from surveys.open_link.domain import Slot
 from surveys.retention.repository import tallies
 from surveys.tables import open_respondents as slots
 
@@ -53,6 +54,15 @@ class SqlOpenSlotRepository:
 
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
+
+    async def add(self, *, key: bytes, campaign_id: uuid.UUID, started_on: date) -> None:
+        await add(self._conn, token_hash=key, campaign_id=campaign_id, started_on=started_on)
+
+    async def get(
+        self, campaign_id: uuid.UUID, key: bytes, *, for_update: bool = False
+    ) -> Slot | None:
+        row = await get(self._conn, campaign_id, key, for_update=for_update)
+        return None if row is None else Slot(bytes(row.token_hash), bool(row.answered))
 
     async def mark_answered(self, key: bytes) -> bool:
         return await mark_answered(self._conn, key)

@@ -12,33 +12,22 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.tokens import TokenError, TokenKeys, sign, verify
 from surveys.builder.domain.survey import Survey, parse_survey
 from surveys.campaigns import repository as campaign_rows
 from surveys.campaigns.domain import HELSINKI, Campaign
 from surveys.open_link import repository as open_respondents
-from surveys.responding import repository as responses
+from surveys.open_link.domain import Slot
 from surveys.responding.service import Action, LinkProblem, Outcome, Session, answer_in
-from surveys.unit_of_work import unit_of_work
+from surveys.unit_of_work import SurveysUnitOfWork
 
 PURPOSE = "survey-open"
 SLOT_TOKEN_MAX = 100  # a cookie longer than this is not one of ours
-
-
-@dataclass(frozen=True, slots=True)
-class Slot:
-    """The browser's place in the campaign, shaped like the invitation a Session expects."""
-
-    token_hash: bytes
-    answered: bool
-    language: None = None
-    contact_id: None = None
 
 
 def make_token(keys: TokenKeys, campaign_id: uuid.UUID) -> str:
@@ -67,26 +56,25 @@ def _hash(slot_token: str) -> bytes:
 
 
 async def open_campaign(
-    conn: AsyncConnection, keys: TokenKeys, token: str, now: datetime
+    uow: SurveysUnitOfWork, keys: TokenKeys, token: str, now: datetime
 ) -> tuple[Campaign, Survey]:
     """The campaign behind a public link if it can be answered now; LinkProblem otherwise."""
     try:
         campaign_id = read_token(keys, token)
     except TokenError as exc:
         raise LinkProblem("forged") from exc
-    found = await campaign_rows.get_campaign(conn, campaign_id)
-    if found is None or not found[0].open_link:
+    campaign = await uow.campaigns.get(campaign_id)
+    if campaign is None or not campaign.open_link:
         raise LinkProblem("unknown")
-    campaign, definition = found
-    if definition is None or campaign.state(now) == "not_open":
+    if campaign.survey_definition is None or campaign.state(now) == "not_open":
         raise LinkProblem("not_open")
     if campaign.state(now) == "closed":
         raise LinkProblem("closed")
-    return campaign, parse_survey(definition)
+    return campaign, parse_survey(campaign.survey_definition)
 
 
 async def find_session(
-    engine: AsyncEngine,
+    uow: SurveysUnitOfWork,
     *,
     keys: TokenKeys,
     token: str,
@@ -94,21 +82,20 @@ async def find_session(
     now: datetime | None = None,
 ) -> Session | None:
     """This browser's session, or None when it has no slot yet (the campaign is open)."""
-    async with engine.connect() as conn:
-        return await _session(conn, keys, token, slot, now or datetime.now(UTC))
+    async with uow:
+        return await _session(uow, keys, token, slot, now or datetime.now(UTC))
 
 
 async def start(
-    engine: AsyncEngine, *, keys: TokenKeys, token: str, now: datetime | None = None
+    uow: SurveysUnitOfWork, *, keys: TokenKeys, token: str, now: datetime | None = None
 ) -> tuple[Session, str]:
     """A new slot for a browser's first visit: (session, the token for its cookie)."""
     now = now or datetime.now(UTC)
     slot_token = secrets.token_urlsafe(32)
-    async with unit_of_work(engine) as uow:
-        campaign, survey = await open_campaign(uow.conn, keys, token, now)
-        await open_respondents.add(
-            uow.conn,
-            token_hash=_hash(slot_token),
+    async with uow:
+        campaign, survey = await open_campaign(uow, keys, token, now)
+        await uow.open_slots.add(
+            key=_hash(slot_token),
             campaign_id=campaign.id,
             started_on=now.astimezone(HELSINKI).date(),
         )
@@ -119,7 +106,7 @@ async def start(
 
 
 async def answer_page(
-    engine: AsyncEngine,
+    uow: SurveysUnitOfWork,
     *,
     keys: TokenKeys,
     token: str,
@@ -131,15 +118,15 @@ async def answer_page(
 ) -> Outcome | None:
     """Like responding.answer_page, for this browser's slot (None: the browser has none)."""
     now = now or datetime.now(UTC)
-    async with unit_of_work(engine) as uow:
-        session = await _session(uow.conn, keys, token, slot, now, for_update=True)
+    async with uow:
+        session = await _session(uow, keys, token, slot, now, for_update=True)
         if session is None:
             return None
         return await answer_in(uow, session, page=page, raw=raw, action=action, now=now)
 
 
 async def answered(
-    engine: AsyncEngine, *, keys: TokenKeys, token: str, slot: str | None
+    uow: SurveysUnitOfWork, *, keys: TokenKeys, token: str, slot: str | None
 ) -> Session | None:
     """For the thank-you page: the session if this browser has answered."""
     if not slot or len(slot) > SLOT_TOKEN_MAX:
@@ -148,17 +135,19 @@ async def answered(
         campaign_id = read_token(keys, token)
     except TokenError:
         return None
-    async with engine.connect() as conn:
-        row = await open_respondents.get(conn, campaign_id, _hash(slot))
-        found = await campaign_rows.get_campaign(conn, campaign_id)
-    if row is None or not row.answered or found is None or found[1] is None:
+    async with uow:
+        found = await uow.open_slots.get(campaign_id, _hash(slot))
+        campaign = await uow.campaigns.get(campaign_id)
+    if found is None or not found.answered or campaign is None:
         return None
-    slot_row = Slot(bytes(row.token_hash), True)
-    return Session(found[0], parse_survey(found[1]), slot_row, {}, 0, open_link=True)
+    if campaign.survey_definition is None:
+        return None
+    survey = parse_survey(campaign.survey_definition)
+    return Session(campaign, survey, found, {}, 0, open_link=True)
 
 
 async def _session(
-    conn: AsyncConnection,
+    uow: SurveysUnitOfWork,
     keys: TokenKeys,
     token: str,
     slot: str | None,
@@ -166,19 +155,18 @@ async def _session(
     *,
     for_update: bool = False,
 ) -> Session | None:
-    campaign, survey = await open_campaign(conn, keys, token, now)
+    campaign, survey = await open_campaign(uow, keys, token, now)
     if not slot or len(slot) > SLOT_TOKEN_MAX:
         return None
-    row = await open_respondents.get(conn, campaign.id, _hash(slot), for_update=for_update)
-    if row is None:
+    found = await uow.open_slots.get(campaign.id, _hash(slot), for_update=for_update)
+    if found is None:
         return None
-    if row.answered:
+    if found.answered:
         raise LinkProblem("used")
-    found = Slot(bytes(row.token_hash), False)
-    draft = await responses.get_draft(conn, found.token_hash)
+    draft = await uow.responses.draft(found.token_hash)
     if draft is None:
         return Session(campaign, survey, found, {}, 0, open_link=True)
-    return Session(campaign, survey, found, dict(draft.answers), int(draft.page), open_link=True)
+    return Session(campaign, survey, found, dict(draft.answers), draft.page, open_link=True)
 
 
 async def has_open_link(conn: AsyncConnection, campaign_id: uuid.UUID) -> bool:
