@@ -14,11 +14,7 @@ from surveys.campaigns import repository as campaign_rows
 from surveys.campaigns.domain import Campaign
 from surveys.campaigns.repository import campaigns_of_survey
 from surveys.errors import Conflict, NotFound
-from surveys.results.domain import MIN_GROUP
-
-
-def rate(part: int, whole: int) -> float:
-    return round(100 * part / whole, 1) if whole else 0.0
+from surveys.results.domain import MIN_GROUP, percent
 
 
 async def survey_overview(engine: AsyncEngine, survey_id: uuid.UUID) -> tuple[Survey, list[Any]]:
@@ -29,7 +25,7 @@ async def survey_overview(engine: AsyncEngine, survey_id: uuid.UUID) -> tuple[Su
             raise NotFound("No such survey.")
         found = await campaigns_of_survey(conn, survey_id)
     for c in found:
-        c["response_rate"] = rate(c["answered"], c["invited"])
+        c["response_rate"] = percent(c["answered"], c["invited"])
     return parse_survey(row["definition"]), found
 
 
@@ -66,12 +62,12 @@ async def campaign_overview(engine: AsyncEngine, campaign_id: uuid.UUID) -> dict
             continue
         rows.append(
             {"name": segment["name"], "invited": row["invited"], "answered": row["answered"]}
-            | {"rate": rate(row["answered"], row["invited"])}
+            | {"rate": percent(row["answered"], row["invited"])}
         )
     return {
         "campaign": campaign,
         **figures,
-        "response_rate": rate(figures["answered"], figures["invited"]),
+        "response_rate": percent(figures["answered"], figures["invited"]),
         "by_segment": rows,
         "hidden_segments": hidden,
     }

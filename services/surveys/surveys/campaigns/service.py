@@ -28,6 +28,7 @@ from surveys.campaigns.domain import Campaign, new_campaign
 from surveys.errors import InvalidInput, NotFound
 from surveys.invitations import repository as invitations
 from surveys.invitations.domain import Invitee, make_token, survey_url
+from surveys.results.domain import MIN_GROUP, percent
 from surveys.unit_of_work import SurveysUnitOfWork, unit_of_work
 
 
@@ -230,9 +231,9 @@ async def campaign_status(engine: AsyncEngine, campaign_id: uuid.UUID) -> dict[s
         if not campaign.anonymous:
             for column in ("organisation_type", "region", "language"):
                 by_group[column] = [
-                    {"group": g, "invited": i, "answered": a, "rate": _rate(a, i)}
+                    {"group": g, "invited": i, "answered": a, "rate": percent(a, i)}
                     for g, i, a in await invitations.response_rate_by(conn, campaign_id, column)
-                    if i >= 5  # small groups are not shown
+                    if i >= MIN_GROUP  # small groups are not shown, as in results
                 ]
     return {
         "id": str(campaign.id),
@@ -247,10 +248,6 @@ async def campaign_status(engine: AsyncEngine, campaign_id: uuid.UUID) -> dict[s
         "max_reminders": campaign.max_reminders,
         "invited": invited,
         "answered": answered,
-        "response_rate": _rate(answered, invited),
+        "response_rate": percent(answered, invited),
         "response_rate_by": by_group,
     }
-
-
-def _rate(part: int, whole: int) -> float:
-    return round(100 * part / whole, 1) if whole else 0.0

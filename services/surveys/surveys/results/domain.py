@@ -43,7 +43,8 @@ def breakdown(
     }
 
 
-def _pct(part: int, whole: int) -> float:
+def percent(part: int, whole: int) -> float:
+    """Part of whole in percent, one decimal (0 of nobody is 0): every rate the staff see."""
     return round(100 * part / whole, 1) if whole else 0.0
 
 
@@ -70,7 +71,7 @@ def _choices(
             "value": value,
             "text": labels.get(value, OTHER),
             "count": counts[value],
-            "percent": _pct(counts[value], len(values)),
+            "percent": percent(counts[value], len(values)),
         }
         for value in q.choice_values()
     ]
@@ -83,7 +84,7 @@ def _points(q: Question, values: list[Any]) -> Summary:
     counts = Counter(numbers)
     return {
         "distribution": [
-            {"value": p, "count": counts[p], "percent": _pct(counts[p], len(numbers))}
+            {"value": p, "count": counts[p], "percent": percent(counts[p], len(numbers))}
             for p in q.points
         ],
         "mean": round(mean(numbers), 2) if numbers else None,
@@ -107,9 +108,9 @@ def _nps(
     promoters = sum(1 for v in values if int(v) >= 9)
     detractors = sum(1 for v in values if int(v) <= 6)
     out["nps"] = {
-        "promoters": _pct(promoters, n),
-        "passives": _pct(n - promoters - detractors, n),
-        "detractors": _pct(detractors, n),
+        "promoters": percent(promoters, n),
+        "passives": percent(n - promoters - detractors, n),
+        "detractors": percent(detractors, n),
         "score": round(100 * (promoters - detractors) / n) if n else None,
     }
     return out
