@@ -14,8 +14,8 @@ import httpx
 from newsletter.tables import deliveries, tracking_events
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
-from surveys.persistence.tables import contact_snapshot as survey_replica
-from surveys.persistence.tables import invitations, responses
+from surveys.tables import contact_snapshot as survey_replica
+from surveys.tables import invitations, responses
 
 from tests.e2e.conftest import Workers
 from tests.e2e.test_contact_replication import REPLICAS, replica_row

@@ -25,8 +25,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from newsletter.app import create_app as create_newsletter_app
 from newsletter.settings import NewsletterSettings
+from surveys.app import create_app as create_surveys_app
 from surveys.settings import SurveysSettings
-from surveys.web.app import create_app as create_surveys_app
 
 from shared.settings import ServiceSettings
 from shared.tokens import sign

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.mail import MailEventV1
 from shared.events.surveys import ResponseSubmittedV1
-from shared.segments import count_matching
+from shared.segments.compiler import count_matching
 from tests.integration import test_contacts_signup_pages as signup_pages
 
 own_contacts_db = signup_pages.own_contacts_db

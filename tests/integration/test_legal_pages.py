@@ -11,7 +11,7 @@ import pytest
 from babel.dates import format_date
 from contacts.domain.legal import SHIPPED_AT
 from contacts.web.app import create_app as create_contacts_app
-from surveys.web.app import create_app as create_surveys_app
+from surveys.app import create_app as create_surveys_app
 
 from shared.web.pages import BABEL_LOCALES
 

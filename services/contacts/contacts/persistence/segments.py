@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.domain.segment import Segment
 from contacts.persistence.tables import contact_snapshot, segments
-from shared.segments import Rule, compile_rule
+from shared.segments import Rule
+from shared.segments.compiler import compile_rule
 
 SAMPLE_COLUMNS = (
     "contact_id",

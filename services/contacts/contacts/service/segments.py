@@ -25,7 +25,8 @@ from shared.events.envelope import new_event
 from shared.events.topics import SEGMENTS
 from shared.logs import correlation_id
 from shared.outbox.unit_of_work import UnitOfWork
-from shared.segments import count_matching, parse_rule
+from shared.segments import parse_rule
+from shared.segments.compiler import count_matching
 
 SOURCE = "/digituki/contacts"
 SAMPLE_SIZE = 20

@@ -17,7 +17,7 @@ from newsletter.campaigns.domain import Audience, Campaign, Recipient, audience_
 from newsletter.delivery import repository as delivery_rows
 from newsletter.retention import repository as retained
 from newsletter.tables import campaigns, contact_snapshot, deliveries
-from shared.segments import compile_rule
+from shared.segments.compiler import compile_rule
 
 
 async def add(conn: AsyncConnection, values: dict[str, Any]) -> None:
