@@ -263,3 +263,26 @@ def test_settings_build_the_relay_and_refuse_a_login_without_tls() -> None:
     assert PASSWORD not in repr(settings) and PASSWORD not in repr(relay)
     with pytest.raises(ValidationError, match="SMTP_USERNAME needs SMTP_TLS"):
         NewsletterSettings(SMTP_USERNAME=USER, SMTP_PASSWORD=PASSWORD)
+
+
+async def test_plaintext_sent_with_the_starttls_answer_is_refused(authority: Authority) -> None:
+    """A man in the middle may append a reply to the 220 before the handshake; taken as the
+    answer to a later command over TLS, it would forge it (the CVE-2011-0411 class)."""
+
+    async def injecting(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"220 relay ESMTP\r\n")
+        await reader.readline()  # EHLO
+        writer.write(b"250-relay\r\n250-PIPELINING\r\n250 STARTTLS\r\n")
+        await reader.readline()  # STARTTLS
+        writer.write(b"220 Go ahead\r\n235 2.7.0 Authentication successful\r\n")
+        await reader.read()
+        writer.close()
+
+    server = await asyncio.start_server(injecting, "127.0.0.1", 0)
+    try:
+        relay = _relay(server.sockets[0].getsockname()[1], "starttls", authority)
+        with pytest.raises(SmtpSecurityError, match="sent data before the TLS handshake"):
+            await Session.open(relay, 5)
+    finally:
+        server.close()
+        await server.wait_closed()
