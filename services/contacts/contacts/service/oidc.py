@@ -165,8 +165,8 @@ class OidcClient:
         if not email or claims.get("email_verified") is False:
             raise FederatedSignInFailed("The identity provider did not give a verified email.")
         groups = claims.get(self.config.groups_claim) or []
-        if isinstance(groups, str):  # some providers send a single group as a string
-            groups = [groups]
+        if not isinstance(groups, list):  # some providers send a single group as a string
+            groups = [groups] if isinstance(groups, str) else []
         return Identity(
             email=email,
             name=str(claims.get("name") or ""),
