@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
@@ -23,6 +24,12 @@ def parse_role(raw: str) -> Role:
         if raw == role:
             return role
     raise InvalidInput("Role must be viewer, editor or admin.", field="role")
+
+
+def role_from_groups(groups: Iterable[str], group_roles: Mapping[str, Role]) -> Role | None:
+    """The highest role that any of the person's groups gives; None when no group gives one."""
+    given = {group_roles[g] for g in groups if g in group_roles}
+    return max(given, key=ROLES.index, default=None)
 
 
 def check_password_policy(password: str) -> None:

@@ -3,7 +3,9 @@
 Authorization code flow with PKCE (RFC 7636) and a nonce: the browser is sent to the
 provider, comes back with a code, and this service exchanges the code for an ID token over
 a back channel and checks its signature (the provider's JWKS), issuer, audience, expiry and
-nonce. The provider only vouches for an email address; roles stay in this system.
+nonce. The provider vouches for an email address and, when the installation maps them, for
+the groups that give a role (`groups_claim`); without a mapping roles stay in this system.
+Sign-out ends the provider's session too (RP-initiated logout) when it offers it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ class OidcConfig:
     client_secret: str
     redirect_uri: str
     scopes: str = "openid email profile"
+    groups_claim: str = "groups"
+    # Clock difference tolerated between the provider and this server.
+    leeway_s: int = 60
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,9 @@ class Identity:
     email: str
     name: str
     subject: str
+    groups: tuple[str, ...] = ()
+    # Kept for the provider's sign-out (id_token_hint); never shown.
+    id_token: str = field(default="", repr=False)
 
 
 @dataclass
@@ -75,7 +83,6 @@ class OidcClient:
     _jwks: jwt.PyJWKSet | None = None
     _fetched_at: float = 0.0
     _http_timeout: float = 10.0
-    _extra_leeway_s: int = 60
     _algorithms: tuple[str, ...] = field(default=("RS256", "ES256", "PS256"))
 
     async def _discover(self) -> dict[str, Any]:
@@ -131,9 +138,12 @@ class OidcClient:
             )
         if answer.status_code != 200 or "id_token" not in answer.json():
             raise FederatedSignInFailed("The identity provider refused the sign-in.")
-        return self._identity(answer.json()["id_token"], attempt.nonce)
+        return await self.verify(answer.json()["id_token"], attempt.nonce)
 
-    def _identity(self, id_token: str, nonce: str) -> Identity:
+    async def verify(self, id_token: str, nonce: str) -> Identity:
+        """The identity an ID token vouches for, once its signature (the provider's keys),
+        issuer, audience (this client), expiry and nonce are checked."""
+        await self._discover()
         assert self._jwks is not None
         try:
             kid = jwt.get_unverified_header(id_token).get("kid")
@@ -144,7 +154,7 @@ class OidcClient:
                 algorithms=list(self._algorithms),
                 audience=self.config.client_id,
                 issuer=self.config.issuer,
-                leeway=self._extra_leeway_s,
+                leeway=self.config.leeway_s,
                 options={"require": ["exp", "iat", "sub", "aud", "iss"]},
             )
         except (jwt.PyJWTError, KeyError) as error:
@@ -154,7 +164,37 @@ class OidcClient:
         email = str(claims.get("email") or "").strip()
         if not email or claims.get("email_verified") is False:
             raise FederatedSignInFailed("The identity provider did not give a verified email.")
-        return Identity(email=email, name=str(claims.get("name") or ""), subject=claims["sub"])
+        groups = claims.get(self.config.groups_claim) or []
+        if not isinstance(groups, list):  # some providers send a single group as a string
+            groups = [groups] if isinstance(groups, str) else []
+        return Identity(
+            email=email,
+            name=str(claims.get("name") or ""),
+            subject=claims["sub"],
+            groups=tuple(str(g) for g in groups if isinstance(g, str | int)),
+            id_token=id_token,
+        )
+
+    async def end_session_url(
+        self, id_token_hint: str, post_logout_redirect_uri: str
+    ) -> str | None:
+        """Where to send the browser so the provider ends its session too (OpenID Connect
+        RP-Initiated Logout 1.0); None when the provider has no end_session_endpoint."""
+        try:
+            metadata = await self._discover()
+        except (httpx.HTTPError, FederatedSignInFailed, ValueError, KeyError):
+            return None  # the provider is away: at least the local session ends
+        endpoint = metadata.get("end_session_endpoint")
+        if not endpoint:
+            return None
+        query = urlencode(
+            {
+                "id_token_hint": id_token_hint,
+                "client_id": self.config.client_id,
+                "post_logout_redirect_uri": post_logout_redirect_uri,
+            }
+        )
+        return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
 def _challenge(verifier: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contacts.domain.errors import InvalidInput
-from contacts.domain.staff import StaffMember, check_password_policy
+from contacts.domain.staff import Role, StaffMember, check_password_policy
 from contacts.persistence import staff as store
 
 SESSION_LIFETIME = timedelta(hours=10)
@@ -114,18 +114,26 @@ async def sign_in_federated(
     email: str,
     name: str,
     create_with_role: str | None,
+    provider_role: Role | None = None,
+    provider_grants_roles: bool = False,
     now: datetime | None = None,
 ) -> SignedIn:
     """Open a session for an address the identity provider vouched for.
 
-    The provider proves who the person is; whether they are staff, and in which role, is
-    still this system's decision: unknown addresses are refused unless the installation
-    chose a role for first-time federated users.
+    The provider proves who the person is. Whether they are staff, and in which role, is this
+    system's decision (unknown addresses are refused unless the installation chose a role for
+    first-time federated users), unless the installation lets the provider's groups decide
+    (`provider_grants_roles`): then the role follows the groups at every sign-in, and a person
+    in no mapped group is refused. A member deactivated here stays out either way.
     """
     now = now or datetime.now(UTC)
+    if provider_grants_roles:
+        create_with_role = provider_role
     async with engine.begin() as conn:
         member = await store.by_email(conn, email.strip())
-        if member is None and create_with_role is not None:
+        if provider_grants_roles and provider_role is None:
+            member = None  # no group of theirs gives access (any more)
+        elif member is None and create_with_role is not None:
             member = StaffMember.new(
                 email=email,
                 name=name or email,
@@ -141,6 +149,18 @@ async def sign_in_federated(
                 target_type="staff",
                 target_id=str(member.id),
                 details={"role": member.role, "method": "oidc"},
+            )
+        elif member is not None and member.active and provider_role not in (None, member.role):
+            member = replace(member, role=provider_role)
+            await store.save_access(conn, member)
+            await store.record_action(
+                conn,
+                service="contacts",
+                actor_id=None,
+                action="staff.access_changed",
+                target_type="staff",
+                target_id=str(member.id),
+                details={"role": member.role, "active": member.active, "method": "oidc groups"},
             )
         if member is None or not member.active:
             raise SignInRefused("This account has no access to Digituki CRM. Ask an administrator.")

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse
 from contacts.service import staff as staff_service
 from contacts.settings import ContactsSettings
 from contacts.web.deps import Engine, Settings
+from contacts.web.oidc_client import HINT_COOKIE, provider_sign_out
 from contacts.web.pages import pages, staff_language
 
 router = APIRouter(include_in_schema=False)
@@ -115,7 +116,7 @@ def signed_in_response(
 
 
 @router.post("/logout")
-async def logout(request: Request, engine: Engine) -> Response:
+async def logout(request: Request, engine: Engine, settings: Settings) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         current = await staff_service.session(engine, token)
@@ -127,8 +128,12 @@ async def logout(request: Request, engine: Engine) -> Response:
             and hmac.compare_digest(given, current[1])
         ):
             await staff_service.sign_out(engine, token)
-    response = RedirectResponse("/login", status_code=303)
+    # Signed in through the organisation's provider: end its session too, or the next
+    # "sign in with..." would pass straight through without a password.
+    target = await provider_sign_out(request, settings) or "/login"
+    response = RedirectResponse(target, status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(HINT_COOKIE, path="/logout")
     return response
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
+from contacts.domain.staff import role_from_groups
 from contacts.service import oidc
 from contacts.service import staff as staff_service
-from contacts.settings import ContactsSettings
 from contacts.web.auth import login_page, safe_next, signed_in_response
 from contacts.web.deps import Engine, Settings
+from contacts.web.oidc_client import HINT_COOKIE, provider_client
 from shared import tokens
 
 router = APIRouter(include_in_schema=False)
@@ -18,29 +19,11 @@ ATTEMPT_PURPOSE = "oidc-attempt"
 ATTEMPT_MAX_AGE_S = 600
 
 
-def _client(request: Request, settings: ContactsSettings) -> oidc.OidcClient:
-    if not settings.oidc_enabled:
-        raise HTTPException(status_code=404)
-    client: oidc.OidcClient | None = getattr(request.app.state, "oidc_client", None)
-    if client is None:
-        client = oidc.OidcClient(
-            oidc.OidcConfig(
-                issuer=settings.oidc_issuer,
-                client_id=settings.oidc_client_id,
-                client_secret=settings.oidc_client_secret,
-                redirect_uri=settings.public_base_url.rstrip("/") + "/login/oidc/callback",
-                scopes=settings.oidc_scopes,
-            )
-        )
-        request.app.state.oidc_client = client
-    return client
-
-
 @router.get("/login/oidc")
 async def leave_for_provider(
     request: Request, settings: Settings, next: str | None = None
 ) -> Response:
-    client = _client(request, settings)
+    client = provider_client(request, settings)
     target, attempt = await client.begin(safe_next(next))
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
@@ -65,7 +48,7 @@ async def back_from_provider(
     code: str = "",
     error: str = "",
 ) -> Response:
-    client = _client(request, settings)
+    client = provider_client(request, settings)
     try:
         if error or not code:
             raise oidc.FederatedSignInFailed("The identity provider did not sign you in.")
@@ -87,6 +70,8 @@ async def back_from_provider(
             email=identity.email,
             name=identity.name,
             create_with_role=settings.oidc_create_role,
+            provider_role=role_from_groups(identity.groups, settings.oidc_group_roles),
+            provider_grants_roles=bool(settings.oidc_group_roles),
         )
     except (oidc.FederatedSignInFailed, staff_service.SignInRefused) as refused:
         page = login_page(request, next_url="/staff/", error=refused.message, status_code=401)
@@ -94,4 +79,13 @@ async def back_from_provider(
         return page
     response = signed_in_response(attempt.next_url, signed_in, settings)
     response.delete_cookie(ATTEMPT_COOKIE, path="/login/oidc")
+    response.set_cookie(
+        HINT_COOKIE,
+        identity.id_token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.environment != "development",
+        max_age=int(staff_service.SESSION_LIFETIME.total_seconds()),
+        path="/logout",
+    )
     return response

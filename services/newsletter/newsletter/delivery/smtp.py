@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from newsletter.delivery.domain import Result, classify
 from newsletter.delivery.ratelimit import Limits
 from newsletter.delivery.service import Attempt
-from newsletter.delivery.session import Session, SmtpProtocolError, SmtpReplyError
+from newsletter.delivery.session import (
+    Relay,
+    Session,
+    SmtpProtocolError,
+    SmtpReplyError,
+    SmtpSecurityError,
+)
 from newsletter.mail.message import envelope_address
 
 log = logging.getLogger(__name__)
@@ -38,14 +44,13 @@ class SmtpPool:
     def __init__(
         self,
         *,
-        host: str,
-        port: int,
+        relay: Relay,
         connections: int,
         timeout_s: float,
         limits: Limits,
         done: Done,
     ) -> None:
-        self._host, self._port, self._timeout = host, port, timeout_s
+        self._relay, self._timeout = relay, timeout_s
         self._limits = limits
         self._done = done
         self._count = connections
@@ -54,6 +59,7 @@ class SmtpPool:
         self._tasks: list[asyncio.Task[None]] = []
         self.in_flight = 0
         self.skipped = 0
+        self._last_security_error = ""  # said once, not once per mail, until it changes
 
     def start(self) -> None:
         self._tasks = [asyncio.create_task(self._connection()) for _ in range(self._count)]
@@ -89,8 +95,9 @@ class SmtpPool:
         delivery_id = job.attempt.delivery_id
         try:
             if session is None or not session.is_open:
-                session = await Session.open(self._host, self._port, self._timeout)
+                session = await Session.open(self._relay, self._timeout)
             recipient = envelope_address(job.attempt.email)
+            self._last_security_error = ""
             reply = await session.send(job.sender, recipient, job.data, self._timeout)
             return session, Result(delivery_id, "sent", 250, reply.message[:500])
         except SmtpReplyError as exc:
@@ -101,6 +108,13 @@ class SmtpPool:
             return session, Result(delivery_id, classify(exc.code), exc.code, detail)
         except ValueError as exc:  # an address SMTP cannot carry: no retry will help
             return session, Result(delivery_id, "failed", None, str(exc)[:500])
+        except SmtpSecurityError as exc:
+            # Our settings or the relay, never the recipient: retried, and said plainly.
+            if str(exc) != self._last_security_error:
+                self._last_security_error = str(exc)
+                log.error("SMTP relay refused TLS or login, mails are deferred: %s", exc)
+            _drop(session)
+            return None, Result(delivery_id, "deferred", None, str(exc)[:500])
         except (SmtpProtocolError, OSError, TimeoutError) as exc:
             log.warning("SMTP connection failed", extra={"error": repr(exc)})
             _drop(session)

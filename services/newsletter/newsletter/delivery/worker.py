@@ -96,8 +96,7 @@ class DeliveryWorker:
     async def run(self, stop: asyncio.Event) -> None:
         s = self._settings
         pool = SmtpPool(
-            host=s.smtp_host,
-            port=s.smtp_port,
+            relay=s.smtp_relay(),
             connections=s.smtp_connections,
             timeout_s=s.smtp_timeout_s,
             limits=Limits(s.send_rate_per_s, s.send_rate_per_domain_per_s),
