@@ -8,8 +8,10 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import FastAPI
 
 from shared.web.correlation import CorrelationMiddleware
+from shared.web.errors import ServerErrorGuard
 from shared.web.health import Check, health_router
 from shared.web.security import SecurityHeadersMiddleware
+from shared.web.staff_gate import StaffGate
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -21,6 +23,7 @@ def make_app(
     checks: dict[str, Check],
     lifespan: Lifespan | None = None,
     hsts: bool = False,
+    proxy_secret: str = "",
 ) -> FastAPI:
     app = FastAPI(
         title=title,
@@ -29,6 +32,10 @@ def make_app(
         openapi_url=f"/api/{service}/openapi.json",
         redoc_url=None,
     )
+    # add_middleware puts each one outside the ones before it: the correlation id is set
+    # first, headers go on every answer (a 500 too), the staff gate runs before any route.
+    app.add_middleware(ServerErrorGuard)
+    app.add_middleware(StaffGate, proxy_secret=proxy_secret)
     app.add_middleware(SecurityHeadersMiddleware, hsts=hsts)
     app.add_middleware(CorrelationMiddleware)
     app.include_router(health_router(service, checks))

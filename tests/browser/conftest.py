@@ -41,6 +41,8 @@ WEB_PORTS = {
     "surveys": int(os.environ.get("SURVEYS_WEB_PORT", "18103")),
 }
 PROXY_PORT = int(os.environ.get("PROXY_PORT", "18080"))
+# nginx sends it, the web processes demand it: staff headers without it count for nothing.
+PROXY_SECRET = "test-proxy-secret-" + "p" * 32
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -93,13 +95,22 @@ def site(service_env: dict[str, str], migrated: dict[str, str]) -> Iterator[str]
     nginx = [str(REPO / "deploy" / "bin" / "nginx.sh"), "test"]
     try:
         for service, port in WEB_PORTS.items():
-            env = {**service_env, f"{service.upper()}_WEB_PORT": str(port)}
+            env = {
+                **service_env,
+                f"{service.upper()}_WEB_PORT": str(port),
+                "PROXY_SECRET": PROXY_SECRET,
+            }
             process = ServiceProcess(service, "web", env)
             process.start()
             processes.append(process)
         for process in processes:
             _wait_healthy(process, WEB_PORTS[process.service])
-        subprocess.run([*nginx, "start"], check=True, capture_output=True)
+        subprocess.run(
+            [*nginx, "start"],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PROXY_SECRET": PROXY_SECRET},
+        )
         yield f"http://127.0.0.1:{PROXY_PORT}"
     finally:
         subprocess.run([*nginx, "stop"], check=False, capture_output=True)

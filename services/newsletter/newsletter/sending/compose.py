@@ -11,7 +11,8 @@ from typing import Any
 from newsletter.domain.campaign import Variant, parse_content
 from newsletter.domain.delivery import bounce_address, message_id, recipient_domain
 from newsletter.domain.tracking import (
-    TRACK_PURPOSE,
+    CLICK_PURPOSE,
+    OPEN_PURPOSE,
     add_pixel,
     click_payload,
     open_payload,
@@ -119,8 +120,8 @@ class Composer:
         own = tuple(f"{base}/{p}" for p in OWN_PAGES)
 
         def tracked(url: str) -> str:
-            return f"{base}/t/c/{sign(self._keys, TRACK_PURPOSE, click_payload(delivery_id, url))}"
+            return f"{base}/t/c/{sign(self._keys, CLICK_PURPOSE, click_payload(delivery_id, url))}"
 
         body = rewrite_links(content.html, tracked, keep=lambda url: url.startswith(own))
-        pixel = sign(self._keys, TRACK_PURPOSE, open_payload(delivery_id))
+        pixel = sign(self._keys, OPEN_PURPOSE, open_payload(delivery_id))
         return replace(content, html=add_pixel(body, f"{base}/t/o/{pixel}.gif"))
