@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from shared.web.correlation import CorrelationMiddleware
 from shared.web.errors import ServerErrorGuard
 from shared.web.health import Check, health_router
+from shared.web.input_guard import InputGuard
 from shared.web.security import SecurityHeadersMiddleware
 from shared.web.staff_gate import StaffGate
 
@@ -33,8 +34,10 @@ def make_app(
         redoc_url=None,
     )
     # add_middleware puts each one outside the ones before it: the correlation id is set
-    # first, headers go on every answer (a 500 too), the staff gate runs before any route.
+    # first, headers go on every answer (a 500 too), the staff gate and the input guard run
+    # before any route.
     app.add_middleware(ServerErrorGuard)
+    app.add_middleware(InputGuard)
     app.add_middleware(StaffGate, proxy_secret=proxy_secret)
     app.add_middleware(SecurityHeadersMiddleware, hsts=hsts)
     app.add_middleware(CorrelationMiddleware)
