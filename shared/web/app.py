@@ -11,6 +11,7 @@ from shared.web.correlation import CorrelationMiddleware
 from shared.web.errors import ServerErrorGuard
 from shared.web.health import Check, health_router
 from shared.web.input_guard import InputGuard
+from shared.web.openapi import document_errors
 from shared.web.security import SecurityHeadersMiddleware
 from shared.web.staff_gate import StaffGate
 
@@ -42,4 +43,5 @@ def make_app(
     app.add_middleware(SecurityHeadersMiddleware, hsts=hsts)
     app.add_middleware(CorrelationMiddleware)
     app.include_router(health_router(service, checks))
+    document_errors(app)
     return app

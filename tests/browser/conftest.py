@@ -17,7 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests.browser.staff_session import Session, new_admin, sign_in
 from tests.support.infra import Infra
 from tests.support.processes import ServiceProcess
 from tests.support.workers import Workers, running_workers
@@ -157,3 +159,10 @@ def screenshot_path(name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name.strip("/")) or "root"
     return SCREENSHOTS / f"{safe}.png"
+
+
+@pytest.fixture(scope="session")
+async def staff_sessions(site: str, engines: dict[str, AsyncEngine]) -> list[Session]:
+    """Two signed-in sessions of one admin, through nginx (cookie + CSRF token each)."""
+    email = await new_admin(engines["contacts"])
+    return [await sign_in(site, email), await sign_in(site, email)]

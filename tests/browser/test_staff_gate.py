@@ -8,63 +8,17 @@ route added later is swept without editing this file.
 
 from __future__ import annotations
 
-import re
 import uuid
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 import httpx
 import pytest
-from contacts.service import staff as staff_service
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.web.staff_gate import REFUSAL
 from tests.browser.conftest import WEB_PORTS
+from tests.browser.staff_session import Session
 from tests.integration.test_authorisation_matrix import STAFF_CALLS, Call
 
-PASSWORD = "gate-keeper-password-1"
 WRITES = [call for call in STAFF_CALLS if call.method not in ("GET", "HEAD", "OPTIONS")]
-HIDDEN = re.compile(r'name="(login_token|csrf_token)" value="([^"]+)"')
-
-
-@dataclass(frozen=True)
-class Session:
-    cookie: str
-    csrf: str
-
-
-def _cookie(response: httpx.Response, name: str) -> str:
-    # The session cookie is Secure outside development; httpx would not send it back over
-    # plain http, so the tests carry cookies by hand.
-    for header in response.headers.get_list("set-cookie"):
-        if header.startswith(f"{name}="):
-            return header.split(";", 1)[0].split("=", 1)[1]
-    raise AssertionError(f"no {name} cookie in {response.status_code} {response.headers}")
-
-
-async def _sign_in(site: str, email: str) -> Session:
-    async with httpx.AsyncClient(base_url=site) as client:
-        form = await client.get("/login?lang=en")
-        login_token = dict(HIDDEN.findall(form.text))["login_token"]
-        answer = await client.post(
-            "/login",
-            data={"email": email, "password": PASSWORD, "login_token": login_token},
-            headers={"Cookie": f"dt_login={_cookie(form, 'dt_login')}"},
-        )
-        assert answer.status_code == 303, answer.text[:300]
-        cookie = f"dt_session={_cookie(answer, 'dt_session')}"
-        staff_page = await client.get("/staff/", headers={"Cookie": cookie})
-        assert staff_page.status_code == 200, staff_page.status_code
-        return Session(cookie=cookie, csrf=dict(HIDDEN.findall(staff_page.text))["csrf_token"])
-
-
-@pytest.fixture(scope="module")
-async def sessions(site: str, engines: dict[str, AsyncEngine]) -> AsyncIterator[list[Session]]:
-    email = f"gate-{uuid.uuid4().hex[:8]}@digituki.fi"
-    await staff_service.create_staff(
-        engines["contacts"], email=email, name="Portinvartija", role="admin", password=PASSWORD
-    )
-    yield [await _sign_in(site, email), await _sign_in(site, email)]
 
 
 def _refused(response: httpx.Response) -> bool:
@@ -94,9 +48,9 @@ def test_the_sweep_sees_writes_of_every_service() -> None:
 
 @pytest.mark.parametrize("call", WRITES, ids=str)
 async def test_staff_write_refuses_missing_forged_and_foreign_tokens(
-    call: Call, site: str, sessions: list[Session]
+    call: Call, site: str, staff_sessions: list[Session]
 ) -> None:
-    mine, other = sessions
+    mine, other = staff_sessions
     assert mine.csrf != other.csrf
     for token in (None, "forged-" + uuid.uuid4().hex, other.csrf):
         answer = await _write(site, call, mine, token)
