@@ -7,6 +7,7 @@ from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI
 
+from shared.web.api_docs import add_api_docs
 from shared.web.correlation import CorrelationMiddleware
 from shared.web.errors import ServerErrorGuard
 from shared.web.health import Check, health_router
@@ -30,7 +31,7 @@ def make_app(
     app = FastAPI(
         title=title,
         lifespan=lifespan,
-        docs_url=f"/api/{service}/docs",
+        docs_url=None,  # our own page: shared/web/api_docs.py (no CDN, no inline script)
         openapi_url=f"/api/{service}/openapi.json",
         redoc_url=None,
     )
@@ -44,4 +45,5 @@ def make_app(
     app.add_middleware(CorrelationMiddleware)
     app.include_router(health_router(service, checks))
     document_errors(app)
+    add_api_docs(app, service=service, title=title)
     return app
