@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from shared.web.api_docs import add_api_docs
 from shared.web.correlation import CorrelationMiddleware
+from shared.web.error_pages import add_error_pages
 from shared.web.errors import ServerErrorGuard
 from shared.web.health import Check, health_router
 from shared.web.input_guard import InputGuard
@@ -45,5 +46,6 @@ def make_app(
     app.add_middleware(CorrelationMiddleware)
     app.include_router(health_router(service, checks))
     document_errors(app)
+    add_error_pages(app)
     add_api_docs(app, service=service, title=title)
     return app
