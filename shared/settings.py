@@ -55,6 +55,9 @@ class ServiceSettings(BaseSettings):
     )
     link_secret: str = Field(DEV_SECRET, validation_alias=_shared("LINK_SECRET"))
     secret_key: str = DEV_SECRET
+    # Set by nginx on every request it forwards (X-Proxy-Secret); with it, staff headers from
+    # anyone else are ignored. Empty only in development and in-process tests.
+    proxy_secret: str = Field("", validation_alias=_shared("PROXY_SECRET"))
 
     # Retention periods (one policy per installation, unprefixed names): each service's
     # retention job applies its own, and contacts' privacy notice quotes them all.
@@ -97,6 +100,11 @@ class ServiceSettings(BaseSettings):
                         f"{name} must be set to a random value of at least 32 characters "
                         "outside development"
                     )
+        if self.environment == "production" and len(self.proxy_secret) < 32:
+            raise ValueError(
+                "PROXY_SECRET must be set (at least 32 characters) in production: without it "
+                "any local process could speak as staff"
+            )
         return self
 
     def token_keys(self) -> TokenKeys:

@@ -77,6 +77,15 @@ require_free_port() {
     fi
 }
 
+# The installation's proxy secret (nginx -> web processes), made once per state folder.
+proxy_secret() {
+    local file="$STATE_DIR/proxy-secret"
+    if [[ ! -s "$file" ]]; then
+        (umask 077 && head -c 36 /dev/urandom | base64 | tr '+/' '-_' >"$file")
+    fi
+    cat "$file"
+}
+
 pid_file() { printf '%s/pids/%s.pid\n' "$STATE_DIR" "$1"; }
 
 # Alive = the pid exists, is not a zombie (a child that died while our script still runs)

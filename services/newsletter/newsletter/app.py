@@ -44,6 +44,7 @@ def create_app(settings: NewsletterSettings | None = None) -> FastAPI:
             "kafka": kafka_check(settings.kafka_bootstrap_servers),
         },
         lifespan=lifespan,
+        proxy_secret=settings.proxy_secret,
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -69,6 +69,7 @@ def create_app(settings: ContactsSettings | None = None) -> FastAPI:
         },
         lifespan=lifespan,
         hsts=settings.environment == "production",
+        proxy_secret=settings.proxy_secret,
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -16,7 +16,8 @@ from newsletter.mail.message import Dkim, Headers, build_message
 from newsletter.mail.templates import Compiled, MailTemplates, Rendered
 from newsletter.settings import NewsletterSettings
 from newsletter.tracking.domain import (
-    TRACK_PURPOSE,
+    CLICK_PURPOSE,
+    OPEN_PURPOSE,
     add_pixel,
     click_payload,
     open_payload,
@@ -119,8 +120,8 @@ class Composer:
         own = tuple(f"{base}/{p}" for p in OWN_PAGES)
 
         def tracked(url: str) -> str:
-            return f"{base}/t/c/{sign(self._keys, TRACK_PURPOSE, click_payload(delivery_id, url))}"
+            return f"{base}/t/c/{sign(self._keys, CLICK_PURPOSE, click_payload(delivery_id, url))}"
 
         body = rewrite_links(content.html, tracked, keep=lambda url: url.startswith(own))
-        pixel = sign(self._keys, TRACK_PURPOSE, open_payload(delivery_id))
+        pixel = sign(self._keys, OPEN_PURPOSE, open_payload(delivery_id))
         return replace(content, html=add_pixel(body, f"{base}/t/o/{pixel}.gif"))

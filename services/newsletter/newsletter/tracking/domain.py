@@ -11,7 +11,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-TRACK_PURPOSE = "track"
+# Each kind of link has its own purpose, so an open-pixel token is never a click and back.
+OPEN_PURPOSE = "track-open"
+CLICK_PURPOSE = "track-click"
+# Mails sent before the split carry this one purpose for both kinds; their tokens still verify,
+# but only in the shape of their kind (an open token has no URL; a click token has one).
+LEGACY_PURPOSE = "track"
 OPEN = "open"
 CLICK = "click"
 _HREF = re.compile(r'href="(https?://[^"]+)"', re.IGNORECASE)
@@ -39,9 +44,15 @@ def click_payload(delivery_id: str, url: str) -> dict[str, str]:
     return {"d": delivery_id, "u": url}
 
 
+def purpose_of(*, click: bool) -> str:
+    return CLICK_PURPOSE if click else OPEN_PURPOSE
+
+
 def parse_payload(payload: object, *, click: bool) -> TrackedTarget | None:
     """None for a payload that is not ours (a well-signed token of the wrong shape)."""
     if not isinstance(payload, dict) or not isinstance(payload.get("d"), str):
+        return None
+    if set(payload) != ({"d", "u"} if click else {"d"}):
         return None
     url = payload.get("u")
     if click and not (isinstance(url, str) and url.startswith(("https://", "http://"))):

@@ -9,7 +9,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from newsletter.tracking import repository as events
-from newsletter.tracking.domain import CLICK, OPEN, TRACK_PURPOSE, TrackedTarget, parse_payload
+from newsletter.tracking.domain import (
+    CLICK,
+    LEGACY_PURPOSE,
+    OPEN,
+    TrackedTarget,
+    parse_payload,
+    purpose_of,
+)
 from newsletter.unit_of_work import unit_of_work
 from shared.events.envelope import new_event
 from shared.events.mail import MailEventV1
@@ -24,9 +31,12 @@ class BadTrackingLink(Exception):
 
 def read_token(keys: TokenKeys, token: str, *, click: bool) -> TrackedTarget:
     try:
-        payload = verify(keys, TRACK_PURPOSE, token, max_age_s=None)
+        payload = verify(keys, purpose_of(click=click), token, max_age_s=None)
     except TokenError as exc:
-        raise BadTrackingLink(str(exc)) from exc
+        try:  # a mail sent before open and click links had purposes of their own
+            payload = verify(keys, LEGACY_PURPOSE, token, max_age_s=None)
+        except TokenError:
+            raise BadTrackingLink(str(exc)) from exc
     target = parse_payload(payload, click=click)
     if target is None:
         raise BadTrackingLink("not a tracking link of this kind")
