@@ -23,6 +23,7 @@ from shared.events.envelope import CloudEvent
 from shared.logs import correlation_id
 from shared.metrics import EVENTS_CONSUMED
 from shared.outbox.inbox import claim_event
+from shared.tracing import consume_batch_span, consume_span
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,17 @@ class Consumption:
         self._backoff_s = backoff_s
 
     async def one(self, record: Record) -> None:
+        # The record's trace goes on here: the handler's SQL, and the events it queues.
+        with consume_span(
+            record.topic,
+            record.headers,
+            consumer=self.consumer,
+            partition=record.partition,
+            offset=record.offset,
+        ):
+            await self._one(record)
+
+    async def _one(self, record: Record) -> None:
         attempts = 0
         while True:
             attempts += 1
@@ -149,8 +161,11 @@ class Consumption:
         """
         try:
             events = [CloudEvent.from_kafka(r.headers, r.value) for r in records]
-            async with self._engine.begin() as conn:
-                await batch_handler(conn, events)
+            topic = records[0].topic if records else ""
+            batch = [r.headers for r in records]
+            with consume_batch_span(topic, batch, consumer=self.consumer):
+                async with self._engine.begin() as conn:
+                    await batch_handler(conn, events)
             EVENTS_CONSUMED.labels(self.consumer, "applied").inc(len(events))
             return
         except Exception as error:

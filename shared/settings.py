@@ -47,6 +47,15 @@ class ServiceSettings(BaseSettings):
     outbox_batch_size: int = 500
     outbox_poll_interval_s: float = 1.0
 
+    # Traces (shared/tracing.py): off unless a collector's OTLP/HTTP address is given; the
+    # ratio samples whole traces (a request's decision is kept by every service after it).
+    otel_exporter_otlp_endpoint: str = Field(
+        "", validation_alias=_shared("OTEL_EXPORTER_OTLP_ENDPOINT")
+    )
+    otel_traces_sample_ratio: float = Field(
+        1.0, ge=0, le=1, validation_alias=_shared("OTEL_TRACES_SAMPLER_ARG")
+    )
+
     worker_metrics_port: int = 0  # 0 = the worker serves no /metrics of its own
     web_host: str = "127.0.0.1"
     web_port: int = 8000

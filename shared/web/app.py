@@ -7,6 +7,7 @@ from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI
 
+from shared.tracing import instrument_app
 from shared.web.correlation import CorrelationMiddleware
 from shared.web.health import Check, health_router
 from shared.web.security import SecurityHeadersMiddleware
@@ -32,4 +33,5 @@ def make_app(
     app.add_middleware(SecurityHeadersMiddleware, hsts=hsts)
     app.add_middleware(CorrelationMiddleware)
     app.include_router(health_router(service, checks))
+    instrument_app(app)  # a server span per request, when tracing is configured
     return app

@@ -14,6 +14,7 @@ from newsletter.mail.templates import MailTemplates
 from newsletter.persistence import deliveries, suppressions
 from newsletter.persistence.tables import contact_snapshot
 from shared.events.mail import MailRequestedV1
+from shared.tracing import current_traceparent
 
 
 async def _erased(conn: AsyncConnection, contact_id: uuid.UUID | None) -> bool:
@@ -63,6 +64,7 @@ async def accept_mail_request(
             "to_name": "" if blocked else request.to_name,
             "variables": {} if blocked else request.variables,
             "status": status,
+            "traceparent": current_traceparent(),
         },
     )
     if not created:
