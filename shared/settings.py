@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.tokens import TokenKeys
@@ -95,6 +95,16 @@ class ServiceSettings(BaseSettings):
     retention_first_run_delay_s: float = Field(
         600, ge=0, validation_alias=_shared("RETENTION_FIRST_RUN_DELAY_S")
     )
+
+    @field_validator("database_url")
+    @classmethod
+    def _asyncpg_driver(cls, url: str) -> str:
+        """A plain PostgreSQL URI (as CloudNativePG's `<cluster>-app` secret gives it, see
+        docs/kubernetes.md) is used with the asyncpg driver."""
+        for scheme in ("postgresql://", "postgres://"):
+            if url.startswith(scheme):
+                return "postgresql+asyncpg://" + url.removeprefix(scheme)
+        return url
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> ServiceSettings:

@@ -25,3 +25,17 @@ def test_prefixed_and_shared_names_are_read(monkeypatch: pytest.MonkeyPatch) -> 
     assert (s.database_url, s.kafka_bootstrap_servers) == ("postgresql+asyncpg://u:p@h:1/db", "k:1")
     assert s.topic("contacts.contact.v1") == "run1.contacts.contact.v1"
     assert s.group("replica") == "run1.contacts.replica"
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "postgresql://app:pw@contacts-db-rw.digituki:5432/contacts",
+        "postgres://app:pw@contacts-db-rw.digituki:5432/contacts",
+        "postgresql+asyncpg://app:pw@contacts-db-rw.digituki:5432/contacts",
+    ],
+)
+def test_a_plain_postgresql_uri_is_used_with_asyncpg(given: str) -> None:
+    """CloudNativePG's app secret gives `postgresql://…` (deploy/kubernetes)."""
+    s = ContactsSettings(database_url=given)
+    assert s.database_url == "postgresql+asyncpg://app:pw@contacts-db-rw.digituki:5432/contacts"
