@@ -52,13 +52,16 @@ def test_without_an_endpoint_tracing_stays_off_and_adds_nothing() -> None:
 
 def test_an_endpoint_in_the_settings_installs_an_otlp_provider() -> None:
     settings = ServiceSettings(otel_exporter_otlp_endpoint="http://collector.invalid:4318")
+    provider = tracing.configure_tracing(settings)
     try:
-        provider = tracing.configure_tracing(settings)
         assert isinstance(provider, TracerProvider)
         assert tracing.enabled()
         assert provider.resource.attributes["service.name"] == "service"
+        assert tracing.configure_tracing(settings) is provider  # once per process
     finally:
         tracing.install_provider(None)
+        if provider is not None:
+            provider.shutdown()
 
 
 def test_the_traceparent_header_round_trips_through_the_envelope() -> None:
