@@ -37,5 +37,5 @@ def test_prefixed_and_shared_names_are_read(monkeypatch: pytest.MonkeyPatch) -> 
 )
 def test_a_plain_postgresql_uri_is_used_with_asyncpg(given: str) -> None:
     """CloudNativePG's app secret gives `postgresql://…` (deploy/kubernetes)."""
-    s = ContactsSettings(database_url=given)
+    s = ContactsSettings(environment="development", database_url=given)
     assert s.database_url == "postgresql+asyncpg://app:pw@contacts-db-rw.digituki:5432/contacts"

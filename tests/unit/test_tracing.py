@@ -38,7 +38,8 @@ def traceparent_of(headers: list[tuple[str, bytes]]) -> str:
 
 
 def test_without_an_endpoint_tracing_stays_off_and_adds_nothing() -> None:
-    assert tracing.configure_tracing(ServiceSettings()) is None
+    off = ServiceSettings(environment="development", otel_exporter_otlp_endpoint="")
+    assert tracing.configure_tracing(off) is None
     assert not tracing.enabled()
     assert tracing.trace_headers() == []
     assert tracing.current_traceparent() is None
@@ -51,7 +52,9 @@ def test_without_an_endpoint_tracing_stays_off_and_adds_nothing() -> None:
 
 
 def test_an_endpoint_in_the_settings_installs_an_otlp_provider() -> None:
-    settings = ServiceSettings(otel_exporter_otlp_endpoint="http://collector.invalid:4318")
+    settings = ServiceSettings(
+        environment="development", otel_exporter_otlp_endpoint="http://collector.invalid:4318"
+    )
     provider = tracing.configure_tracing(settings)
     try:
         assert isinstance(provider, TracerProvider)
