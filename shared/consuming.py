@@ -23,7 +23,7 @@ from shared.events.envelope import CloudEvent
 from shared.logs import correlation_id
 from shared.metrics import EVENTS_CONSUMED
 from shared.outbox.inbox import claim_event
-from shared.tracing import consume_batch_span, consume_span
+from shared.tracing import consume_batch_span, consume_span, note_outcome
 
 log = logging.getLogger(__name__)
 
@@ -128,9 +128,11 @@ class Consumption:
                         conn, self._inbox, consumer=self.consumer, event_id=event.id
                     ):
                         EVENTS_CONSUMED.labels(self.consumer, "duplicate").inc()
+                        note_outcome("duplicate")
                         return  # redelivered: its effect is already committed
                     await self._handler(conn, event)
                 EVENTS_CONSUMED.labels(self.consumer, "applied").inc()
+                note_outcome("applied")
                 return
             except Exception as error:
                 if attempts > self._retries:
@@ -147,6 +149,7 @@ class Consumption:
                     )
                     await self._dead_letters.park(record, error, attempts)
                     EVENTS_CONSUMED.labels(self.consumer, "parked").inc()
+                    note_outcome("parked")
                     return
                 await asyncio.sleep(self._backoff_s * 2 ** (attempts - 1))
 

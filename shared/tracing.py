@@ -237,6 +237,12 @@ def consume_span(
         yield span
 
 
+def note_outcome(outcome: str) -> None:
+    """What became of the record being consumed (applied, duplicate, parked), on its span."""
+    if _provider is not None:
+        trace.get_current_span().set_attribute("digituki.consume.outcome", outcome)
+
+
 @contextmanager
 def consume_batch_span(
     topic: str, batch: Sequence[Sequence[tuple[str, bytes]]], *, consumer: str

@@ -171,6 +171,7 @@ async def test_one_trace_runs_from_the_join_post_to_the_smtp_send(
     assert ancestors(send, by_id)[0] is process
     assert send.attributes is not None and send.attributes["digituki.delivery.outcome"] == "sent"
     assert process.attributes is not None
+    assert process.attributes["digituki.consume.outcome"] == "applied"
     assert process.attributes["messaging.consumer.group.name"] == (
         f"{prefix}newsletter.mail-requests"
     )

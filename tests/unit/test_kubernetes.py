@@ -393,6 +393,20 @@ def test_every_web_worker_and_proxy_pod_has_a_disruption_budget(
         assert len(covering) == 1, name
 
 
+def test_web_and_worker_pods_spread_over_machines(rendered: list[Resource]) -> None:
+    for name, labels in pod_labels(rendered):
+        if labels["app.kubernetes.io/component"] not in ("web", "worker"):
+            continue
+        spec = pod_spec(named(rendered, "Deployment", name))
+        (spread,) = spec["topologySpreadConstraints"]
+        assert spread["topologyKey"] == "kubernetes.io/hostname"
+        assert selects(spread["labelSelector"], labels), name
+        siblings = [
+            n for n, other in pod_labels(rendered) if selects(spread["labelSelector"], other)
+        ]
+        assert siblings == [name]
+
+
 def test_workers_scale_up_to_the_partition_count_and_no_further(
     rendered: list[Resource],
 ) -> None:

@@ -105,6 +105,7 @@ def test_publish_and_consume_spans_chain_through_the_headers(
     assert [k for k, _ in sent].count(tracing.TRACEPARENT_HEADER) == 1
     with tracing.consume_span("topic.v1", sent, consumer="g", partition=2, offset=7):
         later = tracing.start_span("smtp send", traceparent=tracing.current_traceparent())
+        tracing.note_outcome("applied")
     assert later is not None
     later.end()
     request, publish, process, send = (
@@ -112,6 +113,9 @@ def test_publish_and_consume_spans_chain_through_the_headers(
         for n in ("request", "publish topic.v1", "process topic.v1", "smtp send")
     )
     assert publish.kind == SpanKind.PRODUCER and process.kind == SpanKind.CONSUMER
+    assert process.attributes is not None
+    assert process.attributes["digituki.consume.outcome"] == "applied"
+    assert process.attributes["messaging.kafka.offset"] == 7
     assert publish.parent is not None and publish.parent.span_id == request.context.span_id
     assert process.parent is not None and process.parent.span_id == publish.context.span_id
     assert send.parent is not None and send.parent.span_id == process.context.span_id
