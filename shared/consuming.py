@@ -23,6 +23,7 @@ from shared.events.envelope import CloudEvent
 from shared.logs import correlation_id
 from shared.metrics import EVENTS_CONSUMED
 from shared.outbox.inbox import claim_event
+from shared.tracing import consume_batch_span, consume_span, note_outcome
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,17 @@ class Consumption:
         self._backoff_s = backoff_s
 
     async def one(self, record: Record) -> None:
+        # The record's trace goes on here: the handler's SQL, and the events it queues.
+        with consume_span(
+            record.topic,
+            record.headers,
+            consumer=self.consumer,
+            partition=record.partition,
+            offset=record.offset,
+        ):
+            await self._one(record)
+
+    async def _one(self, record: Record) -> None:
         attempts = 0
         while True:
             attempts += 1
@@ -116,9 +128,11 @@ class Consumption:
                         conn, self._inbox, consumer=self.consumer, event_id=event.id
                     ):
                         EVENTS_CONSUMED.labels(self.consumer, "duplicate").inc()
+                        note_outcome("duplicate")
                         return  # redelivered: its effect is already committed
                     await self._handler(conn, event)
                 EVENTS_CONSUMED.labels(self.consumer, "applied").inc()
+                note_outcome("applied")
                 return
             except Exception as error:
                 if attempts > self._retries:
@@ -135,6 +149,7 @@ class Consumption:
                     )
                     await self._dead_letters.park(record, error, attempts)
                     EVENTS_CONSUMED.labels(self.consumer, "parked").inc()
+                    note_outcome("parked")
                     return
                 await asyncio.sleep(self._backoff_s * 2 ** (attempts - 1))
 
@@ -149,8 +164,11 @@ class Consumption:
         """
         try:
             events = [CloudEvent.from_kafka(r.headers, r.value) for r in records]
-            async with self._engine.begin() as conn:
-                await batch_handler(conn, events)
+            topic = records[0].topic if records else ""
+            batch = [r.headers for r in records]
+            with consume_batch_span(topic, batch, consumer=self.consumer):
+                async with self._engine.begin() as conn:
+                    await batch_handler(conn, events)
             EVENTS_CONSUMED.labels(self.consumer, "applied").inc(len(events))
             return
         except Exception as error:

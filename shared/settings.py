@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.tokens import TokenKeys
@@ -46,6 +46,15 @@ class ServiceSettings(BaseSettings):
 
     outbox_batch_size: int = 500
     outbox_poll_interval_s: float = 1.0
+
+    # Traces (shared/tracing.py): off unless a collector's OTLP/HTTP address is given; the
+    # ratio samples whole traces (a request's decision is kept by every service after it).
+    otel_exporter_otlp_endpoint: str = Field(
+        "", validation_alias=_shared("OTEL_EXPORTER_OTLP_ENDPOINT")
+    )
+    otel_traces_sample_ratio: float = Field(
+        1.0, ge=0, le=1, validation_alias=_shared("OTEL_TRACES_SAMPLER_ARG")
+    )
 
     worker_metrics_port: int = 0  # 0 = the worker serves no /metrics of its own
     web_host: str = "127.0.0.1"
@@ -89,6 +98,16 @@ class ServiceSettings(BaseSettings):
     retention_first_run_delay_s: float = Field(
         600, ge=0, validation_alias=_shared("RETENTION_FIRST_RUN_DELAY_S")
     )
+
+    @field_validator("database_url")
+    @classmethod
+    def _asyncpg_driver(cls, url: str) -> str:
+        """A plain PostgreSQL URI (as CloudNativePG's `<cluster>-app` secret gives it, see
+        docs/kubernetes.md) is used with the asyncpg driver."""
+        for scheme in ("postgresql://", "postgres://"):
+            if url.startswith(scheme):
+                return "postgresql+asyncpg://" + url.removeprefix(scheme)
+        return url
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> ServiceSettings:

@@ -7,6 +7,7 @@ from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI
 
+from shared.tracing import instrument_app
 from shared.web.api_docs import add_api_docs
 from shared.web.correlation import CorrelationMiddleware
 from shared.web.error_pages import add_error_pages
@@ -48,4 +49,5 @@ def make_app(
     document_errors(app)
     add_error_pages(app)
     add_api_docs(app, service=service, title=title)
+    instrument_app(app)  # a server span per request, when tracing is configured
     return app

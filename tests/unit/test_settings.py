@@ -36,3 +36,17 @@ def test_oidc_group_roles_are_read_as_json_and_checked(monkeypatch: pytest.Monke
     monkeypatch.setenv("CONTACTS_OIDC_GROUP_ROLES", '{"crm-admins": "owner"}')
     with pytest.raises(ValidationError):
         ContactsSettings()
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "postgresql://app:pw@contacts-db-rw.digituki:5432/contacts",
+        "postgres://app:pw@contacts-db-rw.digituki:5432/contacts",
+        "postgresql+asyncpg://app:pw@contacts-db-rw.digituki:5432/contacts",
+    ],
+)
+def test_a_plain_postgresql_uri_is_used_with_asyncpg(given: str) -> None:
+    """CloudNativePG's app secret gives `postgresql://…` (deploy/kubernetes)."""
+    s = ContactsSettings(environment="development", database_url=given)
+    assert s.database_url == "postgresql+asyncpg://app:pw@contacts-db-rw.digituki:5432/contacts"

@@ -94,6 +94,8 @@ deliveries = Table(
     Column("last_error", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("finished_at", DateTime(timezone=True), nullable=True),
+    # W3C trace context of the work that asked for the mail: the send continues its trace.
+    Column("traceparent", Text, nullable=True),
     UniqueConstraint("idempotency_key"),
     UniqueConstraint("campaign_id", "contact_id"),
     Index(

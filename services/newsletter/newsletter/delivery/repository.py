@@ -58,6 +58,7 @@ CLAIMED_COLUMNS = [
     "to_name",
     "variables",
     "attempts",
+    "traceparent",
 ]
 
 

@@ -16,6 +16,7 @@ import uuid
 from typing import Any
 
 import asyncpg
+from opentelemetry.trace import Span, SpanKind
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from newsletter.campaigns import repository as campaigns
@@ -28,6 +29,7 @@ from newsletter.delivery.smtp import SmtpPool
 from newsletter.mail.templates import MailTemplates
 from newsletter.settings import NewsletterSettings
 from shared.db import sync_url
+from shared.tracing import start_span
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +94,7 @@ class DeliveryWorker:
         self.wake = wake or asyncio.Event()
         self.recorder = Recorder(engine, settings)
         self._campaigns: dict[uuid.UUID, CampaignInfo] = {}
+        self._sending: dict[uuid.UUID, Span] = {}  # SMTP spans of traced mails in flight
 
     async def run(self, stop: asyncio.Event) -> None:
         s = self._settings
@@ -100,7 +103,7 @@ class DeliveryWorker:
             connections=s.smtp_connections,
             timeout_s=s.smtp_timeout_s,
             limits=Limits(s.send_rate_per_s, s.send_rate_per_domain_per_s),
-            done=self.recorder.add,
+            done=self._sent,
         )
         recorder_stop = asyncio.Event()
         recorder = asyncio.create_task(self.recorder.run(recorder_stop))
@@ -140,8 +143,18 @@ class DeliveryWorker:
                 log.exception("cannot compose mail", extra={"delivery_id": str(row.id)})
                 self.recorder.add(attempt_of(row), Result(row.id, "failed", None, repr(exc)[:500]))
                 continue
+            span = start_span("smtp send", traceparent=row.traceparent, kind=SpanKind.CLIENT)
+            if span is not None:
+                self._sending[row.id] = span
             await pool.submit(dataclasses.replace(job, send_by=send_by))
         return len(rows)
+
+    def _sent(self, attempt: Attempt, result: Result) -> None:
+        span = self._sending.pop(result.delivery_id, None)
+        if span is not None:
+            span.set_attribute("digituki.delivery.outcome", result.outcome)
+            span.end()
+        self.recorder.add(attempt, result)
 
     async def _load_campaigns(self, rows: Any) -> None:
         missing = {r.campaign_id for r in rows if r.campaign_id} - self._campaigns.keys()

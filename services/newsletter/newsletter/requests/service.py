@@ -15,6 +15,7 @@ from newsletter.suppression import repository as suppressions
 from newsletter.suppression.domain import email_hmac
 from newsletter.tables import contact_snapshot
 from shared.events.mail import MailRequestedV1
+from shared.tracing import current_traceparent
 
 
 async def _erased(conn: AsyncConnection, contact_id: uuid.UUID | None) -> bool:
@@ -64,6 +65,7 @@ async def accept_mail_request(
             "to_name": "" if blocked else request.to_name,
             "variables": {} if blocked else request.variables,
             "status": status,
+            "traceparent": current_traceparent(),
         },
     )
     if not created:
