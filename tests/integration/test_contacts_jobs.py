@@ -9,11 +9,12 @@ from typing import Any
 
 import httpx
 import pytest
-from contacts.domain.errors import InvalidInput
-from contacts.service import jobs, people
-from contacts.service.audit import Actor
+from contacts.app import create_app
+from contacts.audit.service import Actor
+from contacts.errors import InvalidInput
+from contacts.jobs.service import jobs
+from contacts.people.service import people
 from contacts.settings import ContactsSettings
-from contacts.web.app import create_app
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 

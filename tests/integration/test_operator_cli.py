@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from contacts.service import topics
+from contacts.topics import service as topics
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from contacts.domain.errors import Conflict, InvalidInput
-from contacts.domain.staff import StaffMember, check_access_change
+from contacts.errors import Conflict, InvalidInput
+from contacts.staff.domain import StaffMember, check_access_change
 
 
 def member(email: str, role: str) -> StaffMember:

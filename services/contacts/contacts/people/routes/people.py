@@ -1,0 +1,83 @@
+"""Staff API for people: /api/contacts/people."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+
+from contacts.deps import Engine
+from contacts.people.service import directory
+from contacts.people.service import people as service
+from contacts.schemas import PeoplePage, PersonIn, PersonOut, PersonPatch
+from shared.web.security import check_csrf
+from shared.web.sorting import Sort
+from shared.web.staff import Editor, Viewer
+
+router = APIRouter(
+    prefix="/api/contacts/people", tags=["people"], dependencies=[Depends(check_csrf)]
+)
+
+
+@router.get("")
+async def search_people(
+    engine: Engine,
+    staff: Viewer,
+    q: Annotated[str, Query(max_length=200)] = "",
+    organisation_type: str | None = None,
+    region: str | None = None,
+    municipality: str | None = None,
+    membership: str | None = None,
+    subscription: str | None = None,
+    topic: str | None = None,
+    organisation_id: uuid.UUID | None = None,
+    tag: Annotated[str | None, Query(max_length=60)] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=directory.MAX_PAGE)] = 50,
+    sort: Annotated[
+        str, Query(max_length=40, description="name, email, organisation, ...; '-' = descending")
+    ] = "name",
+) -> PeoplePage:
+    order = Sort.parse(sort, directory.PEOPLE_SORTS, default="name")
+    items, total = await directory.search_people(
+        engine,
+        sort=order.key,
+        descending=order.descending,
+        text=q,
+        organisation_type=organisation_type,
+        region=region,
+        municipality=municipality,
+        membership_state=membership,
+        subscription_state=subscription,
+        topic=topic,
+        organisation_id=organisation_id,
+        tag=tag,
+        page=page,
+        per_page=per_page,
+    )
+    return PeoplePage(items=items, total=total, page=page, per_page=per_page)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_person(body: PersonIn, engine: Engine, staff: Editor) -> PersonOut:
+    person = await service.register_person(engine, **body.model_dump())
+    return PersonOut.of(person)
+
+
+@router.get("/{person_id}")
+async def read_person(person_id: uuid.UUID, engine: Engine, staff: Viewer) -> PersonOut:
+    return PersonOut.of(await service.get_person(engine, person_id))
+
+
+@router.patch("/{person_id}")
+async def change_person(
+    person_id: uuid.UUID, body: PersonPatch, engine: Engine, staff: Editor
+) -> PersonOut:
+    person = await service.update_person(engine, person_id, **body.model_dump(exclude_unset=True))
+    return PersonOut.of(person)
+
+
+@router.delete("/{person_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def erase_person(person_id: uuid.UUID, engine: Engine, staff: Editor) -> None:
+    await service.erase_person(engine, person_id)

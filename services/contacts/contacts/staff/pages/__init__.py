@@ -1,0 +1,1 @@
+"""Staff users: HTML pages."""

@@ -1,0 +1,1 @@
+"""Visit requests (Kutsu meidät kylään!): HTML pages."""
