@@ -15,9 +15,16 @@ from shared.entrypoints import migrate
 from tests.conftest import migrations_dir
 from tests.support.infra import SERVICES, Infra
 
+# Where each service keeps its SQLAlchemy tables (issue 18 moves them to `<service>.tables`).
+TABLE_MODULES = {
+    "contacts": "contacts.tables",
+    "newsletter": "newsletter.persistence.tables",
+    "surveys": "surveys.persistence.tables",
+}
+
 
 def tables_of(service: str) -> object:
-    module = __import__(f"{service}.persistence.tables", fromlist=["metadata"])
+    module = __import__(TABLE_MODULES[service], fromlist=["metadata"])
     return module.metadata
 
 

@@ -1,1 +1,0 @@
-"""The staff home: HTML pages."""

@@ -1,1 +1,0 @@
-"""People of the network: JSON API routes."""
