@@ -9,36 +9,36 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from contacts.audit import pages as staff_audit
-from contacts.dashboard.pages import home as staff_pages
+from contacts.audit import pages as audit_pages
+from contacts.audit import routes as audit_routes
+from contacts.dashboard import pages as dashboard_pages
 from contacts.errors import Conflict, DomainError, InvalidInput, NotFound
-from contacts.imports import pages as staff_imports
-from contacts.imports import routes as api_imports
-from contacts.jobs import pages as staff_jobs
-from contacts.legal.pages import public as legal
-from contacts.merging import pages as staff_merge
-from contacts.merging import routes as api_merge
-from contacts.notes import routes as api_notes
-from contacts.onboarding import routes as api_onboarding
-from contacts.onboarding.pages import group as staff_group
-from contacts.onboarding.pages import moderation as staff_onboarding
-from contacts.organisations import pages as staff_organisations
-from contacts.organisations import routes as api_organisations
-from contacts.people import pages as staff_people
-from contacts.people.routes import details as api_person_details
-from contacts.people.routes import people as api_people
-from contacts.preferences import pages as preferences
-from contacts.retention import pages as staff_retention
-from contacts.segments import pages as staff_segments
-from contacts.segments import routes as api_segments
+from contacts.imports import pages as imports_pages
+from contacts.imports import routes as imports_routes
+from contacts.jobs import pages as jobs_pages
+from contacts.jobs import routes as jobs_routes
+from contacts.legal import pages as legal_pages
+from contacts.memberships import routes as memberships_routes
+from contacts.merging import pages as merging_pages
+from contacts.merging import routes as merging_routes
+from contacts.notes import routes as notes_routes
+from contacts.onboarding import pages as onboarding_pages
+from contacts.onboarding import routes as onboarding_routes
+from contacts.organisations import pages as organisations_pages
+from contacts.organisations import routes as organisations_routes
+from contacts.people import pages as people_pages
+from contacts.people import routes as people_routes
+from contacts.preferences import pages as preferences_pages
+from contacts.retention import pages as retention_pages
+from contacts.segments import pages as segments_pages
+from contacts.segments import routes as segments_routes
 from contacts.settings import ContactsSettings
-from contacts.signup.pages import new_link, signup
-from contacts.staff.pages import oidc as sign_in_oidc
-from contacts.staff.pages import password_reset
-from contacts.staff.pages import sign_in as auth
-from contacts.staff.pages import users as staff_users
-from contacts.visits.pages import public as visit
-from contacts.visits.pages import staff as staff_visits
+from contacts.signup import pages as signup_pages
+from contacts.staff import pages as staff_pages
+from contacts.staff import routes as staff_routes
+from contacts.tags import routes as tags_routes
+from contacts.topics import routes as topics_routes
+from contacts.visits import pages as visits_pages
 from contacts.worker import build_broker
 from shared.db import make_engine
 from shared.web.app import make_app
@@ -46,6 +46,39 @@ from shared.web.asyncapi import asyncapi_document
 from shared.web.errors import add_domain_error_handler
 from shared.web.health import database_check, kafka_check
 from shared.web.pages import STATIC_DIR
+
+# Every feature's routers; the order is the matching order (a static path before a
+# parameterised one that would also match it).
+ROUTERS = (
+    people_routes.router,
+    memberships_routes.router,
+    notes_routes.router,
+    organisations_routes.router,
+    topics_routes.router,
+    signup_pages.router,
+    preferences_pages.router,
+    staff_pages.router,
+    staff_routes.router,
+    dashboard_pages.router,
+    people_pages.router,
+    tags_routes.router,
+    merging_routes.router,
+    merging_pages.router,
+    organisations_pages.router,
+    legal_pages.router,
+    segments_routes.router,
+    segments_pages.router,
+    audit_pages.router,
+    audit_routes.router,
+    retention_pages.router,
+    imports_routes.router,
+    onboarding_routes.router,
+    onboarding_pages.router,
+    jobs_pages.router,
+    jobs_routes.router,
+    imports_pages.router,
+    visits_pages.router,
+)
 
 
 def create_app(settings: ContactsSettings | None = None) -> FastAPI:
@@ -70,38 +103,8 @@ def create_app(settings: ContactsSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     add_domain_error_handler(app, DomainError, {InvalidInput: 422, NotFound: 404, Conflict: 409})
-    app.include_router(api_people.router)
-    app.include_router(api_person_details.router)
-    app.include_router(api_notes.router)
-    app.include_router(api_organisations.router)
-    app.include_router(signup.router)
-    app.include_router(preferences.router)
-    app.include_router(auth.router)
-    app.include_router(sign_in_oidc.router)
-    app.include_router(staff_users.router)
-    app.include_router(staff_users.api)
-    app.include_router(staff_pages.router)
-    app.include_router(staff_people.router)
-    app.include_router(api_merge.router)
-    app.include_router(staff_merge.router)
-    app.include_router(staff_organisations.router)
-    app.include_router(password_reset.router)
-    app.include_router(legal.router)
-    app.include_router(api_segments.router)
-    app.include_router(staff_segments.router)
-    app.include_router(staff_audit.router)
-    app.include_router(staff_audit.api)
-    app.include_router(staff_retention.router)
-    app.include_router(new_link.router)
-    app.include_router(api_imports.router)
-    app.include_router(api_onboarding.router)
-    app.include_router(staff_onboarding.router)
-    app.include_router(staff_jobs.router)
-    app.include_router(staff_jobs.api)
-    app.include_router(staff_imports.router)
-    app.include_router(staff_group.router)
-    app.include_router(visit.router)
-    app.include_router(staff_visits.router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/api/contacts/asyncapi.json", include_in_schema=False)

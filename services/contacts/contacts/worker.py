@@ -5,7 +5,8 @@ from __future__ import annotations
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contacts.activity.handlers import subscribe_consumers
+from contacts.activity import handlers as activity_handlers
+from contacts.audit import handlers as audit_handlers
 from contacts.jobs.service.jobs import JobSettings, runner_loop
 from contacts.onboarding.service.onboarding import OnboardingSettings, reminder_loop
 from contacts.retention.service import run_retention
@@ -31,7 +32,8 @@ def build_broker(settings: ContactsSettings, engine: AsyncEngine) -> KafkaBroker
         (MAIL_REQUESTED, MailRequestedV1, "Transactional mail requests."),
     ):
         broker.publisher(settings.topic(topic.name), schema=schema, description=what)
-    subscribe_consumers(broker, settings=settings, engine=engine)
+    activity_handlers.subscribe(broker, settings=settings, engine=engine)
+    audit_handlers.subscribe(broker, settings=settings, engine=engine)
     return broker
 
 

@@ -1,6 +1,6 @@
-"""Contacts' Kafka subscribers: parse the record, call a use case, nothing else.
+"""Activity's Kafka subscribers (mail outcomes, survey responses): parse, call a use case.
 
-Every effect here is non-idempotent by itself (timeline rows, audit rows), so each consumer
+Every effect here is non-idempotent by itself (timeline rows), so each consumer
 records the event id in contacts' inbox in the same transaction (shared/consuming.py).
 """
 
@@ -12,25 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from contacts.activity import service as consumed
 from contacts.settings import ContactsSettings
 from contacts.tables import inbox
-from shared.events.audit import StaffActionV1
 from shared.events.envelope import CloudEvent
 from shared.events.mail import MailEventV1
 from shared.events.surveys import ResponseSubmittedV1
-from shared.events.topics import MAIL_EVENTS, STAFF_AUDIT, SURVEY_RESPONSES
+from shared.events.topics import MAIL_EVENTS, SURVEY_RESPONSES
 from shared.subscriptions import subscribe_events
 
 
-def subscribe_consumers(
-    broker: KafkaBroker, *, settings: ContactsSettings, engine: AsyncEngine
-) -> None:
+def subscribe(broker: KafkaBroker, *, settings: ContactsSettings, engine: AsyncEngine) -> None:
     async def on_mail_event(conn: AsyncConnection, event: CloudEvent) -> None:
         await consumed.apply_mail_event(conn, engine, event.parse(MailEventV1))
 
     async def on_survey_response(conn: AsyncConnection, event: CloudEvent) -> None:
         await consumed.apply_survey_response(conn, event.parse(ResponseSubmittedV1))
-
-    async def on_staff_action(conn: AsyncConnection, event: CloudEvent) -> None:
-        await consumed.store_staff_action(conn, event.parse(StaffActionV1))
 
     for topic, purpose, handler, what in (
         (
@@ -45,12 +39,6 @@ def subscribe_consumers(
             "survey-responses",
             on_survey_response,
             "Identified responses enter the person's timeline.",
-        ),
-        (
-            STAFF_AUDIT,
-            "staff-audit",
-            on_staff_action,
-            "Staff actions of every service, stored in the audit log.",
         ),
     ):
         subscribe_events(

@@ -1,4 +1,4 @@
-"""What contacts does with other services' events: mail outcomes, survey responses, audit.
+"""What contacts does with other services' events: mail outcomes and survey responses.
 
 Each function runs in the consumer's transaction (with its inbox row), so a redelivered event
 changes nothing. A person erased meanwhile is simply skipped.
@@ -12,7 +12,6 @@ from typing import Literal
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contacts.activity import repository as activity
-from contacts.audit import repository as audit
 from contacts.dashboard import repository as mail_figures
 from contacts.errors import NotFound
 from contacts.joined_unit_of_work import JoinedUnitOfWork
@@ -20,7 +19,6 @@ from contacts.people import repository as people
 from contacts.people.domain.person import Person
 from contacts.preferences import service as preferences
 from contacts.snapshots import publish_snapshot
-from shared.events.audit import StaffActionV1
 from shared.events.mail import MailEventV1
 from shared.events.surveys import ResponseSubmittedV1
 from shared.segments.rules import TIMEZONE
@@ -144,18 +142,4 @@ async def apply_survey_response(conn: AsyncConnection, event: ResponseSubmittedV
         at=datetime.combine(event.submitted_on, time(), UTC),
         details=details,
         source="surveys",
-    )
-
-
-async def store_staff_action(conn: AsyncConnection, event: StaffActionV1) -> None:
-    await audit.add(
-        conn,
-        service=event.service,
-        actor_id=event.actor_id,
-        actor_role=event.actor_role,
-        action=event.action,
-        target_type=event.target_type,
-        target_id=event.target_id,
-        details=event.details,
-        occurred_at=event.occurred_at,
     )

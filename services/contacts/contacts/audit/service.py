@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from contacts.audit import repository as store
 from contacts.staff import repository as staff_store
+from shared.events.audit import StaffActionV1
+from shared.web.pages import HELSINKI
 
 
 @dataclass(frozen=True)
@@ -36,4 +40,31 @@ async def audit(
         target_type=target_type,
         target_id=target_id,
         details=details or {},
+    )
+
+
+def audit_filter(
+    service: str, actor: str, action: str, date_from: date | None, date_to: date | None
+) -> store.AuditFilter:
+    """Dates are days in Helsinki; `date_to` is included."""
+    return store.AuditFilter(
+        service=service.strip() or None,
+        actor_id=actor.strip() or None,
+        action=action.strip() or None,
+        since=datetime.combine(date_from, time(), HELSINKI) if date_from else None,
+        until=datetime.combine(date_to + timedelta(days=1), time(), HELSINKI) if date_to else None,
+    )
+
+
+async def store_staff_action(conn: AsyncConnection, event: StaffActionV1) -> None:
+    await store.add(
+        conn,
+        service=event.service,
+        actor_id=event.actor_id,
+        actor_role=event.actor_role,
+        action=event.action,
+        target_type=event.target_type,
+        target_id=event.target_id,
+        details=event.details,
+        occurred_at=event.occurred_at,
     )

@@ -1,10 +1,10 @@
-"""The staff home: network size over time and the join funnel, as SVG charts with tables."""
+"""The staff home (/staff/): network size over time and the join funnel, as SVG charts."""
 
 from __future__ import annotations
 
 from babel.dates import format_date
 from babel.numbers import format_percent
-from fastapi import Request, Response
+from fastapi import APIRouter, Request, Response
 
 from contacts.classification import load_classification
 from contacts.dashboard.service import dashboard
@@ -13,6 +13,7 @@ from contacts.rendering import pages, staff_language
 from contacts.signup.pages.signup import TYPE_LABELS
 from shared.web.charts import bar_chart, line_chart
 from shared.web.pages import BABEL_LOCALES
+from shared.web.staff import Viewer
 
 
 async def render_dashboard(request: Request, engine: Engine) -> Response:
@@ -48,3 +49,12 @@ async def render_dashboard(request: Request, engine: Engine) -> Response:
         },
         lang=lang,
     )
+
+
+router = APIRouter(prefix="/staff", include_in_schema=False)
+
+
+@router.get("/")
+async def home(request: Request, engine: Engine, staff: Viewer) -> Response:
+    request.state.staff = staff
+    return await render_dashboard(request, engine)

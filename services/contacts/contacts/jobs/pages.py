@@ -8,19 +8,16 @@ leads to `/staff/jobs/{id}`, whose progress bar a static script refreshes from
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from contacts.deps import Engine, actor_of
 from contacts.errors import InvalidInput
-from contacts.imports.routes import MAX_FILE
-from contacts.imports.routes import _mapping as parse_mapping
-from contacts.imports.service import jobs as import_jobs
 from contacts.imports.service.exporting import MEDIA_TYPES
-from contacts.jobs.domain import BULK_KINDS, JOB_KINDS, Job
+from contacts.jobs.domain import BULK_KINDS, JOB_KINDS
 from contacts.jobs.service import jobs
 from contacts.memberships.domain import TRANSITIONS
 from contacts.people.pages import ListFilters
@@ -31,7 +28,6 @@ from shared.web.security import check_csrf
 from shared.web.staff import Editor, Viewer
 
 router = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/contacts/jobs", tags=["jobs"])
 # The people list's query names and the filter fields of the shared search they feed.
 LIST_FILTERS = {
     "q": "text",
@@ -45,21 +41,6 @@ LIST_FILTERS = {
 MEMBERSHIP_ACTIONS = tuple(a for a in TRANSITIONS if a != "apply")
 ERROR_ORDER = ["action", "topic", "tag", "membership_action", "format", "confirmation"]
 Text = Annotated[str, Form(max_length=200)]
-
-
-def progress_of(job: Job) -> dict[str, Any]:
-    return {
-        "id": str(job.id),
-        "kind": job.kind,
-        "state": job.state,
-        "total": job.total,
-        "done": job.done_count,
-        "failed": job.failed_count,
-        "percent": job.percent,
-        "finished": job.finished,
-        "error": job.error,
-        "has_file": job.has_result,
-    }
 
 
 def _selection(filters: dict[str, str], segment: str) -> jobs.Selection:
@@ -199,37 +180,3 @@ async def download(job_id: uuid.UUID, engine: Engine, staff: Editor) -> Response
         media_type=MEDIA_TYPES.get(fmt, "application/json"),
         headers={"Content-Disposition": f'attachment; filename="{job.kind}-{job_id}.{fmt}"'},
     )
-
-
-@api.get("/{job_id}")
-async def job_progress(job_id: uuid.UUID, engine: Engine, staff: Viewer) -> dict[str, Any]:
-    return progress_of(await jobs.get_job(engine, job_id))
-
-
-@api.post("/imports", status_code=202, dependencies=[Depends(check_csrf)])
-async def queue_import(
-    engine: Engine,
-    staff: Editor,
-    file: Annotated[UploadFile, File()],
-    mapping: Annotated[str, Form()],
-    basis: Annotated[str, Form(max_length=1000)] = "",
-    subscribe: Annotated[bool, Form()] = False,
-) -> dict[str, Any]:
-    """The import as a background job (the dry run stays `POST /api/contacts/imports`)."""
-    data = await file.read(MAX_FILE + 1)
-    if len(data) > MAX_FILE:
-        raise InvalidInput("The file is larger than 50 MB.", field="file")
-    job_id = await import_jobs.start_import(
-        engine,
-        data=data,
-        filename=file.filename or "",
-        mapping=parse_mapping(mapping),
-        basis=basis,
-        subscribe=subscribe,
-        actor=actor_of(staff),
-    )
-    return {
-        "job_id": str(job_id),
-        "page": f"/staff/jobs/{job_id}",
-        "status": f"/api/contacts/jobs/{job_id}",
-    }

@@ -1,4 +1,4 @@
-"""Staff API for organisations and topics."""
+"""Staff API for organisations and people's links to them."""
 
 from __future__ import annotations
 
@@ -9,16 +9,14 @@ from fastapi import APIRouter, Depends, Query, status
 
 from contacts.deps import Engine, actor_of
 from contacts.organisations import service
-from contacts.schemas import (
+from contacts.organisations.schemas import (
+    LinkEnd,
+    LinkIn,
     OrganisationIn,
     OrganisationOut,
     OrganisationPatch,
     OrganisationsPage,
-    TopicIn,
-    TopicOut,
-    TopicPatch,
 )
-from contacts.topics import service as topic_service
 from shared.web.security import check_csrf
 from shared.web.staff import Editor, Viewer
 
@@ -82,23 +80,30 @@ async def delete_organisation(org_id: uuid.UUID, engine: Engine, staff: Editor) 
     await service.delete_organisation(engine, org_id, actor=actor_of(staff))
 
 
-@router.get("/topics", tags=["topics"])
-async def list_topics(
-    engine: Engine, staff: Viewer, include_archived: bool = False
-) -> list[TopicOut]:
-    topics = await topic_service.list_topics(engine, include_archived=include_archived)
-    return [TopicOut.of(t) for t in topics]
-
-
-@router.post("/topics", status_code=status.HTTP_201_CREATED, tags=["topics"])
-async def create_topic(body: TopicIn, engine: Engine, staff: Editor) -> TopicOut:
-    topic = await topic_service.create_topic(engine, actor=actor_of(staff), **body.model_dump())
-    return TopicOut.of(topic)
-
-
-@router.patch("/topics/{key}", tags=["topics"])
-async def change_topic(key: str, body: TopicPatch, engine: Engine, staff: Editor) -> TopicOut:
-    topic = await topic_service.update_topic(
-        engine, key, actor=actor_of(staff), **body.model_dump(exclude_unset=True)
+@router.post(
+    "/people/{person_id}/organisations", status_code=status.HTTP_201_CREATED, tags=["people"]
+)
+async def link_organisation(
+    person_id: uuid.UUID, body: LinkIn, engine: Engine, staff: Editor
+) -> dict[str, str]:
+    link_id = await service.link_person(
+        engine,
+        person_id,
+        organisation_id=body.organisation_id,
+        role=body.role,
+        start=body.start_date,
+        end=body.end_date,
+        actor=actor_of(staff),
     )
-    return TopicOut.of(topic)
+    return {"id": str(link_id)}
+
+
+@router.post(
+    "/people/{person_id}/organisations/{link_id}/end",
+    status_code=status.HTTP_204_NO_CONTENT,
+    tags=["people"],
+)
+async def end_link(
+    person_id: uuid.UUID, link_id: uuid.UUID, body: LinkEnd, engine: Engine, staff: Editor
+) -> None:
+    await service.end_link(engine, person_id, link_id, end=body.end_date, actor=actor_of(staff))

@@ -1,16 +1,19 @@
-"""Staff API for people: /api/contacts/people."""
+"""Staff API for people: /api/contacts/people, with one person's timeline and GDPR export."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 
-from contacts.deps import Engine
+from contacts.audit.service import audit
+from contacts.deps import Engine, actor_of
+from contacts.people.schemas import PeoplePage, PersonIn, PersonOut, PersonPatch
 from contacts.people.service import directory
 from contacts.people.service import people as service
-from contacts.schemas import PeoplePage, PersonIn, PersonOut, PersonPatch
 from shared.web.security import check_csrf
 from shared.web.sorting import Sort
 from shared.web.staff import Editor, Viewer
@@ -81,3 +84,22 @@ async def change_person(
 @router.delete("/{person_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def erase_person(person_id: uuid.UUID, engine: Engine, staff: Editor) -> None:
     await service.erase_person(engine, person_id)
+
+
+@router.get("/{person_id}/timeline")
+async def timeline(person_id: uuid.UUID, engine: Engine, staff: Viewer) -> list[dict[str, Any]]:
+    return jsonable_encoder(await directory.timeline(engine, person_id))  # type: ignore[no-any-return]
+
+
+@router.get("/{person_id}/export")
+async def export(person_id: uuid.UUID, engine: Engine, staff: Viewer) -> JSONResponse:
+    """Everything held about the person, as a JSON download; the export itself is audited."""
+    data = await directory.export_person(engine, person_id)
+    async with engine.begin() as conn:
+        await audit(
+            conn, actor_of(staff), "person.exported", target_type="person", target_id=str(person_id)
+        )
+    return JSONResponse(
+        jsonable_encoder(data),
+        headers={"Content-Disposition": f'attachment; filename="person-{person_id}.json"'},
+    )

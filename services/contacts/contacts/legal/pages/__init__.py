@@ -1,1 +1,9 @@
-"""The legal texts (accessibility, privacy, consent wording): HTML pages."""
+"""The legal texts' HTML pages: the public ones, and the editor (Admin)."""
+
+from fastapi import APIRouter
+
+from contacts.legal.pages import public, staff
+
+router = APIRouter()
+router.include_router(staff.router)
+router.include_router(public.router)

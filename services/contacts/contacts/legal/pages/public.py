@@ -12,13 +12,11 @@ from contacts.deps import Engine, Settings
 from contacts.legal import service
 from contacts.legal.domain.markup import fill, to_html
 from contacts.legal.domain.texts import LegalKind, LegalVersion
-from contacts.legal.pages import staff as staff_legal
 from contacts.rendering import pages, public_language
 from shared.settings import ServiceSettings
 from shared.web.pages import HELSINKI
 
 router = APIRouter(include_in_schema=False)
-router.include_router(staff_legal.router)
 LANG_COOKIE = "dt_lang"
 
 

@@ -3,85 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, Response, status
+from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, Field
 
 from contacts.deps import Engine, Settings, actor_of
 from contacts.errors import DomainError
 from contacts.rendering import pages, staff_language
-from contacts.staff.domain import ROLES, StaffMember
+from contacts.staff.domain import ROLES
 from contacts.staff.pages.password_reset import reset_url
 from contacts.staff.service import users as staff_users
 from shared.web.security import check_csrf
 from shared.web.staff import Admin, Staff
 
 router = APIRouter(prefix="/staff/users", include_in_schema=False)
-api = APIRouter(prefix="/api/contacts/staff-users", tags=["staff users"])
-
-
-class StaffUserOut(BaseModel):
-    id: uuid.UUID
-    email: str
-    name: str
-    role: str
-    active: bool
-
-    @classmethod
-    def of(cls, member: StaffMember) -> StaffUserOut:
-        return cls(
-            id=member.id,
-            email=member.email,
-            name=member.name,
-            role=member.role,
-            active=member.active,
-        )
-
-
-class Invitation(BaseModel):
-    email: str = Field(max_length=254)
-    name: str = Field("", max_length=100)
-    role: Literal["viewer", "editor", "admin"] = "editor"
-    language: Literal["fi", "en"] = "fi"
-
-
-class AccessChange(BaseModel):
-    role: Literal["viewer", "editor", "admin"] | None = None
-    active: bool | None = None
-
-
-@api.get("")
-async def list_users(engine: Engine, staff: Admin) -> list[StaffUserOut]:
-    return [StaffUserOut.of(m) for m in await staff_users.list_staff(engine)]
-
-
-@api.post("", status_code=status.HTTP_201_CREATED, dependencies=[Depends(check_csrf)])
-async def invite_user(
-    body: Invitation, engine: Engine, settings: Settings, staff: Admin
-) -> StaffUserOut:
-    member = await staff_users.invite(
-        engine,
-        email=body.email,
-        name=body.name,
-        role=body.role,
-        actor=actor_of(staff),
-        language=body.language,
-        reset_url=lambda token: reset_url(settings, token),
-        keys=settings.token_keys(),
-    )
-    return StaffUserOut.of(member)
-
-
-@api.patch("/{staff_id}", dependencies=[Depends(check_csrf)])
-async def change_user(
-    staff_id: uuid.UUID, body: AccessChange, engine: Engine, staff: Admin
-) -> StaffUserOut:
-    member = await staff_users.change_access(
-        engine, staff_id, role=body.role, active=body.active, actor=actor_of(staff)
-    )
-    return StaffUserOut.of(member)
 
 
 async def _page(
