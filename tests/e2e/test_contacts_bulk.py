@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from contacts.audit.service import Actor
+from contacts.audit.domain import Actor
 from contacts.jobs.service import jobs
 from contacts.tables import topics
 from sqlalchemy import insert, text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from contacts.audit.service import Actor
+from contacts.audit.domain import Actor
 from contacts.errors import DomainError
 from contacts.settings import ContactsSettings
 from contacts.staff.domain import ROLES

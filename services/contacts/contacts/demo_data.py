@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contacts.audit.service import Actor
+from contacts.audit.domain import Actor
 from contacts.classification import load_classification
 from contacts.errors import Conflict
 from contacts.imports.service import importing
@@ -25,6 +25,7 @@ from contacts.organisations import service as organisations
 from contacts.people import repository as people_store
 from contacts.tables import organisations as organisations_table
 from contacts.topics import service as topics
+from contacts.unit_of_work import SqlContactsUnitOfWork
 
 DEMO_DOMAIN = "demo.digituki.example"
 DEMO_MARK = "(demo)"
@@ -167,11 +168,15 @@ async def seed(
         if chance < 0.8:
             role = rng.choice(("provider_developer", "provider_developer", "influencer_funder"))
             await memberships.change_membership(
-                engine, person.id, action="apply", actor=actor, ecosystem_role=role
+                SqlContactsUnitOfWork(engine),
+                person.id,
+                action="apply",
+                actor=actor,
+                ecosystem_role=role,
             )
             if chance < 0.65:
                 await memberships.change_membership(
-                    engine, person.id, action="approve", actor=actor
+                    SqlContactsUnitOfWork(engine), person.id, action="approve", actor=actor
                 )
                 members += 1
             else:

@@ -1,12 +1,253 @@
-"""Contacts' unit of work: the shared one bound to contacts' outbox."""
+"""Contacts' typed unit of work: named repositories over one transaction and its outbox.
+
+A use case receives a `ContactsUnitOfWork`, enters it (`async with uow:`), works through its
+repositories and commits; nothing it queued leaves unless it commits. Production uses
+`SqlContactsUnitOfWork` (a connection of contacts' database and its outbox); unit tests use the
+in-memory fake of `tests/unit/fakes/contacts.py`. Routes get one through `deps.Uow`.
+
+`unit_of_work(engine)` is the untyped shared one, for the use cases not yet moved over.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+import uuid
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
 
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from contacts.audit.domain import Actor
+from contacts.memberships.domain import Membership
+from contacts.people.domain.person import Person
 from contacts.tables import outbox
+from contacts.topics.domain import Topic
+from shared.events.envelope import CloudEvent
 from shared.outbox.unit_of_work import UnitOfWork
+
+
+class PeopleRepository(Protocol):
+    async def add(self, person: Person) -> None:
+        """Store a new person; Conflict if the address is taken."""
+
+    async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Person | None: ...
+
+    async def find_by_email(self, email: str, *, for_update: bool = False) -> Person | None: ...
+
+    async def save(self, person: Person) -> None:
+        """Store a changed person; Conflict if the new address is taken."""
+
+    async def remove(self, person_id: uuid.UUID) -> None: ...
+
+
+class TopicRepository(Protocol):
+    async def all_topics(self, *, include_archived: bool = False) -> list[Topic]: ...
+
+
+class MembershipRepository(Protocol):
+    async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Membership | None: ...
+
+    async def put(self, membership: Membership) -> None: ...
+
+
+class PersonEvents(Protocol):
+    """What others learn about a person: snapshots, tombstones and timeline events."""
+
+    async def publish_snapshot(self, person: Person) -> None: ...
+
+    async def publish_erasure(
+        self, person: Person, *, merged_into: uuid.UUID | None = None
+    ) -> None: ...
+
+    async def record_activity(
+        self,
+        person_id: uuid.UUID,
+        kind: str,
+        details: dict[str, Any] | None = None,
+        *,
+        at: datetime | None = None,
+    ) -> None: ...
+
+
+class AuditLog(Protocol):
+    async def record(
+        self,
+        actor: Actor | None,
+        action: str,
+        *,
+        target_type: str,
+        target_id: str,
+        details: dict[str, Any] | None = None,
+    ) -> None: ...
+
+
+class GroupInvitations(Protocol):
+    async def invite_new_member(self, person: Person, *, at: datetime) -> None:
+        """A membership became active: invite to the group once, never after a decision."""
+
+
+class ContactsUnitOfWork(Protocol):
+    people: PeopleRepository
+    topics: TopicRepository
+    memberships: MembershipRepository
+    events: PersonEvents
+    audit: AuditLog
+    group: GroupInvitations
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
+
+    async def commit(self) -> None: ...
 
 
 def unit_of_work(engine: AsyncEngine) -> UnitOfWork:
     return UnitOfWork(engine, outbox=outbox, service="contacts")
+
+
+class _SqlPeople:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, person: Person) -> None:
+        await people_store.add(self._conn, person)
+
+    async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Person | None:
+        return await people_store.get(self._conn, person_id, for_update=for_update)
+
+    async def find_by_email(self, email: str, *, for_update: bool = False) -> Person | None:
+        return await people_store.find_by_email(self._conn, email, for_update=for_update)
+
+    async def save(self, person: Person) -> None:
+        await people_store.save(self._conn, person)
+
+    async def remove(self, person_id: uuid.UUID) -> None:
+        await people_store.remove(self._conn, person_id)
+
+
+class _SqlTopics:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def all_topics(self, *, include_archived: bool = False) -> list[Topic]:
+        return await topic_store.all_topics(self._conn, include_archived=include_archived)
+
+
+class _SqlMemberships:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Membership | None:
+        return await membership_store.get(self._conn, person_id, for_update=for_update)
+
+    async def put(self, membership: Membership) -> None:
+        await membership_store.put(self._conn, membership)
+
+
+class _SqlPersonEvents:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    async def publish_snapshot(self, person: Person) -> None:
+        await snapshots.publish_snapshot(self._uow, person)
+
+    async def publish_erasure(
+        self, person: Person, *, merged_into: uuid.UUID | None = None
+    ) -> None:
+        await snapshots.publish_erasure(self._uow, person, merged_into=merged_into)
+
+    async def record_activity(
+        self,
+        person_id: uuid.UUID,
+        kind: str,
+        details: dict[str, Any] | None = None,
+        *,
+        at: datetime | None = None,
+    ) -> None:
+        await snapshots.record_activity(self._uow, person_id, kind, details, at=at)
+
+
+class _SqlAuditLog:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def record(
+        self,
+        actor: Actor | None,
+        action: str,
+        *,
+        target_type: str,
+        target_id: str,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        await audit_service.audit(
+            self._conn, actor, action, target_type=target_type, target_id=target_id, details=details
+        )
+
+
+class _SqlGroupInvitations:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    async def invite_new_member(self, person: Person, *, at: datetime) -> None:
+        await onboarding_service.invite_new_member(self._uow, person, at=at)
+
+
+class SqlContactsUnitOfWork:
+    """The real unit of work: one connection of contacts' database, its outbox on commit."""
+
+    people: PeopleRepository
+    topics: TopicRepository
+    memberships: MembershipRepository
+    events: PersonEvents
+    audit: AuditLog
+    group: GroupInvitations
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._uow = unit_of_work(engine)
+
+    @property
+    def conn(self) -> AsyncConnection:
+        """For a feature whose queries are not behind a named repository yet."""
+        return self._uow.conn
+
+    async def __aenter__(self) -> Self:
+        await self._uow.__aenter__()
+        conn = self._uow.conn
+        self.people = _SqlPeople(conn)
+        self.topics = _SqlTopics(conn)
+        self.memberships = _SqlMemberships(conn)
+        self.events = _SqlPersonEvents(self._uow)
+        self.audit = _SqlAuditLog(conn)
+        self.group = _SqlGroupInvitations(self._uow)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._uow.__aexit__(exc_type, exc, tb)
+
+    def publish(self, topic: str, key: str | None, event: CloudEvent) -> None:
+        self._uow.publish(topic, key, event)
+
+    async def commit(self) -> None:
+        await self._uow.commit()
+
+
+# The SQL side imports at the end: these modules import `unit_of_work` above themselves.
+from contacts import snapshots  # noqa: E402
+from contacts.audit import service as audit_service  # noqa: E402
+from contacts.memberships import repository as membership_store  # noqa: E402
+from contacts.onboarding.service import onboarding as onboarding_service  # noqa: E402
+from contacts.people import repository as people_store  # noqa: E402
+from contacts.topics import repository as topic_store  # noqa: E402

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.audit import repository as store
+from contacts.audit.domain import Actor
 from contacts.staff import repository as staff_store
 from shared.events.audit import StaffActionV1
 from shared.web.pages import HELSINKI
-
-
-@dataclass(frozen=True)
-class Actor:
-    """A staff member as the proxy vouched for it; None in a use case means the person."""
-
-    id: str
-    role: str
 
 
 async def audit(

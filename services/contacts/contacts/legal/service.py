@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from contacts.audit.service import Actor, audit
+from contacts.audit.domain import Actor
+from contacts.audit.service import audit
 from contacts.legal import repository as store
 from contacts.legal.domain.texts import (
     SHIPPED_AT,

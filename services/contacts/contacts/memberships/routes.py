@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from fastapi.encoders import jsonable_encoder
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.memberships import service as memberships
 from contacts.memberships.schemas import MembershipAction
 from shared.web.security import check_csrf
@@ -23,10 +23,10 @@ router = APIRouter(
 
 @router.post("/membership")
 async def change_membership(
-    person_id: uuid.UUID, body: MembershipAction, engine: Engine, staff: Editor
+    person_id: uuid.UUID, body: MembershipAction, uow: Uow, staff: Editor
 ) -> dict[str, Any]:
     membership = await memberships.change_membership(
-        engine,
+        uow,
         person_id,
         action=body.action,
         reason=body.reason,

@@ -5,20 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from contacts.audit.service import Actor, audit
+from contacts.audit.domain import Actor
 from contacts.errors import NotFound
-from contacts.memberships import repository as memberships
 from contacts.memberships.domain import Membership
-from contacts.onboarding.service.onboarding import invite_new_member
-from contacts.people import repository as people
-from contacts.snapshots import publish_snapshot, record_activity
-from contacts.unit_of_work import unit_of_work
+from contacts.unit_of_work import ContactsUnitOfWork
 
 
 async def change_membership(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     person_id: uuid.UUID,
     *,
     action: str,
@@ -29,11 +23,11 @@ async def change_membership(
 ) -> Membership:
     """approve, decline, pause, resume, leave, or apply (staff applying for the person)."""
     at = at or datetime.now(UTC)
-    async with unit_of_work(engine) as uow:
-        person = await people.get(uow.conn, person_id, for_update=True)
+    async with uow:
+        person = await uow.people.get(person_id, for_update=True)
         if person is None:
             raise NotFound("No such person.")
-        held = await memberships.get(uow.conn, person_id, for_update=True)
+        held = await uow.memberships.get(person_id, for_update=True)
         if held is None and action == "apply":
             membership = Membership.application(person_id, at=at, ecosystem_role=ecosystem_role)
         elif held is None:
@@ -46,21 +40,19 @@ async def change_membership(
                 ecosystem_role=ecosystem_role,
                 by=actor.id if actor else None,
             )
-        await memberships.put(uow.conn, membership)
+        await uow.memberships.put(membership)
         person = person.changed()
-        await people.save(uow.conn, person)
-        await publish_snapshot(uow, person)
+        await uow.people.save(person)
+        await uow.events.publish_snapshot(person)
         if action == "approve" and membership.state == "active":
-            await invite_new_member(uow, person, at=at)
-        await record_activity(
-            uow,
+            await uow.group.invite_new_member(person, at=at)
+        await uow.events.record_activity(
             person_id,
             "membership_changed",
             {"action": action, "state": membership.state, "reason": membership.reason},
             at=at,
         )
-        await audit(
-            uow.conn,
+        await uow.audit.record(
             actor,
             f"membership.{action}",
             target_type="person",

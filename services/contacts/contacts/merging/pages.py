@@ -13,6 +13,7 @@ from contacts.merging import service as merging
 from contacts.merging.domain import CHOOSABLE
 from contacts.people.service import people
 from contacts.rendering import pages, staff_language
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.security import check_csrf
 from shared.web.staff import Editor, Viewer
 
@@ -48,8 +49,8 @@ async def compare(
         request,
         "staff_merge.html",
         {
-            "keep": await people.get_person(engine, keep),
-            "other": await people.get_person(engine, other),
+            "keep": await people.get_person(SqlContactsUnitOfWork(engine), keep),
+            "other": await people.get_person(SqlContactsUnitOfWork(engine), other),
             "fields": (*CHOOSABLE, "subscription_state"),
         },
         lang=staff_language(request),

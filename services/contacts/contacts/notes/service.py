@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from contacts.audit.service import Actor, audit
+from contacts.audit.domain import Actor
+from contacts.audit.service import audit
 from contacts.errors import NotFound
 from contacts.notes import repository as store
 from contacts.notes.domain import Note

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contacts.audit.service import Actor, audit
+from contacts.audit.domain import Actor
+from contacts.audit.service import audit
 from contacts.errors import InvalidInput, NotFound
 from contacts.organisations import repository as organisations
 from contacts.organisations.domain.organisation import Organisation

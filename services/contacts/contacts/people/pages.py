@@ -21,6 +21,7 @@ from contacts.rendering import pages, staff_language
 from contacts.signup.pages.signup import TYPE_LABELS
 from contacts.tags import service as tags
 from contacts.topics import repository as topic_store
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.security import check_csrf
 from shared.web.sorting import Sort
 from shared.web.staff import Editor, Viewer
@@ -172,7 +173,11 @@ async def decide_membership(
     if action not in DECISIONS:
         return Response("Unknown action.", status_code=422)
     await memberships.change_membership(
-        engine, person_id, action=action, actor=actor_of(staff), reason=reason.strip()
+        SqlContactsUnitOfWork(engine),
+        person_id,
+        action=action,
+        actor=actor_of(staff),
+        reason=reason.strip(),
     )
     return RedirectResponse(f"/staff/people/{person_id}", status_code=303)
 

@@ -10,7 +10,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from contacts.audit.service import audit
-from contacts.deps import Engine, actor_of
+from contacts.deps import Engine, Uow, actor_of
 from contacts.people.schemas import PeoplePage, PersonIn, PersonOut, PersonPatch
 from contacts.people.service import directory
 from contacts.people.service import people as service
@@ -63,27 +63,27 @@ async def search_people(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def create_person(body: PersonIn, engine: Engine, staff: Editor) -> PersonOut:
-    person = await service.register_person(engine, **body.model_dump())
+async def create_person(body: PersonIn, uow: Uow, staff: Editor) -> PersonOut:
+    person = await service.register_person(uow, **body.model_dump())
     return PersonOut.of(person)
 
 
 @router.get("/{person_id}")
-async def read_person(person_id: uuid.UUID, engine: Engine, staff: Viewer) -> PersonOut:
-    return PersonOut.of(await service.get_person(engine, person_id))
+async def read_person(person_id: uuid.UUID, uow: Uow, staff: Viewer) -> PersonOut:
+    return PersonOut.of(await service.get_person(uow, person_id))
 
 
 @router.patch("/{person_id}")
 async def change_person(
-    person_id: uuid.UUID, body: PersonPatch, engine: Engine, staff: Editor
+    person_id: uuid.UUID, body: PersonPatch, uow: Uow, staff: Editor
 ) -> PersonOut:
-    person = await service.update_person(engine, person_id, **body.model_dump(exclude_unset=True))
+    person = await service.update_person(uow, person_id, **body.model_dump(exclude_unset=True))
     return PersonOut.of(person)
 
 
 @router.delete("/{person_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def erase_person(person_id: uuid.UUID, engine: Engine, staff: Editor) -> None:
-    await service.erase_person(engine, person_id)
+async def erase_person(person_id: uuid.UUID, uow: Uow, staff: Editor) -> None:
+    await service.erase_person(uow, person_id)
 
 
 @router.get("/{person_id}/timeline")

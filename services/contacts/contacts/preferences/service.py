@@ -18,7 +18,7 @@ from contacts.people.domain.person import Person, clean_name, parse_language
 from contacts.people.service.people import erase_person
 from contacts.snapshots import publish_snapshot, record_activity
 from contacts.topics import repository as topic_store
-from contacts.unit_of_work import unit_of_work
+from contacts.unit_of_work import SqlContactsUnitOfWork, unit_of_work
 
 
 async def update_preferences(
@@ -87,7 +87,7 @@ async def unsubscribe(
 
 async def erase_on_request(engine: AsyncEngine, person_id: uuid.UUID) -> None:
     """The person asked from their preference centre; the audit entry names no one."""
-    await erase_person(engine, person_id)
+    await erase_person(SqlContactsUnitOfWork(engine), person_id)
     async with engine.begin() as conn:
         await audit(
             conn,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contacts.audit.service import Actor, audit
+from contacts.audit.domain import Actor
+from contacts.audit.service import audit
 from contacts.errors import InvalidInput, NotFound
 from contacts.topics import repository as store
 from contacts.topics.domain import MAX_TOPIC_NAME, Topic

@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contacts.audit.service import Actor, audit
+from contacts.audit.domain import Actor
+from contacts.audit.service import audit
 from contacts.errors import Conflict, NotFound
 from contacts.organisations import repository as organisations
 from contacts.organisations.domain.organisation import Organisation

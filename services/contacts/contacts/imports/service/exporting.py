@@ -16,7 +16,8 @@ from openpyxl import Workbook
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from contacts.audit.service import Actor, audit
+from contacts.audit.domain import Actor
+from contacts.audit.service import audit
 from contacts.errors import InvalidInput
 from contacts.people.service.directory import view_conditions
 from contacts.segments import service as segments

@@ -21,7 +21,8 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from contacts.audit.service import Actor, audit
+from contacts.audit.domain import Actor
+from contacts.audit.service import audit
 from contacts.consents.domain import PURPOSES
 from contacts.errors import InvalidInput
 from contacts.imports.domain.rows import (

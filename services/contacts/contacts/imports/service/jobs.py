@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from contacts.audit.service import Actor, audit
+from contacts.audit.domain import Actor
+from contacts.audit.service import audit
 from contacts.imports.domain.rows import check_basis, check_mapping
 from contacts.imports.service import importing
 from contacts.jobs.domain import Job

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contacts.audit.service import Actor
+from contacts.audit.domain import Actor
 from contacts.errors import InvalidInput, NotFound
 from contacts.imports.domain.columns import chosen_mapping, guess_mapping, mapped_rows
 from contacts.imports.repository import uploads as store

@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contacts.audit.service import Actor, audit
+from contacts.audit.domain import Actor
+from contacts.audit.service import audit
 from contacts.errors import Conflict, NotFound
 from contacts.onboarding.domain import onboarding as domain
 from contacts.onboarding.domain.group_members import parse_member_csv

@@ -15,7 +15,8 @@ from typing import Any
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contacts.audit.service import Actor, audit
+from contacts.audit.domain import Actor
+from contacts.audit.service import audit
 from contacts.errors import Conflict, NotFound
 from contacts.onboarding.domain import onboarding as domain
 from contacts.onboarding.domain.onboarding import Decision, JoinCode, Onboarding

@@ -1,14 +1,11 @@
-"""Contacts' use cases: one small function each, over a unit of work."""
+"""People's use cases: one small function each, over contacts' unit of work."""
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from contacts.classification import load_classification
 from contacts.errors import InvalidInput, NotFound
-from contacts.people import repository as people
 from contacts.people.domain.person import (
     MAX_TITLE,
     Person,
@@ -18,13 +15,11 @@ from contacts.people.domain.person import (
     parse_language,
 )
 from contacts.people.domain.phone import normalise_phone
-from contacts.snapshots import publish_erasure, publish_snapshot
-from contacts.topics import repository as topic_store
-from contacts.unit_of_work import unit_of_work
+from contacts.unit_of_work import ContactsUnitOfWork
 
 
 async def register_person(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     *,
     email: str,
     first_name: str = "",
@@ -32,15 +27,15 @@ async def register_person(
     language: str = "fi",
 ) -> Person:
     person = Person.new(email=email, first_name=first_name, last_name=last_name, language=language)
-    async with unit_of_work(engine) as uow:
-        await people.add(uow.conn, person)
-        await publish_snapshot(uow, person)
+    async with uow:
+        await uow.people.add(person)
+        await uow.events.publish_snapshot(person)
         await uow.commit()
     return person
 
 
 async def update_person(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     person_id: uuid.UUID,
     *,
     email: str | None = None,
@@ -54,8 +49,8 @@ async def update_person(
     email_status: str | None = None,
 ) -> Person:
     """Change the given fields; an empty phone or municipality clears it."""
-    async with unit_of_work(engine) as uow:
-        person = await people.get(uow.conn, person_id, for_update=True)
+    async with uow:
+        person = await uow.people.get(person_id, for_update=True)
         if person is None:
             raise NotFound("No such person.")
         changes: dict[str, object] = {}
@@ -78,7 +73,7 @@ async def update_person(
                 else None
             )
         if topics is not None:
-            known = {t.key for t in await topic_store.all_topics(uow.conn, include_archived=True)}
+            known = {t.key for t in await uow.topics.all_topics(include_archived=True)}
             unknown = sorted(set(topics) - known)
             if unknown:
                 raise InvalidInput(f"Unknown topics: {', '.join(unknown)}.", field="topics")
@@ -86,26 +81,26 @@ async def update_person(
         if email_status is not None:
             changes["email_status"] = parse_email_status(email_status)
         person = person.changed(**changes)
-        await people.save(uow.conn, person)
-        await publish_snapshot(uow, person)
+        await uow.people.save(person)
+        await uow.events.publish_snapshot(person)
         await uow.commit()
     return person
 
 
-async def get_person(engine: AsyncEngine, person_id: uuid.UUID) -> Person:
-    async with engine.connect() as conn:
-        person = await people.get(conn, person_id)
+async def get_person(uow: ContactsUnitOfWork, person_id: uuid.UUID) -> Person:
+    async with uow:
+        person = await uow.people.get(person_id)
     if person is None:
         raise NotFound("No such person.")
     return person
 
 
-async def erase_person(engine: AsyncEngine, person_id: uuid.UUID) -> None:
+async def erase_person(uow: ContactsUnitOfWork, person_id: uuid.UUID) -> None:
     """Remove the person and publish the tombstone every other service acts on."""
-    async with unit_of_work(engine) as uow:
-        person = await people.get(uow.conn, person_id, for_update=True)
+    async with uow:
+        person = await uow.people.get(person_id, for_update=True)
         if person is None:
             raise NotFound("No such person.")
-        await people.remove(uow.conn, person_id)
-        await publish_erasure(uow, person)
+        await uow.people.remove(person_id)
+        await uow.events.publish_erasure(person)
         await uow.commit()

@@ -8,7 +8,8 @@ import uuid
 from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contacts.audit.service import Actor, audit
+from contacts.audit.domain import Actor
+from contacts.audit.service import audit
 from contacts.errors import NotFound
 from contacts.staff import repository as store
 from contacts.staff.domain import StaffMember, check_access_change
