@@ -120,7 +120,7 @@ async def seed(
         city = places.municipality(code).name("fi")
         for kind, pattern in ORGANISATION_KINDS:
             org = await organisations.create_organisation(
-                engine,
+                SqlContactsUnitOfWork(engine),
                 actor=actor,
                 name=f"{pattern.format(city=city)} {DEMO_MARK}",
                 type=kind,
@@ -162,7 +162,11 @@ async def seed(
             continue
         org = next(o for o in created if o.municipality == person.municipality)
         await organisations.link_person(
-            engine, person.id, organisation_id=org.id, role=person.title or "", actor=actor
+            SqlContactsUnitOfWork(engine),
+            person.id,
+            organisation_id=org.id,
+            role=person.title or "",
+            actor=actor,
         )
         chance = rng.random()
         if chance < 0.8:

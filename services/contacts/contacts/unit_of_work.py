@@ -11,7 +11,7 @@ in-memory fake of `tests/unit/fakes/contacts.py`. Routes get one through `deps.U
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contacts.audit.domain import Actor
 from contacts.memberships.domain import Membership
+from contacts.organisations.domain.organisation import Organisation
 from contacts.people.domain.person import Person
 from contacts.tables import outbox
 from contacts.topics.domain import Topic
@@ -38,6 +39,35 @@ class PeopleRepository(Protocol):
         """Store a changed person; Conflict if the new address is taken."""
 
     async def remove(self, person_id: uuid.UUID) -> None: ...
+
+
+class OrganisationRepository(Protocol):
+    async def add(self, org: Organisation) -> None:
+        """Store a new organisation; Conflict if its business ID is taken."""
+
+    async def save(self, org: Organisation) -> None: ...
+
+    async def get(self, org_id: uuid.UUID, *, for_update: bool = False) -> Organisation | None: ...
+
+    async def remove(self, org_id: uuid.UUID) -> None:
+        """Conflict while people are linked to it."""
+
+    async def search(self, **filters: Any) -> tuple[list[Organisation], int]: ...
+
+    async def link(
+        self,
+        *,
+        person_id: uuid.UUID,
+        organisation_id: uuid.UUID,
+        role: str = "",
+        start: date | None = None,
+        end: date | None = None,
+    ) -> uuid.UUID: ...
+
+    async def end_link(self, link_id: uuid.UUID, person_id: uuid.UUID, end: date) -> bool:
+        """Whether the person had this link."""
+
+    async def people_of(self, org_id: uuid.UUID) -> list[uuid.UUID]: ...
 
 
 class TopicRepository(Protocol):
@@ -88,6 +118,7 @@ class GroupInvitations(Protocol):
 
 class ContactsUnitOfWork(Protocol):
     people: PeopleRepository
+    organisations: OrganisationRepository
     topics: TopicRepository
     memberships: MembershipRepository
     events: PersonEvents
@@ -130,6 +161,50 @@ class _SqlPeople:
 
     async def remove(self, person_id: uuid.UUID) -> None:
         await people_store.remove(self._conn, person_id)
+
+
+class _SqlOrganisations:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, org: Organisation) -> None:
+        await organisation_store.add(self._conn, org)
+
+    async def save(self, org: Organisation) -> None:
+        await organisation_store.save(self._conn, org)
+
+    async def get(self, org_id: uuid.UUID, *, for_update: bool = False) -> Organisation | None:
+        return await organisation_store.get(self._conn, org_id, for_update=for_update)
+
+    async def remove(self, org_id: uuid.UUID) -> None:
+        await organisation_store.remove(self._conn, org_id)
+
+    async def search(self, **filters: Any) -> tuple[list[Organisation], int]:
+        return await organisation_store.search(self._conn, **filters)
+
+    async def link(
+        self,
+        *,
+        person_id: uuid.UUID,
+        organisation_id: uuid.UUID,
+        role: str = "",
+        start: date | None = None,
+        end: date | None = None,
+    ) -> uuid.UUID:
+        return await organisation_store.link(
+            self._conn,
+            person_id=person_id,
+            organisation_id=organisation_id,
+            role=role,
+            start=start,
+            end=end,
+        )
+
+    async def end_link(self, link_id: uuid.UUID, person_id: uuid.UUID, end: date) -> bool:
+        return await organisation_store.end_link(self._conn, link_id, person_id, end)
+
+    async def people_of(self, org_id: uuid.UUID) -> list[uuid.UUID]:
+        return await organisation_store.people_of(self._conn, org_id)
 
 
 class _SqlTopics:
@@ -204,6 +279,7 @@ class SqlContactsUnitOfWork:
     """The real unit of work: one connection of contacts' database, its outbox on commit."""
 
     people: PeopleRepository
+    organisations: OrganisationRepository
     topics: TopicRepository
     memberships: MembershipRepository
     events: PersonEvents
@@ -222,6 +298,7 @@ class SqlContactsUnitOfWork:
         await self._uow.__aenter__()
         conn = self._uow.conn
         self.people = _SqlPeople(conn)
+        self.organisations = _SqlOrganisations(conn)
         self.topics = _SqlTopics(conn)
         self.memberships = _SqlMemberships(conn)
         self.events = _SqlPersonEvents(self._uow)
@@ -249,5 +326,6 @@ from contacts import snapshots  # noqa: E402
 from contacts.audit import service as audit_service  # noqa: E402
 from contacts.memberships import repository as membership_store  # noqa: E402
 from contacts.onboarding.service import onboarding as onboarding_service  # noqa: E402
+from contacts.organisations import repository as organisation_store  # noqa: E402
 from contacts.people import repository as people_store  # noqa: E402
 from contacts.topics import repository as topic_store  # noqa: E402

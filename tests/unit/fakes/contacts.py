@@ -9,13 +9,14 @@ from __future__ import annotations
 import copy
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, Self
 
 from contacts.audit.domain import Actor
 from contacts.errors import Conflict
 from contacts.memberships.domain import Membership
+from contacts.organisations.domain.organisation import Organisation
 from contacts.people.domain.person import Person
 from contacts.snapshots import SOURCE, snapshot_of
 from contacts.topics.domain import Topic
@@ -57,6 +58,102 @@ class FakePeople:
         self.rows.pop(person_id, None)
 
 
+@dataclass
+class Link:
+    id: uuid.UUID
+    person_id: uuid.UUID
+    organisation_id: uuid.UUID
+    role: str
+    start_date: date | None
+    end_date: date | None
+
+
+class FakeOrganisations:
+    def __init__(self) -> None:
+        self.rows: dict[uuid.UUID, Organisation] = {}
+        self.links: dict[uuid.UUID, Link] = {}
+
+    def _check_business_id(self, org: Organisation) -> None:
+        if org.business_id and any(
+            o.business_id == org.business_id and o.id != org.id for o in self.rows.values()
+        ):
+            raise Conflict("An organisation with this business ID exists.", field="business_id")
+
+    async def add(self, org: Organisation) -> None:
+        self._check_business_id(org)
+        self.rows[org.id] = org
+
+    async def save(self, org: Organisation) -> None:
+        self._check_business_id(org)
+        self.rows[org.id] = org
+
+    async def get(self, org_id: uuid.UUID, *, for_update: bool = False) -> Organisation | None:
+        return self.rows.get(org_id)
+
+    async def remove(self, org_id: uuid.UUID) -> None:
+        if any(link.organisation_id == org_id for link in self.links.values()):
+            raise Conflict("People are linked to this organisation.", field="id")
+        self.rows.pop(org_id, None)
+
+    async def search(
+        self,
+        *,
+        text: str = "",
+        limit: int = 50,
+        offset: int = 0,
+        sort: str = "name",
+        descending: bool = False,
+        **equal: str | None,
+    ) -> tuple[list[Organisation], int]:
+        found = [
+            o
+            for o in self.rows.values()
+            if (not text or text.lower() in o.name.lower() or o.business_id == text.strip())
+            and all(getattr(o, k) == v for k, v in equal.items() if v)
+        ]
+        found.sort(key=lambda o: (o.name.lower(), str(o.id)), reverse=descending)
+        return found[offset : offset + limit], len(found)
+
+    async def link(
+        self,
+        *,
+        person_id: uuid.UUID,
+        organisation_id: uuid.UUID,
+        role: str = "",
+        start: date | None = None,
+        end: date | None = None,
+    ) -> uuid.UUID:
+        link = Link(uuid.uuid4(), person_id, organisation_id, role, start, end)
+        self.links[link.id] = link
+        return link.id
+
+    async def end_link(self, link_id: uuid.UUID, person_id: uuid.UUID, end: date) -> bool:
+        link = self.links.get(link_id)
+        if link is None or link.person_id != person_id:
+            return False
+        link.end_date = end
+        return True
+
+    async def people_of(self, org_id: uuid.UUID) -> list[uuid.UUID]:
+        return list(
+            dict.fromkeys(k.person_id for k in self.links.values() if k.organisation_id == org_id)
+        )
+
+    def current_of(self, person_id: uuid.UUID) -> dict[str, Any] | None:
+        """As the snapshot reads it: the person's newest link that has not ended."""
+        for link in reversed(self.links.values()):
+            if link.person_id == person_id and link.end_date is None:
+                org = self.rows[link.organisation_id]
+                return {
+                    "organisation_id": org.id,
+                    "organisation_name": org.name,
+                    "organisation_type": org.type,
+                    "organisation_region": org.region,
+                    "organisation_municipality": org.municipality,
+                }
+        return None
+
+
 class FakeTopics:
     def __init__(self, *topics: Topic) -> None:
         self.rows: dict[str, Topic] = {t.key: t for t in topics}
@@ -95,6 +192,7 @@ class FakePersonEvents:
     async def publish_snapshot(self, person: Person) -> None:
         snapshot = snapshot_of(
             person,
+            organisation=self._uow.organisations.current_of(person.id),
             membership=self._uow.memberships.rows.get(person.id),
             onboarding_state="invited" if person.id in self._uow.group.invited else "not_invited",
         )
@@ -182,6 +280,7 @@ class Published:
 @dataclass
 class FakeContactsUnitOfWork:
     people: FakePeople = field(default_factory=FakePeople)
+    organisations: FakeOrganisations = field(default_factory=FakeOrganisations)
     topics: FakeTopics = field(default_factory=FakeTopics)
     memberships: FakeMemberships = field(default_factory=FakeMemberships)
     audit: FakeAuditLog = field(default_factory=FakeAuditLog)
@@ -194,16 +293,25 @@ class FakeContactsUnitOfWork:
         self._pending: list[Published] = []
         self._kept: dict[str, dict[str, Any]] | None = None
 
+    def _parts(self) -> tuple[Any, ...]:
+        return (
+            self.people,
+            self.organisations,
+            self.topics,
+            self.memberships,
+            self.audit,
+            self.group,
+            self.events,
+        )
+
     def _state(self) -> dict[str, dict[str, Any]]:
-        parts = (self.people, self.topics, self.memberships, self.audit, self.group, self.events)
         return {
             type(part).__name__: copy.deepcopy({k: v for k, v in vars(part).items() if k != "_uow"})
-            for part in parts
+            for part in self._parts()
         }
 
     def _restore(self, state: dict[str, dict[str, Any]]) -> None:
-        parts = (self.people, self.topics, self.memberships, self.audit, self.group, self.events)
-        for part in parts:
+        for part in self._parts():
             vars(part).update(copy.deepcopy(state[type(part).__name__]))
 
     async def __aenter__(self) -> Self:

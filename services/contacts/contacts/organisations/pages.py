@@ -16,6 +16,7 @@ from contacts.organisations import service as organisations
 from contacts.people.pages import MEMBERSHIP_LABELS, PER_PAGE, choices, pager
 from contacts.people.service import directory
 from contacts.rendering import pages, staff_language
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.security import check_csrf
 from shared.web.sorting import Sort
 from shared.web.staff import Editor, Viewer
@@ -40,7 +41,7 @@ async def organisation_list(
     filters = {"q": q, "type": type, "region": region, "municipality": municipality}
     order = Sort.parse(sort, organisation_store.SORTS, default="name", keep=filters)
     found, total = await organisations.search_organisations(
-        engine,
+        SqlContactsUnitOfWork(engine),
         text=q.strip(),
         type=type or None,
         region=region or None,
@@ -73,7 +74,9 @@ async def organisation_page(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     request.state.staff = staff
-    org = await organisations.get_organisation(engine, org_id)  # NotFound → 404
+    org = await organisations.get_organisation(
+        SqlContactsUnitOfWork(engine), org_id
+    )  # NotFound → 404
     people, total = await directory.search_people(
         engine, organisation_id=org_id, page=page, per_page=PER_PAGE
     )

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.organisations import service
 from contacts.organisations.schemas import (
     LinkEnd,
@@ -24,16 +24,14 @@ router = APIRouter(prefix="/api/contacts", dependencies=[Depends(check_csrf)])
 
 
 @router.post("/organisations", status_code=status.HTTP_201_CREATED, tags=["organisations"])
-async def create_organisation(
-    body: OrganisationIn, engine: Engine, staff: Editor
-) -> OrganisationOut:
-    org = await service.create_organisation(engine, actor=actor_of(staff), **body.model_dump())
+async def create_organisation(body: OrganisationIn, uow: Uow, staff: Editor) -> OrganisationOut:
+    org = await service.create_organisation(uow, actor=actor_of(staff), **body.model_dump())
     return OrganisationOut.of(org)
 
 
 @router.get("/organisations", tags=["organisations"])
 async def search_organisations(
-    engine: Engine,
+    uow: Uow,
     staff: Viewer,
     q: Annotated[str, Query(max_length=200)] = "",
     type: str | None = None,
@@ -44,7 +42,7 @@ async def search_organisations(
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> OrganisationsPage:
     items, total = await service.search_organisations(
-        engine,
+        uow,
         text=q,
         type=type,
         region=region,
@@ -59,16 +57,16 @@ async def search_organisations(
 
 
 @router.get("/organisations/{org_id}", tags=["organisations"])
-async def read_organisation(org_id: uuid.UUID, engine: Engine, staff: Viewer) -> OrganisationOut:
-    return OrganisationOut.of(await service.get_organisation(engine, org_id))
+async def read_organisation(org_id: uuid.UUID, uow: Uow, staff: Viewer) -> OrganisationOut:
+    return OrganisationOut.of(await service.get_organisation(uow, org_id))
 
 
 @router.patch("/organisations/{org_id}", tags=["organisations"])
 async def change_organisation(
-    org_id: uuid.UUID, body: OrganisationPatch, engine: Engine, staff: Editor
+    org_id: uuid.UUID, body: OrganisationPatch, uow: Uow, staff: Editor
 ) -> OrganisationOut:
     org = await service.update_organisation(
-        engine, org_id, actor=actor_of(staff), **body.model_dump(exclude_unset=True)
+        uow, org_id, actor=actor_of(staff), **body.model_dump(exclude_unset=True)
     )
     return OrganisationOut.of(org)
 
@@ -76,18 +74,18 @@ async def change_organisation(
 @router.delete(
     "/organisations/{org_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["organisations"]
 )
-async def delete_organisation(org_id: uuid.UUID, engine: Engine, staff: Editor) -> None:
-    await service.delete_organisation(engine, org_id, actor=actor_of(staff))
+async def delete_organisation(org_id: uuid.UUID, uow: Uow, staff: Editor) -> None:
+    await service.delete_organisation(uow, org_id, actor=actor_of(staff))
 
 
 @router.post(
     "/people/{person_id}/organisations", status_code=status.HTTP_201_CREATED, tags=["people"]
 )
 async def link_organisation(
-    person_id: uuid.UUID, body: LinkIn, engine: Engine, staff: Editor
+    person_id: uuid.UUID, body: LinkIn, uow: Uow, staff: Editor
 ) -> dict[str, str]:
     link_id = await service.link_person(
-        engine,
+        uow,
         person_id,
         organisation_id=body.organisation_id,
         role=body.role,
@@ -104,6 +102,6 @@ async def link_organisation(
     tags=["people"],
 )
 async def end_link(
-    person_id: uuid.UUID, link_id: uuid.UUID, body: LinkEnd, engine: Engine, staff: Editor
+    person_id: uuid.UUID, link_id: uuid.UUID, body: LinkEnd, uow: Uow, staff: Editor
 ) -> None:
-    await service.end_link(engine, person_id, link_id, end=body.end_date, actor=actor_of(staff))
+    await service.end_link(uow, person_id, link_id, end=body.end_date, actor=actor_of(staff))

@@ -6,33 +6,25 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from contacts.audit.domain import Actor
-from contacts.audit.service import audit
 from contacts.errors import InvalidInput, NotFound
-from contacts.organisations import repository as organisations
 from contacts.organisations.domain.organisation import Organisation
-from contacts.people import repository as people
-from contacts.snapshots import publish_snapshot, record_activity
-from contacts.unit_of_work import unit_of_work
-from shared.outbox.unit_of_work import UnitOfWork
+from contacts.unit_of_work import ContactsUnitOfWork
 
 
-async def _check_parent(uow: UnitOfWork, parent_id: uuid.UUID | None) -> None:
-    if parent_id is not None and await organisations.get(uow.conn, parent_id) is None:
+async def _check_parent(uow: ContactsUnitOfWork, parent_id: uuid.UUID | None) -> None:
+    if parent_id is not None and await uow.organisations.get(parent_id) is None:
         raise InvalidInput("The parent organisation does not exist.", field="parent_id")
 
 
 async def create_organisation(
-    engine: AsyncEngine, *, actor: Actor | None, **fields: Any
+    uow: ContactsUnitOfWork, *, actor: Actor | None, **fields: Any
 ) -> Organisation:
     org = Organisation.new(**fields)
-    async with unit_of_work(engine) as uow:
+    async with uow:
         await _check_parent(uow, org.parent_id)
-        await organisations.add(uow.conn, org)
-        await audit(
-            uow.conn,
+        await uow.organisations.add(org)
+        await uow.audit.record(
             actor,
             "organisation.created",
             target_type="organisation",
@@ -43,24 +35,23 @@ async def create_organisation(
 
 
 async def update_organisation(
-    engine: AsyncEngine, org_id: uuid.UUID, *, actor: Actor | None, **changes: Any
+    uow: ContactsUnitOfWork, org_id: uuid.UUID, *, actor: Actor | None, **changes: Any
 ) -> Organisation:
     """Edit; every linked person's snapshot carries the organisation, so each is republished."""
-    async with unit_of_work(engine) as uow:
-        org = await organisations.get(uow.conn, org_id, for_update=True)
+    async with uow:
+        org = await uow.organisations.get(org_id, for_update=True)
         if org is None:
             raise NotFound("No such organisation.")
         org = org.edited(**changes)
         await _check_parent(uow, org.parent_id)
-        await organisations.save(uow.conn, org)
-        for person_id in await organisations.people_of(uow.conn, org_id):
-            person = await people.get(uow.conn, person_id, for_update=True)
+        await uow.organisations.save(org)
+        for person_id in await uow.organisations.people_of(org_id):
+            person = await uow.people.get(person_id, for_update=True)
             if person is not None:
                 person = person.changed()
-                await people.save(uow.conn, person)
-                await publish_snapshot(uow, person)
-        await audit(
-            uow.conn,
+                await uow.people.save(person)
+                await uow.events.publish_snapshot(person)
+        await uow.audit.record(
             actor,
             "organisation.updated",
             target_type="organisation",
@@ -72,14 +63,13 @@ async def update_organisation(
 
 
 async def delete_organisation(
-    engine: AsyncEngine, org_id: uuid.UUID, *, actor: Actor | None
+    uow: ContactsUnitOfWork, org_id: uuid.UUID, *, actor: Actor | None
 ) -> None:
-    async with unit_of_work(engine) as uow:
-        if await organisations.get(uow.conn, org_id, for_update=True) is None:
+    async with uow:
+        if await uow.organisations.get(org_id, for_update=True) is None:
             raise NotFound("No such organisation.")
-        await organisations.remove(uow.conn, org_id)
-        await audit(
-            uow.conn,
+        await uow.organisations.remove(org_id)
+        await uow.audit.record(
             actor,
             "organisation.deleted",
             target_type="organisation",
@@ -88,23 +78,23 @@ async def delete_organisation(
         await uow.commit()
 
 
-async def get_organisation(engine: AsyncEngine, org_id: uuid.UUID) -> Organisation:
-    async with engine.connect() as conn:
-        org = await organisations.get(conn, org_id)
+async def get_organisation(uow: ContactsUnitOfWork, org_id: uuid.UUID) -> Organisation:
+    async with uow:
+        org = await uow.organisations.get(org_id)
     if org is None:
         raise NotFound("No such organisation.")
     return org
 
 
 async def search_organisations(
-    engine: AsyncEngine, **filters: Any
+    uow: ContactsUnitOfWork, **filters: Any
 ) -> tuple[list[Organisation], int]:
-    async with engine.connect() as conn:
-        return await organisations.search(conn, **filters)
+    async with uow:
+        return await uow.organisations.search(**filters)
 
 
 async def link_person(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     person_id: uuid.UUID,
     *,
     organisation_id: uuid.UUID,
@@ -117,14 +107,13 @@ async def link_person(
         raise InvalidInput("Role is longer than 150 characters.", field="role")
     if start and end and end < start:
         raise InvalidInput("The end date is before the start date.", field="end_date")
-    async with unit_of_work(engine) as uow:
-        person = await people.get(uow.conn, person_id, for_update=True)
+    async with uow:
+        person = await uow.people.get(person_id, for_update=True)
         if person is None:
             raise NotFound("No such person.")
-        if await organisations.get(uow.conn, organisation_id) is None:
+        if await uow.organisations.get(organisation_id) is None:
             raise InvalidInput("No such organisation.", field="organisation_id")
-        link_id = await organisations.link(
-            uow.conn,
+        link_id = await uow.organisations.link(
             person_id=person_id,
             organisation_id=organisation_id,
             role=role.strip(),
@@ -132,16 +121,14 @@ async def link_person(
             end=end,
         )
         person = person.changed()
-        await people.save(uow.conn, person)
-        await publish_snapshot(uow, person)
-        await record_activity(
-            uow,
+        await uow.people.save(person)
+        await uow.events.publish_snapshot(person)
+        await uow.events.record_activity(
             person_id,
             "organisation_linked",
             {"organisation_id": str(organisation_id), "role": role},
         )
-        await audit(
-            uow.conn,
+        await uow.audit.record(
             actor,
             "person.organisation_linked",
             target_type="person",
@@ -153,17 +140,21 @@ async def link_person(
 
 
 async def end_link(
-    engine: AsyncEngine, person_id: uuid.UUID, link_id: uuid.UUID, *, end: date, actor: Actor | None
+    uow: ContactsUnitOfWork,
+    person_id: uuid.UUID,
+    link_id: uuid.UUID,
+    *,
+    end: date,
+    actor: Actor | None,
 ) -> None:
-    async with unit_of_work(engine) as uow:
-        person = await people.get(uow.conn, person_id, for_update=True)
-        if person is None or not await organisations.end_link(uow.conn, link_id, person_id, end):
+    async with uow:
+        person = await uow.people.get(person_id, for_update=True)
+        if person is None or not await uow.organisations.end_link(link_id, person_id, end):
             raise NotFound("No such link.")
         person = person.changed()
-        await people.save(uow.conn, person)
-        await publish_snapshot(uow, person)
-        await audit(
-            uow.conn,
+        await uow.people.save(person)
+        await uow.events.publish_snapshot(person)
+        await uow.audit.record(
             actor,
             "person.organisation_unlinked",
             target_type="person",
