@@ -21,10 +21,13 @@ from contacts.audit.domain import Actor
 from contacts.memberships.domain import Membership
 from contacts.organisations.domain.organisation import Organisation
 from contacts.people.domain.person import Person
-from contacts.tables import outbox
+from contacts.segments.domain import Segment
+from contacts.tables import contact_snapshot, outbox
 from contacts.topics.domain import Topic
 from shared.events.envelope import CloudEvent
 from shared.outbox.unit_of_work import UnitOfWork
+from shared.segments.compiler import count_matching
+from shared.segments.rules import Rule
 
 
 class PeopleRepository(Protocol):
@@ -68,6 +71,25 @@ class OrganisationRepository(Protocol):
         """Whether the person had this link."""
 
     async def people_of(self, org_id: uuid.UUID) -> list[uuid.UUID]: ...
+
+
+class SegmentRepository(Protocol):
+    async def add(self, segment: Segment) -> None: ...
+
+    async def save(self, segment: Segment) -> None: ...
+
+    async def get(self, segment_id: uuid.UUID, *, for_update: bool = False) -> Segment | None: ...
+
+    async def all_segments(self, *, include_archived: bool = False) -> list[Segment]: ...
+
+
+class Audience(Protocol):
+    """Who a rule selects, over contacts' own snapshot projection (never erased rows)."""
+
+    async def count(self, rule: Rule, now: datetime) -> int: ...
+
+    async def sample(self, rule: Rule, now: datetime, *, limit: int) -> list[dict[str, Any]]:
+        """Up to `limit` matching people in name order, so a sample is stable."""
 
 
 class TopicRepository(Protocol):
@@ -121,6 +143,8 @@ class ContactsUnitOfWork(Protocol):
     organisations: OrganisationRepository
     topics: TopicRepository
     memberships: MembershipRepository
+    segments: SegmentRepository
+    audience: Audience
     events: PersonEvents
     audit: AuditLog
     group: GroupInvitations
@@ -207,6 +231,34 @@ class _SqlOrganisations:
         return await organisation_store.people_of(self._conn, org_id)
 
 
+class _SqlSegments:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, segment: Segment) -> None:
+        await segment_store.add(self._conn, segment)
+
+    async def save(self, segment: Segment) -> None:
+        await segment_store.save(self._conn, segment)
+
+    async def get(self, segment_id: uuid.UUID, *, for_update: bool = False) -> Segment | None:
+        return await segment_store.get(self._conn, segment_id, for_update=for_update)
+
+    async def all_segments(self, *, include_archived: bool = False) -> list[Segment]:
+        return await segment_store.all_segments(self._conn, include_archived=include_archived)
+
+
+class _SqlAudience:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def count(self, rule: Rule, now: datetime) -> int:
+        return await count_matching(self._conn, contact_snapshot, rule, now)
+
+    async def sample(self, rule: Rule, now: datetime, *, limit: int) -> list[dict[str, Any]]:
+        return await segment_store.sample(self._conn, rule, now, limit=limit)
+
+
 class _SqlTopics:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -282,6 +334,8 @@ class SqlContactsUnitOfWork:
     organisations: OrganisationRepository
     topics: TopicRepository
     memberships: MembershipRepository
+    segments: SegmentRepository
+    audience: Audience
     events: PersonEvents
     audit: AuditLog
     group: GroupInvitations
@@ -301,6 +355,8 @@ class SqlContactsUnitOfWork:
         self.organisations = _SqlOrganisations(conn)
         self.topics = _SqlTopics(conn)
         self.memberships = _SqlMemberships(conn)
+        self.segments = _SqlSegments(conn)
+        self.audience = _SqlAudience(conn)
         self.events = _SqlPersonEvents(self._uow)
         self.audit = _SqlAuditLog(conn)
         self.group = _SqlGroupInvitations(self._uow)
@@ -328,4 +384,5 @@ from contacts.memberships import repository as membership_store  # noqa: E402
 from contacts.onboarding.service import onboarding as onboarding_service  # noqa: E402
 from contacts.organisations import repository as organisation_store  # noqa: E402
 from contacts.people import repository as people_store  # noqa: E402
+from contacts.segments import repository as segment_store  # noqa: E402
 from contacts.topics import repository as topic_store  # noqa: E402

@@ -18,12 +18,17 @@ from contacts.errors import Conflict
 from contacts.memberships.domain import Membership
 from contacts.organisations.domain.organisation import Organisation
 from contacts.people.domain.person import Person
+from contacts.segments.domain import Segment
+from contacts.segments.repository import SAMPLE_COLUMNS
 from contacts.snapshots import SOURCE, snapshot_of
 from contacts.topics.domain import Topic
 
 from shared.events.contacts import CONTACT_ERASED, ContactActivityV1, ContactSnapshotV1
 from shared.events.envelope import CloudEvent, new_event
-from shared.events.topics import CONTACT_EVENTS, CONTACT_SNAPSHOTS
+from shared.events.topics import CONTACT_EVENTS, CONTACT_SNAPSHOTS, SEGMENTS
+from shared.segments.evaluate import count_in, evaluate
+from shared.segments.rules import Rule
+from shared.snapshot import erased_row, snapshot_row
 
 TAKEN = "A person with this email address already exists."
 
@@ -154,6 +159,43 @@ class FakeOrganisations:
         return None
 
 
+class FakeSegments:
+    def __init__(self) -> None:
+        self.rows: dict[uuid.UUID, Segment] = {}
+
+    async def add(self, segment: Segment) -> None:
+        self.rows[segment.id] = segment
+
+    async def save(self, segment: Segment) -> None:
+        self.rows[segment.id] = segment
+
+    async def get(self, segment_id: uuid.UUID, *, for_update: bool = False) -> Segment | None:
+        return self.rows.get(segment_id)
+
+    async def all_segments(self, *, include_archived: bool = False) -> list[Segment]:
+        found = [s for s in self.rows.values() if include_archived or not s.archived]
+        return sorted(found, key=lambda s: (s.name, str(s.id)))
+
+
+class FakeAudience:
+    """Contacts' snapshot projection as rows; rules evaluated with the Python evaluator.
+
+    `shared/segments/evaluate.py` is proven equal to the SQL compiler by a property test, so
+    an audience counted here is the audience production counts.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[uuid.UUID, dict[str, Any]] = {}
+
+    async def count(self, rule: Rule, now: datetime) -> int:
+        return count_in(rule, self.rows.values(), now)
+
+    async def sample(self, rule: Rule, now: datetime, *, limit: int) -> list[dict[str, Any]]:
+        found = [r for r in self.rows.values() if evaluate(rule, r, now)]
+        found.sort(key=lambda r: (r["last_name"], r["first_name"], str(r["contact_id"])))
+        return [{c: r[c] for c in SAMPLE_COLUMNS} for r in found[:limit]]
+
+
 class FakeTopics:
     def __init__(self, *topics: Topic) -> None:
         self.rows: dict[str, Topic] = {t.key: t for t in topics}
@@ -196,6 +238,7 @@ class FakePersonEvents:
             membership=self._uow.memberships.rows.get(person.id),
             onboarding_state="invited" if person.id in self._uow.group.invited else "not_invited",
         )
+        self._uow.audience.rows[person.id] = snapshot_row(snapshot)
         self._uow.publish(
             CONTACT_SNAPSHOTS.name,
             str(person.id),
@@ -205,6 +248,7 @@ class FakePersonEvents:
     async def publish_erasure(
         self, person: Person, *, merged_into: uuid.UUID | None = None
     ) -> None:
+        self._uow.audience.rows[person.id] = erased_row(person.id, person.version + 1)
         self._uow.publish(
             CONTACT_SNAPSHOTS.name,
             str(person.id),
@@ -283,6 +327,8 @@ class FakeContactsUnitOfWork:
     organisations: FakeOrganisations = field(default_factory=FakeOrganisations)
     topics: FakeTopics = field(default_factory=FakeTopics)
     memberships: FakeMemberships = field(default_factory=FakeMemberships)
+    segments: FakeSegments = field(default_factory=FakeSegments)
+    audience: FakeAudience = field(default_factory=FakeAudience)
     audit: FakeAuditLog = field(default_factory=FakeAuditLog)
     group: FakeGroupInvitations = field(default_factory=FakeGroupInvitations)
     published: list[Published] = field(default_factory=list)
@@ -299,6 +345,8 @@ class FakeContactsUnitOfWork:
             self.organisations,
             self.topics,
             self.memberships,
+            self.segments,
+            self.audience,
             self.audit,
             self.group,
             self.events,
@@ -353,6 +401,9 @@ class FakeContactsUnitOfWork:
             for p in self.published
             if p.topic == CONTACT_SNAPSHOTS.name and p.event.type == CONTACT_ERASED
         ]
+
+    def segment_events(self) -> list[CloudEvent]:
+        return [p.event for p in self.published if p.topic == SEGMENTS.name]
 
     def activity_kinds(self) -> list[str]:
         return [

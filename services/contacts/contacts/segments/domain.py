@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from contacts.errors import InvalidInput
-from shared.segments import parse_rule
+from shared.segments.rules import parse_rule
 
 MAX_SEGMENT_NAME = 200
 MAX_SEGMENT_DESCRIPTION = 2000

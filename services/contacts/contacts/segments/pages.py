@@ -14,6 +14,7 @@ from contacts.errors import InvalidInput
 from contacts.rendering import pages, staff_language
 from contacts.segments import service
 from contacts.segments.domain import Segment
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.segments import RuleError
 from shared.web.security import check_csrf
 from shared.web.staff import Staff, Viewer
@@ -74,7 +75,7 @@ def _decode_rule(text: str) -> Any:
 @router.get("")
 async def segment_list(request: Request, engine: Engine, staff: Viewer) -> Response:
     request.state.staff = staff
-    found = await service.list_segments(engine, include_archived=True)
+    found = await service.list_segments(SqlContactsUnitOfWork(engine), include_archived=True)
     return pages.render(
         request,
         "staff_segments.html",
@@ -92,7 +93,7 @@ async def new_segment(request: Request, staff: Viewer) -> Response:
 async def edit_segment(
     request: Request, segment_id: uuid.UUID, engine: Engine, staff: Viewer
 ) -> Response:
-    segment = await service.get_segment(engine, segment_id)
+    segment = await service.get_segment(SqlContactsUnitOfWork(engine), segment_id)
     return _page(request, staff, segment=segment, form=_form_of(segment))
 
 
@@ -105,7 +106,9 @@ async def post_new_segment(request: Request, engine: Engine, staff: Viewer) -> R
 async def post_segment(
     request: Request, segment_id: uuid.UUID, engine: Engine, staff: Viewer
 ) -> Response:
-    return await _handle_post(request, engine, staff, await service.get_segment(engine, segment_id))
+    return await _handle_post(
+        request, engine, staff, await service.get_segment(SqlContactsUnitOfWork(engine), segment_id)
+    )
 
 
 async def _handle_post(
@@ -121,19 +124,25 @@ async def _handle_post(
     actor = actor_of(staff)
     try:
         if action == "archive" and segment is not None:  # checked above; narrows for mypy
-            await service.update_segment(engine, segment.id, actor=actor, archived=True)
+            await service.update_segment(
+                SqlContactsUnitOfWork(engine), segment.id, actor=actor, archived=True
+            )
             return RedirectResponse("/staff/segments", status.HTTP_303_SEE_OTHER)
         rule = _decode_rule(form["rule"])
         if action == "preview":
-            result = await service.preview(engine, rule)
+            result = await service.preview(SqlContactsUnitOfWork(engine), rule)
             return _page(request, staff, segment=segment, form=form, preview=result)
         if segment is None:
             saved = await service.create_segment(
-                engine, actor=actor, name=form["name"], description=form["description"], rule=rule
+                SqlContactsUnitOfWork(engine),
+                actor=actor,
+                name=form["name"],
+                description=form["description"],
+                rule=rule,
             )
         else:
             saved = await service.update_segment(
-                engine,
+                SqlContactsUnitOfWork(engine),
                 segment.id,
                 actor=actor,
                 name=form["name"],

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.segments import service
 from contacts.segments.domain import MAX_SEGMENT_DESCRIPTION, MAX_SEGMENT_NAME, Segment
 from shared.segments import RuleError
@@ -71,42 +71,43 @@ def rule_problem(error: RuleError) -> JSONResponse:
 
 @router.get("")
 async def list_segments(
-    engine: Engine, staff: Viewer, include_archived: bool = False
+    uow: Uow, staff: Viewer, include_archived: bool = False
 ) -> list[SegmentOut]:
-    found = await service.list_segments(engine, include_archived=include_archived)
+    found = await service.list_segments(uow, include_archived=include_archived)
     return [SegmentOut.of(s) for s in found]
 
 
 @router.post("/preview", response_model=PreviewOut)
-async def preview(body: PreviewIn, engine: Engine, staff: Viewer) -> Any:
+async def preview(body: PreviewIn, uow: Uow, staff: Viewer) -> Any:
     try:
-        result = await service.preview(engine, body.rule)
+        result = await service.preview(uow, body.rule)
     except RuleError as error:
         return rule_problem(error)
     return PreviewOut(count=result.count, sample=result.sample)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=SegmentOut)
-async def create_segment(body: SegmentIn, engine: Engine, staff: Editor) -> Any:
+async def create_segment(body: SegmentIn, uow: Uow, staff: Editor) -> Any:
     try:
-        segment = await service.create_segment(engine, actor=actor_of(staff), **body.model_dump())
+        segment = await service.create_segment(uow, actor=actor_of(staff), **body.model_dump())
     except RuleError as error:
         return rule_problem(error)
     return SegmentOut.of(segment)
 
 
 @router.get("/{segment_id}")
-async def read_segment(segment_id: uuid.UUID, engine: Engine, staff: Viewer) -> SegmentOut:
-    return SegmentOut.of(await service.get_segment(engine, segment_id))
+async def read_segment(segment_id: uuid.UUID, uow: Uow, staff: Viewer) -> SegmentOut:
+    return SegmentOut.of(await service.get_segment(uow, segment_id))
 
 
 @router.patch("/{segment_id}", response_model=SegmentOut)
-async def change_segment(
-    segment_id: uuid.UUID, body: SegmentPatch, engine: Engine, staff: Editor
-) -> Any:
+async def change_segment(segment_id: uuid.UUID, body: SegmentPatch, uow: Uow, staff: Editor) -> Any:
     try:
         segment = await service.update_segment(
-            engine, segment_id, actor=actor_of(staff), **body.model_dump(exclude_unset=True)
+            uow,
+            segment_id,
+            actor=actor_of(staff),
+            **body.model_dump(exclude_unset=True),
         )
     except RuleError as error:
         return rule_problem(error)
@@ -114,7 +115,7 @@ async def change_segment(
 
 
 @router.delete("/{segment_id}")
-async def archive_segment(segment_id: uuid.UUID, engine: Engine, staff: Editor) -> SegmentOut:
+async def archive_segment(segment_id: uuid.UUID, uow: Uow, staff: Editor) -> SegmentOut:
     """Archived, not deleted: campaigns and replicas may still refer to it."""
-    segment = await service.update_segment(engine, segment_id, actor=actor_of(staff), archived=True)
+    segment = await service.update_segment(uow, segment_id, actor=actor_of(staff), archived=True)
     return SegmentOut.of(segment)

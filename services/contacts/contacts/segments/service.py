@@ -12,21 +12,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from contacts.audit.domain import Actor
-from contacts.audit.service import audit
 from contacts.errors import NotFound
-from contacts.segments import repository as store
 from contacts.segments.domain import Segment
-from contacts.tables import contact_snapshot
-from contacts.unit_of_work import unit_of_work
+from contacts.unit_of_work import ContactsUnitOfWork
 from shared.events.contacts import SegmentV1
 from shared.events.envelope import new_event
 from shared.events.topics import SEGMENTS
 from shared.logs import correlation_id
-from shared.outbox.unit_of_work import UnitOfWork
-from shared.segments import count_matching, parse_rule
+from shared.segments.rules import parse_rule
 
 SOURCE = "/digituki/contacts"
 SAMPLE_SIZE = 20
@@ -38,7 +32,7 @@ class Preview:
     sample: list[dict[str, Any]]
 
 
-def _publish(uow: UnitOfWork, segment: Segment) -> None:
+def _publish(uow: ContactsUnitOfWork, segment: Segment) -> None:
     uow.publish(
         SEGMENTS.name,
         str(segment.id),
@@ -58,52 +52,53 @@ def _publish(uow: UnitOfWork, segment: Segment) -> None:
     )
 
 
-async def list_segments(engine: AsyncEngine, *, include_archived: bool = False) -> list[Segment]:
-    async with engine.connect() as conn:
-        return await store.all_segments(conn, include_archived=include_archived)
+async def list_segments(
+    uow: ContactsUnitOfWork, *, include_archived: bool = False
+) -> list[Segment]:
+    async with uow:
+        return await uow.segments.all_segments(include_archived=include_archived)
 
 
-async def get_segment(engine: AsyncEngine, segment_id: uuid.UUID) -> Segment:
-    async with engine.connect() as conn:
-        segment = await store.get(conn, segment_id)
+async def get_segment(uow: ContactsUnitOfWork, segment_id: uuid.UUID) -> Segment:
+    async with uow:
+        segment = await uow.segments.get(segment_id)
     if segment is None:
         raise NotFound("No such segment.")
     return segment
 
 
 async def create_segment(
-    engine: AsyncEngine, *, actor: Actor | None, name: str, rule: Any, description: str = ""
+    uow: ContactsUnitOfWork, *, actor: Actor | None, name: str, rule: Any, description: str = ""
 ) -> Segment:
     segment = Segment.new(
         name=name, rule=rule, description=description, by=actor.id if actor else None
     )
-    async with unit_of_work(engine) as uow:
-        await store.add(uow.conn, segment)
+    async with uow:
+        await uow.segments.add(segment)
         _publish(uow, segment)
-        await audit(
-            uow.conn, actor, "segment.created", target_type="segment", target_id=str(segment.id)
+        await uow.audit.record(
+            actor, "segment.created", target_type="segment", target_id=str(segment.id)
         )
         await uow.commit()
     return segment
 
 
 async def update_segment(
-    engine: AsyncEngine, segment_id: uuid.UUID, *, actor: Actor | None, **changes: Any
+    uow: ContactsUnitOfWork, segment_id: uuid.UUID, *, actor: Actor | None, **changes: Any
 ) -> Segment:
     """Change name, description, rule or archived; an unchanged definition publishes nothing."""
-    async with unit_of_work(engine) as uow:
-        segment = await store.get(uow.conn, segment_id, for_update=True)
+    async with uow:
+        segment = await uow.segments.get(segment_id, for_update=True)
         if segment is None:
             raise NotFound("No such segment.")
         given = {k: v for k, v in changes.items() if v is not None}
         if all(getattr(segment, k) == v for k, v in given.items()):
             return segment
         segment = segment.changed(by=actor.id if actor else None, **given)
-        await store.save(uow.conn, segment)
+        await uow.segments.save(segment)
         _publish(uow, segment)
         action = "segment.archived" if given.get("archived") else "segment.updated"
-        await audit(
-            uow.conn,
+        await uow.audit.record(
             actor,
             action,
             target_type="segment",
@@ -114,11 +109,11 @@ async def update_segment(
     return segment
 
 
-async def preview(engine: AsyncEngine, rule: Any, *, now: datetime | None = None) -> Preview:
+async def preview(uow: ContactsUnitOfWork, rule: Any, *, now: datetime | None = None) -> Preview:
     """The live count and a sample; RuleError (with its path) for a bad rule."""
     parsed = parse_rule(rule)
     now = now or datetime.now(UTC)
-    async with engine.connect() as conn:
-        count = await count_matching(conn, contact_snapshot, parsed, now)
-        sample = await store.sample(conn, parsed, now, limit=SAMPLE_SIZE)
+    async with uow:
+        count = await uow.audience.count(parsed, now)
+        sample = await uow.audience.sample(parsed, now, limit=SAMPLE_SIZE)
     return Preview(count=count, sample=sample)

@@ -22,6 +22,7 @@ from contacts.errors import InvalidInput
 from contacts.people.service.directory import view_conditions
 from contacts.segments import service as segments
 from contacts.tables import contact_snapshot
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.segments.compiler import compile_rule
 
 COLUMNS = (
@@ -60,7 +61,7 @@ async def export_view(
 async def export_segment(
     engine: AsyncEngine, segment_id: uuid.UUID, *, fmt: str, actor: Actor
 ) -> bytes:
-    segment = await segments.get_segment(engine, segment_id)
+    segment = await segments.get_segment(SqlContactsUnitOfWork(engine), segment_id)
     condition = compile_rule(segment.rule, contact_snapshot, datetime.now(UTC))
     return await _export(
         engine, [condition], fmt=fmt, actor=actor, what={"segment_id": str(segment_id)}

@@ -34,7 +34,7 @@ from contacts.people.service.directory import view_conditions
 from contacts.segments import service as segments
 from contacts.tables import contact_snapshot
 from contacts.topics import repository as topic_store
-from contacts.unit_of_work import unit_of_work
+from contacts.unit_of_work import SqlContactsUnitOfWork, unit_of_work
 from shared.segments.compiler import compile_rule
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ async def conditions_of(engine: AsyncEngine, selection: Selection) -> list[Colum
             topic=f["topic"],
             tag=f["tag"],
         )
-    segment = await segments.get_segment(engine, selection.segment_id)
+    segment = await segments.get_segment(SqlContactsUnitOfWork(engine), selection.segment_id)
     rule = compile_rule(segment.rule, contact_snapshot, datetime.now(UTC))
     return [*view_conditions(), rule]
 
