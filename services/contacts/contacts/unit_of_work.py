@@ -18,6 +18,7 @@ from typing import Any, Protocol, Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contacts.audit.domain import Actor
+from contacts.consents.domain import ConsentEntry
 from contacts.memberships.domain import Membership
 from contacts.organisations.domain.organisation import Organisation
 from contacts.people.domain.person import Person
@@ -71,6 +72,34 @@ class OrganisationRepository(Protocol):
         """Whether the person had this link."""
 
     async def people_of(self, org_id: uuid.UUID) -> list[uuid.UUID]: ...
+
+    async def by_name(self, name: str) -> Organisation | None:
+        """The organisation of exactly this name (any case), preferring a reviewed one."""
+
+    async def links_of(self, person_id: uuid.UUID) -> list[dict[str, Any]]:
+        """The person's links, current ones first, each with its organisation's name and type."""
+
+
+class ConsentRepository(Protocol):
+    """The append-only consent log, and the signups waiting for their confirmation."""
+
+    async def append(self, entries: list[ConsentEntry]) -> None: ...
+
+    async def add_signup(
+        self,
+        *,
+        signup_id: uuid.UUID,
+        person_id: uuid.UUID,
+        details: dict[str, Any],
+        wording_version: str,
+        ip: str | None,
+    ) -> None: ...
+
+    async def signup(
+        self, signup_id: uuid.UUID, *, for_update: bool = False
+    ) -> dict[str, Any] | None: ...
+
+    async def mark_confirmed(self, signup_id: uuid.UUID, at: datetime) -> None: ...
 
 
 class SegmentRepository(Protocol):
@@ -141,6 +170,7 @@ class GroupInvitations(Protocol):
 class ContactsUnitOfWork(Protocol):
     people: PeopleRepository
     organisations: OrganisationRepository
+    consents: ConsentRepository
     topics: TopicRepository
     memberships: MembershipRepository
     segments: SegmentRepository
@@ -229,6 +259,46 @@ class _SqlOrganisations:
 
     async def people_of(self, org_id: uuid.UUID) -> list[uuid.UUID]:
         return await organisation_store.people_of(self._conn, org_id)
+
+    async def by_name(self, name: str) -> Organisation | None:
+        return await organisation_store.by_name(self._conn, name)
+
+    async def links_of(self, person_id: uuid.UUID) -> list[dict[str, Any]]:
+        return await organisation_store.links_of(self._conn, person_id)
+
+
+class _SqlConsents:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def append(self, entries: list[ConsentEntry]) -> None:
+        await consent_store.append(self._conn, entries)
+
+    async def add_signup(
+        self,
+        *,
+        signup_id: uuid.UUID,
+        person_id: uuid.UUID,
+        details: dict[str, Any],
+        wording_version: str,
+        ip: str | None,
+    ) -> None:
+        await consent_store.add_signup(
+            self._conn,
+            signup_id=signup_id,
+            person_id=person_id,
+            details=details,
+            wording_version=wording_version,
+            ip=ip,
+        )
+
+    async def signup(
+        self, signup_id: uuid.UUID, *, for_update: bool = False
+    ) -> dict[str, Any] | None:
+        return await consent_store.signup(self._conn, signup_id, for_update=for_update)
+
+    async def mark_confirmed(self, signup_id: uuid.UUID, at: datetime) -> None:
+        await consent_store.mark_confirmed(self._conn, signup_id, at)
 
 
 class _SqlSegments:
@@ -332,6 +402,7 @@ class SqlContactsUnitOfWork:
 
     people: PeopleRepository
     organisations: OrganisationRepository
+    consents: ConsentRepository
     topics: TopicRepository
     memberships: MembershipRepository
     segments: SegmentRepository
@@ -353,6 +424,7 @@ class SqlContactsUnitOfWork:
         conn = self._uow.conn
         self.people = _SqlPeople(conn)
         self.organisations = _SqlOrganisations(conn)
+        self.consents = _SqlConsents(conn)
         self.topics = _SqlTopics(conn)
         self.memberships = _SqlMemberships(conn)
         self.segments = _SqlSegments(conn)
@@ -380,6 +452,7 @@ class SqlContactsUnitOfWork:
 # The SQL side imports at the end: these modules import `unit_of_work` above themselves.
 from contacts import snapshots  # noqa: E402
 from contacts.audit import service as audit_service  # noqa: E402
+from contacts.consents import repository as consent_store  # noqa: E402
 from contacts.memberships import repository as membership_store  # noqa: E402
 from contacts.onboarding.service import onboarding as onboarding_service  # noqa: E402
 from contacts.organisations import repository as organisation_store  # noqa: E402

@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from contacts.audit.domain import Actor
+from contacts.consents.domain import ConsentEntry
 from contacts.errors import Conflict
 from contacts.memberships.domain import Membership
 from contacts.organisations.domain.organisation import Organisation
@@ -25,7 +26,8 @@ from contacts.topics.domain import Topic
 
 from shared.events.contacts import CONTACT_ERASED, ContactActivityV1, ContactSnapshotV1
 from shared.events.envelope import CloudEvent, new_event
-from shared.events.topics import CONTACT_EVENTS, CONTACT_SNAPSHOTS, SEGMENTS
+from shared.events.mail import MailRequestedV1
+from shared.events.topics import CONTACT_EVENTS, CONTACT_SNAPSHOTS, MAIL_REQUESTED, SEGMENTS
 from shared.segments.evaluate import count_in, evaluate
 from shared.segments.rules import Rule
 from shared.snapshot import erased_row, snapshot_row
@@ -144,6 +146,28 @@ class FakeOrganisations:
             dict.fromkeys(k.person_id for k in self.links.values() if k.organisation_id == org_id)
         )
 
+    async def by_name(self, name: str) -> Organisation | None:
+        same = [o for o in self.rows.values() if o.name.lower() == name.lower()]
+        same.sort(key=lambda o: (o.status, o.created_at))  # "active" before "pending_review"
+        return same[0] if same else None
+
+    async def links_of(self, person_id: uuid.UUID) -> list[dict[str, Any]]:
+        mine = [k for k in reversed(self.links.values()) if k.person_id == person_id]
+        mine.sort(key=lambda k: k.end_date is not None)
+        return [
+            {
+                "id": k.id,
+                "person_id": k.person_id,
+                "organisation_id": k.organisation_id,
+                "role": k.role,
+                "start_date": k.start_date,
+                "end_date": k.end_date,
+                "organisation_name": self.rows[k.organisation_id].name,
+                "organisation_type": self.rows[k.organisation_id].type,
+            }
+            for k in mine
+        ]
+
     def current_of(self, person_id: uuid.UUID) -> dict[str, Any] | None:
         """As the snapshot reads it: the person's newest link that has not ended."""
         for link in reversed(self.links.values()):
@@ -157,6 +181,42 @@ class FakeOrganisations:
                     "organisation_municipality": org.municipality,
                 }
         return None
+
+
+class FakeConsents:
+    def __init__(self) -> None:
+        self.log: list[ConsentEntry] = []
+        self.signups: dict[uuid.UUID, dict[str, Any]] = {}
+
+    async def append(self, entries: list[ConsentEntry]) -> None:
+        self.log.extend(entries)
+
+    async def add_signup(
+        self,
+        *,
+        signup_id: uuid.UUID,
+        person_id: uuid.UUID,
+        details: dict[str, Any],
+        wording_version: str,
+        ip: str | None,
+    ) -> None:
+        self.signups[signup_id] = {
+            "id": signup_id,
+            "person_id": person_id,
+            "details": details,
+            "wording_version": wording_version,
+            "ip": ip,
+            "confirmed_at": None,
+        }
+
+    async def signup(
+        self, signup_id: uuid.UUID, *, for_update: bool = False
+    ) -> dict[str, Any] | None:
+        found = self.signups.get(signup_id)
+        return dict(found) if found else None
+
+    async def mark_confirmed(self, signup_id: uuid.UUID, at: datetime) -> None:
+        self.signups[signup_id]["confirmed_at"] = at
 
 
 class FakeSegments:
@@ -325,6 +385,7 @@ class Published:
 class FakeContactsUnitOfWork:
     people: FakePeople = field(default_factory=FakePeople)
     organisations: FakeOrganisations = field(default_factory=FakeOrganisations)
+    consents: FakeConsents = field(default_factory=FakeConsents)
     topics: FakeTopics = field(default_factory=FakeTopics)
     memberships: FakeMemberships = field(default_factory=FakeMemberships)
     segments: FakeSegments = field(default_factory=FakeSegments)
@@ -343,6 +404,7 @@ class FakeContactsUnitOfWork:
         return (
             self.people,
             self.organisations,
+            self.consents,
             self.topics,
             self.memberships,
             self.segments,
@@ -400,6 +462,13 @@ class FakeContactsUnitOfWork:
             p.event
             for p in self.published
             if p.topic == CONTACT_SNAPSHOTS.name and p.event.type == CONTACT_ERASED
+        ]
+
+    def mail_requests(self) -> list[MailRequestedV1]:
+        return [
+            MailRequestedV1.model_validate(p.event.data)
+            for p in self.published
+            if p.topic == MAIL_REQUESTED.name
         ]
 
     def segment_events(self) -> list[CloudEvent]:

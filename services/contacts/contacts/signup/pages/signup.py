@@ -27,6 +27,7 @@ from contacts.rendering import pages, public_language
 from contacts.signup.domain import parse_signup
 from contacts.signup.service import signup as service
 from contacts.topics import repository as topic_store
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.tokens import TokenError
 
 router = APIRouter(include_in_schema=False)
@@ -140,7 +141,7 @@ async def join(request: Request, engine: Engine, settings: Settings) -> Response
         shown_label = (values.get("wording_version") or [""])[0][:40]
         consent = await legal_service.version_shown(conn, "consent", shown_label)
     await service.sign_up(
-        engine,
+        SqlContactsUnitOfWork(engine),
         form=form,
         ip=client_ip(request),
         confirm_url=lambda signup_id: confirm_url(settings, signup_id),
@@ -163,7 +164,7 @@ async def confirm_page(token: str, request: Request, settings: Settings) -> Resp
 async def confirm(token: str, request: Request, engine: Engine, settings: Settings) -> Response:
     try:
         signup_id = read_token(settings, "confirm", token, "s", settings.confirm_link_max_age_s)
-        outcome = await service.confirm_signup(engine, signup_id=signup_id)
+        outcome = await service.confirm_signup(SqlContactsUnitOfWork(engine), signup_id=signup_id)
     except (TokenError, NotFound) as exc:
         return link_problem(request, exc, kind="confirm")
     return pages.render(

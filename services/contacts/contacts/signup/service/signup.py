@@ -5,34 +5,30 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-
-from contacts.consents import repository as consents
 from contacts.consents.domain import Purpose, entries, truncate_ip
 from contacts.errors import Conflict, NotFound
-from contacts.memberships import repository as memberships
 from contacts.memberships.domain import Membership
-from contacts.organisations import repository as organisations
 from contacts.organisations.domain.organisation import Organisation
-from contacts.people import repository as people
 from contacts.people.domain.person import Person
 from contacts.signup.domain import SignupForm
-from contacts.snapshots import SOURCE, publish_snapshot, record_activity
-from contacts.topics import repository as topic_store
-from contacts.unit_of_work import unit_of_work
-from shared.events.envelope import new_event
+from contacts.snapshots import SOURCE
+from contacts.unit_of_work import ContactsUnitOfWork
+from shared.events.envelope import CloudEvent, new_event
 from shared.events.mail import MailRequestedV1
 from shared.events.topics import MAIL_REQUESTED
 from shared.logs import correlation_id
-from shared.outbox.unit_of_work import UnitOfWork
 
 ConfirmUrl = Callable[[uuid.UUID], str]
 
 
+class Outbox(Protocol):
+    def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
+
+
 async def sign_up(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     *,
     form: SignupForm,
     ip: str | None,
@@ -45,8 +41,8 @@ async def sign_up(
     so nobody can alter someone else's data by typing their address.
     """
     signup_id = uuid.uuid4()
-    async with unit_of_work(engine) as uow:
-        person = await people.find_by_email(uow.conn, form.email, for_update=True)
+    async with uow:
+        person = await uow.people.find_by_email(form.email, for_update=True)
         if person is None:
             person = Person.new(
                 email=form.email,
@@ -55,16 +51,15 @@ async def sign_up(
                 language=form.language,
             )
             try:
-                await people.add(uow.conn, person)
+                await uow.people.add(person)
             except Conflict:  # the same address signed up at this very moment
-                person = await people.find_by_email(uow.conn, form.email, for_update=True)
+                person = await uow.people.find_by_email(form.email, for_update=True)
                 if person is None:
                     raise
             else:
-                await publish_snapshot(uow, person)
-        await record_activity(uow, person.id, "signed_up", {"signup_id": str(signup_id)})
-        await consents.add_signup(
-            uow.conn,
+                await uow.events.publish_snapshot(person)
+        await uow.events.record_activity(person.id, "signed_up", {"signup_id": str(signup_id)})
+        await uow.consents.add_signup(
             signup_id=signup_id,
             person_id=person.id,
             details=form.details(),
@@ -79,7 +74,7 @@ async def sign_up(
 
 
 def request_confirmation_mail(
-    uow: UnitOfWork,
+    uow: Outbox,
     person: Person,
     signup_id: uuid.UUID,
     confirm_url: ConfirmUrl,
@@ -108,29 +103,28 @@ def request_confirmation_mail(
 
 
 async def confirm_signup(
-    engine: AsyncEngine, *, signup_id: uuid.UUID, at: datetime | None = None
+    uow: ContactsUnitOfWork, *, signup_id: uuid.UUID, at: datetime | None = None
 ) -> Literal["confirmed", "already"]:
     """Apply the signup and subscribe; a second click changes nothing."""
     at = at or datetime.now(UTC)
-    async with unit_of_work(engine) as uow:
-        signup = await consents.signup(uow.conn, signup_id, for_update=True)
+    async with uow:
+        signup = await uow.consents.signup(signup_id, for_update=True)
         if signup is None:
             raise NotFound("This signup does not exist (any more).")
         if signup["confirmed_at"] is not None:
             return "already"
-        person = await people.get(uow.conn, signup["person_id"], for_update=True)
+        person = await uow.people.get(signup["person_id"], for_update=True)
         if person is None:  # pragma: no cover - signups cascade with their person
             raise NotFound("This signup does not exist (any more).")
         details: dict[str, Any] = signup["details"]
         was_subscribed = person.subscription_state == "subscribed"
-        person = await _apply_details(uow.conn, person, details, at=at)
+        person = await _apply_details(uow, person, details, at=at)
         purposes: tuple[Purpose, ...] = (
             ("newsletter", "surveys") if details.get("surveys") else ("newsletter",)
         )
         person = person.confirmed(at=at, newsletter=True, surveys="surveys" in purposes)
-        await people.save(uow.conn, person)
-        await consents.append(
-            uow.conn,
+        await uow.people.save(person)
+        await uow.consents.append(
             entries(
                 person.id,
                 purposes,
@@ -141,21 +135,25 @@ async def confirm_signup(
                 ip=signup["ip"],
             ),
         )
-        await consents.mark_confirmed(uow.conn, signup_id, at)
+        await uow.consents.mark_confirmed(signup_id, at)
         if details.get("apply_membership"):
             await _apply_for_membership(uow, person.id, at)
-        await publish_snapshot(uow, person)
-        await record_activity(uow, person.id, "confirmed", {"signup_id": str(signup_id)}, at=at)
+        await uow.events.publish_snapshot(person)
+        await uow.events.record_activity(
+            person.id, "confirmed", {"signup_id": str(signup_id)}, at=at
+        )
         if not was_subscribed:
-            await record_activity(uow, person.id, "subscribed", {"purposes": list(purposes)}, at=at)
+            await uow.events.record_activity(
+                person.id, "subscribed", {"purposes": list(purposes)}, at=at
+            )
         await uow.commit()
     return "confirmed"
 
 
 async def _apply_details(
-    conn: AsyncConnection, person: Person, details: dict[str, Any], *, at: datetime
+    uow: ContactsUnitOfWork, person: Person, details: dict[str, Any], *, at: datetime
 ) -> Person:
-    known = {t.key for t in await topic_store.all_topics(conn)}
+    known = {t.key for t in await uow.topics.all_topics()}
     chosen = [t for t in details.get("topics", []) if t in known]
     changes: dict[str, object] = {
         "topics": tuple(sorted({*person.topics, *chosen})),
@@ -168,7 +166,7 @@ async def _apply_details(
         changes["last_name"] = details["last_name"]
     name = str(details.get("organisation") or "")
     if name:
-        org = await organisations.by_name(conn, name)
+        org = await uow.organisations.by_name(name)
         if org is None:  # a new name waits for staff review
             org = Organisation.new(
                 name=name,
@@ -176,24 +174,26 @@ async def _apply_details(
                 municipality_code=details.get("municipality") or None,
                 status="pending_review",
             )
-            await organisations.add(conn, org)
-        links = await organisations.links_of(conn, person.id)
+            await uow.organisations.add(org)
+        links = await uow.organisations.links_of(person.id)
         if not any(
             link["organisation_id"] == org.id and link["end_date"] is None for link in links
         ):
-            await organisations.link(
-                conn, person_id=person.id, organisation_id=org.id, start=at.date()
+            await uow.organisations.link(
+                person_id=person.id, organisation_id=org.id, start=at.date()
             )
     return person.changed(**changes)
 
 
-async def _apply_for_membership(uow: Any, person_id: uuid.UUID, at: datetime) -> None:
-    membership = await memberships.get(uow.conn, person_id, for_update=True)
+async def _apply_for_membership(
+    uow: ContactsUnitOfWork, person_id: uuid.UUID, at: datetime
+) -> None:
+    membership = await uow.memberships.get(person_id, for_update=True)
     if membership is None:
         membership = Membership.application(person_id, at=at)
     elif membership.state in ("left", "declined"):
         membership = membership.apply("apply", at=at)
     else:
         return  # already pending, active or paused
-    await memberships.put(uow.conn, membership)
-    await record_activity(uow, person_id, "membership_changed", {"state": "pending"}, at=at)
+    await uow.memberships.put(membership)
+    await uow.events.record_activity(person_id, "membership_changed", {"state": "pending"}, at=at)
