@@ -112,7 +112,7 @@ async def seed(
     rng = random.Random(seed_value)
     actor = Actor(id="cli:demo-data", role="admin")
     places = load_classification()
-    topic_keys = [t.key for t in await topics.list_topics(engine)]
+    topic_keys = [t.key for t in await topics.list_topics(SqlContactsUnitOfWork(engine))]
 
     say("organisations")
     created = []

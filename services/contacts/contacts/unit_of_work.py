@@ -124,6 +124,21 @@ class Audience(Protocol):
 class TopicRepository(Protocol):
     async def all_topics(self, *, include_archived: bool = False) -> list[Topic]: ...
 
+    async def get(self, key: str) -> Topic | None: ...
+
+    async def add(self, topic: Topic) -> None:
+        """Conflict if the key is taken."""
+
+    async def save(self, topic: Topic) -> None: ...
+
+
+class TagRepository(Protocol):
+    async def ensure(self, name: str) -> str:
+        """The stored spelling of a tag, created when no tag matches case-insensitively."""
+
+    async def all_with_counts(self) -> list[tuple[str, int]]:
+        """Every tag with how many people carry it, alphabetically."""
+
 
 class MembershipRepository(Protocol):
     async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Membership | None: ...
@@ -172,6 +187,7 @@ class ContactsUnitOfWork(Protocol):
     organisations: OrganisationRepository
     consents: ConsentRepository
     topics: TopicRepository
+    tags: TagRepository
     memberships: MembershipRepository
     segments: SegmentRepository
     audience: Audience
@@ -336,6 +352,26 @@ class _SqlTopics:
     async def all_topics(self, *, include_archived: bool = False) -> list[Topic]:
         return await topic_store.all_topics(self._conn, include_archived=include_archived)
 
+    async def get(self, key: str) -> Topic | None:
+        return await topic_store.get(self._conn, key)
+
+    async def add(self, topic: Topic) -> None:
+        await topic_store.add(self._conn, topic)
+
+    async def save(self, topic: Topic) -> None:
+        await topic_store.save(self._conn, topic)
+
+
+class _SqlTags:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def ensure(self, name: str) -> str:
+        return await tag_store.ensure(self._conn, name)
+
+    async def all_with_counts(self) -> list[tuple[str, int]]:
+        return await tag_store.all_with_counts(self._conn)
+
 
 class _SqlMemberships:
     def __init__(self, conn: AsyncConnection) -> None:
@@ -404,6 +440,7 @@ class SqlContactsUnitOfWork:
     organisations: OrganisationRepository
     consents: ConsentRepository
     topics: TopicRepository
+    tags: TagRepository
     memberships: MembershipRepository
     segments: SegmentRepository
     audience: Audience
@@ -426,6 +463,7 @@ class SqlContactsUnitOfWork:
         self.organisations = _SqlOrganisations(conn)
         self.consents = _SqlConsents(conn)
         self.topics = _SqlTopics(conn)
+        self.tags = _SqlTags(conn)
         self.memberships = _SqlMemberships(conn)
         self.segments = _SqlSegments(conn)
         self.audience = _SqlAudience(conn)
@@ -458,4 +496,5 @@ from contacts.onboarding.service import onboarding as onboarding_service  # noqa
 from contacts.organisations import repository as organisation_store  # noqa: E402
 from contacts.people import repository as people_store  # noqa: E402
 from contacts.segments import repository as segment_store  # noqa: E402
+from contacts.tags import repository as tag_store  # noqa: E402
 from contacts.topics import repository as topic_store  # noqa: E402

@@ -264,6 +264,39 @@ class FakeTopics:
         found = [t for t in self.rows.values() if include_archived or not t.archived]
         return sorted(found, key=lambda t: (t.position, t.key))
 
+    async def get(self, key: str) -> Topic | None:
+        return self.rows.get(key)
+
+    async def add(self, topic: Topic) -> None:
+        if topic.key in self.rows:
+            raise Conflict("A topic with this key exists.", field="key")
+        self.rows[topic.key] = topic
+
+    async def save(self, topic: Topic) -> None:
+        self.rows[topic.key] = topic
+
+
+class FakeTags:
+    """The tag vocabulary; who carries a tag is read from the fake people."""
+
+    def __init__(self, uow: FakeContactsUnitOfWork) -> None:
+        self._uow = uow
+        self.names: list[str] = []
+
+    async def ensure(self, name: str) -> str:
+        found = next((n for n in self.names if n.lower() == name.lower()), None)
+        if found is None:
+            self.names.append(name)
+            return name
+        return found
+
+    async def all_with_counts(self) -> list[tuple[str, int]]:
+        people = self._uow.people.rows.values()
+        return [
+            (name, sum(1 for p in people if name in p.tags))
+            for name in sorted(self.names, key=str.lower)
+        ]
+
 
 class FakeMemberships:
     def __init__(self) -> None:
@@ -397,6 +430,7 @@ class FakeContactsUnitOfWork:
 
     def __post_init__(self) -> None:
         self.events = FakePersonEvents(self)
+        self.tags = FakeTags(self)
         self._pending: list[Published] = []
         self._kept: dict[str, dict[str, Any]] | None = None
 
@@ -406,6 +440,7 @@ class FakeContactsUnitOfWork:
             self.organisations,
             self.consents,
             self.topics,
+            self.tags,
             self.memberships,
             self.segments,
             self.audience,

@@ -24,6 +24,7 @@ from contacts.people.pages import ListFilters
 from contacts.rendering import pages, staff_language
 from contacts.tags import service as tag_service
 from contacts.topics import repository as topic_store
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.security import check_csrf
 from shared.web.staff import Editor, Viewer
 
@@ -74,7 +75,9 @@ async def _bulk_page(
             "back": back if not segment else f"/staff/segments/{segment}",
             "kinds": BULK_KINDS,
             "topics": topics,
-            "tags": [name for name, _count in await tag_service.list_tags(engine)],
+            "tags": [
+                name for name, _count in await tag_service.list_tags(SqlContactsUnitOfWork(engine))
+            ],
             "membership_actions": MEMBERSHIP_ACTIONS,
             "form": {"action": "", "topic": "", "tag": "", "membership_action": "", "format": "csv"}
             | form,

@@ -129,7 +129,9 @@ async def people_list(
             "sort": order,
             "pager": pager(page, PER_PAGE, total, {**filters, "sort": sort}),
             "topics": topics,
-            "tags": [(name, name) for name, _count in await tags.list_tags(engine)],
+            "tags": [
+                (name, name) for name, _count in await tags.list_tags(SqlContactsUnitOfWork(engine))
+            ],
             "memberships": MEMBERSHIP_LABELS,
             **choices(lang),
         },
@@ -156,7 +158,7 @@ async def person_page(
             "staff_names": await staff_names(engine),
             "memberships": MEMBERSHIP_LABELS,
             "may_edit": staff.may("editor"),
-            "known_tags": await tags.list_tags(engine),
+            "known_tags": await tags.list_tags(SqlContactsUnitOfWork(engine)),
         },
         lang=staff_language(request),
     )
@@ -189,7 +191,7 @@ async def add_tag(
     staff: Editor,
     name: Annotated[str, Form(max_length=200)],
 ) -> Response:
-    await tags.tag_person(engine, person_id, name, actor=actor_of(staff))
+    await tags.tag_person(SqlContactsUnitOfWork(engine), person_id, name, actor=actor_of(staff))
     return RedirectResponse(f"/staff/people/{person_id}", status_code=303)
 
 
@@ -200,7 +202,7 @@ async def remove_tag(
     staff: Editor,
     name: Annotated[str, Form(max_length=200)],
 ) -> Response:
-    await tags.untag_person(engine, person_id, name, actor=actor_of(staff))
+    await tags.untag_person(SqlContactsUnitOfWork(engine), person_id, name, actor=actor_of(staff))
     return RedirectResponse(f"/staff/people/{person_id}", status_code=303)
 
 

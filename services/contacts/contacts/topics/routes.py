@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, status
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.topics import service as topic_service
 from contacts.topics.schemas import TopicIn, TopicOut, TopicPatch
 from shared.web.security import check_csrf
@@ -14,22 +14,20 @@ router = APIRouter(prefix="/api/contacts", dependencies=[Depends(check_csrf)])
 
 
 @router.get("/topics", tags=["topics"])
-async def list_topics(
-    engine: Engine, staff: Viewer, include_archived: bool = False
-) -> list[TopicOut]:
-    topics = await topic_service.list_topics(engine, include_archived=include_archived)
+async def list_topics(uow: Uow, staff: Viewer, include_archived: bool = False) -> list[TopicOut]:
+    topics = await topic_service.list_topics(uow, include_archived=include_archived)
     return [TopicOut.of(t) for t in topics]
 
 
 @router.post("/topics", status_code=status.HTTP_201_CREATED, tags=["topics"])
-async def create_topic(body: TopicIn, engine: Engine, staff: Editor) -> TopicOut:
-    topic = await topic_service.create_topic(engine, actor=actor_of(staff), **body.model_dump())
+async def create_topic(body: TopicIn, uow: Uow, staff: Editor) -> TopicOut:
+    topic = await topic_service.create_topic(uow, actor=actor_of(staff), **body.model_dump())
     return TopicOut.of(topic)
 
 
 @router.patch("/topics/{key}", tags=["topics"])
-async def change_topic(key: str, body: TopicPatch, engine: Engine, staff: Editor) -> TopicOut:
+async def change_topic(key: str, body: TopicPatch, uow: Uow, staff: Editor) -> TopicOut:
     topic = await topic_service.update_topic(
-        engine, key, actor=actor_of(staff), **body.model_dump(exclude_unset=True)
+        uow, key, actor=actor_of(staff), **body.model_dump(exclude_unset=True)
     )
     return TopicOut.of(topic)

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from contacts.audit.domain import Actor
-from contacts.audit.service import audit
 from contacts.errors import InvalidInput, NotFound
-from contacts.topics import repository as store
 from contacts.topics.domain import MAX_TOPIC_NAME, Topic
-from contacts.unit_of_work import unit_of_work
+from contacts.unit_of_work import ContactsUnitOfWork
 
 
-async def list_topics(engine: AsyncEngine, *, include_archived: bool = False) -> list[Topic]:
-    async with engine.connect() as conn:
-        return await store.all_topics(conn, include_archived=include_archived)
+async def list_topics(uow: ContactsUnitOfWork, *, include_archived: bool = False) -> list[Topic]:
+    async with uow:
+        return await uow.topics.all_topics(include_archived=include_archived)
 
 
 async def create_topic(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     *,
     actor: Actor | None,
     key: str,
@@ -28,18 +24,18 @@ async def create_topic(
     position: int = 0,
 ) -> Topic:
     topic = Topic.new(key=key, name_fi=name_fi, name_sv=name_sv, name_en=name_en, position=position)
-    async with unit_of_work(engine) as uow:
-        await store.add(uow.conn, topic)
-        await audit(uow.conn, actor, "topic.created", target_type="topic", target_id=topic.key)
+    async with uow:
+        await uow.topics.add(topic)
+        await uow.audit.record(actor, "topic.created", target_type="topic", target_id=topic.key)
         await uow.commit()
     return topic
 
 
 async def update_topic(
-    engine: AsyncEngine, key: str, *, actor: Actor | None, **changes: object
+    uow: ContactsUnitOfWork, key: str, *, actor: Actor | None, **changes: object
 ) -> Topic:
-    async with unit_of_work(engine) as uow:
-        topic = await store.get(uow.conn, key)
+    async with uow:
+        topic = await uow.topics.get(key)
         if topic is None:
             raise NotFound("No such topic.")
         for name in ("name_fi", "name_sv", "name_en"):
@@ -47,9 +43,8 @@ async def update_topic(
             if value is not None and (not str(value).strip() or len(str(value)) > MAX_TOPIC_NAME):
                 raise InvalidInput(f"{name} must be 1-{MAX_TOPIC_NAME} characters.", field=name)
         topic = Topic(**{**topic.__dict__, **{k: v for k, v in changes.items() if v is not None}})
-        await store.save(uow.conn, topic)
-        await audit(
-            uow.conn,
+        await uow.topics.save(topic)
+        await uow.audit.record(
             actor,
             "topic.updated",
             target_type="topic",
