@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from contacts.persistence.tables import contact_snapshot
+from contacts.tables import contact_snapshot
 from sqlalchemy import text
 
 from shared.db import make_engine

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 import httpx
-from contacts.service import staff as staff_service
+from contacts.staff.service import sign_in as staff_service
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 PASSWORD = "gate-keeper-password-1"

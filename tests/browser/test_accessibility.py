@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 
 import pytest
-from contacts.service import staff as staff_service
+from contacts.app import create_app as create_contacts_app
 from contacts.settings import ContactsSettings
-from contacts.web.app import create_app as create_contacts_app
+from contacts.staff.service import sign_in as staff_service
 from fastapi.routing import APIRoute, iter_route_contexts
 from newsletter.app import create_app as create_newsletter_app
 from newsletter.settings import NewsletterSettings

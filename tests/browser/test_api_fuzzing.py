@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from contacts.app import create_app as create_contacts_app
 from contacts.settings import ContactsSettings
-from contacts.web.app import create_app as create_contacts_app
 from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, settings
 from newsletter.app import create_app as create_newsletter_app

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.util import find_spec
-
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -26,14 +24,14 @@ EXPECTED = {
     },
 }
 
+# Where each service assembles its worker (issue 18 moves it to `<service>.worker`).
+
 
 @pytest.mark.parametrize("service", sorted(EXPECTED))
 def test_asyncapi_channels_are_registered_topics(
     service: str, engines: dict[str, AsyncEngine], topics: str
 ) -> None:
-    # The worker assembly: `<service>/worker.py` in the feature-folder layout (issue 18).
-    where = "worker" if find_spec(f"{service}.worker") else "messaging.worker"
-    worker = __import__(f"{service}.{where}", fromlist=["build_broker"])
+    worker = __import__(f"{service}.worker", fromlist=["build_broker"])
     settings_mod = __import__(f"{service}.settings", fromlist=["x"])
     settings_cls = next(
         v

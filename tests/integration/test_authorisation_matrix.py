@@ -18,8 +18,8 @@ from typing import Any
 
 import httpx
 import pytest
+from contacts.app import create_app as create_contacts_app
 from contacts.settings import ContactsSettings
-from contacts.web.app import create_app as create_contacts_app
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts

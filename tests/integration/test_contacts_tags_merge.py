@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
-from contacts.persistence.tables import contact_snapshot
-from contacts.service.consumed import apply_mail_event, apply_survey_response
+from contacts.activity.service import apply_mail_event, apply_survey_response
+from contacts.app import create_app
 from contacts.settings import ContactsSettings
-from contacts.web.app import create_app
+from contacts.tables import contact_snapshot
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 

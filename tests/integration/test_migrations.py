@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from importlib.util import find_spec
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -18,9 +17,7 @@ from tests.support.infra import SERVICES, Infra
 
 
 def tables_of(service: str) -> object:
-    # `<service>/tables.py` in the feature-folder layout (issue 18).
-    where = "tables" if find_spec(f"{service}.tables") else "persistence.tables"
-    module = __import__(f"{service}.{where}", fromlist=["metadata"])
+    module = __import__(f"{service}.tables", fromlist=["metadata"])
     return module.metadata
 
 

@@ -27,10 +27,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 import jwt
 import pytest
-from contacts.service import oidc
-from contacts.service import staff as staff_service
+from contacts.app import create_app
 from contacts.settings import ContactsSettings
-from contacts.web.app import create_app
+from contacts.staff.service import oidc
+from contacts.staff.service import sign_in as staff_service
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 

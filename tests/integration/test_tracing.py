@@ -15,12 +15,12 @@ from typing import Any
 
 import httpx
 import pytest
-from contacts.persistence.tables import outbox as contacts_outbox
+from contacts.app import create_app
 from contacts.settings import ContactsSettings
-from contacts.web.app import create_app
-from newsletter.messaging.worker import build_broker
-from newsletter.persistence.tables import deliveries
-from newsletter.sending.worker import DeliveryWorker
+from contacts.tables import outbox as contacts_outbox
+from newsletter.worker import build_broker
+from newsletter.tables import deliveries
+from newsletter.delivery.worker import DeliveryWorker
 from newsletter.settings import NewsletterSettings
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter

@@ -6,8 +6,8 @@ import re
 
 import httpx
 import pytest
+from contacts.app import create_app as create_contacts_app
 from contacts.settings import ContactsSettings
-from contacts.web.app import create_app as create_contacts_app
 from newsletter.app import create_app as create_newsletter_app
 from newsletter.settings import NewsletterSettings
 from surveys.app import create_app as create_surveys_app

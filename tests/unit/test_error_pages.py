@@ -6,8 +6,8 @@ import uuid
 
 import httpx
 import pytest
+from contacts.app import create_app as create_contacts_app
 from contacts.settings import ContactsSettings
-from contacts.web.app import create_app as create_contacts_app
 
 from shared.web.app import make_app
 

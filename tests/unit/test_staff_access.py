@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from contacts.domain.errors import Conflict, InvalidInput
-from contacts.domain.staff import StaffMember, check_access_change
+from contacts.errors import Conflict, InvalidInput
+from contacts.staff.domain import StaffMember, check_access_change
 
 
 def member(email: str, role: str) -> StaffMember:
@@ -38,7 +38,7 @@ def test_unknown_roles_are_refused() -> None:
 
 
 def test_the_highest_role_of_the_provider_groups_wins_and_unmapped_groups_give_none() -> None:
-    from contacts.domain.staff import role_from_groups
+    from contacts.staff.domain import role_from_groups
 
     mapping = {"crm-admins": "admin", "crm-editors": "editor", "crm-readers": "viewer"}
     assert role_from_groups(["finance", "crm-editors", "crm-admins"], mapping) == "admin"
