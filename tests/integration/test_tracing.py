@@ -18,10 +18,10 @@ import pytest
 from contacts.app import create_app
 from contacts.settings import ContactsSettings
 from contacts.tables import outbox as contacts_outbox
-from newsletter.worker import build_broker
-from newsletter.tables import deliveries
 from newsletter.delivery.worker import DeliveryWorker
 from newsletter.settings import NewsletterSettings
+from newsletter.tables import deliveries
+from newsletter.worker import build_broker
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
