@@ -1,15 +1,10 @@
-"""Security headers on every response, and CSRF checks for staff forms.
+"""Security headers on every response.
 
-The CSRF token belongs to the staff session (contacts issues it); the proxy forwards it as
-X-Staff-Csrf with the staff identity, so every service can check a form's token without
-reading contacts' database.
+CSRF checks of staff writes are not here: shared/web/staff_gate.py applies them to every app.
 """
 
 from __future__ import annotations
 
-import hmac
-
-from fastapi import HTTPException, Request, status
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
@@ -46,23 +41,3 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-async def check_csrf(request: Request) -> None:
-    """For unsafe methods: the form field or X-CSRF-Token header must match the session's."""
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        return
-    expected = request.headers.get("x-staff-csrf", "")
-    if not expected:
-        # No session token means the request did not come through the proxy's sign-in
-        # (direct calls on 127.0.0.1 by operators and tests); the staff check still applies.
-        return
-    given = request.headers.get("x-csrf-token", "")
-    if not given and request.headers.get("content-type", "").startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
-        form = await request.form()
-        value = form.get("csrf_token", "")
-        given = value if isinstance(value, str) else ""
-    if not hmac.compare_digest(given, expected):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "the form has expired: reload the page")

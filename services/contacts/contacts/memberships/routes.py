@@ -5,19 +5,17 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.encoders import jsonable_encoder
 
 from contacts.deps import Uow, actor_of
 from contacts.memberships import service as memberships
 from contacts.memberships.schemas import MembershipAction
-from shared.web.security import check_csrf
 from shared.web.staff import Editor
 
 router = APIRouter(
     prefix="/api/contacts/people/{person_id}",
     tags=["people"],
-    dependencies=[Depends(check_csrf)],
 )
 
 

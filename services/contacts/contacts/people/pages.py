@@ -22,7 +22,6 @@ from contacts.signup.pages.signup import TYPE_LABELS
 from contacts.tags import service as tags
 from contacts.topics import repository as topic_store
 from contacts.unit_of_work import SqlContactsUnitOfWork
-from shared.web.security import check_csrf
 from shared.web.sorting import Sort
 from shared.web.staff import Editor, Viewer
 
@@ -164,7 +163,7 @@ async def person_page(
     )
 
 
-@router.post("/{person_id}/membership", dependencies=[Depends(check_csrf)])
+@router.post("/{person_id}/membership")
 async def decide_membership(
     person_id: uuid.UUID,
     engine: Engine,
@@ -184,7 +183,7 @@ async def decide_membership(
     return RedirectResponse(f"/staff/people/{person_id}", status_code=303)
 
 
-@router.post("/{person_id}/tags", dependencies=[Depends(check_csrf)])
+@router.post("/{person_id}/tags")
 async def add_tag(
     person_id: uuid.UUID,
     engine: Engine,
@@ -195,7 +194,7 @@ async def add_tag(
     return RedirectResponse(f"/staff/people/{person_id}", status_code=303)
 
 
-@router.post("/{person_id}/tags/remove", dependencies=[Depends(check_csrf)])
+@router.post("/{person_id}/tags/remove")
 async def remove_tag(
     person_id: uuid.UUID,
     engine: Engine,
@@ -206,7 +205,7 @@ async def remove_tag(
     return RedirectResponse(f"/staff/people/{person_id}", status_code=303)
 
 
-@router.post("/{person_id}/notes", dependencies=[Depends(check_csrf)])
+@router.post("/{person_id}/notes")
 async def add_person_note(
     person_id: uuid.UUID,
     engine: Engine,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -14,7 +14,6 @@ from newsletter.errors import InvalidInput
 from newsletter.media import service
 from newsletter.media.routes import read_upload
 from newsletter.rendering import pages, staff_language
-from shared.web.security import check_csrf
 from shared.web.staff import Editor, Staff, Viewer
 
 router = APIRouter(prefix="/newsletter/staff/media", include_in_schema=False)
@@ -49,7 +48,7 @@ async def media_page(request: Request, engine: Engine, staff: Viewer) -> Respons
     return await _render(request, engine, staff)
 
 
-@router.post("", dependencies=[Depends(check_csrf)])
+@router.post("")
 async def upload_page(
     request: Request, engine: Engine, settings: Settings, staff: Editor
 ) -> Response:
@@ -69,7 +68,7 @@ async def upload_page(
     return RedirectResponse("/newsletter/staff/media?saved=upload", status.HTTP_303_SEE_OTHER)
 
 
-@router.post("/{media_id}/alt", dependencies=[Depends(check_csrf)])
+@router.post("/{media_id}/alt")
 async def alt_page(
     media_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
 ) -> Response:

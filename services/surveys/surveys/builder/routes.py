@@ -5,18 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, status
+from fastapi import APIRouter, Body, status
 from fastapi.responses import JSONResponse
 
-from shared.web.security import check_csrf
 from shared.web.staff import Editor, Viewer
 from surveys.builder import service as builder
 from surveys.builder.schemas import SurveyIn
 from surveys.deps import UnitOfWork, actor
 
-router = APIRouter(
-    prefix="/api/surveys/surveys", tags=["surveys"], dependencies=[Depends(check_csrf)]
-)
+router = APIRouter(prefix="/api/surveys/surveys", tags=["surveys"])
 
 
 @router.get("")

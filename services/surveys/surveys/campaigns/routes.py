@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Query, status
 from fastapi.responses import Response
 
-from shared.web.security import check_csrf
 from shared.web.staff import Editor, Viewer
 from surveys.campaigns import service as campaigns
 from surveys.campaigns.schemas import CampaignIn
@@ -17,9 +16,7 @@ from surveys.deps import Engine, LinkMaker, Settings, UnitOfWork, actor
 from surveys.open_link import service as open_link
 from surveys.results import service as results
 
-router = APIRouter(
-    prefix="/api/surveys/campaigns", tags=["campaigns"], dependencies=[Depends(check_csrf)]
-)
+router = APIRouter(prefix="/api/surveys/campaigns", tags=["campaigns"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

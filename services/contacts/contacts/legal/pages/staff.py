@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import RedirectResponse
 
 from contacts.deps import Engine, Settings, actor_of
@@ -14,7 +14,6 @@ from contacts.legal import service
 from contacts.legal.domain.markup import fill, to_html
 from contacts.legal.domain.texts import LEGAL_KINDS, LEGAL_LANGUAGES, LegalKind, parse_kind
 from contacts.rendering import pages, staff_language
-from shared.web.security import check_csrf
 from shared.web.staff import Admin, Staff
 
 router = APIRouter(prefix="/staff/legal", include_in_schema=False)
@@ -79,7 +78,7 @@ async def legal_texts(
     return await _page(request, engine, settings, staff, kind=_kind(kind))
 
 
-@router.post("", dependencies=[Depends(check_csrf)])
+@router.post("")
 async def edit_legal_text(
     request: Request, engine: Engine, settings: Settings, staff: Admin
 ) -> Response:

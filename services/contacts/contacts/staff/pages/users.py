@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from contacts.deps import Engine, Settings, actor_of
@@ -14,7 +14,6 @@ from contacts.rendering import pages, staff_language
 from contacts.staff.domain import ROLES
 from contacts.staff.pages.password_reset import reset_url
 from contacts.staff.service import users as staff_users
-from shared.web.security import check_csrf
 from shared.web.staff import Admin, Staff
 
 router = APIRouter(prefix="/staff/users", include_in_schema=False)
@@ -51,7 +50,7 @@ async def users_page(request: Request, engine: Engine, staff: Admin, invited: st
     return await _page(request, engine, staff, invited=invited[:254])
 
 
-@router.post("", dependencies=[Depends(check_csrf)])
+@router.post("")
 async def invite_from_page(
     request: Request,
     engine: Engine,
@@ -78,7 +77,7 @@ async def invite_from_page(
     return RedirectResponse(f"/staff/users?invited={member.email}", status_code=303)
 
 
-@router.post("/{staff_id}", dependencies=[Depends(check_csrf)])
+@router.post("/{staff_id}")
 async def change_from_page(
     request: Request,
     staff_id: uuid.UUID,

@@ -11,11 +11,10 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from shared.i18n import PUBLIC_LANGUAGES
-from shared.web.security import check_csrf
 from shared.web.staff import Editor, Staff, Viewer
 from surveys.builder import service as builder
 from surveys.builder.domain import edits
@@ -25,9 +24,7 @@ from surveys.deps import UnitOfWork, actor
 from surveys.errors import Conflict, InvalidInput
 from surveys.pages import pages, staff_language
 
-router = APIRouter(
-    prefix="/surveys/staff/surveys", include_in_schema=False, dependencies=[Depends(check_csrf)]
-)
+router = APIRouter(prefix="/surveys/staff/surveys", include_in_schema=False)
 BASE = "/surveys/staff/surveys"
 MAX_IMPORT_BYTES = 1_000_000
 
