@@ -8,37 +8,18 @@ runs, so no database is needed: a 422 in FastAPI's validation shape, never a 500
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import httpx
 import pytest
-from contacts.app import create_app as create_contacts_app
-from contacts.settings import ContactsSettings
-from fastapi import FastAPI
-from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute, iter_route_contexts
-from newsletter.app import create_app as create_newsletter_app
-from newsletter.settings import NewsletterSettings
-from surveys.app import create_app as create_surveys_app
-from surveys.settings import SurveysSettings
 
 from shared.web.input_guard import MESSAGE
+from tests.support.routes import FACTORIES, app, dependants, routes
 
-APPS: dict[str, Callable[[], FastAPI]] = {
-    "contacts": lambda: create_contacts_app(ContactsSettings.model_construct()),
-    "newsletter": lambda: create_newsletter_app(NewsletterSettings.model_construct()),
-    "surveys": lambda: create_surveys_app(SurveysSettings.model_construct()),
-}
 STAFF = {"X-Staff-Id": "sweeper", "X-Staff-Role": "admin"}
 BAD_VALUES = {"nul": "a\x00b", "surrogate": "a\ud800b"}
-
-
-@cache
-def app(service: str) -> FastAPI:
-    return APPS[service]()
 
 
 @dataclass(frozen=True)
@@ -53,18 +34,10 @@ class Input:
         return f"{self.service} {self.method} {self.path} {self.where}:{','.join(self.names)}"
 
 
-def _all(dependant: Dependant) -> Iterator[Dependant]:
-    yield dependant
-    for sub in dependant.dependencies:
-        yield from _all(sub)
-
-
 def _inputs(service: str) -> Iterator[Input]:
     """Every route (pages and forms too, not only those in the OpenAPI document)."""
-    for route in iter_route_contexts(app(service).routes):
-        if not isinstance(route.original_route, APIRoute):
-            continue
-        tree = list(_all(route.dependant))
+    for route in routes(service):
+        tree = list(dependants(route.dependant))
         path_params = [p for d in tree for p in d.path_params]
         body_params = [p for d in tree for p in d.body_params]
         query = tuple(p.alias for d in tree for p in d.query_params) or ("q",)
@@ -82,12 +55,12 @@ def _inputs(service: str) -> Iterator[Input]:
                 yield Input(service, method, path, "multipart" if uploads else "form", form)
 
 
-INPUTS = [i for service in APPS for i in _inputs(service)]
+INPUTS = [i for service in FACTORIES for i in _inputs(service)]
 
 
 def test_the_sweep_sees_every_kind_of_input_of_every_service() -> None:
     kinds = {(i.service, i.where) for i in INPUTS}
-    for service in APPS:
+    for service in FACTORIES:
         assert {(service, "query"), (service, "path")} <= kinds, service
     assert {i.where for i in INPUTS} >= {"json", "form", "multipart", "query", "path"}
     assert len(INPUTS) > 100, len(INPUTS)

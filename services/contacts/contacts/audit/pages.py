@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from contacts.audit import repository as store
 from contacts.audit.schemas import PER_PAGE, Text
 from contacts.audit.service import audit_filter
 from contacts.deps import Engine
 from contacts.rendering import pages, staff_language
+from shared.web.paging import PageNumber
 from shared.web.staff import Admin
 
 router = APIRouter(include_in_schema=False)
@@ -28,7 +28,7 @@ async def audit_page(
     action: Text = "",
     date_from: date | None = None,
     date_to: date | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     request.state.staff = staff
     where = audit_filter(service, actor, action, date_from, date_to)

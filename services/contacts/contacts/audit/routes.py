@@ -11,6 +11,7 @@ from contacts.audit import repository as store
 from contacts.audit.schemas import MAX_PER_PAGE, PER_PAGE, AuditPage, Text
 from contacts.audit.service import audit_filter
 from contacts.deps import Engine
+from shared.web.paging import PageNumber
 from shared.web.staff import Admin
 
 router = APIRouter(prefix="/api/contacts/audit", tags=["audit"])
@@ -25,7 +26,7 @@ async def audit_entries(
     action: Text = "",
     date_from: date | None = None,
     date_to: date | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = PER_PAGE,
 ) -> AuditPage:
     where = audit_filter(service, actor, action, date_from, date_to)

@@ -17,6 +17,7 @@ from contacts.organisations.schemas import (
     OrganisationPatch,
     OrganisationsPage,
 )
+from shared.web.paging import PageNumber
 from shared.web.staff import Editor, Viewer
 
 router = APIRouter(prefix="/api/contacts")
@@ -37,7 +38,7 @@ async def search_organisations(
     region: str | None = None,
     municipality: str | None = None,
     status: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> OrganisationsPage:
     items, total = await service.search_organisations(

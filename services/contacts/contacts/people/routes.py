@@ -14,6 +14,7 @@ from contacts.deps import Engine, Uow, actor_of
 from contacts.people.schemas import PeoplePage, PersonIn, PersonOut, PersonPatch
 from contacts.people.service import directory
 from contacts.people.service import people as service
+from shared.web.paging import PageNumber
 from shared.web.sorting import Sort
 from shared.web.staff import Editor, Viewer
 
@@ -33,7 +34,7 @@ async def search_people(
     topic: str | None = None,
     organisation_id: uuid.UUID | None = None,
     tag: Annotated[str | None, Query(max_length=60)] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
     per_page: Annotated[int, Query(ge=1, le=directory.MAX_PAGE)] = 50,
     sort: Annotated[
         str, Query(max_length=40, description="name, email, organisation, ...; '-' = descending")

@@ -14,14 +14,14 @@ class TopicIn(BaseModel):
     name_fi: str = Field(max_length=120)
     name_sv: str = Field("", max_length=120)
     name_en: str = Field("", max_length=120)
-    position: int = 0
+    position: int = Field(0, ge=0, le=10_000)
 
 
 class TopicPatch(BaseModel):
     name_fi: str | None = Field(None, max_length=120)
     name_sv: str | None = Field(None, max_length=120)
     name_en: str | None = Field(None, max_length=120)
-    position: int | None = None
+    position: int | None = Field(None, ge=0, le=10_000)
     archived: bool | None = None
 
 

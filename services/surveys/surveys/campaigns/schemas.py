@@ -16,7 +16,7 @@ class CampaignIn(BaseModel):
     opens_at: datetime
     closes_at: datetime
     audience: dict[str, Any] = Field(default_factory=lambda: {"all": []})
-    max_reminders: int = 1
-    reminder_interval_days: float = 7
+    max_reminders: int = Field(1, ge=0, le=10)
+    reminder_interval_days: float = Field(7, gt=0, le=365)
     # A public anonymous link as well (with no segments, pass the audience {"any": []}).
     open_link: bool = False
