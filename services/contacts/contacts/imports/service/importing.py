@@ -72,6 +72,10 @@ class Report:
     consents_given: int = 0
 
 
+CSV_UNREADABLE = "The CSV file cannot be read: a field is too long or holds a NUL character."
+XLSX_DAMAGED = "The XLSX file is damaged or incomplete."
+
+
 def read_table(data: bytes, filename: str) -> Table:
     """CSV (UTF-8, with or without BOM; comma or semicolon) or XLSX (first sheet)."""
     if filename.lower().endswith(".xlsx"):
@@ -86,14 +90,19 @@ def _read_csv(data: bytes) -> Table:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInput("The CSV file is not UTF-8.", field="file") from exc
+    if "\x00" in text:  # the csv module reads it; PostgreSQL would refuse the row later
+        raise InvalidInput(CSV_UNREADABLE, field="file")
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(reader, None)
-    if not header:
-        raise InvalidInput("The file is empty.", field="file")
-    columns = tuple(h.strip() for h in header)
-    rows = [dict(zip(columns, _padded(r, len(columns)), strict=True)) for r in reader]
+    try:
+        header = next(reader, None)
+        if not header:
+            raise InvalidInput("The file is empty.", field="file")
+        columns = tuple(h.strip() for h in header)
+        rows = [dict(zip(columns, _padded(r, len(columns)), strict=True)) for r in reader]
+    except csv.Error as exc:  # a field over the csv module's limit, a NUL, a stray quote
+        raise InvalidInput(CSV_UNREADABLE, field="file") from exc
     return Table(columns, rows)
 
 
@@ -112,6 +121,10 @@ def _read_xlsx(data: bytes) -> Table:
             dict(zip(columns, _padded([_cell(v) for v in r], len(columns)), strict=True))
             for r in values
         ]
+    except InvalidInput:
+        raise
+    except Exception as exc:  # the sheet is read lazily: a truncated file fails only here
+        raise InvalidInput(XLSX_DAMAGED, field="file") from exc
     finally:
         book.close()
     return Table(columns, rows)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contacts.errors import InvalidInput
@@ -56,6 +57,17 @@ def parse_member_csv(text: str) -> list[MemberRow]:
     except csv.Error:
         delimiter = ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        if "\x00" in text:
+            raise csv.Error("NUL character")
+        return _member_rows(reader)
+    except csv.Error as exc:  # a field over the csv module's limit, a NUL, a stray quote
+        raise InvalidInput(
+            "The file cannot be read: a field is too long or holds a NUL character.", field="file"
+        ) from exc
+
+
+def _member_rows(reader: Iterator[list[str]]) -> list[MemberRow]:
     header = [_HEADERS.get(h.strip().casefold(), "") for h in next(reader)]
     if "name" not in header and "email" not in header:
         raise InvalidInput("The first row must name a 'name' or 'email' column.", field="file")
