@@ -53,3 +53,16 @@ def test_an_unreadable_member_list_is_refused_in_words() -> None:
     with pytest.raises(InvalidInput) as refused:
         parse_member_csv(f'name,email\n"{HUGE}",a@b.fi\n')
     assert "cannot be read" in refused.value.message
+
+
+def test_a_failed_job_tells_staff_words_not_sql() -> None:
+    from contacts.errors import InvalidInput as Refused
+    from contacts.jobs.domain import UNEXPECTED_FAILURE, failure_text
+
+    sql = RuntimeError(
+        "(asyncpg.exceptions.CharacterNotInRepertoireError) invalid byte 0x00 "
+        "[SQL: INSERT INTO people ...]"
+    )
+    assert failure_text(sql) == UNEXPECTED_FAILURE
+    assert "SQL" not in failure_text(sql)
+    assert failure_text(Refused(XLSX_DAMAGED, field="file")) == XLSX_DAMAGED

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from contacts.errors import InvalidInput
+from contacts.errors import DomainError, InvalidInput
 from contacts.memberships.domain import TRANSITIONS
 from contacts.tags.domain import clean_tag
 
@@ -95,3 +95,13 @@ def check_erase_confirmation(typed: str, count: int) -> None:
         raise InvalidInput(
             f"Type the number of people to erase ({count}) to confirm.", field="confirmation"
         )
+
+
+UNEXPECTED_FAILURE = "The job stopped because of an unexpected error; the details are in the log."
+
+
+def failure_text(error: Exception) -> str:
+    """What staff read when a job fails: a rule's own words, never a database's message."""
+    if isinstance(error, DomainError):
+        return error.message[:500]
+    return UNEXPECTED_FAILURE

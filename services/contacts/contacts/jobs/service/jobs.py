@@ -27,7 +27,7 @@ from contacts.audit.service import audit
 from contacts.errors import NotFound
 from contacts.imports.service import exporting
 from contacts.imports.service import jobs as import_jobs
-from contacts.jobs.domain import Job, bulk_parameters, check_erase_confirmation
+from contacts.jobs.domain import Job, bulk_parameters, check_erase_confirmation, failure_text
 from contacts.jobs.repository import jobs as store
 from contacts.jobs.service.bulk import BATCHES
 from contacts.people.service.directory import view_conditions
@@ -186,7 +186,7 @@ async def run_next(
     except Exception as exc:  # the job fails, the worker goes on with the next one
         log.exception("job failed", extra={"job_id": str(job.id)})
         async with engine.begin() as conn:
-            await store.finish(conn, job.id, token=token, state="failed", error=str(exc)[:500])
+            await store.finish(conn, job.id, token=token, state="failed", error=failure_text(exc))
     return job
 
 
