@@ -9,6 +9,7 @@ import httpx
 import pytest
 from contacts.app import create_app
 from contacts.staff.service import sign_in as staff_service
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 PASSWORD = "correct horse battery staple"
@@ -33,7 +34,9 @@ async def client(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncC
             yield c
 
 
-async def login(client: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
+async def login(
+    client: httpx.AsyncClient, email: str, password: str, *, ip: str = "192.0.2.1"
+) -> httpx.Response:
     form = await client.get("/login", params={"next": "/staff/people"})
     token = re.search(r'name="login_token" value="([^"]+)"', form.text)
     assert token is not None
@@ -45,6 +48,7 @@ async def login(client: httpx.AsyncClient, email: str, password: str) -> httpx.R
             "login_token": token.group(1),
             "next": "/staff/people",
         },
+        headers={"X-Real-IP": ip},
     )
 
 
@@ -72,12 +76,32 @@ async def test_wrong_password_and_unknown_user_get_the_same_answer(
     assert message in wrong.text and message in unknown.text
 
 
-async def test_five_failures_lock_the_account_even_for_the_right_password(
-    client: httpx.AsyncClient,
+async def test_failures_slow_the_account_down_but_never_lock_its_owner_out(
+    client: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
 ) -> None:
     for _ in range(5):
         assert (await login(client, "editor@digituki.fi", "wrong password 123")).status_code == 401
-    assert (await login(client, "editor@digituki.fi", PASSWORD)).status_code == 401
+    # Still waiting after the fifth failure: even the right password gets the same answer.
+    waiting = await login(client, "editor@digituki.fi", PASSWORD)
+    assert waiting.status_code == 401 and "wait a moment" in waiting.text
+    # Once the (short, growing) delay has passed, the owner gets in: no 15-minute lock.
+    async with clean_db["contacts"].begin() as conn:
+        await conn.execute(
+            text("UPDATE staff_users SET locked_until = now() - interval '1 second'")
+        )
+    assert (await login(client, "editor@digituki.fi", PASSWORD)).status_code == 303
+
+
+async def test_one_address_trying_many_passwords_is_slowed_without_locking_anyone_out(
+    client: httpx.AsyncClient,
+) -> None:
+    for n in range(12):  # spread over unknown accounts: only the per-address limit applies
+        await login(client, f"nobody{n}@digituki.fi", "guess", ip="198.51.100.7")
+    from_attacker = await login(client, "editor@digituki.fi", PASSWORD, ip="198.51.100.7")
+    assert from_attacker.status_code == 401 and "wait a moment" in from_attacker.text
+    assert (
+        await login(client, "editor@digituki.fi", PASSWORD, ip="203.0.113.9")
+    ).status_code == 303
 
 
 async def test_sign_in_never_redirects_to_another_site(client: httpx.AsyncClient) -> None:

@@ -26,6 +26,10 @@ class ContactsSettings(ServiceSettings):
     # Signup form per client IP and web process: a burst, then a steady rate.
     signup_burst: int = 10
     signup_per_minute: float = 5.0
+    # Password attempts per client address (web process); beyond it the sign-in form answers
+    # as for a wrong password without checking anything.
+    sign_in_burst: int = 10
+    sign_in_per_minute: float = 10.0
 
     # Optional staff sign-in with the organisation's OpenID Connect provider; off while the
     # issuer is empty. The redirect URI is {PUBLIC_BASE_URL}/login/oidc/callback.

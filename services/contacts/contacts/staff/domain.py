@@ -13,10 +13,21 @@ from contacts.people.domain.person import normalise_email
 
 Role = Literal["viewer", "editor", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "editor", "admin")
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
+# Failed sign-ins slow the account down instead of locking it: anyone who knows a staff
+# address could otherwise keep its owner out. The first few are free, then each failure makes
+# the next attempt wait twice as long, up to a minute; the per-IP limit of the sign-in form
+# keeps one client from keeping the account waiting for long.
+FREE_FAILURES = 3
+MAX_DELAY = timedelta(seconds=60)
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
+
+
+def delay_after(failures: int) -> timedelta:
+    """How long the account waits after `failures` failed sign-ins in a row."""
+    if failures <= FREE_FAILURES:
+        return timedelta(0)
+    return min(MAX_DELAY, timedelta(seconds=2 ** min(failures - FREE_FAILURES, 16)))
 
 
 def parse_role(raw: str) -> Role:
@@ -66,11 +77,10 @@ class StaffMember:
         return self.locked_until is not None and now < self.locked_until
 
     def after_failure(self, now: datetime) -> StaffMember:
-        """One more failed sign-in; the fifth in a row locks the account for a while."""
+        """One more failed sign-in: the next attempt is heard only after a growing delay."""
         failures = self.failed_attempts + 1
-        if failures >= MAX_FAILURES:
-            return replace(self, failed_attempts=0, locked_until=now + LOCKOUT)
-        return replace(self, failed_attempts=failures)
+        wait = delay_after(failures)
+        return replace(self, failed_attempts=failures, locked_until=now + wait if wait else None)
 
     def after_success(self) -> StaffMember:
         return replace(self, failed_attempts=0, locked_until=None)

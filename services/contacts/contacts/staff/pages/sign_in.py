@@ -11,12 +11,26 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from contacts.deps import Engine, Settings
+from contacts.public import client_ip
 from contacts.rendering import pages, staff_language
 from contacts.settings import ContactsSettings
 from contacts.staff.pages.oidc_client import HINT_COOKIE, provider_sign_out
 from contacts.staff.service import sign_in as staff_service
+from shared.web.rate_limit import TokenBucket
 
 router = APIRouter(include_in_schema=False)
+
+
+def sign_in_limiter(request: Request, settings: ContactsSettings) -> TokenBucket:
+    """Password attempts per client address, one bucket per web process."""
+    limiter: TokenBucket | None = getattr(request.app.state, "sign_in_limiter", None)
+    if limiter is None:
+        limiter = request.app.state.sign_in_limiter = TokenBucket(
+            burst=settings.sign_in_burst, per_minute=settings.sign_in_per_minute
+        )
+    return limiter
+
+
 SESSION_COOKIE = "dt_session"
 LOGIN_COOKIE = "dt_login"
 
@@ -89,6 +103,9 @@ async def login(
             error="The sign-in form expired. Please try again.",
         )
     try:
+        if not sign_in_limiter(request, settings).allow(client_ip(request)):
+            # One client may not keep an account waiting: the same answer, nothing checked.
+            raise staff_service.SignInRefused(staff_service.REFUSAL)
         signed_in = await staff_service.sign_in(engine, email=email, password=password)
     except staff_service.SignInRefused as refused:
         return login_page(

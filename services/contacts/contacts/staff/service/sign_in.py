@@ -21,8 +21,15 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
+REFUSAL = (
+    "The email address or password is wrong, or there were too many attempts: "
+    "wait a moment and try again."
+)
+
+
 class SignInRefused(InvalidInput):
-    """Wrong address or password, or a locked account: the message never says which."""
+    """Wrong address or password, an account still waiting after failures, or too many
+    attempts from one address: the message never says which."""
 
 
 @dataclass(frozen=True)
@@ -78,10 +85,7 @@ async def sign_in(
     engine: AsyncEngine, *, email: str, password: str, now: datetime | None = None
 ) -> SignedIn:
     now = now or datetime.now(UTC)
-    refused = SignInRefused(
-        "The email address or password is wrong, or the account is "
-        "locked for a while after repeated failures."
-    )
+    refused = SignInRefused(REFUSAL)
     async with engine.begin() as conn:
         member = await store.by_email(conn, email.strip())
         if member is None or not member.active:
