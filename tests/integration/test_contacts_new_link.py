@@ -85,3 +85,16 @@ async def test_new_link_requests_are_rate_limited_per_ip(
             for i in range(4)
         ]
     assert codes == [200, 200, 429, 429]
+
+
+async def test_one_address_gets_one_new_link_however_often_it_is_asked_for(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    await client.post("/join", data=answers("twice@example.fi"))
+    asked = [
+        await client.post("/join/new-link", data={"email": "twice@example.fi"}) for _ in range(5)
+    ]
+    assert {a.status_code for a in asked} == {200}
+    assert len({a.text for a in asked}) == 1  # the same answer, mail or not
+    mails = await mail_requests(engine)
+    assert [m["data"]["to_email"] for m in mails] == ["twice@example.fi"] * 2

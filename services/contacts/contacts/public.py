@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Any
 from urllib.parse import parse_qs
@@ -31,6 +32,20 @@ def form_limiter(request: Request, settings: ContactsSettings, form: str) -> Tok
             burst=settings.signup_burst, per_minute=settings.signup_per_minute
         )
     return buckets[form]
+
+
+def address_limiter(request: Request) -> TokenBucket:
+    """One mail a new link may send per address per ten minutes, however many ask for it
+    (per web process; the signup itself checks its own rule in the database)."""
+    limiter: TokenBucket | None = getattr(request.app.state, "address_limiter", None)
+    if limiter is None:
+        limiter = request.app.state.address_limiter = TokenBucket(burst=1, per_minute=0.1)
+    return limiter
+
+
+def address_key(email: str) -> str:
+    """The limiter's key: no address kept in memory as text."""
+    return hashlib.sha256(email.strip().casefold().encode()).hexdigest()
 
 
 def client_ip(request: Request) -> str:

@@ -101,6 +101,8 @@ class ConsentRepository(Protocol):
 
     async def mark_confirmed(self, signup_id: uuid.UUID, at: datetime) -> None: ...
 
+    async def last_signup_at(self, person_id: uuid.UUID) -> datetime | None: ...
+
 
 class SegmentRepository(Protocol):
     async def add(self, segment: Segment) -> None: ...
@@ -315,6 +317,9 @@ class _SqlConsents:
 
     async def mark_confirmed(self, signup_id: uuid.UUID, at: datetime) -> None:
         await consent_store.mark_confirmed(self._conn, signup_id, at)
+
+    async def last_signup_at(self, person_id: uuid.UUID) -> datetime | None:
+        return await consent_store.last_signup_at(self._conn, person_id)
 
 
 class _SqlSegments:

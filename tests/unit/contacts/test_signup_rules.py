@@ -9,7 +9,7 @@ import pytest
 from contacts.errors import NotFound
 from contacts.organisations.domain.organisation import Organisation
 from contacts.people.service.people import register_person
-from contacts.signup.domain import SignupForm
+from contacts.signup.domain import CONFIRMATION_MAIL_INTERVAL, SignupForm
 from contacts.signup.service.signup import confirm_signup, sign_up
 from contacts.topics.domain import Topic
 
@@ -34,9 +34,30 @@ def form(**fields: object) -> SignupForm:
 
 
 async def signed_up(uow: FakeContactsUnitOfWork, **fields: object) -> uuid.UUID:
-    return await sign_up(
+    signup_id = await sign_up(
         uow, form=form(**fields), ip="192.0.2.77", confirm_url=url, wording_version="v3"
     )
+    assert signup_id is not None
+    return signup_id
+
+
+async def test_one_address_sent_fifty_times_gets_one_mail_then_another_after_the_interval() -> None:
+    uow = FakeContactsUnitOfWork()
+    uow.consents.now = AT
+    answers = [
+        await sign_up(
+            uow, form=form(), ip="192.0.2.77", confirm_url=url, wording_version="v3", at=AT
+        )
+        for _ in range(50)
+    ]
+    assert answers[0] is not None and answers[1:] == [None] * 49
+    assert len(uow.mail_requests()) == 1 and len(uow.consents.signups) == 1
+    later = AT + CONFIRMATION_MAIL_INTERVAL
+    uow.consents.now = later
+    again = await sign_up(
+        uow, form=form(), ip="192.0.2.77", confirm_url=url, wording_version="v3", at=later
+    )
+    assert again is not None and len(uow.mail_requests()) == 2
 
 
 async def test_a_new_address_gets_a_pending_person_and_only_the_confirmation_mail() -> None:

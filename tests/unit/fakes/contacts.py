@@ -187,6 +187,7 @@ class FakeConsents:
     def __init__(self) -> None:
         self.log: list[ConsentEntry] = []
         self.signups: dict[uuid.UUID, dict[str, Any]] = {}
+        self.now: datetime | None = None  # the database's clock; None = the real one
 
     async def append(self, entries: list[ConsentEntry]) -> None:
         self.log.extend(entries)
@@ -207,6 +208,7 @@ class FakeConsents:
             "wording_version": wording_version,
             "ip": ip,
             "confirmed_at": None,
+            "created_at": self.now or datetime.now(UTC),
         }
 
     async def signup(
@@ -217,6 +219,10 @@ class FakeConsents:
 
     async def mark_confirmed(self, signup_id: uuid.UUID, at: datetime) -> None:
         self.signups[signup_id]["confirmed_at"] = at
+
+    async def last_signup_at(self, person_id: uuid.UUID) -> datetime | None:
+        times = [s["created_at"] for s in self.signups.values() if s["person_id"] == person_id]
+        return max(times, default=None)
 
 
 class FakeSegments:

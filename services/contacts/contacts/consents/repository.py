@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.consents.domain import ConsentEntry
@@ -66,6 +66,12 @@ async def signup(
 
 async def mark_confirmed(conn: AsyncConnection, signup_id: uuid.UUID, at: datetime) -> None:
     await conn.execute(update(signups).where(signups.c.id == signup_id).values(confirmed_at=at))
+
+
+async def last_signup_at(conn: AsyncConnection, person_id: uuid.UUID) -> datetime | None:
+    stmt = select(func.max(signups.c.created_at)).where(signups.c.person_id == person_id)
+    last: datetime | None = (await conn.execute(stmt)).scalar()
+    return last
 
 
 async def signups_of(conn: AsyncConnection, person_id: uuid.UUID) -> list[dict[str, Any]]:

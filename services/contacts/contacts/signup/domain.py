@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from contacts.classification import load_classification
 from contacts.errors import InvalidInput
@@ -15,6 +16,9 @@ from contacts.organisations.domain.organisation import MAX_ORG_NAME, ORGANISATIO
 from contacts.people.domain.person import LANGUAGES, MAX_NAME, Language, normalise_email
 
 MAX_TOPICS = 50
+# One confirmation mail per address in this time, however often the form is sent: the per-IP
+# limit alone would let anyone mail one address fifty times.
+CONFIRMATION_MAIL_INTERVAL = timedelta(minutes=10)
 FIELD_LIMITS = {
     "email": 254,
     "first_name": MAX_NAME,
@@ -132,3 +136,8 @@ def parse_signup(
         surveys=shown["surveys"] is True,
     )
     return form, errors, shown
+
+
+def confirmation_mail_due(last_signup: datetime | None, now: datetime) -> bool:
+    """Whether a new signup of an address may mail it again."""
+    return last_signup is None or now - last_signup >= CONFIRMATION_MAIL_INTERVAL

@@ -9,7 +9,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from contacts.deps import Engine, Settings
-from contacts.public import FormTooLarge, client_ip, confirm_url, form_limiter, read_form
+from contacts.public import (
+    FormTooLarge,
+    address_key,
+    address_limiter,
+    client_ip,
+    confirm_url,
+    form_limiter,
+    read_form,
+)
 from contacts.rendering import pages, public_language
 from contacts.signup.service.new_link import send_new_link
 
@@ -31,7 +39,9 @@ async def new_link(request: Request, engine: Engine, settings: Settings) -> Resp
             request, "join_limited.html", {"too_large": True}, lang=lang, status_code=413
         )
     email = (values.get("email") or [""])[0][:254]
-    if not any(v.strip() for v in values.get(HONEYPOT, [])):
+    honeypot = any(v.strip() for v in values.get(HONEYPOT, []))
+    # The same answer when the address already had a new link in the last ten minutes.
+    if not honeypot and address_limiter(request).allow(address_key(email)):
         await send_new_link(
             engine, email=email, confirm_url=lambda signup_id: confirm_url(settings, signup_id)
         )

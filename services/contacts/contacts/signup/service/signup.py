@@ -12,7 +12,7 @@ from contacts.errors import Conflict, NotFound
 from contacts.memberships.domain import Membership
 from contacts.organisations.domain.organisation import Organisation
 from contacts.people.domain.person import Person
-from contacts.signup.domain import SignupForm
+from contacts.signup.domain import SignupForm, confirmation_mail_due
 from contacts.snapshots import SOURCE
 from contacts.unit_of_work import ContactsUnitOfWork
 from shared.events.envelope import CloudEvent, new_event
@@ -34,15 +34,23 @@ async def sign_up(
     ip: str | None,
     confirm_url: ConfirmUrl,
     wording_version: str,
-) -> uuid.UUID:
+    at: datetime | None = None,
+) -> uuid.UUID | None:
     """Record the signup and request the confirmation mail; the same for known addresses.
 
     A known person is not changed now: what the form asks for is applied at confirmation,
-    so nobody can alter someone else's data by typing their address.
+    so nobody can alter someone else's data by typing their address. An address that signed
+    up within the last CONFIRMATION_MAIL_INTERVAL gets no second signup and no second mail
+    (None): the form answers the same, and the first mail's link still confirms.
     """
+    at = at or datetime.now(UTC)
     signup_id = uuid.uuid4()
     async with uow:
         person = await uow.people.find_by_email(form.email, for_update=True)
+        if person is not None and not confirmation_mail_due(
+            await uow.consents.last_signup_at(person.id), at
+        ):
+            return None
         if person is None:
             person = Person.new(
                 email=form.email,
