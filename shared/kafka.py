@@ -28,14 +28,31 @@ def make_broker(settings: ServiceSettings) -> KafkaBroker:
     )
 
 
+def replication_for(brokers: int) -> tuple[int, int]:
+    """(replication factor, min.insync.replicas) of the project's topics on `brokers` nodes.
+
+    Three copies of which two must have a write (acks=all) once there are three brokers: one
+    broker may die without losing or refusing anything. One copy on a single node.
+    """
+    replicas = max(1, min(3, brokers))
+    return replicas, max(1, replicas - 1)
+
+
 async def ensure_topics(bootstrap_servers: str, prefix: str = "") -> list[str]:
     """Create every registered topic (and its DLQ) that does not exist yet; returns created."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="digituki-admin")
     await admin.start()
     try:
         existing = set(await admin.list_topics())
+        cluster = await admin.describe_cluster()
+        replicas, min_isr = replication_for(len(cluster["brokers"]))
         wanted = [
-            NewTopic(name, num_partitions=parts, replication_factor=1, topic_configs=configs)
+            NewTopic(
+                name,
+                num_partitions=parts,
+                replication_factor=replicas,
+                topic_configs={**configs, "min.insync.replicas": str(min_isr)},
+            )
             for name, parts, configs in all_physical_topics(prefix)
             if name not in existing
         ]

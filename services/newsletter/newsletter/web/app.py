@@ -45,6 +45,7 @@ def create_app(settings: NewsletterSettings | None = None) -> FastAPI:
             "kafka": kafka_check(settings.kafka_bootstrap_servers),
         },
         lifespan=lifespan,
+        settings=settings,
     )
     app.state.settings = settings
     app.state.engine = engine

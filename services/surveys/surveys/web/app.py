@@ -46,6 +46,7 @@ def create_app(settings: SurveysSettings | None = None) -> FastAPI:
             "kafka": kafka_check(settings.kafka_bootstrap_servers),
         },
         lifespan=lifespan,
+        settings=settings,
         hsts=settings.environment == "production",
     )
     app.state.settings = settings
