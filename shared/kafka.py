@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 def make_broker(settings: ServiceSettings) -> KafkaBroker:
     """A broker whose producer is idempotent (acks=all) and whose topics are never auto-made."""
     return KafkaBroker(
-        settings.kafka_bootstrap_servers,
+        # A list: FastStream hands a string to aiokafka as one host, "a:1,b:2" included.
+        [server.strip() for server in settings.kafka_bootstrap_servers.split(",")],
         client_id=f"{settings.service_name}-worker",
         enable_idempotence=True,
         allow_auto_create_topics=False,

@@ -36,14 +36,17 @@ WHAT = {KAFKA: "Kafka", DATABASE: "the database"}
 
 # What aiokafka says (WARNING and above) when brokers are away; not rebalances or commits.
 _KAFKA_MESSAGES = re.compile(
-    r"unable (to )?connect|unable to request metadata|connection (refused|reset|closed|lost)"
-    r"|node ?not ?ready|kafkaconnectionerror|coordinator (dead|unknown|not available)"
-    r"|heartbeat session expired|request ?timed ?out|failed fetch messages"
+    r"unable (to )?connect|unable to (request|update) metadata"
+    r"|connection (refused|reset|closed|lost)|node ?not ?ready|kafkaconnectionerror"
+    r"|request ?timed ?out|failed fetch messages"
     r"|error sending|not ?leader|leader ?not ?available|no ?brokers|broker ?not ?available"
     r"|could not be established|timed out|\berrno\b",
     re.IGNORECASE,
 )
 _CONNECTION_TYPES = (OSError, TimeoutError, ConnectionError)
+# After Kafka is back, consumers rejoin their groups for a while (coordinator not available,
+# heartbeat failed): part of the recovery, not a new outage.
+SETTLING_S = 30.0
 
 
 def _modules(tb: TracebackType | None) -> set[str]:
@@ -129,6 +132,7 @@ class OutageMonitor:
         self.open: dict[str, Outage] = {}
         self.wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._settling_until = 0.0
 
     def attach(self, loop: asyncio.AbstractEventLoop, wake: asyncio.Event) -> None:
         self._loop, self.wake = loop, wake
@@ -138,14 +142,21 @@ class OutageMonitor:
         if record.name == log.name:
             return True
         kind = classify(record)
-        if kind is None:
-            return True
+        chatter = record.name.startswith("aiokafka") and record.levelno >= logging.WARNING
+        now = self._clock()
         with self._lock:
+            if chatter and (KAFKA in self.open or now < self._settling_until):
+                # While Kafka is away, and while consumers rejoin their groups just after,
+                # aiokafka's coordinator and metadata messages are all about the outage.
+                kind = KAFKA
+            if kind is None:
+                return True
             outage = self.open.get(kind)
             if outage is not None:
                 outage.suppressed += 1
                 return False
-            now = self._clock()
+            if kind == KAFKA and now < self._settling_until:
+                return False
             self.open[kind] = Outage(since=now, first_error=_summary(record), reminded_at=now)
         log.error(
             "%s is unreachable: %s (further errors about it are suppressed until it is back)",
@@ -183,6 +194,8 @@ class OutageMonitor:
     def recovered(self, kind: str) -> None:
         with self._lock:
             outage = self.open.pop(kind, None)
+            if kind == KAFKA:
+                self._settling_until = self._clock() + SETTLING_S
         if outage is None:
             return
         log.warning(

@@ -120,17 +120,26 @@ group.initial.rebalance.delay.ms=0
 EOF
 }
 
-format_storage() {
-    local i="$1" id_file="$KAFKA_STATE/cluster.id" cluster_id mode=()
+ensure_cluster_id() {
+    local id_file="$KAFKA_STATE/cluster.id"
     mkdir -p "$KAFKA_STATE"
     if [[ ! -s "$id_file" ]]; then
-        java_tool random-uuid | tail -n1 >"$id_file"
+        # What `kafka-storage random-uuid` prints (16 random bytes, base64url, no padding,
+        # not starting with "-"), without starting a JVM for it.
+        "$(venv_python)" -c 'import base64, uuid
+while (i := base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode())[0] == "-": pass
+print(i)' >"$id_file"
     fi
-    cluster_id="$(<"$id_file")"
+}
+
+format_storage() {
+    local i="$1" mode=()
+    # Formatted once; a later start keeps the data (and saves a JVM start).
+    [[ -f "$(node_state "$i")/data/meta.properties" ]] && return 0
+    ensure_cluster_id
     if [[ "$NODES" == 1 ]]; then mode=(--standalone); fi
-    # --ignore-formatted: a second start on the same data folder keeps its data.
-    java_tool format -t "$cluster_id" -c "$(node_props "$i")" "${mode[@]}" --ignore-formatted \
-        >>"$STATE_DIR/logs/kafka-format.log" 2>&1 \
+    java_tool format -t "$(<"$KAFKA_STATE/cluster.id")" -c "$(node_props "$i")" "${mode[@]}" \
+        --ignore-formatted >>"$STATE_DIR/logs/kafka-format.log" 2>&1 \
         || die "kafka storage format failed (see $STATE_DIR/logs/kafka-format.log)"
 }
 
@@ -172,6 +181,16 @@ start() {
     local i
     install
     venv_python >/dev/null
+    # Formatting is a JVM start per node: the nodes' in parallel.
+    local pids=()
+    ensure_cluster_id
+    for i in $(kafka_nodes); do
+        if ! is_running "$(kafka_node_name "$i")"; then
+            (write_props "$i" && format_storage "$i") &
+            pids+=($!)
+        fi
+    done
+    for i in "${pids[@]}"; do wait "$i" || die "formatting a Kafka node failed"; done
     for i in $(kafka_nodes); do start_node "$i"; done
     for i in $(kafka_nodes); do wait_node "$i"; done
     log "kafka ready on $BOOTSTRAP ($NODES node(s), replication factor $RF, min ISR $MIN_ISR)"
