@@ -32,7 +32,7 @@ log = logging.getLogger("digituki.outage")
 
 KAFKA = "kafka"
 DATABASE = "database"
-WHAT = {KAFKA: "Kafka", DATABASE: "the database"}
+WHAT = {KAFKA: "Kafka", DATABASE: "The database"}
 
 # What aiokafka says (WARNING and above) when brokers are away; not rebalances or commits.
 _KAFKA_MESSAGES = re.compile(
