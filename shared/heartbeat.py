@@ -49,6 +49,15 @@ def consumer_idle_s(consumer: Any) -> float | None:
     return float(subscription.fetcher_idle_time)
 
 
+def assigned_partitions(consumer: Any) -> int:
+    if consumer is None:
+        return 0
+    try:
+        return len(consumer.assignment())
+    except Exception:  # not started, or closing
+        return 0
+
+
 @dataclass
 class Heartbeat:
     """What one worker says about itself; written as JSON."""
@@ -59,6 +68,8 @@ class Heartbeat:
     written_at: float
     started_at: float
     consumers: dict[str, float | None] = field(default_factory=dict)
+    # Partitions each consumer holds now: instances of one worker share a group's partitions.
+    partitions: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def read(cls, path: Path) -> Heartbeat | None:
@@ -139,13 +150,15 @@ class HeartbeatWriter:
         self.path = folder / f"{self.instance}.json"
 
     def beat(self) -> None:
+        consumers = list(self._consumers())
         beat = Heartbeat(
             service=self._service,
             instance=self.instance,
             pid=os.getpid(),
             written_at=time.time(),
             started_at=self._started,
-            consumers={name: consumer_idle_s(c) for name, c in self._consumers()},
+            consumers={name: consumer_idle_s(c) for name, c in consumers},
+            partitions={name: assigned_partitions(c) for name, c in consumers},
         )
         self._folder.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
