@@ -119,7 +119,10 @@ supervise_add() {
     shift
     local conf arg cmd=""
     conf="$(supervisor_dir)/programs/$name.conf"
-    for arg in "$@"; do cmd+="$(printf '%q ' "$arg")"; done
+    # reap-and-exec.sh: leftovers of a killed start (nginx's workers) cannot block this one.
+    for arg in "$REPO/deploy/bin/reap-and-exec.sh" "$STATE_DIR/pids/$name.pgid" "$@"; do
+        cmd+="$(printf '%q ' "$arg")"
+    done
     cmd="${cmd//%/%%}" # supervisord expands %(name)s in commands
     mkdir -p "$(supervisor_dir)/programs"
     # supervisord stops the highest priority first: the services before Kafka and nginx.

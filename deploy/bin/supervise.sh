@@ -67,10 +67,13 @@ stop() {
     pid="$(supervisorctl_ pid)"
     log "stopping supervisord and its programs"
     supervisorctl_ shutdown >/dev/null || true
-    for ((i = 0; i < 400; i++)); do
+    # Programs stop one priority group after the other, each within stopwaitsecs (15 s);
+    # the last node of a Kafka cluster may use all of it.
+    for ((i = 0; i < 1200; i++)); do
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
+    kill -0 "$pid" 2>/dev/null && die "supervisord (pid $pid) still runs after 120 s"
     rm -rf "$DIR/programs" "$DIR/supervisor.sock"
 }
 
