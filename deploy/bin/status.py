@@ -70,7 +70,8 @@ def web_health(service: str) -> str:
 
 
 def worker_health(state_dir: Path, name: str) -> str:
-    beat = Heartbeat.read(state_dir / "heartbeats" / f"{name}.json")
+    folder = Path(os.environ.get("HEARTBEAT_DIR") or state_dir / "heartbeats")
+    beat = Heartbeat.read(folder / f"{name}.json")
     if beat is None:
         return "no heartbeat yet"
     problems = beat.problems(time.time())

@@ -39,7 +39,8 @@ from tests.support.own_db import own_database
 from tests.support.polling import eventually
 from tests.support.processes import ServiceProcess, wait_for_group
 
-pytestmark = [pytest.mark.e2e, pytest.mark.kafka_cluster]
+# Three JVM starts and a restart: minutes, not seconds, when the two cores are busy.
+pytestmark = [pytest.mark.e2e, pytest.mark.kafka_cluster, pytest.mark.timeout(600)]
 
 PEOPLE_BEFORE, PEOPLE_AFTER = 150, 150
 PEOPLE = PEOPLE_BEFORE + PEOPLE_AFTER
