@@ -150,6 +150,12 @@ EOF
     # `update` adds the program and spawns it at once (autostart); the pid file is kept for
     # the scripts that read it and refreshed by is_running.
     supervisorctl_ update "$name" >/dev/null
+    # An unchanged config is not restarted by `update`: a program given up earlier (FATAL)
+    # or stopped by hand is started here.
+    case "$(supervised_state "$name")" in
+        RUNNING | STARTING | BACKOFF) ;;
+        *) supervisorctl_ start "$name" >/dev/null 2>&1 || true ;;
+    esac
     supervisorctl_ pid "$name" >"$(pid_file "$name")" 2>/dev/null || true
 }
 
