@@ -9,6 +9,8 @@ help:
 	@echo "make test   run the whole test suite against its own Kafka and PostgreSQL"
 	@echo "make check  ruff and mypy"
 	@echo "make lock   rewrite requirements*.lock from pyproject.toml (after changing a dependency)"
+	@echo "make status every process: pid, uptime, restarts, health"
+	@echo "  (make up KAFKA_NODES=3 WORKERS=2: a three-broker Kafka, two of every worker)"
 
 up:
 	@deploy/bin/up.sh
@@ -16,8 +18,10 @@ up:
 down:
 	@deploy/bin/down.sh
 
+# Every process: state, pid, uptime, restarts, health (supervisord), then PostgreSQL.
 status:
-	@deploy/bin/infra.sh up status
+	@deploy/bin/supervise.sh up status || true
+	@deploy/bin/postgres.sh up status || true
 
 test:
 	@deploy/bin/test.sh $(ARGS)

@@ -51,6 +51,13 @@ async def main() -> None:
         help="commit every change before the relay starts: measures the pipeline alone "
         "(throughput from relay start; lags then include the wait and mean nothing)",
     )
+    parser.add_argument(
+        "--instances",
+        type=int,
+        default=1,
+        help="processes of every worker (WORKERS): replica consumers share the partitions, "
+        "one outbox relay per service is active (advisory lock), the other stands by",
+    )
     args = parser.parse_args()
     environment = env()
     run = uuid.uuid4().hex[:6]
@@ -83,8 +90,13 @@ async def main() -> None:
                 engines["contacts"], min(args.batch, args.changes - start), tag=f"{run}.{start}"
             )
 
-    workers = [ServiceProcess(s, "worker", environment) for s in urls]
-    replica_workers, relay_worker = workers[1:], workers[0]
+    workers = [
+        ServiceProcess(s, "worker", environment | {"SUPERVISOR_PROCESS_NAME": f"{s}-worker-{i}"})
+        for s in urls
+        for i in range(1, args.instances + 1)
+    ]
+    relay_workers = [w for w in workers if w.service == "contacts"]
+    replica_workers = [w for w in workers if w.service != "contacts"]
     for w in replica_workers if args.backlog else workers:
         w.start()
     try:
@@ -95,7 +107,8 @@ async def main() -> None:
         if args.backlog:
             await write_all()
             t0 = time.monotonic()
-            relay_worker.start()
+            for w in relay_workers:
+                w.start()
         else:
             t0 = time.monotonic()
             await write_all()
@@ -123,6 +136,7 @@ async def main() -> None:
             "changes": args.changes,
             "batch": args.batch,
             "mode": "backlog" if args.backlog else "live",
+            "instances": args.instances,
             "write_s": round(t_written - t0, 2),
             "both_replicas_s": round(max(done.values()) - t0, 2),
             "events_per_s_both": round(args.changes / (max(done.values()) - t0)),

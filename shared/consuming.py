@@ -173,6 +173,9 @@ class Consumption:
             return
         except Exception as error:
             # One bad record must not hold the others back: isolate it.
-            log.warning("batch failed; applying one by one", extra={"error": repr(error)})
+            # exc_info: a lost database connection then counts as the outage it is.
+            log.warning(
+                "batch failed; applying one by one", extra={"error": repr(error)}, exc_info=error
+            )
         for record in records:
             await self.one(record)

@@ -10,6 +10,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from shared.outages import MONITOR
+
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
@@ -52,6 +54,8 @@ def configure_logging(service: str, *, level: str = "INFO", json_logs: bool = Tr
         handler.setFormatter(JsonFormatter(service))
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    # Outages of Kafka or the database: one line when they start and end, not one per retry.
+    handler.addFilter(MONITOR)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -56,6 +56,14 @@ class ServiceSettings(BaseSettings):
         1.0, ge=0, le=1, validation_alias=_shared("OTEL_TRACES_SAMPLER_ARG")
     )
 
+    # Supervision (docs/infrastructure.md): workers write heartbeats into this folder and the
+    # web process's /readyz expects `worker_instances` healthy ones; empty = no heartbeats.
+    heartbeat_dir: str = Field("", validation_alias=_shared("HEARTBEAT_DIR"))
+    worker_instances: int = Field(1, ge=1, validation_alias=_shared("WORKERS"))
+    # During a Kafka or database outage: one line when it starts, one when it ends, and a
+    # reminder this often in between.
+    outage_reminder_s: float = Field(60.0, gt=0, validation_alias=_shared("OUTAGE_REMINDER_S"))
+
     worker_metrics_port: int = 0  # 0 = the worker serves no /metrics of its own
     web_host: str = "127.0.0.1"
     web_port: int = 8000

@@ -7,17 +7,34 @@ import contextlib
 import logging
 import signal
 from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
 from typing import Any
 
 from faststream.kafka import KafkaBroker
 from prometheus_client import start_http_server
 
+from shared.heartbeat import HeartbeatWriter
 from shared.kafka import ensure_topics
+from shared.outages import watch_outages
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
 Loop = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+
+
+def consumers_of(broker: KafkaBroker) -> Callable[[], list[tuple[str, Any]]]:
+    """(name, aiokafka consumer) of every subscriber, read at each heartbeat."""
+
+    def consumers() -> list[tuple[str, Any]]:
+        found = []
+        for sub in broker.subscribers:
+            names = ",".join(getattr(sub, "topic_names_for_subscribe", []))
+            name = f"{getattr(sub, 'group_id', None) or '-'}:{names}"
+            found.append((name, getattr(sub, "consumer", None)))
+        return found
+
+    return consumers
 
 
 async def run_worker(
@@ -31,12 +48,20 @@ async def run_worker(
 
     if settings.worker_metrics_port:
         start_http_server(settings.worker_metrics_port, addr="127.0.0.1")
+    # From here on a broker or database outage is reported once, not per retry.
+    outages = asyncio.create_task(watch_outages(settings, stop))
     created = await ensure_topics(settings.kafka_bootstrap_servers, settings.kafka_topic_prefix)
     if created:
         log.info("created topics", extra={"topics": created})
     await broker.start()
     log.info("worker started", extra={"service": settings.service_name})
-    tasks = [asyncio.create_task(loop(stop)) for loop in loops]
+    all_loops = list(loops)
+    if settings.heartbeat_dir:
+        beats = HeartbeatWriter(
+            Path(settings.heartbeat_dir), settings.service_name, consumers_of(broker)
+        )
+        all_loops.append(beats.run)
+    tasks = [asyncio.create_task(loop(stop)) for loop in all_loops]
     try:
         waiter = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
@@ -49,4 +74,5 @@ async def run_worker(
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await asyncio.wait_for(task, 10)
         await broker.stop()
+        outages.cancel()
         log.info("worker stopped", extra={"service": settings.service_name})

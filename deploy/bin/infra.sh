@@ -25,9 +25,13 @@ preflight() {
     if ! "$BIN/postgres.sh" "$ENV_NAME" status >/dev/null 2>&1; then
         checks+=("$PG_PORT|PostgreSQL cluster $PG_CLUSTER")
     fi
-    if ! is_running kafka; then
-        checks+=("$KAFKA_PORT|Kafka broker" "$KAFKA_CONTROLLER_PORT|Kafka controller")
-    fi
+    local i
+    for i in $(kafka_nodes); do
+        if ! is_running "$(kafka_node_name "$i")"; then
+            checks+=("$(kafka_node_port "$i")|Kafka broker $i"
+                "$(kafka_node_controller_port "$i")|Kafka controller $i")
+        fi
+    done
     if ! is_running mailcatcher; then
         checks+=("$MAILCATCHER_SMTP_PORT|mail catcher SMTP"
             "$MAILCATCHER_HTTP_PORT|mail catcher web page")
@@ -60,7 +64,7 @@ summary() {
     echo "  PostgreSQL    127.0.0.1:$PG_PORT  user digituki / password digituki"
     echo "                databases: ${dbs[*]}"
     echo "                e.g. postgresql+asyncpg://digituki:digituki@127.0.0.1:$PG_PORT/${dbs[0]}"
-    echo "  Kafka         bootstrap 127.0.0.1:$KAFKA_PORT"
+    echo "  Kafka         bootstrap $(kafka_bootstrap) (${KAFKA_NODES:-1} node(s))"
     echo "  Mail catcher  smtp 127.0.0.1:$MAILCATCHER_SMTP_PORT," \
         "web http://127.0.0.1:$MAILCATCHER_HTTP_PORT/"
     if [[ "$ENV_NAME" == up ]]; then

@@ -11,13 +11,20 @@ cd "$REPO"
 SERVICES=(contacts newsletter surveys)
 
 deploy/bin/venv.sh >/dev/null
-deploy/bin/infra.sh up up
 
 DB_PREFIX="" DB_SUFFIX=""
 # shellcheck source=deploy/bin/service-env.sh
 source "$REPO/deploy/bin/service-env.sh"
+# Workers write heartbeats there; each web process's /readyz expects WORKERS healthy ones.
+export PYTHONUNBUFFERED=1 HEARTBEAT_DIR="$STATE_DIR/heartbeats" WORKERS
+# supervisord first: Kafka, the mail catcher, nginx and the services become its programs
+# and inherit the environment above (SUPERVISE=0: plain detached processes as before).
+if [[ "${SUPERVISE:-1}" == 1 ]]; then
+    deploy/bin/supervise.sh up start
+fi
+deploy/bin/infra.sh up up
+
 # The services run in development mode locally (no Secure cookies over plain http).
-export PYTHONUNBUFFERED=1
 export DIGITUKI_ENV=development
 # Staff headers count only with nginx's secret, even on this machine.
 PROXY_SECRET="$(proxy_secret)"
@@ -34,20 +41,35 @@ port_of() {
     printf '%s\n' "${!var}"
 }
 
+# The env wrapper: supervisord's own environment says DIGITUKI_ENV=up (the scripts' name).
 for service in "${SERVICES[@]}"; do
     if ! is_running "$service-web"; then
         require_free_port "$(port_of "$service")" "the $service web process"
-        start_bg "$service-web" .venv/bin/python -m "$service.main" web
+        start_bg "$service-web" env DIGITUKI_ENV=development \
+            .venv/bin/python -m "$service.main" web
     fi
-    if ! is_running "$service-worker"; then
-        start_bg "$service-worker" .venv/bin/python -m "$service.main" worker
-    fi
+    for ((i = 1; i <= WORKERS; i++)); do
+        if ! is_running "$service-worker-$i"; then
+            start_bg "$service-worker-$i" env DIGITUKI_ENV=development \
+                .venv/bin/python -m "$service.main" worker
+        fi
+    done
+    # Fewer WORKERS than last time: stop the extra instances (and a worker of older scripts).
+    for pf in "$STATE_DIR/pids/$service-worker"*.pid; do
+        [[ -e "$pf" ]] || continue
+        name="$(basename "$pf" .pid)"
+        index="${name##*-}"
+        if ! [[ "$index" =~ ^[0-9]+$ ]] || ((index > WORKERS)); then stop_bg "$name"; fi
+    done
 done
 
 for service in "${SERVICES[@]}"; do
     wait_http "http://127.0.0.1:$(port_of "$service")/healthz" 60 "$service web" "$service-web"
-    wait_http "http://127.0.0.1:$PROXY_PORT/_health/$service" 60 "$service through the proxy"
-    check_alive "$service-worker" "$service worker"
+    # Ready through the proxy = database, Kafka and every worker's heartbeat are fine.
+    wait_http "http://127.0.0.1:$PROXY_PORT/_health/$service" 90 "$service through the proxy"
+    for ((i = 1; i <= WORKERS; i++)); do
+        check_alive "$service-worker-$i" "$service worker $i"
+    done
 done
 
 .venv/bin/python -m contacts.main first-admin --quiet-if-exists \
@@ -69,4 +91,5 @@ else
     echo "  Staff users          an admin exists; invite one (a link to set the password" \
         "arrives at the mail catcher): .venv/bin/digituki users invite you@example.fi --role admin"
 fi
+echo "  Processes            make status (supervised: a killed one is back within seconds)"
 echo "  Logs                 $STATE_DIR/logs/      Stop: make down"

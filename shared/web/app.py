@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 
+from shared.outages import watch_outages
+from shared.settings import ServiceSettings
 from shared.tracing import instrument_app
 from shared.web.api_docs import add_api_docs
 from shared.web.correlation import CorrelationMiddleware
 from shared.web.error_pages import add_error_pages
 from shared.web.errors import ServerErrorGuard
-from shared.web.health import Check, health_router
+from shared.web.health import Check, health_router, workers_check
 from shared.web.input_guard import InputGuard
 from shared.web.openapi import document_errors
 from shared.web.security import SecurityHeadersMiddleware
@@ -29,7 +32,13 @@ def make_app(
     lifespan: Lifespan | None = None,
     hsts: bool = False,
     proxy_secret: str = "",
+    settings: ServiceSettings | None = None,
 ) -> FastAPI:
+    """With `settings`, readiness also covers the service's workers (their heartbeats) and
+    outages of Kafka or the database are logged once, not per failed request."""
+    if settings is not None:
+        checks = {**checks, **workers_check(settings)}
+        lifespan = _watching_outages(settings, lifespan)
     app = FastAPI(
         title=title,
         lifespan=lifespan,
@@ -51,3 +60,21 @@ def make_app(
     add_api_docs(app, service=service, title=title)
     instrument_app(app)  # a server span per request, when tracing is configured
     return app
+
+
+def _watching_outages(settings: ServiceSettings, inner: Lifespan | None) -> Lifespan:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(watch_outages(settings, stop))
+        try:
+            if inner is None:
+                yield
+            else:
+                async with inner(app):
+                    yield
+        finally:
+            stop.set()
+            await watcher
+
+    return lifespan

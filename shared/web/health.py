@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
@@ -11,7 +12,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.heartbeat import worker_health
 from shared.kafka import kafka_reachable
+from shared.settings import ServiceSettings
 
 Check = Callable[[], Awaitable[bool]]
 
@@ -39,6 +42,20 @@ def kafka_check(bootstrap_servers: str, cache_s: float = 5.0) -> Check:
         return bool(state["ok"])
 
     return check
+
+
+def workers_check(settings: ServiceSettings) -> dict[str, Check]:
+    """`workers`: as many healthy worker heartbeats as WORKERS says (none when HEARTBEAT_DIR
+    is unset: then nothing on this machine writes them)."""
+    if not settings.heartbeat_dir:
+        return {}
+    folder = Path(settings.heartbeat_dir)
+
+    async def check() -> bool:
+        ready, _ = worker_health(folder, settings.service_name, settings.worker_instances)
+        return ready
+
+    return {"workers": check}
 
 
 def health_router(service: str, checks: dict[str, Check]) -> APIRouter:

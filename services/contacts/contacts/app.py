@@ -98,6 +98,7 @@ def create_app(settings: ContactsSettings | None = None) -> FastAPI:
             "kafka": kafka_check(settings.kafka_bootstrap_servers),
         },
         lifespan=lifespan,
+        settings=settings,
         hsts=settings.environment == "production",
         proxy_secret=settings.proxy_secret,
     )

@@ -45,6 +45,7 @@ def create_app(settings: NewsletterSettings | None = None) -> FastAPI:
         },
         lifespan=lifespan,
         proxy_secret=settings.proxy_secret,
+        settings=settings,
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -174,7 +174,8 @@ class DeliveryWorker:
             await conn.add_listener(deliveries.WAKE_CHANNEL, lambda *_: self.wake.set())
             return conn
         except (OSError, asyncpg.PostgresError):
-            log.warning("no LISTEN connection; polling only")
+            # exc_info: while the database is away this is part of the outage (shared/outages.py).
+            log.warning("no LISTEN connection; polling only", exc_info=True)
             return None
 
 
