@@ -21,6 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 EDITOR = {"X-Staff-Id": "e1", "X-Staff-Role": "editor", "X-Staff-Csrf": "tok"}
 VIEWER = {"X-Staff-Id": "v1", "X-Staff-Role": "viewer", "X-Staff-Csrf": "tok"}
+# The JSON API sends the session's token as a header (forms send it as a field).
+API_EDITOR = {**EDITOR, "X-CSRF-Token": "tok"}
+API_VIEWER = {**VIEWER, "X-CSRF-Token": "tok"}
 API = "/api/newsletter/campaigns"
 PAGES = "/newsletter/staff/campaigns"
 REGION_01 = uuid.uuid4()
@@ -110,7 +113,7 @@ def draft_body(**extra: Any) -> dict[str, Any]:
 
 
 async def new_draft(web: httpx.AsyncClient, **extra: Any) -> str:
-    made = await web.post(f"{API}/drafts", json=draft_body(**extra), headers=EDITOR)
+    made = await web.post(f"{API}/drafts", json=draft_body(**extra), headers=API_EDITOR)
     assert made.status_code == 201, made.text
     return str(made.json()["id"])
 
@@ -118,17 +121,19 @@ async def new_draft(web: httpx.AsyncClient, **extra: Any) -> str:
 async def test_editors_compose_and_viewers_only_read(
     db: AsyncEngine, web: httpx.AsyncClient
 ) -> None:
-    assert (await web.post(f"{API}/drafts", json=draft_body(), headers=VIEWER)).status_code == 403
+    assert (
+        await web.post(f"{API}/drafts", json=draft_body(), headers=API_VIEWER)
+    ).status_code == 403
     campaign = await new_draft(web)
     read = (await web.get(f"{API}/{campaign}", headers=VIEWER)).json()
     assert read["status"] == "draft" and set(read["content"]) == {"fi", "en"}
     assert read["included_segments"] == [str(REGION_01)]
     changed = draft_body(name="Uusi nimi", fallback_language=None)
-    assert (await web.put(f"{API}/{campaign}", json=changed, headers=VIEWER)).status_code == 403
-    saved = await web.put(f"{API}/{campaign}", json=changed, headers=EDITOR)
+    assert (await web.put(f"{API}/{campaign}", json=changed, headers=API_VIEWER)).status_code == 403
+    saved = await web.put(f"{API}/{campaign}", json=changed, headers=API_EDITOR)
     assert saved.status_code == 200 and saved.json()["name"] == "Uusi nimi"
     assert saved.json()["fallback_language"] is None
-    no_language = await web.post(f"{API}/drafts", json=draft_body(content={}), headers=EDITOR)
+    no_language = await web.post(f"{API}/drafts", json=draft_body(content={}), headers=API_EDITOR)
     assert no_language.status_code == 422
 
 
@@ -152,13 +157,13 @@ async def test_sending_is_refused_with_every_reason(
     body = draft_body(fallback_language=None, excluded_segments=[])
     body["content"]["en"]["blocks"][1]["alt"] = ""
     campaign = await new_draft(web, **body)
-    refused = await web.post(f"{API}/{campaign}/send", headers=EDITOR)
+    refused = await web.post(f"{API}/{campaign}/send", headers=API_EDITOR)
     assert refused.status_code == 422
     fields = {r["field"] for r in refused.json()["detail"]["refusals"]}
     assert fields == {"content.sv", "content.en.blocks.1.alt"}
     later = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     scheduled = await web.post(
-        f"{API}/{campaign}/schedule", json={"send_at": later}, headers=EDITOR
+        f"{API}/{campaign}/schedule", json={"send_at": later}, headers=API_EDITOR
     )
     assert scheduled.status_code == 422
     assert (await web.get(f"{API}/{campaign}", headers=VIEWER)).json()["status"] == "draft"
@@ -200,7 +205,7 @@ async def test_http_link_check_refuses_a_dead_link_through_the_api(
         ]
     async for web in client(NewsletterSettings(link_check="http")):
         campaign = await new_draft(web, **body)
-        refused = await web.post(f"{API}/{campaign}/send", headers=EDITOR)
+        refused = await web.post(f"{API}/{campaign}/send", headers=API_EDITOR)
         assert refused.status_code == 422
         assert "HTTP 404" in refused.json()["detail"]["refusals"][0]["message"]
 
@@ -221,12 +226,12 @@ async def test_schedule_start_pause_resume_cancel_count_rows(
     await audience_fixture(db)
     campaign = await new_draft(web)
     scheduled = await web.post(
-        f"{API}/{campaign}/schedule", json={"send_at": "2020-01-01T10:00"}, headers=EDITOR
+        f"{API}/{campaign}/schedule", json={"send_at": "2020-01-01T10:00"}, headers=API_EDITOR
     )
     assert scheduled.status_code == 422 and scheduled.json()["field"] == "send_at"
     winter = "2031-01-10T09:15"
     scheduled = await web.post(
-        f"{API}/{campaign}/schedule", json={"send_at": winter}, headers=EDITOR
+        f"{API}/{campaign}/schedule", json={"send_at": winter}, headers=API_EDITOR
     )
     assert scheduled.status_code == 200, scheduled.text
     assert scheduled.json()["scheduled_at"].startswith("2031-01-10T07:15")
@@ -241,11 +246,11 @@ async def test_schedule_start_pause_resume_cancel_count_rows(
     assert await run_due(db, NewsletterSettings().suppression_secret()) == (1, 0)
     assert await deliveries_of(db, campaign) == {"pending": 2}
 
-    paused = (await web.post(f"{API}/{campaign}/pause", headers=EDITOR)).json()
+    paused = (await web.post(f"{API}/{campaign}/pause", headers=API_EDITOR)).json()
     assert paused == {"id": campaign, "status": "paused", "deliveries": 2}
     assert await deliveries_of(db, campaign) == {"paused": 2}
-    assert (await web.post(f"{API}/{campaign}/pause", headers=EDITOR)).status_code == 409
-    resumed = (await web.post(f"{API}/{campaign}/resume", headers=EDITOR)).json()
+    assert (await web.post(f"{API}/{campaign}/pause", headers=API_EDITOR)).status_code == 409
+    resumed = (await web.post(f"{API}/{campaign}/resume", headers=API_EDITOR)).json()
     assert resumed["status"] == "sending" and resumed["deliveries"] == 2
     async with db.begin() as conn:  # one mail went out meanwhile
         one = select(deliveries.c.id).where(deliveries.c.campaign_id == uuid.UUID(campaign))
@@ -253,7 +258,7 @@ async def test_schedule_start_pause_resume_cancel_count_rows(
             update(deliveries).where(deliveries.c.id == one.limit(1).scalar_subquery())
             .values(status="sent")
         )  # fmt: skip
-    cancelled = (await web.post(f"{API}/{campaign}/cancel", headers=EDITOR)).json()
+    cancelled = (await web.post(f"{API}/{campaign}/cancel", headers=API_EDITOR)).json()
     assert cancelled == {"id": campaign, "status": "cancelled", "deliveries": 1}
     assert await deliveries_of(db, campaign) == {"sent": 1, "cancelled": 1}
     assert (await web.get(f"{API}/{campaign}", headers=VIEWER)).json()["cancelled_count"] == 1
@@ -264,7 +269,7 @@ async def test_a_sending_campaign_is_sent_when_no_row_is_pending(
 ) -> None:
     await audience_fixture(db)
     campaign = await new_draft(web)
-    assert (await web.post(f"{API}/{campaign}/send", headers=EDITOR)).json()["recipients"] == 2
+    assert (await web.post(f"{API}/{campaign}/send", headers=API_EDITOR)).json()["recipients"] == 2
     key = NewsletterSettings().suppression_secret()
     assert await run_due(db, key) == (0, 0)
     async with db.begin() as conn:
@@ -279,10 +284,12 @@ async def test_test_send_uses_the_pipeline_first_and_leaves_the_campaign_alone(
     await audience_fixture(db)
     campaign = await new_draft(web)
     body = {"addresses": ["staff1@digituki.fi", "staff2@digituki.fi"], "language": "en"}
-    assert (await web.post(f"{API}/{campaign}/test", json=body, headers=VIEWER)).status_code == 403
-    sent = await web.post(f"{API}/{campaign}/test", json=body, headers=EDITOR)
+    assert (
+        await web.post(f"{API}/{campaign}/test", json=body, headers=API_VIEWER)
+    ).status_code == 403
+    sent = await web.post(f"{API}/{campaign}/test", json=body, headers=API_EDITOR)
     assert sent.status_code == 202 and sent.json()["sent_to"] == 2
-    bad = await web.post(f"{API}/{campaign}/test", json={"addresses": ["nope"]}, headers=EDITOR)
+    bad = await web.post(f"{API}/{campaign}/test", json={"addresses": ["nope"]}, headers=API_EDITOR)
     assert bad.status_code == 422
     async with db.connect() as conn:
         rows = (
@@ -302,8 +309,8 @@ async def test_duplicate_copies_content_and_audience_as_a_new_draft(
 ) -> None:
     await audience_fixture(db)
     campaign = await new_draft(web)
-    await web.post(f"{API}/{campaign}/send", headers=EDITOR)
-    made = await web.post(f"{API}/{campaign}/duplicate", headers=EDITOR)
+    await web.post(f"{API}/{campaign}/send", headers=API_EDITOR)
+    made = await web.post(f"{API}/{campaign}/duplicate", headers=API_EDITOR)
     assert made.status_code == 201
     copy = (await web.get(f"{API}/{made.json()['id']}", headers=VIEWER)).json()
     original = (await web.get(f"{API}/{campaign}", headers=VIEWER)).json()
