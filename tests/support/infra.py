@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass
 
 SERVICES = ("contacts", "newsletter", "surveys")
+# The services' secrets in a test run (signed links in tests must verify).
+TEST_SECRET = "test-secret-" + "x" * 40
 
 
 @dataclass(frozen=True)
