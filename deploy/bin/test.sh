@@ -17,7 +17,8 @@ deploy/bin/browser.sh install || log "warning: browser tools missing: the browse
 
 log "starting the test stack and running the suite"
 set +e
-deploy/bin/with-test-env.sh .venv/bin/python -m pytest "$@"
+# The slowest tests are listed at the end: where a faster suite starts.
+deploy/bin/with-test-env.sh .venv/bin/python -m pytest --durations=25 "$@"
 status=$?
 set -e
 if [[ $status -eq 5 ]]; then

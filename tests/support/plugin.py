@@ -22,11 +22,10 @@ from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-from contacts.settings import ContactsSettings
-from contacts.web.app import create_app as create_contacts_app
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db import make_engine
@@ -51,12 +50,14 @@ from tests.support.infra import (
 from tests.support.seeds import reseed
 from tests.support.staff import EDITOR_HEADERS
 
+if TYPE_CHECKING:
+    from contacts.settings import ContactsSettings
+
+# The services' apps are imported where a fixture needs them, not here: this plugin is loaded
+# by every run, `make test-unit` and collection too.
+
 TESTS = Path(__file__).resolve().parents[1]
 TIERS = ("unit", "integration", "e2e", "browser")
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "unit: no infrastructure at all (make test-unit)")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -217,6 +218,8 @@ async def own_contacts_db(infra: Infra, templates: dict[str, str]) -> str:
 
 @pytest.fixture
 def settings(own_contacts_db: str, settings_environment: None) -> ContactsSettings:
+    from contacts.settings import ContactsSettings
+
     return ContactsSettings(database_url=own_contacts_db)
 
 
@@ -235,7 +238,9 @@ async def client(
     engine: AsyncEngine, settings: ContactsSettings
 ) -> AsyncIterator[httpx.AsyncClient]:
     """Contacts' public pages, as a visitor's browser calls them."""
-    app = create_contacts_app(settings)
+    from contacts.web.app import create_app
+
+    app = create_app(settings)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(
@@ -250,7 +255,9 @@ async def client(
 @pytest.fixture
 async def api(engine: AsyncEngine, settings: ContactsSettings) -> AsyncIterator[httpx.AsyncClient]:
     """Contacts' staff API, called as the proxy would for an editor."""
-    app = create_contacts_app(settings)
+    from contacts.web.app import create_app
+
+    app = create_app(settings)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(
