@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -104,7 +105,8 @@ async def ensure_template(service: str, url: str) -> str:
     migrations unless an up-to-date one is already there. Concurrent runs (xdist workers)
     take turns through an advisory lock: the first builds, the others reuse."""
     root, name = split_url(url)
-    template = f"{name}_template"
+    # One template for all pytest-xdist workers (their databases are <name>_gw0, ...).
+    template = f"{re.sub(r'_gw[0-9]+$', '', name)}_template"
     wanted = f"digituki test template {migrations_hash(service)}"
     lock = int.from_bytes(hashlib.sha256(template.encode()).digest()[:7], "big")
     admin: AsyncEngine = create_async_engine(

@@ -60,19 +60,36 @@ TESTS = Path(__file__).resolve().parents[1]
 TIERS = ("unit", "integration", "e2e", "browser")
 
 
+# Under pytest-xdist (`--dist loadgroup`) these run on one worker, in order: the service
+# processes (e2e, browser: fixed web ports, nginx) and the tests that empty the shared mail
+# catcher, which would delete mails an e2e test is waiting for.
+ONE_WORKER = (
+    "e2e/",
+    "browser/",
+    "integration/test_newsletter_delivery.py",
+    "integration/test_newsletter_dkim.py",
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Each test gets the marker of its tier (its folder under tests/)."""
     for item in items:
         tier = _tier_of(item.path)
         if tier is not None:
             item.add_marker(tier)
+        if _relative(item.path).startswith(ONE_WORKER):
+            item.add_marker(pytest.mark.xdist_group("stack"))
+
+
+def _relative(path: Path) -> str:
+    try:
+        return path.relative_to(TESTS).as_posix()
+    except ValueError:
+        return ""
 
 
 def _tier_of(path: Path) -> str | None:
-    try:
-        folder = path.relative_to(TESTS).parts[0]
-    except ValueError:
-        return None
+    folder = _relative(path).split("/", 1)[0]
     return folder if folder in TIERS else None
 
 
