@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 from contacts.service import jobs
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -21,6 +22,13 @@ FINNISH = (
     "ANNA@example.fi;Anna;Toinen;;\n"  # row 5: duplicate of row 2
     "carl@example.fi;Carl;Corp;049;\n"  # row 6: good
 )
+
+
+@pytest.fixture
+def api(api: httpx.AsyncClient) -> httpx.AsyncClient:
+    """The plugin's editor client, asking for the pages in English."""
+    api.headers.update(EDITOR)
+    return api
 
 
 async def scalar(engine: AsyncEngine, sql: str) -> Any:

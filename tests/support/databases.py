@@ -73,7 +73,7 @@ async def drop_database(root: str, name: str) -> None:
         except DBAPIError:
             if attempt == 19:
                 raise
-            await asyncio.sleep(0.25)
+            await asyncio.sleep(0.5)
 
 
 async def copy_database(root: str, template: str, name: str) -> None:
@@ -135,6 +135,8 @@ async def _build(conn: AsyncConnection, root: str, service: str, template: str, 
         raise
     await conn.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
     await conn.execute(text(f'ALTER DATABASE "{building}" RENAME TO "{template}"'))
+    # No connections: autovacuum then leaves it alone, and a copy never waits for one.
+    await conn.execute(text(f'ALTER DATABASE "{template}" WITH ALLOW_CONNECTIONS false'))
     await conn.execute(text(f"COMMENT ON DATABASE \"{template}\" IS '{mark}'"))
 
 
