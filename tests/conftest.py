@@ -1,4 +1,5 @@
-"""The suite's fixtures live in one plugin, tests/support/plugin.py (registered here).
+"""The suite's fixtures live in one plugin, tests/support/plugin.py and its second half
+tests/support/clients.py (registered here).
 
 The names below are kept for the test modules that import them from here.
 """
@@ -8,6 +9,6 @@ from __future__ import annotations
 from tests.support.databases import REPO, migrations_dir, truncate_all
 from tests.support.infra import TEST_SECRET
 
-pytest_plugins = ["tests.support.plugin"]
+pytest_plugins = ["tests.support.plugin", "tests.support.clients"]
 
 __all__ = ["REPO", "TEST_SECRET", "migrations_dir", "truncate_all"]

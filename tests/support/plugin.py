@@ -1,4 +1,5 @@
-"""The test suite's fixtures, in one pytest plugin (registered by tests/conftest.py).
+"""The test suite's fixtures, in one pytest plugin (registered by tests/conftest.py) with
+its second half, tests/support/clients.py (the services' apps in process).
 
 Infrastructure: the real Kafka and PostgreSQL of the test stack, per-run topics, and the
 service databases, each created ONCE per run as a copy of a migrated template
@@ -22,9 +23,7 @@ from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -34,7 +33,6 @@ from tests.support.databases import (
     copy_database,
     drop_scratch_databases,
     ensure_template,
-    fresh_database,
     split_url,
     truncate_all,
 )
@@ -47,14 +45,6 @@ from tests.support.infra import (
     from_environment,
     from_testcontainers,
 )
-from tests.support.seeds import reseed
-from tests.support.staff import EDITOR_HEADERS
-
-if TYPE_CHECKING:
-    from contacts.settings import ContactsSettings
-
-# The services' apps are imported where a fixture needs them, not here: this plugin is loaded
-# by every run, `make test-unit` and collection too.
 
 TESTS = Path(__file__).resolve().parents[1]
 TIERS = ("unit", "integration", "e2e", "browser")
@@ -219,68 +209,3 @@ async def clean_db(engines: dict[str, AsyncEngine]) -> dict[str, AsyncEngine]:
     for engine in engines.values():
         await truncate_all(engine)
     return engines
-
-
-# Contacts in process on a database of its own. Tests that read contacts' outbox need it: in
-# a full run the e2e workers' outbox relay would publish and delete the rows of the shared
-# contacts database. `settings`, `engine`, `client` and `api` are these unless a module
-# defines its own (the modules of the other services do).
-
-
-@pytest.fixture(scope="session")
-async def own_contacts_db(infra: Infra, templates: dict[str, str]) -> str:
-    """A migrated contacts database that no worker process relays from, once per run."""
-    return await fresh_database(infra.database_urls["contacts"], templates["contacts"])
-
-
-@pytest.fixture
-def settings(own_contacts_db: str, settings_environment: None) -> ContactsSettings:
-    from contacts.settings import ContactsSettings
-
-    return ContactsSettings(database_url=own_contacts_db)
-
-
-@pytest.fixture
-async def engine(settings: ContactsSettings) -> AsyncIterator[AsyncEngine]:
-    """Contacts' own database, emptied for this test, with the migrations' seed rows."""
-    engine = make_engine(settings.database_url, pool_size=2)
-    await truncate_all(engine)
-    await reseed(engine)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-async def client(
-    engine: AsyncEngine, settings: ContactsSettings
-) -> AsyncIterator[httpx.AsyncClient]:
-    """Contacts' public pages, as a visitor's browser calls them."""
-    from contacts.web.app import create_app
-
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="https://digituki.test",
-            headers={"X-Real-IP": f"198.51.100.{uuid.uuid4().int % 250}"},
-        ) as c,
-    ):
-        yield c
-
-
-@pytest.fixture
-async def api(engine: AsyncEngine, settings: ContactsSettings) -> AsyncIterator[httpx.AsyncClient]:
-    """Contacts' staff API, called as the proxy would for an editor."""
-    from contacts.web.app import create_app
-
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="http://contacts",
-            headers=EDITOR_HEADERS,
-        ) as c,
-    ):
-        yield c

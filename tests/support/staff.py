@@ -2,3 +2,4 @@
 
 STAFF_HEADERS = {"X-Staff-Id": "test-admin", "X-Staff-Role": "admin"}
 EDITOR_HEADERS = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor"}
+VIEWER_HEADERS = {"X-Staff-Id": "staff-v", "X-Staff-Role": "viewer"}
