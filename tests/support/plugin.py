@@ -50,9 +50,9 @@ TESTS = Path(__file__).resolve().parents[1]
 TIERS = ("unit", "integration", "e2e", "browser")
 
 
-# Under pytest-xdist (`--dist loadgroup`) these run on one worker, in order: the service
-# processes (e2e, browser: fixed web ports, nginx) and the tests that empty the shared mail
-# catcher, which would delete mails an e2e test is waiting for.
+# Under pytest-xdist these run on one worker, in order: the service processes (e2e, browser:
+# fixed web ports, nginx) and the tests that empty the shared mail catcher, which would delete
+# mails an e2e test is waiting for. Every other test is a unit of work of its own.
 ONE_WORKER = (
     "e2e/",
     "browser/",
@@ -67,8 +67,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         tier = _tier_of(item.path)
         if tier is not None:
             item.add_marker(tier)
-        if _relative(item.path).startswith(ONE_WORKER):
-            item.add_marker(pytest.mark.xdist_group("stack"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """Scopes of one test each, but one scope for ONE_WORKER. (Not xdist_group: pytest 9
+    ignores the node id suffix that `--dist loadgroup` relies on.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class StackOnOneWorker(LoadScopeScheduling):  # type: ignore[misc]  # xdist: untyped
+        def _split_scope(self, nodeid: str) -> str:
+            return "stack" if _in_one_worker(nodeid) else nodeid
+
+    return StackOnOneWorker(config, log)
+
+
+def _in_one_worker(nodeid: str) -> bool:
+    return nodeid.split("::", 1)[0].removeprefix("tests/").startswith(ONE_WORKER)
 
 
 def _relative(path: Path) -> str:
