@@ -1,12 +1,15 @@
 # Digituki CRM: the two commands a newcomer needs are `make up` and `make test`.
 SHELL := /bin/bash
 
-.PHONY: up down test check lint typecheck status logs backup restore bench help lock
+.PHONY: up down test test-unit test-stack test-stack-down test-one check lint typecheck status logs backup restore bench help lock
 
 help:
 	@echo "make up     start the whole system (installs what is missing)"
 	@echo "make down   stop what 'make up' started (state is kept)"
 	@echo "make test   run the whole test suite against its own Kafka and PostgreSQL"
+	@echo "make test-unit    the unit tests only: no infrastructure, seconds"
+	@echo "make test-stack   start a test stack and keep it up (make test-stack-down stops it)"
+	@echo "make test-one T=tests/integration/test_x.py::test_y   one test against that stack"
 	@echo "make check  ruff and mypy"
 	@echo "make lock   rewrite requirements*.lock from pyproject.toml (after changing a dependency)"
 	@echo "make status every process: pid, uptime, restarts, health"
@@ -25,6 +28,21 @@ status:
 
 test:
 	@deploy/bin/test.sh $(ARGS)
+
+# The pieces of the suite (docs/infrastructure.md, "Tests").
+test-unit:
+	@deploy/bin/venv.sh >/dev/null
+	.venv/bin/python -m pytest -m unit tests/unit -q $(ARGS)
+
+test-stack:
+	@deploy/bin/test-stack.sh up
+
+test-stack-down:
+	@deploy/bin/test-stack.sh down
+
+test-one:
+	@test -n "$(T)" || { echo "usage: make test-one T=tests/integration/test_x.py::test_y"; exit 2; }
+	@deploy/bin/test-stack.sh run $(T) -q $(ARGS)
 
 check: lint typecheck
 

@@ -20,7 +20,13 @@ deploy/bin/keycloak.sh test install || log "warning: Keycloak missing: its sign-
 
 log "starting the test stack and running the suite"
 set +e
-deploy/bin/with-test-env.sh .venv/bin/python -m pytest "$@"
+# Two pytest-xdist workers (TEST_WORKERS=0: one process), each with databases, topics and
+# consumer groups of its own; the tests that start service processes or empty the shared mail
+# catcher stay together on one worker (its scheduler: tests/support/plugin.py). The slowest
+# tests are listed at the end: where a faster suite starts.
+workers=(-n "${TEST_WORKERS:-2}")
+if [[ "${TEST_WORKERS:-2}" == 0 ]]; then workers=(); fi
+deploy/bin/with-test-env.sh .venv/bin/python -m pytest "${workers[@]}" --durations=25 "$@"
 status=$?
 set -e
 if [[ $status -eq 5 ]]; then

@@ -47,11 +47,6 @@ PROXY_PORT = int(os.environ.get("PROXY_PORT", "18080"))
 PROXY_SECRET = "test-proxy-secret-" + "p" * 32
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _environment(settings_environment: None) -> None:
-    """Settings built in this process read the same environment as the service processes."""
-
-
 def _axe_path() -> Path:
     out = subprocess.run(
         [str(BROWSER_SH), "axe-path"], capture_output=True, text=True, check=True

@@ -13,8 +13,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.browser.conftest import screenshot_path
-from tests.integration.test_contacts_signup_pages import answers, make_client, path_of, reseed
+from tests.integration.test_contacts_signup_pages import answers, make_client, path_of
 from tests.support.polling import eventually
+from tests.support.seeds import reseed
 
 CONFIRM_LINK = re.compile(r"https?://[^\s\"'<>]+/join/confirm/[^\s\"'<>]+")
 SURVEY_LINK = re.compile(r"https?://[^\s\"'<>]+/s/[^\s\"'<>/]+")

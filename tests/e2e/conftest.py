@@ -37,8 +37,3 @@ async def contacts_api(clean_db: object) -> AsyncIterator[httpx.AsyncClient]:
         ) as client,
     ):
         yield client
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _environment(settings_environment: None) -> None:
-    """Settings built in this process read the same environment as the service processes."""

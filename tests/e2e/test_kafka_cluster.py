@@ -22,8 +22,9 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiosmtpd.controller import Controller
-from newsletter.service.campaigns import create_campaign, send_campaign
+from newsletter.campaigns.service import create_campaign, send_now
 from newsletter.settings import NewsletterSettings
+from newsletter.unit_of_work import SqlUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -175,23 +176,26 @@ async def test_a_broker_killed_mid_flow_loses_nothing_and_applies_nothing_twice(
                 timeout=90,
                 what=f"{service} replica complete with a broker down",
             )
-        campaign = await create_campaign(
-            engines["newsletter"],
-            staff=Staff(id="t", role="editor"),
-            name="Cluster test",
-            content={"fi": {"subject": "Hei", "blocks": [{"type": "text", "text": "x"}]}},
-            default_language="fi",
-            topics=[],
-            topical=False,
-            tracking=False,
-            audience={"all": []},
-        )
-        queued = await send_campaign(
-            engines["newsletter"],
-            staff=Staff(id="t", role="editor"),
-            campaign_id=campaign,
-            suppression_key=NewsletterSettings().suppression_secret(),
-        )
+        settings = NewsletterSettings()
+        async with SqlUnitOfWork(engines["newsletter"], b"") as uow:
+            campaign = await create_campaign(
+                uow,
+                staff=Staff(id="t", role="editor"),
+                name="Cluster test",
+                content={"fi": {"subject": "Hei", "blocks": [{"type": "text", "text": "x"}]}},
+                default_language="fi",
+                topics=[],
+                topical=False,
+                tracking=False,
+                audience={"all": []},
+            )
+        async with SqlUnitOfWork(engines["newsletter"], settings.suppression_secret()) as uow:
+            queued = await send_now(
+                uow,
+                staff=Staff(id="t", role="editor"),
+                campaign_id=campaign,
+                settings=settings,
+            )
         assert queued == PEOPLE
         # Every outcome travels as a mail event to contacts' figures (one row per delivery).
         await eventually(

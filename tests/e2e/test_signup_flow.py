@@ -16,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.e2e.conftest import Workers
 from tests.e2e.test_contact_replication import REPLICAS, replica_row
-from tests.integration.test_contacts_signup_pages import answers, make_client, path_of, reseed
+from tests.integration.test_contacts_signup_pages import answers, make_client, path_of
 from tests.support.infra import Infra
 from tests.support.polling import eventually
+from tests.support.seeds import reseed
 
 
 async def mail_request_on_kafka(

@@ -21,8 +21,9 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiosmtpd.controller import Controller
-from newsletter.service.campaigns import create_campaign, send_campaign
+from newsletter.campaigns.service import create_campaign, send_now
 from newsletter.settings import NewsletterSettings
+from newsletter.unit_of_work import SqlUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -232,23 +233,26 @@ async def test_two_delivery_workers_share_one_campaign_and_send_no_mail_twice(
         )
         print(f"\npartitions of {group}: {shares}")
 
-        campaign = await create_campaign(
-            engine,
-            staff=Staff(id="t", role="editor"),
-            name="Two workers",
-            content={"fi": {"subject": "Hei", "blocks": [{"type": "text", "text": "x"}]}},
-            default_language="fi",
-            topics=[],
-            topical=False,
-            tracking=False,
-            audience={"all": []},
-        )
-        queued = await send_campaign(
-            engine,
-            staff=Staff(id="t", role="editor"),
-            campaign_id=campaign,
-            suppression_key=NewsletterSettings().suppression_secret(),
-        )
+        settings = NewsletterSettings()
+        async with SqlUnitOfWork(engine, b"") as uow:
+            campaign = await create_campaign(
+                uow,
+                staff=Staff(id="t", role="editor"),
+                name="Two workers",
+                content={"fi": {"subject": "Hei", "blocks": [{"type": "text", "text": "x"}]}},
+                default_language="fi",
+                topics=[],
+                topical=False,
+                tracking=False,
+                audience={"all": []},
+            )
+        async with SqlUnitOfWork(engine, settings.suppression_secret()) as uow:
+            queued = await send_now(
+                uow,
+                staff=Staff(id="t", role="editor"),
+                campaign_id=campaign,
+                settings=settings,
+            )
         assert queued == recipients
         await eventually(
             lambda: scalar(engine, "SELECT count(*) FROM deliveries WHERE status = 'pending'"),

@@ -12,11 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from shared.events.contacts import ContactSnapshotV1
 from shared.events.envelope import CloudEvent
 from shared.events.topics import CONTACT_SNAPSHOTS
-from tests.integration import test_contacts_signup_pages as signup_pages
-
-own_contacts_db = signup_pages.own_contacts_db
-settings = signup_pages.settings
-engine = signup_pages.engine
 
 BASIS = "Partner register 2025, legitimate interest, art. 6(1)(f) GDPR"
 MAPPING = {"Sähköposti": "email", "Etunimi": "first_name", "Kunta": "municipality"}

@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
-from contacts.app import create_app
-from contacts.settings import ContactsSettings
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.topics import CONTACT_SNAPSHOTS
-from tests.integration import test_contacts_signup_pages as signup_pages
-
-own_contacts_db = signup_pages.own_contacts_db
-settings = signup_pages.settings
-engine = signup_pages.engine
 
 EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor"}
 BASIS = "Partner register 2025, legitimate interest, art. 6(1)(f) GDPR"
@@ -34,18 +25,6 @@ BROKEN = (
     "\n"  # row 6: blank, skipped
     "carl@example.fi,Carl,\n"  # row 7: good
 )
-
-
-@pytest.fixture
-async def api(engine: AsyncEngine, settings: ContactsSettings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://contacts", headers=EDITOR
-        ) as client,
-    ):
-        yield client
 
 
 async def upload(

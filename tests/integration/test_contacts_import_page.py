@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from contacts.app import create_app
 from contacts.jobs.service import jobs
-from contacts.settings import ContactsSettings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
-
-from tests.integration import test_contacts_signup_pages as signup_pages
-
-own_contacts_db = signup_pages.own_contacts_db
-settings = signup_pages.settings
-engine = signup_pages.engine
 
 EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor", "Accept-Language": "en"}
 VIEWER = {"X-Staff-Id": "staff-v", "X-Staff-Role": "viewer"}
@@ -34,15 +25,10 @@ FINNISH = (
 
 
 @pytest.fixture
-async def api(engine: AsyncEngine, settings: ContactsSettings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://contacts", headers=EDITOR
-        ) as client,
-    ):
-        yield client
+def api(api: httpx.AsyncClient) -> httpx.AsyncClient:
+    """The plugin's editor client, asking for the pages in English."""
+    api.headers.update(EDITOR)
+    return api
 
 
 async def scalar(engine: AsyncEngine, sql: str) -> Any:

@@ -13,13 +13,9 @@ from contacts.settings import ContactsSettings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.integration import test_contacts_signup_pages as signup_pages
 from tests.integration.test_contacts_signup_pages import one
 from tests.support.rows import insert
 
-own_contacts_db = signup_pages.own_contacts_db
-settings = signup_pages.settings
-engine = signup_pages.engine
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 
 

@@ -4,42 +4,21 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from contacts.app import create_app
 from contacts.audit.domain import Actor
 from contacts.errors import InvalidInput
 from contacts.jobs.service import jobs
 from contacts.people.service import people
-from contacts.settings import ContactsSettings
 from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.integration import test_contacts_signup_pages as signup_pages
-
-own_contacts_db = signup_pages.own_contacts_db
-settings = signup_pages.settings
-engine = signup_pages.engine
-
 EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor"}
 ACTOR = Actor(id="staff-e", role="editor")
 TOPIC = "webinaarit"
-
-
-@pytest.fixture
-async def api(engine: AsyncEngine, settings: ContactsSettings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://contacts", headers=EDITOR
-        ) as client,
-    ):
-        yield client
 
 
 async def scalar(engine: AsyncEngine, sql: str, **params: Any) -> Any:

@@ -8,18 +8,12 @@ import pytest
 from contacts.settings import ContactsSettings
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.integration import test_contacts_signup_pages as signup_pages
 from tests.integration.test_contacts_signup_pages import (
     answers,
     mail_requests,
     make_client,
     path_of,
 )
-
-own_contacts_db = signup_pages.own_contacts_db
-settings = signup_pages.settings
-engine = signup_pages.engine
-client = signup_pages.client
 
 
 @pytest.mark.parametrize(

@@ -17,13 +17,8 @@ from contacts.settings import ContactsSettings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.integration import test_contacts_signup_pages as signup_pages
 from tests.integration.test_contacts_signup_pages import one
 
-own_contacts_db = signup_pages.own_contacts_db
-settings = signup_pages.settings
-engine = signup_pages.engine
-client = signup_pages.client
 EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor"}
 # The CLI runs at the real time: seed around it (the margins below are hours, not seconds).
 NOW = datetime.now(UTC)

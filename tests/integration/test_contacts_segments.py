@@ -4,24 +4,16 @@ and the audit log page."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
-from contacts.app import create_app
-from contacts.settings import ContactsSettings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.segments import count_in
-from tests.integration import test_contacts_signup_pages as signup_pages
-from tests.integration.test_contacts_staff_api import EDITOR, VIEWER, person
-
-own_contacts_db = signup_pages.own_contacts_db
-settings = signup_pages.settings
-engine = signup_pages.engine
+from tests.integration.test_contacts_staff_api import VIEWER, person
 
 ADMIN = {"X-Staff-Id": "staff-a", "X-Staff-Role": "admin"}
 RULE = {
@@ -31,18 +23,6 @@ RULE = {
         {"not": {"field": "region", "op": "eq", "value": "01"}},
     ]
 }
-
-
-@pytest.fixture
-async def api(engine: AsyncEngine, settings: ContactsSettings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://contacts", headers=EDITOR
-        ) as client,
-    ):
-        yield client
 
 
 async def known_people(api: httpx.AsyncClient) -> None:

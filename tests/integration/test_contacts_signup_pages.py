@@ -7,11 +7,8 @@ workers' outbox relay would publish and delete the rows of the shared contacts d
 
 from __future__ import annotations
 
-import asyncio
-import importlib.util
 import re
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -19,37 +16,9 @@ import pytest
 from contacts.app import create_app
 from contacts.settings import ContactsSettings
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.db import make_engine
-from shared.entrypoints import migrate
 from shared.tokens import sign
-from tests.conftest import REPO, migrations_dir, truncate_all
-from tests.support.infra import Infra
-
-MIGRATION = REPO / "services/contacts/migrations/versions/0003_network_model.py"
-
-
-def seed_topics() -> list[tuple[str, str, str, str]]:
-    spec = importlib.util.spec_from_file_location("contacts_0003", MIGRATION)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return list(module.SEED_TOPICS)
-
-
-async def reseed(engine: AsyncEngine) -> None:
-    """clean_db empties every table, the migration's topics too: put them back."""
-    async with engine.begin() as conn:
-        for i, (key, fi, sv, en) in enumerate(seed_topics()):
-            await conn.execute(
-                text(
-                    "INSERT INTO topics (key, name_fi, name_sv, name_en, position) "
-                    "VALUES (:k, :fi, :sv, :en, :p) ON CONFLICT DO NOTHING"
-                ),
-                {"k": key, "fi": fi, "sv": sv, "en": en, "p": i},
-            )
 
 
 def make_client(settings: ContactsSettings | None = None) -> Any:
@@ -71,54 +40,6 @@ def make_client(settings: ContactsSettings | None = None) -> Any:
             await self._lifespan.__aexit__(*exc)
 
     return Client()
-
-
-@pytest.fixture(scope="session")
-async def own_contacts_db(infra: Infra, settings_environment: None) -> AsyncIterator[str]:
-    """A migrated contacts database that no worker process relays from."""
-    root = infra.database_urls["contacts"].rsplit("/", 1)[0]
-    name = f"contacts_own_{uuid.uuid4().hex[:6]}"
-
-    async def admin(statement: str) -> None:
-        # A fresh connection each time: a pooled one kept for the whole session may have
-        # been closed by the time the session ends.
-        engine = create_async_engine(
-            f"{root}/postgres", isolation_level="AUTOCOMMIT", poolclass=NullPool
-        )
-        try:
-            async with engine.connect() as conn:
-                await conn.execute(text(statement))
-        finally:
-            await engine.dispose()
-
-    await admin(f'CREATE DATABASE "{name}"')
-    try:
-        await asyncio.to_thread(migrate, migrations_dir("contacts"), f"{root}/{name}")
-        yield f"{root}/{name}"
-    finally:
-        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture
-def settings(own_contacts_db: str) -> ContactsSettings:
-    return ContactsSettings(database_url=own_contacts_db)
-
-
-@pytest.fixture
-async def engine(settings: ContactsSettings) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(settings.database_url, pool_size=2)
-    await truncate_all(engine)
-    await reseed(engine)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-async def client(
-    engine: AsyncEngine, settings: ContactsSettings
-) -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(settings) as c:
-        yield c
 
 
 def answers(email: str, **overrides: Any) -> dict[str, Any]:

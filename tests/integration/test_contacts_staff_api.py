@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from contacts.app import create_app
-from contacts.settings import ContactsSettings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.integration import test_contacts_signup_pages as signup_pages
-
 # The signup tests' fixtures: a contacts database of their own, emptied and seeded per test.
-own_contacts_db = signup_pages.own_contacts_db
-settings = signup_pages.settings
-engine = signup_pages.engine
 
 EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor"}
 VIEWER = {"X-Staff-Id": "staff-v", "X-Staff-Role": "viewer"}
-
-
-@pytest.fixture
-async def api(engine: AsyncEngine, settings: ContactsSettings) -> AsyncIterator[httpx.AsyncClient]:
-    """On the signup tests' own database: these tests read the outbox too."""
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://contacts", headers=EDITOR
-        ) as client,
-    ):
-        yield client
 
 
 async def person(api: httpx.AsyncClient, email: str, **patch: Any) -> dict[str, Any]:

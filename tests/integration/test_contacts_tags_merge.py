@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
-import pytest
 from contacts.activity.service import apply_mail_event, apply_survey_response
-from contacts.app import create_app
-from contacts.settings import ContactsSettings
 from contacts.tables import contact_snapshot
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,26 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared.events.mail import MailEventV1
 from shared.events.surveys import ResponseSubmittedV1
 from shared.segments.compiler import count_matching
-from tests.integration import test_contacts_signup_pages as signup_pages
-
-own_contacts_db = signup_pages.own_contacts_db
-settings = signup_pages.settings
-engine = signup_pages.engine
 
 EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor"}
 VIEWER = {"X-Staff-Id": "staff-v", "X-Staff-Role": "viewer"}
-
-
-@pytest.fixture
-async def api(engine: AsyncEngine, settings: ContactsSettings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://contacts", headers=EDITOR
-        ) as client,
-    ):
-        yield client
 
 
 async def person(api: httpx.AsyncClient, email: str, **patch: Any) -> dict[str, Any]:

@@ -8,14 +8,9 @@ import re
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.integration import test_contacts_signup_pages as signup_pages
 from tests.integration.test_contacts_signup_pages import answers, mail_requests, one, path_of
 from tests.support.staff import STAFF_HEADERS
 
-own_contacts_db = signup_pages.own_contacts_db
-settings = signup_pages.settings
-engine = signup_pages.engine
-client = signup_pages.client
 EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor"}
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from shared.entrypoints import migrate
 from tests.conftest import migrations_dir
+from tests.support.databases import drop_database
 from tests.support.infra import SERVICES, Infra
 
 
@@ -52,9 +53,9 @@ async def test_migrations_upgrade_empty_database_to_head_and_back(
         await engine.dispose()
         assert set(left) <= {"alembic_version"}
     finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
         await admin.dispose()
+        # Retried: an autovacuum worker (another role) may still be on the scratch database.
+        await drop_database(root, scratch)
 
 
 def _diff(conn: Connection, metadata: object) -> list[object]:

@@ -17,10 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tests.integration import test_onboarding_moderation as moderation
 from tests.integration.test_contacts_staff_api import VIEWER, person
 
-own_contacts_db = moderation.own_contacts_db
-settings = moderation.settings
-engine = moderation.engine
-api = moderation.api
 GROUP = moderation.GROUP
 projection = moderation.projection
 ADMIN = {"X-Staff-Id": "staff-a", "X-Staff-Role": "admin"}

@@ -16,10 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared.tokens import sign
 from tests.integration import test_contacts_signup_pages as signup_pages
 
-own_contacts_db = signup_pages.own_contacts_db
-settings = signup_pages.settings
-engine = signup_pages.engine
-client = signup_pages.client
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new long password"
 

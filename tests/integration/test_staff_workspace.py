@@ -13,11 +13,6 @@ from contacts.settings import ContactsSettings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.integration import test_contacts_signup_pages as signup_pages
-
-own_contacts_db = signup_pages.own_contacts_db
-settings = signup_pages.settings
-engine = signup_pages.engine
 VIEWER = {"X-Staff-Id": "staff-v", "X-Staff-Role": "viewer", "X-Staff-Email": "v@d.fi"}
 EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor", "X-Staff-Csrf": "csrf-e"}
 

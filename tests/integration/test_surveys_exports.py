@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.integration import test_surveys_staff_pages as staff_pages
 
-staff_client = staff_pages.staff_client
 seed_campaign = staff_pages.seed_campaign
 
 

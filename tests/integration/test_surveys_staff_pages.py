@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
-from surveys.app import create_app
 from surveys.tables import campaigns, invitations, responses, surveys
 
 VIEWER = {"X-Staff-Id": "staff-v", "X-Staff-Role": "viewer"}
@@ -111,18 +108,6 @@ async def seed_campaign(engine: AsyncEngine, *, mode: str = "identified") -> dic
             ],
         )
     return {"survey_id": survey_id, "campaign_id": campaign_id, "invitations": invitation_ids}
-
-
-@pytest.fixture
-async def staff_client(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app()
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://surveys", headers=VIEWER
-        ) as client,
-    ):
-        yield client
 
 
 async def test_results_page_shows_an_accessible_chart_beside_the_table(

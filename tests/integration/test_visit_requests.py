@@ -17,10 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.integration import test_contacts_signup_pages as signup_pages
 from tests.integration.test_contacts_staff_api import EDITOR, VIEWER
+from tests.support.seeds import reseed
 
-own_contacts_db = signup_pages.own_contacts_db
-settings = signup_pages.settings
-engine = signup_pages.engine
 CSRF = {"X-Staff-Csrf": "right"}
 FORM = {
     "organisation": "Kirjasto Kirjava",
@@ -39,7 +37,7 @@ FORM = {
 async def client(
     engine: AsyncEngine, settings: ContactsSettings
 ) -> AsyncIterator[httpx.AsyncClient]:
-    await signup_pages.reseed(engine)
+    await reseed(engine)
     app = create_app(settings)
     async with (
         app.router.lifespan_context(app),
@@ -191,7 +189,7 @@ async def test_bad_input_gets_422_with_an_error_summary_and_the_honeypot_stores_
 async def test_the_visit_form_is_rate_limited_per_ip_like_the_signup(
     engine: AsyncEngine, settings: ContactsSettings
 ) -> None:
-    await signup_pages.reseed(engine)
+    await reseed(engine)
     limited = settings.model_copy(update={"signup_burst": 2, "signup_per_minute": 1})
     async with signup_pages.make_client(limited) as c:
         answers = [

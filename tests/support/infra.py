@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from tests.support.container_databases import create_databases, service_urls
 
 SERVICES = ("contacts", "newsletter", "surveys")
+# The services' secrets in a test run (signed links in tests must verify).
+TEST_SECRET = "test-secret-" + "x" * 40
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,5 @@
 """How the tests call staff routes directly: as the proxy would, with staff headers."""
 
 STAFF_HEADERS = {"X-Staff-Id": "test-admin", "X-Staff-Role": "admin"}
+EDITOR_HEADERS = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor"}
+VIEWER_HEADERS = {"X-Staff-Id": "staff-v", "X-Staff-Role": "viewer"}
