@@ -13,8 +13,11 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from surveys.ballot_box.domain import BallotSeal
+from surveys.ballot_box.service import empty_boxes
 from surveys.campaigns.service import Links, send_due_reminders
 from surveys.settings import SurveysSettings
+from surveys.unit_of_work import unit_of_work
 
 from shared.events.contacts import CONTACT_ERASED, SegmentV1
 from shared.events.envelope import new_event
@@ -293,6 +296,14 @@ async def test_anonymous_response_keeps_no_link_to_the_person(
         f"/s/{token_of(mails[0])}", data={"page": "1", "action": "submit", "q_recommend": "8"}
     )
     assert done.status_code == 303
+    async with clean_db["surveys"].begin() as conn:
+        waiting = (await conn.execute(text("SELECT count(*) FROM ballot_box"))).scalar_one()
+        assert waiting == 1  # sealed in the ballot box: one answer alone never moves
+        await conn.execute(
+            text("UPDATE campaigns SET closes_at = now() WHERE id = :id"), {"id": campaign_id}
+        )
+    seal = BallotSeal.from_token_keys(SurveysSettings().token_keys())
+    await empty_boxes(lambda: unit_of_work(clean_db["surveys"]), seal=seal, k=5)
 
     async with clean_db["surveys"].connect() as conn:
         rows = (await conn.execute(text("SELECT * FROM responses"))).mappings().all()
