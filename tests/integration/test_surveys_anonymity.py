@@ -166,6 +166,10 @@ async def test_an_analyst_with_the_database_events_and_logs_cannot_join_answers_
                 assert (await browser.get(f"/s/{token}")).status_code == 200
                 step = {"page": "0", "action": "next", "q_uses": "no"}
                 assert (await browser.post(f"/s/{token}", data=step)).status_code == 303
+                [draft] = await rows(engine, "SELECT answers FROM drafts")
+                assert list(draft["answers"]) == ["~sealed"]  # partial answers sealed too
+                resumed = await browser.get(f"/s/{token}")
+                assert 'name="q_why_not"' in resumed.text  # and the draft still resumes
                 last = {"page": "1", "action": "submit", "q_why_not": said[token]}
                 done = await browser.post(f"/s/{token}", data=last | {"q_recommend": "7"})
                 assert done.status_code == 303, done.text

@@ -140,7 +140,12 @@ async def test_anonymous_answers_wait_sealed_and_move_in_shuffled_batches_of_at_
             raw={"name": f"vastaaja {n}"},
             action="next",
             now=at,
-        )  # a draft first: submission must delete it
+        )  # a draft first: kept sealed, deleted at submission
+        if n == 0:
+            [draft] = uow.responses.drafts.values()
+            assert list(draft.answers) == ["~sealed"]
+            resumed = await responding.open_link(uow, token=token, check=CHECK, now=at)
+            assert resumed.answers == {"name": "vastaaja 0"}
         await responding.answer_page(
             uow,
             token=token,

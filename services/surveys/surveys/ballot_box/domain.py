@@ -12,6 +12,7 @@ A batch is opened, shuffled and written as responses in one transaction dated by
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -115,3 +116,20 @@ class BallotSeal:
             answers: dict[str, Any] = json.loads(padded[4 : 4 + length])
             return answers
         raise BallotUnreadable("no key opens this ballot")
+
+
+SEALED_DRAFT = "~sealed"  # not a possible question id
+
+
+def seal_draft(seal: BallotSeal, answers: dict[str, Any], size: int) -> dict[str, Any]:
+    """An anonymous draft as stored: sealed like a ballot, so the partial answers kept under a
+    link's hash cannot be matched to the response they become."""
+    return {SEALED_DRAFT: base64.b64encode(seal.seal(answers, size)).decode()}
+
+
+def open_draft(seal: BallotSeal, stored: dict[str, Any]) -> dict[str, Any]:
+    """The answers of a stored draft (one kept before drafts were sealed is plain)."""
+    sealed = stored.get(SEALED_DRAFT)
+    if not isinstance(sealed, str):
+        return dict(stored)
+    return seal.open(base64.b64decode(sealed))

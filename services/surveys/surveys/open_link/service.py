@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.tokens import TokenError, TokenKeys, sign, verify
-from surveys.ballot_box.domain import BallotSeal
+from surveys.ballot_box.domain import BallotSeal, open_draft
 from surveys.builder.domain.survey import Survey, parse_survey
 from surveys.campaigns import repository as campaign_rows
 from surveys.campaigns.domain import HELSINKI, Campaign
@@ -168,7 +168,8 @@ async def _session(
     draft = await uow.responses.draft(found.token_hash)
     if draft is None:
         return Session(campaign, survey, found, {}, 0, open_link=True)
-    return Session(campaign, survey, found, dict(draft.answers), draft.page, open_link=True)
+    answers = open_draft(BallotSeal.from_token_keys(keys), draft.answers)
+    return Session(campaign, survey, found, answers, draft.page, open_link=True)
 
 
 async def has_open_link(conn: AsyncConnection, campaign_id: uuid.UUID) -> bool:

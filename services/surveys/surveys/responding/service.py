@@ -20,7 +20,7 @@ from shared.events.topics import SURVEY_RESPONSES
 from shared.tokens import TokenError, TokenExpired, TokenKeys
 from surveys import SOURCE
 from surveys.ballot_box import service as ballot_box
-from surveys.ballot_box.domain import BallotSeal
+from surveys.ballot_box.domain import BallotSeal, open_draft, padded_size, seal_draft
 from surveys.builder.domain.survey import Survey, parse_survey
 from surveys.campaigns.domain import HELSINKI, Campaign
 from surveys.invitations.domain import read_token
@@ -137,17 +137,17 @@ async def answer_in(
     cleaned, errors = clean_page(survey, survey.pages[page], raw, earlier)
     answers = earlier | cleaned
     if action == "back":
-        await _keep(uow, session, answers, max(page - 1, 0))
+        await _keep(uow, session, answers, max(page - 1, 0), seal)
         return Outcome(session, page=max(page - 1, 0))
     if errors:
         return Outcome(session, errors=errors, page=page, raw=raw)
     last = page == len(survey.pages) - 1
     if action == "next" or not last:
-        await _keep(uow, session, answers, page + 1)
+        await _keep(uow, session, answers, page + 1, seal)
         return Outcome(session, page=min(page + 1, len(survey.pages) - 1))
     final, errors = check_complete(survey, answers)
     if errors:
-        await _keep(uow, session, answers, first_page_with(survey, errors))
+        await _keep(uow, session, answers, first_page_with(survey, errors), seal)
         return Outcome(session, errors=errors, page=first_page_with(survey, errors))
     await _submit(uow, session, final, now, seal)
     await uow.commit()
@@ -169,9 +169,13 @@ async def answered(uow: SurveysUnitOfWork, *, token: str, check: LinkCheck) -> S
     return Session(campaign, parse_survey(campaign.survey_definition), invitation, {}, 0)
 
 
-async def _keep(uow: SurveysUnitOfWork, session: Session, answers: Answers, page: int) -> None:
+async def _keep(
+    uow: SurveysUnitOfWork, session: Session, answers: Answers, page: int, seal: BallotSeal
+) -> None:
     if session.response_id is not None:
         return  # editing a submitted response: only a submission changes it
+    if session.anonymous:
+        answers = seal_draft(seal, answers, padded_size(session.survey))
     await uow.responses.save_draft(
         key=session.key, campaign_id=session.campaign.id, answers=answers, page=page
     )
@@ -272,4 +276,5 @@ async def _session(
     draft = await uow.responses.draft(bytes(invitation.token_hash))
     if draft is None:
         return Session(campaign, survey, invitation, {}, 0)
-    return Session(campaign, survey, invitation, dict(draft.answers), draft.page)
+    answers = open_draft(check.seal, draft.answers) if campaign.anonymous else dict(draft.answers)
+    return Session(campaign, survey, invitation, answers, draft.page)
