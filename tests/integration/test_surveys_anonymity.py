@@ -94,6 +94,21 @@ async def surveys_behind_nginx(tmp: Path) -> AsyncIterator[tuple[str, Path]]:
         await serving
 
 
+async def staff_view(path: str) -> Any:
+    app = create_app()
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://surveys",
+            headers={"X-Staff-Id": "analyst", "X-Staff-Role": "admin"},
+        ) as staff,
+    ):
+        found = await staff.get(path)
+        assert found.status_code == 200, found.text
+        return found.json()
+
+
 async def relay(engine: AsyncEngine, infra: Infra, topics: str) -> None:
     config = RelayConfig("surveys", "", infra.kafka, topic_prefix=topics, batch_size=1000)
     producer = make_producer(infra.kafka, client_id="anonymity-test")
@@ -183,6 +198,8 @@ async def test_an_analyst_with_the_database_events_and_logs_cannot_join_answers_
     assert len(ballots) == N and len({len(b["sealed"]) for b in ballots}) == 1
     assert not any(s.split(":")[1].encode() in b["sealed"] for s in said.values() for b in ballots)
 
+    waiting = await staff_view(f"/api/surveys/campaigns/{campaign_id}")
+    assert (waiting["answered"], waiting["awaiting_batch"]) == (N, N)  # staff see why results lag
     seal = BallotSeal.from_token_keys(SurveysSettings().token_keys())
     new_uow = lambda: unit_of_work(engine)  # noqa: E731
     # A fixed seed (production draws from the system's random source) keeps the test repeatable.
@@ -194,6 +211,7 @@ async def test_an_analyst_with_the_database_events_and_logs_cannot_join_answers_
         )
     assert await empty_boxes(new_uow, seal=seal, k=K, rng=rng) == K
     assert await rows(engine, "SELECT * FROM ballot_box") == []
+    assert (await staff_view(f"/api/surveys/campaigns/{campaign_id}"))["awaiting_batch"] == 0
     await relay(engine, infra, topics)
 
     # --- the analyst -----------------------------------------------------------------------

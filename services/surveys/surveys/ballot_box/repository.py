@@ -11,6 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from surveys.tables import ballot_box
 
 
+async def waiting_in(conn: AsyncConnection, campaign_id: uuid.UUID) -> int:
+    """How many anonymous answers of a campaign wait for their batch."""
+    stmt = select(func.count()).where(ballot_box.c.campaign_id == campaign_id)
+    return int((await conn.execute(stmt)).scalar_one())
+
+
 class SqlBallotRepository:
     """Ballots on the unit of work's connection."""
 
