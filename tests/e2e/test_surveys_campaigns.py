@@ -293,6 +293,18 @@ async def test_anonymous_response_keeps_no_link_to_the_person(
         f"/s/{token_of(mails[0])}", data={"page": "1", "action": "submit", "q_recommend": "8"}
     )
     assert done.status_code == 303
+    async with clean_db["surveys"].begin() as conn:
+        waiting = (await conn.execute(text("SELECT count(*) FROM ballot_box"))).scalar_one()
+        assert waiting == 1  # sealed in the ballot box: one answer alone never moves
+        await conn.execute(
+            text("UPDATE campaigns SET closes_at = now() WHERE id = :id"), {"id": campaign_id}
+        )
+
+    async def moved() -> int:  # by the surveys worker's ballot-box loop
+        async with clean_db["surveys"].connect() as conn:
+            return int((await conn.execute(text("SELECT count(*) FROM responses"))).scalar_one())
+
+    await eventually(moved, lambda n: n == 1, what="the ballot moved at the close", timeout=30)
 
     async with clean_db["surveys"].connect() as conn:
         rows = (await conn.execute(text("SELECT * FROM responses"))).mappings().all()

@@ -14,8 +14,9 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from surveys.invitations.domain import PURPOSE
+from surveys.invitations.domain import PURPOSE, make_signed_token
 
+from shared.tokens import TokenKeys
 from tests.conftest import TEST_SECRET, truncate_all
 from tests.e2e.conftest import Workers
 from tests.support.infra import Infra
@@ -70,7 +71,12 @@ async def test_forged_expired_used_unopened_and_closed_links_get_clear_pages(
     clean_db: dict[str, AsyncEngine],
 ) -> None:
     campaign_id, token = await one_link(surveys_api, infra, topics, clean_db["surveys"])
-    key_id, _, body = token.partition(".")
+    assert (await surveys_api.get(f"/s/{token[:-3]}abc")).status_code == 404  # opaque: unknown
+    async with clean_db["surveys"].connect() as conn:
+        invitation_id = (await conn.execute(text("SELECT id FROM invitations"))).scalar_one()
+    # Links mailed before opaque tokens: signed, with the invitation id (and an age).
+    signed = make_signed_token(TokenKeys.single(TEST_SECRET), invitation_id, token)
+    key_id, _, body = signed.partition(".")
     forged = f"{key_id}.{body[:-3]}abc"
     assert (await surveys_api.get(f"/s/{forged}")).status_code == 404
     assert (await surveys_api.get("/s/nonsense")).status_code == 404

@@ -17,10 +17,13 @@ from fastapi import FastAPI
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from surveys.app import create_app
+from surveys.ballot_box.domain import BallotSeal
+from surveys.ballot_box.service import empty_boxes
 from surveys.campaigns.domain import HELSINKI
 from surveys.open_link.service import make_token
 from surveys.settings import SurveysSettings
 from surveys.tables import outbox
+from surveys.unit_of_work import unit_of_work
 
 from shared.outbox.relay import OutboxRelay, RelayConfig, make_producer
 from shared.tokens import sign
@@ -87,6 +90,16 @@ async def answer(browser: httpx.AsyncClient, path: str, uses: str = "yes") -> ht
     return await browser.post(path, data=form)
 
 
+async def moved_at_close(engine: AsyncEngine, campaign_id: str) -> int:
+    """Close the campaign now and run the worker's ballot-box job once: how many moved."""
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("UPDATE campaigns SET closes_at = now() WHERE id = :id"), {"id": campaign_id}
+        )
+    seal = BallotSeal.from_token_keys(SurveysSettings().token_keys())
+    return await empty_boxes(lambda: unit_of_work(engine), seal=seal, k=5)
+
+
 async def relay_responses(engine: AsyncEngine, infra: Infra, topics: str) -> list[Any]:
     """Publish the outbox as the relay does; the surveys.responses.v1 records so far."""
     config = RelayConfig("surveys", "", infra.kafka, topic_prefix=topics)
@@ -131,6 +144,8 @@ async def test_two_browsers_answer_once_each_and_a_browser_resumes_its_draft(
             assert (await second.get(path)).status_code == 200
             assert (await answer(second, path)).status_code == 303
 
+        # The answers wait in the ballot box until the campaign closes (fewer than 2k came).
+        assert await moved_at_close(engine, campaign_id) == 2
         async with client(app, **STAFF_HEADERS) as staff:
             results = await staff.get(f"/api/surveys/campaigns/{campaign_id}/results")
             assert results.json()["responses"] == 2

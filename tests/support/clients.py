@@ -58,7 +58,7 @@ async def client(
     engine: AsyncEngine, settings: ContactsSettings
 ) -> AsyncIterator[httpx.AsyncClient]:
     """Contacts' public pages, as a visitor's browser calls them."""
-    from contacts.web.app import create_app
+    from contacts.app import create_app
 
     app = create_app(settings)
     async with (
@@ -75,7 +75,7 @@ async def client(
 @pytest.fixture
 async def api(engine: AsyncEngine, settings: ContactsSettings) -> AsyncIterator[httpx.AsyncClient]:
     """Contacts' staff API, called as the proxy would for an editor."""
-    from contacts.web.app import create_app
+    from contacts.app import create_app
 
     app = create_app(settings)
     async with (
@@ -92,7 +92,7 @@ async def api(engine: AsyncEngine, settings: ContactsSettings) -> AsyncIterator[
 @pytest.fixture
 async def staff_client(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
     """Surveys' staff pages in process, on emptied databases, for a viewer."""
-    from surveys.web.app import create_app
+    from surveys.app import create_app
 
     app = create_app()
     async with (

@@ -165,6 +165,8 @@ def service_env(infra: Infra, run_id: str) -> dict[str, str]:
         "LOG_LEVEL": "INFO",
         # Retention jobs are tested directly; in the workers they would race clean_db's TRUNCATE.
         "RETENTION_FIRST_RUN_DELAY_S": "86400",
+        # The surveys worker empties ballot boxes soon after a campaign closes (e2e waits on it).
+        "SURVEYS_BALLOT_POLL_INTERVAL_S": "1",
     }
     for service in SERVICES:
         prefix = service.upper()

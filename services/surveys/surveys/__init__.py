@@ -1,6 +1,6 @@
 """Surveys service: one package per feature (builder, campaigns, invitations, responding,
-open_link, results, exports, erasure, retention, mail_status), each with the same role files
-(domain, service, repository, routes, pages, handlers, schemas).
+open_link, ballot_box, results, exports, erasure, retention, mail_status), each with the same
+role files (domain, service, repository, routes, pages, handlers, schemas).
 
 Pieces several features use live at this root: `tables.py` (every table, one metadata),
 `unit_of_work.py`, `errors.py` (domain errors), `audit.py` (staff audit events),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -20,3 +21,6 @@ class SurveysSettings(ServiceSettings):
     # New respondent slots of public links per client IP (a token bucket per web process).
     open_link_burst: int = 20
     open_link_per_minute: float = 10.0
+    # Anonymous answers reach the results in shuffled batches of at least this many (k).
+    ballot_batch_min: int = Field(5, ge=2)
+    ballot_poll_interval_s: float = 300.0

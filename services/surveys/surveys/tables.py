@@ -91,6 +91,8 @@ invitations = Table(
     UniqueConstraint("campaign_id", "contact_id"),
     Index("ix_invitations_campaign_answered", "campaign_id", "answered"),
     Index("ix_invitations_contact_id", "contact_id"),
+    # Personal links are opaque: a link is found by the hash of its token (first or reminder).
+    Index("ix_invitations_reminder_token_hashes", "reminder_token_hashes", postgresql_using="gin"),
 )
 
 # One row per browser that opened a campaign's public link: sha256 of the random token in its
@@ -132,6 +134,17 @@ responses = Table(
     Column("region", Text, nullable=True),
     Index("ix_responses_campaign_id", "campaign_id"),
     Index("ix_responses_contact_id", "contact_id"),
+)
+
+# Anonymous answers waiting to reach `responses` (see surveys.ballot_box): sealed and padded,
+# with a random id and the campaign only; no time, token, invitation or order of arrival.
+ballot_box = Table(
+    "ballot_box",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("campaign_id", Uuid, ForeignKey("campaigns.id"), nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+    Index("ix_ballot_box_campaign_id", "campaign_id"),
 )
 
 # What the retention job keeps of a campaign's invitations once it deletes them (closed + N

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.envelope import CloudEvent
 from shared.outbox.unit_of_work import UnitOfWork
+from surveys.ballot_box.repository import SqlBallotRepository
 from surveys.builder.domain.saved import SavedSurvey
 from surveys.builder.repository import SqlSurveyRepository
 from surveys.campaigns.domain import Campaign, SegmentChoice
@@ -52,6 +53,10 @@ class InvitationRepository(Protocol):
         self, campaign: Campaign, now: datetime, *, limit: int
     ) -> list[Invitee]: ...
     async def get(self, invitation_id: uuid.UUID, *, for_update: bool = False) -> Any: ...
+    async def by_link(self, token_hash: bytes, *, for_update: bool = False) -> Any:
+        """The invitation whose first or reminder link has this hash (None if none)."""
+        ...
+
     async def mark_answered(self, invitation_id: uuid.UUID) -> bool:
         """True the first time only."""
         ...
@@ -78,6 +83,13 @@ class OpenSlotRepository(Protocol):
         ...
 
 
+class BallotRepository(Protocol):
+    async def add(self, *, campaign_id: uuid.UUID, sealed: bytes) -> None: ...
+    async def waiting(self) -> dict[uuid.UUID, int]: ...
+    async def of_campaign(self, campaign_id: uuid.UUID) -> list[uuid.UUID]: ...
+    async def take(self, ids: Sequence[uuid.UUID]) -> list[bytes]: ...
+
+
 class SegmentRepository(Protocol):
     async def by_ids(self, ids: Sequence[uuid.UUID]) -> list[SegmentChoice]: ...
 
@@ -95,6 +107,8 @@ class SurveysUnitOfWork(Protocol):
     def responses(self) -> ResponseRepository: ...
     @property
     def open_slots(self) -> OpenSlotRepository: ...
+    @property
+    def ballots(self) -> BallotRepository: ...
 
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
     async def commit(self) -> None: ...
@@ -116,6 +130,7 @@ class SqlSurveysUnitOfWork(UnitOfWork):
     segments: SqlSegmentRepository
     responses: SqlResponseRepository
     open_slots: SqlOpenSlotRepository
+    ballots: SqlBallotRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine, outbox=outbox, service="surveys")
@@ -128,6 +143,7 @@ class SqlSurveysUnitOfWork(UnitOfWork):
         self.segments = SqlSegmentRepository(self.conn)
         self.responses = SqlResponseRepository(self.conn)
         self.open_slots = SqlOpenSlotRepository(self.conn)
+        self.ballots = SqlBallotRepository(self.conn)
         return self
 
 

@@ -1,4 +1,5 @@
-"""Surveys' worker: the contact replica (with erasure), reminders, the outbox relay."""
+"""Surveys' worker: the contact replica (with erasure), reminders, the ballot boxes, the outbox
+relay."""
 
 from __future__ import annotations
 
@@ -15,12 +16,15 @@ from shared.outbox.relay import RelayConfig, relay_loop
 from shared.retention import retention_loop
 from shared.worker import run_worker
 from surveys import segments
+from surveys.ballot_box.domain import BallotSeal
+from surveys.ballot_box.service import ballot_loop
 from surveys.campaigns.reminders import reminder_loop
 from surveys.mail_status.handlers import subscribe_mail_events
 from surveys.replica import subscribe_contact_replica
 from surveys.retention.service import run_retention
 from surveys.settings import SurveysSettings
 from surveys.tables import outbox
+from surveys.unit_of_work import unit_of_work
 
 
 def build_broker(settings: SurveysSettings, engine: AsyncEngine) -> KafkaBroker:
@@ -61,6 +65,12 @@ async def run(settings: SurveysSettings) -> None:
         loops = [
             relay,
             reminder_loop(engine, settings),
+            ballot_loop(
+                lambda: unit_of_work(engine),
+                seal=BallotSeal.from_token_keys(settings.token_keys()),
+                k=settings.ballot_batch_min,
+                interval_s=settings.ballot_poll_interval_s,
+            ),
             retention_loop(engine, settings, run_retention),
         ]
         await run_worker(settings, broker, loops)

@@ -142,7 +142,7 @@ class FakeInvitationRepository:
                 inv.reminders_sent += 1
                 inv.last_mailed_at = now
                 reminder = replace(
-                    inv.invitee, nonce=secrets.token_urlsafe(8), reminders_sent=inv.reminders_sent
+                    inv.invitee, nonce=secrets.token_hex(32), reminders_sent=inv.reminders_sent
                 )
                 inv.reminder_token_hashes.append(hash_nonce(reminder.nonce))
                 due.append(reminder)
@@ -150,6 +150,12 @@ class FakeInvitationRepository:
 
     async def get(self, invitation_id: uuid.UUID, *, for_update: bool = False) -> Any:
         return self.rows.get(invitation_id)
+
+    async def by_link(self, token_hash: bytes, *, for_update: bool = False) -> Any:
+        for inv in self.rows.values():
+            if token_hash == inv.token_hash or token_hash in inv.reminder_token_hashes:
+                return inv
+        return None
 
     async def mark_answered(self, invitation_id: uuid.UUID) -> bool:
         invitation = self.rows[invitation_id]
@@ -163,7 +169,7 @@ class FakeInvitationRepository:
 def _invitee(person: dict[str, Any]) -> Invitee:
     return Invitee(
         id=uuid.uuid4(),
-        nonce=secrets.token_urlsafe(8),
+        nonce=secrets.token_hex(32),  # the opaque link token, as PostgreSQL draws it
         contact_id=person["contact_id"],
         email=person["email"],
         first_name=person.get("first_name"),
@@ -222,6 +228,31 @@ class FakeOpenSlotRepository:
         return first
 
 
+class FakeBallotRepository:
+    """The box as a list (arrival order, as a heap would keep it): (id, campaign id, sealed)."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[uuid.UUID, uuid.UUID, bytes]] = []
+
+    async def add(self, *, campaign_id: uuid.UUID, sealed: bytes) -> None:
+        self.rows.append((uuid.uuid4(), campaign_id, sealed))
+
+    async def waiting(self) -> dict[uuid.UUID, int]:
+        counts: dict[uuid.UUID, int] = {}
+        for _, campaign_id, _ in self.rows:
+            counts[campaign_id] = counts.get(campaign_id, 0) + 1
+        return counts
+
+    async def of_campaign(self, campaign_id: uuid.UUID) -> list[uuid.UUID]:
+        return [i for i, c, _ in self.rows if c == campaign_id]
+
+    async def take(self, ids: Sequence[uuid.UUID]) -> list[bytes]:
+        wanted = set(ids)
+        taken = [sealed for i, _, sealed in self.rows if i in wanted]
+        self.rows = [row for row in self.rows if row[0] not in wanted]
+        return taken
+
+
 class FakeSegmentRepository:
     def __init__(self) -> None:
         self.rows: dict[uuid.UUID, SegmentChoice] = {}
@@ -238,6 +269,7 @@ class FakeSurveysUnitOfWork:
         self.segments = FakeSegmentRepository()
         self.responses = FakeResponseRepository()
         self.open_slots = FakeOpenSlotRepository()
+        self.ballots = FakeBallotRepository()
         self.published: list[tuple[str, str | None, CloudEvent]] = []
         self.commits = 0
         self._pending: list[tuple[str, str | None, CloudEvent]] = []

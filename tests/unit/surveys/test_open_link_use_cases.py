@@ -8,6 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from surveys.ballot_box import service as ballot_box
+from surveys.ballot_box.domain import BallotSeal
 from surveys.builder import service as builder
 from surveys.builder.service import Actor
 from surveys.campaigns import service as campaigns
@@ -21,6 +23,7 @@ from tests.unit.fakes.surveys import NOW, WEEK, FakeSurveysUnitOfWork
 EDITOR = Actor(id="staff-1", role="editor")
 KEYS = TokenKeys.single("unit-test-secret")
 LINKS = campaigns.Links(keys=KEYS, base_url="https://x.test")
+SEAL = BallotSeal.from_token_keys(KEYS)
 DEFINITION: dict[str, Any] = {
     "title": {"fi": "Avoin"},
     "pages": [{"questions": [{"id": "need", "type": "short_text", "text": "Mitä?"}]}],
@@ -73,7 +76,11 @@ async def test_a_browser_answers_once_and_the_answer_keeps_no_person() -> None:
         now=LATER,
     )
     assert outcome is not None and outcome.submitted
+    assert uow.responses.rows == {} and len(uow.ballots.rows) == 1  # waits in the ballot box
+    closed = NOW + WEEK + timedelta(minutes=1)
+    assert await ballot_box.empty_boxes(lambda: uow, seal=SEAL, k=5, now=closed) == 1
     [stored] = uow.responses.rows.values()
+    assert stored.answers == {"need": "Tilat"}
     assert (stored.contact_id, stored.invitation_id, stored.submitted_at) == (None, None, None)
     assert len([p for p in uow.published if p[0] == SURVEY_RESPONSES.name]) == 1
     with pytest.raises(LinkProblem) as caught:

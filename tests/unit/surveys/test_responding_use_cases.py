@@ -3,15 +3,19 @@ one submission, anonymity, editing."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from surveys.ballot_box import service as ballot_box
+from surveys.ballot_box.domain import BallotSeal
 from surveys.builder import service as builder
 from surveys.builder.service import Actor
 from surveys.campaigns import service as campaigns
 from surveys.campaigns.domain import HELSINKI
+from surveys.invitations.domain import make_signed_token
 from surveys.responding import service as responding
 from surveys.responding.service import LinkCheck, LinkProblem
 
@@ -23,6 +27,7 @@ EDITOR = Actor(id="staff-1", role="editor")
 KEYS = TokenKeys.single("unit-test-secret")
 LINKS = campaigns.Links(keys=KEYS, base_url="https://x.test")
 CHECK = LinkCheck(keys=KEYS, max_age_s=90 * 86_400)
+SEAL = BallotSeal.from_token_keys(KEYS)
 DEFINITION: dict[str, Any] = {
     "title": {"fi": "Tukitarpeet"},
     "pages": [
@@ -126,10 +131,13 @@ async def test_an_anonymous_response_keeps_no_person_and_only_the_day() -> None:
     uow, _, token = await invited("anonymous")
     await answer(uow, token, 0, {"need": "Rahoitus"}, "next")
     await answer(uow, token, 1, {}, "submit")
+    assert uow.responses.rows == {} and uow.responses.drafts == {}  # it waits in the box
+    closed = NOW + WEEK + timedelta(hours=1)  # one ballot moves only once the campaign closes
+    assert await ballot_box.empty_boxes(lambda: uow, seal=SEAL, k=5, now=closed) == 1
     [stored] = uow.responses.rows.values()
     assert (stored.contact_id, stored.invitation_id, stored.submitted_at) == (None, None, None)
     assert (stored.region, stored.organisation_type, stored.language) == (None, None, None)
-    assert stored.submitted_on == LATER.astimezone(HELSINKI).date()
+    assert stored.submitted_on == closed.astimezone(HELSINKI).date()  # the day it moved
     [(_, _, event)] = [p for p in uow.published if p[0] == SURVEY_RESPONSES.name]
     assert event.data is not None and event.data["contact_id"] is None
     day_start = datetime.combine(stored.submitted_on, time(), HELSINKI).astimezone(UTC)
@@ -169,9 +177,24 @@ async def test_links_that_cannot_be_answered_say_why() -> None:
         with pytest.raises(LinkProblem) as caught:
             await responding.open_link(uow, token=token, check=CHECK, now=at)
         assert caught.value.kind == kind
-    with pytest.raises(LinkProblem) as caught:
+    with pytest.raises(LinkProblem) as caught:  # an opaque token nobody was given
         await responding.open_link(uow, token=token[:-3] + "abc", check=CHECK, now=LATER)
+    assert caught.value.kind == "unknown"
+    [invitation] = uow.invitations.rows.values()
+    signed = make_signed_token(KEYS, invitation.id, token)  # the old link format
+    with pytest.raises(LinkProblem) as caught:
+        await responding.open_link(uow, token=signed[:-3] + "abc", check=CHECK, now=LATER)
     assert caught.value.kind == "forged"
+
+
+async def test_a_link_token_is_opaque_and_an_old_signed_link_still_answers() -> None:
+    uow, _, token = await invited()
+    [invitation] = uow.invitations.rows.values()
+    assert re.fullmatch(r"[0-9a-f]{64}", token)  # 256 bits of hex: no id, no payload
+    assert invitation.id.hex not in token and str(invitation.id) not in token
+    old = make_signed_token(KEYS, invitation.id, token)
+    session = await responding.open_link(uow, token=old, check=CHECK, now=LATER)
+    assert session.invitation is invitation
 
 
 def _campaign_id(uow: FakeSurveysUnitOfWork) -> uuid.UUID:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, status
 from fastapi.responses import Response
 
 from shared.web.staff import Editor, Viewer
+from surveys.ballot_box import repository as ballot_box
 from surveys.campaigns import service as campaigns
 from surveys.campaigns.schemas import CampaignIn
 from surveys.campaigns.service import Links
@@ -35,12 +36,14 @@ async def read_campaign(
 
 
 async def _status(engine: Engine, links: Links, campaign_id: uuid.UUID) -> dict[str, Any]:
-    """The campaign's progress, with its public link (`open_link_url`, null when it has none)."""
+    """The campaign's progress, with its public link (`open_link_url`, null when it has none)
+    and how many anonymous answers wait in the ballot box for their batch (`awaiting_batch`)."""
     status_ = await campaigns.campaign_status(engine, campaign_id)
     async with engine.connect() as conn:
         has_link = await open_link.has_open_link(conn, campaign_id)
+        waiting = await ballot_box.waiting_in(conn, campaign_id)
     url = open_link.open_url(links.base_url, links.keys, campaign_id) if has_link else None
-    return status_ | {"open_link_url": url}
+    return status_ | {"open_link_url": url, "awaiting_batch": waiting}
 
 
 @router.post("/{campaign_id}/launch")

@@ -189,7 +189,7 @@ def _request_mails(
     survey = parse_survey(campaign.survey_definition)
     closes_on = campaign.closes_on().isoformat()
     for row in rows:
-        url = survey_url(links.base_url, make_token(links.keys, row.id, row.nonce))
+        url = survey_url(links.base_url, make_token(row.nonce))
         kind = "invitation" if template == "survey_invitation" else f"reminder:{row.reminders_sent}"
         mail = MailRequestedV1(
             idempotency_key=f"survey-{kind}:{row.id}",

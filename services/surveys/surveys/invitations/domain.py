@@ -1,12 +1,15 @@
-"""Invitations: who may be asked (REACHABLE), an invitee to mail, and personal survey links, a
-signed token (purpose "survey") of the invitation id and a nonce.
+"""Invitations: who may be asked (REACHABLE), an invitee to mail, and personal survey links.
 
-Only sha256(nonce) is stored, so the database alone cannot make a working link.
+A personal link is an opaque random token (64 hex digits): it shows nothing, not even which
+invitation it belongs to, and only its sha256 is stored, so the database alone cannot make a
+working link. Links mailed before opaque tokens (a signed payload "k1.<base64 JSON>...", whose
+invitation id anyone can read) keep working until they expire or the campaign closes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -43,15 +46,26 @@ class Invitee:
 
 @dataclass(frozen=True, slots=True)
 class LinkClaim:
-    invitation_id: uuid.UUID
+    """What a link says: the hash of its token and, for an old signed link only, the invitation."""
+
+    invitation_id: uuid.UUID | None
     token_hash: bytes
+
+
+OPAQUE = re.compile(r"[0-9a-f]{64}")
 
 
 def hash_nonce(nonce: str) -> bytes:
     return hashlib.sha256(nonce.encode()).digest()
 
 
-def make_token(keys: TokenKeys, invitation_id: uuid.UUID, nonce: str) -> str:
+def make_token(nonce: str) -> str:
+    """The link's token: the nonce itself, which only the mail ever holds."""
+    return nonce
+
+
+def make_signed_token(keys: TokenKeys, invitation_id: uuid.UUID, nonce: str) -> str:
+    """The old link format (readable invitation id), still accepted; made only by tests."""
     return sign(keys, PURPOSE, {"i": str(invitation_id), "n": nonce})
 
 
@@ -61,6 +75,8 @@ def survey_url(base_url: str, token: str) -> str:
 
 def read_token(keys: TokenKeys, token: str, *, max_age_s: int) -> LinkClaim:
     """The claim of a link; TokenError (forged) or TokenExpired otherwise."""
+    if OPAQUE.fullmatch(token):
+        return LinkClaim(None, hash_nonce(token))
     payload = verify(keys, PURPOSE, token, max_age_s=max_age_s)
     if not isinstance(payload, dict) or not isinstance(payload.get("n"), str):
         raise TokenError("the link is not valid")

@@ -1,7 +1,7 @@
 """Invitations: materialised set-based from the replica, with a personal link each.
 
-The nonce of each link is drawn by PostgreSQL (gen_random_uuid, a strong random source) and
-returned once to be signed into the mail; the table keeps only its sha256.
+The token of each link is drawn by PostgreSQL (gen_random_uuid, a strong random source) and
+returned once to go into the mail; the table keeps only its sha256.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    LargeBinary,
     Text,
     Uuid,
     case,
@@ -36,7 +37,10 @@ UNREACHABLE = ("bounced", "complained")
 
 
 def _nonce() -> ColumnElement[str]:
-    return func.replace(cast(func.gen_random_uuid(), Text), "-", "")
+    """The link's opaque token: 64 hex digits (244 random bits from two v4 UUIDs)."""
+    one = func.replace(cast(func.gen_random_uuid(), Text), "-", "")
+    two = func.replace(cast(func.gen_random_uuid(), Text), "-", "")
+    return func.concat(one, two)
 
 
 def _hash(nonce: Any) -> ColumnElement[bytes]:
@@ -182,6 +186,18 @@ async def get(conn: AsyncConnection, invitation_id: uuid.UUID, *, for_update: bo
     return (await conn.execute(stmt)).first()
 
 
+async def by_link(conn: AsyncConnection, token_hash: bytes, *, for_update: bool = False) -> Any:
+    stmt = select(inv).where(
+        or_(
+            inv.c.token_hash == token_hash,
+            inv.c.reminder_token_hashes.contains(cast(array([token_hash]), ARRAY(LargeBinary))),
+        )
+    )
+    if for_update:
+        stmt = stmt.with_for_update()
+    return (await conn.execute(stmt)).first()
+
+
 async def mark_answered(conn: AsyncConnection, invitation_id: uuid.UUID) -> bool:
     """True the first time; False when the invitation was already answered."""
     result = await conn.execute(
@@ -243,6 +259,9 @@ class SqlInvitationRepository:
     async def get(self, invitation_id: uuid.UUID, *, for_update: bool = False) -> Any:
         """The invitation row (None if there is none); `for_update` locks it."""
         return await get(self._conn, invitation_id, for_update=for_update)
+
+    async def by_link(self, token_hash: bytes, *, for_update: bool = False) -> Any:
+        return await by_link(self._conn, token_hash, for_update=for_update)
 
     async def mark_answered(self, invitation_id: uuid.UUID) -> bool:
         return await mark_answered(self._conn, invitation_id)

@@ -4,7 +4,7 @@ The link is a signed token (purpose "survey-open") of the campaign id; it lives 
 campaign is open. Each browser gets a slot on its first visit: a random token kept in its
 cookie, stored here only as sha256, with the day (not the time) it started. The slot holds the
 draft and the "answered" flag; nothing links it to a person or an IP address, and the answers
-are stored as in anonymous mode whatever the campaign's mode.
+go through the ballot box as in anonymous mode whatever the campaign's mode.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.tokens import TokenError, TokenKeys, sign, verify
+from surveys.ballot_box.domain import BallotSeal, open_draft
 from surveys.builder.domain.survey import Survey, parse_survey
 from surveys.campaigns import repository as campaign_rows
 from surveys.campaigns.domain import HELSINKI, Campaign
@@ -122,7 +123,8 @@ async def answer_page(
         session = await _session(uow, keys, token, slot, now, for_update=True)
         if session is None:
             return None
-        return await answer_in(uow, session, page=page, raw=raw, action=action, now=now)
+        seal = BallotSeal.from_token_keys(keys)
+        return await answer_in(uow, session, page=page, raw=raw, action=action, now=now, seal=seal)
 
 
 async def answered(
@@ -166,7 +168,8 @@ async def _session(
     draft = await uow.responses.draft(found.token_hash)
     if draft is None:
         return Session(campaign, survey, found, {}, 0, open_link=True)
-    return Session(campaign, survey, found, dict(draft.answers), draft.page, open_link=True)
+    answers = open_draft(BallotSeal.from_token_keys(keys), draft.answers)
+    return Session(campaign, survey, found, answers, draft.page, open_link=True)
 
 
 async def has_open_link(conn: AsyncConnection, campaign_id: uuid.UUID) -> bool:

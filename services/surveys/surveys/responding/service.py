@@ -1,16 +1,17 @@
 """Answering from a personal link: open it, save a page as a draft, submit once.
 
-Anonymous mode: the invitation only learns "answered", the response row carries no token,
-invitation or person, its time is the day only, and the draft (keyed by the token hash) is
-deleted at submission.
+Anonymous mode (and the public link): the invitation only learns "answered", the draft (keyed
+by the token hash) is deleted, and the answers go sealed into the ballot box
+(surveys.ballot_box), from which the worker moves them to the responses in shuffled batches
+dated by the day only. No response row or event is written by the submission itself.
 """
 
 from __future__ import annotations
 
 import hmac
 import uuid
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from shared.events.envelope import new_event
@@ -18,6 +19,8 @@ from shared.events.surveys import ResponseSubmittedV1
 from shared.events.topics import SURVEY_RESPONSES
 from shared.tokens import TokenError, TokenExpired, TokenKeys
 from surveys import SOURCE
+from surveys.ballot_box import service as ballot_box
+from surveys.ballot_box.domain import BallotSeal, open_draft, padded_size, seal_draft
 from surveys.builder.domain.survey import Survey, parse_survey
 from surveys.campaigns.domain import HELSINKI, Campaign
 from surveys.invitations.domain import read_token
@@ -49,6 +52,10 @@ class LinkProblem(Exception):
 class LinkCheck:
     keys: TokenKeys
     max_age_s: int
+
+    @property
+    def seal(self) -> BallotSeal:
+        return BallotSeal.from_token_keys(self.keys)
 
 
 @dataclass
@@ -107,7 +114,9 @@ async def answer_page(
     now = now or datetime.now(UTC)
     async with uow:
         session = await _session(uow, token, check, now, for_update=True)
-        return await answer_in(uow, session, page=page, raw=raw, action=action, now=now)
+        return await answer_in(
+            uow, session, page=page, raw=raw, action=action, now=now, seal=check.seal
+        )
 
 
 async def answer_in(
@@ -118,6 +127,7 @@ async def answer_in(
     raw: dict[str, Any],
     action: Action,
     now: datetime,
+    seal: BallotSeal,
 ) -> Outcome:
     """`answer_page` for a session already loaded (and locked) in `uow`."""
     survey = session.survey
@@ -127,19 +137,19 @@ async def answer_in(
     cleaned, errors = clean_page(survey, survey.pages[page], raw, earlier)
     answers = earlier | cleaned
     if action == "back":
-        await _keep(uow, session, answers, max(page - 1, 0))
+        await _keep(uow, session, answers, max(page - 1, 0), seal)
         return Outcome(session, page=max(page - 1, 0))
     if errors:
         return Outcome(session, errors=errors, page=page, raw=raw)
     last = page == len(survey.pages) - 1
     if action == "next" or not last:
-        await _keep(uow, session, answers, page + 1)
+        await _keep(uow, session, answers, page + 1, seal)
         return Outcome(session, page=min(page + 1, len(survey.pages) - 1))
     final, errors = check_complete(survey, answers)
     if errors:
-        await _keep(uow, session, answers, first_page_with(survey, errors))
+        await _keep(uow, session, answers, first_page_with(survey, errors), seal)
         return Outcome(session, errors=errors, page=first_page_with(survey, errors))
-    await _submit(uow, session, final, now)
+    await _submit(uow, session, final, now, seal)
     await uow.commit()
     return Outcome(session, page=page, submitted=True)
 
@@ -151,7 +161,7 @@ async def answered(uow: SurveysUnitOfWork, *, token: str, check: LinkCheck) -> S
     except TokenError:
         return None
     async with uow:
-        invitation = await uow.invitations.get(claim.invitation_id)
+        invitation = await _invitation(uow, claim)
         if invitation is None or not invitation.answered or not _owns(invitation, claim.token_hash):
             return None
         campaign = await uow.campaigns.get(invitation.campaign_id)
@@ -159,9 +169,13 @@ async def answered(uow: SurveysUnitOfWork, *, token: str, check: LinkCheck) -> S
     return Session(campaign, parse_survey(campaign.survey_definition), invitation, {}, 0)
 
 
-async def _keep(uow: SurveysUnitOfWork, session: Session, answers: Answers, page: int) -> None:
+async def _keep(
+    uow: SurveysUnitOfWork, session: Session, answers: Answers, page: int, seal: BallotSeal
+) -> None:
     if session.response_id is not None:
         return  # editing a submitted response: only a submission changes it
+    if session.anonymous:
+        answers = seal_draft(seal, answers, padded_size(session.survey))
     await uow.responses.save_draft(
         key=session.key, campaign_id=session.campaign.id, answers=answers, page=page
     )
@@ -169,7 +183,7 @@ async def _keep(uow: SurveysUnitOfWork, session: Session, answers: Answers, page
 
 
 async def _submit(
-    uow: SurveysUnitOfWork, session: Session, answers: Answers, now: datetime
+    uow: SurveysUnitOfWork, session: Session, answers: Answers, now: datetime, seal: BallotSeal
 ) -> None:
     campaign, invitation = session.campaign, session.invitation
     if session.response_id is not None:
@@ -181,22 +195,25 @@ async def _submit(
         first = await uow.invitations.mark_answered(invitation.id)
     if not first:
         raise LinkProblem("used", session.language)
-    today = now.astimezone(HELSINKI).date()
-    response = NewResponse(
-        id=uuid.uuid4(), campaign_id=campaign.id, answers=answers, submitted_on=today
-    )
-    if not session.anonymous:
-        response = replace(
-            response,
-            submitted_at=now,
-            invitation_id=invitation.id,
-            contact_id=invitation.contact_id,
-            language=invitation.language,
-            organisation_type=invitation.organisation_type,
-            region=invitation.region,
-        )
-    await uow.responses.add(response)
     await uow.responses.delete_draft(session.key)
+    if session.anonymous:
+        # Sealed and padded: what this transaction writes next to the "answered" mark says
+        # nothing about the answers; the response row comes later, from a shuffled batch.
+        await ballot_box.cast(uow, campaign=campaign, answers=answers, seal=seal)
+        return
+    response = NewResponse(
+        id=uuid.uuid4(),
+        campaign_id=campaign.id,
+        answers=answers,
+        submitted_on=now.astimezone(HELSINKI).date(),
+        submitted_at=now,
+        invitation_id=invitation.id,
+        contact_id=invitation.contact_id,
+        language=invitation.language,
+        organisation_type=invitation.organisation_type,
+        region=invitation.region,
+    )
+    await uow.responses.add(response)
     event = new_event(
         source=SOURCE,
         subject=str(campaign.id),
@@ -204,17 +221,18 @@ async def _submit(
             response_id=response.id,
             survey_id=campaign.survey_id,
             campaign_id=campaign.id,
-            submitted_on=today,
-            contact_id=None if session.anonymous else invitation.contact_id,
+            submitted_on=response.submitted_on,
+            contact_id=invitation.contact_id,
         ),
     )
-    if session.anonymous:  # the envelope's time would tell more than the day
-        event = event.model_copy(update={"time": _day_start(today)})
     uow.publish(SURVEY_RESPONSES.name, str(campaign.id), event)
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time(), HELSINKI).astimezone(UTC)
+async def _invitation(uow: SurveysUnitOfWork, claim: Any, *, for_update: bool = False) -> Any:
+    """The invitation of a link: by the id an old signed link carries, or by its token hash."""
+    if claim.invitation_id is not None:
+        return await uow.invitations.get(claim.invitation_id, for_update=for_update)
+    return await uow.invitations.by_link(claim.token_hash, for_update=for_update)
 
 
 def _owns(invitation: Any, token_hash: bytes) -> bool:
@@ -237,7 +255,7 @@ async def _session(
     except TokenError as exc:
         raise LinkProblem("forged") from exc
     # The row lock serialises two submissions racing on the same link.
-    invitation = await uow.invitations.get(claim.invitation_id, for_update=for_update)
+    invitation = await _invitation(uow, claim, for_update=for_update)
     if invitation is None or not _owns(invitation, claim.token_hash):
         raise LinkProblem("unknown")
     campaign = await uow.campaigns.get(invitation.campaign_id)
@@ -258,4 +276,5 @@ async def _session(
     draft = await uow.responses.draft(bytes(invitation.token_hash))
     if draft is None:
         return Session(campaign, survey, invitation, {}, 0)
-    return Session(campaign, survey, invitation, dict(draft.answers), draft.page)
+    answers = open_draft(check.seal, draft.answers) if campaign.anonymous else dict(draft.answers)
+    return Session(campaign, survey, invitation, answers, draft.page)

@@ -1,0 +1,1 @@
+"""The ballot box: anonymous answers wait, sealed, then reach the results in shuffled batches."""
