@@ -20,6 +20,7 @@ from starlette.responses import Response
 from shared.i18n import PUBLIC_LANGUAGES, SHARED_LOCALE, STAFF_LANGUAGES, negotiate, translator
 from shared.logs import correlation_id
 from shared.web.pages import Pages
+from shared.web.staff import RANKS, Staff
 
 STAFF_PATHS = ("/staff", "/newsletter/staff", "/surveys/staff")
 pages = Pages([])
@@ -39,8 +40,19 @@ def _language(request: Request, staff: bool) -> str:
     return negotiate(request.headers.get("accept-language"), allowed)
 
 
+def _signed_in(request: Request) -> Staff | None:
+    """The staff member the proxy vouches for, so an error page keeps the staff navigation."""
+    role = request.headers.get("x-staff-role", "")
+    staff_id = request.headers.get("x-staff-id", "")
+    if not staff_id or role not in RANKS:
+        return None
+    return Staff(id=staff_id, role=role, email=request.headers.get("x-staff-email", ""))  # type: ignore[arg-type]
+
+
 def error_page(request: Request, status: int) -> Response:
     staff = request.url.path.startswith(STAFF_PATHS)
+    if staff and getattr(request.state, "staff", None) is None:
+        request.state.staff = _signed_in(request)
     lang = _language(request, staff)
     _ = translator([SHARED_LOCALE], lang)
     texts = {

@@ -50,6 +50,7 @@ async def test_a_malformed_id_in_a_staff_page_is_a_404_page_not_a_validation_dum
     assert "Sivua ei löytynyt" in answer.text
     assert "uuid_parsing" not in answer.text and "loc" not in answer.text
     assert "/staff/" in answer.text  # the staff layout's navigation
+    assert 'href="/staff/people"' in answer.text  # the signed-in member's menu
 
 
 async def test_api_clients_keep_json_errors() -> None:
