@@ -46,7 +46,7 @@ def _inputs(service: str) -> Iterator[Input]:
         for method in sorted(route.methods - {"HEAD"}):
             path = route.path_format
             for p in path_params:
-                path = path.replace("{" + p.name + "}", str(uuid.uuid4()))
+                path = path.replace("{" + p.name + "}", str(uuid.UUID(int=1)))
             yield Input(service, method, path, "query", query)
             if path_params:
                 yield Input(service, method, route.path_format, "path")

@@ -246,6 +246,7 @@ def test_settings_build_the_relay_and_refuse_a_login_without_tls() -> None:
     from pydantic import ValidationError
 
     settings = NewsletterSettings(
+        environment="development",
         SMTP_HOST="smtp.relay.example",
         SMTP_PORT=587,
         SMTP_TLS="starttls",
@@ -262,7 +263,7 @@ def test_settings_build_the_relay_and_refuse_a_login_without_tls() -> None:
     )
     assert PASSWORD not in repr(settings) and PASSWORD not in repr(relay)
     with pytest.raises(ValidationError, match="SMTP_USERNAME needs SMTP_TLS"):
-        NewsletterSettings(SMTP_USERNAME=USER, SMTP_PASSWORD=PASSWORD)
+        NewsletterSettings(environment="development", SMTP_USERNAME=USER, SMTP_PASSWORD=PASSWORD)
 
 
 async def test_plaintext_sent_with_the_starttls_answer_is_refused(authority: Authority) -> None:

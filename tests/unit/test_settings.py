@@ -28,6 +28,7 @@ def test_prefixed_and_shared_names_are_read(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_oidc_group_roles_are_read_as_json_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DIGITUKI_ENV", "development")
     monkeypatch.setenv("CONTACTS_OIDC_GROUP_ROLES", '{"crm-admins": "admin", "9c1b-42": "editor"}')
     monkeypatch.setenv("CONTACTS_OIDC_GROUPS_CLAIM", "roles")
     settings = ContactsSettings()

@@ -18,7 +18,7 @@ from shared.web.staff import Staff
 from tests.unit.fakes.newsletter import FakeNewsletterUnitOfWork
 
 STAFF = Staff(id="e1", role="editor")
-SETTINGS = NewsletterSettings(link_check="syntax")
+SETTINGS = NewsletterSettings(environment="development", link_check="syntax")
 CONTENT = {
     "fi": {"subject": "Hei {{ first_name }}", "blocks": [{"type": "text", "text": "Moi"}]},
     "sv": {"subject": "Hej", "blocks": [{"type": "text", "text": "Tja"}]},
