@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
-import threading
 import time
-from collections import Counter
 from typing import Any
 
 import pytest
@@ -16,11 +13,12 @@ from aiosmtpd.controller import Controller
 from newsletter.persistence.tables import deliveries
 from newsletter.service.campaigns import create_campaign, send_campaign
 from newsletter.settings import NewsletterSettings
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.web.staff import Staff
 from tests.e2e.conftest import Workers
+from tests.support.mail_sink import CountingSink, build_audience
 from tests.support.polling import eventually
 from tests.support.processes import ServiceProcess
 
@@ -32,25 +30,6 @@ KILL_AFTER = RECIPIENTS // 3
 # Beside the stack's smtp-sink port, so parallel test stacks never share it.
 SINK_PORT = int(os.environ.get("SMTP_SINK_PORT", "12525")) + 1
 TEXT_BLOCK = {"type": "text", "text": "Digitaitoviikko alkaa."}
-MESSAGE_ID = re.compile(rb"^Message-ID: <([0-9a-f-]{36})@", re.MULTILINE)
-
-
-class CountingSink:
-    """An SMTP server that accepts everything and counts Message-IDs (no disk, no parsing)."""
-
-    def __init__(self) -> None:
-        self.ids: Counter[str] = Counter()
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        found = MESSAGE_ID.search(envelope.original_content or b"")
-        with self.lock:
-            self.ids[found.group(1).decode() if found else "?"] += 1
-        return "250 2.0.0 OK"
-
-    def snapshot(self) -> Counter[str]:
-        with self.lock:
-            return Counter(self.ids)
 
 
 @pytest.fixture
@@ -60,21 +39,6 @@ def sink() -> Any:
     controller.start()
     yield handler
     controller.stop()
-
-
-async def build_audience(engine: AsyncEngine, n: int) -> None:
-    """Replica rows straight into newsletter's database: fast, and what the audience reads."""
-    async with engine.begin() as conn:
-        await conn.execute(
-            text(
-                "INSERT INTO contact_snapshot (contact_id, version, email, first_name, language,"
-                " subscription_state, confirmed_at, newsletter_consent, email_status)"
-                " SELECT gen_random_uuid(), 1, 'crash-' || i || '@example.fi', 'Name ' || i,"
-                " (ARRAY['fi','sv','en'])[1 + i % 3], 'subscribed', now(), true, 'ok'"
-                " FROM generate_series(1, :n) AS i"
-            ),
-            {"n": n},
-        )
 
 
 async def sent_ids(engine: AsyncEngine) -> set[str]:

@@ -14,7 +14,7 @@ from newsletter.domain.delivery import Result, retry_delay_s
 from newsletter.domain.suppression import email_hmac
 from newsletter.persistence import deliveries, suppressions
 from newsletter.persistence.unit_of_work import unit_of_work
-from shared.events.envelope import new_event
+from shared.events.envelope import CloudEvent, new_event
 from shared.events.mail import MailEventV1, MailOrigin, MailOutcome
 from shared.events.topics import MAIL_EVENTS
 
@@ -97,21 +97,36 @@ async def record_outcomes(
             uow.publish(
                 MAIL_EVENTS.name,
                 str(attempt.contact_id or attempt.delivery_id),
-                new_event(
-                    source="/newsletter",
-                    subject=str(attempt.delivery_id),
-                    data=MailEventV1(
-                        delivery_id=attempt.delivery_id,
-                        outcome=EVENT_OUTCOME[outcome],
-                        occurred_at=now,
-                        origin=attempt.origin,
-                        origin_id=attempt.origin_id,
-                        origin_label=attempt.origin_label,
-                        origin_group=attempt.origin_group,
-                        contact_id=attempt.contact_id,
-                        email=attempt.email,
-                        detail=result.detail,
+                outcome_event(
+                    attempt,
+                    outcome,
+                    new_event(
+                        source="/newsletter",
+                        subject=str(attempt.delivery_id),
+                        data=MailEventV1(
+                            delivery_id=attempt.delivery_id,
+                            outcome=EVENT_OUTCOME[outcome],
+                            occurred_at=now,
+                            origin=attempt.origin,
+                            origin_id=attempt.origin_id,
+                            origin_label=attempt.origin_label,
+                            origin_group=attempt.origin_group,
+                            contact_id=attempt.contact_id,
+                            email=attempt.email,
+                            detail=result.detail,
+                        ),
                     ),
                 ),
             )
         await uow.commit()
+
+
+OUTCOME_EVENTS = uuid.UUID("5a0f3c1e-7f55-4c36-9d8e-2f1b1a6f0c11")
+
+
+def outcome_event(attempt: Attempt, outcome: str, event: CloudEvent) -> CloudEvent:
+    """The event of one attempt's outcome has one id, however often it is recorded: a write
+    retried after a commit whose answer was lost publishes the same event again, which the
+    consumers' inboxes absorb."""
+    key = f"{attempt.delivery_id}/{attempt.attempts}/{outcome}"
+    return event.model_copy(update={"id": uuid.uuid5(OUTCOME_EVENTS, key)})

@@ -1,0 +1,51 @@
+"""An SMTP server for delivery tests that counts each mail by its Message-ID, and an audience
+written straight into newsletter's replica."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+MESSAGE_ID = re.compile(rb"^Message-ID: <([0-9a-f-]{36})@", re.MULTILINE)
+
+
+class CountingSink:
+    """Accepts everything and counts Message-IDs (no disk, no parsing)."""
+
+    def __init__(self) -> None:
+        self.ids: Counter[str] = Counter()
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        found = MESSAGE_ID.search(envelope.original_content or b"")
+        with self.lock:
+            self.ids[found.group(1).decode() if found else "?"] += 1
+        return "250 2.0.0 OK"
+
+    def snapshot(self) -> Counter[str]:
+        with self.lock:
+            return Counter(self.ids)
+
+    def total(self) -> int:
+        with self.lock:
+            return sum(self.ids.values())
+
+
+async def build_audience(engine: AsyncEngine, n: int, *, tag: str = "crash") -> None:
+    """Replica rows straight into newsletter's database: fast, and what the audience reads."""
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO contact_snapshot (contact_id, version, email, first_name, language,"
+                " subscription_state, confirmed_at, newsletter_consent, email_status)"
+                " SELECT gen_random_uuid(), 1, :tag || '-' || i || '@example.fi', 'Name ' || i,"
+                " (ARRAY['fi','sv','en'])[1 + i % 3], 'subscribed', now(), true, 'ok'"
+                " FROM generate_series(1, :n) AS i"
+            ),
+            {"n": n, "tag": tag},
+        )
