@@ -11,7 +11,7 @@ import pytest
 from newsletter.domain.delivery import Result
 from newsletter.sending import worker
 from newsletter.sending.worker import Recorder
-from newsletter.service.outcomes import Attempt, outcome_event
+from newsletter.service.outcomes import Attempt, outcome_event, storable
 from newsletter.settings import NewsletterSettings
 
 from shared.events.envelope import new_event
@@ -94,3 +94,13 @@ def test_an_outcome_event_has_the_same_id_however_often_it_is_recorded() -> None
     assert event_id(attempt) == event_id(attempt)
     next_attempt = Attempt(attempt.delivery_id, "campaign", None, None, "a@b.fi", 2)
     assert event_id(next_attempt) != event_id(attempt)
+
+
+def test_an_smtp_reply_postgresql_would_refuse_becomes_storable_text() -> None:
+    undecodable = b"550 no \xff\xfe such user".decode("utf-8", "surrogateescape")
+    stored = storable(undecodable)
+    assert stored is not None
+    stored.encode("utf-8")  # lone surrogates would raise here, and in asyncpg
+    assert stored.startswith("550 no ") and stored.endswith(" such user")
+    assert storable("421 bye\x00now") == "421 byenow"
+    assert storable(None) is None

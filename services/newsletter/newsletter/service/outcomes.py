@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,6 +41,15 @@ class Attempt:
     origin_group: str | None = None
 
 
+def storable(detail: str | None) -> str | None:
+    """An SMTP reply as text PostgreSQL accepts. The session keeps bytes that are not UTF-8
+    as lone surrogates, and a server may send NUL: either made the whole batch of outcomes
+    fail on every retry, so no outcome around it was ever recorded."""
+    if detail is None:
+        return None
+    return detail.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     base_s: float
@@ -56,6 +66,7 @@ async def record_outcomes(
 ) -> None:
     if not outcomes:
         return
+    outcomes = [(a, dataclasses.replace(r, detail=storable(r.detail))) for a, r in outcomes]
     now = datetime.now(UTC)
     final: dict[str, list[tuple[Attempt, Result]]] = {"sent": [], "bounced": [], "failed": []}
     deferred: list[tuple[Attempt, Result]] = []
