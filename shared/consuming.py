@@ -84,9 +84,21 @@ async def tolerant_parser(message: Any, original_parser: Callable[[Any], Awaitab
     return parsed
 
 
+# SQLSTATE classes and codes that say "the server, not this record": connection exceptions,
+# insufficient resources, operator intervention (shutdown, "the database system is starting
+# up"), and a transaction that lost a serialization or deadlock race.
+TRANSIENT_SQLSTATE_CLASSES = ("08", "53", "57P")
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})
+
+
 def is_transient(error: BaseException) -> bool:
     if isinstance(error, DBAPIError) and not isinstance(error, (OperationalError, InterfaceError)):
-        return bool(error.connection_invalidated)
+        sqlstate = str(getattr(error.orig, "sqlstate", None) or "")
+        return (
+            bool(error.connection_invalidated)
+            or sqlstate in TRANSIENT_SQLSTATES
+            or sqlstate.startswith(TRANSIENT_SQLSTATE_CLASSES)
+        )
     return isinstance(error, TRANSIENT_ERRORS)
 
 

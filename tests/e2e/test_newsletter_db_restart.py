@@ -13,17 +13,19 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from newsletter.persistence.tables import deliveries
+from newsletter.persistence.tables import deliveries, outbox
 from newsletter.service.campaigns import create_campaign, send_campaign
 from newsletter.settings import NewsletterSettings
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.dead_letters import read_parked
 from shared.web.staff import Staff
 from tests.e2e.conftest import Workers
+from tests.support.infra import Infra
 from tests.support.mail_sink import CountingSink, build_audience
 from tests.support.polling import eventually
-from tests.support.processes import ServiceProcess
+from tests.support.processes import ServiceProcess, wait_until_consumed
 
 REPO = Path(__file__).resolve().parents[2]
 RECIPIENTS = 400
@@ -57,6 +59,11 @@ async def statuses(engine: AsyncEngine) -> dict[str, int]:
         return {status: int(n) for status, n in (await conn.execute(stmt)).all()}
 
 
+async def outbox_size(engine: AsyncEngine) -> int:
+    async with engine.connect() as conn:
+        return int((await conn.execute(select(func.count()).select_from(outbox))).scalar_one())
+
+
 async def sent_ids(engine: AsyncEngine) -> set[str]:
     async with engine.connect() as conn:
         stmt = select(deliveries.c.id).where(deliveries.c.status == "sent")
@@ -73,6 +80,8 @@ def failed_writes(log: Path) -> int:
 @pytest.mark.timeout(300)
 async def test_a_database_restart_mid_campaign_sends_each_mail_exactly_once(
     workers: Workers,
+    infra: Infra,
+    topics: str,
     clean_db: dict[str, AsyncEngine],
     service_env: dict[str, str],
     sink: CountingSink,
@@ -158,6 +167,14 @@ async def test_a_database_restart_mid_campaign_sends_each_mail_exactly_once(
         assert duplicates == {}
         assert set(final) == await sent_ids(db)
         assert len(final) == RECIPIENTS
+        # The consumers of the outcome events lived through the restart too: what they could
+        # not write while the database was away was retried, not parked as a bad record.
+        await eventually(lambda: outbox_size(db), lambda n: n == 0, what="outcomes published")
+        for group in ("contacts.mail-events", "surveys.mail-events"):
+            await wait_until_consumed(infra.kafka, f"{topics}{group}", f"{topics}mail.events.v1")
+        parked = await read_parked(infra.kafka, f"{topics}mail.events.v1.dlq", limit=100_000)
+        ours = [m for m in parked if any(i.encode() in (m.value or b"") for i in final)]
+        assert ours == [], [m.headers.get("dlq_error") for m in ours]
     finally:
         sender.stop()
         workers["newsletter"].start()
