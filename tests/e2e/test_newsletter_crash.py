@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.web.staff import Staff
 from tests.e2e.conftest import Workers
-from tests.support.mail_sink import CountingSink, build_audience
+from tests.support.infra import Infra
+from tests.support.mail_sink import CountingSink, build_audience, outcome_events_consumed
 from tests.support.polling import eventually
 from tests.support.processes import ServiceProcess
 
@@ -55,6 +56,8 @@ async def count_pending(engine: AsyncEngine) -> int:
 
 async def test_worker_killed_mid_campaign_misses_nobody_and_doubles_only_in_flight_mails(
     workers: Workers,
+    infra: Infra,
+    topics: str,
     clean_db: dict[str, AsyncEngine],
     service_env: dict[str, str],
     sink: CountingSink,
@@ -129,6 +132,7 @@ async def test_worker_killed_mid_campaign_misses_nobody_and_doubles_only_in_flig
         assert len(await sent_ids(db)) == RECIPIENTS
         assert len(final) == RECIPIENTS and "?" not in final
         assert duplicates <= in_flight
+        await outcome_events_consumed(db, infra.kafka, topics)
     finally:
         sender.stop()
         workers["newsletter"].start()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from newsletter.persistence.tables import deliveries, outbox
+from newsletter.persistence.tables import deliveries
 from newsletter.service.campaigns import create_campaign, send_campaign
 from newsletter.settings import NewsletterSettings
 from sqlalchemy import func, select
@@ -23,9 +23,9 @@ from shared.dead_letters import read_parked
 from shared.web.staff import Staff
 from tests.e2e.conftest import Workers
 from tests.support.infra import Infra
-from tests.support.mail_sink import CountingSink, build_audience
+from tests.support.mail_sink import CountingSink, build_audience, outcome_events_consumed
 from tests.support.polling import eventually
-from tests.support.processes import ServiceProcess, wait_until_consumed
+from tests.support.processes import ServiceProcess
 
 REPO = Path(__file__).resolve().parents[2]
 RECIPIENTS = 400
@@ -57,11 +57,6 @@ async def statuses(engine: AsyncEngine) -> dict[str, int]:
     async with engine.connect() as conn:
         stmt = select(deliveries.c.status, func.count()).group_by(deliveries.c.status)
         return {status: int(n) for status, n in (await conn.execute(stmt)).all()}
-
-
-async def outbox_size(engine: AsyncEngine) -> int:
-    async with engine.connect() as conn:
-        return int((await conn.execute(select(func.count()).select_from(outbox))).scalar_one())
 
 
 async def sent_ids(engine: AsyncEngine) -> set[str]:
@@ -169,9 +164,7 @@ async def test_a_database_restart_mid_campaign_sends_each_mail_exactly_once(
         assert len(final) == RECIPIENTS
         # The consumers of the outcome events lived through the restart too: what they could
         # not write while the database was away was retried, not parked as a bad record.
-        await eventually(lambda: outbox_size(db), lambda n: n == 0, what="outcomes published")
-        for group in ("contacts.mail-events", "surveys.mail-events"):
-            await wait_until_consumed(infra.kafka, f"{topics}{group}", f"{topics}mail.events.v1")
+        await outcome_events_consumed(db, infra.kafka, topics)
         parked = await read_parked(infra.kafka, f"{topics}mail.events.v1.dlq", limit=100_000)
         ours = [m for m in parked if any(i.encode() in (m.value or b"") for i in final)]
         assert ours == [], [m.headers.get("dlq_error") for m in ours]

@@ -11,6 +11,9 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests.support.polling import eventually
+from tests.support.processes import wait_until_consumed
+
 MESSAGE_ID = re.compile(rb"^Message-ID: <([0-9a-f-]{36})@", re.MULTILINE)
 
 
@@ -48,4 +51,24 @@ async def build_audience(engine: AsyncEngine, n: int, *, tag: str = "crash") -> 
                 " FROM generate_series(1, :n) AS i"
             ),
             {"n": n, "tag": tag},
+        )
+
+
+MAIL_EVENT_CONSUMERS = ("contacts.mail-events", "surveys.mail-events")
+
+
+async def outcome_events_consumed(
+    engine: AsyncEngine, kafka: str, topics: str, *, timeout: float = 180.0
+) -> None:
+    """Until newsletter's outbox is empty and every consumer of `mail.events.v1` caught up:
+    a campaign of thousands must not leave a backlog that delays the next test's events."""
+
+    async def outbox_size() -> int:
+        async with engine.connect() as conn:
+            return int((await conn.execute(text("SELECT count(*) FROM outbox"))).scalar_one())
+
+    await eventually(outbox_size, lambda n: n == 0, timeout=timeout, what="outcomes published")
+    for group in MAIL_EVENT_CONSUMERS:
+        await wait_until_consumed(
+            kafka, f"{topics}{group}", f"{topics}mail.events.v1", timeout=timeout
         )
