@@ -29,11 +29,11 @@ ENV PATH=/opt/venv/bin:$PATH
 
 WORKDIR /app
 
-# Dependencies first, from pyproject.toml alone, so a code change does not reinstall them.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))\
-['project']['dependencies']))" >/tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt
+# Dependencies first, exactly as locked (requirements.lock: versions and hashes, written from
+# pyproject.toml by `make lock`), so a code change does not reinstall them and every image
+# gets the versions the suite ran with.
+COPY pyproject.toml requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 
 # Then the code (see .dockerignore: only pyproject.toml, shared/ and services/ get here).
 COPY shared ./shared

@@ -1,13 +1,14 @@
 # Digituki CRM: the two commands a newcomer needs are `make up` and `make test`.
 SHELL := /bin/bash
 
-.PHONY: up down test check lint typecheck status logs backup restore bench help
+.PHONY: up down test check lint typecheck status logs backup restore bench help lock
 
 help:
 	@echo "make up     start the whole system (installs what is missing)"
 	@echo "make down   stop what 'make up' started (state is kept)"
 	@echo "make test   run the whole test suite against its own Kafka and PostgreSQL"
 	@echo "make check  ruff and mypy"
+	@echo "make lock   rewrite requirements*.lock from pyproject.toml (after changing a dependency)"
 
 up:
 	@deploy/bin/up.sh
@@ -39,3 +40,8 @@ backup:
 restore:
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<timestamp>"; exit 2; }
 	@deploy/bin/restore.sh "$(BACKUP)"
+
+# Pinned, hashed dependencies for the venv, the image and CI (docs/development.md).
+lock:
+	@deploy/bin/venv.sh >/dev/null
+	@deploy/bin/lock.sh

@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' helpers
 
-from contacts.persistence.tables import topics
-from contacts.service import importing
+from contacts.imports.service import importing
+from contacts.tables import topics
 from sqlalchemy import insert, text
 
 from shared.db import make_engine

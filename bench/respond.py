@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import create_async_engine
-from surveys.persistence.tables import contact_snapshot, outbox
+from surveys.tables import contact_snapshot, outbox
 from web_process import scratch_database, spread, start_web, stop, wait_ready
 
 STAFF = {"X-Staff-Id": "bench", "X-Staff-Role": "admin"}

@@ -2,7 +2,7 @@
 
 Fills `contact_snapshot` with one INSERT ... SELECT from generate_series (regions, types,
 languages and topics spread like a national network), VACUUM ANALYZEs, then times
-`shared.segments.count_matching` for a rule over organisation type, region, topics and
+`shared.segments.compiler.count_matching` for a rule over organisation type, region, topics and
 language, --runs times. Prints one JSON line (p50/p95/max in ms, and the count).
   deploy/bin/with-test-env.sh .venv/bin/python bench/segments.py --people 1000000
 """
@@ -21,12 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from contacts.persistence.tables import contact_snapshot
+from contacts.tables import contact_snapshot
 from sqlalchemy import text
 
 from shared.db import make_engine
 from shared.entrypoints import migrate
-from shared.segments import count_matching, parse_rule
+from shared.segments import parse_rule
+from shared.segments.compiler import count_matching
 from tests.conftest import migrations_dir, truncate_all
 
 RULE = {

@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtplib import SMTP
-from newsletter.persistence.tables import deliveries
-from newsletter.service.campaigns import create_campaign, send_campaign
+from newsletter.campaigns.service import create_campaign, send_now
 from newsletter.settings import NewsletterSettings
+from newsletter.tables import deliveries
+from newsletter.unit_of_work import SqlUnitOfWork
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -119,15 +120,22 @@ async def pipeline(args: argparse.Namespace, url: str) -> dict[str, Any]:
     settings = NewsletterSettings(database_url=url)
     try:
         staff = Staff(id="bench", role="editor")
-        campaign = await create_campaign(
-            engine, staff=staff, name="bench", content=CONTENT, default_language="fi",
-            topics=[], topical=False, tracking=False, audience={"all": []},
-        )  # fmt: skip
+        async with SqlUnitOfWork(engine, b"") as uow:
+            campaign = await create_campaign(
+                uow,
+                staff=staff,
+                name="bench",
+                content=CONTENT,
+                default_language="fi",
+                topics=[],
+                topical=False,
+                tracking=False,
+                audience={"all": []},
+            )
         await asyncio.sleep(3)  # senders up and idle
         started = time.time()
-        count = await send_campaign(
-            engine, staff=staff, campaign_id=campaign, suppression_key=settings.suppression_secret()
-        )
+        async with SqlUnitOfWork(engine, settings.suppression_secret()) as uow:
+            count = await send_now(uow, staff=staff, campaign_id=campaign, settings=settings)
         materialised = time.time() - started
         while True:
             async with engine.connect() as conn:
@@ -170,8 +178,8 @@ async def pipeline(args: argparse.Namespace, url: str) -> dict[str, Any]:
 
 async def sample_mail(url: str) -> bytes:
     """One real mail of the campaign, for the references (same size)."""
+    from newsletter.delivery.compose import CampaignInfo, Composer
     from newsletter.mail.templates import MailTemplates
-    from newsletter.sending.compose import CampaignInfo, Composer
 
     engine = make_engine(url)
     async with engine.connect() as conn:

@@ -9,11 +9,11 @@ from typing import Any
 from shared.events.audit import StaffActionV1
 from shared.events.envelope import new_event
 from shared.events.topics import STAFF_AUDIT
-from shared.outbox.unit_of_work import UnitOfWork
+from shared.outbox.unit_of_work import Publisher
 
 
 def publish_staff_action(
-    uow: UnitOfWork,
+    uow: Publisher,
     *,
     service: str,
     actor_id: str | None,

@@ -25,6 +25,7 @@ from shared.events.topics import consumed_topic
 from shared.logs import correlation_id
 from shared.metrics import EVENTS_CONSUMED
 from shared.outbox.inbox import claim_event
+from shared.tracing import consume_batch_span, consume_span, note_outcome
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +144,17 @@ class Consumption:
         self._backoff_s = backoff_s
 
     async def one(self, record: Record) -> None:
+        # The record's trace goes on here: the handler's SQL, and the events it queues.
+        with consume_span(
+            record.topic,
+            record.headers,
+            consumer=self.consumer,
+            partition=record.partition,
+            offset=record.offset,
+        ):
+            await self._one(record)
+
+    async def _one(self, record: Record) -> None:
         event = await self._decoded(record)
         if event is None:
             return
@@ -156,9 +168,11 @@ class Consumption:
                         conn, self._inbox, consumer=self.consumer, event_id=event.id
                     ):
                         EVENTS_CONSUMED.labels(self.consumer, "duplicate").inc()
+                        note_outcome("duplicate")
                         return  # redelivered: its effect is already committed
                     await self._handler(conn, event)
                 EVENTS_CONSUMED.labels(self.consumer, "applied").inc()
+                note_outcome("applied")
                 return
             except Exception as error:
                 if attempts > self._retries:
@@ -189,6 +203,7 @@ class Consumption:
         )
         await self._dead_letters.park(record, error, attempts)
         EVENTS_CONSUMED.labels(self.consumer, "parked").inc()
+        note_outcome("parked")
 
     async def many(
         self,
@@ -219,8 +234,10 @@ class Consumption:
         batch_handler: Callable[[AsyncConnection, list[CloudEvent]], Awaitable[None]],
     ) -> None:
         try:
-            async with self._engine.begin() as conn:
-                await batch_handler(conn, [event for _, event in decoded])
+            topic = decoded[0][0].topic
+            with consume_batch_span(topic, [r.headers for r, _ in decoded], consumer=self.consumer):
+                async with self._engine.begin() as conn:
+                    await batch_handler(conn, [event for _, event in decoded])
             EVENTS_CONSUMED.labels(self.consumer, "applied").inc(len(decoded))
             return
         except Exception as error:

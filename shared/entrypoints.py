@@ -15,6 +15,7 @@ from alembic.config import Config
 
 from shared.logs import configure_logging
 from shared.settings import ServiceSettings
+from shared.tracing import configure_tracing
 
 
 def alembic_config(migrations_dir: Path, database_url: str) -> Config:
@@ -65,6 +66,7 @@ def service_main(
 
     settings = settings_factory()
     configure_logging(settings.service_name, level=settings.log_level, json_logs=settings.log_json)
+    configure_tracing(settings)  # before any app, engine or broker exists
     if args.command == "web":
         uvicorn.run(
             app_factory,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.tokens import TokenKeys
@@ -47,6 +47,15 @@ class ServiceSettings(BaseSettings):
     outbox_batch_size: int = 500
     outbox_poll_interval_s: float = 1.0
 
+    # Traces (shared/tracing.py): off unless a collector's OTLP/HTTP address is given; the
+    # ratio samples whole traces (a request's decision is kept by every service after it).
+    otel_exporter_otlp_endpoint: str = Field(
+        "", validation_alias=_shared("OTEL_EXPORTER_OTLP_ENDPOINT")
+    )
+    otel_traces_sample_ratio: float = Field(
+        1.0, ge=0, le=1, validation_alias=_shared("OTEL_TRACES_SAMPLER_ARG")
+    )
+
     worker_metrics_port: int = 0  # 0 = the worker serves no /metrics of its own
     web_host: str = "127.0.0.1"
     web_port: int = 8000
@@ -55,6 +64,9 @@ class ServiceSettings(BaseSettings):
     )
     link_secret: str = Field(DEV_SECRET, validation_alias=_shared("LINK_SECRET"))
     secret_key: str = DEV_SECRET
+    # Set by nginx on every request it forwards (X-Proxy-Secret); with it, staff headers from
+    # anyone else are ignored. Empty only in development and in-process tests.
+    proxy_secret: str = Field("", validation_alias=_shared("PROXY_SECRET"))
 
     # Retention periods (one policy per installation, unprefixed names): each service's
     # retention job applies its own, and contacts' privacy notice quotes them all.
@@ -87,6 +99,16 @@ class ServiceSettings(BaseSettings):
         600, ge=0, validation_alias=_shared("RETENTION_FIRST_RUN_DELAY_S")
     )
 
+    @field_validator("database_url")
+    @classmethod
+    def _asyncpg_driver(cls, url: str) -> str:
+        """A plain PostgreSQL URI (as CloudNativePG's `<cluster>-app` secret gives it, see
+        docs/kubernetes.md) is used with the asyncpg driver."""
+        for scheme in ("postgresql://", "postgres://"):
+            if url.startswith(scheme):
+                return "postgresql+asyncpg://" + url.removeprefix(scheme)
+        return url
+
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> ServiceSettings:
         if self.environment != "development":
@@ -97,6 +119,11 @@ class ServiceSettings(BaseSettings):
                         f"{name} must be set to a random value of at least 32 characters "
                         "outside development"
                     )
+        if self.environment == "production" and len(self.proxy_secret) < 32:
+            raise ValueError(
+                "PROXY_SECRET must be set (at least 32 characters) in production: without it "
+                "any local process could speak as staff"
+            )
         return self
 
     def token_keys(self) -> TokenKeys:

@@ -97,6 +97,7 @@ down() {
     "$BIN/nginx.sh" "$ENV_NAME" stop 9>&-
     "$BIN/mailcatcher.sh" "$ENV_NAME" stop 9>&-
     "$BIN/smtp-sink.sh" "$ENV_NAME" stop 9>&-
+    "$BIN/keycloak.sh" "$ENV_NAME" stop 9>&- # started by the sign-in tests, if at all
     "$BIN/kafka.sh" "$ENV_NAME" stop 9>&-
     "$BIN/postgres.sh" "$ENV_NAME" stop 9>&-
     log "all stopped"

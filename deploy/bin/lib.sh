@@ -31,7 +31,8 @@ load_env() {
     esac
     local vars=(DIGITUKI_ENV STATE_DIR KAFKA_PORT KAFKA_CONTROLLER_PORT PG_CLUSTER PG_PORT
         MAILCATCHER_SMTP_PORT MAILCATCHER_HTTP_PORT SMTP_SINK_PORT PROXY_PORT
-        CONTACTS_WEB_PORT NEWSLETTER_WEB_PORT SURVEYS_WEB_PORT KAFKA_VERSION CACHE_DIR)
+        CONTACTS_WEB_PORT NEWSLETTER_WEB_PORT SURVEYS_WEB_PORT KAFKA_VERSION CACHE_DIR
+        KEYCLOAK_PORT KEYCLOAK_VERSION)
     # Values inherited from the *other* environment (a shell or script that loaded "up"
     # calling a "test" script) must not leak in: `test up` would else drop up's cluster.
     if [[ -n "${DIGITUKI_ENV:-}" && "$DIGITUKI_ENV" != "$env" ]]; then
@@ -74,6 +75,15 @@ require_free_port() {
         die "port ${port} needed for ${what} is already in use${holder:+ by ${holder}}" \
             "(see: ss -ltnp 'sport = :${port}')"
     fi
+}
+
+# The installation's proxy secret (nginx -> web processes), made once per state folder.
+proxy_secret() {
+    local file="$STATE_DIR/proxy-secret"
+    if [[ ! -s "$file" ]]; then
+        (umask 077 && head -c 36 /dev/urandom | base64 | tr '+/' '-_' >"$file")
+    fi
+    cat "$file"
 }
 
 pid_file() { printf '%s/pids/%s.pid\n' "$STATE_DIR" "$1"; }

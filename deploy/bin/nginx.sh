@@ -17,7 +17,10 @@ CONF="$NGINX_DIR/nginx.conf"
 TEMPLATE="$REPO/deploy/nginx/digituki.conf.template"
 # Only these are substituted: nginx's own $variables in the template stay as they are.
 # shellcheck disable=SC2016
-SUBST_VARS='${PROXY_PORT} ${CONTACTS_UPSTREAM} ${NEWSLETTER_UPSTREAM} ${SURVEYS_UPSTREAM}'
+SUBST_VARS='${PROXY_PORT} ${PROXY_SECRET} ${CONTACTS_UPSTREAM} ${NEWSLETTER_UPSTREAM} ${SURVEYS_UPSTREAM}'
+# The secret nginx shows the web processes (they ignore staff headers without it).
+PROXY_SECRET="${PROXY_SECRET:-$(proxy_secret)}"
+export PROXY_SECRET
 # Locally every web process listens on 127.0.0.1; docker-compose points these at containers.
 export CONTACTS_UPSTREAM="127.0.0.1:${CONTACTS_WEB_PORT}"
 export NEWSLETTER_UPSTREAM="127.0.0.1:${NEWSLETTER_WEB_PORT}"

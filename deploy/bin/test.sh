@@ -15,6 +15,9 @@ log "lint and types"
 log "browser test tools (chromium, axe-core)"
 deploy/bin/browser.sh install || log "warning: browser tools missing: the browser tests will skip"
 
+log "identity provider for the sign-in tests (Keycloak from Maven Central)"
+deploy/bin/keycloak.sh test install || log "warning: Keycloak missing: its sign-in tests will fail"
+
 log "starting the test stack and running the suite"
 set +e
 deploy/bin/with-test-env.sh .venv/bin/python -m pytest "$@"

@@ -19,6 +19,9 @@ source "$REPO/deploy/bin/service-env.sh"
 # The services run in development mode locally (no Secure cookies over plain http).
 export PYTHONUNBUFFERED=1
 export DIGITUKI_ENV=development
+# Staff headers count only with nginx's secret, even on this machine.
+PROXY_SECRET="$(proxy_secret)"
+export PROXY_SECRET
 
 for service in "${SERVICES[@]}"; do
     log "migrating the $service database"

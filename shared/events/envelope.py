@@ -24,6 +24,11 @@ CORRELATION_HEADER = "correlationid"
 # a merge of duplicates caused: the id of the record that kept the person. See
 # docs/decisions/0005-merge-keeps-history-across-services.md.
 MERGED_INTO_HEADER = "ce_mergedinto"
+# The CloudEvents distributed-tracing extension (W3C trace context), in binary mode as
+# `ce_traceparent` / `ce_tracestate`: the outbox keeps them with the row and the relay and
+# consumers continue the trace from them (shared/tracing.py).
+TRACEPARENT_HEADER = "ce_traceparent"
+TRACESTATE_HEADER = "ce_tracestate"
 
 KafkaHeaders = list[tuple[str, bytes]]
 
@@ -54,6 +59,8 @@ class CloudEvent(BaseModel):
     correlationid: str | None = None
     version: int | None = None
     mergedinto: str | None = None
+    traceparent: str | None = None
+    tracestate: str | None = None
     data: dict[str, Any] | None = None
 
     def to_headers(self) -> KafkaHeaders:
@@ -73,6 +80,10 @@ class CloudEvent(BaseModel):
             headers.append((VERSION_HEADER, str(self.version).encode()))
         if self.mergedinto is not None:
             headers.append((MERGED_INTO_HEADER, self.mergedinto.encode()))
+        if self.traceparent is not None:
+            headers.append((TRACEPARENT_HEADER, self.traceparent.encode()))
+        if self.tracestate is not None:
+            headers.append((TRACESTATE_HEADER, self.tracestate.encode()))
         return headers
 
     def value_bytes(self) -> bytes | None:
@@ -91,7 +102,10 @@ class CloudEvent(BaseModel):
         """
         pairs = headers.items() if isinstance(headers, Mapping) else headers
         try:
+            pairs = list(pairs)
             h = {k: _header_text(k, v) for k, v in pairs if k in ENVELOPE_HEADERS}
+            # The trace context is a courtesy: unreadable, it is dropped, not the record.
+            h |= {k: t for k, v in pairs if k in TRACE_HEADERS and (t := _lenient(v)) is not None}
             return cls(
                 id=uuid.UUID(h["ce_id"]),
                 source=h["ce_source"],
@@ -103,6 +117,8 @@ class CloudEvent(BaseModel):
                 correlationid=h.get("ce_correlationid"),
                 version=int(h[VERSION_HEADER]) if VERSION_HEADER in h else None,
                 mergedinto=h.get(MERGED_INTO_HEADER),
+                traceparent=h.get(TRACEPARENT_HEADER),
+                tracestate=h.get(TRACESTATE_HEADER),
                 data=json.loads(value) if value is not None else None,
             )
         except (KeyError, ValueError, TypeError) as exc:
@@ -128,6 +144,20 @@ ENVELOPE_HEADERS = frozenset(
         MERGED_INTO_HEADER,
     }
 )
+
+
+TRACE_HEADERS = frozenset({TRACEPARENT_HEADER, TRACESTATE_HEADER})
+
+
+def _lenient(value: object) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        try:
+            return value.decode()
+        except UnicodeDecodeError:
+            return None
+    return None
 
 
 def _header_text(name: str, value: object) -> str:

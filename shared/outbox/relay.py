@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared.db import sync_url
 from shared.metrics import OUTBOX_PUBLISHED
 from shared.outbox.writer import notify_channel
+from shared.tracing import publish_span
 
 log = logging.getLogger(__name__)
 
@@ -116,15 +117,20 @@ class OutboxRelay:
             ).all()
             if not rows:
                 return 0
-            futures = [
-                await producer.send(
-                    f"{self._config.topic_prefix}{row.topic}",
-                    value=row.payload,
-                    key=row.key.encode() if row.key is not None else None,
-                    headers=[(k, v.encode()) for k, v in row.headers],
-                )
-                for row in rows
-            ]
+            futures = []
+            for row in rows:
+                topic = f"{self._config.topic_prefix}{row.topic}"
+                headers = [(k, v.encode()) for k, v in row.headers]
+                # Continues the trace the row kept (a no-op when tracing is off).
+                with publish_span(topic, headers, service=self._config.service) as headers:
+                    futures.append(
+                        await producer.send(
+                            topic,
+                            value=row.payload,
+                            key=row.key.encode() if row.key is not None else None,
+                            headers=headers,
+                        )
+                    )
             await asyncio.gather(*futures)
             await conn.execute(delete(ob).where(ob.c.id.in_([row.id for row in rows])))
         self.published += len(rows)

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self
 
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.events.envelope import CloudEvent
 from shared.outbox.writer import add_to_outbox
+
+
+class Publisher(Protocol):
+    """What publishing an event needs: a unit of work (real or fake) queues it for the outbox."""
+
+    def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
 
 
 class UnitOfWork:
@@ -36,6 +42,7 @@ class UnitOfWork:
         await self.conn.commit()
 
     async def __aenter__(self) -> Self:
+        self._messages = []  # a new transaction: events of an earlier, failed one never leave
         self._conn = await self._engine.connect()
         await self._conn.begin()
         return self

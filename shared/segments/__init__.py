@@ -1,11 +1,13 @@
-"""Segments: the JSON rule language, compiled to SQLAlchemy and evaluated in Python.
+"""Segments: the JSON rule language and its Python evaluator, plain Python.
 
+The SQL compiler (`shared.segments.compiler`: `compile_rule`, `count_matching`) and the segment
+replica (`shared.segments.replica`) need SQLAlchemy, so only persistence code imports them and
+this package does not: a domain may use rules without reaching a database library.
 See docs/segments.md for the language and its NULL semantics.
 """
 
 from __future__ import annotations
 
-from shared.segments.compiler import compile_rule, count_matching
 from shared.segments.evaluate import count_in, evaluate
 from shared.segments.rules import (
     FIELDS,
@@ -30,9 +32,7 @@ __all__ = [
     "Rule",
     "RuleError",
     "RuleLike",
-    "compile_rule",
     "count_in",
-    "count_matching",
     "evaluate",
     "parse_rule",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -9,6 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.logs import correlation_id
 
 HEADER = b"x-correlation-id"
+ID_CHARS = re.compile(r"[A-Za-z0-9._:-]+")
 
 
 class CorrelationMiddleware:
@@ -20,8 +22,10 @@ class CorrelationMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers", []))
-        raw = headers.get(HEADER) or headers.get(b"x-request-id")
-        value = raw.decode()[:64] if raw else uuid.uuid4().hex
+        raw = headers.get(HEADER) or headers.get(b"x-request-id") or b""
+        # Only an id-like value is taken: a header of stray bytes must not break the request.
+        text = raw.decode("latin-1")[:64]
+        value = text if text and ID_CHARS.fullmatch(text) else uuid.uuid4().hex
         token = correlation_id.set(value)
 
         async def send_with_id(message: Message) -> None:

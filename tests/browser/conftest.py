@@ -17,7 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests.browser.staff_session import Session, new_admin, sign_in
 from tests.support.infra import Infra
 from tests.support.processes import ServiceProcess
 from tests.support.workers import Workers, running_workers
@@ -41,6 +43,8 @@ WEB_PORTS = {
     "surveys": int(os.environ.get("SURVEYS_WEB_PORT", "18103")),
 }
 PROXY_PORT = int(os.environ.get("PROXY_PORT", "18080"))
+# nginx sends it, the web processes demand it: staff headers without it count for nothing.
+PROXY_SECRET = "test-proxy-secret-" + "p" * 32
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -93,13 +97,22 @@ def site(service_env: dict[str, str], migrated: dict[str, str]) -> Iterator[str]
     nginx = [str(REPO / "deploy" / "bin" / "nginx.sh"), "test"]
     try:
         for service, port in WEB_PORTS.items():
-            env = {**service_env, f"{service.upper()}_WEB_PORT": str(port)}
+            env = {
+                **service_env,
+                f"{service.upper()}_WEB_PORT": str(port),
+                "PROXY_SECRET": PROXY_SECRET,
+            }
             process = ServiceProcess(service, "web", env)
             process.start()
             processes.append(process)
         for process in processes:
             _wait_healthy(process, WEB_PORTS[process.service])
-        subprocess.run([*nginx, "start"], check=True, capture_output=True)
+        subprocess.run(
+            [*nginx, "start"],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PROXY_SECRET": PROXY_SECRET},
+        )
         yield f"http://127.0.0.1:{PROXY_PORT}"
     finally:
         subprocess.run([*nginx, "stop"], check=False, capture_output=True)
@@ -146,3 +159,10 @@ def screenshot_path(name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name.strip("/")) or "root"
     return SCREENSHOTS / f"{safe}.png"
+
+
+@pytest.fixture(scope="session")
+async def staff_sessions(site: str, engines: dict[str, AsyncEngine]) -> list[Session]:
+    """Two signed-in sessions of one admin, through nginx (cookie + CSRF token each)."""
+    email = await new_admin(engines["contacts"])
+    return [await sign_in(site, email), await sign_in(site, email)]

@@ -11,18 +11,21 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 
 import pytest
-from contacts.service import staff as staff_service
+from contacts.app import create_app as create_contacts_app
 from contacts.settings import ContactsSettings
-from contacts.web.app import create_app as create_contacts_app
+from contacts.staff.service import sign_in as staff_service
 from fastapi.routing import APIRoute, iter_route_contexts
+from newsletter.app import create_app as create_newsletter_app
 from newsletter.settings import NewsletterSettings
-from newsletter.web.app import create_app as create_newsletter_app
 from playwright.async_api import BrowserContext, Page
 from sqlalchemy.ext.asyncio import AsyncEngine
-from surveys.service import builder, campaigns, open_link
-from surveys.service.builder import Actor
+from surveys.app import create_app as create_surveys_app
+from surveys.builder import service as builder
+from surveys.builder.service import Actor
+from surveys.campaigns import service as campaigns
+from surveys.open_link import service as open_link
 from surveys.settings import SurveysSettings
-from surveys.web.app import create_app as create_surveys_app
+from surveys.unit_of_work import unit_of_work
 
 from shared.tokens import sign
 from tests.browser.axe import check
@@ -181,11 +184,11 @@ async def test_survey_open_link_page_has_no_wcag_21_aa_violations(
     page: Page, axe_source: str, engines: dict[str, AsyncEngine]
 ) -> None:
     """The public anonymous link (its first visit creates the browser's slot and cookie)."""
-    engine, staff = engines["surveys"], Actor(id="browser-tests", role="editor")
-    survey = await builder.create_survey(engine, definition=SURVEY, actor=staff)
+    uow, staff = unit_of_work(engines["surveys"]), Actor(id="browser-tests", role="editor")
+    survey = await builder.create_survey(uow, definition=SURVEY, actor=staff)
     now = datetime.now(UTC)
     campaign = await campaigns.create_campaign(
-        engine,
+        uow,
         survey_id=uuid.UUID(str(survey["id"])),
         name="Avoin linkki",
         mode="anonymous",
@@ -197,7 +200,7 @@ async def test_survey_open_link_page_has_no_wcag_21_aa_violations(
     )
     keys = SurveysSettings().token_keys()
     await campaigns.launch_campaign(
-        engine, campaign.id, links=campaigns.Links(keys, "http://x"), actor=staff
+        uow, campaign.id, links=campaigns.Links(keys, "http://x"), actor=staff
     )
     token = open_link.make_token(keys, campaign.id)
     for lang in LANGUAGES:

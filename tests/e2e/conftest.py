@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from contacts.web.app import create_app as create_contacts_app
+from contacts.app import create_app as create_contacts_app
 
 from tests.support.infra import Infra
 from tests.support.staff import STAFF_HEADERS

@@ -20,7 +20,8 @@ from typing import Any
 
 import httpx
 import pytest
-from newsletter.service.campaigns import create_campaign
+from newsletter.campaigns.service import create_campaign
+from newsletter.unit_of_work import SqlUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -133,17 +134,18 @@ async def test_backup_then_restore_into_empty_databases_keeps_people_campaigns_a
             return (await conn.execute(query, {"ids": ids})).scalar_one()
 
     await eventually(unpublished, lambda n: n == 0, timeout=60, what="snapshots published")
-    campaign_id = await create_campaign(
-        clean_db["newsletter"],
-        staff=Staff(id="e1", role="editor"),
-        name=f"Varmuuskopio {tag}",
-        content={"fi": {"subject": "Hei", "blocks": [{"type": "text", "text": "x"}]}},
-        default_language="fi",
-        topics=[],
-        topical=False,
-        tracking=False,
-        audience={"all": []},
-    )
+    async with SqlUnitOfWork(clean_db["newsletter"], b"") as uow:
+        campaign_id = await create_campaign(
+            uow,
+            staff=Staff(id="e1", role="editor"),
+            name=f"Varmuuskopio {tag}",
+            content={"fi": {"subject": "Hei", "blocks": [{"type": "text", "text": "x"}]}},
+            default_language="fi",
+            topics=[],
+            topical=False,
+            tracking=False,
+            audience={"all": []},
+        )
     async with surveys_client() as surveys_api:
         survey_campaign, token = await one_link(surveys_api, infra, topics, clean_db["surveys"])
         assert (await answer_all(surveys_api, token)).status_code == 303

@@ -97,7 +97,7 @@ async def test_unknown_person_and_bad_email_give_clear_4xx(
 
 
 async def test_staff_headers_are_required(clean_db: object) -> None:
-    from contacts.web.app import create_app
+    from contacts.app import create_app
 
     app = create_app()
     async with httpx.AsyncClient(

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import uuid
 
-from contacts.persistence.tables import topics
-from contacts.service import jobs
-from contacts.service.audit import Actor
+from contacts.audit.domain import Actor
+from contacts.jobs.service import jobs
+from contacts.tables import topics
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 

@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from newsletter.persistence.tables import deliveries, tracking_events
+from newsletter.tables import deliveries, tracking_events
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
-from surveys.persistence.tables import contact_snapshot as survey_replica
-from surveys.persistence.tables import invitations, responses
+from surveys.tables import contact_snapshot as survey_replica
+from surveys.tables import invitations, responses
 
 from tests.e2e.conftest import Workers
 from tests.e2e.test_contact_replication import REPLICAS, replica_row

@@ -11,9 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
-from newsletter.domain.composer import utc_to_helsinki
-from newsletter.persistence.tables import contact_snapshot, deliveries
-from newsletter.web.app import create_app
+from newsletter.app import create_app
+from newsletter.composer.domain import utc_to_helsinki
+from newsletter.tables import contact_snapshot, deliveries
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 

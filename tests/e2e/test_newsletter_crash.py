@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from newsletter.persistence.tables import deliveries
-from newsletter.service.campaigns import create_campaign, send_campaign
+from newsletter.campaigns.service import create_campaign, send_now
 from newsletter.settings import NewsletterSettings
+from newsletter.tables import deliveries
+from newsletter.unit_of_work import SqlUnitOfWork
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -65,19 +66,23 @@ async def test_worker_killed_mid_campaign_misses_nobody_and_doubles_only_in_flig
     db = clean_db["newsletter"]
     await build_audience(db, RECIPIENTS)
     settings = NewsletterSettings()
-    campaign = await create_campaign(
-        db,
-        staff=Staff(id="t", role="editor"),
-        name="Crash test",
-        content={
-            "fi": {"subject": "Hei {{ first_name }}", "blocks": [{"type": "text", "text": "x"}]}
-        },
-        default_language="fi",
-        topics=[],
-        topical=False,
-        tracking=False,
-        audience={"all": []},
-    )
+    async with SqlUnitOfWork(db, b"") as uow:
+        campaign = await create_campaign(
+            uow,
+            staff=Staff(id="t", role="editor"),
+            name="Crash test",
+            content={
+                "fi": {
+                    "subject": "Hei {{ first_name }}",
+                    "blocks": [{"type": "text", "text": "x"}],
+                }
+            },
+            default_language="fi",
+            topics=[],
+            topical=False,
+            tracking=False,
+            audience={"all": []},
+        )
     # The session's worker would compete for the rows: this test runs its own.
     workers["newsletter"].stop()
     sender = ServiceProcess(
@@ -92,12 +97,13 @@ async def test_worker_killed_mid_campaign_misses_nobody_and_doubles_only_in_flig
     )
     started = time.monotonic()
     try:
-        sent = await send_campaign(
-            db,
-            staff=Staff(id="t", role="editor"),
-            campaign_id=campaign,
-            suppression_key=settings.suppression_secret(),
-        )
+        async with SqlUnitOfWork(db, settings.suppression_secret()) as uow:
+            sent = await send_now(
+                uow,
+                staff=Staff(id="t", role="editor"),
+                campaign_id=campaign,
+                settings=settings,
+            )
         assert sent == RECIPIENTS
         sender.start()
         await eventually(

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from newsletter.persistence.tables import deliveries
-from newsletter.service.campaigns import create_campaign, send_campaign
+from newsletter.campaigns.service import create_campaign, send_now
 from newsletter.settings import NewsletterSettings
+from newsletter.tables import deliveries
+from newsletter.unit_of_work import SqlUnitOfWork
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -85,19 +86,23 @@ async def test_a_database_restart_mid_campaign_sends_each_mail_exactly_once(
     await build_audience(db, RECIPIENTS, tag="restart")
     settings = NewsletterSettings()
     staff = Staff(id="t", role="editor")
-    campaign = await create_campaign(
-        db,
-        staff=staff,
-        name="Restart test",
-        content={
-            "fi": {"subject": "Hei {{ first_name }}", "blocks": [{"type": "text", "text": "x"}]}
-        },
-        default_language="fi",
-        topics=[],
-        topical=False,
-        tracking=False,
-        audience={"all": []},
-    )
+    async with SqlUnitOfWork(db, b"") as uow:
+        campaign = await create_campaign(
+            uow,
+            staff=staff,
+            name="Restart test",
+            content={
+                "fi": {
+                    "subject": "Hei {{ first_name }}",
+                    "blocks": [{"type": "text", "text": "x"}],
+                }
+            },
+            default_language="fi",
+            topics=[],
+            topical=False,
+            tracking=False,
+            audience={"all": []},
+        )
     # The session's worker would compete for the rows: this test runs its own.
     workers["newsletter"].stop()
     sender = ServiceProcess(
@@ -117,9 +122,8 @@ async def test_a_database_restart_mid_campaign_sends_each_mail_exactly_once(
     writes_failed_before = failed_writes(sender.log_path)
     started = time.monotonic()
     try:
-        queued = await send_campaign(
-            db, staff=staff, campaign_id=campaign, suppression_key=settings.suppression_secret()
-        )
+        async with SqlUnitOfWork(db, settings.suppression_secret()) as uow:
+            queued = await send_now(uow, staff=staff, campaign_id=campaign, settings=settings)
         assert queued == RECIPIENTS
         sender.start()
 

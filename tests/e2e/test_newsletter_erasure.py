@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from newsletter.persistence.tables import deliveries, tracking_events
+from newsletter.tables import deliveries, tracking_events
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 

@@ -93,9 +93,9 @@ async def test_a_requested_mail_arrives_once_and_a_5xx_address_is_reported_and_s
     assert await caught(bad) == []
 
     # The bounced address is suppressed: a new request to it is never sent.
-    from newsletter.domain.suppression import email_hmac
-    from newsletter.persistence import suppressions
     from newsletter.settings import NewsletterSettings
+    from newsletter.suppression import repository as suppressions
+    from newsletter.suppression.domain import email_hmac
 
     async with clean_db["newsletter"].connect() as conn:
         key = NewsletterSettings().suppression_secret()

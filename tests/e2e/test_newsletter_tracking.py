@@ -14,10 +14,11 @@ from typing import Any
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from newsletter.persistence.tables import contact_snapshot, tracking_events
-from newsletter.service.campaigns import create_campaign, send_campaign
+from newsletter.app import create_app
+from newsletter.campaigns.service import create_campaign, send_now
 from newsletter.settings import NewsletterSettings
-from newsletter.web.app import create_app
+from newsletter.tables import contact_snapshot, tracking_events
+from newsletter.unit_of_work import SqlUnitOfWork
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -102,19 +103,24 @@ async def send_to_one(db: AsyncEngine, *, tracking: bool) -> tuple[str, uuid.UUI
                 email_status="ok",
             )
         )
-    campaign = await create_campaign(
-        db,
-        staff=STAFF,
-        name=f"Tracking {tag}",
-        content=content(tag),
-        default_language="fi",
-        topics=[],
-        topical=False,
-        tracking=tracking,
-        audience={"all": [{"field": "email", "op": "eq", "value": email}]},
-    )
+    async with SqlUnitOfWork(db, b"") as uow:
+        campaign = await create_campaign(
+            uow,
+            staff=STAFF,
+            name=f"Tracking {tag}",
+            content=content(tag),
+            default_language="fi",
+            topics=[],
+            topical=False,
+            tracking=tracking,
+            audience={"all": [{"field": "email", "op": "eq", "value": email}]},
+        )
     key = NewsletterSettings().suppression_secret()
-    assert await send_campaign(db, staff=STAFF, campaign_id=campaign, suppression_key=key) == 1
+    async with SqlUnitOfWork(db, key) as uow:
+        assert (
+            await send_now(uow, staff=STAFF, campaign_id=campaign, settings=NewsletterSettings())
+            == 1
+        )
     return email, campaign
 
 

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from contacts.service import onboarding
-from contacts.service.onboarding import OnboardingSettings
+from contacts.onboarding.service import onboarding
+from contacts.onboarding.service.onboarding import OnboardingSettings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 

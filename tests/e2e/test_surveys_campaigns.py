@@ -13,7 +13,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from surveys.service.campaigns import Links, send_due_reminders
+from surveys.campaigns.service import Links, send_due_reminders
 from surveys.settings import SurveysSettings
 
 from shared.events.contacts import CONTACT_ERASED, SegmentV1

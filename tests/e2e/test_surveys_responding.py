@@ -14,7 +14,7 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from surveys.service.links import PURPOSE
+from surveys.invitations.domain import PURPOSE
 
 from tests.conftest import TEST_SECRET, truncate_all
 from tests.e2e.conftest import Workers

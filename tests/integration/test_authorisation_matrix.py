@@ -18,15 +18,15 @@ from typing import Any
 
 import httpx
 import pytest
+from contacts.app import create_app as create_contacts_app
 from contacts.settings import ContactsSettings
-from contacts.web.app import create_app as create_contacts_app
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
+from newsletter.app import create_app as create_newsletter_app
 from newsletter.settings import NewsletterSettings
-from newsletter.web.app import create_app as create_newsletter_app
+from surveys.app import create_app as create_surveys_app
 from surveys.settings import SurveysSettings
-from surveys.web.app import create_app as create_surveys_app
 
 from shared.settings import ServiceSettings
 from shared.tokens import sign

@@ -9,9 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
-from contacts.service import jobs
+from contacts.app import create_app
+from contacts.jobs.service import jobs
 from contacts.settings import ContactsSettings
-from contacts.web.app import create_app
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 

@@ -9,11 +9,13 @@ from typing import Any
 
 import httpx
 import pytest
-from contacts.domain.errors import InvalidInput
-from contacts.service import jobs, people
-from contacts.service.audit import Actor
+from contacts.app import create_app
+from contacts.audit.domain import Actor
+from contacts.errors import InvalidInput
+from contacts.jobs.service import jobs
+from contacts.people.service import people
 from contacts.settings import ContactsSettings
-from contacts.web.app import create_app
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -47,7 +49,9 @@ async def scalar(engine: AsyncEngine, sql: str, **params: Any) -> Any:
 
 async def crowd(engine: AsyncEngine, n: int, tag: str) -> list[uuid.UUID]:
     made = [
-        await people.register_person(engine, email=f"{tag}{i}@jobs.example", last_name=tag)
+        await people.register_person(
+            SqlContactsUnitOfWork(engine), email=f"{tag}{i}@jobs.example", last_name=tag
+        )
         for i in range(n)
     ]
     return [p.id for p in made]

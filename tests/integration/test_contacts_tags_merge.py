@@ -9,16 +9,16 @@ from typing import Any
 
 import httpx
 import pytest
-from contacts.persistence.tables import contact_snapshot
-from contacts.service.consumed import apply_mail_event, apply_survey_response
+from contacts.activity.service import apply_mail_event, apply_survey_response
+from contacts.app import create_app
 from contacts.settings import ContactsSettings
-from contacts.web.app import create_app
+from contacts.tables import contact_snapshot
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.mail import MailEventV1
 from shared.events.surveys import ResponseSubmittedV1
-from shared.segments import count_matching
+from shared.segments.compiler import count_matching
 from tests.integration import test_contacts_signup_pages as signup_pages
 
 own_contacts_db = signup_pages.own_contacts_db

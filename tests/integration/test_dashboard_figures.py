@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
-from contacts.service import consumed
-from contacts.web.app import create_app
+from contacts.activity import service as consumed
+from contacts.app import create_app
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.mail import MailEventV1

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 
 import pytest
-from contacts.persistence.tables import inbox
+from contacts.tables import inbox
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 

@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from babel.dates import format_date
-from contacts.domain.legal import SHIPPED_AT
-from contacts.web.app import create_app as create_contacts_app
-from surveys.web.app import create_app as create_surveys_app
+from contacts.app import create_app as create_contacts_app
+from contacts.legal.domain.texts import SHIPPED_AT
+from surveys.app import create_app as create_surveys_app
 
 from shared.web.pages import BABEL_LOCALES
 

@@ -17,7 +17,7 @@ from tests.support.infra import SERVICES, Infra
 
 
 def tables_of(service: str) -> object:
-    module = __import__(f"{service}.persistence.tables", fromlist=["metadata"])
+    module = __import__(f"{service}.tables", fromlist=["metadata"])
     return module.metadata
 
 

@@ -10,9 +10,11 @@ from typing import Any
 
 import httpx
 import pytest
-from newsletter.persistence.tables import contact_snapshot
-from newsletter.service.campaigns import create_campaign, send_campaign
-from newsletter.web.app import create_app
+from newsletter.app import create_app
+from newsletter.campaigns.service import create_campaign, send_now
+from newsletter.settings import NewsletterSettings
+from newsletter.tables import contact_snapshot
+from newsletter.unit_of_work import SqlUnitOfWork
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -48,19 +50,26 @@ async def campaign(db: AsyncEngine, subject: str, *, sent: bool, **extra: Any) -
         },
         "sv": {"subject": f"{subject} (sv)", "blocks": [{"type": "text", "text": "Hej"}]},
     }
-    campaign_id = await create_campaign(
-        db,
-        staff=STAFF,
-        name=subject,
-        content=content,
-        default_language="fi",
-        topics=[],
-        topical=False,
-        tracking=True,
-        audience={"all": []},
-    )
+    async with SqlUnitOfWork(db, b"") as uow:
+        campaign_id = await create_campaign(
+            uow,
+            staff=STAFF,
+            name=subject,
+            content=content,
+            default_language="fi",
+            topics=[],
+            topical=False,
+            tracking=True,
+            audience={"all": []},
+        )
     if sent:
-        await send_campaign(db, staff=STAFF, campaign_id=campaign_id, suppression_key=b"k")
+        async with SqlUnitOfWork(db, b"k") as uow:
+            await send_now(
+                uow,
+                staff=STAFF,
+                campaign_id=campaign_id,
+                settings=NewsletterSettings(suppression_key="k"),
+            )
     return campaign_id
 
 

@@ -15,13 +15,14 @@ from typing import Any
 
 import aiosmtplib
 import pytest
-from newsletter.domain.suppression import email_hmac
-from newsletter.inbound import BounceIntake, serve_smtp
-from newsletter.persistence import suppressions
-from newsletter.persistence.tables import deliveries
-from newsletter.sending.worker import DeliveryWorker
-from newsletter.service.campaigns import send_campaign
+from newsletter.bounces.inbound import BounceIntake, serve_smtp
+from newsletter.campaigns.service import send_now
+from newsletter.delivery.worker import DeliveryWorker
 from newsletter.settings import NewsletterSettings
+from newsletter.suppression import repository as suppressions
+from newsletter.suppression.domain import email_hmac
+from newsletter.tables import deliveries
+from newsletter.unit_of_work import SqlUnitOfWork
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -56,9 +57,8 @@ async def sent_campaign(engine: AsyncEngine, people: list[dict[str, Any]]) -> di
     await add_people(engine, people)
     settings = NewsletterSettings()
     campaign = await new_campaign(engine)
-    await send_campaign(
-        engine, staff=STAFF, campaign_id=campaign, suppression_key=settings.suppression_secret()
-    )
+    async with SqlUnitOfWork(engine, settings.suppression_secret()) as uow:
+        await send_now(uow, staff=STAFF, campaign_id=campaign, settings=settings)
     stop = asyncio.Event()
     task = asyncio.create_task(DeliveryWorker(engine, settings).run(stop))
     try:
@@ -116,9 +116,8 @@ async def test_a_postfix_dsn_suppresses_its_recipient_once_and_the_next_audience
         assert not await suppressions.is_suppressed(conn, email_hmac(key, stays))
 
     following = await new_campaign(db, name="Seuraava")
-    await send_campaign(
-        db, staff=STAFF, campaign_id=following, suppression_key=settings.suppression_secret()
-    )
+    async with SqlUnitOfWork(db, settings.suppression_secret()) as uow:
+        await send_now(uow, staff=STAFF, campaign_id=following, settings=settings)
     assert {r.to_email for r in await rows_of(db, following)} == {stays}
 
 

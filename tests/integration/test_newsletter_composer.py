@@ -11,11 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
-from newsletter.persistence.tables import campaigns, contact_snapshot, deliveries, segments
-from newsletter.service.composer import run_due
-from newsletter.service.links import broken_links
+from newsletter.app import create_app
+from newsletter.campaigns.service import run_due
+from newsletter.composer.links import broken_links
 from newsletter.settings import NewsletterSettings
-from newsletter.web.app import create_app
+from newsletter.tables import campaigns, contact_snapshot, deliveries, segments
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 

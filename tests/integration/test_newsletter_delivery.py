@@ -10,14 +10,15 @@ from typing import Any
 
 import httpx
 import pytest
-from newsletter.domain.suppression import email_hmac
+from newsletter.campaigns.service import create_campaign, send_now
+from newsletter.delivery.worker import DeliveryWorker
 from newsletter.mail.templates import MailTemplates
-from newsletter.persistence import suppressions
-from newsletter.persistence.tables import contact_snapshot, deliveries
-from newsletter.sending.worker import DeliveryWorker
-from newsletter.service.campaigns import create_campaign, send_campaign
-from newsletter.service.requests import accept_mail_request
+from newsletter.requests.service import accept_mail_request
 from newsletter.settings import NewsletterSettings
+from newsletter.suppression import repository as suppressions
+from newsletter.suppression.domain import email_hmac
+from newsletter.tables import contact_snapshot, deliveries
+from newsletter.unit_of_work import SqlUnitOfWork
 from sqlalchemy import insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -126,7 +127,8 @@ async def new_campaign(engine: AsyncEngine, **extra: Any) -> uuid.UUID:
         "tracking": False,
         "audience": {"all": []},
     } | extra
-    return await create_campaign(engine, staff=STAFF, **args)
+    async with SqlUnitOfWork(engine, b"") as uow:
+        return await create_campaign(uow, staff=STAFF, **args)
 
 
 async def test_campaign_audience_skips_everyone_who_must_not_get_it(db: AsyncEngine) -> None:
@@ -148,7 +150,16 @@ async def test_campaign_audience_skips_everyone_who_must_not_get_it(db: AsyncEng
         )
     rule = {"all": [{"field": "region", "op": "eq", "value": "01"}]}
     campaign = await new_campaign(db, topics=["digitaitoviikko"], topical=True, audience=rule)
-    assert await send_campaign(db, staff=STAFF, campaign_id=campaign, suppression_key=KEY) == 3
+    async with SqlUnitOfWork(db, KEY) as uow:
+        assert (
+            await send_now(
+                uow,
+                staff=STAFF,
+                campaign_id=campaign,
+                settings=NewsletterSettings(suppression_key=KEY.decode()),
+            )
+            == 3
+        )
     got = {r.contact_id: r.language for r in await rows(db, deliveries.c.campaign_id == campaign)}
     assert got == {
         welcome[0]["contact_id"]: "sv",
@@ -178,7 +189,8 @@ async def test_worker_sends_with_headers_suppresses_5xx_and_defers_4xx(db: Async
     campaign = await new_campaign(db)
     settings = NewsletterSettings()
     key = settings.suppression_secret()
-    await send_campaign(db, staff=STAFF, campaign_id=campaign, suppression_key=key)
+    async with SqlUnitOfWork(db, key) as uow:
+        await send_now(uow, staff=STAFF, campaign_id=campaign, settings=settings)
     await accept(db, request("reset:ok", f"reset-{tag}@example.fi"))
 
     stop = asyncio.Event()

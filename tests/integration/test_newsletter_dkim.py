@@ -11,9 +11,9 @@ import dkim
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from newsletter.persistence.tables import deliveries
-from newsletter.sending.worker import DeliveryWorker
+from newsletter.delivery.worker import DeliveryWorker
 from newsletter.settings import NewsletterSettings
+from newsletter.tables import deliveries
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.integration.test_newsletter_delivery import accept, catcher, request, rows

@@ -11,11 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
-from newsletter.domain.campaign import parse_content
+from newsletter.app import create_app
+from newsletter.campaigns.domain import parse_content
 from newsletter.mail.templates import MailTemplates
-from newsletter.persistence.tables import campaigns, contact_snapshot, media_variants
 from newsletter.settings import NewsletterSettings
-from newsletter.web.app import create_app
+from newsletter.tables import campaigns, contact_snapshot, media_variants
 from PIL import Image
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine

@@ -7,9 +7,10 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from newsletter.persistence.tables import campaigns
-from newsletter.service.campaigns import create_campaign
-from newsletter.web.app import create_app
+from newsletter.app import create_app
+from newsletter.campaigns.service import create_campaign
+from newsletter.tables import campaigns
+from newsletter.unit_of_work import SqlUnitOfWork
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -35,20 +36,27 @@ async def web(db: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def draft(db: AsyncEngine) -> uuid.UUID:
-    return await create_campaign(
-        db,
-        staff=Staff(id="e1", role="editor"),
-        name="Marraskuu <2026>",
-        content={
-            "fi": {"subject": "Hei {{ first_name }}", "blocks": [{"type": "text", "text": "x"}]},
-            "en": {"subject": "Hi {{ first_name }}", "blocks": [{"type": "text", "text": "y"}]},
-        },
-        default_language="fi",
-        topics=[],
-        topical=False,
-        tracking=True,
-        audience={"all": []},
-    )
+    async with SqlUnitOfWork(db, b"") as uow:
+        return await create_campaign(
+            uow,
+            staff=Staff(id="e1", role="editor"),
+            name="Marraskuu <2026>",
+            content={
+                "fi": {
+                    "subject": "Hei {{ first_name }}",
+                    "blocks": [{"type": "text", "text": "x"}],
+                },
+                "en": {
+                    "subject": "Hi {{ first_name }}",
+                    "blocks": [{"type": "text", "text": "y"}],
+                },
+            },
+            default_language="fi",
+            topics=[],
+            topical=False,
+            tracking=True,
+            audience={"all": []},
+        )
 
 
 async def status_of(db: AsyncEngine, campaign_id: uuid.UUID) -> str:

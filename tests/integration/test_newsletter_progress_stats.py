@@ -9,12 +9,13 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from newsletter.persistence.tables import campaigns, deliveries, tracking_events
-from newsletter.sending.worker import DeliveryWorker
-from newsletter.service.campaigns import send_campaign
-from newsletter.service.progress import campaign_progress
+from newsletter.app import create_app
+from newsletter.campaigns.service import send_now
+from newsletter.delivery.worker import DeliveryWorker
 from newsletter.settings import NewsletterSettings
-from newsletter.web.app import create_app
+from newsletter.statistics.service import campaign_progress
+from newsletter.tables import campaigns, deliveries, tracking_events
+from newsletter.unit_of_work import SqlUnitOfWork
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -92,9 +93,8 @@ async def test_progress_equals_the_deliveries_table_during_and_after_a_send(
     campaign = await new_campaign(db)
     # Slow enough to stop the worker half way.
     settings = NewsletterSettings(send_rate_per_s=120, claim_batch_size=20, record_batch_size=10)
-    await send_campaign(
-        db, staff=STAFF, campaign_id=campaign, suppression_key=settings.suppression_secret()
-    )
+    async with SqlUnitOfWork(db, settings.suppression_secret()) as uow:
+        await send_now(uow, staff=STAFF, campaign_id=campaign, settings=settings)
 
     async def some_sent() -> bool:
         return (await table_counts(db, campaign))["sent"] >= 60

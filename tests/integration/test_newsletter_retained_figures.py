@@ -11,12 +11,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from newsletter.persistence import campaigns as campaign_rows
-from newsletter.persistence import tracking as tracking_rows
-from newsletter.service.progress import campaign_progress
-from newsletter.service.retention import run_retention
-from newsletter.service.tracking import campaign_stats
+from newsletter.campaigns import repository as campaign_rows
+from newsletter.retention.service import run_retention
 from newsletter.settings import NewsletterSettings
+from newsletter.statistics import repository as tracking_rows
+from newsletter.statistics.service import campaign_progress, campaign_stats
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from contacts.service import onboarding as service
+from contacts.onboarding.service import onboarding as service
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 

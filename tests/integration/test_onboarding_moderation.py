@@ -12,10 +12,10 @@ from typing import Any
 
 import httpx
 import pytest
-from contacts.service import onboarding as service
-from contacts.service.onboarding import OnboardingSettings
+from contacts.app import create_app
+from contacts.onboarding.service import onboarding as service
+from contacts.onboarding.service.onboarding import OnboardingSettings
 from contacts.settings import ContactsSettings
-from contacts.web.app import create_app
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 

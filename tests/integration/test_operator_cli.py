@@ -7,7 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from contacts.service import topics
+from contacts.topics import service as topics
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -62,7 +63,9 @@ async def test_demo_data_builds_a_network_through_the_use_cases_once(
     clean_db: dict[str, AsyncEngine],
 ) -> None:
     for key in ("webinars", "digital_security", "trainings"):
-        await topics.create_topic(clean_db["contacts"], actor=None, key=key, name_fi=key)
+        await topics.create_topic(
+            SqlContactsUnitOfWork(clean_db["contacts"]), actor=None, key=key, name_fi=key
+        )
     status, out = await digituki("demo-data", "--people", "40")
     assert status == 0, out
     assert "Demo network: 48 organisations, 40 people" in out

@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
-from contacts.service import staff as staff_service
 from contacts.settings import ContactsSettings
+from contacts.staff.service import sign_in as staff_service
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -102,7 +102,7 @@ async def test_expired_reset_link_gets_410(
     member: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from contacts.service import password_reset
+    from contacts.staff.service import password_reset
 
     token = password_reset.make_token(settings.token_keys(), member)
     monkeypatch.setattr(password_reset, "MAX_AGE_S", -1)

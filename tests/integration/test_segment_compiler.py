@@ -18,7 +18,8 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.db import new_metadata
-from shared.segments import compile_rule, count_in, count_matching, evaluate, parse_rule
+from shared.segments import count_in, evaluate, parse_rule
+from shared.segments.compiler import compile_rule, count_matching
 from shared.segments.rules import day_start
 from shared.snapshot import contact_snapshot_table
 

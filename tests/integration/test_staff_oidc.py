@@ -22,9 +22,9 @@ import httpx
 import jwt
 import pytest
 import uvicorn
-from contacts.service import staff as staff_service
+from contacts.app import create_app
 from contacts.settings import ContactsSettings
-from contacts.web.app import create_app
+from contacts.staff.service import sign_in as staff_service
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI, Form, HTTPException
 from fastapi.responses import RedirectResponse

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from contacts.service import staff as staff_service
-from contacts.web.app import create_app
+from contacts.app import create_app
+from contacts.staff.service import sign_in as staff_service
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 

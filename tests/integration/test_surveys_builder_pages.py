@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
-from surveys.web.app import create_app
+from surveys.app import create_app
 
 BASE = "/surveys/staff/surveys"
 CSRF = "csrf-of-the-session"

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncEngine
-from surveys.persistence.tables import invitations, segments
-from surveys.web.app import create_app
+from surveys.app import create_app
+from surveys.tables import invitations, segments
 
 from tests.support.surveys import SURVEY, add_people, person
 

@@ -16,11 +16,11 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from surveys.domain.campaign import HELSINKI
-from surveys.persistence.tables import outbox
-from surveys.service.open_link import make_token
+from surveys.app import create_app
+from surveys.campaigns.domain import HELSINKI
+from surveys.open_link.service import make_token
 from surveys.settings import SurveysSettings
-from surveys.web.app import create_app
+from surveys.tables import outbox
 
 from shared.outbox.relay import OutboxRelay, RelayConfig, make_producer
 from shared.tokens import sign

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from surveys.persistence import open_respondents
-from surveys.persistence.campaign_overview import campaigns_of_survey
-from surveys.service import staff_views
-from surveys.service.retention import run_retention
+from surveys.campaigns import overview as staff_views
+from surveys.campaigns.repository import campaigns_of_survey
+from surveys.open_link import repository as open_respondents
+from surveys.retention.service import run_retention
 from surveys.settings import SurveysSettings
 
 from shared.db import make_engine

@@ -12,8 +12,8 @@ import httpx
 import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
-from surveys.persistence.tables import campaigns, invitations, responses, surveys
-from surveys.web.app import create_app
+from surveys.app import create_app
+from surveys.tables import campaigns, invitations, responses, surveys
 
 VIEWER = {"X-Staff-Id": "staff-v", "X-Staff-Role": "viewer"}
 SURVEY: dict[str, Any] = {

@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
+from contacts.app import create_app
 from contacts.settings import ContactsSettings
-from contacts.web.app import create_app
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import uuid
 
-from contacts.persistence.tables import contact_snapshot, outbox, people
 from contacts.snapshots import SOURCE
+from contacts.tables import contact_snapshot, outbox, people
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 

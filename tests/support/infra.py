@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from tests.support.container_databases import create_databases, service_urls
+
 SERVICES = ("contacts", "newsletter", "surveys")
 
 
@@ -55,8 +57,8 @@ def from_testcontainers() -> tuple[Infra, list[object]]:
     except Exception as exc:  # DockerException when no engine answers
         raise InfraMissing(f"no Docker engine: {exc}") from exc
     base = pg.get_connection_url().replace("postgresql+psycopg2://", "postgresql+asyncpg://")
-    root = base.rsplit("/", 1)[0]
-    urls = {s: f"{root}/{pg.dbname}" if s == "contacts" else f"{root}/{s}" for s in SERVICES}
+    urls = service_urls(base, SERVICES)
+    create_databases(pg, urls)
     return Infra(kafka=kafka.get_bootstrap_server(), database_urls=urls), [kafka, pg]
 
 

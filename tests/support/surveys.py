@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
-from surveys.persistence.tables import contact_snapshot
-from surveys.web.app import create_app
+from surveys.app import create_app
+from surveys.tables import contact_snapshot
 
 from tests.support.infra import Infra
 from tests.support.kafka_topics import read_topic

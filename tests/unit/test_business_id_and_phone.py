@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from contacts.domain.business_id import check_digit, is_valid_business_id, normalise_business_id
-from contacts.domain.errors import InvalidInput
-from contacts.domain.phone import normalise_phone
+from contacts.errors import InvalidInput
+from contacts.organisations.domain.business_id import (
+    check_digit,
+    is_valid_business_id,
+    normalise_business_id,
+)
+from contacts.people.domain.phone import normalise_phone
 
 # Worked by hand with the weights 7, 9, 10, 5, 8, 4, 2:
 #   0737546: 0+63+30+35+40+16+12 = 196, 196 mod 11 = 9, 11-9 = 2  -> 0737546-2

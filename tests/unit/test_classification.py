@@ -7,14 +7,14 @@ from collections import Counter
 from importlib import resources
 
 import pytest
-from contacts.domain.classification import (
+from contacts.classification import (
     Classification,
     Municipality,
     Region,
     fold,
     load_classification,
 )
-from contacts.domain.errors import InvalidInput
+from contacts.errors import InvalidInput
 
 REGION_NAMES_FI = {
     "01": "Uusimaa",
@@ -221,7 +221,7 @@ def test_a_year_without_data_is_refused() -> None:
 
 
 def test_the_data_file_records_its_year_source_and_licence() -> None:
-    resource = resources.files("contacts.domain").joinpath("data", "classification_2025.json")
+    resource = resources.files("contacts").joinpath("data", "classification_2025.json")
     data = json.loads(resource.read_text(encoding="utf-8"))
     assert data["year"] == 2025
     assert "Statistics Finland" in data["source"]

@@ -43,6 +43,7 @@ OUR_CONTAINERS = [f"{svc}-{role}" for svc in SETTINGS for role in ROLES]
 FAKE_DOTENV: dict[str, str] = {
     "PUBLIC_BASE_URL": "https://crm.example.org",
     "LINK_SECRET": "l" * 40,
+    "PROXY_SECRET": "p" * 40,
     "CONTACTS_SECRET_KEY": "c" * 40,
     "NEWSLETTER_SECRET_KEY": "n" * 40,
     "SURVEYS_SECRET_KEY": "s" * 40,
@@ -394,7 +395,13 @@ def test_nginx_substitutes_exactly_its_upstream_variables() -> None:
     assert match, "the nginx command must call envsubst with an explicit variable list"
     listed = set(re.findall(r"\$\$\{([A-Z_]+)\}", match.group(1)))
     assert listed == set(environment_of(nginx))
-    assert listed == {"PROXY_PORT", "CONTACTS_UPSTREAM", "NEWSLETTER_UPSTREAM", "SURVEYS_UPSTREAM"}
+    assert listed == {
+        "PROXY_PORT",
+        "PROXY_SECRET",
+        "CONTACTS_UPSTREAM",
+        "NEWSLETTER_UPSTREAM",
+        "SURVEYS_UPSTREAM",
+    }
     assert environment_of(nginx)["CONTACTS_UPSTREAM"] == "contacts-web:8101"
     assert "-p " in nginx_script(compose)
 
@@ -431,8 +438,14 @@ def run_nginx_command(tmp_path: Path, env: Mapping[str, str], *, check_config: b
     return (tmp_path / "prefix" / "nginx.conf").read_text()
 
 
+def nginx_environment() -> dict[str, str]:
+    """The nginx container's environment as compose gives it, with .env's values."""
+    raw = environment_of(load_compose()["services"]["nginx"])
+    return {name: interpolate(value, FAKE_DOTENV) for name, value in raw.items()}
+
+
 def test_nginx_command_renders_the_template_for_the_containers(tmp_path: Path) -> None:
-    env = environment_of(load_compose()["services"]["nginx"])
+    env = nginx_environment()
     conf = run_nginx_command(tmp_path, env, check_config=False)
     assert "${" not in re.sub(r"#.*", "", conf), "a variable was left unsubstituted"
     assert "$request_id" in conf, "nginx's own variables must stay"
@@ -450,7 +463,7 @@ def test_nginx_accepts_the_rendered_config(tmp_path: Path) -> None:
         pytest.skip("nginx is not installed")
     # The container names do not resolve here: the same config with loopback upstreams.
     env = {
-        **environment_of(load_compose()["services"]["nginx"]),
+        **nginx_environment(),
         "CONTACTS_UPSTREAM": "127.0.0.1:8101",
         "NEWSLETTER_UPSTREAM": "127.0.0.1:8102",
         "SURVEYS_UPSTREAM": "127.0.0.1:8103",

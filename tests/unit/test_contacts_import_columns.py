@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from contacts.domain.errors import InvalidInput
-from contacts.domain.import_columns import chosen_mapping, guess_mapping
+from contacts.errors import InvalidInput
+from contacts.imports.domain.columns import chosen_mapping, guess_mapping
 
 
 def test_finnish_swedish_and_english_headers_are_recognised() -> None:

@@ -6,9 +6,9 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from contacts.domain.person import Person
-from contacts.persistence.import_batches import SNAPSHOT_COLUMNS, OutboxRow, snapshot_record
-from contacts.service.import_events import snapshot_outbox_rows
+from contacts.imports.repository.batches import SNAPSHOT_COLUMNS, OutboxRow, snapshot_record
+from contacts.imports.service.events import snapshot_outbox_rows
+from contacts.people.domain.person import Person
 from contacts.snapshots import SOURCE, snapshot_of
 
 from shared.events.contacts import ContactSnapshotV1

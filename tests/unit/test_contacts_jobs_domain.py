@@ -6,8 +6,8 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from contacts.domain.errors import InvalidInput
-from contacts.domain.jobs import Job, bulk_parameters, check_erase_confirmation
+from contacts.errors import InvalidInput
+from contacts.jobs.domain import Job, bulk_parameters, check_erase_confirmation
 
 TOPICS = frozenset({"webinaarit"})
 

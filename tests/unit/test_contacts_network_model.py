@@ -6,12 +6,12 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from contacts.domain.consent import truncate_ip
-from contacts.domain.errors import Conflict, InvalidInput
-from contacts.domain.membership import Membership
-from contacts.domain.organisation import Organisation
-from contacts.domain.person import Person
-from contacts.domain.signup import parse_signup
+from contacts.consents.domain import truncate_ip
+from contacts.errors import Conflict, InvalidInput
+from contacts.memberships.domain import Membership
+from contacts.organisations.domain.organisation import Organisation
+from contacts.people.domain.person import Person
+from contacts.signup.domain import parse_signup
 from contacts.snapshots import snapshot_of
 
 from shared.web.rate_limit import TokenBucket

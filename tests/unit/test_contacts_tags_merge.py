@@ -6,10 +6,10 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from contacts.domain.errors import InvalidInput
-from contacts.domain.merging import merged_person, more_advanced
-from contacts.domain.person import Person
-from contacts.domain.tags import clean_tag
+from contacts.errors import InvalidInput
+from contacts.merging.domain import merged_person, more_advanced
+from contacts.people.domain.person import Person
+from contacts.tags.domain import clean_tag
 
 
 def test_tag_names_are_trimmed_and_bounded() -> None:

@@ -105,3 +105,9 @@ def test_an_envelope_header_not_utf8_or_without_value_is_malformed(
 def test_headers_of_other_tools_are_not_decoded() -> None:
     headers = [*_good_headers(), ("x-binary-trace", b"\xff\x00"), ("x-empty", None)]
     assert CloudEvent.from_kafka(headers, b"{}").data == {}
+
+
+def test_an_unreadable_trace_context_is_dropped_not_the_record() -> None:
+    headers = [*_good_headers(), ("ce_traceparent", b"\xff\xfe"), ("ce_tracestate", None)]
+    event = CloudEvent.from_kafka(headers, b"{}")
+    assert (event.traceparent, event.tracestate) == (None, None)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from contacts.domain.errors import InvalidInput
-from contacts.domain.legal import RetentionPeriods, checked_texts, default_texts, parse_label
-from contacts.domain.legal_markup import fill, to_html
+from contacts.errors import InvalidInput
+from contacts.legal.domain.markup import fill, to_html
+from contacts.legal.domain.texts import RetentionPeriods, checked_texts, default_texts, parse_label
 
 
 def test_blocks_and_inline_markup_become_html() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from surveys.domain.merging import Holding, Settlement, settle
+from surveys.erasure.domain import Holding, Settlement, settle
 
 from shared.events.contacts import CONTACT_ERASED
 from shared.events.envelope import MERGED_INTO_HEADER, CloudEvent, new_event

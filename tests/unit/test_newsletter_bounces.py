@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from newsletter.domain.bounces import NotADsn, parse_dsn
+from newsletter.bounces.domain import NotADsn, parse_dsn
 
 from tests.support.dsn import exchange_dsn, postfix_dsn
 

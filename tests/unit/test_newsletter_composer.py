@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from newsletter.domain.campaign import parse_content
-from newsletter.domain.composer import helsinki_to_utc, next_status, refusals, utc_to_helsinki
-from newsletter.domain.errors import Conflict, InvalidInput
+from newsletter.campaigns.domain import next_status, parse_content
+from newsletter.composer.domain import helsinki_to_utc, refusals, utc_to_helsinki
+from newsletter.composer.form import apply_action, draft_of_form, empty_block, empty_form
+from newsletter.errors import Conflict, InvalidInput
 from newsletter.mail.templates import MailTemplates
-from newsletter.web.composer_form import apply_action, draft_of_form, empty_block, empty_form
 
 
 def variants(**content: list[dict[str, object]]) -> dict[str, object]:

@@ -7,12 +7,12 @@ import io
 import uuid
 
 import pytest
-from newsletter.domain.campaign import parse_content
-from newsletter.domain.composer import refusals
-from newsletter.domain.errors import InvalidInput
-from newsletter.domain.media import Media, missing_alt_texts, resolve_images, variant_widths
+from newsletter.campaigns.domain import parse_content
+from newsletter.composer.domain import refusals
+from newsletter.errors import InvalidInput
 from newsletter.mail.blocks import campaign_source
-from newsletter.service.images import renditions
+from newsletter.media.domain import Media, missing_alt_texts, resolve_images, variant_widths
+from newsletter.media.images import renditions
 from PIL import Image
 
 LIMITS = {"max_bytes": 5_000_000, "max_pixels": 40_000_000}

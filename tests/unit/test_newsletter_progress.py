@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsletter.domain.progress import format_eta, progress_of
+from newsletter.statistics.domain import format_eta, progress_of
 
 
 def test_eta_is_what_remains_at_the_last_minutes_rate() -> None:

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from newsletter.domain.delivery import Result
-from newsletter.sending import worker
-from newsletter.sending.worker import Recorder
-from newsletter.service.outcomes import Attempt, outcome_event, storable
+from newsletter.delivery import worker
+from newsletter.delivery.domain import Result
+from newsletter.delivery.service import Attempt, outcome_event, storable
+from newsletter.delivery.worker import Recorder
 from newsletter.settings import NewsletterSettings
 
 from shared.events.envelope import new_event

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 from aiosmtpd.smtp import SMTP as SmtpServer
-from newsletter.domain.delivery import Result
-from newsletter.sending.ratelimit import Limits
-from newsletter.sending.session import Session, SmtpReplyError, wire_data
-from newsletter.sending.smtp import Job, SmtpPool
-from newsletter.service.outcomes import Attempt
+from newsletter.delivery.domain import Result
+from newsletter.delivery.ratelimit import Limits
+from newsletter.delivery.service import Attempt
+from newsletter.delivery.session import Relay, Session, SmtpReplyError, wire_data
+from newsletter.delivery.smtp import Job, SmtpPool
 
 from tests.support.polling import eventually
 
@@ -72,7 +72,7 @@ async def test_a_session_sends_many_mails_and_survives_refusals(
     server: tuple[Handler, int],
 ) -> None:
     handler, port = server
-    session = await Session.open("127.0.0.1", port, 5)
+    session = await Session.open(Relay("127.0.0.1", port), 5)
     assert ("PIPELINING" in session.extensions) is handler.pipelining
 
     reply = await session.send("b@x.example", "ok-1@y.example", MAIL, 5)
@@ -98,8 +98,7 @@ async def test_the_pool_records_sent_bounced_and_deferred_as_before(
     _, port = server
     results: dict[str, Result] = {}
     pool = SmtpPool(
-        host="127.0.0.1",
-        port=port,
+        relay=Relay("127.0.0.1", port),
         connections=2,
         timeout_s=5,
         limits=Limits(0, 0),
@@ -122,8 +121,7 @@ async def test_the_pool_records_sent_bounced_and_deferred_as_before(
 async def test_a_closed_port_is_a_deferral_not_a_failure() -> None:
     results: list[Result] = []
     pool = SmtpPool(
-        host="127.0.0.1",
-        port=1,  # nothing listens there
+        relay=Relay("127.0.0.1", 1),  # nothing listens there
         connections=1,
         timeout_s=5,
         limits=Limits(0, 0),
@@ -192,7 +190,7 @@ class ScriptedServer:
 
     async def session(self) -> tuple[asyncio.Server, Session]:
         srv = await asyncio.start_server(self.handle, "127.0.0.1", 0)
-        return srv, await Session.open("127.0.0.1", srv.sockets[0].getsockname()[1], 10)
+        return srv, await Session.open(Relay("127.0.0.1", srv.sockets[0].getsockname()[1]), 10)
 
 
 async def test_with_pipelining_the_envelope_goes_as_one_group() -> None:
@@ -236,8 +234,7 @@ async def test_a_refused_greeting_is_a_deferral_never_a_bounce() -> None:
     srv = await asyncio.start_server(server.handle, "127.0.0.1", 0)
     results: list[Result] = []
     pool = SmtpPool(
-        host="127.0.0.1",
-        port=srv.sockets[0].getsockname()[1],
+        relay=Relay("127.0.0.1", srv.sockets[0].getsockname()[1]),
         connections=1,
         timeout_s=10,
         limits=Limits(0, 0),

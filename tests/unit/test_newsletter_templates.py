@@ -9,7 +9,7 @@ from email.message import EmailMessage
 
 import pytest
 from jinja2 import UndefinedError
-from newsletter.domain.campaign import parse_content
+from newsletter.campaigns.domain import parse_content
 from newsletter.mail.message import Headers, build_message
 from newsletter.mail.templates import TEMPLATE_DIR, TRANSACTIONAL_KEYS, MailTemplates
 

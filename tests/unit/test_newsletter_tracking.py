@@ -8,11 +8,11 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
-from newsletter.domain.tracking import PERSONAL_SENTINEL, rewrite_links, strip_personal_links
+from newsletter.delivery.compose import CampaignInfo, Composer
 from newsletter.mail.templates import MailTemplates
-from newsletter.sending.compose import CampaignInfo, Composer
-from newsletter.service.tracking import BadTrackingLink, read_token
 from newsletter.settings import NewsletterSettings
+from newsletter.tracking.domain import PERSONAL_SENTINEL, rewrite_links, strip_personal_links
+from newsletter.tracking.service import BadTrackingLink, read_token
 
 from shared.tokens import TokenKeys, sign
 

@@ -6,8 +6,8 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from contacts.domain.errors import InvalidInput
-from contacts.domain.notes import MAX_NOTE, Note, note_text
+from contacts.errors import InvalidInput
+from contacts.notes.domain import MAX_NOTE, Note, note_text
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
 

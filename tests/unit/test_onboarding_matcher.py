@@ -6,8 +6,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from contacts.domain.errors import Conflict
-from contacts.domain.onboarding import (
+from contacts.errors import Conflict
+from contacts.onboarding.domain.onboarding import (
     CODE_ALPHABET,
     Candidate,
     JoinCode,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from contacts.domain.errors import InvalidInput
-from contacts.domain.person import Person, normalise_email
+from contacts.errors import InvalidInput
+from contacts.people.domain.person import Person, normalise_email
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from contacts.domain.errors import Conflict, InvalidInput
-from contacts.domain.staff import StaffMember, check_access_change
+from contacts.errors import Conflict, InvalidInput
+from contacts.staff.domain import StaffMember, check_access_change
 
 
 def member(email: str, role: str) -> StaffMember:
@@ -35,3 +35,14 @@ def test_nobody_removes_their_own_admin_rights_or_account() -> None:
 def test_unknown_roles_are_refused() -> None:
     with pytest.raises(InvalidInput):
         member("a@x.fi", "admin").with_access(role="owner")
+
+
+def test_the_highest_role_of_the_provider_groups_wins_and_unmapped_groups_give_none() -> None:
+    from contacts.staff.domain import role_from_groups
+
+    mapping = {"crm-admins": "admin", "crm-editors": "editor", "crm-readers": "viewer"}
+    assert role_from_groups(["finance", "crm-editors", "crm-admins"], mapping) == "admin"
+    assert role_from_groups(["crm-readers", "crm-editors"], mapping) == "editor"
+    assert role_from_groups(["crm-readers"], mapping) == "viewer"
+    assert role_from_groups(["finance", "CRM-ADMINS"], mapping) is None  # exact names only
+    assert role_from_groups([], mapping) is None

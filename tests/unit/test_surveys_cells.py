@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from surveys.domain.cells import safe_cell
+from surveys.exports.domain import safe_cell
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,10 @@ import copy
 from typing import Any
 
 import pytest
-from surveys.domain.answers import check_complete, clean_page
-from surveys.domain.errors import InvalidInput
-from surveys.domain.results import breakdown, summarise
-from surveys.domain.survey import dump_survey, parse_survey
+from surveys.builder.domain.survey import dump_survey, parse_survey
+from surveys.errors import InvalidInput
+from surveys.responding.domain import check_complete, clean_page
+from surveys.results.domain import breakdown, summarise
 
 DEFINITION: dict[str, Any] = {
     "title": {"fi": "Tukitarpeet", "sv": "Stödbehov", "en": "Support needs"},

@@ -7,10 +7,10 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from contacts.domain.errors import Conflict, InvalidInput
-from contacts.domain.group_members import parse_member_csv
-from contacts.domain.onboarding import Onboarding
-from contacts.domain.visits import VisitRequest, parse_visit
+from contacts.errors import Conflict, InvalidInput
+from contacts.onboarding.domain.group_members import parse_member_csv
+from contacts.onboarding.domain.onboarding import Onboarding
+from contacts.visits.domain import VisitRequest, parse_visit
 
 NOW = datetime(2026, 3, 1, 9, tzinfo=UTC)
 TOPICS = {"ai", "security"}

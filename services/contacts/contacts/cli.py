@@ -11,9 +11,9 @@ from contacts.cli_demo import COMMANDS as DEMO_COMMANDS
 from contacts.cli_import import COMMANDS as IMPORT_COMMANDS
 from contacts.cli_retention import COMMANDS as RETENTION_COMMANDS
 from contacts.cli_users import COMMANDS as USER_COMMANDS
-from contacts.domain.errors import DomainError
-from contacts.service import staff as staff_service
+from contacts.errors import DomainError
 from contacts.settings import ContactsSettings
+from contacts.staff.service import sign_in as staff_service
 from shared.db import make_engine
 from shared.entrypoints import Command
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from contacts.domain.errors import DomainError
-from contacts.service import demo_data
+from contacts import demo_data
+from contacts.errors import DomainError
 from contacts.settings import ContactsSettings
 from shared.db import make_engine
 from shared.entrypoints import Command

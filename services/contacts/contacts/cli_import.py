@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from contacts.domain.errors import DomainError
-from contacts.service import importing
+from contacts.errors import DomainError
+from contacts.imports.service import importing
 from contacts.settings import ContactsSettings
 from shared.db import make_engine
 from shared.entrypoints import Command

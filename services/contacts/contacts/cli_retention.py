@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contacts.service.retention import run_retention
+from contacts.retention.service import run_retention
 from shared.retention import retention_command
 
 COMMANDS = retention_command(run_retention)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from contacts.domain.errors import DomainError
-from contacts.domain.staff import ROLES
-from contacts.service import staff_users
-from contacts.service.audit import Actor
+from contacts.audit.domain import Actor
+from contacts.errors import DomainError
 from contacts.settings import ContactsSettings
+from contacts.staff.domain import ROLES
+from contacts.staff.service import users as staff_users
 from shared.db import make_engine
 from shared.entrypoints import Command
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from contacts.cli import COMMANDS
-from contacts.messaging.worker import run
 from contacts.settings import ContactsSettings
+from contacts.worker import run
 from shared.entrypoints import service_main
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -15,7 +15,7 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 def main(argv: list[str] | None = None) -> None:
     service_main(
         settings_factory=ContactsSettings,
-        app_factory="contacts.web.app:create_app",
+        app_factory="contacts.app:create_app",
         worker=run,
         migrations_dir=MIGRATIONS,
         commands=COMMANDS,

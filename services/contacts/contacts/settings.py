@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -35,6 +36,13 @@ class ContactsSettings(ServiceSettings):
     oidc_provider_name: str = "organisation account"
     # None: only existing staff may sign in this way; else first-time users get this role.
     oidc_create_role: Literal["viewer", "editor"] | None = None
+    # Roles from the provider's groups, e.g. CONTACTS_OIDC_GROUP_ROLES='{"crm-admins": "admin",
+    # "crm-editors": "editor"}' (Entra ID: group object ids, or app roles with claim "roles").
+    # When set, the groups decide at every sign-in: the highest role wins, no mapped group =
+    # no access, and oidc_create_role is not used.
+    oidc_groups_claim: str = "groups"
+    oidc_group_roles: dict[str, Literal["viewer", "editor", "admin"]] = Field(default_factory=dict)
+    oidc_clock_skew_s: int = 60
 
     @property
     def oidc_enabled(self) -> bool:

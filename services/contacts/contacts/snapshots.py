@@ -12,11 +12,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from contacts.domain.classification import load_classification
-from contacts.domain.membership import Membership
-from contacts.domain.person import Person
-from contacts.persistence import activity, memberships, onboarding, organisations
-from contacts.persistence.tables import contact_snapshot
+from contacts.activity import repository as activity
+from contacts.classification import load_classification
+from contacts.memberships import repository as memberships
+from contacts.memberships.domain import Membership
+from contacts.onboarding.repository import onboarding
+from contacts.organisations import repository as organisations
+from contacts.people.domain.person import Person
+from contacts.tables import contact_snapshot
 from shared.events.contacts import (
     CONTACT_ERASED,
     ContactActivityV1,

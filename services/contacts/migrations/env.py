@@ -1,6 +1,6 @@
 """Alembic environment of the contacts service (its own database only)."""
 
-from contacts.persistence.tables import metadata
+from contacts.tables import metadata
 
 from shared.migrations_env import run
 

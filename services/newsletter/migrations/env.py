@@ -1,6 +1,6 @@
 """Alembic environment of the newsletter service (its own database only)."""
 
-from newsletter.persistence.tables import metadata
+from newsletter.tables import metadata
 
 from shared.migrations_env import run
 

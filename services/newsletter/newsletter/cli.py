@@ -12,13 +12,13 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-from newsletter.domain.progress import Progress, format_eta
-from newsletter.inbound import BounceIntake, serve_smtp
-from newsletter.persistence.tables import contact_snapshot
-from newsletter.sending.worker import delivery_loop
-from newsletter.service.progress import campaign_progress
-from newsletter.service.retention import run_retention
+from newsletter.bounces.inbound import BounceIntake, serve_smtp
+from newsletter.delivery.worker import delivery_loop
+from newsletter.retention.service import run_retention
 from newsletter.settings import NewsletterSettings
+from newsletter.statistics.domain import Progress, format_eta
+from newsletter.statistics.service import campaign_progress
+from newsletter.tables import contact_snapshot
 from shared.db import make_engine
 from shared.entrypoints import Command
 from shared.replica_rebuild import rebuild_contact_replica

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from newsletter.delivery.session import Relay, TlsMode
 from shared.settings import ServiceSettings
 
 
@@ -22,6 +23,13 @@ class NewsletterSettings(ServiceSettings):
     # (deploy/bin/service-env.sh and docker-compose.yml both set SMTP_HOST/SMTP_PORT).
     smtp_host: str = Field("127.0.0.1", validation_alias=AliasChoices("SMTP_HOST"))
     smtp_port: int = Field(1025, validation_alias=AliasChoices("SMTP_PORT"))
+    # starttls: upgrade or fail (587); implicit: TLS from the first byte (465); none: the
+    # local catcher only. The certificate is checked against SMTP_CA_FILE or the system store.
+    smtp_tls: TlsMode = Field("none", validation_alias=AliasChoices("SMTP_TLS"))
+    smtp_ca_file: str = Field("", validation_alias=AliasChoices("SMTP_CA_FILE"))
+    # AUTH PLAIN or LOGIN when a username is set (only ever over TLS).
+    smtp_username: str = Field("", validation_alias=AliasChoices("SMTP_USERNAME"))
+    smtp_password: SecretStr = Field(SecretStr(""), validation_alias=AliasChoices("SMTP_PASSWORD"))
 
     # Sender identity. `mail_domain` names Message-IDs and the VERP bounce address.
     mail_from_address: str = "uutiskirje@digituki.fi"
@@ -65,6 +73,22 @@ class NewsletterSettings(ServiceSettings):
     # Media library uploads: at most this many bytes and pixels (a decompression-bomb guard).
     media_max_bytes: int = 5_000_000
     media_max_pixels: int = 40_000_000
+
+    @model_validator(mode="after")
+    def _no_password_in_clear_text(self) -> NewsletterSettings:
+        if self.smtp_username and self.smtp_tls == "none":
+            raise ValueError("SMTP_USERNAME needs SMTP_TLS=starttls or implicit")
+        return self
+
+    def smtp_relay(self) -> Relay:
+        return Relay(
+            host=self.smtp_host,
+            port=self.smtp_port,
+            tls=self.smtp_tls,
+            username=self.smtp_username,
+            password=self.smtp_password.get_secret_value(),
+            ca_file=self.smtp_ca_file,
+        )
 
     def suppression_secret(self) -> bytes:
         return (self.suppression_key or self.secret_key).encode()

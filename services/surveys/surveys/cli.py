@@ -8,10 +8,10 @@ from shared.db import make_engine
 from shared.entrypoints import Command
 from shared.replica_rebuild import rebuild_contact_replica
 from shared.retention import retention_command
-from surveys.persistence.tables import contact_snapshot
-from surveys.service.erasure import settle_removed_people
-from surveys.service.retention import run_retention
+from surveys.erasure.service import settle_removed_people
+from surveys.retention.service import run_retention
 from surveys.settings import SurveysSettings
+from surveys.tables import contact_snapshot
 
 
 async def run_rebuild_replica(settings: SurveysSettings, args: argparse.Namespace) -> int:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from shared.entrypoints import service_main
 from surveys.cli import COMMANDS
-from surveys.messaging.worker import run
 from surveys.settings import SurveysSettings
+from surveys.worker import run
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -15,7 +15,7 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 def main(argv: list[str] | None = None) -> None:
     service_main(
         settings_factory=SurveysSettings,
-        app_factory="surveys.web.app:create_app",
+        app_factory="surveys.app:create_app",
         worker=run,
         migrations_dir=MIGRATIONS,
         commands=COMMANDS,

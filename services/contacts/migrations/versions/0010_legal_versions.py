@@ -36,7 +36,7 @@ def upgrade() -> None:
     )
     op.create_index("ux_legal_texts_kind_version", "legal_texts", ["kind", "version"], unique=True)
     # The shipped texts become version 1 (read from the package, as they are at this release).
-    from contacts.domain.legal import LEGAL_KINDS, SHIPPED_AT, default_texts
+    from contacts.legal.domain.texts import LEGAL_KINDS, SHIPPED_AT, default_texts
 
     rows = []
     for kind in LEGAL_KINDS:

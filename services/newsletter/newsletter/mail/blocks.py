@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from newsletter.domain.campaign import PLACEHOLDER, Block, Variant
+from newsletter.campaigns.domain import PLACEHOLDER, Block, Variant
 
 REGISTER = {"fi": "Ilmoittaudu", "sv": "Anmäl dig", "en": "Register"}
 

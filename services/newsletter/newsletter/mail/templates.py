@@ -18,8 +18,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 from mjml import mjml2html
 
-from newsletter.domain.campaign import Variant
-from newsletter.domain.delivery import LANGUAGES
+from newsletter.campaigns.domain import Variant
+from newsletter.delivery.domain import LANGUAGES
 from newsletter.mail.blocks import campaign_source
 from newsletter.mail.strings import FOOTER, text_footer
 

@@ -1,0 +1,1 @@
+"""A person's activity timeline, fed by contacts and by other services' events."""

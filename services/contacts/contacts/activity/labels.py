@@ -1,0 +1,40 @@
+"""How a timeline entry reads for staff: a label per kind (English source, translated)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contacts.staff.service import users as staff_users
+
+KIND_LABELS = {
+    "note": "Note",
+    "signed_up": "Signed up",
+    "confirmed": "Confirmed the subscription",
+    "subscribed": "Subscribed",
+    "unsubscribed": "Unsubscribed",
+    "preferences_changed": "Changed their preferences",
+    "membership_changed": "Membership changed",
+    "organisation_linked": "Linked to an organisation",
+    "consent_given": "Consent given",
+    "consent_withdrawn": "Consent withdrawn",
+    "mail_opened": "Opened a newsletter",
+    "mail_clicked": "Clicked a link in a newsletter",
+    "email_bounced": "Mail bounced",
+    "email_complained": "Marked a mail as spam",
+    "survey_responded": "Answered a survey",
+    "merged": "Merged with a duplicate",
+    "visit_requested": "Visit requested",
+    "visit_agreed": "Visit agreed",
+    "visit_done": "Visit done",
+    "visit_declined": "Visit declined",
+    "onboarding_invited": "Invited to the Facebook group",
+    "onboarding_requested": "Asked to join the Facebook group",
+    "onboarding_approved": "Approved in the Facebook group",
+    "onboarding_declined": "Declined in the Facebook group",
+    "onboarding_left": "Left the Facebook group",
+}
+
+
+async def staff_names(engine: AsyncEngine) -> dict[str, str]:
+    """Staff ids as the timeline stores them, shown as the staff member's address."""
+    return {str(m.id): m.email for m in await staff_users.list_staff(engine)}

@@ -1,0 +1,116 @@
+"""Contacts' web app factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from contacts.audit import pages as audit_pages
+from contacts.audit import routes as audit_routes
+from contacts.dashboard import pages as dashboard_pages
+from contacts.errors import Conflict, DomainError, InvalidInput, NotFound
+from contacts.imports import pages as imports_pages
+from contacts.imports import routes as imports_routes
+from contacts.jobs import pages as jobs_pages
+from contacts.jobs import routes as jobs_routes
+from contacts.legal import pages as legal_pages
+from contacts.memberships import routes as memberships_routes
+from contacts.merging import pages as merging_pages
+from contacts.merging import routes as merging_routes
+from contacts.notes import routes as notes_routes
+from contacts.onboarding import pages as onboarding_pages
+from contacts.onboarding import routes as onboarding_routes
+from contacts.organisations import pages as organisations_pages
+from contacts.organisations import routes as organisations_routes
+from contacts.people import pages as people_pages
+from contacts.people import routes as people_routes
+from contacts.preferences import pages as preferences_pages
+from contacts.retention import pages as retention_pages
+from contacts.segments import pages as segments_pages
+from contacts.segments import routes as segments_routes
+from contacts.settings import ContactsSettings
+from contacts.signup import pages as signup_pages
+from contacts.staff import pages as staff_pages
+from contacts.staff import routes as staff_routes
+from contacts.tags import routes as tags_routes
+from contacts.topics import routes as topics_routes
+from contacts.visits import pages as visits_pages
+from contacts.worker import build_broker
+from shared.db import make_engine
+from shared.web.app import make_app
+from shared.web.asyncapi import asyncapi_document
+from shared.web.errors import add_domain_error_handler
+from shared.web.health import database_check, kafka_check
+from shared.web.pages import STATIC_DIR
+
+# Every feature's routers; the order is the matching order (a static path before a
+# parameterised one that would also match it).
+ROUTERS = (
+    people_routes.router,
+    memberships_routes.router,
+    notes_routes.router,
+    organisations_routes.router,
+    topics_routes.router,
+    signup_pages.router,
+    preferences_pages.router,
+    staff_pages.router,
+    staff_routes.router,
+    dashboard_pages.router,
+    people_pages.router,
+    tags_routes.router,
+    merging_routes.router,
+    merging_pages.router,
+    organisations_pages.router,
+    legal_pages.router,
+    segments_routes.router,
+    segments_pages.router,
+    audit_pages.router,
+    audit_routes.router,
+    retention_pages.router,
+    imports_routes.router,
+    onboarding_routes.router,
+    onboarding_pages.router,
+    jobs_pages.router,
+    jobs_routes.router,
+    imports_pages.router,
+    visits_pages.router,
+)
+
+
+def create_app(settings: ContactsSettings | None = None) -> FastAPI:
+    settings = settings or ContactsSettings()
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = make_app(
+        service="contacts",
+        title="Digituki CRM: contacts",
+        checks={
+            "database": database_check(engine),
+            "kafka": kafka_check(settings.kafka_bootstrap_servers),
+        },
+        lifespan=lifespan,
+        hsts=settings.environment == "production",
+        proxy_secret=settings.proxy_secret,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    add_domain_error_handler(app, DomainError, {InvalidInput: 422, NotFound: 404, Conflict: 409})
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/api/contacts/asyncapi.json", include_in_schema=False)
+    async def asyncapi() -> JSONResponse:
+        broker = build_broker(settings, engine)
+        return JSONResponse(asyncapi_document(broker, title="Digituki CRM: contacts"))
+
+    return app

@@ -1,0 +1,61 @@
+"""The audit log (Admin only): a filterable page and the same as JSON."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request, Response
+
+from contacts.audit import repository as store
+from contacts.audit.schemas import PER_PAGE, Text
+from contacts.audit.service import audit_filter
+from contacts.deps import Engine
+from contacts.rendering import pages, staff_language
+from shared.web.staff import Admin
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/staff/audit")
+async def audit_page(
+    request: Request,
+    engine: Engine,
+    staff: Admin,
+    service: Text = "",
+    actor: Text = "",
+    action: Text = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:
+    request.state.staff = staff
+    where = audit_filter(service, actor, action, date_from, date_to)
+    async with engine.connect() as conn:
+        items, total = await store.search(conn, where, page=page, per_page=PER_PAGE)
+        known_services = await store.services(conn)
+    query = {
+        "service": service,
+        "actor": actor,
+        "action": action,
+        "date_from": date_from.isoformat() if date_from else "",
+        "date_to": date_to.isoformat() if date_to else "",
+    }
+    kept = {k: v for k, v in query.items() if v}
+    last_page = max(1, -(-total // PER_PAGE))
+    return pages.render(
+        request,
+        "staff_audit.html",
+        {
+            "entries": items,
+            "total": total,
+            "page": page,
+            "last_page": last_page,
+            "query": query,
+            "services": known_services,
+            "prev_url": f"?{urlencode({**kept, 'page': page - 1})}" if page > 1 else "",
+            "next_url": f"?{urlencode({**kept, 'page': page + 1})}" if page < last_page else "",
+        },
+        lang=staff_language(request),
+    )

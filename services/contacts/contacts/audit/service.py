@@ -1,0 +1,62 @@
+"""Who did it: staff actions go to the audit log in the same transaction as the change."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from contacts.audit import repository as store
+from contacts.audit.domain import Actor
+from contacts.staff import repository as staff_store
+from shared.events.audit import StaffActionV1
+from shared.web.pages import HELSINKI
+
+
+async def audit(
+    conn: AsyncConnection,
+    actor: Actor | None,
+    action: str,
+    *,
+    target_type: str,
+    target_id: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    await staff_store.record_action(
+        conn,
+        service="contacts",
+        actor_id=actor.id if actor else None,
+        actor_role=actor.role if actor else None,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        details=details or {},
+    )
+
+
+def audit_filter(
+    service: str, actor: str, action: str, date_from: date | None, date_to: date | None
+) -> store.AuditFilter:
+    """Dates are days in Helsinki; `date_to` is included."""
+    return store.AuditFilter(
+        service=service.strip() or None,
+        actor_id=actor.strip() or None,
+        action=action.strip() or None,
+        since=datetime.combine(date_from, time(), HELSINKI) if date_from else None,
+        until=datetime.combine(date_to + timedelta(days=1), time(), HELSINKI) if date_to else None,
+    )
+
+
+async def store_staff_action(conn: AsyncConnection, event: StaffActionV1) -> None:
+    await store.add(
+        conn,
+        service=event.service,
+        actor_id=event.actor_id,
+        actor_role=event.actor_role,
+        action=event.action,
+        target_type=event.target_type,
+        target_id=event.target_id,
+        details=event.details,
+        occurred_at=event.occurred_at,
+    )

@@ -1,0 +1,1 @@
+"""The append-only consent log and pending signups."""

@@ -1,0 +1,37 @@
+"""Dependencies of contacts' routes, as Annotated aliases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contacts.audit.domain import Actor
+from contacts.settings import ContactsSettings
+from contacts.unit_of_work import ContactsUnitOfWork, SqlContactsUnitOfWork
+from shared.web.staff import Staff
+
+
+def get_engine(request: Request) -> AsyncEngine:
+    engine: AsyncEngine = request.app.state.engine
+    return engine
+
+
+def get_settings(request: Request) -> ContactsSettings:
+    settings: ContactsSettings = request.app.state.settings
+    return settings
+
+
+def get_unit_of_work(request: Request) -> ContactsUnitOfWork:
+    """A fresh, not yet entered unit of work; the use case opens and commits it."""
+    return SqlContactsUnitOfWork(get_engine(request))
+
+
+def actor_of(staff: Staff) -> Actor:
+    return Actor(id=staff.id, role=staff.role)
+
+
+Engine = Annotated[AsyncEngine, Depends(get_engine)]
+Settings = Annotated[ContactsSettings, Depends(get_settings)]
+Uow = Annotated[ContactsUnitOfWork, Depends(get_unit_of_work)]

@@ -1,1 +1,0 @@
-"""Contacts' domain: plain Python, no framework."""

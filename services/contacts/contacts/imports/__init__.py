@@ -1,0 +1,1 @@
+"""Importing people from CSV/XLSX files, and exporting views or segments."""

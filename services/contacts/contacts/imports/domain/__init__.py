@@ -1,0 +1,1 @@
+"""Imports and exports: the plain-Python rules (no framework)."""

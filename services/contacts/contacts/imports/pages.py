@@ -1,0 +1,160 @@
+"""The staff import page: upload a CSV/XLSX file, map its columns, dry-run, start the job.
+
+Step 1 (`/staff/imports`) keeps the file server-side and leads to step 2
+(`/staff/imports/{upload}`): a <select> per column (guessed from the header), a preview of the
+first rows as mapped, the subscribe choice with its consent basis, and two buttons: a dry run
+that reports every bad row, or the import as a job (then `/staff/jobs/{id}`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import UploadFile as StarletteUpload
+
+from contacts.deps import Engine, actor_of
+from contacts.errors import InvalidInput
+from contacts.imports.domain.rows import FIELDS, MAX_BASIS
+from contacts.imports.service import uploads as import_uploads
+from contacts.imports.service.importing import Report
+from contacts.rendering import pages, staff_language
+from shared.web.security import check_csrf
+from shared.web.staff import Editor
+
+router = APIRouter(prefix="/staff/imports", include_in_schema=False)
+FIELD_LABELS = {
+    "email": "Email address",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "language": "Language",
+    "title": "Title",
+    "municipality": "Municipality",
+    "topics": "Topics",
+}
+ERROR_ORDER = ["file", "mapping", "basis"]
+ERROR_TARGETS = {"mapping": "col-0"}
+
+
+def _upload_page(request: Request, errors: dict[str, str]) -> Response:
+    return pages.render(
+        request,
+        "staff_import_upload.html",
+        {"errors": errors, "error_order": ERROR_ORDER, "max_mb": import_uploads.MAX_FILE >> 20},
+        lang=staff_language(request),
+        status_code=422 if errors else 200,
+    )
+
+
+def _mapping_page(
+    request: Request,
+    upload: import_uploads.Upload,
+    *,
+    choices: list[str],
+    subscribe: bool,
+    basis: str,
+    errors: dict[str, str],
+    report: Report | None = None,
+) -> Response:
+    chosen = {c: f for c, f in zip(upload.table.columns, choices, strict=False) if f in FIELDS}
+    return pages.render(
+        request,
+        "staff_import_mapping.html",
+        {
+            "upload": upload,
+            "columns": list(enumerate(upload.table.columns)),
+            "choices": choices,
+            "fields": FIELD_LABELS,
+            "preview_fields": [f for f in FIELDS if f in chosen.values()],
+            "preview": upload.preview(chosen),
+            "total_rows": len(upload.table.rows),
+            "form": {"subscribe": subscribe, "basis": basis},
+            "max_basis": MAX_BASIS,
+            "report": report,
+            "errors": errors,
+            "error_order": ERROR_ORDER,
+            "error_targets": ERROR_TARGETS,
+        },
+        lang=staff_language(request),
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("")
+async def upload_form(request: Request, staff: Editor) -> Response:
+    request.state.staff = staff
+    return _upload_page(request, {})
+
+
+@router.post("", dependencies=[Depends(check_csrf)])
+async def upload_file(request: Request, engine: Engine, staff: Editor) -> Response:
+    request.state.staff = staff
+    # Read from the form itself: a browser sends an empty file part when none was chosen.
+    file = (await request.form()).get("file")
+    chosen = file if isinstance(file, StarletteUpload) else None
+    data = await chosen.read(import_uploads.MAX_FILE + 1) if chosen else b""
+    try:
+        upload = await import_uploads.keep_upload(
+            engine,
+            data=data,
+            filename=(chosen.filename or "") if chosen else "",
+            actor=actor_of(staff),
+        )
+    except InvalidInput as error:
+        return _upload_page(request, {"file": error.message})
+    return RedirectResponse(f"/staff/imports/{upload.id}", status_code=303)
+
+
+@router.get("/{upload_id}")
+async def mapping_form(
+    upload_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
+) -> Response:
+    request.state.staff = staff
+    upload = await import_uploads.get_upload(engine, upload_id, actor=actor_of(staff))
+    guessed = upload.guessed
+    choices = [guessed.get(c, "") for c in upload.table.columns]
+    return _mapping_page(request, upload, choices=choices, subscribe=False, basis="", errors={})
+
+
+def _form_text(form: Any, name: str, limit: int) -> str:
+    value = form.get(name, "")
+    return value[:limit] if isinstance(value, str) else ""
+
+
+@router.post("/{upload_id}", dependencies=[Depends(check_csrf)])
+async def check_or_start(
+    upload_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
+) -> Response:
+    """`step=check` shows the dry run's report; `step=start` queues the import job."""
+    request.state.staff = staff
+    actor = actor_of(staff)
+    upload = await import_uploads.get_upload(engine, upload_id, actor=actor)
+    form = await request.form()
+    choices = [_form_text(form, f"col-{i}", 40) for i in range(len(upload.table.columns))]
+    subscribe = form.get("subscribe") == "1"
+    basis = _form_text(form, "basis", MAX_BASIS + 1)
+    try:
+        if form.get("step") == "start":
+            job_id = await import_uploads.start(
+                engine, upload, choices=choices, basis=basis, subscribe=subscribe, actor=actor
+            )
+            return RedirectResponse(f"/staff/jobs/{job_id}", status_code=303)
+        report = await import_uploads.dry_run(
+            engine, upload, choices=choices, basis=basis, subscribe=subscribe
+        )
+    except InvalidInput as error:
+        errors = {error.field if error.field in ERROR_ORDER else "mapping": error.message}
+        report = None
+    else:
+        errors = {}
+    return _mapping_page(
+        request,
+        upload,
+        choices=choices,
+        subscribe=subscribe,
+        basis=basis,
+        errors=errors,
+        report=report,
+    )

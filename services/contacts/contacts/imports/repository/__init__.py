@@ -1,0 +1,1 @@
+"""Imports and exports: the SQL for their tables."""

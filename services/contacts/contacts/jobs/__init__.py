@@ -1,0 +1,1 @@
+"""Background jobs: bulk actions over a fixed set of people, and their runner."""

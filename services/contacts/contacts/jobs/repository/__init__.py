@@ -1,0 +1,1 @@
+"""Background jobs: SQL for this feature's tables."""

@@ -1,0 +1,267 @@
+"""Background jobs: starting a bulk action over a fixed set of people, and the runner.
+
+The runner lives in the contacts worker. It claims the oldest queued job (or a running one
+whose lease expired because its worker died), then works through the job's items batch by
+batch; each batch commits the changes, their snapshots and outbox rows, the removal of its
+items and the job's counts together. A crash therefore resumes exactly where the last
+committed batch ended.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contacts.audit.domain import Actor
+from contacts.audit.service import audit
+from contacts.errors import NotFound
+from contacts.imports.service import exporting
+from contacts.imports.service import jobs as import_jobs
+from contacts.jobs.domain import Job, bulk_parameters, check_erase_confirmation
+from contacts.jobs.repository import jobs as store
+from contacts.jobs.service.bulk import BATCHES
+from contacts.people.service.directory import view_conditions
+from contacts.segments import service as segments
+from contacts.tables import contact_snapshot
+from contacts.topics import repository as topic_store
+from contacts.unit_of_work import SqlContactsUnitOfWork, unit_of_work
+from shared.segments.compiler import compile_rule
+
+log = logging.getLogger(__name__)
+FILTER_KEYS = (
+    "text",
+    "organisation_type",
+    "region",
+    "municipality",
+    "membership_state",
+    "subscription_state",
+    "topic",
+    "tag",
+)
+
+
+class JobSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CONTACTS_JOBS_", extra="ignore")
+
+    batch_size: int = 500
+    lease_s: float = 60.0
+    poll_interval_s: float = 1.0
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which people: the people search's filters, or a segment."""
+
+    filters: Mapping[str, str] = field(default_factory=dict)
+    segment_id: uuid.UUID | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        if self.segment_id:
+            return {"segment_id": str(self.segment_id)}
+        return {"filters": {k: v for k, v in self.filters.items() if v}}
+
+
+async def conditions_of(engine: AsyncEngine, selection: Selection) -> list[ColumnElement[bool]]:
+    if selection.segment_id is None:
+        f = {k: selection.filters.get(k) or None for k in FILTER_KEYS}
+        return view_conditions(
+            text=f["text"] or "",
+            organisation_type=f["organisation_type"],
+            region=f["region"],
+            municipality=f["municipality"],
+            membership_state=f["membership_state"],
+            subscription_state=f["subscription_state"],
+            topic=f["topic"],
+            tag=f["tag"],
+        )
+    segment = await segments.get_segment(SqlContactsUnitOfWork(engine), selection.segment_id)
+    rule = compile_rule(segment.rule, contact_snapshot, datetime.now(UTC))
+    return [*view_conditions(), rule]
+
+
+async def count(engine: AsyncEngine, selection: Selection) -> int:
+    conditions = await conditions_of(engine, selection)
+    async with engine.connect() as conn:
+        stmt = select(func.count()).select_from(contact_snapshot).where(*conditions)
+        return int((await conn.execute(stmt)).scalar_one())
+
+
+async def start_bulk(
+    engine: AsyncEngine,
+    *,
+    kind: str,
+    selection: Selection,
+    actor: Actor,
+    topic: str = "",
+    action: str = "",
+    fmt: str = "",
+    tag: str = "",
+    confirmation: str = "",
+) -> uuid.UUID:
+    """Queue a bulk action over the people the selection holds now (fixed from here on)."""
+    async with engine.connect() as conn:
+        known = frozenset(t.key for t in await topic_store.all_topics(conn, include_archived=True))
+    params = bulk_parameters(kind, topic=topic, action=action, fmt=fmt, tag=tag, known_topics=known)
+    conditions = await conditions_of(engine, selection)
+    job_id = uuid.uuid4()
+    async with engine.begin() as conn:
+        await store.add(
+            conn,
+            job_id=job_id,
+            kind=kind,
+            parameters={**params, "selection": selection.as_json(), "by": actor.id},
+            created_by=actor.id,
+        )
+        total = await store.add_items(conn, job_id, conditions)
+        if kind == "erase":
+            check_erase_confirmation(confirmation, total)  # raises: nothing is queued
+        details = {"people": total, **params, "selection": selection.as_json()}
+        await audit(
+            conn,
+            actor,
+            f"people.bulk_{kind}",
+            target_type="job",
+            target_id=str(job_id),
+            details=details,
+        )
+    return job_id
+
+
+async def get_job(engine: AsyncEngine, job_id: uuid.UUID) -> Job:
+    async with engine.connect() as conn:
+        job = await store.get(conn, job_id)
+    if job is None:
+        raise NotFound("No such job.")
+    return job
+
+
+async def recent_jobs(engine: AsyncEngine, *, limit: int = 50) -> list[Job]:
+    async with engine.connect() as conn:
+        return await store.recent(conn, limit=limit)
+
+
+async def job_result(engine: AsyncEngine, job_id: uuid.UUID) -> tuple[Job, bytes]:
+    job = await get_job(engine, job_id)
+    async with engine.connect() as conn:
+        data = await store.result_of(conn, job_id)
+    if data is None:
+        raise NotFound("This job has no file.")
+    return job, data
+
+
+async def cancel_job(engine: AsyncEngine, job_id: uuid.UUID, *, actor: Actor) -> bool:
+    async with engine.begin() as conn:
+        cancelled = await store.cancel(conn, job_id)
+        if cancelled:
+            await audit(conn, actor, "job.cancelled", target_type="job", target_id=str(job_id))
+    return cancelled
+
+
+async def run_next(
+    engine: AsyncEngine, settings: JobSettings, stop: asyncio.Event | None = None
+) -> Job | None:
+    """Claim one job and work it to its end (or until `stop`); None when none waits."""
+    claimed = await claim_next(engine, settings)
+    if claimed is None:
+        return None
+    job, token = claimed
+    log.info("job claimed", extra={"job_id": str(job.id), "kind": job.kind})
+    try:
+        if job.kind == "export":
+            await _export(engine, job, token)
+        elif job.kind == import_jobs.KIND:
+            await import_jobs.run(engine, job, token, lease_s=settings.lease_s)
+        else:
+            await _batches(engine, job, token, settings, stop)
+    except Exception as exc:  # the job fails, the worker goes on with the next one
+        log.exception("job failed", extra={"job_id": str(job.id)})
+        async with engine.begin() as conn:
+            await store.finish(conn, job.id, token=token, state="failed", error=str(exc)[:500])
+    return job
+
+
+async def _batches(
+    engine: AsyncEngine,
+    job: Job,
+    token: uuid.UUID,
+    settings: JobSettings,
+    stop: asyncio.Event | None,
+) -> None:
+    while await run_batch(engine, job, token, settings):
+        if stop is not None and stop.is_set():
+            async with engine.begin() as conn:
+                await store.release(conn, job.id, token=token)
+            return
+
+
+async def run_batch(engine: AsyncEngine, job: Job, token: uuid.UUID, settings: JobSettings) -> bool:
+    """One batch in one transaction; False when the job is over (or no longer ours)."""
+    async with unit_of_work(engine) as uow:
+        ids = await store.next_items(uow.conn, job.id, limit=settings.batch_size)
+        if not ids:
+            await store.finish(uow.conn, job.id, token=token, state="done")
+            await uow.commit()
+            return False
+        done, failed = await BATCHES[job.kind](uow, ids, job.parameters)
+        await store.drop_items(uow.conn, job.id, ids)
+        lease = timedelta(seconds=settings.lease_s)
+        counted = await store.advance(
+            uow.conn, job.id, token=token, done=done, failed=failed, lease=lease
+        )
+        if not counted:  # cancelled, or another worker took over: leave the batch undone
+            return False
+        await uow.commit()
+    return True
+
+
+async def claim_next(engine: AsyncEngine, settings: JobSettings) -> tuple[Job, uuid.UUID] | None:
+    token = uuid.uuid4()
+    async with engine.begin() as conn:
+        job = await store.claim(conn, token=token, lease=timedelta(seconds=settings.lease_s))
+    return (job, token) if job else None
+
+
+async def _export(engine: AsyncEngine, job: Job, token: uuid.UUID) -> None:
+    """One step: the file is built from the job's fixed people and kept with the job."""
+    async with engine.begin() as conn:
+        rows = await exporting.rows_of(conn, store.item_ids(job.id))
+        data = exporting.render(rows, job.parameters["format"])
+        await store.clear_items(conn, job.id)
+        await store.finish(
+            conn,
+            job.id,
+            token=token,
+            state="done",
+            result=data,
+            done=len(rows),
+            failed=max(job.total - len(rows), 0),
+        )
+
+
+def runner_loop(
+    engine: AsyncEngine, settings: JobSettings
+) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
+    """The runner as a worker loop: after a job, look for the next one at once."""
+
+    async def loop(stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            job = None
+            try:
+                job = await run_next(engine, settings, stop)
+            except Exception:  # the database may be away for a while; the next tick retries
+                log.exception("job runner failed")
+            if job is None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=settings.poll_interval_s)
+
+    return loop

@@ -1,0 +1,1 @@
+"""The legal texts (accessibility, privacy, consent wording): editing and public pages."""

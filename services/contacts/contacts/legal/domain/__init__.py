@@ -1,0 +1,1 @@
+"""The legal texts (accessibility, privacy, consent wording): plain Python rules, no framework."""

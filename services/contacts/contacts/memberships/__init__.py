@@ -1,0 +1,1 @@
+"""Membership of the national digital-support network and its life cycle."""

@@ -1,1 +1,0 @@
-"""Contacts' Kafka side: what it publishes (through the outbox) and consumes."""

@@ -1,0 +1,1 @@
+"""Staff notes on people and organisations."""

@@ -1,0 +1,1 @@
+"""Onboarding into the Facebook group: invites, join codes, matching, member lists."""

@@ -1,0 +1,1 @@
+"""Onboarding into the Facebook group: plain Python rules, no framework."""

@@ -1,0 +1,1 @@
+"""Onboarding into the Facebook group: SQL for this feature's tables."""

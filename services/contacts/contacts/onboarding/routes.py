@@ -1,0 +1,101 @@
+"""Staff API for group onboarding: /api/contacts/onboarding (Viewer reads, Editor acts)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request, status
+from pydantic import BaseModel, Field
+
+from contacts.deps import Engine, actor_of
+from contacts.errors import Conflict
+from contacts.onboarding.service import group_members
+from contacts.onboarding.service import onboarding as service
+from contacts.onboarding.service.onboarding import OnboardingSettings
+from shared.web.security import check_csrf
+from shared.web.staff import Editor, Viewer
+
+router = APIRouter(
+    prefix="/api/contacts/onboarding", tags=["onboarding"], dependencies=[Depends(check_csrf)]
+)
+MAX_PASTE_CHARS = 200_000
+
+
+def get_onboarding_settings(request: Request) -> OnboardingSettings:
+    """Built on first use and kept on the app (nothing read at import)."""
+    found: OnboardingSettings | None = getattr(request.app.state, "onboarding_settings", None)
+    if found is None:
+        found = OnboardingSettings()
+        request.app.state.onboarding_settings = found
+    return found
+
+
+Group = Annotated[OnboardingSettings, Depends(get_onboarding_settings)]
+
+
+class MatchIn(BaseModel):
+    text: str = Field(max_length=MAX_PASTE_CHARS)
+
+
+class DecideIn(BaseModel):
+    decision: Literal["approve", "decline"]
+    person_ids: list[uuid.UUID] = Field(default_factory=list, max_length=1000)
+    # Instead of ids: decide for everyone the pasted text matches.
+    text: str | None = Field(None, max_length=MAX_PASTE_CHARS)
+
+
+class Invited(BaseModel):
+    person_id: uuid.UUID
+    join_code: str
+
+
+@router.get("/settings")
+async def group_settings(group: Group, staff: Viewer) -> dict[str, Any]:
+    return group.model_dump()
+
+
+@router.post("/people/{person_id}/invite", status_code=status.HTTP_201_CREATED)
+async def invite(person_id: uuid.UUID, engine: Engine, group: Group, staff: Editor) -> Invited:
+    code = await service.invite(engine, person_id, settings=group, actor=actor_of(staff))
+    return Invited(person_id=person_id, join_code=code)
+
+
+@router.post("/people/{person_id}/left")
+async def left(person_id: uuid.UUID, engine: Engine, staff: Editor) -> dict[str, list[str]]:
+    """The member left the group (409 unless approved)."""
+    result = await group_members.mark_left(engine, [person_id], actor=actor_of(staff))
+    if result["refused"]:
+        raise Conflict("Only an approved member can leave the group.")
+    return result
+
+
+@router.post("/match")
+async def match(body: MatchIn, engine: Engine, staff: Editor) -> dict[str, Any]:
+    rows = await service.match(engine, body.text, actor=actor_of(staff))
+    return {
+        "matched": [r for r in rows if r["person_id"]],
+        "unmatched": [r for r in rows if not r["person_id"]],
+    }
+
+
+@router.post("/decide")
+async def decide(body: DecideIn, engine: Engine, staff: Editor) -> dict[str, list[str]]:
+    ids = list(body.person_ids)
+    if body.text:
+        rows = await service.match(engine, body.text, actor=actor_of(staff))
+        ids += [r["person_id"] for r in rows if r["person_id"]]
+    return await service.decide(engine, ids, body.decision, actor=actor_of(staff))
+
+
+@router.get("/funnel")
+async def funnel(
+    engine: Engine,
+    staff: Viewer,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> dict[str, Any]:
+    end = end or datetime.now(UTC)
+    start = start or end - timedelta(days=90)
+    return await service.funnel(engine, start=start, end=end)

@@ -1,0 +1,1 @@
+"""Onboarding into the Facebook group: use cases."""

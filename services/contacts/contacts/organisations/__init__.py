@@ -1,0 +1,1 @@
+"""Organisations of the network and people's links to them."""

@@ -1,0 +1,108 @@
+"""Staff pages for organisations: a filtered, paged table and one organisation's people."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi.responses import RedirectResponse
+
+from contacts.activity.labels import KIND_LABELS, staff_names
+from contacts.deps import Engine, actor_of
+from contacts.notes import service as notes
+from contacts.organisations import repository as organisation_store
+from contacts.organisations import service as organisations
+from contacts.people.pages import MEMBERSHIP_LABELS, PER_PAGE, choices, pager
+from contacts.people.service import directory
+from contacts.rendering import pages, staff_language
+from contacts.unit_of_work import SqlContactsUnitOfWork
+from shared.web.security import check_csrf
+from shared.web.sorting import Sort
+from shared.web.staff import Editor, Viewer
+
+router = APIRouter(prefix="/staff/organisations", include_in_schema=False)
+
+
+@router.get("")
+async def organisation_list(
+    request: Request,
+    engine: Engine,
+    staff: Viewer,
+    q: Annotated[str, Query(max_length=200)] = "",
+    type: Annotated[str, Query(max_length=40)] = "",
+    region: Annotated[str, Query(max_length=10)] = "",
+    municipality: Annotated[str, Query(max_length=10)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    sort: Annotated[str, Query(max_length=40)] = "",
+) -> Response:
+    request.state.staff = staff
+    lang = staff_language(request)
+    filters = {"q": q, "type": type, "region": region, "municipality": municipality}
+    order = Sort.parse(sort, organisation_store.SORTS, default="name", keep=filters)
+    found, total = await organisations.search_organisations(
+        SqlContactsUnitOfWork(engine),
+        text=q.strip(),
+        type=type or None,
+        region=region or None,
+        municipality=municipality or None,
+        limit=PER_PAGE,
+        offset=(page - 1) * PER_PAGE,
+        sort=order.key,
+        descending=order.descending,
+    )
+    return pages.render(
+        request,
+        "staff_organisations.html",
+        {
+            "organisations": found,
+            "filters": filters,
+            "sort": order,
+            "pager": pager(page, PER_PAGE, total, {**filters, "sort": sort}),
+            **choices(lang),
+        },
+        lang=lang,
+    )
+
+
+@router.get("/{org_id}")
+async def organisation_page(
+    org_id: uuid.UUID,
+    request: Request,
+    engine: Engine,
+    staff: Viewer,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    request.state.staff = staff
+    org = await organisations.get_organisation(
+        SqlContactsUnitOfWork(engine), org_id
+    )  # NotFound → 404
+    people, total = await directory.search_people(
+        engine, organisation_id=org_id, page=page, per_page=PER_PAGE
+    )
+    return pages.render(
+        request,
+        "staff_organisation.html",
+        {
+            "organisation": org,
+            "people": people,
+            "memberships": MEMBERSHIP_LABELS,
+            "pager": pager(page, PER_PAGE, total, {}),
+            "timeline": await directory.organisation_timeline(engine, org_id),
+            "kind_labels": KIND_LABELS,
+            "staff_names": await staff_names(engine),
+            "may_edit": staff.may("editor"),
+        },
+        lang=staff_language(request),
+    )
+
+
+@router.post("/{org_id}/notes", dependencies=[Depends(check_csrf)])
+async def add_organisation_note(
+    org_id: uuid.UUID,
+    engine: Engine,
+    staff: Editor,
+    text: Annotated[str, Form(max_length=5000)],
+) -> Response:
+    await notes.add_note(engine, actor=actor_of(staff), text=text, organisation_id=org_id)
+    return RedirectResponse(f"/staff/organisations/{org_id}#note-text", status_code=303)

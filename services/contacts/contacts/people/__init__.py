@@ -1,0 +1,1 @@
+"""People of the network: records, search, details, timeline reads and GDPR export."""

@@ -1,0 +1,1 @@
+"""People of the network: plain Python rules, no framework."""

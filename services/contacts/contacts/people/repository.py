@@ -1,0 +1,112 @@
+"""Storing and loading people."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from contacts.errors import Conflict
+from contacts.people.domain.person import Person, parse_email_status, parse_language
+from contacts.tables import people
+
+_STATES = {"pending": "pending", "subscribed": "subscribed", "unsubscribed": "unsubscribed"}
+
+
+def _to_person(row: object) -> Person:
+    r = row._mapping  # type: ignore[attr-defined]
+    return Person(
+        id=r["id"],
+        email=r["email"],
+        first_name=r["first_name"],
+        last_name=r["last_name"],
+        language=parse_language(r["language"]),
+        version=r["version"],
+        created_at=r["created_at"],
+        phone=r["phone"],
+        title=r["title"],
+        municipality=r["municipality"],
+        topics=tuple(r["topics"] or ()),
+        subscription_state=_STATES[r["subscription_state"]],  # type: ignore[arg-type]
+        confirmed_at=r["confirmed_at"],
+        newsletter_consent=r["newsletter_consent"],
+        survey_consent=r["survey_consent"],
+        email_status=parse_email_status(r["email_status"]),
+        tags=tuple(r["tags"] or ()),
+        last_engaged_on=r["last_engaged_on"],
+    )
+
+
+def _values(person: Person) -> dict[str, Any]:
+    return {
+        "email": person.email,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "language": person.language,
+        "version": person.version,
+        "phone": person.phone,
+        "title": person.title,
+        "municipality": person.municipality,
+        "topics": list(person.topics),
+        "subscription_state": person.subscription_state,
+        "confirmed_at": person.confirmed_at,
+        "newsletter_consent": person.newsletter_consent,
+        "survey_consent": person.survey_consent,
+        "email_status": person.email_status,
+        "tags": list(person.tags),
+        "last_engaged_on": person.last_engaged_on,
+    }
+
+
+async def add(conn: AsyncConnection, person: Person) -> None:
+    try:
+        async with conn.begin_nested():
+            await conn.execute(
+                insert(people).values(id=person.id, created_at=person.created_at, **_values(person))
+            )
+    except IntegrityError as exc:
+        raise Conflict("A person with this email address already exists.", field="email") from exc
+
+
+async def get(
+    conn: AsyncConnection, person_id: uuid.UUID, *, for_update: bool = False
+) -> Person | None:
+    stmt = select(people).where(people.c.id == person_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    row = (await conn.execute(stmt)).first()
+    return _to_person(row) if row else None
+
+
+async def find_by_email(
+    conn: AsyncConnection, email: str, *, for_update: bool = False
+) -> Person | None:
+    stmt = select(people).where(func.lower(people.c.email) == email.lower())
+    if for_update:
+        stmt = stmt.with_for_update()
+    row = (await conn.execute(stmt)).first()
+    return _to_person(row) if row else None
+
+
+async def save(conn: AsyncConnection, person: Person) -> None:
+    try:
+        async with conn.begin_nested():
+            await conn.execute(
+                update(people)
+                .where(people.c.id == person.id)
+                .values(updated_at=func.now(), **_values(person))
+            )
+    except IntegrityError as exc:
+        raise Conflict("A person with this email address already exists.", field="email") from exc
+
+
+async def remove(conn: AsyncConnection, person_id: uuid.UUID) -> None:
+    await conn.execute(delete(people).where(people.c.id == person_id))
+
+
+async def with_topic(conn: AsyncConnection, key: str) -> list[uuid.UUID]:
+    stmt = select(people.c.id).where(people.c.topics.any_() == key)
+    return list((await conn.execute(stmt)).scalars())

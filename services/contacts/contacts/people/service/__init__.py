@@ -1,0 +1,1 @@
+"""People of the network: use cases."""

@@ -1,0 +1,224 @@
+"""Finding people (over contacts' own snapshot projection), timelines and GDPR export."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contacts.activity import repository as activity
+from contacts.consents import repository as consents
+from contacts.errors import NotFound
+from contacts.memberships import repository as memberships
+from contacts.notes import repository as notes
+from contacts.organisations import repository as organisations
+from contacts.people import repository as people
+from contacts.tables import contact_snapshot
+from contacts.visits import repository as visit_store
+
+MAX_PAGE = 200
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def view_conditions(
+    *,
+    text: str = "",
+    organisation_type: str | None = None,
+    region: str | None = None,
+    municipality: str | None = None,
+    membership_state: str | None = None,
+    subscription_state: str | None = None,
+    topic: str | None = None,
+    organisation_id: uuid.UUID | None = None,
+    tag: str | None = None,
+) -> list[ColumnElement[bool]]:
+    """The people search's filters as WHERE conditions (the search and exports share them)."""
+    t = contact_snapshot.c
+    conditions: list[ColumnElement[bool]] = [t.erased.is_(False)]
+    if text.strip():
+        pattern = f"%{_escape_like(text.strip())}%"
+        conditions.append(
+            or_(
+                t.email.ilike(pattern),
+                t.organisation_name.ilike(pattern),
+                (t.first_name + " " + t.last_name).ilike(pattern),
+            )
+        )
+    for column, value in (
+        (t.organisation_type, organisation_type),
+        (t.region, region),
+        (t.municipality, municipality),
+        (t.membership_state, membership_state),
+        (t.subscription_state, subscription_state),
+        (t.organisation_id, organisation_id),
+    ):
+        if value:
+            conditions.append(column == value)
+    if topic:
+        conditions.append(t.topics.contains([topic]))
+    if tag:
+        conditions.append(t.tags.contains([tag]))
+    return conditions
+
+
+async def search_people(
+    engine: AsyncEngine,
+    *,
+    text: str = "",
+    organisation_type: str | None = None,
+    region: str | None = None,
+    municipality: str | None = None,
+    membership_state: str | None = None,
+    subscription_state: str | None = None,
+    topic: str | None = None,
+    organisation_id: uuid.UUID | None = None,
+    tag: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+    sort: str = "name",
+    descending: bool = False,
+) -> tuple[list[dict[str, Any]], int]:
+    """(snapshot rows of one page, total). Text matches names, address and organisation."""
+    per_page = max(1, min(per_page, MAX_PAGE))
+    page = max(1, page)
+    conditions = view_conditions(
+        text=text,
+        organisation_type=organisation_type,
+        region=region,
+        municipality=municipality,
+        membership_state=membership_state,
+        subscription_state=subscription_state,
+        topic=topic,
+        organisation_id=organisation_id,
+        tag=tag,
+    )
+    async with engine.connect() as conn:
+        total = (
+            await conn.execute(
+                select(func.count()).select_from(contact_snapshot).where(*conditions)
+            )
+        ).scalar_one()
+        rows = await conn.execute(
+            select(contact_snapshot)
+            .where(*conditions)
+            .order_by(*_people_order(sort, descending))
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+        return [dict(r._mapping) for r in rows], total
+
+
+PEOPLE_SORTS = {
+    "name": ("last_name", "first_name"),
+    "email": ("email",),
+    "organisation": ("organisation_name",),
+    "region": ("region",),
+    "membership": ("membership_state",),
+    "subscription": ("subscription_state",),
+    "last_engaged": ("last_engaged_on",),
+    "created": ("created_at",),
+}
+
+
+def _people_order(sort: str, descending: bool) -> list[Any]:
+    """The chosen columns (empty values last either way), then name and id: stable pages."""
+    t = contact_snapshot.c
+    chosen = [t[name] for name in PEOPLE_SORTS.get(sort, PEOPLE_SORTS["name"])]
+    first = [c.desc().nulls_last() if descending else c.asc().nulls_last() for c in chosen]
+    return [*first, t.last_name, t.first_name, t.contact_id]
+
+
+async def timeline(engine: AsyncEngine, person_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Activity, consent changes and staff notes, newest first."""
+    async with engine.connect() as conn:
+        if await people.get(conn, person_id) is None:
+            raise NotFound("No such person.")
+        items = [
+            {
+                "at": a["occurred_at"],
+                "kind": a["kind"],
+                "source": a["source"],
+                "details": a["details"],
+            }
+            for a in await activity.of(conn, person_id)
+        ]
+        items += [
+            {
+                "at": c["occurred_at"],
+                "kind": "consent_given" if c["given"] else "consent_withdrawn",
+                "source": "contacts",
+                "details": {
+                    "purpose": c["purpose"],
+                    "method": c["method"],
+                    "wording_version": c["wording_version"],
+                },
+            }
+            for c in await consents.log_of(conn, person_id)
+        ]
+        items += [
+            {
+                "at": n.created_at,
+                "kind": "note",
+                "source": "staff",
+                "details": {"id": str(n.id), "author": n.author, "text": n.text},
+            }
+            for n in await notes.of_person(conn, person_id)
+        ]
+    return sorted(items, key=lambda i: i["at"], reverse=True)
+
+
+async def organisation_timeline(
+    engine: AsyncEngine, organisation_id: uuid.UUID
+) -> list[dict[str, Any]]:
+    """Staff notes and visit requests (made, and each later move), newest first."""
+    async with engine.connect() as conn:
+        items = [
+            {
+                "at": n.created_at,
+                "kind": "note",
+                "source": "staff",
+                "details": {"id": str(n.id), "author": n.author, "text": n.text},
+            }
+            for n in await notes.of_organisation(conn, organisation_id)
+        ]
+        for v in await visit_store.listed(conn, organisation_id=organisation_id):
+            summary = {"id": str(v.id), "text": f"{v.form.contact_name}, {v.form.wished_dates}"}
+            items.append(
+                {"at": v.created_at, "kind": "visit_requested", "source": "public",
+                 "details": summary}
+            )  # fmt: skip
+            if v.state_changed_at is not None:
+                items.append(
+                    {"at": v.state_changed_at, "kind": f"visit_{v.state}", "source": "staff",
+                     "details": {**summary, "author": v.state_changed_by or ""}}
+                )  # fmt: skip
+    return sorted(items, key=lambda i: i["at"], reverse=True)
+
+
+async def export_person(engine: AsyncEngine, person_id: uuid.UUID) -> dict[str, Any]:
+    """Everything contacts holds about one person (GDPR art. 15), JSON-ready."""
+    async with engine.connect() as conn:
+        person = await people.get(conn, person_id)
+        if person is None:
+            raise NotFound("No such person.")
+        membership = await memberships.get(conn, person_id)
+        snapshot = (
+            await conn.execute(
+                select(contact_snapshot).where(contact_snapshot.c.contact_id == person_id)
+            )
+        ).first()
+        return {
+            "person": asdict(person),
+            "organisations": await organisations.links_of(conn, person_id),
+            "membership": asdict(membership) if membership else None,
+            "consent_log": await consents.log_of(conn, person_id),
+            "signups": await consents.signups_of(conn, person_id),
+            "activity": await activity.of(conn, person_id, limit=100_000),
+            "published_snapshot": dict(snapshot._mapping) if snapshot else None,
+        }

@@ -1,1 +1,0 @@
-"""Contacts' tables, repositories and unit of work."""

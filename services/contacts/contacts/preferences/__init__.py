@@ -1,0 +1,1 @@
+"""What a person changes themselves: the preference centre and unsubscribe links."""

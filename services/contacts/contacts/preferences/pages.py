@@ -1,0 +1,155 @@
+"""The preference centre and the unsubscribe links (incl. RFC 8058 one-click)."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import PlainTextResponse
+
+from contacts.deps import Engine, Settings
+from contacts.errors import InvalidInput, NotFound
+from contacts.people import repository as people
+from contacts.preferences import service
+from contacts.public import FormTooLarge, client_ip, link_problem, read_form, read_token
+from contacts.rendering import pages, public_language
+from contacts.topics import repository as topic_store
+from shared.tokens import TokenError
+
+router = APIRouter(include_in_schema=False)
+ONE_CLICK = "List-Unsubscribe=One-Click"
+
+
+async def _page(
+    request: Request,
+    engine: Engine,
+    person_id: uuid.UUID,
+    token: str,
+    *,
+    saved: bool = False,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    async with engine.connect() as conn:
+        person = await people.get(conn, person_id)
+        if person is None:
+            raise NotFound("No such person.")
+        lang = public_language(request)
+        topics = [(t.key, t.name(lang)) for t in await topic_store.all_topics(conn)]
+    return pages.render(
+        request,
+        "preferences.html",
+        {"person": person, "topics": topics, "token": token, "saved": saved, "error": error},
+        lang=lang,
+        status_code=status_code,
+    )
+
+
+@router.get("/preferences/{token}")
+async def preferences_page(
+    token: str, request: Request, engine: Engine, settings: Settings
+) -> Response:
+    try:
+        person_id = read_token(
+            settings, "preferences", token, "c", settings.preferences_link_max_age_s
+        )
+        return await _page(request, engine, person_id, token)
+    except (TokenError, NotFound) as exc:
+        return link_problem(request, exc, kind="preferences")
+
+
+@router.post("/preferences/{token}")
+async def save_preferences(
+    token: str, request: Request, engine: Engine, settings: Settings
+) -> Response:
+    try:
+        person_id = read_token(
+            settings, "preferences", token, "c", settings.preferences_link_max_age_s
+        )
+        form = await read_form(request)
+        return await _act(request, engine, person_id, token, form)
+    except FormTooLarge:
+        return pages.render(
+            request,
+            "join_limited.html",
+            {"too_large": True},
+            lang=public_language(request),
+            status_code=413,
+        )
+    except (TokenError, NotFound) as exc:
+        return link_problem(request, exc, kind="preferences")
+
+
+async def _act(
+    request: Request, engine: Engine, person_id: uuid.UUID, token: str, form: dict[str, list[str]]
+) -> Response:
+    """One of the page's three forms: save, unsubscribe, or erase."""
+    lang = public_language(request)
+    action = (form.get("action") or ["save"])[0]
+    if action == "unsubscribe":
+        await service.unsubscribe(engine, person_id, method="preferences", ip=client_ip(request))
+        return pages.render(request, "unsubscribed.html", lang=lang)
+    if action == "erase":
+        if (form.get("erase_confirm") or [""])[0] != "yes":
+            return await _page(
+                request,
+                engine,
+                person_id,
+                token,
+                status_code=422,
+                error="Tick the box to confirm that your data may be erased.",
+            )
+        await service.erase_on_request(engine, person_id)
+        return pages.render(request, "erased.html", lang=lang)
+    try:
+        await service.update_preferences(
+            engine,
+            person_id,
+            topics=form.get("topics", []),
+            language=(form.get("language") or [""])[0],
+            first_name=(form.get("first_name") or [""])[0],
+            last_name=(form.get("last_name") or [""])[0],
+        )
+    except InvalidInput:
+        return await _page(
+            request,
+            engine,
+            person_id,
+            token,
+            status_code=422,
+            error="Check your answers: something was not accepted.",
+        )
+    return await _page(request, engine, person_id, token, saved=True)
+
+
+@router.get("/unsubscribe/{token}")
+async def unsubscribe_page(token: str, request: Request, settings: Settings) -> Response:
+    try:
+        read_token(settings, "unsubscribe", token, "c", settings.unsubscribe_link_max_age_s)
+    except TokenError as exc:
+        return link_problem(request, exc, kind="unsubscribe")
+    return pages.render(
+        request, "unsubscribe.html", {"token": token}, lang=public_language(request)
+    )
+
+
+@router.post("/unsubscribe/{token}")
+async def unsubscribe(token: str, request: Request, engine: Engine, settings: Settings) -> Response:
+    """RFC 8058: a mail client POSTs `List-Unsubscribe=One-Click`; answer 200, no redirect."""
+    try:
+        person_id = read_token(
+            settings, "unsubscribe", token, "c", settings.unsubscribe_link_max_age_s
+        )
+        form = await read_form(request)
+    except TokenError as exc:
+        return link_problem(request, exc, kind="unsubscribe")
+    except FormTooLarge:
+        return PlainTextResponse("Request too large.", status_code=413)
+    one_click = (form.get("List-Unsubscribe") or [""])[0] == "One-Click"
+    # Erased already: nothing is sent to this person any more, which is what was asked.
+    with contextlib.suppress(NotFound):
+        await service.unsubscribe(engine, person_id, method="unsubscribe", ip=client_ip(request))
+    if one_click:
+        return PlainTextResponse("Unsubscribed.", status_code=200)
+    return pages.render(request, "unsubscribed.html", lang=public_language(request))

@@ -1,0 +1,1 @@
+"""Retention: what contacts deletes after the configured time, and inactive people."""

@@ -1,0 +1,1 @@
+"""Segments: staff-defined audiences, published on contacts.segment.v1."""

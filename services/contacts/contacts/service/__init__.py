@@ -1,1 +1,0 @@
-"""Contacts use cases, one module per area."""

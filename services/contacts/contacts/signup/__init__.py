@@ -1,0 +1,1 @@
+"""The public signup with double opt-in, and a fresh confirmation link."""

@@ -1,0 +1,172 @@
+"""The public signup: /join, and the confirmation link of the double opt-in."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from contacts.classification import fold, load_classification
+from contacts.deps import Engine, Settings
+from contacts.errors import NotFound
+from contacts.legal import service as legal_service
+from contacts.legal.pages.public import rendered
+from contacts.organisations import repository as organisations
+from contacts.organisations.domain.organisation import ORGANISATION_TYPES
+from contacts.public import (
+    FormTooLarge,
+    client_ip,
+    confirm_url,
+    form_limiter,
+    link_problem,
+    read_form,
+    read_token,
+)
+from contacts.rendering import pages, public_language
+from contacts.signup.domain import parse_signup
+from contacts.signup.service import signup as service
+from contacts.topics import repository as topic_store
+from contacts.unit_of_work import SqlContactsUnitOfWork
+from shared.tokens import TokenError
+
+router = APIRouter(include_in_schema=False)
+HONEYPOT = "website"
+LANG_COOKIE = "dt_lang"
+# English source labels of the organisation types (translated in the pages' catalogs).
+TYPE_LABELS = {
+    "library": "Library",
+    "service_point": "Service point",
+    "authority": "Authority",
+    "ngo": "NGO or association",
+    "municipality": "Municipality",
+    "wellbeing_county": "Wellbeing services county",
+    "citizen_advice": "Citizen advice",
+    "education": "Education",
+    "company": "Company",
+    "project": "Project",
+    "other": "Other",
+}
+
+
+@cache
+def _municipalities(lang: str) -> list[tuple[str, str]]:
+    """(code, name) sorted by the name in `lang`; computed once per language and process."""
+    found = sorted(load_classification().municipalities, key=lambda m: fold(m.name(lang)))
+    return [(m.code, m.name(lang)) for m in found]
+
+
+async def _choices(engine: Any, settings: Any, lang: str) -> dict[str, Any]:
+    async with engine.connect() as conn:
+        topics = await topic_store.all_topics(conn)
+        names = await organisations.active_names(conn)
+        consent = await legal_service.current(conn, "consent")
+    return {
+        "topics": [(t.key, t.name(lang)) for t in topics],
+        "organisation_names": names,
+        "organisation_types": [(code, TYPE_LABELS[code]) for code in ORGANISATION_TYPES],
+        "municipalities": _municipalities(lang),
+        # The form sends the label back, so the log names the wording this person saw.
+        "wording_version": consent.label,
+        "consent_text": rendered(consent, lang, settings),
+    }
+
+
+async def _form_page(
+    request: Request,
+    engine: Any,
+    settings: Any,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    lang = public_language(request)
+    context = await _choices(engine, settings, lang)
+    shown = {
+        "email": "",
+        "first_name": "",
+        "last_name": "",
+        "organisation": "",
+        "organisation_type": "",
+        "municipality": "",
+        "topics": (),
+        "language": lang,
+        "membership": False,
+        "surveys": False,
+        "consent": False,
+        **(values or {}),
+    }
+    response = pages.render(
+        request,
+        "join.html",
+        {**context, "values": shown, "errors": errors or {}},
+        lang=lang,
+        status_code=status_code,
+    )
+    if request.query_params.get("lang") == lang:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+@router.get("/join")
+async def join_form(request: Request, engine: Engine, settings: Settings) -> Response:
+    return await _form_page(request, engine, settings)
+
+
+@router.post("/join")
+async def join(request: Request, engine: Engine, settings: Settings) -> Response:
+    lang = public_language(request)
+    if not form_limiter(request, settings, "signup").allow(client_ip(request)):
+        return pages.render(
+            request, "join_limited.html", lang=lang, status_code=429, headers={"Retry-After": "60"}
+        )
+    try:
+        values = await read_form(request)
+    except FormTooLarge:
+        return pages.render(
+            request, "join_limited.html", {"too_large": True}, lang=lang, status_code=413
+        )
+    sent = pages.render(request, "join_sent.html", lang=lang)
+    if any(v.strip() for v in values.get(HONEYPOT, [])):
+        return sent  # a bot: the same answer, nothing stored or sent
+    async with engine.connect() as conn:
+        known_topics = {t.key for t in await topic_store.all_topics(conn)}
+    form, errors, shown = parse_signup(values, known_topics=known_topics)
+    if form is None:
+        return await _form_page(
+            request, engine, settings, values=shown, errors=errors.by_field, status_code=422
+        )
+    async with engine.connect() as conn:
+        shown_label = (values.get("wording_version") or [""])[0][:40]
+        consent = await legal_service.version_shown(conn, "consent", shown_label)
+    await service.sign_up(
+        SqlContactsUnitOfWork(engine),
+        form=form,
+        ip=client_ip(request),
+        confirm_url=lambda signup_id: confirm_url(settings, signup_id),
+        wording_version=consent.label,
+    )
+    return sent  # known or unknown address alike: no enumeration
+
+
+@router.get("/join/confirm/{token}")
+async def confirm_page(token: str, request: Request, settings: Settings) -> Response:
+    """A button, not the confirmation itself: mail scanners that open links confirm nothing."""
+    try:
+        read_token(settings, "confirm", token, "s", settings.confirm_link_max_age_s)
+    except TokenError as exc:
+        return link_problem(request, exc, kind="confirm")
+    return pages.render(request, "confirm.html", {"token": token}, lang=public_language(request))
+
+
+@router.post("/join/confirm/{token}")
+async def confirm(token: str, request: Request, engine: Engine, settings: Settings) -> Response:
+    try:
+        signup_id = read_token(settings, "confirm", token, "s", settings.confirm_link_max_age_s)
+        outcome = await service.confirm_signup(SqlContactsUnitOfWork(engine), signup_id=signup_id)
+    except (TokenError, NotFound) as exc:
+        return link_problem(request, exc, kind="confirm")
+    return pages.render(
+        request, "confirmed.html", {"already": outcome == "already"}, lang=public_language(request)
+    )

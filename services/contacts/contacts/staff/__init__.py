@@ -1,0 +1,1 @@
+"""Staff users: sign-in (password and OIDC), sessions, password reset, administration."""

@@ -1,0 +1,1 @@
+"""Staff users: use cases."""

@@ -1,0 +1,1 @@
+"""Tags: free labels staff put on people."""

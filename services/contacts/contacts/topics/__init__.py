@@ -1,0 +1,1 @@
+"""Topics of interest: staff-managed, named in fi, sv and en, chosen by people."""

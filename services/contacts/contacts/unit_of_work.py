@@ -1,0 +1,500 @@
+"""Contacts' typed unit of work: named repositories over one transaction and its outbox.
+
+A use case receives a `ContactsUnitOfWork`, enters it (`async with uow:`), works through its
+repositories and commits; nothing it queued leaves unless it commits. Production uses
+`SqlContactsUnitOfWork` (a connection of contacts' database and its outbox); unit tests use the
+in-memory fake of `tests/unit/fakes/contacts.py`. Routes get one through `deps.Uow`.
+
+`unit_of_work(engine)` is the untyped shared one, for the use cases not yet moved over.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from contacts.audit.domain import Actor
+from contacts.consents.domain import ConsentEntry
+from contacts.memberships.domain import Membership
+from contacts.organisations.domain.organisation import Organisation
+from contacts.people.domain.person import Person
+from contacts.segments.domain import Segment
+from contacts.tables import contact_snapshot, outbox
+from contacts.topics.domain import Topic
+from shared.events.envelope import CloudEvent
+from shared.outbox.unit_of_work import UnitOfWork
+from shared.segments.compiler import count_matching
+from shared.segments.rules import Rule
+
+
+class PeopleRepository(Protocol):
+    async def add(self, person: Person) -> None:
+        """Store a new person; Conflict if the address is taken."""
+
+    async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Person | None: ...
+
+    async def find_by_email(self, email: str, *, for_update: bool = False) -> Person | None: ...
+
+    async def save(self, person: Person) -> None:
+        """Store a changed person; Conflict if the new address is taken."""
+
+    async def remove(self, person_id: uuid.UUID) -> None: ...
+
+
+class OrganisationRepository(Protocol):
+    async def add(self, org: Organisation) -> None:
+        """Store a new organisation; Conflict if its business ID is taken."""
+
+    async def save(self, org: Organisation) -> None: ...
+
+    async def get(self, org_id: uuid.UUID, *, for_update: bool = False) -> Organisation | None: ...
+
+    async def remove(self, org_id: uuid.UUID) -> None:
+        """Conflict while people are linked to it."""
+
+    async def search(self, **filters: Any) -> tuple[list[Organisation], int]: ...
+
+    async def link(
+        self,
+        *,
+        person_id: uuid.UUID,
+        organisation_id: uuid.UUID,
+        role: str = "",
+        start: date | None = None,
+        end: date | None = None,
+    ) -> uuid.UUID: ...
+
+    async def end_link(self, link_id: uuid.UUID, person_id: uuid.UUID, end: date) -> bool:
+        """Whether the person had this link."""
+
+    async def people_of(self, org_id: uuid.UUID) -> list[uuid.UUID]: ...
+
+    async def by_name(self, name: str) -> Organisation | None:
+        """The organisation of exactly this name (any case), preferring a reviewed one."""
+
+    async def links_of(self, person_id: uuid.UUID) -> list[dict[str, Any]]:
+        """The person's links, current ones first, each with its organisation's name and type."""
+
+
+class ConsentRepository(Protocol):
+    """The append-only consent log, and the signups waiting for their confirmation."""
+
+    async def append(self, entries: list[ConsentEntry]) -> None: ...
+
+    async def add_signup(
+        self,
+        *,
+        signup_id: uuid.UUID,
+        person_id: uuid.UUID,
+        details: dict[str, Any],
+        wording_version: str,
+        ip: str | None,
+    ) -> None: ...
+
+    async def signup(
+        self, signup_id: uuid.UUID, *, for_update: bool = False
+    ) -> dict[str, Any] | None: ...
+
+    async def mark_confirmed(self, signup_id: uuid.UUID, at: datetime) -> None: ...
+
+
+class SegmentRepository(Protocol):
+    async def add(self, segment: Segment) -> None: ...
+
+    async def save(self, segment: Segment) -> None: ...
+
+    async def get(self, segment_id: uuid.UUID, *, for_update: bool = False) -> Segment | None: ...
+
+    async def all_segments(self, *, include_archived: bool = False) -> list[Segment]: ...
+
+
+class Audience(Protocol):
+    """Who a rule selects, over contacts' own snapshot projection (never erased rows)."""
+
+    async def count(self, rule: Rule, now: datetime) -> int: ...
+
+    async def sample(self, rule: Rule, now: datetime, *, limit: int) -> list[dict[str, Any]]:
+        """Up to `limit` matching people in name order, so a sample is stable."""
+
+
+class TopicRepository(Protocol):
+    async def all_topics(self, *, include_archived: bool = False) -> list[Topic]: ...
+
+    async def get(self, key: str) -> Topic | None: ...
+
+    async def add(self, topic: Topic) -> None:
+        """Conflict if the key is taken."""
+
+    async def save(self, topic: Topic) -> None: ...
+
+
+class TagRepository(Protocol):
+    async def ensure(self, name: str) -> str:
+        """The stored spelling of a tag, created when no tag matches case-insensitively."""
+
+    async def all_with_counts(self) -> list[tuple[str, int]]:
+        """Every tag with how many people carry it, alphabetically."""
+
+
+class MembershipRepository(Protocol):
+    async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Membership | None: ...
+
+    async def put(self, membership: Membership) -> None: ...
+
+
+class PersonEvents(Protocol):
+    """What others learn about a person: snapshots, tombstones and timeline events."""
+
+    async def publish_snapshot(self, person: Person) -> None: ...
+
+    async def publish_erasure(
+        self, person: Person, *, merged_into: uuid.UUID | None = None
+    ) -> None: ...
+
+    async def record_activity(
+        self,
+        person_id: uuid.UUID,
+        kind: str,
+        details: dict[str, Any] | None = None,
+        *,
+        at: datetime | None = None,
+    ) -> None: ...
+
+
+class AuditLog(Protocol):
+    async def record(
+        self,
+        actor: Actor | None,
+        action: str,
+        *,
+        target_type: str,
+        target_id: str,
+        details: dict[str, Any] | None = None,
+    ) -> None: ...
+
+
+class GroupInvitations(Protocol):
+    async def invite_new_member(self, person: Person, *, at: datetime) -> None:
+        """A membership became active: invite to the group once, never after a decision."""
+
+
+class ContactsUnitOfWork(Protocol):
+    people: PeopleRepository
+    organisations: OrganisationRepository
+    consents: ConsentRepository
+    topics: TopicRepository
+    tags: TagRepository
+    memberships: MembershipRepository
+    segments: SegmentRepository
+    audience: Audience
+    events: PersonEvents
+    audit: AuditLog
+    group: GroupInvitations
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
+
+    async def commit(self) -> None: ...
+
+
+def unit_of_work(engine: AsyncEngine) -> UnitOfWork:
+    return UnitOfWork(engine, outbox=outbox, service="contacts")
+
+
+class _SqlPeople:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, person: Person) -> None:
+        await people_store.add(self._conn, person)
+
+    async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Person | None:
+        return await people_store.get(self._conn, person_id, for_update=for_update)
+
+    async def find_by_email(self, email: str, *, for_update: bool = False) -> Person | None:
+        return await people_store.find_by_email(self._conn, email, for_update=for_update)
+
+    async def save(self, person: Person) -> None:
+        await people_store.save(self._conn, person)
+
+    async def remove(self, person_id: uuid.UUID) -> None:
+        await people_store.remove(self._conn, person_id)
+
+
+class _SqlOrganisations:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, org: Organisation) -> None:
+        await organisation_store.add(self._conn, org)
+
+    async def save(self, org: Organisation) -> None:
+        await organisation_store.save(self._conn, org)
+
+    async def get(self, org_id: uuid.UUID, *, for_update: bool = False) -> Organisation | None:
+        return await organisation_store.get(self._conn, org_id, for_update=for_update)
+
+    async def remove(self, org_id: uuid.UUID) -> None:
+        await organisation_store.remove(self._conn, org_id)
+
+    async def search(self, **filters: Any) -> tuple[list[Organisation], int]:
+        return await organisation_store.search(self._conn, **filters)
+
+    async def link(
+        self,
+        *,
+        person_id: uuid.UUID,
+        organisation_id: uuid.UUID,
+        role: str = "",
+        start: date | None = None,
+        end: date | None = None,
+    ) -> uuid.UUID:
+        return await organisation_store.link(
+            self._conn,
+            person_id=person_id,
+            organisation_id=organisation_id,
+            role=role,
+            start=start,
+            end=end,
+        )
+
+    async def end_link(self, link_id: uuid.UUID, person_id: uuid.UUID, end: date) -> bool:
+        return await organisation_store.end_link(self._conn, link_id, person_id, end)
+
+    async def people_of(self, org_id: uuid.UUID) -> list[uuid.UUID]:
+        return await organisation_store.people_of(self._conn, org_id)
+
+    async def by_name(self, name: str) -> Organisation | None:
+        return await organisation_store.by_name(self._conn, name)
+
+    async def links_of(self, person_id: uuid.UUID) -> list[dict[str, Any]]:
+        return await organisation_store.links_of(self._conn, person_id)
+
+
+class _SqlConsents:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def append(self, entries: list[ConsentEntry]) -> None:
+        await consent_store.append(self._conn, entries)
+
+    async def add_signup(
+        self,
+        *,
+        signup_id: uuid.UUID,
+        person_id: uuid.UUID,
+        details: dict[str, Any],
+        wording_version: str,
+        ip: str | None,
+    ) -> None:
+        await consent_store.add_signup(
+            self._conn,
+            signup_id=signup_id,
+            person_id=person_id,
+            details=details,
+            wording_version=wording_version,
+            ip=ip,
+        )
+
+    async def signup(
+        self, signup_id: uuid.UUID, *, for_update: bool = False
+    ) -> dict[str, Any] | None:
+        return await consent_store.signup(self._conn, signup_id, for_update=for_update)
+
+    async def mark_confirmed(self, signup_id: uuid.UUID, at: datetime) -> None:
+        await consent_store.mark_confirmed(self._conn, signup_id, at)
+
+
+class _SqlSegments:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, segment: Segment) -> None:
+        await segment_store.add(self._conn, segment)
+
+    async def save(self, segment: Segment) -> None:
+        await segment_store.save(self._conn, segment)
+
+    async def get(self, segment_id: uuid.UUID, *, for_update: bool = False) -> Segment | None:
+        return await segment_store.get(self._conn, segment_id, for_update=for_update)
+
+    async def all_segments(self, *, include_archived: bool = False) -> list[Segment]:
+        return await segment_store.all_segments(self._conn, include_archived=include_archived)
+
+
+class _SqlAudience:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def count(self, rule: Rule, now: datetime) -> int:
+        return await count_matching(self._conn, contact_snapshot, rule, now)
+
+    async def sample(self, rule: Rule, now: datetime, *, limit: int) -> list[dict[str, Any]]:
+        return await segment_store.sample(self._conn, rule, now, limit=limit)
+
+
+class _SqlTopics:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def all_topics(self, *, include_archived: bool = False) -> list[Topic]:
+        return await topic_store.all_topics(self._conn, include_archived=include_archived)
+
+    async def get(self, key: str) -> Topic | None:
+        return await topic_store.get(self._conn, key)
+
+    async def add(self, topic: Topic) -> None:
+        await topic_store.add(self._conn, topic)
+
+    async def save(self, topic: Topic) -> None:
+        await topic_store.save(self._conn, topic)
+
+
+class _SqlTags:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def ensure(self, name: str) -> str:
+        return await tag_store.ensure(self._conn, name)
+
+    async def all_with_counts(self) -> list[tuple[str, int]]:
+        return await tag_store.all_with_counts(self._conn)
+
+
+class _SqlMemberships:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Membership | None:
+        return await membership_store.get(self._conn, person_id, for_update=for_update)
+
+    async def put(self, membership: Membership) -> None:
+        await membership_store.put(self._conn, membership)
+
+
+class _SqlPersonEvents:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    async def publish_snapshot(self, person: Person) -> None:
+        await snapshots.publish_snapshot(self._uow, person)
+
+    async def publish_erasure(
+        self, person: Person, *, merged_into: uuid.UUID | None = None
+    ) -> None:
+        await snapshots.publish_erasure(self._uow, person, merged_into=merged_into)
+
+    async def record_activity(
+        self,
+        person_id: uuid.UUID,
+        kind: str,
+        details: dict[str, Any] | None = None,
+        *,
+        at: datetime | None = None,
+    ) -> None:
+        await snapshots.record_activity(self._uow, person_id, kind, details, at=at)
+
+
+class _SqlAuditLog:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def record(
+        self,
+        actor: Actor | None,
+        action: str,
+        *,
+        target_type: str,
+        target_id: str,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        await audit_service.audit(
+            self._conn, actor, action, target_type=target_type, target_id=target_id, details=details
+        )
+
+
+class _SqlGroupInvitations:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    async def invite_new_member(self, person: Person, *, at: datetime) -> None:
+        await onboarding_service.invite_new_member(self._uow, person, at=at)
+
+
+class SqlContactsUnitOfWork:
+    """The real unit of work: one connection of contacts' database, its outbox on commit."""
+
+    people: PeopleRepository
+    organisations: OrganisationRepository
+    consents: ConsentRepository
+    topics: TopicRepository
+    tags: TagRepository
+    memberships: MembershipRepository
+    segments: SegmentRepository
+    audience: Audience
+    events: PersonEvents
+    audit: AuditLog
+    group: GroupInvitations
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._uow = unit_of_work(engine)
+
+    @property
+    def conn(self) -> AsyncConnection:
+        """For a feature whose queries are not behind a named repository yet."""
+        return self._uow.conn
+
+    async def __aenter__(self) -> Self:
+        await self._uow.__aenter__()
+        conn = self._uow.conn
+        self.people = _SqlPeople(conn)
+        self.organisations = _SqlOrganisations(conn)
+        self.consents = _SqlConsents(conn)
+        self.topics = _SqlTopics(conn)
+        self.tags = _SqlTags(conn)
+        self.memberships = _SqlMemberships(conn)
+        self.segments = _SqlSegments(conn)
+        self.audience = _SqlAudience(conn)
+        self.events = _SqlPersonEvents(self._uow)
+        self.audit = _SqlAuditLog(conn)
+        self.group = _SqlGroupInvitations(self._uow)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._uow.__aexit__(exc_type, exc, tb)
+
+    def publish(self, topic: str, key: str | None, event: CloudEvent) -> None:
+        self._uow.publish(topic, key, event)
+
+    async def commit(self) -> None:
+        await self._uow.commit()
+
+
+# The SQL side imports at the end: these modules import `unit_of_work` above themselves.
+from contacts import snapshots  # noqa: E402
+from contacts.audit import service as audit_service  # noqa: E402
+from contacts.consents import repository as consent_store  # noqa: E402
+from contacts.memberships import repository as membership_store  # noqa: E402
+from contacts.onboarding.service import onboarding as onboarding_service  # noqa: E402
+from contacts.organisations import repository as organisation_store  # noqa: E402
+from contacts.people import repository as people_store  # noqa: E402
+from contacts.segments import repository as segment_store  # noqa: E402
+from contacts.tags import repository as tag_store  # noqa: E402
+from contacts.topics import repository as topic_store  # noqa: E402

@@ -1,0 +1,1 @@
+"""Visit requests (Kutsu meidät kylään!): the public form and the staff queue."""

@@ -1,0 +1,64 @@
+"""Staff queue of visit requests: /staff/visits (Viewer reads, Editor moves and notes)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
+from fastapi.responses import RedirectResponse
+
+from contacts.deps import Engine, actor_of
+from contacts.rendering import pages, staff_language
+from contacts.visits import service
+from contacts.visits.domain import VISIT_STATES, VisitAction
+from shared.web.security import check_csrf
+from shared.web.staff import Editor, Viewer
+
+router = APIRouter(prefix="/staff/visits", include_in_schema=False)
+ACTIONS: tuple[VisitAction, ...] = ("agree", "complete", "decline", "note")
+# English source labels (translated in the staff catalog).
+STATE_LABELS = {"new": "New", "agreed": "Agreed", "done": "Done", "declined": "Declined"}
+
+
+@router.get("")
+async def visit_queue(
+    request: Request,
+    engine: Engine,
+    staff: Viewer,
+    state: Annotated[str, Query(max_length=20)] = "",
+    done: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    request.state.staff = staff
+    chosen = state if state in VISIT_STATES else None
+    return pages.render(
+        request,
+        "staff_visits.html",
+        {
+            "visits": await service.queue(engine, state=chosen),
+            "state": chosen or "",
+            "states": STATE_LABELS,
+            "done": done,
+            "may_edit": staff.may("editor"),
+        },
+        lang=staff_language(request),
+    )
+
+
+@router.post("/{visit_id}", dependencies=[Depends(check_csrf)])
+async def act_on_visit(
+    visit_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
+) -> Response:
+    form = await request.form()
+    action = str(form.get("action", ""))
+    if action not in ACTIONS:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "unknown action")
+    note = str(form.get("note", ""))
+    after = await service.act(
+        engine,
+        visit_id,
+        action,
+        actor=actor_of(staff),
+        note=note,
+    )
+    return RedirectResponse(f"/staff/visits?done={after.state}", status.HTTP_303_SEE_OTHER)

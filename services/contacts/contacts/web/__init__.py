@@ -1,1 +1,0 @@
-"""Contacts' HTTP side: API routes, public and staff pages."""

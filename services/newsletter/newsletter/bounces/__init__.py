@@ -1,0 +1,1 @@
+"""Inbound bounces (RFC 3464 DSNs) mark their delivery bounced and suppress the address."""

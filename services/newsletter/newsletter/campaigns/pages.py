@@ -1,0 +1,190 @@
+"""Staff pages for campaigns: a list, details with audience, previews and the actions
+(send now, schedule, test send, pause, resume, cancel, duplicate)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from newsletter.archive import service as archive
+from newsletter.archive.pages import mail_page
+from newsletter.campaigns import repository as campaign_rows
+from newsletter.campaigns import service as campaigns
+from newsletter.campaigns.domain import parse_content
+from newsletter.composer import service as composer
+from newsletter.composer.domain import utc_to_helsinki
+from newsletter.deps import Engine, Settings, Uow
+from newsletter.errors import Conflict, InvalidInput, NotFound
+from newsletter.rendering import mail_templates, pages, staff_language
+from newsletter.statistics import repository as statistics_rows
+from newsletter.statistics import service as statistics
+from newsletter.tracking.domain import strip_personal_links
+from shared.web.security import check_csrf
+from shared.web.staff import Editor, Staff, Viewer
+
+router = APIRouter(prefix="/newsletter/staff/campaigns", include_in_schema=False)
+
+
+@router.get("", response_class=HTMLResponse)
+async def campaign_list(request: Request, engine: Engine, staff: Viewer) -> Response:
+    request.state.staff = staff
+    async with engine.connect() as conn:
+        found = await statistics_rows.campaign_overview(conn)
+    return pages.render(
+        request,
+        "pages/staff_campaigns.html",
+        {"campaigns": found, "may_edit": staff.may("editor")},
+        lang=staff_language(request),
+    )
+
+
+async def _details(
+    request: Request,
+    engine: Engine,
+    uow: Uow,
+    staff: Staff,
+    campaign_id: uuid.UUID,
+    *,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    request.state.staff = staff
+    async with engine.connect() as conn:
+        campaign = await campaign_rows.get(conn, campaign_id)
+    if campaign is None or campaign["status"] == "test":
+        raise NotFound("No such campaign.")
+    languages = list(parse_content(campaign["content"], campaign["default_language"]))
+    shown = request.query_params.get("preview")
+    at = campaign["scheduled_at"]
+    return pages.render(
+        request,
+        "pages/staff_campaign.html",
+        {
+            "campaign": campaign,
+            "languages": languages,
+            "preview": shown if shown in languages else languages[0],
+            "stats": await statistics.campaign_stats(engine, campaign_id),
+            "audience": await campaigns.audience_preview(uow, campaign_id),
+            "scheduled_local": utc_to_helsinki(at).strftime("%Y-%m-%d %H:%M") if at else "",
+            "may_edit": staff.may("editor"),
+            "may_send": staff.may("editor") and campaign["status"] in ("draft", "scheduled"),
+            "errors": errors or {},
+        },
+        lang=staff_language(request),
+        status_code=status_code,
+    )
+
+
+def _back(campaign_id: uuid.UUID) -> Response:
+    return RedirectResponse(
+        f"/newsletter/staff/campaigns/{campaign_id}", status_code=status.HTTP_303_SEE_OTHER
+    )
+
+
+@router.get("/{campaign_id}", response_class=HTMLResponse)
+async def campaign_details(
+    campaign_id: uuid.UUID, request: Request, engine: Engine, uow: Uow, staff: Viewer
+) -> Response:
+    return await _details(request, engine, uow, staff, campaign_id)
+
+
+@router.get("/{campaign_id}/preview", response_class=HTMLResponse)
+async def campaign_preview(
+    campaign_id: uuid.UUID, lang: str, engine: Engine, settings: Settings, staff: Viewer
+) -> HTMLResponse:
+    """The mail for an iframe of the details page (same origin only)."""
+    shown = await archive.preview(
+        engine, mail_templates(settings.public_base_url), campaign_id, lang
+    )
+    return mail_page(strip_personal_links(shown.html), lang)
+
+
+ACTIONS = ("send", "schedule", "test", "pause", "resume", "cancel", "unschedule", "duplicate")
+
+
+async def campaign_action(
+    campaign_id: uuid.UUID,
+    action: str,
+    request: Request,
+    engine: Engine,
+    uow: Uow,
+    settings: Settings,
+    staff: Editor,
+) -> Response:
+    """send, schedule, test, pause, resume, cancel, unschedule, duplicate: each a form button."""
+    form = await request.form()
+    field = {"send": "confirm", "schedule": "send_at", "test": "addresses"}.get(action, "status")
+    try:
+        match action:
+            case "send":
+                if form.get("confirm") != "yes":
+                    raise InvalidInput(
+                        "Tick the box to confirm that the campaign goes out now.", field="confirm"
+                    )
+                await campaigns.send_now(
+                    uow, staff=staff, campaign_id=campaign_id, settings=settings
+                )
+            case "schedule":
+                await campaigns.schedule(
+                    uow,
+                    staff=staff,
+                    campaign_id=campaign_id,
+                    local_time=str(form.get("send_at", "")),
+                    settings=settings,
+                )
+            case "test":
+                await composer.send_test(
+                    uow,
+                    staff=staff,
+                    campaign_id=campaign_id,
+                    addresses=str(form.get("addresses", "")).replace(",", "\n").splitlines(),
+                    language=str(form.get("language", "fi")),
+                    settings=settings,
+                )
+            case "pause" | "resume" | "cancel" | "unschedule":
+                await campaigns.change(uow, staff=staff, campaign_id=campaign_id, action=action)
+            case "duplicate":
+                copy = await campaigns.duplicate(uow, staff=staff, campaign_id=campaign_id)
+                return _back(copy)
+            case _:  # pragma: no cover - only ACTIONS are routed here
+                raise HTTPException(status.HTTP_404_NOT_FOUND, "no such action")
+    except campaigns.SendRefused as exc:
+        errors = {f"refusal-{i}": r.message for i, r in enumerate(exc.refusals)}
+        return await _details(
+            request, engine, uow, staff, campaign_id, errors=errors, status_code=422
+        )
+    except (InvalidInput, Conflict) as exc:
+        code = 409 if isinstance(exc, Conflict) else 422
+        errors = {exc.field if exc.field in (field, "confirm") else field: exc.message}
+        return await _details(
+            request, engine, uow, staff, campaign_id, errors=errors, status_code=code
+        )
+    return _back(campaign_id)
+
+
+def _route(action: str) -> Any:
+    async def route(
+        campaign_id: uuid.UUID,
+        request: Request,
+        engine: Engine,
+        uow: Uow,
+        settings: Settings,
+        staff: Editor,
+    ) -> Response:
+        return await campaign_action(campaign_id, action, request, engine, uow, settings, staff)
+
+    return route
+
+
+# One explicit route per button, so no catch-all shadows routes other routers add later.
+for _action in ACTIONS:
+    router.add_api_route(
+        f"/{{campaign_id}}/{_action}",
+        _route(_action),
+        methods=["POST"],
+        dependencies=[Depends(check_csrf)],
+        name=f"campaign_{_action}",
+    )

@@ -1,0 +1,1 @@
+"""The composer: drafts, sending checks, schedule, pause/resume/cancel, duplicates, test sends."""

@@ -1,0 +1,148 @@
+"""Staff composer pages: write a new campaign or edit a draft, with plain form buttons."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from newsletter.campaigns import repository as campaign_rows
+from newsletter.campaigns import segments
+from newsletter.composer import service as composer
+from newsletter.composer.form import (
+    BLOCK_KINDS,
+    apply_action,
+    draft_of_form,
+    empty_form,
+    form_of_campaign,
+    form_of_post,
+)
+from newsletter.delivery.domain import LANGUAGES
+from newsletter.deps import Engine, Uow
+from newsletter.errors import DomainError, NotFound
+from newsletter.media import service as media
+from newsletter.rendering import pages, staff_language
+from shared.web.security import check_csrf
+from shared.web.staff import Editor, Staff
+
+router = APIRouter(prefix="/newsletter/staff/campaigns", include_in_schema=False)
+BLOCK_FIELD = re.compile(r"content\.(\w\w)\.blocks\.(\d+)\.(\w+)")
+SHARED_FIELDS = ("url", "date", "media")
+
+
+def form_field(field: str | None) -> str:
+    """A domain error's field as the id of the form control that holds it."""
+    if not field:
+        return "name"
+    if m := BLOCK_FIELD.match(field):
+        lang, i, name = m.groups()
+        return f"block-{i}-{name}" if name in SHARED_FIELDS else f"block-{i}-{name}-{lang}"
+    parts = field.split(".")
+    if parts[0] == "content" and len(parts) == 3 and parts[2] in ("subject", "preheader"):
+        return f"{parts[2]}-{parts[1]}"
+    if parts[0] == "content":
+        return "languages-fi"
+    return parts[0]
+
+
+async def _render(
+    request: Request,
+    engine: Engine,
+    staff: Staff,
+    form: dict[str, Any],
+    *,
+    campaign_id: uuid.UUID | None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    request.state.staff = staff
+    async with engine.connect() as conn:
+        found = await segments.active(conn)
+    images = await media.library(engine)
+    action = f"/newsletter/staff/campaigns/{campaign_id}/edit" if campaign_id else "new"
+    return pages.render(
+        request,
+        "pages/staff_campaign_edit.html",
+        {
+            "form": form,
+            "campaign_id": campaign_id,
+            "action": action if campaign_id else "/newsletter/staff/campaigns/new",
+            "segments": found,
+            "images": images,
+            "languages": LANGUAGES,
+            "kinds": BLOCK_KINDS,
+            "errors": errors or {},
+        },
+        lang=staff_language(request),
+        status_code=status_code,
+    )
+
+
+async def _submitted(request: Request) -> tuple[dict[str, Any], str]:
+    data = await request.form()
+    lists = {k: [str(v) for v in data.getlist(k)] for k in ("languages", "included", "excluded")}
+    form = form_of_post({k: v for k, v in data.items() if isinstance(v, str)}, lists)
+    return form, str(data.get("action", "save"))
+
+
+async def _save(
+    request: Request, engine: Engine, uow: Uow, staff: Staff, campaign_id: uuid.UUID | None
+) -> Response:
+    form, action = await _submitted(request)
+    if apply_action(form, action):
+        return await _render(request, engine, staff, form, campaign_id=campaign_id)
+    try:
+        draft = draft_of_form(form)
+        if campaign_id is None:
+            campaign_id = await composer.create_draft(uow, staff=staff, draft=draft)
+        else:
+            await composer.update_draft(uow, staff=staff, campaign_id=campaign_id, draft=draft)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        errors = {form_field(exc.field): exc.message}
+        return await _render(
+            request,
+            engine,
+            staff,
+            form,
+            campaign_id=campaign_id,
+            errors=errors,
+            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        )
+    return RedirectResponse(
+        f"/newsletter/staff/campaigns/{campaign_id}", status_code=status.HTTP_303_SEE_OTHER
+    )
+
+
+@router.get("/new", response_class=HTMLResponse)
+async def new_campaign(request: Request, engine: Engine, staff: Editor) -> Response:
+    return await _render(request, engine, staff, empty_form(), campaign_id=None)
+
+
+@router.post("/new", dependencies=[Depends(check_csrf)])
+async def create_campaign(request: Request, engine: Engine, uow: Uow, staff: Editor) -> Response:
+    return await _save(request, engine, uow, staff, None)
+
+
+@router.get("/{campaign_id}/edit", response_class=HTMLResponse)
+async def edit_campaign(
+    campaign_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
+) -> Response:
+    async with engine.connect() as conn:
+        campaign = await campaign_rows.get(conn, campaign_id)
+    if campaign is None or campaign["status"] == "test":
+        raise NotFound("No such campaign.")
+    return await _render(
+        request, engine, staff, form_of_campaign(dict(campaign)), campaign_id=campaign_id
+    )
+
+
+@router.post("/{campaign_id}/edit", dependencies=[Depends(check_csrf)])
+async def save_campaign(
+    campaign_id: uuid.UUID, request: Request, engine: Engine, uow: Uow, staff: Editor
+) -> Response:
+    return await _save(request, engine, uow, staff, campaign_id)

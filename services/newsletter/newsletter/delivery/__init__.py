@@ -1,0 +1,1 @@
+"""Delivery workers: claim rows, render, send over kept-open SMTP connections, record outcomes."""

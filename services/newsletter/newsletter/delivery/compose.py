@@ -1,0 +1,127 @@
+"""A claimed delivery row as a ready-to-send SMTP job: template fill, headers, MIME, DKIM."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from newsletter.campaigns.domain import Variant, parse_content
+from newsletter.delivery.domain import bounce_address, message_id, recipient_domain
+from newsletter.delivery.service import Attempt
+from newsletter.delivery.smtp import Job
+from newsletter.mail.message import Dkim, Headers, build_message
+from newsletter.mail.templates import Compiled, MailTemplates, Rendered
+from newsletter.settings import NewsletterSettings
+from newsletter.tracking.domain import (
+    CLICK_PURPOSE,
+    OPEN_PURPOSE,
+    add_pixel,
+    click_payload,
+    open_payload,
+    rewrite_links,
+)
+from shared.tokens import sign
+
+# Our own pages in every mail's footer: never worth a redirect.
+OWN_PAGES = ("unsubscribe", "preferences", "privacy", "accessibility")
+
+
+@dataclass(frozen=True)
+class CampaignInfo:
+    id: uuid.UUID
+    version: int
+    variants: dict[str, Variant]
+    tracking: bool = False
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> CampaignInfo:
+        return cls(
+            id=row["id"],
+            version=row["version"],
+            variants=parse_content(row["content"], row["default_language"]),
+            tracking=bool(row.get("tracking", False)),
+        )
+
+
+def attempt_of(row: Any) -> Attempt:
+    return Attempt(
+        delivery_id=row.id,
+        origin=row.origin,
+        origin_id=row.origin_id,
+        contact_id=row.contact_id,
+        email=row.to_email or "",
+        attempts=row.attempts,
+        origin_label=row.origin_label,
+        origin_group=row.origin_group,
+    )
+
+
+class Composer:
+    def __init__(self, settings: NewsletterSettings, templates: MailTemplates) -> None:
+        self._settings = settings
+        self._templates = templates
+        self._keys = settings.token_keys()
+        self._base = settings.public_base_url.rstrip("/")
+        self._signer = (
+            Dkim.from_file(
+                settings.dkim_selector, settings.mail_domain, settings.dkim_private_key_path
+            )
+            if settings.dkim_selector and settings.dkim_private_key_path
+            else None
+        )
+
+    def job(self, row: Any, campaign: CampaignInfo | None) -> Job:
+        s = self._settings
+        variables: dict[str, Any] = dict(row.variables)
+        unsubscribe: tuple[str, str] | None = None
+        compiled: Compiled
+        if campaign is not None:
+            compiled = self._templates.campaign(
+                str(campaign.id), campaign.version, row.language, campaign.variants[row.language]
+            )
+            token = sign(self._keys, "unsubscribe", {"c": str(row.contact_id)})
+            unsubscribe_url = f"{self._base}/unsubscribe/{token}"
+            variables["unsubscribe_url"] = unsubscribe_url
+            preferences = sign(self._keys, "preferences", {"c": str(row.contact_id)})
+            variables["preferences_url"] = f"{self._base}/preferences/{preferences}"
+            unsubscribe = (unsubscribe_url, f"mailto:unsubscribe+{token}@{s.mail_domain}")
+            feedback = f"{campaign.id.hex}:campaign"
+        else:
+            compiled = self._templates.transactional(row.template_key, row.language)
+            feedback = f"{row.template_key}:{row.origin}"
+        headers = Headers(
+            message_id=message_id(row.id, s.mail_domain),
+            from_addr=s.mail_from_address,
+            from_name=s.mail_from_name,
+            to_addr=row.to_email,
+            to_name=row.to_name,
+            language=row.language,
+            feedback_id=f"{feedback}:newsletter:{s.feedback_sender}",
+            date=datetime.now(UTC),
+            unsubscribe=unsubscribe,
+        )
+        content = compiled.fill(variables)
+        if campaign is not None and campaign.tracking:
+            content = self._tracked(content, str(row.id))
+        data = build_message(headers, content, signer=self._signer)
+        return Job(
+            attempt=attempt_of(row),
+            sender=bounce_address(row.id, s.mail_domain),
+            data=data,
+            domain=recipient_domain(row.to_email),
+        )
+
+    def _tracked(self, content: Rendered, delivery_id: str) -> Rendered:
+        """Links through /t/c/ and an open pixel (HTML part only; the text part stays plain)."""
+        base = self._base
+        own = tuple(f"{base}/{p}" for p in OWN_PAGES)
+
+        def tracked(url: str) -> str:
+            return f"{base}/t/c/{sign(self._keys, CLICK_PURPOSE, click_payload(delivery_id, url))}"
+
+        body = rewrite_links(content.html, tracked, keep=lambda url: url.startswith(own))
+        pixel = sign(self._keys, OPEN_PURPOSE, open_payload(delivery_id))
+        return replace(content, html=add_pixel(body, f"{base}/t/o/{pixel}.gif"))

@@ -1,0 +1,53 @@
+"""Delivery rules: what an SMTP answer means, when to try again, the per-mail identities."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Literal
+
+Outcome = Literal["sent", "deferred", "bounced", "failed"]
+LANGUAGES = ("fi", "sv", "en")
+TRANSACTIONAL_PRIORITY, CAMPAIGN_PRIORITY = 0, 1
+
+
+@dataclass(frozen=True)
+class Result:
+    """What became of one delivery attempt."""
+
+    delivery_id: uuid.UUID
+    outcome: Outcome
+    code: int | None = None
+    detail: str | None = None
+
+
+def classify(code: int | None) -> Outcome:
+    """2xx accepted; 5xx permanent (a hard bounce); 4xx and no answer at all: try again."""
+    if code is not None and 200 <= code < 300:
+        return "sent"
+    if code is not None and 500 <= code < 600:
+        return "bounced"
+    return "deferred"
+
+
+def retry_delay_s(attempts: int, *, base_s: float, max_s: float) -> float:
+    """Exponential backoff after the n-th failed attempt (1, 2, ...)."""
+    return float(min(max_s, base_s * 2 ** max(0, attempts - 1)))
+
+
+def message_id(delivery_id: uuid.UUID, domain: str) -> str:
+    """The same Message-ID however often the mail is tried: receivers can drop duplicates."""
+    return f"<{delivery_id}@{domain}>"
+
+
+def bounce_address(delivery_id: uuid.UUID, domain: str) -> str:
+    """VERP envelope sender: a bounce names the delivery it is about."""
+    return f"bounces+{delivery_id.hex}@{domain}"
+
+
+def recipient_domain(email: str) -> str:
+    return email.rpartition("@")[2].lower()
+
+
+def pick_language(preferred: str | None, available: tuple[str, ...], default: str) -> str:
+    return preferred if preferred in available else default

@@ -1,0 +1,210 @@
+"""Delivery rows: materialising them, claiming them in leased batches, recording outcomes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Text,
+    Uuid,
+    and_,
+    case,
+    func,
+    literal,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from newsletter.delivery.domain import CAMPAIGN_PRIORITY
+from newsletter.suppression.repository import not_suppressed
+from newsletter.tables import contact_snapshot, deliveries
+
+WAKE_CHANNEL = "newsletter_deliveries"
+MATERIALISED_COLUMNS = [
+    "id",
+    "origin",
+    "origin_id",
+    "origin_label",
+    "priority",
+    "campaign_id",
+    "contact_id",
+    "language",
+    "to_email",
+    "to_name",
+    "variables",
+    "status",
+]
+CLAIMED_COLUMNS = [
+    "id",
+    "origin",
+    "origin_id",
+    "origin_label",
+    "origin_group",
+    "priority",
+    "campaign_id",
+    "template_key",
+    "contact_id",
+    "language",
+    "to_email",
+    "to_name",
+    "variables",
+    "attempts",
+    "traceparent",
+]
+
+
+async def wake_workers(conn: AsyncConnection) -> None:
+    """Tell idle delivery workers of new rows, when (and only if) the transaction commits."""
+    await conn.execute(text("SELECT pg_notify(:c, '')"), {"c": WAKE_CHANNEL})
+
+
+async def add_requested(conn: AsyncConnection, row: dict[str, Any]) -> bool:
+    """One row per idempotency key: False when the key already has its row."""
+    result = await conn.execute(
+        insert(deliveries)
+        .values(**row)
+        .on_conflict_do_nothing(index_elements=[deliveries.c.idempotency_key])
+        .returning(deliveries.c.id)
+    )
+    return result.first() is not None
+
+
+def campaign_audience(
+    *,
+    rule_where: ColumnElement[bool],
+    topics: Sequence[str] | None,
+    suppression_key: bytes,
+) -> ColumnElement[bool]:
+    """Who may get a campaign (architecture brief §4): the segment, with consent, confirmed,
+    subscribed, deliverable, not erased, not suppressed, and for topical mail a shared topic."""
+    cs = contact_snapshot
+    conditions = [
+        rule_where,
+        cs.c.erased.is_(False),
+        cs.c.newsletter_consent.is_(True),
+        cs.c.subscription_state == "subscribed",
+        cs.c.confirmed_at.is_not(None),
+        cs.c.email_status == "ok",
+        cs.c.email.is_not(None),
+        not_suppressed(suppression_key, cs.c.email),
+    ]
+    if topics is not None:
+        conditions.append(cs.c.topics.op("&&")(literal(list(topics), ARRAY(Text))))
+    return and_(*conditions)
+
+
+async def materialise_campaign(
+    conn: AsyncConnection,
+    *,
+    campaign_id: uuid.UUID,
+    campaign_name: str,
+    audience: ColumnElement[bool],
+    languages: Sequence[str],
+    default_language: str,
+) -> int:
+    """Every recipient's row in ONE set-based INSERT ... SELECT; unique per (campaign, person)."""
+    cs = contact_snapshot
+    language = case(
+        (cs.c.language.in_(list(languages)), cs.c.language), else_=literal(default_language)
+    )
+    variables = func.jsonb_build_object(
+        "first_name", func.coalesce(cs.c.first_name, ""),
+        "last_name", func.coalesce(cs.c.last_name, ""),
+        "organisation_name", func.coalesce(cs.c.organisation_name, ""),
+        "region", func.coalesce(cs.c.region, ""),
+    )  # fmt: skip
+    chosen = select(
+        func.gen_random_uuid(),
+        literal("campaign"),
+        literal(str(campaign_id)),
+        literal(campaign_name),
+        literal(CAMPAIGN_PRIORITY),
+        literal(campaign_id),
+        cs.c.contact_id,
+        language,
+        cs.c.email,
+        func.btrim(func.concat_ws(" ", cs.c.first_name, cs.c.last_name)),
+        variables,
+        literal("pending"),
+    ).where(audience)
+    stmt = (
+        insert(deliveries)
+        .from_select(
+            MATERIALISED_COLUMNS,
+            chosen,
+        )
+        .on_conflict_do_nothing(index_elements=[deliveries.c.campaign_id, deliveries.c.contact_id])
+    )
+    result = await conn.execute(stmt)
+    return result.rowcount or 0
+
+
+async def claim(conn: AsyncConnection, *, limit: int, lease_s: float) -> Sequence[Row[Any]]:
+    """Lease due rows (transactional first): other workers skip them, and they come due
+    again when the lease ends unless an outcome is recorded first."""
+    d = deliveries
+    due = (
+        select(d.c.id)
+        .where(d.c.status == "pending", d.c.next_attempt_at <= func.now())
+        .order_by(d.c.priority, d.c.next_attempt_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    stmt = (
+        update(d)
+        .where(d.c.id.in_(due))
+        .values(
+            attempts=d.c.attempts + 1,
+            next_attempt_at=func.now() + func.make_interval(0, 0, 0, 0, 0, 0, lease_s),
+        )
+        .returning(*(d.c[name] for name in CLAIMED_COLUMNS))
+    )
+    return (await conn.execute(stmt)).all()
+
+
+async def finish(
+    conn: AsyncConnection, ids: Sequence[uuid.UUID], *, status: str, errors: Sequence[str | None]
+) -> None:
+    """Final outcomes (sent, bounced, failed) for many rows in one statement."""
+    if not ids:
+        return
+    batch = select(
+        func.unnest(literal(list(ids), ARRAY(Uuid))).label("id"),
+        func.unnest(literal(list(errors), ARRAY(Text))).label("error"),
+    ).subquery()
+    await conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id == batch.c.id)
+        .values(status=status, last_error=batch.c.error, finished_at=func.now())
+    )
+
+
+async def defer(
+    conn: AsyncConnection,
+    ids: Sequence[uuid.UUID],
+    *,
+    due: Sequence[datetime],
+    errors: Sequence[str | None],
+) -> None:
+    if not ids:
+        return
+    batch = select(
+        func.unnest(literal(list(ids), ARRAY(Uuid))).label("id"),
+        func.unnest(literal(list(due), ARRAY(DateTime(timezone=True)))).label("due"),
+        func.unnest(literal(list(errors), ARRAY(Text))).label("error"),
+    ).subquery()
+    await conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id == batch.c.id)
+        .values(next_attempt_at=batch.c.due, last_error=batch.c.error)
+    )

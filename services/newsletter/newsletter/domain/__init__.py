@@ -1,1 +1,0 @@
-"""Newsletter' domain: plain Python, no framework."""

@@ -1,0 +1,1 @@
+"""Erased and merged people: their deliveries and tracking events anonymised or re-pointed."""

@@ -1,0 +1,1 @@
+"""The media library: uploaded images, their variants and alt texts per language."""

@@ -1,1 +1,0 @@
-"""Newsletter' tables, repositories and unit of work."""

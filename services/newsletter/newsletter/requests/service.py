@@ -1,0 +1,75 @@
+"""Transactional mail requests (`mail.requested.v1`) become delivery rows."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from newsletter.delivery import repository as deliveries
+from newsletter.delivery.domain import TRANSACTIONAL_PRIORITY
+from newsletter.errors import InvalidInput
+from newsletter.mail.templates import MailTemplates
+from newsletter.suppression import repository as suppressions
+from newsletter.suppression.domain import email_hmac
+from newsletter.tables import contact_snapshot
+from shared.events.mail import MailRequestedV1
+from shared.tracing import current_traceparent
+
+
+async def _erased(conn: AsyncConnection, contact_id: uuid.UUID | None) -> bool:
+    if contact_id is None:
+        return False
+    stmt = select(contact_snapshot.c.erased).where(contact_snapshot.c.contact_id == contact_id)
+    return bool((await conn.execute(stmt)).scalar_one_or_none())
+
+
+async def accept_mail_request(
+    conn: AsyncConnection,
+    request: MailRequestedV1,
+    *,
+    templates: MailTemplates,
+    suppression_key: bytes,
+) -> str | None:
+    """Materialise the one row of this idempotency key, in the caller's transaction.
+
+    Returns the row's status ("pending" or "suppressed"), or None when the key already had
+    its row. A request that cannot be rendered (unknown template, missing variable) raises,
+    so the consumer parks it on the DLQ instead of queueing a mail that would fail later.
+    """
+    email = request.to_email.strip()
+    if "@" not in email:
+        raise InvalidInput("not an email address", field="to_email")
+    templates.transactional(request.template_key, request.language).fill(request.variables)
+    # Never to a hard-bounced, complained or erased address; the row still records the key
+    # (so a redelivery stays a no-op) but keeps no address.
+    blocked = await suppressions.is_suppressed(
+        conn, email_hmac(suppression_key, email)
+    ) or await _erased(conn, request.contact_id)
+    status = "suppressed" if blocked else "pending"
+    created = await deliveries.add_requested(
+        conn,
+        {
+            "id": uuid.uuid4(),
+            "origin": request.origin,
+            "origin_id": request.origin_id,
+            "origin_label": request.origin_label,
+            "origin_group": request.origin_group,
+            "priority": TRANSACTIONAL_PRIORITY,
+            "idempotency_key": request.idempotency_key,
+            "template_key": request.template_key,
+            "contact_id": request.contact_id,
+            "language": request.language,
+            "to_email": None if blocked else email,
+            "to_name": "" if blocked else request.to_name,
+            "variables": {} if blocked else request.variables,
+            "status": status,
+            "traceparent": current_traceparent(),
+        },
+    )
+    if not created:
+        return None
+    if not blocked:
+        await deliveries.wake_workers(conn)
+    return status

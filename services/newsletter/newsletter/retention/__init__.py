@@ -1,0 +1,1 @@
+"""Retention: old tracking events and deliveries become counts and go."""

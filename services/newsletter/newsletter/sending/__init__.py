@@ -1,1 +1,0 @@
-"""Delivery workers: claim rows, render, send over kept-open SMTP connections, record."""

@@ -1,1 +1,0 @@
-"""Newsletter's use cases: one small function each, over a unit of work."""

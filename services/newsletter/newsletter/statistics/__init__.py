@@ -1,0 +1,1 @@
+"""A campaign's figures: live send progress and opens, clicks, bounces, unsubscribes."""

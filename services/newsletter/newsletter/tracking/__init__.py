@@ -1,0 +1,1 @@
+"""Open and click tracking: signed links, the pixel and the redirect, recorded events."""

@@ -1,0 +1,80 @@
+"""Newsletter's worker: the contact replica, mail requests, delivery, the outbox relay."""
+
+from __future__ import annotations
+
+import asyncio
+
+from faststream.kafka import KafkaBroker
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from newsletter.campaigns import segments
+from newsletter.campaigns.service import scheduler_loop
+from newsletter.delivery.worker import delivery_loop
+from newsletter.erasure.service import settle_removed_people
+from newsletter.requests.handlers import subscribe_mail_requests
+from newsletter.retention.service import run_retention
+from newsletter.settings import NewsletterSettings
+from newsletter.tables import contact_snapshot, outbox
+from shared.db import make_engine
+from shared.events.audit import StaffActionV1
+from shared.events.mail import MailEventV1
+from shared.events.topics import MAIL_EVENTS, STAFF_AUDIT
+from shared.kafka import make_broker
+from shared.outbox.relay import RelayConfig, relay_loop
+from shared.replica import subscribe_contact_replica
+from shared.retention import retention_loop
+from shared.worker import run_worker
+
+
+def build_broker(
+    settings: NewsletterSettings, engine: AsyncEngine, wake: asyncio.Event | None = None
+) -> KafkaBroker:
+    broker = make_broker(settings)
+    subscribe_contact_replica(
+        broker,
+        settings=settings,
+        engine=engine,
+        table=contact_snapshot,
+        after_apply=settle_removed_people,
+        description="Replica of contact snapshots; tombstones erase the person and "
+        "anonymise their deliveries and tracking events, or (merge) re-point them.",
+    )
+    subscribe_mail_requests(broker, settings=settings, engine=engine, wake=wake)
+    segments.replica.subscribe(
+        broker,
+        settings=settings,
+        engine=engine,
+        description="Replica of segment definitions for campaign audiences.",
+    )
+    for topic, schema, what in (
+        (MAIL_EVENTS, MailEventV1, "Delivery outcomes of every mail."),
+        (STAFF_AUDIT, StaffActionV1, "Staff actions taken in newsletter."),
+    ):
+        broker.publisher(settings.topic(topic.name), schema=schema, description=what)
+    return broker
+
+
+async def run(settings: NewsletterSettings) -> None:
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    wake = asyncio.Event()
+    broker = build_broker(settings, engine, wake)
+    relay = relay_loop(
+        engine,
+        outbox,
+        RelayConfig(
+            service=settings.service_name,
+            database_url=settings.database_url,
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            topic_prefix=settings.kafka_topic_prefix,
+            batch_size=settings.outbox_batch_size,
+            poll_interval_s=settings.outbox_poll_interval_s,
+        ),
+    )
+    loops = [relay, scheduler_loop(engine, settings)]
+    loops.append(retention_loop(engine, settings, run_retention))
+    if settings.sender_enabled:
+        loops.append(delivery_loop(engine, settings, wake))
+    try:
+        await run_worker(settings, broker, loops)
+    finally:
+        await engine.dispose()

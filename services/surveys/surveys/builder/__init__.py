@@ -1,0 +1,1 @@
+"""Survey builder: survey definitions, their editing, import and export."""

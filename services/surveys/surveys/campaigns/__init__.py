@@ -1,0 +1,1 @@
+"""Campaigns: a survey sent to an audience, launched, reminded, followed."""

@@ -1,0 +1,188 @@
+"""Staff pages of survey campaigns: create (audience from segments), launch, progress.
+
+Times are entered and shown in Finnish time (Europe/Helsinki); every write checks CSRF.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.responses import RedirectResponse, Response
+
+from shared.web.security import check_csrf
+from shared.web.staff import Editor, Staff, Viewer
+from surveys import segments
+from surveys.builder import service as builder
+from surveys.campaigns import overview as staff_views
+from surveys.campaigns import service as campaigns
+from surveys.campaigns.domain import HELSINKI, MAX_REMINDERS
+from surveys.deps import Engine, LinkMaker, UnitOfWork, actor
+from surveys.errors import Conflict, InvalidInput
+from surveys.open_link import service as open_link
+from surveys.pages import pages, staff_language
+
+router = APIRouter(
+    prefix="/surveys/staff", include_in_schema=False, dependencies=[Depends(check_csrf)]
+)
+LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _render(
+    request: Request, staff: Staff, name: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
+    request.state.staff = staff
+    return pages.render(
+        request, name, context, lang=staff_language(request), status_code=status_code
+    )
+
+
+def _local(value: datetime) -> str:
+    return value.astimezone(HELSINKI).strftime(LOCAL)
+
+
+def _parse_local(raw: str, field: str) -> datetime:
+    try:
+        return datetime.strptime(raw, LOCAL).replace(tzinfo=HELSINKI)
+    except ValueError as exc:
+        raise InvalidInput("a date and time, e.g. 2026-12-01T09:00", field=field) from exc
+
+
+def _number(raw: str, field: str) -> float:
+    try:
+        return float(raw.replace(",", "."))
+    except ValueError as exc:
+        raise InvalidInput("expected a number", field=field) from exc
+
+
+@router.get("/surveys/{survey_id}/campaigns/new")
+async def new_campaign_page(
+    survey_id: uuid.UUID, request: Request, engine: Engine, uow: UnitOfWork, staff: Editor
+) -> Response:
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    form = {
+        "name": "",
+        "mode": "identified",
+        "opens_at": _local(now),
+        "closes_at": _local(now + timedelta(days=14)),
+        "max_reminders": "1",
+        "reminder_interval_days": "7",
+    }
+    return await _form_page(request, engine, uow, staff, survey_id, form, [], None)
+
+
+async def _form_page(
+    request: Request,
+    engine: Engine,
+    uow: UnitOfWork,
+    staff: Staff,
+    survey_id: uuid.UUID,
+    form: dict[str, str],
+    chosen: list[str],
+    error: dict[str, str] | None,
+    status_code: int = 200,
+) -> Response:
+    survey = await builder.get_survey(uow, survey_id)
+    async with engine.connect() as conn:
+        available = await segments.active(conn)
+    context = {
+        "survey_id": survey_id,
+        "title": survey["definition"]["title"],
+        "form": form,
+        "chosen": chosen,
+        "segments": available,
+        "error": error,
+        "max_reminders": MAX_REMINDERS,
+    }
+    return _render(request, staff, "staff/campaign_new.html", context, status_code)
+
+
+@router.post("/surveys/{survey_id}/campaigns/new")
+async def create_campaign(
+    survey_id: uuid.UUID, request: Request, engine: Engine, uow: UnitOfWork, staff: Editor
+) -> Response:
+    raw = await request.form()
+    form = {k: v for k, v in raw.items() if isinstance(v, str)}
+    chosen = [v for v in raw.getlist("segments") if isinstance(v, str)]
+    try:
+        try:
+            segment_ids = [uuid.UUID(v) for v in chosen]
+        except ValueError as exc:
+            raise InvalidInput("no such segment", field="segments") from exc
+        open_link = form.get("open_link") == "yes"
+        if not segment_ids and not open_link:
+            raise InvalidInput("choose at least one segment", field="segments")
+        campaign = await campaigns.create_campaign(
+            uow,
+            survey_id=survey_id,
+            name=form.get("name", ""),
+            mode=form.get("mode", ""),
+            opens_at=_parse_local(form.get("opens_at", ""), "opens_at"),
+            closes_at=_parse_local(form.get("closes_at", ""), "closes_at"),
+            audience={"any": []},  # nobody, unless segments are chosen
+            max_reminders=int(_number(form.get("max_reminders", ""), "max_reminders")),
+            reminder_interval_days=_number(form.get("reminder_interval_days", ""), "reminder"),
+            segment_ids=segment_ids,
+            open_link=open_link,
+            actor=actor(staff),
+        )
+    except InvalidInput as exc:
+        field = {"reminder": "reminder_interval_days", "segments": "segments-first"}.get(
+            exc.field or "", exc.field or "name"
+        )
+        error = {"message": exc.message, "field": field}
+        return await _form_page(request, engine, uow, staff, survey_id, form, chosen, error, 422)
+    return RedirectResponse(
+        f"/surveys/staff/campaigns/{campaign.id}", status_code=status.HTTP_303_SEE_OTHER
+    )
+
+
+@router.get("/campaigns/{campaign_id}")
+async def campaign_page(
+    campaign_id: uuid.UUID, request: Request, engine: Engine, links: LinkMaker, staff: Viewer
+) -> Response:
+    return await _campaign(request, engine, staff, campaign_id, None, links)
+
+
+async def _campaign(
+    request: Request,
+    engine: Engine,
+    staff: Staff,
+    campaign_id: uuid.UUID,
+    error: str | None,
+    links: campaigns.Links,
+    status_code: int = 200,
+) -> Response:
+    overview = await staff_views.campaign_overview(engine, campaign_id)
+    campaign = overview["campaign"]
+    if campaign.open_link:
+        overview["open_url"] = open_link.open_url(links.base_url, links.keys, campaign.id)
+        async with engine.connect() as conn:
+            overview["open_answered"] = await open_link.answered_count(conn, campaign.id)
+    context = {
+        **overview,
+        "state": campaign.state(datetime.now(UTC)),
+        "error": error,
+        "may_launch": staff.may("editor") and campaign.launched_at is None,
+    }
+    return _render(request, staff, "staff/campaign.html", context, status_code)
+
+
+@router.post("/campaigns/{campaign_id}/launch")
+async def launch_campaign(
+    campaign_id: uuid.UUID,
+    request: Request,
+    engine: Engine,
+    uow: UnitOfWork,
+    links: LinkMaker,
+    staff: Editor,
+) -> Response:
+    try:
+        await campaigns.launch_campaign(uow, campaign_id, links=links, actor=actor(staff))
+    except Conflict as exc:
+        return await _campaign(request, engine, staff, campaign_id, exc.message, links, 409)
+    return RedirectResponse(
+        f"/surveys/staff/campaigns/{campaign_id}", status_code=status.HTTP_303_SEE_OTHER
+    )

@@ -1,1 +1,0 @@
-"""Surveys' domain: plain Python, no framework."""

@@ -1,0 +1,1 @@
+"""Erasure: forgetting erased people and handing over merged people's history."""

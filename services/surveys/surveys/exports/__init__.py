@@ -1,0 +1,1 @@
+"""Exports: responses as spreadsheets and open data, safe against formula injection."""

@@ -1,0 +1,1 @@
+"""Invitations: who a campaign invites, their personal links and reachability."""

@@ -1,0 +1,1 @@
+"""Mail status: invitation mails delivered, bounced or complained of."""

@@ -1,0 +1,1 @@
+"""Open link: anyone with a campaign's public link answering anonymously."""

@@ -1,1 +1,0 @@
-"""Surveys' tables, repositories and unit of work."""

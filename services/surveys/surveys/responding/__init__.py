@@ -1,0 +1,1 @@
+"""Responding: invited people answering a survey page by page, drafts and submission."""

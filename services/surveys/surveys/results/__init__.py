@@ -1,0 +1,1 @@
+"""Results: summaries and breakdowns of a campaign's responses."""

@@ -1,0 +1,1 @@
+"""Retention: deleting expired campaigns' personal data, keeping the counts."""

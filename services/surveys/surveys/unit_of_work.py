@@ -1,0 +1,135 @@
+"""Surveys' typed unit of work: named repositories over one transaction, events to the outbox.
+
+Use cases take a `SurveysUnitOfWork` and open it themselves (`async with uow:`); routes get one
+through `deps.UnitOfWork`, the reminder scheduler makes one per batch. Unit tests use the
+in-memory fake in `tests/unit/fakes/surveys.py`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.events.envelope import CloudEvent
+from shared.outbox.unit_of_work import UnitOfWork
+from surveys.builder.domain.saved import SavedSurvey
+from surveys.builder.repository import SqlSurveyRepository
+from surveys.campaigns.domain import Campaign, SegmentChoice
+from surveys.campaigns.repository import SqlCampaignRepository, SqlSegmentRepository
+from surveys.invitations.domain import Invitee
+from surveys.invitations.repository import SqlInvitationRepository
+from surveys.open_link.domain import Slot
+from surveys.open_link.repository import SqlOpenSlotRepository
+from surveys.responding.domain import Draft, NewResponse, SubmittedResponse
+from surveys.responding.repository import SqlResponseRepository
+from surveys.tables import outbox
+
+
+class SurveyRepository(Protocol):
+    async def add(self, survey: SavedSurvey) -> None: ...
+    async def get(
+        self, survey_id: uuid.UUID, *, for_update: bool = False
+    ) -> SavedSurvey | None: ...
+    async def update(self, survey: SavedSurvey) -> None: ...
+    async def listing(self) -> list[dict[str, Any]]: ...
+
+
+class CampaignRepository(Protocol):
+    async def add(self, campaign: Campaign) -> None: ...
+    async def get(self, campaign_id: uuid.UUID, *, for_update: bool = False) -> Campaign | None: ...
+    async def save_launch(self, campaign: Campaign) -> None: ...
+    async def due_for_reminders(self, now: datetime) -> list[uuid.UUID]: ...
+
+
+class InvitationRepository(Protocol):
+    async def invite_audience(self, campaign: Campaign, now: datetime) -> list[Invitee]: ...
+    async def claim_reminders(
+        self, campaign: Campaign, now: datetime, *, limit: int
+    ) -> list[Invitee]: ...
+    async def get(self, invitation_id: uuid.UUID, *, for_update: bool = False) -> Any: ...
+    async def mark_answered(self, invitation_id: uuid.UUID) -> bool:
+        """True the first time only."""
+        ...
+
+
+class ResponseRepository(Protocol):
+    async def draft(self, key: bytes) -> Draft | None: ...
+    async def save_draft(
+        self, *, key: bytes, campaign_id: uuid.UUID, answers: dict[str, Any], page: int
+    ) -> None: ...
+    async def delete_draft(self, key: bytes) -> None: ...
+    async def add(self, response: NewResponse) -> None: ...
+    async def of_invitation(self, invitation_id: uuid.UUID) -> SubmittedResponse | None: ...
+    async def replace_answers(self, response_id: uuid.UUID, answers: dict[str, Any]) -> None: ...
+
+
+class OpenSlotRepository(Protocol):
+    async def add(self, *, key: bytes, campaign_id: uuid.UUID, started_on: date) -> None: ...
+    async def get(
+        self, campaign_id: uuid.UUID, key: bytes, *, for_update: bool = False
+    ) -> Slot | None: ...
+    async def mark_answered(self, key: bytes) -> bool:
+        """True the first time only."""
+        ...
+
+
+class SegmentRepository(Protocol):
+    async def by_ids(self, ids: Sequence[uuid.UUID]) -> list[SegmentChoice]: ...
+
+
+class SurveysUnitOfWork(Protocol):
+    @property
+    def surveys(self) -> SurveyRepository: ...
+    @property
+    def campaigns(self) -> CampaignRepository: ...
+    @property
+    def invitations(self) -> InvitationRepository: ...
+    @property
+    def segments(self) -> SegmentRepository: ...
+    @property
+    def responses(self) -> ResponseRepository: ...
+    @property
+    def open_slots(self) -> OpenSlotRepository: ...
+
+    def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
+    async def commit(self) -> None: ...
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+class SqlSurveysUnitOfWork(UnitOfWork):
+    """The shared outbox unit of work with surveys' repositories on its connection."""
+
+    surveys: SqlSurveyRepository
+    campaigns: SqlCampaignRepository
+    invitations: SqlInvitationRepository
+    segments: SqlSegmentRepository
+    responses: SqlResponseRepository
+    open_slots: SqlOpenSlotRepository
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__(engine, outbox=outbox, service="surveys")
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        self.surveys = SqlSurveyRepository(self.conn)
+        self.campaigns = SqlCampaignRepository(self.conn)
+        self.invitations = SqlInvitationRepository(self.conn)
+        self.segments = SqlSegmentRepository(self.conn)
+        self.responses = SqlResponseRepository(self.conn)
+        self.open_slots = SqlOpenSlotRepository(self.conn)
+        return self
+
+
+def unit_of_work(engine: AsyncEngine) -> SqlSurveysUnitOfWork:
+    return SqlSurveysUnitOfWork(engine)

@@ -1,1 +1,0 @@
-"""Surveys' HTTP side."""

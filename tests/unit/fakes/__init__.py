@@ -1,0 +1,1 @@
+"""In-memory fakes of the services' units of work and repositories (no infrastructure)."""
