@@ -59,8 +59,11 @@ async def _run(args: argparse.Namespace) -> int:
         print(f"{len(parked)} parked message(s) on {_dlq_name(args.topic)}", file=sys.stderr)
         return 0
     chosen = [m for m in parked if args.offset is None or m.offset in args.offset]
-    count = await replay(_bootstrap(), chosen)
-    print(f"replayed {count} message(s) to their original topic")
+    try:
+        count = await replay(_bootstrap(), chosen)
+    except ValueError as error:
+        raise SystemExit(str(error)) from error
+    print(f"replayed {count} message(s), each to the consumer group that parked it")
     return 0
 
 
@@ -98,7 +101,10 @@ def main(argv: list[str] | None = None) -> None:
     for service in SERVICES:
         sub.add_parser(service, help=f"any command of {service} (= python -m {service}.main)")
     sub.add_parser("topics", help="create every topic (and DLQ) that is missing")
-    dlq = sub.add_parser("dlq", help="list or replay parked (dead-letter) messages")
+    dlq = sub.add_parser(
+        "dlq",
+        help="list parked (dead-letter) messages, or replay them to the consumer that parked them",
+    )
     dlq_sub = dlq.add_subparsers(dest="dlq_command", required=True)
     for name in ("list", "replay"):
         p = dlq_sub.add_parser(name)

@@ -9,6 +9,7 @@ retries it is raised, the offset is not committed, and the record is delivered a
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, Sequence
@@ -20,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.events.envelope import CloudEvent
+from shared.events.topics import consumed_topic
 from shared.logs import correlation_id
 from shared.metrics import EVENTS_CONSUMED
 from shared.outbox.inbox import claim_event
@@ -44,7 +46,7 @@ class Record(Protocol):
     offset: int
     key: bytes | None
     value: bytes | None
-    headers: Sequence[tuple[str, bytes]]
+    headers: Sequence[tuple[str, bytes | None]]
 
 
 class DeadLetters(Protocol):
@@ -60,21 +62,57 @@ async def raw_body(message: Any, original_decoder: Any = None) -> None:
     return None
 
 
+def _readable(record: Any) -> Any:
+    """A copy of an aiokafka record whose header values FastStream can decode as UTF-8."""
+    headers = [(k, (v or b"").decode(errors="replace").encode()) for k, v in record.headers]
+    return dataclasses.replace(record, headers=headers)
+
+
+async def tolerant_parser(message: Any, original_parser: Callable[[Any], Awaitable[Any]]) -> Any:
+    """A FastStream parser that cannot fail on a record's bytes.
+
+    FastStream's own parser decodes every header value as UTF-8 before any handler runs; one
+    header that is not UTF-8 (or has no value) used to fail the whole fetched batch, which
+    was then never nacked and its offsets committed with the next success: records lost
+    without a trace. Here FastStream parses readable copies, and the handlers get the
+    records exactly as they arrived (`raw_message`), so the bad one reaches the DLQ.
+    """
+    if isinstance(message, tuple):
+        parsed = await original_parser(tuple(_readable(r) for r in message))
+    else:
+        parsed = await original_parser(_readable(message))
+    parsed.raw_message = message
+    return parsed
+
+
+# SQLSTATE classes and codes that say "the server, not this record": connection exceptions,
+# insufficient resources, operator intervention (shutdown, "the database system is starting
+# up"), and a transaction that lost a serialization or deadlock race.
+TRANSIENT_SQLSTATE_CLASSES = ("08", "53", "57P")
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})
+
+
 def is_transient(error: BaseException) -> bool:
     if isinstance(error, DBAPIError) and not isinstance(error, (OperationalError, InterfaceError)):
-        return bool(error.connection_invalidated)
+        sqlstate = str(getattr(error.orig, "sqlstate", None) or "")
+        return (
+            bool(error.connection_invalidated)
+            or sqlstate in TRANSIENT_SQLSTATES
+            or sqlstate.startswith(TRANSIENT_SQLSTATE_CLASSES)
+        )
     return isinstance(error, TRANSIENT_ERRORS)
 
 
 def dead_letter_headers(
     record: Record, error: BaseException, attempts: int, consumer: str
-) -> list[tuple[str, bytes]]:
+) -> list[tuple[str, bytes | None]]:
+    """The record's own headers, byte for byte, and why and where it failed."""
     detail = "".join(traceback.format_exception_only(type(error), error)).strip()
     return [
         *[(k, v) for k, v in record.headers if not k.startswith("dlq_")],
         ("dlq_error", detail[:2000].encode()),
         ("dlq_error_type", type(error).__name__.encode()),
-        ("dlq_original_topic", record.topic.encode()),
+        ("dlq_original_topic", consumed_topic(record.topic).encode()),
         ("dlq_original_partition", str(record.partition).encode()),
         ("dlq_original_offset", str(record.offset).encode()),
         ("dlq_consumer", consumer.encode()),
@@ -117,12 +155,14 @@ class Consumption:
             await self._one(record)
 
     async def _one(self, record: Record) -> None:
+        event = await self._decoded(record)
+        if event is None:
+            return
+        correlation_id.set(event.correlationid)  # logs of this work carry the origin's
         attempts = 0
         while True:
             attempts += 1
             try:
-                event = CloudEvent.from_kafka(record.headers, record.value)
-                correlation_id.set(event.correlationid)  # logs of this work carry the origin's
                 async with self._engine.begin() as conn:
                     if self._inbox is not None and not await claim_event(
                         conn, self._inbox, consumer=self.consumer, event_id=event.id
@@ -138,20 +178,32 @@ class Consumption:
                 if attempts > self._retries:
                     if is_transient(error):
                         raise  # not the message's fault: leave the offset, try again later
-                    log.warning(
-                        "parking message on the DLQ",
-                        extra={
-                            "consumer": self.consumer,
-                            "topic": record.topic,
-                            "offset": record.offset,
-                            "error": repr(error),
-                        },
-                    )
-                    await self._dead_letters.park(record, error, attempts)
-                    EVENTS_CONSUMED.labels(self.consumer, "parked").inc()
-                    note_outcome("parked")
+                    await self._park(record, error, attempts)
                     return
                 await asyncio.sleep(self._backoff_s * 2 ** (attempts - 1))
+
+    async def _decoded(self, record: Record) -> CloudEvent | None:
+        """The record's event; None once an undecodable record is parked (no retry can
+        change its bytes)."""
+        try:
+            return CloudEvent.from_kafka(record.headers, record.value)
+        except ValueError as error:
+            await self._park(record, error, 1)
+            return None
+
+    async def _park(self, record: Record, error: BaseException, attempts: int) -> None:
+        log.warning(
+            "parking message on the DLQ",
+            extra={
+                "consumer": self.consumer,
+                "topic": record.topic,
+                "offset": record.offset,
+                "error": repr(error),
+            },
+        )
+        await self._dead_letters.park(record, error, attempts)
+        EVENTS_CONSUMED.labels(self.consumer, "parked").inc()
+        note_outcome("parked")
 
     async def many(
         self,
@@ -162,14 +214,31 @@ class Consumption:
 
         Only for handlers that are idempotent by themselves (version-guarded upserts).
         """
+        decoded: list[tuple[Record, CloudEvent]] = []
+        malformed: list[tuple[Record, ValueError]] = []
+        for record in records:
+            try:
+                decoded.append((record, CloudEvent.from_kafka(record.headers, record.value)))
+            except ValueError as malformation:
+                malformed.append((record, malformation))
+        if decoded:
+            await self._apply_batch(decoded, batch_handler)
+        # Parked last: if applying raised (an outage), the batch comes again and an earlier
+        # park would be a second copy on the DLQ.
+        for record, error in malformed:
+            await self._park(record, error, 1)
+
+    async def _apply_batch(
+        self,
+        decoded: list[tuple[Record, CloudEvent]],
+        batch_handler: Callable[[AsyncConnection, list[CloudEvent]], Awaitable[None]],
+    ) -> None:
         try:
-            events = [CloudEvent.from_kafka(r.headers, r.value) for r in records]
-            topic = records[0].topic if records else ""
-            batch = [r.headers for r in records]
-            with consume_batch_span(topic, batch, consumer=self.consumer):
+            topic = decoded[0][0].topic
+            with consume_batch_span(topic, [r.headers for r, _ in decoded], consumer=self.consumer):
                 async with self._engine.begin() as conn:
-                    await batch_handler(conn, events)
-            EVENTS_CONSUMED.labels(self.consumer, "applied").inc(len(events))
+                    await batch_handler(conn, [event for _, event in decoded])
+            EVENTS_CONSUMED.labels(self.consumer, "applied").inc(len(decoded))
             return
         except Exception as error:
             # One bad record must not hold the others back: isolate it.
@@ -177,5 +246,5 @@ class Consumption:
             log.warning(
                 "batch failed; applying one by one", extra={"error": repr(error)}, exc_info=error
             )
-        for record in records:
+        for record, _ in decoded:
             await self.one(record)

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.events.envelope import CloudEvent
 from shared.events.topics import CONTACT_SNAPSHOTS
-from shared.replica import apply_contact_events
+from shared.replica import apply_contact_events, row_from_event
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ async def rebuild_contact_replica(
         end = await consumer.end_offsets(partitions)
         async with engine.begin() as conn:
             await conn.execute(text(f"TRUNCATE {table.name}"))
-        applied = 0
+        applied = skipped = 0
         remaining = {tp for tp in partitions if end[tp] > await consumer.position(tp)}
         while remaining:
             batches = await consumer.getmany(*remaining, timeout_ms=1000, max_records=batch_size)
@@ -64,10 +64,21 @@ async def rebuild_contact_replica(
                     if record.offset >= end[TopicPartition(record.topic, record.partition)]:
                         continue  # newer than the rebuild: the live consumer applies it
                     try:
-                        events.append(CloudEvent.from_kafka(record.headers, record.value))
-                    except ValueError:
-                        # The live consumer sent it to the DLQ already; it holds no state.
-                        log.warning("skipping malformed record at offset %d", record.offset)
+                        event = CloudEvent.from_kafka(record.headers, record.value)
+                        row_from_event(event)  # a record the live consumer would park
+                        events.append(event)
+                    except ValueError as error:
+                        # The live consumer parked it on the DLQ already; it holds no state.
+                        # Checked one by one: it must not fail the batch around it.
+                        skipped += 1
+                        log.warning(
+                            "skipping malformed record",
+                            extra={
+                                "partition": record.partition,
+                                "offset": record.offset,
+                                "error": repr(error),
+                            },
+                        )
             if events:
                 async with engine.begin() as conn:
                     await apply_contact_events(conn, table, events)
@@ -77,7 +88,13 @@ async def rebuild_contact_replica(
             for tp in list(remaining):
                 if await consumer.position(tp) >= end[tp]:
                     remaining.discard(tp)
-        log.info("replica %s rebuilt from %s: %d events", table.name, topic, applied)
+        log.info(
+            "replica %s rebuilt from %s: %d events, %d malformed skipped",
+            table.name,
+            topic,
+            applied,
+            skipped,
+        )
         return applied
     finally:
         await consumer.stop()

@@ -2,8 +2,10 @@
 
 Every consumer has its own group (`<prefix><service>.<purpose>`), reads from the earliest
 offset on first start, commits only after its database commit, decodes nothing itself
-(`raw_body`: handlers parse the CloudEvent, and a malformed record must reach the DLQ), and
-hands records to `Consumption` (inbox, retries, DLQ).
+(`tolerant_parser` and `raw_body`: handlers parse the CloudEvent, and a malformed record must
+reach the DLQ, never fail a fetched batch inside FastStream), and hands records to
+`Consumption` (inbox, retries, DLQ). Each consumer also reads `<topic>.replay` (in a group of
+its own, `<group>.replay`), where `digituki dlq replay` puts back what this group parked.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from faststream.kafka.annotations import KafkaMessage
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shared.consuming import Consumption, Handler, Record, raw_body
-from shared.dead_letters import BrokerDeadLetters
+from shared.consuming import Consumption, Handler, Record, raw_body, tolerant_parser
+from shared.dead_letters import BrokerDeadLetters, dead_letter_producer, meant_for_others
 from shared.events.envelope import CloudEvent
 from shared.events.topics import Topic
 from shared.settings import ServiceSettings
@@ -26,16 +28,25 @@ from shared.settings import ServiceSettings
 BatchHandler = Callable[[AsyncConnection, list[CloudEvent]], Awaitable[None]]
 
 
-def _options(settings: ServiceSettings, purpose: str, description: str) -> dict[str, Any]:
+REPLAY_GROUP_SUFFIX = ".replay"
+
+
+def _options(
+    settings: ServiceSettings, purpose: str, description: str, *, replay: bool = False
+) -> dict[str, Any]:
+    group = settings.group(purpose)
     return {
-        "group_id": settings.group(purpose),
+        "group_id": f"{group}{REPLAY_GROUP_SUFFIX}" if replay else group,
         "auto_offset_reset": "earliest",
         "ack_policy": AckPolicy.NACK_ON_ERROR,
         "session_timeout_ms": settings.kafka_session_timeout_ms,
         "heartbeat_interval_ms": max(500, settings.kafka_session_timeout_ms // 5),
+        "parser": tolerant_parser,
         "decoder": raw_body,
-        "title": f"{settings.service_name}:{purpose}",
+        "title": f"{settings.service_name}:{purpose}{REPLAY_GROUP_SUFFIX if replay else ''}",
         "description": description,
+        # The replay topic is plumbing, not part of the documented event flow.
+        "include_in_schema": not replay,
     }
 
 
@@ -52,7 +63,9 @@ def _consumption(
         consumer=consumer,
         engine=engine,
         handler=handler,
-        dead_letters=BrokerDeadLetters(broker, consumer),
+        dead_letters=BrokerDeadLetters(
+            dead_letter_producer(broker, settings.kafka_bootstrap_servers), consumer
+        ),
         inbox=inbox,
         retries=settings.consumer_retries,
         backoff_s=settings.consumer_backoff_s,
@@ -80,17 +93,21 @@ def subscribe_events(
     """
     consumption = _consumption(broker, settings, engine, purpose, handler, inbox)
 
-    # The options travel as one dict (shared by both kinds), which hides the overloads.
-    @broker.subscriber(  # type: ignore[untyped-decorator]
-        settings.topic(topic.name), **_options(settings, purpose, description)
-    )
     async def on_record(body: Any, msg: KafkaMessage) -> None:
         record: Record = msg.raw_message  # type: ignore[assignment]
+        if meant_for_others(record, consumption.consumer):
+            return
         if wanted is not None and not wanted(record):
             return
         await consumption.one(record)
         if after is not None:
             after()
+
+    for name, replay in ((topic.name, False), (topic.replay, True)):
+        # The options travel as one dict (shared by both kinds), which hides the overloads.
+        broker.subscriber(
+            settings.topic(name), **_options(settings, purpose, description, replay=replay)
+        )(on_record)
 
 
 def subscribe_batches(
@@ -112,13 +129,17 @@ def subscribe_batches(
 
     consumption = _consumption(broker, settings, engine, purpose, apply_one, None)
 
-    @broker.subscriber(  # type: ignore[untyped-decorator]
-        settings.topic(topic.name),
-        batch=True,
-        max_records=max_records,
-        **_options(settings, purpose, description),
-    )
     async def on_records(body: Any, msg: KafkaMessage) -> None:
         raw = msg.raw_message
         records = raw if isinstance(raw, tuple) else (raw,)
-        await consumption.many(records, apply_batch)
+        mine = [r for r in records if not meant_for_others(r, consumption.consumer)]
+        if mine:
+            await consumption.many(mine, apply_batch)
+
+    for name, replay in ((topic.name, False), (topic.replay, True)):
+        broker.subscriber(
+            settings.topic(name),
+            batch=True,
+            max_records=max_records,
+            **_options(settings, purpose, description, replay=replay),
+        )(on_records)

@@ -159,12 +159,15 @@ def current_traceparent() -> str | None:
     return headers[0][1].decode() if headers else None
 
 
-def _context_of(headers: Sequence[tuple[str, bytes | str]] | Mapping[str, Any]) -> Any:
+def _context_of(headers: Sequence[tuple[str, bytes | str | None]] | Mapping[str, Any]) -> Any:
+    """The trace context a record carries. Never raises: a header that is not UTF-8 (or has
+    no value) must not stop the record before it can be applied or parked."""
     pairs = headers.items() if isinstance(headers, Mapping) else headers
     carrier: dict[str, str] = {}
     for key, value in pairs:
-        if key in (TRACEPARENT_HEADER, TRACESTATE_HEADER):
-            carrier[key[3:]] = value.decode() if isinstance(value, bytes) else str(value)
+        if key in (TRACEPARENT_HEADER, TRACESTATE_HEADER) and value is not None:
+            text = value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+            carrier[key[3:]] = text
     return _W3C.extract(carrier)
 
 
@@ -208,7 +211,7 @@ def publish_span(
 @contextmanager
 def consume_span(
     topic: str,
-    headers: Sequence[tuple[str, bytes]],
+    headers: Sequence[tuple[str, bytes | None]],
     *,
     consumer: str,
     partition: int | None = None,
@@ -245,7 +248,7 @@ def note_outcome(outcome: str) -> None:
 
 @contextmanager
 def consume_batch_span(
-    topic: str, batch: Sequence[Sequence[tuple[str, bytes]]], *, consumer: str
+    topic: str, batch: Sequence[Sequence[tuple[str, bytes | None]]], *, consumer: str
 ) -> Iterator[None]:
     """One consumer span for a batch, linked to the trace of every record in it."""
     if _provider is None:

@@ -13,6 +13,7 @@ from typing import Any
 from faststream.kafka import KafkaBroker
 from prometheus_client import start_http_server
 
+from shared.dead_letters import close_dead_letters
 from shared.heartbeat import HeartbeatWriter
 from shared.kafka import ensure_topics
 from shared.outages import watch_outages
@@ -74,5 +75,6 @@ async def run_worker(
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await asyncio.wait_for(task, 10)
         await broker.stop()
+        await close_dead_letters(broker)
         outages.cancel()
         log.info("worker stopped", extra={"service": settings.service_name})

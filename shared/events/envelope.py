@@ -93,12 +93,19 @@ class CloudEvent(BaseModel):
 
     @classmethod
     def from_kafka(
-        cls, headers: Sequence[tuple[str, bytes]] | Mapping[str, Any], value: bytes | None
+        cls, headers: Sequence[tuple[str, bytes | None]] | Mapping[str, Any], value: bytes | None
     ) -> Self:
-        """Parse a Kafka record; raises ValueError (a poison message) when it is malformed."""
+        """Parse a Kafka record; raises ValueError (a poison message) when it is malformed.
+
+        Only the headers the envelope reads are decoded: one that is not UTF-8 or has no
+        value makes the record malformed; headers of other tools pass untouched.
+        """
         pairs = headers.items() if isinstance(headers, Mapping) else headers
-        h = {k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in pairs}
         try:
+            pairs = list(pairs)
+            h = {k: _header_text(k, v) for k, v in pairs if k in ENVELOPE_HEADERS}
+            # The trace context is a courtesy: unreadable, it is dropped, not the record.
+            h |= {k: t for k, v in pairs if k in TRACE_HEADERS and (t := _lenient(v)) is not None}
             return cls(
                 id=uuid.UUID(h["ce_id"]),
                 source=h["ce_source"],
@@ -121,6 +128,44 @@ class CloudEvent(BaseModel):
         if self.type != model.event_type:
             raise ValueError(f"expected event type {model.event_type}, got {self.type}")
         return model.model_validate(self.data)
+
+
+ENVELOPE_HEADERS = frozenset(
+    {
+        "ce_id",
+        "ce_source",
+        "ce_type",
+        "ce_specversion",
+        "ce_time",
+        "ce_subject",
+        "ce_correlationid",
+        "content-type",
+        VERSION_HEADER,
+        MERGED_INTO_HEADER,
+    }
+)
+
+
+TRACE_HEADERS = frozenset({TRACEPARENT_HEADER, TRACESTATE_HEADER})
+
+
+def _lenient(value: object) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        try:
+            return value.decode()
+        except UnicodeDecodeError:
+            return None
+    return None
+
+
+def _header_text(name: str, value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode()  # UnicodeDecodeError is a ValueError
+    if isinstance(value, str):
+        return value
+    raise ValueError(f"header {name} has no text value ({value!r})")
 
 
 def new_event(

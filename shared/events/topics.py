@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 KEYED_PARTITIONS = 6
+REPLAY_SUFFIX = ".replay"
+DLQ_SUFFIX = ".dlq"
 ONE_DAY_MS = 24 * 60 * 60 * 1000
 
 
@@ -27,6 +29,12 @@ class Topic:
     @property
     def dlq(self) -> str:
         return f"{self.name}.dlq"
+
+    @property
+    def replay(self) -> str:
+        """Where `digituki dlq replay` puts a parked record back, addressed to the one
+        consumer group that parked it (the topic itself would reach every group again)."""
+        return f"{self.name}{REPLAY_SUFFIX}"
 
 
 CONTACT_SNAPSHOTS = Topic(
@@ -58,16 +66,22 @@ TOPICS: dict[str, Topic] = {
 DLQ_PARTITIONS = 1
 
 
+def consumed_topic(physical: str) -> str:
+    """The topic a record belongs to, also when it arrives again from the replay topic."""
+    return physical.removesuffix(REPLAY_SUFFIX)
+
+
 def topic_name(base: str, prefix: str = "") -> str:
     """The physical name: a per-run prefix keeps test runs apart on a shared broker."""
     return f"{prefix}{base}"
 
 
 def all_physical_topics(prefix: str = "") -> list[tuple[str, int, dict[str, str]]]:
-    """(name, partitions, configs) for every topic and its dead-letter topic."""
+    """(name, partitions, configs) for every topic and its dead-letter and replay topics."""
     out: list[tuple[str, int, dict[str, str]]] = []
     for t in TOPICS.values():
         out.append((topic_name(t.name, prefix), t.partitions, t.configs()))
         if t.has_dlq:
             out.append((topic_name(t.dlq, prefix), DLQ_PARTITIONS, {}))
+            out.append((topic_name(t.replay, prefix), DLQ_PARTITIONS, {}))
     return out

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections import Counter
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -158,7 +160,7 @@ async def test_poison_message_is_parked_with_its_error_and_the_next_one_is_appli
     for _, headers in mine:
         assert "not a CloudEvent" in headers["dlq_error"]
         assert headers["dlq_original_topic"] == topic
-        assert int(headers["dlq_attempts"]) == 3  # CONSUMER_RETRIES=2 in tests, plus the first
+        assert int(headers["dlq_attempts"]) == 1  # undecodable: no retry changes its bytes
 
 
 async def read_topic(bootstrap: str, topic: str) -> list[tuple[bytes | None, dict[str, str]]]:
@@ -174,14 +176,21 @@ async def read_topic(bootstrap: str, topic: str) -> list[tuple[bytes | None, dic
         out: list[tuple[bytes | None, dict[str, str]]] = []
         while await consumer.position(tp) < end:
             for records in (await consumer.getmany(tp, timeout_ms=1000)).values():
-                out.extend((r.key, {k: v.decode() for k, v in r.headers}) for r in records)
+                out.extend(
+                    (r.key, {k: (v or b"").decode(errors="replace") for k, v in r.headers})
+                    for r in records
+                )
         return out
     finally:
         await consumer.stop()
 
 
-async def test_operator_lists_and_replays_parked_messages(
-    workers: Workers, infra: Infra, topics: str, service_env: dict[str, str]
+async def test_operator_lists_and_replays_parked_messages_to_the_group_that_parked_them(
+    workers: Workers,
+    infra: Infra,
+    topics: str,
+    service_env: dict[str, str],
+    clean_db: dict[str, AsyncEngine],
 ) -> None:
     import asyncio
     import os
@@ -196,12 +205,17 @@ async def test_operator_lists_and_replays_parked_messages(
     finally:
         await producer.stop()
 
-    async def parked_count() -> int:
-        return sum(
-            1 for key, _ in await read_topic(infra.kafka, f"{topic}.dlq") if key == poison_key
+    async def parked_by() -> Counter[str]:
+        return Counter(
+            h["dlq_consumer"]
+            for key, h in await read_topic(infra.kafka, f"{topic}.dlq")
+            if key == poison_key
         )
 
-    await eventually(parked_count, lambda n: n == 2, what="both replicas parked the poison")
+    groups = {s: f"{topics}{s}.contact-replica" for s in REPLICAS}
+    await eventually(
+        parked_by, lambda c: c == Counter(groups.values()), what="both replicas parked the poison"
+    )
 
     async def cli(*args: str) -> str:
         proc = await asyncio.create_subprocess_exec(
@@ -217,10 +231,50 @@ async def test_operator_lists_and_replays_parked_messages(
         assert proc.returncode == 0, out.decode()
         return out.decode()
 
-    listing = await cli("dlq", "list", "contacts.contact.v1")
-    assert poison_key.decode() in listing and "not a CloudEvent" in listing
-    offsets = [line for line in listing.splitlines() if poison_key.decode() in line]
-    first = offsets[0].split('"offset": ')[1].split(",")[0]
-    await cli("dlq", "replay", "contacts.contact.v1", "--offset", first)
-    # Replayed to the original topic, still poison: both consumers park it again.
-    await eventually(parked_count, lambda n: n == 4, what="the replayed message parked again")
+    listing = [
+        json.loads(line)
+        for line in (await cli("dlq", "list", "contacts.contact.v1")).splitlines()
+        if poison_key.decode() in line
+    ]
+    assert {p["consumer"] for p in listing} == set(groups.values())
+    assert all("not a CloudEvent" in p["error"] for p in listing)
+    newsletter_copy = next(p for p in listing if p["consumer"] == groups["newsletter"])
+    await cli("dlq", "replay", "contacts.contact.v1", "--offset", str(newsletter_copy["offset"]))
+    # Still poison: parked again, by newsletter's replica only (surveys never saw it again).
+    expected = Counter({groups["newsletter"]: 2, groups["surveys"]: 1})
+    await eventually(parked_by, lambda c: c == expected, what="newsletter parked it again")
+    await wait_until_consumed(
+        infra.kafka, f"{groups['surveys']}.replay", f"{topic}.replay", partitions=1
+    )
+    assert await parked_by() == expected
+
+    # A record parked for a reason since fixed: the replay applies it in that group only.
+    fixed_id = uuid.uuid4()
+    key, value, headers = snapshot_record(fixed_id, 1, "fixed")
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka, enable_idempotence=True)
+    await producer.start()
+    try:
+        placed = await producer.send_and_wait(
+            f"{topic}.dlq",
+            value=value,
+            key=key,
+            headers=[
+                *headers,
+                ("dlq_consumer", groups["surveys"].encode()),
+                ("dlq_original_topic", topic.encode()),
+                ("dlq_error", b"a bug since fixed"),
+            ],
+        )
+    finally:
+        await producer.stop()
+    await cli("dlq", "replay", "contacts.contact.v1", "--offset", str(placed.offset))
+    await eventually(
+        lambda: versions(clean_db["surveys"], "contact_snapshot", "contact_id"),
+        lambda got: got.get(str(fixed_id)) == 1,
+        what="surveys applied the replayed record",
+    )
+    await wait_until_consumed(
+        infra.kafka, f"{groups['newsletter']}.replay", f"{topic}.replay", partitions=1
+    )
+    newsletter_rows = await versions(clean_db["newsletter"], "contact_snapshot", "contact_id")
+    assert str(fixed_id) not in newsletter_rows

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
-import threading
 import time
-from collections import Counter
 from typing import Any
 
 import pytest
@@ -17,11 +14,13 @@ from newsletter.campaigns.service import create_campaign, send_now
 from newsletter.settings import NewsletterSettings
 from newsletter.tables import deliveries
 from newsletter.unit_of_work import SqlUnitOfWork
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.web.staff import Staff
 from tests.e2e.conftest import Workers
+from tests.support.infra import Infra
+from tests.support.mail_sink import CountingSink, build_audience, outcome_events_consumed
 from tests.support.polling import eventually
 from tests.support.processes import ServiceProcess
 
@@ -33,25 +32,6 @@ KILL_AFTER = RECIPIENTS // 3
 # Beside the stack's smtp-sink port, so parallel test stacks never share it.
 SINK_PORT = int(os.environ.get("SMTP_SINK_PORT", "12525")) + 1
 TEXT_BLOCK = {"type": "text", "text": "Digitaitoviikko alkaa."}
-MESSAGE_ID = re.compile(rb"^Message-ID: <([0-9a-f-]{36})@", re.MULTILINE)
-
-
-class CountingSink:
-    """An SMTP server that accepts everything and counts Message-IDs (no disk, no parsing)."""
-
-    def __init__(self) -> None:
-        self.ids: Counter[str] = Counter()
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        found = MESSAGE_ID.search(envelope.original_content or b"")
-        with self.lock:
-            self.ids[found.group(1).decode() if found else "?"] += 1
-        return "250 2.0.0 OK"
-
-    def snapshot(self) -> Counter[str]:
-        with self.lock:
-            return Counter(self.ids)
 
 
 @pytest.fixture
@@ -61,21 +41,6 @@ def sink() -> Any:
     controller.start()
     yield handler
     controller.stop()
-
-
-async def build_audience(engine: AsyncEngine, n: int) -> None:
-    """Replica rows straight into newsletter's database: fast, and what the audience reads."""
-    async with engine.begin() as conn:
-        await conn.execute(
-            text(
-                "INSERT INTO contact_snapshot (contact_id, version, email, first_name, language,"
-                " subscription_state, confirmed_at, newsletter_consent, email_status)"
-                " SELECT gen_random_uuid(), 1, 'crash-' || i || '@example.fi', 'Name ' || i,"
-                " (ARRAY['fi','sv','en'])[1 + i % 3], 'subscribed', now(), true, 'ok'"
-                " FROM generate_series(1, :n) AS i"
-            ),
-            {"n": n},
-        )
 
 
 async def sent_ids(engine: AsyncEngine) -> set[str]:
@@ -92,6 +57,8 @@ async def count_pending(engine: AsyncEngine) -> int:
 
 async def test_worker_killed_mid_campaign_misses_nobody_and_doubles_only_in_flight_mails(
     workers: Workers,
+    infra: Infra,
+    topics: str,
     clean_db: dict[str, AsyncEngine],
     service_env: dict[str, str],
     sink: CountingSink,
@@ -171,6 +138,7 @@ async def test_worker_killed_mid_campaign_misses_nobody_and_doubles_only_in_flig
         assert len(await sent_ids(db)) == RECIPIENTS
         assert len(final) == RECIPIENTS and "?" not in final
         assert duplicates <= in_flight
+        await outcome_events_consumed(db, infra.kafka, topics)
     finally:
         sender.stop()
         workers["newsletter"].start()

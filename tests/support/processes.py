@@ -90,7 +90,7 @@ async def wait_for_group(bootstrap: str, group: str, *, timeout: float = 30.0) -
 
 
 async def wait_until_consumed(
-    bootstrap: str, group: str, topic: str, *, timeout: float = 30.0
+    bootstrap: str, group: str, topic: str, *, timeout: float = 30.0, partitions: int = 6
 ) -> None:
     """Until `group` has committed offsets up to the end of every partition of `topic`.
 
@@ -103,13 +103,13 @@ async def wait_until_consumed(
     await admin.start()
     await consumer.start()
     try:
-        partitions = [TopicPartition(topic, p) for p in range(6)]
+        parts = [TopicPartition(topic, p) for p in range(partitions)]
 
         async def lag() -> int:
-            ends = await consumer.end_offsets(partitions)
-            committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
+            ends = await consumer.end_offsets(parts)
+            committed = await admin.list_consumer_group_offsets(group, partitions=parts)
             total = 0
-            for tp in partitions:
+            for tp in parts:
                 meta = committed.get(tp)
                 done = meta.offset if meta is not None and meta.offset >= 0 else 0
                 total += max(0, ends[tp] - done)

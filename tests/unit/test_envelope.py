@@ -81,3 +81,33 @@ def test_parse_refuses_an_event_of_another_type() -> None:
 def test_unknown_fields_from_a_newer_producer_are_ignored() -> None:
     data = {"contact_id": str(uuid.uuid4()), "version": 1, "email": "a@b.fi", "shoe_size": 44}
     assert ContactSnapshotV1.model_validate(data).email == "a@b.fi"
+
+
+def _good_headers() -> list[tuple[str, bytes | None]]:
+    event = new_event(
+        source="/t", data=ContactSnapshotV1(contact_id=uuid.uuid4(), version=1, email="a@b.fi")
+    )
+    return list(event.to_headers())
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("ce_source", b"\xff\xfe"), ("ce_id", None), ("ce_type", None), ("ce_time", b"\x80")],
+)
+def test_an_envelope_header_not_utf8_or_without_value_is_malformed(
+    name: str, value: bytes | None
+) -> None:
+    headers = [(k, value if k == name else v) for k, v in _good_headers()]
+    with pytest.raises(ValueError, match="not a CloudEvent"):
+        CloudEvent.from_kafka(headers, b'{"contact_id": "x"}')
+
+
+def test_headers_of_other_tools_are_not_decoded() -> None:
+    headers = [*_good_headers(), ("x-binary-trace", b"\xff\x00"), ("x-empty", None)]
+    assert CloudEvent.from_kafka(headers, b"{}").data == {}
+
+
+def test_an_unreadable_trace_context_is_dropped_not_the_record() -> None:
+    headers = [*_good_headers(), ("ce_traceparent", b"\xff\xfe"), ("ce_tracestate", None)]
+    event = CloudEvent.from_kafka(headers, b"{}")
+    assert (event.traceparent, event.tracestate) == (None, None)

@@ -18,3 +18,10 @@ def test_every_topic_has_a_dead_letter_topic_and_names_end_in_a_version() -> Non
     for topic in TOPICS:
         assert topic.split(".")[-1].startswith("v")
         assert f"p.{topic}" in names and f"p.{topic}.dlq" in names
+
+
+def test_every_topic_with_a_dlq_has_a_replay_topic_of_one_partition() -> None:
+    physical = {name: parts for name, parts, _ in all_physical_topics("p.")}
+    for topic in TOPICS.values():
+        if topic.has_dlq:
+            assert physical[f"p.{topic.replay}"] == 1

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from newsletter.delivery.domain import Result, retry_delay_s
 from newsletter.suppression import repository as suppressions
 from newsletter.suppression.domain import email_hmac
 from newsletter.unit_of_work import unit_of_work
-from shared.events.envelope import new_event
+from shared.events.envelope import CloudEvent, new_event
 from shared.events.mail import MailEventV1, MailOrigin, MailOutcome
 from shared.events.topics import MAIL_EVENTS
 
@@ -41,6 +42,15 @@ class Attempt:
     origin_group: str | None = None
 
 
+def storable(detail: str | None) -> str | None:
+    """An SMTP reply as text PostgreSQL accepts. The session keeps bytes that are not UTF-8
+    as lone surrogates, and a server may send NUL: either made the whole batch of outcomes
+    fail on every retry, so no outcome around it was ever recorded."""
+    if detail is None:
+        return None
+    return detail.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     base_s: float
@@ -57,6 +67,7 @@ async def record_outcomes(
 ) -> None:
     if not outcomes:
         return
+    outcomes = [(a, dataclasses.replace(r, detail=storable(r.detail))) for a, r in outcomes]
     now = datetime.now(UTC)
     final: dict[str, list[tuple[Attempt, Result]]] = {"sent": [], "bounced": [], "failed": []}
     deferred: list[tuple[Attempt, Result]] = []
@@ -98,21 +109,36 @@ async def record_outcomes(
             uow.publish(
                 MAIL_EVENTS.name,
                 str(attempt.contact_id or attempt.delivery_id),
-                new_event(
-                    source="/newsletter",
-                    subject=str(attempt.delivery_id),
-                    data=MailEventV1(
-                        delivery_id=attempt.delivery_id,
-                        outcome=EVENT_OUTCOME[outcome],
-                        occurred_at=now,
-                        origin=attempt.origin,
-                        origin_id=attempt.origin_id,
-                        origin_label=attempt.origin_label,
-                        origin_group=attempt.origin_group,
-                        contact_id=attempt.contact_id,
-                        email=attempt.email,
-                        detail=result.detail,
+                outcome_event(
+                    attempt,
+                    outcome,
+                    new_event(
+                        source="/newsletter",
+                        subject=str(attempt.delivery_id),
+                        data=MailEventV1(
+                            delivery_id=attempt.delivery_id,
+                            outcome=EVENT_OUTCOME[outcome],
+                            occurred_at=now,
+                            origin=attempt.origin,
+                            origin_id=attempt.origin_id,
+                            origin_label=attempt.origin_label,
+                            origin_group=attempt.origin_group,
+                            contact_id=attempt.contact_id,
+                            email=attempt.email,
+                            detail=result.detail,
+                        ),
                     ),
                 ),
             )
         await uow.commit()
+
+
+OUTCOME_EVENTS = uuid.UUID("5a0f3c1e-7f55-4c36-9d8e-2f1b1a6f0c11")
+
+
+def outcome_event(attempt: Attempt, outcome: str, event: CloudEvent) -> CloudEvent:
+    """The event of one attempt's outcome has one id, however often it is recorded: a write
+    retried after a commit whose answer was lost publishes the same event again, which the
+    consumers' inboxes absorb."""
+    key = f"{attempt.delivery_id}/{attempt.attempts}/{outcome}"
+    return event.model_copy(update={"id": uuid.uuid5(OUTCOME_EVENTS, key)})

@@ -1,8 +1,12 @@
 """The delivery loop of one process: claim leased batches, compose, send, record in batches.
 
 Rows are the truth; a NOTIFY (or Kafka, for transactional requests) only wakes the loop
-early. A crash loses nothing: rows whose outcome was not recorded come due again when
-their lease ends, so at most the mails in flight at the crash are sent twice.
+early. An outcome SMTP gave is kept in memory until it is recorded: a failed write (the
+database restarting) is retried with backoff, the recorder outlives a restart of the
+delivery worker, and no new batch is claimed while older outcomes wait, so this process
+never claims a row again whose mail it already sent. A crash loses nothing either: rows
+whose outcome was not recorded come due again when their lease ends, so at most the mails in
+flight at the crash (sent, outcome not yet recorded) are sent twice.
 """
 
 from __future__ import annotations
@@ -33,9 +37,12 @@ from shared.tracing import start_span
 
 log = logging.getLogger(__name__)
 
+RECORD_BACKOFF_MAX_S = 5.0
+
 
 class Recorder:
-    """Outcomes are buffered and written (with their events) a batch per transaction."""
+    """Outcomes are buffered and written (with their events) a batch per transaction, and
+    kept until a write succeeds."""
 
     def __init__(self, engine: AsyncEngine, settings: NewsletterSettings) -> None:
         self._engine = engine
@@ -45,24 +52,43 @@ class Recorder:
         self._retry = RetryPolicy(
             settings.retry_base_s, settings.retry_max_s, settings.max_attempts
         )
+        self._backoff_s = 0.0
+        self._writing = asyncio.Lock()
         self.recorded = 0
+        self.failures = 0
 
     def add(self, attempt: Attempt, result: Result) -> None:
         self._buffer.append((attempt, result))
         if len(self._buffer) >= self._settings.record_batch_size:
             self._full.set()
 
+    @property
+    def waiting(self) -> int:
+        """Outcomes not recorded yet."""
+        return len(self._buffer)
+
+    @property
+    def failing(self) -> bool:
+        """The last write failed: outcomes wait for the database."""
+        return self._backoff_s > 0
+
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            pause = self._backoff_s or self._settings.record_interval_s
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._full.wait(), self._settings.record_interval_s)
+                await asyncio.wait_for(_either(self._full, stop), pause)
             self._full.clear()
             await self.flush()
 
-    async def flush(self) -> None:
+    async def flush(self) -> bool:
+        """Write what is buffered; True when nothing is left unrecorded."""
+        async with self._writing:  # one write at a time: a second flush sees what is left
+            return await self._flush()
+
+    async def _flush(self) -> bool:
         batch, self._buffer = self._buffer, []
         if not batch:
-            return
+            return True
         try:
             await record_outcomes(
                 self._engine,
@@ -70,12 +96,32 @@ class Recorder:
                 retry=self._retry,
                 suppression_key=self._settings.suppression_secret(),
             )
-            self.recorded += len(batch)
         except Exception:
-            # Kept for the next flush; if this process dies first the leases expire and
-            # the mails go again (the at-least-once side of the guarantee).
-            log.exception("recording outcomes failed; will retry")
+            # Kept, never dropped: these mails were sent. If this process dies before a
+            # write succeeds, the leases expire and the mails go again (at least once).
             self._buffer = batch + self._buffer
+            self.failures += 1
+            self._backoff_s = min(max(self._backoff_s * 2, 0.2), RECORD_BACKOFF_MAX_S)
+            log.exception(
+                "recording outcomes failed; kept for a retry",
+                extra={"waiting": len(self._buffer), "retry_in_s": self._backoff_s},
+            )
+            return False
+        self.recorded += len(batch)
+        self._backoff_s = 0.0
+        return not self._buffer
+
+    async def drain(self, stop: asyncio.Event | None = None) -> bool:
+        """Retry with backoff until every outcome is recorded (True) or `stop` is set."""
+        while not await self.flush():
+            if stop is not None and stop.is_set():
+                return False
+            if stop is None:
+                await asyncio.sleep(self._backoff_s)
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), self._backoff_s)
+        return True
 
 
 class DeliveryWorker:
@@ -85,6 +131,7 @@ class DeliveryWorker:
         settings: NewsletterSettings,
         templates: MailTemplates | None = None,
         wake: asyncio.Event | None = None,
+        recorder: Recorder | None = None,
     ) -> None:
         self._engine = engine
         self._settings = settings
@@ -92,7 +139,8 @@ class DeliveryWorker:
             settings, templates or MailTemplates(base_url=settings.public_base_url)
         )
         self.wake = wake or asyncio.Event()
-        self.recorder = Recorder(engine, settings)
+        # Passed in by `delivery_loop`, so unrecorded outcomes survive a restart of this worker.
+        self.recorder = recorder or Recorder(engine, settings)
         self._campaigns: dict[uuid.UUID, CampaignInfo] = {}
         self._sending: dict[uuid.UUID, Span] = {}  # SMTP spans of traced mails in flight
 
@@ -111,6 +159,8 @@ class DeliveryWorker:
         pool.start()
         try:
             while not stop.is_set():
+                if self.recorder.failing and not await self.recorder.drain(stop):
+                    break  # claim nothing while sent mails wait to be recorded
                 if not await self._one_batch(pool):
                     self.wake.clear()
                     with contextlib.suppress(TimeoutError):
@@ -119,10 +169,22 @@ class DeliveryWorker:
             await pool.close()
             recorder_stop.set()
             await recorder
-            await self.recorder.flush()
+            if stop.is_set():
+                await self._record_before_exit()
             if listener is not None:
                 with contextlib.suppress(Exception):
                     await listener.close()
+
+    async def _record_before_exit(self) -> None:
+        """On shutdown, keep trying to record until the worker's stop timeout cancels us."""
+        try:
+            await self.recorder.drain()
+        except asyncio.CancelledError:
+            log.error(
+                "stopped with outcomes unrecorded; their mails go again after the lease",
+                extra={"waiting": self.recorder.waiting},
+            )
+            raise
 
     async def _one_batch(self, pool: SmtpPool) -> int:
         s = self._settings
@@ -195,9 +257,10 @@ def delivery_loop(
 
     async def loop(stop: asyncio.Event) -> None:
         backoff = 0.5
+        recorder = Recorder(engine, settings)  # outlives each restart, with what it holds
         while not stop.is_set():
             try:
-                await DeliveryWorker(engine, settings, wake=wake).run(stop)
+                await DeliveryWorker(engine, settings, wake=wake, recorder=recorder).run(stop)
             except Exception:  # database or SMTP away: leases cover what was in flight
                 log.exception("delivery worker failed; restarting")
                 with contextlib.suppress(TimeoutError):

@@ -14,14 +14,18 @@ from surveys.mail_status.service import record_mail_outcome
 from surveys.settings import SurveysSettings
 from surveys.tables import inbox
 
-ORIGIN = b"survey_invitation"
+ORIGIN = "survey_invitation"
 
 
 def may_be_ours(record: Record) -> bool:
     """Most mail events are newsletter campaigns': skip them before they cost an inbox row.
-    A record that does not even name our origin cannot be ours (a malformed one that does
-    still goes through and so to the DLQ)."""
-    return record.value is None or ORIGIN in record.value
+    Only a well-formed event of another origin is passed over; a record that cannot be read
+    goes on to the consumer, and so to the DLQ (guessing from its bytes would skip it)."""
+    try:
+        event = CloudEvent.from_kafka(record.headers, record.value)
+        return event.parse(MailEventV1).origin == ORIGIN
+    except ValueError:
+        return True
 
 
 def subscribe_mail_events(
