@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import shutil
 import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -63,12 +65,21 @@ class Supervisor:
 
 
 @pytest.fixture
-def supervisors(tmp_path: Path) -> Iterator[Callable[[dict[str, str]], Supervisor]]:
+def state_root() -> Iterator[Path]:
+    """A short folder: supervisord's Unix socket path must stay under 108 bytes, which
+    pytest's tmp_path (deeper still under xdist) does not."""
+    folder = Path(tempfile.mkdtemp(prefix="dt-sv-", dir="/tmp"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def supervisors(state_root: Path) -> Iterator[Callable[[dict[str, str]], Supervisor]]:
     """Starts supervisord with an environment (its programs inherit it, as under make up)."""
     started: list[Supervisor] = []
 
     def start(env: dict[str, str]) -> Supervisor:
-        supervisor = Supervisor(tmp_path / "up", env)
+        supervisor = Supervisor(state_root / "up", env)
         subprocess.run(
             ["deploy/bin/supervise.sh", "up", "start"], cwd=REPO, env=supervisor.env, check=True
         )
@@ -155,7 +166,7 @@ async def test_a_program_that_keeps_dying_at_start_up_is_retried_with_backoff_th
 
 
 async def test_stopping_supervisord_leaves_nothing_running(
-    supervisors: Callable[[dict[str, str]], Supervisor], tmp_path: Path
+    supervisors: Callable[[dict[str, str]], Supervisor], state_root: Path
 ) -> None:
     supervisor = supervisors({})
     supervisor.start_program("sleeper", "sleep", "600")
@@ -166,4 +177,4 @@ async def test_stopping_supervisord_leaves_nothing_running(
     )
     await asyncio.to_thread(supervisor.stop)
     assert not await asyncio.to_thread(Path(f"/proc/{pid}").exists)
-    assert not await asyncio.to_thread((tmp_path / "up/supervisor/supervisor.sock").exists)
+    assert not await asyncio.to_thread((state_root / "up/supervisor/supervisor.sock").exists)

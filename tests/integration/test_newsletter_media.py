@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 EDITOR = {"X-Staff-Id": "e1", "X-Staff-Role": "editor", "X-Staff-Csrf": "tok"}
 VIEWER = {"X-Staff-Id": "v1", "X-Staff-Role": "viewer", "X-Staff-Csrf": "tok"}
+API_EDITOR = {**EDITOR, "X-CSRF-Token": "tok"}  # the JSON API sends the token as a header
 API = "/api/newsletter/media"
 PAGE = "/newsletter/staff/media"
 
@@ -125,10 +126,10 @@ async def test_sending_waits_for_sv_alt_text_of_a_library_image(
         "content": {lang: {"subject": f"S {lang}", "blocks": [block]} for lang in ("fi", "sv")},
         "fallback_language": "fi",
     }
-    made = await web.post("/api/newsletter/campaigns/drafts", json=draft, headers=EDITOR)
+    made = await web.post("/api/newsletter/campaigns/drafts", json=draft, headers=API_EDITOR)
     assert made.status_code == 201, made.text
     campaign = made.json()["id"]
-    refused = await web.post(f"/api/newsletter/campaigns/{campaign}/send", headers=EDITOR)
+    refused = await web.post(f"/api/newsletter/campaigns/{campaign}/send", headers=API_EDITOR)
     assert refused.status_code == 422
     assert refused.json()["detail"]["refusals"] == [
         {
@@ -144,7 +145,7 @@ async def test_sending_waits_for_sv_alt_text_of_a_library_image(
         f"{PAGE}/{image['id']}/alt", data={"csrf_token": "tok", **alt}, headers=EDITOR
     )
     assert saved.status_code == 303
-    sent = await web.post(f"/api/newsletter/campaigns/{campaign}/send", headers=EDITOR)
+    sent = await web.post(f"/api/newsletter/campaigns/{campaign}/send", headers=API_EDITOR)
     assert sent.status_code == 202, sent.text
     assert sent.json()["recipients"] == 1
 

@@ -62,8 +62,10 @@ async def surveys_behind_nginx(tmp: Path) -> AsyncIterator[tuple[str, Path]]:
     )
     serving = asyncio.create_task(server.serve())
     conf = (REPO / "deploy/nginx/digituki.conf.template").read_text()
+    # Every variable the template takes (nginx.sh's list), so nginx starts from it as it is.
     for name, value in {
         "${PROXY_PORT}": str(proxy_port),
+        "${PROXY_SECRET}": "",  # the app in process trusts no secret: none is needed here
         "${CONTACTS_UPSTREAM}": f"127.0.0.1:{free_port()}",
         "${NEWSLETTER_UPSTREAM}": f"127.0.0.1:{free_port()}",
         "${SURVEYS_UPSTREAM}": f"127.0.0.1:{web_port}",
