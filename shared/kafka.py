@@ -7,6 +7,7 @@ import contextlib
 import logging
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 from faststream.kafka import KafkaBroker
 
@@ -34,9 +35,19 @@ async def ensure_topics(bootstrap_servers: str, prefix: str = "") -> list[str]:
     await admin.start()
     try:
         existing = set(await admin.list_topics())
+        declared = all_physical_topics(prefix)
+        # A topic made before its configuration was declared (e.g. the retention periods of
+        # the mail topics, docs/privacy.md) gets it now; the registry is the truth.
+        reconciled = [
+            ConfigResource(ConfigResourceType.TOPIC, name, configs=configs)
+            for name, _, configs in declared
+            if name in existing and configs
+        ]
+        if reconciled:
+            await admin.alter_configs(reconciled)
         wanted = [
             NewTopic(name, num_partitions=parts, replication_factor=1, topic_configs=configs)
-            for name, parts, configs in all_physical_topics(prefix)
+            for name, parts, configs in declared
             if name not in existing
         ]
         created: list[str] = []

@@ -10,6 +10,18 @@ from dataclasses import dataclass, field
 
 KEYED_PARTITIONS = 6
 ONE_DAY_MS = 24 * 60 * 60 * 1000
+# How long Kafka keeps a mail request or a delivery outcome: one day is enough for every
+# consumer to catch up after an outage, and an erased person's address, name and links are
+# gone from the log at most a day (plus one log segment's roll, `segment.ms`) later.
+PERSONAL_RETENTION_MS = ONE_DAY_MS
+# A parked record waits for an operator's replay; a week covers a holiday weekend.
+PERSONAL_DLQ_RETENTION_MS = 7 * ONE_DAY_MS
+# Kafka deletes whole segments only: a segment rolls at least hourly on these topics.
+PERSONAL_SEGMENT_MS = 60 * 60 * 1000
+
+
+def _short_lived() -> dict[str, str]:
+    return {"retention.ms": str(PERSONAL_RETENTION_MS), "segment.ms": str(PERSONAL_SEGMENT_MS)}
 
 
 @dataclass(frozen=True)
@@ -19,6 +31,9 @@ class Topic:
     compacted: bool = False
     config: dict[str, str] = field(default_factory=dict)
     has_dlq: bool = True
+    # Records carry personal data (an address, a name, a live link): the topic and its
+    # dead-letter topic keep them no longer than the periods below (docs/privacy.md).
+    personal: bool = False
 
     def configs(self) -> dict[str, str]:
         base = {"cleanup.policy": "compact"} if self.compacted else {}
@@ -28,17 +43,21 @@ class Topic:
     def dlq(self) -> str:
         return f"{self.name}.dlq"
 
+    def dlq_configs(self) -> dict[str, str]:
+        return {"retention.ms": str(PERSONAL_DLQ_RETENTION_MS)} if self.personal else {}
+
 
 CONTACT_SNAPSHOTS = Topic(
     "contacts.contact.v1",
     compacted=True,
+    personal=True,
     # Erased people must leave the log too, not only the replicas.
     config={"max.compaction.lag.ms": str(ONE_DAY_MS), "min.cleanable.dirty.ratio": "0.1"},
 )
 SEGMENTS = Topic("contacts.segment.v1", compacted=True)
 CONTACT_EVENTS = Topic("contacts.events.v1")
-MAIL_REQUESTED = Topic("mail.requested.v1")
-MAIL_EVENTS = Topic("mail.events.v1")
+MAIL_REQUESTED = Topic("mail.requested.v1", personal=True, config=_short_lived())
+MAIL_EVENTS = Topic("mail.events.v1", personal=True, config=_short_lived())
 SURVEY_RESPONSES = Topic("surveys.responses.v1")
 STAFF_AUDIT = Topic("staff.audit.v1")
 
@@ -69,5 +88,5 @@ def all_physical_topics(prefix: str = "") -> list[tuple[str, int, dict[str, str]
     for t in TOPICS.values():
         out.append((topic_name(t.name, prefix), t.partitions, t.configs()))
         if t.has_dlq:
-            out.append((topic_name(t.dlq, prefix), DLQ_PARTITIONS, {}))
+            out.append((topic_name(t.dlq, prefix), DLQ_PARTITIONS, t.dlq_configs()))
     return out

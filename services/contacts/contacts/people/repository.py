@@ -5,14 +5,16 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.errors import Conflict
 from contacts.people.domain.person import Person, parse_email_status, parse_language
-from contacts.tables import people
+from contacts.tables import job_items, jobs, outbox, people, visit_requests
+from shared.events.topics import CONTACT_SNAPSHOTS
 
+EXPORT_WITHDRAWN = "The file was withdrawn: a person in it has been erased."
 _STATES = {"pending": "pending", "subscribed": "subscribed", "unsubscribed": "unsubscribed"}
 
 
@@ -104,6 +106,41 @@ async def save(conn: AsyncConnection, person: Person) -> None:
 
 
 async def remove(conn: AsyncConnection, person_id: uuid.UUID) -> None:
+    """The row goes (what hangs on it cascades), and so does every copy of the person's data
+    that does not hang on it: every erasure path (API, pages, bulk, retention, merge) comes
+    through here. The tests/integration/test_contacts_erasure_sweep.py sweep checks them all."""
+    email = (
+        await conn.execute(select(people.c.email).where(people.c.id == person_id))
+    ).scalar_one_or_none()
+    # Unsent snapshots (the tombstone follows and replaces them for every replica).
+    await conn.execute(
+        delete(outbox).where(
+            outbox.c.topic == CONTACT_SNAPSHOTS.name,
+            outbox.c.key == str(person_id),
+            outbox.c.payload.is_not(None),
+            func.length(outbox.c.payload) > 0,
+        )
+    )
+    # A visit request stays the organisation's; its contact person is forgotten.
+    named = visit_requests.c.person_id == person_id
+    if email:
+        named = or_(named, func.lower(visit_requests.c.email) == email.lower())
+    await conn.execute(
+        update(visit_requests).where(named).values(contact_name="", email="", phone=None)
+    )
+    # An export file holding the person is withdrawn (its job keeps the ids it exported).
+    await conn.execute(
+        update(jobs)
+        .where(
+            jobs.c.kind == "export",
+            jobs.c.result.is_not(None),
+            # per export job, a look-up in job_items' primary key (job_id, person_id)
+            select(job_items.c.job_id)
+            .where(job_items.c.job_id == jobs.c.id, job_items.c.person_id == person_id)
+            .exists(),
+        )
+        .values(result=None, error=EXPORT_WITHDRAWN)
+    )
     await conn.execute(delete(people).where(people.c.id == person_id))
 
 
