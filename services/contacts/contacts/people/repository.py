@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contacts.errors import Conflict
 from contacts.people.domain.person import Person, parse_email_status, parse_language
 from contacts.tables import job_items, jobs, outbox, people, visit_requests
-from shared.events.topics import CONTACT_SNAPSHOTS
 
 EXPORT_WITHDRAWN = "The file was withdrawn: a person in it has been erased."
 _STATES = {"pending": "pending", "subscribed": "subscribed", "unsubscribed": "unsubscribed"}
@@ -112,10 +111,10 @@ async def remove(conn: AsyncConnection, person_id: uuid.UUID) -> None:
     email = (
         await conn.execute(select(people.c.email).where(people.c.id == person_id))
     ).scalar_one_or_none()
-    # Unsent snapshots (the tombstone follows and replaces them for every replica).
+    # Unsent events about the person (snapshots, timeline events, mail requests): the
+    # tombstone that follows replaces them for every replica, and no mail goes out.
     await conn.execute(
         delete(outbox).where(
-            outbox.c.topic == CONTACT_SNAPSHOTS.name,
             outbox.c.key == str(person_id),
             outbox.c.payload.is_not(None),
             func.length(outbox.c.payload) > 0,
