@@ -52,9 +52,11 @@ class Traces:
     first_name: str
     last_name: str
     phone: str | None
+    earlier_email: str = ""  # a duplicate record merged into this one
 
     def needles(self) -> list[str]:
         found = [self.email, self.first_name, self.last_name]
+        found += [self.earlier_email] if self.earlier_email else []
         return found + ([self.phone] if self.phone else [])
 
 
@@ -224,6 +226,21 @@ async def test_every_erasure_path_leaves_no_personal_data_and_an_accountable_aud
         for n, path in enumerate(PATHS)
     }
     bystander = await spread_person(client, engine, 99)
+    # The API's person once had a duplicate record under another address, merged into them.
+    kept = people["api"]
+    duplicate = await client.post(
+        "/api/contacts/people",
+        json={"email": "earlier.address@sweep.example", "last_name": kept.last_name},
+        headers=EDITOR,
+    )
+    assert duplicate.status_code == 201, duplicate.text
+    merged = await client.post(
+        "/api/contacts/merges",
+        json={"keep_id": str(kept.id), "merge_id": duplicate.json()["id"]},
+        headers=EDITOR,
+    )
+    assert merged.status_code == 200, merged.text
+    people["api"] = Traces(**{**kept.__dict__, "earlier_email": "earlier.address@sweep.example"})
     for who in people.values():  # the sweep can find what it looks for
         assert "people.email" in await remaining(engine, who.email)
 
