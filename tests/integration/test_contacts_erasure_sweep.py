@@ -11,6 +11,7 @@ tombstone). Each path must have written one `person.erased` audit entry naming w
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -124,6 +125,19 @@ async def spread_person(
         )
         assert await jobs.run_next(engine, jobs.JobSettings()) is not None
         assert (await jobs.job_result(engine, export))[1]
+    # A Facebook member list row that matched several people (e.g. by a shared name).
+    async with engine.begin() as conn:
+        listed = [
+            {"name": f"{first} {last}", "email": "", "reason": "ambiguous"},
+            {"name": "Someone Else", "email": f"other{n}@sweep.example", "reason": "unknown"},
+        ]
+        await conn.execute(
+            text(
+                "INSERT INTO group_member_imports (id, imported_at, matched, unknown)"
+                " VALUES (:i, now(), 0, CAST(:u AS jsonb))"
+            ),
+            {"i": uuid.uuid4(), "u": json.dumps(listed)},
+        )
     [person] = await rows(engine, "SELECT * FROM people WHERE email = :e", e=email)
     return Traces(person["id"], email, first, last, person["phone"])
 
@@ -271,3 +285,6 @@ async def test_every_erasure_path_leaves_no_personal_data_and_an_accountable_aud
     # The bystander keeps everything: the cleanup touched only the erased.
     assert "people.email" in await remaining(engine, bystander.email)
     assert "visit_requests.email" in await remaining(engine, bystander.email)
+    assert "group_member_imports.unknown" in await remaining(engine, bystander.last_name)
+    others = await rows(engine, "SELECT unknown FROM group_member_imports")
+    assert all(any(r["name"] == "Someone Else" for r in o["unknown"]) for o in others)

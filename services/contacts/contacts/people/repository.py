@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -108,9 +108,14 @@ async def remove(conn: AsyncConnection, person_id: uuid.UUID) -> None:
     """The row goes (what hangs on it cascades), and so does every copy of the person's data
     that does not hang on it: every erasure path (API, pages, bulk, retention, merge) comes
     through here. The tests/integration/test_contacts_erasure_sweep.py sweep checks them all."""
-    email = (
-        await conn.execute(select(people.c.email).where(people.c.id == person_id))
-    ).scalar_one_or_none()
+    found = (
+        await conn.execute(
+            select(people.c.email, people.c.first_name, people.c.last_name).where(
+                people.c.id == person_id
+            )
+        )
+    ).first()
+    email = found.email if found else None
     # Unsent events about the person (snapshots, timeline events, mail requests): the
     # tombstone that follows replaces them for every replica, and no mail goes out.
     await conn.execute(
@@ -127,6 +132,8 @@ async def remove(conn: AsyncConnection, person_id: uuid.UUID) -> None:
     await conn.execute(
         update(visit_requests).where(named).values(contact_name="", email="", phone=None)
     )
+    if found is not None:
+        await _forget_in_member_lists(conn, found.email, f"{found.first_name} {found.last_name}")
     # An export file holding the person is withdrawn (its job keeps the ids it exported).
     await conn.execute(
         update(jobs)
@@ -141,6 +148,25 @@ async def remove(conn: AsyncConnection, person_id: uuid.UUID) -> None:
         .values(result=None, error=EXPORT_WITHDRAWN)
     )
     await conn.execute(delete(people).where(people.c.id == person_id))
+
+
+async def _forget_in_member_lists(conn: AsyncConnection, email: str, name: str) -> None:
+    """Rows of imported Facebook member lists that matched no one (or several) may be this
+    person: a row with their address or full name leaves the list (the counts stay)."""
+    forget = text(
+        """
+        UPDATE group_member_imports SET unknown = (
+            SELECT coalesce(jsonb_agg(row_ ORDER BY n), '[]'::jsonb)
+            FROM jsonb_array_elements(unknown) WITH ORDINALITY AS r(row_, n)
+            WHERE NOT (lower(coalesce(row_->>'email', '')) = :email
+                OR (:name <> '' AND lower(btrim(coalesce(row_->>'name', ''))) = :name)))
+        WHERE EXISTS (
+            SELECT 1 FROM jsonb_array_elements(unknown) AS e(row_)
+            WHERE lower(coalesce(row_->>'email', '')) = :email
+                OR (:name <> '' AND lower(btrim(coalesce(row_->>'name', ''))) = :name))
+        """
+    )
+    await conn.execute(forget, {"email": email.lower(), "name": name.strip().lower()})
 
 
 async def with_topic(conn: AsyncConnection, key: str) -> list[uuid.UUID]:
