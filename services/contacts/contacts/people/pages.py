@@ -200,7 +200,7 @@ async def erase_person(
     await people.erase_person(
         SqlContactsUnitOfWork(engine), person_id, actor=actor_of(staff), path="person page"
     )
-    return RedirectResponse("/staff/people?erased=1", status_code=303)
+    return RedirectResponse("/staff/people", status_code=303)
 
 
 @router.post("/{person_id}/membership")
