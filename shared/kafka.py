@@ -7,6 +7,7 @@ import contextlib
 import logging
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 from faststream.kafka import KafkaBroker
 
@@ -47,14 +48,28 @@ async def ensure_topics(bootstrap_servers: str, prefix: str = "") -> list[str]:
         existing = set(await admin.list_topics())
         cluster = await admin.describe_cluster()
         replicas, min_isr = replication_for(len(cluster["brokers"]))
+        declared = [
+            (name, parts, {**configs, "min.insync.replicas": str(min_isr)})
+            for name, parts, configs in all_physical_topics(prefix)
+        ]
+        # A topic made before its configuration was declared (e.g. the retention periods of
+        # the mail topics, docs/privacy.md) gets it now; the registry is the truth. The whole
+        # set is sent: this request replaces a topic's dynamic configuration.
+        reconciled = [
+            ConfigResource(ConfigResourceType.TOPIC, name, configs=configs)
+            for name, _, configs in declared
+            if name in existing
+        ]
+        if reconciled:
+            await admin.alter_configs(reconciled)
         wanted = [
             NewTopic(
                 name,
                 num_partitions=parts,
                 replication_factor=replicas,
-                topic_configs={**configs, "min.insync.replicas": str(min_isr)},
+                topic_configs=configs,
             )
-            for name, parts, configs in all_physical_topics(prefix)
+            for name, parts, configs in declared
             if name not in existing
         ]
         created: list[str] = []

@@ -122,7 +122,22 @@ def instrument_app(app: FastAPI) -> None:
         tracer_provider=_provider,
         meter_provider=NoOpMeterProvider(),
         excluded_urls="healthz,readyz,metrics,_health",
+        server_request_hook=_without_query,
     )
+
+
+def _without_query(span: trace.Span, scope: dict[str, Any]) -> None:
+    """A query string may hold personal data (a staff search by address): spans keep the
+    path only, so a trace cannot keep what an erasure removed."""
+    if not scope.get("query_string") or not span.is_recording():
+        return
+    attributes = getattr(span, "attributes", None) or {}
+    for key in ("http.url", "url.full", "http.target"):
+        value = attributes.get(key)
+        if isinstance(value, str) and "?" in value:
+            span.set_attribute(key, value.split("?", 1)[0])
+    if "url.query" in attributes:
+        span.set_attribute("url.query", "")
 
 
 def instrument_engine(engine: AsyncEngine) -> None:

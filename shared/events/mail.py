@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from shared.events.envelope import EventData
 
@@ -45,7 +46,11 @@ class MailRequestedV1(EventData):
 
 
 class MailEventV1(EventData):
-    """One delivery outcome."""
+    """One delivery outcome.
+
+    Ids only where consumers know the person by id: the address travels only for mail to
+    someone contacts has no id for (it then finds them by address), and a bounce's SMTP text
+    never repeats the address. The topic keeps records one day (shared/events/topics.py)."""
 
     event_type = "fi.digituki.mail.event.v1"
 
@@ -62,3 +67,17 @@ class MailEventV1(EventData):
     # origin_group: the campaign of a survey invitation (origin_id is the invitation).
     origin_label: str | None = None
     origin_group: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _address_only_without_an_id(cls, values: Any) -> Any:
+        if not isinstance(values, dict) or not values.get("email"):
+            return values
+        email = str(values["email"])
+        cleaned = dict(values)
+        if cleaned.get("detail"):
+            pattern = re.compile(re.escape(email), re.IGNORECASE)
+            cleaned["detail"] = pattern.sub("<address>", str(cleaned["detail"]))
+        if cleaned.get("contact_id"):
+            cleaned["email"] = None
+        return cleaned

@@ -12,6 +12,18 @@ KEYED_PARTITIONS = 6
 REPLAY_SUFFIX = ".replay"
 DLQ_SUFFIX = ".dlq"
 ONE_DAY_MS = 24 * 60 * 60 * 1000
+# How long Kafka keeps a mail request or a delivery outcome: one day is enough for every
+# consumer to catch up after an outage, and an erased person's address, name and links are
+# gone from the log at most a day (plus one log segment's roll, `segment.ms`) later.
+PERSONAL_RETENTION_MS = ONE_DAY_MS
+# A parked record waits for an operator's replay; a week covers a holiday weekend.
+PERSONAL_DLQ_RETENTION_MS = 7 * ONE_DAY_MS
+# Kafka deletes whole segments only: a segment rolls at least hourly on these topics.
+PERSONAL_SEGMENT_MS = 60 * 60 * 1000
+
+
+def _short_lived() -> dict[str, str]:
+    return {"retention.ms": str(PERSONAL_RETENTION_MS), "segment.ms": str(PERSONAL_SEGMENT_MS)}
 
 
 @dataclass(frozen=True)
@@ -21,6 +33,9 @@ class Topic:
     compacted: bool = False
     config: dict[str, str] = field(default_factory=dict)
     has_dlq: bool = True
+    # Records carry personal data (an address, a name, a live link): the topic and its
+    # dead-letter topic keep them no longer than the periods below (docs/privacy.md).
+    personal: bool = False
 
     def configs(self) -> dict[str, str]:
         base = {"cleanup.policy": "compact"} if self.compacted else {}
@@ -36,17 +51,21 @@ class Topic:
         consumer group that parked it (the topic itself would reach every group again)."""
         return f"{self.name}{REPLAY_SUFFIX}"
 
+    def dlq_configs(self) -> dict[str, str]:
+        return {"retention.ms": str(PERSONAL_DLQ_RETENTION_MS)} if self.personal else {}
+
 
 CONTACT_SNAPSHOTS = Topic(
     "contacts.contact.v1",
     compacted=True,
+    personal=True,
     # Erased people must leave the log too, not only the replicas.
     config={"max.compaction.lag.ms": str(ONE_DAY_MS), "min.cleanable.dirty.ratio": "0.1"},
 )
 SEGMENTS = Topic("contacts.segment.v1", compacted=True)
 CONTACT_EVENTS = Topic("contacts.events.v1")
-MAIL_REQUESTED = Topic("mail.requested.v1")
-MAIL_EVENTS = Topic("mail.events.v1")
+MAIL_REQUESTED = Topic("mail.requested.v1", personal=True, config=_short_lived())
+MAIL_EVENTS = Topic("mail.events.v1", personal=True, config=_short_lived())
 SURVEY_RESPONSES = Topic("surveys.responses.v1")
 STAFF_AUDIT = Topic("staff.audit.v1")
 
@@ -82,6 +101,7 @@ def all_physical_topics(prefix: str = "") -> list[tuple[str, int, dict[str, str]
     for t in TOPICS.values():
         out.append((topic_name(t.name, prefix), t.partitions, t.configs()))
         if t.has_dlq:
-            out.append((topic_name(t.dlq, prefix), DLQ_PARTITIONS, {}))
-            out.append((topic_name(t.replay, prefix), DLQ_PARTITIONS, {}))
+            out.append((topic_name(t.dlq, prefix), DLQ_PARTITIONS, t.dlq_configs()))
+            # Replayed records are the parked ones again: they are kept as briefly.
+            out.append((topic_name(t.replay, prefix), DLQ_PARTITIONS, t.dlq_configs()))
     return out

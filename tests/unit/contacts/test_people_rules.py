@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from contacts.audit.domain import RETENTION, Actor
 from contacts.errors import Conflict, InvalidInput, NotFound
 from contacts.people.service.people import erase_person, get_person, register_person, update_person
 from contacts.topics.domain import Topic
 
+import shared.retention as shared_retention
 from shared.events.contacts import CONTACT_ERASED
 from tests.unit.fakes.contacts import FakeContactsUnitOfWork, FakeTopics
 
@@ -71,12 +73,16 @@ async def test_taking_another_persons_address_is_refused_and_rolled_back() -> No
     assert len(uow.snapshots()) == 2
 
 
+STAFF = Actor(id="staff-e", role="editor")
+
+
 async def test_missing_people_are_not_found() -> None:
     uow = FakeContactsUnitOfWork()
     nobody = uuid.uuid4()
-    for use_case in (get_person, erase_person):
-        with pytest.raises(NotFound):
-            await use_case(uow, nobody)
+    with pytest.raises(NotFound):
+        await get_person(uow, nobody)
+    with pytest.raises(NotFound):
+        await erase_person(uow, nobody, actor=None, path="preference centre")
     with pytest.raises(NotFound):
         await update_person(uow, nobody, first_name="X")
     assert uow.published == []
@@ -86,10 +92,40 @@ async def test_erasing_removes_the_person_with_a_tombstone_above_every_snapshot(
     uow = FakeContactsUnitOfWork()
     person = await register_person(uow, email="aino@example.fi")
     changed = await update_person(uow, person.id, last_name="Virtanen")
-    await erase_person(uow, person.id)
+    await erase_person(uow, person.id, actor=STAFF, path="api")
     assert person.id not in uow.people.rows
     [tombstone] = uow.tombstones()
     assert tombstone.type == CONTACT_ERASED
     assert tombstone.subject == str(person.id)
     assert tombstone.version == changed.version + 1
     assert tombstone.version > max(s.version for s in uow.snapshots())
+
+
+async def test_every_erasure_is_audited_by_who_and_path_with_ids_only() -> None:
+    for actor, path, erased_by in (
+        (STAFF, "api", STAFF.id),
+        (STAFF, "person page", STAFF.id),
+        (None, "preference centre", "the person themselves"),
+    ):
+        uow = FakeContactsUnitOfWork()
+        person = await register_person(
+            uow, email="aino.aalto@example.fi", first_name="Aino", last_name="Aalto"
+        )
+        await erase_person(uow, person.id, actor=actor, path=path)
+        [entry] = [e for e in uow.audit.entries if e.action == "person.erased"]
+        assert entry.actor == actor
+        assert entry.target_id == str(person.id)
+        assert entry.details == {"erased_by": erased_by, "path": path}
+
+
+async def test_an_erasure_by_an_unknown_path_is_refused_and_nothing_is_erased() -> None:
+    uow = FakeContactsUnitOfWork()
+    person = await register_person(uow, email="aino@example.fi")
+    with pytest.raises(ValueError):
+        await erase_person(uow, person.id, actor=STAFF, path="somewhere")
+    assert person.id in uow.people.rows
+    assert uow.tombstones() == []
+
+
+def test_retention_erases_as_the_shared_retention_actor() -> None:
+    assert RETENTION.id == shared_retention.ACTOR == "system:retention"

@@ -90,7 +90,7 @@ async def test_the_preview_counts_the_people_the_rule_selects_never_the_erased()
         )
     await register_person(uow, email="virtanen@example.fi", last_name="Virtanen", language="fi")
     erased = await register_person(uow, email="ek@example.fi", last_name="Ek", language="sv")
-    await erase_person(uow, erased.id)
+    await erase_person(uow, erased.id, actor=None, path="preference centre")
     result = await preview(uow, SWEDISH, now=NOW)
     assert result.count == 3
     assert [row["last_name"] for row in result.sample] == ["Aalto", "Berg", "Lind"]

@@ -85,7 +85,6 @@ async def merge_people(
             target_id=str(keep_id),
             details={
                 "merged_id": str(merge_id),
-                "merged_email": other.email,
                 "from_other": sorted(from_other),
             },
         )

@@ -16,14 +16,15 @@ from contacts.deps import Engine, actor_of
 from contacts.memberships import service as memberships
 from contacts.notes import service as notes
 from contacts.organisations.domain.organisation import ORGANISATION_TYPES
-from contacts.people.service import directory
+from contacts.people.routes import export_download
+from contacts.people.service import directory, people
 from contacts.rendering import pages, staff_language
 from contacts.signup.pages.signup import TYPE_LABELS
 from contacts.tags import service as tags
 from contacts.topics import repository as topic_store
 from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.sorting import Sort
-from shared.web.staff import Editor, Viewer
+from shared.web.staff import Editor, Staff, Viewer
 
 router = APIRouter(prefix="/staff/people", include_in_schema=False)
 PER_PAGE = 25
@@ -142,12 +143,25 @@ async def people_list(
 async def person_page(
     person_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer
 ) -> Response:
+    return await _person_page(person_id, request, engine, staff)
+
+
+async def _person_page(
+    person_id: uuid.UUID,
+    request: Request,
+    engine: Engine,
+    staff: Staff,
+    *,
+    errors: dict[str, str] | None = None,
+) -> Response:
     request.state.staff = staff
     held = await directory.export_person(engine, person_id)  # NotFound → 404
     return pages.render(
         request,
         "staff_person.html",
         {
+            "errors": errors or {},
+            "error_order": list(errors or {}),
             "person": held["person"],
             "organisations": held["organisations"],
             "membership": held["membership"],
@@ -160,7 +174,33 @@ async def person_page(
             "known_tags": await tags.list_tags(SqlContactsUnitOfWork(engine)),
         },
         lang=staff_language(request),
+        status_code=422 if errors else 200,
     )
+
+
+@router.get("/{person_id}/export")
+async def export_person(person_id: uuid.UUID, staff: Viewer, engine: Engine) -> Response:
+    """The GDPR export as a download, the same JSON (and audit entry) as the API's."""
+    return await export_download(person_id, engine, actor_of(staff))
+
+
+@router.post("/{person_id}/erase")
+async def erase_person(
+    person_id: uuid.UUID,
+    request: Request,
+    engine: Engine,
+    staff: Editor,
+    confirmation: Annotated[str, Form(max_length=320)] = "",
+) -> Response:
+    """Erasing needs the person's email address typed in: a slip cannot erase anyone."""
+    person = await people.get_person(SqlContactsUnitOfWork(engine), person_id)
+    if confirmation.strip().lower() != person.email.lower():
+        error = "To erase, type the person's email address exactly."
+        return await _person_page(person_id, request, engine, staff, errors={"confirmation": error})
+    await people.erase_person(
+        SqlContactsUnitOfWork(engine), person_id, actor=actor_of(staff), path="person page"
+    )
+    return RedirectResponse("/staff/people", status_code=303)
 
 
 @router.post("/{person_id}/membership")

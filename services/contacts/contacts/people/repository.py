@@ -5,14 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.errors import Conflict
 from contacts.people.domain.person import Person, parse_email_status, parse_language
-from contacts.tables import people
+from contacts.tables import job_items, jobs, outbox, people, visit_requests
 
+EXPORT_WITHDRAWN = "The file was withdrawn: a person in it has been erased."
 _STATES = {"pending": "pending", "subscribed": "subscribed", "unsubscribed": "unsubscribed"}
 
 
@@ -104,7 +105,68 @@ async def save(conn: AsyncConnection, person: Person) -> None:
 
 
 async def remove(conn: AsyncConnection, person_id: uuid.UUID) -> None:
+    """The row goes (what hangs on it cascades), and so does every copy of the person's data
+    that does not hang on it: every erasure path (API, pages, bulk, retention, merge) comes
+    through here. The tests/integration/test_contacts_erasure_sweep.py sweep checks them all."""
+    found = (
+        await conn.execute(
+            select(people.c.email, people.c.first_name, people.c.last_name).where(
+                people.c.id == person_id
+            )
+        )
+    ).first()
+    email = found.email if found else None
+    # Unsent events about the person (snapshots, timeline events, mail requests): the
+    # tombstone that follows replaces them for every replica, and no mail goes out.
+    await conn.execute(
+        delete(outbox).where(
+            outbox.c.key == str(person_id),
+            outbox.c.payload.is_not(None),
+            func.length(outbox.c.payload) > 0,
+        )
+    )
+    # A visit request stays the organisation's; its contact person is forgotten.
+    named = visit_requests.c.person_id == person_id
+    if email:
+        named = or_(named, func.lower(visit_requests.c.email) == email.lower())
+    await conn.execute(
+        update(visit_requests).where(named).values(contact_name="", email="", phone=None)
+    )
+    if found is not None:
+        await _forget_in_member_lists(conn, found.email, f"{found.first_name} {found.last_name}")
+    # An export file holding the person is withdrawn (its job keeps the ids it exported).
+    await conn.execute(
+        update(jobs)
+        .where(
+            jobs.c.kind == "export",
+            jobs.c.result.is_not(None),
+            # per export job, a look-up in job_items' primary key (job_id, person_id)
+            select(job_items.c.job_id)
+            .where(job_items.c.job_id == jobs.c.id, job_items.c.person_id == person_id)
+            .exists(),
+        )
+        .values(result=None, error=EXPORT_WITHDRAWN)
+    )
     await conn.execute(delete(people).where(people.c.id == person_id))
+
+
+async def _forget_in_member_lists(conn: AsyncConnection, email: str, name: str) -> None:
+    """Rows of imported Facebook member lists that matched no one (or several) may be this
+    person: a row with their address or full name leaves the list (the counts stay)."""
+    forget = text(
+        """
+        UPDATE group_member_imports SET unknown = (
+            SELECT coalesce(jsonb_agg(row_ ORDER BY n), '[]'::jsonb)
+            FROM jsonb_array_elements(unknown) WITH ORDINALITY AS r(row_, n)
+            WHERE NOT (lower(coalesce(row_->>'email', '')) = :email
+                OR (:name <> '' AND lower(btrim(coalesce(row_->>'name', ''))) = :name)))
+        WHERE EXISTS (
+            SELECT 1 FROM jsonb_array_elements(unknown) AS e(row_)
+            WHERE lower(coalesce(row_->>'email', '')) = :email
+                OR (:name <> '' AND lower(btrim(coalesce(row_->>'name', ''))) = :name))
+        """
+    )
+    await conn.execute(forget, {"email": email.lower(), "name": name.strip().lower()})
 
 
 async def with_topic(conn: AsyncConnection, key: str) -> list[uuid.UUID]:

@@ -8,7 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from contacts.audit.domain import Actor
 from contacts.audit.service import audit
 from contacts.deps import Engine, Uow, actor_of
 from contacts.people.schemas import PeoplePage, PersonIn, PersonOut, PersonPatch
@@ -81,7 +83,7 @@ async def change_person(
 
 @router.delete("/{person_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def erase_person(person_id: uuid.UUID, uow: Uow, staff: Editor) -> None:
-    await service.erase_person(uow, person_id)
+    await service.erase_person(uow, person_id, actor=actor_of(staff), path="api")
 
 
 @router.get("/{person_id}/timeline")
@@ -92,11 +94,14 @@ async def timeline(person_id: uuid.UUID, engine: Engine, staff: Viewer) -> list[
 @router.get("/{person_id}/export")
 async def export(person_id: uuid.UUID, engine: Engine, staff: Viewer) -> JSONResponse:
     """Everything held about the person, as a JSON download; the export itself is audited."""
+    return await export_download(person_id, engine, actor_of(staff))
+
+
+async def export_download(person_id: uuid.UUID, engine: AsyncEngine, actor: Actor) -> JSONResponse:
+    """The download the API and the person page both give."""
     data = await directory.export_person(engine, person_id)
     async with engine.begin() as conn:
-        await audit(
-            conn, actor_of(staff), "person.exported", target_type="person", target_id=str(person_id)
-        )
+        await audit(conn, actor, "person.exported", target_type="person", target_id=str(person_id))
     return JSONResponse(
         jsonable_encoder(data),
         headers={"Content-Disposition": f'attachment; filename="person-{person_id}.json"'},

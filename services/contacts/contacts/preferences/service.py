@@ -9,7 +9,6 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contacts.audit.service import audit
 from contacts.consents import repository as consents
 from contacts.consents.domain import Method, Purpose, entries
 from contacts.errors import InvalidInput, NotFound
@@ -86,14 +85,7 @@ async def unsubscribe(
 
 
 async def erase_on_request(engine: AsyncEngine, person_id: uuid.UUID) -> None:
-    """The person asked from their preference centre; the audit entry names no one."""
-    await erase_person(SqlContactsUnitOfWork(engine), person_id)
-    async with engine.begin() as conn:
-        await audit(
-            conn,
-            None,
-            "person.erased",
-            target_type="person",
-            target_id=str(person_id),
-            details={"requested_by": "the person (preference centre)"},
-        )
+    """The person asked from their preference centre; the audit entry names no staff."""
+    await erase_person(
+        SqlContactsUnitOfWork(engine), person_id, actor=None, path="preference centre"
+    )

@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from contacts.audit.domain import RETENTION, erasure_details
+from contacts.audit.service import audit
 from contacts.imports.service.uploads import MAX_AGE as UPLOAD_MAX_AGE
 from contacts.people import repository as people
 from contacts.retention import repository as store
@@ -83,6 +85,14 @@ async def run_retention(
             if person is not None:  # locked above; the tombstone tells every replica
                 await people.remove(uow.conn, person_id)
                 await publish_erasure(uow, person)
+                await audit(
+                    uow.conn,
+                    RETENTION,
+                    "person.erased",
+                    target_type="person",
+                    target_id=str(person_id),
+                    details=erasure_details(RETENTION, "retention"),
+                )
         if signup_ids:
             await uow.conn.execute(delete(signups).where(signups.c.id.in_(signup_ids)))
         if job_ids:  # job_items go with them (ON DELETE CASCADE)

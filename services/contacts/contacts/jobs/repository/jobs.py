@@ -194,6 +194,7 @@ async def finish(
         "updated_at": func.now(),
         "lease_token": None,
         "lease_until": None,
+        "input": None,  # an uploaded file is not kept once its job has run
     }
     if result is not None:
         values["result"] = result
@@ -223,7 +224,7 @@ async def cancel(conn: AsyncConnection, job_id: uuid.UUID) -> bool:
     stmt = (
         update(jobs)
         .where(jobs.c.id == job_id, jobs.c.state.in_(("queued", "running")))
-        .values(state="cancelled", finished_at=func.now(), updated_at=func.now())
+        .values(state="cancelled", finished_at=func.now(), updated_at=func.now(), input=None)
     )
     done = (await conn.execute(stmt)).rowcount == 1
     if done:

@@ -12,6 +12,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from contacts.audit.domain import Actor, erasure_details
+from contacts.audit.service import audit
 from contacts.errors import DomainError
 from contacts.imports.repository import people as imports
 from contacts.jobs.repository import bulk_people
@@ -163,11 +165,21 @@ async def onboarding_invite(
 async def erase(
     uow: UnitOfWork, ids: Sequence[uuid.UUID], params: dict[str, Any]
 ) -> tuple[int, int]:
-    """As `people.erase_person` for each: the row goes, a tombstone is published."""
+    """As `people.erase_person` for each: the row goes, a tombstone is published, and an
+    audit entry names the staff member who started the job (ids only)."""
     found = await bulk_people.lock_people(uow.conn, ids)
+    actor = Actor(id=str(params.get("by") or "unknown"), role=str(params.get("by_role") or ""))
     for person in found:
         await people.remove(uow.conn, person.id)
         await publish_erasure(uow, person)
+        await audit(
+            uow.conn,
+            actor,
+            "person.erased",
+            target_type="person",
+            target_id=str(person.id),
+            details=erasure_details(actor, "bulk action", job_id=str(params.get("job_id", ""))),
+        )
     return len(found), len(ids) - len(found)
 
 

@@ -38,6 +38,7 @@ from contacts.unit_of_work import SqlContactsUnitOfWork, unit_of_work
 from shared.segments.compiler import compile_rule
 
 log = logging.getLogger(__name__)
+SEARCH_TEXT_NOT_KEPT = "(a search text, not kept)"
 FILTER_KEYS = (
     "text",
     "organisation_type",
@@ -66,9 +67,15 @@ class Selection:
     segment_id: uuid.UUID | None = None
 
     def as_json(self) -> dict[str, Any]:
+        """How the job and its audit entry describe the selection. The search text is never
+        kept: it is often a person's address or name, and the people are fixed as ids when
+        the job starts, so only a description of it remains."""
         if self.segment_id:
             return {"segment_id": str(self.segment_id)}
-        return {"filters": {k: v for k, v in self.filters.items() if v}}
+        described = {k: v for k, v in self.filters.items() if v and k != "text"}
+        if (self.filters.get("text") or "").strip():
+            described["text"] = SEARCH_TEXT_NOT_KEPT
+        return {"filters": described}
 
 
 async def conditions_of(engine: AsyncEngine, selection: Selection) -> list[ColumnElement[bool]]:
@@ -119,7 +126,13 @@ async def start_bulk(
             conn,
             job_id=job_id,
             kind=kind,
-            parameters={**params, "selection": selection.as_json(), "by": actor.id},
+            parameters={
+                **params,
+                "selection": selection.as_json(),
+                "by": actor.id,
+                "by_role": actor.role,
+                "job_id": str(job_id),
+            },
             created_by=actor.id,
         )
         total = await store.add_items(conn, job_id, conditions)
@@ -236,7 +249,8 @@ async def _export(engine: AsyncEngine, job: Job, token: uuid.UUID) -> None:
     async with engine.begin() as conn:
         rows = await exporting.rows_of(conn, store.item_ids(job.id))
         data = exporting.render(rows, job.parameters["format"])
-        await store.clear_items(conn, job.id)
+        # The items stay (ids only) until the job is deleted, so erasing one of these
+        # people withdraws the file (people.repository.remove).
         await store.finish(
             conn,
             job.id,

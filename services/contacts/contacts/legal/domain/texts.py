@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from contacts.errors import InvalidInput
+from shared.events.topics import ONE_DAY_MS, PERSONAL_DLQ_RETENTION_MS, PERSONAL_RETENTION_MS
 
 LegalKind = Literal["accessibility", "privacy", "consent"]
 LEGAL_KINDS: tuple[LegalKind, ...] = ("accessibility", "privacy", "consent")
@@ -89,6 +90,9 @@ class RetentionPeriods:
     invitation_days_after_close: int
     consent_log_years: int
     job_days: int
+    # Not settings: the Kafka topic configurations (shared/events/topics.py) decide these.
+    message_days: int = PERSONAL_RETENTION_MS // ONE_DAY_MS
+    parked_message_days: int = PERSONAL_DLQ_RETENTION_MS // ONE_DAY_MS
 
     def placeholders(self) -> dict[str, object]:
         return {
@@ -99,6 +103,8 @@ class RetentionPeriods:
             "invitation_days": self.invitation_days_after_close,
             "consent_log_years": self.consent_log_years,
             "job_days": self.job_days,
+            "message_days": self.message_days,
+            "parked_message_days": self.parked_message_days,
         }
 
 

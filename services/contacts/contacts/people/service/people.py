@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from contacts.audit.domain import Actor, erasure_details
 from contacts.classification import load_classification
 from contacts.errors import InvalidInput, NotFound
 from contacts.people.domain.person import (
@@ -95,12 +96,24 @@ async def get_person(uow: ContactsUnitOfWork, person_id: uuid.UUID) -> Person:
     return person
 
 
-async def erase_person(uow: ContactsUnitOfWork, person_id: uuid.UUID) -> None:
-    """Remove the person and publish the tombstone every other service acts on."""
+async def erase_person(
+    uow: ContactsUnitOfWork, person_id: uuid.UUID, *, actor: Actor | None, path: str
+) -> None:
+    """Remove the person and publish the tombstone every other service acts on; the audit
+    entry (same transaction) names who erased (`actor`, None for the person themselves) and
+    the path, and holds the person's id only."""
+    details = erasure_details(actor, path)  # an unknown path erases no one
     async with uow:
         person = await uow.people.get(person_id, for_update=True)
         if person is None:
             raise NotFound("No such person.")
         await uow.people.remove(person_id)
         await uow.events.publish_erasure(person)
+        await uow.audit.record(
+            actor,
+            "person.erased",
+            target_type="person",
+            target_id=str(person_id),
+            details=details,
+        )
         await uow.commit()
