@@ -34,10 +34,6 @@ from shared.tokens import sign
 from tests.integration import test_contacts_signup_pages as signup_pages
 from tests.integration.test_visit_requests import FORM as VISIT_FORM
 
-own_contacts_db = signup_pages.own_contacts_db
-settings = signup_pages.settings
-engine = signup_pages.engine
-
 CSRF = {"X-Staff-Csrf": "right", "X-CSRF-Token": "right"}
 EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor", **CSRF}
 VIEWER = {"X-Staff-Id": "staff-v", "X-Staff-Role": "viewer", **CSRF}
