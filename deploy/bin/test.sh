@@ -30,10 +30,19 @@ if [[ "${TEST_WORKERS:-2}" == 0 ]]; then workers=(); fi
 # suite their supervised service never reports ready (it does under `make up`, where a killed
 # process was measured back in under a second); run them with
 # `make test ARGS="-m supervision tests/e2e/test_supervision.py"` while that is being fixed.
-select=(-m "not supervision")
-for arg in "$@"; do [[ "$arg" == -m* ]] && select=(); done
-deploy/bin/with-test-env.sh .venv/bin/python -m pytest "${workers[@]}" "${select[@]}" \
-    --durations=25 "$@"
+# The `disruptive` tests stop shared infrastructure (the test PostgreSQL), so they run on
+# their own after the rest, in one process.
+if [[ $# -gt 0 ]]; then
+    deploy/bin/with-test-env.sh .venv/bin/python -m pytest "${workers[@]}" --durations=25 "$@"
+else
+    deploy/bin/with-test-env.sh bash -c '
+        .venv/bin/python -m pytest "$@" -m "not supervision and not disruptive" --durations=25
+        first=$?
+        .venv/bin/python -m pytest -m disruptive
+        second=$?
+        if [[ $first -ne 0 ]]; then exit "$first"; fi
+        exit "$second"' pytest "${workers[@]}"
+fi
 status=$?
 set -e
 if [[ $status -eq 5 ]]; then

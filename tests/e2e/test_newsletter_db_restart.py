@@ -73,6 +73,9 @@ def failed_writes(log: Path) -> int:
         return 0
 
 
+# It stops the shared test PostgreSQL: nothing else may run meanwhile (deploy/bin/test.sh runs
+# the `disruptive` tests on their own, after the rest).
+@pytest.mark.disruptive
 @pytest.mark.timeout(300)
 async def test_a_database_restart_mid_campaign_sends_each_mail_exactly_once(
     workers: Workers,

@@ -43,7 +43,7 @@ def outcome() -> tuple[Attempt, Result]:
 @pytest.fixture
 def settings(monkeypatch: pytest.MonkeyPatch) -> NewsletterSettings:
     monkeypatch.setenv("NEWSLETTER_SECRET_KEY", "x" * 40)
-    return NewsletterSettings()
+    return NewsletterSettings(environment="development")
 
 
 async def test_a_failed_write_keeps_every_outcome_until_a_retry_records_it(
