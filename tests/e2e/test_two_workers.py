@@ -220,8 +220,10 @@ async def test_two_delivery_workers_share_one_campaign_and_send_no_mail_twice(
         def held() -> dict[str, int]:
             beats = [Heartbeat.read(p) for p in tmp_path.glob("newsletter-worker-*.json")]
             return {
-                # The group itself, not its `.replay` group (the parked-record replays).
-                b.instance: sum(n for name, n in b.partitions.items() if name == group)
+                # Named "<group>:<topics>": the group itself, not its `.replay` group.
+                b.instance: sum(
+                    n for name, n in b.partitions.items() if name.startswith(f"{group}:")
+                )
                 for b in beats
                 if b is not None
             }
