@@ -26,19 +26,16 @@ set +e
 # tests are listed at the end: where a faster suite starts.
 workers=(-n "${TEST_WORKERS:-2}")
 if [[ "${TEST_WORKERS:-2}" == 0 ]]; then workers=(); fi
-# The supervisord tests (marker `supervision`) are left out of the default run: inside the
-# suite their supervised service never reports ready (it does under `make up`, where a killed
-# process was measured back in under a second); run them with
-# `make test ARGS="-m supervision tests/e2e/test_supervision.py"` while that is being fixed.
-# The `disruptive` tests stop shared infrastructure (the test PostgreSQL), so they run on
-# their own after the rest, in one process.
+# The `disruptive` tests stop shared infrastructure (the test PostgreSQL) and the
+# `supervision` tests run supervisord with SIGKILLs and fixed ports, so both run on their own
+# after the rest, in one process.
 if [[ $# -gt 0 ]]; then
     deploy/bin/with-test-env.sh .venv/bin/python -m pytest "${workers[@]}" --durations=25 "$@"
 else
     deploy/bin/with-test-env.sh bash -c '
         .venv/bin/python -m pytest "$@" -m "not supervision and not disruptive" --durations=25
         first=$?
-        .venv/bin/python -m pytest -m disruptive
+        .venv/bin/python -m pytest -m "disruptive or supervision"
         second=$?
         if [[ $first -ne 0 ]]; then exit "$first"; fi
         exit "$second"' pytest "${workers[@]}"

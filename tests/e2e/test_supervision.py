@@ -10,6 +10,7 @@ import asyncio
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -111,6 +112,10 @@ async def test_a_killed_worker_is_restarted_and_readiness_says_so_meanwhile(
     newsletter_db: str,
     tmp_path: Path,
 ) -> None:
+    # A web left on this port by an earlier, killed run would answer in place of this one.
+    with socket.socket() as probe:
+        taken = probe.connect_ex(("127.0.0.1", WEB_PORT)) == 0
+    assert not taken, f"port {WEB_PORT} is taken: a leftover web process of an earlier run?"
     prefix = f"sv{uuid.uuid4().hex[:4]}."
     await ensure_topics(infra.kafka, prefix)
     supervisor = supervisors(
@@ -129,7 +134,15 @@ async def test_a_killed_worker_is_restarted_and_readiness_says_so_meanwhile(
     supervisor.start_program("newsletter-worker-1", *python, "-m", "newsletter.main", "worker")
     async with httpx.AsyncClient(timeout=3) as client:
         await eventually(lambda: readiness(client), lambda s: s == 200, timeout=120, what="ready")
-        _, old_pid = supervisor.state_and_pid("newsletter-worker-1")
+        # supervisord says STARTING (no pid) for its first startsecs; os.kill(0, ...) would
+        # signal this test's own process group, pytest and make included.
+        _, old_pid = await eventually(
+            lambda: asyncio.to_thread(supervisor.state_and_pid, "newsletter-worker-1"),
+            lambda sp: sp[0] == "RUNNING" and sp[1] > 0,
+            timeout=30,
+            what="the worker running with a pid",
+        )
+        assert old_pid > 1
         os.kill(old_pid, signal.SIGKILL)
         killed = time.monotonic()
         # Not ready while the worker is down or its successor's consumers have not polled.
