@@ -143,3 +143,12 @@ def subscribe_batches(
             max_records=max_records,
             **_options(settings, purpose, description, replay=replay),
         )(on_records)
+
+
+def declare_publishers(
+    broker: KafkaBroker, settings: ServiceSettings, topics: list[tuple[Topic, str]]
+) -> None:
+    """Declares what the service publishes, for its AsyncAPI document only: events leave
+    through the outbox relay, never through these publishers."""
+    for topic, what in topics:
+        broker.publisher(settings.topic(topic.name), schema=topic.payload, description=what)

@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from shared.events.audit import StaffActionV1
+from shared.events.contacts import ContactActivityV1, ContactSnapshotV1, SegmentV1
+from shared.events.envelope import EventData
+from shared.events.mail import MailEventV1, MailRequestedV1
+from shared.events.surveys import ResponseSubmittedV1
+
 KEYED_PARTITIONS = 6
 REPLAY_SUFFIX = ".replay"
 DLQ_SUFFIX = ".dlq"
@@ -29,6 +35,9 @@ def _short_lived() -> dict[str, str]:
 @dataclass(frozen=True)
 class Topic:
     name: str
+    # What every record's value is (CloudEvents binary mode: the event's data; its attributes
+    # travel as ce_* headers): the AsyncAPI documents and the consumers' parsing use it.
+    payload: type[EventData]
     partitions: int = KEYED_PARTITIONS
     compacted: bool = False
     config: dict[str, str] = field(default_factory=dict)
@@ -57,17 +66,18 @@ class Topic:
 
 CONTACT_SNAPSHOTS = Topic(
     "contacts.contact.v1",
+    ContactSnapshotV1,
     compacted=True,
     personal=True,
     # Erased people must leave the log too, not only the replicas.
     config={"max.compaction.lag.ms": str(ONE_DAY_MS), "min.cleanable.dirty.ratio": "0.1"},
 )
-SEGMENTS = Topic("contacts.segment.v1", compacted=True)
-CONTACT_EVENTS = Topic("contacts.events.v1")
-MAIL_REQUESTED = Topic("mail.requested.v1", personal=True, config=_short_lived())
-MAIL_EVENTS = Topic("mail.events.v1", personal=True, config=_short_lived())
-SURVEY_RESPONSES = Topic("surveys.responses.v1")
-STAFF_AUDIT = Topic("staff.audit.v1")
+SEGMENTS = Topic("contacts.segment.v1", SegmentV1, compacted=True)
+CONTACT_EVENTS = Topic("contacts.events.v1", ContactActivityV1)
+MAIL_REQUESTED = Topic("mail.requested.v1", MailRequestedV1, personal=True, config=_short_lived())
+MAIL_EVENTS = Topic("mail.events.v1", MailEventV1, personal=True, config=_short_lived())
+SURVEY_RESPONSES = Topic("surveys.responses.v1", ResponseSubmittedV1)
+STAFF_AUDIT = Topic("staff.audit.v1", StaffActionV1)
 
 TOPICS: dict[str, Topic] = {
     t.name: t

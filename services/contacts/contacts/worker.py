@@ -13,25 +13,26 @@ from contacts.retention.service import run_retention
 from contacts.settings import ContactsSettings
 from contacts.tables import outbox
 from shared.db import make_engine
-from shared.events.contacts import ContactActivityV1, ContactSnapshotV1, SegmentV1
-from shared.events.mail import MailRequestedV1
 from shared.events.topics import CONTACT_EVENTS, CONTACT_SNAPSHOTS, MAIL_REQUESTED, SEGMENTS
 from shared.kafka import make_broker
 from shared.outbox.relay import RelayConfig, relay_loop
 from shared.retention import retention_loop
+from shared.subscriptions import declare_publishers
 from shared.worker import run_worker
 
 
 def build_broker(settings: ContactsSettings, engine: AsyncEngine) -> KafkaBroker:
     broker = make_broker(settings)
-    # Publishers are declared for the AsyncAPI document; events leave through the outbox relay.
-    for topic, schema, what in (
-        (CONTACT_SNAPSHOTS, ContactSnapshotV1, "Person snapshots; a tombstone erases."),
-        (SEGMENTS, SegmentV1, "Segment definitions."),
-        (CONTACT_EVENTS, ContactActivityV1, "Domain events about people."),
-        (MAIL_REQUESTED, MailRequestedV1, "Transactional mail requests."),
-    ):
-        broker.publisher(settings.topic(topic.name), schema=schema, description=what)
+    declare_publishers(
+        broker,
+        settings,
+        [
+            (CONTACT_SNAPSHOTS, "Person snapshots; a tombstone erases."),
+            (SEGMENTS, "Segment definitions."),
+            (CONTACT_EVENTS, "Domain events about people."),
+            (MAIL_REQUESTED, "Transactional mail requests."),
+        ],
+    )
     activity_handlers.subscribe(broker, settings=settings, engine=engine)
     audit_handlers.subscribe(broker, settings=settings, engine=engine)
     return broker

@@ -16,13 +16,12 @@ from newsletter.retention.service import run_retention
 from newsletter.settings import NewsletterSettings
 from newsletter.tables import contact_snapshot, outbox
 from shared.db import make_engine
-from shared.events.audit import StaffActionV1
-from shared.events.mail import MailEventV1
 from shared.events.topics import MAIL_EVENTS, STAFF_AUDIT
 from shared.kafka import make_broker
 from shared.outbox.relay import RelayConfig, relay_loop
 from shared.replica import subscribe_contact_replica
 from shared.retention import retention_loop
+from shared.subscriptions import declare_publishers
 from shared.worker import run_worker
 
 
@@ -46,11 +45,14 @@ def build_broker(
         engine=engine,
         description="Replica of segment definitions for campaign audiences.",
     )
-    for topic, schema, what in (
-        (MAIL_EVENTS, MailEventV1, "Delivery outcomes of every mail."),
-        (STAFF_AUDIT, StaffActionV1, "Staff actions taken in newsletter."),
-    ):
-        broker.publisher(settings.topic(topic.name), schema=schema, description=what)
+    declare_publishers(
+        broker,
+        settings,
+        [
+            (MAIL_EVENTS, "Delivery outcomes of every mail."),
+            (STAFF_AUDIT, "Staff actions taken in newsletter."),
+        ],
+    )
     return broker
 
 

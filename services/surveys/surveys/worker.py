@@ -7,13 +7,11 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db import make_engine
-from shared.events.audit import StaffActionV1
-from shared.events.mail import MailRequestedV1
-from shared.events.surveys import ResponseSubmittedV1
 from shared.events.topics import MAIL_REQUESTED, STAFF_AUDIT, SURVEY_RESPONSES
 from shared.kafka import make_broker
 from shared.outbox.relay import RelayConfig, relay_loop
 from shared.retention import retention_loop
+from shared.subscriptions import declare_publishers
 from shared.worker import run_worker
 from surveys import segments
 from surveys.ballot_box.domain import BallotSeal
@@ -37,12 +35,15 @@ def build_broker(settings: SurveysSettings, engine: AsyncEngine) -> KafkaBroker:
         engine=engine,
         description="Replica of segment definitions for survey campaign audiences.",
     )
-    for topic, schema, what in (
-        (SURVEY_RESPONSES, ResponseSubmittedV1, "Submitted responses."),
-        (MAIL_REQUESTED, MailRequestedV1, "Survey invitations and reminders."),
-        (STAFF_AUDIT, StaffActionV1, "Staff actions taken in surveys."),
-    ):
-        broker.publisher(settings.topic(topic.name), schema=schema, description=what)
+    declare_publishers(
+        broker,
+        settings,
+        [
+            (SURVEY_RESPONSES, "Submitted responses."),
+            (MAIL_REQUESTED, "Survey invitations and reminders."),
+            (STAFF_AUDIT, "Staff actions taken in surveys."),
+        ],
+    )
     return broker
 
 
