@@ -130,3 +130,63 @@ async def test_the_feed_is_atom_with_one_entry_per_sent_campaign(
     link = entries[0].find(f"{ATOM}link")
     assert link is not None and link.get("href", "").endswith(f"/archive/{sent}?lang=fi")
     assert entries[0].findtext(f"{ATOM}id") == f"urn:uuid:{sent}"
+
+
+EDITOR = {"X-Staff-Id": "e1", "X-Staff-Role": "editor", "X-Staff-Csrf": "tok"}
+API = EDITOR | {"X-CSRF-Token": "tok"}
+
+
+async def test_the_editor_decides_what_the_archive_shows_and_greetings_lose_the_name(
+    db: AsyncEngine, web: httpx.AsyncClient
+) -> None:
+    shown = await campaign(db, "Marraskuun kirje", sent=True)
+    withdrawn = await campaign(db, "Sisäinen tiedote", sent=True)
+    page = f"/newsletter/staff/campaigns/{withdrawn}"
+    assert "Withdraw from the archive" in (await web.get(f"{page}?lang=en", headers=EDITOR)).text
+
+    forged = await web.post(f"{page}/archive", data={"shown": "no"}, headers=EDITOR)
+    assert forged.status_code == 403
+    done = await web.post(
+        f"{page}/archive", data={"csrf_token": "tok", "shown": "no"}, headers=EDITOR
+    )
+    assert done.status_code == 303
+    after = (await web.get(f"{page}?lang=en", headers=EDITOR)).text
+    assert "Not in the public archive" in after and "Show in the archive" in after
+
+    listing = (await web.get("/archive?lang=fi")).text
+    assert "Marraskuun kirje" in listing and "Sisäinen tiedote" not in listing
+    assert (await web.get(f"/archive/{withdrawn}?lang=fi")).status_code == 404
+    feed = ET.fromstring((await web.get("/feed?lang=fi")).content)
+    titles = [e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")]
+    assert titles == ["Marraskuun kirje"]
+    summary = feed.find(f"{ATOM}entry/{ATOM}summary")
+    assert summary is not None and (summary.text or "").startswith("Hei & <b>kaikki</b>")
+
+    # The personal field goes with the space before it: "Hei &", never "Hei  &".
+    body = (await web.get(f"/archive/{shown}?lang=fi")).text
+    assert "Hei &amp; &lt;b&gt;kaikki" in body and "\ue000" not in body
+
+    again = await web.put(
+        f"/api/newsletter/campaigns/{withdrawn}/archive", json={"shown": True}, headers=API
+    )
+    assert again.status_code == 200 and again.json()["in_archive"] is True
+    assert "Sisäinen tiedote" in (await web.get("/archive?lang=fi")).text
+
+
+async def test_a_duplicate_is_named_in_the_staff_language_and_keeps_the_archive_choice(
+    db: AsyncEngine, web: httpx.AsyncClient
+) -> None:
+    original = await campaign(db, "Joulukirje", sent=False)
+    hide = await web.put(
+        f"/api/newsletter/campaigns/{original}/archive", json={"shown": False}, headers=API
+    )
+    assert hide.status_code == 200
+    made = await web.post(
+        f"/newsletter/staff/campaigns/{original}/duplicate?lang=fi",
+        data={"csrf_token": "tok"},
+        headers=EDITOR,
+    )
+    assert made.status_code == 303
+    copy_id = made.headers["location"].rstrip("/").rsplit("/", 1)[-1]
+    copy = (await web.get(f"/api/newsletter/campaigns/{copy_id}", headers=EDITOR)).json()
+    assert copy["name"] == "Joulukirje (kopio)" and copy["in_archive"] is False

@@ -7,7 +7,13 @@ from datetime import UTC, datetime
 import pytest
 from newsletter.campaigns.domain import next_status, parse_content
 from newsletter.composer.domain import helsinki_to_utc, refusals, utc_to_helsinki
-from newsletter.composer.form import apply_action, draft_of_form, empty_block, empty_form
+from newsletter.composer.form import (
+    apply_action,
+    draft_of_form,
+    empty_block,
+    empty_form,
+    form_of_post,
+)
 from newsletter.errors import Conflict, InvalidInput
 from newsletter.mail.templates import MailTemplates
 
@@ -133,3 +139,12 @@ def test_a_form_becomes_per_language_blocks_in_the_same_order() -> None:
         {"type": "button", "text": "Read", "url": "https://x.fi"}
     ]
     assert draft.validate()["default_language"] == "fi" and draft.fallback_language is None
+
+
+def test_the_archive_choice_goes_from_the_form_to_the_draft_and_back() -> None:
+    posted = form_of_post({"name": "N", "subject-fi": "Aihe"}, {"languages": ["fi"]})
+    assert posted["in_archive"] is False  # an unticked box is not sent at all
+    assert draft_of_form(posted).validate()["in_archive"] is False
+    ticked = form_of_post({"name": "N", "in_archive": "yes"}, {"languages": ["fi"]})
+    assert draft_of_form(ticked).in_archive is True
+    assert empty_form()["in_archive"] is True  # a new campaign starts in the archive

@@ -44,6 +44,8 @@ campaigns = Table(
     Column("topics", ARRAY(Text), nullable=False, server_default="{}"),
     Column("topical", Boolean, nullable=False, server_default="false"),
     Column("tracking", Boolean, nullable=False, server_default="false"),
+    # Shown in the public archive and feed once sent (the editor decides; tests never are).
+    Column("in_archive", Boolean, nullable=False, server_default="true"),
     Column("audience", JSONB, nullable=False),
     Column("status", Text, nullable=False, server_default="draft"),
     Column("version", Integer, nullable=False, server_default="1"),

@@ -213,6 +213,35 @@ async def test_duplicate_is_a_new_draft_with_the_same_content_and_audience() -> 
     assert uow.audit_actions()[-1] == "campaign.duplicated"
 
 
+@pytest.mark.parametrize(
+    ("language", "name"), [("fi", "Marraskuu (kopio)"), ("sv", "Marraskuu (kopia)")]
+)
+async def test_a_duplicate_is_named_in_the_staff_language(language: str, name: str) -> None:
+    uow = FakeNewsletterUnitOfWork()
+    campaign_id = await draft(uow)
+    copy_id = await service.duplicate(uow, staff=STAFF, campaign_id=campaign_id, language=language)
+    assert uow.campaigns.rows[copy_id].name == name
+
+
+async def test_the_archive_choice_can_change_after_sending_and_is_audited() -> None:
+    uow = FakeNewsletterUnitOfWork()
+    campaign_id = await sending(uow)
+    assert uow.campaigns.rows[campaign_id].in_archive is True  # newsletters are, by default
+    await service.show_in_archive(uow, staff=STAFF, campaign_id=campaign_id, shown=False)
+    assert uow.campaigns.rows[campaign_id].in_archive is False
+    await service.show_in_archive(uow, staff=STAFF, campaign_id=campaign_id, shown=True)
+    assert uow.campaigns.rows[campaign_id].in_archive is True
+    assert uow.audit_actions()[-2:] == ["campaign.archive_hidden", "campaign.archive_shown"]
+
+
+def test_a_test_sends_frozen_copy_is_never_in_the_archive() -> None:
+    original = Campaign(id=uuid.uuid4(), name="X", content=CONTENT, default_language="fi")
+    copy = original.test_copy(uuid.uuid4(), CONTENT)
+    assert copy.in_archive is False
+    with pytest.raises(Conflict):
+        copy.show_in_archive(True)
+
+
 async def test_the_scheduler_starts_due_campaigns_and_closes_finished_ones() -> None:
     uow = FakeNewsletterUnitOfWork()
     uow.audiences.people += [person(), person()]

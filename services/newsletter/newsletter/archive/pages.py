@@ -19,8 +19,8 @@ from newsletter.tracking.domain import insert_before_body_end
 router = APIRouter(tags=["archive"], include_in_schema=False)
 ATOM = "http://www.w3.org/2005/Atom"
 TITLES = {
-    "fi": "Digitukin uutiskirjeet",
-    "sv": "Digitukis nyhetsbrev",
+    "fi": "Digituen uutiskirjeet",
+    "sv": "Digistödets nyhetsbrev",
     "en": "Digituki newsletters",
 }
 ARCHIVE = {"fi": "Uutiskirjearkisto", "sv": "Nyhetsbrevsarkiv", "en": "Newsletter archive"}
@@ -95,6 +95,8 @@ async def feed(request: Request, engine: Engine, settings: Settings) -> Response
         _sub(entry, "id", f"urn:uuid:{c.id}")
         _sub(entry, "title", c.subject)
         _sub(entry, "updated", c.sent_at.isoformat())
+        if c.summary:
+            _sub(entry, "summary", c.summary)
         _sub(
             entry,
             "link",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from newsletter.campaigns.domain import PLACEHOLDERS, parse_content
+from newsletter.campaigns.domain import PLACEHOLDER, PLACEHOLDERS, parse_content
 from newsletter.errors import NotFound
 from newsletter.mail.templates import MailTemplates
 from newsletter.tables import campaigns
@@ -26,20 +27,44 @@ class ArchivedCampaign:
     subject: str
     sent_at: datetime
     html: str
+    summary: str = ""
+
+
+# A personal field in the public copy: a private-use character, removed with the spaces
+# before it, so "Hei {{ first_name }}!" reads "Hei!", never "Hei !".
+PERSONAL_FIELD = "\ue000"
+_PERSONAL_FIELD = re.compile(r"[ \t\u00a0]*" + PERSONAL_FIELD)
+SUMMARY_LENGTH = 280
 
 
 def _public_variables() -> dict[str, str]:
-    # Personal fields empty; personal links replaced by a sentinel and then removed.
-    return {name: "" for name in PLACEHOLDERS} | {
+    # Personal links are replaced by a sentinel and then removed with their separators.
+    return dict.fromkeys(PLACEHOLDERS, PERSONAL_FIELD) | {
         "unsubscribe_url": PERSONAL_SENTINEL,
         "preferences_url": PERSONAL_SENTINEL,
     }
 
 
+def without_personal_fields(text: str) -> str:
+    return _PERSONAL_FIELD.sub("", text)
+
+
+def summary_of(text: str, preheader: str = "") -> str:
+    """The preheader, else the start of the plain-text part, cut at a word."""
+    words = " ".join((preheader or text).split())
+    if len(words) <= SUMMARY_LENGTH:
+        return words
+    return words[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + " …"
+
+
 async def _sent(engine: AsyncEngine, campaign_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
     stmt = (
         select(campaigns)
-        .where(campaigns.c.status.in_(SENT_STATES), campaigns.c.send_started_at.is_not(None))
+        .where(
+            campaigns.c.status.in_(SENT_STATES),
+            campaigns.c.send_started_at.is_not(None),
+            campaigns.c.in_archive.is_(True),
+        )
         .order_by(campaigns.c.send_started_at.desc())
     )
     if campaign_id is not None:
@@ -59,11 +84,16 @@ def _render(
         return None
     compiled = templates.campaign(str(row["id"]), row["version"], lang, variants[lang])
     rendered = compiled.fill({**_public_variables(), **(variables or {})})
+    subject = without_personal_fields(rendered.subject).strip().rstrip(",").strip()
     return ArchivedCampaign(
         id=row["id"],
-        subject=rendered.subject,
+        subject=subject,
         sent_at=row["send_started_at"],
-        html=strip_personal_links(rendered.html),
+        html=without_personal_fields(strip_personal_links(rendered.html)),
+        summary=summary_of(
+            without_personal_fields(rendered.text),
+            without_personal_fields(PLACEHOLDER.sub(PERSONAL_FIELD, variants[lang].preheader)),
+        ),
     )
 
 

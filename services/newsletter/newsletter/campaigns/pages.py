@@ -101,7 +101,17 @@ async def campaign_preview(
     return mail_page(strip_personal_links(shown.html), lang)
 
 
-ACTIONS = ("send", "schedule", "test", "pause", "resume", "cancel", "unschedule", "duplicate")
+ACTIONS = (
+    "send",
+    "schedule",
+    "test",
+    "pause",
+    "resume",
+    "cancel",
+    "unschedule",
+    "duplicate",
+    "archive",
+)
 
 
 async def campaign_action(
@@ -146,8 +156,14 @@ async def campaign_action(
             case "pause" | "resume" | "cancel" | "unschedule":
                 await campaigns.change(uow, staff=staff, campaign_id=campaign_id, action=action)
             case "duplicate":
-                copy = await campaigns.duplicate(uow, staff=staff, campaign_id=campaign_id)
+                copy = await campaigns.duplicate(
+                    uow, staff=staff, campaign_id=campaign_id, language=staff_language(request)
+                )
                 return _back(copy)
+            case "archive":
+                await campaigns.show_in_archive(
+                    uow, staff=staff, campaign_id=campaign_id, shown=form.get("shown") == "yes"
+                )
             case _:  # pragma: no cover - only ACTIONS are routed here
                 raise HTTPException(status.HTTP_404_NOT_FOUND, "no such action")
     except campaigns.SendRefused as exc:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, status
 
 from newsletter.campaigns import segments, service
 from newsletter.campaigns.schemas import (
+    ArchiveIn,
     AudienceOut,
     CampaignCreated,
     CampaignIn,
@@ -124,6 +125,15 @@ async def unschedule(campaign_id: uuid.UUID, uow: Uow, staff: Editor) -> Moved:
 @router.post("/{campaign_id}/duplicate", status_code=status.HTTP_201_CREATED)
 async def duplicate(campaign_id: uuid.UUID, uow: Uow, staff: Editor) -> CampaignCreated:
     return CampaignCreated(id=await service.duplicate(uow, staff=staff, campaign_id=campaign_id))
+
+
+@router.put("/{campaign_id}/archive")
+async def show_in_archive(
+    campaign_id: uuid.UUID, body: ArchiveIn, uow: Uow, staff: Editor
+) -> CampaignOut:
+    """Show or withdraw the campaign in the public archive and feed (drafts and sent alike)."""
+    await service.show_in_archive(uow, staff=staff, campaign_id=campaign_id, shown=body.shown)
+    return await read_campaign(campaign_id, uow, staff)
 
 
 @router.post("/{campaign_id}/test", status_code=status.HTTP_202_ACCEPTED)

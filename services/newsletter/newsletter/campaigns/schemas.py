@@ -40,6 +40,7 @@ class CampaignIn(BaseModel):
     topics: list[str] = Field(default_factory=list, max_length=50)
     topical: bool = False
     tracking: bool = False
+    in_archive: bool = True
     audience: dict[str, Any] = Field(default_factory=lambda: {"all": []})
 
 
@@ -63,6 +64,7 @@ class CampaignOut(BaseModel):
     topics: list[str] = Field(default_factory=list)
     topical: bool = False
     tracking: bool = False
+    in_archive: bool = True
     included_segments: list[uuid.UUID] = Field(default_factory=list)
     excluded_segments: list[uuid.UUID] = Field(default_factory=list)
     scheduled_at: datetime | None = None
@@ -79,8 +81,13 @@ class DraftIn(BaseModel):
     topics: list[str] = Field(default_factory=list, max_length=50)
     topical: bool = False
     tracking: bool = False
+    in_archive: bool = True
     included_segments: list[uuid.UUID] = Field(default_factory=list, max_length=50)
     excluded_segments: list[uuid.UUID] = Field(default_factory=list, max_length=50)
+
+
+class ArchiveIn(BaseModel):
+    shown: bool = Field(description="Show the campaign in the public archive and feed.")
 
 
 class ScheduleIn(BaseModel):

@@ -78,6 +78,7 @@ async def create_campaign(
     topical: bool,
     tracking: bool,
     audience: dict[str, Any],
+    in_archive: bool = True,
 ) -> uuid.UUID:
     if not name.strip():
         raise InvalidInput("A campaign needs a name.", field="name")
@@ -98,6 +99,7 @@ async def create_campaign(
         topics=topics,
         topical=topical,
         tracking=tracking,
+        in_archive=in_archive,
         audience=audience,
     )
     await uow.campaigns.add(campaign)
@@ -120,6 +122,7 @@ async def campaign_status(uow: NewsletterUnitOfWork, campaign_id: uuid.UUID) -> 
         "topics": c.topics,
         "topical": c.topical,
         "tracking": c.tracking,
+        "in_archive": c.in_archive,
         "included_segments": c.included_segments,
         "excluded_segments": c.excluded_segments,
         "scheduled_at": c.scheduled_at,
@@ -247,13 +250,24 @@ async def change(
 
 
 async def duplicate(
-    uow: NewsletterUnitOfWork, *, staff: Staff, campaign_id: uuid.UUID
+    uow: NewsletterUnitOfWork, *, staff: Staff, campaign_id: uuid.UUID, language: str = "en"
 ) -> uuid.UUID:
-    copy = (await get_campaign(uow, campaign_id)).duplicate(uuid.uuid4())
+    copy = (await get_campaign(uow, campaign_id)).duplicate(uuid.uuid4(), language)
     await uow.campaigns.add(copy)
     audit(uow, staff, "campaign.duplicated", copy.id, source=str(campaign_id))
     await uow.commit()
     return copy.id
+
+
+async def show_in_archive(
+    uow: NewsletterUnitOfWork, *, staff: Staff, campaign_id: uuid.UUID, shown: bool
+) -> None:
+    campaign = await get_campaign(uow, campaign_id, lock=True)
+    campaign.show_in_archive(shown)
+    await uow.campaigns.save(campaign)
+    action = "campaign.archive_shown" if shown else "campaign.archive_hidden"
+    audit(uow, staff, action, campaign.id, name=campaign.name)
+    await uow.commit()
 
 
 async def start_due(uow: NewsletterUnitOfWork) -> tuple[int, int]:

@@ -30,6 +30,7 @@ def empty_form() -> dict[str, Any]:
         "topics": "",
         "topical": False,
         "tracking": False,
+        "in_archive": True,
         "blocks": [],
         "included": [],
         "excluded": [],
@@ -60,6 +61,7 @@ def form_of_campaign(campaign: Mapping[str, Any]) -> dict[str, Any]:
         "topics": ", ".join(campaign["topics"]),
         "topical": campaign["topical"],
         "tracking": campaign["tracking"],
+        "in_archive": campaign.get("in_archive", True),
         "included": [str(s) for s in campaign["included_segments"]],
         "excluded": [str(s) for s in campaign["excluded_segments"]],
     }
@@ -89,6 +91,7 @@ def form_of_post(data: Mapping[str, Any], lists: Mapping[str, list[str]]) -> dic
     form["topics"] = str(data.get("topics", ""))
     form["topical"] = data.get("topical") == "yes"
     form["tracking"] = data.get("tracking") == "yes"
+    form["in_archive"] = data.get("in_archive") == "yes"
     form["included"] = lists.get("included", [])
     form["excluded"] = lists.get("excluded", [])
     for lang in LANGUAGES:
@@ -179,6 +182,7 @@ def draft_of_form(form: Mapping[str, Any]) -> Draft:
         topics=[t.strip() for t in form["topics"].split(",") if t.strip()],
         topical=form["topical"],
         tracking=form["tracking"],
+        in_archive=form["in_archive"],
         included_segments=_uuids(form["included"]),
         excluded_segments=_uuids(form["excluded"]),
     )

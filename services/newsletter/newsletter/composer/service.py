@@ -30,6 +30,7 @@ class Draft:
     tracking: bool
     included_segments: list[uuid.UUID]
     excluded_segments: list[uuid.UUID]
+    in_archive: bool = True
 
     def validate(self) -> dict[str, Any]:
         if not self.name.strip():
@@ -50,6 +51,7 @@ class Draft:
             "topics": self.topics,
             "topical": self.topical,
             "tracking": self.tracking,
+            "in_archive": self.in_archive,
             "included_segments": self.included_segments,
             "excluded_segments": self.excluded_segments,
         }

@@ -47,10 +47,12 @@ COPIED = (
     "topics",
     "topical",
     "tracking",
+    "in_archive",
     "audience",
     "included_segments",
     "excluded_segments",
 )
+COPY_WORD = {"fi": "kopio", "sv": "kopia", "en": "copy"}
 TEST = "test"  # a test send's frozen copy: never listed, never sent to the audience
 
 
@@ -66,6 +68,7 @@ class Campaign:
     topics: list[str] = field(default_factory=list)
     topical: bool = False
     tracking: bool = False
+    in_archive: bool = True
     audience: dict[str, Any] = field(default_factory=lambda: {"all": []})
     included_segments: list[uuid.UUID] = field(default_factory=list)
     excluded_segments: list[uuid.UUID] = field(default_factory=list)
@@ -141,17 +144,25 @@ class Campaign:
         self.cancelled_count = unsent
         self.finished_at = now
 
-    def duplicate(self, new_id: uuid.UUID) -> Campaign:
-        """A new draft with the same content and audience."""
+    def duplicate(self, new_id: uuid.UUID, language: str = "en") -> Campaign:
+        """A new draft with the same content and audience, named in the staff's language."""
         return Campaign(
             id=new_id,
-            name=f"{self.name} (copy)",
+            name=f"{self.name} ({COPY_WORD.get(language, COPY_WORD['en'])})",
             **{name: _copy(getattr(self, name)) for name in COPIED},
         )
 
+    def show_in_archive(self, shown: bool) -> None:
+        """Any time, also after sending: a campaign can be withdrawn from the archive."""
+        if self.is_test:
+            raise Conflict("A test send is never in the archive.", field="in_archive")
+        self.in_archive = shown
+
     def test_copy(self, new_id: uuid.UUID, content: dict[str, Any]) -> Campaign:
         """A frozen copy for a test send: later edits never reach a test mail already queued."""
-        copy = replace(self.duplicate(new_id), name=f"[TEST] {self.name}", status=TEST)
+        copy = replace(
+            self.duplicate(new_id), name=f"[TEST] {self.name}", status=TEST, in_archive=False
+        )
         copy.content, copy.test_of = content, self.id
         return copy
 
