@@ -88,8 +88,19 @@ async def test_demo_data_builds_a_network_through_the_use_cases_once(
                 text("SELECT count(*) FROM outbox WHERE topic LIKE '%contacts.contact.v1'")
             )
         ).scalar_one()
+        mails = (
+            await conn.execute(
+                text("SELECT count(*) FROM outbox WHERE topic LIKE '%mail.requested.v1'")
+            )
+        ).scalar_one()
+        invited = (
+            await conn.execute(text("SELECT count(*) FROM onboarding WHERE state = 'invited'"))
+        ).scalar_one()
     assert people == 40
     assert consents == 40
     assert snapshots >= 40
+    # Approved members are invited to the group as usual, but no mail is requested.
+    assert invited > 0 and mails == 0
+    assert "No mail was sent or requested" in out
     again, out = await digituki("demo-data")
     assert again == 2 and "Demo data exists already" in out

@@ -15,6 +15,11 @@ from shared.entrypoints import Command
 def _args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--people", type=int, default=120, help="how many people (default 120)")
     parser.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
+    parser.add_argument(
+        "--send-mail",
+        action="store_true",
+        help="also request the mails the steps cause (group invitations); off by default",
+    )
 
 
 async def _run(settings: ContactsSettings, args: argparse.Namespace) -> int:
@@ -28,6 +33,7 @@ async def _run(settings: ContactsSettings, args: argparse.Namespace) -> int:
             people=max(1, args.people),
             seed_value=args.seed,
             say=lambda step: print(f"… {step}", file=sys.stderr),
+            send_mail=args.send_mail,
         )
     except DomainError as error:
         print(f"error: {error.message}")
@@ -38,6 +44,10 @@ async def _run(settings: ContactsSettings, args: argparse.Namespace) -> int:
         f"Demo network: {summary.organisations} organisations, {summary.people} people, "
         f"{summary.members} members, {summary.pending_applications} pending applications."
     )
+    if args.send_mail:
+        print("The mails these steps cause were requested (see the mail catcher).")
+    else:
+        print("No mail was sent or requested (add --send-mail to send the group invitations).")
     return 0
 
 

@@ -3,7 +3,9 @@
 Everything goes through the same use cases as real work (import with a documented basis,
 organisations, links, memberships), so snapshots and events flow to the other services
 exactly as in production. Addresses use the reserved `example.fi`-style domain
-`demo.digituki.example`, so no mail can reach a real person.
+`demo.digituki.example`, so no mail can reach a real person; and unless asked
+(`send_mail=True`, `--send-mail`), no mail is even requested: the Facebook-group invitations
+of approved members are recorded (codes, states) without their mails.
 """
 
 from __future__ import annotations
@@ -105,14 +107,23 @@ async def already_seeded(engine: AsyncEngine) -> bool:
 
 
 async def seed(
-    engine: AsyncEngine, *, people: int = 120, seed_value: int = 2026, say: Progress = print
+    engine: AsyncEngine,
+    *,
+    people: int = 120,
+    seed_value: int = 2026,
+    say: Progress = print,
+    send_mail: bool = False,
 ) -> DemoSummary:
     if await already_seeded(engine):
         raise Conflict("Demo data exists already (organisations named '… (demo)').")
     rng = random.Random(seed_value)
+
+    def uow() -> SqlContactsUnitOfWork:
+        return SqlContactsUnitOfWork(engine, send_mail=send_mail)
+
     actor = Actor(id="cli:demo-data", role="admin")
     places = load_classification()
-    topic_keys = [t.key for t in await topics.list_topics(SqlContactsUnitOfWork(engine))]
+    topic_keys = [t.key for t in await topics.list_topics(uow())]
 
     say("organisations")
     created = []
@@ -120,7 +131,7 @@ async def seed(
         city = places.municipality(code).name("fi")
         for kind, pattern in ORGANISATION_KINDS:
             org = await organisations.create_organisation(
-                SqlContactsUnitOfWork(engine),
+                uow(),
                 actor=actor,
                 name=f"{pattern.format(city=city)} {DEMO_MARK}",
                 type=kind,
@@ -162,7 +173,7 @@ async def seed(
             continue
         org = next(o for o in created if o.municipality == person.municipality)
         await organisations.link_person(
-            SqlContactsUnitOfWork(engine),
+            uow(),
             person.id,
             organisation_id=org.id,
             role=person.title or "",
@@ -172,16 +183,14 @@ async def seed(
         if chance < 0.8:
             role = rng.choice(("provider_developer", "provider_developer", "influencer_funder"))
             await memberships.change_membership(
-                SqlContactsUnitOfWork(engine),
+                uow(),
                 person.id,
                 action="apply",
                 actor=actor,
                 ecosystem_role=role,
             )
             if chance < 0.65:
-                await memberships.change_membership(
-                    SqlContactsUnitOfWork(engine), person.id, action="approve", actor=actor
-                )
+                await memberships.change_membership(uow(), person.id, action="approve", actor=actor)
                 members += 1
             else:
                 pending += 1

@@ -26,6 +26,7 @@ from contacts.segments.domain import Segment
 from contacts.tables import contact_snapshot, outbox
 from contacts.topics.domain import Topic
 from shared.events.envelope import CloudEvent
+from shared.events.topics import MAIL_REQUESTED, consumed_topic
 from shared.outbox.unit_of_work import UnitOfWork
 from shared.segments.compiler import count_matching
 from shared.segments.rules import Rule
@@ -211,8 +212,18 @@ class ContactsUnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
 
-def unit_of_work(engine: AsyncEngine) -> UnitOfWork:
-    return UnitOfWork(engine, outbox=outbox, service="contacts")
+def unit_of_work(engine: AsyncEngine, *, send_mail: bool = True) -> UnitOfWork:
+    if send_mail:
+        return UnitOfWork(engine, outbox=outbox, service="contacts")
+    return _WithoutMail(engine, outbox=outbox, service="contacts")
+
+
+class _WithoutMail(UnitOfWork):
+    """Everything as usual except mail: requests for it are dropped (demo data, on request)."""
+
+    def publish(self, topic: str, key: str | None, event: CloudEvent) -> None:
+        if consumed_topic(topic) != MAIL_REQUESTED.name:
+            super().publish(topic, key, event)
 
 
 class _SqlPeople:
@@ -453,8 +464,8 @@ class SqlContactsUnitOfWork:
     audit: AuditLog
     group: GroupInvitations
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._uow = unit_of_work(engine)
+    def __init__(self, engine: AsyncEngine, *, send_mail: bool = True) -> None:
+        self._uow = unit_of_work(engine, send_mail=send_mail)
 
     @property
     def conn(self) -> AsyncConnection:
