@@ -198,3 +198,42 @@ async def test_the_visit_form_is_rate_limited_per_ip_like_the_signup(
         ]
     assert answers == [200, 200, 429]
     assert len(await rows(engine, "SELECT 1 FROM visit_requests")) == 2
+
+
+async def test_the_requester_gets_an_acknowledgement_and_staff_a_notification_in_their_languages(
+    engine: AsyncEngine, settings: ContactsSettings
+) -> None:
+    await reseed(engine)
+    notifying = settings.model_copy(
+        update={"visit_notify": ["visits@dvv.example"], "visit_notify_language": "en"}
+    )
+    app = create_app(notifying)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://contacts",
+            headers={"X-Real-IP": "198.51.100.8"},
+        ) as client,
+    ):
+        sent = await client.post("/visit?lang=sv", data={**FORM, "audience_size": "noin 20–30"})
+    assert sent.status_code == 200
+    (visit,) = await rows(engine, "SELECT * FROM visit_requests")
+    assert visit.audience_size == 25  # an approximate range counts as its middle
+    mails = {
+        m["template_key"]: m
+        for m in (
+            json.loads(r.payload)
+            for r in await rows(
+                engine, "SELECT payload FROM outbox WHERE topic = 'mail.requested.v1'"
+            )
+        )
+    }
+    assert set(mails) == {"visit_acknowledgement", "visit_notification"}
+    ack, note = mails["visit_acknowledgement"], mails["visit_notification"]
+    assert (ack["to_email"], ack["language"]) == ("aino@kirjava.example", "sv")
+    assert ack["variables"] == {}  # fixed words only: nothing a stranger typed
+    assert (note["to_email"], note["language"]) == ("visits@dvv.example", "en")
+    assert note["variables"]["organisation"] == "Kirjasto Kirjava"
+    assert note["variables"]["audience_size"] == "25"
+    assert note["variables"]["queue_url"].endswith("/staff/visits")

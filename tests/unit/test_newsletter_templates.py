@@ -33,6 +33,18 @@ VARIABLES = {
         "rules_url": "https://x.fi/rules",
     },
     "password_reset": {"reset_url": "https://x.fi/r/1"},
+    "visit_acknowledgement": {},
+    "visit_notification": {
+        "organisation": "Kirjasto",
+        "contact_name": "Aino Virtanen",
+        "email": "aino@example.fi",
+        "phone": "",
+        "topic": "webinars",
+        "wished_dates": "viikko 12",
+        "audience_size": "25",
+        "message": "Tervetuloa!",
+        "queue_url": "https://x.fi/staff/visits",
+    },
 }
 # Every MJML tag mjml-python renders; anything else would pass silently and vanish.
 KNOWN_TAGS = {

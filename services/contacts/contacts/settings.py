@@ -48,6 +48,11 @@ class ContactsSettings(ServiceSettings):
     oidc_group_roles: dict[str, Literal["viewer", "editor", "admin"]] = Field(default_factory=dict)
     oidc_clock_skew_s: int = 60
 
+    # Who hears of a new visit request ("Kutsu meidät kylään"), e.g.
+    # CONTACTS_VISIT_NOTIFY='["digituki@dvv.fi"]', and in which language; empty: nobody.
+    visit_notify: list[str] = Field(default_factory=list)
+    visit_notify_language: Literal["fi", "sv", "en"] = "fi"
+
     @property
     def oidc_enabled(self) -> bool:
         return bool(self.oidc_issuer and self.oidc_client_id)

@@ -7,6 +7,7 @@ the error summary can link each to its field.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -30,7 +31,7 @@ FIELD_LIMITS = {
     "phone": 40,
     "topic": 60,
     "wished_dates": 500,
-    "audience_size": 7,
+    "audience_size": 40,
     "message": 5000,
     "language": 2,
 }
@@ -107,6 +108,20 @@ def _cleaned(values: FormValues) -> dict[str, str]:
     }
 
 
+# "30", "n. 30", "noin 30", "about 30", "ca 30", "30+", "1 000", "20–30": a number or a range.
+_NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0]\d{3})+|\d+")
+
+
+def approximate_audience(text: str) -> int | None:
+    """The audience size a visitor typed, also approximately; a range counts as its middle.
+    None when there is no number, more than two, or the result is out of range."""
+    numbers = [int(re.sub(r"\D", "", n)) for n in _NUMBER.findall(text)]
+    if not 1 <= len(numbers) <= 2:
+        return None
+    value = round(sum(numbers) / len(numbers))
+    return value if 0 < value <= MAX_AUDIENCE else None
+
+
 def _optional_checks(
     text: dict[str, str], errors: dict[str, str], known_topics: Collection[str]
 ) -> tuple[str | None, int | None]:
@@ -121,10 +136,11 @@ def _optional_checks(
         errors.setdefault("topic", "Choose a topic from the list.")
     audience = None
     if text["audience_size"]:
-        if text["audience_size"].isdigit() and 0 < int(text["audience_size"]) <= MAX_AUDIENCE:
-            audience = int(text["audience_size"])
-        else:
-            errors.setdefault("audience_size", "Enter the audience size as a whole number.")
+        audience = approximate_audience(text["audience_size"])
+        if audience is None:
+            errors.setdefault(
+                "audience_size", "Enter the audience size as a number, e.g. 30 or about 20–30."
+            )
     return phone, audience
 
 

@@ -9,6 +9,7 @@ and on contacts.events.v1.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -24,7 +25,73 @@ from contacts.snapshots import publish_snapshot, record_activity
 from contacts.unit_of_work import unit_of_work
 from contacts.visits import repository as store
 from contacts.visits.domain import VisitAction, VisitForm, VisitRequest
+from shared.events.envelope import new_event
+from shared.events.mail import MailRequestedV1
+from shared.events.topics import MAIL_REQUESTED
 from shared.outbox.unit_of_work import UnitOfWork
+
+SOURCE = "/digituki/contacts/visits"
+
+
+@dataclass(frozen=True)
+class VisitMail:
+    """Who hears of a new request besides the requester, and where staff find the queue."""
+
+    notify: tuple[str, ...] = ()
+    notify_language: str = "fi"
+    queue_url: str = ""
+
+
+def _mail(uow: UnitOfWork, key: str, data: MailRequestedV1, subject: uuid.UUID) -> None:
+    event = new_event(source=SOURCE, data=data, subject=str(subject))
+    uow.publish(MAIL_REQUESTED.name, key, event)
+
+
+def _request_mails(uow: UnitOfWork, visit: VisitRequest, person: Person, mail: VisitMail) -> None:
+    """An acknowledgement to the requester (fixed words only: the form cannot make us mail
+    someone a stranger's text) and a notification with the details to staff."""
+    form = visit.form
+    _mail(
+        uow,
+        str(person.id),
+        MailRequestedV1(
+            idempotency_key=f"visit-acknowledgement:{visit.id}",
+            template_key="visit_acknowledgement",
+            language=form.language,
+            to_email=person.email,
+            to_name=form.contact_name,
+            contact_id=person.id,
+            origin="transactional",
+            origin_id=f"visit:{visit.id}",
+        ),
+        person.id,
+    )
+    details = {
+        "organisation": form.organisation,
+        "contact_name": form.contact_name,
+        "email": form.email,
+        "phone": form.phone or "",
+        "topic": form.topic or "",
+        "wished_dates": form.wished_dates,
+        "audience_size": "" if form.audience_size is None else str(form.audience_size),
+        "message": form.message,
+        "queue_url": mail.queue_url,
+    }
+    for address in mail.notify:
+        _mail(
+            uow,
+            str(visit.id),
+            MailRequestedV1(
+                idempotency_key=f"visit-notification:{visit.id}:{address}",
+                template_key="visit_notification",
+                language=mail.notify_language,
+                to_email=address,
+                variables=details,
+                origin="transactional",
+                origin_id=f"visit:{visit.id}",
+            ),
+            visit.id,
+        )
 
 
 async def _organisation_for(uow: UnitOfWork, name: str) -> Organisation:
@@ -54,7 +121,11 @@ async def _person_for(uow: UnitOfWork, form: VisitForm) -> Person:
 
 
 async def request_visit(
-    engine: AsyncEngine, form: VisitForm, *, at: datetime | None = None
+    engine: AsyncEngine,
+    form: VisitForm,
+    *,
+    at: datetime | None = None,
+    mail: VisitMail | None = None,
 ) -> uuid.UUID:
     at = at or datetime.now(UTC)
     async with unit_of_work(engine) as uow:
@@ -76,6 +147,7 @@ async def request_visit(
             },
             at=at,
         )
+        _request_mails(uow, visit, person, mail or VisitMail())
         await uow.commit()
     return visit.id
 

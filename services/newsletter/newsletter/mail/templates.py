@@ -30,6 +30,8 @@ TRANSACTIONAL_KEYS = (
     "survey_reminder",
     "onboarding_invitation",
     "password_reset",
+    "visit_acknowledgement",
+    "visit_notification",
 )
 _SPACE = re.compile(r"\s+")
 

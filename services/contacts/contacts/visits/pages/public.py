@@ -81,5 +81,10 @@ async def visit(request: Request, engine: Engine, settings: Settings) -> Respons
     form, errors, shown = parse_visit({**values, "language": [lang]}, known_topics=known_topics)
     if form is None:
         return await _form_page(request, engine, values=shown, errors=errors, status_code=422)
-    await service.request_visit(engine, form)
+    mail = service.VisitMail(
+        notify=tuple(settings.visit_notify),
+        notify_language=settings.visit_notify_language,
+        queue_url=f"{settings.public_base_url.rstrip('/')}/staff/visits",
+    )
+    await service.request_visit(engine, form, mail=mail)
     return sent
