@@ -337,6 +337,62 @@ async def test_one_click_unsubscribe_answers_200_without_redirect_and_logs_withd
     )
 
 
+async def test_the_unsubscribe_page_stops_newsletters_and_surveys_separately(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    person_id = await confirmed_person(client, engine, "picky@example.fi")
+    token = sign(ContactsSettings().token_keys(), "unsubscribe", {"c": str(person_id)})
+    page = (await client.get(f"/unsubscribe/{token}?lang=fi")).text
+    for value in ("newsletter", "surveys", "all"):
+        assert f'name="what" value="{value}"' in page
+    assert "Lopeta uutiskirjeet" in page
+
+    done = await client.post(f"/unsubscribe/{token}?lang=fi", data={"what": "newsletter"})
+    assert done.status_code == 200 and "Kyselykutsut tulevat edelleen" in done.text
+    person = await one(engine, "SELECT * FROM people WHERE id = :i", i=person_id)
+    assert person is not None
+    assert (
+        person["subscription_state"],
+        person["newsletter_consent"],
+        person["survey_consent"],
+    ) == ("subscribed", False, True)
+    again = await client.post(f"/unsubscribe/{token}?lang=fi", data={"what": "newsletter"})
+    assert again.status_code == 200  # nothing left to withdraw: no second log entry
+
+    await client.post(f"/unsubscribe/{token}?lang=en", data={"what": "surveys"})
+    person = await one(engine, "SELECT * FROM people WHERE id = :i", i=person_id)
+    assert person is not None
+    assert (person["subscription_state"], person["survey_consent"]) == ("unsubscribed", False)
+    async with engine.connect() as conn:
+        withdrawn = (
+            (
+                await conn.execute(
+                    text(
+                        "SELECT purpose FROM consent_log WHERE person_id = :i AND NOT given ORDER BY id"
+                    ),
+                    {"i": person_id},
+                )
+            )
+            .scalars()
+            .all()
+        )
+        details = (
+            (
+                await conn.execute(
+                    text(
+                        "SELECT details FROM activity WHERE person_id = :i AND kind = 'unsubscribed'"
+                        " ORDER BY occurred_at"
+                    ),
+                    {"i": person_id},
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert list(withdrawn) == ["newsletter", "surveys"]
+    assert [d["withdrawn"] for d in details] == [["newsletter"], ["surveys"]]
+
+
 async def test_preference_centre_changes_topics_language_and_name(
     client: httpx.AsyncClient, engine: AsyncEngine
 ) -> None:

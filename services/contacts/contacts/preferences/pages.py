@@ -8,6 +8,7 @@ import uuid
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 
+from contacts.consents.domain import PURPOSES, Purpose
 from contacts.deps import Engine, Settings
 from contacts.errors import InvalidInput, NotFound
 from contacts.people import repository as people
@@ -18,6 +19,12 @@ from contacts.topics import repository as topic_store
 from shared.tokens import TokenError
 
 router = APIRouter(include_in_schema=False)
+# The unsubscribe page's buttons: what each one stops.
+UNSUBSCRIBE_CHOICES: dict[str, tuple[Purpose, ...]] = {
+    "newsletter": ("newsletter",),
+    "surveys": ("surveys",),
+    "all": PURPOSES,
+}
 ONE_CLICK = "List-Unsubscribe=One-Click"
 
 
@@ -89,7 +96,7 @@ async def _act(
     action = (form.get("action") or ["save"])[0]
     if action == "unsubscribe":
         await service.unsubscribe(engine, person_id, method="preferences", ip=client_ip(request))
-        return pages.render(request, "unsubscribed.html", lang=lang)
+        return pages.render(request, "unsubscribed.html", {"stopped": "all"}, lang=lang)
     if action == "erase":
         if (form.get("erase_confirm") or [""])[0] != "yes":
             return await _page(
@@ -147,9 +154,18 @@ async def unsubscribe(token: str, request: Request, engine: Engine, settings: Se
     except FormTooLarge:
         return PlainTextResponse("Request too large.", status_code=413)
     one_click = (form.get("List-Unsubscribe") or [""])[0] == "One-Click"
+    # The page offers newsletters, survey invitations or everything; a mail client's one-click
+    # (and anything unknown) stops everything: the most a person can have asked for.
+    what = (form.get("what") or ["all"])[0]
+    purposes = UNSUBSCRIBE_CHOICES.get(what, PURPOSES) if not one_click else PURPOSES
     # Erased already: nothing is sent to this person any more, which is what was asked.
     with contextlib.suppress(NotFound):
-        await service.unsubscribe(engine, person_id, method="unsubscribe", ip=client_ip(request))
+        await service.unsubscribe(
+            engine, person_id, method="unsubscribe", purposes=purposes, ip=client_ip(request)
+        )
     if one_click:
         return PlainTextResponse("Unsubscribed.", status_code=200)
-    return pages.render(request, "unsubscribed.html", lang=public_language(request))
+    stopped = what if what in UNSUBSCRIBE_CHOICES else "all"
+    return pages.render(
+        request, "unsubscribed.html", {"stopped": stopped}, lang=public_language(request)
+    )

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.consents import repository as consents
-from contacts.consents.domain import Method, Purpose, entries
+from contacts.consents.domain import PURPOSES, Method, Purpose, entries
 from contacts.errors import InvalidInput, NotFound
 from contacts.people import repository as people
 from contacts.people.domain.person import Person, clean_name, parse_language
@@ -57,10 +57,12 @@ async def unsubscribe(
     person_id: uuid.UUID,
     *,
     method: Method,
+    purposes: Collection[Purpose] = PURPOSES,
     ip: str | None = None,
     at: datetime | None = None,
 ) -> Literal["unsubscribed", "already"]:
-    """Withdraw every consent; doing it again changes nothing (RFC 8058 clients retry)."""
+    """Withdraw the consents of `purposes` (all by default); doing it again changes nothing
+    (RFC 8058 clients retry). The timeline says which consents went."""
     at = at or datetime.now(UTC)
     async with unit_of_work(engine) as uow:
         person = await people.get(uow.conn, person_id, for_update=True)
@@ -68,18 +70,18 @@ async def unsubscribe(
             raise NotFound("No such person.")
         if person.subscription_state == "unsubscribed":
             return "already"
-        withdrawn: list[Purpose] = []
-        if person.newsletter_consent:
-            withdrawn.append("newsletter")
-        if person.survey_consent:
-            withdrawn.append("surveys")
-        person = person.unsubscribed()
+        held = {"newsletter": person.newsletter_consent, "surveys": person.survey_consent}
+        withdrawn = tuple(p for p in PURPOSES if p in purposes and held[p])
+        if not withdrawn and person.subscription_state == "subscribed":
+            return "already"
+        person = person.withdrawn(purposes)
         await people.save(uow.conn, person)
         await consents.append(
-            uow.conn, entries(person.id, tuple(withdrawn), given=False, method=method, at=at, ip=ip)
+            uow.conn, entries(person.id, withdrawn, given=False, method=method, at=at, ip=ip)
         )
         await publish_snapshot(uow, person)
-        await record_activity(uow, person.id, "unsubscribed", {"method": method}, at=at)
+        details = {"method": method, "withdrawn": list(withdrawn)}
+        await record_activity(uow, person.id, "unsubscribed", details, at=at)
         await uow.commit()
     return "unsubscribed"
 

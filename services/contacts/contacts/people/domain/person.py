@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Literal
@@ -112,6 +113,15 @@ class Person:
         return self.changed(
             subscription_state="unsubscribed", newsletter_consent=False, survey_consent=False
         )
+
+    def withdrawn(self, purposes: Collection[str]) -> Person:
+        """Consent withdrawn for some purposes ("newsletter", "surveys"); with none left the
+        person is unsubscribed, else stays subscribed for what remains."""
+        newsletter = self.newsletter_consent and "newsletter" not in purposes
+        surveys = self.survey_consent and "surveys" not in purposes
+        if not (newsletter or surveys):
+            return self.unsubscribed()
+        return self.changed(newsletter_consent=newsletter, survey_consent=surveys)
 
     def engaged(self, on: date) -> Person | None:
         """The person with a newer engagement day, or None when that day is already known.
