@@ -368,7 +368,8 @@ async def test_the_unsubscribe_page_stops_newsletters_and_surveys_separately(
             (
                 await conn.execute(
                     text(
-                        "SELECT purpose FROM consent_log WHERE person_id = :i AND NOT given ORDER BY id"
+                        "SELECT purpose FROM consent_log"
+                        " WHERE person_id = :i AND NOT given ORDER BY id"
                     ),
                     {"i": person_id},
                 )
@@ -380,8 +381,8 @@ async def test_the_unsubscribe_page_stops_newsletters_and_surveys_separately(
             (
                 await conn.execute(
                     text(
-                        "SELECT details FROM activity WHERE person_id = :i AND kind = 'unsubscribed'"
-                        " ORDER BY occurred_at"
+                        "SELECT details FROM activity"
+                        " WHERE person_id = :i AND kind = 'unsubscribed' ORDER BY occurred_at"
                     ),
                     {"i": person_id},
                 )

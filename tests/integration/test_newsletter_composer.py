@@ -379,7 +379,7 @@ async def test_details_page_shows_audience_previews_links_and_actions(
     assert f"{PAGES}/{campaign}/stats" in page.text and f"{PAGES}/{campaign}/progress" in page.text
     assert people[0]["email"] in page.text
     assert 'width="600"' in page.text and 'width="375"' in page.text
-    assert 'preview?lang=en" width="375"' in page.text and "?preview=fi" in page.text
+    assert "preview?lang=en&amp;person=" in page.text and "?preview=fi" in page.text
     assert "/schedule" not in page.text  # viewers get no actions
     editor_page = (await web.get(f"{PAGES}/{campaign}", headers=EDITOR)).text
     for action in ("schedule", "test", "duplicate", "send"):

@@ -163,3 +163,50 @@ async def test_sending_waits_for_sv_alt_text_of_a_library_image(
     absolute = settings.public_base_url.rstrip("/") + image["mail_path"]
     assert f'src="{absolute}"' in filled.html
     assert 'alt="Blå bild"' in filled.html
+
+
+async def test_the_preview_shows_library_images_and_a_real_person_the_editor_picks(
+    db: AsyncEngine, web: httpx.AsyncClient
+) -> None:
+    aino, bjorn = uuid.UUID(int=1), uuid.UUID(int=2)
+    async with db.begin() as conn:
+        for contact_id, email, first, lang, org in (
+            (aino, "aino@example.fi", "Aino", "fi", "Kirjasto Kirjava"),
+            (bjorn, "bjorn@example.fi", "Björn", "sv", "Biblioteket Bokis"),
+        ):
+            await conn.execute(
+                insert(contact_snapshot),
+                {"contact_id": contact_id, "version": 1, "email": email, "first_name": first,
+                 "language": lang, "organisation_name": org, "subscription_state": "subscribed",
+                 "confirmed_at": datetime.now(UTC), "newsletter_consent": True,
+                 "email_status": "ok"},
+            )  # fmt: skip
+    image = (await upload(web, png(1300, 700), EDITOR, fi="Sininen kuva", sv="Blå bild")).json()
+    content = {
+        "fi": {"subject": "Hei", "blocks": [
+            {"type": "text", "text": "Hei {{ first_name }} ({{ organisation_name }})!"},
+            {"type": "image", "media": image["id"]}]},
+        "sv": {"subject": "Hej", "blocks": [
+            {"type": "text", "text": "Hej {{ first_name }}!"},
+            {"type": "image", "media": image["id"]}]},
+    }  # fmt: skip
+    made = await web.post(
+        "/api/newsletter/campaigns/drafts",
+        json={"name": "Esikatselu", "content": content},
+        headers=API_EDITOR,
+    )
+    campaign = made.json()["id"]
+    base = f"/newsletter/staff/campaigns/{campaign}"
+
+    details = (await web.get(f"{base}?lang=en", headers=VIEWER)).text
+    assert "Shown as: <strong>Aino</strong> (Kirjasto Kirjava)" in details
+    assert f"person={bjorn}" in details  # each sample person can be chosen
+    fi = (await web.get(f"{base}/preview?lang=fi", headers=VIEWER)).text
+    assert "Hei Aino (Kirjasto Kirjava)!" in fi and "Hei !" not in fi
+    assert image["variants"]["w600"]["path"] in fi and 'src=""' not in fi
+    assert 'alt="Sininen kuva"' in fi
+    sv = (await web.get(f"{base}/preview?lang=sv&person={bjorn}", headers=VIEWER)).text
+    assert "Hej Björn!" in sv and 'alt="Blå bild"' in sv
+    chosen = (await web.get(f"{base}?preview=sv&person={bjorn}&lang=en", headers=VIEWER)).text
+    assert "Shown as: <strong>Björn</strong> (Biblioteket Bokis)" in chosen
+    assert f"preview?lang=sv&amp;person={bjorn}" in chosen or f"lang=sv&person={bjorn}" in chosen

@@ -124,7 +124,15 @@ class FakeAudiences:
         return Audience(
             by_language=dict(Counter(p.get("language") or "none" for p in reached)),
             sample=[
-                Recipient(p["email"], p.get("first_name"), p.get("last_name"), p.get("language"))
+                Recipient(
+                    p["email"],
+                    p.get("first_name"),
+                    p.get("last_name"),
+                    p.get("language"),
+                    p.get("contact_id"),
+                    p.get("organisation_name"),
+                    p.get("region"),
+                )
                 for p in reached[:sample_size]
             ],
         )

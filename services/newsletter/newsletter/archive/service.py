@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -118,23 +120,36 @@ async def archived_campaign(
     return shown
 
 
+# With nobody in the audience yet, a preview still shows what the fields do.
 SAMPLE_PERSON = {
     "first_name": "Aino",
     "last_name": "Virtanen",
     "organisation_name": "Esimerkkikirjasto",
-    "region": "01",
+    "region": "Uusimaa",
 }
 
 
-async def preview(
-    engine: AsyncEngine, templates: MailTemplates, campaign_id: uuid.UUID, lang: str
+def render_preview(
+    templates: MailTemplates,
+    *,
+    campaign_id: uuid.UUID,
+    version: int,
+    default_language: str,
+    content: dict[str, Any],
+    language: str,
+    variables: dict[str, str] | None,
 ) -> ArchivedCampaign:
-    """Any campaign (drafts too) as a sample recipient would see it; for staff only."""
-    async with engine.connect() as conn:
-        row = (await conn.execute(select(campaigns).where(campaigns.c.id == campaign_id))).first()
-    if row is None:
-        raise NotFound("No such campaign.")
-    shown = _render(templates, dict(row._mapping), lang, SAMPLE_PERSON)
+    """Any campaign (drafts too) as one recipient would see it; for staff only. Compiled
+    under a key of its own: a preview's resolved images never reach another cache entry."""
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:16]
+    row = {
+        "id": f"preview:{campaign_id}:{digest}",
+        "version": version,
+        "content": content,
+        "default_language": default_language,
+        "send_started_at": None,
+    }
+    shown = _render(templates, row, language, variables or SAMPLE_PERSON)
     if shown is None:
         raise NotFound("The campaign has no version in this language.")
     return shown

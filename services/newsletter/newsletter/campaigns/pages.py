@@ -57,6 +57,14 @@ async def _details(
         raise NotFound("No such campaign.")
     languages = list(parse_content(campaign["content"], campaign["default_language"]))
     shown = request.query_params.get("preview")
+    preview = shown if shown in languages else languages[0]
+    chosen = request.query_params.get("person")
+    mail = await campaigns.preview_mail(
+        uow,
+        campaign_id,
+        language=preview,
+        contact_id=uuid.UUID(chosen) if chosen and _is_uuid(chosen) else None,
+    )
     at = campaign["scheduled_at"]
     return pages.render(
         request,
@@ -64,7 +72,8 @@ async def _details(
         {
             "campaign": campaign,
             "languages": languages,
-            "preview": shown if shown in languages else languages[0],
+            "preview": preview,
+            "preview_person": mail.person,
             "stats": await statistics.campaign_stats(engine, campaign_id),
             "audience": await campaigns.audience_preview(uow, campaign_id),
             "scheduled_local": utc_to_helsinki(at).strftime("%Y-%m-%d %H:%M") if at else "",
@@ -75,6 +84,14 @@ async def _details(
         lang=staff_language(request),
         status_code=status_code,
     )
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _back(campaign_id: uuid.UUID) -> Response:
@@ -92,11 +109,24 @@ async def campaign_details(
 
 @router.get("/{campaign_id}/preview", response_class=HTMLResponse)
 async def campaign_preview(
-    campaign_id: uuid.UUID, lang: str, engine: Engine, settings: Settings, staff: Viewer
+    campaign_id: uuid.UUID,
+    lang: str,
+    uow: Uow,
+    settings: Settings,
+    staff: Viewer,
+    person: uuid.UUID | None = None,
 ) -> HTMLResponse:
-    """The mail for an iframe of the details page (same origin only)."""
-    shown = await archive.preview(
-        engine, mail_templates(settings.public_base_url), campaign_id, lang
+    """The mail for an iframe of the details page (same origin only), as the chosen person
+    of the audience sample would get it, library images included."""
+    mail = await campaigns.preview_mail(uow, campaign_id, language=lang, contact_id=person)
+    shown = archive.render_preview(
+        mail_templates(settings.public_base_url),
+        campaign_id=campaign_id,
+        version=mail.campaign.version,
+        default_language=mail.campaign.default_language,
+        content=mail.content,
+        language=lang,
+        variables=mail.person.merge_fields if mail.person else None,
     )
     return mail_page(strip_personal_links(shown.html), lang)
 

@@ -158,7 +158,15 @@ class AudienceRows:
         by_language = {la or "none": int(n) for la, n in (await self._conn.execute(counted)).all()}
         sample = (
             await self._conn.execute(
-                select(cs.c.email, cs.c.first_name, cs.c.last_name, cs.c.language)
+                select(
+                    cs.c.email,
+                    cs.c.first_name,
+                    cs.c.last_name,
+                    cs.c.language,
+                    cs.c.contact_id,
+                    cs.c.organisation_name,
+                    cs.c.region,
+                )
                 .where(where)
                 .order_by(cs.c.email)
                 .limit(sample_size)
@@ -166,7 +174,18 @@ class AudienceRows:
         ).all()
         return Audience(
             by_language=by_language,
-            sample=[Recipient(r.email, r.first_name, r.last_name, r.language) for r in sample],
+            sample=[
+                Recipient(
+                    r.email,
+                    r.first_name,
+                    r.last_name,
+                    r.language,
+                    r.contact_id,
+                    r.organisation_name,
+                    r.region,
+                )
+                for r in sample
+            ],
         )
 
     async def languages(self, campaign: Campaign) -> list[str | None]:

@@ -8,12 +8,19 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from newsletter.campaigns.domain import DELIVERY_MOVES, Campaign, next_status, parse_content
+from newsletter.campaigns.domain import (
+    DELIVERY_MOVES,
+    Campaign,
+    Recipient,
+    next_status,
+    parse_content,
+)
 from newsletter.composer.domain import Refusal, helsinki_to_utc, links_of, refusals
 from newsletter.composer.links import broken_links
 from newsletter.delivery.domain import pick_language
@@ -143,10 +150,46 @@ async def audience_preview(uow: NewsletterUnitOfWork, campaign_id: uuid.UUID) ->
                 "email": r.email,
                 "name": " ".join(p for p in (r.first_name, r.last_name) if p),
                 "language": pick_language(r.language, languages, campaign.send_language),
+                "contact_id": r.contact_id,
+                "organisation_name": r.organisation_name or "",
+                "merge_fields": r.merge_fields,
             }
             for r in found.sample
         ],
     }
+
+
+@dataclass(frozen=True)
+class PreviewMail:
+    """A campaign as one recipient would get it: library images resolved, their fields."""
+
+    campaign: Campaign
+    content: dict[str, Any]
+    language: str
+    person: Recipient | None
+
+
+async def preview_mail(
+    uow: NewsletterUnitOfWork,
+    campaign_id: uuid.UUID,
+    *,
+    language: str,
+    contact_id: uuid.UUID | None = None,
+) -> PreviewMail:
+    """The chosen person of the audience sample (else its first reader of `language`, else
+    its first person; None with an empty audience), and the content as it would go out."""
+    campaign = await get_campaign(uow, campaign_id)
+    content = resolve_images(campaign.content, await uow.media.images_of(campaign.content))
+    sample = (await uow.audiences.preview(campaign, sample_size=SAMPLE_SIZE)).sample
+    languages = tuple(campaign.content)
+
+    def reads(r: Recipient) -> str:
+        return pick_language(r.language, languages, campaign.send_language)
+
+    person = next((r for r in sample if contact_id and r.contact_id == contact_id), None)
+    person = person or next((r for r in sample if reads(r) == language), None)
+    person = person or (sample[0] if sample else None)
+    return PreviewMail(campaign, content, language, person)
 
 
 async def sending_refusals(

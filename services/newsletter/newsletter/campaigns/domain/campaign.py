@@ -183,6 +183,19 @@ class Recipient:
     first_name: str | None
     last_name: str | None
     language: str | None
+    contact_id: uuid.UUID | None = None
+    organisation_name: str | None = None
+    region: str | None = None
+
+    @property
+    def merge_fields(self) -> dict[str, str]:
+        """The personal fields a campaign may use, as a mail to this person fills them."""
+        return {
+            "first_name": self.first_name or "",
+            "last_name": self.last_name or "",
+            "organisation_name": self.organisation_name or "",
+            "region": self.region or "",
+        }
 
 
 @dataclass(frozen=True)
