@@ -20,6 +20,7 @@ from contacts.errors import Conflict, InvalidInput
 from contacts.organisations import service as organisations
 from contacts.organisations.domain.offer import FUNDING_SOURCES, SUPPORT_FORMS
 from contacts.organisations.domain.organisation import (
+    CLEANERS,
     ORGANISATION_TYPES,
     Organisation,
     problems,
@@ -106,11 +107,16 @@ def _errors(values: dict[str, Any]) -> dict[str, str]:
     return {field: PAGE_MESSAGES.get(field, message) for field, message in found.items()}
 
 
+def _clean(name: str, value: Any) -> Any:
+    """A value as it would be stored (typed "www.x.fi" is stored "https://www.x.fi")."""
+    return CLEANERS[name](value) if name in CLEANERS and value else value
+
+
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """The use case's keyword arguments for what the form changed (nothing else is touched)."""
     changes: dict[str, Any] = {}
     for name in ORDER:
-        if after[name] == before[name]:
+        if _clean(name, after[name]) == _clean(name, before[name]):
             continue
         if name == "municipality_code":
             # The region follows the municipality; no municipality, no region.
