@@ -9,6 +9,7 @@ a summary at the top.
 from __future__ import annotations
 
 import uuid
+from functools import cache
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
@@ -46,15 +47,16 @@ TARGETS = {
     "support_forms": f"support_forms-{SUPPORT_FORMS[0]}",
     "funding": f"funding-{FUNDING_SOURCES[0]}",
 }
-# The page's own words for a value that did not come from its list (the API's name the codes).
+# The page's own words for a value not from its list (the API's messages name the codes).
 PAGE_MESSAGES = {
     "type": "Choose an organisation type from the list.",
     "municipality_code": "Choose a municipality from the list.",
 }
 
 
-def _municipalities(lang: str) -> list[tuple[str, str]]:
-    """(code, "Finnish name (Swedish name)") sorted by the Finnish name."""
+@cache
+def _municipalities() -> list[tuple[str, str]]:
+    """(code, "Finnish name (Swedish name)") sorted by the Finnish name; once per process."""
     found = sorted(load_classification().municipalities, key=lambda m: fold(m.name("fi")))
     return [
         (
@@ -153,7 +155,7 @@ def _form(
             "targets": TARGETS,
             "region": region,
             "types": [(code, TYPE_LABELS[code]) for code in ORGANISATION_TYPES],
-            "municipalities": _municipalities(lang),
+            "municipalities": _municipalities(),
             "support_forms": [(c, SUPPORT_FORM_LABELS[c]) for c in SUPPORT_FORMS],
             "funding": [(c, FUNDING_LABELS[c]) for c in FUNDING_SOURCES],
         },
