@@ -240,3 +240,57 @@ async def test_staff_import_pages_have_no_wcag_21_aa_violations(
     await page.get_by_role("button", name="Check (dry run)").click()
     await page.wait_for_selector("#report")
     await assert_accessible(page, axe_source, "staff-import-report-en")
+
+
+async def test_staff_organisation_and_topic_editors_have_no_wcag_21_aa_violations(
+    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+) -> None:
+    """The organisation and topic pages an editor uses: lists, forms, their errors, the
+    confirmation before archiving."""
+    email = f"organiser-{uuid.uuid4().hex[:8]}@digituki.fi"
+    await staff_service.create_staff(
+        engines["contacts"], email=email, name="Olli", role="editor", password=STAFF_PASSWORD
+    )
+    page = await context.new_page()
+    await page.goto("/login?lang=en")
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_label("Password").fill(STAFF_PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url("**/staff/**")
+    await page.goto("/staff/organisations/new?lang=fi")
+    await assert_accessible(page, axe_source, "staff-organisation-new-fi")
+    await page.locator("#business_id").fill("1234567-2")
+    await page.locator("form[action$='/new'] button[type=submit]").click()
+    await page.wait_for_selector("#error-summary")
+    await assert_accessible(page, axe_source, "staff-organisation-new-errors")
+    name = f"Saavutettava kirjasto {uuid.uuid4().hex[:6]}"
+    await page.locator("#name").fill(name)
+    await page.locator("#business_id").fill("")
+    await page.locator("#municipality_code").select_option("091")
+    await page.locator("#support_forms-general_support").check()
+    await page.locator("#funding-okm").check()
+    await page.locator("form[action$='/new'] button[type=submit]").click()
+    await page.wait_for_selector("#saved")
+    await assert_accessible(page, axe_source, "staff-organisation-page")
+    organisation = page.url.split("?")[0]
+    await page.goto(f"{organisation}/edit?lang=en")
+    await assert_accessible(page, axe_source, "staff-organisation-edit-en")
+    await page.goto(f"{organisation}/archive?lang=fi")
+    await assert_accessible(page, axe_source, "staff-organisation-archive-fi")
+    await page.locator("form[action$='/archive'] button[type=submit]").click()
+    await page.wait_for_selector("#archived-note")
+    await page.goto("/staff/organisations?archived=all&lang=fi")
+    assert name in await page.inner_text("main")
+    await assert_accessible(page, axe_source, "staff-organisations-fi")
+    await page.goto("/staff/topics?lang=fi")
+    await assert_accessible(page, axe_source, "staff-topics-fi")
+    await page.goto("/staff/topics/new?lang=en")
+    await assert_accessible(page, axe_source, "staff-topic-new-en")
+    await page.locator("#position").fill("many")
+    await page.locator("form[action$='/new'] button[type=submit]").click()
+    await page.wait_for_selector("#error-summary")
+    await assert_accessible(page, axe_source, "staff-topic-new-errors")
+    await page.goto("/staff/topics/webinaarit/edit?lang=fi")
+    await assert_accessible(page, axe_source, "staff-topic-edit-fi")
+    await page.goto("/staff/topics/webinaarit/archive?lang=fi")
+    await assert_accessible(page, axe_source, "staff-topic-archive-fi")

@@ -37,6 +37,7 @@ from contacts.signup import pages as signup_pages
 from contacts.staff import pages as staff_pages
 from contacts.staff import routes as staff_routes
 from contacts.tags import routes as tags_routes
+from contacts.topics import pages as topics_pages
 from contacts.topics import routes as topics_routes
 from contacts.visits import pages as visits_pages
 from contacts.worker import build_broker
@@ -65,6 +66,7 @@ ROUTERS = (
     merging_routes.router,
     merging_pages.router,
     organisations_pages.router,
+    topics_pages.router,
     legal_pages.router,
     segments_routes.router,
     segments_pages.router,

@@ -73,6 +73,10 @@ organisations = Table(
     Column("parent_id", Uuid, ForeignKey("organisations.id", ondelete="SET NULL"), nullable=True),
     # A name typed on /join that matched nothing waits for staff review.
     Column("status", Text, nullable=False, server_default="active"),
+    # Codes of the programme's vocabularies (organisations/domain/offer.py).
+    Column("support_forms", ARRAY(Text), nullable=False, server_default="{}"),
+    Column("funding", ARRAY(Text), nullable=False, server_default="{}"),
+    Column("archived", Boolean, nullable=False, server_default="false"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

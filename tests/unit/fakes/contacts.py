@@ -110,6 +110,7 @@ class FakeOrganisations:
         offset: int = 0,
         sort: str = "name",
         descending: bool = False,
+        archived: bool | None = False,
         **equal: str | None,
     ) -> tuple[list[Organisation], int]:
         found = [
@@ -117,6 +118,7 @@ class FakeOrganisations:
             for o in self.rows.values()
             if (not text or text.lower() in o.name.lower() or o.business_id == text.strip())
             and all(getattr(o, k) == v for k, v in equal.items() if v)
+            and (archived is None or o.archived == archived)
         ]
         found.sort(key=lambda o: (o.name.lower(), str(o.id)), reverse=descending)
         return found[offset : offset + limit], len(found)
@@ -148,7 +150,8 @@ class FakeOrganisations:
 
     async def by_name(self, name: str) -> Organisation | None:
         same = [o for o in self.rows.values() if o.name.lower() == name.lower()]
-        same.sort(key=lambda o: (o.status, o.created_at))  # "active" before "pending_review"
+        # current before archived, "active" before "pending_review"
+        same.sort(key=lambda o: (o.archived, o.status, o.created_at))
         return same[0] if same else None
 
     async def links_of(self, person_id: uuid.UUID) -> list[dict[str, Any]]:

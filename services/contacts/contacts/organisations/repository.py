@@ -15,14 +15,22 @@ from contacts.errors import Conflict
 from contacts.organisations.domain.organisation import Organisation
 from contacts.tables import organisations, person_organisations
 
+ARRAYS = ("support_forms", "funding")
+
 
 def _to_org(row: Any) -> Organisation:
     r = row._mapping
-    return Organisation(**{k: r[k] for k in Organisation.__dataclass_fields__})
+    values = {k: r[k] for k in Organisation.__dataclass_fields__}
+    for name in ARRAYS:
+        values[name] = tuple(values[name] or ())
+    return Organisation(**values)
 
 
 def _values(org: Organisation) -> dict[str, Any]:
-    return {k: v for k, v in asdict(org).items() if k not in ("id", "created_at")}
+    values = {k: v for k, v in asdict(org).items() if k not in ("id", "created_at")}
+    for name in ARRAYS:
+        values[name] = list(values[name])
+    return values
 
 
 async def add(conn: AsyncConnection, org: Organisation) -> None:
@@ -62,11 +70,11 @@ async def get(
 
 
 async def by_name(conn: AsyncConnection, name: str) -> Organisation | None:
-    """The organisation of exactly this name (any case), preferring a reviewed one."""
+    """The organisation of exactly this name (any case), preferring a current reviewed one."""
     stmt = (
         select(organisations)
         .where(func.lower(organisations.c.name) == name.lower())
-        .order_by(organisations.c.status, organisations.c.created_at)
+        .order_by(organisations.c.archived, organisations.c.status, organisations.c.created_at)
         .limit(1)
     )
     row = (await conn.execute(stmt)).first()
@@ -81,6 +89,7 @@ async def search(
     region: str | None = None,
     municipality: str | None = None,
     status: str | None = None,
+    archived: bool | None = False,
     limit: int = 50,
     offset: int = 0,
     sort: str = "name",
@@ -100,6 +109,8 @@ async def search(
     ):
         if value:
             conditions.append(column == value)
+    if archived is not None:  # None: archived or not
+        conditions.append(organisations.c.archived.is_(archived))
     total = (
         await conn.execute(select(func.count()).select_from(organisations).where(*conditions))
     ).scalar_one()
@@ -127,7 +138,7 @@ def _order(sort: str, descending: bool) -> list[Any]:
 async def active_names(conn: AsyncConnection, limit: int = 1000) -> list[str]:
     stmt = (
         select(organisations.c.name)
-        .where(organisations.c.status == "active")
+        .where(organisations.c.status == "active", organisations.c.archived.is_(False))
         .order_by(func.lower(organisations.c.name))
         .limit(limit)
     )

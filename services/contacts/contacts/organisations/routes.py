@@ -38,6 +38,7 @@ async def search_organisations(
     region: str | None = None,
     municipality: str | None = None,
     status: str | None = None,
+    include_archived: bool = False,
     page: PageNumber = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> OrganisationsPage:
@@ -48,6 +49,7 @@ async def search_organisations(
         region=region,
         municipality=municipality,
         status=status,
+        archived=None if include_archived else False,
         limit=per_page,
         offset=(page - 1) * per_page,
     )

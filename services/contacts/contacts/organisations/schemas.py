@@ -8,7 +8,11 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from contacts.organisations.domain.offer import FUNDING_SOURCES, SUPPORT_FORMS
 from contacts.organisations.domain.organisation import Organisation
+
+SUPPORT_HELP = "Forms of digital support offered, codes of: " + ", ".join(SUPPORT_FORMS)
+FUNDING_HELP = "Funding sources, codes of: " + ", ".join(FUNDING_SOURCES)
 
 
 class LinkIn(BaseModel):
@@ -30,6 +34,12 @@ class OrganisationIn(BaseModel):
     municipality_code: str | None = Field(None, max_length=3)
     website: str = Field("", max_length=300)
     parent_id: uuid.UUID | None = None
+    support_forms: list[str] = Field(
+        default_factory=list, max_length=len(SUPPORT_FORMS), description=SUPPORT_HELP
+    )
+    funding: list[str] = Field(
+        default_factory=list, max_length=len(FUNDING_SOURCES), description=FUNDING_HELP
+    )
 
 
 class OrganisationPatch(BaseModel):
@@ -41,6 +51,13 @@ class OrganisationPatch(BaseModel):
     website: str | None = Field(None, max_length=300)
     parent_id: uuid.UUID | None = None
     status: str | None = Field(None, max_length=20)
+    support_forms: list[str] | None = Field(
+        None, max_length=len(SUPPORT_FORMS), description=SUPPORT_HELP
+    )
+    funding: list[str] | None = Field(
+        None, max_length=len(FUNDING_SOURCES), description=FUNDING_HELP
+    )
+    archived: bool | None = Field(None, description="Archived: listed only on request.")
 
 
 class OrganisationOut(BaseModel):
@@ -53,6 +70,9 @@ class OrganisationOut(BaseModel):
     website: str
     parent_id: uuid.UUID | None
     status: str
+    support_forms: list[str]
+    funding: list[str]
+    archived: bool
     created_at: datetime
 
     @classmethod

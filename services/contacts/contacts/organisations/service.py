@@ -53,13 +53,27 @@ async def update_organisation(
                 await uow.events.publish_snapshot(person)
         await uow.audit.record(
             actor,
-            "organisation.updated",
+            _update_action(changes),
             target_type="organisation",
             target_id=str(org_id),
             details={"fields": sorted(changes)},
         )
         await uow.commit()
     return org
+
+
+def _update_action(changes: dict[str, Any]) -> str:
+    """Archiving reads as such in the audit log; any other change is an update."""
+    if set(changes) == {"archived"}:
+        return "organisation.archived" if changes["archived"] else "organisation.unarchived"
+    return "organisation.updated"
+
+
+async def archive_organisation(
+    uow: ContactsUnitOfWork, org_id: uuid.UUID, *, archived: bool = True, actor: Actor | None
+) -> Organisation:
+    """Archive (or bring back): the same edit the API's PATCH {"archived": ...} makes."""
+    return await update_organisation(uow, org_id, actor=actor, archived=archived)
 
 
 async def delete_organisation(

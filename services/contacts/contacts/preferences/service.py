@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.consents import repository as consents
 from contacts.consents.domain import PURPOSES, Method, Purpose, entries
-from contacts.errors import InvalidInput, NotFound
+from contacts.errors import NotFound
 from contacts.people import repository as people
 from contacts.people.domain.person import Person, clean_name, parse_language
 from contacts.people.service.people import erase_person
 from contacts.snapshots import publish_snapshot, record_activity
 from contacts.topics import repository as topic_store
+from contacts.topics.domain import kept_topics
 from contacts.unit_of_work import SqlContactsUnitOfWork, unit_of_work
 
 
@@ -33,11 +34,10 @@ async def update_preferences(
         person = await people.get(uow.conn, person_id, for_update=True)
         if person is None:
             raise NotFound("No such person.")
-        known = {t.key for t in await topic_store.all_topics(uow.conn)}
-        if any(t not in known for t in topics):
-            raise InvalidInput("Choose topics from the list.", field="topics")
+        offered = {t.key for t in await topic_store.all_topics(uow.conn)}
         changes = {
-            "topics": tuple(sorted(set(topics))),
+            # Archived topics are not on the form; a person who holds one keeps it.
+            "topics": kept_topics(topics, person.topics, offered=offered),
             "language": parse_language(language),
             "first_name": clean_name(first_name, field_name="first_name"),
             "last_name": clean_name(last_name, field_name="last_name"),

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from contacts.classification import load_classification
 from contacts.errors import InvalidInput
 from contacts.organisations.domain.business_id import normalise_business_id
+from contacts.organisations.domain.offer import parse_funding, parse_support_forms
 
 ORGANISATION_TYPES: tuple[str, ...] = (
     "library",
@@ -91,6 +93,10 @@ class Organisation:
     website: str = ""
     parent_id: uuid.UUID | None = None
     status: OrganisationStatus = "active"
+    support_forms: tuple[str, ...] = ()
+    funding: tuple[str, ...] = ()
+    # Archived: kept with its links and history, but offered nowhere and listed only on request.
+    archived: bool = False
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @classmethod
@@ -105,6 +111,8 @@ class Organisation:
         website: str = "",
         parent_id: uuid.UUID | None = None,
         status: OrganisationStatus = "active",
+        support_forms: Iterable[str] = (),
+        funding: Iterable[str] = (),
     ) -> Organisation:
         region, municipality = place(region_code, municipality_code)
         return cls(
@@ -117,26 +125,21 @@ class Organisation:
             website=clean_website(website),
             parent_id=parent_id,
             status=status,
+            support_forms=parse_support_forms(support_forms),
+            funding=parse_funding(funding),
         )
 
     def edited(self, **changes: object) -> Organisation:
         """A validated copy; keys as in `new` (region_code, municipality_code, ...)."""
-        values: dict[str, object] = {}
-        if "name" in changes:
-            values["name"] = clean_org_name(str(changes["name"]))
-        if "type" in changes:
-            values["type"] = parse_type(str(changes["type"]))
-        if "business_id" in changes:
-            raw = changes["business_id"]
-            values["business_id"] = normalise_business_id(str(raw)) if raw else None
+        values: dict[str, object] = {
+            name: clean(changes[name]) for name, clean in CLEANERS.items() if name in changes
+        }
         if "region_code" in changes or "municipality_code" in changes:
             region = changes.get("region_code", self.region)
             municipality = changes.get("municipality_code", self.municipality)
             values["region"], values["municipality"] = place(
                 str(region) if region else None, str(municipality) if municipality else None
             )
-        if "website" in changes:
-            values["website"] = clean_website(str(changes["website"] or ""))
         if "parent_id" in changes:
             parent = changes["parent_id"]
             if parent == self.id:
@@ -146,4 +149,40 @@ class Organisation:
             if changes["status"] not in ("active", "pending_review"):
                 raise InvalidInput("Status must be active or pending_review.", field="status")
             values["status"] = changes["status"]
+        if "archived" in changes:
+            if not isinstance(changes["archived"], bool):
+                raise InvalidInput("Archived is true or false.", field="archived")
+            values["archived"] = changes["archived"]
         return replace(self, **values)  # type: ignore[arg-type]
+
+
+# The fields checked on their own, each by its cleaner (a form's value or the API's).
+CLEANERS: dict[str, Callable[[Any], object]] = {
+    "name": lambda v: clean_org_name(str(v or "")),
+    "type": lambda v: parse_type(str(v or "")),
+    "business_id": lambda v: normalise_business_id(str(v)) if v else None,
+    "website": lambda v: clean_website(str(v or "")),
+    "support_forms": parse_support_forms,
+    "funding": parse_funding,
+}
+
+
+def problems(**fields: object) -> dict[str, str]:
+    """Every field's problem at once (a form shows them all), keyed by the field of the error.
+
+    Keys as in `Organisation.new`; only the fields given are checked.
+    """
+    found: dict[str, str] = {}
+    for name, check in CLEANERS.items():
+        if name in fields:
+            try:
+                check(fields[name])
+            except InvalidInput as error:
+                found[error.field or name] = error.message
+    if fields.get("region_code") or fields.get("municipality_code"):
+        region, municipality = fields.get("region_code"), fields.get("municipality_code")
+        try:
+            place(str(region) if region else None, str(municipality) if municipality else None)
+        except InvalidInput as error:
+            found[error.field or "municipality_code"] = error.message
+    return found

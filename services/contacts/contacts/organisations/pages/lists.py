@@ -13,6 +13,7 @@ from contacts.deps import Engine, actor_of
 from contacts.notes import service as notes
 from contacts.organisations import repository as organisation_store
 from contacts.organisations import service as organisations
+from contacts.organisations.labels import STATUS_LABELS, described
 from contacts.people.pages import MEMBERSHIP_LABELS, PER_PAGE, choices, pager
 from contacts.people.service import directory
 from contacts.rendering import pages, staff_language
@@ -21,6 +22,19 @@ from shared.web.sorting import Sort
 from shared.web.staff import Editor, Viewer
 
 router = APIRouter(prefix="/staff/organisations", include_in_schema=False)
+# The list's "Show" filter: its value, what the search gets (None: both), the option's label.
+ARCHIVED_CHOICES: dict[str, tuple[bool | None, str]] = {
+    "": (False, "Current organisations"),
+    "archived": (True, "Archived organisations"),
+    "all": (None, "All organisations"),
+}
+SAVED = {
+    "created": "The organisation is saved.",
+    "changed": "The changes are saved.",
+    "archived": "The organisation is archived.",
+    "restored": "The organisation is back in use.",
+}
+ARCHIVED_FILTER = {k: v for k, (v, _) in ARCHIVED_CHOICES.items()}
 
 
 @router.get("")
@@ -34,10 +48,18 @@ async def organisation_list(
     municipality: Annotated[str, Query(max_length=10)] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     sort: Annotated[str, Query(max_length=40)] = "",
+    archived: Annotated[str, Query(max_length=10)] = "",
 ) -> Response:
     request.state.staff = staff
     lang = staff_language(request)
-    filters = {"q": q, "type": type, "region": region, "municipality": municipality}
+    archived = archived if archived in ARCHIVED_FILTER else ""
+    filters = {
+        "q": q,
+        "type": type,
+        "region": region,
+        "municipality": municipality,
+        "archived": archived,
+    }
     order = Sort.parse(sort, organisation_store.SORTS, default="name", keep=filters)
     found, total = await organisations.search_organisations(
         SqlContactsUnitOfWork(engine),
@@ -45,6 +67,7 @@ async def organisation_list(
         type=type or None,
         region=region or None,
         municipality=municipality or None,
+        archived=ARCHIVED_FILTER[archived],
         limit=PER_PAGE,
         offset=(page - 1) * PER_PAGE,
         sort=order.key,
@@ -54,8 +77,11 @@ async def organisation_list(
         request,
         "staff_organisations.html",
         {
-            "organisations": found,
+            "organisations": [(o, described(o, lang)) for o in found],
             "filters": filters,
+            "archived_choices": [(k, label) for k, (_, label) in ARCHIVED_CHOICES.items()],
+            "statuses": STATUS_LABELS,
+            "may_edit": staff.may("editor"),
             "sort": order,
             "pager": pager(page, PER_PAGE, total, {**filters, "sort": sort}),
             **choices(lang),
@@ -71,6 +97,7 @@ async def organisation_page(
     engine: Engine,
     staff: Viewer,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    saved: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     request.state.staff = staff
     org = await organisations.get_organisation(
@@ -84,6 +111,8 @@ async def organisation_page(
         "staff_organisation.html",
         {
             "organisation": org,
+            "shown": described(org, staff_language(request)),
+            "statuses": STATUS_LABELS,
             "people": people,
             "memberships": MEMBERSHIP_LABELS,
             "pager": pager(page, PER_PAGE, total, {}),
@@ -91,6 +120,7 @@ async def organisation_page(
             "kind_labels": KIND_LABELS,
             "staff_names": await staff_names(engine),
             "may_edit": staff.may("editor"),
+            "saved": SAVED.get(saved, ""),
         },
         lang=staff_language(request),
     )
