@@ -18,6 +18,7 @@ from contacts.imports.domain.values import RowError
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = uuid.UUID(int=1)
 NGO = uuid.UUID(int=2)
+CALL = r"(?:refuse|RowProblem|Problem|_refuse)\(\s*"
 TOPICS = [("webinaarit", ("webinaarit", "Webinaarit", "Webbinarier", "Webinars"))]
 
 
@@ -213,9 +214,7 @@ def _row_messages() -> set[str]:
     ]
     for name in sources:
         source = (ROOT / "services/contacts/contacts" / name).read_text()
-        for literal in re.findall(
-            r'(?:refuse|RowProblem|Problem|_refuse)\(\s*(?:\w+,\s*)*(?:"\w+",\s*)?"([^"]+)"\s*[,)]', source
-        ):
+        for literal in re.findall(CALL + r'(?:\w+,\s*)*(?:"\w+",\s*)?"([^"]+)"\s*[,)]', source):
             texts.add(literal)
         joined = re.findall(r'refuse\(\s*"([^"]+)"\s*"([^"]+)"', source)
         texts |= {a + b for a, b in joined}
