@@ -240,3 +240,9 @@ async def test_staff_import_pages_have_no_wcag_21_aa_violations(
     await page.get_by_role("button", name="Check (dry run)").click()
     await page.wait_for_selector("#report")
     await assert_accessible(page, axe_source, "staff-import-report-en")
+    # The finished job's result: its rejected rows and their downloads (the worker runs it;
+    # the page's script reloads it when the job ends).
+    await page.get_by_role("button", name="Start the import").click()
+    await page.wait_for_url("**/staff/jobs/**")
+    await page.wait_for_selector("#rejected", timeout=30_000)
+    await assert_accessible(page, axe_source, "staff-import-result-en")
