@@ -215,7 +215,8 @@ def _row_messages() -> set[str]:
     for name in sources:
         source = (ROOT / "services/contacts/contacts" / name).read_text()
         for literal in re.findall(CALL + r'(?:\w+,\s*)*(?:"\w+",\s*)?"([^"]+)"\s*[,)]', source):
-            texts.add(literal)
+            if not re.fullmatch(r"[a-z_]+", literal):  # a field's name, not a sentence
+                texts.add(literal)
         joined = re.findall(r'refuse\(\s*"([^"]+)"\s*"([^"]+)"', source)
         texts |= {a + b for a, b in joined}
     texts |= {"Business ID is not valid: the check digit does not match."}

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from dataclasses import field as default
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from contacts.classification import load_classification
 from contacts.errors import InvalidInput
@@ -98,6 +98,30 @@ class Vocabulary:
     languages: Matcher = field(default_factory=values.languages)
     memberships: Matcher = field(default_factory=values.memberships)
 
+    def parsers(self) -> tuple[tuple[str, Callable[[str], object]], ...]:
+        """Each field read alone, in the order rows report their problems (the organisation,
+        read from several fields, comes after)."""
+        if self._parsers is None:
+            self._parsers = (
+                ("email", _email),
+                ("first_name", _name),
+                ("last_name", _name),
+                ("title", _title),
+                ("language", self.languages.match),
+                ("phone", normalise_phone),
+                ("municipality", self.municipalities.match),
+                ("region", self.regions.match),
+                ("business_id", normalise_business_id),
+                ("membership", self.memberships.match),
+                ("tags", partial(_tags, known=self.tags)),
+                ("topics", partial(_topics, matcher=self.topics)),
+            )
+        return self._parsers
+
+    _parsers: tuple[tuple[str, Callable[[str], object]], ...] | None = field(
+        default=None, init=False, repr=False
+    )
+
 
 def vocabulary(
     *,
@@ -155,54 +179,51 @@ def _parse(
 ) -> tuple[ImportRow | None, list[RowProblem]]:
     problems: list[RowProblem] = []
     parsed: dict[str, object] = {}
-
-    def attempt(name: str, parse: Callable[[str], object], *, always: bool = False) -> None:
-        raw = _optional(cells, name)
-        if raw is None and not always:
-            return
+    email = (cells.get("email") or "").strip()
+    if not email:
+        problems.append(RowProblem(row, "email", "Email address is required."))
+    for name, parse in vocab.parsers():
+        raw = cells.get(name)
+        if raw is None or not (raw := raw.strip()):
+            continue
         try:
-            parsed[name] = parse(raw or "")
+            parsed[name] = parse(raw)
         except RowError as error:
             problems.append(RowProblem(row, name, error.problem.text, error.problem.params))
         except InvalidInput as error:  # the shared validators' fixed sentences
             problems.append(RowProblem(row, name, error.message))
-
-    if _optional(cells, "email") is None:
-        problems.append(RowProblem(row, "email", "Email address is required."))
-    else:
-        attempt("email", _email)
-    attempt("first_name", lambda v: _text(v, MAX_NAME))
-    attempt("last_name", lambda v: _text(v, MAX_NAME))
-    attempt("title", lambda v: _text(v, MAX_TITLE))
-    attempt("language", vocab.languages.match)
-    attempt("phone", normalise_phone)
-    attempt("municipality", vocab.municipalities.match)
-    attempt("region", vocab.regions.match)
-    attempt("business_id", normalise_business_id)
-    attempt("membership", vocab.memberships.match)
-    attempt("tags", lambda v: _tags(v, vocab.tags))
-    attempt("topics", lambda v: _topics(v, vocab.topics))
     if "municipality" in parsed and "region" in parsed:
         _same_region(row, str(parsed["municipality"]), str(parsed["region"]), problems)
-    bid_refused = any(p.field == "business_id" for p in problems)
-    if (_optional(cells, "organisation") or "business_id" in parsed) and not bid_refused:
-        attempt(
-            "organisation",
-            lambda _: vocab.organisations.choose(
-                row,
-                name=_optional(cells, "organisation"),
-                business_id=parsed.get("business_id"),  # type: ignore[arg-type]
-                municipality=parsed.get("municipality"),  # type: ignore[arg-type]
-                region=parsed.get("region"),  # type: ignore[arg-type]
-            ),
-            always=True,
-        )
+    org_name = _optional(cells, "organisation")
+    if org_name or "business_id" in parsed:
+        _organisation(row, org_name, parsed, problems, vocab)
     if problems:
         return None, problems
     if parsed.get("membership") == NO_MEMBERSHIP:
         del parsed["membership"]
     parsed.pop("business_id", None)  # it is in the organisation
     return ImportRow(row=row, **parsed), []  # type: ignore[arg-type]
+
+
+def _organisation(
+    row: int,
+    name: str | None,
+    parsed: dict[str, object],
+    problems: list[RowProblem],
+    vocab: Vocabulary,
+) -> None:
+    if any(p.field == "business_id" for p in problems):
+        return  # the business ID itself is refused already
+    try:
+        parsed["organisation"] = vocab.organisations.choose(
+            row,
+            name=name,
+            business_id=parsed.get("business_id"),  # type: ignore[arg-type]
+            municipality=parsed.get("municipality"),  # type: ignore[arg-type]
+            region=parsed.get("region"),  # type: ignore[arg-type]
+        )
+    except RowError as error:
+        problems.append(RowProblem(row, "organisation", error.problem.text, error.problem.params))
 
 
 def _same_region(row: int, municipality: str, region: str, problems: list[RowProblem]) -> None:
@@ -228,6 +249,14 @@ def _text(raw: str, limit: int) -> str:
     if len(value) > limit:
         raise refuse("Too long: at most %(limit)s characters.", limit=str(limit))
     return value
+
+
+def _name(raw: str) -> str:
+    return _text(raw, MAX_NAME)
+
+
+def _title(raw: str) -> str:
+    return _text(raw, MAX_TITLE)
 
 
 def _email(raw: str) -> str:
