@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,10 @@ class Pages:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+
+    def gettext(self, lang: str) -> Callable[[str], str]:
+        """The translator the pages use, for text made outside a template (a download)."""
+        return translator(self._locale_dirs, lang)
 
     def render(
         self,

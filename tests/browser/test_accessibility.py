@@ -12,6 +12,7 @@ from functools import cache
 
 import pytest
 from contacts.app import create_app as create_contacts_app
+from contacts.jobs.service import jobs
 from contacts.settings import ContactsSettings
 from contacts.staff.service import sign_in as staff_service
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -240,6 +241,14 @@ async def test_staff_import_pages_have_no_wcag_21_aa_violations(
     await page.get_by_role("button", name="Check (dry run)").click()
     await page.wait_for_selector("#report")
     await assert_accessible(page, axe_source, "staff-import-report-en")
+    # The finished job's result: its rejected rows and their downloads (run here, unless a
+    # worker took the job first).
+    await page.get_by_role("button", name="Start the import").click()
+    await page.wait_for_url("**/staff/jobs/**")
+    await jobs.run_next(engines["contacts"], jobs.JobSettings())
+    await page.goto(page.url.split("?")[0] + "?lang=en")
+    await page.wait_for_selector("#rejected")
+    await assert_accessible(page, axe_source, "staff-import-result-en")
 
 
 async def test_staff_organisation_and_topic_editors_have_no_wcag_21_aa_violations(

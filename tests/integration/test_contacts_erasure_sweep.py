@@ -3,10 +3,11 @@
 One person per erasure path (the JSON API, the person page, the preference centre, the bulk
 action, retention), each spread over as many places as the product puts a person: the signup
 and its consent, a phone number, a visit request, a tag, an export file and a bulk job found by
-their address. After the erasures, every text, jsonb, text[] and bytea column of every table in
-`contacts.tables.metadata` is searched for each person's address, names and phone: nothing may
-remain (docs/privacy.md lists what an erasure keeps: the person's id in the audit log and the
-tombstone). Each path must have written one `person.erased` audit entry naming who erased.
+their address, and a row about them that an import rejected. After the erasures, every text,
+jsonb, text[] and bytea column of every table in `contacts.tables.metadata` is searched for
+each person's address, names and phone: nothing may remain (docs/privacy.md lists what an
+erasure keeps: the person's id in the audit log and the tombstone). Each path must have
+written one `person.erased` audit entry naming who erased.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import httpx
 import pytest
 from contacts.app import create_app
 from contacts.audit.domain import Actor
+from contacts.imports.service import jobs as import_jobs
 from contacts.jobs.service import jobs
 from contacts.retention.service import run_retention
 from contacts.settings import ContactsSettings
@@ -121,6 +123,22 @@ async def spread_person(
         )
         assert await jobs.run_next(engine, jobs.JobSettings()) is not None
         assert (await jobs.job_result(engine, export))[1]
+        # An import that rejected a row about them: the row is kept for staff to fix.
+        sheet = "Sähköposti;Etunimi;Sukunimi;Puhelin;Kunta\n"
+        sheet += f"{email};{first};{last};040 555 01{n:02d};Atlantis\n"
+        await import_jobs.start_import(
+            engine,
+            data=sheet.encode(),
+            filename="sweep.csv",
+            mapping={"Sähköposti": "email", "Etunimi": "first_name", "Sukunimi": "last_name"}
+            | {"Puhelin": "phone", "Kunta": "municipality"},
+            basis="",
+            subscribe=False,
+            actor=Actor(id="staff-e", role="editor"),
+        )
+        assert await jobs.run_next(engine, jobs.JobSettings()) is not None
+        kept = await rows(engine, "SELECT cells FROM import_rejected_rows")
+        assert any(email in r["cells"] for r in kept)
     # A Facebook member list row that matched several people (e.g. by a shared name).
     async with engine.begin() as conn:
         listed = [

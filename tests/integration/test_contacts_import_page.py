@@ -73,13 +73,17 @@ async def test_finnish_file_is_mapped_checked_and_imported_as_a_job(
     assert re.search(r'id="report-rows">5<', dry.text)
     assert re.search(r'id="report-good">2<', dry.text)
     assert re.search(r'id="report-bad">3<', dry.text)
-    problems = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", dry.text)
+    problems = re.findall(
+        r'<tr><th scope="row">(\d+)</th>.*?<td class="row-error">([^:<]*): ([^<]*)</td></tr>',
+        dry.text,
+    )
     assert [(row, field) for row, field, _ in problems] == [
         ("3", "Email address"),
         ("4", "Municipality"),
         ("5", "Email address"),
     ]
     assert "Duplicate in the file" in problems[2][2]
+    assert "<td>ei-osoite</td>" in dry.text  # the rejected row as the file has it
     assert await scalar(engine, "SELECT count(*) FROM people") == 0  # a dry run stores nothing
 
     started = await api.post(page_url, data={**form, "step": "start"})

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from contacts.errors import DomainError
+from contacts.imports.domain.rows import FIELDS
 from contacts.imports.service import importing
 from contacts.settings import ContactsSettings
 from shared.db import make_engine
@@ -22,7 +23,8 @@ def _args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--mapping",
         required=True,
-        help='file column to field, as JSON ({"Sähköposti": "email"}) or col=field,col=field',
+        help='file column to field, as JSON ({"Sähköposti": "email"}) or col=field,col=field; '
+        "fields: " + ", ".join(FIELDS),
     )
     parser.add_argument("--basis", default="", help="documented consent basis (with --subscribe)")
     parser.add_argument("--subscribe", action="store_true", help="import as subscribers")
@@ -68,6 +70,15 @@ async def _run(settings: ContactsSettings, args: argparse.Namespace) -> int:
         await engine.dispose()
     for problem in report.problems:
         print(f"row {problem.row}: {problem.field}: {problem.reason}")
+    matched = sorted(report.organisations_matched.values(), key=str.casefold)
+    created = [o.name for o in report.organisations_created.values()]
+    print(
+        f"organisations matched: {len(matched)}" + (f" ({', '.join(matched)})" if matched else "")
+    )
+    label = "to create" if args.dry_run else "created"
+    print(
+        f"organisations {label}: {len(created)}" + (f" ({', '.join(created)})" if created else "")
+    )
     verb = "checked" if args.dry_run else "imported"
     print(
         f"{report.rows} rows {verb} in {time.perf_counter() - started:.1f} s: "

@@ -422,3 +422,16 @@ import_uploads = Table(
     Column("created_by", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+
+# Rows an import job rejected (original cells, the problems, and the lower-cased address,
+# phone and full name an erasure looks them up by); they go with their job.
+import_rejected_rows = Table(
+    "import_rejected_rows",
+    metadata,
+    Column("job_id", Uuid, ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
+    Column("row", Integer, primary_key=True),
+    Column("cells", JSONB, nullable=False, server_default="[]"),
+    Column("problems", JSONB, nullable=False, server_default="[]"),
+    Column("needles", ARRAY(Text), nullable=False, server_default="{}"),
+    Index("ix_import_rejected_rows_needles", "needles", postgresql_using="gin"),
+)

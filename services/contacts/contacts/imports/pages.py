@@ -17,22 +17,15 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from contacts.deps import Engine, actor_of
 from contacts.errors import InvalidInput
+from contacts.imports.domain.columns import FIELD_LABELS
 from contacts.imports.domain.rows import FIELDS, MAX_BASIS
+from contacts.imports.service import results
 from contacts.imports.service import uploads as import_uploads
 from contacts.imports.service.importing import Report
 from contacts.rendering import pages, staff_language
 from shared.web.staff import Editor
 
 router = APIRouter(prefix="/staff/imports", include_in_schema=False)
-FIELD_LABELS = {
-    "email": "Email address",
-    "first_name": "First name",
-    "last_name": "Last name",
-    "language": "Language",
-    "title": "Title",
-    "municipality": "Municipality",
-    "topics": "Topics",
-}
 ERROR_ORDER = ["file", "mapping", "basis"]
 ERROR_TARGETS = {"mapping": "col-0"}
 
@@ -72,12 +65,47 @@ def _mapping_page(
             "form": {"subscribe": subscribe, "basis": basis},
             "max_basis": MAX_BASIS,
             "report": report,
+            "rejected": [
+                (r.row, list(r.cells), r.problems) for r in (report.rejected if report else [])
+            ][: results.SHOWN],
+            "said": _said_now,
+            "created_organisations": (
+                list(report.organisations_created.values()) if report else []
+            ),
+            "matched_organisations": (
+                sorted(report.organisations_matched.values(), key=str.casefold) if report else []
+            ),
             "errors": errors,
             "error_order": ERROR_ORDER,
             "error_targets": ERROR_TARGETS,
         },
         lang=staff_language(request),
         status_code=422 if errors else 200,
+    )
+
+
+def _said_now(problems: list[Any], gettext: results.Gettext, labels: dict[str, str]) -> str:
+    """A row's problems in words (RowProblem objects of a dry run)."""
+    return " ".join(f"{gettext(labels.get(p.field, p.field))}: {p.said(gettext)}" for p in problems)
+
+
+@router.get("/jobs/{job_id}/rejected.{fmt}")
+async def rejected_file(
+    job_id: uuid.UUID, fmt: str, request: Request, engine: Engine, staff: Editor
+) -> Response:
+    """The rows an import job rejected, as uploaded, with the error in the staff's language."""
+    data = await results.rejected_file(
+        engine,
+        job_id,
+        fmt=fmt,
+        actor=actor_of(staff),
+        gettext=pages.gettext(staff_language(request)),
+        labels=FIELD_LABELS,
+    )
+    return Response(
+        data,
+        media_type=results.MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="rejected-{job_id}.{fmt}"'},
     )
 
 

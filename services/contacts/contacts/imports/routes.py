@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from contacts.deps import Engine, actor_of
 from contacts.errors import InvalidInput
-from contacts.imports.service import exporting, importing
+from contacts.imports.service import exporting, importing, results
 from shared.web.staff import Editor, Viewer
 
 MAX_FILE = 50 * 1024 * 1024
@@ -41,16 +41,9 @@ def _mapping(raw: str) -> dict[str, str]:
 
 
 def _report(report: importing.Report, *, dry_run: bool) -> dict[str, Any]:
-    return {
-        "dry_run": dry_run,
-        "rows": report.rows,
-        "good": report.good,
-        "bad_rows": report.bad_rows,
-        "problems": importing.problems_as_json(report),
-        "created": report.created,
-        "updated": report.updated,
-        "consents_given": report.consents_given,
-    }
+    """The counts, each problem (row, field, reason in English; `text`/`params` to translate)
+    and the organisations matched and created (or to be created, in a dry run)."""
+    return {"dry_run": dry_run, **results.summary(report)}
 
 
 @router.post("/imports/preview")

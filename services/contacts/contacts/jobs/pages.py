@@ -16,6 +16,8 @@ from fastapi.responses import RedirectResponse
 
 from contacts.deps import Engine, actor_of
 from contacts.errors import InvalidInput
+from contacts.imports.domain.columns import FIELD_LABELS
+from contacts.imports.service import results as import_results
 from contacts.imports.service.exporting import MEDIA_TYPES
 from contacts.jobs.domain import BULK_KINDS, JOB_KINDS
 from contacts.jobs.service import jobs
@@ -159,10 +161,21 @@ async def job_list(request: Request, engine: Engine, staff: Viewer) -> Response:
 async def job_page(job_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer) -> Response:
     request.state.staff = staff
     job = await jobs.get_job(engine, job_id)  # NotFound → 404
+    found = await import_results.result_of(engine, job_id) if job.kind == "import" else None
     return pages.render(
         request,
         "staff_job.html",
-        {"job": job, "kinds": JOB_KINDS, "may_edit": staff.may("editor")},
+        {
+            "job": job,
+            "kinds": JOB_KINDS,
+            "may_edit": staff.may("editor"),
+            "import_result": found,
+            "rejected_rows": [(r.row, r.cells, r.problems) for r in found.rejected]
+            if found
+            else [],
+            "said": import_results.said,
+            "fields": FIELD_LABELS,
+        },
         lang=staff_language(request),
     )
 

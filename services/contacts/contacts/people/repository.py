@@ -10,6 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.errors import Conflict
+from contacts.imports.repository import rejected as rejected_rows
+from contacts.imports.repository.rejected import full_name
 from contacts.people.domain.person import Person, parse_email_status, parse_language
 from contacts.tables import job_items, jobs, outbox, people, visit_requests
 
@@ -110,7 +112,7 @@ async def remove(conn: AsyncConnection, person_id: uuid.UUID) -> None:
     through here. The tests/integration/test_contacts_erasure_sweep.py sweep checks them all."""
     found = (
         await conn.execute(
-            select(people.c.email, people.c.first_name, people.c.last_name).where(
+            select(people.c.email, people.c.first_name, people.c.last_name, people.c.phone).where(
                 people.c.id == person_id
             )
         )
@@ -134,6 +136,11 @@ async def remove(conn: AsyncConnection, person_id: uuid.UUID) -> None:
     )
     if found is not None:
         await _forget_in_member_lists(conn, found.email, f"{found.first_name} {found.last_name}")
+        # Rows an import rejected that name the person (their address, phone or full name).
+        await rejected_rows.forget(
+            conn,
+            [found.email.lower(), found.phone or "", full_name(found.first_name, found.last_name)],
+        )
     # An export file holding the person is withdrawn (its job keeps the ids it exported).
     await conn.execute(
         update(jobs)

@@ -28,8 +28,40 @@ _HEADERS: dict[str, tuple[str, ...]] = {
     "last_name": ("lastname", "surname", "familyname", "sukunimi", "efternamn"),
     "language": ("language", "lang", "kieli", "asiointikieli", "språk", "sprak"),
     "title": ("title", "jobtitle", "titteli", "nimike", "tehtävänimike", "titel"),
+    "phone": ("phone", "phonenumber", "mobile", "puhelin", "puhelinnumero", "puh", "telefon"),
     "municipality": ("municipality", "municipalitycode", "kunta", "kuntakoodi", "kommun"),
+    "region": ("region", "regioncode", "maakunta", "maakuntakoodi", "landskap", "alue"),
+    "organisation": (
+        "organisation",
+        "organization",
+        "organisationname",
+        "organisaatio",
+        "organisaation nimi",
+        "yhteisö",
+        "työnantaja",
+        "organisation namn",
+        "organisationens namn",
+    ),
+    "business_id": ("businessid", "ytunnus", "y-tunnus", "fo-nummer", "fonummer", "business id"),
+    "membership": ("membership", "membershipstate", "jäsenyys", "jäsenyyden tila", "medlemskap"),
+    "tags": ("tags", "tag", "tunnisteet", "tunniste", "taggar", "tagg"),
     "topics": ("topics", "topic", "interests", "aiheet", "aihe", "kiinnostukset", "ämnen"),
+}
+# How staff see each field (English message ids, translated on the pages).
+FIELD_LABELS = {
+    "email": "Email address",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "language": "Language",
+    "title": "Title",
+    "phone": "Phone",
+    "municipality": "Municipality",
+    "region": "Region",
+    "organisation": "Organisation",
+    "business_id": "Business ID (Y-tunnus)",
+    "membership": "Membership",
+    "tags": "Tags",
+    "topics": "Topics",
 }
 _BY_HEADER = {
     "".join(c for c in header if c not in " -_."): field

@@ -32,25 +32,40 @@ from contacts.tables import (
 )
 
 _CONSENT_COLUMNS = ("subscription_state", "newsletter_consent", "survey_consent")
-_TEXT_COLUMNS = ("email", "first_name", "last_name", "language", "title", "municipality", "topics")
+_TEXT_COLUMNS = (
+    "email",
+    "first_name",
+    "last_name",
+    "language",
+    "title",
+    "phone",
+    "municipality",
+    "topics",
+    "tags",
+)
+_LISTS = {"topics": ",", "tags": "\x1f"}  # topic keys have no comma; a tag may
 
 
 async def upsert_people(
     conn: AsyncConnection, rows: Sequence[ImportRow], *, subscribe: bool
 ) -> list[Person]:
     """Insert new addresses, update known ones (a filled cell wins, an empty one keeps the
-    stored value, topics are added); subscribing never overrides an earlier unsubscribe."""
+    stored value, topics and tags are added); subscribing never overrides an earlier
+    unsubscribe."""
     columns: dict[str, list[Any]] = {c: [] for c in _TEXT_COLUMNS}
     for row in rows:
         for c in _TEXT_COLUMNS:
             value = getattr(row, c)
-            columns[c].append(",".join(value) if c == "topics" else value)
+            columns[c].append(_LISTS[c].join(value) if c in _LISTS else value)
     src = (
         func.unnest(*(bindparam(c, type_=ARRAY(Text)) for c in _TEXT_COLUMNS))
         .table_valued(*_TEXT_COLUMNS)
         .render_derived(name="source")
     )
     topics = func.coalesce(func.string_to_array(src.c.topics, ","), literal([], ARRAY(Text)))
+    tag_list = func.coalesce(
+        func.string_to_array(src.c.tags, _LISTS["tags"]), literal([], ARRAY(Text))
+    )
     state = "subscribed" if subscribe else "pending"
     # An imported subscriber's documented consent basis stands in for the double opt-in: they
     # count as confirmed at the import (the consent log says how: method import, the basis).
@@ -63,8 +78,10 @@ async def upsert_people(
             func.coalesce(src.c.last_name, ""),
             func.coalesce(src.c.language, "fi"),
             func.coalesce(src.c.title, ""),
+            src.c.phone,
             src.c.municipality,
             topics,
+            tag_list,
             func.gen_random_uuid(),  # a new person's id; a known address keeps its own
             literal(1),
             literal(state),
@@ -78,11 +95,16 @@ async def upsert_people(
     merged_topics = select(
         func.array_agg(func.distinct(func.unnest(people.c.topics + new.topics).column_valued()))
     ).scalar_subquery()
+    merged_tags = select(
+        func.array_agg(func.distinct(func.unnest(people.c.tags + new.tags).column_valued()))
+    ).scalar_subquery()
     set_: dict[str, Any] = {
         "version": people.c.version + 1,
         "updated_at": func.now(),
+        "phone": func.coalesce(new.phone, people.c.phone),
         "municipality": func.coalesce(new.municipality, people.c.municipality),
         "topics": func.coalesce(merged_topics, literal([], ARRAY(Text))),
+        "tags": func.coalesce(merged_tags, literal([], ARRAY(Text))),
     }
     for c in ("first_name", "last_name", "language", "title"):
         set_[c] = func.coalesce(func.nullif(new[c], ""), people.c[c])
@@ -101,6 +123,80 @@ async def upsert_people(
     ).returning(*people.c)
     result = await conn.execute(upsert, columns)
     return [_to_person(r) for r in result]
+
+
+async def link_organisations(
+    conn: AsyncConnection, links: Sequence[tuple[uuid.UUID, uuid.UUID]]
+) -> int:
+    """(person, organisation) links, each added unless the person has it open already."""
+    if not links:
+        return 0
+    link = person_organisations.c
+    src = (
+        func.unnest(bindparam("people", type_=ARRAY(Uuid)), bindparam("orgs", type_=ARRAY(Uuid)))
+        .table_valued("person_id", "organisation_id")
+        .render_derived(name="wanted")
+    )
+    already = (
+        select(link.id)
+        .where(
+            link.person_id == src.c.person_id,
+            link.organisation_id == src.c.organisation_id,
+            link.end_date.is_(None),
+        )
+        .exists()
+    )
+    stmt = insert(person_organisations).from_select(
+        ["id", "person_id", "organisation_id"],
+        select(func.gen_random_uuid(), src.c.person_id, src.c.organisation_id)
+        .distinct()
+        .where(~already),
+    )
+    people_ids, org_ids = zip(*links, strict=True)
+    result = await conn.execute(stmt, {"people": list(people_ids), "orgs": list(org_ids)})
+    return int(result.rowcount or 0)
+
+
+async def set_memberships(
+    conn: AsyncConnection,
+    states: Sequence[tuple[uuid.UUID, str]],
+    *,
+    by: str | None,
+) -> int:
+    """The file's membership state per person: a new membership, or the state changed (its
+    start or end time set as a staff decision would). An unchanged state is left alone."""
+    if not states:
+        return 0
+    src = (
+        func.unnest(bindparam("people", type_=ARRAY(Uuid)), bindparam("states", type_=ARRAY(Text)))
+        .table_valued("person_id", "state")
+        .render_derived(name="wanted")
+    )
+    now = func.now()
+    started = case((src.c.state.in_(("active", "paused")), now), else_=null())
+    ended = case((src.c.state.in_(("left", "declined")), now), else_=null())
+    stmt = insert(memberships).from_select(
+        ["person_id", "state", "applied_at", "started_at", "ended_at", "decided_by"],
+        select(src.c.person_id, src.c.state, now, started, ended, literal(by, Text)),
+    )
+    m, new = memberships.c, stmt.excluded
+    upsert = stmt.on_conflict_do_update(
+        index_elements=[m.person_id],
+        set_={
+            "state": new.state,
+            "started_at": case(
+                (new.state.in_(("active", "paused")), func.coalesce(m.started_at, now)),
+                else_=m.started_at,
+            ),
+            "ended_at": case((new.state.in_(("left", "declined")), now), else_=null()),
+            "decided_by": new.decided_by,
+            "updated_at": now,
+        },
+        where=m.state != new.state,
+    )
+    people_ids, chosen = zip(*states, strict=True)
+    result = await conn.execute(upsert, {"people": list(people_ids), "states": list(chosen)})
+    return int(result.rowcount or 0)
 
 
 async def current_organisations(

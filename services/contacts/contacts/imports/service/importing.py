@@ -9,40 +9,53 @@ the same file again is harmless (an upsert).
 from __future__ import annotations
 
 import asyncio
-import csv
 import gc
-import io
+import uuid
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contacts.audit.domain import Actor
 from contacts.audit.service import audit
 from contacts.consents.domain import PURPOSES
-from contacts.errors import InvalidInput
-from contacts.imports.domain.rows import (
-    ImportRow,
-    RowProblem,
-    check_basis,
-    check_mapping,
-    check_rows,
-)
+from contacts.imports.domain.rows import ImportRow, check_basis
 from contacts.imports.repository import batches as import_batches
 from contacts.imports.repository import people as imports
+from contacts.imports.service import checking
+from contacts.imports.service.checking import (
+    CSV_UNREADABLE,
+    MAX_REPORTED,
+    XLSX_DAMAGED,
+    Rejected,
+    Report,
+    Table,
+    check,
+    preview,
+    read_table,
+)
 from contacts.imports.service.events import snapshot_outbox_rows
+from contacts.organisations import service as organisation_service
 from contacts.people.domain.person import Person
 from contacts.snapshots import snapshot_of
-from contacts.topics import repository as topic_store
-from contacts.unit_of_work import unit_of_work
+from contacts.tags import repository as tag_store
+from contacts.unit_of_work import SqlContactsUnitOfWork, unit_of_work
 from shared.logs import correlation_id
 
+__all__ = [
+    "CSV_UNREADABLE",
+    "MAX_REPORTED",
+    "XLSX_DAMAGED",
+    "Rejected",
+    "Report",
+    "Table",
+    "check",
+    "preview",
+    "read_table",
+]
 CHUNK = 5000
-MAX_REPORTED = 1000  # the report lists this many problems and counts the rest
 Progress = Callable[[int, int], None]  # (rows done, rows to import)
 # Called inside each chunk's transaction with the chunk's size; False rolls the chunk back
 # (a job runner that lost its lease), so the job's count and the rows commit together.
@@ -51,133 +64,6 @@ ChunkHook = Callable[[AsyncConnection, int], Awaitable[bool]]
 
 class ChunkRefused(Exception):
     """The chunk hook refused to commit: the import stops, nothing of that chunk stays."""
-
-
-@dataclass(frozen=True)
-class Table:
-    """A file's header and its rows of cells (strings; a missing cell is "")."""
-
-    columns: tuple[str, ...]
-    rows: list[dict[str, str]]
-
-
-@dataclass
-class Report:
-    rows: int = 0
-    good: int = 0
-    problems: list[RowProblem] = field(default_factory=list)
-    bad_rows: int = 0
-    created: int = 0
-    updated: int = 0
-    consents_given: int = 0
-
-
-CSV_UNREADABLE = "The CSV file cannot be read: a field is too long or holds a NUL character."
-XLSX_DAMAGED = "The XLSX file is damaged or incomplete."
-
-
-def read_table(data: bytes, filename: str) -> Table:
-    """CSV (UTF-8, with or without BOM; comma or semicolon) or XLSX (first sheet)."""
-    if filename.lower().endswith(".xlsx"):
-        return _read_xlsx(data)
-    if filename.lower().endswith(".csv"):
-        return _read_csv(data)
-    raise InvalidInput("The file must be .csv or .xlsx.", field="file")
-
-
-def _read_csv(data: bytes) -> Table:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput("The CSV file is not UTF-8.", field="file") from exc
-    if "\x00" in text:  # the csv module reads it; PostgreSQL would refuse the row later
-        raise InvalidInput(CSV_UNREADABLE, field="file")
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader, None)
-        if not header:
-            raise InvalidInput("The file is empty.", field="file")
-        columns = tuple(h.strip() for h in header)
-        rows = [dict(zip(columns, _padded(r, len(columns)), strict=True)) for r in reader]
-    except csv.Error as exc:  # a field over the csv module's limit, a NUL, a stray quote
-        raise InvalidInput(CSV_UNREADABLE, field="file") from exc
-    return Table(columns, rows)
-
-
-def _read_xlsx(data: bytes) -> Table:
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise InvalidInput("The XLSX file cannot be read.", field="file") from exc
-    try:
-        values = book.worksheets[0].iter_rows(values_only=True)
-        header = next(values, None)
-        if not header:
-            raise InvalidInput("The file is empty.", field="file")
-        columns = tuple(_cell(h).strip() for h in header)
-        rows = [
-            dict(zip(columns, _padded([_cell(v) for v in r], len(columns)), strict=True))
-            for r in values
-        ]
-    except InvalidInput:
-        raise
-    except Exception as exc:  # the sheet is read lazily: a truncated file fails only here
-        raise InvalidInput(XLSX_DAMAGED, field="file") from exc
-    finally:
-        book.close()
-    return Table(columns, rows)
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _padded(cells: list[str], width: int) -> list[str]:
-    return (cells + [""] * width)[:width]
-
-
-def _mapped(table: Table, mapping: Mapping[str, str]) -> Iterator[dict[str, str]]:
-    for cells in table.rows:
-        yield {target: cells.get(column, "") for column, target in mapping.items()}
-
-
-def preview(table: Table, mapping: Mapping[str, str], *, rows: int = 10) -> list[dict[str, str]]:
-    """The first rows as the mapping reads them, before any check."""
-    mapping = check_mapping(mapping, table.columns)
-    return [row for row, _ in zip(_mapped(table, mapping), range(rows), strict=False)]
-
-
-async def check(
-    engine: AsyncEngine,
-    table: Table,
-    mapping: Mapping[str, str],
-    *,
-    basis: str | None,
-    subscribe: bool,
-) -> tuple[list[ImportRow], Report]:
-    """The dry run: the good rows and a report of every bad one; nothing is stored."""
-    mapping = check_mapping(mapping, table.columns)
-    check_basis(basis, subscribe=subscribe)
-    async with engine.connect() as conn:
-        known = frozenset(t.key for t in await topic_store.all_topics(conn, include_archived=True))
-    report = Report()
-    good: list[ImportRow] = []
-    for row, problems in check_rows(_mapped(table, mapping), known):
-        report.rows += 1
-        if row is not None:
-            good.append(row)
-            continue
-        report.bad_rows += 1
-        room = MAX_REPORTED - len(report.problems)
-        report.problems.extend(problems[: max(room, 0)])
-    report.good = len(good)
-    return good, report
 
 
 async def import_people(
@@ -198,6 +84,7 @@ async def import_people(
     `skip` good rows are taken as imported already (a resumed job)."""
     good, report = await check(engine, table, mapping, basis=basis, subscribe=subscribe)
     basis_text = check_basis(basis, subscribe=subscribe)
+    organisation_ids = await _prepare(engine, good, report, actor)
     if progress:
         progress(skip, len(good))
     with _collector_spared():
@@ -215,6 +102,8 @@ async def import_people(
                     report,
                     subscribe=subscribe,
                     basis=basis_text,
+                    organisation_ids=organisation_ids,
+                    by=actor.id if actor else None,
                     on_chunk=on_chunk,
                     after=in_flight[0] if in_flight else None,
                 )
@@ -228,10 +117,40 @@ async def import_people(
         details: dict[str, Any] = {"rows": report.rows, "created": report.created}
         details |= {"updated": report.updated}
         details |= {"bad_rows": report.bad_rows, "subscribe": subscribe, "basis": basis_text}
+        details |= {
+            "organisations_matched": len(report.organisations_matched),
+            "organisations_created": len(report.organisations_created),
+            "organisation_links": report.links_added,
+            "memberships_set": report.memberships_set,
+        }
         await audit(
             conn, actor, "people.imported", target_type="people", target_id="", details=details
         )
     return report
+
+
+async def _prepare(
+    engine: AsyncEngine, good: list[ImportRow], report: Report, actor: Actor | None
+) -> dict[str, uuid.UUID]:
+    """Create the organisations the good rows name but the register lacks (each audited as
+    staff creating it would be) and the new tags; the new organisations' ids by folded name."""
+    ids: dict[str, uuid.UUID] = {}
+    for key, org in report.organisations_created.items():
+        created = await organisation_service.create_organisation(
+            SqlContactsUnitOfWork(engine),
+            actor=actor,
+            name=org.name,
+            business_id=org.business_id,
+            municipality_code=org.municipality,
+            region_code=org.region if not org.municipality else None,
+        )
+        ids[key] = created.id
+    tags = sorted({t for row in good for t in row.tags})
+    if tags:
+        async with engine.begin() as conn:
+            for tag in tags:
+                await tag_store.ensure(conn, tag)
+    return ids
 
 
 async def _finished(
@@ -262,10 +181,13 @@ async def _import_chunk(
     *,
     subscribe: bool,
     basis: str | None,
+    organisation_ids: Mapping[str, uuid.UUID] | None = None,
+    by: str | None = None,
     on_chunk: ChunkHook | None = None,
     after: asyncio.Task[None] | None = None,
 ) -> None:
     now = datetime.now(UTC)
+    linked = set_ = 0
     async with unit_of_work(engine) as uow:
         before = await import_batches.lock_consents(uow.conn, [r.email for r in rows])
         stored = await imports.upsert_people(uow.conn, rows, subscribe=subscribe)
@@ -277,6 +199,11 @@ async def _import_chunk(
         ]
         await import_batches.copy_consents(uow.conn, given, at=now, basis=basis)
         ids = [p.id for p in stored]
+        person_of = {p.email.lower(): p.id for p in stored}
+        wanted = _links(rows, person_of, organisation_ids or {})
+        linked = await imports.link_organisations(uow.conn, wanted)
+        states = [(person_of[r.email], r.membership) for r in rows if r.membership]
+        set_ = await imports.set_memberships(uow.conn, states, by=by)
         links = await imports.current_organisations(uow.conn, ids)
         members = await imports.memberships_of(uow.conn, ids)
         snapshots = [
@@ -296,6 +223,22 @@ async def _import_chunk(
     report.created += len(stored) - len(before)
     report.updated += len(before)
     report.consents_given += len(given)
+    report.links_added += linked
+    report.memberships_set += set_
+
+
+def _links(
+    rows: list[ImportRow], person_of: Mapping[str, uuid.UUID], created: Mapping[str, uuid.UUID]
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    links = []
+    for row in rows:
+        choice = row.organisation
+        if choice is None:
+            continue
+        org_id = choice.id or created.get(choice.new or "")
+        if org_id is not None:
+            links.append((person_of[row.email], org_id))
+    return links
 
 
 @contextmanager
@@ -320,4 +263,4 @@ def _newly_given(before: tuple[bool, bool] | None, after: Person, purpose: str) 
 
 
 def problems_as_json(report: Report) -> list[dict[str, Any]]:
-    return [{"row": p.row, "field": p.field, "reason": p.reason} for p in report.problems]
+    return checking.problems_as_json(report.problems)

@@ -2,8 +2,9 @@
 
 The uploaded file is kept with the job. `total` is the file's rows; `done_count` the good
 rows imported, counted in the same transaction as each chunk, so a resumed job skips exactly
-the committed chunks; `failed_count` the bad rows. The report (problems by row) is the job's
-file once it is done.
+the committed chunks; `failed_count` the bad rows. The report (problems by row, organisations
+matched and created) is the job's file once it is done; the rejected rows, with their original
+cells, go to `import_rejected_rows` in the same transaction (`results.py` shows and serves them).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from contacts.audit.domain import Actor
 from contacts.audit.service import audit
 from contacts.imports.domain.rows import check_basis, check_mapping
-from contacts.imports.service import importing
+from contacts.imports.repository import rejected as rejected_store
+from contacts.imports.service import importing, results
 from contacts.jobs.domain import Job
 from contacts.jobs.repository import jobs as store
 
@@ -88,22 +90,15 @@ async def run(engine: AsyncEngine, job: Job, token: uuid.UUID, *, lease_s: float
         )
     except importing.ChunkRefused:
         return  # cancelled, or another worker took over
-    summary = {
-        "rows": report.rows,
-        "good": report.good,
-        "bad_rows": report.bad_rows,
-        "created": report.created,
-        "updated": report.updated,
-        "consents_given": report.consents_given,
-        "problems": importing.problems_as_json(report),
-    }
     async with engine.begin() as conn:
-        await store.finish(
+        finished = await store.finish(
             conn,
             job.id,
             token=token,
             state="done",
-            result=json.dumps(summary, ensure_ascii=False).encode(),
+            result=json.dumps(results.summary(report), ensure_ascii=False).encode(),
             done=report.good,
             failed=report.bad_rows,
         )
+        if finished:  # still this worker's job: its rejected rows commit with its end
+            await rejected_store.replace(conn, job.id, results.stored_rejected(report))
