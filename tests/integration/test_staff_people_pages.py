@@ -221,7 +221,8 @@ async def test_editing_with_errors_then_with_a_taken_address_then_for_real(
         updated = (
             await conn.execute(
                 text(
-                    "SELECT details FROM audit_log WHERE target_id = :p AND action = 'person.updated'"
+                    "SELECT details FROM audit_log "
+                    "WHERE target_id = :p AND action = 'person.updated'"
                 ),
                 {"p": pid},
             )
@@ -253,7 +254,7 @@ async def test_each_membership_step_needs_a_reason_and_shows_on_the_timeline(
         ("resume", "Paused", "Member", "Back at work"),
         ("leave", "Member", "Left", "Moved abroad"),
     ]
-    for action, before, after, reason in steps:
+    for action, _before, _after, reason in steps:
         page = await web.get(f"/staff/people/{pid}", params={"lang": "en"}, headers=editor)
         assert f'name="action" value="{action}"' in page.text, action
         done = await web.post(
