@@ -171,3 +171,16 @@ async def test_editing_to_someone_elses_address_is_a_conflict_on_the_email_field
         await edit_person(uow, other.id, form(), actor=EDITOR)
     assert taken.value.field == "email"
     assert uow.people.rows[other.id].email == "toinen@example.fi"
+
+
+def test_a_new_person_needs_both_names_but_an_edit_may_leave_them_empty() -> None:
+    values = posted(first_name="", last_name=" ")
+    _none, errors, _kept = parse_person_form(values, known_topics=TOPICS)
+    assert list(errors) == ["first_name", "last_name"]
+    edited, errors, _kept = parse_person_form(values, known_topics=TOPICS, require_names=False)
+    assert errors == {} and edited is not None
+    assert (edited.first_name, edited.last_name) == ("", "")
+    _none, errors, _kept = parse_person_form(
+        posted(first_name="x" * 101), known_topics=TOPICS, require_names=False
+    )
+    assert list(errors) == ["first_name"]

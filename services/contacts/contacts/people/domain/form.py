@@ -91,9 +91,15 @@ def _checked(errors: dict[str, str], name: str, fn: Callable[[], T]) -> T | None
 
 
 def parse_person_form(
-    values: Mapping[str, Sequence[str]], *, known_topics: Collection[str]
+    values: Mapping[str, Sequence[str]],
+    *,
+    known_topics: Collection[str],
+    require_names: bool = True,
 ) -> tuple[PersonForm | None, dict[str, str], dict[str, object]]:
-    """(the form or None, an error message per field, the values to show in the fields)."""
+    """(the form or None, an error message per field, the values to show in the fields).
+
+    A new person needs both names; an edit does not (people who signed up or were imported
+    without names must stay editable)."""
     text = {name: _one(values, name) for name in FIELDS if name != "topics"}
     topics = [t for t in values.get("topics") or [] if t]
     kept: dict[str, object] = {**text, "topics": topics}
@@ -105,7 +111,7 @@ def parse_person_form(
         errors, "last_name", lambda: clean_name(text["last_name"], field_name="last_name")
     )
     for name, value in (("first_name", first), ("last_name", last)):
-        if not value:
+        if require_names and not value:
             errors[name] = MESSAGES[name]
     email = _checked(errors, "email", lambda: normalise_email(text["email"]))
     phone = None

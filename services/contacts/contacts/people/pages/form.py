@@ -77,13 +77,13 @@ async def _render(
 
 
 async def _parsed(
-    request: Request, engine: AsyncEngine
+    request: Request, engine: AsyncEngine, *, new: bool
 ) -> tuple[PersonForm | None, dict[str, str], dict[str, object]]:
     posted = await request.form()
     values = {name: [str(v) for v in posted.getlist(name)] for name in FIELDS}
     async with engine.connect() as conn:
         known = {t.key for t in await topic_store.all_topics(conn, include_archived=True)}
-    return parse_person_form(values, known_topics=known)
+    return parse_person_form(values, known_topics=known, require_names=new)
 
 
 async def _refused(
@@ -104,7 +104,7 @@ async def new_person_form(request: Request, engine: Engine, staff: Editor) -> Re
 
 @router.post("/new")
 async def create_person(request: Request, engine: Engine, staff: Editor) -> Response:
-    form, errors, kept = await _parsed(request, engine)
+    form, errors, kept = await _parsed(request, engine, new=True)
     if form is None:
         return await _render(request, engine, staff, values=kept, errors=errors)
     try:
@@ -148,7 +148,7 @@ async def edit_person(
     person_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
 ) -> Response:
     await people.get_person(SqlContactsUnitOfWork(engine), person_id)  # NotFound → 404
-    form, errors, kept = await _parsed(request, engine)
+    form, errors, kept = await _parsed(request, engine, new=False)
     if form is None:
         return await _render(
             request, engine, staff, values=kept, errors=errors, person_id=person_id
