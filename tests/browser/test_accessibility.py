@@ -303,3 +303,56 @@ async def test_staff_organisation_and_topic_editors_have_no_wcag_21_aa_violation
     await assert_accessible(page, axe_source, "staff-topic-edit-fi")
     await page.goto("/staff/topics/webinaarit/archive?lang=fi")
     await assert_accessible(page, axe_source, "staff-topic-archive-fi")
+
+
+async def test_staff_people_pages_have_no_wcag_21_aa_violations(
+    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+) -> None:
+    """The new-person form (empty, with errors), a person's page with membership steps on
+    its timeline and a refused step, the edit form and the erase confirmation."""
+    from contacts.memberships.service import change_membership
+    from contacts.unit_of_work import SqlContactsUnitOfWork
+
+    email = f"people-{uuid.uuid4().hex[:8]}@digituki.fi"
+    await staff_service.create_staff(
+        engines["contacts"], email=email, name="Pekka", role="editor", password=STAFF_PASSWORD
+    )
+    page = await context.new_page()
+    await page.goto("/login?lang=en")
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_label("Password").fill(STAFF_PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url("**/staff/**")
+    await page.goto("/staff/people?lang=en")
+    await assert_accessible(page, axe_source, "staff-people-en")
+    await page.goto("/staff/people/new?lang=en")
+    await assert_accessible(page, axe_source, "staff-person-new-en")
+    await page.fill("#phone", "040 12ab")
+    await page.get_by_role("button", name="Add the person").click()
+    await page.wait_for_selector("#error-summary")
+    await assert_accessible(page, axe_source, "staff-person-new-errors-en")
+    await page.fill("#first_name", "Axe")
+    await page.fill("#last_name", "Tarkastaja")
+    await page.fill("#email", f"axe-{uuid.uuid4().hex[:8]}@example.fi")
+    await page.fill("#phone", "040 123 4567")
+    await page.fill("#tags", "puhuja")
+    await page.get_by_role("button", name="Add the person").click()
+    await page.wait_for_url("**/staff/people/*?done=created*")
+    person_id = uuid.UUID(page.url.split("/staff/people/")[1].split("?")[0])
+    await change_membership(
+        SqlContactsUnitOfWork(engines["contacts"]), person_id, action="apply", actor=None
+    )
+    await page.goto(f"/staff/people/{person_id}?lang=en")
+    await page.get_by_role("button", name="Approve").click()  # no reason: refused, shown
+    await page.wait_for_selector("#error-summary")
+    await assert_accessible(page, axe_source, "staff-person-reason-error-en")
+    await page.fill("#reason", "Meets the criteria")
+    await page.get_by_role("button", name="Approve").click()
+    await page.wait_for_selector(".transition")
+    await assert_accessible(page, axe_source, "staff-person-timeline-en")
+    await page.goto(f"/staff/people/{person_id}?lang=fi")
+    await assert_accessible(page, axe_source, "staff-person-fi")
+    await page.goto(f"/staff/people/{person_id}/edit?lang=en")
+    await assert_accessible(page, axe_source, "staff-person-edit-en")
+    await page.goto(f"/staff/people/{person_id}/erase?lang=en")
+    await assert_accessible(page, axe_source, "staff-person-erase-en")

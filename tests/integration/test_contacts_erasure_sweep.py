@@ -168,13 +168,15 @@ async def erase(
         assert gone.status_code == 204
     elif path == "person page":
         page = await client.get(f"/staff/people/{who.id}", headers=EDITOR)
-        assert f'action="/staff/people/{who.id}/erase"' in page.text
+        assert f'href="/staff/people/{who.id}/erase"' in page.text  # to the confirmation page
         assert f'href="/staff/people/{who.id}/export"' in page.text
+        confirming = await client.get(f"/staff/people/{who.id}/erase", headers=EDITOR)
+        assert f'action="/staff/people/{who.id}/erase"' in confirming.text
         export = await client.get(f"/staff/people/{who.id}/export", headers=VIEWER)
         assert export.status_code == 200 and export.json()["person"]["email"] == who.email
         assert "attachment" in export.headers["content-disposition"]
         viewer_page = await client.get(f"/staff/people/{who.id}", headers=VIEWER)
-        assert f'action="/staff/people/{who.id}/erase"' not in viewer_page.text
+        assert f'href="/staff/people/{who.id}/erase"' not in viewer_page.text
         url = f"/staff/people/{who.id}/erase"
         by_viewer = await client.post(
             url, data={"confirmation": who.email, "csrf_token": "right"}, headers=VIEWER

@@ -173,7 +173,13 @@ async def test_membership_is_approved_by_staff_and_shows_in_timeline_and_export(
                 text("SELECT count(*) FROM outbox WHERE topic = 'contacts.events.v1'")
             )
         ).scalar_one()
-    assert actions == ["membership.apply", "membership.approve", "person.exported"]
+    assert actions == [
+        "person.created",
+        "person.updated",
+        "membership.apply",
+        "membership.approve",
+        "person.exported",
+    ]
     # applied, approved, and the Facebook-group invitation an active membership brings
     assert events == 3
 

@@ -71,7 +71,7 @@ async def test_tags_are_shared_case_insensitively_filter_people_and_reach_segmen
     )
     assert "Puhuja 2025" in published
     actions = await scalar(engine, "SELECT string_agg(action, ',' ORDER BY id) FROM audit_log")
-    assert actions == "person.tagged,person.tagged,person.untagged"
+    assert actions == "person.created,person.created,person.tagged,person.tagged,person.untagged"
 
 
 async def test_opens_and_survey_answers_move_last_engaged_on_once_a_day(

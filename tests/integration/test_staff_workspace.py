@@ -78,7 +78,7 @@ async def test_person_page_approves_a_pending_membership_for_editors_with_csrf(
     assert 'value="approve"' not in page.text  # viewers see no buttons
     assert 'value="approve"' in (await web.get(f"/staff/people/{pid}", headers=EDITOR)).text
     url = f"/staff/people/{pid}/membership"
-    form = {"action": "approve", "csrf_token": "csrf-e"}
+    form = {"action": "approve", "reason": "Täyttää ehdot", "csrf_token": "csrf-e"}
     assert (await web.post(url, data=form, headers=VIEWER)).status_code == 403
     forged = await web.post(url, data=form | {"csrf_token": "forged"}, headers=EDITOR)
     assert forged.status_code == 403

@@ -122,6 +122,22 @@ memberships = Table(
     Index("ix_memberships_state", "state"),
 )
 
+# Every step of a membership (append-only): from, to, by whom (staff id; NULL = the person
+# themselves or an unknown earlier actor) and why, for the person's timeline.
+membership_transitions = Table(
+    "membership_transitions",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("person_id", Uuid, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("action", Text, nullable=False),
+    Column("from_state", Text, nullable=True),
+    Column("to_state", Text, nullable=False),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("decided_by", Text, nullable=True),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Index("ix_membership_transitions_person_id_occurred_at", "person_id", "occurred_at"),
+)
+
 topics = Table(
     "topics",
     metadata,

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contacts.audit.domain import Actor
 from contacts.consents.domain import ConsentEntry
-from contacts.memberships.domain import Membership
+from contacts.memberships.domain import Membership, Transition
 from contacts.organisations.domain.organisation import Organisation
 from contacts.people.domain.person import Person
 from contacts.segments.domain import Segment
@@ -147,6 +147,9 @@ class MembershipRepository(Protocol):
     async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Membership | None: ...
 
     async def put(self, membership: Membership) -> None: ...
+
+    async def record(self, step: Transition) -> None:
+        """Keep one step of the membership's history (from, to, by whom, why)."""
 
 
 class PersonEvents(Protocol):
@@ -398,6 +401,9 @@ class _SqlMemberships:
 
     async def put(self, membership: Membership) -> None:
         await membership_store.put(self._conn, membership)
+
+    async def record(self, step: Transition) -> None:
+        await membership_store.add_transition(self._conn, step)
 
 
 class _SqlPersonEvents:

@@ -140,3 +140,10 @@ async def test_asking_for_membership_at_signup_makes_a_pending_application() -> 
     [membership] = uow.memberships.rows.values()
     assert (membership.state, membership.applied_at) == ("pending", AT)
     assert uow.snapshots()[-1].membership_state == "pending"
+    [step] = uow.memberships.transitions  # the person's own step: no staff member
+    assert (step.action, step.from_state, step.to_state, step.by) == (
+        "apply",
+        None,
+        "pending",
+        None,
+    )

@@ -16,7 +16,7 @@ from typing import Any, Self
 from contacts.audit.domain import Actor
 from contacts.consents.domain import ConsentEntry
 from contacts.errors import Conflict
-from contacts.memberships.domain import Membership
+from contacts.memberships.domain import Membership, Transition
 from contacts.organisations.domain.organisation import Organisation
 from contacts.people.domain.person import Person
 from contacts.segments.domain import Segment
@@ -310,12 +310,16 @@ class FakeTags:
 class FakeMemberships:
     def __init__(self) -> None:
         self.rows: dict[uuid.UUID, Membership] = {}
+        self.transitions: list[Transition] = []
 
     async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Membership | None:
         return self.rows.get(person_id)
 
     async def put(self, membership: Membership) -> None:
         self.rows[membership.person_id] = membership
+
+    async def record(self, step: Transition) -> None:
+        self.transitions.append(step)
 
 
 @dataclass(frozen=True)

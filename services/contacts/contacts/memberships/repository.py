@@ -1,4 +1,4 @@
-"""Storing network memberships (one per person)."""
+"""Storing network memberships (one per person) and every step each took."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy import insert as plain_insert
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from contacts.memberships.domain import Membership
-from contacts.tables import memberships
+from contacts.memberships.domain import Membership, Transition
+from contacts.tables import membership_transitions, memberships
 
 
 async def get(
@@ -39,3 +40,37 @@ async def put(conn: AsyncConnection, membership: Membership) -> None:
             },
         )
     )
+
+
+async def add_transition(conn: AsyncConnection, step: Transition) -> None:
+    await conn.execute(
+        plain_insert(membership_transitions).values(
+            person_id=step.person_id,
+            action=step.action,
+            from_state=step.from_state,
+            to_state=step.to_state,
+            reason=step.reason,
+            decided_by=step.by,
+            occurred_at=step.at,
+        )
+    )
+
+
+async def transitions_of(conn: AsyncConnection, person_id: uuid.UUID) -> list[Transition]:
+    """The person's membership steps, oldest first."""
+    t = membership_transitions.c
+    rows = await conn.execute(
+        select(membership_transitions).where(t.person_id == person_id).order_by(t.occurred_at, t.id)
+    )
+    return [
+        Transition(
+            person_id=r.person_id,
+            action=r.action,
+            from_state=r.from_state,
+            to_state=r.to_state,
+            at=r.occurred_at,
+            reason=r.reason,
+            by=r.decided_by,
+        )
+        for r in rows
+    ]

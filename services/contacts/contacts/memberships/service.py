@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from contacts.audit.domain import Actor
 from contacts.errors import NotFound
-from contacts.memberships.domain import Membership
+from contacts.memberships.domain import Membership, transition
 from contacts.unit_of_work import ContactsUnitOfWork
 
 
@@ -23,6 +23,7 @@ async def change_membership(
 ) -> Membership:
     """approve, decline, pause, resume, leave, or apply (staff applying for the person)."""
     at = at or datetime.now(UTC)
+    by = actor.id if actor else None
     async with uow:
         person = await uow.people.get(person_id, for_update=True)
         if person is None:
@@ -38,9 +39,11 @@ async def change_membership(
                 at=at,
                 reason=reason,
                 ecosystem_role=ecosystem_role,
-                by=actor.id if actor else None,
+                by=by,
             )
         await uow.memberships.put(membership)
+        step = transition(held, membership, action=action, at=at, by=by)
+        await uow.memberships.record(step)
         person = person.changed()
         await uow.people.save(person)
         await uow.events.publish_snapshot(person)
@@ -49,7 +52,12 @@ async def change_membership(
         await uow.events.record_activity(
             person_id,
             "membership_changed",
-            {"action": action, "state": membership.state, "reason": membership.reason},
+            {
+                "action": action,
+                "from": step.from_state,
+                "state": membership.state,
+                "reason": membership.reason,
+            },
             at=at,
         )
         await uow.audit.record(
@@ -57,7 +65,7 @@ async def change_membership(
             f"membership.{action}",
             target_type="person",
             target_id=str(person_id),
-            details={"state": membership.state},
+            details={"from": step.from_state, "state": membership.state, "reason": step.reason},
         )
         await uow.commit()
     return membership

@@ -64,7 +64,7 @@ async def search_people(
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def create_person(body: PersonIn, uow: Uow, staff: Editor) -> PersonOut:
-    person = await service.register_person(uow, **body.model_dump())
+    person = await service.register_person(uow, **body.model_dump(), actor=actor_of(staff))
     return PersonOut.of(person)
 
 
@@ -77,7 +77,9 @@ async def read_person(person_id: uuid.UUID, uow: Uow, staff: Viewer) -> PersonOu
 async def change_person(
     person_id: uuid.UUID, body: PersonPatch, uow: Uow, staff: Editor
 ) -> PersonOut:
-    person = await service.update_person(uow, person_id, **body.model_dump(exclude_unset=True))
+    person = await service.update_person(
+        uow, person_id, **body.model_dump(exclude_unset=True), actor=actor_of(staff)
+    )
     return PersonOut.of(person)
 
 

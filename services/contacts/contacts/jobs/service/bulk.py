@@ -19,7 +19,7 @@ from contacts.imports.repository import people as imports
 from contacts.jobs.repository import bulk_people
 from contacts.jobs.repository import jobs as job_store
 from contacts.memberships import repository as memberships
-from contacts.memberships.domain import Membership
+from contacts.memberships.domain import Membership, transition
 from contacts.onboarding.service.onboarding import invite_new_member
 from contacts.people import repository as people
 from contacts.people.domain.person import Person
@@ -139,6 +139,8 @@ async def membership(
         except DomainError:
             continue
         await memberships.put(uow.conn, changed)
+        step = transition(held, changed, action=action, at=at, by=params.get("by"))
+        await memberships.add_transition(uow.conn, step)
         person = found.changed()
         await people.save(uow.conn, person)
         await publish_snapshot(uow, person)

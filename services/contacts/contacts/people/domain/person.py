@@ -11,6 +11,7 @@ from typing import Literal
 from email_validator import EmailNotValidError, validate_email
 
 from contacts.errors import InvalidInput
+from contacts.people.domain.phone import normalise_phone
 
 Language = Literal["fi", "sv", "en"]
 LANGUAGES: tuple[Language, ...] = ("fi", "sv", "en")
@@ -83,14 +84,29 @@ class Person:
 
     @classmethod
     def new(
-        cls, *, email: str, first_name: str = "", last_name: str = "", language: str = "fi"
+        cls,
+        *,
+        email: str,
+        first_name: str = "",
+        last_name: str = "",
+        language: str = "fi",
+        phone: str | None = None,
+        title: str = "",
+        topics: tuple[str, ...] = (),
+        tags: tuple[str, ...] = (),
     ) -> Person:
+        """A new person; `topics` must be known ones and `tags` stored spellings (the use
+        case checks both), the rest is checked here."""
         return cls(
             id=uuid.uuid4(),
             email=normalise_email(email),
             first_name=clean_name(first_name, field_name="first_name"),
             last_name=clean_name(last_name, field_name="last_name"),
             language=parse_language(language),
+            phone=normalise_phone(phone) if phone and phone.strip() else None,
+            title=clean_name(title, field_name="title", limit=MAX_TITLE),
+            topics=tuple(sorted(set(topics))),
+            tags=tags,
         )
 
     def changed(self, **changes: object) -> Person:

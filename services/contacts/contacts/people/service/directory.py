@@ -135,7 +135,8 @@ def _people_order(sort: str, descending: bool) -> list[Any]:
 
 
 async def timeline(engine: AsyncEngine, person_id: uuid.UUID) -> list[dict[str, Any]]:
-    """Activity, consent changes and staff notes, newest first."""
+    """Activity, membership steps (from, to, by whom, why), consent changes and staff notes,
+    newest first."""
     async with engine.connect() as conn:
         if await people.get(conn, person_id) is None:
             raise NotFound("No such person.")
@@ -147,6 +148,22 @@ async def timeline(engine: AsyncEngine, person_id: uuid.UUID) -> list[dict[str, 
                 "details": a["details"],
             }
             for a in await activity.of(conn, person_id)
+            if a["kind"] != "membership_changed"  # told in full by the steps below
+        ]
+        items += [
+            {
+                "at": step.at,
+                "kind": "membership_changed",
+                "source": "contacts" if step.by is None else "staff",
+                "details": {
+                    "action": step.action,
+                    "from": step.from_state,
+                    "state": step.to_state,
+                    "reason": step.reason,
+                    "by": step.by,
+                },
+            }
+            for step in await memberships.transitions_of(conn, person_id)
         ]
         items += [
             {
@@ -217,6 +234,9 @@ async def export_person(engine: AsyncEngine, person_id: uuid.UUID) -> dict[str, 
             "person": asdict(person),
             "organisations": await organisations.links_of(conn, person_id),
             "membership": asdict(membership) if membership else None,
+            "membership_history": [
+                asdict(step) for step in await memberships.transitions_of(conn, person_id)
+            ],
             "consent_log": await consents.log_of(conn, person_id),
             "signups": await consents.signups_of(conn, person_id),
             "activity": await activity.of(conn, person_id, limit=100_000),

@@ -26,10 +26,16 @@ async def register_person(
     first_name: str = "",
     last_name: str = "",
     language: str = "fi",
+    actor: Actor | None = None,
 ) -> Person:
+    """A new person; a staff `actor` (the API) is audited, None is the system's own step."""
     person = Person.new(email=email, first_name=first_name, last_name=last_name, language=language)
     async with uow:
         await uow.people.add(person)
+        if actor is not None:
+            await uow.audit.record(
+                actor, "person.created", target_type="person", target_id=str(person.id)
+            )
         await uow.events.publish_snapshot(person)
         await uow.commit()
     return person
@@ -48,8 +54,10 @@ async def update_person(
     municipality: str | None = None,
     topics: list[str] | None = None,
     email_status: str | None = None,
+    actor: Actor | None = None,
 ) -> Person:
-    """Change the given fields; an empty phone or municipality clears it."""
+    """Change the given fields; an empty phone or municipality clears it. A staff `actor`
+    is audited with the names of the fields changed."""
     async with uow:
         person = await uow.people.get(person_id, for_update=True)
         if person is None:
@@ -83,6 +91,14 @@ async def update_person(
             changes["email_status"] = parse_email_status(email_status)
         person = person.changed(**changes)
         await uow.people.save(person)
+        if actor is not None:
+            await uow.audit.record(
+                actor,
+                "person.updated",
+                target_type="person",
+                target_id=str(person_id),
+                details={"fields": sorted(changes)},
+            )
         await uow.events.publish_snapshot(person)
         await uow.commit()
     return person

@@ -9,7 +9,7 @@ from typing import Any, Literal, Protocol
 
 from contacts.consents.domain import Purpose, entries, truncate_ip
 from contacts.errors import Conflict, NotFound
-from contacts.memberships.domain import Membership
+from contacts.memberships.domain import Membership, transition
 from contacts.organisations.domain.organisation import Organisation
 from contacts.people.domain.person import Person
 from contacts.signup.domain import SignupForm, confirmation_mail_due
@@ -196,12 +196,13 @@ async def _apply_details(
 async def _apply_for_membership(
     uow: ContactsUnitOfWork, person_id: uuid.UUID, at: datetime
 ) -> None:
-    membership = await uow.memberships.get(person_id, for_update=True)
-    if membership is None:
+    held = await uow.memberships.get(person_id, for_update=True)
+    if held is None:
         membership = Membership.application(person_id, at=at)
-    elif membership.state in ("left", "declined"):
-        membership = membership.apply("apply", at=at)
+    elif held.state in ("left", "declined"):
+        membership = held.apply("apply", at=at)
     else:
         return  # already pending, active or paused
     await uow.memberships.put(membership)
+    await uow.memberships.record(transition(held, membership, action="apply", at=at, by=None))
     await uow.events.record_activity(person_id, "membership_changed", {"state": "pending"}, at=at)

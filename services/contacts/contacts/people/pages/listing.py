@@ -1,4 +1,5 @@
-"""Staff pages for people: a filtered, paged table and one person's details."""
+"""Staff pages for people: a filtered, paged table and one person's page (everything held,
+named in the page's language, with the editors' forms)."""
 
 from __future__ import annotations
 
@@ -7,37 +8,48 @@ import uuid
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Query, Request, Response
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.activity.labels import KIND_LABELS, staff_names
 from contacts.classification import load_classification
-from contacts.deps import Engine, actor_of
-from contacts.memberships import service as memberships
-from contacts.notes import service as notes
+from contacts.deps import Engine
+from contacts.memberships.domain import staff_actions_from
 from contacts.organisations.domain.organisation import ORGANISATION_TYPES
-from contacts.people.routes import export_download
-from contacts.people.service import directory, people
+from contacts.people.labels import (
+    CONSENT_METHOD_LABELS,
+    CONSENT_PURPOSE_LABELS,
+    ECOSYSTEM_ROLE_LABELS,
+    EMAIL_STATUS_LABELS,
+    LANGUAGE_LABELS,
+    MEMBERSHIP_ACTION_LABELS,
+    MEMBERSHIP_LABELS,
+    SUBSCRIPTION_LABELS,
+)
+from contacts.people.service import directory
 from contacts.rendering import pages, staff_language
 from contacts.signup.pages.signup import TYPE_LABELS
 from contacts.tags import service as tags
 from contacts.topics import repository as topic_store
 from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.sorting import Sort
-from shared.web.staff import Editor, Staff, Viewer
+from shared.web.staff import Staff, Viewer
 
 router = APIRouter(prefix="/staff/people", include_in_schema=False)
 PER_PAGE = 25
 FILTERS = ("q", "type", "region", "municipality", "membership", "topic", "tag")
-MEMBERSHIP_LABELS = {
-    "none": "Not a member",
-    "pending": "Applied",
-    "active": "Member",
-    "paused": "Paused",
-    "left": "Left",
-    "declined": "Declined",
+# The label tables every people page gets, by the names the templates use.
+LABELS = {
+    "memberships": MEMBERSHIP_LABELS,
+    "membership_action_labels": MEMBERSHIP_ACTION_LABELS,
+    "language_labels": LANGUAGE_LABELS,
+    "subscription_labels": SUBSCRIPTION_LABELS,
+    "email_status_labels": EMAIL_STATUS_LABELS,
+    "ecosystem_role_labels": ECOSYSTEM_ROLE_LABELS,
+    "type_labels": TYPE_LABELS,
+    "purpose_labels": CONSENT_PURPOSE_LABELS,
+    "method_labels": CONSENT_METHOD_LABELS,
 }
-DECISIONS = ("approve", "decline")
 
 
 def choices(lang: str) -> dict[str, Any]:
@@ -132,7 +144,7 @@ async def people_list(
             "tags": [
                 (name, name) for name, _count in await tags.list_tags(SqlContactsUnitOfWork(engine))
             ],
-            "memberships": MEMBERSHIP_LABELS,
+            **LABELS,
             **choices(lang),
         },
         lang=lang,
@@ -143,114 +155,56 @@ async def people_list(
 async def person_page(
     person_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer
 ) -> Response:
-    return await _person_page(person_id, request, engine, staff)
+    return await person_page_response(person_id, request, engine, staff)
 
 
-async def _person_page(
+async def person_page_response(
     person_id: uuid.UUID,
     request: Request,
-    engine: Engine,
+    engine: AsyncEngine,
     staff: Staff,
     *,
     errors: dict[str, str] | None = None,
+    kept: dict[str, str] | None = None,
 ) -> Response:
+    """The person's page; a refused membership step shows it again with its error (422)."""
     request.state.staff = staff
+    lang = staff_language(request)
     held = await directory.export_person(engine, person_id)  # NotFound → 404
+    classification = load_classification()
+    async with engine.connect() as conn:
+        topic_names = {
+            t.key: t.name(lang) for t in await topic_store.all_topics(conn, include_archived=True)
+        }
+    membership = held["membership"]
+    person = held["person"]
     return pages.render(
         request,
         "staff_person.html",
         {
             "errors": errors or {},
             "error_order": list(errors or {}),
-            "person": held["person"],
+            "kept": kept or {},
+            "person": person,
+            "municipality_name": (
+                classification.municipality(person["municipality"]).name(lang)
+                if person["municipality"]
+                else ""
+            ),
+            "region_names": {r.code: r.name(lang) for r in classification.regions},
+            "municipality_names": {m.code: m.name(lang) for m in classification.municipalities},
+            "topic_names": topic_names,
             "organisations": held["organisations"],
-            "membership": held["membership"],
+            "membership": membership,
+            "membership_actions": staff_actions_from(membership["state"] if membership else None),
             "consent_log": held["consent_log"],
             "timeline": await directory.timeline(engine, person_id),
             "kind_labels": KIND_LABELS,
             "staff_names": await staff_names(engine),
-            "memberships": MEMBERSHIP_LABELS,
             "may_edit": staff.may("editor"),
             "known_tags": await tags.list_tags(SqlContactsUnitOfWork(engine)),
+            **LABELS,
         },
-        lang=staff_language(request),
+        lang=lang,
         status_code=422 if errors else 200,
     )
-
-
-@router.get("/{person_id}/export")
-async def export_person(person_id: uuid.UUID, staff: Viewer, engine: Engine) -> Response:
-    """The GDPR export as a download, the same JSON (and audit entry) as the API's."""
-    return await export_download(person_id, engine, actor_of(staff))
-
-
-@router.post("/{person_id}/erase")
-async def erase_person(
-    person_id: uuid.UUID,
-    request: Request,
-    engine: Engine,
-    staff: Editor,
-    confirmation: Annotated[str, Form(max_length=320)] = "",
-) -> Response:
-    """Erasing needs the person's email address typed in: a slip cannot erase anyone."""
-    person = await people.get_person(SqlContactsUnitOfWork(engine), person_id)
-    if confirmation.strip().lower() != person.email.lower():
-        error = "To erase, type the person's email address exactly."
-        return await _person_page(person_id, request, engine, staff, errors={"confirmation": error})
-    await people.erase_person(
-        SqlContactsUnitOfWork(engine), person_id, actor=actor_of(staff), path="person page"
-    )
-    return RedirectResponse("/staff/people", status_code=303)
-
-
-@router.post("/{person_id}/membership")
-async def decide_membership(
-    person_id: uuid.UUID,
-    engine: Engine,
-    staff: Editor,
-    action: Annotated[str, Form(max_length=20)],
-    reason: Annotated[str, Form(max_length=500)] = "",
-) -> Response:
-    if action not in DECISIONS:
-        return Response("Unknown action.", status_code=422)
-    await memberships.change_membership(
-        SqlContactsUnitOfWork(engine),
-        person_id,
-        action=action,
-        actor=actor_of(staff),
-        reason=reason.strip(),
-    )
-    return RedirectResponse(f"/staff/people/{person_id}", status_code=303)
-
-
-@router.post("/{person_id}/tags")
-async def add_tag(
-    person_id: uuid.UUID,
-    engine: Engine,
-    staff: Editor,
-    name: Annotated[str, Form(max_length=200)],
-) -> Response:
-    await tags.tag_person(SqlContactsUnitOfWork(engine), person_id, name, actor=actor_of(staff))
-    return RedirectResponse(f"/staff/people/{person_id}", status_code=303)
-
-
-@router.post("/{person_id}/tags/remove")
-async def remove_tag(
-    person_id: uuid.UUID,
-    engine: Engine,
-    staff: Editor,
-    name: Annotated[str, Form(max_length=200)],
-) -> Response:
-    await tags.untag_person(SqlContactsUnitOfWork(engine), person_id, name, actor=actor_of(staff))
-    return RedirectResponse(f"/staff/people/{person_id}", status_code=303)
-
-
-@router.post("/{person_id}/notes")
-async def add_person_note(
-    person_id: uuid.UUID,
-    engine: Engine,
-    staff: Editor,
-    text: Annotated[str, Form(max_length=5000)],
-) -> Response:
-    await notes.add_note(engine, actor=actor_of(staff), text=text, person_id=person_id)
-    return RedirectResponse(f"/staff/people/{person_id}#note-text", status_code=303)
