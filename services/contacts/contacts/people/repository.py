@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from contacts.enquiries import repository as enquiries
 from contacts.errors import Conflict
 from contacts.people.domain.person import Person, parse_email_status, parse_language
 from contacts.tables import job_items, jobs, outbox, people, visit_requests
@@ -134,6 +135,8 @@ async def remove(conn: AsyncConnection, person_id: uuid.UUID) -> None:
     )
     if found is not None:
         await _forget_in_member_lists(conn, found.email, f"{found.first_name} {found.last_name}")
+        # What they wrote on the contact form, and the replies to it, go too.
+        await enquiries.forget_address(conn, found.email)
     # An export file holding the person is withdrawn (its job keeps the ids it exported).
     await conn.execute(
         update(jobs)

@@ -30,6 +30,7 @@ TRANSACTIONAL_KEYS = (
     "survey_reminder",
     "onboarding_invitation",
     "password_reset",
+    "enquiry_reply",
 )
 _SPACE = re.compile(r"\s+")
 
