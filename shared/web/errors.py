@@ -44,6 +44,16 @@ SERVER_ERROR_PAGE = """<!doctype html>
 """
 
 
+def _server_error_page(scope: Scope, cid: str) -> bytes:
+    """The layout's 500 page in the visitor's language (staff layout on staff paths), with the
+    error reference; the plain three-language page if even that cannot be rendered."""
+    try:
+        return bytes(error_page(Request(scope), 500).body)
+    except Exception:
+        log.exception("the error page itself failed")
+        return SERVER_ERROR_PAGE.format(cid=html.escape(cid)).encode()
+
+
 class ServerErrorGuard:
     """Answers an unhandled error with a 500 of its own and keeps the connection.
 
@@ -79,7 +89,7 @@ class ServerErrorGuard:
                 body = json.dumps({"detail": "internal error", "correlation_id": cid}).encode()
                 content_type = b"application/json"
             else:
-                body = SERVER_ERROR_PAGE.format(cid=html.escape(cid)).encode()
+                body = _server_error_page(scope, cid)
                 content_type = b"text/html; charset=utf-8"
             await send(
                 {
