@@ -77,9 +77,7 @@ def error_page(request: Request, status: int) -> Response:
         ),
         500: (
             _("Something went wrong"),
-            _(
-                "The error is ours. Please try again shortly; if it happens again, tell us the error reference below."
-            ),
+            _("The error is ours. Try again shortly; if it happens again, quote the reference."),
         ),
     }
     heading, explanation = texts.get(

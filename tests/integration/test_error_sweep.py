@@ -14,10 +14,9 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from fastapi.routing import APIRoute
-
 from contacts.app import create_app as create_contacts_app
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from newsletter.app import create_app as create_newsletter_app
 from surveys.app import create_app as create_surveys_app
 
@@ -42,7 +41,8 @@ def _malformed_requests() -> Iterator[tuple[str, str, str]]:
             if not typed:
                 continue  # text parameters (tokens, keys) have no malformed form to send
             path = _PARAM.sub(
-                lambda m: MALFORMED if m.group(1) in typed else "x", context.path or ""
+                lambda m, typed=typed: MALFORMED if m.group(1) in typed else "x",
+                context.path or "",
             )
             for method in sorted(context.methods or ()):
                 yield service, method, path
