@@ -3,10 +3,11 @@
 One person per erasure path (the JSON API, the person page, the preference centre, the bulk
 action, retention), each spread over as many places as the product puts a person: the signup
 and its consent, a phone number, a visit request, an answered enquiry, a tag, an export file
-and a bulk job found by their address. After the erasures, every text, jsonb, text[] and bytea column of every table in
-`contacts.tables.metadata` is searched for each person's address, names and phone: nothing may
-remain (docs/privacy.md lists what an erasure keeps: the person's id in the audit log and the
-tombstone). Each path must have written one `person.erased` audit entry naming who erased.
+and a bulk job found by their address. After the erasures, every text, jsonb, text[] and bytea
+column of every table in `contacts.tables.metadata` is searched for each person's address,
+names and phone: nothing may remain (docs/privacy.md lists what an erasure keeps: the person's
+id in the audit log and the tombstone). Each path must have written one `person.erased` audit
+entry naming who erased.
 """
 
 from __future__ import annotations
