@@ -96,6 +96,10 @@ class ServiceSettings(BaseSettings):
     retention_consent_log_years: int = Field(
         3, ge=1, validation_alias=_shared("RETENTION_CONSENT_LOG_YEARS")
     )
+    # Closed enquiries from contacts' contact form (and their replies) after these months.
+    retention_closed_enquiry_months: int = Field(
+        12, ge=1, validation_alias=_shared("RETENTION_CLOSED_ENQUIRY_MONTHS")
+    )
     # Finished background jobs (contacts: their items, input and result files) after these days.
     retention_job_days: int = Field(90, ge=1, validation_alias=_shared("RETENTION_JOB_DAYS"))
     retention_interval_s: float = Field(

@@ -3,7 +3,9 @@
 A browser (it asks for text/html) that meets a missing page, a missing right or a malformed
 address gets a page in the shared layout (the staff layout on staff paths) in its language;
 a malformed id in a page address is a 404, never a validation dump. API clients and anything
-that does not ask for HTML keep FastAPI's JSON answers, as the OpenAPI documents declare.
+that does not ask for HTML keep FastAPI's JSON answers, as the OpenAPI documents declare;
+only an unknown address outside /api/ is a page for anyone who does not ask for JSON alone.
+A server error is a page too (`server_error_page`, used by shared/web/errors.py).
 """
 
 from __future__ import annotations
@@ -30,6 +32,17 @@ def wants_page(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
         "accept", ""
     )
+
+
+def asks_only_for_json(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "json" in accept and "text/html" not in accept
+
+
+def wants_missing_page(request: Request) -> bool:
+    """An unknown address outside /api/ is a page for anyone who does not ask only for JSON
+    (a browser, a link checker, `curl` with its */*): nobody meets raw JSON on the site."""
+    return not request.url.path.startswith("/api/") and not asks_only_for_json(request)
 
 
 def _language(request: Request, staff: bool) -> str:
@@ -62,6 +75,10 @@ def error_page(request: Request, status: int) -> Response:
             _("Page not found"),
             _("The address may be mistyped, or the page has been removed."),
         ),
+        500: (
+            _("Something went wrong"),
+            _("The error is ours. Try again shortly; if it happens again, quote the reference."),
+        ),
     }
     heading, explanation = texts.get(
         status, (_("The request could not be handled"), _("Check the address and try again."))
@@ -84,7 +101,8 @@ def error_page(request: Request, status: int) -> Response:
 def add_error_pages(app: FastAPI) -> None:
     async def on_http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        if not wants_page(request):
+        missing = exc.status_code in (404, 405)
+        if not (wants_missing_page(request) if missing else wants_page(request)):
             return await http_exception_handler(request, exc)
         status = 404 if exc.status_code == 405 else exc.status_code
         return error_page(request, status)

@@ -1,4 +1,5 @@
-"""API errors in one JSON shape ({"detail": ..., "field": ...}); a 500 that keeps the connection."""
+"""API errors in one JSON shape ({"detail": ..., "field": ...}), a page for a browser; a 500
+that keeps the connection."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import json
 import logging
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.logs import correlation_id
+from shared.web.error_pages import error_page, wants_page
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +22,10 @@ def add_domain_error_handler(
 ) -> None:
     """Map a service's domain errors (with `message` and `field`) to 4xx answers."""
 
-    async def handle(request: Request, exc: Exception) -> JSONResponse:
+    async def handle(request: Request, exc: Exception) -> Response:
         status = next((code for t, code in status_for.items() if isinstance(exc, t)), 400)
+        if wants_page(request):  # a person in a browser: a page of the layout, never JSON
+            return error_page(request, status)
         return JSONResponse(
             {"detail": getattr(exc, "message", str(exc)), "field": getattr(exc, "field", None)},
             status_code=status,
@@ -38,6 +42,16 @@ SERVER_ERROR_PAGE = """<!doctype html>
 <h2 lang="en">Something went wrong</h2><p lang="en">Please try again shortly. Error id: {cid}</p>
 </main></body></html>
 """
+
+
+def _server_error_page(scope: Scope, cid: str) -> bytes:
+    """The layout's 500 page in the visitor's language (staff layout on staff paths), with the
+    error reference; the plain three-language page if even that cannot be rendered."""
+    try:
+        return bytes(error_page(Request(scope), 500).body)
+    except Exception:
+        log.exception("the error page itself failed")
+        return SERVER_ERROR_PAGE.format(cid=html.escape(cid)).encode()
 
 
 class ServerErrorGuard:
@@ -75,7 +89,7 @@ class ServerErrorGuard:
                 body = json.dumps({"detail": "internal error", "correlation_id": cid}).encode()
                 content_type = b"application/json"
             else:
-                body = SERVER_ERROR_PAGE.format(cid=html.escape(cid)).encode()
+                body = _server_error_page(scope, cid)
                 content_type = b"text/html; charset=utf-8"
             await send(
                 {

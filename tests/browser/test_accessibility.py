@@ -356,3 +356,50 @@ async def test_staff_people_pages_have_no_wcag_21_aa_violations(
     await assert_accessible(page, axe_source, "staff-person-edit-en")
     await page.goto(f"/staff/people/{person_id}/erase?lang=en")
     await assert_accessible(page, axe_source, "staff-person-erase-en")
+
+
+def test_the_public_pages_include_the_front_page_and_the_contact_form() -> None:
+    assert {"/", "/contact"} <= set(public_paths())
+
+
+async def test_contact_form_errors_and_the_404_page_have_no_wcag_21_aa_violations(
+    page: Page, axe_source: str
+) -> None:
+    await page.goto("/contact?lang=sv")
+    await page.get_by_role("button", name="Skicka meddelandet").click()
+    await page.wait_for_selector("#error-summary")
+    await assert_accessible(page, axe_source, "contact-errors-sv")
+    missing = await page.goto("/nothing-here?lang=fi")
+    assert missing is not None and missing.status == 404
+    await assert_accessible(page, axe_source, "not-found-fi")
+
+
+async def test_staff_enquiry_pages_have_no_wcag_21_aa_violations(
+    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+) -> None:
+    email = f"answerer-{uuid.uuid4().hex[:8]}@digituki.fi"
+    await staff_service.create_staff(
+        engines["contacts"], email=email, name="Vilja", role="editor", password=STAFF_PASSWORD
+    )
+    page = await context.new_page()
+    await page.goto("/?lang=fi")
+    await page.get_by_label("Nimesi").fill("Axe Kysyjä")
+    await page.get_by_label("Sähköpostiosoite").fill(f"kysyja-{uuid.uuid4().hex[:6]}@example.fi")
+    await page.get_by_label("Kysymys").check()
+    await page.locator("#message").fill("Miten liityn verkostoon?")
+    await page.locator("#consent").check()
+    await page.get_by_role("button", name="Lähetä viesti").click()
+    await page.wait_for_selector("text=Kiitos viestistäsi")
+    await page.goto("/login?lang=en")
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_label("Password").fill(STAFF_PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url("**/staff/**")
+    await page.goto("/staff/enquiries?lang=en")
+    await assert_accessible(page, axe_source, "staff-enquiries-en")
+    await page.locator("table a").first.click()  # the newest enquiry
+    await page.wait_for_selector("#reply")
+    await assert_accessible(page, axe_source, "staff-enquiry-en")
+    await page.locator("form[action$='/reply'] button").click()  # empty: the error
+    await page.wait_for_selector("#error-summary")
+    await assert_accessible(page, axe_source, "staff-enquiry-errors-en")

@@ -1,13 +1,13 @@
 """Erasure is complete and accountable, swept over every path and every column of contacts.
 
 One person per erasure path (the JSON API, the person page, the preference centre, the bulk
-action, retention), each spread over as many places as the product puts a person: the signup
-and its consent, a phone number, a visit request, a tag, an export file and a bulk job found by
-their address, and a row about them that an import rejected. After the erasures, every text,
-jsonb, text[] and bytea column of every table in `contacts.tables.metadata` is searched for
-each person's address, names and phone: nothing may remain (docs/privacy.md lists what an
-erasure keeps: the person's id in the audit log and the tombstone). Each path must have
-written one `person.erased` audit entry naming who erased.
+action, retention), each spread over as many places as the product puts a person: the signup and
+its consent, a phone number, a visit request, an answered enquiry, a tag, an export file and a
+bulk job found by their address, and a row about them that an import rejected. After the
+erasures, every text, jsonb, text[] and bytea column of every table in
+`contacts.tables.metadata` is searched for each person's address, names and phone: nothing may
+remain (docs/privacy.md lists what an erasure keeps: the person's id in the audit log and the
+tombstone). Each path must have written one `person.erased` audit entry naming who erased.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.tokens import sign
 from tests.integration import test_contacts_signup_pages as signup_pages
+from tests.integration.test_enquiries import FORM as ENQUIRY_FORM
 from tests.integration.test_visit_requests import FORM as VISIT_FORM
 
 CSRF = {"X-Staff-Csrf": "right", "X-CSRF-Token": "right"}
@@ -113,6 +114,16 @@ async def spread_person(
         visit["phone"] = f"040 555 01{n:02d}"
         sent = await client.post("/visit", data=visit, headers=ip)
         assert sent.status_code in (200, 303), sent.text
+        # A message on the front page's contact form, answered by mail.
+        enquiry = {**ENQUIRY_FORM, "email": email.upper(), "name": f"{first} {last}"}
+        assert (await client.post("/contact", data=enquiry, headers=ip)).status_code == 200
+        [asked] = await rows(engine, "SELECT id FROM enquiries WHERE email = :e", e=email)
+        answered = await client.post(
+            f"/staff/enquiries/{asked['id']}/reply",
+            data={"reply": f"Hei {first}", "csrf_token": "right"},
+            headers=EDITOR,
+        )
+        assert answered.status_code == 303, answered.text
         # An export found by the person's address: the file and the job hold them.
         export = await jobs.start_bulk(
             engine,

@@ -20,6 +20,7 @@ FACTORIES: dict[str, Callable[[], FastAPI]] = {
     "newsletter": lambda: create_newsletter_app(NewsletterSettings.model_construct()),
     "surveys": lambda: create_surveys_app(SurveysSettings.model_construct()),
 }
+SERVICES_APPS = tuple(FACTORIES)
 
 
 @cache

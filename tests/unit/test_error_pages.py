@@ -61,3 +61,37 @@ async def test_api_clients_keep_json_errors() -> None:
         )
     assert missing.status_code == 404 and missing.json()["detail"]
     assert malformed.status_code == 422 and isinstance(malformed.json()["detail"], list)
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [("fi", "Jokin meni vikaan"), ("sv", "Något gick fel"), ("en", "Something went wrong")],
+)
+async def test_a_server_error_is_a_500_page_in_the_layout_with_the_error_reference(
+    lang: str, heading: str
+) -> None:
+    app = make_app(service="demo", title="demo", checks={})
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("a bug")
+
+    @app.get("/staff/boom")
+    async def staff_boom() -> None:
+        raise RuntimeError("a bug")
+
+    @app.get("/api/demo/boom")
+    async def api_boom() -> None:
+        raise RuntimeError("a bug")
+
+    async with _client(app) as client:
+        page = await client.get("/boom", headers={**HTML, "Accept-Language": lang})
+        staff = await client.get("/staff/boom", headers={**HTML, **STAFF, "Accept-Language": lang})
+        api = await client.get("/api/demo/boom", headers=HTML)
+    assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
+    assert heading in page.text and f'lang="{lang}"' in page.text
+    assert page.headers["x-correlation-id"] in page.text  # the reference to quote
+    assert "/privacy" in page.text and "a bug" not in page.text
+    assert page.headers["content-security-policy"]
+    assert staff.status_code == 500 and 'href="/staff/people"' in staff.text
+    assert api.status_code == 500 and api.json()["detail"] == "internal error"

@@ -53,7 +53,7 @@ def test_the_shipped_texts_exist_in_every_language_and_quote_the_retention_setti
 
 
 def test_every_retention_period_is_quoted_and_filled_in_each_privacy_notice() -> None:
-    periods = RetentionPeriods(30, 3, 13, 13, 90, 3, 91)
+    periods = RetentionPeriods(30, 3, 13, 13, 90, 3, 91, 11)
     for lang, text in default_texts("privacy").items():
         filled = fill(text, periods.placeholders())
         for name in periods.placeholders():

@@ -45,6 +45,7 @@ VARIABLES = {
         "message": "Tervetuloa!",
         "queue_url": "https://x.fi/staff/visits",
     },
+    "enquiry_reply": {"name": "Aino", "reply": "Tervetuloa!", "message": "Miten liityn?"},
 }
 # Every MJML tag mjml-python renders; anything else would pass silently and vanish.
 KNOWN_TAGS = {
@@ -169,3 +170,16 @@ def test_message_has_both_parts_and_single_line_headers(templates: MailTemplates
     plain, html = msg.get_body(("plain",)), msg.get_body(("html",))
     assert plain is not None and "https://x.fi/r" in plain.get_content()
     assert html is not None and "Byt lösenord" in html.get_content()
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_an_enquiry_reply_keeps_its_lines_and_escapes_what_people_wrote(
+    templates: MailTemplates, lang: str
+) -> None:
+    mail = templates.transactional("enquiry_reply", lang).fill(
+        {"name": "<Aino>", "reply": "Rivi 1\nRivi 2", "message": "<script>x</script>"}
+    )
+    assert "Rivi 1\nRivi 2" in mail.html and "Rivi 1\nRivi 2" in mail.text
+    assert "white-space:pre-wrap" in mail.html
+    assert "<script>" not in mail.html and "&lt;script&gt;" in mail.html
+    assert "&lt;Aino&gt;" in mail.html and "<script>x</script>" in mail.text

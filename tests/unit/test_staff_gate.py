@@ -101,7 +101,7 @@ async def test_reads_need_no_token_and_anonymous_writes_are_left_to_the_routes()
 
 async def test_an_unhandled_error_is_a_500_answered_by_the_app_itself() -> None:
     async with _app(proxy_secret="") as client:
-        answer = await client.post("/boom")
+        answer = await client.post("/boom", headers={"Accept-Language": "en"})
         page = await client.post("/boom", headers={"Accept": "text/html"})
     assert answer.status_code == 500
     assert "Something went wrong" in answer.text

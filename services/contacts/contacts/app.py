@@ -12,7 +12,9 @@ from fastapi.staticfiles import StaticFiles
 from contacts.audit import pages as audit_pages
 from contacts.audit import routes as audit_routes
 from contacts.dashboard import pages as dashboard_pages
+from contacts.enquiries import pages as enquiries_pages
 from contacts.errors import Conflict, DomainError, InvalidInput, NotFound
+from contacts.home import pages as home_pages
 from contacts.imports import pages as imports_pages
 from contacts.imports import routes as imports_routes
 from contacts.jobs import pages as jobs_pages
@@ -80,6 +82,8 @@ ROUTERS = (
     jobs_routes.router,
     imports_pages.router,
     visits_pages.router,
+    enquiries_pages.router,
+    home_pages.router,
 )
 
 

@@ -451,3 +451,36 @@ import_rejected_rows = Table(
     Column("needles", ARRAY(Text), nullable=False, server_default="{}"),
     Index("ix_import_rejected_rows_needles", "needles", postgresql_using="gin"),
 )
+
+# The public contact form's messages ("Ota yhteyttä! Kysy! Ehdota!") and staff replies by mail.
+# No link to a person: an enquiry is erased by its address (people/repository.remove) and a
+# closed one leaves after the retention period.
+enquiries = Table(
+    "enquiries",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("email", Text, nullable=False),
+    Column("organisation", Text, nullable=False, server_default=""),
+    Column("kind", Text, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("language", Text, nullable=False),
+    Column("state", Text, nullable=False, server_default="open"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Column("closed_by", Text, nullable=True),
+    CheckConstraint("state IN ('open', 'answered', 'closed')", name="state"),
+    Index("ix_enquiries_state_created_at", "state", "created_at"),
+)
+Index("ix_enquiries_email_lower", func.lower(enquiries.c.email))
+
+enquiry_replies = Table(
+    "enquiry_replies",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("enquiry_id", Uuid, ForeignKey("enquiries.id", ondelete="CASCADE"), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("sent_by", Text, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+    Index("ix_enquiry_replies_enquiry_id", "enquiry_id"),
+)

@@ -58,6 +58,7 @@ def retention_periods(settings: ServiceSettings) -> RetentionPeriods:
         invitation_days_after_close=settings.retention_invitation_days_after_close,
         consent_log_years=settings.retention_consent_log_years,
         job_days=settings.retention_job_days,
+        closed_enquiry_months=settings.retention_closed_enquiry_months,
     )
 
 

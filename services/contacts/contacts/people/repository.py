@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from contacts.enquiries import repository as enquiries
 from contacts.errors import Conflict
 from contacts.imports.repository import rejected as rejected_rows
 from contacts.imports.repository.rejected import full_name
@@ -141,6 +142,8 @@ async def remove(conn: AsyncConnection, person_id: uuid.UUID) -> None:
             conn,
             [found.email.lower(), found.phone or "", full_name(found.first_name, found.last_name)],
         )
+        # What they wrote on the contact form, and the replies to it, go too.
+        await enquiries.forget_address(conn, found.email)
     # An export file holding the person is withdrawn (its job keeps the ids it exported).
     await conn.execute(
         update(jobs)

@@ -1,6 +1,7 @@
 """Contacts' retention: unconfirmed signups (and the pending people only they created) go after
 the configured days; so do finished background jobs (their items, input file and result file,
-all stored in the jobs rows) and import uploads nobody mapped in time. People inactive for years
+all stored in the jobs rows), import uploads nobody mapped in time, and closed enquiries
+(with their replies) after the configured months. People inactive for years
 are listed for staff, never deleted here.
 
 The dry run and the real run select with the same queries, so the dry run lists exactly what a
@@ -18,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.audit.domain import RETENTION, erasure_details
 from contacts.audit.service import audit
+from contacts.enquiries import repository as enquiries
+from contacts.enquiries.service import retention_cutoff
 from contacts.imports.service.uploads import MAX_AGE as UPLOAD_MAX_AGE
 from contacts.people import repository as people
 from contacts.retention import repository as store
@@ -39,6 +42,7 @@ class RetentionReport:
     job_ids: list[uuid.UUID] = field(default_factory=list)
     job_item_count: int = 0
     upload_ids: list[uuid.UUID] = field(default_factory=list)
+    enquiry_ids: list[uuid.UUID] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -47,6 +51,7 @@ class RetentionReport:
             "jobs": len(self.job_ids),
             "job_items": self.job_item_count,
             "import_uploads": len(self.upload_ids),
+            "closed_enquiries": len(self.enquiry_ids),
         }
 
     def listed(self) -> list[str]:
@@ -55,6 +60,7 @@ class RetentionReport:
             + [f"person {i}" for i in self.person_ids]
             + [f"job {i}" for i in self.job_ids]
             + [f"import_upload {i}" for i in self.upload_ids]
+            + [f"enquiry {i}" for i in self.enquiry_ids]
         )
 
 
@@ -75,8 +81,18 @@ async def run_retention(
         job_ids = await store.finished_jobs(uow.conn, job_cutoff, for_update=lock)
         items = await store.item_count(uow.conn, job_ids)
         uploads = await store.stale_uploads(uow.conn, now - UPLOAD_MAX_AGE, for_update=lock)
+        enquiry_cutoff = retention_cutoff(settings.retention_closed_enquiry_months, now)
+        enquiry_ids = await enquiries.closed_before(uow.conn, enquiry_cutoff, for_update=lock)
         report = RetentionReport(
-            dry_run, cutoff, signup_ids, person_ids, job_cutoff, job_ids, items, uploads
+            dry_run,
+            cutoff,
+            signup_ids,
+            person_ids,
+            job_cutoff,
+            job_ids,
+            items,
+            uploads,
+            enquiry_ids,
         )
         if dry_run:
             return report
@@ -99,6 +115,7 @@ async def run_retention(
             await uow.conn.execute(delete(jobs).where(jobs.c.id.in_(job_ids)))
         if uploads:
             await uow.conn.execute(delete(import_uploads).where(import_uploads.c.id.in_(uploads)))
+        await enquiries.remove(uow.conn, enquiry_ids)
         await staff_store.record_action(
             uow.conn,
             service="contacts",
@@ -111,6 +128,7 @@ async def run_retention(
                 **report.counts(),
                 "cutoff": cutoff.isoformat(),
                 "job_cutoff": job_cutoff.isoformat(),
+                "enquiry_cutoff": enquiry_cutoff.isoformat(),
             },
         )
         await uow.commit()

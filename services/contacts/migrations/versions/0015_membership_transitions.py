@@ -5,7 +5,7 @@ is the previous row's state (none before the first), the staff member is the one
 `membership.<action>` audit entry for the person is nearest in time (within a minute).
 
 Revision ID: 0015_membership_transitions
-Revises: 0013_no_search_text_kept
+Revises: 0018_import_rejected_rows
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015_membership_transitions"
-down_revision: str | None = "0013_no_search_text_kept"
+down_revision: str | None = "0018_import_rejected_rows"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

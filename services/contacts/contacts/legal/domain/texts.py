@@ -90,6 +90,7 @@ class RetentionPeriods:
     invitation_days_after_close: int
     consent_log_years: int
     job_days: int
+    closed_enquiry_months: int = 12
     # Not settings: the Kafka topic configurations (shared/events/topics.py) decide these.
     message_days: int = PERSONAL_RETENTION_MS // ONE_DAY_MS
     parked_message_days: int = PERSONAL_DLQ_RETENTION_MS // ONE_DAY_MS
@@ -103,6 +104,7 @@ class RetentionPeriods:
             "invitation_days": self.invitation_days_after_close,
             "consent_log_years": self.consent_log_years,
             "job_days": self.job_days,
+            "enquiry_months": self.closed_enquiry_months,
             "message_days": self.message_days,
             "parked_message_days": self.parked_message_days,
         }
