@@ -12,28 +12,29 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from contacts.classification import load_classification
+from contacts.organisations.domain.organisation import ORGANISATION_TYPES
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from contacts.classification import load_classification
-from contacts.organisations.domain.organisation import ORGANISATION_TYPES
-
-FIRST_NAMES = (
+FIRST_NAMES = (  # noqa: SIM905
     "Matti Pekka Juha Mikko Timo Jari Antti Kari Markku Mika Hannu Heikki Ville Janne Petri "
     "Sami Tuomas Jukka Marko Lauri Eero Aleksi Olli Jussi Teemu Risto Seppo Kalle Niko Elias "
-    "Anne Tuula Päivi Anna Ritva Leena Pirjo Sari Minna Marja Tiina Johanna Riitta Kirsi Laura "
-    "Eeva Hanna Maria Sanna Katja Elina Aino Emma Sofia Helmi Ella Noora Satu Outi Heli Maija "
-    "Kaisa Jenni Heidi Suvi Paula Merja Irma Liisa Helena Sirpa Arja Sinikka Karin Mats Johan"
+    "Anne Tuula Päivi Anna Ritva Leena Pirjo Sari Minna Marja Tiina Johanna Riitta Kirsi "
+    "Laura Eeva Hanna Maria Sanna Katja Elina Aino Emma Sofia Helmi Ella Noora Satu Outi Heli "
+    "Maija Kaisa Jenni Heidi Suvi Paula Merja Irma Liisa Helena Sirpa Arja Sinikka Karin Mats "
+    "Johan"
 ).split()
-LAST_NAMES = (
+LAST_NAMES = (  # noqa: SIM905
     "Korhonen Virtanen Mäkinen Nieminen Mäkelä Hämäläinen Laine Heikkinen Koskinen Järvinen "
     "Lehtonen Lehtinen Saarinen Salminen Heinonen Niemi Heikkilä Kinnunen Salonen Turunen "
     "Salo Laitinen Tuominen Rantanen Karjalainen Jokinen Mattila Savolainen Lahtinen Ahonen "
     "Hiltunen Leinonen Miettinen Pesonen Väisänen Hirvonen Räsänen Lehto Laaksonen Aaltonen "
-    "Manninen Kallio Peltonen Ojala Kemppainen Anttila Koivisto Harju Lindholm Nyman Lindqvist "
-    "Eriksson Johansson Andersson Karlsson Nyberg Holmström Sjöberg Backman Ström Lundqvist "
-    "Airaksinen Honkanen Huttunen Kettunen Kokkonen Kärkkäinen Lampinen Lindroos Mustonen "
-    "Nurmi Partanen Pitkänen Rissanen Seppälä Sirviö Toivonen Tikkanen Vainio Vesterinen"
+    "Manninen Kallio Peltonen Ojala Kemppainen Anttila Koivisto Harju Lindholm Nyman "
+    "Lindqvist Eriksson Johansson Andersson Karlsson Nyberg Holmström Sjöberg Backman Ström "
+    "Lundqvist Airaksinen Honkanen Huttunen Kettunen Kokkonen Kärkkäinen Lampinen Lindroos "
+    "Mustonen Nurmi Partanen Pitkänen Rissanen Seppälä Sirviö Toivonen Tikkanen Vainio "
+    "Vesterinen"
 ).split()
 TYPE_WORDS = {
     "library": "kirjasto",
@@ -78,7 +79,8 @@ STEPS: list[tuple[str, str]] = [
         "organisations",
         """
         CREATE UNLOGGED TABLE bench_o AS
-        SELECT i, gen_random_uuid() AS id, t.type, m.code AS municipality, m.region, m.name AS place,
+        SELECT i, gen_random_uuid() AS id, t.type, m.code AS municipality, m.region,
+            m.name AS place,
             now() - r_age * interval '1500 days' AS created_at, r_bid
         FROM (SELECT i, random() AS r_type, random() AS r_muni, random() AS r_age,
                 random() AS r_bid
@@ -165,7 +167,7 @@ STEPS: list[tuple[str, str]] = [
             end_date, created_at)
         SELECT gen_random_uuid(), p.id, o.id, '', p.created_at::date - 400,
             p.created_at::date - 1, p.created_at - interval '1 day'
-        FROM bench_p p JOIN bench_o o ON o.i = (p.i * 7919) % :orgs
+        FROM bench_p p JOIN bench_o o ON o.i = (p.i::bigint * 7919) % :orgs
         WHERE p.r_misc BETWEEN 0.3 AND 0.4;
         """,
     ),
@@ -290,7 +292,8 @@ STEPS: list[tuple[str, str]] = [
         """
         INSERT INTO notes (id, person_id, text, author, created_at)
         SELECT gen_random_uuid(), p.id, 'Tavattu Digitaitoviikolla, kiinnostunut koulutuksista.',
-            (SELECT id FROM bench_staff WHERE n = 1 + p.i % 25), now() - p.r_ob * interval '300 days'
+            (SELECT id FROM bench_staff WHERE n = 1 + p.i % 25),
+            now() - p.r_ob * interval '300 days'
         FROM bench_p p WHERE p.r_misc BETWEEN 0.5 AND 0.51;
         INSERT INTO notes (id, organisation_id, text, author, created_at)
         SELECT gen_random_uuid(), o.id, 'Yhteyshenkilö vaihtunut, sovittu käynti syksyllä.',
@@ -383,7 +386,7 @@ async def fill(conn: AsyncConnection, *, people: int, orgs: int) -> None:
     for name, sql in STEPS:
         started = time.monotonic()
         for statement in (s.strip() for s in sql.split(";")):
-            if not statement or statement.startswith("--") and "\n" not in statement:
+            if not statement or (statement.startswith("--") and "\n" not in statement):
                 continue
             used = {k: v for k, v in values.items() if f":{k}" in statement}
             await conn.execute(text(statement), used)

@@ -65,7 +65,9 @@ def postgres(action: str, cluster: str, port: int) -> None:
 
 def data_dir(cluster: str) -> str:
     """Where Debian keeps the cluster's data (pg_lsclusters' data directory column)."""
-    listed = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout
+    listed = subprocess.run(
+        ["pg_lsclusters", "-h"], check=False, capture_output=True, text=True
+    ).stdout
     found = [line.split() for line in listed.splitlines() if line.split()[1:2] == [cluster]]
     return found[0][5] if found else "?"
 
@@ -284,9 +286,7 @@ async def main() -> None:
             f"{os.cpu_count()} CPUs"
         )
         print(table(results))
-        print(
-            f"\ndatabase {DATABASE} in cluster {cluster} (port {pg_port}), data: {data_dir(cluster)}"
-        )
+        print(f"\ndatabase {DATABASE}, cluster {cluster} (port {pg_port}): {data_dir(cluster)}")
     finally:
         if web is not None:
             stop(web)

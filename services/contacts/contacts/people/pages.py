@@ -129,9 +129,7 @@ async def people_list(
             "sort": order,
             "pager": pager(page, PER_PAGE, total, {**filters, "sort": sort}),
             "topics": topics,
-            "tags": [
-                (name, name) for name, _count in await tags.list_tags(SqlContactsUnitOfWork(engine))
-            ],
+            "tags": [(name, name) for name in await tags.tag_names(SqlContactsUnitOfWork(engine))],
             "memberships": MEMBERSHIP_LABELS,
             **choices(lang),
         },
@@ -171,7 +169,10 @@ async def _person_page(
             "staff_names": await staff_names(engine),
             "memberships": MEMBERSHIP_LABELS,
             "may_edit": staff.may("editor"),
-            "known_tags": await tags.list_tags(SqlContactsUnitOfWork(engine)),
+            # (name, count) pairs as the template reads them; the count is not shown there.
+            "known_tags": [
+                (name, 0) for name in await tags.tag_names(SqlContactsUnitOfWork(engine))
+            ],
         },
         lang=staff_language(request),
         status_code=422 if errors else 200,

@@ -16,7 +16,7 @@ from contacts.memberships import repository as memberships
 from contacts.notes import repository as notes
 from contacts.organisations import repository as organisations
 from contacts.people import repository as people
-from contacts.tables import contact_snapshot
+from contacts.tables import SEARCHED_NAME, contact_snapshot
 from contacts.visits import repository as visit_store
 
 MAX_PAGE = 200
@@ -47,7 +47,7 @@ def view_conditions(
             or_(
                 t.email.ilike(pattern),
                 t.organisation_name.ilike(pattern),
-                (t.first_name + " " + t.last_name).ilike(pattern),
+                SEARCHED_NAME.ilike(pattern),
             )
         )
     for column, value in (
