@@ -243,6 +243,9 @@ async def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--port", type=int, default=48111, help="the web process's port")
     parser.add_argument("--keep-running", action="store_true", help="leave the cluster up")
+    parser.add_argument(
+        "--pages", default="", help="only the pages whose name holds one of these (comma-separated)"
+    )
     args = parser.parse_args()
     cluster = os.environ.get("BENCH_PG_CLUSTER", "digituki_bench")
     pg_port = int(os.environ.get("BENCH_PG_PORT", "5439"))
@@ -278,6 +281,7 @@ async def main() -> None:
             results = [
                 await measure(client, name, path, args.requests, args.concurrency)
                 for name, path in pages(found)
+                if not args.pages or any(w in name for w in args.pages.split(","))
             ]
         print()
         print(
