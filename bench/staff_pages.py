@@ -168,6 +168,7 @@ def pages(t: Targets) -> list[tuple[str, Callable[[int], str]]]:
                 f"/staff/people?region={REGIONS[i % len(REGIONS)]}&membership=active&sort=name"
             ),
         ),
+        ("people: no filter, by last name", lambda i: "/staff/people"),
         ("search: a surname fragment", lambda i: f"/staff/people?q={NAME_FRAGMENTS[i % 8]}"),
         (
             "search: an address fragment",
@@ -191,9 +192,14 @@ class Result:
 
 
 async def measure(
-    client: httpx.AsyncClient, name: str, path: Callable[[int], str], n: int, concurrency: int
+    client: httpx.AsyncClient,
+    name: str,
+    path: Callable[[int], str],
+    n: int,
+    concurrency: int,
+    warmup: int,
 ) -> Result:
-    for i in range(3):  # warm the templates, the pool and the caches this page uses
+    for i in range(warmup):  # warm the templates, the pool and the caches this page uses
         await client.get(path(i))
     order = list(range(n))
     random.Random(n).shuffle(order)
@@ -241,6 +247,7 @@ async def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep a filled database")
     parser.add_argument("--requests", type=int, default=100, help="per page")
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--warmup", type=int, default=3, help="requests per page not counted")
     parser.add_argument("--port", type=int, default=48111, help="the web process's port")
     parser.add_argument("--keep-running", action="store_true", help="leave the cluster up")
     parser.add_argument(
@@ -279,7 +286,7 @@ async def main() -> None:
         ) as client:
             await wait_ready(client)
             results = [
-                await measure(client, name, path, args.requests, args.concurrency)
+                await measure(client, name, path, args.requests, args.concurrency, args.warmup)
                 for name, path in pages(found)
                 if not args.pages or any(w in name for w in args.pages.split(","))
             ]

@@ -211,6 +211,13 @@ Index(
     contact_snapshot.c.contact_id,
     postgresql_where=_live,
 )
+# The people list's usual filters: a region, a membership state, or both.
+Index(
+    "ix_contact_snapshot_live_region_membership",
+    contact_snapshot.c.region,
+    contact_snapshot.c.membership_state,
+    postgresql_where=_live,
+)
 Index(
     "ix_contact_snapshot_name_order",
     contact_snapshot.c.last_name,

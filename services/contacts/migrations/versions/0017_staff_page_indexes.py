@@ -47,6 +47,12 @@ def upgrade() -> None:
         postgresql_where=sa.text("erased IS false"),
     )
     op.create_index(
+        "ix_contact_snapshot_live_region_membership",
+        "contact_snapshot",
+        ["region", "membership_state"],
+        postgresql_where=sa.text("erased IS false"),
+    )
+    op.create_index(
         "ix_contact_snapshot_name_order",
         "contact_snapshot",
         ["last_name", "first_name", "contact_id"],
@@ -101,6 +107,7 @@ def downgrade() -> None:
     op.drop_index("ix_mail_figures_invitation", table_name="mail_figures")
     for name in (
         "ix_contact_snapshot_name_order",
+        "ix_contact_snapshot_live_region_membership",
         "ix_contact_snapshot_organisation_people",
         "ix_contact_snapshot_search_organisation",
         "ix_contact_snapshot_search_name",
