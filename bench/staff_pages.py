@@ -31,6 +31,7 @@ import asyncio
 import os
 import random
 import secrets
+import statistics
 import subprocess
 import sys
 import time
@@ -41,7 +42,7 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from staff_fill import fill
-from web_process import REPO, percentile_ms, start_web, stop, wait_ready
+from web_process import REPO, start_web, stop, wait_ready
 
 from shared.entrypoints import migrate
 
@@ -224,6 +225,11 @@ async def measure(
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return Result(name, timings, failed, time.perf_counter() - started)
+
+
+def percentile_ms(values: list[float], p: int) -> float:
+    """Inclusive: never beyond the slowest request, even for a handful of requests."""
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1] * 1000
 
 
 def table(results: list[Result]) -> str:

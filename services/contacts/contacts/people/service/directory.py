@@ -104,10 +104,18 @@ async def search_people(
                 select(func.count()).select_from(contact_snapshot).where(*conditions)
             )
         ).scalar_one()
+        if text.strip():
+            # The matches first (trigram indexes), then their order: walking the name-order
+            # index and testing each row against the text would read most of the table.
+            source: Any = (
+                select(contact_snapshot).where(*conditions).cte("matches")
+            ).prefix_with("MATERIALIZED")
+            stmt = select(source)
+        else:
+            source = contact_snapshot
+            stmt = select(contact_snapshot).where(*conditions)
         rows = await conn.execute(
-            select(contact_snapshot)
-            .where(*conditions)
-            .order_by(*_people_order(sort, descending))
+            stmt.order_by(*_people_order(sort, descending, source))
             .limit(per_page)
             .offset((page - 1) * per_page)
         )
@@ -126,9 +134,9 @@ PEOPLE_SORTS = {
 }
 
 
-def _people_order(sort: str, descending: bool) -> list[Any]:
+def _people_order(sort: str, descending: bool, source: Any = contact_snapshot) -> list[Any]:
     """The chosen columns (empty values last either way), then name and id: stable pages."""
-    t = contact_snapshot.c
+    t = source.c
     chosen = [t[name] for name in PEOPLE_SORTS.get(sort, PEOPLE_SORTS["name"])]
     first = [c.desc().nulls_last() if descending else c.asc().nulls_last() for c in chosen]
     return [*first, t.last_name, t.first_name, t.contact_id]
