@@ -107,9 +107,9 @@ async def search_people(
         if text.strip():
             # The matches first (trigram indexes), then their order: walking the name-order
             # index and testing each row against the text would read most of the table.
-            source: Any = (
-                select(contact_snapshot).where(*conditions).cte("matches")
-            ).prefix_with("MATERIALIZED")
+            source: Any = (select(contact_snapshot).where(*conditions).cte("matches")).prefix_with(
+                "MATERIALIZED"
+            )
             stmt = select(source)
         else:
             source = contact_snapshot
