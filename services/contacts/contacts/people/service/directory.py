@@ -98,28 +98,35 @@ async def search_people(
         organisation_id=organisation_id,
         tag=tag,
     )
+    count = select(func.count()).select_from(contact_snapshot).where(*conditions)
     async with engine.connect() as conn:
-        total = (
+        if not text.strip():
+            total = (await conn.execute(count)).scalar_one()
+            rows = await conn.execute(
+                select(contact_snapshot)
+                .where(*conditions)
+                .order_by(*_people_order(sort, descending))
+                .limit(per_page)
+                .offset((page - 1) * per_page)
+            )
+            return [dict(r._mapping) for r in rows], total
+        # The matches first (trigram indexes), then their order and number in one pass:
+        # walking the name-order index and testing each row against the text would read most
+        # of the table, and counting apart would read every match twice.
+        matches = select(contact_snapshot).where(*conditions).cte("matches")
+        matches = matches.prefix_with("MATERIALIZED")
+        found = (
             await conn.execute(
-                select(func.count()).select_from(contact_snapshot).where(*conditions)
+                select(matches, func.count().over().label("_total"))
+                .order_by(*_people_order(sort, descending, matches))
+                .limit(per_page)
+                .offset((page - 1) * per_page)
             )
-        ).scalar_one()
-        if text.strip():
-            # The matches first (trigram indexes), then their order: walking the name-order
-            # index and testing each row against the text would read most of the table.
-            source: Any = (select(contact_snapshot).where(*conditions).cte("matches")).prefix_with(
-                "MATERIALIZED"
-            )
-            stmt = select(source)
-        else:
-            source = contact_snapshot
-            stmt = select(contact_snapshot).where(*conditions)
-        rows = await conn.execute(
-            stmt.order_by(*_people_order(sort, descending, source))
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-        return [dict(r._mapping) for r in rows], total
+        ).all()
+        if not found:  # past the last page: the window had no row to count on
+            return [], (await conn.execute(count)).scalar_one()
+        total = found[0]._total
+        return [{k: v for k, v in r._mapping.items() if k != "_total"} for r in found], total
 
 
 PEOPLE_SORTS = {
