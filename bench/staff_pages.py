@@ -5,18 +5,20 @@ BENCH_PG_PORT, default 5439, made and started with deploy/bin/postgres.sh; data 
 /var/lib/postgresql/<version>/<cluster>) holds the database `contacts_staff_bench`, filled by
 bench/staff_fill.py with --people people (1,000,000) in --organisations organisations (20,000)
 and everything the pages read: links, memberships, onboarding, consents, signups, timelines,
-notes, visit requests and a year of campaign and survey figures. Filling takes a while (about
-ten minutes here), so `--reuse` keeps a filled database of the same size (migrations still run,
-so new indexes are built on it). The contacts web app runs as its own uvicorn process with a
-proxy secret; this process sends what nginx would (X-Proxy-Secret and a viewer's X-Staff-*
-headers) with an httpx async client, --concurrency requests at a time, --requests per page:
+notes, visit requests and a year of campaign and survey figures (about 5 GB). Filling takes a
+while (13 minutes on the shared 2-core machine), so `--reuse` keeps a filled database of the
+same size (migrations still run, so new indexes are built on it). The contacts web app runs
+as its own uvicorn process with a proxy secret; this process sends what nginx would
+(X-Proxy-Secret and a viewer's X-Staff-* headers) with an httpx async client, --concurrency
+requests at a time, --requests per page:
 
-- the people list filtered by region and membership, sorted by last name;
+- the people list filtered by region and membership, sorted by last name, and unfiltered;
 - the search box: a surname fragment, and a fragment of an address;
 - a person's page (a sample of people); an organisation's page (the largest organisations);
 - the dashboard.
 
-Prints p50 / p95 / max and requests/s per page. The cluster is stopped at the end unless
+Prints p50 / p95 / max and requests/s per page (`--pages dashboard,search` measures only those;
+`--warmup` requests per page are not counted). The cluster is stopped at the end unless
 --keep-running; delete it with `pg_dropcluster --stop <version> <cluster>`.
 
     .venv/bin/python bench/staff_pages.py                 # fill (or refill) and measure
