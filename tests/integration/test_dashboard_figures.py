@@ -10,6 +10,8 @@ import httpx
 import pytest
 from contacts.activity import service as consumed
 from contacts.app import create_app
+from contacts.dashboard import service as dashboard
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.mail import MailEventV1
@@ -104,3 +106,35 @@ async def test_an_empty_dashboard_says_that_nothing_was_sent(client: httpx.Async
     page = await client.get("/staff/")
     assert "No campaign has been sent yet." in page.text
     assert "No survey invitations in the last 90 days." in page.text
+
+
+async def test_network_figures_are_stored_and_counted_again_on_refresh(
+    clean_db: dict[str, AsyncEngine], client: httpx.AsyncClient
+) -> None:
+    """The page shows the stored count (the worker refreshes it); a refresh counts anew, and
+    figures of an earlier day are never shown."""
+    engine = clean_db["contacts"]
+    first = await client.get("/staff/")
+    assert '<th scope="row">Signed up</th><td>0</td>' in first.text
+    assert "Network figures counted at" in first.text
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO contact_snapshot (contact_id, version, email) "
+                "VALUES (gen_random_uuid(), 1, 'uusi@example.fi')"
+            )
+        )
+    kept = await client.get("/staff/")
+    assert '<th scope="row">Signed up</th><td>0</td>' in kept.text  # the stored figures
+    await dashboard.refresh_network_figures(engine)
+    counted = await client.get("/staff/")
+    assert '<th scope="row">Signed up</th><td>1</td>' in counted.text
+    async with engine.begin() as conn:  # counted yesterday: the page counts again itself
+        await conn.execute(
+            text(
+                "UPDATE network_figures SET computed_at = now() - interval '1 day', "
+                "figures = jsonb_set(figures, '{funnel}', '[7, 0, 0, 0]')"
+            )
+        )
+    again = await client.get("/staff/")
+    assert '<th scope="row">Signed up</th><td>1</td>' in again.text

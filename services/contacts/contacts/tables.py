@@ -13,10 +13,13 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     Table,
     Text,
     Uuid,
     func,
+    literal_column,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
@@ -196,6 +199,52 @@ outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 # Contacts' own projection of the snapshot it publishes: segments count against it.
 contact_snapshot = contact_snapshot_table(metadata)
+# The staff pages' look-ups, on contacts' projection only (the replicas do not serve them):
+# the search box's substring matches (pg_trgm), an organisation's people in name order, and the
+# people list in name order (it walks this index and stops after a page).
+_live = text("erased IS false")
+# What the search box matches a name against, written as the index is (no bound parameter).
+SEARCHED_NAME = contact_snapshot.c.first_name.op("||")(literal_column("' '")).op("||")(
+    contact_snapshot.c.last_name
+)
+for _name, _column in (
+    ("email", contact_snapshot.c.email),
+    ("organisation", contact_snapshot.c.organisation_name),
+):
+    Index(
+        f"ix_contact_snapshot_search_{_name}",
+        _column,
+        postgresql_using="gin",
+        postgresql_ops={_column.key: "gin_trgm_ops"},
+    )
+Index(
+    "ix_contact_snapshot_search_name",
+    SEARCHED_NAME.label("searched_name"),
+    postgresql_using="gin",
+    postgresql_ops={"searched_name": "gin_trgm_ops"},
+)
+Index(
+    "ix_contact_snapshot_organisation_people",
+    contact_snapshot.c.organisation_id,
+    contact_snapshot.c.last_name,
+    contact_snapshot.c.first_name,
+    contact_snapshot.c.contact_id,
+    postgresql_where=_live,
+)
+# The people list's usual filters: a region, a membership state, or both.
+Index(
+    "ix_contact_snapshot_live_region_membership",
+    contact_snapshot.c.region,
+    contact_snapshot.c.membership_state,
+    postgresql_where=_live,
+)
+Index(
+    "ix_contact_snapshot_name_order",
+    contact_snapshot.c.last_name,
+    contact_snapshot.c.first_name,
+    contact_snapshot.c.contact_id,
+    postgresql_where=_live,
+)
 
 staff_users = Table(
     "staff_users",
@@ -407,7 +456,16 @@ mail_figures = Table(
     Index("ix_mail_figures_group", "origin", "group_id"),
 )
 
-# What each campaign or survey campaign is called, as the mail events name it.
+# Survey invitations: was another delivery (a reminder) of this invitation counted already?
+Index(
+    "ix_mail_figures_invitation",
+    mail_figures.c.origin_id,
+    postgresql_where=text("origin = 'survey_invitation'"),
+)
+
+# What each campaign or survey campaign is called, as the mail events name it, and its figures:
+# units (deliveries; for a survey campaign, invitations) sent, bounced, opened and clicked,
+# counted up as the flags of mail_figures first turn on (dashboard/repository.py).
 mail_origins = Table(
     "mail_origins",
     metadata,
@@ -415,6 +473,10 @@ mail_origins = Table(
     Column("origin", Text, nullable=False),
     Column("label", Text, nullable=False, server_default=""),
     Column("first_sent_at", DateTime(timezone=True), nullable=True),
+    Column("sent", BigInteger, nullable=False, server_default="0"),
+    Column("bounced", BigInteger, nullable=False, server_default="0"),
+    Column("opened", BigInteger, nullable=False, server_default="0"),
+    Column("clicked", BigInteger, nullable=False, server_default="0"),
 )
 
 # Responses per survey campaign (surveys.responses.v1); the response id makes it idempotent.
@@ -425,6 +487,17 @@ survey_responses_seen = Table(
     Column("campaign_id", Uuid, nullable=False),
     Column("submitted_on", Date, nullable=False),
     Index("ix_survey_responses_seen_campaign", "campaign_id"),
+)
+
+# The dashboard's network size by month, type and region, and its join funnel, as last counted
+# (one row): counting them reads every membership and snapshot, so the worker does it aside.
+network_figures = Table(
+    "network_figures",
+    metadata,
+    Column("id", SmallInteger, primary_key=True),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+    Column("figures", JSONB, nullable=False),
+    CheckConstraint("id = 1", name="one_row"),
 )
 
 # Files staff uploaded on /staff/imports and have not imported yet: kept server-side between

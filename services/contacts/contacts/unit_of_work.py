@@ -142,6 +142,9 @@ class TagRepository(Protocol):
     async def all_with_counts(self) -> list[tuple[str, int]]:
         """Every tag with how many people carry it, alphabetically."""
 
+    async def names(self) -> list[str]:
+        """Every tag, alphabetically (no counting: the forms that offer tags need no more)."""
+
 
 class MembershipRepository(Protocol):
     async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Membership | None: ...
@@ -390,6 +393,9 @@ class _SqlTags:
 
     async def all_with_counts(self) -> list[tuple[str, int]]:
         return await tag_store.all_with_counts(self._conn)
+
+    async def names(self) -> list[str]:
+        return await tag_store.names(self._conn)
 
 
 class _SqlMemberships:

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.activity import handlers as activity_handlers
 from contacts.audit import handlers as audit_handlers
+from contacts.dashboard.service import refresh_loop
 from contacts.jobs.service.jobs import JobSettings, runner_loop
 from contacts.onboarding.service.onboarding import OnboardingSettings, reminder_loop
 from contacts.retention.service import run_retention
@@ -62,6 +63,7 @@ async def run(settings: ContactsSettings) -> None:
                 reminder_loop(engine, OnboardingSettings()),
                 runner_loop(engine, JobSettings()),
                 retention_loop(engine, settings, run_retention),
+                refresh_loop(engine),
             ],
         )
     finally:

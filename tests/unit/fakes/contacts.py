@@ -290,20 +290,23 @@ class FakeTags:
 
     def __init__(self, uow: FakeContactsUnitOfWork) -> None:
         self._uow = uow
-        self.names: list[str] = []
+        self.stored: list[str] = []
 
     async def ensure(self, name: str) -> str:
-        found = next((n for n in self.names if n.lower() == name.lower()), None)
+        found = next((n for n in self.stored if n.lower() == name.lower()), None)
         if found is None:
-            self.names.append(name)
+            self.stored.append(name)
             return name
         return found
+
+    async def names(self) -> list[str]:
+        return sorted(self.stored, key=str.lower)
 
     async def all_with_counts(self) -> list[tuple[str, int]]:
         people = self._uow.people.rows.values()
         return [
             (name, sum(1 for p in people if name in p.tags))
-            for name in sorted(self.names, key=str.lower)
+            for name in sorted(self.stored, key=str.lower)
         ]
 
 

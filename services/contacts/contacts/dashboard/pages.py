@@ -42,6 +42,7 @@ async def render_dashboard(request: Request, engine: Engine) -> Response:
             "funnel": figures.funnel,
             "campaigns": figures.campaigns,
             "surveys": figures.surveys,
+            "computed_at": figures.computed_at,
             "fmt_percent": lambda share: format_percent(share, locale=locale),
             "share": lambda part, whole: part / whole if whole else 0.0,
             "bar_chart": bar_chart,

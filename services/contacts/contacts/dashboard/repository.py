@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import ColumnElement, Text, cast, func, select
+from sqlalchemy import func, select
+from sqlalchemy import update as update_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -41,27 +42,22 @@ async def record_mail_event(
     label: str | None,
     at: datetime,
 ) -> None:
-    """Idempotent: flags only turn on, sent_at keeps its first value."""
+    """Idempotent: flags only turn on, sent_at keeps its first value.
+
+    The campaign's counters (`mail_origins`) go up by one when a flag first turns on for a
+    unit: a delivery of a campaign, an invitation of a survey campaign (a reminder is a second
+    delivery of the same invitation). The campaign's row is written first, so it stays locked
+    until commit: events of one campaign are counted one after another, never twice.
+    """
     values: dict[str, object] = {}
     if outcome == "sent":
         values["sent_at"] = at
+        flag = "sent"
     elif outcome in FLAGS:
-        values[FLAGS[outcome]] = True
+        flag = FLAGS[outcome]
+        values[flag] = True
     else:
         return
-    row = {
-        "delivery_id": delivery_id,
-        "origin": origin,
-        "origin_id": origin_id,
-        "group_id": group_id,
-        **values,
-    }
-    stmt = insert(mail_figures).values(**row)
-    update = {
-        k: func.coalesce(mail_figures.c.sent_at, stmt.excluded.sent_at) if k == "sent_at" else True
-        for k in values
-    }
-    await conn.execute(stmt.on_conflict_do_update(index_elements=["delivery_id"], set_=update))
     origin_row = insert(mail_origins).values(
         group_id=group_id,
         origin=origin,
@@ -81,6 +77,41 @@ async def record_mail_event(
             },
         )
     )
+    f = mail_figures.c
+    held = (
+        await conn.execute(
+            select(f.sent_at.is_not(None).label("sent"), f.bounced, f.opened, f.clicked).where(
+                f.delivery_id == delivery_id
+            )
+        )
+    ).first()
+    row = {
+        "delivery_id": delivery_id,
+        "origin": origin,
+        "origin_id": origin_id,
+        "group_id": group_id,
+        **values,
+    }
+    stmt = insert(mail_figures).values(**row)
+    update = {
+        k: func.coalesce(mail_figures.c.sent_at, stmt.excluded.sent_at) if k == "sent_at" else True
+        for k in values
+    }
+    await conn.execute(stmt.on_conflict_do_update(index_elements=["delivery_id"], set_=update))
+    if held is not None and held._mapping[flag]:
+        return  # this delivery was counted already
+    if origin == "survey_invitation":
+        on = f.sent_at.is_not(None) if flag == "sent" else f[flag].is_(True)
+        counted = select(f.delivery_id).where(
+            f.origin == origin, f.origin_id == origin_id, f.delivery_id != delivery_id, on
+        )
+        if (await conn.execute(counted.limit(1))).first() is not None:
+            return  # another delivery of this invitation was counted
+    await conn.execute(
+        update_(mail_origins)
+        .where(mail_origins.c.group_id == group_id)
+        .values({flag: mail_origins.c[flag] + 1})
+    )
 
 
 async def record_response(
@@ -99,63 +130,43 @@ async def latest(
     """The newest campaigns that have sent mail, with their counts (and responses for surveys).
 
     A campaign counts deliveries; a survey campaign counts invitations (a reminder is a second
-    delivery of the same invitation, so it is counted once).
+    delivery of the same invitation, so it is counted once): the counters record_mail_event
+    keeps.
     """
-    f, o = mail_figures.c, mail_origins.c
-    unit = f.origin_id if origin == "survey_invitation" else cast(f.delivery_id, Text)
-
-    def units(condition: ColumnElement[Any]) -> ColumnElement[Any]:
-        return func.count(func.distinct(unit)).filter(condition)
-
-    counts = (
-        select(
-            f.group_id,
-            units(f.sent_at.is_not(None)).label("sent"),
-            units(f.bounced).label("bounced"),
-            units(f.opened).label("opened"),
-            units(f.clicked).label("clicked"),
-        )
-        .where(f.origin == origin)
-        .group_by(f.group_id)
-        .subquery()
-    )
-    responses = (
-        select(
-            cast(survey_responses_seen.c.campaign_id, Text).label("group_id"),
-            func.count().label("responses"),
-        )
-        .group_by(survey_responses_seen.c.campaign_id)
-        .subquery()
-    )
+    o = mail_origins.c
     stmt = (
-        select(
-            o.group_id,
-            o.label,
-            o.first_sent_at,
-            counts.c.sent,
-            counts.c.bounced,
-            counts.c.opened,
-            counts.c.clicked,
-            func.coalesce(responses.c.responses, 0),
-        )
-        .join(counts, counts.c.group_id == o.group_id)
-        .outerjoin(responses, responses.c.group_id == o.group_id)
+        select(o.group_id, o.label, o.first_sent_at, o.sent, o.bounced, o.opened, o.clicked)
         .where(o.origin == origin, o.first_sent_at.is_not(None))
         .order_by(o.first_sent_at.desc())
         .limit(limit)
     )
     if since is not None:
         stmt = stmt.where(o.first_sent_at >= since)
+    rows = (await conn.execute(stmt)).all()
+    responses = await _responses(conn, [r.group_id for r in rows])
     return [
         OriginFigures(
-            group_id=r[0],
-            label=r[1],
-            first_sent_at=r[2],
-            sent=int(r[3]),
-            bounced=int(r[4]),
-            opened=int(r[5]),
-            clicked=int(r[6]),
-            responses=int(r[7]),
+            group_id=r.group_id,
+            label=r.label,
+            first_sent_at=r.first_sent_at,
+            sent=int(r.sent),
+            bounced=int(r.bounced),
+            opened=int(r.opened),
+            clicked=int(r.clicked),
+            responses=responses.get(r.group_id, 0),
         )
-        for r in await conn.execute(stmt)
+        for r in rows
     ]
+
+
+async def _responses(conn: AsyncConnection, group_ids: list[str]) -> dict[str, int]:
+    """Responses per survey campaign (a group id that is no campaign id has none)."""
+    ids: list[uuid.UUID] = []
+    for group_id in group_ids:
+        with contextlib.suppress(ValueError):
+            ids.append(uuid.UUID(group_id))
+    if not ids:
+        return {}
+    r = survey_responses_seen.c
+    stmt = select(r.campaign_id, func.count()).where(r.campaign_id.in_(ids)).group_by(r.campaign_id)
+    return {str(campaign): int(n) for campaign, n in await conn.execute(stmt)}

@@ -76,9 +76,7 @@ async def _bulk_page(
             "back": back if not segment else f"/staff/segments/{segment}",
             "kinds": BULK_KINDS,
             "topics": topics,
-            "tags": [
-                name for name, _count in await tag_service.list_tags(SqlContactsUnitOfWork(engine))
-            ],
+            "tags": await tag_service.tag_names(SqlContactsUnitOfWork(engine)),
             "membership_actions": MEMBERSHIP_ACTIONS,
             "form": {"action": "", "topic": "", "tag": "", "membership_action": "", "format": "csv"}
             | form,

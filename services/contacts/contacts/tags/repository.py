@@ -28,6 +28,12 @@ async def stored_name(conn: AsyncConnection, name: str) -> str | None:
     return None if found is None else str(found)
 
 
+async def names(conn: AsyncConnection) -> list[str]:
+    """Every tag, alphabetically."""
+    stmt = select(tags.c.name).order_by(func.lower(tags.c.name))
+    return [str(name) for name in await conn.execute(stmt)]
+
+
 async def all_with_counts(conn: AsyncConnection) -> list[tuple[str, int]]:
     """Every tag with how many people carry it, alphabetically."""
     used = select(func.unnest(people.c.tags).label("name")).subquery()

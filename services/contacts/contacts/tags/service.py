@@ -16,6 +16,12 @@ async def list_tags(uow: ContactsUnitOfWork) -> list[tuple[str, int]]:
         return await uow.tags.all_with_counts()
 
 
+async def tag_names(uow: ContactsUnitOfWork) -> list[str]:
+    """The tags forms offer, without counting who carries them (that reads every person)."""
+    async with uow:
+        return await uow.tags.names()
+
+
 async def tag_person(
     uow: ContactsUnitOfWork, person_id: uuid.UUID, name: str, *, actor: Actor | None
 ) -> Person:

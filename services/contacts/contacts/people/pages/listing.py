@@ -141,9 +141,7 @@ async def people_list(
             "sort": order,
             "pager": pager(page, PER_PAGE, total, {**filters, "sort": sort}),
             "topics": topics,
-            "tags": [
-                (name, name) for name, _count in await tags.list_tags(SqlContactsUnitOfWork(engine))
-            ],
+            "tags": [(name, name) for name in await tags.tag_names(SqlContactsUnitOfWork(engine))],
             **LABELS,
             **choices(lang),
         },
@@ -202,7 +200,10 @@ async def person_page_response(
             "kind_labels": KIND_LABELS,
             "staff_names": await staff_names(engine),
             "may_edit": staff.may("editor"),
-            "known_tags": await tags.list_tags(SqlContactsUnitOfWork(engine)),
+            # (name, count) pairs as the template reads them; the count is not shown there.
+            "known_tags": [
+                (name, 0) for name in await tags.tag_names(SqlContactsUnitOfWork(engine))
+            ],
             **LABELS,
         },
         lang=lang,

@@ -16,7 +16,7 @@ from contacts.memberships import repository as memberships
 from contacts.notes import repository as notes
 from contacts.organisations import repository as organisations
 from contacts.people import repository as people
-from contacts.tables import contact_snapshot
+from contacts.tables import SEARCHED_NAME, contact_snapshot
 from contacts.visits import repository as visit_store
 
 MAX_PAGE = 200
@@ -47,7 +47,7 @@ def view_conditions(
             or_(
                 t.email.ilike(pattern),
                 t.organisation_name.ilike(pattern),
-                (t.first_name + " " + t.last_name).ilike(pattern),
+                SEARCHED_NAME.ilike(pattern),
             )
         )
     for column, value in (
@@ -98,20 +98,35 @@ async def search_people(
         organisation_id=organisation_id,
         tag=tag,
     )
+    count = select(func.count()).select_from(contact_snapshot).where(*conditions)
     async with engine.connect() as conn:
-        total = (
-            await conn.execute(
-                select(func.count()).select_from(contact_snapshot).where(*conditions)
+        if not text.strip():
+            total = (await conn.execute(count)).scalar_one()
+            rows = await conn.execute(
+                select(contact_snapshot)
+                .where(*conditions)
+                .order_by(*_people_order(sort, descending))
+                .limit(per_page)
+                .offset((page - 1) * per_page)
             )
-        ).scalar_one()
-        rows = await conn.execute(
-            select(contact_snapshot)
-            .where(*conditions)
-            .order_by(*_people_order(sort, descending))
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-        return [dict(r._mapping) for r in rows], total
+            return [dict(r._mapping) for r in rows], total
+        # The matches first (trigram indexes), then their order and number in one pass:
+        # walking the name-order index and testing each row against the text would read most
+        # of the table, and counting apart would read every match twice.
+        matches = select(contact_snapshot).where(*conditions).cte("matches")
+        matches = matches.prefix_with("MATERIALIZED")
+        found = (
+            await conn.execute(
+                select(matches, func.count().over().label("_total"))
+                .order_by(*_people_order(sort, descending, matches))
+                .limit(per_page)
+                .offset((page - 1) * per_page)
+            )
+        ).all()
+        if not found:  # past the last page: the window had no row to count on
+            return [], (await conn.execute(count)).scalar_one()
+        total = found[0]._total
+        return [{k: v for k, v in r._mapping.items() if k != "_total"} for r in found], total
 
 
 PEOPLE_SORTS = {
@@ -126,9 +141,9 @@ PEOPLE_SORTS = {
 }
 
 
-def _people_order(sort: str, descending: bool) -> list[Any]:
+def _people_order(sort: str, descending: bool, source: Any = contact_snapshot) -> list[Any]:
     """The chosen columns (empty values last either way), then name and id: stable pages."""
-    t = contact_snapshot.c
+    t = source.c
     chosen = [t[name] for name in PEOPLE_SORTS.get(sort, PEOPLE_SORTS["name"])]
     first = [c.desc().nulls_last() if descending else c.asc().nulls_last() for c in chosen]
     return [*first, t.last_name, t.first_name, t.contact_id]
