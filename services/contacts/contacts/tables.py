@@ -17,10 +17,13 @@ from sqlalchemy import (
     Text,
     Uuid,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
+from shared.collation import collation
 from shared.db import new_metadata
+from shared.i18n import STAFF_LANGUAGES
 from shared.outbox import inbox_table, outbox_table
 from shared.snapshot import contact_snapshot_table
 
@@ -176,6 +179,20 @@ outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 # Contacts' own projection of the snapshot it publishes: segments count against it.
 contact_snapshot = contact_snapshot_table(metadata)
+# The people list's default order (surname, first name) in each staff language's alphabet: an
+# index serves an ORDER BY only with the collation it was built with (`shared.collation`).
+# The collation rides in `postgresql_ops` (rendered right after the column, where PostgreSQL
+# takes COLLATE): reflection reads such an index back as plain columns, so migrations compare.
+for _lang in STAFF_LANGUAGES:
+    _collate = f'COLLATE "{collation(_lang)}"'
+    Index(
+        f"ix_contact_snapshot_name_{_lang}",
+        contact_snapshot.c.last_name,
+        contact_snapshot.c.first_name,
+        contact_snapshot.c.contact_id,
+        postgresql_ops={"last_name": _collate, "first_name": _collate},
+        postgresql_where=text("erased IS false"),
+    )
 
 staff_users = Table(
     "staff_users",

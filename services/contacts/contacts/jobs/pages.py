@@ -75,7 +75,8 @@ async def _bulk_page(
             "kinds": BULK_KINDS,
             "topics": topics,
             "tags": [
-                name for name, _count in await tag_service.list_tags(SqlContactsUnitOfWork(engine))
+                name
+                for name, _count in await tag_service.list_tags(SqlContactsUnitOfWork(engine), lang)
             ],
             "membership_actions": MEMBERSHIP_ACTIONS,
             "form": {"action": "", "topic": "", "tag": "", "membership_action": "", "format": "csv"}

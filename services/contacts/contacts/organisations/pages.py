@@ -49,6 +49,7 @@ async def organisation_list(
         offset=(page - 1) * PER_PAGE,
         sort=order.key,
         descending=order.descending,
+        lang=lang,
     )
     return pages.render(
         request,
@@ -73,11 +74,12 @@ async def organisation_page(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     request.state.staff = staff
+    lang = staff_language(request)
     org = await organisations.get_organisation(
         SqlContactsUnitOfWork(engine), org_id
     )  # NotFound → 404
     people, total = await directory.search_people(
-        engine, organisation_id=org_id, page=page, per_page=PER_PAGE
+        engine, organisation_id=org_id, page=page, per_page=PER_PAGE, lang=lang
     )
     return pages.render(
         request,
@@ -92,7 +94,7 @@ async def organisation_page(
             "staff_names": await staff_names(engine),
             "may_edit": staff.may("editor"),
         },
-        lang=staff_language(request),
+        lang=lang,
     )
 
 

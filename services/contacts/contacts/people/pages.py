@@ -45,10 +45,10 @@ def choices(lang: str) -> dict[str, Any]:
     classification = load_classification()
     return {
         "types": [(t, TYPE_LABELS.get(t, t)) for t in ORGANISATION_TYPES],
-        "regions": [(r.code, r.name(lang)) for r in classification.regions],
-        "municipalities": sorted(
-            ((m.code, m.name(lang)) for m in classification.municipalities), key=lambda c: c[1]
-        ),
+        "regions": [(r.code, r.name(lang)) for r in classification.regions_by_name(lang)],
+        "municipalities": [
+            (m.code, m.name(lang)) for m in classification.municipalities_by_name(lang)
+        ],
     }
 
 
@@ -108,6 +108,7 @@ async def people_list(
         engine,
         sort=order.key,
         descending=order.descending,
+        lang=lang,
         text=filters["q"],
         organisation_type=filters["type"] or None,
         region=filters["region"] or None,
@@ -130,7 +131,8 @@ async def people_list(
             "pager": pager(page, PER_PAGE, total, {**filters, "sort": sort}),
             "topics": topics,
             "tags": [
-                (name, name) for name, _count in await tags.list_tags(SqlContactsUnitOfWork(engine))
+                (name, name)
+                for name, _count in await tags.list_tags(SqlContactsUnitOfWork(engine), lang)
             ],
             "memberships": MEMBERSHIP_LABELS,
             **choices(lang),
@@ -171,7 +173,9 @@ async def _person_page(
             "staff_names": await staff_names(engine),
             "memberships": MEMBERSHIP_LABELS,
             "may_edit": staff.may("editor"),
-            "known_tags": await tags.list_tags(SqlContactsUnitOfWork(engine)),
+            "known_tags": await tags.list_tags(
+                SqlContactsUnitOfWork(engine), staff_language(request)
+            ),
         },
         lang=staff_language(request),
         status_code=422 if errors else 200,

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from contacts.classification import fold, load_classification
+from contacts.classification import load_classification
 from contacts.deps import Engine, Settings
 from contacts.errors import NotFound
 from contacts.legal import service as legal_service
@@ -52,14 +52,13 @@ TYPE_LABELS = {
 @cache
 def _municipalities(lang: str) -> list[tuple[str, str]]:
     """(code, name) sorted by the name in `lang`; computed once per language and process."""
-    found = sorted(load_classification().municipalities, key=lambda m: fold(m.name(lang)))
-    return [(m.code, m.name(lang)) for m in found]
+    return [(m.code, m.name(lang)) for m in load_classification().municipalities_by_name(lang)]
 
 
 async def _choices(engine: Any, settings: Any, lang: str) -> dict[str, Any]:
     async with engine.connect() as conn:
         topics = await topic_store.all_topics(conn)
-        names = await organisations.active_names(conn)
+        names = await organisations.active_names(conn, lang=lang)
         consent = await legal_service.current(conn, "consent")
     return {
         "topics": [(t.key, t.name(lang)) for t in topics],
