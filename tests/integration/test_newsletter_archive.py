@@ -11,7 +11,9 @@ from typing import Any
 import httpx
 import pytest
 from newsletter.app import create_app
+from newsletter.campaigns.domain import parse_content
 from newsletter.campaigns.service import create_campaign, send_now
+from newsletter.mail.templates import MailTemplates
 from newsletter.settings import NewsletterSettings
 from newsletter.tables import contact_snapshot
 from newsletter.unit_of_work import SqlUnitOfWork
@@ -130,3 +132,29 @@ async def test_the_feed_is_atom_with_one_entry_per_sent_campaign(
     link = entries[0].find(f"{ATOM}link")
     assert link is not None and link.get("href", "").endswith(f"/archive/{sent}?lang=fi")
     assert entries[0].findtext(f"{ATOM}id") == f"urn:uuid:{sent}"
+
+
+async def test_the_mail_links_its_archive_view_in_its_own_language_whatever_the_browser(
+    db: AsyncEngine, web: httpx.AsyncClient
+) -> None:
+    sent = await campaign(db, "Lokakuun uutiset", sent=True)
+    templates = MailTemplates(base_url="https://digituki.test")
+    variant = parse_content(
+        {"sv": {"subject": "Oktober", "blocks": [{"type": "text", "text": "Hej"}]}}, "sv"
+    )["sv"]
+    mail = templates.campaign(str(sent), 1, "sv", variant).fill(
+        {"unsubscribe_url": "u", "preferences_url": "p", "first_name": ""}
+    )
+    link = f"https://digituki.test/archive/{sent}?lang=sv"
+    assert f'href="{link}"' in mail.html and "Läs i webbläsaren" in mail.html
+    assert link in mail.text
+    assert 'href="https://digituki.test/privacy?lang=sv"' in mail.html
+
+    finnish_browser = {"Accept-Language": "fi-FI,fi;q=0.9"}
+    page = await web.get(f"/archive/{sent}?lang=sv", headers=finnish_browser)
+    assert page.status_code == 200
+    assert '<html lang="sv"' in page.text and "Hej" in page.text
+    assert 'href="/privacy?lang=sv"' in page.text and "Nyhetsbrevsarkiv" in page.text
+    # A language the campaign lacks shows its default version, with that version's links.
+    english = await web.get(f"/archive/{sent}?lang=en")
+    assert '<html lang="fi"' in english.text and 'href="/privacy?lang=fi"' in english.text

@@ -62,11 +62,12 @@ async def archive_list(request: Request, engine: Engine, settings: Settings) -> 
 async def archive_campaign(
     campaign_id: uuid.UUID, request: Request, engine: Engine, settings: Settings
 ) -> HTMLResponse:
+    """The mail's "read in your browser" link carries `?lang=` of the mail: its version."""
     lang = public_language(request)
     shown = await service.archived_campaign(
         engine, mail_templates(settings.public_base_url), campaign_id, lang
     )
-    return mail_page(shown.html, lang)
+    return mail_page(shown.html, shown.language)
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:

@@ -26,6 +26,7 @@ class ArchivedCampaign:
     subject: str
     sent_at: datetime
     html: str
+    language: str = "fi"  # the version shown (the campaign's default if it lacks the asked one)
 
 
 def _public_variables() -> dict[str, str]:
@@ -64,6 +65,7 @@ def _render(
         subject=rendered.subject,
         sent_at=row["send_started_at"],
         html=strip_personal_links(rendered.html),
+        language=lang,
     )
 
 

@@ -10,6 +10,7 @@ FOOTER: dict[str, dict[str, str]] = {
         "accessibility": "Saavutettavuusseloste",
         "preferences": "Muuta tilausasetuksia",
         "unsubscribe": "Peru tilaus",
+        "archive": "Lue selaimessa",
     },
     "sv": {
         "tagline": "Nätverket för stöd i digitala färdigheter",
@@ -18,6 +19,7 @@ FOOTER: dict[str, dict[str, str]] = {
         "accessibility": "Tillgänglighetsutlåtande",
         "preferences": "Ändra prenumerationen",
         "unsubscribe": "Avsluta prenumerationen",
+        "archive": "Läs i webbläsaren",
     },
     "en": {
         "tagline": "The network for digital skills support",
@@ -26,19 +28,28 @@ FOOTER: dict[str, dict[str, str]] = {
         "accessibility": "Accessibility statement",
         "preferences": "Change your subscription",
         "unsubscribe": "Unsubscribe",
+        "archive": "Read in your browser",
     },
 }
 
 
-def text_footer(lang: str, base_url: str, *, transactional: bool) -> str:
-    """The text part's footer; `{{ }}` parts are filled per recipient."""
+def text_footer(
+    lang: str, base_url: str, *, transactional: bool, archive_url: str | None = None
+) -> str:
+    """The text part's footer; `{{ }}` parts are filled per recipient.
+
+    Its links carry the mail's language (`?lang=`): the pages open in the recipient's
+    language, not their browser's.
+    """
     t = FOOTER[lang]
     lines = [
         "-- ",
         t["sender"],
-        f"{t['privacy']}: {base_url}/privacy",
-        f"{t['accessibility']}: {base_url}/accessibility",
+        f"{t['privacy']}: {base_url}/privacy?lang={lang}",
+        f"{t['accessibility']}: {base_url}/accessibility?lang={lang}",
     ]
+    if archive_url:
+        lines.append(f"{t['archive']}: {archive_url}")
     if not transactional:
         lines += [
             f"{t['preferences']}: {{{{ preferences_url }}}}",

@@ -150,13 +150,21 @@ async def join(request: Request, engine: Engine, settings: Settings) -> Response
 
 
 @router.get("/join/confirm/{token}")
-async def confirm_page(token: str, request: Request, settings: Settings) -> Response:
-    """A button, not the confirmation itself: mail scanners that open links confirm nothing."""
+async def confirm_page(
+    token: str, request: Request, engine: Engine, settings: Settings
+) -> Response:
+    """A button, not the confirmation itself: mail scanners that open links confirm nothing.
+
+    In the language of the mail (the person's), unless the visitor switches on the page.
+    """
     try:
-        read_token(settings, "confirm", token, "s", settings.confirm_link_max_age_s)
+        signup_id = read_token(settings, "confirm", token, "s", settings.confirm_link_max_age_s)
     except TokenError as exc:
         return link_problem(request, exc, kind="confirm")
-    return pages.render(request, "confirm.html", {"token": token}, lang=public_language(request))
+    person = await service.signup_language(SqlContactsUnitOfWork(engine), signup_id=signup_id)
+    return pages.render(
+        request, "confirm.html", {"token": token}, lang=public_language(request, person)
+    )
 
 
 @router.post("/join/confirm/{token}")
@@ -166,6 +174,10 @@ async def confirm(token: str, request: Request, engine: Engine, settings: Settin
         outcome = await service.confirm_signup(SqlContactsUnitOfWork(engine), signup_id=signup_id)
     except (TokenError, NotFound) as exc:
         return link_problem(request, exc, kind="confirm")
+    person = await service.signup_language(SqlContactsUnitOfWork(engine), signup_id=signup_id)
     return pages.render(
-        request, "confirmed.html", {"already": outcome == "already"}, lang=public_language(request)
+        request,
+        "confirmed.html",
+        {"already": outcome == "already"},
+        lang=public_language(request, person),
     )
