@@ -19,8 +19,8 @@ from newsletter.tracking.domain import insert_before_body_end
 router = APIRouter(tags=["archive"], include_in_schema=False)
 ATOM = "http://www.w3.org/2005/Atom"
 TITLES = {
-    "fi": "Digitukin uutiskirjeet",
-    "sv": "Digitukis nyhetsbrev",
+    "fi": "Digituen uutiskirjeet",
+    "sv": "Digistödets nyhetsbrev",
     "en": "Digituki newsletters",
 }
 ARCHIVE = {"fi": "Uutiskirjearkisto", "sv": "Nyhetsbrevsarkiv", "en": "Newsletter archive"}
@@ -35,12 +35,13 @@ def mail_page(html: str, lang: str) -> HTMLResponse:
     """The mail as sent (minus personal links) plus the legal links every public page has."""
     t = FOOTER[lang]
     legal = (
-        '<nav aria-label="Digituki" style="font-family:sans-serif;text-align:center;'
+        '<nav aria-label="{brand}" style="font-family:sans-serif;text-align:center;'
         'padding:16px"><a href="/archive?lang={lang}">{archive}</a> · '
         '<a href="/accessibility?lang={lang}">{acc}</a> · '
         '<a href="/privacy?lang={lang}">{priv}</a></nav>'
     ).format(
         lang=lang,
+        brand=escape(t["brand"]),
         archive=escape(ARCHIVE[lang]),
         acc=escape(t["accessibility"]),
         priv=escape(t["privacy"]),
@@ -90,7 +91,7 @@ async def feed(request: Request, engine: Engine, settings: Settings) -> Response
     _sub(root, "link", rel="self", href=f"{base}/feed?lang={lang}")
     _sub(root, "link", rel="alternate", type="text/html", href=f"{base}/archive?lang={lang}")
     author = _sub(root, "author")
-    _sub(author, "name", "Digituki")
+    _sub(author, "name", FOOTER[lang]["brand"])
     for c in found:
         entry = _sub(root, "entry")
         _sub(entry, "id", f"urn:uuid:{c.id}")

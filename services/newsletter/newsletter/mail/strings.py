@@ -4,8 +4,9 @@ from __future__ import annotations
 
 FOOTER: dict[str, dict[str, str]] = {
     "fi": {
-        "tagline": "Digitaitojen tuen verkosto",
-        "sender": "Digituki-ohjelma, Digi- ja väestötietovirasto",
+        "brand": "Digituki",
+        "tagline": "Digituen kumppaniverkosto",
+        "sender": "Digituki, Digi- ja väestötietovirasto",
         "privacy": "Tietosuojaseloste",
         "accessibility": "Saavutettavuusseloste",
         "preferences": "Muuta tilausasetuksia",
@@ -13,8 +14,9 @@ FOOTER: dict[str, dict[str, str]] = {
         "archive": "Lue selaimessa",
     },
     "sv": {
-        "tagline": "Nätverket för stöd i digitala färdigheter",
-        "sender": "Digituki-programmet, Myndigheten för digitalisering och befolkningsdata",
+        "brand": "Digistöd",
+        "tagline": "Digistödets partnernätverk",
+        "sender": "Digistöd, Myndigheten för digitalisering och befolkningsdata",
         "privacy": "Dataskyddsbeskrivning",
         "accessibility": "Tillgänglighetsutlåtande",
         "preferences": "Ändra prenumerationen",
@@ -22,8 +24,10 @@ FOOTER: dict[str, dict[str, str]] = {
         "archive": "Läs i webbläsaren",
     },
     "en": {
-        "tagline": "The network for digital skills support",
-        "sender": "The Digituki programme, Digital and Population Data Services Agency",
+        # The programme's own name, also in English (its material names no other).
+        "brand": "Digituki",
+        "tagline": "The Digituki partner network",
+        "sender": "Digituki, Digital and Population Data Services Agency",
         "privacy": "Privacy notice",
         "accessibility": "Accessibility statement",
         "preferences": "Change your subscription",
