@@ -149,6 +149,7 @@ async def test_the_mail_links_its_archive_view_in_its_own_language_whatever_the_
     assert f'href="{link}"' in mail.html and "Läs i webbläsaren" in mail.html
     assert link in mail.text
     assert 'href="https://digituki.test/privacy?lang=sv"' in mail.html
+    assert ">Digistöd</" in mail.html and "Digituki" not in mail.html  # the brand in Swedish
 
     finnish_browser = {"Accept-Language": "fi-FI,fi;q=0.9"}
     page = await web.get(f"/archive/{sent}?lang=sv", headers=finnish_browser)
