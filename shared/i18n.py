@@ -70,4 +70,26 @@ def negotiate(
     return sorted(choices)[0][2] if choices else default
 
 
+def page_language(
+    *,
+    chosen: str | None,
+    person: str | None = None,
+    remembered: str | None = None,
+    accept_language: str | None = None,
+    supported: Iterable[str] = PUBLIC_LANGUAGES,
+) -> str:
+    """The language of a page, most deliberate first.
+
+    `chosen` (the page's own `?lang=`: a visitor switching language) wins; then `person`, the
+    language of the person a mail's link belongs to (their record, or the invitation), so a
+    link opens in the language of the mail, not the browser's; then `remembered` (the
+    `dt_lang` cookie of an earlier choice); then the browser's Accept-Language.
+    """
+    allowed = tuple(supported)
+    for candidate in (chosen, person, remembered):
+        if candidate in allowed:
+            return str(candidate)
+    return negotiate(accept_language, allowed)
+
+
 SHARED_LOCALE = Path(__file__).resolve().parent / "locale"

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from shared.collation import collated
 from shared.events.contacts import SegmentV1
 from shared.events.envelope import CloudEvent
 from shared.events.topics import SEGMENTS
@@ -58,14 +59,19 @@ class SegmentReplica:
             )
         )
 
-    async def active(self, conn: AsyncConnection) -> list[RowMapping]:
+    async def active(self, conn: AsyncConnection, lang: str = "fi") -> list[RowMapping]:
+        """Live segments by name, in the alphabet of `lang` (the page's language)."""
         t = self.table
-        stmt = select(t).where(t.c.archived.is_(False)).order_by(t.c.name)
+        stmt = (
+            select(t)
+            .where(t.c.archived.is_(False))
+            .order_by(collated(t.c.name, lang), t.c.segment_id)
+        )
         return [r._mapping for r in (await conn.execute(stmt)).all()]
 
     async def by_ids(self, conn: AsyncConnection, ids: Sequence[uuid.UUID]) -> list[RowMapping]:
         t = self.table
-        stmt = select(t).where(t.c.segment_id.in_(ids)).order_by(t.c.name)
+        stmt = select(t).where(t.c.segment_id.in_(ids)).order_by(collated(t.c.name, "fi"))
         return [r._mapping for r in (await conn.execute(stmt)).all()]
 
     async def rules(self, conn: AsyncConnection, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:

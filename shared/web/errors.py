@@ -37,7 +37,7 @@ def add_domain_error_handler(
 SERVER_ERROR_PAGE = """<!doctype html>
 <html lang="fi"><head><meta charset="utf-8"><title>Virhe / Fel / Error</title></head>
 <body><main>
-<h1>Jokin meni vikaan</h1><p>Yritä hetken päästä uudelleen. Virheen tunnus: {cid}</p>
+<h1>Jokin meni vikaan</h1><p>Yritä hetken päästä uudelleen. Virheen tunniste: {cid}</p>
 <h2 lang="sv">Något gick fel</h2><p lang="sv">Försök igen om en stund. Felkod: {cid}</p>
 <h2 lang="en">Something went wrong</h2><p lang="en">Please try again shortly. Error id: {cid}</p>
 </main></body></html>

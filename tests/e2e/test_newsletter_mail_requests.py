@@ -89,7 +89,7 @@ async def test_a_requested_mail_arrives_once_and_a_5xx_address_is_reported_and_s
     assert outcomes == {(good, "sent"), (bad, "bounced_hard")}
     mails = await caught(good)
     assert len(mails) == 1
-    assert mails[0]["subject"] == "Bekräfta din prenumeration på Digitukis nyhetsbrev"
+    assert mails[0]["subject"] == "Bekräfta din prenumeration på Digistödets nyhetsbrev"
     assert await caught(bad) == []
 
     # The bounced address is suppressed: a new request to it is never sent.

@@ -11,7 +11,9 @@ from typing import Any
 import httpx
 import pytest
 from newsletter.app import create_app
+from newsletter.campaigns.domain import parse_content
 from newsletter.campaigns.service import create_campaign, send_now
+from newsletter.mail.templates import MailTemplates
 from newsletter.settings import NewsletterSettings
 from newsletter.tables import contact_snapshot
 from newsletter.unit_of_work import SqlUnitOfWork
@@ -190,3 +192,30 @@ async def test_a_duplicate_is_named_in_the_staff_language_and_keeps_the_archive_
     copy_id = made.headers["location"].rstrip("/").rsplit("/", 1)[-1]
     copy = (await web.get(f"/api/newsletter/campaigns/{copy_id}", headers=EDITOR)).json()
     assert copy["name"] == "Joulukirje (kopio)" and copy["in_archive"] is False
+
+
+async def test_the_mail_links_its_archive_view_in_its_own_language_whatever_the_browser(
+    db: AsyncEngine, web: httpx.AsyncClient
+) -> None:
+    sent = await campaign(db, "Lokakuun uutiset", sent=True)
+    templates = MailTemplates(base_url="https://digituki.test")
+    variant = parse_content(
+        {"sv": {"subject": "Oktober", "blocks": [{"type": "text", "text": "Hej"}]}}, "sv"
+    )["sv"]
+    mail = templates.campaign(str(sent), 1, "sv", variant).fill(
+        {"unsubscribe_url": "u", "preferences_url": "p", "first_name": ""}
+    )
+    link = f"https://digituki.test/archive/{sent}?lang=sv"
+    assert f'href="{link}"' in mail.html and "Läs i webbläsaren" in mail.html
+    assert link in mail.text
+    assert 'href="https://digituki.test/privacy?lang=sv"' in mail.html
+    assert ">Digistöd</" in mail.html and "Digituki" not in mail.html  # the brand in Swedish
+
+    finnish_browser = {"Accept-Language": "fi-FI,fi;q=0.9"}
+    page = await web.get(f"/archive/{sent}?lang=sv", headers=finnish_browser)
+    assert page.status_code == 200
+    assert '<html lang="sv"' in page.text and "Hej" in page.text
+    assert 'href="/privacy?lang=sv"' in page.text and "Nyhetsbrevsarkiv" in page.text
+    # A language the campaign lacks shows its default version, with that version's links.
+    english = await web.get(f"/archive/{sent}?lang=en")
+    assert '<html lang="fi"' in english.text and 'href="/privacy?lang=fi"' in english.text

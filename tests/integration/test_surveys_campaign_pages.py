@@ -126,7 +126,7 @@ async def test_campaign_from_segments_launches_and_shows_rates_by_segment(
     assert "<td>8</td><td>0</td><td>1</td><td>3</td>" in html  # invited, delivered, bounced
     assert '<th scope="row">Kirjastot</th><td>6</td><td>3</td><td>50 %</td>' in html
     assert "Järjestöt</th>" not in html  # two invited: hidden
-    assert "joihin kutsuttiin alle 5: 1" in html  # staff pages default to Finnish
+    assert "Piilotetut segmentit (alle 5 kutsuttua): 1" in html  # staff pages default to Finnish
     again = await editor.post(
         f"/surveys/staff/campaigns/{campaign_id}/launch", data={"csrf_token": CSRF}
     )

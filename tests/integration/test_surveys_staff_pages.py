@@ -139,7 +139,7 @@ async def test_results_breakdown_hides_groups_under_five(
     assert page.status_code == 200, page.text
     assert "library (" in page.text
     assert "ngo" not in page.text  # two NGO responses: hidden
-    assert "Piilotetut ryhmät, koska niissä on alle 5 vastausta: 1" in page.text
+    assert "Piilotetut ryhmät (alle 5 vastausta): 1" in page.text
     assert '<title id="g1-uses-chart-title">Använder ni tjänsten?</title>' in page.text
 
 

@@ -69,7 +69,7 @@ def test_a_tracked_mail_routes_links_through_signed_click_tokens_and_has_a_pixel
     assert TARGET in targets
     assert re.search(rf'<img src="{BASE}/t/o/[^"]+\.gif"', raw)
     # The footer's own links (unsubscribe, privacy) are not redirected.
-    assert f"{BASE}/unsubscribe/" in raw and f'href="{BASE}/privacy"' in raw
+    assert f"{BASE}/unsubscribe/" in raw and f'href="{BASE}/privacy?lang=fi"' in raw
     target = read_token(settings.token_keys(), tokens[0], click=True)
     assert target.delivery_id == str(delivery_id)
 

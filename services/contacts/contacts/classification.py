@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from contacts.errors import InvalidInput
+from shared.collation import sort_key
 
 SEARCH_LANGUAGES = ("fi", "sv", "en")
 
@@ -92,6 +93,14 @@ class Classification:
     def region_of(self, municipality_code: str) -> Region:
         return self._regions[self.municipality(municipality_code).region_code]
 
+    def regions_by_name(self, lang: str = "fi") -> list[Region]:
+        """For pickers: in the alphabet of `lang` (Åland after Varsinais-Suomi in Finnish)."""
+        return sorted(self.regions, key=lambda r: (sort_key(r.name(lang), lang), r.code))
+
+    def municipalities_by_name(self, lang: str = "fi") -> list[Municipality]:
+        """For pickers: in the alphabet of `lang` ("Ähtäri" after "Ylöjärvi" in Finnish)."""
+        return sorted(self.municipalities, key=lambda m: (sort_key(m.name(lang), lang), m.code))
+
     def municipalities_in(self, region_code: str) -> tuple[Municipality, ...]:
         region = self.region(region_code)
         return tuple(m for m in self.municipalities if m.region_code == region.code)
@@ -100,8 +109,8 @@ class Classification:
         """Municipalities whose name contains ``text``, ignoring case and diacritics.
 
         Names that start with the text come first, then those that contain it; each group is
-        sorted by the name in ``lang``. The name in ``lang`` is matched, and the other
-        language's names too (someone typing "Åbo" in Finnish still finds Turku). An empty
+        sorted by the name in ``lang``, in its alphabet. The name in ``lang`` is matched, and
+        the other language's names too (someone typing "Åbo" in Finnish still finds Turku). An empty
         query finds nothing.
         """
         if lang not in SEARCH_LANGUAGES:
@@ -119,8 +128,8 @@ class Classification:
             elif needle in own or any(needle in n for n in others):
                 contains.append(municipality)
 
-        def key(m: Municipality) -> tuple[str, str]:
-            return (fold(m.name(lang)), m.code)
+        def key(m: Municipality) -> tuple[tuple[str, str, str], str]:
+            return (sort_key(m.name(lang), lang), m.code)
 
         return sorted(prefix, key=key) + sorted(contains, key=key)
 

@@ -23,7 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
+from shared.collation import collation
 from shared.db import new_metadata
+from shared.i18n import STAFF_LANGUAGES
 from shared.outbox import inbox_table, outbox_table
 from shared.snapshot import contact_snapshot_table
 
@@ -201,7 +203,7 @@ inbox = inbox_table(metadata)
 contact_snapshot = contact_snapshot_table(metadata)
 # The staff pages' look-ups, on contacts' projection only (the replicas do not serve them):
 # the search box's substring matches (pg_trgm), an organisation's people in name order, and the
-# people list in name order (it walks this index and stops after a page).
+# people list in name order (it walks the index of the page's language and stops after a page).
 _live = text("erased IS false")
 # What the search box matches a name against, written as the index is (no bound parameter).
 SEARCHED_NAME = contact_snapshot.c.first_name.op("||")(literal_column("' '")).op("||")(
@@ -238,13 +240,20 @@ Index(
     contact_snapshot.c.membership_state,
     postgresql_where=_live,
 )
-Index(
-    "ix_contact_snapshot_name_order",
-    contact_snapshot.c.last_name,
-    contact_snapshot.c.first_name,
-    contact_snapshot.c.contact_id,
-    postgresql_where=_live,
-)
+# The people list's default order (surname, first name) in each staff language's alphabet: an
+# index serves an ORDER BY only with the collation it was built with (`shared.collation`).
+# The collation rides in `postgresql_ops` (rendered right after the column, where PostgreSQL
+# takes COLLATE): reflection reads such an index back as plain columns, so migrations compare.
+for _lang in STAFF_LANGUAGES:
+    _collate = f'COLLATE "{collation(_lang)}"'
+    Index(
+        f"ix_contact_snapshot_name_{_lang}",
+        contact_snapshot.c.last_name,
+        contact_snapshot.c.first_name,
+        contact_snapshot.c.contact_id,
+        postgresql_ops={"last_name": _collate, "first_name": _collate},
+        postgresql_where=_live,
+    )
 
 staff_users = Table(
     "staff_users",

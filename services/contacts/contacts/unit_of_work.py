@@ -112,7 +112,9 @@ class SegmentRepository(Protocol):
 
     async def get(self, segment_id: uuid.UUID, *, for_update: bool = False) -> Segment | None: ...
 
-    async def all_segments(self, *, include_archived: bool = False) -> list[Segment]: ...
+    async def all_segments(
+        self, *, include_archived: bool = False, lang: str = "fi"
+    ) -> list[Segment]: ...
 
 
 class Audience(Protocol):
@@ -120,8 +122,10 @@ class Audience(Protocol):
 
     async def count(self, rule: Rule, now: datetime) -> int: ...
 
-    async def sample(self, rule: Rule, now: datetime, *, limit: int) -> list[dict[str, Any]]:
-        """Up to `limit` matching people in name order, so a sample is stable."""
+    async def sample(
+        self, rule: Rule, now: datetime, *, limit: int, lang: str = "fi"
+    ) -> list[dict[str, Any]]:
+        """Up to `limit` matching people in name order (of `lang`), so a sample is stable."""
 
 
 class TopicRepository(Protocol):
@@ -139,10 +143,10 @@ class TagRepository(Protocol):
     async def ensure(self, name: str) -> str:
         """The stored spelling of a tag, created when no tag matches case-insensitively."""
 
-    async def all_with_counts(self) -> list[tuple[str, int]]:
-        """Every tag with how many people carry it, alphabetically."""
+    async def all_with_counts(self, lang: str = "fi") -> list[tuple[str, int]]:
+        """Every tag with how many people carry it, alphabetically (in `lang`)."""
 
-    async def names(self) -> list[str]:
+    async def names(self, lang: str = "fi") -> list[str]:
         """Every tag, alphabetically (no counting: the forms that offer tags need no more)."""
 
 
@@ -352,8 +356,12 @@ class _SqlSegments:
     async def get(self, segment_id: uuid.UUID, *, for_update: bool = False) -> Segment | None:
         return await segment_store.get(self._conn, segment_id, for_update=for_update)
 
-    async def all_segments(self, *, include_archived: bool = False) -> list[Segment]:
-        return await segment_store.all_segments(self._conn, include_archived=include_archived)
+    async def all_segments(
+        self, *, include_archived: bool = False, lang: str = "fi"
+    ) -> list[Segment]:
+        return await segment_store.all_segments(
+            self._conn, include_archived=include_archived, lang=lang
+        )
 
 
 class _SqlAudience:
@@ -363,8 +371,10 @@ class _SqlAudience:
     async def count(self, rule: Rule, now: datetime) -> int:
         return await count_matching(self._conn, contact_snapshot, rule, now)
 
-    async def sample(self, rule: Rule, now: datetime, *, limit: int) -> list[dict[str, Any]]:
-        return await segment_store.sample(self._conn, rule, now, limit=limit)
+    async def sample(
+        self, rule: Rule, now: datetime, *, limit: int, lang: str = "fi"
+    ) -> list[dict[str, Any]]:
+        return await segment_store.sample(self._conn, rule, now, limit=limit, lang=lang)
 
 
 class _SqlTopics:
@@ -391,11 +401,11 @@ class _SqlTags:
     async def ensure(self, name: str) -> str:
         return await tag_store.ensure(self._conn, name)
 
-    async def all_with_counts(self) -> list[tuple[str, int]]:
-        return await tag_store.all_with_counts(self._conn)
+    async def all_with_counts(self, lang: str = "fi") -> list[tuple[str, int]]:
+        return await tag_store.all_with_counts(self._conn, lang)
 
-    async def names(self) -> list[str]:
-        return await tag_store.names(self._conn)
+    async def names(self, lang: str = "fi") -> list[str]:
+        return await tag_store.names(self._conn, lang)
 
 
 class _SqlMemberships:

@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import Request
 
 from newsletter.mail.templates import MailTemplates
-from shared.i18n import PUBLIC_LANGUAGES, STAFF_LANGUAGES, negotiate
+from shared.i18n import STAFF_LANGUAGES, negotiate, page_language
 from shared.web.pages import Pages
 
 HERE = Path(__file__).resolve().parent
@@ -16,10 +16,12 @@ pages = Pages([HERE / "templates"], [HERE / "locale"])
 
 
 def public_language(request: Request) -> str:
-    chosen = request.query_params.get("lang") or request.cookies.get("dt_lang")
-    if chosen in PUBLIC_LANGUAGES:
-        return chosen
-    return negotiate(request.headers.get("accept-language"), PUBLIC_LANGUAGES)
+    """`?lang=` (links in mails carry the mail's language), else the cookie, else the browser."""
+    return page_language(
+        chosen=request.query_params.get("lang"),
+        remembered=request.cookies.get("dt_lang"),
+        accept_language=request.headers.get("accept-language"),
+    )
 
 
 def staff_language(request: Request) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import Request
 
-from shared.i18n import PUBLIC_LANGUAGES, STAFF_LANGUAGES, negotiate
+from shared.i18n import PUBLIC_LANGUAGES, STAFF_LANGUAGES, negotiate, page_language
 from shared.web.pages import Pages
 from shared.web.staff import Staff
 
@@ -15,13 +15,14 @@ pages = Pages([HERE / "templates"], [HERE / "locale"])
 
 
 def respondent_language(request: Request, invited_in: str | None) -> str:
-    """The language chosen on the page, else the recipient's, else the browser's."""
-    chosen = request.query_params.get("lang")
-    if chosen in PUBLIC_LANGUAGES:
-        return chosen
-    if invited_in in PUBLIC_LANGUAGES:
-        return invited_in
-    return negotiate(request.headers.get("accept-language"), PUBLIC_LANGUAGES)
+    """The language chosen on the page, else the recipient's (the invitation's, the mail's),
+    else an earlier choice (cookie), else the browser's."""
+    return page_language(
+        chosen=request.query_params.get("lang"),
+        person=invited_in,
+        remembered=request.cookies.get("dt_lang"),
+        accept_language=request.headers.get("accept-language"),
+    )
 
 
 def staff_language(request: Request) -> str:

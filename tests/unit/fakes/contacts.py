@@ -24,6 +24,7 @@ from contacts.segments.repository import SAMPLE_COLUMNS
 from contacts.snapshots import SOURCE, snapshot_of
 from contacts.topics.domain import Topic
 
+from shared.collation import sort_key
 from shared.events.contacts import CONTACT_ERASED, ContactActivityV1, ContactSnapshotV1
 from shared.events.envelope import CloudEvent, new_event
 from shared.events.mail import MailRequestedV1
@@ -111,6 +112,7 @@ class FakeOrganisations:
         sort: str = "name",
         descending: bool = False,
         archived: bool | None = False,
+        lang: str = "fi",
         **equal: str | None,
     ) -> tuple[list[Organisation], int]:
         found = [
@@ -120,7 +122,7 @@ class FakeOrganisations:
             and all(getattr(o, k) == v for k, v in equal.items() if v)
             and (archived is None or o.archived == archived)
         ]
-        found.sort(key=lambda o: (o.name.lower(), str(o.id)), reverse=descending)
+        found.sort(key=lambda o: (sort_key(o.name, lang), str(o.id)), reverse=descending)
         return found[offset : offset + limit], len(found)
 
     async def link(
@@ -241,9 +243,11 @@ class FakeSegments:
     async def get(self, segment_id: uuid.UUID, *, for_update: bool = False) -> Segment | None:
         return self.rows.get(segment_id)
 
-    async def all_segments(self, *, include_archived: bool = False) -> list[Segment]:
+    async def all_segments(
+        self, *, include_archived: bool = False, lang: str = "fi"
+    ) -> list[Segment]:
         found = [s for s in self.rows.values() if include_archived or not s.archived]
-        return sorted(found, key=lambda s: (s.name, str(s.id)))
+        return sorted(found, key=lambda s: (sort_key(s.name, lang), str(s.id)))
 
 
 class FakeAudience:
@@ -259,9 +263,17 @@ class FakeAudience:
     async def count(self, rule: Rule, now: datetime) -> int:
         return count_in(rule, self.rows.values(), now)
 
-    async def sample(self, rule: Rule, now: datetime, *, limit: int) -> list[dict[str, Any]]:
+    async def sample(
+        self, rule: Rule, now: datetime, *, limit: int, lang: str = "fi"
+    ) -> list[dict[str, Any]]:
         found = [r for r in self.rows.values() if evaluate(rule, r, now)]
-        found.sort(key=lambda r: (r["last_name"], r["first_name"], str(r["contact_id"])))
+        found.sort(
+            key=lambda r: (
+                sort_key(r["last_name"], lang),
+                sort_key(r["first_name"], lang),
+                str(r["contact_id"]),
+            )
+        )
         return [{c: r[c] for c in SAMPLE_COLUMNS} for r in found[:limit]]
 
 
@@ -299,14 +311,14 @@ class FakeTags:
             return name
         return found
 
-    async def names(self) -> list[str]:
-        return sorted(self.stored, key=str.lower)
+    async def names(self, lang: str = "fi") -> list[str]:
+        return sorted(self.stored, key=lambda n: sort_key(n, lang))
 
-    async def all_with_counts(self) -> list[tuple[str, int]]:
+    async def all_with_counts(self, lang: str = "fi") -> list[tuple[str, int]]:
         people = self._uow.people.rows.values()
         return [
             (name, sum(1 for p in people if name in p.tags))
-            for name in sorted(self.stored, key=str.lower)
+            for name in sorted(self.stored, key=lambda n: sort_key(n, lang))
         ]
 
 

@@ -76,7 +76,7 @@ async def _bulk_page(
             "back": back if not segment else f"/staff/segments/{segment}",
             "kinds": BULK_KINDS,
             "topics": topics,
-            "tags": await tag_service.tag_names(SqlContactsUnitOfWork(engine)),
+            "tags": await tag_service.tag_names(SqlContactsUnitOfWork(engine), lang),
             "membership_actions": MEMBERSHIP_ACTIONS,
             "form": {"action": "", "topic": "", "tag": "", "membership_action": "", "format": "csv"}
             | form,

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contacts.errors import Conflict
 from contacts.organisations.domain.organisation import Organisation
 from contacts.tables import organisations, person_organisations
+from shared.collation import collated
 
 ARRAYS = ("support_forms", "funding")
 
@@ -94,6 +95,7 @@ async def search(
     offset: int = 0,
     sort: str = "name",
     descending: bool = False,
+    lang: str = "fi",
 ) -> tuple[list[Organisation], int]:
     conditions = []
     if text:
@@ -117,7 +119,7 @@ async def search(
     rows = await conn.execute(
         select(organisations)
         .where(*conditions)
-        .order_by(*_order(sort, descending))
+        .order_by(*_order(sort, descending, lang))
         .limit(limit)
         .offset(offset)
     )
@@ -127,19 +129,23 @@ async def search(
 SORTS = ("name", "type", "business_id", "region", "municipality", "status", "created_at")
 
 
-def _order(sort: str, descending: bool) -> list[Any]:
-    """The chosen column (nulls last either way), then name and id so pages are stable."""
+def _order(sort: str, descending: bool, lang: str = "fi") -> list[Any]:
+    """The chosen column (nulls last either way), then name and id so pages are stable.
+
+    Names sort in the alphabet of `lang` (`shared.collation`).
+    """
     c = organisations.c
-    column = func.lower(c.name) if sort == "name" else getattr(c, sort if sort in SORTS else "name")
+    name = collated(c.name, lang)
+    column = getattr(c, sort) if sort in SORTS and sort != "name" else name
     first = column.desc().nulls_last() if descending else column.asc().nulls_last()
-    return [first, func.lower(c.name), c.id]
+    return [first, name, c.id]
 
 
-async def active_names(conn: AsyncConnection, limit: int = 1000) -> list[str]:
+async def active_names(conn: AsyncConnection, limit: int = 1000, lang: str = "fi") -> list[str]:
     stmt = (
         select(organisations.c.name)
         .where(organisations.c.status == "active", organisations.c.archived.is_(False))
-        .order_by(func.lower(organisations.c.name))
+        .order_by(collated(organisations.c.name, lang))
         .limit(limit)
     )
     return list((await conn.execute(stmt)).scalars())

@@ -42,7 +42,7 @@ async def _page(
         person = await people.get(conn, person_id)
         if person is None:
             raise NotFound("No such person.")
-        lang = public_language(request)
+        lang = public_language(request, person.language)
         topics = [(t.key, t.name(lang)) for t in await topic_store.all_topics(conn)]
     return pages.render(
         request,
@@ -81,7 +81,7 @@ async def save_preferences(
             request,
             "join_limited.html",
             {"too_large": True},
-            lang=public_language(request),
+            lang=public_language(request, await service.language_of(engine, person_id)),
             status_code=413,
         )
     except (TokenError, NotFound) as exc:
@@ -92,7 +92,7 @@ async def _act(
     request: Request, engine: Engine, person_id: uuid.UUID, token: str, form: dict[str, list[str]]
 ) -> Response:
     """One of the page's three forms: save, unsubscribe, or erase."""
-    lang = public_language(request)
+    lang = public_language(request, await service.language_of(engine, person_id))
     action = (form.get("action") or ["save"])[0]
     if action == "unsubscribe":
         await service.unsubscribe(engine, person_id, method="preferences", ip=client_ip(request))
@@ -131,14 +131,18 @@ async def _act(
 
 
 @router.get("/unsubscribe/{token}")
-async def unsubscribe_page(token: str, request: Request, settings: Settings) -> Response:
+async def unsubscribe_page(
+    token: str, request: Request, engine: Engine, settings: Settings
+) -> Response:
+    """In the person's language (the mail's), unless the visitor switches on the page."""
     try:
-        read_token(settings, "unsubscribe", token, "c", settings.unsubscribe_link_max_age_s)
+        person_id = read_token(
+            settings, "unsubscribe", token, "c", settings.unsubscribe_link_max_age_s
+        )
     except TokenError as exc:
         return link_problem(request, exc, kind="unsubscribe")
-    return pages.render(
-        request, "unsubscribe.html", {"token": token}, lang=public_language(request)
-    )
+    lang = public_language(request, await service.language_of(engine, person_id))
+    return pages.render(request, "unsubscribe.html", {"token": token}, lang=lang)
 
 
 @router.post("/unsubscribe/{token}")
@@ -166,6 +170,5 @@ async def unsubscribe(token: str, request: Request, engine: Engine, settings: Se
     if one_click:
         return PlainTextResponse("Unsubscribed.", status_code=200)
     stopped = what if what in UNSUBSCRIBE_CHOICES else "all"
-    return pages.render(
-        request, "unsubscribed.html", {"stopped": stopped}, lang=public_language(request)
-    )
+    lang = public_language(request, await service.language_of(engine, person_id))
+    return pages.render(request, "unsubscribed.html", {"stopped": stopped}, lang=lang)

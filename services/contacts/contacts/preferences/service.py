@@ -21,6 +21,13 @@ from contacts.topics.domain import kept_topics
 from contacts.unit_of_work import SqlContactsUnitOfWork, unit_of_work
 
 
+async def language_of(engine: AsyncEngine, person_id: uuid.UUID) -> str | None:
+    """The person's own language (None once erased): pages their mails link to speak it."""
+    async with engine.connect() as conn:
+        person = await people.get(conn, person_id)
+    return None if person is None else person.language
+
+
 async def update_preferences(
     engine: AsyncEngine,
     person_id: uuid.UUID,

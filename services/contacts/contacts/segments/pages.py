@@ -74,7 +74,9 @@ def _decode_rule(text: str) -> Any:
 @router.get("")
 async def segment_list(request: Request, engine: Engine, staff: Viewer) -> Response:
     request.state.staff = staff
-    found = await service.list_segments(SqlContactsUnitOfWork(engine), include_archived=True)
+    found = await service.list_segments(
+        SqlContactsUnitOfWork(engine), include_archived=True, lang=staff_language(request)
+    )
     return pages.render(
         request,
         "staff_segments.html",
@@ -129,7 +131,9 @@ async def _handle_post(
             return RedirectResponse("/staff/segments", status.HTTP_303_SEE_OTHER)
         rule = _decode_rule(form["rule"])
         if action == "preview":
-            result = await service.preview(SqlContactsUnitOfWork(engine), rule)
+            result = await service.preview(
+                SqlContactsUnitOfWork(engine), rule, lang=staff_language(request)
+            )
             return _page(request, staff, segment=segment, form=form, preview=result)
         if segment is None:
             saved = await service.create_segment(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.segments.domain import Segment
 from contacts.tables import contact_snapshot, segments
+from shared.collation import collated
 from shared.segments import Rule
 from shared.segments.compiler import compile_rule
 
@@ -55,15 +56,17 @@ async def get(
     return _to_segment(row) if row else None
 
 
-async def all_segments(conn: AsyncConnection, *, include_archived: bool = False) -> list[Segment]:
-    stmt = select(segments).order_by(segments.c.name, segments.c.id)
+async def all_segments(
+    conn: AsyncConnection, *, include_archived: bool = False, lang: str = "fi"
+) -> list[Segment]:
+    stmt = select(segments).order_by(collated(segments.c.name, lang), segments.c.id)
     if not include_archived:
         stmt = stmt.where(segments.c.archived.is_(False))
     return [_to_segment(r) for r in await conn.execute(stmt)]
 
 
 async def sample(
-    conn: AsyncConnection, rule: Rule, now: datetime, *, limit: int
+    conn: AsyncConnection, rule: Rule, now: datetime, *, limit: int, lang: str = "fi"
 ) -> list[dict[str, Any]]:
     """Up to `limit` matching people, in name order, so a sample is stable between previews."""
     cols = [contact_snapshot.c[name] for name in SAMPLE_COLUMNS]
@@ -71,8 +74,8 @@ async def sample(
         select(*cols)
         .where(compile_rule(rule, contact_snapshot, now))
         .order_by(
-            contact_snapshot.c.last_name,
-            contact_snapshot.c.first_name,
+            collated(contact_snapshot.c.last_name, lang),
+            collated(contact_snapshot.c.first_name, lang),
             contact_snapshot.c.contact_id,
         )
         .limit(limit)

@@ -53,10 +53,10 @@ def _publish(uow: ContactsUnitOfWork, segment: Segment) -> None:
 
 
 async def list_segments(
-    uow: ContactsUnitOfWork, *, include_archived: bool = False
+    uow: ContactsUnitOfWork, *, include_archived: bool = False, lang: str = "fi"
 ) -> list[Segment]:
     async with uow:
-        return await uow.segments.all_segments(include_archived=include_archived)
+        return await uow.segments.all_segments(include_archived=include_archived, lang=lang)
 
 
 async def get_segment(uow: ContactsUnitOfWork, segment_id: uuid.UUID) -> Segment:
@@ -109,11 +109,13 @@ async def update_segment(
     return segment
 
 
-async def preview(uow: ContactsUnitOfWork, rule: Any, *, now: datetime | None = None) -> Preview:
+async def preview(
+    uow: ContactsUnitOfWork, rule: Any, *, now: datetime | None = None, lang: str = "fi"
+) -> Preview:
     """The live count and a sample; RuleError (with its path) for a bad rule."""
     parsed = parse_rule(rule)
     now = now or datetime.now(UTC)
     async with uow:
         count = await uow.audience.count(parsed, now)
-        sample = await uow.audience.sample(parsed, now, limit=SAMPLE_SIZE)
+        sample = await uow.audience.sample(parsed, now, limit=SAMPLE_SIZE, lang=lang)
     return Preview(count=count, sample=sample)

@@ -7,6 +7,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.tables import people, tags
+from shared.collation import collated
 
 
 async def ensure(conn: AsyncConnection, name: str) -> str:
@@ -28,19 +29,19 @@ async def stored_name(conn: AsyncConnection, name: str) -> str | None:
     return None if found is None else str(found)
 
 
-async def names(conn: AsyncConnection) -> list[str]:
-    """Every tag, alphabetically."""
-    stmt = select(tags.c.name).order_by(func.lower(tags.c.name))
+async def names(conn: AsyncConnection, lang: str = "fi") -> list[str]:
+    """Every tag, in the alphabet of `lang`."""
+    stmt = select(tags.c.name).order_by(collated(tags.c.name, lang), tags.c.name)
     return [str(name) for name in await conn.execute(stmt)]
 
 
-async def all_with_counts(conn: AsyncConnection) -> list[tuple[str, int]]:
+async def all_with_counts(conn: AsyncConnection, lang: str = "fi") -> list[tuple[str, int]]:
     """Every tag with how many people carry it, alphabetically."""
     used = select(func.unnest(people.c.tags).label("name")).subquery()
     stmt = (
         select(tags.c.name, func.count(used.c.name))
         .select_from(tags.outerjoin(used, used.c.name == tags.c.name))
         .group_by(tags.c.name)
-        .order_by(func.lower(tags.c.name))
+        .order_by(collated(tags.c.name, lang), tags.c.name)
     )
     return [(r[0], int(r[1])) for r in await conn.execute(stmt)]

@@ -11,15 +11,15 @@ from contacts.tags.domain import clean_tag
 from contacts.unit_of_work import ContactsUnitOfWork
 
 
-async def list_tags(uow: ContactsUnitOfWork) -> list[tuple[str, int]]:
+async def list_tags(uow: ContactsUnitOfWork, lang: str = "fi") -> list[tuple[str, int]]:
     async with uow:
-        return await uow.tags.all_with_counts()
+        return await uow.tags.all_with_counts(lang)
 
 
-async def tag_names(uow: ContactsUnitOfWork) -> list[str]:
+async def tag_names(uow: ContactsUnitOfWork, lang: str = "fi") -> list[str]:
     """The tags forms offer, without counting who carries them (that reads every person)."""
     async with uow:
-        return await uow.tags.names()
+        return await uow.tags.names(lang)
 
 
 async def tag_person(

@@ -35,12 +35,13 @@ def mail_page(html: str, lang: str) -> HTMLResponse:
     """The mail as sent (minus personal links) plus the legal links every public page has."""
     t = FOOTER[lang]
     legal = (
-        '<nav aria-label="Digituki" style="font-family:sans-serif;text-align:center;'
+        '<nav aria-label="{brand}" style="font-family:sans-serif;text-align:center;'
         'padding:16px"><a href="/archive?lang={lang}">{archive}</a> · '
         '<a href="/accessibility?lang={lang}">{acc}</a> · '
         '<a href="/privacy?lang={lang}">{priv}</a></nav>'
     ).format(
         lang=lang,
+        brand=escape(t["brand"]),
         archive=escape(ARCHIVE[lang]),
         acc=escape(t["accessibility"]),
         priv=escape(t["privacy"]),
@@ -62,11 +63,12 @@ async def archive_list(request: Request, engine: Engine, settings: Settings) -> 
 async def archive_campaign(
     campaign_id: uuid.UUID, request: Request, engine: Engine, settings: Settings
 ) -> HTMLResponse:
+    """The mail's "read in your browser" link carries `?lang=` of the mail: its version."""
     lang = public_language(request)
     shown = await service.archived_campaign(
         engine, mail_templates(settings.public_base_url), campaign_id, lang
     )
-    return mail_page(shown.html, lang)
+    return mail_page(shown.html, shown.language)
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -89,7 +91,7 @@ async def feed(request: Request, engine: Engine, settings: Settings) -> Response
     _sub(root, "link", rel="self", href=f"{base}/feed?lang={lang}")
     _sub(root, "link", rel="alternate", type="text/html", href=f"{base}/archive?lang={lang}")
     author = _sub(root, "author")
-    _sub(author, "name", "Digituki")
+    _sub(author, "name", FOOTER[lang]["brand"])
     for c in found:
         entry = _sub(root, "entry")
         _sub(entry, "id", f"urn:uuid:{c.id}")

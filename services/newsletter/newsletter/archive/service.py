@@ -30,6 +30,7 @@ class ArchivedCampaign:
     sent_at: datetime
     html: str
     summary: str = ""
+    language: str = "fi"  # the version shown (the campaign's default if it lacks the asked one)
 
 
 # A personal field in the public copy: a private-use character, removed with the spaces
@@ -96,6 +97,7 @@ def _render(
             without_personal_fields(rendered.text),
             without_personal_fields(PLACEHOLDER.sub(PERSONAL_FIELD, variants[lang].preheader)),
         ),
+        language=lang,
     )
 
 

@@ -59,7 +59,7 @@ async def _render(
 ) -> Response:
     request.state.staff = staff
     async with engine.connect() as conn:
-        found = await segments.active(conn)
+        found = await segments.active(conn, staff_language(request))
     images = await media.library(engine)
     action = f"/newsletter/staff/campaigns/{campaign_id}/edit" if campaign_id else "new"
     return pages.render(

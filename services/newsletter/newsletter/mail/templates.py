@@ -117,6 +117,8 @@ class MailTemplates:
                 lang,
                 transactional=False,
                 extra={
+                    # "View in browser": the public archive, in this mail's language.
+                    "archive_url": f"{self._base_url}/archive/{campaign_id}?lang={lang}",
                     "subject": Markup(source.subject),  # noqa: S704 - generated, no staff text
                     "preheader": Markup(source.preheader),  # noqa: S704
                     "content": Markup(source.mjml),  # noqa: S704
@@ -147,7 +149,11 @@ class MailTemplates:
         html = mjml2html(template.render(ctx))
         subject = _block(template, "subject", ctx)
         text = _block(template, "text", ctx).strip() + "\n\n"
-        text += text_footer(lang, self._base_url, transactional=transactional) + "\n"
+        archive_url = (extra or {}).get("archive_url")
+        text += (
+            text_footer(lang, self._base_url, transactional=transactional, archive_url=archive_url)
+            + "\n"
+        )
         return Compiled(
             subject=self._plain.from_string(subject),
             html=self._html.from_string(html),

@@ -83,7 +83,7 @@ async def _form_page(
 ) -> Response:
     survey = await builder.get_survey(uow, survey_id)
     async with engine.connect() as conn:
-        available = await segments.active(conn)
+        available = await segments.active(conn, staff_language(request))
     context = {
         "survey_id": survey_id,
         "title": survey["definition"]["title"],

@@ -23,6 +23,7 @@ from contacts.people.service.directory import view_conditions
 from contacts.segments import service as segments
 from contacts.tables import contact_snapshot
 from contacts.unit_of_work import SqlContactsUnitOfWork
+from shared.collation import collated
 from shared.segments.compiler import compile_rule
 
 COLUMNS = (
@@ -79,11 +80,7 @@ async def _export(
     if fmt not in FORMATS:
         raise InvalidInput("The format must be csv or xlsx.", field="format")
     t = contact_snapshot.c
-    stmt = (
-        select(*(t[c] for c in COLUMNS))
-        .where(*conditions)
-        .order_by(t.last_name, t.first_name, t.contact_id)
-    )
+    stmt = select(*(t[c] for c in COLUMNS)).where(*conditions).order_by(*_name_order())
     async with engine.begin() as conn:
         rows = [[_cell(v) for v in r] for r in await conn.execute(stmt)]
         details = {**what, "format": fmt, "rows": len(rows)}
@@ -91,6 +88,12 @@ async def _export(
             conn, actor, "people.exported", target_type="people", target_id="", details=details
         )
     return _csv(rows) if fmt == "csv" else _xlsx(rows)
+
+
+def _name_order() -> list[Any]:
+    """Exports are read in Finnish by default: names in the Finnish alphabet (Å, Ä, Ö last)."""
+    t = contact_snapshot.c
+    return [collated(t.last_name, "fi"), collated(t.first_name, "fi"), t.contact_id]
 
 
 def _cell(value: object) -> str:
@@ -131,7 +134,7 @@ async def rows_of(conn: AsyncConnection, person_ids: Select[Any]) -> list[list[s
     stmt = (
         select(*(t[c] for c in COLUMNS))
         .where(t.contact_id.in_(person_ids), t.erased.is_(False))
-        .order_by(t.last_name, t.first_name, t.contact_id)
+        .order_by(*_name_order())
     )
     return [[_cell(v) for v in r] for r in await conn.execute(stmt)]
 

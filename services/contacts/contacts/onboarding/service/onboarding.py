@@ -46,7 +46,7 @@ class OnboardingSettings(BaseSettings):
     group_url: dict[str, str] = {"fi": GROUP_URL, "sv": GROUP_URL, "en": GROUP_URL}
     membership_question: dict[str, str] = {
         "fi": "Liity koodilla: kirjoita sähköpostista saamasi liittymiskoodi.",
-        "sv": "Gå med med kod: skriv anslutningskoden från e-postmeddelandet.",
+        "sv": "Anslutningskod: skriv anslutningskoden från e-postmeddelandet.",
         "en": "Join code: type the join code from your invitation email.",
     }
     rules_url: dict[str, str] = {

@@ -72,6 +72,7 @@ async def organisation_list(
         offset=(page - 1) * PER_PAGE,
         sort=order.key,
         descending=order.descending,
+        lang=lang,
     )
     return pages.render(
         request,
@@ -100,11 +101,12 @@ async def organisation_page(
     saved: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     request.state.staff = staff
+    lang = staff_language(request)
     org = await organisations.get_organisation(
         SqlContactsUnitOfWork(engine), org_id
     )  # NotFound → 404
     people, total = await directory.search_people(
-        engine, organisation_id=org_id, page=page, per_page=PER_PAGE
+        engine, organisation_id=org_id, page=page, per_page=PER_PAGE, lang=lang
     )
     return pages.render(
         request,
@@ -122,7 +124,7 @@ async def organisation_page(
             "may_edit": staff.may("editor"),
             "saved": SAVED.get(saved, ""),
         },
-        lang=staff_language(request),
+        lang=lang,
     )
 
 

@@ -57,10 +57,10 @@ def choices(lang: str) -> dict[str, Any]:
     classification = load_classification()
     return {
         "types": [(t, TYPE_LABELS.get(t, t)) for t in ORGANISATION_TYPES],
-        "regions": [(r.code, r.name(lang)) for r in classification.regions],
-        "municipalities": sorted(
-            ((m.code, m.name(lang)) for m in classification.municipalities), key=lambda c: c[1]
-        ),
+        "regions": [(r.code, r.name(lang)) for r in classification.regions_by_name(lang)],
+        "municipalities": [
+            (m.code, m.name(lang)) for m in classification.municipalities_by_name(lang)
+        ],
     }
 
 
@@ -120,6 +120,7 @@ async def people_list(
         engine,
         sort=order.key,
         descending=order.descending,
+        lang=lang,
         text=filters["q"],
         organisation_type=filters["type"] or None,
         region=filters["region"] or None,
@@ -141,7 +142,9 @@ async def people_list(
             "sort": order,
             "pager": pager(page, PER_PAGE, total, {**filters, "sort": sort}),
             "topics": topics,
-            "tags": [(name, name) for name in await tags.tag_names(SqlContactsUnitOfWork(engine))],
+            "tags": [
+                (name, name) for name in await tags.tag_names(SqlContactsUnitOfWork(engine), lang)
+            ],
             **LABELS,
             **choices(lang),
         },
@@ -202,7 +205,10 @@ async def person_page_response(
             "may_edit": staff.may("editor"),
             # (name, count) pairs as the template reads them; the count is not shown there.
             "known_tags": [
-                (name, 0) for name in await tags.tag_names(SqlContactsUnitOfWork(engine))
+                (name, 0)
+                for name in await tags.tag_names(
+                    SqlContactsUnitOfWork(engine), staff_language(request)
+                )
             ],
             **LABELS,
         },

@@ -18,6 +18,7 @@ from contacts.organisations import repository as organisations
 from contacts.people import repository as people
 from contacts.tables import SEARCHED_NAME, contact_snapshot
 from contacts.visits import repository as visit_store
+from shared.collation import collated
 
 MAX_PAGE = 200
 
@@ -83,8 +84,12 @@ async def search_people(
     per_page: int = 50,
     sort: str = "name",
     descending: bool = False,
+    lang: str = "fi",
 ) -> tuple[list[dict[str, Any]], int]:
-    """(snapshot rows of one page, total). Text matches names, address and organisation."""
+    """(snapshot rows of one page, total). Text matches names, address and organisation.
+
+    Names sort in the alphabet of `lang` (the page's language): see `shared.collation`.
+    """
     per_page = max(1, min(per_page, MAX_PAGE))
     page = max(1, page)
     conditions = view_conditions(
@@ -105,7 +110,7 @@ async def search_people(
             rows = await conn.execute(
                 select(contact_snapshot)
                 .where(*conditions)
-                .order_by(*_people_order(sort, descending))
+                .order_by(*_people_order(sort, descending, lang))
                 .limit(per_page)
                 .offset((page - 1) * per_page)
             )
@@ -118,7 +123,7 @@ async def search_people(
         found = (
             await conn.execute(
                 select(matches, func.count().over().label("_total"))
-                .order_by(*_people_order(sort, descending, matches))
+                .order_by(*_people_order(sort, descending, lang, matches))
                 .limit(per_page)
                 .offset((page - 1) * per_page)
             )
@@ -141,12 +146,30 @@ PEOPLE_SORTS = {
 }
 
 
-def _people_order(sort: str, descending: bool, source: Any = contact_snapshot) -> list[Any]:
-    """The chosen columns (empty values last either way), then name and id: stable pages."""
+NAME_COLUMNS = frozenset({"last_name", "first_name", "organisation_name"})
+# A live person always has these (people's columns are NOT NULL; only erased rows lack them).
+NEVER_EMPTY = frozenset({"last_name", "first_name"})
+
+
+def _people_order(
+    sort: str, descending: bool, lang: str = "fi", source: Any = contact_snapshot
+) -> list[Any]:
+    """The chosen columns (empty values last either way), then name and id: stable pages.
+
+    Names are collated for `lang`; the name order, either way, is served by the index
+    `ix_contact_snapshot_name_<lang>` of the staff languages.
+    """
     t = source.c
-    chosen = [t[name] for name in PEOPLE_SORTS.get(sort, PEOPLE_SORTS["name"])]
-    first = [c.desc().nulls_last() if descending else c.asc().nulls_last() for c in chosen]
-    return [*first, t.last_name, t.first_name, t.contact_id]
+    first = []
+    for name in PEOPLE_SORTS.get(sort, PEOPLE_SORTS["name"]):
+        column = collated(t[name], lang) if name in NAME_COLUMNS else t[name]
+        if not descending:
+            first.append(column.asc().nulls_last())
+        elif name in NEVER_EMPTY:  # plain DESC: the index, read backwards
+            first.append(column.desc())
+        else:
+            first.append(column.desc().nulls_last())
+    return [*first, collated(t.last_name, lang), collated(t.first_name, lang), t.contact_id]
 
 
 async def timeline(engine: AsyncEngine, person_id: uuid.UUID) -> list[dict[str, Any]]:

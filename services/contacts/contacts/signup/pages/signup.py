@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from contacts.classification import fold, load_classification
+from contacts.classification import load_classification
 from contacts.deps import Engine, Settings
 from contacts.errors import NotFound
 from contacts.legal import service as legal_service
@@ -52,14 +52,13 @@ TYPE_LABELS = {
 @cache
 def _municipalities(lang: str) -> list[tuple[str, str]]:
     """(code, name) sorted by the name in `lang`; computed once per language and process."""
-    found = sorted(load_classification().municipalities, key=lambda m: fold(m.name(lang)))
-    return [(m.code, m.name(lang)) for m in found]
+    return [(m.code, m.name(lang)) for m in load_classification().municipalities_by_name(lang)]
 
 
 async def _choices(engine: Any, settings: Any, lang: str) -> dict[str, Any]:
     async with engine.connect() as conn:
         topics = await topic_store.all_topics(conn)
-        names = await organisations.active_names(conn)
+        names = await organisations.active_names(conn, lang=lang)
         consent = await legal_service.current(conn, "consent")
     return {
         "topics": [(t.key, t.name(lang)) for t in topics],
@@ -151,13 +150,21 @@ async def join(request: Request, engine: Engine, settings: Settings) -> Response
 
 
 @router.get("/join/confirm/{token}")
-async def confirm_page(token: str, request: Request, settings: Settings) -> Response:
-    """A button, not the confirmation itself: mail scanners that open links confirm nothing."""
+async def confirm_page(
+    token: str, request: Request, engine: Engine, settings: Settings
+) -> Response:
+    """A button, not the confirmation itself: mail scanners that open links confirm nothing.
+
+    In the language of the mail (the person's), unless the visitor switches on the page.
+    """
     try:
-        read_token(settings, "confirm", token, "s", settings.confirm_link_max_age_s)
+        signup_id = read_token(settings, "confirm", token, "s", settings.confirm_link_max_age_s)
     except TokenError as exc:
         return link_problem(request, exc, kind="confirm")
-    return pages.render(request, "confirm.html", {"token": token}, lang=public_language(request))
+    person = await service.signup_language(SqlContactsUnitOfWork(engine), signup_id=signup_id)
+    return pages.render(
+        request, "confirm.html", {"token": token}, lang=public_language(request, person)
+    )
 
 
 @router.post("/join/confirm/{token}")
@@ -167,6 +174,10 @@ async def confirm(token: str, request: Request, engine: Engine, settings: Settin
         outcome = await service.confirm_signup(SqlContactsUnitOfWork(engine), signup_id=signup_id)
     except (TokenError, NotFound) as exc:
         return link_problem(request, exc, kind="confirm")
+    person = await service.signup_language(SqlContactsUnitOfWork(engine), signup_id=signup_id)
     return pages.render(
-        request, "confirmed.html", {"already": outcome == "already"}, lang=public_language(request)
+        request,
+        "confirmed.html",
+        {"already": outcome == "already"},
+        lang=public_language(request, person),
     )

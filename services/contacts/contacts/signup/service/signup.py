@@ -110,6 +110,14 @@ def request_confirmation_mail(
     )
 
 
+async def signup_language(uow: ContactsUnitOfWork, *, signup_id: uuid.UUID) -> str | None:
+    """The language the confirmation mail went out in (the person's), for its link's page."""
+    async with uow:
+        signup = await uow.consents.signup(signup_id)
+        person = None if signup is None else await uow.people.get(signup["person_id"])
+    return None if person is None else person.language
+
+
 async def confirm_signup(
     uow: ContactsUnitOfWork, *, signup_id: uuid.UUID, at: datetime | None = None
 ) -> Literal["confirmed", "already"]:

@@ -39,7 +39,7 @@ async def _form_page(
     lang = public_language(request)
     async with engine.connect() as conn:
         topics = [(t.key, t.name(lang)) for t in await topic_store.all_topics(conn)]
-        names = await organisations.active_names(conn)
+        names = await organisations.active_names(conn, lang=lang)
     shown = {name: "" for name in FIELDS} | (values or {})
     return pages.render(
         request,
