@@ -1,4 +1,11 @@
-"""Staff pages for segments: a list, and an editor with a live count (plain form posts)."""
+"""Staff pages for segments: a list, and a builder with a live count (plain form posts).
+
+The builder posts its whole state as form fields; the buttons "Add condition", "Add group",
+"Remove" and "Count" re-render it server-side, so it works without JavaScript. With
+JavaScript (`/static/segment_builder.js`) the same form is posted with "Count" as the rule
+changes and the count, sample and builder are taken from the answer. The JSON editor (in a
+<details>) shows the rule the builder makes; when staff edit it, the JSON wins.
+"""
 
 from __future__ import annotations
 
@@ -11,55 +18,123 @@ from fastapi.responses import RedirectResponse
 
 from contacts.deps import Engine, actor_of
 from contacts.errors import InvalidInput
-from contacts.rendering import pages, staff_language
+from contacts.rendering import HERE, pages, staff_language
 from contacts.segments import service
+from contacts.segments.builder import (
+    BuilderError,
+    Condition,
+    Group,
+    apply_action,
+    rule_of,
+    state_of_form,
+    state_of_rule,
+)
 from contacts.segments.domain import Segment
+from contacts.segments.fields import BUILDER_FIELDS, GROUP_KINDS, OPERATORS, ROOT_KINDS
+from contacts.segments.vocabulary import Vocabulary, describe
 from contacts.unit_of_work import SqlContactsUnitOfWork
+from shared.i18n import SHARED_LOCALE, translator
 from shared.segments import RuleError
 from shared.web.staff import Staff, Viewer
 
 router = APIRouter(prefix="/staff/segments", include_in_schema=False)
 MAX_RULE_CHARS = 20_000
-EXAMPLE_RULE = {"all": [{"field": "subscription_state", "op": "eq", "value": "subscribed"}]}
 
 
-def _page(
+def _translate(request: Request) -> Any:
+    return translator([HERE / "locale", SHARED_LOCALE], staff_language(request))
+
+
+async def _vocabulary(request: Request, engine: Engine) -> Vocabulary:
+    lang = staff_language(request)
+    uow = SqlContactsUnitOfWork(engine)
+    return await service.vocabulary(uow, lang=lang, translate=_translate(request))
+
+
+def _shape(state: Group | None, node_errors: dict[str, str]) -> str:
+    """What the builder's controls depend on; the script swaps the builder when it changes."""
+    parts: list[str] = []
+
+    def walk(group: Group, prefix: str) -> None:
+        for i, item in enumerate(group.items):
+            name = f"{prefix}{i}"
+            if isinstance(item, Group):
+                parts.append(f"{name}:group")
+                walk(item, f"{name}.")
+            else:
+                parts.append(f"{name}:{item.field}:{item.op}")
+
+    if state is not None:
+        walk(state, "")
+    parts.extend(f"!{k}" for k in sorted(node_errors))
+    return "|".join(parts) or "-"
+
+
+async def _page(
     request: Request,
+    engine: Engine,
     staff: Staff,
     *,
     segment: Segment | None,
     form: dict[str, str],
+    state: Group | None,
     errors: dict[str, str] | None = None,
+    node_errors: dict[str, str] | None = None,
     preview: service.Preview | None = None,
+    rule: Any = None,
     status_code: int = 200,
 ) -> Response:
     request.state.staff = staff
+    vocabulary = await _vocabulary(request, engine)
+    _ = _translate(request)
+    current = None
+    if segment is not None:
+        current = await service.count(SqlContactsUnitOfWork(engine), segment.rule)
+    node_errors = node_errors or {}
     return pages.render(
         request,
         "staff_segment.html",
         {
             "segment": segment,
             "form": form,
+            "state": state,
+            "shape": _shape(state, node_errors),
             "errors": errors or {},
+            "node_errors": node_errors,
             "preview": preview,
+            "sentence": describe(rule, vocabulary, _) if preview and rule is not None else "",
+            "saved_sentence": describe(segment.rule, vocabulary, _) if segment else "",
+            "current_count": current,
             "may_edit": staff.may("editor"),
+            "fields": BUILDER_FIELDS,
+            "operators": OPERATORS,
+            "group_kinds": GROUP_KINDS,
+            "root_kinds": ROOT_KINDS,
+            "options": {k: terms.options() for k, terms in vocabulary.items()},
+            "municipality_names": vocabulary["municipality"].names,
+            "subscription_names": vocabulary["subscription_state"].names,
         },
         lang=staff_language(request),
         status_code=status_code,
     )
 
 
-def _form_of(segment: Segment | None) -> dict[str, str]:
-    return {
+def _json_text(rule: Any) -> str:
+    return json.dumps(rule, indent=2, ensure_ascii=False)
+
+
+def _form_of(segment: Segment | None) -> tuple[dict[str, str], Group | None]:
+    """A saved segment's form, or a new one with one condition to fill in."""
+    state = state_of_rule(segment.rule) if segment else Group(items=[Condition()])
+    text = _json_text(segment.rule if segment else {"all": []})
+    form = {
         "name": segment.name if segment else "",
         "description": segment.description if segment else "",
-        "rule": json.dumps(segment.rule if segment else EXAMPLE_RULE, indent=2, ensure_ascii=False),
+        "rule": text,
+        "rule_shown": text,
+        "mode": "builder" if state is not None else "json",
     }
-
-
-async def _read_form(request: Request) -> dict[str, str]:
-    raw = await request.form()
-    return {k: str(raw.get(k, "")) for k in ("name", "description", "rule", "action")}
+    return form, state
 
 
 def _decode_rule(text: str) -> Any:
@@ -71,21 +146,36 @@ def _decode_rule(text: str) -> Any:
         raise RuleError(f"not valid JSON (line {exc.lineno}, column {exc.colno})") from exc
 
 
+def _json_edited(text: str, shown: str) -> bool:
+    if text.strip() == shown.strip():
+        return False
+    try:
+        return bool(json.loads(text) != json.loads(shown))
+    except json.JSONDecodeError:
+        return True
+
+
 @router.get("")
 async def segment_list(request: Request, engine: Engine, staff: Viewer) -> Response:
     request.state.staff = staff
     found = await service.list_segments(SqlContactsUnitOfWork(engine), include_archived=True)
+    vocabulary, _ = await _vocabulary(request, engine), _translate(request)
     return pages.render(
         request,
         "staff_segments.html",
-        {"segments": found, "may_edit": staff.may("editor")},
+        {
+            "segments": found,
+            "sentences": {s.id: describe(s.rule, vocabulary, _) for s in found},
+            "may_edit": staff.may("editor"),
+        },
         lang=staff_language(request),
     )
 
 
 @router.get("/new")
-async def new_segment(request: Request, staff: Viewer) -> Response:
-    return _page(request, staff, segment=None, form=_form_of(None))
+async def new_segment(request: Request, engine: Engine, staff: Viewer) -> Response:
+    form, state = _form_of(None)
+    return await _page(request, engine, staff, segment=None, form=form, state=state)
 
 
 @router.get("/{segment_id}")
@@ -93,7 +183,8 @@ async def edit_segment(
     request: Request, segment_id: uuid.UUID, engine: Engine, staff: Viewer
 ) -> Response:
     segment = await service.get_segment(SqlContactsUnitOfWork(engine), segment_id)
-    return _page(request, staff, segment=segment, form=_form_of(segment))
+    form, state = _form_of(segment)
+    return await _page(request, engine, staff, segment=segment, form=form, state=state)
 
 
 @router.post("/new")
@@ -110,57 +201,137 @@ async def post_segment(
     )
 
 
-async def _handle_post(
+def _node_of(path: str, places: dict[str, str]) -> str | None:
+    """The builder part a rule path (JSON pointer) points into, if it came from the builder."""
+    best = max((p for p in places if path == p or path.startswith(p + "/")), key=len, default=None)
+    return places[best] if best is not None else None
+
+
+class _Built:
+    """What a post asks for: the builder state, the rule (None while only editing) and which
+    builder part each rule path came from."""
+
+    def __init__(self, state: Group | None, rule: Any = None, places: Any = None) -> None:
+        self.state, self.rule, self.places = state, rule, places or {}
+
+
+def _built(posted: dict[str, list[str]], form: dict[str, str], action: str) -> _Built:
+    """Read the post: the JSON wins when staff edited it, else the builder; apply "Add" and
+    "Remove". Raises BuilderError or RuleError; keeps `form`'s JSON in step."""
+    if form["mode"] == "json" or _json_edited(form["rule"], form["rule_shown"]):
+        rule = _decode_rule(form["rule"])
+        state = state_of_rule(rule)
+        form["mode"] = "builder" if state is not None else "json"
+        built = _Built(state, rule)
+        if state is not None and apply_action(state, action):
+            built = _Built(state, *rule_of(state))
+    else:
+        state = state_of_form(posted)
+        if apply_action(state, action):
+            form["rule"] = form["rule_shown"] = _json_text(_safe_rule(state))
+            return _Built(state)
+        try:
+            built = _Built(state, *rule_of(state))
+        except BuilderError:
+            form["rule"] = form["rule_shown"] = _json_text(_safe_rule(state))
+            raise
+    form["rule"] = form["rule_shown"] = _json_text(built.rule)
+    return built
+
+
+async def _handle_post(  # noqa: PLR0911 - one answer per outcome
     request: Request, engine: Engine, staff: Staff, segment: Segment | None
 ) -> Response:
-    """ "preview" only reads (any staff); "save" and "archive" need an editor."""
-    form = await _read_form(request)
-    action = form.pop("action") or "preview"
-    if action not in ("preview", "save", "archive") or (action == "archive" and segment is None):
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, "unknown action")
-    if action != "preview" and not staff.may("editor"):
+    """Building and counting only read (any staff); "save" and "archive" need an editor."""
+    raw = await request.form()
+    posted = {k: [str(v) for v in raw.getlist(k)] for k in raw}
+    form = {k: (posted.get(k) or [""])[0] for k in ("name", "description", "rule", "rule_shown")}
+    form["mode"] = "json" if (posted.get("mode") or [""])[0] == "json" else "builder"
+    action = (posted.get("action") or ["count"])[0] or "count"
+    action = "count" if action == "preview" else action
+    if action in ("save", "archive") and not staff.may("editor"):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this needs the editor role")
-    actor = actor_of(staff)
-    try:
-        if action == "archive" and segment is not None:  # checked above; narrows for mypy
-            await service.update_segment(
-                SqlContactsUnitOfWork(engine), segment.id, actor=actor, archived=True
-            )
-            return RedirectResponse("/staff/segments", status.HTTP_303_SEE_OTHER)
-        rule = _decode_rule(form["rule"])
-        if action == "preview":
-            result = await service.preview(SqlContactsUnitOfWork(engine), rule)
-            return _page(request, staff, segment=segment, form=form, preview=result)
+    if action == "archive":
         if segment is None:
-            saved = await service.create_segment(
-                SqlContactsUnitOfWork(engine),
-                actor=actor,
-                name=form["name"],
-                description=form["description"],
-                rule=rule,
-            )
-        else:
-            saved = await service.update_segment(
-                SqlContactsUnitOfWork(engine),
-                segment.id,
-                actor=actor,
-                name=form["name"],
-                description=form["description"],
-                rule=rule,
-            )
-    except RuleError as error:
-        message = f"{error.path or '/'}: {error.message}"
-        return _page(
-            request, staff, segment=segment, form=form, errors={"rule": message}, status_code=422
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, "unknown action")
+        await service.update_segment(
+            SqlContactsUnitOfWork(engine), segment.id, actor=actor_of(staff), archived=True
         )
+        return RedirectResponse("/staff/segments", status.HTTP_303_SEE_OTHER)
+
+    async def again(**extra: Any) -> Response:
+        return await _page(request, engine, staff, segment=segment, form=form, **extra)
+
+    try:
+        built = _built(posted, form, action)
+    except BuilderError as error:
+        state: Group | None = state_of_form(posted)
+        return await again(state=state, node_errors={error.node: error.message}, status_code=422)
+    except RuleError as error:
+        state = None if form["mode"] == "json" else state_of_form(posted)
+        message = f"{error.path or '/'}: {error.message}"
+        return await again(state=state, errors={"rule": message}, status_code=422)
+    if built.rule is None or action not in ("count", "save"):
+        return await again(state=built.state)
+    try:
+        return await _count_or_save(request, engine, staff, segment, form, built, action)
+    except RuleError as error:
+        node = _node_of(error.path, built.places)
+        if node is not None:
+            return await again(
+                state=built.state, node_errors={node: error.message}, status_code=422
+            )
+        message = f"{error.path or '/'}: {error.message}"
+        return await again(state=built.state, errors={"rule": message}, status_code=422)
     except InvalidInput as error:
         field = error.field if error.field in ("name", "description") else "rule"
-        return _page(
+        return await again(state=built.state, errors={field: error.message}, status_code=422)
+
+
+async def _count_or_save(
+    request: Request,
+    engine: Engine,
+    staff: Staff,
+    segment: Segment | None,
+    form: dict[str, str],
+    built: _Built,
+    action: str,
+) -> Response:
+    uow, actor = SqlContactsUnitOfWork(engine), actor_of(staff)
+    if action == "count":
+        result = await service.preview(uow, built.rule)
+        return await _page(
             request,
+            engine,
             staff,
             segment=segment,
             form=form,
-            errors={field: error.message},
-            status_code=422,
+            state=built.state,
+            preview=result,
+            rule=built.rule,
         )
+    text = {"name": form["name"], "description": form["description"]}
+    if segment is None:
+        saved = await service.create_segment(uow, actor=actor, rule=built.rule, **text)
+    else:
+        saved = await service.update_segment(uow, segment.id, actor=actor, rule=built.rule, **text)
     return RedirectResponse(f"/staff/segments/{saved.id}", status.HTTP_303_SEE_OTHER)
+
+
+def _safe_rule(state: Group) -> Any:
+    """The rule of a state still being built (its unfinished conditions left out)."""
+
+    def finished(group: Group) -> Group:
+        items: list[Condition | Group] = []
+        for item in group.items:
+            if isinstance(item, Group):
+                items.append(finished(item))
+            else:
+                try:
+                    rule_of(Group(items=[item]))
+                    items.append(item)
+                except BuilderError:
+                    pass
+        return Group(group.kind, items)
+
+    return rule_of(finished(state))[0]
