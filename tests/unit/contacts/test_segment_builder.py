@@ -194,3 +194,20 @@ def test_every_fixed_vocabulary_has_a_label_for_each_stored_value() -> None:
     assert set(VALUE_LABELS["subscription_state"]) == set(get_args(SubscriptionState))
     assert set(VALUE_LABELS["email_status"]) == set(get_args(EmailStatus))
     assert set(VALUE_LABELS["language"]) == set(get_args(Language))
+
+
+def test_every_label_the_builder_shows_has_its_finnish_translation() -> None:
+    from contacts.rendering import HERE
+    from contacts.segments.fields import GROUP_KINDS
+
+    from shared.i18n import SHARED_LOCALE, translator
+
+    _ = translator([HERE / "locale", SHARED_LOCALE], "fi")
+    labels = {f.label for f in BUILDER_FIELDS.values()} | set(GROUP_KINDS.values())
+    labels |= {o.label for ops in OPERATORS.values() for o in ops.values()}
+    labels |= {label for values in VALUE_LABELS.values() for label in values.values()}
+    labels |= {"and", "or", "not", "everyone", "nobody", "Choose a field.", "Choose a value."}
+    labels |= {"Choose at least one value.", "Choose a date."}
+    labels |= {"Give the number of days as a whole number."}
+    assert sorted(label for label in labels if _(label) == label) == []
+    assert "N" in _("within the last N days").split()

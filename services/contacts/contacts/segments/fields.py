@@ -177,8 +177,12 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     },
     "subscription_state": {
         "pending": "Not confirmed",
-        "subscribed": "Subscribed",
+        "subscribed": "Subscriber",
         "unsubscribed": "Unsubscribed",
     },
-    "email_status": {"ok": "Delivered", "bounced": "Bounced", "complained": "Marked as spam"},
+    "email_status": {
+        "ok": "Mail delivered",
+        "bounced": "Mail bounced",
+        "complained": "Marked mail as spam",
+    },
 }
