@@ -32,7 +32,12 @@
 
   function apply(doc, fromJson) {
     var status = byId(doc, "preview-status");
-    if (status) { byId(document, "preview-status").textContent = status.textContent; }
+    if (status) { // the live region stays; its content changes (and is announced)
+      var nodes = Array.prototype.map.call(status.childNodes, function (n) {
+        return document.importNode(n, true);
+      });
+      byId(document, "preview-status").replaceChildren.apply(byId(document, "preview-status"), nodes);
+    }
     swap(doc, "preview-details");
     swap(doc, "rule-problem");
     swap(doc, "problems");
@@ -52,7 +57,7 @@
     var seen = edits;
     var fromJson = jsonEdited;
     jsonEdited = false;
-    fetch(form.action, {
+    fetch(form.getAttribute("action"), { // not form.action: the buttons are named "action"
       method: "POST",
       body: data,
       credentials: "same-origin",
