@@ -124,6 +124,8 @@ async def test_staff_build_a_segment_by_names_count_it_and_save_it_without_javas
         f"/staff/bulk?segment={segment_id}&amp;action=export",
     ):
         assert f'href="{link}"' in segment_page.text
+    listing = await api.get("/staff/segments", headers=EDITOR_EN)
+    assert "Municipality is Tampere and Topics includes any of Webinars" in listing.text
     bulk = await api.get(f"/staff/bulk?segment={segment_id}&action=export", headers=EDITOR_EN)
     assert bulk.status_code == 200
     assert re.search(r'value="export" checked', bulk.text)

@@ -16,7 +16,10 @@
   function swap(doc, id) {
     var fresh = byId(doc, id);
     var old = byId(document, id);
-    if (fresh && old) { old.replaceWith(document.importNode(fresh, true)); }
+    // Unchanged parts stay, so an alert or a live region is not announced again.
+    if (fresh && old && fresh.innerHTML !== old.innerHTML) {
+      old.replaceWith(document.importNode(fresh, true));
+    }
   }
 
   function swapBuilder(doc, force) {
@@ -32,11 +35,13 @@
 
   function apply(doc, fromJson) {
     var status = byId(doc, "preview-status");
-    if (status) { // the live region stays; its content changes (and is announced)
+    var live = byId(document, "preview-status");
+    if (status && status.textContent !== live.textContent) {
+      // the live region stays; its content changes (and is announced)
       var nodes = Array.prototype.map.call(status.childNodes, function (n) {
         return document.importNode(n, true);
       });
-      byId(document, "preview-status").replaceChildren.apply(byId(document, "preview-status"), nodes);
+      live.replaceChildren.apply(live, nodes);
     }
     swap(doc, "preview-details");
     swap(doc, "rule-problem");
