@@ -9,7 +9,6 @@ changes and the count, sample and builder are taken from the answer. The JSON ed
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -24,13 +23,12 @@ from contacts.segments.builder import (
     BuilderError,
     Condition,
     Group,
-    apply_action,
-    rule_of,
     state_of_form,
     state_of_rule,
 )
 from contacts.segments.domain import Segment
 from contacts.segments.fields import BUILDER_FIELDS, GROUP_KINDS, OPERATORS, ROOT_KINDS
+from contacts.segments.pages.form import Built, built_of, json_text, node_of, shape
 from contacts.segments.vocabulary import Vocabulary, describe
 from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.i18n import SHARED_LOCALE, translator
@@ -38,7 +36,6 @@ from shared.segments import RuleError
 from shared.web.staff import Staff, Viewer
 
 router = APIRouter(prefix="/staff/segments", include_in_schema=False)
-MAX_RULE_CHARS = 20_000
 
 
 def _translate(request: Request) -> Any:
@@ -49,25 +46,6 @@ async def _vocabulary(request: Request, engine: Engine) -> Vocabulary:
     lang = staff_language(request)
     uow = SqlContactsUnitOfWork(engine)
     return await service.vocabulary(uow, lang=lang, translate=_translate(request))
-
-
-def _shape(state: Group | None, node_errors: dict[str, str]) -> str:
-    """What the builder's controls depend on; the script swaps the builder when it changes."""
-    parts: list[str] = []
-
-    def walk(group: Group, prefix: str) -> None:
-        for i, item in enumerate(group.items):
-            name = f"{prefix}{i}"
-            if isinstance(item, Group):
-                parts.append(f"{name}:group")
-                walk(item, f"{name}.")
-            else:
-                parts.append(f"{name}:{item.field}:{item.op}")
-
-    if state is not None:
-        walk(state, "")
-    parts.extend(f"!{k}" for k in sorted(node_errors))
-    return "|".join(parts) or "-"
 
 
 async def _page(
@@ -98,7 +76,7 @@ async def _page(
             "segment": segment,
             "form": form,
             "state": state,
-            "shape": _shape(state, node_errors),
+            "shape": shape(state, node_errors),
             "errors": errors or {},
             "node_errors": node_errors,
             "preview": preview,
@@ -119,14 +97,10 @@ async def _page(
     )
 
 
-def _json_text(rule: Any) -> str:
-    return json.dumps(rule, indent=2, ensure_ascii=False)
-
-
 def _form_of(segment: Segment | None) -> tuple[dict[str, str], Group | None]:
     """A saved segment's form, or a new one with one condition to fill in."""
     state = state_of_rule(segment.rule) if segment else Group(items=[Condition()])
-    text = _json_text(segment.rule if segment else {"all": []})
+    text = json_text(segment.rule if segment else {"all": []})
     form = {
         "name": segment.name if segment else "",
         "description": segment.description if segment else "",
@@ -135,24 +109,6 @@ def _form_of(segment: Segment | None) -> tuple[dict[str, str], Group | None]:
         "mode": "builder" if state is not None else "json",
     }
     return form, state
-
-
-def _decode_rule(text: str) -> Any:
-    if len(text) > MAX_RULE_CHARS:
-        raise RuleError(f"the rule is longer than {MAX_RULE_CHARS} characters")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise RuleError(f"not valid JSON (line {exc.lineno}, column {exc.colno})") from exc
-
-
-def _json_edited(text: str, shown: str) -> bool:
-    if text.strip() == shown.strip():
-        return False
-    try:
-        return bool(json.loads(text) != json.loads(shown))
-    except json.JSONDecodeError:
-        return True
 
 
 @router.get("")
@@ -201,44 +157,6 @@ async def post_segment(
     )
 
 
-def _node_of(path: str, places: dict[str, str]) -> str | None:
-    """The builder part a rule path (JSON pointer) points into, if it came from the builder."""
-    best = max((p for p in places if path == p or path.startswith(p + "/")), key=len, default=None)
-    return places[best] if best is not None else None
-
-
-class _Built:
-    """What a post asks for: the builder state, the rule (None while only editing) and which
-    builder part each rule path came from."""
-
-    def __init__(self, state: Group | None, rule: Any = None, places: Any = None) -> None:
-        self.state, self.rule, self.places = state, rule, places or {}
-
-
-def _built(posted: dict[str, list[str]], form: dict[str, str], action: str) -> _Built:
-    """Read the post: the JSON wins when staff edited it, else the builder; apply "Add" and
-    "Remove". Raises BuilderError or RuleError; keeps `form`'s JSON in step."""
-    if form["mode"] == "json" or _json_edited(form["rule"], form["rule_shown"]):
-        rule = _decode_rule(form["rule"])
-        state = state_of_rule(rule)
-        form["mode"] = "builder" if state is not None else "json"
-        built = _Built(state, rule)
-        if state is not None and apply_action(state, action):
-            built = _Built(state, *rule_of(state))
-    else:
-        state = state_of_form(posted)
-        if apply_action(state, action):
-            form["rule"] = form["rule_shown"] = _json_text(_safe_rule(state))
-            return _Built(state)
-        try:
-            built = _Built(state, *rule_of(state))
-        except BuilderError:
-            form["rule"] = form["rule_shown"] = _json_text(_safe_rule(state))
-            raise
-    form["rule"] = form["rule_shown"] = _json_text(built.rule)
-    return built
-
-
 async def _handle_post(  # noqa: PLR0911 - one answer per outcome
     request: Request, engine: Engine, staff: Staff, segment: Segment | None
 ) -> Response:
@@ -263,7 +181,7 @@ async def _handle_post(  # noqa: PLR0911 - one answer per outcome
         return await _page(request, engine, staff, segment=segment, form=form, **extra)
 
     try:
-        built = _built(posted, form, action)
+        built = built_of(posted, form, action)
     except BuilderError as error:
         state: Group | None = state_of_form(posted)
         return await again(state=state, node_errors={error.node: error.message}, status_code=422)
@@ -276,7 +194,7 @@ async def _handle_post(  # noqa: PLR0911 - one answer per outcome
     try:
         return await _count_or_save(request, engine, staff, segment, form, built, action)
     except RuleError as error:
-        node = _node_of(error.path, built.places)
+        node = node_of(error.path, built.places)
         if node is not None:
             return await again(
                 state=built.state, node_errors={node: error.message}, status_code=422
@@ -294,7 +212,7 @@ async def _count_or_save(
     staff: Staff,
     segment: Segment | None,
     form: dict[str, str],
-    built: _Built,
+    built: Built,
     action: str,
 ) -> Response:
     uow, actor = SqlContactsUnitOfWork(engine), actor_of(staff)
@@ -316,22 +234,3 @@ async def _count_or_save(
     else:
         saved = await service.update_segment(uow, segment.id, actor=actor, rule=built.rule, **text)
     return RedirectResponse(f"/staff/segments/{saved.id}", status.HTTP_303_SEE_OTHER)
-
-
-def _safe_rule(state: Group) -> Any:
-    """The rule of a state still being built (its unfinished conditions left out)."""
-
-    def finished(group: Group) -> Group:
-        items: list[Condition | Group] = []
-        for item in group.items:
-            if isinstance(item, Group):
-                items.append(finished(item))
-            else:
-                try:
-                    rule_of(Group(items=[item]))
-                    items.append(item)
-                except BuilderError:
-                    pass
-        return Group(group.kind, items)
-
-    return rule_of(finished(state))[0]
