@@ -411,3 +411,15 @@ async def test_details_page_shows_audience_previews_links_and_actions(
     )
     assert unscheduled.status_code == 303
     assert (await web.get(f"{API}/{campaign}", headers=VIEWER)).json()["status"] == "draft"
+
+
+async def test_a_segments_page_leads_to_a_new_campaign_with_that_segment_chosen(
+    db: AsyncEngine, web: httpx.AsyncClient
+) -> None:
+    await audience_fixture(db)
+    page = await web.get(f"/newsletter/staff/campaigns/new?segment={REGION_01}", headers=EDITOR)
+    assert page.status_code == 200, page.text
+    assert f'id="included-{REGION_01}" name="included" value="{REGION_01}" checked' in page.text
+    assert f'id="included-{SWEDISH}" name="included" value="{SWEDISH}">' in page.text
+    plain = await web.get("/newsletter/staff/campaigns/new", headers=EDITOR)
+    assert f'value="{REGION_01}" checked' not in plain.text

@@ -150,3 +150,19 @@ async def test_campaign_form_errors_are_summarised_and_keep_the_input(
     assert backwards.status_code == 422 and 'href="#closes_at"' in backwards.text
     forged = await editor.post(url, data={**campaign_form(), "csrf_token": "wrong"})
     assert forged.status_code == 403
+
+
+async def test_a_segments_page_leads_through_the_survey_list_to_a_campaign_for_it(
+    clean_db: dict[str, AsyncEngine], editor: httpx.AsyncClient
+) -> None:
+    await seed(clean_db["surveys"])
+    survey_id = await new_survey(editor)
+    listed = await editor.get(f"/surveys/staff/surveys?segment={NGOS}")
+    assert listed.status_code == 200, listed.text
+    link = f"/surveys/staff/surveys/{survey_id}/campaigns/new?segment={NGOS}"
+    assert f'href="{link}"' in listed.text
+    page = await editor.get(link)
+    assert page.status_code == 200, page.text
+    assert f'value="{NGOS}" checked' in page.text
+    assert f'value="{LIBRARIES}" checked' not in page.text
+    assert "?segment=" not in (await editor.get("/surveys/staff/surveys")).text

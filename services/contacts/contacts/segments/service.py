@@ -8,13 +8,17 @@ surveys receive always compiles there too. Preview counts against contacts' own
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from contacts.audit.domain import Actor
+from contacts.classification import load_classification
 from contacts.errors import NotFound
 from contacts.segments.domain import Segment
+from contacts.segments.fields import VALUE_LABELS
+from contacts.segments.vocabulary import Terms, Vocabulary, check_values, terms
 from contacts.unit_of_work import ContactsUnitOfWork
 from shared.events.contacts import SegmentV1
 from shared.events.envelope import new_event
@@ -24,12 +28,57 @@ from shared.segments.rules import parse_rule
 
 SOURCE = "/digituki/contacts"
 SAMPLE_SIZE = 20
+Translate = Callable[[str], str]
 
 
 @dataclass(frozen=True)
 class Preview:
     count: int
     sample: list[dict[str, Any]]
+
+
+async def _vocabulary(
+    uow: ContactsUnitOfWork, lang: str = "fi", translate: Translate | None = None
+) -> dict[str, Terms]:
+    """Every field's known values, named in `lang` (call inside `async with uow`).
+
+    Regions and municipalities come from the classification (other languages' names are
+    aliases), topics from the topic list (archived ones too: people may still have them), tags
+    from the tag list; the rest are fixed lists labelled by `translate`.
+    """
+    tr = translate or (lambda text: text)
+    found = load_classification()
+    topics = await uow.topics.all_topics(include_archived=True)
+    tags = [name for name, _count in await uow.tags.all_with_counts()]
+    vocabulary = {
+        "region": terms(
+            ((r.code, r.name(lang)) for r in found.regions),
+            ((n, r.code) for r in found.regions for n in r.names.values()),
+        ),
+        "municipality": terms(
+            ((m.code, m.name(lang)) for m in found.municipalities),
+            ((n, m.code) for m in found.municipalities for n in m.names.values()),
+        ),
+        "topics": terms(
+            ((t.key, t.name(lang)) for t in topics),
+            ((n, t.key) for t in topics for n in (t.name_fi, t.name_sv, t.name_en)),
+        ),
+        "tags": terms((name, name) for name in tags),
+    }
+    for field, labels in VALUE_LABELS.items():
+        vocabulary[field] = terms(
+            ((code, tr(label)) for code, label in labels.items()),
+            ((label, code) for code, label in labels.items()),
+        )
+    return vocabulary
+
+
+async def vocabulary(
+    uow: ContactsUnitOfWork, *, lang: str = "fi", translate: Translate | None = None
+) -> Vocabulary:
+    """The known values of each field, for pickers and for showing a rule with names."""
+    async with uow:
+        return await _vocabulary(uow, lang, translate)
 
 
 def _publish(uow: ContactsUnitOfWork, segment: Segment) -> None:
@@ -74,6 +123,7 @@ async def create_segment(
         name=name, rule=rule, description=description, by=actor.id if actor else None
     )
     async with uow:
+        check_values(segment.rule, await _vocabulary(uow))
         await uow.segments.add(segment)
         _publish(uow, segment)
         await uow.audit.record(
@@ -95,6 +145,8 @@ async def update_segment(
         if all(getattr(segment, k) == v for k, v in given.items()):
             return segment
         segment = segment.changed(by=actor.id if actor else None, **given)
+        if "rule" in given:
+            check_values(segment.rule, await _vocabulary(uow))
         await uow.segments.save(segment)
         _publish(uow, segment)
         action = "segment.archived" if given.get("archived") else "segment.updated"
@@ -112,10 +164,19 @@ async def update_segment(
 async def preview(
     uow: ContactsUnitOfWork, rule: Any, *, now: datetime | None = None, lang: str = "fi"
 ) -> Preview:
-    """The live count and a sample; RuleError (with its path) for a bad rule."""
+    """The live count and a sample; RuleError (with its path) for a bad rule or a value that
+    is not among the field's known values."""
     parsed = parse_rule(rule)
     now = now or datetime.now(UTC)
     async with uow:
+        check_values(rule, await _vocabulary(uow))
         count = await uow.audience.count(parsed, now)
         sample = await uow.audience.sample(parsed, now, limit=SAMPLE_SIZE, lang=lang)
     return Preview(count=count, sample=sample)
+
+
+async def count(uow: ContactsUnitOfWork, rule: Any, *, now: datetime | None = None) -> int:
+    """How many people a stored rule selects now (its values are not checked again)."""
+    parsed = parse_rule(rule)
+    async with uow:
+        return await uow.audience.count(parsed, now or datetime.now(UTC))

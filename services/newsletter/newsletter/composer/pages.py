@@ -118,8 +118,14 @@ async def _save(
 
 
 @router.get("/new", response_class=HTMLResponse)
-async def new_campaign(request: Request, engine: Engine, staff: Editor) -> Response:
-    return await _render(request, engine, staff, empty_form(), campaign_id=None)
+async def new_campaign(
+    request: Request, engine: Engine, staff: Editor, segment: uuid.UUID | None = None
+) -> Response:
+    """A blank campaign; `?segment=<id>` (from a segment's page) chooses that segment."""
+    form = empty_form()
+    if segment is not None:
+        form["included"] = [str(segment)]
+    return await _render(request, engine, staff, form, campaign_id=None)
 
 
 @router.post("/new")

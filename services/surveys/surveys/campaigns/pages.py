@@ -56,8 +56,14 @@ def _number(raw: str, field: str) -> float:
 
 @router.get("/surveys/{survey_id}/campaigns/new")
 async def new_campaign_page(
-    survey_id: uuid.UUID, request: Request, engine: Engine, uow: UnitOfWork, staff: Editor
+    survey_id: uuid.UUID,
+    request: Request,
+    engine: Engine,
+    uow: UnitOfWork,
+    staff: Editor,
+    segment: uuid.UUID | None = None,
 ) -> Response:
+    """A new campaign's form; `?segment=<id>` (from a segment's page) chooses that segment."""
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     form = {
         "name": "",
@@ -67,7 +73,8 @@ async def new_campaign_page(
         "max_reminders": "1",
         "reminder_interval_days": "7",
     }
-    return await _form_page(request, engine, uow, staff, survey_id, form, [], None)
+    chosen = [str(segment)] if segment is not None else []
+    return await _form_page(request, engine, uow, staff, survey_id, form, chosen, None)
 
 
 async def _form_page(

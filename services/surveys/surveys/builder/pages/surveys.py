@@ -19,10 +19,15 @@ router = APIRouter(prefix="/surveys/staff", include_in_schema=False)
 
 
 @router.get("/surveys")
-async def survey_list(request: Request, uow: UnitOfWork, staff: Viewer) -> Response:
+async def survey_list(
+    request: Request, uow: UnitOfWork, staff: Viewer, segment: uuid.UUID | None = None
+) -> Response:
+    """The surveys; with `?segment=<id>` (from a segment's page) each leads to a new campaign
+    for that segment."""
     ui = as_staff(request, staff)
     found = await builder.list_surveys(uow)
-    return pages.render(request, "staff/surveys.html", {"surveys": found}, lang=ui)
+    context = {"surveys": found, "segment": segment}
+    return pages.render(request, "staff/surveys.html", context, lang=ui)
 
 
 @router.get("/surveys/{survey_id}")
