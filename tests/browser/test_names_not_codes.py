@@ -81,15 +81,15 @@ def codes_in_cell(cell: Cell, audit_actions: set[str]) -> list[str]:
     return found
 
 
-def problems(html: str, seeded: Seeded, audit_actions: set[str]) -> list[str]:
+def problems(html: str, data: Seeded, audit_actions: set[str]) -> list[str]:
     cells, visible = read(html)
     found: set[str] = set()
     for cell in cells:
         for code in codes_in_cell(cell, audit_actions):
             found.add(f"{code} in <{cell.tag}> {cell.text[:80]!r}")
     for staff_id in UUID.findall(visible):
-        if staff_id in seeded.staff_ids:
-            found.add(f"staff id {staff_id} (should read {seeded.staff_ids[staff_id]})")
+        if staff_id in data.staff_ids:
+            found.add(f"staff id {staff_id} (should read {data.staff_ids[staff_id]})")
     return sorted(found)
 
 
@@ -112,7 +112,7 @@ async def test_no_page_shows_a_code_where_a_name_exists(
     checked = []
     session = staff_sessions[0]
     async with httpx.AsyncClient(base_url=site, timeout=30) as web:
-        for service, path in pages:
+        for _service, path in pages:
             staff = is_staff(path)
             for lang in ("fi",) if staff else ("fi", "sv"):
                 response = await web.get(
