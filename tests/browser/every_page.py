@@ -90,12 +90,13 @@ async def seed(site: str, session: Session, engines: dict[str, AsyncEngine]) -> 
             follow_redirects=False,
         )
         assert job.status_code == 303, job.text[:500]
+        visitor = f"aino.{uuid.uuid4().hex[:6]}@kirjava.example"
         visit = await web.post(
             "/visit",
             data={
                 "organisation": "Kirjasto Kirjava",
                 "contact_name": "Aino Virtanen",
-                "email": f"aino.{uuid.uuid4().hex[:6]}@kirjava.example",
+                "email": visitor,
                 "phone": "040 123 4567",
                 "topic": "",
                 "wished_dates": "viikot 10–12",
@@ -106,7 +107,7 @@ async def seed(site: str, session: Session, engines: dict[str, AsyncEngine]) -> 
             headers={"Cookie": ""},
         )
         assert visit.status_code < 400, visit.text[:500]
-        visits = await _rows(contacts, "SELECT id FROM visit_requests ORDER BY created_at LIMIT 1")
+        visits = await _rows(contacts, "SELECT id FROM visit_requests WHERE email = :e", e=visitor)
         await _ok(
             await web.post(
                 f"/staff/visits/{visits[0][0]}",
@@ -220,4 +221,10 @@ async def seeded(
     engines: dict[str, AsyncEngine],
     settings_environment: None,
 ) -> Seeded:
-    return await seed(site, staff_sessions[0], engines)
+    # Once per session, though each test module that imports this fixture asks for it.
+    if site not in _SEEDED:
+        _SEEDED[site] = await seed(site, staff_sessions[0], engines)
+    return _SEEDED[site]
+
+
+_SEEDED: dict[str, Seeded] = {}
