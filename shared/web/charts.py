@@ -13,7 +13,9 @@ from markupsafe import Markup, escape
 
 Label = str
 Formatter = Callable[[int], str]
-WIDTH, BAR_HEIGHT, GAP, LABEL_W = 560, 22, 8, 200
+# Drawn narrow (360 units) and never shown wider than 1.5 times that (site.css), so its 13-unit
+# text is read at 12 px or more down to a 343 px wide chart (a 375 px phone) and never huge.
+WIDTH, BAR_HEIGHT, GAP, LABEL_W = 360, 22, 8, 150
 
 
 def _frame(title: str, desc: str, width: int, height: int, body: str) -> Markup:
@@ -34,7 +36,7 @@ def describe(items: Sequence[tuple[Label, int]], fmt: Formatter = str) -> str:
 def bar_chart(title: str, items: Sequence[tuple[Label, int]], *, fmt: Formatter = str) -> Markup:
     """Horizontal bars, one per item, labelled with the label and the figure."""
     top = max((v for _, v in items), default=0) or 1
-    room = WIDTH - LABEL_W - 60
+    room = WIDTH - LABEL_W - 50
     parts: list[str] = []
     for i, (label, value) in enumerate(items):
         y = i * (BAR_HEIGHT + GAP)
@@ -50,7 +52,7 @@ def bar_chart(title: str, items: Sequence[tuple[Label, int]], *, fmt: Formatter 
 
 def line_chart(title: str, points: Sequence[tuple[Label, int]], *, fmt: Formatter = str) -> Markup:
     """One line over labelled points (months, say), the first and last labels on the axis."""
-    height, pad = 220, 40
+    height, pad = 200, 30
     top = max((v for _, v in points), default=0) or 1
     step = (WIDTH - 2 * pad) / max(1, len(points) - 1)
 

@@ -20,6 +20,8 @@ SHARED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 HELSINKI = ZoneInfo("Europe/Helsinki")
 BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
+# A language as people read it (English source, translated): "(suomi)", never "(fi)".
+LANGUAGE_NAMES = {"fi": "Finnish", "sv": "Swedish", "en": "English"}
 
 
 class Pages:
@@ -69,6 +71,9 @@ class Pages:
                 "_": _,
                 "fmt_date": fmt_date,
                 "fmt_number": fmt_number,
+                "language_name": lambda code: (
+                    _(LANGUAGE_NAMES[code]) if code in LANGUAGE_NAMES else code
+                ),
                 "staff": getattr(request.state, "staff", None),
                 "csrf_token": request.headers.get("x-staff-csrf", ""),
                 **(context or {}),

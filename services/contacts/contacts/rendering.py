@@ -6,11 +6,14 @@ from pathlib import Path
 
 from fastapi import Request
 
+from contacts import labels
 from shared.i18n import STAFF_LANGUAGES, negotiate, page_language
 from shared.web.pages import Pages
 
 HERE = Path(__file__).resolve().parent
 pages = Pages([HERE / "templates"], [HERE / "locale"])
+# Every contacts template reads codes through these: `{{ _(labels.MEMBERSHIP_STATES[s]) }}`.
+pages.env.globals["labels"] = labels
 
 
 def public_language(request: Request, person: str | None = None) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 
 from contacts.audit import repository as store
+from contacts.audit.labels import SERVICES, SOMEONE, sentence_of
 from contacts.audit.schemas import PER_PAGE, Text
 from contacts.audit.service import audit_filter
 from contacts.deps import Engine
@@ -16,6 +19,17 @@ from shared.web.paging import PageNumber
 from shared.web.staff import Admin
 
 router = APIRouter(include_in_schema=False)
+
+
+def _named(details: Any, staff: Mapping[str, str]) -> Any:
+    """An entry's details with every staff id in them shown as the staff member's name."""
+    if isinstance(details, dict):
+        return {k: _named(v, staff) for k, v in details.items()}
+    if isinstance(details, list):
+        return [_named(v, staff) for v in details]
+    if isinstance(details, str):
+        return staff.get(details, details)
+    return details
 
 
 @router.get("/staff/audit")
@@ -35,6 +49,7 @@ async def audit_page(
     async with engine.connect() as conn:
         items, total = await store.search(conn, where, page=page, per_page=PER_PAGE)
         known_services = await store.services(conn)
+        names = await store.names_of(conn, items)
     query = {
         "service": service,
         "actor": actor,
@@ -54,6 +69,12 @@ async def audit_page(
             "last_page": last_page,
             "query": query,
             "services": known_services,
+            "service_names": SERVICES,
+            "names": names,
+            "sentence_of": sentence_of,
+            "someone": SOMEONE,
+            "staff_choices": sorted(names.staff.items(), key=lambda item: item[1].lower()),
+            "shown_details": lambda details: _named(details, names.staff),
             "prev_url": f"?{urlencode({**kept, 'page': page - 1})}" if page > 1 else "",
             "next_url": f"?{urlencode({**kept, 'page': page + 1})}" if page < last_page else "",
         },

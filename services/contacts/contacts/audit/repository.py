@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -9,7 +11,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, insert, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from contacts.tables import audit_log
+from contacts.audit.labels import Names
+from contacts.tables import audit_log, organisations, people, segments, staff_users
 
 
 @dataclass(frozen=True)
@@ -60,3 +63,53 @@ async def services(conn: AsyncConnection) -> list[str]:
     """The services that have written entries, for the filter's choices."""
     stmt = select(audit_log.c.service).distinct().order_by(audit_log.c.service)
     return [str(s) for s in (await conn.execute(stmt)).scalars()]
+
+
+def _uuids(values: Iterable[str | None]) -> list[uuid.UUID]:
+    found = []
+    for value in values:
+        try:
+            found.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    return found
+
+
+async def staff_labels(conn: AsyncConnection) -> dict[str, str]:
+    """Every staff member's id → name (or address when there is no name)."""
+    rows = await conn.execute(select(staff_users.c.id, staff_users.c.name, staff_users.c.email))
+    return {str(r.id): (r.name or r.email) for r in rows}
+
+
+async def names_of(conn: AsyncConnection, entries: Iterable[Mapping[str, Any]]) -> Names:
+    entries = list(entries)
+    by_type: dict[str, list[str | None]] = {}
+    for e in entries:
+        by_type.setdefault(e.get("target_type") or "", []).append(e.get("target_id"))
+    targets: dict[tuple[str, str], str] = {}
+    staff = await staff_labels(conn)
+    if ids := _uuids(by_type.get("person", [])):
+        rows = await conn.execute(
+            select(people.c.id, people.c.first_name, people.c.last_name, people.c.email).where(
+                people.c.id.in_(ids)
+            )
+        )
+        for r in rows:
+            full = " ".join(p for p in (r.first_name, r.last_name) if p)
+            targets[("person", str(r.id))] = full or r.email or ""
+    if ids := _uuids(by_type.get("organisation", [])):
+        rows = await conn.execute(
+            select(organisations.c.id, organisations.c.name).where(organisations.c.id.in_(ids))
+        )
+        targets |= {("organisation", str(r.id)): r.name for r in rows}
+    if ids := _uuids(by_type.get("segment", [])):
+        rows = await conn.execute(
+            select(segments.c.id, segments.c.name).where(segments.c.id.in_(ids))
+        )
+        targets |= {("segment", str(r.id)): r.name for r in rows}
+    for target_id in by_type.get("staff", []):
+        if target_id and target_id in staff:
+            targets[("staff", target_id)] = staff[target_id]
+        elif target_id and "@" in target_id:
+            targets[("staff", target_id)] = target_id
+    return Names(staff=staff, targets=targets)

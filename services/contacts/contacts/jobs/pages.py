@@ -21,6 +21,7 @@ from contacts.imports.service import results as import_results
 from contacts.imports.service.exporting import MEDIA_TYPES
 from contacts.jobs.domain import BULK_KINDS, JOB_KINDS
 from contacts.jobs.service import jobs
+from contacts.labels import staff_names
 from contacts.memberships.domain import TRANSITIONS
 from contacts.people.pages import ListFilters
 from contacts.rendering import pages, staff_language
@@ -150,7 +151,11 @@ async def job_list(request: Request, engine: Engine, staff: Viewer) -> Response:
     return pages.render(
         request,
         "staff_jobs.html",
-        {"jobs": await jobs.recent_jobs(engine), "kinds": JOB_KINDS},
+        {
+            "jobs": await jobs.recent_jobs(engine),
+            "kinds": JOB_KINDS,
+            "staff_names": await staff_names(engine),
+        },
         lang=staff_language(request),
     )
 
@@ -173,6 +178,7 @@ async def job_page(job_id: uuid.UUID, request: Request, engine: Engine, staff: V
             else [],
             "said": import_results.said,
             "fields": FIELD_LABELS,
+            "staff_names": await staff_names(engine),
         },
         lang=staff_language(request),
     )

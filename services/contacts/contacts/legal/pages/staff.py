@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 
 from contacts.deps import Engine, Settings, actor_of
 from contacts.errors import InvalidInput
+from contacts.labels import staff_names
 from contacts.legal import repository as store
 from contacts.legal import service
 from contacts.legal.domain.markup import fill, to_html
@@ -65,6 +66,7 @@ async def _page(
             "placeholders": sorted(values),
             "error": error,
             "published": request.query_params.get("published"),
+            "staff_names": await staff_names(engine),
         },
         lang=staff_language(request),
         status_code=status_code,

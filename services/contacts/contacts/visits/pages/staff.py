@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from fastapi.responses import RedirectResponse
 
 from contacts.deps import Engine, actor_of
+from contacts.labels import staff_names
 from contacts.rendering import pages, staff_language
 from contacts.visits import service
 from contacts.visits.domain import VISIT_STATES, VisitAction
@@ -37,6 +38,7 @@ async def visit_queue(
             "visits": await service.queue(engine, state=chosen),
             "state": chosen or "",
             "states": STATE_LABELS,
+            "staff_names": await staff_names(engine),
             "done": done,
             "may_edit": staff.may("editor"),
         },
