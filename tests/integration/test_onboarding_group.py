@@ -177,8 +177,16 @@ async def test_a_member_who_left_the_group_is_left_in_the_event_and_snapshot(
         data={"person_id": bertil, "decision": "left", "csrf_token": "right"},
         headers={"X-Staff-Csrf": "right"},
     )
-    assert done.status_code == 303 and done.headers["location"].endswith("done=left:1:0")
+    assert done.status_code == 200 and 'id="report"' in done.text
+    assert f'href="/staff/people/{bertil}"' in done.text and "Done" in done.text
     assert await projection(engine, bertil) == "left"
+    # Again: nothing changes, and the page says why per person.
+    again_left = await api.post(
+        "/staff/onboarding/decide",
+        data={"person_id": bertil, "decision": "left", "csrf_token": "right"},
+        headers={"X-Staff-Csrf": "right"},
+    )
+    assert "Skipped: Already marked as left the group" in again_left.text
     # Invited again later: the cycle starts over.
     again = await api.post(f"/api/contacts/onboarding/people/{bertil}/invite")
     assert again.status_code == 201 and await projection(engine, bertil) == "invited"

@@ -143,3 +143,39 @@ def test_funnel_counts_each_step_and_takes_medians_of_those_who_took_it() -> Non
     assert (step.invited, step.requested, step.approved) == (5, 4, 2)
     assert step.median_hours_to_request == 3.0  # median of 1, 2, 4, 10
     assert step.median_hours_to_approval == 13.0  # median of 6 and 20
+
+
+def test_two_people_who_fit_a_line_equally_are_ambiguous_and_nobody_is_picked() -> None:
+    twin = uuid.uuid4()
+    people = [*PEOPLE, Candidate(twin, "Aino Virtanen")]  # same name (often same library)
+    found = match_lines(
+        ["Aino Virtanen", "virtanen aino", "Bertil Lindqvist"],
+        codes=CODES,
+        emails=EMAILS,
+        candidates=people,
+        now=NOW,
+    )
+    for line in found[:2]:
+        assert (line.person_id, line.method, line.reason) == (None, None, "ambiguous")
+        assert set(line.candidates) == {AINO, twin} and line.confidence == 1.0
+    assert (found[2].person_id, found[2].reason, found[2].candidates) == (BERTIL, None, ())
+
+
+def test_a_code_or_an_address_settles_what_the_name_alone_cannot() -> None:
+    twin = uuid.uuid4()
+    people = [*PEOPLE, Candidate(twin, "Bertil Lindqvist")]
+    found = match_lines(
+        ["Bertil Lindqvist bertil@kirjasto.example", "Bertil Lindqvist AB2C-DE3F"],
+        codes=CODES,
+        emails=EMAILS,
+        candidates=people,
+        now=NOW,
+    )
+    assert [(m.person_id, m.method) for m in found] == [(BERTIL, "email"), (AINO, "code")]
+
+
+def test_a_clearly_closer_name_is_not_ambiguous() -> None:
+    near = uuid.uuid4()
+    people = [*PEOPLE, Candidate(near, "Aino Virtala")]
+    found = match_lines(["Aino Virtanen"], codes={}, emails={}, candidates=people, now=NOW)
+    assert (found[0].person_id, found[0].reason) == (AINO, None)

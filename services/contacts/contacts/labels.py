@@ -74,5 +74,6 @@ UNMATCHED_REASONS = {
     "reused_code": "The join code was used already",
     "unknown_code": "Unknown join code",
     "unknown": "Nobody matches",
+    "ambiguous": "More than one person fits",
     "empty": "Empty line",
 }

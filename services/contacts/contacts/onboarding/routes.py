@@ -60,7 +60,7 @@ async def invite(person_id: uuid.UUID, engine: Engine, group: Group, staff: Edit
 
 
 @router.post("/people/{person_id}/left")
-async def left(person_id: uuid.UUID, engine: Engine, staff: Editor) -> dict[str, list[str]]:
+async def left(person_id: uuid.UUID, engine: Engine, staff: Editor) -> dict[str, Any]:
     """The member left the group (409 unless approved)."""
     result = await group_members.mark_left(engine, [person_id], actor=actor_of(staff))
     if result["refused"]:
@@ -73,12 +73,13 @@ async def match(body: MatchIn, engine: Engine, staff: Editor) -> dict[str, Any]:
     rows = await service.match(engine, body.text, actor=actor_of(staff))
     return {
         "matched": [r for r in rows if r["person_id"]],
-        "unmatched": [r for r in rows if not r["person_id"]],
+        "ambiguous": [r for r in rows if r["reason"] == "ambiguous"],
+        "unmatched": [r for r in rows if not r["person_id"] and r["reason"] != "ambiguous"],
     }
 
 
 @router.post("/decide")
-async def decide(body: DecideIn, engine: Engine, staff: Editor) -> dict[str, list[str]]:
+async def decide(body: DecideIn, engine: Engine, staff: Editor) -> dict[str, Any]:
     ids = list(body.person_ids)
     if body.text:
         rows = await service.match(engine, body.text, actor=actor_of(staff))

@@ -23,7 +23,7 @@ from contacts.errors import Conflict
 OnboardingState = Literal["not_invited", "invited", "requested", "approved", "declined", "left"]
 Decision = Literal["approve", "decline"]
 MatchMethod = Literal["code", "email", "name"]
-Unmatched = Literal["expired_code", "reused_code", "unknown_code", "unknown", "empty"]
+Unmatched = Literal["expired_code", "reused_code", "unknown_code", "unknown", "empty", "ambiguous"]
 
 # No 0/O, 1/I/L: a code read aloud or retyped from a phone cannot be confused.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -172,6 +172,9 @@ class LineMatch:
     reason: Unmatched | None = None
     code: str | None = None
     note: str | None = None
+    # An ambiguous line: everyone it matches equally well, for staff to choose from (never
+    # chosen for them).
+    candidates: tuple[uuid.UUID, ...] = ()
 
 
 def _code_problem(
@@ -218,19 +221,28 @@ def match_line(
         _EMAIL.sub(" ", text),
     )
     wanted = normal_name(words)
-    best: tuple[float, Candidate | None] = (0.0, None)
+    best = 0.0
+    top: list[Candidate] = []
     for candidate in candidates if wanted else ():
         matcher = SequenceMatcher(None, wanted, normal_name(candidate.name))
         # Cheap upper bounds first: most candidates are far off, and a paste has many lines.
-        floor = max(best[0], NAME_THRESHOLD - 0.005)
+        floor = max(best, NAME_THRESHOLD) - 0.005
         if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
             continue
         score = round(matcher.ratio(), 2)
-        if score > best[0]:
-            best = (score, candidate)
-    if best[1] is not None and best[0] >= NAME_THRESHOLD:
-        return LineMatch(text, best[1].person_id, "name", best[0], code=code, note=note)
-    return LineMatch(text, reason=problem or "unknown", code=code)
+        if score > best:
+            best, top = score, [candidate]
+        elif score == best:
+            top.append(candidate)
+    if best < NAME_THRESHOLD or not top:
+        return LineMatch(text, reason=problem or "unknown", code=code)
+    if len(top) > 1:
+        # Two people fit the line equally well (the same name, often the same organisation):
+        # the matcher never guesses; staff choose, or nobody is picked.
+        ids = tuple(sorted({c.person_id for c in top}))
+        if len(ids) > 1:
+            return LineMatch(text, confidence=best, reason="ambiguous", code=code, candidates=ids)
+    return LineMatch(text, top[0].person_id, "name", best, code=code, note=note)
 
 
 def match_lines(

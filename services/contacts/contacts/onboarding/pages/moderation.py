@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
-from fastapi.responses import RedirectResponse
 
 from contacts.deps import Engine, actor_of
 from contacts.onboarding.routes import MAX_PASTE_CHARS
@@ -25,6 +24,8 @@ def _page(
     text: str = "",
     rows: list[dict[str, Any]] | None = None,
     done: str | None = None,
+    report: list[dict[str, Any]] | None = None,
+    decision: str = "",
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -36,9 +37,12 @@ def _page(
         {
             "text": text,
             "matched": [r for r in rows if r["person_id"]],
-            "unmatched": [r for r in rows if not r["person_id"]],
+            "ambiguous": [r for r in rows if r["reason"] == "ambiguous"],
+            "unmatched": [r for r in rows if not r["person_id"] and r["reason"] != "ambiguous"],
             "searched": bool(rows),
             "done": done,
+            "report": report,
+            "decision": decision,
             "errors": errors or {},
             "may_edit": staff.may("editor"),
             "may_import": staff.may("admin"),
@@ -81,5 +85,6 @@ async def decide(request: Request, engine: Engine, staff: Editor) -> Response:
         result = await service.decide(
             engine, ids, "approve" if decision == "approve" else "decline", actor=actor_of(staff)
         )
-    done = f"{decision}:{len(result['decided'])}:{len(result['refused'])}"
-    return RedirectResponse(f"/staff/onboarding?done={done}", status.HTTP_303_SEE_OTHER)
+    # The answer is the report itself: per person what was done or skipped and why (deciding
+    # again changes nothing, so a reload is harmless).
+    return _page(request, staff, report=result["report"], decision=decision)

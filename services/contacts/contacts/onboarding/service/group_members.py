@@ -22,7 +22,7 @@ from contacts.onboarding.domain.group_members import parse_member_csv
 from contacts.onboarding.domain.onboarding import Onboarding
 from contacts.onboarding.repository import group_members as imports
 from contacts.onboarding.repository import onboarding as store
-from contacts.onboarding.service.onboarding import _changed
+from contacts.onboarding.service.onboarding import UNCHANGED, _changed, outcome
 from contacts.people import repository as people
 from contacts.unit_of_work import unit_of_work
 
@@ -125,28 +125,37 @@ async def mark_left(
     *,
     actor: Actor | None,
     at: datetime | None = None,
-) -> dict[str, list[str]]:
+) -> dict[str, Any]:
     """Approved members who left the group; anyone else is refused, the rest still done."""
     at = at or datetime.now(UTC)
     done: list[str] = []
     refused: list[str] = []
+    report: list[dict[str, Any]] = []
     async with unit_of_work(engine) as uow:
         for person_id in dict.fromkeys(person_ids):
             person = await people.get(uow.conn, person_id, for_update=True)
             record = await store.get(uow.conn, person_id, for_update=True)
             if person is None or record is None:
                 refused.append(str(person_id))
+                why = "No such person" if person is None else "Never in the group"
+                report.append(outcome(person_id, person, "refused", why))
+                continue
+            if record.state == "left":
+                report.append(outcome(person_id, person, "unchanged", UNCHANGED["left"]))
+                done.append(str(person_id))
                 continue
             try:
                 after = record.left(at=at)
             except Conflict:
                 refused.append(str(person_id))
+                report.append(outcome(person_id, person, "refused", "Not a member of the group"))
                 continue
             await store.put(uow.conn, after)
             await _changed(uow, person, "onboarding_left", {"by": actor.id if actor else None}, at)
             await audit(
                 uow.conn, actor, "onboarding.left", target_type="person", target_id=str(person_id)
             )
+            report.append(outcome(person_id, person, "changed", ""))
             done.append(str(person_id))
         await uow.commit()
-    return {"decided": done, "refused": refused}
+    return {"decided": done, "refused": refused, "report": report}

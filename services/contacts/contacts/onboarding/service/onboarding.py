@@ -160,36 +160,38 @@ async def invite(
 async def match(
     engine: AsyncEngine, text: str, *, actor: Actor | None, at: datetime | None = None
 ) -> list[dict[str, Any]]:
-    """Match every pasted line; an invited person seen in the queue becomes `requested`."""
+    """Match every pasted line: a look-up only. Nothing changes until staff decide; an
+    ambiguous line carries everyone it fits (`choices`) and picks nobody."""
     at = at or datetime.now(UTC)
     lines = text.splitlines()[:MAX_PASTE_LINES]
-    async with unit_of_work(engine) as uow:
+    async with engine.connect() as conn:
         wanted_codes = {c for line in lines for c in domain.codes_in(line)}
         wanted_emails = {e for line in lines for e in domain.emails_in(line)}
         found = domain.match_lines(
             lines,
-            codes=await store.codes(uow.conn, wanted_codes),
-            emails=await store.people_by_email(uow.conn, wanted_emails),
-            candidates=await store.name_candidates(uow.conn),
+            codes=await store.codes(conn, wanted_codes),
+            emails=await store.people_by_email(conn, wanted_emails),
+            candidates=await store.name_candidates(conn),
             now=at,
         )
         ids = {m.person_id for m in found if m.person_id}
-        for person_id in sorted(ids):
-            record = await store.get(uow.conn, person_id, for_update=True)
-            if record is None or record.state != "invited":
-                continue
-            await store.put(uow.conn, record.requested(at=at))
-            person = await people.get(uow.conn, person_id, for_update=True)
-            if person is not None:
-                await _changed(uow, person, "onboarding_requested", {}, at)
-        about = await store.details(uow.conn, ids)
-        await uow.commit()
+        ids |= {c for m in found for c in m.candidates}
+        about = await store.details(conn, ids)
     rows = []
     for m in found:
         row: dict[str, Any] = asdict(m)
         row["person"] = about.get(m.person_id) if m.person_id else None
+        row["choices"] = [about[c] | {"id": c} for c in m.candidates if c in about]
         rows.append(row)
     return rows
+
+
+# Why a decision changed nothing for a person, in words the page translates.
+UNCHANGED = {
+    "approved": "Already approved",
+    "declined": "Already declined",
+    "left": "Already marked as left the group",
+}
 
 
 async def decide(
@@ -199,24 +201,38 @@ async def decide(
     *,
     actor: Actor | None,
     at: datetime | None = None,
-) -> dict[str, list[str]]:
-    """Approve or decline each person; one refused transition does not stop the others."""
+) -> dict[str, Any]:
+    """Approve or decline each person; one refused transition does not stop the others.
+
+    `report` says per person what was done or skipped and why. A person still `invited` was
+    seen in the group's queue by the staff member who decides: the request is recorded first,
+    so the timeline reads invited → requested → approved.
+    """
     at = at or datetime.now(UTC)
     done: list[str] = []
     refused: list[str] = []
+    report: list[dict[str, Any]] = []
     async with unit_of_work(engine) as uow:
         for person_id in dict.fromkeys(person_ids):
             person = await people.get(uow.conn, person_id, for_update=True)
             if person is None:
                 refused.append(str(person_id))
+                report.append(outcome(person_id, None, "refused", "No such person"))
                 continue
             record = await store.get(uow.conn, person_id, for_update=True) or Onboarding(person_id)
             try:
                 after = record.decided(decision, at=at, by=actor.id if actor else None)
             except Conflict:
                 refused.append(str(person_id))
+                why = domain_refusal(record.state)
+                report.append(outcome(person_id, person, "refused", why))
                 continue
-            if after != record:
+            if after == record:
+                report.append(outcome(person_id, person, "unchanged", UNCHANGED[record.state]))
+            else:
+                if record.state == "invited":
+                    await store.put(uow.conn, record.requested(at=at))
+                    await record_activity(uow, person_id, "onboarding_requested", {}, at=at)
                 await store.put(uow.conn, after)
                 await store.spend_codes(uow.conn, person_id, at=at)
                 kind = f"onboarding_{after.state}"
@@ -228,9 +244,31 @@ async def decide(
                     target_type="person",
                     target_id=str(person_id),
                 )
+                report.append(outcome(person_id, person, "changed", ""))
             done.append(str(person_id))
         await uow.commit()
-    return {"decided": done, "refused": refused}
+    return {"decided": done, "refused": refused, "report": report}
+
+
+def domain_refusal(state: str) -> str:
+    """Why a decision is refused for a person in `state` (a decision is final)."""
+    return {
+        "approved": "Approved already: a decision is final",
+        "declined": "Declined already: a decision is final",
+        "left": "Left the group: invite them again first",
+    }.get(state, "Not possible in this state")
+
+
+def outcome(
+    person_id: uuid.UUID, person: Person | None, outcome: str, reason: str
+) -> dict[str, Any]:
+    name = f"{person.first_name} {person.last_name}".strip() if person else ""
+    return {
+        "person_id": str(person_id),
+        "name": name or (person.email if person else ""),
+        "outcome": outcome,
+        "reason": reason,
+    }
 
 
 async def send_reminders(
