@@ -88,7 +88,10 @@ keep_build() {
 
 start() {
     if is_running keycloak; then
+        # Started by another test worker a moment ago: it may still be importing the realm
+        # (minutes on a loaded machine), so wait for it exactly as its starter does.
         log "keycloak already running (pid $(<"$STATE_DIR/pids/keycloak.pid")) at $ISSUER"
+        wait_http "$ISSUER/.well-known/openid-configuration" 600 "keycloak" keycloak
         return 0
     fi
     require_free_port "$KEYCLOAK_PORT" "Keycloak ($DIGITUKI_ENV)"

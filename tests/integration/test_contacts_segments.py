@@ -167,7 +167,8 @@ async def test_audit_log_page_filters_and_is_for_admins_only(
     )
     assert page.status_code == 200
     # Days 2 and 3 hold i = 1, 21, 41 (newsletter) and 2, 22, 42 (surveys).
-    assert page.text.count("<td>campaign.sent</td>") == 3
+    # Each entry as a sentence in the staff language, linked to what it concerns.
+    assert page.text.count("lähetti uutiskirjeen") == 3
     first = await api.get("/staff/audit", headers=ADMIN)
     assert 'rel="next"' in first.text
     assert "&lt;b&gt;launched" in first.text

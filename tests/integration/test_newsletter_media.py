@@ -99,7 +99,7 @@ async def test_viewer_cannot_upload_and_a_renamed_text_file_is_refused(
         headers=EDITOR,
     )
     assert page.status_code == 422
-    assert "Lataa PNG-, JPEG-, WebP- tai GIF-kuva." in page.text  # fi: the staff default
+    assert "Lisää PNG-, JPEG-, WebP- tai GIF-kuva." in page.text  # fi: the staff default
     assert 'href="#file"' in page.text and 'aria-invalid="true"' in page.text
     async with db.connect() as conn:
         assert (await conn.execute(select(media_variants.c.media_id))).first() is None

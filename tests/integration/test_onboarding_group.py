@@ -59,9 +59,11 @@ async def test_funnel_page_shows_counts_and_median_hours_by_region_and_type_for_
                 json={"organisation_id": org.json()["id"]},
             )
         pid = uuid.UUID(p["id"])
-        code = await service.invite(engine, pid, settings=GROUP, actor=None, at=t0)
+        await service.invite(engine, pid, settings=GROUP, actor=None, at=t0)
         if to_request is not None:
-            await service.match(engine, code, actor=None, at=t0 + timedelta(hours=to_request))
+            await service.mark_requested(
+                engine, [pid], actor=None, at=t0 + timedelta(hours=to_request)
+            )
         if to_approval is not None:
             at = t0 + timedelta(hours=to_request + to_approval)  # type: ignore[operator]
             await service.decide(engine, [pid], "approve", actor=None, at=at)
@@ -178,7 +180,7 @@ async def test_a_member_who_left_the_group_is_left_in_the_event_and_snapshot(
         headers={"X-Staff-Csrf": "right"},
     )
     assert done.status_code == 200 and 'id="report"' in done.text
-    assert f'href="/staff/people/{bertil}"' in done.text and "Done" in done.text
+    assert f'href="/staff/people/{bertil}"' in done.text and "Tehty" in done.text
     assert await projection(engine, bertil) == "left"
     # Again: nothing changes, and the page says why per person.
     again_left = await api.post(
@@ -186,7 +188,7 @@ async def test_a_member_who_left_the_group_is_left_in_the_event_and_snapshot(
         data={"person_id": bertil, "decision": "left", "csrf_token": "right"},
         headers={"X-Staff-Csrf": "right"},
     )
-    assert "Skipped: Already marked as left the group" in again_left.text
+    assert "Ohitettu: Merkitty jo ryhmästä lähteneeksi" in again_left.text
     # Invited again later: the cycle starts over.
     again = await api.post(f"/api/contacts/onboarding/people/{bertil}/invite")
     assert again.status_code == 201 and await projection(engine, bertil) == "invited"

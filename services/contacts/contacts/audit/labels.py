@@ -25,6 +25,7 @@ SENTENCES: dict[str, str] = {
     "onboarding.invited": "%(who)s invited %(target)s to the Facebook group",
     "onboarding.approve": "%(who)s approved %(target)s in the Facebook group",
     "onboarding.decline": "%(who)s declined %(target)s in the Facebook group",
+    "onboarding.request": "%(who)s recorded that %(target)s asked to join the Facebook group",
     "onboarding.left": "%(who)s recorded that %(target)s left the Facebook group",
     "onboarding.member_list_imported": "%(who)s imported the Facebook group's member list",
     "people.bulk_topic_add": "%(who)s started adding a topic to people",
@@ -88,6 +89,28 @@ SENTENCES: dict[str, str] = {
     "contact.merged.repointed": "%(who)s moved the answers of a merged duplicate",
 }
 SERVICES = {"contacts": "Contacts", "newsletter": "Newsletter", "surveys": "Surveys"}
+# The staff page of what an entry is about, where one exists: the sentence names the kind
+# ("sent a newsletter"), the link says which one.
+TARGET_PAGES = {
+    ("newsletter", "campaign"): "/newsletter/staff/campaigns/{id}",
+    ("surveys", "survey"): "/surveys/staff/surveys/{id}",
+    ("contacts", "person"): "/staff/people/{id}",
+    ("contacts", "organisation"): "/staff/organisations/{id}",
+    ("contacts", "segment"): "/staff/segments/{id}",
+    ("contacts", "job"): "/staff/jobs/{id}",
+}
+_SAFE_ID = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+
+def target_page(service: str, target_type: str | None, target_id: str | None) -> str:
+    """The address of the entry's subject on the staff pages, or "" (an unknown kind, or an
+    id that could not be part of an address)."""
+    pattern = TARGET_PAGES.get((service, target_type or ""))
+    if not pattern or not target_id or not set(target_id) <= _SAFE_ID:
+        return ""
+    return pattern.format(id=target_id)
+
+
 SOMEONE = "Someone"
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request, Response
 
 from contacts.audit import repository as store
-from contacts.audit.labels import SERVICES, SOMEONE, sentence_of
+from contacts.audit.labels import SERVICES, SOMEONE, sentence_of, target_page
 from contacts.audit.schemas import PER_PAGE, Text
 from contacts.audit.service import audit_filter
 from contacts.deps import Engine
@@ -72,6 +72,7 @@ async def audit_page(
             "service_names": SERVICES,
             "names": names,
             "sentence_of": sentence_of,
+            "target_page": target_page,
             "someone": SOMEONE,
             "staff_choices": sorted(names.staff.items(), key=lambda item: item[1].lower()),
             "shown_details": lambda details: _named(details, names.staff),

@@ -37,7 +37,8 @@ class MatchIn(BaseModel):
 
 
 class DecideIn(BaseModel):
-    decision: Literal["approve", "decline"]
+    # "request": seen in the group's queue, not decided yet (invited → requested).
+    decision: Literal["approve", "decline", "request"]
     person_ids: list[uuid.UUID] = Field(default_factory=list, max_length=1000)
     # Instead of ids: decide for everyone the pasted text matches.
     text: str | None = Field(None, max_length=MAX_PASTE_CHARS)
@@ -84,6 +85,8 @@ async def decide(body: DecideIn, engine: Engine, staff: Editor) -> dict[str, Any
     if body.text:
         rows = await service.match(engine, body.text, actor=actor_of(staff))
         ids += [r["person_id"] for r in rows if r["person_id"]]
+    if body.decision == "request":
+        return await service.mark_requested(engine, ids, actor=actor_of(staff))
     return await service.decide(engine, ids, body.decision, actor=actor_of(staff))
 
 

@@ -73,7 +73,7 @@ async def match_lines(request: Request, engine: Engine, staff: Editor) -> Respon
 async def decide(request: Request, engine: Engine, staff: Editor) -> Response:
     form = await request.form()
     decision = str(form.get("decision", ""))
-    if decision not in ("approve", "decline", "left"):
+    if decision not in ("approve", "decline", "left", "request"):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "unknown decision")
     try:
         ids = [uuid.UUID(str(v)) for v in form.getlist("person_id")]
@@ -81,6 +81,8 @@ async def decide(request: Request, engine: Engine, staff: Editor) -> Response:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "bad person id") from exc
     if decision == "left":  # members who left the group, found by pasting their names
         result = await group_members.mark_left(engine, ids, actor=actor_of(staff))
+    elif decision == "request":  # seen in the queue; the decision comes later
+        result = await service.mark_requested(engine, ids, actor=actor_of(staff))
     else:
         result = await service.decide(
             engine, ids, "approve" if decision == "approve" else "decline", actor=actor_of(staff)

@@ -250,6 +250,47 @@ async def decide(
     return {"decided": done, "refused": refused, "report": report}
 
 
+async def mark_requested(
+    engine: AsyncEngine,
+    person_ids: Sequence[uuid.UUID],
+    *,
+    actor: Actor | None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """Staff confirm that these invited people are in the group's queue of requests (seen
+    there, not yet decided): `invited → requested`, with a per-person report."""
+    at = at or datetime.now(UTC)
+    done: list[str] = []
+    refused: list[str] = []
+    report: list[dict[str, Any]] = []
+    async with unit_of_work(engine) as uow:
+        for person_id in dict.fromkeys(person_ids):
+            person = await people.get(uow.conn, person_id, for_update=True)
+            record = await store.get(uow.conn, person_id, for_update=True)
+            if person is None or record is None or record.state == "not_invited":
+                refused.append(str(person_id))
+                why = "No such person" if person is None else "Not invited yet"
+                report.append(outcome(person_id, person, "refused", why))
+                continue
+            if record.state != "invited":
+                report.append(outcome(person_id, person, "unchanged", "Past the request already"))
+                done.append(str(person_id))
+                continue
+            await store.put(uow.conn, record.requested(at=at))
+            await _changed(uow, person, "onboarding_requested", {}, at)
+            await audit(
+                uow.conn,
+                actor,
+                "onboarding.request",
+                target_type="person",
+                target_id=str(person_id),
+            )
+            report.append(outcome(person_id, person, "changed", ""))
+            done.append(str(person_id))
+        await uow.commit()
+    return {"decided": done, "refused": refused, "report": report}
+
+
 def domain_refusal(state: str) -> str:
     """Why a decision is refused for a person in `state` (a decision is final)."""
     return {
