@@ -21,6 +21,7 @@ from newsletter.delivery.relay import Relay, SmtpAuthError, SmtpSecurityError, T
 from newsletter.delivery.service import Attempt
 from newsletter.delivery.session import Session
 from newsletter.delivery.smtp import Job, SmtpPool
+from prometheus_client import REGISTRY
 from pydantic import SecretStr
 
 from tests.support.certs import Authority, make_authority, server_context
@@ -66,6 +67,14 @@ def _pool(relay: Relay, results: list[Result], **kw: Any) -> SmtpPool:
 def _job(n: int) -> Job:
     attempt = Attempt(uuid.UUID(int=n + 1), "campaign", None, None, f"r{n}@y.example", 1)
     return Job(attempt, "bounces@x.example", MAIL, "y.example")
+
+
+def _metrics() -> tuple[float, float]:
+    refusals = REGISTRY.get_sample_value(
+        "digituki_newsletter_relay_refusals_total", {"permanent": "true"}
+    )
+    held = REGISTRY.get_sample_value("digituki_newsletter_mails_held_total")
+    return refusals or 0.0, held or 0.0
 
 
 @pytest.mark.parametrize("mechanism", ["PLAIN", "LOGIN"])
@@ -225,11 +234,13 @@ async def test_a_wrong_password_costs_one_login_however_many_connections(
     relayd, port = await start_server(starttls=server_context(authority, tmp_path))
     results: list[Result] = []
     pool = _pool(_relay(port, "starttls", authority, password="wrong"), results, connections=8)
+    refusals, held = _metrics()
     pool.start()
     for n in range(40):
         await pool.submit(_job(n))
     await pool.close()
     assert relayd.auth_tries == 1
+    assert _metrics() == (refusals + 1, held + 40)  # what an alert watches
     assert {r.outcome for r in results} == {"held"}
     assert "check SMTP_USERNAME and SMTP_PASSWORD" in (results[0].detail or "")
 

@@ -21,9 +21,23 @@ from newsletter.delivery.relay import (
     SmtpAuthError,
     SmtpProtocolError,
     SmtpSecurityError,
+    TlsMode,
     connect,
     tls_reason,
 )
+
+# The relay's names moved to relay.py; importing them from here still works.
+__all__ = [
+    "Relay",
+    "Reply",
+    "Session",
+    "SmtpAuthError",
+    "SmtpProtocolError",
+    "SmtpReplyError",
+    "SmtpSecurityError",
+    "TlsMode",
+    "wire_data",
+]
 
 # CR, LF and the other C0 controls in an address would inject commands.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

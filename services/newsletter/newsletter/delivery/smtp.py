@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from prometheus_client import Counter
+
 from newsletter.delivery.domain import Result, classify, is_relay_refusal
 from newsletter.delivery.ratelimit import Limits
 from newsletter.delivery.relay import Relay, SmtpProtocolError, SmtpSecurityError
@@ -24,6 +26,16 @@ from newsletter.delivery.session import Session, SmtpReplyError
 from newsletter.mail.message import envelope_address
 
 log = logging.getLogger(__name__)
+
+# Alert on any increase: each is a pause of this process's sending (the ERROR line says why).
+RELAY_REFUSALS = Counter(
+    "digituki_newsletter_relay_refusals_total",
+    "Times the SMTP relay refused TLS or our login and sending paused",
+    ["permanent"],
+)
+MAILS_HELD = Counter(
+    "digituki_newsletter_mails_held_total", "Mails held back because the relay refused us"
+)
 
 CLOSING_CODES = {421}  # the server is closing the session: open a new one
 
@@ -170,6 +182,7 @@ class SmtpPool:
             self._pause_s = min(max(self._pause_s * 2, self._pause_base_s), self._pause_max_s)
         self._paused_until = time.monotonic() + self._pause_s
         self._relay_error = reason
+        RELAY_REFUSALS.labels(permanent=str(permanent).lower()).inc()
         # Once a pause, not once per mail: the line to alert on.
         log.error(
             "SMTP relay refused TLS or login; sending paused for %.0f s, mails wait "
@@ -182,6 +195,7 @@ class SmtpPool:
         """Back to the queue, due within the shortest pause: this process claims nothing
         while paused, but a process started with fixed settings sends them soon."""
         self.held += 1
+        MAILS_HELD.inc()
         due_in_s = min(self.paused_for_s, self._pause_base_s)
         return Result(job.attempt.delivery_id, "held", None, reason[:500], retry_in_s=due_in_s)
 
