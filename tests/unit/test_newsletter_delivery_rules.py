@@ -12,6 +12,7 @@ from newsletter.bounces.domain import verp_ids
 from newsletter.delivery.domain import (
     bounce_address,
     classify,
+    is_relay_refusal,
     message_id,
     pick_language,
     retry_delay_s,
@@ -26,6 +27,15 @@ def test_smtp_answers_map_to_sent_retry_or_hard_bounce() -> None:
     assert classify(421) == "deferred"
     assert classify(None) == "deferred"  # no answer at all: the connection broke
     assert classify(550) == "bounced"
+
+
+def test_a_relay_that_wants_a_login_is_not_a_bounce() -> None:
+    assert is_relay_refusal(530, "5.7.0 Authentication required")
+    assert is_relay_refusal(535, "5.7.8 Authentication credentials invalid")
+    assert is_relay_refusal(554, "5.7.1 <a@b.fi>: Relay access denied")
+    assert is_relay_refusal(454, "4.7.0 Temporary authentication failure")
+    assert not is_relay_refusal(550, "5.1.1 <a@b.fi>: Recipient address rejected")
+    assert not is_relay_refusal(554, "5.7.1 Message rejected as spam")
 
 
 def test_retries_back_off_exponentially_up_to_a_ceiling() -> None:

@@ -12,8 +12,9 @@ import pytest
 from aiosmtpd.smtp import SMTP as SmtpServer
 from newsletter.delivery.domain import Result
 from newsletter.delivery.ratelimit import Limits
+from newsletter.delivery.relay import Relay
 from newsletter.delivery.service import Attempt
-from newsletter.delivery.session import Relay, Session, SmtpReplyError, wire_data
+from newsletter.delivery.session import Session, SmtpReplyError, wire_data
 from newsletter.delivery.smtp import Job, SmtpPool
 
 from tests.support.polling import eventually

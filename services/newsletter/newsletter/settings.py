@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from newsletter.delivery.session import Relay, TlsMode
+from newsletter.delivery.relay import Relay, TlsMode
 from shared.settings import ServiceSettings
 
 
@@ -21,15 +22,22 @@ class NewsletterSettings(ServiceSettings):
     web_port: int = 8102
     # The mail relay: one per installation, so unprefixed like KAFKA_BOOTSTRAP_SERVERS
     # (deploy/bin/service-env.sh and docker-compose.yml both set SMTP_HOST/SMTP_PORT).
+    # Every relay setting is here; docs/mail.md ("The relay") explains them.
     smtp_host: str = Field("127.0.0.1", validation_alias=AliasChoices("SMTP_HOST"))
-    smtp_port: int = Field(1025, validation_alias=AliasChoices("SMTP_PORT"))
-    # starttls: upgrade or fail (587); implicit: TLS from the first byte (465); none: the
-    # local catcher only. The certificate is checked against SMTP_CA_FILE or the system store.
+    # Unset: 465 with SMTP_TLS=tls, 587 with starttls, 1025 (the local catcher) with none.
+    smtp_port: int = Field(0, ge=0, le=65535, validation_alias=AliasChoices("SMTP_PORT"))
+    # starttls: upgrade or fail, never plaintext (587); tls: TLS from the first byte (465;
+    # `implicit` is read as tls); none: the local catcher only. The certificate is checked
+    # against SMTP_CA_FILE or the system store, and must name SMTP_HOST.
     smtp_tls: TlsMode = Field("none", validation_alias=AliasChoices("SMTP_TLS"))
     smtp_ca_file: str = Field("", validation_alias=AliasChoices("SMTP_CA_FILE"))
-    # AUTH PLAIN or LOGIN when a username is set (only ever over TLS).
+    # AUTH PLAIN (or LOGIN) when a username is set, only ever over TLS.
     smtp_username: str = Field("", validation_alias=AliasChoices("SMTP_USERNAME"))
     smtp_password: SecretStr = Field(SecretStr(""), validation_alias=AliasChoices("SMTP_PASSWORD"))
+    # Seconds for connecting (TLS and login included) and for each mail's replies.
+    smtp_timeout_s: float = Field(
+        30.0, gt=0, validation_alias=AliasChoices("SMTP_TIMEOUT_S", "NEWSLETTER_SMTP_TIMEOUT_S")
+    )
 
     # Sender identity. `mail_domain` names Message-IDs and the VERP bounce address.
     mail_from_address: str = "uutiskirje@digituki.fi"
@@ -52,7 +60,6 @@ class NewsletterSettings(ServiceSettings):
     # Delivery workers.
     sender_enabled: bool = True
     smtp_connections: int = 8
-    smtp_timeout_s: float = 30.0
     send_rate_per_s: float = 0.0  # 0 = no limit
     send_rate_per_domain_per_s: float = 0.0
     claim_batch_size: int = 500
@@ -74,10 +81,24 @@ class NewsletterSettings(ServiceSettings):
     media_max_bytes: int = 5_000_000
     media_max_pixels: int = 40_000_000
 
+    @field_validator("smtp_tls", mode="before")
+    @classmethod
+    def _tls_mode(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().lower()
+            return "tls" if value == "implicit" else value
+        return value
+
     @model_validator(mode="after")
-    def _no_password_in_clear_text(self) -> NewsletterSettings:
+    def _relay_checks(self) -> NewsletterSettings:
         if self.smtp_username and self.smtp_tls == "none":
-            raise ValueError("SMTP_USERNAME needs SMTP_TLS=starttls or implicit")
+            raise ValueError("SMTP_USERNAME needs SMTP_TLS=starttls or tls")
+        if self.smtp_password.get_secret_value() and not self.smtp_username:
+            raise ValueError("SMTP_PASSWORD is set but SMTP_USERNAME is not")
+        if self.smtp_ca_file and not Path(self.smtp_ca_file).is_file():
+            raise ValueError(f"SMTP_CA_FILE {self.smtp_ca_file} is not a readable file")
+        if not self.smtp_port:
+            self.smtp_port = {"none": 1025, "starttls": 587, "tls": 465}[self.smtp_tls]
         return self
 
     def smtp_relay(self) -> Relay:
@@ -86,7 +107,7 @@ class NewsletterSettings(ServiceSettings):
             port=self.smtp_port,
             tls=self.smtp_tls,
             username=self.smtp_username,
-            password=self.smtp_password.get_secret_value(),
+            password=self.smtp_password,
             ca_file=self.smtp_ca_file,
         )
 

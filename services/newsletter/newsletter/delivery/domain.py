@@ -6,7 +6,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Literal
 
-Outcome = Literal["sent", "deferred", "bounced", "failed"]
+# held: the relay failed before the mail was tried (TLS, login): it waits, and the attempt
+# does not count against the recipient.
+Outcome = Literal["sent", "deferred", "bounced", "failed", "held"]
 LANGUAGES = ("fi", "sv", "en")
 TRANSACTIONAL_PRIORITY, CAMPAIGN_PRIORITY = 0, 1
 
@@ -19,6 +21,7 @@ class Result:
     outcome: Outcome
     code: int | None = None
     detail: str | None = None
+    retry_in_s: float = 0.0  # held: when the relay is to be tried again
 
 
 def classify(code: int | None) -> Outcome:
@@ -28,6 +31,19 @@ def classify(code: int | None) -> Outcome:
     if code is not None and 500 <= code < 600:
         return "bounced"
     return "deferred"
+
+
+# RFC 4954: 530 authentication required, 534 mechanism too weak, 535 credentials invalid,
+# 538 encryption required; 454 a temporary authentication failure.
+_RELAY_LOGIN_CODES = frozenset({454, 530, 534, 535, 538})
+
+
+def is_relay_refusal(code: int, message: str) -> bool:
+    """A refusal that says we may not use the relay (no or a wrong login), not that the
+    recipient is unknown: held, never a bounce. Postfix answers a client that should have
+    logged in with `554 5.7.1 <rcpt>: Relay access denied` to each RCPT; as a bounce, a
+    forgotten SMTP_USERNAME would suppress the whole audience."""
+    return code in _RELAY_LOGIN_CODES or "relay access denied" in message.lower()
 
 
 def retry_delay_s(attempts: int, *, base_s: float, max_s: float) -> float:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     DateTime,
+    Integer,
     Text,
     Uuid,
     and_,
@@ -207,4 +208,29 @@ async def defer(
         update(deliveries)
         .where(deliveries.c.id == batch.c.id)
         .values(next_attempt_at=batch.c.due, last_error=batch.c.error)
+    )
+
+
+async def hold(
+    conn: AsyncConnection,
+    ids: Sequence[uuid.UUID],
+    *,
+    due: Sequence[datetime],
+    attempts: Sequence[int],
+    errors: Sequence[str | None],
+) -> None:
+    """Rows the relay kept us from trying: due again at `due`, their attempt count back to
+    what it was before the claim (set, not decremented: a repeated write changes nothing)."""
+    if not ids:
+        return
+    batch = select(
+        func.unnest(literal(list(ids), ARRAY(Uuid))).label("id"),
+        func.unnest(literal(list(due), ARRAY(DateTime(timezone=True)))).label("due"),
+        func.unnest(literal(list(attempts), ARRAY(Integer))).label("attempts"),
+        func.unnest(literal(list(errors), ARRAY(Text))).label("error"),
+    ).subquery()
+    await conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id == batch.c.id, deliveries.c.status == "pending")
+        .values(next_attempt_at=batch.c.due, attempts=batch.c.attempts, last_error=batch.c.error)
     )

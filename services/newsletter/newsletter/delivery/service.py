@@ -72,8 +72,12 @@ async def record_outcomes(
     final: dict[str, list[tuple[Attempt, Result]]] = {"sent": [], "bounced": [], "failed": []}
     deferred: list[tuple[Attempt, Result]] = []
     events: list[tuple[Attempt, Result, str]] = []
+    # The relay failed before these were tried: they wait, the attempt uncounted, no event.
+    held = [(a, r) for a, r in outcomes if r.outcome == "held"]
     for attempt, result in outcomes:
         outcome: str = result.outcome
+        if outcome == "held":
+            continue
         if outcome == "deferred" and attempt.attempts >= retry.max_attempts:
             outcome = "failed"
         (deferred if outcome == "deferred" else final[outcome]).append((attempt, result))
@@ -97,6 +101,13 @@ async def record_outcomes(
                 for a, _ in deferred
             ],
             errors=[r.detail for _, r in deferred],
+        )
+        await deliveries.hold(
+            uow.conn,
+            [a.delivery_id for a, _ in held],
+            due=[now + timedelta(seconds=r.retry_in_s) for _, r in held],
+            attempts=[a.attempts - 1 for a, _ in held],
+            errors=[r.detail for _, r in held],
         )
         await suppressions.add(
             uow.conn,

@@ -5,7 +5,7 @@ and checked; without PIPELINING the commands go one at a time.
 A production relay wants TLS and a login: STARTTLS (RFC 3207) or TLS from the first byte
 (RFC 8314, port 465), the certificate checked against the system store or a CA file, then
 AUTH PLAIN or LOGIN (RFC 4954). Pipelining goes on over TLS: the EHLO after STARTTLS tells
-the extensions anew."""
+the extensions anew, and nothing learnt before the handshake is kept."""
 
 from __future__ import annotations
 
@@ -14,9 +14,30 @@ import base64
 import re
 import socket
 import ssl
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Literal
+from dataclasses import dataclass
+
+from newsletter.delivery.relay import (
+    Relay,
+    SmtpAuthError,
+    SmtpProtocolError,
+    SmtpSecurityError,
+    TlsMode,
+    connect,
+    tls_reason,
+)
+
+# The relay's names moved to relay.py; importing them from here still works.
+__all__ = [
+    "Relay",
+    "Reply",
+    "Session",
+    "SmtpAuthError",
+    "SmtpProtocolError",
+    "SmtpReplyError",
+    "SmtpSecurityError",
+    "TlsMode",
+    "wire_data",
+]
 
 # CR, LF and the other C0 controls in an address would inject commands.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -30,43 +51,6 @@ class SmtpReplyError(Exception):
     def __init__(self, code: int, message: str, *, step: str) -> None:
         super().__init__(f"{code} {message}")
         self.code, self.message, self.step = code, message, step
-
-
-class SmtpProtocolError(Exception):
-    """A reply that is not SMTP, or a feature the server lacks: the session is unusable."""
-
-
-class SmtpSecurityError(SmtpProtocolError):
-    """TLS or authentication with the relay failed: a fault of the relay or of our settings,
-    never of the recipient, so the mail is retried (never a bounce)."""
-
-
-TlsMode = Literal["starttls", "implicit", "none"]
-
-
-@dataclass(frozen=True)
-class Relay:
-    """Where mail goes and how to talk to it safely. The password never shows in a repr."""
-
-    host: str
-    port: int
-    tls: TlsMode = "none"
-    username: str = ""
-    password: str = field(default="", repr=False)
-    ca_file: str = ""  # empty: the system's trust store
-
-    def __str__(self) -> str:
-        return f"{self.host}:{self.port} (tls={self.tls})"
-
-    @cached_property
-    def tls_context(self) -> ssl.SSLContext | None:
-        """Built once per relay: loading a trust store costs milliseconds per connection."""
-        if self.tls == "none":
-            return None
-        # Verifies the chain and the host name; refuses TLS < 1.2.
-        context = ssl.create_default_context(cafile=self.ca_file or None)
-        context.minimum_version = ssl.TLSVersion.TLSv1_2
-        return context
 
 
 @dataclass(frozen=True)
@@ -97,7 +81,7 @@ class Session:
     @classmethod
     async def open(cls, relay: Relay, timeout_s: float) -> Session:
         async with asyncio.timeout(timeout_s):
-            reader, writer = await _connect(relay, timeout_s)
+            reader, writer = await connect(relay, timeout_s)
             session = cls(reader, writer)
             try:
                 # A refusal here says nothing of the recipient: never a bounce, try again later.
@@ -146,16 +130,14 @@ class Session:
                 relay.tls_context, server_hostname=relay.host, ssl_handshake_timeout=timeout_s
             )
         except ssl.SSLError as error:
-            raise SmtpSecurityError(
-                f"TLS with relay {relay} failed: {_tls_reason(error)}"
-            ) from None
+            raise SmtpSecurityError(f"TLS with relay {relay} failed: {tls_reason(error)}") from None
         await self._hello()  # RFC 3207 4.2: forget what was said in plaintext, ask again
 
     async def _authenticate(self, relay: Relay) -> None:
         if self._writer.get_extra_info("ssl_object") is None:
             # Never a password in clear text, whatever the settings say.
             raise SmtpSecurityError(f"relay {relay}: refusing to log in without TLS")
-        user, password = relay.username.encode(), relay.password.encode()
+        user, password = relay.username.encode(), relay.password.get_secret_value().encode()
         if "PLAIN" in self.auth_mechanisms:
             secret = _b64(b"\0" + user + b"\0" + password)
             self._writer.write(b"AUTH PLAIN " + secret + b"\r\n")
@@ -173,9 +155,11 @@ class Session:
             raise SmtpSecurityError(f"relay {relay} offers {offered}, not AUTH PLAIN or LOGIN")
         if answer.code != 235:
             # The reply only: what was sent holds the password.
-            raise SmtpSecurityError(
+            hint = " (check SMTP_USERNAME and SMTP_PASSWORD)" if answer.code == 535 else ""
+            raise SmtpAuthError(
                 f"relay {relay} refused the login of {relay.username!r}: "
-                f"{answer.code} {answer.message}"
+                f"{answer.code} {answer.message}{hint}",
+                code=answer.code,
             )
 
     @property
@@ -260,30 +244,6 @@ class Session:
             lines.append(line[4:].strip(b" \t\r\n").decode("utf-8", "surrogateescape"))
             if line[3:4] != b"-":
                 return Reply(code, "\n".join(lines))
-
-
-async def _connect(
-    relay: Relay, timeout_s: float
-) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    if relay.tls != "implicit":
-        return await asyncio.open_connection(relay.host, relay.port)
-    try:
-        return await asyncio.open_connection(
-            relay.host,
-            relay.port,
-            ssl=relay.tls_context,
-            server_hostname=relay.host,
-            ssl_handshake_timeout=timeout_s,
-        )
-    except ssl.SSLError as error:
-        raise SmtpSecurityError(f"TLS with relay {relay} failed: {_tls_reason(error)}") from None
-
-
-def _tls_reason(error: ssl.SSLError) -> str:
-    """Why a handshake failed, in the words an operator can act on."""
-    if isinstance(error, ssl.SSLCertVerificationError):
-        return f"certificate not trusted: {error.verify_message}"
-    return error.reason or str(error)
 
 
 def _b64(value: bytes) -> bytes:

@@ -152,6 +152,8 @@ class DeliveryWorker:
             timeout_s=s.smtp_timeout_s,
             limits=Limits(s.send_rate_per_s, s.send_rate_per_domain_per_s),
             done=self._sent,
+            pause_s=s.retry_base_s,
+            pause_max_s=s.retry_max_s,
         )
         recorder_stop = asyncio.Event()
         recorder = asyncio.create_task(self.recorder.run(recorder_stop))
@@ -161,6 +163,12 @@ class DeliveryWorker:
             while not stop.is_set():
                 if self.recorder.failing and not await self.recorder.drain(stop):
                     break  # claim nothing while sent mails wait to be recorded
+                if (pause := pool.paused_for_s) > 0:
+                    # The relay refused TLS or our login: claim nothing until it is tried
+                    # again (the held rows come due then).
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), pause)
+                    continue
                 if not await self._one_batch(pool):
                     self.wake.clear()
                     with contextlib.suppress(TimeoutError):
