@@ -13,6 +13,7 @@ from newsletter.errors import InvalidInput
 from newsletter.media.domain import Media, missing_alt_texts
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
+MAX_REASON = 1000
 
 
 def helsinki_to_utc(local: str) -> datetime:
@@ -46,6 +47,27 @@ class Refusal:
 
     field: str
     message: str
+    link: str = ""  # a broken link's address; `why` says what the check found
+    why: str = ""
+
+
+def link_refusals(found: list[Refusal]) -> tuple[list[Refusal], list[Refusal]]:
+    """(broken links, everything else): only the first may be overridden with a reason."""
+    return [r for r in found if r.link], [r for r in found if not r.link]
+
+
+def override_reason(text: str | None) -> str | None:
+    """The reason an editor gives to send despite broken links (None: no override asked)."""
+    if text is None:
+        return None
+    reason = " ".join(text.split())
+    if not reason:
+        raise InvalidInput(
+            "Say why the campaign may go out with these links.", field="override_reason"
+        )
+    if len(reason) > MAX_REASON:
+        raise InvalidInput("The reason is too long.", field="override_reason")
+    return reason
 
 
 def links_of(variants: Mapping[str, Variant]) -> dict[str, str]:
@@ -118,5 +140,7 @@ def refusals(
                 found.extend(_image_refusals(block, f"content.{lang}.blocks.{i}", lang, media))
     fields = links_of(variants)
     for url, why in broken_links.items():
-        found.append(Refusal(fields.get(url, "content"), f"Broken link {url}: {why}"))
+        found.append(
+            Refusal(fields.get(url, "content"), f"Broken link {url}: {why}", link=url, why=why)
+        )
     return found
