@@ -145,7 +145,7 @@ class FakeAudiences:
         for name in fields:
             empty = [p for p in reached if not str(p.get(name) or "").strip()]
             first = empty[0] if empty else None
-            found[field] = (
+            found[name] = (
                 len(empty),
                 Recipient(
                     first["email"],

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from newsletter.tables import deliveries
+from newsletter.tables import contact_snapshot, deliveries
 
 
 async def test_mails(
@@ -25,3 +25,11 @@ async def test_mails(
         .order_by(d.c.to_email)
     )
     return [(str(e), str(s)) for e, s in (await conn.execute(stmt)).all()]
+
+
+async def known_topics(conn: AsyncConnection) -> dict[str, int]:
+    """The topics people follow in the contact replica, with how many follow each."""
+    topic = func.unnest(contact_snapshot.c.topics).label("topic")
+    inner = select(topic).where(contact_snapshot.c.erased.is_(False)).subquery()
+    stmt = select(inner.c.topic, func.count()).group_by(inner.c.topic).order_by(inner.c.topic)
+    return {str(t): int(n) for t, n in (await conn.execute(stmt)).all()}
