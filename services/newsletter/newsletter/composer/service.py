@@ -172,5 +172,5 @@ async def missing_fields(uow: NewsletterUnitOfWork, campaign_id: uuid.UUID) -> l
         count, first = lacking.get(use.field, (0, None))
         if count:
             fields = first.merge_fields if first else {}
-            found.append(MissingField(use, count, personal(use.sentence, fields)))
+            found.append(MissingField(use, count, personal(use.sentence, fields).strip()))
     return found

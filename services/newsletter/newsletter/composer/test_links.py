@@ -16,7 +16,7 @@ PATH = "/newsletter/test-link"
 KINDS = ("unsubscribe", "preferences")
 
 
-def test_link(base: str, kind: str, lang: str) -> str:
+def link_of_test_mail(base: str, kind: str, lang: str) -> str:
     """The address a test mail's `kind` link points to."""
     query = urlencode({"kind": kind, "lang": lang if lang in LANGUAGES else "fi"})
     return f"{base.rstrip('/')}{PATH}?{query}"

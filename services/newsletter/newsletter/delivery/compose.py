@@ -10,7 +10,7 @@ from typing import Any
 
 from newsletter.campaigns.domain import Variant, parse_content
 from newsletter.composer.merge import with_defaults, without_empty_fields
-from newsletter.composer.test_links import test_link
+from newsletter.composer.test_links import link_of_test_mail
 from newsletter.delivery.domain import bounce_address, message_id, recipient_domain
 from newsletter.delivery.service import Attempt
 from newsletter.delivery.smtp import Job
@@ -86,9 +86,11 @@ class Composer:
             )
             variables = with_defaults(variables)
             if row.contact_id is None:  # a test send: links that say so, change nothing
-                unsubscribe_url = test_link(self._base, "unsubscribe", row.language)
+                unsubscribe_url = link_of_test_mail(self._base, "unsubscribe", row.language)
                 variables["unsubscribe_url"] = unsubscribe_url
-                variables["preferences_url"] = test_link(self._base, "preferences", row.language)
+                variables["preferences_url"] = link_of_test_mail(
+                    self._base, "preferences", row.language
+                )
             else:
                 token = sign(self._keys, "unsubscribe", {"c": str(row.contact_id)})
                 unsubscribe_url = f"{self._base}/unsubscribe/{token}"
