@@ -85,7 +85,8 @@ def rates(stats: Mapping[str, Any]) -> list[Rate]:
     """Delivery, open, click, click-to-open, unsubscribe and bounce rates, in that order.
 
     Delivered mails are the base of engagement; delivery and bounce rates are of the mails
-    attempted (delivered + bounced); opens and clicks count people (unique), not events."""
+    sent (delivered + bounced, as the delivery chart counts them); opens and clicks count
+    recipients (unique), not events."""
     delivered = int(stats["sent"])
     bounced = int(stats["bounces"])
     attempted = delivered + bounced
@@ -93,17 +94,17 @@ def rates(stats: Mapping[str, Any]) -> list[Rate]:
     clicks = int(stats["clicks"]["unique"])
     tracked = bool(stats["tracking"])
     return [
-        Rate("delivery", "Delivery rate", delivered, "delivered", attempted, "attempted"),
-        Rate("open", "Open rate", opens, "opened", delivered, "delivered", tracked),
-        Rate("click", "Click rate", clicks, "clicked", delivered, "delivered", tracked),
-        Rate("click_to_open", "Click-to-open rate", clicks, "clicked", opens, "opened", tracked),
+        Rate("delivery", "Delivery rate", delivered, "Delivered", attempted, "Sent"),
+        Rate("open", "Open rate", opens, "Opened", delivered, "Delivered", tracked),
+        Rate("click", "Click rate", clicks, "Clicked", delivered, "Delivered", tracked),
+        Rate("click_to_open", "Click-to-open rate", clicks, "Clicked", opens, "Opened", tracked),
         Rate(
             "unsubscribe",
             "Unsubscribe rate",
             int(stats["unsubscribes"]),
-            "unsubscribed",
+            "Unsubscribed",
             delivered,
-            "delivered",
+            "Delivered",
         ),
-        Rate("bounce", "Bounce rate", bounced, "bounced", attempted, "attempted"),
+        Rate("bounce", "Bounce rate", bounced, "Bounced", attempted, "Sent"),
     ]
