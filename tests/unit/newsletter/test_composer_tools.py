@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from email import message_from_bytes
+from email.header import decode_header, make_header
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -22,8 +25,10 @@ from newsletter.composer.form import (
 )
 from newsletter.composer.merge import fields_used, personal, with_defaults, without_empty_fields
 from newsletter.composer.test_links import link_of_test_mail
+from newsletter.delivery.compose import CampaignInfo, Composer
 from newsletter.errors import InvalidInput
 from newsletter.mail.blocks import event_when
+from newsletter.mail.templates import MailTemplates
 from newsletter.settings import NewsletterSettings
 from newsletter.statistics.domain import rates
 
@@ -281,3 +286,52 @@ def test_rates_say_what_they_are_a_share_of() -> None:
     assert found["bounce"] == (10.0, 10, 100)
     untracked = {r.key: r.percent for r in rates(stats | {"tracking": False, "sent": 0})}
     assert untracked["open"] is None and untracked["delivery"] == 0.0
+
+
+def composed(contact_id: uuid.UUID | None, variables: dict[str, str]) -> tuple[str, str]:
+    """(subject header, decoded body) of a campaign mail as the delivery worker builds it."""
+    base = "https://digituki.test"
+    settings = NewsletterSettings(public_base_url=base, link_secret="s" * 40, secret_key="k" * 40)
+    row = SimpleNamespace(
+        id=uuid.uuid4(),
+        origin="campaign_test" if contact_id is None else "campaign",
+        origin_id=None,
+        origin_label="Joulukuu",
+        origin_group=None,
+        contact_id=contact_id,
+        to_email="editor@digituki.fi",
+        to_name="",
+        language="fi",
+        variables=variables,
+        attempts=0,
+        template_key=None,
+    )
+    content = {"fi": {"subject": "Hei {{ first_name }}!", "blocks": CONTENT["fi"]["blocks"]}}
+    info = CampaignInfo.of(
+        {"id": uuid.uuid4(), "version": 1, "content": content, "default_language": "fi"}
+    )
+    message = message_from_bytes(
+        Composer(settings, MailTemplates(base_url=base)).job(row, info).data
+    )
+    subject = str(make_header(decode_header(str(message["Subject"]))))
+    body = "".join(
+        part.get_payload(decode=True).decode()
+        for part in message.walk()
+        if part.get_content_type() in ("text/plain", "text/html")
+    )
+    return subject, body
+
+
+def test_a_test_mail_greets_without_a_gap_and_its_links_say_they_are_test_links() -> None:
+    subject, body = composed(None, {"first_name": "", "organisation_name": ""})
+    assert subject == "Hei!"
+    assert "Hei !" not in body and "Hei!" in body
+    assert "https://digituki.test/newsletter/test-link?kind=unsubscribe&amp;lang=fi" in body
+    assert "https://digituki.test/newsletter/test-link?kind=preferences&amp;lang=fi" in body
+    assert "/unsubscribe/" not in body and "/preferences/" not in body
+
+
+def test_a_real_mail_keeps_the_name_and_its_personal_links() -> None:
+    subject, body = composed(uuid.uuid4(), {"first_name": "Aino", "organisation_name": "K"})
+    assert subject == "Hei Aino!"
+    assert "https://digituki.test/unsubscribe/" in body and "test-link" not in body
