@@ -116,10 +116,10 @@ async def test_the_review_page_counts_recipients_without_a_first_name_from_the_r
     page = await web.get(f"{PAGES}/{campaign}?lang=en", headers=EDITOR)
     assert page.status_code == 200
     section = page.text[page.text.index('id="merge-fields"') :]
-    assert "2 recipients lack the field “first name”." in section
+    assert "Recipients without the field “first name”: 2." in section
     assert "<q>Hei!</q>" in section  # the sentence as p02 reads it: no "Hei !"
     finnish = (await web.get(f"{PAGES}/{campaign}?lang=fi", headers=EDITOR)).text
-    assert "2 vastaanottajalta puuttuu kenttä ”etunimi”." in finnish
+    assert "Vastaanottajia, joilta puuttuu kenttä ”etunimi”: 2." in finnish
     preview = await web.get(
         f"{PAGES}/{campaign}/preview?lang=fi&person={uuid.UUID(int=2)}", headers=EDITOR
     )

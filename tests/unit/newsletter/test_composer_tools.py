@@ -288,7 +288,9 @@ def test_rates_say_what_they_are_a_share_of() -> None:
     assert untracked["open"] is None and untracked["delivery"] == 0.0
 
 
-def composed(contact_id: uuid.UUID | None, variables: dict[str, str]) -> tuple[str, str]:
+def composed(
+    contact_id: uuid.UUID | None, variables: dict[str, str], *, tracking: bool = False
+) -> tuple[str, str]:
     """(subject header, decoded body) of a campaign mail as the delivery worker builds it."""
     base = "https://digituki.test"
     settings = NewsletterSettings(public_base_url=base, link_secret="s" * 40, secret_key="k" * 40)
@@ -308,7 +310,13 @@ def composed(contact_id: uuid.UUID | None, variables: dict[str, str]) -> tuple[s
     )
     content = {"fi": {"subject": "Hei {{ first_name }}!", "blocks": CONTENT["fi"]["blocks"]}}
     info = CampaignInfo.of(
-        {"id": uuid.uuid4(), "version": 1, "content": content, "default_language": "fi"}
+        {
+            "id": uuid.uuid4(),
+            "version": 1,
+            "content": content,
+            "default_language": "fi",
+            "tracking": tracking,
+        }
     )
     message = message_from_bytes(
         Composer(settings, MailTemplates(base_url=base)).job(row, info).data
@@ -322,8 +330,11 @@ def composed(contact_id: uuid.UUID | None, variables: dict[str, str]) -> tuple[s
     return subject, body
 
 
-def test_a_test_mail_greets_without_a_gap_and_its_links_say_they_are_test_links() -> None:
-    subject, body = composed(None, {"first_name": "", "organisation_name": ""})
+@pytest.mark.parametrize("tracking", [False, True], ids=["untracked", "tracked"])
+def test_a_test_mail_greets_without_a_gap_and_its_links_say_they_are_test_links(
+    tracking: bool,
+) -> None:
+    subject, body = composed(None, {"first_name": "", "organisation_name": ""}, tracking=tracking)
     assert subject == "Hei!"
     assert "Hei !" not in body and "Hei!" in body
     assert "https://digituki.test/newsletter/test-link?kind=unsubscribe&amp;lang=fi" in body

@@ -28,7 +28,7 @@ from newsletter.tracking.domain import (
 from shared.tokens import sign
 
 # Our own pages in every mail's footer: never worth a redirect.
-OWN_PAGES = ("unsubscribe", "preferences", "privacy", "accessibility")
+OWN_PAGES = ("unsubscribe", "preferences", "privacy", "accessibility", "newsletter/test-link")
 
 
 @dataclass(frozen=True)
