@@ -53,7 +53,12 @@
     var body = new URLSearchParams(new FormData(form));
     body.set("action", value);
     list.setAttribute("aria-busy", "true");
-    fetch(form.getAttribute("action"), {
+    // The block list in the page's language, whatever the server would otherwise negotiate.
+    var url = new URL(form.getAttribute("action"), window.location.href);
+    if (!url.searchParams.has("lang") && document.documentElement.lang) {
+      url.searchParams.set("lang", document.documentElement.lang);
+    }
+    fetch(url.toString(), {
       method: "POST",
       credentials: "same-origin",
       headers: {
