@@ -301,3 +301,26 @@ async def test_statistics_show_the_rates_first_and_fold_the_hourly_table(
     assert "Delivered 0 / Sent 0" in html and "Clicked 0 / Opened 0" in html
     folded = html[html.index('<details id="hourly-figures">') :]
     assert folded.index("<summary>") < folded.index("<table")
+
+
+async def test_the_api_sends_despite_broken_links_only_with_a_reason(
+    db: AsyncEngine, link_server: str
+) -> None:
+    await people(db, [person(1)])
+    dead = f"{link_server}/gone"
+    async for web in client(NewsletterSettings(link_check="http")):
+        campaign = await new_draft(web, url=dead)
+        refused = await web.post(f"{API}/{campaign}/send", headers=API_EDITOR)
+        assert refused.status_code == 422
+        assert refused.json()["detail"]["refusals"][0]["link"] == dead
+        blank = await web.post(
+            f"{API}/{campaign}/send", json={"link_override_reason": " "}, headers=API_EDITOR
+        )
+        assert blank.status_code == 422
+        assert blank.json()["detail"]["refusals"][-1]["field"] == "override_reason"
+        sent = await web.post(
+            f"{API}/{campaign}/send", json={"link_override_reason": "intranet"}, headers=API_EDITOR
+        )
+        assert sent.status_code == 202, sent.text
+    [entry] = await audit_entries(db, "campaign.link_check_overridden")
+    assert entry["details"]["reason"] == "intranet"
