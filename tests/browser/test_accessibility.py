@@ -443,3 +443,35 @@ async def test_staff_enquiry_pages_have_no_wcag_21_aa_violations(
     await page.locator("form[action$='/reply'] button").click()  # empty: the error
     await page.wait_for_selector("#error-summary")
     await assert_accessible(page, axe_source, "staff-enquiry-errors-en")
+
+
+async def test_composer_tools_have_no_wcag_21_aa_violations(
+    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+) -> None:
+    """The composer with an event card (date and time in Helsinki) and the topic list, a
+    block moved by its script, and a test mail's preference link in every language."""
+    email = f"composer-{uuid.uuid4().hex[:8]}@digituki.fi"
+    await staff_service.create_staff(
+        engines["contacts"], email=email, name="Kaisa", role="editor", password=STAFF_PASSWORD
+    )
+    page = await context.new_page()
+    await page.goto("/login?lang=en")
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_label("Password").fill(STAFF_PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url("**/staff/**")
+    await page.goto("/newsletter/staff/campaigns/new?lang=fi")
+    await page.locator("button[value='add:text']").click()
+    await page.locator("#block-0-text-fi").wait_for()
+    await page.locator("button[value='add:event']").click()
+    await page.locator("#block-1-date").wait_for()
+    assert await page.get_attribute("#block-1-date", "type") == "datetime-local"
+    assert "tapahtuma" in await page.inner_text("#block-1 legend")  # in the page's language
+    await page.locator("#block-1 button[data-verb='up']").click()
+    await page.wait_for_function(
+        "() => document.getElementById('blocks-status').textContent !== ''"
+    )
+    await assert_accessible(page, axe_source, "staff-composer-event-fi")
+    for lang in LANGUAGES:
+        await page.goto(f"/newsletter/test-link?kind=preferences&lang={lang}")
+        await assert_accessible(page, axe_source, f"newsletter-test-link-preferences-{lang}")

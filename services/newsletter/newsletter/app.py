@@ -12,6 +12,7 @@ from newsletter.archive import pages as archive
 from newsletter.campaigns import pages as staff_campaigns
 from newsletter.campaigns import routes as api_campaigns
 from newsletter.composer import pages as staff_composer
+from newsletter.composer import test_links
 from newsletter.errors import Conflict, DomainError, InvalidInput, NotFound
 from newsletter.media import pages as media_pages
 from newsletter.media import routes as media_routes
@@ -55,6 +56,7 @@ def create_app(settings: NewsletterSettings | None = None) -> FastAPI:
     app.include_router(api_stats.router)
     app.include_router(tracking.router)
     app.include_router(archive.router)
+    app.include_router(test_links.router)
     app.include_router(staff_composer.router)  # before /{campaign_id} routes: "new", "edit"
     app.include_router(staff_delivery.router)  # before /{campaign_id}/{action}
     app.include_router(staff_campaigns.router)

@@ -15,7 +15,7 @@ from typing import Any, Protocol, Self
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from newsletter.campaigns.domain import Audience, Campaign
+from newsletter.campaigns.domain import Audience, Campaign, Recipient
 from newsletter.campaigns.repository import AudienceRows, CampaignRows
 from newsletter.delivery import repository as delivery_rows
 from newsletter.media.domain import Media
@@ -45,6 +45,9 @@ class AudienceRepository(Protocol):
 
     async def preview(self, campaign: Campaign, *, sample_size: int) -> Audience: ...
     async def languages(self, campaign: Campaign) -> list[str | None]: ...
+    async def lacking(
+        self, campaign: Campaign, fields: Sequence[str]
+    ) -> dict[str, tuple[int, Recipient | None]]: ...
     async def materialise(
         self, campaign: Campaign, *, languages: Sequence[str], default_language: str
     ) -> int: ...

@@ -137,6 +137,30 @@ class FakeAudiences:
             ],
         )
 
+    async def lacking(
+        self, campaign: Campaign, fields: Sequence[str]
+    ) -> dict[str, tuple[int, Recipient | None]]:
+        reached = sorted(self.reached(campaign), key=lambda p: str(p["email"]))
+        found: dict[str, tuple[int, Recipient | None]] = {}
+        for name in fields:
+            empty = [p for p in reached if not str(p.get(name) or "").strip()]
+            first = empty[0] if empty else None
+            found[name] = (
+                len(empty),
+                Recipient(
+                    first["email"],
+                    first.get("first_name"),
+                    first.get("last_name"),
+                    first.get("language"),
+                    first.get("contact_id"),
+                    first.get("organisation_name"),
+                    first.get("region"),
+                )
+                if first
+                else None,
+            )
+        return found
+
     async def languages(self, campaign: Campaign) -> list[str | None]:
         return sorted({p.get("language") for p in self.reached(campaign)}, key=str)
 

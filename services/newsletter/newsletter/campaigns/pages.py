@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, status
@@ -14,8 +15,10 @@ from newsletter.archive.pages import mail_page
 from newsletter.campaigns import repository as campaign_rows
 from newsletter.campaigns import service as campaigns
 from newsletter.campaigns.domain import parse_content
+from newsletter.composer import repository as composer_rows
 from newsletter.composer import service as composer
-from newsletter.composer.domain import utc_to_helsinki
+from newsletter.composer.domain import Refusal, link_refusals, utc_to_helsinki
+from newsletter.composer.merge import with_defaults, without_empty_fields
 from newsletter.deps import Engine, Settings, Uow
 from newsletter.errors import Conflict, InvalidInput, NotFound
 from newsletter.rendering import mail_templates, pages, staff_language
@@ -49,10 +52,17 @@ async def _details(
     *,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
+    refused: Refused | None = None,
 ) -> Response:
     request.state.staff = staff
+    test = request.query_params.get("test", "")
     async with engine.connect() as conn:
         campaign = await campaign_rows.get(conn, campaign_id)
+        tested = (
+            await composer_rows.test_mails(conn, campaign_id, uuid.UUID(test))
+            if _is_uuid(test)
+            else []
+        )
     if campaign is None or campaign["status"] == "test":
         raise NotFound("No such campaign.")
     languages = list(parse_content(campaign["content"], campaign["default_language"]))
@@ -79,11 +89,31 @@ async def _details(
             "scheduled_local": utc_to_helsinki(at).strftime("%Y-%m-%d %H:%M") if at else "",
             "may_edit": staff.may("editor"),
             "may_send": staff.may("editor") and campaign["status"] in ("draft", "scheduled"),
+            "missing": await composer.missing_fields(uow, campaign_id)
+            if campaign["status"] in ("draft", "scheduled")
+            else [],
+            "test_mails": tested,
+            "test_states": TEST_STATES,
+            "refused": refused,
             "errors": errors or {},
         },
         lang=staff_language(request),
         status_code=status_code,
     )
+
+
+# A test mail's delivery state as the notice names it.
+TEST_STATES = {"pending": "in the queue", "sent": "sent", "bounced": "bounced", "failed": "failed"}
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A refused send or schedule: its broken links, offered to send anyway with a reason."""
+
+    action: str
+    links: list[Refusal]
+    send_at: str = ""
+    overridable: bool = True  # no other reason stands in the way
 
 
 def _is_uuid(text: str) -> bool:
@@ -126,9 +156,9 @@ async def campaign_preview(
         default_language=mail.campaign.default_language,
         content=mail.content,
         language=lang,
-        variables=mail.person.merge_fields if mail.person else None,
+        variables=with_defaults(mail.person.merge_fields) if mail.person else None,
     )
-    return mail_page(strip_personal_links(shown.html), lang)
+    return mail_page(without_empty_fields(strip_personal_links(shown.html)), lang)
 
 
 ACTIONS = (
@@ -156,6 +186,8 @@ async def campaign_action(
     """send, schedule, test, pause, resume, cancel, unschedule, duplicate: each a form button."""
     form = await request.form()
     field = {"send": "confirm", "schedule": "send_at", "test": "addresses"}.get(action, "status")
+    # "Send anyway" after a refused link check: the editor's reason goes to the audit log.
+    override = str(form.get("override_reason", "")) if form.get("link_override") else None
     try:
         match action:
             case "send":
@@ -164,7 +196,11 @@ async def campaign_action(
                         "Tick the box to confirm that the campaign goes out now.", field="confirm"
                     )
                 await campaigns.send_now(
-                    uow, staff=staff, campaign_id=campaign_id, settings=settings
+                    uow,
+                    staff=staff,
+                    campaign_id=campaign_id,
+                    settings=settings,
+                    link_override=override,
                 )
             case "schedule":
                 await campaigns.schedule(
@@ -173,15 +209,20 @@ async def campaign_action(
                     campaign_id=campaign_id,
                     local_time=str(form.get("send_at", "")),
                     settings=settings,
+                    link_override=override,
                 )
             case "test":
-                await composer.send_test(
+                sent = await composer.send_test_copy(
                     uow,
                     staff=staff,
                     campaign_id=campaign_id,
                     addresses=str(form.get("addresses", "")).replace(",", "\n").splitlines(),
                     language=str(form.get("language", "fi")),
                     settings=settings,
+                )
+                return RedirectResponse(
+                    f"/newsletter/staff/campaigns/{campaign_id}?test={sent.copy_id}#test-sent",
+                    status_code=status.HTTP_303_SEE_OTHER,
                 )
             case "pause" | "resume" | "cancel" | "unschedule":
                 await campaigns.change(uow, staff=staff, campaign_id=campaign_id, action=action)
@@ -197,13 +238,29 @@ async def campaign_action(
             case _:  # pragma: no cover - only ACTIONS are routed here
                 raise HTTPException(status.HTTP_404_NOT_FOUND, "no such action")
     except campaigns.SendRefused as exc:
-        errors = {f"refusal-{i}": r.message for i, r in enumerate(exc.refusals)}
+        links, others = link_refusals(exc.refusals)
+        errors = {
+            r.field if r.field == "override_reason" else f"refusal-{i}": r.message
+            for i, r in enumerate(others)
+        }
+        if links:
+            errors["broken-links"] = "Some links did not pass the link check: see the list below."
+        overridable = all(r.field == "override_reason" for r in others)
+        refused = Refused(action, links, str(form.get("send_at", "")), overridable)
         return await _details(
-            request, engine, uow, staff, campaign_id, errors=errors, status_code=422
+            request,
+            engine,
+            uow,
+            staff,
+            campaign_id,
+            errors=errors,
+            status_code=422,
+            refused=refused,
         )
     except (InvalidInput, Conflict) as exc:
         code = 409 if isinstance(exc, Conflict) else 422
-        errors = {exc.field if exc.field in (field, "confirm") else field: exc.message}
+        known = (field, "confirm", "override_reason")
+        errors = {exc.field if exc.field in known else field: exc.message}
         return await _details(
             request, engine, uow, staff, campaign_id, errors=errors, status_code=code
         )

@@ -132,6 +132,23 @@ class CampaignRows:
         return await finish_done(self._conn)
 
 
+_PERSON = (
+    contact_snapshot.c.email,
+    contact_snapshot.c.first_name,
+    contact_snapshot.c.last_name,
+    contact_snapshot.c.language,
+    contact_snapshot.c.contact_id,
+    contact_snapshot.c.organisation_name,
+    contact_snapshot.c.region,
+)
+
+
+def _recipient(r: Any) -> Recipient:
+    return Recipient(
+        r.email, r.first_name, r.last_name, r.language, r.contact_id, r.organisation_name, r.region
+    )
+
+
 class AudienceRows:
     """Who a campaign reaches, computed in SQL from the contact replica (one definition for
     the preview, the sending checks and the materialisation)."""
@@ -158,35 +175,33 @@ class AudienceRows:
         by_language = {la or "none": int(n) for la, n in (await self._conn.execute(counted)).all()}
         sample = (
             await self._conn.execute(
-                select(
-                    cs.c.email,
-                    cs.c.first_name,
-                    cs.c.last_name,
-                    cs.c.language,
-                    cs.c.contact_id,
-                    cs.c.organisation_name,
-                    cs.c.region,
-                )
-                .where(where)
-                .order_by(cs.c.email)
-                .limit(sample_size)
+                select(*_PERSON).where(where).order_by(cs.c.email).limit(sample_size)
             )
         ).all()
-        return Audience(
-            by_language=by_language,
-            sample=[
-                Recipient(
-                    r.email,
-                    r.first_name,
-                    r.last_name,
-                    r.language,
-                    r.contact_id,
-                    r.organisation_name,
-                    r.region,
-                )
-                for r in sample
-            ],
-        )
+        return Audience(by_language=by_language, sample=[_recipient(r) for r in sample])
+
+    async def lacking(
+        self, campaign: Campaign, fields: Sequence[str]
+    ) -> dict[str, tuple[int, Recipient | None]]:
+        """Per merge field: how many of the audience have no value, and the first of them."""
+        if not fields:
+            return {}
+        cs = contact_snapshot
+        where = await self._where(campaign)
+        empty = {f: func.coalesce(func.btrim(cs.c[f]), "") == "" for f in fields}
+        counts = (
+            await self._conn.execute(
+                select(*(func.count().filter(empty[f]) for f in fields)).where(where)
+            )
+        ).one()
+        found: dict[str, tuple[int, Recipient | None]] = {}
+        for f, n in zip(fields, counts, strict=True):
+            first = None
+            if n:
+                stmt = select(*_PERSON).where(where, empty[f]).order_by(cs.c.email).limit(1)
+                first = _recipient((await self._conn.execute(stmt)).one())
+            found[f] = (int(n), first)
+        return found
 
     async def languages(self, campaign: Campaign) -> list[str | None]:
         cs = contact_snapshot

@@ -19,6 +19,7 @@ from newsletter.campaigns.schemas import (
     Scheduled,
     ScheduleIn,
     SegmentOut,
+    SendIn,
     SendResult,
     TestSendIn,
     TestSent,
@@ -38,7 +39,10 @@ def _refused(exc: service.SendRefused) -> HTTPException:
         status.HTTP_422_UNPROCESSABLE_CONTENT,
         {
             "message": "The campaign cannot be sent yet.",
-            "refusals": [{"field": r.field, "message": r.message} for r in exc.refusals],
+            "refusals": [
+                {"field": r.field, "message": r.message} | ({"link": r.link} if r.link else {})
+                for r in exc.refusals
+            ],
         },
     )
 
@@ -70,10 +74,16 @@ async def update_draft(
 
 @router.post("/{campaign_id}/send", status_code=status.HTTP_202_ACCEPTED)
 async def send_campaign(
-    campaign_id: uuid.UUID, uow: Uow, settings: Settings, staff: Editor
+    campaign_id: uuid.UUID, uow: Uow, settings: Settings, staff: Editor, body: SendIn | None = None
 ) -> SendResult:
     try:
-        count = await service.send_now(uow, staff=staff, campaign_id=campaign_id, settings=settings)
+        count = await service.send_now(
+            uow,
+            staff=staff,
+            campaign_id=campaign_id,
+            settings=settings,
+            link_override=body.link_override_reason if body else None,
+        )
     except service.SendRefused as exc:
         raise _refused(exc) from exc
     return SendResult(id=campaign_id, recipients=count)
@@ -85,7 +95,12 @@ async def schedule_campaign(
 ) -> Scheduled:
     try:
         at = await service.schedule(
-            uow, staff=staff, campaign_id=campaign_id, local_time=body.send_at, settings=settings
+            uow,
+            staff=staff,
+            campaign_id=campaign_id,
+            local_time=body.send_at,
+            settings=settings,
+            link_override=body.link_override_reason,
         )
     except service.SendRefused as exc:
         raise _refused(exc) from exc

@@ -90,8 +90,23 @@ class ArchiveIn(BaseModel):
     shown: bool = Field(description="Show the campaign in the public archive and feed.")
 
 
+OVERRIDE_DESCRIPTION = (
+    "Send despite links that fail the link check, for this reason (audited as "
+    "campaign.link_check_overridden); no other refusal can be overridden"
+)
+
+
+class SendIn(BaseModel):
+    link_override_reason: str | None = Field(
+        default=None, max_length=1000, description=OVERRIDE_DESCRIPTION
+    )
+
+
 class ScheduleIn(BaseModel):
     send_at: str = Field(description="Helsinki local time, YYYY-MM-DDTHH:MM", max_length=40)
+    link_override_reason: str | None = Field(
+        default=None, max_length=1000, description=OVERRIDE_DESCRIPTION
+    )
 
 
 class Scheduled(BaseModel):

@@ -21,7 +21,14 @@ from newsletter.campaigns.domain import (
     next_status,
     parse_content,
 )
-from newsletter.composer.domain import Refusal, helsinki_to_utc, links_of, refusals
+from newsletter.composer.domain import (
+    Refusal,
+    helsinki_to_utc,
+    link_refusals,
+    links_of,
+    override_reason,
+    refusals,
+)
 from newsletter.composer.links import broken_links
 from newsletter.delivery.domain import pick_language
 from newsletter.errors import InvalidInput, NotFound
@@ -207,9 +214,25 @@ async def sending_refusals(
 
 
 async def _checked(
-    uow: NewsletterUnitOfWork, campaign: Campaign, settings: NewsletterSettings
+    uow: NewsletterUnitOfWork,
+    staff: Staff,
+    campaign: Campaign,
+    settings: NewsletterSettings,
+    link_override: str | None,
 ) -> None:
+    """Refused for any reason; broken links only pass with an editor's reason (audited)."""
     found = await sending_refusals(uow, campaign, settings)
+    links, others = link_refusals(found)
+    if links and not others and link_override is not None:
+        try:
+            reason = override_reason(link_override)
+        except InvalidInput as exc:
+            raise SendRefused([*found, Refusal("override_reason", exc.message)]) from exc
+        broken = [{"url": r.link, "why": r.why} for r in links]
+        audit(
+            uow, staff, "campaign.link_check_overridden", campaign.id, links=broken, reason=reason
+        )
+        return
     if found:
         raise SendRefused(found)
 
@@ -235,10 +258,11 @@ async def send_now(
     staff: Staff,
     campaign_id: uuid.UUID,
     settings: NewsletterSettings,
+    link_override: str | None = None,
 ) -> int:
     campaign = await get_campaign(uow, campaign_id, lock=True)
     next_status(campaign.status, "start")  # refused before the (slower) checks
-    await _checked(uow, campaign, settings)
+    await _checked(uow, staff, campaign, settings, link_override)
     count = await start(uow, campaign)
     audit(uow, staff, "campaign.sent", campaign_id, recipients=count)
     await uow.commit()
@@ -252,12 +276,13 @@ async def schedule(
     campaign_id: uuid.UUID,
     local_time: str,
     settings: NewsletterSettings,
+    link_override: str | None = None,
 ) -> datetime:
     """Send at a Helsinki wall-clock time (stored in UTC); checked now, started by the worker."""
     at = helsinki_to_utc(local_time)
     campaign = await get_campaign(uow, campaign_id, lock=True)
     campaign.schedule(at, datetime.now(UTC))
-    await _checked(uow, campaign, settings)
+    await _checked(uow, staff, campaign, settings, link_override)
     await uow.campaigns.save(campaign)
     audit(uow, staff, "campaign.scheduled", campaign_id, at=at.isoformat())
     await uow.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,9 +14,10 @@ from newsletter.errors import InvalidInput
 from newsletter.media.domain import Media, missing_alt_texts
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
+MAX_REASON = 1000
 
 
-def helsinki_to_utc(local: str) -> datetime:
+def helsinki_to_utc(local: str, field: str = "send_at") -> datetime:
     """'2026-03-29T03:30' read as Helsinki wall-clock time, as an aware UTC datetime.
 
     A time that does not exist (the spring-forward gap) is refused instead of guessed; an
@@ -24,20 +26,45 @@ def helsinki_to_utc(local: str) -> datetime:
     try:
         naive = datetime.fromisoformat(local.strip())
     except ValueError as exc:
-        raise InvalidInput("Give the time as YYYY-MM-DDTHH:MM.", field="send_at") from exc
+        raise InvalidInput("Give the time as YYYY-MM-DDTHH:MM.", field=field) from exc
     if naive.tzinfo is not None:
         return naive.astimezone(UTC)
     aware = naive.replace(tzinfo=HELSINKI)
     back = aware.astimezone(UTC).astimezone(HELSINKI)
     if back.replace(tzinfo=None) != naive:
-        raise InvalidInput(
-            "That time does not exist in Helsinki (clocks move on).", field="send_at"
-        )
+        raise InvalidInput("That time does not exist in Helsinki (clocks move on).", field=field)
     return aware.astimezone(UTC)
 
 
 def utc_to_helsinki(at: datetime) -> datetime:
     return at.astimezone(HELSINKI)
+
+
+_LOCAL_INPUT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
+
+
+def event_date_stored(value: str, field: str) -> str:
+    """An event card's date from its datetime-local input (Helsinki wall-clock time) as the
+    UTC instant it means, in ISO form; older free-text dates are kept as they were typed."""
+    value = value.strip()
+    if not _LOCAL_INPUT.match(value):
+        return value
+    return helsinki_to_utc(value, field).isoformat()
+
+
+def event_date_local(stored: str) -> str:
+    """A stored event date as its datetime-local input shows it (Helsinki time); free text
+    as it is."""
+    at = parse_instant(stored)
+    return utc_to_helsinki(at).strftime("%Y-%m-%dT%H:%M") if at else stored
+
+
+def parse_instant(stored: str) -> datetime | None:
+    try:
+        at = datetime.fromisoformat(stored.strip())
+    except ValueError:
+        return None
+    return at if at.tzinfo is not None else None
 
 
 @dataclass(frozen=True)
@@ -46,6 +73,27 @@ class Refusal:
 
     field: str
     message: str
+    link: str = ""  # a broken link's address; `why` says what the check found
+    why: str = ""
+
+
+def link_refusals(found: list[Refusal]) -> tuple[list[Refusal], list[Refusal]]:
+    """(broken links, everything else): only the first may be overridden with a reason."""
+    return [r for r in found if r.link], [r for r in found if not r.link]
+
+
+def override_reason(text: str | None) -> str | None:
+    """The reason an editor gives to send despite broken links (None: no override asked)."""
+    if text is None:
+        return None
+    reason = " ".join(text.split())
+    if not reason:
+        raise InvalidInput(
+            "Say why the campaign may go out with these links.", field="override_reason"
+        )
+    if len(reason) > MAX_REASON:
+        raise InvalidInput("The reason is too long.", field="override_reason")
+    return reason
 
 
 def links_of(variants: Mapping[str, Variant]) -> dict[str, str]:
@@ -118,5 +166,7 @@ def refusals(
                 found.extend(_image_refusals(block, f"content.{lang}.blocks.{i}", lang, media))
     fields = links_of(variants)
     for url, why in broken_links.items():
-        found.append(Refusal(fields.get(url, "content"), f"Broken link {url}: {why}"))
+        found.append(
+            Refusal(fields.get(url, "content"), f"Broken link {url}: {why}", link=url, why=why)
+        )
     return found

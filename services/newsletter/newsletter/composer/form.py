@@ -7,12 +7,28 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from newsletter.composer.domain import event_date_local, event_date_stored
 from newsletter.composer.service import Draft
 from newsletter.delivery.domain import LANGUAGES
 
 BLOCK_KINDS = ("heading", "text", "image", "button", "event", "articles", "divider")
 SHARED = ("url", "date", "media")  # the same in every language
 PER_LANGUAGE = ("text", "alt", "place", "items")
+
+
+def topic_label(key: str) -> str:
+    """A topic key as words ("digitaidot-arjessa" -> "Digitaidot arjessa"): the replica
+    carries the keys people follow, not the contacts service's names."""
+    return key.replace("-", " ").replace("_", " ").strip().capitalize() or key
+
+
+def topic_choices(known: Mapping[str, int], chosen: list[str]) -> list[dict[str, Any]]:
+    """Every topic to tick: those people follow (with how many) and those already chosen."""
+    keys = sorted({*known, *chosen}, key=lambda k: topic_label(k).lower())
+    return [
+        {"key": k, "label": topic_label(k), "followers": known.get(k, 0), "checked": k in chosen}
+        for k in keys
+    ]
 
 
 def empty_block(kind: str) -> dict[str, Any]:
@@ -27,7 +43,7 @@ def empty_form() -> dict[str, Any]:
         "fallback_language": "",
         "subject": dict.fromkeys(LANGUAGES, ""),
         "preheader": dict.fromkeys(LANGUAGES, ""),
-        "topics": "",
+        "topics": [],
         "topical": False,
         "tracking": False,
         "in_archive": True,
@@ -58,7 +74,7 @@ def form_of_campaign(campaign: Mapping[str, Any]) -> dict[str, Any]:
         "name": campaign["name"],
         "languages": languages,
         "fallback_language": campaign["fallback_language"] or "",
-        "topics": ", ".join(campaign["topics"]),
+        "topics": list(campaign["topics"]),
         "topical": campaign["topical"],
         "tracking": campaign["tracking"],
         "in_archive": campaign.get("in_archive", True),
@@ -71,6 +87,7 @@ def form_of_campaign(campaign: Mapping[str, Any]) -> dict[str, Any]:
     first = content[languages[0]].get("blocks", []) if languages else []
     for i, raw in enumerate(first):
         block = empty_block(raw["type"]) | {f: raw.get(f, "") for f in SHARED}
+        block["date"] = event_date_local(block["date"])
         for lang in languages:
             same = content[lang].get("blocks", [])
             other = same[i] if i < len(same) else {}
@@ -88,7 +105,7 @@ def form_of_post(data: Mapping[str, Any], lists: Mapping[str, list[str]]) -> dic
     form["languages"] = [la for la in LANGUAGES if la in lists.get("languages", [])]
     fallback = str(data.get("fallback_language", ""))
     form["fallback_language"] = fallback if fallback in LANGUAGES else ""
-    form["topics"] = str(data.get("topics", ""))
+    form["topics"] = [t.strip() for t in lists.get("topics", []) if t.strip()]
     form["topical"] = data.get("topical") == "yes"
     form["tracking"] = data.get("tracking") == "yes"
     form["in_archive"] = data.get("in_archive") == "yes"
@@ -133,7 +150,7 @@ def apply_action(form: dict[str, Any], action: str) -> bool:
     return True
 
 
-def _block_in(block: Mapping[str, Any], lang: str) -> dict[str, Any]:
+def _block_in(block: Mapping[str, Any], lang: str, index: int) -> dict[str, Any]:
     out: dict[str, Any] = {"type": block["type"]}
     match block["type"]:
         case "heading" | "text":
@@ -147,7 +164,7 @@ def _block_in(block: Mapping[str, Any], lang: str) -> dict[str, Any]:
         case "event":
             out |= {
                 "text": block["text"][lang],
-                "date": block["date"],
+                "date": event_date_stored(block["date"], f"content.{lang}.blocks.{index}.date"),
                 "place": block["place"][lang],
                 "url": block["url"],
             }
@@ -171,7 +188,7 @@ def draft_of_form(form: Mapping[str, Any]) -> Draft:
         lang: {
             "subject": form["subject"][lang],
             "preheader": form["preheader"][lang],
-            "blocks": [_block_in(b, lang) for b in form["blocks"]],
+            "blocks": [_block_in(b, lang, i) for i, b in enumerate(form["blocks"])],
         }
         for lang in form["languages"]
     }
@@ -179,7 +196,7 @@ def draft_of_form(form: Mapping[str, Any]) -> Draft:
         name=form["name"],
         content=content,
         fallback_language=form["fallback_language"] or None,
-        topics=[t.strip() for t in form["topics"].split(",") if t.strip()],
+        topics=list(dict.fromkeys(form["topics"])),
         topical=form["topical"],
         tracking=form["tracking"],
         in_archive=form["in_archive"],

@@ -28,8 +28,10 @@ async def _http_problem(client: httpx.AsyncClient, url: str) -> str | None:
             answer = await client.get(url)
     except httpx.ConnectError:
         return "the host does not resolve or answer"
-    except httpx.HTTPError as exc:
-        return f"no answer ({type(exc).__name__})"
+    except httpx.TimeoutException:
+        return "no answer in time"
+    except httpx.HTTPError:
+        return "no answer"
     if answer.status_code >= 400:
         return f"answers HTTP {answer.status_code}"
     return None

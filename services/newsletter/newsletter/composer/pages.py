@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from newsletter.campaigns import repository as campaign_rows
 from newsletter.campaigns import segments
+from newsletter.composer import repository as composer_rows
 from newsletter.composer import service as composer
 from newsletter.composer.form import (
     BLOCK_KINDS,
@@ -19,6 +20,7 @@ from newsletter.composer.form import (
     empty_form,
     form_of_campaign,
     form_of_post,
+    topic_choices,
 )
 from newsletter.delivery.domain import LANGUAGES
 from newsletter.deps import Engine, Uow
@@ -30,6 +32,8 @@ from shared.web.staff import Editor, Staff
 router = APIRouter(prefix="/newsletter/staff/campaigns", include_in_schema=False)
 BLOCK_FIELD = re.compile(r"content\.(\w\w)\.blocks\.(\d+)\.(\w+)")
 SHARED_FIELDS = ("url", "date", "media")
+LIST_FIELDS = ("languages", "included", "excluded", "topics")
+FRAGMENT_HEADER = "x-composer-fragment"  # composer_blocks.js asks for the block list only
 
 
 def form_field(field: str | None) -> str:
@@ -58,18 +62,22 @@ async def _render(
     status_code: int = 200,
 ) -> Response:
     request.state.staff = staff
+    fragment = request.headers.get(FRAGMENT_HEADER) == "blocks"
     async with engine.connect() as conn:
-        found = await segments.active(conn, staff_language(request))
+        found = [] if fragment else await segments.active(conn, staff_language(request))
+        topics = {} if fragment else await composer_rows.known_topics(conn)
     images = await media.library(engine)
     action = f"/newsletter/staff/campaigns/{campaign_id}/edit" if campaign_id else "new"
     return pages.render(
         request,
-        "pages/staff_campaign_edit.html",
+        # The block list alone, for composer_blocks.js (the page keeps the rest as typed).
+        "pages/_composer_blocks.html" if fragment else "pages/staff_campaign_edit.html",
         {
             "form": form,
             "campaign_id": campaign_id,
             "action": action if campaign_id else "/newsletter/staff/campaigns/new",
             "segments": found,
+            "topics": topic_choices(topics, form["topics"]),
             "images": images,
             "languages": LANGUAGES,
             "kinds": BLOCK_KINDS,
@@ -82,7 +90,7 @@ async def _render(
 
 async def _submitted(request: Request) -> tuple[dict[str, Any], str]:
     data = await request.form()
-    lists = {k: [str(v) for v in data.getlist(k)] for k in ("languages", "included", "excluded")}
+    lists = {k: [str(v) for v in data.getlist(k)] for k in LIST_FIELDS}
     form = form_of_post({k: v for k, v in data.items() if isinstance(v, str)}, lists)
     return form, str(data.get("action", "save"))
 

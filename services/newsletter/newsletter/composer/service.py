@@ -8,6 +8,7 @@ from typing import Any
 
 from newsletter.campaigns.domain import Campaign, parse_content
 from newsletter.campaigns.service import audit, get_campaign
+from newsletter.composer.merge import MissingField, fields_used, personal
 from newsletter.delivery.domain import LANGUAGES
 from newsletter.errors import InvalidInput
 from newsletter.media.domain import resolve_images
@@ -89,6 +90,14 @@ def _addresses(raw: list[str], limit: int) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class TestSend:
+    """A test send: the frozen copy its mails carry, and to whom they went."""
+
+    copy_id: uuid.UUID
+    addresses: list[str]
+
+
 async def send_test(
     uow: NewsletterUnitOfWork,
     *,
@@ -98,9 +107,31 @@ async def send_test(
     language: str,
     settings: NewsletterSettings,
 ) -> int:
+    sent = await send_test_copy(
+        uow,
+        staff=staff,
+        campaign_id=campaign_id,
+        addresses=addresses,
+        language=language,
+        settings=settings,
+    )
+    return len(sent.addresses)
+
+
+async def send_test_copy(
+    uow: NewsletterUnitOfWork,
+    *,
+    staff: Staff,
+    campaign_id: uuid.UUID,
+    addresses: list[str],
+    language: str,
+    settings: NewsletterSettings,
+) -> TestSend:
     """Each address gets the campaign in `language` through the delivery pipeline, first in
     line. A frozen copy (status "test") carries the content, so later edits never reach a
-    test mail already queued, and the campaign's audience, status and counts stay untouched."""
+    test mail already queued, and the campaign's audience, status and counts stay untouched.
+    The mail's merge fields are empty (their defaults apply) and its unsubscribe and
+    preference links lead to a page that says they are test links."""
     to = _addresses(addresses, settings.test_send_max)
     campaign = await get_campaign(uow, campaign_id)
     if language not in campaign.content:
@@ -125,6 +156,21 @@ async def send_test(
             }
         )
     await uow.deliveries.wake_workers()
-    audit(uow, staff, "campaign.test_sent", campaign_id, addresses=len(to))
+    audit(uow, staff, "campaign.test_sent", campaign_id, addresses=len(to), test=str(copy.id))
     await uow.commit()
-    return len(to)
+    return TestSend(copy.id, to)
+
+
+async def missing_fields(uow: NewsletterUnitOfWork, campaign_id: uuid.UUID) -> list[MissingField]:
+    """Each merge field the campaign uses that some of its audience lack: how many, and the
+    sentence one of them would read (the field's default: nothing, no space before it)."""
+    campaign = await get_campaign(uow, campaign_id)
+    used = fields_used(campaign.variants)
+    lacking = await uow.audiences.lacking(campaign, [u.field for u in used])
+    found = []
+    for use in used:
+        count, first = lacking.get(use.field, (0, None))
+        if count:
+            fields = first.merge_fields if first else {}
+            found.append(MissingField(use, count, personal(use.sentence, fields).strip()))
+    return found

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsletter.campaigns.domain import Variant, parse_content
+from newsletter.composer.merge import with_defaults, without_empty_fields
+from newsletter.composer.test_links import link_of_test_mail
 from newsletter.delivery.domain import bounce_address, message_id, recipient_domain
 from newsletter.delivery.service import Attempt
 from newsletter.delivery.smtp import Job
@@ -26,7 +28,7 @@ from newsletter.tracking.domain import (
 from shared.tokens import sign
 
 # Our own pages in every mail's footer: never worth a redirect.
-OWN_PAGES = ("unsubscribe", "preferences", "privacy", "accessibility")
+OWN_PAGES = ("unsubscribe", "preferences", "privacy", "accessibility", "newsletter/test-link")
 
 
 @dataclass(frozen=True)
@@ -82,12 +84,20 @@ class Composer:
             compiled = self._templates.campaign(
                 str(campaign.id), campaign.version, row.language, campaign.variants[row.language]
             )
-            token = sign(self._keys, "unsubscribe", {"c": str(row.contact_id)})
-            unsubscribe_url = f"{self._base}/unsubscribe/{token}"
-            variables["unsubscribe_url"] = unsubscribe_url
-            preferences = sign(self._keys, "preferences", {"c": str(row.contact_id)})
-            variables["preferences_url"] = f"{self._base}/preferences/{preferences}"
-            unsubscribe = (unsubscribe_url, f"mailto:unsubscribe+{token}@{s.mail_domain}")
+            variables = with_defaults(variables)
+            if row.contact_id is None:  # a test send: links that say so, change nothing
+                unsubscribe_url = link_of_test_mail(self._base, "unsubscribe", row.language)
+                variables["unsubscribe_url"] = unsubscribe_url
+                variables["preferences_url"] = link_of_test_mail(
+                    self._base, "preferences", row.language
+                )
+            else:
+                token = sign(self._keys, "unsubscribe", {"c": str(row.contact_id)})
+                unsubscribe_url = f"{self._base}/unsubscribe/{token}"
+                variables["unsubscribe_url"] = unsubscribe_url
+                preferences = sign(self._keys, "preferences", {"c": str(row.contact_id)})
+                variables["preferences_url"] = f"{self._base}/preferences/{preferences}"
+                unsubscribe = (unsubscribe_url, f"mailto:unsubscribe+{token}@{s.mail_domain}")
             feedback = f"{campaign.id.hex}:campaign"
         else:
             compiled = self._templates.transactional(row.template_key, row.language)
@@ -104,6 +114,12 @@ class Composer:
             unsubscribe=unsubscribe,
         )
         content = compiled.fill(variables)
+        if campaign is not None:  # "Hei {{ first_name }}!" without a name reads "Hei!"
+            content = Rendered(
+                subject=without_empty_fields(content.subject),
+                html=without_empty_fields(content.html),
+                text=without_empty_fields(content.text),
+            )
         if campaign is not None and campaign.tracking:
             content = self._tracked(content, str(row.id))
         data = build_message(headers, content, signer=self._signer)

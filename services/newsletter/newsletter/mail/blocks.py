@@ -9,10 +9,38 @@ style placeholders turn into real variables.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from newsletter.campaigns.domain import PLACEHOLDER, Block, Variant
 
 REGISTER = {"fi": "Ilmoittaudu", "sv": "Anmäl dig", "en": "Register"}
+HELSINKI = ZoneInfo("Europe/Helsinki")
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def event_when(stored: str, lang: str) -> str:
+    """An event card's date as its readers write it, in Helsinki time ("29.3.2026 klo 10.00");
+    a date typed as free text (older campaigns) as it was typed."""
+    try:
+        at = datetime.fromisoformat(stored.strip())
+    except ValueError:
+        return stored
+    if at.tzinfo is None:
+        return stored
+    local = at.astimezone(HELSINKI)
+    day = f"{local.day}.{local.month}.{local.year}"
+    match lang:
+        case "fi":
+            return f"{day} klo {local.hour}.{local.minute:02d}"
+        case "sv":
+            return f"{day} kl. {local.hour}.{local.minute:02d}"
+        case _:
+            month = MONTHS_EN[local.month - 1]
+            return f"{local.day} {month} {local.year}, {local.hour}:{local.minute:02d} (Helsinki)"
 
 
 @dataclass
@@ -78,7 +106,8 @@ def _block(  # noqa: PLR0911
             src = f"{base_url}{block.url}" if block.url.startswith("/") else block.url
             return f'<mj-image src="{lits.ref(src)}" alt="{alt}" padding="8px 0" />', alt
         case "event":
-            title, when, place = (lits.personal(v) for v in (block.text, block.date, block.place))
+            when = lits.personal(event_when(block.date, lang))
+            title, place = (lits.personal(v) for v in (block.text, block.place))
             url = lits.ref(block.url)
             register = lits.ref(REGISTER.get(lang, REGISTER["en"]))
             where = f"<br />{place}" if block.place else ""

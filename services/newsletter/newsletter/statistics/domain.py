@@ -60,3 +60,51 @@ def format_eta(seconds: int | None) -> str:
     minutes, secs = divmod(seconds, 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+@dataclass(frozen=True)
+class Rate:
+    """One rate of a campaign: `numerator` of `denominator`, both named for the reader."""
+
+    key: str
+    name: str
+    numerator: int
+    numerator_label: str
+    denominator: int
+    denominator_label: str
+    tracked: bool = True  # False: opens and clicks are not recorded for this campaign
+
+    @property
+    def percent(self) -> float | None:
+        if not self.tracked or self.denominator == 0:
+            return None
+        return round(100 * self.numerator / self.denominator, 1)
+
+
+def rates(stats: Mapping[str, Any]) -> list[Rate]:
+    """Delivery, open, click, click-to-open, unsubscribe and bounce rates, in that order.
+
+    Delivered mails are the base of engagement; delivery and bounce rates are of the mails
+    sent (delivered + bounced, as the delivery chart counts them); opens and clicks count
+    recipients (unique), not events."""
+    delivered = int(stats["sent"])
+    bounced = int(stats["bounces"])
+    attempted = delivered + bounced
+    opens = int(stats["opens"]["unique"])
+    clicks = int(stats["clicks"]["unique"])
+    tracked = bool(stats["tracking"])
+    return [
+        Rate("delivery", "Delivery rate", delivered, "Delivered", attempted, "Sent"),
+        Rate("open", "Open rate", opens, "Opened", delivered, "Delivered", tracked),
+        Rate("click", "Click rate", clicks, "Clicked", delivered, "Delivered", tracked),
+        Rate("click_to_open", "Click-to-open rate", clicks, "Clicked", opens, "Opened", tracked),
+        Rate(
+            "unsubscribe",
+            "Unsubscribe rate",
+            int(stats["unsubscribes"]),
+            "Unsubscribed",
+            delivered,
+            "Delivered",
+        ),
+        Rate("bounce", "Bounce rate", bounced, "Bounced", attempted, "Sent"),
+    ]

@@ -12,7 +12,7 @@ from newsletter.campaigns import repository as campaigns
 from newsletter.deps import Engine
 from newsletter.rendering import pages, staff_language
 from newsletter.statistics import service
-from newsletter.statistics.domain import format_eta
+from newsletter.statistics.domain import format_eta, rates
 from shared.web.charts import bar_chart, line_chart
 from shared.web.staff import Viewer
 
@@ -35,6 +35,7 @@ async def campaign_stats_page(
             "name": name,
             "stats": stats,
             "attempted": stats["sent"] + stats["bounces"],
+            "rates": rates(stats),
             "bar_chart": bar_chart,
             "line_chart": line_chart,
         },
