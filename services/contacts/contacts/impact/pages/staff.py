@@ -54,18 +54,22 @@ def part_namer(lang: str) -> Any:
 def _context(request: Request, view: ImpactView, lang: str) -> dict[str, Any]:
     locale = BABEL_LOCALES.get(lang, "fi_FI")
 
+    def percent(share: float) -> str:
+        """One decimal at most, in the locale's own way ("55.6%", "55,6 %")."""
+        return format_percent(round(share, 3), locale=locale, decimal_quantization=False)
+
     def shown(ind: domain.Indicator, figure: domain.Figure | None) -> str:
         if figure is None:
             return "–"
         if ind.unit == "percent":
-            return format_percent(figure.value, "#,##0.0 %", locale=locale)
+            return percent(figure.value)
         return format_decimal(round(figure.value), locale=locale)
 
     def target(ind: domain.Indicator, value: float | None) -> str:
         if value is None:
             return "–"
         if ind.unit == "percent":
-            return format_percent(value / 100, "#,##0.# %", locale=locale)
+            return percent(value / 100)
         return format_decimal(value, locale=locale)
 
     def chart_points(row: impact.IndicatorView) -> list[tuple[str, int]]:
