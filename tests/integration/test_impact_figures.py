@@ -24,19 +24,21 @@ import pytest
 from contacts.activity import service as consumed
 from contacts.app import create_app
 from contacts.classification import load_classification
+from contacts.impact import repository as store
 from contacts.impact import service as impact
 from contacts.impact.domain import Figure
 from contacts.tables import (
     activity,
     audit_log,
     contact_snapshot,
+    mail_reach,
     memberships,
     organisations,
     people,
     visit_requests,
 )
 from openpyxl import load_workbook
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.mail import MailEventV1
@@ -44,6 +46,7 @@ from shared.events.surveys import ResponseSubmittedV1
 from tests.support.staff import EDITOR_HEADERS, VIEWER_HEADERS
 
 JAN, FEB, MAR = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
+TODAY = date(2026, 4, 15)
 
 
 def at(day: str) -> datetime:
@@ -146,9 +149,9 @@ def mail(
 ) -> MailEventV1:
     return MailEventV1(
         delivery_id=uid(1000 + delivery),
-        outcome=outcome,  # type: ignore[arg-type]
+        outcome=outcome,
         occurred_at=at(day),
-        origin=origin,  # type: ignore[arg-type]
+        origin=origin,
         origin_id=origin_id,
         contact_id=uid(to) if to else None,
         **kw,
@@ -231,7 +234,7 @@ async def test_each_indicator_is_counted_from_rows_and_events_as_by_hand(
         r.code: len(classification.municipalities_in(r.code)) for r in classification.regions
     }
 
-    feb = await impact.recompute_month(engine, FEB)
+    feb = await impact.recompute_month(engine, FEB, today=TODAY)
     assert whole(feb) == {
         "campaigns_sent": (1, None),  # X (the test send is no campaign)
         "surveys_run": (1, None),  # S
@@ -268,17 +271,17 @@ async def test_each_indicator_is_counted_from_rows_and_events_as_by_hand(
     cells = {p: f.numerator for (k, p), f in feb.items() if k == "network_size" and p}
     assert cells == {"cell:01|library": 2, "cell:02|ngo": 2, "cell:06|ngo": 5}
 
-    jan = await impact.recompute_month(engine, JAN)
+    jan = await impact.recompute_month(engine, JAN, today=TODAY)
     assert whole(jan)["campaigns_sent"] == (1, None)
     assert whole(jan)["newsletter_reach"] == (6, None)
     assert whole(jan)["open_rate"] == (3, 6)
     assert whole(jan)["response_rate"] == (1, 2)  # T: 15 Feb's response of 2 invitations
     assert whole(jan)["network_growth"] == (7, None)  # p1, p4, p7-p11
     assert whole(jan)["active_partners"] == (0, 3)  # p3's open is February's
-    await impact.recompute_month(engine, MAR)
+    await impact.recompute_month(engine, MAR, today=TODAY)
 
     # Counting a month again replaces its figures: history is kept, not added up.
-    again = await impact.recompute_month(engine, FEB)
+    again = await impact.recompute_month(engine, FEB, today=TODAY)
     assert whole(again) == whole(feb)
     view = await impact.impact_view(engine, year=2026, today=date(2026, 3, 20))
     rows = {row.indicator.key: row for row in view.rows()}
@@ -286,6 +289,19 @@ async def test_each_indicator_is_counted_from_rows_and_events_as_by_hand(
     assert rows["newsletter_reach"].year == Figure.count(9)  # each person once in the year
     assert rows["open_rate"].year == Figure.share(5, 10)  # (3 + 2) of (6 + 4)
     assert rows["coverage"].year is not None and rows["coverage"].year.numerator == 3
+
+    # A year on, who was sent what in 2026 is forgotten; counting February again keeps the
+    # reach counted then, and the other figures are counted anew.
+    later = date(2027, 3, 5)
+    await impact.refresh(engine, today=later)
+    async with engine.connect() as conn:
+        assert (await conn.execute(select(func.count()).select_from(mail_reach))).scalar() == 0
+    recounted = await impact.recompute_month(engine, FEB, today=later)
+    assert ("newsletter_reach", "") not in recounted
+    assert whole(recounted)["open_rate"] == (2, 4)
+    async with engine.connect() as conn:
+        kept = await store.stored(conn, since=FEB, until=FEB, indicators=["newsletter_reach"])
+    assert {(r.part, r.figure.numerator) for r in kept} == {("", 4), ("year_to_date", 9)}
 
 
 @pytest.fixture
@@ -309,7 +325,7 @@ async def test_the_view_targets_export_and_report(
     await seed(engine)
     await send_events(engine)
     for month in (JAN, FEB):
-        await impact.recompute_month(engine, month)
+        await impact.recompute_month(engine, month, today=TODAY)
 
     refused = await client.post(
         "/staff/impact/targets?year=2026",
@@ -429,7 +445,7 @@ async def test_open_datasets_validate_against_their_own_descriptor(
     await seed(engine)
     await send_events(engine)
     for month in (JAN, FEB, MAR):
-        await impact.recompute_month(engine, month)
+        await impact.recompute_month(engine, month, today=TODAY)
 
     index = await client.get("/open-data?lang=sv")
     assert index.status_code == 200 and "Öppna data" in index.text

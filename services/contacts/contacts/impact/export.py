@@ -40,7 +40,7 @@ def workbook(
             _("Indicator"),
             _("Unit"),
             _("Value"),
-            _("Target"),
+            _("Yearly target"),
             _("Progress"),
             _("Lagging regions and types"),
             *[month_label(m) for m in view.months],

@@ -351,5 +351,10 @@ async def record_reach(conn: AsyncConnection, *, person_id: uuid.UUID, on: date)
     await conn.execute(stmt.on_conflict_do_nothing())
 
 
+async def forget_reach(conn: AsyncConnection, *, before: date) -> None:
+    """Who was sent a campaign in months before `before`: counted, no longer needed."""
+    await conn.execute(delete(mail_reach).where(mail_reach.c.month < before))
+
+
 def year_bounds(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 1)

@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 
 REFRESH_EVERY = timedelta(minutes=15)
 BACKFILL_MONTHS = 36  # the worker fills in at most this many earlier months without figures
+# Who was sent a campaign is kept this many months before the current one (as newsletter keeps
+# its tracking events 13 months): every month of this and last year's reach stays countable.
+REACH_KEPT_MONTHS = 12
 COUNTED = [i.key for i in CATALOGUE if i.counted] + [NETWORK_SIZE]
 
 
@@ -103,16 +106,34 @@ async def count_month(
     return got
 
 
+def reach_kept_since(today: date) -> date:
+    """`mail_reach` keeps the current month and the REACH_KEPT_MONTHS before it."""
+    month = domain.month_start(today)
+    for _ in range(REACH_KEPT_MONTHS):
+        month = domain.previous_month(month)
+    return month
+
+
 async def recompute_month(
-    engine: AsyncEngine, month: date, *, classification: Classification | None = None
+    engine: AsyncEngine,
+    month: date,
+    *,
+    classification: Classification | None = None,
+    today: date | None = None,
 ) -> dict[tuple[str, str], Figure]:
-    """Count one month again and store its figures in place of the earlier ones."""
+    """Count one month again and store its figures in place of the earlier ones.
+
+    The newsletter's reach of a year whose `mail_reach` rows are partly gone (retention) is
+    not counted again: its stored figures stay as they were counted."""
     month = domain.month_start(month)
     municipalities = _municipalities(classification or load_classification())
+    kept = date(month.year, 1, 1) >= reach_kept_since(today or datetime.now(UTC).date())
+    indicators = [k for k in COUNTED if kept or k != "newsletter_reach"]
     async with engine.begin() as conn:
-        figures = await count_month(conn, month, municipalities)
+        counted = await count_month(conn, month, municipalities)
+        figures = {key: f for key, f in counted.items() if key[0] in indicators}
         at = (await conn.execute(select(func.now()))).scalar_one()
-        await store.store_month(conn, month, figures, indicators=COUNTED, at=at)
+        await store.store_month(conn, month, figures, indicators=indicators, at=at)
     return figures
 
 
@@ -135,7 +156,9 @@ async def refresh(engine: AsyncEngine, *, today: date | None = None) -> list[dat
             month = domain.next_month(month)
     classification = load_classification()
     for month in sorted(set(months)):
-        await recompute_month(engine, month, classification=classification)
+        await recompute_month(engine, month, classification=classification, today=today)
+    async with engine.begin() as conn:
+        await store.forget_reach(conn, before=reach_kept_since(today))
     return sorted(set(months))
 
 
