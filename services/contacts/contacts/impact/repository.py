@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import Date, Text, and_, cast, delete, distinct, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement
 
 from contacts.impact.domain import Figure, next_month
 from contacts.tables import (
@@ -126,7 +127,7 @@ async def memberships_started(conn: AsyncConnection, month: date) -> int:
     return int((await conn.execute(stmt)).scalar_one())
 
 
-def _member_at(end: datetime):  # type: ignore[no-untyped-def]
+def _member_at(end: datetime) -> ColumnElement[bool]:
     m = memberships.c
     return and_(
         m.started_at.is_not(None),
@@ -268,7 +269,7 @@ async def stored(
 
 async def months_held(conn: AsyncConnection, *, since: date) -> set[date]:
     f = impact_figures.c
-    stmt = select(distinct(f.month)).where(f.month >= since)
+    stmt = select(f.month).where(f.month >= since).distinct()
     return {m for (m,) in await conn.execute(stmt)}
 
 
