@@ -475,3 +475,63 @@ async def test_composer_tools_have_no_wcag_21_aa_violations(
     for lang in LANGUAGES:
         await page.goto(f"/newsletter/test-link?kind=preferences&lang={lang}")
         await assert_accessible(page, axe_source, f"newsletter-test-link-preferences-{lang}")
+
+
+async def test_impact_pages_have_no_wcag_21_aa_violations(
+    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+) -> None:
+    """The impact chain (four stages, charts and their tables, lagging regions), its targets
+    form and errors, and the printable report; a year of figures is stored first."""
+    from contacts.impact.domain import Figure
+    from contacts.impact.repository import store_month
+
+    year = datetime.now(UTC).year - 1
+    async with engines["contacts"].begin() as conn:
+        for month in range(1, 13):
+            figures = {
+                ("campaigns_sent", ""): Figure.count(month % 4 + 1),
+                ("newsletter_reach", ""): Figure.count(100 + 10 * month),
+                ("newsletter_reach", "year_to_date"): Figure.count(150 + 20 * month),
+                ("open_rate", ""): Figure.share(40 + month, 100),
+                ("coverage", ""): Figure.share(20 + month, 308),
+                ("coverage", "region:19"): Figure.share(1, 21),
+                ("coverage", "type:ngo"): Figure.share(2, 308),
+            }
+            await store_month(
+                conn,
+                datetime(year, month, 1).date(),
+                figures,
+                indicators=[k for k, _ in figures],
+                at=datetime.now(UTC),
+            )
+    email = f"impact-{uuid.uuid4().hex[:8]}@digituki.fi"
+    await staff_service.create_staff(
+        engines["contacts"], email=email, name="Veera", role="editor", password=STAFF_PASSWORD
+    )
+    page = await context.new_page()
+    await page.goto("/login?lang=en")
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_label("Password").fill(STAFF_PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url("**/staff/**")
+    await page.goto(f"/staff/impact/targets?year={year}&lang=fi")
+    await assert_accessible(page, axe_source, "staff-impact-targets-fi")
+    await page.locator("#target_open_rate").fill("120")
+    await page.locator("#target_campaigns_sent").fill("30")
+    await page.locator("form[action^='/staff/impact/targets'] button[type=submit]").click()
+    await page.wait_for_selector("#error-summary")
+    await assert_accessible(page, axe_source, "staff-impact-targets-errors-fi")
+    await page.locator("#target_open_rate").fill("55")
+    await page.locator("form[action^='/staff/impact/targets'] button[type=submit]").click()
+    await page.wait_for_url("**/staff/impact?year=*")
+    assert "Lapland" in await page.inner_text("main")  # a lagging region, by its name (en)
+    await page.set_viewport_size({"width": 1920, "height": 1080})
+    await assert_accessible(page, axe_source, "staff-impact-fi")
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.goto(f"/staff/impact?year={year}&lang=en")
+    await assert_accessible(page, axe_source, "staff-impact-en-narrow")
+    await page.set_viewport_size({"width": 1280, "height": 900})
+    await page.goto(f"/staff/impact/report?year={year}&lang=fi")
+    await assert_accessible(page, axe_source, "staff-impact-report-fi")
+    await page.emulate_media(media="print")
+    await page.screenshot(path=screenshot_path("staff-impact-report-print"), full_page=True)

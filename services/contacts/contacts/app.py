@@ -15,6 +15,9 @@ from contacts.dashboard import pages as dashboard_pages
 from contacts.enquiries import pages as enquiries_pages
 from contacts.errors import Conflict, DomainError, InvalidInput, NotFound
 from contacts.home import pages as home_pages
+from contacts.impact import routes as impact_routes
+from contacts.impact.pages import open_data as open_data_pages
+from contacts.impact.pages import staff as impact_pages
 from contacts.imports import pages as imports_pages
 from contacts.imports import routes as imports_routes
 from contacts.jobs import pages as jobs_pages
@@ -83,6 +86,9 @@ ROUTERS = (
     imports_pages.router,
     visits_pages.router,
     enquiries_pages.router,
+    impact_pages.router,
+    impact_routes.router,
+    open_data_pages.router,
     home_pages.router,
 )
 

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from contacts.cli_demo import COMMANDS as DEMO_COMMANDS
+from contacts.cli_impact import COMMANDS as IMPACT_COMMANDS
 from contacts.cli_import import COMMANDS as IMPORT_COMMANDS
 from contacts.cli_retention import COMMANDS as RETENTION_COMMANDS
 from contacts.cli_users import COMMANDS as USER_COMMANDS
@@ -88,4 +89,5 @@ COMMANDS = {
     **USER_COMMANDS,
     **DEMO_COMMANDS,
     **RETENTION_COMMANDS,
+    **IMPACT_COMMANDS,
 }

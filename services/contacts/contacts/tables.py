@@ -9,10 +9,12 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Double,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
+    Numeric,
     SmallInteger,
     Table,
     Text,
@@ -565,4 +567,41 @@ enquiry_replies = Table(
     Column("sent_by", Text, nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=False),
     Index("ix_enquiry_replies_enquiry_id", "enquiry_id"),
+)
+
+# The impact chain (impact/): each indicator's figure per month (part "" = the whole network;
+# "region:<code>", "type:<code>", "cell:<region>|<type>", "year_to_date" = breakdowns), kept
+# so the history survives the retention of what it was counted from, and counted again for a
+# month on demand.
+impact_figures = Table(
+    "impact_figures",
+    metadata,
+    Column("indicator", Text, primary_key=True),
+    Column("month", Date, primary_key=True),  # the first day of the month
+    Column("part", Text, primary_key=True, server_default=""),
+    Column("value", Double, nullable=False),
+    Column("numerator", BigInteger, nullable=True),
+    Column("denominator", BigInteger, nullable=True),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+)
+
+# Staff's yearly target per indicator (counts as counts, shares in per cent), audited.
+impact_targets = Table(
+    "impact_targets",
+    metadata,
+    Column("indicator", Text, primary_key=True),
+    Column("year", SmallInteger, primary_key=True),
+    Column("target", Numeric(14, 2), nullable=False),
+    Column("set_by", Text, nullable=True),
+    Column("set_at", DateTime(timezone=True), nullable=False),
+)
+
+# Who was sent a campaign in which month (the newsletter's unique reach): a person's rows go
+# with the person (erasure deletes the person row); the counted figure stays in impact_figures.
+mail_reach = Table(
+    "mail_reach",
+    metadata,
+    Column("month", Date, primary_key=True),
+    Column("person_id", Uuid, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_mail_reach_person_id", "person_id"),
 )

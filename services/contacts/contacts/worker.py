@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from contacts.activity import handlers as activity_handlers
 from contacts.audit import handlers as audit_handlers
 from contacts.dashboard.service import refresh_loop
+from contacts.impact.service import refresh_loop as impact_loop
 from contacts.jobs.service.jobs import JobSettings, runner_loop
 from contacts.onboarding.service.onboarding import OnboardingSettings, reminder_loop
 from contacts.retention.service import run_retention
@@ -64,6 +65,7 @@ async def run(settings: ContactsSettings) -> None:
                 runner_loop(engine, JobSettings()),
                 retention_loop(engine, settings, run_retention),
                 refresh_loop(engine),
+                impact_loop(engine),
             ],
         )
     finally:

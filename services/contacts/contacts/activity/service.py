@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from contacts.activity import repository as activity
 from contacts.dashboard import repository as mail_figures
 from contacts.errors import NotFound
+from contacts.impact import service as impact
 from contacts.joined_unit_of_work import JoinedUnitOfWork
 from contacts.people import repository as people
 from contacts.people.domain.person import Person
@@ -55,6 +56,8 @@ async def apply_mail_event(conn: AsyncConnection, engine: AsyncEngine, event: Ma
             label=event.origin_label,
             at=event.occurred_at,
         )
+    if event.outcome == "sent" and event.origin == "campaign" and event.contact_id:
+        await impact.record_reach(conn, person_id=event.contact_id, at=event.occurred_at)
     if event.outcome == "unsubscribed":
         await _unsubscribe(engine, event)
         return

@@ -1,0 +1,1 @@
+"""The impact chain: indicators by stage, monthly figures, yearly targets, open data."""

@@ -1,0 +1,234 @@
+"""Open data: aggregated, non-personal datasets from the stored impact figures.
+
+Two datasets, each as CSV and JSON at a stable URL, described by one Frictionless Data
+Package (`datapackage.json`, CC BY 4.0):
+- network-size: members at each month's end by region and organisation type;
+- newsletter-reach: per month, campaigns sent, people reached, delivery, open and click rates.
+Only months that have ended are published. A group of fewer than SMALLEST_GROUP people is
+never shown: its count is left empty (and a month's newsletter rates with it).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contacts.classification import load_classification
+from contacts.impact import domain
+from contacts.impact import repository as store
+from contacts.impact.domain import NETWORK_SIZE, SMALLEST_GROUP, WHOLE, suppressed
+from contacts.signup.pages.signup import TYPE_LABELS
+
+Gettext = Callable[[str], str]
+LICENCE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
+FIRST_MONTH = date(2020, 1, 1)
+
+# Field order = column order of the CSV and key order of the JSON objects.
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "network-size": {
+        "fields": [
+            {"name": "month", "type": "yearmonth", "description": "The month (YYYY-MM)."},
+            {
+                "name": "region",
+                "type": "string",
+                "description": "Region code of Statistics Finland (empty: not known).",
+            },
+            {"name": "region_name_fi", "type": "string"},
+            {"name": "region_name_sv", "type": "string"},
+            {
+                "name": "organisation_type",
+                "type": "string",
+                "description": "Organisation type code (empty: not known).",
+            },
+            {"name": "organisation_type_name_fi", "type": "string"},
+            {"name": "organisation_type_name_sv", "type": "string"},
+            {"name": "organisation_type_name_en", "type": "string"},
+            {
+                "name": "members",
+                "type": "integer",
+                "description": (
+                    f"Members at the end of the month; empty when fewer than {SMALLEST_GROUP}."
+                ),
+                "constraints": {"minimum": SMALLEST_GROUP},
+            },
+        ],
+        "primaryKey": ["month", "region", "organisation_type"],
+        "missingValues": [""],
+    },
+    "newsletter-reach": {
+        "fields": [
+            {"name": "month", "type": "yearmonth", "description": "The month (YYYY-MM)."},
+            {
+                "name": "campaigns",
+                "type": "integer",
+                "description": "Newsletter campaigns first sent in the month.",
+                "constraints": {"minimum": 0},
+            },
+            {
+                "name": "recipients",
+                "type": "integer",
+                "description": (
+                    "People sent at least one campaign in the month; empty when fewer than "
+                    f"{SMALLEST_GROUP}."
+                ),
+                "constraints": {"minimum": SMALLEST_GROUP},
+            },
+            {
+                "name": "delivery_rate",
+                "type": "number",
+                "description": "Per cent of the month's campaign mail that did not bounce.",
+                "constraints": {"minimum": 0, "maximum": 100},
+            },
+            {
+                "name": "open_rate",
+                "type": "number",
+                "description": "Per cent of delivered mail that was opened (approximate).",
+                "constraints": {"minimum": 0, "maximum": 100},
+            },
+            {
+                "name": "click_rate",
+                "type": "number",
+                "description": "Per cent of delivered mail in which a link was followed.",
+                "constraints": {"minimum": 0, "maximum": 100},
+            },
+        ],
+        "primaryKey": ["month"],
+        "missingValues": [""],
+    },
+}
+TITLES = {
+    "network-size": "Network size by region and organisation type per month",
+    "newsletter-reach": "Newsletter reach per month",
+}
+DATASETS = tuple(SCHEMAS)
+FORMATS = ("csv", "json")
+
+
+def descriptor(base_url: str = "") -> dict[str, Any]:
+    """The Frictionless Data Package describing every dataset (CSV and JSON resources)."""
+    resources: list[dict[str, Any]] = []
+    for name in DATASETS:
+        for fmt in FORMATS:
+            resources.append(
+                {
+                    "name": name if fmt == "csv" else f"{name}-json",
+                    "title": TITLES[name],
+                    "path": f"{base_url}{name}.{fmt}",
+                    "format": fmt,
+                    "mediatype": "text/csv" if fmt == "csv" else "application/json",
+                    "encoding": "utf-8",
+                    "profile": "tabular-data-resource",
+                    "licenses": [LICENCE],
+                    "schema": SCHEMAS[name],
+                }
+            )
+    return {
+        "profile": "tabular-data-package",
+        "name": "digituki-network",
+        "title": "The Digituki network: open data",
+        "description": (
+            "Aggregated, non-personal figures of the Digituki partner network of the Digital "
+            "and Population Data Services Agency. Groups of fewer than "
+            f"{SMALLEST_GROUP} people are not shown."
+        ),
+        "licenses": [LICENCE],
+        "resources": resources,
+    }
+
+
+def _month_text(month: date) -> str:
+    return f"{month.year:04d}-{month.month:02d}"
+
+
+async def network_size(
+    engine: AsyncEngine, *, gettext: Mapping[str, Gettext], today: date | None = None
+) -> list[dict[str, Any]]:
+    today = today or datetime.now(UTC).date()
+    until = domain.previous_month(domain.month_start(today))
+    async with engine.connect() as conn:
+        figures = await store.stored(
+            conn, since=FIRST_MONTH, until=until, indicators=[NETWORK_SIZE], parts="cell:"
+        )
+    regions = {r.code: r for r in load_classification().regions}
+    rows: list[dict[str, Any]] = []
+    for row in figures:
+        if row.part == WHOLE:
+            continue
+        region, org_type = row.part.removeprefix("cell:").split("|", 1)
+        label = TYPE_LABELS.get(org_type, "")
+        named = regions.get(region)
+        rows.append(
+            {
+                "month": _month_text(row.month),
+                "region": region,
+                "region_name_fi": named.name("fi") if named else "",
+                "region_name_sv": named.name("sv") if named else "",
+                "organisation_type": org_type,
+                "organisation_type_name_fi": gettext["fi"](label) if label else "",
+                "organisation_type_name_sv": gettext["sv"](label) if label else "",
+                "organisation_type_name_en": label,
+                "members": suppressed(row.figure.numerator),
+            }
+        )
+    return rows
+
+
+def _percent(figure: domain.Figure | None) -> float | None:
+    if figure is None or not figure.denominator:
+        return None
+    return round(figure.value * 100, 1)
+
+
+async def newsletter_reach(
+    engine: AsyncEngine, *, today: date | None = None
+) -> list[dict[str, Any]]:
+    today = today or datetime.now(UTC).date()
+    until = domain.previous_month(domain.month_start(today))
+    keys = ["campaigns_sent", "newsletter_reach", "delivery_rate", "open_rate", "click_rate"]
+    async with engine.connect() as conn:
+        figures = await store.stored(conn, since=FIRST_MONTH, until=until, indicators=keys)
+    months: dict[date, dict[str, domain.Figure]] = {}
+    for row in figures:
+        if row.part == WHOLE:
+            months.setdefault(row.month, {})[row.indicator] = row.figure
+    rows: list[dict[str, Any]] = []
+    for month, got in sorted(months.items()):
+        reached = got.get("newsletter_reach")
+        recipients = suppressed(reached.numerator if reached else None)
+        small = recipients is None
+        campaigns = got.get("campaigns_sent")
+        rows.append(
+            {
+                "month": _month_text(month),
+                "campaigns": campaigns.numerator if campaigns else 0,
+                "recipients": recipients,
+                "delivery_rate": None if small else _percent(got.get("delivery_rate")),
+                "open_rate": None if small else _percent(got.get("open_rate")),
+                "click_rate": None if small else _percent(got.get("click_rate")),
+            }
+        )
+    return rows
+
+
+def as_csv(name: str, rows: list[dict[str, Any]]) -> bytes:
+    names = [f["name"] for f in SCHEMAS[name]["fields"]]
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow(["" if row[n] is None else row[n] for n in names])
+    return out.getvalue().encode("utf-8")
+
+
+def as_json(rows: list[dict[str, Any]]) -> bytes:
+    return json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")
