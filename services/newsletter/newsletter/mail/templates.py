@@ -32,6 +32,7 @@ TRANSACTIONAL_KEYS = (
     "password_reset",
     "visit_acknowledgement",
     "visit_notification",
+    "assessment_result",
 )
 _SPACE = re.compile(r"\s+")
 
