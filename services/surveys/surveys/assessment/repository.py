@@ -36,6 +36,8 @@ class Attempt:
     language: str
     taken_on: date
     confirmed_at: datetime | None
+    region: str | None = None
+    organisation_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,8 @@ def _attempt(row: Any) -> Attempt:
         row.language,
         row.taken_on,
         row.confirmed_at,
+        row.region,
+        row.organisation_type,
     )
 
 

@@ -460,6 +460,12 @@ async def retake(
         outcome = _check(loaded, answers, needs_email=False)
         if outcome.errors:
             return outcome
+        # The background given the first time goes with every retake (the form asks once).
+        answers = Answers(
+            choices=answers.choices,
+            region=earlier.region or "",
+            organisation_type=earlier.organisation_type or "",
+        )
         taker = await repo.taker(uow.conn, earlier.taker_id) if earlier.taker_id else None
         if earlier.taker_id is not None and earlier.confirmed_at is None:
             await _confirm(uow, loaded, earlier.id, now=now)
