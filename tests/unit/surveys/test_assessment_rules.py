@@ -223,3 +223,10 @@ def test_the_staff_form_adds_an_area_with_its_question_and_removes_one() -> None
     assert d.areas[-1].key == "tekoaly"
     assert d.questions[-1].area == "tekoaly" and d.questions[-1].id == f"q{m + 1}"
     assert "phishing" not in {q.id for q in d.questions}
+
+
+def test_ties_among_the_weakest_go_to_the_first_areas_given() -> None:
+    assert weakest({"devices": 67, "digital_security": 67, "guidance": 67}) == [
+        "devices",
+        "digital_security",
+    ]

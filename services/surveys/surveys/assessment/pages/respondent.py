@@ -132,7 +132,8 @@ def _result_page(
 ) -> Response:
     rows = _rows(loaded, percents, previous, lang)
     names = {r["key"]: r["name"] for r in rows}
-    weak = [names[k] for k in weakest(percents)]
+    # In the definition's order (a stored attempt's JSON keeps its own): ties go to the first.
+    weak = [names[k] for k in weakest({r["key"]: r["percent"] for r in rows})]
     return pages.render(
         request,
         "assessment_result.html",
