@@ -24,6 +24,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from surveys.app import create_app
 from surveys.assessment.defaults import default_definition
+from surveys.erasure.service import forget_erased
 from surveys.tables import contact_snapshot, outbox
 
 from shared.events.mail import MailRequestedV1
@@ -352,3 +353,30 @@ async def test_staff_edit_the_areas_and_the_mode_stays_once_taken(
         assert "Tilaa ei voi muuttaa" in conflict.text or "mode cannot change" in conflict.text
     audit = await rows(engine, "SELECT payload FROM outbox WHERE topic = 'staff.audit.v1'")
     assert len(audit) == 2  # created, changed
+
+
+async def test_an_erased_contact_leaves_no_address_or_background_on_their_attempts(
+    clean_db: dict[str, AsyncEngine],
+) -> None:
+    engine = clean_db["surveys"]
+    contact_id = uuid.uuid4()
+    async with engine.begin() as conn:
+        await conn.execute(
+            insert(contact_snapshot).values(
+                contact_id=contact_id, version=1, email="erased@example.fi", region="19"
+            )
+        )
+    async with running() as app, client(app) as browser:
+        path = await published_test(app, "identified")
+        sent = await browser.post(path, data=form({"devices": 2}, email="erased@example.fi"))
+        assert sent.status_code == 200
+        other = await browser.post(path, data=form({}, email="kept@example.fi", region="01"))
+        assert other.status_code == 200
+    async with engine.begin() as conn:
+        await forget_erased(conn, [contact_id])
+    takers = {r.email: r for r in await rows(engine, "SELECT * FROM assessment_takers")}
+    assert set(takers) == {None, "kept@example.fi"}
+    assert takers[None].contact_id is None
+    attempts = await rows(engine, "SELECT region, percents FROM assessment_attempts")
+    assert sorted(a.region or "" for a in attempts) == ["", "01"]
+    assert {a.percents["devices"] for a in attempts} == {67, 0}  # the figures stay

@@ -218,3 +218,22 @@ async def latest_rows(
         ~retaken.exists(),
     )
     return [(r.group, dict(r.percents)) for r in (await conn.execute(stmt)).all()]
+
+
+async def forget_people(conn: AsyncConnection, contact_ids: list[uuid.UUID]) -> int:
+    """Erased people: their takers lose the address and the contact, their attempts the
+    background (as anonymised responses do); the percents stay, unjoinable. Returns takers."""
+    found = (
+        await conn.execute(
+            update(tk)
+            .where(tk.c.contact_id.in_(contact_ids))
+            .values(email=None, contact_id=None)
+            .returning(tk.c.id)
+        )
+    ).all()
+    takers = [r.id for r in found]
+    if takers:
+        await conn.execute(
+            update(at).where(at.c.taker_id.in_(takers)).values(region=None, organisation_type=None)
+        )
+    return len(takers)

@@ -255,6 +255,10 @@ async def submit(
                     email=email,
                     language=lang,
                 )
+            # Known at once for erasure; published as theirs only once confirmed.
+            found = await repo.contact_by_email(uow.conn, email)
+            if found is not None:
+                await repo.set_taker_contact(uow.conn, taker_id, found.contact_id)
         await _add_attempt(
             uow, loaded, outcome, answers, lang=lang, now=now, taker_id=taker_id, previous=None
         )
