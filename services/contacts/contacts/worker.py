@@ -6,6 +6,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.activity import handlers as activity_handlers
+from contacts.assessments import handlers as assessment_handlers
 from contacts.audit import handlers as audit_handlers
 from contacts.jobs.service.jobs import JobSettings, runner_loop
 from contacts.onboarding.service.onboarding import OnboardingSettings, reminder_loop
@@ -34,6 +35,7 @@ def build_broker(settings: ContactsSettings, engine: AsyncEngine) -> KafkaBroker
         ],
     )
     activity_handlers.subscribe(broker, settings=settings, engine=engine)
+    assessment_handlers.subscribe(broker, settings=settings, engine=engine)
     audit_handlers.subscribe(broker, settings=settings, engine=engine)
     return broker
 
