@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from surveys.app import create_app
 from surveys.assessment.defaults import default_definition
 from surveys.erasure.service import forget_erased
+from surveys.settings import SurveysSettings
 from surveys.tables import contact_snapshot, outbox
 
 from shared.events.mail import MailRequestedV1
@@ -40,8 +41,8 @@ QUESTIONS = [(q["id"], q["area"]) for q in default_definition()["questions"]]
 
 
 @asynccontextmanager
-async def running() -> AsyncIterator[FastAPI]:
-    app = create_app()
+async def running(settings: SurveysSettings | None = None) -> AsyncIterator[FastAPI]:
+    app = create_app(settings)
     async with app.router.lifespan_context(app):
         yield app
 
@@ -380,3 +381,22 @@ async def test_an_erased_contact_leaves_no_address_or_background_on_their_attemp
     attempts = await rows(engine, "SELECT region, percents FROM assessment_attempts")
     assert sorted(a.region or "" for a in attempts) == ["", "01"]
     assert {a.percents["devices"] for a in attempts} == {67, 0}  # the figures stay
+
+
+async def test_identified_submissions_that_mail_are_rate_limited_per_address(
+    clean_db: dict[str, AsyncEngine],
+) -> None:
+    strict = SurveysSettings().model_copy(
+        update={"open_link_burst": 2, "open_link_per_minute": 0.01}
+    )
+    async with running(strict) as app, client(app, **{"X-Real-IP": "203.0.113.9"}) as browser:
+        path = await published_test(app, "identified")
+        for n in range(2):
+            sent = await browser.post(path, data=form({}, email=f"p{n}@example.fi"))
+            assert sent.status_code == 200
+        limited = await browser.post(path, data=form({}, email="p3@example.fi"))
+        assert limited.status_code == 429 and limited.headers["retry-after"] == "60"
+        async with client(app, **{"X-Real-IP": "203.0.113.10"}) as other:
+            assert (await other.post(path, data=form({}, email="p4@example.fi"))).status_code == 200
+    attempts = await rows(clean_db["surveys"], "SELECT 1 FROM assessment_attempts")
+    assert len(attempts) == 3

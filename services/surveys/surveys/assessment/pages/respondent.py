@@ -14,12 +14,14 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from shared.i18n import SHARED_LOCALE, translator
+from shared.web.rate_limit import TokenBucket
 from surveys.assessment import service
 from surveys.assessment.domain import band_of, change, text_in, weakest
 from surveys.assessment.labels import ORGANISATION_TYPES, region_choices
 from surveys.assessment.service import Answers, LinkGone, Loaded, Outcome, ResultView
 from surveys.deps import Engine, Settings
 from surveys.pages import HERE, pages, respondent_language
+from surveys.settings import SurveysSettings
 from surveys.unit_of_work import unit_of_work
 
 router = APIRouter(include_in_schema=False)
@@ -37,6 +39,34 @@ def _answers(loaded: Loaded, form: FormData) -> Answers:
         email=one("email")[:320],
         region=one("region"),
         organisation_type=one("organisation_type"),
+    )
+
+
+def _limiter(request: Request, settings: SurveysSettings) -> TokenBucket:
+    """Per address of the caller, as the open survey link: each submission may send a mail."""
+    limiter: TokenBucket | None = getattr(request.app.state, "assessment_limiter", None)
+    if limiter is None:
+        limiter = TokenBucket(
+            burst=settings.open_link_burst, per_minute=settings.open_link_per_minute
+        )
+        request.app.state.assessment_limiter = limiter
+    return limiter
+
+
+def _limited(request: Request) -> Response:
+    lang = respondent_language(request, None)
+    _ = translator((HERE / "locale", SHARED_LOCALE), lang)
+    return pages.render(
+        request,
+        "respond_message.html",
+        {
+            "heading": _("Too many new answers from your network"),
+            "survey_title": "",
+            "paragraphs": [_("Please wait a minute and open the link again.")],
+        },
+        lang=lang,
+        status_code=429,
+        headers=NO_STORE | {"Retry-After": "60"},
     )
 
 
@@ -188,9 +218,12 @@ async def retake_form(token: str, request: Request, engine: Engine) -> Response:
 @router.post("/s/assessment/r/{token}/retake")
 async def retake(token: str, request: Request, engine: Engine, settings: Settings) -> Response:
     lang = respondent_language(request, None)
+    client_ip = request.headers.get("x-real-ip") or (request.client.host if request.client else "")
     try:
         loaded = await service.retake_form(engine, token=token)
         answers = _answers(loaded, await request.form())
+        if loaded.stored.mode == "identified" and not _limiter(request, settings).allow(client_ip):
+            return _limited(request)
         outcome = await service.retake(
             unit_of_work(engine),
             token=token,
@@ -227,9 +260,12 @@ async def take(token: str, request: Request, engine: Engine, settings: Settings)
 async def submit(token: str, request: Request, engine: Engine, settings: Settings) -> Response:
     lang = respondent_language(request, None)
     keys = settings.token_keys()
+    client_ip = request.headers.get("x-real-ip") or (request.client.host if request.client else "")
     try:
         loaded = await service.open_test(engine, keys=keys, token=token)
         answers = _answers(loaded, await request.form())
+        if loaded.stored.mode == "identified" and not _limiter(request, settings).allow(client_ip):
+            return _limited(request)
         outcome = await service.submit(
             unit_of_work(engine),
             keys=keys,
