@@ -18,3 +18,22 @@ class ResponseSubmittedV1(EventData):
     campaign_id: uuid.UUID | None = None
     submitted_on: date
     contact_id: uuid.UUID | None = None
+
+
+class AssessmentResultV1(EventData):
+    """An identified self-assessment result, once its respondent opened the mailed result link.
+
+    Percent (0-100) per competence area by the area's key, with the areas' Finnish names for
+    whoever shows it (a contact's timeline); `weak_areas` are the keys below 40 %. Anonymous
+    results are never published."""
+
+    event_type = "fi.digituki.surveys.assessment.result.v1"
+
+    attempt_id: uuid.UUID
+    assessment_id: uuid.UUID
+    contact_id: uuid.UUID | None = None
+    taken_on: date
+    percents: dict[str, int]
+    area_names: dict[str, str]
+    weak_areas: list[str]
+    previous_attempt_id: uuid.UUID | None = None

@@ -12,7 +12,7 @@ from shared.events.audit import StaffActionV1
 from shared.events.contacts import ContactActivityV1, ContactSnapshotV1, SegmentV1
 from shared.events.envelope import EventData
 from shared.events.mail import MailEventV1, MailRequestedV1
-from shared.events.surveys import ResponseSubmittedV1
+from shared.events.surveys import AssessmentResultV1, ResponseSubmittedV1
 
 KEYED_PARTITIONS = 6
 REPLAY_SUFFIX = ".replay"
@@ -77,6 +77,8 @@ CONTACT_EVENTS = Topic("contacts.events.v1", ContactActivityV1)
 MAIL_REQUESTED = Topic("mail.requested.v1", MailRequestedV1, personal=True, config=_short_lived())
 MAIL_EVENTS = Topic("mail.events.v1", MailEventV1, personal=True, config=_short_lived())
 SURVEY_RESPONSES = Topic("surveys.responses.v1", ResponseSubmittedV1)
+# Identified self-assessment results, keyed by contact (surveys.assessment).
+SURVEY_ASSESSMENTS = Topic("surveys.assessment.v1", AssessmentResultV1)
 STAFF_AUDIT = Topic("staff.audit.v1", StaffActionV1)
 
 TOPICS: dict[str, Topic] = {
@@ -88,6 +90,7 @@ TOPICS: dict[str, Topic] = {
         MAIL_REQUESTED,
         MAIL_EVENTS,
         SURVEY_RESPONSES,
+        SURVEY_ASSESSMENTS,
         STAFF_AUDIT,
     )
 }

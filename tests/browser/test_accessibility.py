@@ -535,3 +535,68 @@ async def test_impact_pages_have_no_wcag_21_aa_violations(
     await assert_accessible(page, axe_source, "staff-impact-report-fi")
     await page.emulate_media(media="print")
     await page.screenshot(path=screenshot_path("staff-impact-report-print"), full_page=True)
+
+
+async def test_self_assessment_pages_have_no_wcag_21_aa_violations(
+    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+) -> None:
+    """The respondent's pages (test, errors, result, retake) in every language, and the staff's
+    list, editor and figures."""
+    from surveys.assessment import service as assessment
+    from surveys.assessment.defaults import default_definition
+
+    staff = assessment.Actor(id="browser-tests", role="editor")
+    assessment_id = await assessment.create_assessment(
+        unit_of_work(engines["surveys"]), actor=staff, mode="anonymous"
+    )
+    await assessment.save_assessment(
+        unit_of_work(engines["surveys"]),
+        assessment_id,
+        definition=default_definition() | {"events_url": "https://dvv.fi/digituki"},
+        mode="anonymous",
+        published=True,
+        actor=staff,
+    )
+    path = f"/s/assessment/{assessment.public_token(SurveysSettings().token_keys(), assessment_id)}"
+    page = await context.new_page()
+    failures = []
+    for lang in LANGUAGES:
+        await page.goto(f"{path}?lang={lang}")
+        await assert_accessible(page, axe_source, f"assessment-take-{lang}")
+        await page.locator("form.assessment button[type=submit]").click()
+        await page.wait_for_selector("#error-summary")
+        await assert_accessible(page, axe_source, f"assessment-errors-{lang}")
+        for fieldset in await page.locator("section.assessment-area fieldset").all():
+            choice = LANGUAGES.index(lang)  # a different profile per language
+            await fieldset.locator("input[type=radio]").nth(choice).check()
+        await page.locator("form.assessment button[type=submit]").click()
+        await page.wait_for_url("**/s/assessment/r/**")
+        try:
+            await assert_accessible(page, axe_source, f"assessment-result-{lang}")
+            await page.goto(page.url.split("?")[0] + f"/retake?lang={lang}")
+            await assert_accessible(page, axe_source, f"assessment-retake-{lang}")
+        except AssertionError as error:
+            failures.append(str(error))
+    await page.goto("/s/assessment/r/not-a-result?lang=fi")
+    await assert_accessible(page, axe_source, "assessment-bad-link")
+
+    email = f"editor-{uuid.uuid4().hex[:8]}@digituki.fi"
+    await staff_service.create_staff(
+        engines["contacts"], email=email, name="Eeva", role="editor", password=STAFF_PASSWORD
+    )
+    await page.goto("/login?lang=en")
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_label("Password").fill(STAFF_PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url("**/staff/**")
+    for name, staff_path in (
+        ("list", "/surveys/staff/assessments"),
+        ("edit", f"/surveys/staff/assessments/{assessment_id}"),
+        ("figures", f"/surveys/staff/assessments/{assessment_id}/figures"),
+    ):
+        await page.goto(staff_path)
+        try:
+            await assert_accessible(page, axe_source, f"assessment-staff-{name}")
+        except AssertionError as error:
+            failures.append(str(error))
+    assert failures == [], "\n\n".join(failures)

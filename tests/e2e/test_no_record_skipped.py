@@ -27,7 +27,7 @@ from shared.events.audit import StaffActionV1
 from shared.events.contacts import ContactSnapshotV1, SegmentV1
 from shared.events.envelope import CloudEvent, EventData, new_event
 from shared.events.mail import MailEventV1, MailRequestedV1
-from shared.events.surveys import ResponseSubmittedV1
+from shared.events.surveys import AssessmentResultV1, ResponseSubmittedV1
 from shared.events.topics import REPLAY_SUFFIX, TOPICS
 from shared.settings import ServiceSettings
 from tests.e2e.conftest import Workers
@@ -68,6 +68,14 @@ GOOD: dict[str, Callable[[], EventData]] = {
     ),
     "surveys.responses.v1": lambda: ResponseSubmittedV1(
         response_id=uuid.uuid4(), survey_id=uuid.uuid4(), submitted_on=date.today()
+    ),
+    "surveys.assessment.v1": lambda: AssessmentResultV1(
+        attempt_id=uuid.uuid4(),
+        assessment_id=uuid.uuid4(),
+        taken_on=date.today(),
+        percents={"devices": 50},
+        area_names={"devices": "Laitteet ja yhteydet"},
+        weak_areas=[],
     ),
     "staff.audit.v1": lambda: StaffActionV1(
         service="sweep", actor_id="t", action="sweep.test", occurred_at=_now()

@@ -31,6 +31,7 @@ EXPECTED = {
         "contacts.contact.v1",
         "contacts.segment.v1",
         "surveys.responses.v1",
+        "surveys.assessment.v1",
         "staff.audit.v1",
     },
 }

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from typing import Any
 
 import pytest
 from jinja2 import UndefinedError
@@ -14,7 +15,7 @@ from newsletter.mail.message import Headers, build_message
 from newsletter.mail.templates import TEMPLATE_DIR, TRANSACTIONAL_KEYS, MailTemplates
 
 BASE = "https://digituki.example"
-VARIABLES = {
+VARIABLES: dict[str, dict[str, Any]] = {
     "signup_confirmation": {"first_name": "Aino", "confirm_url": "https://x.fi/c/1"},
     "survey_invitation": {
         "survey_title": "Kysely",
@@ -46,6 +47,13 @@ VARIABLES = {
         "queue_url": "https://x.fi/staff/visits",
     },
     "enquiry_reply": {"name": "Aino", "reply": "Tervetuloa!", "message": "Miten liityn?"},
+    "assessment_result": {
+        "assessment_title": "Itsearviointi",
+        "result_url": "https://x.fi/s/assessment/r/abc",
+        "areas": [
+            {"name": "Tietosuoja", "percent": 33, "feedback": "Aloita.", "link": "https://x.fi/m"},
+        ],
+    },
 }
 # Every MJML tag mjml-python renders; anything else would pass silently and vanish.
 KNOWN_TAGS = {
@@ -87,7 +95,7 @@ def test_every_transactional_template_fills_in_every_language(
     mail = templates.transactional(key, lang).fill(VARIABLES[key])
     assert mail.subject and "\n" not in mail.subject
     assert f'lang="{lang}"' in mail.html
-    for url in (v for v in VARIABLES[key].values() if v.startswith("https")):
+    for url in (v for v in VARIABLES[key].values() if isinstance(v, str) and v.startswith("https")):
         assert url in mail.html and url in mail.text
     for page in ("/privacy", "/accessibility"):
         assert f"{BASE}{page}" in mail.html and f"{BASE}{page}" in mail.text

@@ -6,6 +6,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.activity import handlers as activity_handlers
+from contacts.assessments import handlers as assessment_handlers
 from contacts.audit import handlers as audit_handlers
 from contacts.dashboard.service import refresh_loop
 from contacts.impact.service import refresh_loop as impact_loop
@@ -36,6 +37,7 @@ def build_broker(settings: ContactsSettings, engine: AsyncEngine) -> KafkaBroker
         ],
     )
     activity_handlers.subscribe(broker, settings=settings, engine=engine)
+    assessment_handlers.subscribe(broker, settings=settings, engine=engine)
     audit_handlers.subscribe(broker, settings=settings, engine=engine)
     return broker
 

@@ -15,6 +15,8 @@ from shared.web.asyncapi import asyncapi_document
 from shared.web.errors import add_domain_error_handler
 from shared.web.health import database_check, kafka_check
 from shared.web.pages import STATIC_DIR
+from surveys.assessment import pages as assessment_pages
+from surveys.assessment import routes as assessment_routes
 from surveys.builder import pages as builder_pages
 from surveys.builder import routes as builder_routes
 from surveys.campaigns import pages as campaign_pages
@@ -54,6 +56,8 @@ def create_app(settings: SurveysSettings | None = None) -> FastAPI:
     add_domain_error_handler(app, DomainError, {InvalidInput: 422, NotFound: 404, Conflict: 409})
     app.include_router(builder_routes.router)
     app.include_router(campaign_routes.router)
+    app.include_router(assessment_routes.router)
+    app.include_router(assessment_pages.router)  # before /s/{token}
     app.include_router(open_link_pages.router)
     app.include_router(responding_pages.router)
     app.include_router(builder_pages.router)

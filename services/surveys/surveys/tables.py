@@ -175,3 +175,54 @@ segment_tallies = Table(
 
 # Replica of contacts.segment.v1 (compacted): the audiences staff pick for a campaign.
 segments = segment_replica_table(metadata)
+
+# Self-assessment tests (surveys.assessment): the scored definition (areas, questions, points,
+# feedback per band) as JSON; mode anonymous | identified.
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("definition", JSONB, nullable=False),
+    Column("mode", Text, nullable=False),
+    Column("published", Boolean, nullable=False, server_default="false"),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# Identified respondents of an assessment: the address their results and links are mailed to,
+# and the contact it matched in the replica (if any) when a result was confirmed.
+assessment_takers = Table(
+    "assessment_takers",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("assessment_id", Uuid, ForeignKey("assessments.id"), nullable=False),
+    Column("email", Text, nullable=True),  # NULL once the person is erased
+    Column("contact_id", Uuid, nullable=True),
+    Column("language", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_assessment_takers_contact_id", "contact_id"),
+    Index("ix_assessment_takers_assessment_email", "assessment_id", "email"),
+)
+
+# One row per attempt: percent per area, found by the sha256 of its random result link. An
+# anonymous attempt has no taker (only the attempt it retakes); an identified one counts once
+# its result link (mailed) has been opened (confirmed_at).
+assessment_attempts = Table(
+    "assessment_attempts",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("assessment_id", Uuid, ForeignKey("assessments.id"), nullable=False),
+    Column("token_hash", LargeBinary, nullable=False, unique=True),
+    Column("taker_id", Uuid, ForeignKey("assessment_takers.id"), nullable=True),
+    Column("previous_id", Uuid, ForeignKey("assessment_attempts.id"), nullable=True),
+    Column("percents", JSONB, nullable=False),
+    Column("language", Text, nullable=False),
+    Column("region", Text, nullable=True),
+    Column("organisation_type", Text, nullable=True),
+    Column("taken_on", Date, nullable=False),
+    Column("confirmed_at", DateTime(timezone=True), nullable=True),
+    Index("ix_assessment_attempts_assessment_id", "assessment_id"),
+    Index("ix_assessment_attempts_taker_id", "taker_id"),
+    Index("ix_assessment_attempts_previous_id", "previous_id"),
+)

@@ -7,7 +7,12 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db import make_engine
-from shared.events.topics import MAIL_REQUESTED, STAFF_AUDIT, SURVEY_RESPONSES
+from shared.events.topics import (
+    MAIL_REQUESTED,
+    STAFF_AUDIT,
+    SURVEY_ASSESSMENTS,
+    SURVEY_RESPONSES,
+)
 from shared.kafka import make_broker
 from shared.outbox.relay import RelayConfig, relay_loop
 from shared.retention import retention_loop
@@ -40,7 +45,8 @@ def build_broker(settings: SurveysSettings, engine: AsyncEngine) -> KafkaBroker:
         settings,
         [
             (SURVEY_RESPONSES, "Submitted responses."),
-            (MAIL_REQUESTED, "Survey invitations and reminders."),
+            (SURVEY_ASSESSMENTS, "Identified self-assessment results."),
+            (MAIL_REQUESTED, "Survey invitations and reminders, self-assessment results."),
             (STAFF_AUDIT, "Staff actions taken in surveys."),
         ],
     )

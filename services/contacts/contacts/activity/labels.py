@@ -22,6 +22,7 @@ KIND_LABELS = {
     "email_bounced": "Mail bounced",
     "email_complained": "Marked a mail as spam",
     "survey_responded": "Answered a survey",
+    "self_assessed": "Took the self-assessment test",
     "merged": "Merged with a duplicate",
     "visit_requested": "Visit requested",
     "visit_agreed": "Visit agreed",

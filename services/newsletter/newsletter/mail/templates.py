@@ -33,6 +33,7 @@ TRANSACTIONAL_KEYS = (
     "visit_acknowledgement",
     "visit_notification",
     "enquiry_reply",
+    "assessment_result",
 )
 _SPACE = re.compile(r"\s+")
 

@@ -22,6 +22,7 @@ from shared.events.topics import STAFF_AUDIT
 from shared.outbox import add_to_outbox
 from shared.tombstones import removals, settle_targets
 from surveys import SOURCE
+from surveys.assessment import repository as assessments
 from surveys.erasure import repository as merging
 from surveys.erasure.domain import Holding, settle
 from surveys.invitations import repository as invitations
@@ -48,11 +49,12 @@ async def forget_erased(conn: AsyncConnection, contact_ids: list[uuid.UUID]) -> 
         return 0
     changed = await responses.anonymise_people(conn, contact_ids)
     forgotten = await invitations.forget_people(conn, contact_ids)
-    if changed or forgotten:
+    takers = await assessments.forget_people(conn, contact_ids)
+    if changed or forgotten or takers:
         await _audit(
             conn,
             "contact.erased.anonymised",
-            {"responses": changed, "invitations": forgotten},
+            {"responses": changed, "invitations": forgotten, "assessment_takers": takers},
         )
     return changed
 

@@ -1,0 +1,30 @@
+"""Contacts' subscriber of `surveys.assessment.v1` (its inbox makes each result count once)."""
+
+from __future__ import annotations
+
+from faststream.kafka import KafkaBroker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from contacts.assessments import service
+from contacts.settings import ContactsSettings
+from contacts.tables import inbox
+from shared.events.envelope import CloudEvent
+from shared.events.surveys import AssessmentResultV1
+from shared.events.topics import SURVEY_ASSESSMENTS
+from shared.subscriptions import subscribe_events
+
+
+def subscribe(broker: KafkaBroker, *, settings: ContactsSettings, engine: AsyncEngine) -> None:
+    async def on_result(conn: AsyncConnection, event: CloudEvent) -> None:
+        await service.apply_result(conn, event.parse(AssessmentResultV1))
+
+    subscribe_events(
+        broker,
+        settings=settings,
+        engine=engine,
+        topic=SURVEY_ASSESSMENTS,
+        purpose="assessment-results",
+        handler=on_result,
+        inbox=inbox,
+        description="Identified self-assessment results enter the person's timeline.",
+    )
