@@ -328,7 +328,7 @@ async def test_staff_organisation_and_topic_editors_have_no_wcag_21_aa_violation
     await assert_accessible(page, axe_source, "staff-organisation-archive-fi")
     await page.locator("form[action$='/archive'] button[type=submit]").click()
     await page.wait_for_selector("#archived-note")
-    await page.goto("/staff/organisations?archived=all&lang=fi")
+    await page.goto(f"/staff/organisations?archived=all&q={name}&lang=fi")
     assert name in await page.inner_text("main")
     await assert_accessible(page, axe_source, "staff-organisations-fi")
     await page.goto("/staff/topics?lang=fi")
