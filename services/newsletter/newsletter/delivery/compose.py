@@ -12,7 +12,7 @@ from newsletter.campaigns.domain import Variant, parse_content
 from newsletter.delivery.domain import bounce_address, message_id, recipient_domain
 from newsletter.delivery.service import Attempt
 from newsletter.delivery.smtp import Job
-from newsletter.mail.message import Dkim, Headers, build_message
+from newsletter.mail.message import Dkim, Headers, build_encoded, build_message
 from newsletter.mail.templates import Compiled, MailTemplates, Rendered
 from newsletter.settings import NewsletterSettings
 from newsletter.tracking.domain import (
@@ -103,15 +103,33 @@ class Composer:
             date=datetime.now(UTC),
             unsubscribe=unsubscribe,
         )
-        content = compiled.fill(variables)
-        if campaign is not None and campaign.tracking:
-            content = self._tracked(content, str(row.id))
-        data = build_message(headers, content, signer=self._signer)
+        tracked = campaign is not None and campaign.tracking
+        data = None if tracked else self._spliced(compiled, headers, variables)
+        if data is None:  # the reference path: Jinja fills, the whole body is encoded
+            content = compiled.fill(variables)
+            if tracked:
+                content = self._tracked(content, str(row.id))
+            data = build_message(headers, content, signer=self._signer)
         return Job(
             attempt=attempt_of(row),
             sender=bounce_address(row.id, s.mail_domain),
             data=data,
             domain=recipient_domain(row.to_email),
+        )
+
+    def _spliced(
+        self, compiled: Compiled, headers: Headers, variables: dict[str, Any]
+    ) -> bytes | None:
+        """The body encoded once per template, personal values spliced in (mail/splice.py);
+        None when the template or a value needs the reference path."""
+        if compiled.text_body is None or compiled.html_body is None:
+            return None
+        text = compiled.text_body.encode(variables)
+        html = compiled.html_body.encode(variables) if text is not None else None
+        if text is None or html is None:
+            return None
+        return build_encoded(
+            headers, compiled.fill_subject(variables), text, html, signer=self._signer
         )
 
     def _tracked(self, content: Rendered, delivery_id: str) -> Rendered:
