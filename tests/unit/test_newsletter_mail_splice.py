@@ -199,3 +199,40 @@ def test_composer_mails_are_the_same_whichever_path_built_them(
     parts = decoded(job.data)
     assert f"Hei {first_name} V!".encode() in parts[0].replace(b"\r\n", b"\n")
     assert isinstance(job.data, WireReady) == (not tracking and "\n" not in first_name)
+
+
+def test_a_spliced_mail_signed_with_dkim_verifies(compiled: Compiled) -> None:
+    import base64
+
+    import dkim
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from newsletter.mail.message import Dkim
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    txt = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+    values = personal(
+        {"first_name": "Åke", "last_name": ".", "organisation_name": "", "region": ""}
+    )
+    assert compiled.text_body is not None and compiled.html_body is not None
+    text, html = compiled.text_body.encode(values), compiled.html_body.encode(values)
+    assert text is not None and html is not None
+    signer = Dkim(selector="s1", domain="digituki.example", private_key=pem)
+    signed = build_encoded(headers(), compiled.fill_subject(values), text, html, signer=signer)
+    assert isinstance(signed, WireReady) and signed.startswith(b"DKIM-Signature:")
+
+    def dns(name: bytes, timeout: int = 5) -> bytes:
+        return txt if name == b"s1._domainkey.digituki.example." else b""
+
+    assert dkim.verify(bytes(signed), dnsfunc=dns)
+    changed = bytes(signed).replace(b"=C3=85ke", b"=C3=84ke", 1)  # Åke -> Äke in the body
+    assert changed != signed
+    assert not dkim.verify(changed, dnsfunc=dns)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -35,7 +36,9 @@ ATTEMPTS = st.builds(
 )
 
 
-def reference_row(attempt: Attempt, result: Result, outcome: str) -> tuple[object, ...]:
+def reference_row(
+    attempt: Attempt, result: Result, outcome: str
+) -> tuple[uuid.UUID, str, list[list[str]], bytes | None]:
     event = reference_event(attempt, result, outcome, NOW)
     headers = [[k, v.decode()] for k, v in [*event.to_headers(), *TRACING]]
     return event.id, str(attempt.contact_id or attempt.delivery_id), headers, event.value_bytes()
@@ -63,6 +66,7 @@ def test_bulk_rows_equal_the_rows_of_the_models(
 
 
 def test_an_unknown_origin_is_refused_as_the_model_refuses_it() -> None:
-    attempt = Attempt(uuid.UUID(int=1), "carrier_pigeon", None, None, "a@b.fi", 1)  # type: ignore[arg-type]
+    origin: Any = "carrier_pigeon"
+    attempt = Attempt(uuid.UUID(int=1), origin, None, None, "a@b.fi", 1)
     with pytest.raises(ValueError, match="origin"):
         OutcomeEvents(NOW).add(attempt, Result(attempt.delivery_id, "sent", 250), "sent")
