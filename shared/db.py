@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import MetaData
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from shared.tracing import instrument_engine
@@ -20,9 +23,33 @@ def new_metadata() -> MetaData:
     return MetaData(naming_convention=NAMING_CONVENTION)
 
 
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def local_without_tls(url: str) -> bool:
+    """True for a PostgreSQL on this host (loopback or a unix socket) whose URL says nothing
+    of TLS: asyncpg would otherwise negotiate TLS ("prefer") for every connection, CPU on
+    both ends for a link that never leaves the machine. `?ssl=require` (or any `ssl` /
+    `sslmode` in the URL) keeps TLS."""
+    parsed = make_url(url)
+    if "ssl" in parsed.query or "sslmode" in parsed.query:
+        return False
+    socket = str(parsed.query.get("host", ""))
+    return not parsed.host or parsed.host in LOCAL_HOSTS or socket.startswith("/")
+
+
+def connect_args(url: str) -> dict[str, Any]:
+    """asyncpg connect() arguments for `url` (also for a bare asyncpg.connect)."""
+    return {"ssl": False} if local_without_tls(url) else {}
+
+
 def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     engine = create_async_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        connect_args=connect_args(url),
     )
     instrument_engine(engine)  # statement spans, when tracing is configured
     return engine

@@ -40,3 +40,26 @@ def test_rotation_keeps_old_links_valid_and_signs_with_the_new_key() -> None:
     assert sign(rotated, "confirm", "x").startswith("k2.")
     with pytest.raises(TokenError):
         verify(TokenKeys.single("b" * 40, "k2"), "confirm", old, max_age_s=60)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"c": "0b0c4a7e-4d5e-4a53-9c61-2a8f0a6c1e55"},
+        {"d": "x", "u": "https://digituki.example/ä?a=1&b=2"},
+        "x" * 300,  # compresses: the "." form
+        ["å", 1, None, True],
+        0,
+    ],
+)
+def test_signing_writes_exactly_what_the_library_writes(
+    payload: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from itsdangerous import URLSafeTimedSerializer
+
+    monkeypatch.setattr(time, "time", lambda: 1_790_000_000.7)
+    library = URLSafeTimedSerializer("a" * 40, salt="digituki:unsubscribe").dumps(payload)
+    assert sign(KEYS, "unsubscribe", payload) == f"k1.{library}"
+    assert verify(KEYS, "unsubscribe", sign(KEYS, "unsubscribe", payload), max_age_s=None) == (
+        payload
+    )

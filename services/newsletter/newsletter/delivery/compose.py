@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsletter.campaigns.domain import Variant, parse_content
-from newsletter.composer.merge import with_defaults, without_empty_fields
+from newsletter.composer.merge import EMPTY_FIELD, with_defaults, without_empty_fields
 from newsletter.composer.test_links import link_of_test_mail
 from newsletter.delivery.domain import bounce_address, message_id, recipient_domain
 from newsletter.delivery.service import Attempt
 from newsletter.delivery.smtp import Job
-from newsletter.mail.message import Dkim, Headers, build_message
+from newsletter.mail.message import Dkim, Headers, build_encoded, build_message
 from newsletter.mail.templates import Compiled, MailTemplates, Rendered
 from newsletter.settings import NewsletterSettings
 from newsletter.tracking.domain import (
@@ -113,21 +113,42 @@ class Composer:
             date=datetime.now(UTC),
             unsubscribe=unsubscribe,
         )
-        content = compiled.fill(variables)
-        if campaign is not None:  # "Hei {{ first_name }}!" without a name reads "Hei!"
-            content = Rendered(
-                subject=without_empty_fields(content.subject),
-                html=without_empty_fields(content.html),
-                text=without_empty_fields(content.text),
-            )
-        if campaign is not None and campaign.tracking:
-            content = self._tracked(content, str(row.id))
-        data = build_message(headers, content, signer=self._signer)
+        tracked = campaign is not None and campaign.tracking
+        # A merge field without a value goes with the space before it ("Hei!", not "Hei !"):
+        # that edits the text around the value, so such a mail takes the reference path.
+        emptied = campaign is not None and _uses_an_empty_field(compiled, variables)
+        data = None if tracked or emptied else self._spliced(compiled, headers, variables)
+        if data is None:  # the reference path: Jinja fills, the whole body is encoded
+            content = compiled.fill(variables)
+            if campaign is not None:
+                content = Rendered(
+                    subject=without_empty_fields(content.subject),
+                    html=without_empty_fields(content.html),
+                    text=without_empty_fields(content.text),
+                )
+            if tracked:
+                content = self._tracked(content, str(row.id))
+            data = build_message(headers, content, signer=self._signer)
         return Job(
             attempt=attempt_of(row),
             sender=bounce_address(row.id, s.mail_domain),
             data=data,
             domain=recipient_domain(row.to_email),
+        )
+
+    def _spliced(
+        self, compiled: Compiled, headers: Headers, variables: dict[str, Any]
+    ) -> bytes | None:
+        """The body encoded once per template, personal values spliced in (mail/splice.py);
+        None when the template or a value needs the reference path."""
+        if compiled.text_body is None or compiled.html_body is None:
+            return None
+        text = compiled.text_body.encode(variables)
+        html = compiled.html_body.encode(variables) if text is not None else None
+        if text is None or html is None:
+            return None
+        return build_encoded(
+            headers, compiled.fill_subject(variables), text, html, signer=self._signer
         )
 
     def _tracked(self, content: Rendered, delivery_id: str) -> Rendered:
@@ -141,3 +162,12 @@ class Composer:
         body = rewrite_links(content.html, tracked, keep=lambda url: url.startswith(own))
         pixel = sign(self._keys, OPEN_PURPOSE, open_payload(delivery_id))
         return replace(content, html=add_pixel(body, f"{base}/t/o/{pixel}.gif"))
+
+
+def _uses_an_empty_field(compiled: Compiled, variables: Mapping[str, Any]) -> bool:
+    """Whether the mail shows a merge field this person lacks (subject or either body)."""
+    if EMPTY_FIELD in compiled.fill_subject(variables):
+        return True
+    bodies = (compiled.text_body, compiled.html_body)
+    used = {name for body in bodies if body is not None for name in body.names}
+    return any(variables.get(name) == EMPTY_FIELD for name in used)

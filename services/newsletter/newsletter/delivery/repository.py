@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from newsletter.delivery.domain import CAMPAIGN_PRIORITY
 from newsletter.suppression.repository import not_suppressed
 from newsletter.tables import contact_snapshot, deliveries
+from shared.outbox.writer import notify_channel
 
 WAKE_CHANNEL = "newsletter_deliveries"
 MATERIALISED_COLUMNS = [
@@ -234,3 +236,39 @@ async def hold(
         .where(deliveries.c.id == batch.c.id, deliveries.c.status == "pending")
         .values(next_attempt_at=batch.c.due, attempts=batch.c.attempts, last_error=batch.c.error)
     )
+
+
+@dataclass(frozen=True)
+class OutboxRows:
+    """Events for the outbox as columns: ids, keys, headers (JSON text), payloads."""
+
+    event_ids: Sequence[uuid.UUID]
+    keys: Sequence[str]
+    headers: Sequence[str]
+    payloads: Sequence[bytes]
+
+
+_ADD_EVENTS = text(
+    "INSERT INTO outbox (event_id, topic, key, headers, payload)"
+    " SELECT e, :topic, k, h::jsonb, p FROM unnest("
+    "CAST(:ids AS uuid[]), CAST(:keys AS text[]), CAST(:headers AS text[]),"
+    " CAST(:payloads AS bytea[])) WITH ORDINALITY AS t(e, k, h, p, n) ORDER BY n"
+)
+
+
+async def add_outcome_events(conn: AsyncConnection, topic: str, rows: OutboxRows) -> None:
+    """A batch's events into the outbox in ONE statement, in order, in the caller's
+    transaction; the relay is woken when (and only if) it commits."""
+    if not rows.event_ids:
+        return
+    await conn.execute(
+        _ADD_EVENTS,
+        {
+            "topic": topic,
+            "ids": list(rows.event_ids),
+            "keys": list(rows.keys),
+            "headers": list(rows.headers),
+            "payloads": list(rows.payloads),
+        },
+    )
+    await conn.execute(text("SELECT pg_notify(:c, '')"), {"c": notify_channel("newsletter")})

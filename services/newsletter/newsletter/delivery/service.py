@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import get_args
 
+from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from newsletter.delivery import repository as deliveries
@@ -16,9 +20,14 @@ from newsletter.delivery.domain import Result, retry_delay_s
 from newsletter.suppression import repository as suppressions
 from newsletter.suppression.domain import email_hmac
 from newsletter.unit_of_work import unit_of_work
-from shared.events.envelope import CloudEvent, new_event
+from shared.events.envelope import CONTENT_TYPE, SPEC_VERSION, CloudEvent, new_event
 from shared.events.mail import MailEventV1, MailOrigin, MailOutcome
 from shared.events.topics import MAIL_EVENTS
+from shared.tracing import trace_headers
+
+SOURCE = "/newsletter"
+ORIGINS = frozenset(get_args(MailOrigin))
+_DATETIME = TypeAdapter(datetime)
 
 EVENT_OUTCOME: dict[str, MailOutcome] = {
     "sent": "sent",
@@ -65,13 +74,18 @@ async def record_outcomes(
     retry: RetryPolicy,
     suppression_key: bytes,
 ) -> None:
+    """Every outcome's row and its event, in one transaction, a statement per kind: the
+    rows by status, the events all at once (`deliveries.add_outcome_events`)."""
     if not outcomes:
         return
-    outcomes = [(a, dataclasses.replace(r, detail=storable(r.detail))) for a, r in outcomes]
+    outcomes = [
+        (a, r if (d := storable(r.detail)) == r.detail else dataclasses.replace(r, detail=d))
+        for a, r in outcomes
+    ]
     now = datetime.now(UTC)
     final: dict[str, list[tuple[Attempt, Result]]] = {"sent": [], "bounced": [], "failed": []}
     deferred: list[tuple[Attempt, Result]] = []
-    events: list[tuple[Attempt, Result, str]] = []
+    events = OutcomeEvents(now)
     # The relay failed before these were tried: they wait, the attempt uncounted, no event.
     held = [(a, r) for a, r in outcomes if r.outcome == "held"]
     for attempt, result in outcomes:
@@ -81,7 +95,7 @@ async def record_outcomes(
         if outcome == "deferred" and attempt.attempts >= retry.max_attempts:
             outcome = "failed"
         (deferred if outcome == "deferred" else final[outcome]).append((attempt, result))
-        events.append((attempt, result, outcome))
+        events.add(attempt, result, outcome)
     async with unit_of_work(engine) as uow:
         for status, rows in final.items():
             await deliveries.finish(
@@ -116,40 +130,104 @@ async def record_outcomes(
                 for a, r in final["bounced"]
             ],
         )
-        for attempt, result, outcome in events:
-            uow.publish(
-                MAIL_EVENTS.name,
-                str(attempt.contact_id or attempt.delivery_id),
-                outcome_event(
-                    attempt,
-                    outcome,
-                    new_event(
-                        source="/newsletter",
-                        subject=str(attempt.delivery_id),
-                        data=MailEventV1(
-                            delivery_id=attempt.delivery_id,
-                            outcome=EVENT_OUTCOME[outcome],
-                            occurred_at=now,
-                            origin=attempt.origin,
-                            origin_id=attempt.origin_id,
-                            origin_label=attempt.origin_label,
-                            origin_group=attempt.origin_group,
-                            contact_id=attempt.contact_id,
-                            email=attempt.email,
-                            detail=result.detail,
-                        ),
-                    ),
-                ),
-            )
+        await deliveries.add_outcome_events(
+            uow.conn, MAIL_EVENTS.name, events.rows(trace_headers())
+        )
         await uow.commit()
+
+
+class OutcomeEvents:
+    """The outbox rows of a batch's outcome events, built without a pydantic model per
+    event: exactly the rows `outcome_event` and the outbox writer make (the reference;
+    tests/unit/test_newsletter_outcome_events.py holds them equal), all at one time."""
+
+    def __init__(self, now: datetime) -> None:
+        self._occurred = _DATETIME.dump_python(now, mode="json")
+        common = [
+            ["ce_source", SOURCE],
+            ["ce_type", MailEventV1.event_type],
+            ["ce_specversion", SPEC_VERSION],
+            ["ce_time", now.isoformat()],
+            ["content-type", CONTENT_TYPE],
+        ]
+        self._common = json.dumps(common)[1:-1]
+        self.event_ids: list[uuid.UUID] = []
+        self.keys: list[str] = []
+        self.subjects: list[str] = []
+        self.payloads: list[bytes] = []
+
+    def add(self, attempt: Attempt, result: Result, outcome: str) -> None:
+        if attempt.origin not in ORIGINS:
+            raise ValueError(f"unknown mail origin {attempt.origin!r}")
+        delivery = str(attempt.delivery_id)
+        contact = str(attempt.contact_id) if attempt.contact_id is not None else None
+        email: str | None = attempt.email
+        detail = result.detail
+        if email:  # MailEventV1's rule: the address only without an id, never in the detail
+            if detail and (
+                not (email.isascii() and detail.isascii()) or email.lower() in detail.lower()
+            ):
+                detail = re.compile(re.escape(email), re.IGNORECASE).sub("<address>", detail)
+            if attempt.contact_id:
+                email = None
+        data = {
+            "delivery_id": delivery,
+            "outcome": EVENT_OUTCOME[outcome],
+            "occurred_at": self._occurred,
+            "origin": attempt.origin,
+            "origin_id": attempt.origin_id,
+            "contact_id": contact,
+            "email": email,
+            "detail": detail,
+            "url": None,
+            "origin_label": attempt.origin_label,
+            "origin_group": attempt.origin_group,
+        }
+        self.event_ids.append(outcome_event_id(attempt, outcome))
+        self.keys.append(contact or delivery)
+        self.subjects.append(delivery)
+        self.payloads.append(json.dumps(data, separators=(",", ":"), default=str).encode())
+
+    def rows(self, tracing: Sequence[tuple[str, bytes]]) -> deliveries.OutboxRows:
+        trace = "".join(f",{json.dumps([k, v.decode()])}" for k, v in tracing)
+        headers = [
+            f'[["ce_id", "{event_id}"], {self._common}, ["ce_subject", "{subject}"]{trace}]'
+            for event_id, subject in zip(self.event_ids, self.subjects, strict=True)
+        ]
+        return deliveries.OutboxRows(self.event_ids, self.keys, headers, self.payloads)
 
 
 OUTCOME_EVENTS = uuid.UUID("5a0f3c1e-7f55-4c36-9d8e-2f1b1a6f0c11")
 
 
-def outcome_event(attempt: Attempt, outcome: str, event: CloudEvent) -> CloudEvent:
+def outcome_event_id(attempt: Attempt, outcome: str) -> uuid.UUID:
     """The event of one attempt's outcome has one id, however often it is recorded: a write
     retried after a commit whose answer was lost publishes the same event again, which the
     consumers' inboxes absorb."""
-    key = f"{attempt.delivery_id}/{attempt.attempts}/{outcome}"
-    return event.model_copy(update={"id": uuid.uuid5(OUTCOME_EVENTS, key)})
+    return uuid.uuid5(OUTCOME_EVENTS, f"{attempt.delivery_id}/{attempt.attempts}/{outcome}")
+
+
+def outcome_event(attempt: Attempt, outcome: str, event: CloudEvent) -> CloudEvent:
+    """The outcome event as a model: the reference `OutcomeEvents` is held to."""
+    return event.model_copy(update={"id": outcome_event_id(attempt, outcome)})
+
+
+def reference_event(attempt: Attempt, result: Result, outcome: str, now: datetime) -> CloudEvent:
+    """One outcome's event built through the models, as recording did per event before."""
+    event = new_event(
+        source=SOURCE,
+        subject=str(attempt.delivery_id),
+        data=MailEventV1(
+            delivery_id=attempt.delivery_id,
+            outcome=EVENT_OUTCOME[outcome],
+            occurred_at=now,
+            origin=attempt.origin,
+            origin_id=attempt.origin_id,
+            origin_label=attempt.origin_label,
+            origin_group=attempt.origin_group,
+            contact_id=attempt.contact_id,
+            email=attempt.email,
+            detail=result.detail,
+        ),
+    )
+    return outcome_event(attempt, outcome, event.model_copy(update={"time": now}))

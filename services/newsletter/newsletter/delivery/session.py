@@ -39,6 +39,8 @@ __all__ = [
     "wire_data",
 ]
 
+from newsletter.mail.message import WireReady
+
 # CR, LF and the other C0 controls in an address would inject commands.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _LINE_ENDINGS = re.compile(rb"\r\n|\n|\r(?!\n)")
@@ -61,6 +63,8 @@ class Reply:
 
 def wire_data(message: bytes) -> bytes:
     """The DATA payload: CRLF lines, dot-stuffed (RFC 5321 4.5.2), ending in CRLF.CRLF."""
+    if isinstance(message, WireReady):  # built with CRLF lines and nothing to stuff
+        return message + b".\r\n"
     crlf = message.count(b"\r\n")
     if message.count(b"\r") != crlf or message.count(b"\n") != crlf:  # rare: fix stray CR/LF
         message = _LINE_ENDINGS.sub(b"\r\n", message)

@@ -32,7 +32,7 @@ from newsletter.delivery.service import Attempt, RetryPolicy, record_outcomes
 from newsletter.delivery.smtp import SmtpPool
 from newsletter.mail.templates import MailTemplates
 from newsletter.settings import NewsletterSettings
-from shared.db import sync_url
+from shared.db import connect_args, sync_url
 from shared.tracing import start_span
 
 log = logging.getLogger(__name__)
@@ -240,7 +240,8 @@ class DeliveryWorker:
     async def _listen(self) -> asyncpg.Connection | None:
         """NOTIFY on new rows wakes an idle loop at once; polling remains the fallback."""
         try:
-            conn = await asyncpg.connect(sync_url(self._settings.database_url))
+            url = self._settings.database_url
+            conn = await asyncpg.connect(sync_url(url), **connect_args(url))
             await conn.add_listener(deliveries.WAKE_CHANNEL, lambda *_: self.wake.set())
             return conn
         except (OSError, asyncpg.PostgresError):

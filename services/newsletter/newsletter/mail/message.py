@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-import binascii
 import contextlib
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dkim
 
+from newsletter.mail.splice import qp
 from newsletter.mail.templates import Rendered
 
 SIGNED_HEADERS = (
@@ -95,17 +96,62 @@ def _address(name: str, addr: str) -> str:
     )
 
 
-def _qp(text: str) -> bytes:
-    body = text.replace("\r\n", "\n").encode()
-    return binascii.b2a_qp(body, istext=True).replace(b"\n", b"\r\n")
+class WireReady(bytes):
+    """A message whose lines all end in CRLF, that ends in CRLF and in which no line starts
+    with ".": SMTP sends it as it is (no line-ending check, no dot-stuffing per mail)."""
+
+    __slots__ = ()
+
+
+@functools.lru_cache(maxsize=16)
+def _from(name: str, addr: str) -> str:
+    return _address(name, addr)
 
 
 def build_message(headers: Headers, content: Rendered, *, signer: Dkim | None = None) -> bytes:
+    """The reference path: the whole filled body encoded (see `build_encoded`)."""
+    head, body = _assemble(headers, content.subject, qp(content.text), qp(content.html))
+    message = b"".join((head, *body))
+    return signer.sign(message) + message if signer is not None else message
+
+
+def build_encoded(
+    headers: Headers,
+    subject: str,
+    text: bytes,
+    html: bytes,
+    *,
+    signer: Dkim | None = None,
+) -> bytes:
+    """The same message from bodies already quoted-printable encoded with CRLF lines, none
+    starting with "." (mail/splice.py): `WireReady` when the header is as clean."""
+    head, body = _assemble(headers, subject, text, html)
+    if signer is not None:
+        head = signer.sign(b"".join((head, *body))) + head
+    if _clean(head):
+        return WireReady(b"".join((head, *body)))  # one copy of the body, no more
+    return b"".join((head, *body))
+
+
+def _clean(head: bytes) -> bool:
+    crlf = head.count(b"\r\n")
+    return (
+        head.count(b"\r") == crlf
+        and head.count(b"\n") == crlf
+        and not head.startswith(b".")
+        and b"\n." not in head
+    )
+
+
+def _assemble(
+    headers: Headers, subject: str, text: bytes, html: bytes
+) -> tuple[bytes, tuple[bytes, ...]]:
+    """(header, body parts): the body starts with the blank line after the header."""
     boundary = "=_" + headers.message_id.strip("<>").partition("@")[0].replace("-", "")
     lines = [
-        f"From: {_address(headers.from_name, headers.from_addr)}",
+        f"From: {_from(headers.from_name, headers.from_addr)}",
         f"To: {_address(headers.to_name, headers.to_addr)}",
-        f"Subject: {_header_text(content.subject)}",
+        f"Subject: {_header_text(subject)}",
         f"Date: {format_datetime(headers.date)}",
         f"Message-ID: {headers.message_id}",
         "MIME-Version: 1.0",
@@ -119,27 +165,22 @@ def build_message(headers: Headers, content: Rendered, *, signer: Dkim | None = 
             "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
         ]
     lines.append(f'Content-Type: multipart/alternative; boundary="{boundary}"')
-    head = "\r\n".join(lines).encode()
-    part = (
-        b"Content-Type: text/%s; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n"
-    )
+    lines.append("")
     sep = f"--{boundary}\r\n".encode()
-    message = b"".join(
-        (
-            head,
-            b"\r\n\r\n",
-            sep,
-            part % b"plain",
-            b"\r\n",
-            _qp(content.text),
-            b"\r\n",
-            sep,
-            part % b"html",
-            b"\r\n",
-            _qp(content.html),
-            f"\r\n--{boundary}--\r\n".encode(),
-        )
+    body = (
+        b"\r\n",
+        sep,
+        _PART % b"plain",
+        text,
+        b"\r\n",
+        sep,
+        _PART % b"html",
+        html,
+        f"\r\n--{boundary}--\r\n".encode(),
     )
-    if signer is not None:
-        message = signer.sign(message) + message
-    return message
+    return "\r\n".join(lines).encode(), body
+
+
+_PART = (
+    b"Content-Type: text/%s; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+)

@@ -21,6 +21,7 @@ from mjml import mjml2html
 from newsletter.campaigns.domain import Variant
 from newsletter.delivery.domain import LANGUAGES
 from newsletter.mail.blocks import campaign_source
+from newsletter.mail.splice import Encoded, Plan, plan_of
 from newsletter.mail.strings import FOOTER, text_footer
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "mail"
@@ -59,6 +60,16 @@ class Compiled:
     literals: tuple[str, ...] = ()
     # The same literals escaped once, so the HTML fill does not escape them per recipient.
     html_literals: tuple[Markup, ...] = ()
+    # Substitution-only templates (every campaign): filled without Jinja, and the bodies
+    # quoted-printable encoded once (mail/splice.py). None: Jinja fills it.
+    subject_plan: Plan | None = None
+    html_body: Encoded | None = None
+    text_body: Encoded | None = None
+
+    def fill_subject(self, variables: Mapping[str, Any]) -> str:
+        if self.subject_plan is None:
+            return self.fill(variables).subject
+        return _SPACE.sub(" ", self.subject_plan.fill(variables)).strip()
 
     def fill(self, variables: Mapping[str, Any]) -> Rendered:
         ctx = {**variables, "_lit": self.literals}
@@ -155,12 +166,17 @@ class MailTemplates:
             text_footer(lang, self._base_url, transactional=transactional, archive_url=archive_url)
             + "\n"
         )
+        html_plan = plan_of(self._html, html, literals)
+        text_plan = plan_of(self._plain, text, literals)
         return Compiled(
             subject=self._plain.from_string(subject),
             html=self._html.from_string(html),
             text=self._plain.from_string(text),
             literals=literals,
             html_literals=tuple(Markup.escape(v) for v in literals),
+            subject_plan=plan_of(self._plain, subject, literals),
+            html_body=Encoded.of(html_plan) if html_plan else None,
+            text_body=Encoded.of(text_plan) if text_plan else None,
         )
 
 
