@@ -17,6 +17,7 @@ from shared.web.health import database_check, kafka_check
 from shared.web.pages import STATIC_DIR
 from surveys.builder import pages as builder_pages
 from surveys.builder import routes as builder_routes
+from surveys.campaigns import operation_pages as campaign_operation_pages
 from surveys.campaigns import pages as campaign_pages
 from surveys.campaigns import routes as campaign_routes
 from surveys.errors import Conflict, DomainError, InvalidInput, NotFound
@@ -60,6 +61,7 @@ def create_app(settings: SurveysSettings | None = None) -> FastAPI:
     app.include_router(results_pages.router)
     app.include_router(export_pages.router)
     app.include_router(campaign_pages.router)
+    app.include_router(campaign_operation_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/api/surveys/asyncapi.json", include_in_schema=False)
