@@ -216,7 +216,6 @@ async def _campaign(
         "form": defaults | (form or {}),
         "field_error": field_error,
         "languages": LANGUAGES,
-        "placeholders": {"fi": "{survey}", "closes": "{closes}"},
     }
     return _render(request, staff, "staff/campaign.html", context, status_code)
 
@@ -233,7 +232,16 @@ async def launch_campaign(
     try:
         await campaigns.launch_campaign(uow, campaign_id, links=links, actor=actor(staff))
     except Conflict as exc:
-        return await _campaign(request, engine, staff, campaign_id, exc.message, links, 409)
+        message = exc.message
+        if (exc.field or "").startswith("question:"):
+            check = await operations.launch_check(engine, campaign_id)
+            first = check["unfinished"][0]
+            _ = pages.gettext(staff_language(request))
+            message = _(
+                "Question %(n)s “%(text)s” is not written yet: write it or remove it before "
+                "launching."
+            ) % {"n": first["number"], "text": first["text"]}
+        return await _campaign(request, engine, staff, campaign_id, message, links, 409)
     return RedirectResponse(
         f"/surveys/staff/campaigns/{campaign_id}", status_code=status.HTTP_303_SEE_OTHER
     )

@@ -39,8 +39,6 @@ async def _question_form(request: Request) -> dict[str, str]:
     if ticked:
         form["show_if_value"] = ", ".join(ticked)
         form["show_if_op"] = form.get("show_if_op") or "in"
-    elif form.get("show_if_op") == "in":
-        form["show_if_value"] = ""
     return form
 
 
