@@ -52,12 +52,10 @@ def section(html: str, prefix: str, types: str) -> str:
     return found.group(0)
 
 
-async def add(
-    client: httpx.AsyncClient, survey_id: str, page: int = 0, **data: str
-) -> httpx.Response:
+async def add(client: httpx.AsyncClient, survey_id: str, **data: str) -> httpx.Response:
     version = (await current(client, survey_id))["version"]
     return await client.post(
-        f"{BASE}/{survey_id}/pages/{page}/questions",
+        f"{BASE}/{survey_id}/pages/0/questions",
         data={"csrf_token": CSRF, "version": str(version), **data},
     )
 

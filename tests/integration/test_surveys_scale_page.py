@@ -7,7 +7,6 @@ import json
 import re
 from typing import Any
 
-import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from surveys.tables import outbox
