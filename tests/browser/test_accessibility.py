@@ -176,8 +176,8 @@ async def test_survey_builder_pages_have_no_wcag_21_aa_violations(
     await page.locator("form[action$='/new'] button[type=submit]").click()
     await page.wait_for_url("**/edit")
     await assert_accessible(page, axe_source, "survey-builder-edit")
-    await page.locator("li[id^=question-] summary").first.click()  # the inline form
-    await page.locator("details.add-question summary").first.click()
+    await page.locator("li[id^=question-] > details > summary").first.click()  # the inline form
+    await page.locator("details.add-question > summary").first.click()
     await page.locator("#new-0-type").select_option("matrix")  # rows and labels show
     await assert_accessible(page, axe_source, "survey-builder-question")
     await page.goto(page.url.removesuffix("/edit") + "/questions/q1")  # the no-JS link

@@ -84,14 +84,14 @@ async def test_staff_build_a_survey_inline_launch_it_and_a_person_answers_the_sc
     await page.locator("form[action$='/new'] button[type=submit]").click()
     await page.wait_for_url("**/edit")
     survey_url = page.url.removesuffix("/edit")
-    await page.locator("#question-q1 summary").click()
+    await page.locator("#question-q1 > details > summary").click()
     await page.locator("#q-q1-text_fi").fill("Mikä on roolisi?")
     await page.locator("#q-q1-text_sv").fill("Vilken är din roll?")
     await page.locator("#q-q1-required").check()
     await save(page, "/questions/q1")
 
     # A single choice with its options as rows per language; a third row added by the script.
-    await page.locator("details.add-question summary").click()
+    await page.locator("details.add-question > summary").click()
     assert await page.locator("#new-0-type").input_value() == "single"
     await page.locator("#new-0-text_fi").fill("Kuinka usein käytät palvelua?")
     await page.locator("#new-0-text_sv").fill("Hur ofta använder du tjänsten?")
@@ -105,7 +105,7 @@ async def test_staff_build_a_survey_inline_launch_it_and_a_person_answers_the_sc
     await page.wait_for_url("**#question-q2")
 
     # A scale shown only to those who use the service daily or weekly.
-    await page.locator("details.add-question summary").click()
+    await page.locator("details.add-question > summary").click()
     form = page.locator("form[action$='/pages/0/questions']")
     await page.locator("#new-0-type").select_option("scale")
     assert await form.locator(".type-fields[data-types='single multiple dropdown']").is_hidden()
@@ -123,7 +123,7 @@ async def test_staff_build_a_survey_inline_launch_it_and_a_person_answers_the_sc
     condition = await page.locator("#question-q3 .condition").inner_text()
     assert re.search(r"[QK]2 ”?“?Kuinka usein käytät palvelua\?", condition), condition
     assert "“Päivittäin”" in condition and "“Viikoittain”" in condition
-    await page.locator("#question-q2 summary").click()
+    await page.locator("#question-q2 > details > summary").click()
     await shot(page, "survey-builder-inline")
     await accessible(page, axe_source, "survey-builder-inline")
 

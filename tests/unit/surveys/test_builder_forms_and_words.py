@@ -162,3 +162,16 @@ def test_a_survey_speaks_the_languages_all_its_texts_are_written_in() -> None:
     assert partly_spoken(survey) == ()
     half = parse_survey({**SURVEY, "title": {"fi": "Kysely", "sv": "Enkät", "en": "Survey"}})
     assert spoken_languages(half) == ("fi", "sv") and partly_spoken(half) == ("en",)
+
+
+def test_once_a_question_is_written_the_placeholder_of_other_languages_goes() -> None:
+    form = {
+        "type": "short_text",
+        "id": "q1",
+        "text_fi": "Mikä on roolisi?",
+        "text_sv": "Ny fråga",
+        "text_en": "New question",
+    }
+    assert question_of(form)["text"] == {"fi": "Mikä on roolisi?", "sv": "", "en": ""}
+    untouched = {"type": "short_text", "id": "q1", "text_fi": "Uusi kysymys"}
+    assert question_of(untouched)["text"]["fi"] == "Uusi kysymys"  # still flagged at launch

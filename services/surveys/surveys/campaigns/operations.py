@@ -18,7 +18,12 @@ from shared.logs import correlation_id
 from surveys import SOURCE
 from surveys.audit import audit
 from surveys.builder import repository as definitions
-from surveys.builder.domain.readiness import partly_spoken, spoken_languages, unfinished_questions
+from surveys.builder.domain.readiness import (
+    partly_spoken,
+    shown_text,
+    spoken_languages,
+    unfinished_questions,
+)
 from surveys.builder.domain.survey import Survey, parse_survey
 from surveys.builder.service import Actor
 from surveys.campaigns import repository as campaign_rows
@@ -68,7 +73,7 @@ async def launch_check(
         "partly": partly_spoken(survey),
         "missing": missing,
         "unfinished": [
-            {"number": u.number, "id": u.question.id, "text": u.question.text.get("fi")}
+            {"number": u.number, "id": u.question.id, "text": shown_text(u, "fi")}
             for u in unfinished_questions(survey)
         ],
         "previews": previews(campaign, survey),

@@ -21,7 +21,7 @@ from shared.outbox.unit_of_work import Publisher
 from shared.tokens import TokenKeys
 from surveys import SOURCE
 from surveys.audit import audit
-from surveys.builder.domain.readiness import spoken_languages, unfinished_questions
+from surveys.builder.domain.readiness import shown_text, spoken_languages, unfinished_questions
 from surveys.builder.domain.survey import Survey, parse_survey
 from surveys.builder.service import Actor
 from surveys.campaigns import repository as campaign_rows
@@ -140,7 +140,7 @@ def refuse_unfinished(survey: Survey) -> None:
     if unfinished:
         first = unfinished[0]
         raise Conflict(
-            f"Question {first.number} (“{first.question.text.get('fi')}”) is not written yet: "
+            f"Question {first.number} (“{shown_text(first, 'fi')}”) is not written yet: "
             "write it or remove it before launching.",
             field=f"question:{first.question.id}",
         )

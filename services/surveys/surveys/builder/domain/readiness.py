@@ -27,6 +27,7 @@ class Unfinished:
     number: int
     question: Question
     reason: str  # "placeholder_text" | "placeholder_options"
+    placeholder: str  # the placeholder text still there
 
 
 def _texts(texts: Texts) -> tuple[str, ...]:
@@ -36,11 +37,23 @@ def _texts(texts: Texts) -> tuple[str, ...]:
 def unfinished_questions(survey: Survey) -> list[Unfinished]:
     found: list[Unfinished] = []
     for number, q in enumerate(survey.questions(), start=1):
-        if any(t in PLACEHOLDER_TEXTS for t in _texts(q.text)):
-            found.append(Unfinished(number, q, "placeholder_text"))
-        elif any(t in PLACEHOLDER_OPTIONS for c in (*q.choices, *q.rows) for t in _texts(c.text)):
-            found.append(Unfinished(number, q, "placeholder_options"))
+        texts = [t for t in _texts(q.text) if t in PLACEHOLDER_TEXTS]
+        options = [
+            t for c in (*q.choices, *q.rows) for t in _texts(c.text) if t in PLACEHOLDER_OPTIONS
+        ]
+        if texts:
+            found.append(Unfinished(number, q, "placeholder_text", texts[0]))
+        elif options:
+            found.append(Unfinished(number, q, "placeholder_options", options[0]))
     return found
+
+
+def shown_text(unfinished: Unfinished, lang: str) -> str:
+    """What to call an unfinished question: its placeholder text, or its own text when only
+    an option is a placeholder."""
+    if unfinished.reason == "placeholder_text":
+        return unfinished.placeholder
+    return unfinished.question.text.get(lang)
 
 
 def _all_texts(survey: Survey) -> list[Texts]:

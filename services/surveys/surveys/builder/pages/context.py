@@ -8,7 +8,7 @@ from typing import Any
 
 from shared.i18n import PUBLIC_LANGUAGES
 from surveys.builder.domain import edits
-from surveys.builder.domain.readiness import unfinished_questions
+from surveys.builder.domain.readiness import shown_text, unfinished_questions
 from surveys.builder.domain.survey import (
     CHOICE_TYPES,
     QUESTION_TYPES,
@@ -147,7 +147,7 @@ def editor_context(
         )
     form_error = open_form.error if open_form else None
     unfinished = [
-        {"number": u.number, "id": u.question.id, "text": u.question.text.get(lang)}
+        {"number": u.number, "id": u.question.id, "text": shown_text(u, lang)}
         for u in unfinished_questions(survey)
     ]
     return {

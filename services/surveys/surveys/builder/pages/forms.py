@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from surveys.builder.domain.readiness import PLACEHOLDER_TEXTS
 from surveys.builder.domain.texts import LANGUAGES
 from surveys.errors import InvalidInput
 
@@ -135,7 +136,7 @@ def question_of(form: Mapping[str, str]) -> dict[str, Any]:
         if name in ("min_label", "max_label") and kind not in TYPE_FIELDS["labels"]:
             continue
         if any((texts := texts_of(form, name)).values()):
-            question[name] = texts
+            question[name] = _without_placeholders(texts)
     if kind in TYPE_FIELDS["choices"]:
         question["choices"] = options_from_rows(form, "choices")
     if kind in TYPE_FIELDS["other"] and form.get("other") == "on":
@@ -157,6 +158,15 @@ def question_of(form: Mapping[str, str]) -> dict[str, Any]:
             cond["value"] = raw
         question["show_if"] = cond
     return question
+
+
+def _without_placeholders(texts: dict[str, str]) -> dict[str, str]:
+    """Once a text is written in one language, the builder's placeholder in the others goes
+    (those languages then show the written one until they are written too)."""
+    written = [t for t in texts.values() if t and t not in PLACEHOLDER_TEXTS]
+    if not written:
+        return texts
+    return {lang: "" if t in PLACEHOLDER_TEXTS else t for lang, t in texts.items()}
 
 
 def _number(raw: str, field: str) -> float:
