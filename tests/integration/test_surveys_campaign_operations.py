@@ -114,7 +114,7 @@ async def test_before_launch_the_page_counts_the_audience_warns_of_missing_langu
     assert page.status_code == 200, page.text
     html = page.text
     assert "Invited at launch: 5 people" in html  # the one without consent is not counted
-    assert "2 recipients have the language English, but the survey has no complete English" in html
+    assert "Recipients whose language is English: 2. The survey has no complete English" in html
     assert "They will get the invitation and the questions in Finnish." in html
     assert 'id="language-warning-sv"' not in html  # nobody reachable speaks Swedish here
     # The invitation in each language, greeting a sample recipient, dates in their locale.
