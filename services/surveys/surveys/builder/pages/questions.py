@@ -9,14 +9,15 @@ option rows); with JavaScript (builder.js) these happen in the browser instead.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from shared.web.staff import Editor, Staff
 from surveys.builder import service as builder
 from surveys.builder.domain import edits
+from surveys.builder.domain.survey import MAX_PAGES
 from surveys.builder.pages.context import OpenForm
 from surveys.builder.pages.editor import BASE, _editor, _error, _see
 from surveys.builder.pages.forms import (
@@ -129,7 +130,11 @@ async def save_question(
 
 @router.post("/{survey_id}/pages/{page}/questions")
 async def add_question(
-    survey_id: uuid.UUID, page: int, request: Request, uow: UnitOfWork, staff: Editor
+    survey_id: uuid.UUID,
+    page: Annotated[int, Path(ge=0, le=MAX_PAGES)],
+    request: Request,
+    uow: UnitOfWork,
+    staff: Editor,
 ) -> Response:
     """A new question, written in full before it is added (never a placeholder)."""
     form = await _question_form(request)
