@@ -79,7 +79,11 @@ async def test_campaign_invites_audience_by_mail_and_answers_reach_results(
     swedish = next(m for m in mails if m["to_email"] == libraries[0]["email"])
     assert swedish["language"] == "sv"
     assert swedish["variables"]["survey_title"] == "Stödbehov 2026"
-    assert set(swedish["variables"]) == {"survey_title", "survey_url", "closes_on"}
+    assert set(swedish["variables"]) == {
+        *("survey_title", "survey_url", "closes_on", "subject", "greeting", "paragraphs"),
+        "button",
+    }
+    assert swedish["variables"]["greeting"] == "Hej Testi,"
     # Named for staff elsewhere: the campaign the invitation belongs to, and the survey title.
     assert {(m["origin_group"], bool(m["origin_label"])) for m in mails} == {(campaign_id, True)}
 

@@ -295,3 +295,18 @@ async def test_campaign_operations_are_audited_and_refused_to_viewers(
         topics = (await conn.execute(select(outbox.c.payload, outbox.c.topic))).all()
     actions = [json.loads(r.payload)["action"] for r in topics if "audit" in r.topic]
     assert "campaign.invitation_changed" in actions
+
+
+async def test_a_partly_translated_language_is_kept_and_warned_about(
+    editor: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
+) -> None:
+    engine = clean_db["surveys"]
+    await add_people(engine, [person(language="sv", first_name="Stina")])
+    campaign_id = await campaign_of(editor, SURVEY)  # one question is written in Finnish only
+    page = await editor.get(f"/surveys/staff/campaigns/{campaign_id}")
+    assert 'id="language-incomplete-sv"' in page.text
+    assert 'id="language-warning-sv"' not in page.text
+    assert "He näkevät nämä tekstit kielellä suomi." in page.text
+    await post(editor, f"/surveys/staff/campaigns/{campaign_id}/launch")
+    [mail] = await mails(engine)
+    assert mail["language"] == "sv" and mail["variables"]["greeting"] == "Hej Stina,"

@@ -23,6 +23,7 @@ from surveys.builder.domain.readiness import (
     shown_text,
     spoken_languages,
     unfinished_questions,
+    written_languages,
 )
 from surveys.builder.domain.survey import Survey, parse_survey
 from surveys.builder.service import Actor
@@ -60,18 +61,25 @@ async def launch_check(
         campaign = found[0]
         by_language = await invitations.audience_languages(conn, campaign.audience, now)
     survey = await _survey_of(engine, campaign)
-    spoken = spoken_languages(survey)
+    spoken, partly = spoken_languages(survey), partly_spoken(survey)
+    written = written_languages(survey)
     missing = [
-        {"language": lang, "count": n, "instead": mail_language(lang, spoken)}
+        {"language": lang, "count": n, "instead": mail_language(lang, written)}
         for lang, n in sorted(by_language.items())
-        if lang not in spoken
+        if lang not in written
+    ]
+    incomplete = [
+        {"language": lang, "count": n, "instead": written[0]}
+        for lang, n in sorted(by_language.items())
+        if lang in partly
     ]
     return {
         "audience": sum(by_language.values()),
         "by_language": dict(sorted(by_language.items())),
         "spoken": spoken,
-        "partly": partly_spoken(survey),
+        "partly": partly,
         "missing": missing,
+        "incomplete": incomplete,
         "unfinished": [
             {"number": u.number, "id": u.question.id, "text": shown_text(u, "fi")}
             for u in unfinished_questions(survey)

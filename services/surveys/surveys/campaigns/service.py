@@ -21,7 +21,7 @@ from shared.outbox.unit_of_work import Publisher
 from shared.tokens import TokenKeys
 from surveys import SOURCE
 from surveys.audit import audit
-from surveys.builder.domain.readiness import shown_text, spoken_languages, unfinished_questions
+from surveys.builder.domain.readiness import shown_text, unfinished_questions, written_languages
 from surveys.builder.domain.survey import Survey, parse_survey
 from surveys.builder.service import Actor
 from surveys.campaigns import repository as campaign_rows
@@ -208,7 +208,7 @@ def _request_mails(
 ) -> None:
     assert campaign.survey_definition is not None  # mails go out only once launched
     survey = parse_survey(campaign.survey_definition)
-    spoken = spoken_languages(survey)
+    spoken = written_languages(survey)
     for row in rows:
         url = survey_url(links.base_url, make_token(row.nonce))
         kind = "invitation" if template == "survey_invitation" else f"reminder:{row.reminders_sent}"
@@ -241,8 +241,9 @@ def _request_mails(
 
 
 def mail_language(language: str | None, spoken: tuple[str, ...]) -> str:
-    """The recipient's language when the survey is written in it, else the survey's first
-    complete language (Finnish first), so mail and questions speak the same language."""
+    """The recipient's language when the survey is written in it (`spoken`: complete
+    languages first, then partly written ones), else the survey's first one, so mail and
+    questions speak the same language."""
     if language in LANGUAGES and (language in spoken or not spoken):
         return language
     return spoken[0] if spoken else "fi"

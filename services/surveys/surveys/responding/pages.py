@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from shared.i18n import SHARED_LOCALE, translator
-from surveys.builder.domain.readiness import spoken_languages
+from surveys.builder.domain.readiness import written_languages
 from surveys.builder.domain.survey import Question, Survey
 from surveys.deps import LinkChecker, UnitOfWork
 from surveys.pages import HERE, pages, respondent_language
@@ -122,11 +122,11 @@ def thanks_page(request: Request, session: Session, lang: str) -> Response:
 
 def survey_language(request: Request, session: Session) -> str:
     """The language chosen on the page; else the recipient's when the survey is written in
-    it, else the survey's first complete language (as the invitation mail chose)."""
+    it, else the survey's first language (as the invitation mail chose)."""
     lang = respondent_language(request, session.language)
     if request.query_params.get("lang") == lang:
         return lang
-    spoken = spoken_languages(session.survey)
+    spoken = written_languages(session.survey)
     return lang if lang in spoken or not spoken else spoken[0]
 
 

@@ -77,3 +77,8 @@ def partly_spoken(survey: Survey) -> tuple[str, ...]:
     return tuple(
         lang for lang in LANGUAGES if lang not in spoken and any(getattr(t, lang) for t in texts)
     )
+
+
+def written_languages(survey: Survey) -> tuple[str, ...]:
+    """Languages the survey can be shown in: complete ones first, then partly written ones."""
+    return spoken_languages(survey) + partly_spoken(survey)
