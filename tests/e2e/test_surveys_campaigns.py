@@ -118,8 +118,10 @@ async def test_campaign_invites_audience_by_mail_and_answers_reach_results(
 
     exported = await surveys_api.get(f"/api/surveys/campaigns/{campaign_id}/responses.csv")
     lines = exported.text.strip().splitlines()
-    assert lines[0] == "respondent,submitted_on,uses,why_not,recommend"
+    # Identified: who answered, as the replica knows them.
+    assert lines[0] == "respondent,name,email,organisation,submitted_on,uses,why_not,recommend"
     assert len(lines) == 8
+    assert libraries[0]["email"] in exported.text
     codebook = await surveys_api.get(f"/api/surveys/campaigns/{campaign_id}/codebook.csv")
     assert "yes = Kyllä; no = Ei" in codebook.text
 
