@@ -310,3 +310,37 @@ async def test_a_partly_translated_language_is_kept_and_warned_about(
     await post(editor, f"/surveys/staff/campaigns/{campaign_id}/launch")
     [mail] = await mails(engine)
     assert mail["language"] == "sv" and mail["variables"]["greeting"] == "Hej Stina,"
+
+
+async def test_the_api_offers_the_same_operations(
+    editor: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
+) -> None:
+    await add_people(clean_db["surveys"], [person(language="en")])
+    campaign_id = await campaign_of(editor, BILINGUAL)
+    api = f"/api/surveys/campaigns/{campaign_id}"
+    headers = {"X-CSRF-Token": CSRF}
+    check = (await editor.get(f"{api}/launch-check")).json()
+    assert check["audience"] == 1 and check["missing"][0]["language"] == "en"
+    assert check["previews"]["sv"]["greeting"] == "Hej Maja,"
+    texts = await editor.put(
+        f"{api}/invitation", json={"subject": {"en": "Help: {survey}"}}, headers=headers
+    )
+    assert texts.status_code == 200 and texts.json()["invitation"] == {
+        "en": {"subject": "Help: {survey}"}
+    }
+    sent = await editor.post(
+        f"{api}/test-send",
+        json={"to_email": "t@digituki.example", "language": "en"},
+        headers=headers,
+    )
+    assert sent.json() == {"sent_to": "t@digituki.example", "language": "en"}
+    assert (await editor.post(f"{api}/launch", headers=headers)).status_code == 200
+    schedule = await editor.put(
+        f"{api}/reminders", json={"max_reminders": 2, "interval_hours": 3}, headers=headers
+    )
+    assert schedule.json() == {"max_reminders": 2, "interval_hours": 3.0}
+    assert (await editor.post(f"{api}/remind", headers=headers)).json() == {"reminded": 0}
+    assert (await editor.post(f"{api}/close", headers=headers)).status_code == 200
+    later = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    reopened = await editor.put(f"{api}/closing", json={"closes_at": later}, headers=headers)
+    assert reopened.status_code == 200, reopened.text

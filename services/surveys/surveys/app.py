@@ -18,6 +18,7 @@ from shared.web.pages import STATIC_DIR
 from surveys.builder import pages as builder_pages
 from surveys.builder import routes as builder_routes
 from surveys.campaigns import operation_pages as campaign_operation_pages
+from surveys.campaigns import operation_routes as campaign_operation_routes
 from surveys.campaigns import pages as campaign_pages
 from surveys.campaigns import routes as campaign_routes
 from surveys.errors import Conflict, DomainError, InvalidInput, NotFound
@@ -55,6 +56,7 @@ def create_app(settings: SurveysSettings | None = None) -> FastAPI:
     add_domain_error_handler(app, DomainError, {InvalidInput: 422, NotFound: 404, Conflict: 409})
     app.include_router(builder_routes.router)
     app.include_router(campaign_routes.router)
+    app.include_router(campaign_operation_routes.router)
     app.include_router(open_link_pages.router)
     app.include_router(responding_pages.router)
     app.include_router(builder_pages.router)

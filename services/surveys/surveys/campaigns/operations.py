@@ -30,7 +30,7 @@ from surveys.builder.service import Actor
 from surveys.campaigns import repository as campaign_rows
 from surveys.campaigns.domain import MANUAL_GAP, Campaign
 from surveys.campaigns.invitation_texts import LANGUAGES, InvitationMail, clean_texts, compose
-from surveys.campaigns.service import Links, _request_mails, invitation_variables, mail_language
+from surveys.campaigns.service import Links, invitation_variables, mail_language, request_mails
 from surveys.errors import Conflict, InvalidInput, NotFound
 from surveys.invitations import repository as invitations
 from surveys.unit_of_work import SurveysUnitOfWork
@@ -194,7 +194,7 @@ async def remind_now(
         due = await uow.invitations.claim_reminders(
             campaign, now, limit=limit, manual_gap=MANUAL_GAP
         )
-        _request_mails(uow, campaign, due, links, template="survey_reminder")
+        request_mails(uow, campaign, due, links, template="survey_reminder")
         _audit(uow, actor, "campaign.reminded", campaign.id, reminded=len(due))
         await uow.commit()
     return len(due)

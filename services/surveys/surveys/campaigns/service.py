@@ -120,7 +120,7 @@ async def launch_campaign(
         campaign = found.launched(survey_definition=survey.definition, now=now)
         await uow.campaigns.save_launch(campaign)
         invited = await uow.invitations.invite_audience(campaign, now)
-        _request_mails(uow, campaign, invited, links, template="survey_invitation")
+        request_mails(uow, campaign, invited, links, template="survey_invitation")
         audit(
             uow,
             actor_id=actor.id,
@@ -161,7 +161,7 @@ async def remind_campaign(
         campaign = await uow.campaigns.get(campaign_id)
         assert campaign is not None and campaign.survey_definition is not None  # launched
         due = await uow.invitations.claim_reminders(campaign, now, limit=limit)
-        _request_mails(uow, campaign, due, links, template="survey_reminder")
+        request_mails(uow, campaign, due, links, template="survey_reminder")
         await uow.commit()
     return len(due)
 
@@ -198,7 +198,7 @@ async def remind_due_campaigns(
     return sent
 
 
-def _request_mails(
+def request_mails(
     uow: Publisher,
     campaign: Campaign,
     rows: list[Invitee],
