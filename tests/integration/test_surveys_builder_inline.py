@@ -174,6 +174,8 @@ async def test_conditions_are_shown_in_words_with_question_texts_and_choice_labe
         "Näytetään, kun vastaus kysymykseen K2 ”Kuinka usein?” on “Päivittäin” tai “Viikoittain”"
         in page.text
     )
+    overview = await editor.get(f"{BASE}/{survey_id}?lang=fi")  # the read-only survey page
+    assert "K2 ”Kuinka usein?” on “Päivittäin” tai “Viikoittain”" in overview.text
     english = await editor.get(f"{BASE}/{survey_id}/edit", headers={"Cookie": "dt_lang=en"})
     assert "Shown when Q2 “Kuinka usein?” is “Päivittäin” or “Viikoittain”" in english.text
 
