@@ -31,6 +31,7 @@ SCALED: dict[str, Any] = {
                     "type": "nps",
                     "text": {"fi": "Suosittelisitko?", "sv": "Rekommendera?", "en": "Recommend?"},
                 },
+                {"id": "note", "type": "short_text", "text": {"fi": "Vain suomeksi"}},
             ]
         }
     ],
@@ -60,6 +61,9 @@ async def test_scale_points_are_native_radios_and_errors_are_summarised_first_wi
         assert html.count('type="radio" id="q_how_') == 5 and html.count('id="q_nps_') == 11
         assert '1<span class="visually-hidden"> Dålig</span>' in html  # the end labels read out
         assert "error-summary" not in html
+        assert '<span lang="fi">Vain suomeksi</span>' in html  # a fallback says its language
+        english = await api.get(f"/s/{token}?lang=en")
+        assert '<html lang="en">' in english.text and "How happy?" in english.text
 
         failed = await api.post(f"/s/{token}", data={"page": "0", "action": "submit"})
         assert failed.status_code == 422

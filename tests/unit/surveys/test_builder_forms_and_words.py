@@ -175,3 +175,11 @@ def test_once_a_question_is_written_the_placeholder_of_other_languages_goes() ->
     assert question_of(form)["text"] == {"fi": "Mikä on roolisi?", "sv": "", "en": ""}
     untouched = {"type": "short_text", "id": "q1", "text_fi": "Uusi kysymys"}
     assert question_of(untouched)["text"]["fi"] == "Uusi kysymys"  # still flagged at launch
+
+
+def test_a_text_says_which_language_it_falls_back_to() -> None:
+    survey = parse_survey(SURVEY)
+    often = survey.question("often")
+    assert often is not None
+    assert often.text.written_in("sv") == "sv"
+    assert often.text.written_in("en") == "fi" and often.text.get("en") == "Kuinka usein?"
