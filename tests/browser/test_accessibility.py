@@ -177,9 +177,60 @@ async def test_survey_builder_pages_have_no_wcag_21_aa_violations(
     await page.locator("form[action$='/new'] button[type=submit]").click()
     await page.wait_for_url("**/edit")
     await assert_accessible(page, axe_source, "survey-builder-edit")
-    await page.locator("li[id^=question-] a").first.click()
-    await page.wait_for_url("**/questions/**")
+    await page.locator("li[id^=question-] > details > summary").first.click()  # the inline form
+    await page.locator("details.add-question > summary").first.click()
+    await page.locator("#new-0-type").select_option("matrix")  # rows and labels show
     await assert_accessible(page, axe_source, "survey-builder-question")
+    await page.goto(page.url.removesuffix("/edit") + "/questions/q1")  # the no-JS link
+    await assert_accessible(page, axe_source, "survey-builder-question-link")
+    # A question sent back with an error: the summary first, the form open.
+    for lang in LANGUAGES:
+        await page.locator(f"#q-q1-text_{lang}").fill("")
+    await page.locator("form[action$='/questions/q1'] button[value=save]").click()
+    await page.locator("#error-summary").wait_for()
+    await assert_accessible(page, axe_source, "survey-builder-question-error")
+
+
+async def test_survey_campaign_pages_before_and_after_launch_have_no_wcag_21_aa_violations(
+    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+) -> None:
+    """Launch checks, invitation previews and texts, test send; then the running campaign's
+    reminder, close, closing time and schedule forms."""
+    email = f"editor-{uuid.uuid4().hex[:8]}@digituki.fi"
+    await staff_service.create_staff(
+        engines["contacts"], email=email, name="Eeva", role="editor", password=STAFF_PASSWORD
+    )
+    uow, staff = unit_of_work(engines["surveys"]), Actor(id="browser-tests", role="editor")
+    survey = await builder.create_survey(uow, definition=SURVEY, actor=staff)
+    now = datetime.now(UTC)
+    campaign = await campaigns.create_campaign(
+        uow,
+        survey_id=uuid.UUID(str(survey["id"])),
+        name="Saavutettava kampanja",
+        mode="identified",
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=7),
+        audience={"any": []},
+        actor=staff,
+    )
+    page = await context.new_page()
+    await page.goto("/login?lang=en")
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_label("Password").fill(STAFF_PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url("**/staff/**")
+    await page.goto(f"/surveys/staff/campaigns/{campaign.id}")
+    await page.locator("#invitation-texts summary").click()
+    await assert_accessible(page, axe_source, "survey-campaign-before-launch")
+    await page.locator("#test_email").fill("not an address")
+    # The server's check, not the browser's: the form is sent as it is.
+    await page.locator("form[action$='/test-send']").evaluate("f => { f.noValidate = true; }")
+    await page.locator("form[action$='/test-send'] button").click()
+    await page.locator("#error-summary").wait_for()
+    await assert_accessible(page, axe_source, "survey-campaign-test-send-error")
+    await page.locator("form[action$='/launch'] button").click()
+    await page.locator("form[action$='/remind']").wait_for()
+    await assert_accessible(page, axe_source, "survey-campaign-running")
 
 
 async def test_segment_pages_have_no_wcag_21_aa_violations(

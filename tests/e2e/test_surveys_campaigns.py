@@ -79,7 +79,11 @@ async def test_campaign_invites_audience_by_mail_and_answers_reach_results(
     swedish = next(m for m in mails if m["to_email"] == libraries[0]["email"])
     assert swedish["language"] == "sv"
     assert swedish["variables"]["survey_title"] == "Stödbehov 2026"
-    assert set(swedish["variables"]) == {"survey_title", "survey_url", "closes_on"}
+    assert set(swedish["variables"]) == {
+        *("survey_title", "survey_url", "closes_on", "subject", "greeting", "paragraphs"),
+        "button",
+    }
+    assert swedish["variables"]["greeting"] == "Hej Testi,"
     # Named for staff elsewhere: the campaign the invitation belongs to, and the survey title.
     assert {(m["origin_group"], bool(m["origin_label"])) for m in mails} == {(campaign_id, True)}
 
@@ -114,8 +118,10 @@ async def test_campaign_invites_audience_by_mail_and_answers_reach_results(
 
     exported = await surveys_api.get(f"/api/surveys/campaigns/{campaign_id}/responses.csv")
     lines = exported.text.strip().splitlines()
-    assert lines[0] == "respondent,submitted_on,uses,why_not,recommend"
+    # Identified: who answered, as the replica knows them.
+    assert lines[0] == "respondent,name,email,organisation,submitted_on,uses,why_not,recommend"
     assert len(lines) == 8
+    assert libraries[0]["email"] in exported.text
     codebook = await surveys_api.get(f"/api/surveys/campaigns/{campaign_id}/codebook.csv")
     assert "yes = Kyllä; no = Ei" in codebook.text
 

@@ -25,7 +25,7 @@ async def test_xlsx_has_responses_as_numbers_and_a_codebook(
     assert book.sheetnames == ["responses", "codebook"]
     rows = list(book["responses"].iter_rows(values_only=True))
     header = rows[0]
-    assert header[:2] == ("respondent", "submitted_on")
+    assert header[:5] == ("respondent", "name", "email", "organisation", "submitted_on")
     assert len(rows) == 1 + 8
     recommend = header.index("recommend")
     assert {r[recommend] for r in rows[1:]} == {5, 10}  # numbers, not text

@@ -19,6 +19,8 @@ from surveys.assessment import pages as assessment_pages
 from surveys.assessment import routes as assessment_routes
 from surveys.builder import pages as builder_pages
 from surveys.builder import routes as builder_routes
+from surveys.campaigns import operation_pages as campaign_operation_pages
+from surveys.campaigns import operation_routes as campaign_operation_routes
 from surveys.campaigns import pages as campaign_pages
 from surveys.campaigns import routes as campaign_routes
 from surveys.errors import Conflict, DomainError, InvalidInput, NotFound
@@ -56,6 +58,7 @@ def create_app(settings: SurveysSettings | None = None) -> FastAPI:
     add_domain_error_handler(app, DomainError, {InvalidInput: 422, NotFound: 404, Conflict: 409})
     app.include_router(builder_routes.router)
     app.include_router(campaign_routes.router)
+    app.include_router(campaign_operation_routes.router)
     app.include_router(assessment_routes.router)
     app.include_router(assessment_pages.router)  # before /s/{token}
     app.include_router(open_link_pages.router)
@@ -64,6 +67,7 @@ def create_app(settings: SurveysSettings | None = None) -> FastAPI:
     app.include_router(results_pages.router)
     app.include_router(export_pages.router)
     app.include_router(campaign_pages.router)
+    app.include_router(campaign_operation_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/api/surveys/asyncapi.json", include_in_schema=False)

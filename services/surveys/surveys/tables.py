@@ -63,6 +63,8 @@ campaigns = Table(
     Column("segments", JSONB, nullable=False, server_default="[]"),
     # Anyone with the campaign's public link may answer (always anonymously).
     Column("open_link", Boolean, nullable=False, server_default="false"),
+    # Staff's own invitation texts: {"fi": {"subject": ..., "body": ...}, "sv": ..., "en": ...}.
+    Column("invitation", JSONB, nullable=False, server_default="{}"),
     Index("ix_campaigns_survey_id", "survey_id"),
 )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -44,13 +44,19 @@ class CampaignRepository(Protocol):
     async def add(self, campaign: Campaign) -> None: ...
     async def get(self, campaign_id: uuid.UUID, *, for_update: bool = False) -> Campaign | None: ...
     async def save_launch(self, campaign: Campaign) -> None: ...
+    async def save_changes(self, campaign: Campaign) -> None: ...
     async def due_for_reminders(self, now: datetime) -> list[uuid.UUID]: ...
 
 
 class InvitationRepository(Protocol):
     async def invite_audience(self, campaign: Campaign, now: datetime) -> list[Invitee]: ...
     async def claim_reminders(
-        self, campaign: Campaign, now: datetime, *, limit: int
+        self,
+        campaign: Campaign,
+        now: datetime,
+        *,
+        limit: int,
+        manual_gap: timedelta | None = None,
     ) -> list[Invitee]: ...
     async def get(self, invitation_id: uuid.UUID, *, for_update: bool = False) -> Any: ...
     async def by_link(self, token_hash: bytes, *, for_update: bool = False) -> Any:

@@ -59,6 +59,9 @@ class FakeCampaignRepository:
     async def save_launch(self, campaign: Campaign) -> None:
         self.rows[campaign.id] = campaign
 
+    async def save_changes(self, campaign: Campaign) -> None:
+        self.rows[campaign.id] = campaign
+
     async def due_for_reminders(self, now: datetime) -> list[uuid.UUID]:
         return [
             c.id
@@ -125,17 +128,28 @@ class FakeInvitationRepository:
         return found
 
     async def claim_reminders(
-        self, campaign: Campaign, now: datetime, *, limit: int
+        self,
+        campaign: Campaign,
+        now: datetime,
+        *,
+        limit: int,
+        manual_gap: timedelta | None = None,
     ) -> list[Invitee]:
         due = []
         for inv in self.rows.values():
             if len(due) == limit:
                 break
+            if manual_gap is not None:
+                scheduled = inv.last_mailed_at <= now - manual_gap
+            else:
+                scheduled = (
+                    inv.reminders_sent < campaign.max_reminders
+                    and inv.last_mailed_at <= now - campaign.reminder_interval
+                )
             if (
                 inv.campaign_id == campaign.id
                 and not inv.answered
-                and inv.reminders_sent < campaign.max_reminders
-                and inv.last_mailed_at <= now - campaign.reminder_interval
+                and scheduled
                 and inv.mail_status not in UNREACHABLE
                 and evaluate(REACHABLE, self._person(inv.invitee.contact_id), now)
             ):

@@ -21,7 +21,9 @@ EDITOR = Actor(id="staff-1", role="editor")
 LINKS = campaigns.Links(keys=TokenKeys.single("unit-test-secret"), base_url="https://x.test")
 DEFINITION: dict[str, Any] = {
     "title": {"fi": "Tukitarpeet", "sv": "Stödbehov"},
-    "pages": [{"questions": [{"id": "uses", "type": "short_text", "text": "Mitä?"}]}],
+    "pages": [
+        {"questions": [{"id": "uses", "type": "short_text", "text": {"fi": "Mitä?", "sv": "Vad?"}}]}
+    ],
 }
 UUSIMAA = {"field": "region", "op": "eq", "value": "01"}
 

@@ -4,7 +4,7 @@ launched once, before it closes, with the survey frozen as it was then."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -16,6 +16,10 @@ Mode = Literal["identified", "anonymous"]
 State = Literal["not_open", "open", "closed"]
 HELSINKI = ZoneInfo("Europe/Helsinki")
 MAX_REMINDERS = 5
+MIN_INTERVAL, MAX_INTERVAL = timedelta(hours=1), timedelta(days=60)
+MAX_OPEN = timedelta(days=366)
+# A reminder sent by hand skips whoever was mailed this recently (a double click sends once).
+MANUAL_GAP = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +40,8 @@ class Campaign:
     open_link: bool = False
     # The survey definition frozen at launch (None before): answers and results follow it.
     survey_definition: dict[str, Any] | None = None
+    # Staff's own invitation texts by language ({"fi": {"subject", "body"}}); empty = default.
+    invitation: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def anonymous(self) -> bool:
@@ -59,6 +65,51 @@ class Campaign:
         if self.state(now) == "closed":
             raise Conflict("The campaign has already closed.")
         return replace(self, launched_at=now, survey_definition=survey_definition)
+
+    def closed_now(self, now: datetime) -> Campaign:
+        """Closed at once: nobody answers after this (an open campaign only)."""
+        if self.state(now) != "open":
+            raise Conflict("Only an open campaign can be closed now.")
+        return replace(self, closes_at=now)
+
+    def closing_at(self, closes_at: datetime, now: datetime) -> Campaign:
+        """A new closing time, later than now and than the opening (a closed campaign that
+        was launched opens again)."""
+        if closes_at.tzinfo is None:
+            raise InvalidInput("times need a time zone", field="closes_at")
+        if closes_at <= max(now, self.opens_at):
+            raise InvalidInput("the new closing time must be in the future", field="closes_at")
+        if closes_at - self.opens_at > MAX_OPEN:
+            raise InvalidInput("a campaign is open for at most a year", field="closes_at")
+        return replace(self, closes_at=closes_at)
+
+    def reminding(self, *, max_reminders: int, interval: timedelta) -> Campaign:
+        return replace(
+            self, max_reminders=_max_reminders(max_reminders), reminder_interval=_interval(interval)
+        )
+
+    def with_invitation(self, texts: dict[str, dict[str, str]]) -> Campaign:
+        return replace(self, invitation=texts)
+
+    def next_reminder(self, oldest_due_mail: datetime | None, now: datetime) -> datetime | None:
+        """When the schedule reminds next, given the oldest last mail of anyone it may still
+        remind (None: nobody). None when that falls after closing or nothing is due."""
+        if self.launched_at is None or oldest_due_mail is None or self.max_reminders == 0:
+            return None
+        due = max(oldest_due_mail + self.reminder_interval, self.opens_at, now)
+        return due if due < self.closes_at else None
+
+
+def _max_reminders(value: int) -> int:
+    if not 0 <= value <= MAX_REMINDERS:
+        raise InvalidInput(f"0 to {MAX_REMINDERS} reminders", field="max_reminders")
+    return value
+
+
+def _interval(value: timedelta) -> timedelta:
+    if not MIN_INTERVAL <= value <= MAX_INTERVAL:
+        raise InvalidInput("an interval of 1 hour to 60 days", field="reminder")
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +137,9 @@ def new_campaign(
     reminder_interval_days: float,
     segments: tuple[dict[str, Any], ...] = (),
     open_link: bool = False,
+    reminder_interval: timedelta | None = None,
 ) -> Campaign:
+    """`reminder_interval`, when given, replaces `reminder_interval_days` (hours allowed)."""
     try:
         parse_rule(audience)
     except RuleError as error:
@@ -102,7 +155,9 @@ def new_campaign(
         raise InvalidInput("a campaign must close after it opens", field="closes_at")
     if not 0 <= max_reminders <= MAX_REMINDERS:
         raise InvalidInput(f"0 to {MAX_REMINDERS} reminders", field="max_reminders")
-    if not 0 < reminder_interval_days <= 60:
+    if reminder_interval is not None:
+        reminder_interval = _interval(reminder_interval)
+    elif not 0 < reminder_interval_days <= 60:
         raise InvalidInput("an interval of more than 0 and at most 60 days", field="reminder")
     return Campaign(
         id=uuid.uuid4(),
@@ -113,7 +168,7 @@ def new_campaign(
         closes_at=closes_at,
         audience=audience,
         max_reminders=max_reminders,
-        reminder_interval=timedelta(days=reminder_interval_days),
+        reminder_interval=reminder_interval or timedelta(days=reminder_interval_days),
         segments=segments,
         open_link=open_link,
     )

@@ -15,9 +15,11 @@ from fastapi.responses import RedirectResponse, Response
 from shared.web.staff import Editor, Staff, Viewer
 from surveys import segments
 from surveys.builder import service as builder
+from surveys.campaigns import operations
 from surveys.campaigns import overview as staff_views
 from surveys.campaigns import service as campaigns
 from surveys.campaigns.domain import HELSINKI, MAX_REMINDERS
+from surveys.campaigns.invitation_texts import LANGUAGES
 from surveys.deps import Engine, LinkMaker, UnitOfWork, actor
 from surveys.errors import Conflict, InvalidInput
 from surveys.open_link import service as open_link
@@ -72,6 +74,7 @@ async def new_campaign_page(
         "closes_at": _local(now + timedelta(days=14)),
         "max_reminders": "1",
         "reminder_interval_days": "7",
+        "reminder_unit": "days",
     }
     chosen = [str(segment)] if segment is not None else []
     return await _form_page(request, engine, uow, staff, survey_id, form, chosen, None)
@@ -116,6 +119,10 @@ async def create_campaign(
         except ValueError as exc:
             raise InvalidInput("no such segment", field="segments") from exc
         open_link = form.get("open_link") == "yes"
+        interval = _number(form.get("reminder_interval_days", ""), "reminder")
+        unit = form.get("reminder_unit", "days")
+        if unit not in ("hours", "days") or (unit == "hours" and not 1 <= interval <= 1440):
+            raise InvalidInput("an interval of 1 hour to 60 days", field="reminder")
         if not segment_ids and not open_link:
             raise InvalidInput("choose at least one segment", field="segments")
         campaign = await campaigns.create_campaign(
@@ -127,7 +134,8 @@ async def create_campaign(
             closes_at=_parse_local(form.get("closes_at", ""), "closes_at"),
             audience={"any": []},  # nobody, unless segments are chosen
             max_reminders=int(_number(form.get("max_reminders", ""), "max_reminders")),
-            reminder_interval_days=_number(form.get("reminder_interval_days", ""), "reminder"),
+            reminder_interval_days=interval if unit == "days" else 7,
+            reminder_interval_hours=interval if unit == "hours" else None,
             segment_ids=segment_ids,
             open_link=open_link,
             actor=actor(staff),
@@ -150,6 +158,24 @@ async def campaign_page(
     return await _campaign(request, engine, staff, campaign_id, None, links)
 
 
+NOTICES = {
+    "reminded": "A reminder was sent to %(n)s people who have not answered.",
+    "closed": "The campaign was closed.",
+    "closing": "The closing time was changed.",
+    "reminders": "The reminder schedule was changed.",
+    "invitation": "The invitation texts were saved.",
+}
+
+
+def notice_of(request: Request) -> dict[str, Any] | None:
+    """A message after a change (the redirect names it; nothing the user typed is shown)."""
+    done = request.query_params.get("done", "")
+    if done not in NOTICES:
+        return None
+    raw = request.query_params.get("n", "0")
+    return {"message": NOTICES[done], "n": int(raw) if raw.isdigit() else 0}
+
+
 async def _campaign(
     request: Request,
     engine: Engine,
@@ -158,6 +184,10 @@ async def _campaign(
     error: str | None,
     links: campaigns.Links,
     status_code: int = 200,
+    *,
+    notice: dict[str, Any] | None = None,
+    form: dict[str, str] | None = None,
+    field_error: dict[str, str] | None = None,
 ) -> Response:
     overview = await staff_views.campaign_overview(engine, campaign_id)
     campaign = overview["campaign"]
@@ -165,11 +195,34 @@ async def _campaign(
         overview["open_url"] = open_link.open_url(links.base_url, links.keys, campaign.id)
         async with engine.connect() as conn:
             overview["open_answered"] = await open_link.answered_count(conn, campaign.id)
+    now = datetime.now(UTC)
+    launched = campaign.launched_at is not None
+    interval_hours = campaign.reminder_interval.total_seconds() / 3600
+    in_days = interval_hours % 24 == 0
+    defaults = {
+        "closes_at": _local(campaign.closes_at),
+        "max_reminders": str(campaign.max_reminders),
+        "interval": f"{interval_hours / 24 if in_days else interval_hours:g}",
+        "interval_unit": "days" if in_days else "hours",
+        "test_email": staff.email or "",
+        "test_language": "fi",
+    }
+    for lang in LANGUAGES:
+        own = campaign.invitation.get(lang, {})
+        defaults[f"subject_{lang}"] = own.get("subject", "")
+        defaults[f"body_{lang}"] = own.get("body", "")
     context = {
         **overview,
-        "state": campaign.state(datetime.now(UTC)),
+        "state": campaign.state(now),
         "error": error,
-        "may_launch": staff.may("editor") and campaign.launched_at is None,
+        "may_launch": staff.may("editor") and not launched,
+        "may_operate": staff.may("editor") and launched,
+        "check": None if launched else await operations.launch_check(engine, campaign_id),
+        "next_reminder": await operations.next_reminder(engine, campaign) if launched else None,
+        "notice": notice if notice is not None else notice_of(request),
+        "form": defaults | (form or {}),
+        "field_error": field_error,
+        "languages": LANGUAGES,
     }
     return _render(request, staff, "staff/campaign.html", context, status_code)
 
@@ -186,7 +239,16 @@ async def launch_campaign(
     try:
         await campaigns.launch_campaign(uow, campaign_id, links=links, actor=actor(staff))
     except Conflict as exc:
-        return await _campaign(request, engine, staff, campaign_id, exc.message, links, 409)
+        message = exc.message
+        if (exc.field or "").startswith("question:"):
+            check = await operations.launch_check(engine, campaign_id)
+            first = check["unfinished"][0]
+            _ = pages.gettext(staff_language(request))
+            message = _(
+                "Question %(n)s “%(text)s” is not written yet: write it or remove it before "
+                "launching."
+            ) % {"n": first["number"], "text": first["text"]}
+        return await _campaign(request, engine, staff, campaign_id, message, links, 409)
     return RedirectResponse(
         f"/surveys/staff/campaigns/{campaign_id}", status_code=status.HTTP_303_SEE_OTHER
     )

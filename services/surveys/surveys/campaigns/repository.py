@@ -102,6 +102,7 @@ async def add_campaign(conn: AsyncConnection, campaign: Campaign) -> None:
             reminder_interval=campaign.reminder_interval,
             segments=list(campaign.segments),
             open_link=campaign.open_link,
+            invitation=campaign.invitation,
         )
     )
 
@@ -121,6 +122,7 @@ def campaign_of(row: Any) -> Campaign:
         segments=tuple(row.segments),
         open_link=row.open_link,
         survey_definition=row.survey_definition,
+        invitation=dict(row.invitation or {}),
     )
 
 
@@ -162,6 +164,19 @@ class SqlCampaignRepository:
         assert campaign.launched_at is not None and campaign.survey_definition is not None
         await mark_launched(
             self._conn, campaign.id, campaign.survey_definition, campaign.launched_at
+        )
+
+    async def save_changes(self, campaign: Campaign) -> None:
+        """Store what staff may change on a campaign: closing time, reminders, invitation."""
+        await self._conn.execute(
+            update(campaigns)
+            .where(campaigns.c.id == campaign.id)
+            .values(
+                closes_at=campaign.closes_at,
+                max_reminders=campaign.max_reminders,
+                reminder_interval=campaign.reminder_interval,
+                invitation=campaign.invitation,
+            )
         )
 
     async def due_for_reminders(self, now: datetime) -> list[uuid.UUID]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -21,11 +21,13 @@ from shared.outbox.unit_of_work import Publisher
 from shared.tokens import TokenKeys
 from surveys import SOURCE
 from surveys.audit import audit
-from surveys.builder.domain.survey import parse_survey
+from surveys.builder.domain.readiness import shown_text, unfinished_questions, written_languages
+from surveys.builder.domain.survey import Survey, parse_survey
 from surveys.builder.service import Actor
 from surveys.campaigns import repository as campaign_rows
 from surveys.campaigns.domain import Campaign, new_campaign
-from surveys.errors import InvalidInput, NotFound
+from surveys.campaigns.invitation_texts import LANGUAGES, compose
+from surveys.errors import Conflict, InvalidInput, NotFound
 from surveys.invitations import repository as invitations
 from surveys.invitations.domain import Invitee, make_token, survey_url
 from surveys.results.domain import MIN_GROUP, percent
@@ -53,6 +55,7 @@ async def create_campaign(
     reminder_interval_days: float = 7,
     segment_ids: Sequence[uuid.UUID] = (),
     open_link: bool = False,
+    reminder_interval_hours: float | None = None,
     actor: Actor,
 ) -> Campaign:
     """With `segment_ids`, the audience is anyone in any of those segments (of the replica)."""
@@ -75,6 +78,11 @@ async def create_campaign(
             reminder_interval_days=reminder_interval_days,
             segments=chosen,
             open_link=open_link,
+            reminder_interval=(
+                None
+                if reminder_interval_hours is None
+                else timedelta(hours=reminder_interval_hours)
+            ),
         )
         if await uow.surveys.get(survey_id) is None:
             raise NotFound("No such survey.", field="survey_id")
@@ -108,10 +116,11 @@ async def launch_campaign(
             raise NotFound("No such campaign.")
         survey = await uow.surveys.get(found.survey_id)
         assert survey is not None  # a foreign key keeps it
+        refuse_unfinished(survey.survey)
         campaign = found.launched(survey_definition=survey.definition, now=now)
         await uow.campaigns.save_launch(campaign)
         invited = await uow.invitations.invite_audience(campaign, now)
-        _request_mails(uow, campaign, invited, links, template="survey_invitation")
+        request_mails(uow, campaign, invited, links, template="survey_invitation")
         audit(
             uow,
             actor_id=actor.id,
@@ -123,6 +132,18 @@ async def launch_campaign(
         )
         await uow.commit()
     return len(invited)
+
+
+def refuse_unfinished(survey: Survey) -> None:
+    """No placeholder question reaches respondents: Conflict naming the first one."""
+    unfinished = unfinished_questions(survey)
+    if unfinished:
+        first = unfinished[0]
+        raise Conflict(
+            f"Question {first.number} (“{shown_text(first, 'fi')}”) is not written yet: "
+            "write it or remove it before launching.",
+            field=f"question:{first.question.id}",
+        )
 
 
 async def remind_campaign(
@@ -140,7 +161,7 @@ async def remind_campaign(
         campaign = await uow.campaigns.get(campaign_id)
         assert campaign is not None and campaign.survey_definition is not None  # launched
         due = await uow.invitations.claim_reminders(campaign, now, limit=limit)
-        _request_mails(uow, campaign, due, links, template="survey_reminder")
+        request_mails(uow, campaign, due, links, template="survey_reminder")
         await uow.commit()
     return len(due)
 
@@ -177,7 +198,7 @@ async def remind_due_campaigns(
     return sent
 
 
-def _request_mails(
+def request_mails(
     uow: Publisher,
     campaign: Campaign,
     rows: list[Invitee],
@@ -187,22 +208,21 @@ def _request_mails(
 ) -> None:
     assert campaign.survey_definition is not None  # mails go out only once launched
     survey = parse_survey(campaign.survey_definition)
-    closes_on = campaign.closes_on().isoformat()
+    spoken = written_languages(survey)
     for row in rows:
         url = survey_url(links.base_url, make_token(row.nonce))
         kind = "invitation" if template == "survey_invitation" else f"reminder:{row.reminders_sent}"
+        language = mail_language(row.language, spoken)
         mail = MailRequestedV1(
             idempotency_key=f"survey-{kind}:{row.id}",
             template_key=template,
-            language=row.language if row.language in ("fi", "sv", "en") else "fi",
+            language=language,
             to_email=row.email,
             to_name=f"{row.first_name or ''} {row.last_name or ''}".strip(),
             contact_id=row.contact_id,
-            variables={
-                "survey_title": survey.title.get(row.language),
-                "survey_url": url,
-                "closes_on": closes_on,
-            },
+            variables=invitation_variables(
+                campaign, survey, language, row.first_name, url, reminder=kind != "invitation"
+            ),
             origin="survey_invitation",
             origin_id=str(row.id),
             origin_label=survey.title.get("fi"),
@@ -218,6 +238,35 @@ def _request_mails(
                 correlation_id=correlation_id.get(),
             ),
         )
+
+
+def mail_language(language: str | None, spoken: tuple[str, ...]) -> str:
+    """The recipient's language when the survey is written in it (`spoken`: complete
+    languages first, then partly written ones), else the survey's first one, so mail and
+    questions speak the same language."""
+    if language in LANGUAGES and (language in spoken or not spoken):
+        return language
+    return spoken[0] if spoken else "fi"
+
+
+def invitation_variables(
+    campaign: Campaign,
+    survey: Survey,
+    language: str,
+    first_name: str | None,
+    url: str,
+    *,
+    reminder: bool = False,
+) -> dict[str, Any]:
+    mail = compose(
+        lang=language,
+        first_name=first_name,
+        survey_title=survey.title.get(language),
+        closes_on=campaign.closes_on(),
+        own=campaign.invitation,
+        reminder=reminder,
+    )
+    return {"survey_title": survey.title.get(language), "survey_url": url} | mail.variables()
 
 
 async def campaign_status(engine: AsyncEngine, campaign_id: uuid.UUID) -> dict[str, Any]:

@@ -7,7 +7,7 @@ returned once to go into the mail; the table keeps only its sha256.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -15,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     Text,
     Uuid,
+    and_,
     case,
     cast,
     func,
@@ -125,21 +126,35 @@ async def materialise(conn: AsyncConnection, campaign: Campaign, now: datetime) 
 
 
 async def due_reminders(
-    conn: AsyncConnection, campaign: Campaign, now: datetime, *, limit: int
+    conn: AsyncConnection,
+    campaign: Campaign,
+    now: datetime,
+    *,
+    limit: int,
+    manual_gap: timedelta | None = None,
 ) -> list[Any]:
     """Claim non-respondents whose last mail is older than the interval, give each a new
-    link nonce and count the reminder; returns who to mail, as `materialise` does."""
+    link nonce and count the reminder; returns who to mail, as `materialise` does.
+
+    With `manual_gap` (a reminder sent by hand now): anyone not mailed within that gap,
+    whatever the schedule's interval and number of reminders."""
+    if manual_gap is not None:
+        schedule = or_(inv.c.last_mailed_at.is_(None), inv.c.last_mailed_at <= now - manual_gap)
+    else:
+        schedule = and_(
+            inv.c.reminders_sent < campaign.max_reminders,
+            or_(
+                inv.c.last_mailed_at.is_(None),
+                inv.c.last_mailed_at <= now - campaign.reminder_interval,
+            ),
+        )
     due = (
         select(inv.c.id, _nonce().label("nonce"))
         .join(cs, cs.c.contact_id == inv.c.contact_id)
         .where(
             inv.c.campaign_id == campaign.id,
             inv.c.answered.is_(False),
-            inv.c.reminders_sent < campaign.max_reminders,
-            or_(
-                inv.c.last_mailed_at.is_(None),
-                inv.c.last_mailed_at <= now - campaign.reminder_interval,
-            ),
+            schedule,
             reachable(now),
             # The replica learns of a bounce only later (if ever): the invitation knows now.
             or_(inv.c.mail_status.is_(None), inv.c.mail_status.not_in(UNREACHABLE)),
@@ -177,6 +192,31 @@ async def due_reminders(
         .join(cs, cs.c.contact_id == bumped.c.contact_id)
     )
     return list((await conn.execute(stmt)).all())
+
+
+async def oldest_due_mail(conn: AsyncConnection, campaign: Campaign) -> datetime | None:
+    """The oldest last mail of anyone the schedule may still remind (None: nobody)."""
+    stmt = select(func.min(inv.c.last_mailed_at)).where(
+        inv.c.campaign_id == campaign.id,
+        inv.c.answered.is_(False),
+        inv.c.reminders_sent < campaign.max_reminders,
+        or_(inv.c.mail_status.is_(None), inv.c.mail_status.not_in(UNREACHABLE)),
+    )
+    found: datetime | None = (await conn.execute(stmt)).scalar_one_or_none()
+    return found
+
+
+async def audience_languages(
+    conn: AsyncConnection, audience: dict[str, Any], now: datetime
+) -> dict[str, int]:
+    """How many people an audience would invite now, by their language (fi when unknown)."""
+    language = func.coalesce(cs.c.language, "fi")
+    stmt = (
+        select(language, func.count())
+        .where(compile_rule(audience, cs, now), reachable(now))
+        .group_by(language)
+    )
+    return {str(lang): int(n) for lang, n in (await conn.execute(stmt)).all()}
 
 
 async def get(conn: AsyncConnection, invitation_id: uuid.UUID, *, for_update: bool = False) -> Any:
@@ -251,9 +291,14 @@ class SqlInvitationRepository:
         return [Invitee(**row._mapping) for row in await materialise(self._conn, campaign, now)]
 
     async def claim_reminders(
-        self, campaign: Campaign, now: datetime, *, limit: int
+        self,
+        campaign: Campaign,
+        now: datetime,
+        *,
+        limit: int,
+        manual_gap: timedelta | None = None,
     ) -> list[Invitee]:
-        rows = await due_reminders(self._conn, campaign, now, limit=limit)
+        rows = await due_reminders(self._conn, campaign, now, limit=limit, manual_gap=manual_gap)
         return [Invitee(**row._mapping) for row in rows]
 
     async def get(self, invitation_id: uuid.UUID, *, for_update: bool = False) -> Any:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from shared.i18n import SHARED_LOCALE, translator
+from surveys.builder.domain.readiness import written_languages
 from surveys.builder.domain.survey import Question, Survey
 from surveys.deps import LinkChecker, UnitOfWork
 from surveys.pages import HERE, pages, respondent_language
@@ -84,7 +85,7 @@ async def answer(token: str, request: Request, uow: UnitOfWork, check: LinkCheck
         )
     except LinkProblem as problem:
         return problem_page(request, problem)
-    lang = respondent_language(request, outcome.session.language)
+    lang = survey_language(request, outcome.session)
     if outcome.submitted:
         return RedirectResponse(f"/s/{token}/thanks?lang={lang}", status_code=303)
     if outcome.errors:
@@ -100,7 +101,7 @@ async def thanks(token: str, request: Request, uow: UnitOfWork, check: LinkCheck
     session = await responding.answered(uow, token=token, check=check)
     if session is None:
         return RedirectResponse(f"/s/{token}", status_code=303)
-    return thanks_page(request, session, respondent_language(request, session.language))
+    return thanks_page(request, session, survey_language(request, session))
 
 
 def thanks_page(request: Request, session: Session, lang: str) -> Response:
@@ -117,6 +118,16 @@ def thanks_page(request: Request, session: Session, lang: str) -> Response:
         lang=lang,
         headers=NO_STORE,
     )
+
+
+def survey_language(request: Request, session: Session) -> str:
+    """The language chosen on the page; else the recipient's when the survey is written in
+    it, else the survey's first language (as the invitation mail chose)."""
+    lang = respondent_language(request, session.language)
+    if request.query_params.get("lang") == lang:
+        return lang
+    spoken = written_languages(session.survey)
+    return lang if lang in spoken or not spoken else spoken[0]
 
 
 def page_param(request: Request, session: Session) -> int:
@@ -156,7 +167,7 @@ def render_questions(
     path: str | None = None,
 ) -> HTMLResponse:
     """The response page; `path` is where its form posts (default: the personal link)."""
-    lang = respondent_language(request, session.language)
+    lang = survey_language(request, session)
     _ = translator((HERE / "locale", SHARED_LOCALE), lang)
     survey: Survey = session.survey
     page = survey.pages[page_index]

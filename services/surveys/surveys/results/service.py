@@ -63,26 +63,52 @@ def _as_group(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+IDENTITY_COLUMNS = ("name", "email", "organisation")
+
+
 async def responses_csv(engine: AsyncEngine, campaign_id: uuid.UUID) -> str:
     """A row per response; multiple choices one 0/1 column per option, a matrix a column per
-    row. Respondents are numbered, never identified."""
-    _, survey, rows = await _load(engine, campaign_id)
+    row. Identified campaigns also say who answered (name, email, organisation, from the
+    contact replica); anonymous ones only number their respondents, in no traceable order."""
+    campaign, survey, rows = await _load(engine, campaign_id)
+    identities: dict[uuid.UUID, Any] = {}
+    identity_columns: tuple[str, ...] = ()
+    if not campaign.anonymous:
+        identity_columns = IDENTITY_COLUMNS
+        async with engine.connect() as conn:
+            identities = await responses.respondents(conn, campaign_id)
     columns = list(_columns(survey))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(safe_row(["respondent", "submitted_on", *(c[0] for c in columns)]))
+    head = ["respondent", *identity_columns, "submitted_on", *(c[0] for c in columns)]
+    writer.writerow(safe_row(head))
     for number, row in enumerate(rows, start=1):
         cells = [_cell(row.answers, c) for c in columns]
-        writer.writerow([number, row.submitted_on.isoformat(), *safe_row(cells)])
+        who: list[str] = []
+        if identity_columns:
+            person = identities.get(row.id)
+            who = _identity(person)
+        writer.writerow([number, *safe_row(who), row.submitted_on.isoformat(), *safe_row(cells)])
     return buffer.getvalue()
 
 
+def _identity(person: Any) -> list[str]:
+    if person is None:
+        return ["", "", ""]  # erased since, or answered before being identified
+    name = f"{person.first_name or ''} {person.last_name or ''}".strip()
+    return [name, person.email or "", person.organisation_name or ""]
+
+
 async def codebook_csv(engine: AsyncEngine, campaign_id: uuid.UUID, *, lang: str = "fi") -> str:
-    _, survey, _ = await _load(engine, campaign_id)
+    campaign, survey, _ = await _load(engine, campaign_id)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["column", "question", "type", "text", "values"])
     writer.writerow(["respondent", "", "", "running number of the response", ""])
+    if not campaign.anonymous:
+        writer.writerow(["name", "", "", "respondent's name (contact register)", ""])
+        writer.writerow(["email", "", "", "respondent's email address", ""])
+        writer.writerow(["organisation", "", "", "respondent's organisation", ""])
     writer.writerow(["submitted_on", "", "date", "day of submission", "YYYY-MM-DD"])
     for name, q, part in _columns(survey):
         writer.writerow(

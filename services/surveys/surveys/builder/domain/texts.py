@@ -26,6 +26,14 @@ class Texts:
                 return value
         return ""
 
+    def written_in(self, lang: str) -> str:
+        """The language `get(lang)` actually returns (for a `lang` attribute when it falls
+        back); `lang` itself when there is no text at all."""
+        for code in (lang, *LANGUAGES):
+            if getattr(self, code, ""):
+                return code
+        return lang
+
     def dump(self) -> dict[str, str]:
         return {code: getattr(self, code) for code in LANGUAGES if getattr(self, code)}
 

@@ -14,12 +14,11 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from shared.i18n import PUBLIC_LANGUAGES
 from shared.web.staff import Editor, Staff, Viewer
 from surveys.builder import service as builder
 from surveys.builder.domain import edits
-from surveys.builder.domain.survey import QUESTION_TYPES
-from surveys.builder.pages.forms import TEXT_FIELDS, question_form, question_of, texts_of
+from surveys.builder.pages.context import OpenForm, editor_context
+from surveys.builder.pages.forms import TEXT_FIELDS, texts_of
 from surveys.deps import UnitOfWork, actor
 from surveys.errors import Conflict, InvalidInput
 from surveys.pages import pages, staff_language
@@ -43,8 +42,11 @@ def _render(
     )
 
 
-def _error(exc: InvalidInput | Conflict) -> dict[str, str]:
-    return {"message": exc.message, "field": exc.field or "", "anchor": _anchor(exc.field or "")}
+def _error(exc: InvalidInput | Conflict, prefix: str = "") -> dict[str, str]:
+    anchor = _anchor(exc.field or "")
+    if prefix:
+        anchor = f"{prefix}-{anchor}"
+    return {"message": exc.message, "field": exc.field or "", "anchor": anchor}
 
 
 def _anchor(pointer: str) -> str:
@@ -55,6 +57,9 @@ def _anchor(pointer: str) -> str:
     name = parts[0] if parts else "main"
     if name in ("title", "intro", "thanks", "text", "help", "min_label", "max_label"):
         return f"{name}_fi"
+    if name in ("choices", "rows"):
+        row = parts[1] if len(parts) > 1 and parts[1].isdigit() else "0"
+        return f"{name}-{row}-{'value' if parts[-1] == 'value' else 'fi'}"
     return {"show_if": "show_if_question", "pages": "pages"}.get(name, name)
 
 
@@ -112,15 +117,18 @@ def _editor(
     *,
     error: dict[str, str] | None,
     status_code: int = 200,
+    open_form: OpenForm | None = None,
 ) -> Response:
-    context = {
-        "survey_id": current["id"],
-        "version": current["version"],
-        "definition": current["definition"],
-        "languages": PUBLIC_LANGUAGES,
-        "types": QUESTION_TYPES,
-        "error": error,
-    }
+    lang = staff_language(request)
+    _ = pages.gettext(lang)
+    context = editor_context(
+        current,
+        lang=lang,
+        csrf=request.headers.get("x-staff-csrf", ""),
+        labels={"save": _("Save question"), "add": _("Add question"), "other": _("Other")},
+        open_form=open_form,
+        error=error,
+    )
     return _render(request, staff, "staff/builder.html", context, status_code)
 
 
@@ -182,73 +190,6 @@ def _edit_of(
     if action not in simple:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "unknown action")
     return simple[action]
-
-
-@router.get("/{survey_id}/questions/{question_id}")
-async def question_page(
-    survey_id: uuid.UUID, question_id: str, request: Request, uow: UnitOfWork, staff: Editor
-) -> Response:
-    current = await builder.get_survey(uow, survey_id)
-    p, i = edits.find(current["definition"], question_id)
-    question = current["definition"]["pages"][p]["questions"][i]
-    return _question(request, staff, current, question_id, question_form(question), None)
-
-
-def _question(
-    request: Request,
-    staff: Staff,
-    current: dict[str, Any],
-    question_id: str,
-    form: dict[str, str],
-    error: dict[str, str] | None,
-    status_code: int = 200,
-) -> Response:
-    definition = current["definition"]
-    earlier = []
-    for page in definition["pages"]:
-        for q in page["questions"]:
-            if q["id"] == question_id:
-                break
-            earlier.append(q)
-        else:
-            continue
-        break
-    context = {
-        "survey_id": current["id"],
-        "version": current["version"],
-        "question_id": question_id,
-        "form": form,
-        "error": error,
-        "types": QUESTION_TYPES,
-        "earlier": earlier,
-        "languages": PUBLIC_LANGUAGES,
-        "title": definition["title"],
-    }
-    return _render(request, staff, "staff/builder_question.html", context, status_code)
-
-
-@router.post("/{survey_id}/questions/{question_id}")
-async def save_question(
-    survey_id: uuid.UUID, question_id: str, request: Request, uow: UnitOfWork, staff: Editor
-) -> Response:
-    form = await _form(request)
-    try:
-        version = int(form.get("version", ""))
-        question = question_of(form)
-        await builder.edit_survey(
-            uow,
-            survey_id,
-            edit=lambda d: edits.replace_question(d, question_id, question),
-            version=version,
-            actor=actor(staff),
-        )
-    except (InvalidInput, Conflict, ValueError) as exc:
-        current = await builder.get_survey(uow, survey_id)
-        if isinstance(exc, ValueError):
-            exc = InvalidInput("version missing", field="version")
-        code = 409 if isinstance(exc, Conflict) else 422
-        return _question(request, staff, current, question_id, form, _error(exc), code)
-    return _see(f"{BASE}/{survey_id}/edit#question-{question['id']}")
 
 
 @router.get("/{survey_id}/export.json")

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from shared.i18n import PUBLIC_LANGUAGES
 from shared.web.staff import Viewer
 from surveys.builder import service as builder
+from surveys.builder.domain.words import condition_words
 from surveys.campaigns import overview as staff_views
 from surveys.deps import Engine, UnitOfWork
 from surveys.pages import as_staff, content_language, pages
@@ -36,12 +37,14 @@ async def survey_page(
 ) -> Response:
     ui = as_staff(request, staff)
     survey, campaigns = await staff_views.survey_overview(engine, survey_id)
+    lang = content_language(request, ui)
     context = {
         "survey_id": survey_id,
         "survey": survey,
         "campaigns": campaigns,
         "languages": PUBLIC_LANGUAGES,
-        "content_lang": content_language(request, ui),
+        "content_lang": lang,
+        "conditions": {q.id: condition_words(survey, q, lang) for q in survey.questions()},
     }
     return pages.render(request, "staff/survey.html", context, lang=ui)
 
