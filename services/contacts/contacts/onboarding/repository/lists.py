@@ -114,7 +114,7 @@ async def people_in(
 async def count_in(conn: AsyncConnection, state: ListState, filters: ListFilters) -> Count:
     inner = _select(state, filters, literal(1).label("one")).limit(COUNT_CAP + 1).subquery()
     counted = (await conn.execute(select(func.count()).select_from(inner))).scalar_one()
-    return capped(int(counted))
+    return capped(int(counted), COUNT_CAP)
 
 
 async def counts(conn: AsyncConnection, filters: ListFilters) -> dict[str, Count]:
