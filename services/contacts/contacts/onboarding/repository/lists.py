@@ -2,8 +2,9 @@
 page at a time, and capped counts per state.
 
 The other states start from `onboarding` (its state index) and join each row's snapshot by
-key; those not invited walk the snapshot's name index of the staff language (active members
-without an onboarding row). Counts stop at COUNT_CAP + 1 rows.
+key; those not invited are active members of the snapshot without an onboarding row, in the
+staff language's name order. Their count stops at COUNT_CAP + 1 rows; the other states are
+counted exactly in one grouped pass (only invited people have rows).
 """
 
 from __future__ import annotations
@@ -61,6 +62,17 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+def _filtered(stmt: Select[Any], filters: ListFilters) -> Select[Any]:
+    stmt = stmt.where(cs.c.erased.is_(False))
+    if filters.region:
+        stmt = stmt.where(cs.c.region == filters.region)
+    if filters.organisation_type:
+        stmt = stmt.where(cs.c.organisation_type == filters.organisation_type)
+    if filters.organisation.strip():
+        stmt = stmt.where(cs.c.organisation_name.ilike(_like(filters.organisation.strip())))
+    return stmt
+
+
 def _select(state: ListState, filters: ListFilters, *columns: Any) -> Select[Any]:
     if state == "not_invited":
         stmt = (
@@ -79,14 +91,7 @@ def _select(state: ListState, filters: ListFilters, *columns: Any) -> Select[Any
         )
         if state == "reminded":
             stmt = stmt.where(onboarding.c.reminders_sent > 0)
-    stmt = stmt.where(cs.c.erased.is_(False))
-    if filters.region:
-        stmt = stmt.where(cs.c.region == filters.region)
-    if filters.organisation_type:
-        stmt = stmt.where(cs.c.organisation_type == filters.organisation_type)
-    if filters.organisation.strip():
-        stmt = stmt.where(cs.c.organisation_name.ilike(_like(filters.organisation.strip())))
-    return stmt
+    return _filtered(stmt, filters)
 
 
 async def people_in(
@@ -118,7 +123,26 @@ async def count_in(conn: AsyncConnection, state: ListState, filters: ListFilters
 
 
 async def counts(conn: AsyncConnection, filters: ListFilters) -> dict[str, Count]:
-    return {state: await count_in(conn, state, filters) for state in LIST_STATES}
+    """Every tab's count. The states stored in `onboarding` in one grouped pass (exact: only
+    people who were invited have a row); those not invited, a capped count."""
+    stmt = _filtered(
+        select(
+            onboarding.c.state,
+            func.count().label("n"),
+            func.count().filter(onboarding.c.reminders_sent > 0).label("reminded"),
+        )
+        .select_from(onboarding.join(cs, cs.c.contact_id == onboarding.c.person_id))
+        .group_by(onboarding.c.state),
+        filters,
+    )
+    found: dict[str, Count] = dict.fromkeys(LIST_STATES, Count(0))
+    for row in await conn.execute(stmt):
+        if row.state in found and row.state != "not_invited":
+            found[row.state] = Count(row.n)
+        if row.state == "invited":
+            found["reminded"] = Count(row.reminded)
+    found["not_invited"] = await count_in(conn, "not_invited", filters)
+    return found
 
 
 async def standings(
