@@ -74,3 +74,84 @@ def line_chart(title: str, points: Sequence[tuple[Label, int]], *, fmt: Formatte
         )
     body = f'{axis}<polyline class="line" fill="none" points="{path}"/>{dots}{labels}'
     return _frame(title, describe(points, fmt), WIDTH, height, body)
+
+
+# Grouped bars: the series' bars of one group sit together (a bar each), a legend above.
+SERIES_BAR, SERIES_GAP, GROUP_GAP, LEGEND_ROW, AXIS_H = 12, 2, 12, 20, 22
+
+
+def _label_lines(label: str, limit: int = 20) -> list[str]:
+    """A long group label on two lines, broken at the space nearest the middle."""
+    if len(label) <= limit or " " not in label:
+        return [label]
+    spaces = [i for i, c in enumerate(label) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return [label[:cut], label[cut + 1 :]]
+
+
+def grouped_bar_chart(
+    title: str,
+    series: Sequence[Label],
+    groups: Sequence[tuple[Label, Sequence[int]]],
+    *,
+    fmt: Formatter = str,
+) -> Markup:
+    """Horizontal bars, one per series in each group, with a legend naming the series.
+
+    Honest by construction: every bar starts at zero, one scale serves all groups (the largest
+    value of the chart), the scale is drawn below (0 and the largest value), and each bar has
+    its figure printed at its end. Bar `i` of a group has the class `s{i}` (site.css colours).
+    """
+    n = max(1, len(series))
+    top = max((max(values, default=0) for _, values in groups), default=0)
+    scale = top or 1
+    room = WIDTH - LABEL_W - 50
+    parts: list[str] = []
+    per_row = 2
+    legend_h = -(-len(series) // per_row) * LEGEND_ROW
+    for i, name in enumerate(series):
+        x = (i % per_row) * (WIDTH // per_row)
+        y = (i // per_row) * LEGEND_ROW
+        parts.append(
+            f'<rect class="bar s{i}" x="{x}" y="{y + 3}" width="12" height="12"/>'
+            f'<text x="{x + 18}" y="{y + 14}">{escape(name)}</text>'
+        )
+    group_h = n * (SERIES_BAR + SERIES_GAP) - SERIES_GAP
+    y0 = legend_h + 8
+    for g, (label, values) in enumerate(groups):
+        gy = y0 + g * (group_h + GROUP_GAP)
+        lines = _label_lines(label)
+        first = gy + group_h / 2 + 4 - (len(lines) - 1) * 7
+        for k, line in enumerate(lines):
+            parts.append(
+                f'<text x="{LABEL_W - 6}" y="{first + k * 14:.0f}" text-anchor="end">'
+                f"{escape(line)}</text>"
+            )
+        for i, value in enumerate(values):
+            y = gy + i * (SERIES_BAR + SERIES_GAP)
+            width = round(room * max(0, value) / scale)
+            parts.append(
+                f'<rect class="bar s{i}" x="{LABEL_W}" y="{y}" width="{width}" '
+                f'height="{SERIES_BAR}"/>'
+                f'<text x="{LABEL_W + width + 4}" y="{y + SERIES_BAR - 2}">'
+                f"{escape(fmt(value))}</text>"
+            )
+    bottom = y0 + max(1, len(groups)) * (group_h + GROUP_GAP) - GROUP_GAP + 4
+    parts.append(
+        f'<line class="axis" x1="{LABEL_W}" y1="{y0 - 4}" x2="{LABEL_W}" y2="{bottom}"/>'
+        f'<line class="axis" x1="{LABEL_W}" y1="{bottom}" x2="{LABEL_W + room}" y2="{bottom}"/>'
+        f'<line class="axis" x1="{LABEL_W + room}" y1="{bottom}" x2="{LABEL_W + room}" '
+        f'y2="{bottom + 4}"/>'
+        f'<text class="scale" x="{LABEL_W}" y="{bottom + 16}" text-anchor="middle">'
+        f"{escape(fmt(0))}</text>"
+    )
+    if top:
+        parts.append(
+            f'<text class="scale" x="{LABEL_W + room}" y="{bottom + 16}" text-anchor="middle">'
+            f"{escape(fmt(top))}</text>"
+        )
+    desc = "; ".join(
+        f"{label}: " + ", ".join(f"{s} {fmt(v)}" for s, v in zip(series, values, strict=False))
+        for label, values in groups
+    )
+    return _frame(title, desc, WIDTH, bottom + AXIS_H, "".join(parts))

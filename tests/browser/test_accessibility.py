@@ -651,3 +651,54 @@ async def test_self_assessment_pages_have_no_wcag_21_aa_violations(
         except AssertionError as error:
             failures.append(str(error))
     assert failures == [], "\n\n".join(failures)
+
+
+async def test_staff_onboarding_lists_and_funnel_have_no_wcag_21_aa_violations(
+    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+) -> None:
+    """The people in each onboarding state, a bulk reminder's per-person report, the funnel
+    with every stage, and the moderation page's links to the states."""
+    from contacts.onboarding.service import onboarding as onboarding_service
+
+    from tests.browser.conftest import screenshot_path
+    from tests.browser.test_workspace_journey import add_person
+
+    tag = uuid.uuid4().hex[:6]
+    email = f"onboarding-{tag}@digituki.fi"
+    await staff_service.create_staff(
+        engines["contacts"], email=email, name="Olli", role="editor", password=STAFF_PASSWORD
+    )
+    page = await context.new_page()
+    await page.goto("/login?lang=en")
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_label("Password").fill(STAFF_PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url("**/staff/**")
+    surname = f"Lista{tag}"
+    ids = [
+        uuid.UUID(await add_person(page, first, surname, f"{first}.{tag}@example.fi", ""))
+        for first in ("Aino", "Bertil", "Cecilia")
+    ]
+    group = onboarding_service.OnboardingSettings()
+    for pid in ids:
+        await onboarding_service.invite(engines["contacts"], pid, settings=group, actor=None)
+    await onboarding_service.decide(engines["contacts"], ids[2:], "approve", actor=None)
+
+    await page.goto("/staff/onboarding/people?state=invited&lang=en")
+    await page.screenshot(path=screenshot_path("onboarding-people-invited-en"), full_page=True)
+    await assert_accessible(page, axe_source, "staff-onboarding-people-en")
+    await page.get_by_label(f"{surname}, Aino").check()
+    await page.get_by_label(f"{surname}, Bertil").check()
+    await page.get_by_role("button", name="Remind selected").click()
+    await page.wait_for_selector("#report")
+    assert (await page.inner_text("#report")).count("Done") == 2
+    await page.screenshot(path=screenshot_path("onboarding-people-report-en"), full_page=True)
+    await assert_accessible(page, axe_source, "staff-onboarding-people-report-en")
+    await page.goto("/staff/onboarding/people?state=approved&lang=fi")
+    assert f"{surname}, Cecilia" in await page.inner_text("main")
+    await assert_accessible(page, axe_source, "staff-onboarding-people-fi")
+    await page.goto("/staff/onboarding/funnel?lang=en")
+    await page.screenshot(path=screenshot_path("onboarding-funnel-en"), full_page=True)
+    await assert_accessible(page, axe_source, "staff-onboarding-funnel-en")
+    await page.goto("/staff/onboarding?lang=en")
+    await assert_accessible(page, axe_source, "staff-onboarding-en")

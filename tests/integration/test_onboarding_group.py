@@ -78,17 +78,19 @@ async def test_funnel_page_shows_counts_and_median_hours_by_region_and_type_for_
     assert page.status_code == 200, page.text
     html = page.text
     assert html.count('role="img"') == 3 and 'type="date"' in html
-    assert cells(html, "All") == ["4", "3", "2", "4 h", "20 h"]
-    assert cells(html, "Uusimaa") == ["2", "2", "2", "3 h", "20 h"]
-    assert cells(html, "Pirkanmaa") == ["2", "1", "0", "6 h", "–"]
-    assert cells(html, "Library") == ["2", "2", "1", "4 h", "10 h"]
-    assert cells(html, "Unknown") == ["2", "1", "1", "4 h", "30 h"]
-    assert "Uusimaa: 2" in html  # the chart's <desc> says the same as the table
+    assert cells(html, "All") == ["4", "3", "2", "0", "4 h", "20 h"]
+    assert cells(html, "Uusimaa") == ["2", "2", "2", "0", "3 h", "20 h"]
+    assert cells(html, "Pirkanmaa") == ["2", "1", "0", "0", "6 h", "–"]
+    assert cells(html, "Library") == ["2", "2", "1", "0", "4 h", "10 h"]
+    assert cells(html, "Unknown") == ["2", "1", "1", "0", "4 h", "30 h"]
+    # The charts' <desc> say the same as the tables, every stage on one scale with a legend.
+    assert "Uusimaa: Invited 2, Requested 2, Approved 2, Left the group 0" in html
+    assert html.count('class="bar s3"') == 1 + 2 + 2 + 3  # three legends and every group
 
     later = await api.get(
         "/staff/onboarding/funnel?start=2026-03-02&end=2026-03-31", headers=VIEWER
     )
-    assert cells(later.text, "Kaikki") == ["0", "0", "0", "–", "–"]  # fi is the staff default
+    assert cells(later.text, "Kaikki") == ["0", "0", "0", "0", "–", "–"]  # fi is the staff default
     bad = await api.get("/staff/onboarding/funnel?start=2026-04-01&end=2026-03-01", headers=VIEWER)
     assert bad.status_code == 422 and 'href="#start"' in bad.text
 
@@ -175,7 +177,7 @@ async def test_a_member_who_left_the_group_is_left_in_the_event_and_snapshot(
     matched = await api.post("/staff/onboarding/match", data={"text": "bertil@kirjasto.example"})
     assert f'value="{bertil}"' in matched.text and 'value="left"' in matched.text
     done = await api.post(
-        "/staff/onboarding/decide",
+        "/staff/onboarding/decide?lang=en",
         data={"person_id": bertil, "decision": "left", "csrf_token": "right"},
         headers={"X-Staff-Csrf": "right"},
     )
@@ -184,7 +186,7 @@ async def test_a_member_who_left_the_group_is_left_in_the_event_and_snapshot(
     assert await projection(engine, bertil) == "left"
     # Again: nothing changes, and the page says why per person.
     again_left = await api.post(
-        "/staff/onboarding/decide",
+        "/staff/onboarding/decide?lang=en",
         data={"person_id": bertil, "decision": "left", "csrf_token": "right"},
         headers={"X-Staff-Csrf": "right"},
     )

@@ -269,6 +269,7 @@ async def test_funnel_counts_and_medians_by_region_and_organisation_type(
         "approved": 2,
         "median_hours_to_request": 4.0,
         "median_hours_to_approval": 20.0,
+        "left": 0,
     }
     regions = {r["key"]: (r["invited"], r["requested"], r["approved"]) for r in body["by_region"]}
     assert regions == {"01": (2, 2, 2), "06": (2, 1, 0)}

@@ -77,3 +77,13 @@ UNMATCHED_REASONS = {
     "ambiguous": "More than one person fits",
     "empty": "Empty line",
 }
+# The onboarding lists' tabs: the stored states, and the invited who were reminded.
+ONBOARDING_LIST_STATES = {
+    "not_invited": "Not invited",
+    "invited": "Invited",
+    "reminded": "Reminded",
+    "requested": "Asked to join",
+    "approved": "In the group",
+    "left": "Left the group",
+    "declined": "Declined",
+}

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, Field
 
 from contacts.deps import Engine, actor_of
 from contacts.errors import Conflict
+from contacts.onboarding.domain.lists import list_state
+from contacts.onboarding.repository.lists import ListFilters
 from contacts.onboarding.service import group_members
+from contacts.onboarding.service import lists as lists_service
 from contacts.onboarding.service import onboarding as service
 from contacts.onboarding.service.onboarding import OnboardingSettings
 from shared.web.staff import Editor, Viewer
@@ -42,6 +46,11 @@ class DecideIn(BaseModel):
     person_ids: list[uuid.UUID] = Field(default_factory=list, max_length=1000)
     # Instead of ids: decide for everyone the pasted text matches.
     text: str | None = Field(None, max_length=MAX_PASTE_CHARS)
+
+
+class BulkIn(BaseModel):
+    action: Literal["invite", "remind", "left"]
+    person_ids: list[uuid.UUID] = Field(default_factory=list, max_length=lists_service.MAX_SELECTED)
 
 
 class Invited(BaseModel):
@@ -100,3 +109,41 @@ async def funnel(
     end = end or datetime.now(UTC)
     start = start or end - timedelta(days=90)
     return await service.funnel(engine, start=start, end=end)
+
+
+@router.get("/people")
+async def people_in_state(
+    engine: Engine,
+    staff: Viewer,
+    state: Annotated[str, Query(max_length=20)] = "invited",
+    region: Annotated[str, Query(max_length=10)] = "",
+    type: Annotated[str, Query(max_length=40)] = "",
+    organisation: Annotated[str, Query(max_length=200)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 25,
+) -> dict[str, Any]:
+    """One page of the people in a state (the page's list), with every state's capped count."""
+    chosen = list_state(state)
+    found = await lists_service.people_list(
+        engine,
+        chosen,
+        ListFilters(region=region, organisation_type=type, organisation=organisation),
+        lang="fi",
+        page=page,
+        per_page=per_page,
+    )
+    return {
+        "state": chosen,
+        "page": found["page"],
+        "pages": found["pages"],
+        "counts": {k: asdict(v) for k, v in found["counts"].items()},
+        "people": found["rows"],
+    }
+
+
+@router.post("/bulk")
+async def bulk(body: BulkIn, engine: Engine, group: Group, staff: Editor) -> dict[str, Any]:
+    """Invite, remind or mark as left each person; `report` says what was done or skipped."""
+    return await lists_service.bulk(
+        engine, body.person_ids, body.action, actor=actor_of(staff), settings=group
+    )

@@ -271,10 +271,13 @@ class FunnelStep:
     approved: int
     median_hours_to_request: float | None
     median_hours_to_approval: float | None
+    # Approved and gone again since (counted among the approved too: they did get in).
+    left: int = 0
 
 
 def funnel_of(rows: Sequence[Onboarding]) -> FunnelStep:
-    """Counts reach each step; medians over those who took it (invited→requested→approved)."""
+    """Counts reach each step; medians over those who took it (invited→requested→approved);
+    `left` counts the approved who have left the group since."""
     invited = [r for r in rows if r.invited_at is not None]
     requested = [r for r in invited if r.requested_at is not None]
     approved = [r for r in requested if r.state in ("approved", "left") and r.decided_at]
@@ -294,4 +297,5 @@ def funnel_of(rows: Sequence[Onboarding]) -> FunnelStep:
         median_hours_to_approval=hours(
             [(r.requested_at, r.decided_at) for r in approved]  # type: ignore[misc]
         ),
+        left=sum(r.state == "left" for r in approved),
     )

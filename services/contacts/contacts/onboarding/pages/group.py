@@ -17,7 +17,7 @@ from contacts.onboarding.service import group_members
 from contacts.onboarding.service import onboarding as service
 from contacts.rendering import pages, staff_language
 from contacts.signup.pages.signup import TYPE_LABELS
-from shared.web.charts import bar_chart
+from shared.web.charts import grouped_bar_chart
 from shared.web.staff import Admin, Viewer
 
 router = APIRouter(prefix="/staff/onboarding", include_in_schema=False)
@@ -74,7 +74,7 @@ async def funnel_page(
             "end": end or last.isoformat(),
             "errors": errors,
             "figures": figures,
-            "bar_chart": bar_chart,
+            "grouped_bar_chart": grouped_bar_chart,
         },
         lang=lang,
         status_code=422 if errors else 200,
