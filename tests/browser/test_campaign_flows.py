@@ -129,7 +129,7 @@ async def test_preview_as_a_person_from_the_audience_and_the_archive_by_choice(
 
     # The public copy has no personal field, and no space left where one was.
     await page.goto(f"/archive/{campaign_id}?lang=fi")
-    copy = await page.inner_text("main")
+    copy = await page.inner_text("body")
     assert "Hei! Tervetuloa." in copy and "Aino" not in copy and "Hei !" not in copy
     await accessible(page, axe_source, "archive-copy-fi")
 

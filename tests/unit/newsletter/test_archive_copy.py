@@ -18,6 +18,9 @@ pytestmark = pytest.mark.unit
     [
         (f"Hei {PERSONAL_FIELD}!", "Hei!"),
         (f"Hei {PERSONAL_FIELD}, tervetuloa", "Hei, tervetuloa"),
+        (f"Tervetuloa, {PERSONAL_FIELD}.", "Tervetuloa."),
+        (f"Kiitos: {PERSONAL_FIELD} {PERSONAL_FIELD}!", "Kiitos!"),
+        (f"{PERSONAL_FIELD}, tervetuloa", ", tervetuloa"),
         (f"<p>Hej\u00a0{PERSONAL_FIELD} {PERSONAL_FIELD}!</p>", "<p>Hej!</p>"),
         ("Ei nimeä", "Ei nimeä"),
     ],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from newsletter.campaigns.domain import PLACEHOLDER, PLACEHOLDERS, parse_content
+from newsletter.composer.merge import EMPTY_FIELD, without_empty_fields
 from newsletter.errors import NotFound
 from newsletter.mail.templates import MailTemplates
 from newsletter.tables import campaigns
@@ -33,10 +33,9 @@ class ArchivedCampaign:
     language: str = "fi"  # the version shown (the campaign's default if it lacks the asked one)
 
 
-# A personal field in the public copy: a private-use character, removed with the spaces
-# before it, so "Hei {{ first_name }}!" reads "Hei!", never "Hei !".
-PERSONAL_FIELD = "\ue000"
-_PERSONAL_FIELD = re.compile(r"[ \t\u00a0]*" + PERSONAL_FIELD)
+# A personal field in the public copy is the composer's empty-field marker, removed as a mail
+# without that value removes it: "Hei {{ first_name }}!" reads "Hei!", never "Hei !".
+PERSONAL_FIELD = EMPTY_FIELD
 SUMMARY_LENGTH = 280
 
 
@@ -49,7 +48,7 @@ def _public_variables() -> dict[str, str]:
 
 
 def without_personal_fields(text: str) -> str:
-    return _PERSONAL_FIELD.sub("", text)
+    return without_empty_fields(text)
 
 
 def summary_of(text: str, preheader: str = "") -> str:

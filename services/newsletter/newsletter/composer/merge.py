@@ -17,6 +17,12 @@ from newsletter.campaigns.domain import PLACEHOLDER, PLACEHOLDERS, Variant
 # An empty field while filling: a private-use character, removed afterwards with the spaces
 # before it (the same character the public archive uses for its personal fields).
 EMPTY_FIELD = "\ue000"
+# The marker goes with the spaces before it ("Hei {{ first_name }}!" reads "Hei!"), and with
+# a comma before it when punctuation follows ("Tervetuloa, {{ organisation_name }}." reads
+# "Tervetuloa.", never "Tervetuloa,.").
+_EMPTY_BEFORE_PUNCTUATION = re.compile(
+    r"[,;:]?[ \t\u00a0]*(?:" + EMPTY_FIELD + r"[ \t\u00a0]*)+(?=[.!?,;:])"
+)
 _EMPTY = re.compile(r"[ \t\u00a0]*" + EMPTY_FIELD)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -39,7 +45,8 @@ def with_defaults(variables: Mapping[str, str]) -> dict[str, str]:
 
 
 def without_empty_fields(text: str) -> str:
-    return _EMPTY.sub("", text)
+    """The text without the markers of empty merge fields (see `with_defaults`)."""
+    return _EMPTY.sub("", _EMPTY_BEFORE_PUNCTUATION.sub("", text))
 
 
 def personal(text: str, variables: Mapping[str, str]) -> str:
