@@ -61,7 +61,7 @@ WORKDIR /app
 USER digituki:digituki
 
 # Web ports of contacts, newsletter and surveys (each container listens on one of them).
-EXPOSE 8101 8102 8103
+EXPOSE 8101 8102 8103 8104
 
 ENTRYPOINT ["python", "-m"]
 CMD ["contacts.main", "web"]
