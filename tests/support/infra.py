@@ -67,5 +67,6 @@ def from_testcontainers() -> tuple[Infra, list[object]]:
 MISSING_MESSAGE = (
     "The tests need a real Kafka and PostgreSQL. Run them with `make test`, which starts both "
     "with the project's own scripts and sets KAFKA_BOOTSTRAP_SERVERS and "
-    "CONTACTS_/NEWSLETTER_/SURVEYS_/EVENTS_DATABASE_URL; or point those variables at running servers."
+    "CONTACTS_/NEWSLETTER_/SURVEYS_/EVENTS_DATABASE_URL; or point those variables at running "
+    "servers."
 )
