@@ -14,6 +14,16 @@ from newsletter.mail.message import Headers, build_message
 from newsletter.mail.templates import TEMPLATE_DIR, TRANSACTIONAL_KEYS, MailTemplates
 
 BASE = "https://digituki.example"
+EVENT_MAIL = {
+    "name": "Aino Virtanen",
+    "event_title": "Digitaidot tutuksi",
+    "event_when": "4.10.2027 klo 9.00–11.00",
+    "event_place": "Verkossa",
+    "event_url": "https://x.fi/events/1",
+    "ics_url": "https://x.fi/events/1/event.ics",
+    "cancel_url": "https://x.fi/events/cancel/t",
+    "join_url": "https://meet.example.fi/abc",
+}
 VARIABLES = {
     "signup_confirmation": {"first_name": "Aino", "confirm_url": "https://x.fi/c/1"},
     "survey_invitation": {
@@ -44,6 +54,15 @@ VARIABLES = {
         "audience_size": "25",
         "message": "Tervetuloa!",
         "queue_url": "https://x.fi/staff/visits",
+    },
+    "event_confirmation": EVENT_MAIL,
+    "event_waitlisted": EVENT_MAIL | {"join_url": ""},
+    "event_promoted": EVENT_MAIL,
+    "event_reminder": EVENT_MAIL,
+    "event_cancelled": {
+        k: v
+        for k, v in EVENT_MAIL.items()
+        if k in ("name", "event_title", "event_when", "event_place")
     },
 }
 # Every MJML tag mjml-python renders; anything else would pass silently and vanish.
@@ -92,6 +111,14 @@ def test_every_transactional_template_fills_in_every_language(
         assert f"{BASE}{page}" in mail.html and f"{BASE}{page}" in mail.text
     assert "unsubscribe" not in mail.html.lower()  # transactional: no unsubscribe link
     assert "{{" not in mail.html and "[[" not in mail.html
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_waiting_list_never_gets_the_join_link(templates: MailTemplates, lang: str) -> None:
+    mail = templates.transactional("event_waitlisted", lang).fill(EVENT_MAIL)
+    assert EVENT_MAIL["join_url"] not in mail.html + mail.text
+    seat = templates.transactional("event_promoted", lang).fill(EVENT_MAIL)
+    assert EVENT_MAIL["join_url"] in seat.html and EVENT_MAIL["join_url"] in seat.text
 
 
 def test_a_missing_variable_fails_instead_of_mailing_a_blank(templates: MailTemplates) -> None:

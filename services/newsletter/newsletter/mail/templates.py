@@ -32,6 +32,12 @@ TRANSACTIONAL_KEYS = (
     "password_reset",
     "visit_acknowledgement",
     "visit_notification",
+    # Events (issue 16): in the registrant's language; the join link only to seat holders.
+    "event_confirmation",
+    "event_waitlisted",
+    "event_promoted",
+    "event_reminder",
+    "event_cancelled",
 )
 _SPACE = re.compile(r"\s+")
 
