@@ -115,11 +115,11 @@ class SqlEventRepository:
         if filters.municipality:
             query = query.where(events.c.municipality == filters.municipality)
         if filters.language:
-            query = query.where(events.c.languages.any(filters.language))
+            query = query.where(events.c.languages.contains([filters.language]))
         if filters.online is not None:
             query = query.where(events.c.online.is_(filters.online))
         if filters.topic:
-            query = query.where(events.c.topics.any(filters.topic))
+            query = query.where(events.c.topics.contains([filters.topic]))
         if filters.series_id:
             query = query.where(events.c.series_id == filters.series_id)
         rows = await self.conn.execute(query.order_by(events.c.starts_at).limit(limit))

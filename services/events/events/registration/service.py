@@ -58,13 +58,15 @@ Outcome = Literal["registered", "waitlisted", "received"]
 
 
 def when(event: Event, lang: str) -> str:
+    """E.g. "ma 4.10.2027 09:00–11:00" in Finnish time, weekday in the reader's language."""
     start = event.details.starts_at.astimezone(HELSINKI)
     end = event.details.ends_at.astimezone(HELSINKI)
     locale = BABEL.get(lang, "fi_FI")
-    first = format_datetime(start, "medium", tzinfo=HELSINKI, locale=locale)
+    pattern = "EEE d.M.yyyy HH:mm"
+    first = format_datetime(start, pattern, tzinfo=HELSINKI, locale=locale)
     if start.date() == end.date():
         return f"{first}–{format_datetime(end, 'HH:mm', tzinfo=HELSINKI, locale=locale)}"
-    return f"{first} – {format_datetime(end, 'medium', tzinfo=HELSINKI, locale=locale)}"
+    return f"{first} – {format_datetime(end, pattern, tzinfo=HELSINKI, locale=locale)}"
 
 
 def place(event: Event, lang: str) -> str:
