@@ -21,6 +21,7 @@ from events.catalog.domain import EventDetails
 from events.catalog.service import Actor
 from events.registration import service as registration
 from events.registration.domain import Registrant
+from events.registration.reminders import send_due_reminders
 from events.registration.service import Links
 from events.settings import EventsSettings
 from events.unit_of_work import unit_of_work
@@ -347,3 +348,67 @@ async def test_concurrent_registrations_never_over_book(engine: AsyncEngine) -> 
             ).all()
         )
     assert counted == {"registered": 5, "waitlisted": 20}
+
+
+async def test_reminders_go_once_per_offset_to_seat_holders_only(engine: AsyncEngine) -> None:
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=2)
+    event = await catalog.create_event(
+        unit_of_work(engine),
+        details=EventDetails(
+            kind="webinar",
+            title={"fi": "Muistutettava"},
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            online=True,
+            join_url="https://meet.example.fi/room",
+            capacity=2,
+        ),
+        actor=Actor(id="t", role="editor"),
+        links=LINKS,
+        publish=True,
+    )
+    for n in range(3):
+        await registration.register(
+            unit_of_work(engine),
+            event_id=event.id,
+            registrant=Registrant(name=f"R {n}", email=f"r{n}@example.fi", language="en"),
+            links=LINKS,
+        )
+    async with engine.begin() as conn:  # the first registered ten days ago
+        await conn.execute(
+            text(
+                "UPDATE registrations SET created_at = created_at - interval '10 days' "
+                "WHERE email = 'r0@example.fi'"
+            )
+        )
+
+    async def reminders() -> list[tuple[str, str]]:
+        return [
+            (m["to_email"], m["idempotency_key"].rsplit(":", 1)[-1])
+            for m in await outbox(engine, "mail.requested.v1")
+            if m["template_key"] == "event_reminder"
+        ]
+
+    offsets = [168, 1]
+    sent = await send_due_reminders(unit_of_work(engine), offsets=offsets, links=LINKS)
+    # A week before: only r0 registered before that moment; r2 waits for a seat.
+    assert sent == 1
+    assert await reminders() == [("r0@example.fi", "168")]
+    assert await send_due_reminders(unit_of_work(engine), offsets=offsets, links=LINKS) == 0
+    later = datetime.now(UTC) + timedelta(hours=1, minutes=30)
+    sent = await send_due_reminders(unit_of_work(engine), offsets=offsets, links=LINKS, now=later)
+    assert sent == 2
+    assert sorted(await reminders()) == [
+        ("r0@example.fi", "1"),
+        ("r0@example.fi", "168"),
+        ("r1@example.fi", "1"),
+    ]
+    mails = [
+        m
+        for m in await outbox(engine, "mail.requested.v1")
+        if m["template_key"] == "event_reminder"
+    ]
+    assert all(m["variables"]["join_url"] == "https://meet.example.fi/room" for m in mails)
+    assert (
+        await send_due_reminders(unit_of_work(engine), offsets=offsets, links=LINKS, now=later) == 0
+    )

@@ -1,10 +1,11 @@
-"""Events' worker: the contact replica (with erasure) and the outbox relay."""
+"""Events' worker: the contact replica (with erasure), reminders, the outbox relay."""
 
 from __future__ import annotations
 
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from events.registration.reminders import reminder_loop
 from events.replica import subscribe_contact_replica
 from events.settings import EventsSettings
 from events.tables import outbox
@@ -48,6 +49,6 @@ async def run(settings: EventsSettings) -> None:
         ),
     )
     try:
-        await run_worker(settings, broker, [relay])
+        await run_worker(settings, broker, [relay, reminder_loop(engine, settings)])
     finally:
         await engine.dispose()

@@ -11,7 +11,13 @@ import pytest
 from events.calendar.domain import CalendarEntry, calendar, escape, fold
 from events.catalog.domain import Event, EventDetails, Series, local_to_utc
 from events.errors import Conflict, InvalidInput
-from events.registration.domain import Registrant, place_for, to_promote
+from events.registration.domain import (
+    Registrant,
+    place_for,
+    reminder_marks,
+    reminder_wanted,
+    to_promote,
+)
 
 START = datetime(2027, 10, 4, 6, 0, tzinfo=UTC)
 END = datetime(2027, 10, 4, 8, 0, tzinfo=UTC)
@@ -239,3 +245,18 @@ def test_long_lines_fold_at_75_octets_without_splitting_a_character() -> None:
         f"DESCRIPTION:{long}"
     )
     assert escape("a\\b") == "a\\\\b"
+
+
+def test_reminder_offsets() -> None:
+    assert reminder_marks(1, [168, 24, 1]) == [1, 24, 168]
+    assert reminder_marks(24, [168, 24, 1]) == [24, 168]
+    start = datetime(2027, 10, 10, 9, 0, tzinfo=UTC)
+    assert reminder_wanted(
+        registered_at=datetime(2027, 10, 1, tzinfo=UTC), starts_at=start, offset=168
+    )
+    assert not reminder_wanted(
+        registered_at=datetime(2027, 10, 5, tzinfo=UTC), starts_at=start, offset=168
+    )
+    assert reminder_wanted(
+        registered_at=datetime(2027, 10, 5, tzinfo=UTC), starts_at=start, offset=1
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Literal
 
 from events.errors import InvalidInput
@@ -66,3 +67,15 @@ class Registrant:
             accessibility_needs=needs,
             language=language,
         )
+
+
+def reminder_marks(offset: int, offsets: list[int]) -> list[int]:
+    """When the reminder `offset` hours before the start goes out, every earlier (larger)
+    one is settled too: a person never gets the week's reminder after the hour's."""
+    return sorted({o for o in offsets if o >= offset} | {offset})
+
+
+def reminder_wanted(*, registered_at: datetime, starts_at: datetime, offset: int) -> bool:
+    """Someone who registered after the reminder's moment has just had the confirmation:
+    no reminder for that offset."""
+    return registered_at < starts_at - timedelta(hours=offset)

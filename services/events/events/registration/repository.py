@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from events.registration.domain import Registrant
-from events.tables import contact_snapshot, registrations
+from events.tables import contact_snapshot, events, registrations
 
 
 class SqlRegistrationRepository:
@@ -121,3 +121,32 @@ class SqlRegistrationRepository:
             .limit(1)
         )
         return found
+
+    async def due_reminders(self, now: datetime, offset: int, *, limit: int) -> list[Any]:
+        """Registered people of published events starting within `offset` hours who have
+        not had that reminder; locked, skipping rows another worker holds."""
+        rows = await self.conn.execute(
+            select(registrations)
+            .join(events, events.c.id == registrations.c.event_id)
+            .where(
+                events.c.state == "published",
+                events.c.starts_at > now,
+                events.c.starts_at <= now + timedelta(hours=offset),
+                registrations.c.state == "registered",
+                not_(registrations.c.reminders_sent.contains([offset])),
+            )
+            .order_by(registrations.c.event_id)
+            .limit(limit)
+            .with_for_update(of=registrations, skip_locked=True)
+        )
+        return list(rows)
+
+    async def mark_reminded(self, registration_id: uuid.UUID, offsets: list[int]) -> None:
+        await self.conn.execute(
+            update(registrations)
+            .where(registrations.c.id == registration_id)
+            .values(
+                reminders_sent=func.array_cat(registrations.c.reminders_sent, offsets),
+                updated_at=func.now(),
+            )
+        )

@@ -77,7 +77,7 @@ def place(event: Event, lang: str) -> str:
     return ", ".join(p for p in (d.address, town) if p)
 
 
-def _mail(
+def request_mail(
     uow: EventsUnitOfWork,
     *,
     template: str,
@@ -159,7 +159,7 @@ async def register(
             template = (
                 "event_confirmation" if existing.state == "registered" else "event_waitlisted"
             )
-            _mail(
+            request_mail(
                 uow,
                 template=template,
                 event=event,
@@ -184,7 +184,7 @@ async def register(
         )
         row = await uow.registrations.get(registration_id)
         _changed(uow, event, row, state, now)
-        _mail(
+        request_mail(
             uow,
             template="event_confirmation" if state == "registered" else "event_waitlisted",
             event=event,
@@ -209,7 +209,7 @@ async def fill_free_seats(uow: EventsUnitOfWork, event: Event, now: datetime, li
     )
     for row in promoted:
         _changed(uow, event, row, "promoted", now)
-        _mail(
+        request_mail(
             uow,
             template="event_promoted",
             event=event,
@@ -259,7 +259,7 @@ async def tell_cancelled(uow: EventsUnitOfWork, event: Event, links: Links) -> N
     for row in await uow.registrations.of_event(event.id):
         if row.state == "cancelled":
             continue
-        _mail(
+        request_mail(
             uow,
             template="event_cancelled",
             event=event,
