@@ -406,10 +406,19 @@ async def test_event_pages_have_no_wcag_21_aa_violations(
         ("staff-event-edit", f"/events/staff/events/{event.id}/edit"),
         ("staff-event-new", "/events/staff/events/new"),
         ("staff-series", "/events/staff/series"),
+        ("staff-attendance", f"/events/staff/events/{event.id}/attendance"),
     ):
         response = await page.goto(path)
         assert response is not None and response.status == 200, path
         await assert_accessible(page, axe_source, name)
+    await page.goto(f"/events/staff/events/{event.id}/attendance")
+    await page.locator("input[name=attended]").first.check()
+    await page.get_by_role("button", name="Save attendance").click()
+    await page.wait_for_selector("[role=status]")
+    await assert_accessible(page, axe_source, "staff-attendance-saved")
+    await page.get_by_role("button", name="Import", exact=True).click()
+    await page.wait_for_selector("#error-summary")
+    await assert_accessible(page, axe_source, "staff-attendance-errors")
     await page.goto("/events/staff/events/new")
     await page.locator("#title_fi").fill("")
     await page.locator("main form button[type=submit]").click()

@@ -412,3 +412,54 @@ async def test_reminders_go_once_per_offset_to_seat_holders_only(engine: AsyncEn
     assert (
         await send_due_reminders(unit_of_work(engine), offsets=offsets, links=LINKS, now=later) == 0
     )
+
+
+async def test_check_in_and_attendance_import(
+    app_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], engine: AsyncEngine
+) -> None:
+    staff, public = app_clients
+    event_id = await create(staff, capacity=None)
+    for n in range(3):
+        await public.post(
+            f"/events/{event_id}/register",
+            data={"name": f"Osallistuja {n}", "email": f"a{n}@example.fi", "consent": "yes"},
+        )
+    rows = (await staff.get(f"/api/events/events/{event_id}/registrations")).json()
+    ids = {r["email"]: r["id"] for r in rows}
+    page = await staff.get(f"/events/staff/events/{event_id}/attendance")
+    assert page.status_code == 200 and "Osallistuja 2" in page.text
+    ticked = await staff.post(
+        f"/events/staff/events/{event_id}/attendance",
+        data={"csrf_token": CSRF, "attended": [ids["a0@example.fi"], "not-an-id"]},
+    )
+    assert ticked.status_code == 303
+    csv = (
+        "Name;Email\nOsallistuja 0;A0@example.fi\nOsallistuja 1;a1@example.fi\n"
+        "Vieras;guest@example.fi\n"
+    )
+    imported = await staff.post(
+        f"/events/staff/events/{event_id}/attendance/import",
+        data={"csrf_token": CSRF},
+        files={"file": ("attendance.csv", csv.encode(), "text/csv")},
+    )
+    assert imported.status_code == 200
+    assert "guest@example.fi" in imported.text
+    attended = {
+        r["email"]: r["attended_at"] is not None
+        for r in (await staff.get(f"/api/events/events/{event_id}/registrations")).json()
+    }
+    assert attended == {"a0@example.fi": True, "a1@example.fi": True, "a2@example.fi": False}
+    changes = [c["change"] for c in await outbox(engine, "events.registration.v1")]
+    assert changes.count("attended") == 2  # a0 once, though ticked and imported
+    empty = await staff.post(
+        f"/events/staff/events/{event_id}/attendance/import",
+        data={"csrf_token": CSRF},
+        files={"file": ("empty.csv", b"", "text/csv")},
+    )
+    assert empty.status_code == 422 and 'href="#file"' in empty.text
+    # Unticking the check-in list unmarks.
+    await staff.post(f"/events/staff/events/{event_id}/attendance", data={"csrf_token": CSRF})
+    rows = (await staff.get(f"/api/events/events/{event_id}/registrations")).json()
+    assert all(r["attended_at"] is None for r in rows)
+    actions = [a["action"] for a in await outbox(engine, "staff.audit.v1")]
+    assert actions.count("event.attendance.imported") == 1

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from events.attendance import pages as attendance_pages
 from events.calendar import pages as calendar_pages
 from events.catalog import pages as catalog_pages
 from events.catalog import routes as catalog_routes
@@ -52,6 +53,7 @@ def create_app(settings: EventsSettings | None = None) -> FastAPI:
     app.include_router(catalog_routes.router)
     app.include_router(registration_routes.router)
     app.include_router(catalog_pages.router)
+    app.include_router(attendance_pages.router)
     app.include_router(registration_pages.router)
     # Last: its /events/{event_id} must not shadow the staff and cancel paths above.
     app.include_router(calendar_pages.router)

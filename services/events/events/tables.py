@@ -87,6 +87,8 @@ registrations = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("cancelled_at", DateTime(timezone=True), nullable=True),
+    # Marked on the check-in page or from a webinar platform's attendance file.
+    Column("attended_at", DateTime(timezone=True), nullable=True),
     Index("ix_registrations_event_state_created", "event_id", "state", "created_at"),
     # One live registration per address and event (a cancelled one may be followed by another).
     Index(

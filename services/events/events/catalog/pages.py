@@ -148,6 +148,7 @@ async def event_page(
     rows = await registration.registrations_of(uow, event_id)
     series = await catalog.series_by_id(uow, event.details.series_id)
     counts = {s: sum(1 for r in rows if r.state == s) for s in ("registered", "waitlisted")}
+    counts["attended"] = sum(1 for r in rows if r.attended_at is not None)
     return _render(
         request,
         staff,

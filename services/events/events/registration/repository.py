@@ -150,3 +150,16 @@ class SqlRegistrationRepository:
                 updated_at=func.now(),
             )
         )
+
+    async def set_attended(
+        self, ids: Sequence[uuid.UUID], attended_at: datetime | None
+    ) -> list[Any]:
+        if not ids:
+            return []
+        rows = await self.conn.execute(
+            update(registrations)
+            .where(registrations.c.id.in_(ids))
+            .values(attended_at=attended_at, updated_at=func.now())
+            .returning(registrations)
+        )
+        return list(rows)

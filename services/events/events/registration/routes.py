@@ -29,6 +29,7 @@ async def list_registrations(
             "accessibility_needs": r.accessibility_needs,
             "language": r.language,
             "created_at": r.created_at.isoformat(),
+            "attended_at": r.attended_at.isoformat() if r.attended_at else None,
         }
         for r in rows
     ]

@@ -116,7 +116,7 @@ def request_mail(
     )
 
 
-def _changed(
+def publish_change(
     uow: EventsUnitOfWork, event: Event, row: Any, change: RegistrationChange, now: datetime
 ) -> None:
     data = RegistrationChangedV1(
@@ -183,7 +183,7 @@ async def register(
             now=now,
         )
         row = await uow.registrations.get(registration_id)
-        _changed(uow, event, row, state, now)
+        publish_change(uow, event, row, state, now)
         request_mail(
             uow,
             template="event_confirmation" if state == "registered" else "event_waitlisted",
@@ -208,7 +208,7 @@ async def fill_free_seats(uow: EventsUnitOfWork, event: Event, now: datetime, li
         to_promote(event.details.capacity, registered, waiting), "registered", now
     )
     for row in promoted:
-        _changed(uow, event, row, "promoted", now)
+        publish_change(uow, event, row, "promoted", now)
         request_mail(
             uow,
             template="event_promoted",
@@ -236,7 +236,7 @@ async def cancel_registration(
             raise NotFound("the link is not valid")
         if row.state != "cancelled":
             (cancelled,) = await uow.registrations.set_state([row.id], "cancelled", now)
-            _changed(uow, event, cancelled, "cancelled", now)
+            publish_change(uow, event, cancelled, "cancelled", now)
             await fill_free_seats(uow, event, now, links)
         await uow.commit()
         return event
