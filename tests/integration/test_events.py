@@ -21,15 +21,19 @@ from events.catalog.domain import EventDetails
 from events.catalog.service import Actor
 from events.registration import service as registration
 from events.registration.domain import Registrant
+from events.registration.erasure import settle_removed_people
 from events.registration.reminders import send_due_reminders
 from events.registration.service import Links
 from events.settings import EventsSettings
+from events.tables import contact_snapshot
 from events.unit_of_work import unit_of_work
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db import make_engine
+from shared.events.envelope import new_event
 from shared.tokens import TokenKeys
+from shared.tombstones import CONTACT_ERASED
 
 CSRF = "csrf-of-the-session"
 EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor", "X-Staff-Csrf": CSRF}
@@ -463,3 +467,56 @@ async def test_check_in_and_attendance_import(
     assert all(r["attended_at"] is None for r in rows)
     actions = [a["action"] for a in await outbox(engine, "staff.audit.v1")]
     assert actions.count("event.attendance.imported") == 1
+
+
+async def test_a_known_person_is_linked_and_erasure_empties_their_registrations(
+    engine: AsyncEngine,
+) -> None:
+    person = uuid.uuid4()
+    async with engine.begin() as conn:
+        await conn.execute(
+            insert(contact_snapshot).values(
+                contact_id=person, version=1, email="Known@Example.fi", language="fi"
+            )
+        )
+    start = datetime.now(UTC) + timedelta(days=3)
+    event = await catalog.create_event(
+        unit_of_work(engine),
+        details=EventDetails(
+            kind="workshop",
+            title={"fi": "Työpaja"},
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            online=True,
+            join_url="https://meet.example.fi/x",
+        ),
+        actor=Actor(id="t", role="editor"),
+        links=LINKS,
+        publish=True,
+    )
+    for email in ("known@example.fi", "stranger@example.fi"):
+        await registration.register(
+            unit_of_work(engine),
+            event_id=event.id,
+            registrant=Registrant(name="Nimi", email=email, accessibility_needs="pyörätuoli"),
+            links=LINKS,
+        )
+    changes = await outbox(engine, "events.registration.v1")
+    assert [c["contact_id"] for c in changes] == [str(person), None]
+    assert all("email" not in c and "name" not in c for c in changes)
+    tombstone = new_event(
+        source="/digituki/contacts", data=None, event_type=CONTACT_ERASED, subject=str(person)
+    )
+    async with engine.begin() as conn:
+        await settle_removed_people(conn, [tombstone])
+        await settle_removed_people(conn, [tombstone])  # twice changes nothing more
+    rows = await registration.registrations_of(unit_of_work(engine), event.id)
+    erased = [r for r in rows if r.contact_id is None and r.name == ""]
+    assert len(erased) == 1
+    assert erased[0].email.endswith("@erased.invalid")
+    assert erased[0].accessibility_needs == "" and erased[0].state == "registered"
+    assert {r.email for r in rows} >= {"stranger@example.fi"}
+    audits = [
+        a for a in await outbox(engine, "staff.audit.v1") if a["action"].startswith("contact.")
+    ]
+    assert [a["details"] for a in audits] == [{"registrations": 1}]
