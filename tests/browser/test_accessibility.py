@@ -371,6 +371,13 @@ async def test_event_pages_have_no_wcag_21_aa_violations(
         await assert_accessible(page, axe_source, f"event-{lang}")
     await page.goto(f"/events/series/{series.slug}?lang=sv")
     await assert_accessible(page, axe_source, "event-series-sv")
+    for lang in LANGUAGES:
+        await page.goto(f"/events/series/{series.slug}/submit?lang={lang}")
+        await assert_accessible(page, axe_source, f"event-submit-{lang}")
+    await page.evaluate("document.querySelector('main form').noValidate = true")
+    await page.locator("main form button[type=submit]").click()
+    await page.wait_for_selector("#error-summary")
+    await assert_accessible(page, axe_source, "event-submit-errors-en")
     await page.goto("/events?lang=fi&kind=workshop&municipality=091")
     await assert_accessible(page, axe_source, "events-filtered-fi")
     await page.goto(f"/events/{event.id}?lang=fi")

@@ -520,3 +520,82 @@ async def test_a_known_person_is_linked_and_erasure_empties_their_registrations(
         a for a in await outbox(engine, "staff.audit.v1") if a["action"].startswith("contact.")
     ]
     assert [a["details"] for a in audits] == [{"registrations": 1}]
+
+
+async def test_partner_submission_verified_then_approved_or_declined(
+    app_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], engine: AsyncEngine
+) -> None:
+    staff, public = app_clients
+    await staff.post(
+        "/api/events/series",
+        json={"slug": "digitaitoviikko-2027", "name": {"fi": "Digitaitoviikko 2027"}},
+        headers={"X-CSRF-Token": CSRF},
+    )
+    form = {
+        "organiser": "Kirjasto",
+        "submitter_name": "Aino",
+        "submitter_email": "aino@library.example",
+        "title_fi": "Digitaitoviikon työpaja",
+        "starts_at": soon(hour=13),
+        "ends_at": soon(hour=15),
+        "format": "onsite",
+        "address": "Kirjastokatu 1",
+        "municipality": "091",
+        "languages": "fi",
+        "consent": "yes",
+    }
+    page = await public.get("/events/series/digitaitoviikko-2027/submit?lang=sv")
+    assert page.status_code == 200 and 'name="submitter_email"' in page.text
+    wrong = await public.post(
+        "/events/series/digitaitoviikko-2027/submit", data=form | {"address": ""}
+    )
+    assert wrong.status_code == 422 and 'href="#address"' in wrong.text
+    sent = await public.post("/events/series/digitaitoviikko-2027/submit?lang=sv", data=form)
+    assert sent.status_code == 200
+    (mail,) = [
+        m
+        for m in await outbox(engine, "mail.requested.v1")
+        if m["template_key"] == "event_submission_verify"
+    ]
+    assert mail["to_email"] == "aino@library.example" and mail["language"] == "sv"
+    events = (await staff.get("/api/events/events")).json()
+    assert [(e["state"], e["kind"]) for e in events] == [("submitted", "digitaitoviikko")]
+    event_id = events[0]["id"]
+    assert event_id not in (await public.get("/events")).text
+    assert (await public.get(f"/events/{event_id}")).status_code == 404
+    # Not verified yet: staff cannot publish it.
+    early = await staff.post(
+        f"/api/events/events/{event_id}/publish", headers={"X-CSRF-Token": CSRF}
+    )
+    assert early.status_code == 409
+    path = "/" + mail["variables"]["verify_url"].split("/", 3)[3]
+    assert (await public.get(path)).status_code == 200
+    assert (await public.post(path)).status_code == 200
+    staff_page = await staff.get(f"/events/staff/events/{event_id}")
+    assert "aino@library.example" in staff_page.text
+    assert "/decline" in staff_page.text and "/publish" in staff_page.text
+    listing = await staff.get("/events/staff/events")
+    assert 'role="status"' in listing.text  # submissions waiting for approval
+    approved = await staff.post(
+        f"/events/staff/events/{event_id}/publish", data={"csrf_token": CSRF}
+    )
+    assert approved.status_code == 303
+    calendar = await public.get("/events?kind=digitaitoviikko")
+    assert event_id in calendar.text
+    series_page = await public.get("/events/series/digitaitoviikko-2027")
+    assert event_id in series_page.text
+    assert [s["event_id"] for s in await outbox(engine, "events.event.v1")] == [event_id]
+    # A second submission is declined: it never appears.
+    await public.post(
+        "/events/series/digitaitoviikko-2027/submit", data=form | {"title_fi": "Toinen"}
+    )
+    second = next(
+        e["id"] for e in (await staff.get("/api/events/events")).json() if e["state"] == "submitted"
+    )
+    declined = await staff.post(f"/events/staff/events/{second}/decline", data={"csrf_token": CSRF})
+    assert declined.status_code == 303
+    assert (await staff.get(f"/api/events/events/{second}")).json()["state"] == "declined"
+    assert second not in (await public.get("/events")).text
+    actions = [a["action"] for a in await outbox(engine, "staff.audit.v1")]
+    assert "event.published" in actions and "event.declined" in actions
+    assert (await public.get("/events/submissions/k1.forged")).status_code == 404

@@ -59,6 +59,12 @@ VARIABLES = {
     "event_waitlisted": EVENT_MAIL | {"join_url": ""},
     "event_promoted": EVENT_MAIL,
     "event_reminder": EVENT_MAIL,
+    "event_submission_verify": {
+        "name": "Aino",
+        "event_title": "Digitaitoviikon työpaja",
+        "series_name": "Digitaitoviikko 2027",
+        "verify_url": "https://x.fi/events/submissions/t",
+    },
     "event_cancelled": {
         k: v
         for k, v in EVENT_MAIL.items()

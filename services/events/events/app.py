@@ -17,6 +17,7 @@ from events.errors import Conflict, DomainError, InvalidInput, NotFound
 from events.registration import pages as registration_pages
 from events.registration import routes as registration_routes
 from events.settings import EventsSettings
+from events.submissions import pages as submission_pages
 from events.worker import build_broker
 from shared.db import make_engine
 from shared.web.app import make_app
@@ -55,6 +56,7 @@ def create_app(settings: EventsSettings | None = None) -> FastAPI:
     app.include_router(catalog_pages.router)
     app.include_router(attendance_pages.router)
     app.include_router(registration_pages.router)
+    app.include_router(submission_pages.router)
     # Last: its /events/{event_id} must not shadow the staff and cancel paths above.
     app.include_router(calendar_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -63,6 +63,9 @@ events = Table(
     Column("organiser", Text, nullable=False, server_default=""),
     Column("audience", Text, nullable=False, server_default=""),
     Column("version", Integer, nullable=False, server_default="1"),
+    # A partner's submission: who sent it (verified by the link mailed to this address).
+    Column("submitter_name", Text, nullable=True),
+    Column("submitter_email", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_events_state_starts_at", "state", "starts_at"),

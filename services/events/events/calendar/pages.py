@@ -115,6 +115,7 @@ async def series_page(slug: str, request: Request, uow: UnitOfWork) -> Response:
         request,
         "series.html",
         {
+            "slug": series.slug,
             "name": pick(series.name, lang),
             "description": pick(series.description, lang),
             "events": [_card(e, lang) for e in found],
@@ -125,7 +126,7 @@ async def series_page(slug: str, request: Request, uow: UnitOfWork) -> Response:
 
 async def _public_event(uow: UnitOfWork, event_id: uuid.UUID) -> Event:
     event = await catalog.get_event(uow, event_id)
-    if event.state == "draft":
+    if event.state not in ("published", "cancelled"):
         raise NotFound("no such event")
     return event
 

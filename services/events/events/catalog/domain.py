@@ -20,7 +20,9 @@ from shared.places import places
 HELSINKI = ZoneInfo("Europe/Helsinki")
 KINDS = ("webinar", "workshop", "learning_circle", "digitaitoviikko", "other")
 LANGUAGES = ("fi", "sv", "en")
-States = Literal["draft", "published", "cancelled"]
+# submitted: a partner sent it, their address is not verified yet; pending: verified, waits
+# for staff; declined: staff said no. Only published and cancelled events are public.
+States = Literal["draft", "submitted", "pending", "published", "declined", "cancelled"]
 MAX_TITLE = 200
 MAX_DESCRIPTION = 10_000
 MAX_CAPACITY = 100_000
@@ -145,16 +147,30 @@ class Event:
     version: int = 1
 
     def edited(self, details: EventDetails) -> Event:
-        if self.state == "cancelled":
-            raise Conflict("a cancelled event cannot be edited")
+        if self.state in ("cancelled", "declined"):
+            raise Conflict("a cancelled or declined event cannot be edited")
         return replace(self, details=details.checked(), version=self.version + 1)
 
     def published(self) -> Event:
-        if self.state == "cancelled":
-            raise Conflict("a cancelled event cannot be published")
+        """Staff publish a draft or approve a partner's verified submission."""
         if self.state == "published":
             return self
+        if self.state not in ("draft", "pending"):
+            raise Conflict("only a draft or a verified submission can be published")
         return replace(self, state="published", version=self.version + 1)
+
+    def verified(self) -> Event:
+        """The partner confirmed their address: the submission waits for staff."""
+        if self.state != "submitted":
+            return self
+        return replace(self, state="pending", version=self.version + 1)
+
+    def declined(self) -> Event:
+        if self.state == "declined":
+            return self
+        if self.state not in ("submitted", "pending"):
+            raise Conflict("only a partner's submission can be declined")
+        return replace(self, state="declined", version=self.version + 1)
 
     def cancelled(self) -> Event:
         if self.state == "cancelled":

@@ -53,7 +53,8 @@ async def events_page(request: Request, uow: UnitOfWork, staff: Viewer) -> Respo
         }
         for e in found
     ]
-    return _render(request, staff, "staff/events.html", {"events": rows})
+    waiting = sum(1 for r in rows if r["state"] == "pending")
+    return _render(request, staff, "staff/events.html", {"events": rows, "waiting": waiting})
 
 
 async def _form_page(
@@ -159,6 +160,7 @@ async def event_page(
             "when": registration.when(event, lang),
             "place": registration.place(event, lang),
             "series_name": pick(series.name, lang) if series else "",
+            "submitter": await catalog.submitter_of(uow, event_id),
             "registrations": rows,
             "counts": counts,
         },
@@ -219,6 +221,12 @@ async def cancel_event(
     event_id: uuid.UUID, uow: UnitOfWork, links: LinkMaker, staff: Editor
 ) -> Response:
     await catalog.cancel_event(uow, event_id=event_id, actor=actor(staff), links=links)
+    return _see(f"/events/staff/events/{event_id}")
+
+
+@router.post("/events/{event_id}/decline")
+async def decline_event(event_id: uuid.UUID, uow: UnitOfWork, staff: Editor) -> Response:
+    await catalog.decline_event(uow, event_id=event_id, actor=actor(staff))
     return _see(f"/events/staff/events/{event_id}")
 
 

@@ -85,8 +85,25 @@ class SqlEventRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
-    async def add(self, event: Event) -> None:
-        await self.conn.execute(insert(events).values(id=event.id, **_values(event)))
+    async def add(self, event: Event, *, submitter: tuple[str, str] | None = None) -> None:
+        name, email = submitter or (None, None)
+        await self.conn.execute(
+            insert(events).values(
+                id=event.id, submitter_name=name, submitter_email=email, **_values(event)
+            )
+        )
+
+    async def submitter(self, event_id: uuid.UUID) -> tuple[str, str] | None:
+        row = (
+            await self.conn.execute(
+                select(events.c.submitter_name, events.c.submitter_email).where(
+                    events.c.id == event_id
+                )
+            )
+        ).first()
+        if row is None or not row.submitter_email:
+            return None
+        return str(row.submitter_name or ""), str(row.submitter_email)
 
     async def get(self, event_id: uuid.UUID, *, for_update: bool = False) -> Event | None:
         query = select(events).where(events.c.id == event_id)

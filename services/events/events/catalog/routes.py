@@ -62,6 +62,11 @@ async def cancel_event(
     return event_out(event)
 
 
+@router.post("/events/{event_id}/decline")
+async def decline_event(event_id: uuid.UUID, uow: UnitOfWork, staff: Editor) -> dict[str, Any]:
+    return event_out(await catalog.decline_event(uow, event_id=event_id, actor=actor(staff)))
+
+
 @router.get("/series")
 async def list_series(uow: UnitOfWork, staff: Viewer) -> list[dict[str, Any]]:
     return [series_out(s) for s in await catalog.list_series(uow)]

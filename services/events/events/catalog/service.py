@@ -31,8 +31,8 @@ class Actor:
 
 
 def _snapshot(uow: EventsUnitOfWork, event: Event, series: Series | None, base_url: str) -> None:
-    if event.state == "draft":
-        return
+    if event.state not in ("published", "cancelled"):
+        return  # drafts and partners' submissions never leave
     d = event.details
     data = EventPublishedV1(
         event_id=event.id,
@@ -222,3 +222,22 @@ async def series_by_id(uow: EventsUnitOfWork, series_id: uuid.UUID | None) -> Se
         return None
     async with uow:
         return await uow.series.get(series_id)
+
+
+async def decline_event(uow: EventsUnitOfWork, *, event_id: uuid.UUID, actor: Actor) -> Event:
+    """A partner's submission is not published (it stays for the record, off the calendar)."""
+    async with uow:
+        current = await uow.events.get(event_id, for_update=True)
+        if current is None:
+            raise NotFound("no such event")
+        event = current.declined()
+        if event is not current:
+            await uow.events.update(event)
+            _audit(uow, actor, "event.declined", event)
+        await uow.commit()
+        return event
+
+
+async def submitter_of(uow: EventsUnitOfWork, event_id: uuid.UUID) -> tuple[str, str] | None:
+    async with uow:
+        return await uow.events.submitter(event_id)

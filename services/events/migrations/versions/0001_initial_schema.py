@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 05:43:36.892045
+Create Date: 2026-12-03 05:54:37.123175
 """
 
 from collections.abc import Sequence
@@ -164,6 +164,8 @@ def upgrade() -> None:
         sa.Column("organiser", sa.Text(), server_default="", nullable=False),
         sa.Column("audience", sa.Text(), server_default="", nullable=False),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("submitter_name", sa.Text(), nullable=True),
+        sa.Column("submitter_email", sa.Text(), nullable=True),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
