@@ -453,6 +453,13 @@ async def test_check_in_and_attendance_import(
         for r in (await staff.get(f"/api/events/events/{event_id}/registrations")).json()
     }
     assert attended == {"a0@example.fi": True, "a1@example.fi": True, "a2@example.fi": False}
+    export = await staff.get(f"/events/staff/events/{event_id}/registrations.csv")
+    assert export.headers["content-type"].startswith("text/csv")
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("name,email,") and len(lines) == 4
+    assert any(
+        line.startswith("Osallistuja 0,a0@example.fi,") and line.endswith(",yes") for line in lines
+    )
     changes = [c["change"] for c in await outbox(engine, "events.registration.v1")]
     assert changes.count("attended") == 2  # a0 once, though ticked and imported
     empty = await staff.post(
@@ -467,6 +474,7 @@ async def test_check_in_and_attendance_import(
     assert all(r["attended_at"] is None for r in rows)
     actions = [a["action"] for a in await outbox(engine, "staff.audit.v1")]
     assert actions.count("event.attendance.imported") == 1
+    assert actions.count("event.registrations.exported") == 1
 
 
 async def test_a_known_person_is_linked_and_erasure_empties_their_registrations(

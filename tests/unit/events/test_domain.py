@@ -14,6 +14,7 @@ from events.errors import Conflict, InvalidInput
 from events.registration.domain import (
     Registrant,
     place_for,
+    registrations_csv,
     reminder_marks,
     reminder_wanted,
     to_promote,
@@ -260,3 +261,12 @@ def test_reminder_offsets() -> None:
     assert reminder_wanted(
         registered_at=datetime(2027, 10, 5, tzinfo=UTC), starts_at=start, offset=1
     )
+
+
+def test_the_registrations_csv_defuses_formulas() -> None:
+    body = registrations_csv(
+        [{"name": "=HYPERLINK(1)", "email": "a@example.fi", "state": "registered"}]
+    )
+    text = body.decode("utf-8-sig").splitlines()
+    assert text[0].startswith("name,email,")
+    assert text[1].startswith("'=HYPERLINK(1),a@example.fi,")

@@ -167,6 +167,21 @@ async def event_page(
     )
 
 
+@router.get("/events/{event_id}/registrations.csv")
+async def registrations_csv(event_id: uuid.UUID, uow: UnitOfWork, staff: Viewer) -> Response:
+    body = await registration.export_registrations(
+        uow, event_id=event_id, actor_id=staff.id, actor_role=staff.role
+    )
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="registrations-{event_id}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 @router.get("/events/{event_id}/edit")
 async def edit_event_page(
     event_id: uuid.UUID, request: Request, uow: UnitOfWork, staff: Editor

@@ -8,6 +8,8 @@ holds the event's row lock, so two registrations never take the last seat togeth
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import uuid
 from dataclasses import dataclass
@@ -79,3 +81,28 @@ def reminder_wanted(*, registered_at: datetime, starts_at: datetime, offset: int
     """Someone who registered after the reminder's moment has just had the confirmation:
     no reminder for that offset."""
     return registered_at < starts_at - timedelta(hours=offset)
+
+
+EXPORT_COLUMNS = (
+    "name",
+    "email",
+    "organisation",
+    "accessibility_needs",
+    "language",
+    "state",
+    "registered_at",
+    "attended",
+)
+
+
+def _defused(cell: str) -> str:
+    """A cell starting with = + - @ would run as a formula in a spreadsheet: quote it away."""
+    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def registrations_csv(rows: list[dict[str, str]]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows([[_defused(row.get(c, "")) for c in EXPORT_COLUMNS] for row in rows])
+    return out.getvalue().encode("utf-8-sig")
