@@ -280,6 +280,24 @@ async def test_registration_waiting_list_promotion_and_mails(
     assert changes == ["registered", "registered", "waitlisted", "cancelled", "promoted"]
     forged = await public.get("/events/cancel/k1.not-a-token")
     assert forged.status_code == 404
+    # A new time: every live registrant is told, the join link only to seat holders.
+    moved = await staff.put(
+        f"/api/events/events/{event_id}",
+        json=webinar(capacity=2, starts_at=soon(hour=12), ends_at=soon(hour=13)),
+        headers={"X-CSRF-Token": CSRF},
+    )
+    assert moved.status_code == 200
+    renamed = await staff.put(
+        f"/api/events/events/{event_id}",
+        json=webinar(capacity=2, starts_at=soon(hour=12), ends_at=soon(hour=13), organiser="X"),
+        headers={"X-CSRF-Token": CSRF},
+    )
+    assert renamed.status_code == 200  # nothing registrants must know: no mail
+    changed = [
+        m for m in await outbox(engine, "mail.requested.v1") if m["template_key"] == "event_changed"
+    ]
+    assert sorted(m["to_email"] for m in changed) == ["p1@example.fi", "p2@example.fi"]
+    assert all(m["variables"]["join_url"].endswith("secret-room") for m in changed)
     # Cancelling the event tells everyone still registered.
     await staff.post(f"/api/events/events/{event_id}/cancel", headers={"X-CSRF-Token": CSRF})
     told = [

@@ -59,6 +59,7 @@ VARIABLES = {
     "event_waitlisted": EVENT_MAIL | {"join_url": ""},
     "event_promoted": EVENT_MAIL,
     "event_reminder": EVENT_MAIL,
+    "event_changed": EVENT_MAIL,
     "event_submission_verify": {
         "name": "Aino",
         "event_title": "Digitaitoviikon työpaja",

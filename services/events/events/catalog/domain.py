@@ -151,6 +151,18 @@ class Event:
             raise Conflict("a cancelled or declined event cannot be edited")
         return replace(self, details=details.checked(), version=self.version + 1)
 
+    def changes_for_registrants(self, before: Event) -> bool:
+        """Whether an edit changes what a registrant must know: time, place or join link."""
+        a, b = before.details, self.details
+        return (a.starts_at, a.ends_at, a.online, a.address, a.municipality, a.join_url) != (
+            b.starts_at,
+            b.ends_at,
+            b.online,
+            b.address,
+            b.municipality,
+            b.join_url,
+        )
+
     def published(self) -> Event:
         """Staff publish a draft or approve a partner's verified submission."""
         if self.state == "published":

@@ -122,6 +122,8 @@ async def update_event(
         _snapshot(uow, event, series, links.base_url)
         # More seats: the first ones waiting move up (the row lock above serialises this).
         await registration.fill_free_seats(uow, event, datetime.now(UTC), links)
+        if event.state == "published" and event.changes_for_registrants(current):
+            await registration.tell_changed(uow, event, links)
         await uow.commit()
         return event
 

@@ -271,6 +271,23 @@ async def tell_cancelled(uow: EventsUnitOfWork, event: Event, links: Links) -> N
         )
 
 
+async def tell_changed(uow: EventsUnitOfWork, event: Event, links: Links) -> None:
+    """Inside the editing use case: the new time or place to every live registrant (the
+    join link only to seat holders); one mail per registrant and version of the event."""
+    for row in await uow.registrations.of_event(event.id):
+        if row.state == "cancelled":
+            continue
+        request_mail(
+            uow,
+            template="event_changed",
+            event=event,
+            row=row,
+            links=links,
+            key=f"event-changed:{event.id}:{event.version}:{row.id}",
+            seat=row.state == "registered",
+        )
+
+
 async def registrations_of(uow: EventsUnitOfWork, event_id: uuid.UUID) -> list[Any]:
     async with uow:
         return await uow.registrations.of_event(event_id)

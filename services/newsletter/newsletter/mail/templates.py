@@ -38,6 +38,7 @@ TRANSACTIONAL_KEYS = (
     "event_promoted",
     "event_reminder",
     "event_cancelled",
+    "event_changed",
     "event_submission_verify",
 )
 _SPACE = re.compile(r"\s+")
