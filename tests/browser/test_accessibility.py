@@ -414,6 +414,7 @@ async def test_event_pages_have_no_wcag_21_aa_violations(
         ("staff-event-new", "/events/staff/events/new"),
         ("staff-series", "/events/staff/series"),
         ("staff-attendance", f"/events/staff/events/{event.id}/attendance"),
+        ("staff-series-overview", f"/events/staff/series/{series.slug}"),
     ):
         response = await page.goto(path)
         assert response is not None and response.status == 200, path

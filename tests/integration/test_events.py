@@ -611,6 +611,10 @@ async def test_partner_submission_verified_then_approved_or_declined(
     series_page = await public.get("/events/series/digitaitoviikko-2027")
     assert event_id in series_page.text
     assert [s["event_id"] for s in await outbox(engine, "events.event.v1")] == [event_id]
+    overview = await staff.get("/events/staff/series/digitaitoviikko-2027")
+    assert overview.status_code == 200
+    assert re.search(r'<th scope="row">Uusimaa</th><td>1</td><td>0</td>', overview.text)
+    assert 'role="img"' in overview.text  # the chart, with the same figures in the table
     # A second submission is declined: it never appears.
     await public.post(
         "/events/series/digitaitoviikko-2027/submit", data=form | {"title_fi": "Toinen"}

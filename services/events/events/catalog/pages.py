@@ -22,6 +22,7 @@ from events.errors import DomainError
 from events.pages import as_staff, pages
 from events.registration import service as registration
 from shared.places import places
+from shared.web.charts import bar_chart
 from shared.web.staff import Editor, Staff, Viewer
 
 router = APIRouter(prefix="/events/staff", include_in_schema=False)
@@ -266,6 +267,33 @@ async def _series_page(
         "staff/series.html",
         {"series": rows, "form": form, "error": error},
         status_code=422 if error else 200,
+    )
+
+
+@router.get("/series/{slug}")
+async def series_overview(slug: str, request: Request, uow: UnitOfWork, staff: Viewer) -> Response:
+    lang = as_staff(request, staff)
+    found, activity = await catalog.series_activity(uow, slug=slug[:80])
+    online = pages.gettext(lang)("Online")
+    rows = sorted(
+        (
+            (places().region_name(region, lang) if region else online, n_events, n_people)
+            for region, n_events, n_people in activity
+        ),
+        key=lambda r: (-r[1], r[0]),
+    )
+    chart_title = pages.gettext(lang)("Events by region")
+    return _render(
+        request,
+        staff,
+        "staff/series_overview.html",
+        {
+            "slug": found.slug,
+            "name": pick(found.name, lang),
+            "rows": rows,
+            "chart": bar_chart(chart_title, [(r[0], r[1]) for r in rows]),
+            "totals": (sum(r[1] for r in rows), sum(r[2] for r in rows)),
+        },
     )
 
 

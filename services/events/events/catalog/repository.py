@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from events.catalog.domain import Event, EventDetails, Series
-from events.tables import events, series
+from events.tables import events, registrations, series
 from shared.places import places
 
 
@@ -141,6 +141,26 @@ class SqlEventRepository:
             query = query.where(events.c.series_id == filters.series_id)
         rows = await self.conn.execute(query.order_by(events.c.starts_at).limit(limit))
         return [_event(r) for r in rows]
+
+    async def activity_by_region(self, series_id: uuid.UUID) -> list[tuple[str | None, int, int]]:
+        """(region code or None for online, published events, live registrations) of a series."""
+        live = (
+            select(registrations.c.event_id, func.count().label("n"))
+            .where(registrations.c.state != "cancelled")
+            .group_by(registrations.c.event_id)
+            .subquery()
+        )
+        rows = await self.conn.execute(
+            select(
+                events.c.region,
+                func.count(events.c.id),
+                func.coalesce(func.sum(live.c.n), 0),
+            )
+            .select_from(events.outerjoin(live, live.c.event_id == events.c.id))
+            .where(events.c.series_id == series_id, events.c.state == "published")
+            .group_by(events.c.region)
+        )
+        return [(r[0], int(r[1]), int(r[2])) for r in rows]
 
     async def topics_in_use(self, now: datetime) -> list[str]:
         topic = func.unnest(events.c.topics).label("topic")

@@ -243,3 +243,14 @@ async def decline_event(uow: EventsUnitOfWork, *, event_id: uuid.UUID, actor: Ac
 async def submitter_of(uow: EventsUnitOfWork, event_id: uuid.UUID) -> tuple[str, str] | None:
     async with uow:
         return await uow.events.submitter(event_id)
+
+
+async def series_activity(
+    uow: EventsUnitOfWork, *, slug: str
+) -> tuple[Series, list[tuple[str | None, int, int]]]:
+    """A series and its published events and registrations by region (None: online)."""
+    async with uow:
+        found = await uow.series.by_slug(slug)
+        if found is None:
+            raise NotFound("no such series")
+        return found, await uow.events.activity_by_region(found.id)
