@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import Request
+from fastapi.responses import Response
 
 from shared.i18n import PUBLIC_LANGUAGES, STAFF_LANGUAGES, negotiate
 from shared.web.pages import Pages
@@ -32,3 +33,18 @@ def staff_language(request: Request) -> str:
 def as_staff(request: Request, staff: Staff) -> str:
     request.state.staff = staff
     return staff_language(request)
+
+
+NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+def message_page(request: Request, lang: str, kind: str, status_code: int = 200) -> Response:
+    """The short public answers: received, cancelled, limited, closed, invalid, missing..."""
+    return pages.render(
+        request,
+        "message.html",
+        {"kind": kind},
+        lang=lang,
+        status_code=status_code,
+        headers=NO_STORE,
+    )

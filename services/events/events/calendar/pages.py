@@ -16,7 +16,7 @@ from events.catalog.domain import KINDS, LANGUAGES, Event, pick
 from events.catalog.repository import Filters
 from events.deps import LinkMaker, UnitOfWork
 from events.errors import NotFound
-from events.pages import pages, public_language
+from events.pages import message_page, pages, public_language
 from events.registration import service as registration
 from events.registration.service import Links
 from shared.places import places
@@ -109,7 +109,10 @@ async def calendar_feed(uow: UnitOfWork, links: LinkMaker) -> Response:
 @router.get("/events/series/{slug}")
 async def series_page(slug: str, request: Request, uow: UnitOfWork) -> Response:
     lang = public_language(request)
-    series = await catalog.get_series(uow, slug=slug[:80])
+    try:
+        series = await catalog.get_series(uow, slug=slug[:80])
+    except NotFound:
+        return message_page(request, lang, "missing", status_code=404)
     found = await catalog.upcoming(uow, filters=Filters(series_id=series.id))
     return pages.render(
         request,
@@ -134,7 +137,10 @@ async def _public_event(uow: UnitOfWork, event_id: uuid.UUID) -> Event:
 @router.get("/events/{event_id}")
 async def event_page(event_id: uuid.UUID, request: Request, uow: UnitOfWork) -> Response:
     lang = public_language(request)
-    event = await _public_event(uow, event_id)
+    try:
+        event = await _public_event(uow, event_id)
+    except NotFound:
+        return message_page(request, lang, "missing", status_code=404)
     return await render_event(request, uow, event, lang, form={}, error=None)
 
 

@@ -16,14 +16,13 @@ from events.catalog import service as catalog
 from events.catalog.domain import pick
 from events.deps import LinkMaker, Settings, UnitOfWork
 from events.errors import Conflict, InvalidInput, NotFound
-from events.pages import pages, public_language
+from events.pages import NO_STORE, message_page, pages, public_language
 from events.registration import service as registration
 from events.registration.domain import Registrant
 from events.settings import EventsSettings
 from shared.web.rate_limit import TokenBucket
 
 router = APIRouter(include_in_schema=False)
-NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 FIELDS = ("name", "email", "organisation", "accessibility_needs", "consent", "website")
 
 
@@ -42,17 +41,6 @@ def _client_ip(request: Request) -> str:
     return request.headers.get("x-real-ip") or (request.client.host if request.client else "")
 
 
-def _message(request: Request, lang: str, kind: str, status_code: int = 200) -> Response:
-    return pages.render(
-        request,
-        "message.html",
-        {"kind": kind},
-        lang=lang,
-        status_code=status_code,
-        headers=NO_STORE,
-    )
-
-
 @router.post("/events/{event_id}/register")
 async def register(
     event_id: uuid.UUID,
@@ -65,10 +53,13 @@ async def register(
     data = await request.form()
     form = {name: str(data.get(name) or "")[:4000] for name in FIELDS}
     if form["website"]:  # the honeypot: a bot; answered as a person would be
-        return _message(request, lang, "received")
+        return message_page(request, lang, "received")
     if not _limiter(request, settings).allow(_client_ip(request)):
-        return _message(request, lang, "limited", status_code=429)
-    event = await catalog.get_event(uow, event_id)
+        return message_page(request, lang, "limited", status_code=429)
+    try:
+        event = await catalog.get_event(uow, event_id)
+    except NotFound:
+        return message_page(request, lang, "missing", status_code=404)
     try:
         if form["consent"] != "yes":
             raise InvalidInput("your consent is needed to register", field="consent")
@@ -89,8 +80,8 @@ async def register(
             request, uow, event, lang, form=form, error=error, status_code=422
         )
     except (Conflict, NotFound):
-        return _message(request, lang, "closed", status_code=409)
-    return _message(request, lang, "received")
+        return message_page(request, lang, "closed", status_code=409)
+    return message_page(request, lang, "received")
 
 
 @router.get("/events/cancel/{token}")
@@ -99,7 +90,7 @@ async def cancel_page(token: str, request: Request, uow: UnitOfWork, links: Link
     try:
         row, event = await registration.registration_for_link(uow, token=token, links=links)
     except NotFound:
-        return _message(request, lang, "invalid", status_code=404)
+        return message_page(request, lang, "invalid", status_code=404)
     return pages.render(
         request,
         "cancel.html",
@@ -120,5 +111,5 @@ async def cancel(token: str, request: Request, uow: UnitOfWork, links: LinkMaker
     try:
         await registration.cancel_registration(uow, token=token, links=links)
     except NotFound:
-        return _message(request, lang, "invalid", status_code=404)
-    return _message(request, lang, "cancelled")
+        return message_page(request, lang, "invalid", status_code=404)
+    return message_page(request, lang, "cancelled")

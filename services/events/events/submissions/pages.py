@@ -10,9 +10,9 @@ from events.catalog.domain import KINDS, LANGUAGES, pick
 from events.catalog.forms import FIELDS, details_from
 from events.deps import Settings, UnitOfWork
 from events.errors import DomainError, NotFound
-from events.pages import pages, public_language
+from events.pages import NO_STORE, message_page, pages, public_language
 from events.registration import service as registration
-from events.registration.pages import NO_STORE, _client_ip, _limiter, _message
+from events.registration.pages import _client_ip, _limiter
 from events.settings import EventsSettings
 from events.submissions import service as submissions
 from events.submissions.service import SubmissionLinks
@@ -60,9 +60,12 @@ async def _form(
 @router.get("/events/series/{slug}/submit")
 async def submission_form(slug: str, request: Request, uow: UnitOfWork) -> Response:
     lang = public_language(request)
-    return await _form(
-        request, uow, slug, lang, form={"format": "onsite"}, languages=[lang], error=None
-    )
+    try:
+        return await _form(
+            request, uow, slug, lang, form={"format": "onsite"}, languages=[lang], error=None
+        )
+    except NotFound:
+        return message_page(request, lang, "missing", status_code=404)
 
 
 @router.post("/events/series/{slug}/submit")
@@ -72,9 +75,9 @@ async def submit(slug: str, request: Request, uow: UnitOfWork, settings: Setting
     form = {name: str(data.get(name) or "")[:10_000] for name in (*FIELDS, *EXTRA)}
     languages = [str(v) for v in data.getlist("languages")]
     if form["website"]:  # the honeypot
-        return _message(request, lang, "submitted")
+        return message_page(request, lang, "submitted")
     if not _limiter(request, settings).allow(_client_ip(request)):
-        return _message(request, lang, "limited", status_code=429)
+        return message_page(request, lang, "limited", status_code=429)
     try:
         if form["consent"] != "yes":
             raise DomainError("your consent is needed to send the event", field="consent")
@@ -87,10 +90,10 @@ async def submit(slug: str, request: Request, uow: UnitOfWork, settings: Setting
             links=_links(settings),
         )
     except NotFound:
-        raise
+        return message_page(request, lang, "missing", status_code=404)
     except DomainError as error:
         return await _form(request, uow, slug, lang, form=form, languages=languages, error=error)
-    return _message(request, lang, "submitted")
+    return message_page(request, lang, "submitted")
 
 
 @router.get("/events/submissions/{token}")
@@ -101,7 +104,7 @@ async def confirm_page(
     try:
         event = await submissions.submission_for_link(uow, token=token, links=_links(settings))
     except NotFound:
-        return _message(request, lang, "invalid", status_code=404)
+        return message_page(request, lang, "invalid", status_code=404)
     return pages.render(
         request,
         "submission_confirm.html",
@@ -122,5 +125,5 @@ async def confirm(token: str, request: Request, uow: UnitOfWork, settings: Setti
     try:
         await submissions.verify_submission(uow, token=token, links=_links(settings))
     except NotFound:
-        return _message(request, lang, "invalid", status_code=404)
-    return _message(request, lang, "verified")
+        return message_page(request, lang, "invalid", status_code=404)
+    return message_page(request, lang, "verified")
