@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
-# One image for every Digituki process: contacts, newsletter and surveys, each as `web`,
+# One image for every Digituki process: contacts, newsletter, surveys and events, each as `web`,
 # `worker` or `migrate`. The command picks which, e.g.
 #   docker run IMAGE contacts.main web        (ENTRYPOINT is `python -m`)
-# docker-compose.yml runs nine containers from this image.
+# docker-compose.yml runs twelve containers from this image.
 #
 # Why an editable install from /app (and not `pip install .`):
 # every service finds its Alembic folder next to its package,
@@ -61,7 +61,7 @@ WORKDIR /app
 USER digituki:digituki
 
 # Web ports of contacts, newsletter and surveys (each container listens on one of them).
-EXPOSE 8101 8102 8103
+EXPOSE 8101 8102 8103 8104
 
 ENTRYPOINT ["python", "-m"]
 CMD ["contacts.main", "web"]

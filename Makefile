@@ -53,7 +53,7 @@ lint:
 
 typecheck:
 	@deploy/bin/venv.sh >/dev/null
-	.venv/bin/mypy shared services/contacts/contacts services/newsletter/newsletter services/surveys/surveys
+	.venv/bin/mypy shared services/contacts/contacts services/newsletter/newsletter services/surveys/surveys services/events/events
 
 # Backup and restore of every service database (docs/backup.md).
 backup:

@@ -73,7 +73,7 @@ SHORTCUTS = {
     "import": ("contacts", "import-people", "import people from CSV/XLSX (with a progress bar)"),
     "demo-data": ("contacts", "demo-data", "create a demo network to try the system out"),
 }
-SERVICES = ("contacts", "newsletter", "surveys")
+SERVICES = ("contacts", "newsletter", "surveys", "events")
 
 
 def _forward(service: str, argv: list[str]) -> None:

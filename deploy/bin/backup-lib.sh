@@ -6,7 +6,7 @@
 #   maintenance_url URL      the same server, database `postgres`
 
 # shellcheck disable=SC2034  # used by the scripts that source this file
-BACKUP_SERVICES=(contacts newsletter surveys)
+BACKUP_SERVICES=(contacts newsletter surveys events)
 
 service_db_url() {
     local service="$1" var url

@@ -57,8 +57,8 @@ preflight() {
 }
 
 summary() {
-    local dbs=(contacts newsletter surveys)
-    if [[ "$ENV_NAME" == test ]]; then dbs=(contacts_test newsletter_test surveys_test); fi
+    local dbs=(contacts newsletter surveys events)
+    if [[ "$ENV_NAME" == test ]]; then dbs=(contacts_test newsletter_test surveys_test events_test); fi
     echo
     echo "Digituki infrastructure '$ENV_NAME' is up (state in $STATE_DIR)"
     echo "  PostgreSQL    127.0.0.1:$PG_PORT  user digituki / password digituki"
@@ -69,7 +69,7 @@ summary() {
         "web http://127.0.0.1:$MAILCATCHER_HTTP_PORT/"
     if [[ "$ENV_NAME" == up ]]; then
         echo "  Proxy         http://127.0.0.1:$PROXY_PORT/ -> contacts :$CONTACTS_WEB_PORT," \
-            "newsletter :$NEWSLETTER_WEB_PORT, surveys :$SURVEYS_WEB_PORT"
+            "newsletter :$NEWSLETTER_WEB_PORT, surveys :$SURVEYS_WEB_PORT, events :$EVENTS_WEB_PORT"
     fi
     echo "  Logs          $STATE_DIR/logs/   (stop: deploy/bin/infra.sh $ENV_NAME down)"
 }

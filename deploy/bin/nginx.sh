@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The local reverse proxy in front of the three web services (contacts, newsletter, surveys).
+# The local reverse proxy in front of the three web services (contacts, newsletter, surveys, events).
 # Our own nginx master, not Debian's system service: config, pid, logs and temp files live
 # in $STATE_DIR/nginx, rendered from deploy/nginx/digituki.conf.template.
 #
@@ -17,7 +17,7 @@ CONF="$NGINX_DIR/nginx.conf"
 TEMPLATE="$REPO/deploy/nginx/digituki.conf.template"
 # Only these are substituted: nginx's own $variables in the template stay as they are.
 # shellcheck disable=SC2016
-SUBST_VARS='${PROXY_PORT} ${PROXY_SECRET} ${CONTACTS_UPSTREAM} ${NEWSLETTER_UPSTREAM} ${SURVEYS_UPSTREAM}'
+SUBST_VARS='${PROXY_PORT} ${PROXY_SECRET} ${CONTACTS_UPSTREAM} ${NEWSLETTER_UPSTREAM} ${SURVEYS_UPSTREAM} ${EVENTS_UPSTREAM}'
 # The secret nginx shows the web processes (they ignore staff headers without it).
 PROXY_SECRET="${PROXY_SECRET:-$(proxy_secret)}"
 export PROXY_SECRET
@@ -25,6 +25,7 @@ export PROXY_SECRET
 export CONTACTS_UPSTREAM="127.0.0.1:${CONTACTS_WEB_PORT}"
 export NEWSLETTER_UPSTREAM="127.0.0.1:${NEWSLETTER_WEB_PORT}"
 export SURVEYS_UPSTREAM="127.0.0.1:${SURVEYS_WEB_PORT}"
+export EVENTS_UPSTREAM="127.0.0.1:${EVENTS_WEB_PORT}"
 
 install() {
     local missing=()

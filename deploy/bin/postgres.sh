@@ -29,9 +29,9 @@ shift 2
 DB_USER=digituki
 DB_PASSWORD=digituki
 if [[ "$DIGITUKI_ENV" == test ]]; then
-    DATABASES=(contacts_test newsletter_test surveys_test)
+    DATABASES=(contacts_test newsletter_test surveys_test events_test)
 else
-    DATABASES=(contacts newsletter surveys)
+    DATABASES=(contacts newsletter surveys events)
 fi
 
 # Highest installed server major version, from /usr/lib/postgresql/<ver>/bin/postgres.

@@ -8,7 +8,8 @@
 # Targets are the `up` environment's databases unless <SERVICE>_DATABASE_URL is set (as in
 # backup.sh); the database name comes from that URL, so a backup can go to other names.
 # Without --yes it asks on a terminal and refuses otherwise. Afterwards rebuild the
-# replicas (docs/backup.md): python -m newsletter.main rebuild-replica, and the same for surveys.
+# replicas (docs/backup.md): python -m newsletter.main rebuild-replica, and the same for surveys
+# and events.
 set -euo pipefail
 # shellcheck source=deploy/bin/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -10,7 +10,7 @@ deploy/bin/venv.sh >/dev/null
 log "lint and types"
 .venv/bin/ruff check --quiet .
 .venv/bin/mypy --no-error-summary shared services/contacts/contacts \
-    services/newsletter/newsletter services/surveys/surveys
+    services/newsletter/newsletter services/surveys/surveys services/events/events
 
 log "browser test tools (chromium, axe-core)"
 deploy/bin/browser.sh install || log "warning: browser tools missing: the browser tests will skip"

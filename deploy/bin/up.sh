@@ -8,7 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 load_env up
 cd "$REPO"
 
-SERVICES=(contacts newsletter surveys)
+SERVICES=(contacts newsletter surveys events)
 
 deploy/bin/venv.sh >/dev/null
 
@@ -79,10 +79,11 @@ cat <<TXT
 
 Digituki CRM is up:
   Public signup        http://127.0.0.1:$PROXY_PORT/join
+  Event calendar       http://127.0.0.1:$PROXY_PORT/events
   Staff sign-in        http://127.0.0.1:$PROXY_PORT/login
   Caught mail          http://127.0.0.1:$MAILCATCHER_HTTP_PORT/
-  API docs             http://127.0.0.1:$PROXY_PORT/api/contacts/docs (and /api/newsletter/docs, /api/surveys/docs)
-  Health               http://127.0.0.1:$PROXY_PORT/_health/contacts (newsletter, surveys)
+  API docs             http://127.0.0.1:$PROXY_PORT/api/contacts/docs (and /api/newsletter/docs, /api/surveys/docs, /api/events/docs)
+  Health               http://127.0.0.1:$PROXY_PORT/_health/contacts (newsletter, surveys, events)
 TXT
 if [[ -s "$STATE_DIR/first-admin.txt" ]]; then
     echo "  First staff login    $(cat "$STATE_DIR/first-admin.txt")"

@@ -4,3 +4,4 @@
 CREATE DATABASE contacts OWNER digituki;
 CREATE DATABASE newsletter OWNER digituki;
 CREATE DATABASE surveys OWNER digituki;
+CREATE DATABASE events OWNER digituki;

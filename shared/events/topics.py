@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from shared.events.audit import StaffActionV1
 from shared.events.contacts import ContactActivityV1, ContactSnapshotV1, SegmentV1
 from shared.events.envelope import EventData
+from shared.events.events import EventPublishedV1, RegistrationChangedV1
 from shared.events.mail import MailEventV1, MailRequestedV1
 from shared.events.surveys import AssessmentResultV1, ResponseSubmittedV1
 
@@ -80,6 +81,10 @@ SURVEY_RESPONSES = Topic("surveys.responses.v1", ResponseSubmittedV1)
 # Identified self-assessment results, keyed by contact (surveys.assessment).
 SURVEY_ASSESSMENTS = Topic("surveys.assessment.v1", AssessmentResultV1)
 STAFF_AUDIT = Topic("staff.audit.v1", StaffActionV1)
+# Published events for the newsletter's event card and the dashboard (key = event id).
+EVENTS = Topic("events.event.v1", EventPublishedV1, compacted=True)
+# Registrations, waiting list, cancellations, attendance (key = event id: in order per event).
+EVENT_REGISTRATIONS = Topic("events.registration.v1", RegistrationChangedV1)
 
 TOPICS: dict[str, Topic] = {
     t.name: t
@@ -92,6 +97,8 @@ TOPICS: dict[str, Topic] = {
         SURVEY_RESPONSES,
         SURVEY_ASSESSMENTS,
         STAFF_AUDIT,
+        EVENTS,
+        EVENT_REGISTRATIONS,
     )
 }
 

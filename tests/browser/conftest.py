@@ -41,6 +41,7 @@ WEB_PORTS = {
     "contacts": int(os.environ.get("CONTACTS_WEB_PORT", "18101")),
     "newsletter": int(os.environ.get("NEWSLETTER_WEB_PORT", "18102")),
     "surveys": int(os.environ.get("SURVEYS_WEB_PORT", "18103")),
+    "events": int(os.environ.get("EVENTS_WEB_PORT", "18104")),
 }
 PROXY_PORT = int(os.environ.get("PROXY_PORT", "18080"))
 # nginx sends it, the web processes demand it: staff headers without it count for nothing.

@@ -16,6 +16,13 @@ from contacts.app import create_app as create_contacts_app
 from contacts.jobs.service import jobs
 from contacts.settings import ContactsSettings
 from contacts.staff.service import sign_in as staff_service
+from events.app import create_app as create_events_app
+from events.catalog import service as event_catalog
+from events.catalog.domain import EventDetails, Series
+from events.catalog.service import Actor as EventActor
+from events.registration import service as event_registration
+from events.settings import EventsSettings
+from events.unit_of_work import unit_of_work as event_unit_of_work
 from fastapi.routing import APIRoute, iter_route_contexts
 from newsletter.app import create_app as create_newsletter_app
 from newsletter.settings import NewsletterSettings
@@ -37,8 +44,17 @@ from tests.support.surveys import SURVEY
 pytestmark = pytest.mark.browser
 
 LANGUAGES = ("fi", "sv", "en")
-NOT_PUBLIC = ("/api/", "/staff", "/newsletter/staff", "/surveys/staff", "/auth/", "/_")
-NOT_PAGES = {"/healthz", "/readyz", "/metrics", "/logout"}
+NOT_PUBLIC = (
+    "/api/",
+    "/staff",
+    "/newsletter/staff",
+    "/surveys/staff",
+    "/events/staff",
+    "/auth/",
+    "/_",
+)
+# The calendar feed is a download (text/calendar), not a page.
+NOT_PAGES = {"/healthz", "/readyz", "/metrics", "/logout", "/events/feed.ics"}
 
 
 @cache
@@ -48,6 +64,7 @@ def public_paths() -> list[str]:
         create_contacts_app(ContactsSettings.model_construct()),
         create_newsletter_app(NewsletterSettings.model_construct()),
         create_surveys_app(SurveysSettings.model_construct()),
+        create_events_app(EventsSettings.model_construct()),
     ]
     paths = set()
     for app in apps:
@@ -73,11 +90,14 @@ def signed_link_pages() -> dict[str, str]:
         "unsubscribe": f"/unsubscribe/{sign(keys, 'unsubscribe', {'c': someone})}",
         "preferences-bad-link": "/preferences/k1.damaged",
         "survey-bad-link": "/s/k1.damaged",
+        "event-cancel-bad-link": "/events/cancel/k1.damaged",
     }
 
 
 def test_the_public_pages_include_the_signup_sign_in_and_legal_pages() -> None:
-    assert {"/join", "/login", "/accessibility", "/privacy", "/visit"} <= set(public_paths())
+    assert {"/join", "/login", "/accessibility", "/privacy", "/visit", "/events"} <= set(
+        public_paths()
+    )
 
 
 async def assert_accessible(page: Page, axe_source: str, name: str) -> None:
@@ -702,3 +722,112 @@ async def test_staff_onboarding_lists_and_funnel_have_no_wcag_21_aa_violations(
     await assert_accessible(page, axe_source, "staff-onboarding-funnel-en")
     await page.goto("/staff/onboarding?lang=en")
     await assert_accessible(page, axe_source, "staff-onboarding-en")
+
+
+async def test_event_pages_have_no_wcag_21_aa_violations(
+    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+) -> None:
+    """The public event page (with its registration form and errors), the message after
+    registering, the cancel page, and the staff event pages."""
+    start = datetime.now(UTC) + timedelta(days=5)
+    settings = EventsSettings()
+    links = event_registration.Links(keys=settings.token_keys(), base_url="http://x")
+    staff = EventActor(id="browser-tests", role="editor")
+    series = await event_catalog.create_series(
+        event_unit_of_work(engines["events"]),
+        series=Series(
+            id=uuid.uuid4(),
+            slug=f"digitaitoviikko-{uuid.uuid4().hex[:6]}",
+            name={"fi": "Digitaitoviikko 2027", "sv": "Digitaitoviikko 2027"},
+        ),
+        actor=staff,
+    )
+    event = await event_catalog.create_event(
+        event_unit_of_work(engines["events"]),
+        details=EventDetails(
+            kind="workshop",
+            title={"fi": "Saavutettava työpaja", "sv": "Tillgänglig workshop"},
+            description={"fi": "Kuvaus"},
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            online=False,
+            address="Kirjastokatu 1",
+            municipality="091",
+            capacity=1,
+            languages=("fi", "sv"),
+            topics=("Tietoturva",),
+            organiser="Digituki",
+            series_id=series.id,
+        ),
+        actor=staff,
+        links=links,
+        publish=True,
+    )
+    page = await context.new_page()
+    for lang in LANGUAGES:
+        response = await page.goto(f"/events/{event.id}?lang={lang}")
+        assert response is not None and response.status == 200
+        await assert_accessible(page, axe_source, f"event-{lang}")
+    await page.goto(f"/events/series/{series.slug}?lang=sv")
+    await assert_accessible(page, axe_source, "event-series-sv")
+    for lang in LANGUAGES:
+        await page.goto(f"/events/series/{series.slug}/submit?lang={lang}")
+        await assert_accessible(page, axe_source, f"event-submit-{lang}")
+    await page.evaluate("document.querySelector('main form').noValidate = true")
+    await page.locator("main form button[type=submit]").click()
+    await page.wait_for_selector("#error-summary")
+    await assert_accessible(page, axe_source, "event-submit-errors-en")
+    await page.goto("/events?lang=fi&kind=workshop&municipality=091")
+    await assert_accessible(page, axe_source, "events-filtered-fi")
+    await page.goto(f"/events/{event.id}?lang=fi")
+    await page.locator("#name").fill("Aino")
+    await page.locator("#email").fill(f"aino-{uuid.uuid4().hex[:6]}@example.fi")
+    await page.evaluate("document.querySelector('form').noValidate = true")
+    await page.locator("form button[type=submit]").click()
+    await page.wait_for_selector("#error-summary")  # no consent
+    await assert_accessible(page, axe_source, "event-register-errors-fi")
+    await page.locator("#consent").check()
+    await page.locator("form button[type=submit]").click()
+    await page.wait_for_selector("h1")
+    await assert_accessible(page, axe_source, "event-registered-fi")
+    registrant = (
+        await event_registration.registrations_of(event_unit_of_work(engines["events"]), event.id)
+    )[0]
+    cancel = links.cancel(registrant.id).removeprefix("http://x")
+    await page.goto(f"{cancel}?lang=sv")
+    await assert_accessible(page, axe_source, "event-cancel-sv")
+
+    email = f"editor-{uuid.uuid4().hex[:8]}@digituki.fi"
+    await staff_service.create_staff(
+        engines["contacts"], email=email, name="Eeva", role="editor", password=STAFF_PASSWORD
+    )
+    await page.goto("/login?lang=en")
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_label("Password").fill(STAFF_PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url("**/staff/**")
+    for name, path in (
+        ("staff-events", "/events/staff/events"),
+        ("staff-event", f"/events/staff/events/{event.id}"),
+        ("staff-event-edit", f"/events/staff/events/{event.id}/edit"),
+        ("staff-event-new", "/events/staff/events/new"),
+        ("staff-series", "/events/staff/series"),
+        ("staff-attendance", f"/events/staff/events/{event.id}/attendance"),
+        ("staff-series-overview", f"/events/staff/series/{series.slug}"),
+    ):
+        response = await page.goto(path)
+        assert response is not None and response.status == 200, path
+        await assert_accessible(page, axe_source, name)
+    await page.goto(f"/events/staff/events/{event.id}/attendance")
+    await page.locator("input[name=attended]").first.check()
+    await page.get_by_role("button", name="Save attendance").click()
+    await page.wait_for_selector("[role=status]")
+    await assert_accessible(page, axe_source, "staff-attendance-saved")
+    await page.get_by_role("button", name="Import", exact=True).click()
+    await page.wait_for_selector("#error-summary")
+    await assert_accessible(page, axe_source, "staff-attendance-errors")
+    await page.goto("/events/staff/events/new")
+    await page.locator("#title_fi").fill("")
+    await page.locator("main form button[type=submit]").click()
+    await page.wait_for_selector("#error-summary")
+    await assert_accessible(page, axe_source, "staff-event-new-errors")

@@ -16,6 +16,8 @@ import pytest
 import schemathesis
 from contacts.app import create_app as create_contacts_app
 from contacts.settings import ContactsSettings
+from events.app import create_app as create_events_app
+from events.settings import EventsSettings
 from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, settings
 from newsletter.app import create_app as create_newsletter_app
@@ -30,6 +32,7 @@ FACTORIES: dict[str, Callable[[], FastAPI]] = {
     "contacts": lambda: create_contacts_app(ContactsSettings.model_construct()),
     "newsletter": lambda: create_newsletter_app(NewsletterSettings.model_construct()),
     "surveys": lambda: create_surveys_app(SurveysSettings.model_construct()),
+    "events": lambda: create_events_app(EventsSettings.model_construct()),
 }
 EXAMPLES = 6
 
@@ -42,6 +45,7 @@ def _schema(service: str) -> Any:
 contacts_api = _schema("contacts")
 newsletter_api = _schema("newsletter")
 surveys_api = _schema("surveys")
+events_api = _schema("events")
 
 FUZZ = settings(
     max_examples=EXAMPLES,
@@ -85,6 +89,14 @@ def test_newsletter_api_never_fails_nor_breaks_its_schema(
 @surveys_api.parametrize()
 @FUZZ
 def test_surveys_api_never_fails_nor_breaks_its_schema(
+    case: Any, site: str, session: Session
+) -> None:
+    _call(case, site, session)
+
+
+@events_api.parametrize()
+@FUZZ
+def test_events_api_never_fails_nor_breaks_its_schema(
     case: Any, site: str, session: Session
 ) -> None:
     _call(case, site, session)

@@ -12,7 +12,7 @@ from shared.snapshot import PERSONAL_COLUMNS
 from tests.e2e.conftest import Workers
 from tests.support.polling import eventually
 
-REPLICAS = ("newsletter", "surveys")
+REPLICAS = ("newsletter", "surveys", "events")
 
 
 async def replica_row(engine: AsyncEngine, contact_id: str) -> dict[str, object] | None:

@@ -36,7 +36,7 @@ from tests.support.kafka_topics import SWEEP_HEADER
 from tests.support.polling import eventually
 from tests.support.processes import wait_until_consumed
 
-SERVICES = ("contacts", "newsletter", "surveys")
+SERVICES = ("contacts", "newsletter", "surveys", "events")
 Headers = list[tuple[str, bytes | None]]
 
 

@@ -20,6 +20,8 @@ import httpx
 import pytest
 from contacts.app import create_app as create_contacts_app
 from contacts.settings import ContactsSettings
+from events.app import create_app as create_events_app
+from events.settings import EventsSettings
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
@@ -36,13 +38,15 @@ FACTORIES: dict[str, Callable[..., FastAPI]] = {
     "contacts": create_contacts_app,
     "newsletter": create_newsletter_app,
     "surveys": create_surveys_app,
+    "events": create_events_app,
 }
 SETTINGS: dict[str, type[ServiceSettings]] = {
     "contacts": ContactsSettings,
     "newsletter": NewsletterSettings,
     "surveys": SurveysSettings,
+    "events": EventsSettings,
 }
-STAFF_PREFIXES = ("/api/", "/staff", "/newsletter/staff", "/surveys/staff")
+STAFF_PREFIXES = ("/api/", "/staff", "/newsletter/staff", "/surveys/staff", "/events/staff")
 NOT_STAFF_ROUTES = re.compile(r"/(docs|openapi\.json|asyncapi\.json)(/|$)")
 PATH_PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 BODY_METHODS = {"POST", "PUT", "PATCH"}

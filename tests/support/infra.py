@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tests.support.container_databases import create_databases, service_urls
 
-SERVICES = ("contacts", "newsletter", "surveys")
+SERVICES = ("contacts", "newsletter", "surveys", "events")
 # The services' secrets in a test run (signed links in tests must verify).
 TEST_SECRET = "test-secret-" + "x" * 40
 
@@ -67,5 +67,6 @@ def from_testcontainers() -> tuple[Infra, list[object]]:
 MISSING_MESSAGE = (
     "The tests need a real Kafka and PostgreSQL. Run them with `make test`, which starts both "
     "with the project's own scripts and sets KAFKA_BOOTSTRAP_SERVERS and "
-    "CONTACTS_/NEWSLETTER_/SURVEYS_DATABASE_URL; or point those variables at running servers."
+    "CONTACTS_/NEWSLETTER_/SURVEYS_/EVENTS_DATABASE_URL; or point those variables at running "
+    "servers."
 )

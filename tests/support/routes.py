@@ -7,6 +7,8 @@ from functools import cache
 
 from contacts.app import create_app as create_contacts_app
 from contacts.settings import ContactsSettings
+from events.app import create_app as create_events_app
+from events.settings import EventsSettings
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
@@ -19,6 +21,7 @@ FACTORIES: dict[str, Callable[[], FastAPI]] = {
     "contacts": lambda: create_contacts_app(ContactsSettings.model_construct()),
     "newsletter": lambda: create_newsletter_app(NewsletterSettings.model_construct()),
     "surveys": lambda: create_surveys_app(SurveysSettings.model_construct()),
+    "events": lambda: create_events_app(EventsSettings.model_construct()),
 }
 SERVICES_APPS = tuple(FACTORIES)
 

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from tests.support.processes import ServiceProcess, wait_for_group
 
-SERVICES = ("contacts", "newsletter", "surveys")
+SERVICES = ("contacts", "newsletter", "surveys", "events")
 
 
 class Workers:
@@ -29,7 +29,7 @@ async def running_workers(kafka: str, env: dict[str, str], topics: str) -> Async
     for p in workers.by_service.values():
         p.start()
     try:
-        for service in ("newsletter", "surveys"):
+        for service in ("newsletter", "surveys", "events"):
             await wait_for_group(kafka, f"{topics}{service}.contact-replica")
         yield workers
     finally:

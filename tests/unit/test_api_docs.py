@@ -8,6 +8,8 @@ import httpx
 import pytest
 from contacts.app import create_app as create_contacts_app
 from contacts.settings import ContactsSettings
+from events.app import create_app as create_events_app
+from events.settings import EventsSettings
 from newsletter.app import create_app as create_newsletter_app
 from newsletter.settings import NewsletterSettings
 from surveys.app import create_app as create_surveys_app
@@ -17,6 +19,7 @@ APPS = {
     "contacts": lambda: create_contacts_app(ContactsSettings.model_construct()),
     "newsletter": lambda: create_newsletter_app(NewsletterSettings.model_construct()),
     "surveys": lambda: create_surveys_app(SurveysSettings.model_construct()),
+    "events": lambda: create_events_app(EventsSettings.model_construct()),
 }
 STAFF = {"X-Staff-Id": "v", "X-Staff-Role": "viewer", "X-Staff-Csrf": "tok-1"}
 

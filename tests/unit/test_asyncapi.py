@@ -34,6 +34,13 @@ EXPECTED = {
         "surveys.assessment.v1",
         "staff.audit.v1",
     },
+    "events": {
+        "contacts.contact.v1",
+        "events.event.v1",
+        "events.registration.v1",
+        "mail.requested.v1",
+        "staff.audit.v1",
+    },
 }
 PREFIX = "unit."
 

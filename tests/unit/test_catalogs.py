@@ -18,7 +18,7 @@ from jinja2.ext import babel_extract
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT / "shared"
-SERVICES = ("contacts", "newsletter", "surveys")
+SERVICES = ("contacts", "newsletter", "surveys", "events")
 NEEDS = {"staff": ("fi",), "public": ("fi", "sv")}
 _EXTENDS = re.compile(r'{%-?\s*extends\s+"([^"]+)"')
 _USES = re.compile(r'{%-?\s*(?:include|from|import)\s+"([^"]+)"')

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import yaml
 from contacts.settings import ContactsSettings
+from events.settings import EventsSettings
 from newsletter.settings import NewsletterSettings
 from pydantic import AliasChoices, AliasPath
 from pydantic_settings import BaseSettings
@@ -35,6 +36,7 @@ SETTINGS: dict[str, type[BaseSettings]] = {
     "contacts": ContactsSettings,
     "newsletter": NewsletterSettings,
     "surveys": SurveysSettings,
+    "events": EventsSettings,
 }
 ROLES = ("migrate", "web", "worker")
 OUR_CONTAINERS = [f"{svc}-{role}" for svc in SETTINGS for role in ROLES]
@@ -47,6 +49,7 @@ FAKE_DOTENV: dict[str, str] = {
     "CONTACTS_SECRET_KEY": "c" * 40,
     "NEWSLETTER_SECRET_KEY": "n" * 40,
     "SURVEYS_SECRET_KEY": "s" * 40,
+    "EVENTS_SECRET_KEY": "e" * 40,
     "POSTGRES_PASSWORD": "0123456789abcdef",
 }
 
@@ -401,6 +404,7 @@ def test_nginx_substitutes_exactly_its_upstream_variables() -> None:
         "CONTACTS_UPSTREAM",
         "NEWSLETTER_UPSTREAM",
         "SURVEYS_UPSTREAM",
+        "EVENTS_UPSTREAM",
     }
     assert environment_of(nginx)["CONTACTS_UPSTREAM"] == "contacts-web:8101"
     assert "-p " in nginx_script(compose)
@@ -449,7 +453,12 @@ def test_nginx_command_renders_the_template_for_the_containers(tmp_path: Path) -
     conf = run_nginx_command(tmp_path, env, check_config=False)
     assert "${" not in re.sub(r"#.*", "", conf), "a variable was left unsubstituted"
     assert "$request_id" in conf, "nginx's own variables must stay"
-    for svc, port in (("contacts", 8101), ("newsletter", 8102), ("surveys", 8103)):
+    for svc, port in (
+        ("contacts", 8101),
+        ("newsletter", 8102),
+        ("surveys", 8103),
+        ("events", 8104),
+    ):
         assert f"server {svc}-web:{port};" in conf
     # Not on loopback only: the published port reaches the container's own interface.
     assert re.findall(r"^\s*listen\s+(\S+);", conf, flags=re.MULTILINE) == ["8080"]
@@ -467,6 +476,7 @@ def test_nginx_accepts_the_rendered_config(tmp_path: Path) -> None:
         "CONTACTS_UPSTREAM": "127.0.0.1:8101",
         "NEWSLETTER_UPSTREAM": "127.0.0.1:8102",
         "SURVEYS_UPSTREAM": "127.0.0.1:8103",
+        "EVENTS_UPSTREAM": "127.0.0.1:8104",
     }
     run_nginx_command(tmp_path, env, check_config=True)
 

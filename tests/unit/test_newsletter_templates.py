@@ -15,6 +15,16 @@ from newsletter.mail.message import Headers, build_message
 from newsletter.mail.templates import TEMPLATE_DIR, TRANSACTIONAL_KEYS, MailTemplates
 
 BASE = "https://digituki.example"
+EVENT_MAIL = {
+    "name": "Aino Virtanen",
+    "event_title": "Digitaidot tutuksi",
+    "event_when": "4.10.2027 klo 9.00–11.00",
+    "event_place": "Verkossa",
+    "event_url": "https://x.fi/events/1",
+    "ics_url": "https://x.fi/events/1/event.ics",
+    "cancel_url": "https://x.fi/events/cancel/t",
+    "join_url": "https://meet.example.fi/abc",
+}
 VARIABLES: dict[str, dict[str, Any]] = {
     "signup_confirmation": {"first_name": "Aino", "confirm_url": "https://x.fi/c/1"},
     "survey_invitation": {
@@ -53,6 +63,22 @@ VARIABLES: dict[str, dict[str, Any]] = {
         "areas": [
             {"name": "Tietosuoja", "percent": 33, "feedback": "Aloita.", "link": "https://x.fi/m"},
         ],
+    },
+    "event_confirmation": EVENT_MAIL,
+    "event_waitlisted": EVENT_MAIL | {"join_url": ""},
+    "event_promoted": EVENT_MAIL,
+    "event_reminder": EVENT_MAIL,
+    "event_changed": EVENT_MAIL,
+    "event_submission_verify": {
+        "name": "Aino",
+        "event_title": "Digitaitoviikon työpaja",
+        "series_name": "Digitaitoviikko 2027",
+        "verify_url": "https://x.fi/events/submissions/t",
+    },
+    "event_cancelled": {
+        k: v
+        for k, v in EVENT_MAIL.items()
+        if k in ("name", "event_title", "event_when", "event_place")
     },
 }
 # Every MJML tag mjml-python renders; anything else would pass silently and vanish.
@@ -101,6 +127,14 @@ def test_every_transactional_template_fills_in_every_language(
         assert f"{BASE}{page}" in mail.html and f"{BASE}{page}" in mail.text
     assert "unsubscribe" not in mail.html.lower()  # transactional: no unsubscribe link
     assert "{{" not in mail.html and "[[" not in mail.html
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_waiting_list_never_gets_the_join_link(templates: MailTemplates, lang: str) -> None:
+    mail = templates.transactional("event_waitlisted", lang).fill(EVENT_MAIL)
+    assert EVENT_MAIL["join_url"] not in mail.html + mail.text
+    seat = templates.transactional("event_promoted", lang).fill(EVENT_MAIL)
+    assert EVENT_MAIL["join_url"] in seat.html and EVENT_MAIL["join_url"] in seat.text
 
 
 def test_a_missing_variable_fails_instead_of_mailing_a_blank(templates: MailTemplates) -> None:

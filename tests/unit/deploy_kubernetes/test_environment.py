@@ -23,7 +23,7 @@ from tests.unit.deploy_kubernetes.conftest import BASE, REPO
 from tests.unit.test_compose import SETTINGS, env_names
 
 DOCS = REPO / "docs" / "kubernetes.md"
-WEB_PORTS = {"contacts": 8101, "newsletter": 8102, "surveys": 8103}
+WEB_PORTS = {"contacts": 8101, "newsletter": 8102, "surveys": 8103, "events": 8104}
 
 
 def test_every_env_name_of_our_containers_is_read_by_its_settings(

@@ -21,7 +21,7 @@ from tests.support.manifests import (
 from tests.unit.deploy_kubernetes.conftest import REPO
 from tests.unit.test_compose import SETTINGS
 
-WEB_PORTS = {"contacts": 8101, "newsletter": 8102, "surveys": 8103}
+WEB_PORTS = {"contacts": 8101, "newsletter": 8102, "surveys": 8103, "events": 8104}
 
 
 # ---- probes, budgets, scaling ------------------------------------------------------------------

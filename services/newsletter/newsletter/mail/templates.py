@@ -35,6 +35,14 @@ TRANSACTIONAL_KEYS = (
     "visit_notification",
     "enquiry_reply",
     "assessment_result",
+    # Events (issue 16): in the registrant's language; the join link only to seat holders.
+    "event_confirmation",
+    "event_waitlisted",
+    "event_promoted",
+    "event_reminder",
+    "event_cancelled",
+    "event_changed",
+    "event_submission_verify",
 )
 _SPACE = re.compile(r"\s+")
 

@@ -1,0 +1,29 @@
+"""Events' contact replica: the shared subscriber, plus erasure of registrations.
+
+An erased person's registrations lose their name, address, organisation and needs in the
+same transaction as the replica change; a record merged into another hands them over.
+"""
+
+from __future__ import annotations
+
+from faststream.kafka import KafkaBroker
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from events.registration.erasure import settle_removed_people
+from events.settings import EventsSettings
+from events.tables import contact_snapshot
+from shared.replica import subscribe_contact_replica as subscribe_shared
+
+
+def subscribe_contact_replica(
+    broker: KafkaBroker, *, settings: EventsSettings, engine: AsyncEngine
+) -> None:
+    subscribe_shared(
+        broker,
+        settings=settings,
+        engine=engine,
+        table=contact_snapshot,
+        after_apply=settle_removed_people,
+        description="Replica of contact snapshots; tombstones erase the person's "
+        "registrations, or (merge) re-point them.",
+    )

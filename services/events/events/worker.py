@@ -1,0 +1,54 @@
+"""Events' worker: the contact replica (with erasure), reminders, the outbox relay."""
+
+from __future__ import annotations
+
+from faststream.kafka import KafkaBroker
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from events.registration.reminders import reminder_loop
+from events.replica import subscribe_contact_replica
+from events.settings import EventsSettings
+from events.tables import outbox
+from shared.db import make_engine
+from shared.events.topics import EVENT_REGISTRATIONS, EVENTS, MAIL_REQUESTED, STAFF_AUDIT
+from shared.kafka import make_broker
+from shared.outbox.relay import RelayConfig, relay_loop
+from shared.subscriptions import declare_publishers
+from shared.worker import run_worker
+
+
+def build_broker(settings: EventsSettings, engine: AsyncEngine) -> KafkaBroker:
+    broker = make_broker(settings)
+    subscribe_contact_replica(broker, settings=settings, engine=engine)
+    declare_publishers(
+        broker,
+        settings,
+        [
+            (EVENTS, "Published events (compacted, key = event id)."),
+            (EVENT_REGISTRATIONS, "Registrations, waiting list, cancellations, attendance."),
+            (MAIL_REQUESTED, "Registration confirmations, waiting list and cancellation mails."),
+            (STAFF_AUDIT, "Staff actions taken in events."),
+        ],
+    )
+    return broker
+
+
+async def run(settings: EventsSettings) -> None:
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    broker = build_broker(settings, engine)
+    relay = relay_loop(
+        engine,
+        outbox,
+        RelayConfig(
+            service=settings.service_name,
+            database_url=settings.database_url,
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            topic_prefix=settings.kafka_topic_prefix,
+            batch_size=settings.outbox_batch_size,
+            poll_interval_s=settings.outbox_poll_interval_s,
+        ),
+    )
+    try:
+        await run_worker(settings, broker, [relay, reminder_loop(engine, settings)])
+    finally:
+        await engine.dispose()

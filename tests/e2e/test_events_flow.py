@@ -1,0 +1,87 @@
+"""Events end to end with real worker processes: staff publish a webinar with one seat, two
+people register, the first cancels with the link in their mail and the second moves up; every
+mail goes events outbox -> Kafka -> the newsletter worker -> SMTP and is read at the catcher
+(the join link only in the mails of seat holders)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from events.app import create_app
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.e2e.conftest import Workers
+from tests.support.polling import eventually
+
+CSRF = "csrf-e2e"
+EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor", "X-Staff-Csrf": CSRF}
+
+
+async def caught(to: str) -> list[dict[str, Any]]:
+    """Every mail to `to` at the SMTP catcher, oldest first, with its text part."""
+    async with httpx.AsyncClient(base_url=os.environ["MAILCATCHER_URL"]) as client:
+        found: list[dict[str, Any]] = (await client.get("/api/messages", params={"to": to})).json()
+        return [(await client.get(f"/api/messages/{m['id']}")).json() for m in found]
+
+
+@pytest.fixture
+async def events_app(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app()
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://events") as c,
+    ):
+        yield c
+
+
+async def test_register_wait_cancel_promote_with_mails_at_the_catcher(
+    workers: Workers, events_app: httpx.AsyncClient
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    start = datetime.now(UTC) + timedelta(days=10)
+    made = await events_app.post(
+        "/api/events/events",
+        headers=EDITOR | {"X-CSRF-Token": CSRF},
+        json={
+            "kind": "webinar",
+            "title": {"fi": f"Webinaari {tag}", "en": f"Webinar {tag}"},
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=1)).isoformat(),
+            "online": True,
+            "join_url": f"https://meet.example.fi/{tag}",
+            "capacity": 1,
+            "publish": True,
+        },
+    )
+    assert made.status_code == 201, made.text
+    event_id = made.json()["id"]
+    first, second = f"first-{tag}@example.fi", f"second-{tag}@example.fi"
+    for email, lang in ((first, "en"), (second, "fi")):
+        answer = await events_app.post(
+            f"/events/{event_id}/register?lang={lang}",
+            data={"name": "Osallistuja", "email": email, "consent": "yes"},
+            headers={"X-Real-IP": f"198.51.100.{len(email)}"},
+        )
+        assert answer.status_code == 200
+    seat = await eventually(lambda: caught(first), bool, timeout=60, what="the confirmation")
+    assert seat[0]["subject"] == f"Registration confirmed: Webinar {tag}"
+    text = str(seat[0]["text"])
+    assert f"https://meet.example.fi/{tag}" in text
+    assert f"/events/{event_id}/event.ics" in text
+    waiting = await eventually(lambda: caught(second), bool, timeout=60, what="the waiting list")
+    assert waiting[0]["subject"].startswith("Olet jonossa")
+    assert f"meet.example.fi/{tag}" not in str(waiting[0]["text"])
+    cancel_url = next(w for w in text.split() if "/events/cancel/" in w)
+    cancelled = await events_app.post("/" + cancel_url.split("/", 3)[3])
+    assert cancelled.status_code == 200
+    promoted = await eventually(
+        lambda: caught(second), lambda m: len(m) >= 2, timeout=60, what="the promotion"
+    )
+    assert promoted[-1]["subject"].startswith("Sait paikan")
+    assert f"https://meet.example.fi/{tag}" in str(promoted[-1]["text"])
