@@ -55,16 +55,16 @@ ECOSYSTEM_ROLES = {
 CONSENT_PURPOSES = {"newsletter": "Newsletter", "surveys": "Surveys"}
 CONSENT_METHODS = {
     "signup": "Sign-up form",
-    "import": "Import",
+    "import": "Imported from a file",
     "staff": "Staff",
     "preferences": "Preference centre",
     "unsubscribe": "Unsubscribe link",
 }
-EMAIL_STATUSES = {"ok": "Works", "bounced": "Bounced", "complained": "Marked as spam"}
+EMAIL_STATUSES = {"ok": "Delivered", "bounced": "Undeliverable", "complained": "Marked as spam"}
 SUBSCRIPTION_STATES = {
-    "pending": "Awaiting confirmation",
-    "subscribed": "Subscribed",
-    "unsubscribed": "Unsubscribed",
+    "pending": "Not confirmed yet",
+    "subscribed": "Subscriber",
+    "unsubscribed": "Subscription cancelled",
 }
 ORGANISATION_STATUSES = {"active": "Active", "pending_review": "Awaiting review"}
 LANGUAGES = {"fi": "Finnish", "sv": "Swedish", "en": "English"}

@@ -3,14 +3,11 @@ catalogs (`tests/unit/contacts/test_people_labels.py` checks each has its Finnis
 
 from __future__ import annotations
 
-MEMBERSHIP_LABELS = {
-    "none": "Not a member",
-    "pending": "Applied",
-    "active": "Member",
-    "paused": "Paused",
-    "left": "Left",
-    "declined": "Declined",
-}
+from contacts import labels
+
+# One vocabulary for every contacts page (contacts/labels.py); the names here are the ones the
+# people pages and their templates use.
+MEMBERSHIP_LABELS = labels.MEMBERSHIP_STATES
 # The buttons of the person page's membership form, and the action each step was.
 MEMBERSHIP_ACTION_LABELS = {
     "apply": "Applied for membership",
@@ -20,30 +17,12 @@ MEMBERSHIP_ACTION_LABELS = {
     "resume": "Resume",
     "leave": "Mark as left",
 }
-LANGUAGE_LABELS = {"fi": "Finnish", "sv": "Swedish", "en": "English"}
-SUBSCRIPTION_LABELS = {
-    "pending": "Not confirmed yet",
-    "subscribed": "Subscriber",
-    "unsubscribed": "Subscription cancelled",
-}
-EMAIL_STATUS_LABELS = {
-    "ok": "Delivered",
-    "bounced": "Undeliverable",
-    "complained": "Marked as spam",
-}
-ECOSYSTEM_ROLE_LABELS = {
-    "provider_developer": "Digital support provider or developer",
-    "influencer_funder": "Influencer or funder",
-    "national_developer": "National developer",
-}
-CONSENT_PURPOSE_LABELS = {"newsletter": "Newsletter", "surveys": "Surveys"}
-CONSENT_METHOD_LABELS = {
-    "signup": "Sign-up form",
-    "import": "Imported from a file",
-    "staff": "Staff",
-    "preferences": "Preference centre",
-    "unsubscribe": "Unsubscribe link",
-}
+LANGUAGE_LABELS = labels.LANGUAGES
+SUBSCRIPTION_LABELS = labels.SUBSCRIPTION_STATES
+EMAIL_STATUS_LABELS = labels.EMAIL_STATUSES
+ECOSYSTEM_ROLE_LABELS = labels.ECOSYSTEM_ROLES
+CONSENT_PURPOSE_LABELS = labels.CONSENT_PURPOSES
+CONSENT_METHOD_LABELS = labels.CONSENT_METHODS
 
 ALL = (
     MEMBERSHIP_LABELS,
