@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 from contacts.app import create_app as create_contacts_app
+from events.app import create_app as create_events_app
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from newsletter.app import create_app as create_newsletter_app
@@ -63,6 +64,7 @@ FACTORIES = {
     "contacts": create_contacts_app,
     "newsletter": create_newsletter_app,
     "surveys": create_surveys_app,
+    "events": create_events_app,
 }
 
 

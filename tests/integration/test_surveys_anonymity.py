@@ -69,6 +69,7 @@ async def surveys_behind_nginx(tmp: Path) -> AsyncIterator[tuple[str, Path]]:
         "${CONTACTS_UPSTREAM}": f"127.0.0.1:{free_port()}",
         "${NEWSLETTER_UPSTREAM}": f"127.0.0.1:{free_port()}",
         "${SURVEYS_UPSTREAM}": f"127.0.0.1:{web_port}",
+        "${EVENTS_UPSTREAM}": f"127.0.0.1:{free_port()}",
     }.items():
         conf = conf.replace(name, value)
     for folder in ("logs", "temp"):

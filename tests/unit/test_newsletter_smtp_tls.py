@@ -389,9 +389,14 @@ def test_settings_build_the_relay_and_refuse_a_login_without_tls(tmp_path: Path)
         ("TLS", 465, "tls"),
     ],
 )
-def test_the_port_follows_the_tls_mode_unless_set(mode: str, port: int, tls: str) -> None:
+def test_the_port_follows_the_tls_mode_unless_set(
+    mode: str, port: int, tls: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from newsletter.settings import NewsletterSettings
 
+    # `make test` sets the mail catcher's port for the whole run: "unset" is unset here.
+    for name in ("SMTP_PORT", "NEWSLETTER_SMTP_PORT"):
+        monkeypatch.delenv(name, raising=False)
     settings = NewsletterSettings(environment="development", SMTP_TLS=mode)
     assert (settings.smtp_port, settings.smtp_tls) == (port, tls)
 

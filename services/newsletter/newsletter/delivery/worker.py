@@ -108,6 +108,13 @@ class Recorder:
             )
             return False
         self.recorded += len(batch)
+        if self._backoff_s:
+            # Said once the database answers again (the failures themselves may have been
+            # folded into the outage's one log line).
+            log.warning(
+                "outcomes recorded again after failed writes",
+                extra={"recorded": len(batch), "failed_writes": self.failures},
+            )
         self._backoff_s = 0.0
         return not self._buffer
 
