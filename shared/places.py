@@ -58,3 +58,9 @@ def places() -> Places:
         for m in data["municipalities"]
     }
     return Places(regions=regions, municipalities=municipalities)
+
+
+def region_shown(value: str | None, lang: str = "fi") -> str:
+    """A region as a reader sees it: a code becomes its name in `lang`; anything else (a name
+    already, or empty) stays as it is. Replicas keep codes, mails and pages show names."""
+    return places().region_name(value, lang) or (value or "")

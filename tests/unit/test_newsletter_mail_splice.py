@@ -250,3 +250,13 @@ def test_a_spliced_mail_signed_with_dkim_verifies(compiled: Compiled) -> None:
     changed = bytes(signed).replace(b"=C3=85ke", b"=C3=84ke", 1)  # Åke -> Äke in the body
     assert changed != signed
     assert not dkim.verify(changed, dnsfunc=dns)
+
+
+def test_the_region_reads_as_its_name_not_the_code_the_replica_keeps() -> None:
+    composer = Composer(_settings(), MailTemplates(base_url=BASE))
+    info = CampaignInfo.of(
+        {"id": uuid.UUID(int=3), "version": 1, "content": CONTENT, "default_language": "fi",
+         "tracking": False}
+    )  # fmt: skip
+    body = decoded(composer.job(_row("Aino", region="06"), info).data)[0].decode()
+    assert "Kirjasto (Pirkanmaa)" in body and "(06)" not in body

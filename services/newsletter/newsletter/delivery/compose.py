@@ -25,6 +25,7 @@ from newsletter.tracking.domain import (
     open_payload,
     rewrite_links,
 )
+from shared.places import region_shown
 from shared.tokens import sign
 
 # Our own pages in every mail's footer: never worth a redirect.
@@ -84,6 +85,8 @@ class Composer:
             compiled = self._templates.campaign(
                 str(campaign.id), campaign.version, row.language, campaign.variants[row.language]
             )
+            # The replica keeps the region's code: the reader gets its name in their language.
+            variables["region"] = region_shown(variables.get("region"), row.language)
             variables = with_defaults(variables)
             if row.contact_id is None:  # a test send: links that say so, change nothing
                 unsubscribe_url = link_of_test_mail(self._base, "unsubscribe", row.language)

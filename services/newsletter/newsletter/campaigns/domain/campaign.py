@@ -10,6 +10,7 @@ from typing import Any
 
 from newsletter.campaigns.domain.content import Variant, parse_content
 from newsletter.errors import Conflict, InvalidInput
+from shared.places import region_shown
 
 # action -> (states it may start from, state it leads to)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -194,7 +195,7 @@ class Recipient:
             "first_name": self.first_name or "",
             "last_name": self.last_name or "",
             "organisation_name": self.organisation_name or "",
-            "region": self.region or "",
+            "region": region_shown(self.region, self.language or "fi"),
         }
 
 
