@@ -26,9 +26,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared.tokens import sign
 from shared.web.staff import Staff
 from tests.browser.axe import check
-from tests.browser.journeys import shot, sign_in
+from tests.browser.journeys import mail_to, shot, sign_in
 from tests.integration.test_contacts_signup_pages import answers, make_client
 from tests.support.seeds import reseed
+from tests.support.workers import Workers
 
 pytestmark = pytest.mark.browser
 
@@ -211,3 +212,24 @@ async def test_unsubscribing_from_the_newsletter_only_says_so_on_the_timeline(
     assert await withdrawn.count() == 1
     assert "Newsletter" in await withdrawn.inner_text()
     assert "Unsubscribe link" in await withdrawn.inner_text()
+
+
+async def test_a_visit_request_in_swedish_is_acknowledged_in_swedish(
+    workers: Workers, context: BrowserContext, axe_source: str
+) -> None:
+    visitor = f"stina.{letters()}@bibliotek.example"
+    page = await context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    await page.goto("/visit?lang=sv")
+    await page.locator("#organisation").fill("Biblioteket i Borgå")
+    await page.locator("#contact_name").fill("Stina Lindqvist")
+    await page.locator("#email").fill(visitor)
+    await page.locator("#wished_dates").fill("vecka 12")
+    await page.locator("#audience_size").fill("ungefär 30")  # an approximate number is fine
+    await page.locator("#message").fill("Välkomna!")
+    await page.locator("form button[type=submit]").click()
+    await page.wait_for_selector("p.notice")
+    await accessible(page, axe_source, "visit-sent-sv")
+    # The acknowledgement, through Kafka and the newsletter's one mail pipeline, in Swedish.
+    mail = await mail_to(visitor, containing="Tack för inbjudan")
+    assert mail["subject"].startswith("Tack för inbjudan")
