@@ -40,7 +40,10 @@ _KAFKA_MESSAGES = re.compile(
     r"|connection (refused|reset|closed|lost)|node ?not ?ready|kafkaconnectionerror"
     r"|request ?timed ?out|failed fetch messages"
     r"|error sending|not ?leader|leader ?not ?available|no ?brokers|broker ?not ?available"
-    r"|could not be established|timed out|\berrno\b",
+    r"|could not be established|timed out|\berrno\b"
+    # The group coordinator gone with its broker: often the first thing a consumer notices.
+    r"|coordinator \(node \d+\) is either not started|marking the coordinator dead"
+    r"|group coordinator request failed|coordinator ?not ?available",
     re.IGNORECASE,
 )
 _CONNECTION_TYPES = (OSError, TimeoutError, ConnectionError)
@@ -142,7 +145,11 @@ class OutageMonitor:
         if record.name == log.name:
             return True
         kind = classify(record)
-        chatter = record.name.startswith("aiokafka") and record.levelno >= logging.WARNING
+        # aiokafka's own loggers, and FastStream's broker logger ("<service>.kafka"), which
+        # repeats metadata trouble ("Auto create topics is disabled") while brokers are away.
+        chatter = record.levelno >= logging.WARNING and (
+            record.name.startswith("aiokafka") or record.name.endswith(".kafka")
+        )
         now = self._clock()
         with self._lock:
             if chatter and (KAFKA in self.open or now < self._settling_until):

@@ -114,3 +114,21 @@ def test_an_error_that_is_no_connection_problem_is_no_outage() -> None:
     exc = raise_from_module("asyncpg.connection", ValueError("bad input"))
     assert classify(record("contacts", "failed", exc=exc)) is None
     assert classify(record("aiokafka", "Consumer rebalance in progress")) is None
+
+
+def test_a_lost_group_coordinator_opens_the_kafka_outage_and_the_broker_chatter_waits(
+    lines: OutageLines,
+) -> None:
+    monitor = OutageMonitor(clock=Clock())
+    before = record("newsletter.kafka", "Auto create topics is disabled.", logging.WARNING)
+    assert monitor.filter(before) is True  # no outage yet: a real warning, kept
+    dead = record(
+        "aiokafka.consumer.group_coordinator",
+        "Heartbeat failed for group g: coordinator (node 1) is either not started or not valid",
+        logging.WARNING,
+    )
+    assert classify(dead) == KAFKA
+    assert monitor.filter(dead) is False and lines.states() == ["started"]
+    during = record("newsletter.kafka", "Auto create topics is disabled.", logging.WARNING)
+    assert monitor.filter(during) is False
+    assert monitor.open[KAFKA].suppressed == 1
