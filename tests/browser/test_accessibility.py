@@ -39,6 +39,7 @@ from surveys.unit_of_work import unit_of_work
 from shared.tokens import sign
 from tests.browser.axe import check
 from tests.browser.conftest import screenshot_path
+from tests.browser.journeys import sign_in
 from tests.support.surveys import SURVEY
 
 pytestmark = pytest.mark.browser
@@ -186,11 +187,7 @@ async def test_survey_builder_pages_have_no_wcag_21_aa_violations(
         engines["contacts"], email=email, name="Eeva", role="editor", password=STAFF_PASSWORD
     )
     page = await context.new_page()
-    await page.goto("/login?lang=en")
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_label("Password").fill(STAFF_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/staff/**")
+    await sign_in(page, email, STAFF_PASSWORD)
     await page.goto("/surveys/staff/surveys/new")
     await assert_accessible(page, axe_source, "survey-builder-new")
     await page.locator("#title_fi").fill("Saavutettavuuskysely")
@@ -234,11 +231,7 @@ async def test_survey_campaign_pages_before_and_after_launch_have_no_wcag_21_aa_
         actor=staff,
     )
     page = await context.new_page()
-    await page.goto("/login?lang=en")
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_label("Password").fill(STAFF_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/staff/**")
+    await sign_in(page, email, STAFF_PASSWORD)
     await page.goto(f"/surveys/staff/campaigns/{campaign.id}")
     await page.locator("#invitation-texts summary").click()
     await assert_accessible(page, axe_source, "survey-campaign-before-launch")
@@ -263,11 +256,7 @@ async def test_segment_pages_have_no_wcag_21_aa_violations(
         engines["contacts"], email=email, name="Saara", role="editor", password=STAFF_PASSWORD
     )
     page = await context.new_page()
-    await page.goto("/login?lang=en")
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_label("Password").fill(STAFF_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/staff/**")
+    await sign_in(page, email, STAFF_PASSWORD)
     await page.goto("/staff/segments/new?lang=en")
     await assert_accessible(page, axe_source, "segment-builder-new")
     await page.get_by_role("button", name="Add group").click()
@@ -332,11 +321,7 @@ async def test_staff_import_pages_have_no_wcag_21_aa_violations(
         engines["contacts"], email=email, name="Iida", role="editor", password=STAFF_PASSWORD
     )
     page = await context.new_page()
-    await page.goto("/login?lang=en")
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_label("Password").fill(STAFF_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/staff/**")
+    await sign_in(page, email, STAFF_PASSWORD)
     await page.goto("/staff/imports?lang=en")
     await assert_accessible(page, axe_source, "staff-import-upload-en")
     await page.get_by_role("button", name="Upload and continue").click()
@@ -372,11 +357,7 @@ async def test_staff_organisation_and_topic_editors_have_no_wcag_21_aa_violation
         engines["contacts"], email=email, name="Olli", role="editor", password=STAFF_PASSWORD
     )
     page = await context.new_page()
-    await page.goto("/login?lang=en")
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_label("Password").fill(STAFF_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/staff/**")
+    await sign_in(page, email, STAFF_PASSWORD)
     await page.goto("/staff/organisations/new?lang=fi")
     await assert_accessible(page, axe_source, "staff-organisation-new-fi")
     await page.locator("#business_id").fill("1234567-2")
@@ -429,11 +410,7 @@ async def test_staff_people_pages_have_no_wcag_21_aa_violations(
         engines["contacts"], email=email, name="Pekka", role="editor", password=STAFF_PASSWORD
     )
     page = await context.new_page()
-    await page.goto("/login?lang=en")
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_label("Password").fill(STAFF_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/staff/**")
+    await sign_in(page, email, STAFF_PASSWORD)
     await page.goto("/staff/people?lang=en")
     await assert_accessible(page, axe_source, "staff-people-en")
     await page.goto("/staff/people/new?lang=en")
@@ -501,11 +478,7 @@ async def test_staff_enquiry_pages_have_no_wcag_21_aa_violations(
     await page.locator("#consent").check()
     await page.get_by_role("button", name="Lähetä viesti").click()
     await page.wait_for_selector("text=Kiitos viestistäsi")
-    await page.goto("/login?lang=en")
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_label("Password").fill(STAFF_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/staff/**")
+    await sign_in(page, email, STAFF_PASSWORD)
     await page.goto("/staff/enquiries?lang=en")
     await assert_accessible(page, axe_source, "staff-enquiries-en")
     await page.locator("table a").first.click()  # the newest enquiry
@@ -526,11 +499,7 @@ async def test_composer_tools_have_no_wcag_21_aa_violations(
         engines["contacts"], email=email, name="Kaisa", role="editor", password=STAFF_PASSWORD
     )
     page = await context.new_page()
-    await page.goto("/login?lang=en")
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_label("Password").fill(STAFF_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/staff/**")
+    await sign_in(page, email, STAFF_PASSWORD)
     await page.goto("/newsletter/staff/campaigns/new?lang=fi")
     await page.locator("button[value='add:text']").click()
     await page.locator("#block-0-text-fi").wait_for()
@@ -580,11 +549,7 @@ async def test_impact_pages_have_no_wcag_21_aa_violations(
         engines["contacts"], email=email, name="Veera", role="editor", password=STAFF_PASSWORD
     )
     page = await context.new_page()
-    await page.goto("/login?lang=en")
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_label("Password").fill(STAFF_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/staff/**")
+    await sign_in(page, email, STAFF_PASSWORD)
     await page.goto(f"/staff/impact/targets?year={year}&lang=fi")
     await assert_accessible(page, axe_source, "staff-impact-targets-fi")
     await page.locator("#target_open_rate").fill("120")
@@ -655,11 +620,7 @@ async def test_self_assessment_pages_have_no_wcag_21_aa_violations(
     await staff_service.create_staff(
         engines["contacts"], email=email, name="Eeva", role="editor", password=STAFF_PASSWORD
     )
-    await page.goto("/login?lang=en")
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_label("Password").fill(STAFF_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/staff/**")
+    await sign_in(page, email, STAFF_PASSWORD)
     for name, staff_path in (
         ("list", "/surveys/staff/assessments"),
         ("edit", f"/surveys/staff/assessments/{assessment_id}"),
@@ -689,11 +650,7 @@ async def test_staff_onboarding_lists_and_funnel_have_no_wcag_21_aa_violations(
         engines["contacts"], email=email, name="Olli", role="editor", password=STAFF_PASSWORD
     )
     page = await context.new_page()
-    await page.goto("/login?lang=en")
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_label("Password").fill(STAFF_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/staff/**")
+    await sign_in(page, email, STAFF_PASSWORD)
     surname = f"Lista{tag}"
     ids = [
         uuid.UUID(await add_person(page, first, surname, f"{first}.{tag}@example.fi", ""))
@@ -801,11 +758,7 @@ async def test_event_pages_have_no_wcag_21_aa_violations(
     await staff_service.create_staff(
         engines["contacts"], email=email, name="Eeva", role="editor", password=STAFF_PASSWORD
     )
-    await page.goto("/login?lang=en")
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_label("Password").fill(STAFF_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/staff/**")
+    await sign_in(page, email, STAFF_PASSWORD)
     for name, path in (
         ("staff-events", "/events/staff/events"),
         ("staff-event", f"/events/staff/events/{event.id}"),
