@@ -1,8 +1,8 @@
 """Finland's regions and municipalities by code, with their names (fi/sv/en), for services
 other than contacts (which keeps its own classification module with search and validation).
 
-A copy of contacts' `data/classification_2025.json` (same source and licence, see
-`services/contacts/contacts/data/README.md`); events shows names, never codes.
+The same `shared/data/classification_2025.json` that contacts' classification module reads
+(source and licence in `shared/data/README.md`); events shows names, never codes.
 """
 
 from __future__ import annotations

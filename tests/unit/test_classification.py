@@ -221,7 +221,7 @@ def test_a_year_without_data_is_refused() -> None:
 
 
 def test_the_data_file_records_its_year_source_and_licence() -> None:
-    resource = resources.files("contacts").joinpath("data", "classification_2025.json")
+    resource = resources.files("shared").joinpath("data", "classification_2025.json")
     data = json.loads(resource.read_text(encoding="utf-8"))
     assert data["year"] == 2025
     assert "Statistics Finland" in data["source"]

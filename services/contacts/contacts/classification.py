@@ -1,7 +1,8 @@
 """Finland's regions (maakunta) and municipalities (kunta), one classification per year.
 
-The data ships as ``data/classification_<year>.json`` next to this module (see
-``data/README.md`` for its source and licence). Codes are Statistics Finland's: two digits for
+The data ships as ``shared/data/classification_<year>.json`` (see ``shared/data/README.md``
+for its source and licence), one copy for every service; ``shared/places.py`` reads the same
+file for the services that only show names. Codes are Statistics Finland's: two digits for
 a region ("01" Uusimaa), three for a municipality ("091" Helsinki). They are not ISO 3166-2.
 """
 
@@ -169,7 +170,7 @@ def load_classification(year: int = 2025) -> Classification:
 
 @cache
 def _load(year: int) -> Classification:
-    resource = resources.files("contacts").joinpath("data", f"classification_{year}.json")
+    resource = resources.files("shared").joinpath("data", f"classification_{year}.json")
     if not resource.is_file():
         raise InvalidInput(f"No region classification for {year}.", field="year")
     data = json.loads(resource.read_text(encoding="utf-8"))

