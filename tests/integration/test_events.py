@@ -144,6 +144,25 @@ async def test_staff_pages_create_edit_and_show_names(
         "topics": "Mobiililaitteet, Tietoturva",
         "organiser": "Kirjasto",
     }
+    # A link (an agreed visit request in contacts) fills the form; nothing is saved by it,
+    # unknown fields and over-long values are left out.
+    linked = await staff.get(
+        "/events/staff/events/new",
+        params={
+            "kind": "other",
+            "title_fi": "Digituen vierailu: Kirjasto",
+            "municipality": "091",
+            "languages": "sv",
+            "organiser": "x" * 501,
+            "csrf_token": "nope",
+            "from_visit": "1",
+        },
+    )
+    assert linked.status_code == 200
+    assert 'value="Digituen vierailu: Kirjasto"' in linked.text
+    assert 'value="sv" checked' in linked.text or re.search(r'value="sv"[^>]*checked', linked.text)
+    assert "x" * 501 not in linked.text
+    assert "sovitun vierailupyynnön" in linked.text or "agreed visit request" in linked.text
     wrong = await staff.post("/events/staff/events/new", data=form | {"municipality": ""})
     assert wrong.status_code == 422
     assert 'href="#municipality"' in wrong.text

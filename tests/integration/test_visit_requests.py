@@ -3,10 +3,12 @@ in /staff/visits and on the organisation's and the person's timelines."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
@@ -72,7 +74,7 @@ async def test_a_visit_request_from_the_public_form_reaches_the_queue_and_both_t
         25,
         "sv",
     )
-    (org,) = await rows(engine, "SELECT id, name, status FROM organisations")
+    (org,) = await rows(engine, "SELECT id, name, status, municipality FROM organisations")
     assert (org.id, org.status) == (visit.organisation_id, "pending_review")
     (person,) = await rows(engine, "SELECT * FROM people")
     assert (person.id, person.email, person.first_name) == (
@@ -114,6 +116,22 @@ async def test_a_visit_request_from_the_public_form_reaches_the_queue_and_both_t
         path, data={"action": "agree", "csrf_token": "right"}, headers={**EDITOR, **CSRF}
     )
     assert refused.status_code == 409
+    # An agreed visit can be published as an event: the queue links to the events service's
+    # new-event form filled from the request (its organisation's municipality included).
+    agreed_queue = await client.get("/staff/visits?state=agreed", headers=EDITOR)
+    (draft_link,) = re.findall(r'href="(/events/staff/events/new\?[^"]+)"', agreed_queue.text)
+    draft = dict(parse_qsl(html.unescape(draft_link).split("?", 1)[1]))
+    assert draft["title_fi"] == "Digituen vierailu: Kirjasto Kirjava"
+    assert draft["organiser"] == "Kirjasto Kirjava"
+    assert (draft["kind"], draft["format"], draft["from_visit"]) == (
+        "other",
+        "onsite",
+        str(visit.id),
+    )
+    assert draft.get("municipality") == org.municipality
+    assert "message" not in draft and "Tervetuloa" not in draft_link
+    viewer_queue = await client.get("/staff/visits?state=agreed", headers=VIEWER)
+    assert "/events/staff/events/new" not in viewer_queue.text
     done = await client.post(
         path, data={"action": "complete", "csrf_token": "right"}, headers={**EDITOR, **CSRF}
     )

@@ -10,7 +10,7 @@ import pytest
 from contacts.errors import Conflict, InvalidInput
 from contacts.onboarding.domain.group_members import parse_member_csv
 from contacts.onboarding.domain.onboarding import Onboarding
-from contacts.visits.domain import VisitRequest, parse_visit
+from contacts.visits.domain import VisitRequest, event_draft, parse_visit
 
 NOW = datetime(2026, 3, 1, 9, tzinfo=UTC)
 TOPICS = {"ai", "security"}
@@ -117,3 +117,22 @@ def test_member_csv_reads_named_columns_in_any_order_and_either_delimiter() -> N
         parse_member_csv("foo,bar\n1,2\n")
     with pytest.raises(InvalidInput):
         parse_member_csv("  ")
+
+
+def test_an_agreed_visit_becomes_an_event_draft_without_the_requesters_message() -> None:
+    visit = VisitRequest(
+        id=uuid.UUID(int=7), form=parse_visit(GOOD, known_topics=TOPICS)[0], created_at=NOW
+    )
+    draft = event_draft(visit, municipality="091")
+    assert draft == {
+        "kind": "other",
+        "format": "onsite",
+        "title_fi": "Digituen vierailu: Kirjasto Kirjava",
+        "organiser": "Kirjasto Kirjava",
+        "languages": "sv",
+        "from_visit": str(uuid.UUID(int=7)),
+        "municipality": "091",
+        "topics": "ai",
+        "capacity": "25",
+    }
+    assert "municipality" not in event_draft(visit, municipality=None)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from events.calendar.domain import CalendarEntry, calendar, escape, fold
 from events.catalog.domain import Event, EventDetails, Series, local_to_utc
+from events.catalog.forms import prefilled
 from events.errors import Conflict, InvalidInput
 from events.registration.domain import (
     Registrant,
@@ -270,3 +271,20 @@ def test_the_registrations_csv_defuses_formulas() -> None:
     text = body.decode("utf-8-sig").splitlines()
     assert text[0].startswith("name,email,")
     assert text[1].startswith("'=HYPERLINK(1),a@example.fi,")
+
+
+def test_a_link_fills_the_new_event_form_with_known_short_values_only() -> None:
+    base = {"kind": "webinar", "format": "online"}
+    form, languages = prefilled(
+        {
+            "kind": "other",
+            "title_fi": "Vierailu",
+            "organiser": "x" * 501,
+            "evil": "1",
+            "languages": "sv,xx",
+        },
+        base,
+    )
+    assert form == {"kind": "other", "format": "online", "title_fi": "Vierailu"}
+    assert languages == ["sv"]
+    assert prefilled({}, base) == (base, ["fi"])

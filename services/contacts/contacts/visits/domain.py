@@ -180,3 +180,28 @@ def parse_visit(
         language=text["language"] if text["language"] in LANGUAGES else "fi",
     )
     return form, {}, text
+
+
+def event_draft(visit: VisitRequest, *, municipality: str | None) -> dict[str, str]:
+    """The events service's new-event form filled from an agreed visit, as query values.
+
+    Services share no database, so the staff member's browser carries these to the events
+    form (a link); nothing is created until they review and save it there. The requester's
+    message stays out: it was written to us, not to the public calendar.
+    """
+    form = visit.form
+    draft = {
+        "kind": "other",
+        "format": "onsite",
+        "title_fi": f"Digituen vierailu: {form.organisation}",
+        "organiser": form.organisation,
+        "languages": form.language,
+        "from_visit": str(visit.id),
+    }
+    if municipality:
+        draft["municipality"] = municipality
+    if form.topic:
+        draft["topics"] = form.topic
+    if form.audience_size:
+        draft["capacity"] = str(form.audience_size)
+    return draft

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -24,7 +25,7 @@ from contacts.people.domain.person import Person
 from contacts.snapshots import publish_snapshot, record_activity
 from contacts.unit_of_work import unit_of_work
 from contacts.visits import repository as store
-from contacts.visits.domain import VisitAction, VisitForm, VisitRequest
+from contacts.visits.domain import VisitAction, VisitForm, VisitRequest, event_draft
 from shared.events.envelope import new_event
 from shared.events.mail import MailRequestedV1
 from shared.events.topics import MAIL_REQUESTED
@@ -187,6 +188,25 @@ async def act(
 async def queue(engine: AsyncEngine, *, state: str | None = None) -> list[VisitRequest]:
     async with engine.connect() as conn:
         return await store.listed(conn, state=state)
+
+
+async def event_drafts(engine: AsyncEngine, visits: list[VisitRequest]) -> dict[uuid.UUID, str]:
+    """For each agreed visit, the query string of the events service's new-event form filled
+    from it (the organisation's municipality included): staff publish a visit as an event."""
+    drafts: dict[uuid.UUID, str] = {}
+    async with engine.connect() as conn:
+        for visit in visits:
+            if visit.state != "agreed":
+                continue
+            org = (
+                await organisations.get(conn, visit.organisation_id)
+                if visit.organisation_id
+                else None
+            )
+            drafts[visit.id] = urlencode(
+                event_draft(visit, municipality=org.municipality if org else None)
+            )
+    return drafts
 
 
 async def of_organisation(engine: AsyncEngine, organisation_id: uuid.UUID) -> list[VisitRequest]:

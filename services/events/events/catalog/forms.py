@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 
 from events.catalog.domain import LANGUAGES, Event, EventDetails, in_helsinki, local_to_utc
@@ -107,3 +108,20 @@ def form_of(event: Event) -> tuple[dict[str, str], list[str]]:
         form[f"title_{lang}"] = d.title.get(lang, "")
         form[f"description_{lang}"] = d.description.get(lang, "")
     return form, list(d.languages)
+
+
+# A prefilled form link carries short values only; anything longer is not ours.
+MAX_PREFILL = 500
+
+
+def prefilled(query: Mapping[str, str], form: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The new-event form's defaults overlaid with what a link carries (an agreed visit
+    request in contacts links here): known fields only, bounded, nothing saved until staff
+    review the form and submit it."""
+    filled = dict(form)
+    for name in FIELDS:
+        value = query.get(name, "")
+        if value and len(value) <= MAX_PREFILL:
+            filled[name] = value
+    languages = [lang for lang in query.get("languages", "").split(",") if lang in LANGUAGES]
+    return filled, languages or ["fi"]

@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from events.catalog import service as catalog
 from events.catalog.domain import KINDS, LANGUAGES, Series, in_helsinki, pick
-from events.catalog.forms import FIELDS, LOCAL, details_from, form_of
+from events.catalog.forms import FIELDS, LOCAL, details_from, form_of, prefilled
 from events.deps import LinkMaker, UnitOfWork, actor
 from events.errors import DomainError
 from events.pages import as_staff, pages
@@ -68,6 +68,7 @@ async def _form_page(
     action: str,
     heading: str,
     error: DomainError | None = None,
+    from_visit: bool = False,
 ) -> Response:
     lang = as_staff(request, staff)
     series = await catalog.list_series(uow)
@@ -87,6 +88,7 @@ async def _form_page(
             "action": action,
             "heading": heading,
             "error": error,
+            "from_visit": from_visit,
         },
         status_code=422 if error else 200,
     )
@@ -101,14 +103,16 @@ async def new_event_page(request: Request, uow: UnitOfWork, staff: Editor) -> Re
         "starts_at": in_helsinki(start).strftime(LOCAL),
         "ends_at": in_helsinki(start + timedelta(hours=1)).strftime(LOCAL),
     }
+    form, languages = prefilled(request.query_params, form)
     return await _form_page(
         request,
         uow,
         staff,
         form=form,
-        languages=["fi"],
+        languages=languages,
         action="/events/staff/events/new",
         heading="New event",
+        from_visit="from_visit" in request.query_params,
     )
 
 

@@ -31,11 +31,15 @@ async def visit_queue(
 ) -> Response:
     request.state.staff = staff
     chosen = state if state in VISIT_STATES else None
+    visits = await service.queue(engine, state=chosen)
     return pages.render(
         request,
         "staff_visits.html",
         {
-            "visits": await service.queue(engine, state=chosen),
+            "visits": visits,
+            "event_drafts": await service.event_drafts(engine, visits)
+            if staff.may("editor")
+            else {},
             "state": chosen or "",
             "states": STATE_LABELS,
             "staff_names": await staff_names(engine),
