@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from newsletter.campaigns.service import create_campaign, send_now
+from newsletter.campaigns.service import audience_preview, create_campaign, send_now
 from newsletter.delivery.worker import DeliveryWorker
 from newsletter.mail.templates import MailTemplates
 from newsletter.requests.service import accept_mail_request
@@ -151,6 +151,9 @@ async def test_campaign_audience_skips_everyone_who_must_not_get_it(db: AsyncEng
     rule = {"all": [{"field": "region", "op": "eq", "value": "01"}]}
     campaign = await new_campaign(db, topics=["digitaitoviikko"], topical=True, audience=rule)
     async with SqlUnitOfWork(db, KEY) as uow:
+        preview = await audience_preview(uow, campaign)
+    shown = {s["contact_id"]: s["language"] for s in preview["sample"]}
+    async with SqlUnitOfWork(db, KEY) as uow:
         assert (
             await send_now(
                 uow,
@@ -166,6 +169,8 @@ async def test_campaign_audience_skips_everyone_who_must_not_get_it(db: AsyncEng
         welcome[1]["contact_id"]: "fi",  # no English variant: the campaign's default
         welcome[2]["contact_id"]: "fi",
     }
+    # The preview shows each person the version the materialisation gave them (one SQL rule).
+    assert shown == got
 
 
 async def catcher(path: str = "/api/messages", method: str = "GET") -> Any:

@@ -14,7 +14,6 @@ from newsletter.delivery.domain import (
     classify,
     is_relay_refusal,
     message_id,
-    pick_language,
     retry_delay_s,
 )
 from newsletter.delivery.ratelimit import Limits
@@ -58,12 +57,6 @@ def test_suppression_key_is_case_insensitive_and_matches_rfc2104() -> None:
     inner, outer = hmac_pads(key)
     manual = hashlib.sha256(outer + hashlib.sha256(inner + b"aino@example.fi").digest()).digest()
     assert manual == hmac.new(key, b"aino@example.fi", hashlib.sha256).digest()
-
-
-def test_recipient_gets_own_language_else_the_campaign_default() -> None:
-    assert pick_language("sv", ("fi", "sv"), "fi") == "sv"
-    assert pick_language("en", ("fi", "sv"), "fi") == "fi"
-    assert pick_language(None, ("fi",), "fi") == "fi"
 
 
 async def test_rate_limit_per_domain_spaces_out_one_domain_only() -> None:

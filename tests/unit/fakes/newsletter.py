@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsletter.campaigns.domain import Audience, Campaign, Recipient, audience_rule
-from newsletter.delivery.domain import pick_language
 from newsletter.media.domain import Media, media_ids
 from newsletter.suppression.domain import email_hmac
 
@@ -132,6 +131,7 @@ class FakeAudiences:
                     p.get("contact_id"),
                     p.get("organisation_name"),
                     p.get("region"),
+                    _reads(p.get("language"), tuple(campaign.variants), campaign.send_language),
                 )
                 for p in reached[:sample_size]
             ],
@@ -172,7 +172,7 @@ class FakeAudiences:
         for person in self.reached(campaign):
             if person["contact_id"] in already:
                 continue
-            language = pick_language(person.get("language"), tuple(languages), default_language)
+            language = _reads(person.get("language"), tuple(languages), default_language)
             self._campaigns.deliveries[uuid.uuid4()] = FakeDelivery(
                 campaign.id, person["contact_id"], language
             )
@@ -232,3 +232,9 @@ class FakeNewsletterUnitOfWork:
             for topic, _, event in self.published
             if topic == STAFF_AUDIT.name
         ]
+
+
+def _reads(own: str | None, languages: tuple[str, ...], default: str) -> str:
+    """The fake's copy of `delivery.repository.reading_language` (production picks in SQL;
+    tests/integration/test_newsletter_delivery.py checks the SQL)."""
+    return own if own in languages else default

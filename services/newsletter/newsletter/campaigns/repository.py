@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -173,12 +173,19 @@ class AudienceRows:
         where = await self._where(campaign)
         counted = select(cs.c.language, func.count()).where(where).group_by(cs.c.language)
         by_language = {la or "none": int(n) for la, n in (await self._conn.execute(counted)).all()}
+        reads = delivery_rows.reading_language(tuple(campaign.variants), campaign.send_language)
         sample = (
             await self._conn.execute(
-                select(*_PERSON).where(where).order_by(cs.c.email).limit(sample_size)
+                select(*_PERSON, reads.label("reads"))
+                .where(where)
+                .order_by(cs.c.email)
+                .limit(sample_size)
             )
         ).all()
-        return Audience(by_language=by_language, sample=[_recipient(r) for r in sample])
+        return Audience(
+            by_language=by_language,
+            sample=[replace(_recipient(r), reads=r.reads) for r in sample],
+        )
 
     async def lacking(
         self, campaign: Campaign, fields: Sequence[str]

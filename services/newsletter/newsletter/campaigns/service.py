@@ -30,7 +30,6 @@ from newsletter.composer.domain import (
     refusals,
 )
 from newsletter.composer.links import broken_links
-from newsletter.delivery.domain import pick_language
 from newsletter.errors import InvalidInput, NotFound
 from newsletter.media.domain import resolve_images
 from newsletter.settings import NewsletterSettings
@@ -148,7 +147,6 @@ async def audience_preview(uow: NewsletterUnitOfWork, campaign_id: uuid.UUID) ->
     """Count, languages and a sample of 10, by the rules the materialisation uses."""
     campaign = await get_campaign(uow, campaign_id)
     found = await uow.audiences.preview(campaign, sample_size=SAMPLE_SIZE)
-    languages = tuple(campaign.content)
     return {
         "count": found.count,
         "languages": found.by_language,
@@ -156,7 +154,7 @@ async def audience_preview(uow: NewsletterUnitOfWork, campaign_id: uuid.UUID) ->
             {
                 "email": r.email,
                 "name": " ".join(p for p in (r.first_name, r.last_name) if p),
-                "language": pick_language(r.language, languages, campaign.send_language),
+                "language": r.reads,
                 "contact_id": r.contact_id,
                 "organisation_name": r.organisation_name or "",
                 "merge_fields": r.merge_fields,
@@ -188,13 +186,8 @@ async def preview_mail(
     campaign = await get_campaign(uow, campaign_id)
     content = resolve_images(campaign.content, await uow.media.images_of(campaign.content))
     sample = (await uow.audiences.preview(campaign, sample_size=SAMPLE_SIZE)).sample
-    languages = tuple(campaign.content)
-
-    def reads(r: Recipient) -> str:
-        return pick_language(r.language, languages, campaign.send_language)
-
     person = next((r for r in sample if contact_id and r.contact_id == contact_id), None)
-    person = person or next((r for r in sample if reads(r) == language), None)
+    person = person or next((r for r in sample if r.reads == language), None)
     person = person or (sample[0] if sample else None)
     return PreviewMail(campaign, content, language, person)
 

@@ -63,7 +63,3 @@ def bounce_address(delivery_id: uuid.UUID, domain: str) -> str:
 
 def recipient_domain(email: str) -> str:
     return email.rpartition("@")[2].lower()
-
-
-def pick_language(preferred: str | None, available: tuple[str, ...], default: str) -> str:
-    return preferred if preferred in available else default

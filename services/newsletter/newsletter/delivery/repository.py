@@ -105,6 +105,16 @@ def campaign_audience(
     return and_(*conditions)
 
 
+def reading_language(languages: Sequence[str], default_language: str) -> ColumnElement[str]:
+    """The one rule for which version a recipient gets: their own language when the campaign
+    has it, else the campaign's sending language. The audience preview and the
+    materialisation both select it, so what staff see is what goes out."""
+    cs = contact_snapshot
+    return case(
+        (cs.c.language.in_(list(languages)), cs.c.language), else_=literal(default_language)
+    )
+
+
 async def materialise_campaign(
     conn: AsyncConnection,
     *,
@@ -116,9 +126,7 @@ async def materialise_campaign(
 ) -> int:
     """Every recipient's row in ONE set-based INSERT ... SELECT; unique per (campaign, person)."""
     cs = contact_snapshot
-    language = case(
-        (cs.c.language.in_(list(languages)), cs.c.language), else_=literal(default_language)
-    )
+    language = reading_language(languages, default_language)
     variables = func.jsonb_build_object(
         "first_name", func.coalesce(cs.c.first_name, ""),
         "last_name", func.coalesce(cs.c.last_name, ""),

@@ -187,6 +187,9 @@ class Recipient:
     contact_id: uuid.UUID | None = None
     organisation_name: str | None = None
     region: str | None = None
+    # The campaign version this person gets, as the materialisation picks it (the preview
+    # selects it with the same SQL); None where no campaign is in view.
+    reads: str | None = None
 
     @property
     def merge_fields(self) -> dict[str, str]:
