@@ -77,7 +77,8 @@ async def tolerant_parser(message: Any, original_parser: Callable[[Any], Awaitab
     without a trace. Here FastStream parses readable copies, and the handlers get the
     records exactly as they arrived (`raw_message`), so the bad one reaches the DLQ.
     """
-    if isinstance(message, tuple):
+    # A batch: a tuple from aiokafka's getmany, a list from FastStream's test broker.
+    if isinstance(message, (tuple, list)):
         parsed = await original_parser(tuple(_readable(r) for r in message))
     else:
         parsed = await original_parser(_readable(message))

@@ -131,7 +131,7 @@ def subscribe_batches(
 
     async def on_records(body: Any, msg: KafkaMessage) -> None:
         raw = msg.raw_message
-        records = raw if isinstance(raw, tuple) else (raw,)
+        records = tuple(raw) if isinstance(raw, (tuple, list)) else (raw,)
         mine = [r for r in records if not meant_for_others(r, consumption.consumer)]
         if mine:
             await consumption.many(mine, apply_batch)
