@@ -192,3 +192,22 @@ media_variants = Table(
     Column("height", Integer, nullable=False),
     Column("data", LargeBinary, nullable=False),
 )
+
+# Replica of events.event.v1 (the events service's published events): the composer's event
+# card is filled from it. Version-guarded upserts; a cancelled event stays, marked.
+event_listing = Table(
+    "event_listing",
+    metadata,
+    Column("event_id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("state", Text, nullable=False),  # published | cancelled
+    Column("kind", Text, nullable=False),
+    Column("title", JSONB, nullable=False),  # {"fi": ..., "sv": ...}
+    Column("starts_at", DateTime(timezone=True), nullable=False),
+    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("online", Boolean, nullable=False),
+    Column("municipality", Text),
+    Column("languages", ARRAY(Text), nullable=False, server_default="{}"),
+    Column("url", Text, nullable=False),
+    Index("ix_event_listing_starts_at", "starts_at"),
+)

@@ -11,6 +11,7 @@ from newsletter.campaigns import segments
 from newsletter.campaigns.service import scheduler_loop
 from newsletter.delivery.worker import delivery_loop
 from newsletter.erasure.service import settle_removed_people
+from newsletter.event_cards import handlers as event_cards
 from newsletter.requests.handlers import subscribe_mail_requests
 from newsletter.retention.service import run_retention
 from newsletter.settings import NewsletterSettings
@@ -45,6 +46,7 @@ def build_broker(
         engine=engine,
         description="Replica of segment definitions for campaign audiences.",
     )
+    event_cards.subscribe(broker, settings=settings, engine=engine)
     declare_publishers(
         broker,
         settings,

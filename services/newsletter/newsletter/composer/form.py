@@ -12,7 +12,7 @@ from newsletter.composer.service import Draft
 from newsletter.delivery.domain import LANGUAGES
 
 BLOCK_KINDS = ("heading", "text", "image", "button", "event", "articles", "divider")
-SHARED = ("url", "date", "media")  # the same in every language
+SHARED = ("url", "date", "media", "event")  # the same in every language
 PER_LANGUAGE = ("text", "alt", "place", "items")
 
 
@@ -33,7 +33,7 @@ def topic_choices(known: Mapping[str, int], chosen: list[str]) -> list[dict[str,
 
 def empty_block(kind: str) -> dict[str, Any]:
     per_language = {f: dict.fromkeys(LANGUAGES, "") for f in PER_LANGUAGE}
-    return {"type": kind, "url": "", "date": "", "media": "", **per_language}
+    return {"type": kind, **dict.fromkeys(SHARED, ""), **per_language}
 
 
 def empty_form() -> dict[str, Any]:
@@ -150,6 +150,30 @@ def apply_action(form: dict[str, Any], action: str) -> bool:
     return True
 
 
+def card_to_fill(form: Mapping[str, Any], action: str) -> tuple[int, uuid.UUID] | None:
+    """`fill:<i>` on an event card with an event chosen: (i, the event's id)."""
+    verb, _, arg = action.partition(":")
+    blocks = form["blocks"]
+    if verb != "fill" or not arg.isdigit() or int(arg) >= len(blocks):
+        return None
+    block = blocks[int(arg)]
+    if block["type"] != "event":
+        return None
+    try:
+        return int(arg), uuid.UUID(str(block.get("event") or ""))
+    except ValueError:
+        return None
+
+
+def fill_card(form: dict[str, Any], index: int, fields: Mapping[str, Any]) -> None:
+    """Put an event's fields (`event_cards.domain.card_fields`) into card `index`."""
+    block = form["blocks"][index]
+    for name in ("event", "date", "url"):
+        block[name] = fields[name]
+    for name in ("text", "place"):
+        block[name] = {**block[name], **fields[name]}
+
+
 def _block_in(block: Mapping[str, Any], lang: str, index: int) -> dict[str, Any]:
     out: dict[str, Any] = {"type": block["type"]}
     match block["type"]:
@@ -168,6 +192,8 @@ def _block_in(block: Mapping[str, Any], lang: str, index: int) -> dict[str, Any]
                 "place": block["place"][lang],
                 "url": block["url"],
             }
+            if block.get("event"):  # filled from a calendar event: which one, to refill
+                out["event"] = block["event"]
         case "articles":
             out["items"] = _items_of(block["items"][lang])
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, status
@@ -16,8 +17,10 @@ from newsletter.composer import service as composer
 from newsletter.composer.form import (
     BLOCK_KINDS,
     apply_action,
+    card_to_fill,
     draft_of_form,
     empty_form,
+    fill_card,
     form_of_campaign,
     form_of_post,
     topic_choices,
@@ -25,6 +28,8 @@ from newsletter.composer.form import (
 from newsletter.delivery.domain import LANGUAGES
 from newsletter.deps import Engine, Uow
 from newsletter.errors import DomainError, NotFound
+from newsletter.event_cards import repository as event_listing
+from newsletter.event_cards.domain import card_fields
 from newsletter.media import service as media
 from newsletter.rendering import pages, staff_language
 from shared.web.staff import Editor, Staff
@@ -66,6 +71,7 @@ async def _render(
     async with engine.connect() as conn:
         found = [] if fragment else await segments.active(conn, staff_language(request))
         topics = {} if fragment else await composer_rows.known_topics(conn)
+        upcoming = await event_listing.upcoming(conn, now=datetime.now(UTC))
     images = await media.library(engine)
     action = f"/newsletter/staff/campaigns/{campaign_id}/edit" if campaign_id else "new"
     return pages.render(
@@ -79,6 +85,7 @@ async def _render(
             "segments": found,
             "topics": topic_choices(topics, form["topics"]),
             "images": images,
+            "upcoming_events": upcoming,
             "languages": LANGUAGES,
             "kinds": BLOCK_KINDS,
             "errors": errors or {},
@@ -99,6 +106,13 @@ async def _save(
     request: Request, engine: Engine, uow: Uow, staff: Staff, campaign_id: uuid.UUID | None
 ) -> Response:
     form, action = await _submitted(request)
+    if chosen := card_to_fill(form, action):
+        index, event_id = chosen
+        async with engine.connect() as conn:
+            event = await event_listing.get(conn, event_id)
+        if event is not None:
+            fill_card(form, index, card_fields(event, form["languages"]))
+        return await _render(request, engine, staff, form, campaign_id=campaign_id)
     if apply_action(form, action):
         return await _render(request, engine, staff, form, campaign_id=campaign_id)
     try:
