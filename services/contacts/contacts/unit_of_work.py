@@ -25,6 +25,7 @@ from contacts.people.domain.person import Person
 from contacts.segments.domain import Segment
 from contacts.tables import contact_snapshot, outbox
 from contacts.topics.domain import Topic
+from contacts.visits.domain import VisitRequest
 from shared.events.envelope import CloudEvent
 from shared.events.topics import MAIL_REQUESTED, consumed_topic
 from shared.outbox.unit_of_work import UnitOfWork
@@ -195,6 +196,23 @@ class GroupInvitations(Protocol):
         """A membership became active: invite to the group once, never after a decision."""
 
 
+class VisitRepository(Protocol):
+    """Visit requests ("Kutsu meidät kylään") and the staff queue's reads."""
+
+    async def add(self, visit: VisitRequest) -> None: ...
+
+    async def save_state(self, visit: VisitRequest) -> None: ...
+
+    async def get(
+        self, visit_id: uuid.UUID, *, for_update: bool = False
+    ) -> VisitRequest | None: ...
+
+    async def listed(
+        self, *, state: str | None = None, organisation_id: uuid.UUID | None = None
+    ) -> list[VisitRequest]:
+        """Newest first (at most 200)."""
+
+
 class ContactsUnitOfWork(Protocol):
     people: PeopleRepository
     organisations: OrganisationRepository
@@ -207,6 +225,7 @@ class ContactsUnitOfWork(Protocol):
     events: PersonEvents
     audit: AuditLog
     group: GroupInvitations
+    visits: VisitRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -471,6 +490,25 @@ class _SqlGroupInvitations:
         await onboarding_service.invite_new_member(self._uow, person, at=at)
 
 
+class _SqlVisits:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, visit: VisitRequest) -> None:
+        await visit_store.add(self._conn, visit)
+
+    async def save_state(self, visit: VisitRequest) -> None:
+        await visit_store.save_state(self._conn, visit)
+
+    async def get(self, visit_id: uuid.UUID, *, for_update: bool = False) -> VisitRequest | None:
+        return await visit_store.get(self._conn, visit_id, for_update=for_update)
+
+    async def listed(
+        self, *, state: str | None = None, organisation_id: uuid.UUID | None = None
+    ) -> list[VisitRequest]:
+        return await visit_store.listed(self._conn, state=state, organisation_id=organisation_id)
+
+
 class SqlContactsUnitOfWork:
     """The real unit of work: one connection of contacts' database, its outbox on commit."""
 
@@ -485,6 +523,7 @@ class SqlContactsUnitOfWork:
     events: PersonEvents
     audit: AuditLog
     group: GroupInvitations
+    visits: VisitRepository
 
     def __init__(self, engine: AsyncEngine, *, send_mail: bool = True) -> None:
         self._uow = unit_of_work(engine, send_mail=send_mail)
@@ -508,6 +547,7 @@ class SqlContactsUnitOfWork:
         self.events = _SqlPersonEvents(self._uow)
         self.audit = _SqlAuditLog(conn)
         self.group = _SqlGroupInvitations(self._uow)
+        self.visits = _SqlVisits(conn)
         return self
 
     async def __aexit__(
@@ -536,3 +576,4 @@ from contacts.people import repository as people_store  # noqa: E402
 from contacts.segments import repository as segment_store  # noqa: E402
 from contacts.tags import repository as tag_store  # noqa: E402
 from contacts.topics import repository as topic_store  # noqa: E402
+from contacts.visits import repository as visit_store  # noqa: E402

@@ -23,6 +23,7 @@ from contacts.segments.domain import Segment
 from contacts.segments.repository import SAMPLE_COLUMNS
 from contacts.snapshots import SOURCE, snapshot_of
 from contacts.topics.domain import Topic
+from contacts.visits.domain import VisitRequest
 
 from shared.collation import sort_key
 from shared.events.contacts import CONTACT_ERASED, ContactActivityV1, ContactSnapshotV1
@@ -442,6 +443,31 @@ class Published:
     event: CloudEvent
 
 
+class FakeVisits:
+    def __init__(self) -> None:
+        self.rows: dict[uuid.UUID, VisitRequest] = {}
+
+    async def add(self, visit: VisitRequest) -> None:
+        self.rows[visit.id] = visit
+
+    async def save_state(self, visit: VisitRequest) -> None:
+        self.rows[visit.id] = visit
+
+    async def get(self, visit_id: uuid.UUID, *, for_update: bool = False) -> VisitRequest | None:
+        return self.rows.get(visit_id)
+
+    async def listed(
+        self, *, state: str | None = None, organisation_id: uuid.UUID | None = None
+    ) -> list[VisitRequest]:
+        found = [
+            v
+            for v in self.rows.values()
+            if (state is None or v.state == state)
+            and (organisation_id is None or v.organisation_id == organisation_id)
+        ]
+        return sorted(found, key=lambda v: v.created_at, reverse=True)[:200]
+
+
 @dataclass
 class FakeContactsUnitOfWork:
     people: FakePeople = field(default_factory=FakePeople)
@@ -453,6 +479,7 @@ class FakeContactsUnitOfWork:
     audience: FakeAudience = field(default_factory=FakeAudience)
     audit: FakeAuditLog = field(default_factory=FakeAuditLog)
     group: FakeGroupInvitations = field(default_factory=FakeGroupInvitations)
+    visits: FakeVisits = field(default_factory=FakeVisits)
     published: list[Published] = field(default_factory=list)
     commits: int = 0
 
@@ -474,6 +501,7 @@ class FakeContactsUnitOfWork:
             self.audience,
             self.audit,
             self.group,
+            self.visits,
             self.events,
         )
 

@@ -3,7 +3,8 @@
 The request is linked to an organisation (found by name, else created for review like the
 signup does) and to a person (found by email, else created pending and WITHOUT any consent:
 asking for a visit is not subscribing to anything). Each step is on the person's timeline
-and on contacts.events.v1.
+and on contacts.events.v1. The use cases take contacts' unit of work (`uow.visits` and the
+people, organisation, event and audit repositories), so their rules run on the in-memory fake.
 """
 
 from __future__ import annotations
@@ -13,23 +14,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from contacts.audit.domain import Actor
-from contacts.audit.service import audit
 from contacts.errors import Conflict, NotFound
-from contacts.organisations import repository as organisations
 from contacts.organisations.domain.organisation import Organisation
-from contacts.people import repository as people
 from contacts.people.domain.person import Person
-from contacts.snapshots import publish_snapshot, record_activity
-from contacts.unit_of_work import unit_of_work
-from contacts.visits import repository as store
+from contacts.unit_of_work import ContactsUnitOfWork
 from contacts.visits.domain import VisitAction, VisitForm, VisitRequest, event_draft
 from shared.events.envelope import new_event
 from shared.events.mail import MailRequestedV1
 from shared.events.topics import MAIL_REQUESTED
-from shared.outbox.unit_of_work import UnitOfWork
 
 SOURCE = "/digituki/contacts/visits"
 
@@ -43,12 +36,14 @@ class VisitMail:
     queue_url: str = ""
 
 
-def _mail(uow: UnitOfWork, key: str, data: MailRequestedV1, subject: uuid.UUID) -> None:
+def _mail(uow: ContactsUnitOfWork, key: str, data: MailRequestedV1, subject: uuid.UUID) -> None:
     event = new_event(source=SOURCE, data=data, subject=str(subject))
     uow.publish(MAIL_REQUESTED.name, key, event)
 
 
-def _request_mails(uow: UnitOfWork, visit: VisitRequest, person: Person, mail: VisitMail) -> None:
+def _request_mails(
+    uow: ContactsUnitOfWork, visit: VisitRequest, person: Person, mail: VisitMail
+) -> None:
     """An acknowledgement to the requester (fixed words only: the form cannot make us mail
     someone a stranger's text) and a notification with the details to staff."""
     form = visit.form
@@ -95,49 +90,48 @@ def _request_mails(uow: UnitOfWork, visit: VisitRequest, person: Person, mail: V
         )
 
 
-async def _organisation_for(uow: UnitOfWork, name: str) -> Organisation:
-    org = await organisations.by_name(uow.conn, name)
+async def _organisation_for(uow: ContactsUnitOfWork, name: str) -> Organisation:
+    org = await uow.organisations.by_name(name)
     if org is None:  # a new name waits for staff review, as on /join
         org = Organisation.new(name=name, status="pending_review")
-        await organisations.add(uow.conn, org)
+        await uow.organisations.add(org)
     return org
 
 
-async def _person_for(uow: UnitOfWork, form: VisitForm) -> Person:
+async def _person_for(uow: ContactsUnitOfWork, form: VisitForm) -> Person:
     """The known person untouched (nobody edits others by typing their address), else a new one."""
-    person = await people.find_by_email(uow.conn, form.email, for_update=True)
+    person = await uow.people.find_by_email(form.email, for_update=True)
     if person is not None:
         return person
     first, last = form.first_and_last_name
     person = Person.new(email=form.email, first_name=first, last_name=last, language=form.language)
     try:
-        await people.add(uow.conn, person)
+        await uow.people.add(person)
     except Conflict:  # the same address arrived at this very moment
-        found = await people.find_by_email(uow.conn, form.email, for_update=True)
+        found = await uow.people.find_by_email(form.email, for_update=True)
         if found is None:
             raise
         return found
-    await publish_snapshot(uow, person)
+    await uow.events.publish_snapshot(person)
     return person
 
 
 async def request_visit(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     form: VisitForm,
     *,
     at: datetime | None = None,
     mail: VisitMail | None = None,
 ) -> uuid.UUID:
     at = at or datetime.now(UTC)
-    async with unit_of_work(engine) as uow:
+    async with uow:
         org = await _organisation_for(uow, form.organisation)
         person = await _person_for(uow, form)
         visit = VisitRequest(
             uuid.uuid4(), form, created_at=at, organisation_id=org.id, person_id=person.id
         )
-        await store.add(uow.conn, visit)
-        await record_activity(
-            uow,
+        await uow.visits.add(visit)
+        await uow.events.record_activity(
             person.id,
             "visit_requested",
             {
@@ -154,7 +148,7 @@ async def request_visit(
 
 
 async def act(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     visit_id: uuid.UUID,
     action: VisitAction,
     *,
@@ -164,59 +158,50 @@ async def act(
 ) -> VisitRequest:
     """Agree, complete or decline (or only keep a note); audited, and on the timeline."""
     at = at or datetime.now(UTC)
-    async with unit_of_work(engine) as uow:
-        visit = await store.get(uow.conn, visit_id, for_update=True)
+    async with uow:
+        visit = await uow.visits.get(visit_id, for_update=True)
         if visit is None:
             raise NotFound("No such visit request.")
         after = visit.acted(action, at=at, by=actor.id, note=note)
-        await store.save_state(uow.conn, after)
+        await uow.visits.save_state(after)
         if after.state != visit.state and after.person_id is not None:
-            await record_activity(
-                uow,
+            await uow.events.record_activity(
                 after.person_id,
                 f"visit_{after.state}",
                 {"visit_id": str(visit_id), "organisation_id": str(after.organisation_id)},
                 at=at,
             )
-        await audit(
-            uow.conn, actor, f"visit.{action}", target_type="visit_request", target_id=str(visit_id)
+        await uow.audit.record(
+            actor, f"visit.{action}", target_type="visit_request", target_id=str(visit_id)
         )
         await uow.commit()
     return after
 
 
-async def queue(engine: AsyncEngine, *, state: str | None = None) -> list[VisitRequest]:
-    async with engine.connect() as conn:
-        return await store.listed(conn, state=state)
+@dataclass(frozen=True)
+class Queue:
+    visits: list[VisitRequest]
+    # Per agreed visit, the query of the events service's new-event form filled from it.
+    event_drafts: dict[uuid.UUID, str]
 
 
-async def event_drafts(engine: AsyncEngine, visits: list[VisitRequest]) -> dict[uuid.UUID, str]:
-    """For each agreed visit, the query string of the events service's new-event form filled
-    from it (the organisation's municipality included): staff publish a visit as an event."""
-    drafts: dict[uuid.UUID, str] = {}
-    async with engine.connect() as conn:
-        for visit in visits:
+async def queue(
+    uow: ContactsUnitOfWork, *, state: str | None = None, with_event_drafts: bool = False
+) -> Queue:
+    """Newest first; editors also get, for each agreed visit, the link to publish it as an
+    event (with its organisation's municipality)."""
+    async with uow:
+        visits = await uow.visits.listed(state=state)
+        drafts: dict[uuid.UUID, str] = {}
+        for visit in visits if with_event_drafts else []:
             if visit.state != "agreed":
                 continue
             org = (
-                await organisations.get(conn, visit.organisation_id)
+                await uow.organisations.get(visit.organisation_id)
                 if visit.organisation_id
                 else None
             )
             drafts[visit.id] = urlencode(
                 event_draft(visit, municipality=org.municipality if org else None)
             )
-    return drafts
-
-
-async def of_organisation(engine: AsyncEngine, organisation_id: uuid.UUID) -> list[VisitRequest]:
-    async with engine.connect() as conn:
-        return await store.listed(conn, organisation_id=organisation_id)
-
-
-async def get(engine: AsyncEngine, visit_id: uuid.UUID) -> VisitRequest:
-    async with engine.connect() as conn:
-        found = await store.get(conn, visit_id)
-    if found is None:
-        raise NotFound("No such visit request.")
-    return found
+    return Queue(visits, drafts)

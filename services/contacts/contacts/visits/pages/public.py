@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from contacts.deps import Engine, Settings
+from contacts.deps import Engine, Settings, Uow
 from contacts.organisations import repository as organisations
 from contacts.public import FormTooLarge, client_ip, form_limiter, read_form
 from contacts.rendering import pages, public_language
@@ -56,7 +56,7 @@ async def visit_form(request: Request, engine: Engine) -> Response:
 
 
 @router.post("/visit")
-async def visit(request: Request, engine: Engine, settings: Settings) -> Response:
+async def visit(request: Request, engine: Engine, uow: Uow, settings: Settings) -> Response:
     lang = public_language(request)
     if not form_limiter(request, settings, "visit").allow(client_ip(request)):
         return pages.render(
@@ -86,5 +86,5 @@ async def visit(request: Request, engine: Engine, settings: Settings) -> Respons
         notify_language=settings.visit_notify_language,
         queue_url=f"{settings.public_base_url.rstrip('/')}/staff/visits",
     )
-    await service.request_visit(engine, form, mail=mail)
+    await service.request_visit(uow, form, mail=mail)
     return sent

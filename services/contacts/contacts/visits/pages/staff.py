@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from fastapi.responses import RedirectResponse
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Engine, Uow, actor_of
 from contacts.labels import staff_names
 from contacts.rendering import pages, staff_language
 from contacts.visits import service
@@ -25,21 +25,20 @@ STATE_LABELS = {"new": "New", "agreed": "Agreed", "done": "Done", "declined": "D
 async def visit_queue(
     request: Request,
     engine: Engine,
+    uow: Uow,
     staff: Viewer,
     state: Annotated[str, Query(max_length=20)] = "",
     done: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     request.state.staff = staff
     chosen = state if state in VISIT_STATES else None
-    visits = await service.queue(engine, state=chosen)
+    found = await service.queue(uow, state=chosen, with_event_drafts=staff.may("editor"))
     return pages.render(
         request,
         "staff_visits.html",
         {
-            "visits": visits,
-            "event_drafts": await service.event_drafts(engine, visits)
-            if staff.may("editor")
-            else {},
+            "visits": found.visits,
+            "event_drafts": found.event_drafts,
             "state": chosen or "",
             "states": STATE_LABELS,
             "staff_names": await staff_names(engine),
@@ -51,16 +50,14 @@ async def visit_queue(
 
 
 @router.post("/{visit_id}")
-async def act_on_visit(
-    visit_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
-) -> Response:
+async def act_on_visit(visit_id: uuid.UUID, request: Request, uow: Uow, staff: Editor) -> Response:
     form = await request.form()
     action = str(form.get("action", ""))
     if action not in ACTIONS:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "unknown action")
     note = str(form.get("note", ""))
     after = await service.act(
-        engine,
+        uow,
         visit_id,
         action,
         actor=actor_of(staff),
