@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from contacts.audit.domain import Actor
 from contacts.consents.domain import ConsentEntry
 from contacts.memberships.domain import Membership, Transition
+from contacts.notes.domain import Note
 from contacts.organisations.domain.organisation import Organisation
 from contacts.people.domain.person import Person
 from contacts.segments.domain import Segment
@@ -196,6 +197,16 @@ class GroupInvitations(Protocol):
         """A membership became active: invite to the group once, never after a decision."""
 
 
+class NoteRepository(Protocol):
+    """Staff notes on people and organisations, newest first when read (at most 500)."""
+
+    async def add(self, note: Note) -> None: ...
+
+    async def of_person(self, person_id: uuid.UUID) -> list[Note]: ...
+
+    async def of_organisation(self, organisation_id: uuid.UUID) -> list[Note]: ...
+
+
 class VisitRepository(Protocol):
     """Visit requests ("Kutsu meidät kylään") and the staff queue's reads."""
 
@@ -226,6 +237,7 @@ class ContactsUnitOfWork(Protocol):
     audit: AuditLog
     group: GroupInvitations
     visits: VisitRepository
+    notes: NoteRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -509,6 +521,20 @@ class _SqlVisits:
         return await visit_store.listed(self._conn, state=state, organisation_id=organisation_id)
 
 
+class _SqlNotes:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, note: Note) -> None:
+        await note_store.add(self._conn, note)
+
+    async def of_person(self, person_id: uuid.UUID) -> list[Note]:
+        return await note_store.of_person(self._conn, person_id)
+
+    async def of_organisation(self, organisation_id: uuid.UUID) -> list[Note]:
+        return await note_store.of_organisation(self._conn, organisation_id)
+
+
 class SqlContactsUnitOfWork:
     """The real unit of work: one connection of contacts' database, its outbox on commit."""
 
@@ -524,6 +550,7 @@ class SqlContactsUnitOfWork:
     audit: AuditLog
     group: GroupInvitations
     visits: VisitRepository
+    notes: NoteRepository
 
     def __init__(self, engine: AsyncEngine, *, send_mail: bool = True) -> None:
         self._uow = unit_of_work(engine, send_mail=send_mail)
@@ -548,6 +575,7 @@ class SqlContactsUnitOfWork:
         self.audit = _SqlAuditLog(conn)
         self.group = _SqlGroupInvitations(self._uow)
         self.visits = _SqlVisits(conn)
+        self.notes = _SqlNotes(conn)
         return self
 
     async def __aexit__(
@@ -570,6 +598,7 @@ from contacts import snapshots  # noqa: E402
 from contacts.audit import service as audit_service  # noqa: E402
 from contacts.consents import repository as consent_store  # noqa: E402
 from contacts.memberships import repository as membership_store  # noqa: E402
+from contacts.notes import repository as note_store  # noqa: E402
 from contacts.onboarding.service import onboarding as onboarding_service  # noqa: E402
 from contacts.organisations import repository as organisation_store  # noqa: E402
 from contacts.people import repository as people_store  # noqa: E402

@@ -17,6 +17,7 @@ from contacts.audit.domain import Actor
 from contacts.consents.domain import ConsentEntry
 from contacts.errors import Conflict
 from contacts.memberships.domain import Membership, Transition
+from contacts.notes.domain import Note
 from contacts.organisations.domain.organisation import Organisation
 from contacts.people.domain.person import Person
 from contacts.segments.domain import Segment
@@ -443,6 +444,23 @@ class Published:
     event: CloudEvent
 
 
+class FakeNotes:
+    def __init__(self) -> None:
+        self.rows: list[Note] = []
+
+    async def add(self, note: Note) -> None:
+        self.rows.append(note)
+
+    def _newest(self, found: list[Note]) -> list[Note]:
+        return sorted(found, key=lambda n: n.created_at, reverse=True)[:500]
+
+    async def of_person(self, person_id: uuid.UUID) -> list[Note]:
+        return self._newest([n for n in self.rows if n.person_id == person_id])
+
+    async def of_organisation(self, organisation_id: uuid.UUID) -> list[Note]:
+        return self._newest([n for n in self.rows if n.organisation_id == organisation_id])
+
+
 class FakeVisits:
     def __init__(self) -> None:
         self.rows: dict[uuid.UUID, VisitRequest] = {}
@@ -480,6 +498,7 @@ class FakeContactsUnitOfWork:
     audit: FakeAuditLog = field(default_factory=FakeAuditLog)
     group: FakeGroupInvitations = field(default_factory=FakeGroupInvitations)
     visits: FakeVisits = field(default_factory=FakeVisits)
+    notes: FakeNotes = field(default_factory=FakeNotes)
     published: list[Published] = field(default_factory=list)
     commits: int = 0
 
@@ -502,6 +521,7 @@ class FakeContactsUnitOfWork:
             self.audit,
             self.group,
             self.visits,
+            self.notes,
             self.events,
         )
 

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.notes import service as notes
 from contacts.notes.domain import MAX_NOTE, Note
 from shared.web.staff import Editor, Viewer
@@ -34,29 +34,29 @@ def _out(note: Note) -> dict[str, Any]:
 
 @router.post("/people/{person_id}/notes", status_code=status.HTTP_201_CREATED)
 async def add_person_note(
-    person_id: uuid.UUID, body: NoteIn, engine: Engine, staff: Editor
+    person_id: uuid.UUID, body: NoteIn, uow: Uow, staff: Editor
 ) -> dict[str, Any]:
-    note = await notes.add_note(engine, actor=actor_of(staff), text=body.text, person_id=person_id)
+    note = await notes.add_note(uow, actor=actor_of(staff), text=body.text, person_id=person_id)
     return _out(note)
 
 
 @router.get("/people/{person_id}/notes")
-async def person_notes(person_id: uuid.UUID, engine: Engine, staff: Viewer) -> list[dict[str, Any]]:
-    return [_out(n) for n in await notes.notes_of(engine, person_id=person_id)]
+async def person_notes(person_id: uuid.UUID, uow: Uow, staff: Viewer) -> list[dict[str, Any]]:
+    return [_out(n) for n in await notes.notes_of(uow, person_id=person_id)]
 
 
 @router.post("/organisations/{organisation_id}/notes", status_code=status.HTTP_201_CREATED)
 async def add_organisation_note(
-    organisation_id: uuid.UUID, body: NoteIn, engine: Engine, staff: Editor
+    organisation_id: uuid.UUID, body: NoteIn, uow: Uow, staff: Editor
 ) -> dict[str, Any]:
     note = await notes.add_note(
-        engine, actor=actor_of(staff), text=body.text, organisation_id=organisation_id
+        uow, actor=actor_of(staff), text=body.text, organisation_id=organisation_id
     )
     return _out(note)
 
 
 @router.get("/organisations/{organisation_id}/notes")
 async def organisation_notes(
-    organisation_id: uuid.UUID, engine: Engine, staff: Viewer
+    organisation_id: uuid.UUID, uow: Uow, staff: Viewer
 ) -> list[dict[str, Any]]:
-    return [_out(n) for n in await notes.notes_of(engine, organisation_id=organisation_id)]
+    return [_out(n) for n in await notes.notes_of(uow, organisation_id=organisation_id)]

@@ -5,20 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-
 from contacts.audit.domain import Actor
-from contacts.audit.service import audit
 from contacts.errors import NotFound
-from contacts.notes import repository as store
 from contacts.notes.domain import Note
-from contacts.organisations import repository as organisations
-from contacts.people import repository as people
-from contacts.unit_of_work import unit_of_work
+from contacts.unit_of_work import ContactsUnitOfWork
 
 
 async def add_note(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     *,
     actor: Actor,
     text: str,
@@ -32,12 +26,11 @@ async def add_note(
         person_id=person_id,
         organisation_id=organisation_id,
     )
-    async with unit_of_work(engine) as uow:
-        await _require_subject(uow.conn, person_id, organisation_id)
-        await store.add(uow.conn, note)
+    async with uow:
+        await _require_subject(uow, person_id, organisation_id)
+        await uow.notes.add(note)
         # The audit names the note, not its text: notes may hold personal details.
-        await audit(
-            uow.conn,
+        await uow.audit.record(
             actor,
             "note.added",
             target_type="person" if person_id else "organisation",
@@ -49,23 +42,25 @@ async def add_note(
 
 
 async def notes_of(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     *,
     person_id: uuid.UUID | None = None,
     organisation_id: uuid.UUID | None = None,
 ) -> list[Note]:
-    async with engine.connect() as conn:
-        await _require_subject(conn, person_id, organisation_id)
+    """Newest first (at most 500)."""
+    async with uow:
+        await _require_subject(uow, person_id, organisation_id)
         if person_id is not None:
-            return await store.of_person(conn, person_id)
-        assert organisation_id is not None
-        return await store.of_organisation(conn, organisation_id)
+            return await uow.notes.of_person(person_id)
+        if organisation_id is None:
+            raise NotFound("Notes are of a person or of an organisation.")
+        return await uow.notes.of_organisation(organisation_id)
 
 
 async def _require_subject(
-    conn: AsyncConnection, person_id: uuid.UUID | None, organisation_id: uuid.UUID | None
+    uow: ContactsUnitOfWork, person_id: uuid.UUID | None, organisation_id: uuid.UUID | None
 ) -> None:
-    if person_id is not None and await people.get(conn, person_id) is None:
+    if person_id is not None and await uow.people.get(person_id) is None:
         raise NotFound("No such person.")
-    if organisation_id is not None and await organisations.get(conn, organisation_id) is None:
+    if organisation_id is not None and await uow.organisations.get(organisation_id) is None:
         raise NotFound("No such organisation.")

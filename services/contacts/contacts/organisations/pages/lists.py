@@ -135,5 +135,7 @@ async def add_organisation_note(
     staff: Editor,
     text: Annotated[str, Form(max_length=5000)],
 ) -> Response:
-    await notes.add_note(engine, actor=actor_of(staff), text=text, organisation_id=org_id)
+    await notes.add_note(
+        SqlContactsUnitOfWork(engine), actor=actor_of(staff), text=text, organisation_id=org_id
+    )
     return RedirectResponse(f"/staff/organisations/{org_id}#note-text", status_code=303)

@@ -87,5 +87,7 @@ async def add_person_note(
     staff: Editor,
     text: Annotated[str, Form(max_length=5000)],
 ) -> Response:
-    await notes.add_note(engine, actor=actor_of(staff), text=text, person_id=person_id)
+    await notes.add_note(
+        SqlContactsUnitOfWork(engine), actor=actor_of(staff), text=text, person_id=person_id
+    )
     return RedirectResponse(f"/staff/people/{person_id}#note-text", status_code=303)
