@@ -16,6 +16,7 @@ import pytest
 from contacts.app import create_app
 from contacts.preferences.service import update_preferences
 from contacts.settings import ContactsSettings
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -400,11 +401,18 @@ async def test_an_archived_topic_is_not_offered_but_stays_on_the_people_who_chos
     assert 'href="/staff/topics/webinaarit/archive"' in listed.text and "Arkistoitu" in listed.text
     # The preference centre offers only the other topics; saving them keeps the archived one.
     await update_preferences(
-        engine, pid, topics=["teemavuosi"], language="fi", first_name="A", last_name="B"
+        SqlContactsUnitOfWork(engine),
+        pid,
+        topics=["teemavuosi"],
+        language="fi",
+        first_name="A",
+        last_name="B",
     )
     person = (await rows(engine, "SELECT topics FROM people WHERE id = :i", i=pid))[0]
     assert person["topics"] == ["teemavuosi", "webinaarit"]
-    await update_preferences(engine, pid, topics=[], language="fi", first_name="A", last_name="B")
+    await update_preferences(
+        SqlContactsUnitOfWork(engine), pid, topics=[], language="fi", first_name="A", last_name="B"
+    )
     person = (await rows(engine, "SELECT topics FROM people WHERE id = :i", i=pid))[0]
     assert person["topics"] == ["webinaarit"]
     back = await web.post(

@@ -20,6 +20,7 @@ from contacts.people import repository as people
 from contacts.people.domain.person import Person
 from contacts.preferences import service as preferences
 from contacts.snapshots import publish_snapshot
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.events.mail import MailEventV1
 from shared.events.surveys import ResponseSubmittedV1
 from shared.segments.rules import TIMEZONE
@@ -113,7 +114,10 @@ async def _unsubscribe(engine: AsyncEngine, event: MailEventV1) -> None:
         return
     try:
         await preferences.unsubscribe(
-            engine, event.contact_id, method="unsubscribe", at=event.occurred_at
+            SqlContactsUnitOfWork(engine),
+            event.contact_id,
+            method="unsubscribe",
+            at=event.occurred_at,
         )
     except NotFound:
         return

@@ -16,6 +16,7 @@ from contacts.preferences import service
 from contacts.public import FormTooLarge, client_ip, link_problem, read_form, read_token
 from contacts.rendering import pages, public_language
 from contacts.topics import repository as topic_store
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.tokens import TokenError
 
 router = APIRouter(include_in_schema=False)
@@ -81,7 +82,9 @@ async def save_preferences(
             request,
             "join_limited.html",
             {"too_large": True},
-            lang=public_language(request, await service.language_of(engine, person_id)),
+            lang=public_language(
+                request, await service.language_of(SqlContactsUnitOfWork(engine), person_id)
+            ),
             status_code=413,
         )
     except (TokenError, NotFound) as exc:
@@ -92,10 +95,14 @@ async def _act(
     request: Request, engine: Engine, person_id: uuid.UUID, token: str, form: dict[str, list[str]]
 ) -> Response:
     """One of the page's three forms: save, unsubscribe, or erase."""
-    lang = public_language(request, await service.language_of(engine, person_id))
+    lang = public_language(
+        request, await service.language_of(SqlContactsUnitOfWork(engine), person_id)
+    )
     action = (form.get("action") or ["save"])[0]
     if action == "unsubscribe":
-        await service.unsubscribe(engine, person_id, method="preferences", ip=client_ip(request))
+        await service.unsubscribe(
+            SqlContactsUnitOfWork(engine), person_id, method="preferences", ip=client_ip(request)
+        )
         return pages.render(request, "unsubscribed.html", {"stopped": "all"}, lang=lang)
     if action == "erase":
         if (form.get("erase_confirm") or [""])[0] != "yes":
@@ -107,11 +114,11 @@ async def _act(
                 status_code=422,
                 error="Tick the box to confirm that your data may be erased.",
             )
-        await service.erase_on_request(engine, person_id)
+        await service.erase_on_request(SqlContactsUnitOfWork(engine), person_id)
         return pages.render(request, "erased.html", lang=lang)
     try:
         await service.update_preferences(
-            engine,
+            SqlContactsUnitOfWork(engine),
             person_id,
             topics=form.get("topics", []),
             language=(form.get("language") or [""])[0],
@@ -141,7 +148,9 @@ async def unsubscribe_page(
         )
     except TokenError as exc:
         return link_problem(request, exc, kind="unsubscribe")
-    lang = public_language(request, await service.language_of(engine, person_id))
+    lang = public_language(
+        request, await service.language_of(SqlContactsUnitOfWork(engine), person_id)
+    )
     return pages.render(request, "unsubscribe.html", {"token": token}, lang=lang)
 
 
@@ -165,10 +174,16 @@ async def unsubscribe(token: str, request: Request, engine: Engine, settings: Se
     # Erased already: nothing is sent to this person any more, which is what was asked.
     with contextlib.suppress(NotFound):
         await service.unsubscribe(
-            engine, person_id, method="unsubscribe", purposes=purposes, ip=client_ip(request)
+            SqlContactsUnitOfWork(engine),
+            person_id,
+            method="unsubscribe",
+            purposes=purposes,
+            ip=client_ip(request),
         )
     if one_click:
         return PlainTextResponse("Unsubscribed.", status_code=200)
     stopped = what if what in UNSUBSCRIBE_CHOICES else "all"
-    lang = public_language(request, await service.language_of(engine, person_id))
+    lang = public_language(
+        request, await service.language_of(SqlContactsUnitOfWork(engine), person_id)
+    )
     return pages.render(request, "unsubscribed.html", {"stopped": stopped}, lang=lang)

@@ -7,29 +7,23 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from contacts.consents import repository as consents
 from contacts.consents.domain import PURPOSES, Method, Purpose, entries
 from contacts.errors import NotFound
-from contacts.people import repository as people
 from contacts.people.domain.person import Person, clean_name, parse_language
 from contacts.people.service.people import erase_person
-from contacts.snapshots import publish_snapshot, record_activity
-from contacts.topics import repository as topic_store
 from contacts.topics.domain import kept_topics
-from contacts.unit_of_work import SqlContactsUnitOfWork, unit_of_work
+from contacts.unit_of_work import ContactsUnitOfWork
 
 
-async def language_of(engine: AsyncEngine, person_id: uuid.UUID) -> str | None:
+async def language_of(uow: ContactsUnitOfWork, person_id: uuid.UUID) -> str | None:
     """The person's own language (None once erased): pages their mails link to speak it."""
-    async with engine.connect() as conn:
-        person = await people.get(conn, person_id)
+    async with uow:
+        person = await uow.people.get(person_id)
     return None if person is None else person.language
 
 
 async def update_preferences(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     person_id: uuid.UUID,
     *,
     topics: Sequence[str],
@@ -37,11 +31,11 @@ async def update_preferences(
     first_name: str,
     last_name: str,
 ) -> Person:
-    async with unit_of_work(engine) as uow:
-        person = await people.get(uow.conn, person_id, for_update=True)
+    async with uow:
+        person = await uow.people.get(person_id, for_update=True)
         if person is None:
             raise NotFound("No such person.")
-        offered = {t.key for t in await topic_store.all_topics(uow.conn)}
+        offered = {t.key for t in await uow.topics.all_topics()}
         changes = {
             # Archived topics are not on the form; a person who holds one keeps it.
             "topics": kept_topics(topics, person.topics, offered=offered),
@@ -52,15 +46,17 @@ async def update_preferences(
         if all(getattr(person, k) == v for k, v in changes.items()):
             return person
         person = person.changed(**changes)
-        await people.save(uow.conn, person)
-        await publish_snapshot(uow, person)
-        await record_activity(uow, person.id, "preferences_changed", {"fields": sorted(changes)})
+        await uow.people.save(person)
+        await uow.events.publish_snapshot(person)
+        await uow.events.record_activity(
+            person.id, "preferences_changed", {"fields": sorted(changes)}
+        )
         await uow.commit()
     return person
 
 
 async def unsubscribe(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     person_id: uuid.UUID,
     *,
     method: Method,
@@ -71,8 +67,8 @@ async def unsubscribe(
     """Withdraw the consents of `purposes` (all by default); doing it again changes nothing
     (RFC 8058 clients retry). The timeline says which consents went."""
     at = at or datetime.now(UTC)
-    async with unit_of_work(engine) as uow:
-        person = await people.get(uow.conn, person_id, for_update=True)
+    async with uow:
+        person = await uow.people.get(person_id, for_update=True)
         if person is None:
             raise NotFound("No such person.")
         if person.subscription_state == "unsubscribed":
@@ -82,19 +78,17 @@ async def unsubscribe(
         if not withdrawn and person.subscription_state == "subscribed":
             return "already"
         person = person.withdrawn(purposes)
-        await people.save(uow.conn, person)
-        await consents.append(
-            uow.conn, entries(person.id, withdrawn, given=False, method=method, at=at, ip=ip)
+        await uow.people.save(person)
+        await uow.consents.append(
+            entries(person.id, withdrawn, given=False, method=method, at=at, ip=ip)
         )
-        await publish_snapshot(uow, person)
+        await uow.events.publish_snapshot(person)
         details = {"method": method, "withdrawn": list(withdrawn)}
-        await record_activity(uow, person.id, "unsubscribed", details, at=at)
+        await uow.events.record_activity(person.id, "unsubscribed", details, at=at)
         await uow.commit()
     return "unsubscribed"
 
 
-async def erase_on_request(engine: AsyncEngine, person_id: uuid.UUID) -> None:
+async def erase_on_request(uow: ContactsUnitOfWork, person_id: uuid.UUID) -> None:
     """The person asked from their preference centre; the audit entry names no staff."""
-    await erase_person(
-        SqlContactsUnitOfWork(engine), person_id, actor=None, path="preference centre"
-    )
+    await erase_person(uow, person_id, actor=None, path="preference centre")
