@@ -11,6 +11,7 @@ from typing import Any
 
 from surveys.audit import audit
 from surveys.builder.domain.saved import SavedSurvey, clean_definition, imported_definition
+from surveys.builder.snapshot import publish_snapshot
 from surveys.errors import Conflict, NotFound
 from surveys.unit_of_work import SurveysUnitOfWork
 
@@ -31,6 +32,7 @@ async def create_survey(uow: SurveysUnitOfWork, *, definition: Any, actor: Actor
 
 async def _add(uow: SurveysUnitOfWork, survey: SavedSurvey, actor: Actor) -> None:
     await uow.surveys.add(survey)
+    publish_snapshot(uow, survey)
     audit(
         uow,
         actor_id=actor.id,
@@ -57,6 +59,7 @@ async def update_survey(
             raise NotFound("No such survey.")
         revised = current.revised(clean, expected_version=expected_version)
         await uow.surveys.update(revised)
+        publish_snapshot(uow, revised)
         audit(
             uow,
             actor_id=actor.id,
