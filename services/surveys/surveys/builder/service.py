@@ -32,7 +32,6 @@ async def create_survey(uow: SurveysUnitOfWork, *, definition: Any, actor: Actor
 
 async def _add(uow: SurveysUnitOfWork, survey: SavedSurvey, actor: Actor) -> None:
     await uow.surveys.add(survey)
-    publish_snapshot(uow, survey)
     audit(
         uow,
         actor_id=actor.id,
@@ -41,6 +40,7 @@ async def _add(uow: SurveysUnitOfWork, survey: SavedSurvey, actor: Actor) -> Non
         target_type="survey",
         target_id=str(survey.id),
     )
+    publish_snapshot(uow, survey)
 
 
 async def update_survey(
@@ -59,7 +59,6 @@ async def update_survey(
             raise NotFound("No such survey.")
         revised = current.revised(clean, expected_version=expected_version)
         await uow.surveys.update(revised)
-        publish_snapshot(uow, revised)
         audit(
             uow,
             actor_id=actor.id,
@@ -69,6 +68,7 @@ async def update_survey(
             target_id=str(survey_id),
             details={"version": revised.version},
         )
+        publish_snapshot(uow, revised)
         await uow.commit()
     return revised.view()
 
