@@ -55,3 +55,24 @@ class RegistrationChangedV1(EventData):
     contact_id: uuid.UUID | None = None
     series_id: uuid.UUID | None = None
     event_kind: EventKind = "other"
+
+
+class FeedbackRequestedV1(EventData):
+    """After an event: ask one attendee for feedback with the event's survey (short-lived,
+    personal topic, key = event id). Surveys makes a personal invitation of it (once per
+    `registration_id`) and mails it in `language`. `contact_id` when the address belongs to a
+    known person; otherwise the address and name are the only way to reach them."""
+
+    event_type = "fi.digituki.events.feedback_requested.v1"
+
+    registration_id: uuid.UUID
+    event_id: uuid.UUID
+    event_title: dict[str, str] = Field(default_factory=dict)
+    event_ends_at: datetime
+    survey_id: uuid.UUID
+    # Answers must not be linkable to the person (nor to the registration).
+    anonymous: bool = True
+    email: str
+    name: str = ""
+    language: Literal["fi", "sv", "en"] = "fi"
+    contact_id: uuid.UUID | None = None

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Literal
+
+from pydantic import Field
 
 from shared.events.envelope import EventData
 
@@ -37,3 +40,36 @@ class AssessmentResultV1(EventData):
     area_names: dict[str, str]
     weak_areas: list[str]
     previous_attempt_id: uuid.UUID | None = None
+
+
+class SurveyV1(EventData):
+    """A survey as other services may offer it (compacted topic, key = survey id; the newest
+    record of a key is the survey now): its title per language and the languages it is
+    complete in. No questions travel. Events lets staff pick an event's feedback survey by
+    this title."""
+
+    event_type = "fi.digituki.surveys.survey.v1"
+
+    survey_id: uuid.UUID
+    version: int
+    title: dict[str, str] = Field(default_factory=dict)
+    state: Literal["active", "archived"] = "active"
+    languages: list[str] = Field(default_factory=list)
+
+
+class EventFeedbackV1(EventData):
+    """How an event's feedback survey is doing (compacted topic, key = event id): the
+    campaign surveys made for it, how many attendees were invited and how many have answered.
+    Counts only: no person, registration or answer travels."""
+
+    event_type = "fi.digituki.surveys.event_feedback.v1"
+
+    event_id: uuid.UUID
+    survey_id: uuid.UUID
+    campaign_id: uuid.UUID
+    version: int
+    invited: int
+    answered: int
+    anonymous: bool = True
+    # Where staff read the results (the staff path through the proxy).
+    results_path: str = ""

@@ -11,9 +11,14 @@ from dataclasses import dataclass, field
 from shared.events.audit import StaffActionV1
 from shared.events.contacts import ContactActivityV1, ContactSnapshotV1, SegmentV1
 from shared.events.envelope import EventData
-from shared.events.events import EventPublishedV1, RegistrationChangedV1
+from shared.events.events import EventPublishedV1, FeedbackRequestedV1, RegistrationChangedV1
 from shared.events.mail import MailEventV1, MailRequestedV1
-from shared.events.surveys import AssessmentResultV1, ResponseSubmittedV1
+from shared.events.surveys import (
+    AssessmentResultV1,
+    EventFeedbackV1,
+    ResponseSubmittedV1,
+    SurveyV1,
+)
 
 KEYED_PARTITIONS = 6
 REPLAY_SUFFIX = ".replay"
@@ -85,6 +90,14 @@ STAFF_AUDIT = Topic("staff.audit.v1", StaffActionV1)
 EVENTS = Topic("events.event.v1", EventPublishedV1, compacted=True)
 # Registrations, waiting list, cancellations, attendance (key = event id: in order per event).
 EVENT_REGISTRATIONS = Topic("events.registration.v1", RegistrationChangedV1)
+# Surveys staff may offer elsewhere (events' feedback survey), by title (key = survey id).
+SURVEYS = Topic("surveys.survey.v1", SurveyV1, compacted=True)
+# After an event, one personal request per attendee for its feedback survey (key = event id).
+EVENT_FEEDBACK_REQUESTS = Topic(
+    "events.feedback_requested.v1", FeedbackRequestedV1, personal=True, config=_short_lived()
+)
+# An event's feedback survey: invited and answered counts (compacted, key = event id).
+EVENT_FEEDBACK = Topic("surveys.event_feedback.v1", EventFeedbackV1, compacted=True)
 
 TOPICS: dict[str, Topic] = {
     t.name: t
@@ -99,6 +112,9 @@ TOPICS: dict[str, Topic] = {
         STAFF_AUDIT,
         EVENTS,
         EVENT_REGISTRATIONS,
+        SURVEYS,
+        EVENT_FEEDBACK_REQUESTS,
+        EVENT_FEEDBACK,
     )
 }
 

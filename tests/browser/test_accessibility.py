@@ -20,6 +20,7 @@ from events.app import create_app as create_events_app
 from events.catalog import service as event_catalog
 from events.catalog.domain import EventDetails, Series
 from events.catalog.service import Actor as EventActor
+from events.feedback import repository as feedback_replica
 from events.registration import service as event_registration
 from events.settings import EventsSettings
 from events.unit_of_work import unit_of_work as event_unit_of_work
@@ -699,6 +700,22 @@ async def test_event_pages_have_no_wcag_21_aa_violations(
         ),
         actor=staff,
     )
+    # A feedback survey offered by surveys and its counts, so the event's staff page shows
+    # the feedback section with its results link.
+    feedback_survey = uuid.uuid4()
+    async with engines["events"].begin() as conn:
+        await feedback_replica.upsert_surveys(
+            conn,
+            [
+                {
+                    "survey_id": feedback_survey,
+                    "version": 1,
+                    "title": {"fi": "Tapahtumapalaute"},
+                    "state": "active",
+                    "languages": ["fi"],
+                }
+            ],
+        )
     event = await event_catalog.create_event(
         event_unit_of_work(engines["events"]),
         details=EventDetails(
@@ -715,11 +732,28 @@ async def test_event_pages_have_no_wcag_21_aa_violations(
             topics=("Tietoturva",),
             organiser="Digituki",
             series_id=series.id,
+            feedback_survey_id=feedback_survey,
         ),
         actor=staff,
         links=links,
         publish=True,
     )
+    async with engines["events"].begin() as conn:
+        await feedback_replica.upsert_status(
+            conn,
+            [
+                {
+                    "event_id": event.id,
+                    "survey_id": feedback_survey,
+                    "campaign_id": feedback_survey,
+                    "version": 1,
+                    "invited": 3,
+                    "answered": 1,
+                    "anonymous": True,
+                    "results_path": f"/surveys/staff/campaigns/{feedback_survey}/results",
+                }
+            ],
+        )
     page = await context.new_page()
     for lang in LANGUAGES:
         response = await page.goto(f"/events/{event.id}?lang={lang}")

@@ -33,6 +33,9 @@ EXPECTED = {
         "surveys.responses.v1",
         "surveys.assessment.v1",
         "staff.audit.v1",
+        "surveys.survey.v1",
+        "surveys.event_feedback.v1",
+        "events.feedback_requested.v1",
     },
     "events": {
         "contacts.contact.v1",
@@ -40,6 +43,9 @@ EXPECTED = {
         "events.registration.v1",
         "mail.requested.v1",
         "staff.audit.v1",
+        "surveys.survey.v1",
+        "surveys.event_feedback.v1",
+        "events.feedback_requested.v1",
     },
 }
 PREFIX = "unit."

@@ -22,6 +22,10 @@ class EventsSettings(ServiceSettings):
     # Reminders before an event starts, in hours (e.g. "168,1": a week and an hour before).
     reminder_offsets_hours: str = "168,1"
     reminder_poll_interval_s: float = Field(60.0, gt=0)
+    # After an event, attendees get its feedback survey (events.feedback): how often the
+    # worker looks, and how long after the end attendance marked late still counts.
+    feedback_poll_interval_s: float = Field(60.0, gt=0)
+    feedback_max_age_days: int = Field(14, ge=1, le=365)
 
     def reminder_offsets(self) -> list[int]:
         return sorted(

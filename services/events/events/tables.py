@@ -66,6 +66,10 @@ events = Table(
     # A partner's submission: who sent it (verified by the link mailed to this address).
     Column("submitter_name", Text, nullable=True),
     Column("submitter_email", Text, nullable=True),
+    # The survey attendees get after the event (surveys' id, from the feedback_surveys replica)
+    # and whether its answers are anonymous.
+    Column("feedback_survey_id", Uuid, nullable=True),
+    Column("feedback_anonymous", Boolean, nullable=False, server_default="true"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_events_state_starts_at", "state", "starts_at"),
@@ -92,6 +96,8 @@ registrations = Table(
     Column("cancelled_at", DateTime(timezone=True), nullable=True),
     # Marked on the check-in page or from a webinar platform's attendance file.
     Column("attended_at", DateTime(timezone=True), nullable=True),
+    # When the feedback survey was requested for this attendee (once; events.feedback).
+    Column("feedback_requested_at", DateTime(timezone=True), nullable=True),
     Index("ix_registrations_event_state_created", "event_id", "state", "created_at"),
     # One live registration per address and event (a cancelled one may be followed by another).
     Index(
@@ -102,4 +108,29 @@ registrations = Table(
         postgresql_where=text("state <> 'cancelled'"),
     ),
     Index("ix_registrations_contact_id", "contact_id"),
+)
+
+# Replica of surveys.survey.v1 (compacted): the surveys staff may choose as an event's feedback.
+feedback_surveys = Table(
+    "feedback_surveys",
+    metadata,
+    Column("survey_id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("title", JSONB, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("languages", ARRAY(Text), nullable=False, server_default="{}"),
+)
+
+# Replica of surveys.event_feedback.v1 (compacted): an event's feedback campaign and counts.
+feedback_status = Table(
+    "feedback_status",
+    metadata,
+    Column("event_id", Uuid, primary_key=True),
+    Column("survey_id", Uuid, nullable=False),
+    Column("campaign_id", Uuid, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("invited", Integer, nullable=False),
+    Column("answered", Integer, nullable=False),
+    Column("anonymous", Boolean, nullable=False),
+    Column("results_path", Text, nullable=False),
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from events.catalog.domain import Event, Series
 from events.catalog.repository import Filters, SqlEventRepository, SqlSeriesRepository
+from events.feedback.domain import FeedbackStatus, FeedbackSurvey
+from events.feedback.repository import SqlFeedbackRepository
 from events.registration.domain import Registrant
 from events.registration.repository import SqlRegistrationRepository
 from events.tables import outbox
@@ -70,6 +72,15 @@ class RegistrationRepository(Protocol):
     ) -> list[Any]: ...
 
 
+class FeedbackRepository(Protocol):
+    async def surveys(self, lang: str = "fi") -> list[FeedbackSurvey]: ...
+    async def survey(self, survey_id: uuid.UUID) -> FeedbackSurvey | None: ...
+    async def status(self, event_id: uuid.UUID) -> FeedbackStatus | None: ...
+    async def due(self, now: datetime, max_age: timedelta, *, limit: int) -> list[Any]: ...
+    async def mark_requested(self, ids: Sequence[uuid.UUID], now: datetime) -> None: ...
+    async def requested_count(self, event_id: uuid.UUID) -> int: ...
+
+
 class EventsUnitOfWork(Protocol):
     @property
     def events(self) -> EventRepository: ...
@@ -77,6 +88,8 @@ class EventsUnitOfWork(Protocol):
     def series(self) -> SeriesRepository: ...
     @property
     def registrations(self) -> RegistrationRepository: ...
+    @property
+    def feedback(self) -> FeedbackRepository: ...
 
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
     async def commit(self) -> None: ...
@@ -95,6 +108,7 @@ class SqlEventsUnitOfWork(UnitOfWork):
     events: SqlEventRepository
     series: SqlSeriesRepository
     registrations: SqlRegistrationRepository
+    feedback: SqlFeedbackRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine, outbox=outbox, service="events")
@@ -104,6 +118,7 @@ class SqlEventsUnitOfWork(UnitOfWork):
         self.events = SqlEventRepository(self.conn)
         self.series = SqlSeriesRepository(self.conn)
         self.registrations = SqlRegistrationRepository(self.conn)
+        self.feedback = SqlFeedbackRepository(self.conn)
         return self
 
 

@@ -5,12 +5,20 @@ from __future__ import annotations
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from events.feedback.handlers import subscribe_feedback
+from events.feedback.service import feedback_loop
 from events.registration.reminders import reminder_loop
 from events.replica import subscribe_contact_replica
 from events.settings import EventsSettings
 from events.tables import outbox
 from shared.db import make_engine
-from shared.events.topics import EVENT_REGISTRATIONS, EVENTS, MAIL_REQUESTED, STAFF_AUDIT
+from shared.events.topics import (
+    EVENT_FEEDBACK_REQUESTS,
+    EVENT_REGISTRATIONS,
+    EVENTS,
+    MAIL_REQUESTED,
+    STAFF_AUDIT,
+)
 from shared.kafka import make_broker
 from shared.outbox.relay import RelayConfig, relay_loop
 from shared.subscriptions import declare_publishers
@@ -20,6 +28,7 @@ from shared.worker import run_worker
 def build_broker(settings: EventsSettings, engine: AsyncEngine) -> KafkaBroker:
     broker = make_broker(settings)
     subscribe_contact_replica(broker, settings=settings, engine=engine)
+    subscribe_feedback(broker, settings=settings, engine=engine)
     declare_publishers(
         broker,
         settings,
@@ -28,6 +37,7 @@ def build_broker(settings: EventsSettings, engine: AsyncEngine) -> KafkaBroker:
             (EVENT_REGISTRATIONS, "Registrations, waiting list, cancellations, attendance."),
             (MAIL_REQUESTED, "Registration confirmations, waiting list and cancellation mails."),
             (STAFF_AUDIT, "Staff actions taken in events."),
+            (EVENT_FEEDBACK_REQUESTS, "After an event: each attendee's feedback survey request."),
         ],
     )
     return broker
@@ -49,6 +59,10 @@ async def run(settings: EventsSettings) -> None:
         ),
     )
     try:
-        await run_worker(settings, broker, [relay, reminder_loop(engine, settings)])
+        await run_worker(
+            settings,
+            broker,
+            [relay, reminder_loop(engine, settings), feedback_loop(engine, settings)],
+        )
     finally:
         await engine.dispose()

@@ -24,3 +24,5 @@ class SurveysSettings(ServiceSettings):
     # Anonymous answers reach the results in shuffled batches of at least this many (k).
     ballot_batch_min: int = Field(5, ge=2)
     ballot_poll_interval_s: float = 300.0
+    # An event's feedback survey stays open this many days after the event's end.
+    event_feedback_days: int = Field(14, ge=1, le=365)

@@ -90,6 +90,12 @@ invitations = Table(
     Column("mail_status_at", DateTime(timezone=True), nullable=True),
     # Which of the campaign's audience segments the person was in at launch.
     Column("segment_ids", ARRAY(Uuid), nullable=False, server_default="{}"),
+    # An event's attendee who is not a known person (no contact_id): where and whom to mail.
+    # Cleared once answered or erased; a contact's address is always read from the replica.
+    Column("email", Text, nullable=True),
+    Column("name", Text, nullable=True),
+    # The event registration an event feedback invitation was made for (once per registration).
+    Column("registration_id", Uuid, nullable=True, unique=True),
     UniqueConstraint("campaign_id", "contact_id"),
     Index("ix_invitations_campaign_answered", "campaign_id", "answered"),
     Index("ix_invitations_contact_id", "contact_id"),
@@ -227,4 +233,17 @@ assessment_attempts = Table(
     Index("ix_assessment_attempts_assessment_id", "assessment_id"),
     Index("ix_assessment_attempts_taker_id", "taker_id"),
     Index("ix_assessment_attempts_previous_id", "previous_id"),
+)
+
+# An event's feedback survey (surveys.event_feedback): the campaign made for it at the first
+# attendee's request and its counts, published on surveys.event_feedback.v1 with `version`.
+event_feedback = Table(
+    "event_feedback",
+    metadata,
+    Column("event_id", Uuid, primary_key=True),
+    Column("campaign_id", Uuid, ForeignKey("campaigns.id"), nullable=False, unique=True),
+    Column("survey_id", Uuid, ForeignKey("surveys.id"), nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("invited", Integer, nullable=False, server_default="0"),
+    Column("answered", Integer, nullable=False, server_default="0"),
 )

@@ -22,6 +22,7 @@ from surveys.builder.domain.saved import SavedSurvey
 from surveys.builder.repository import SqlSurveyRepository
 from surveys.campaigns.domain import Campaign, SegmentChoice
 from surveys.campaigns.repository import SqlCampaignRepository, SqlSegmentRepository
+from surveys.event_feedback.repository import FeedbackCounts
 from surveys.invitations.domain import Invitee
 from surveys.invitations.repository import SqlInvitationRepository
 from surveys.open_link.domain import Slot
@@ -65,6 +66,10 @@ class InvitationRepository(Protocol):
 
     async def mark_answered(self, invitation_id: uuid.UUID) -> bool:
         """True the first time only."""
+        ...
+
+    async def feedback_answered(self, campaign_id: uuid.UUID) -> FeedbackCounts | None:
+        """Counts an answer of an event's feedback campaign (None: not an event's campaign)."""
         ...
 
 

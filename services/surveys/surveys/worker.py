@@ -8,10 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db import make_engine
 from shared.events.topics import (
+    EVENT_FEEDBACK,
     MAIL_REQUESTED,
     STAFF_AUDIT,
     SURVEY_ASSESSMENTS,
     SURVEY_RESPONSES,
+    SURVEYS,
 )
 from shared.kafka import make_broker
 from shared.outbox.relay import RelayConfig, relay_loop
@@ -22,6 +24,7 @@ from surveys import segments
 from surveys.ballot_box.domain import BallotSeal
 from surveys.ballot_box.service import ballot_loop
 from surveys.campaigns.reminders import reminder_loop
+from surveys.event_feedback.handlers import subscribe_feedback_requests
 from surveys.mail_status.handlers import subscribe_mail_events
 from surveys.replica import subscribe_contact_replica
 from surveys.retention.service import run_retention
@@ -34,6 +37,7 @@ def build_broker(settings: SurveysSettings, engine: AsyncEngine) -> KafkaBroker:
     broker = make_broker(settings)
     subscribe_contact_replica(broker, settings=settings, engine=engine)
     subscribe_mail_events(broker, settings=settings, engine=engine)
+    subscribe_feedback_requests(broker, settings=settings, engine=engine)
     segments.replica.subscribe(
         broker,
         settings=settings,
@@ -48,6 +52,8 @@ def build_broker(settings: SurveysSettings, engine: AsyncEngine) -> KafkaBroker:
             (SURVEY_ASSESSMENTS, "Identified self-assessment results."),
             (MAIL_REQUESTED, "Survey invitations and reminders, self-assessment results."),
             (STAFF_AUDIT, "Staff actions taken in surveys."),
+            (SURVEYS, "Surveys by title, for picking one elsewhere (compacted, key = survey id)."),
+            (EVENT_FEEDBACK, "Events' feedback surveys: invited and answered counts."),
         ],
     )
     return broker

@@ -176,6 +176,10 @@ class FakeInvitationRepository:
         first, invitation.answered = not invitation.answered, True
         return first
 
+    async def feedback_answered(self, campaign_id: uuid.UUID) -> None:
+        """No event feedback campaigns in the fake (tests/integration covers them)."""
+        return None
+
     def _person(self, contact_id: uuid.UUID) -> dict[str, Any]:
         return next(p for p in self.people if p["contact_id"] == contact_id)
 

@@ -11,7 +11,7 @@ from surveys.builder import service as builder
 from surveys.builder.service import Actor
 from surveys.errors import Conflict, InvalidInput, NotFound
 
-from shared.events.topics import STAFF_AUDIT
+from shared.events.topics import STAFF_AUDIT, SURVEYS
 from tests.unit.fakes.surveys import FakeSurveysUnitOfWork
 
 EDITOR = Actor(id="staff-1", role="editor")
@@ -27,7 +27,8 @@ async def test_created_survey_is_version_one_and_audited() -> None:
     assert created["version"] == 1
     stored = uow.surveys.rows[uuid.UUID(created["id"])]
     assert stored.title == "Tukitarpeet"
-    assert uow.topics() == [STAFF_AUDIT.name]
+    # The audit entry and the survey's snapshot (surveys.survey.v1), in one transaction.
+    assert uow.topics() == [STAFF_AUDIT.name, SURVEYS.name]
     assert uow.published[0][2].data["action"] == "survey.created"
 
 

@@ -76,6 +76,9 @@ class EventDetails:
     organiser: str = ""
     audience: str = ""
     series_id: uuid.UUID | None = None
+    # The survey attendees are asked to answer after the event (None: no feedback survey).
+    feedback_survey_id: uuid.UUID | None = None
+    feedback_anonymous: bool = True
 
     def checked(self) -> EventDetails:
         """The same details cleaned, or InvalidInput naming the first field that is wrong."""

@@ -31,6 +31,8 @@ FIELDS = (
     "organiser",
     "audience",
     "series_id",
+    "feedback_survey_id",
+    "feedback_anonymous",
 )
 
 
@@ -57,6 +59,11 @@ def details_from(form: dict[str, str], languages: list[str]) -> EventDetails:
         series_id = uuid.UUID(series_raw) if series_raw else None
     except ValueError as exc:
         raise InvalidInput("choose a series", field="series_id") from exc
+    survey_raw = form.get("feedback_survey_id", "").strip()
+    try:
+        feedback_survey_id = uuid.UUID(survey_raw) if survey_raw else None
+    except ValueError as exc:
+        raise InvalidInput("choose a feedback survey", field="feedback_survey_id") from exc
     return EventDetails(
         kind=form.get("kind", ""),
         title={lang: form.get(f"title_{lang}", "") for lang in LANGUAGES},
@@ -79,6 +86,8 @@ def details_from(form: dict[str, str], languages: list[str]) -> EventDetails:
         organiser=form.get("organiser", ""),
         audience=form.get("audience", ""),
         series_id=series_id,
+        feedback_survey_id=feedback_survey_id,
+        feedback_anonymous=form.get("feedback_anonymous") == "yes",
     ).checked()
 
 
@@ -103,6 +112,8 @@ def form_of(event: Event) -> tuple[dict[str, str], list[str]]:
         "organiser": d.organiser,
         "audience": d.audience,
         "series_id": str(d.series_id) if d.series_id else "",
+        "feedback_survey_id": str(d.feedback_survey_id) if d.feedback_survey_id else "",
+        "feedback_anonymous": "yes" if d.feedback_anonymous else "",
     }
     for lang in LANGUAGES:
         form[f"title_{lang}"] = d.title.get(lang, "")

@@ -19,6 +19,7 @@ from events.catalog.domain import KINDS, LANGUAGES, Series, in_helsinki, pick
 from events.catalog.forms import FIELDS, LOCAL, details_from, form_of, prefilled
 from events.deps import LinkMaker, UnitOfWork, actor
 from events.errors import DomainError
+from events.feedback import service as feedback
 from events.pages import as_staff, pages
 from events.registration import service as registration
 from shared.places import places
@@ -72,6 +73,7 @@ async def _form_page(
 ) -> Response:
     lang = as_staff(request, staff)
     series = await catalog.list_series(uow)
+    surveys = await feedback.choosable_surveys(uow, lang)
     return _render(
         request,
         staff,
@@ -85,6 +87,7 @@ async def _form_page(
                 (m.code, m.name(lang)) for m in places().sorted_municipalities(lang)
             ],
             "series": [(str(s.id), pick(s.name, lang)) for s in series],
+            "surveys": [(str(s.id), s.name(lang)) for s in surveys],
             "action": action,
             "heading": heading,
             "error": error,
@@ -102,6 +105,7 @@ async def new_event_page(request: Request, uow: UnitOfWork, staff: Editor) -> Re
         "format": "online",
         "starts_at": in_helsinki(start).strftime(LOCAL),
         "ends_at": in_helsinki(start + timedelta(hours=1)).strftime(LOCAL),
+        "feedback_anonymous": "yes",
     }
     form, languages = prefilled(request.query_params, form)
     return await _form_page(
@@ -155,6 +159,12 @@ async def event_page(
     series = await catalog.series_by_id(uow, event.details.series_id)
     counts = {s: sum(1 for r in rows if r.state == s) for s in ("registered", "waitlisted")}
     counts["attended"] = sum(1 for r in rows if r.attended_at is not None)
+    survey = await feedback.feedback_of(
+        uow,
+        event_id=event_id,
+        survey_id=event.details.feedback_survey_id,
+        anonymous=event.details.feedback_anonymous,
+    )
     return _render(
         request,
         staff,
@@ -168,6 +178,8 @@ async def event_page(
             "submitter": await catalog.submitter_of(uow, event_id),
             "registrations": rows,
             "counts": counts,
+            "feedback": survey,
+            "survey_name": survey.survey.name(lang) if survey.survey else "",
         },
     )
 

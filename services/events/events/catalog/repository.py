@@ -38,6 +38,8 @@ def _event(row: Any) -> Event:
             organiser=row.organiser,
             audience=row.audience,
             series_id=row.series_id,
+            feedback_survey_id=row.feedback_survey_id,
+            feedback_anonymous=row.feedback_anonymous,
         ),
     )
 
@@ -64,6 +66,8 @@ def _values(event: Event) -> dict[str, Any]:
         "topics": list(d.topics),
         "organiser": d.organiser,
         "audience": d.audience,
+        "feedback_survey_id": d.feedback_survey_id,
+        "feedback_anonymous": d.feedback_anonymous,
         "version": event.version,
     }
 

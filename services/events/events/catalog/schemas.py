@@ -34,6 +34,8 @@ class EventIn(BaseModel):
     organiser: str = Field("", max_length=200)
     audience: str = Field("", max_length=300)
     series_id: uuid.UUID | None = None
+    feedback_survey_id: uuid.UUID | None = None
+    feedback_anonymous: bool = True
     publish: bool = False
 
     def details(self) -> EventDetails:
@@ -56,6 +58,8 @@ class EventIn(BaseModel):
             organiser=self.organiser,
             audience=self.audience,
             series_id=self.series_id,
+            feedback_survey_id=self.feedback_survey_id,
+            feedback_anonymous=self.feedback_anonymous,
         )
 
 
@@ -92,6 +96,8 @@ def event_out(event: Event) -> dict[str, Any]:
         "organiser": d.organiser,
         "audience": d.audience,
         "series_id": str(d.series_id) if d.series_id else None,
+        "feedback_survey_id": str(d.feedback_survey_id) if d.feedback_survey_id else None,
+        "feedback_anonymous": d.feedback_anonymous,
     }
 
 

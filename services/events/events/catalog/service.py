@@ -69,6 +69,14 @@ async def _series_of(uow: EventsUnitOfWork, details: EventDetails) -> Series | N
     return found
 
 
+async def _check_feedback_survey(uow: EventsUnitOfWork, details: EventDetails) -> None:
+    """The feedback survey must be one surveys offers (the replica of surveys.survey.v1)."""
+    if details.feedback_survey_id is None:
+        return
+    if await uow.feedback.survey(details.feedback_survey_id) is None:
+        raise NotFound("no such survey", field="feedback_survey_id")
+
+
 def _audit(uow: EventsUnitOfWork, actor: Actor, action: str, event: Event) -> None:
     audit(
         uow,
@@ -94,6 +102,7 @@ async def create_event(
     async with uow:
         event = Event(id=uuid.uuid4(), details=details.checked())
         series = await _series_of(uow, event.details)
+        await _check_feedback_survey(uow, event.details)
         if publish:
             event = event.published()
         await uow.events.add(event)
@@ -117,6 +126,8 @@ async def update_event(
             raise NotFound("no such event")
         event = current.edited(details)
         series = await _series_of(uow, event.details)
+        if event.details.feedback_survey_id != current.details.feedback_survey_id:
+            await _check_feedback_survey(uow, event.details)
         await uow.events.update(event)
         _audit(uow, actor, "event.updated", event)
         _snapshot(uow, event, series, links.base_url)

@@ -57,7 +57,14 @@ async def submit_event(
         series = await uow.series.by_slug(series_slug)
         if series is None:
             raise NotFound("no such series")
-        checked = replace(details, kind="digitaitoviikko", series_id=series.id).checked()
+        # A partner never chooses a feedback survey: staff do, on the event's form.
+        checked = replace(
+            details,
+            kind="digitaitoviikko",
+            series_id=series.id,
+            feedback_survey_id=None,
+            feedback_anonymous=True,
+        ).checked()
         event = Event(id=uuid.uuid4(), details=checked, state="submitted")
         await uow.events.add(event, submitter=(person.name, person.email))
         data = MailRequestedV1(

@@ -11,6 +11,7 @@ from typing import Any
 
 from surveys.audit import audit
 from surveys.builder.domain.saved import SavedSurvey, clean_definition, imported_definition
+from surveys.builder.snapshot import publish_snapshot
 from surveys.errors import Conflict, NotFound
 from surveys.unit_of_work import SurveysUnitOfWork
 
@@ -39,6 +40,7 @@ async def _add(uow: SurveysUnitOfWork, survey: SavedSurvey, actor: Actor) -> Non
         target_type="survey",
         target_id=str(survey.id),
     )
+    publish_snapshot(uow, survey)
 
 
 async def update_survey(
@@ -66,6 +68,7 @@ async def update_survey(
             target_id=str(survey_id),
             details={"version": revised.version},
         )
+        publish_snapshot(uow, revised)
         await uow.commit()
     return revised.view()
 

@@ -230,7 +230,7 @@ def request_mails(
         )
         uow.publish(
             MAIL_REQUESTED.name,
-            str(row.contact_id),
+            str(row.contact_id or row.id),  # an event's attendee may not be a contact
             new_event(
                 source=SOURCE,
                 data=mail,

@@ -36,7 +36,7 @@ class Invitee:
 
     id: uuid.UUID  # the invitation's
     nonce: str  # goes into the link; only its hash is stored
-    contact_id: uuid.UUID
+    contact_id: uuid.UUID | None  # None: an event's attendee who is not a contact
     email: str
     first_name: str | None
     last_name: str | None

@@ -30,6 +30,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.segments.compiler import compile_rule
 from surveys.campaigns.domain import Campaign
+from surveys.event_feedback import repository as event_feedback
+from surveys.event_feedback.repository import FeedbackCounts
 from surveys.invitations.domain import REACHABLE, Invitee
 from surveys.tables import contact_snapshot as cs
 from surveys.tables import invitations as inv
@@ -243,7 +245,8 @@ async def mark_answered(conn: AsyncConnection, invitation_id: uuid.UUID) -> bool
     result = await conn.execute(
         update(inv)
         .where(inv.c.id == invitation_id, inv.c.answered.is_(False))
-        .values(answered=True)
+        # An event's attendee who is not a contact: the address is not needed any more.
+        .values(answered=True, email=None, name=None)
         .returning(inv.c.id)
     )
     return result.first() is not None
@@ -310,3 +313,7 @@ class SqlInvitationRepository:
 
     async def mark_answered(self, invitation_id: uuid.UUID) -> bool:
         return await mark_answered(self._conn, invitation_id)
+
+    async def feedback_answered(self, campaign_id: uuid.UUID) -> FeedbackCounts | None:
+        """One more answer in an event's feedback campaign (None: not an event's campaign)."""
+        return await event_feedback.answered_in(self._conn, campaign_id)

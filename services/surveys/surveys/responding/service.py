@@ -23,6 +23,7 @@ from surveys.ballot_box import service as ballot_box
 from surveys.ballot_box.domain import BallotSeal, open_draft, padded_size, seal_draft
 from surveys.builder.domain.survey import Survey, parse_survey
 from surveys.campaigns.domain import HELSINKI, Campaign
+from surveys.event_feedback.counts import publish_counts
 from surveys.invitations.domain import read_token
 from surveys.responding.domain import (
     AnswerError,
@@ -195,6 +196,11 @@ async def _submit(
         first = await uow.invitations.mark_answered(invitation.id)
     if not first:
         raise LinkProblem("used", session.language)
+    if not session.open_link:
+        # An event's feedback campaign: its counts (never who answered) go to the events.
+        counts = await uow.invitations.feedback_answered(campaign.id)
+        if counts is not None:
+            publish_counts(uow, counts, anonymous=campaign.anonymous)
     await uow.responses.delete_draft(session.key)
     if session.anonymous:
         # Sealed and padded: what this transaction writes next to the "answered" mark says
