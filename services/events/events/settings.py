@@ -22,6 +22,9 @@ class EventsSettings(ServiceSettings):
     # Reminders before an event starts, in hours (e.g. "168,1": a week and an hour before).
     reminder_offsets_hours: str = "168,1"
     reminder_poll_interval_s: float = Field(60.0, gt=0)
+    # ORGANIZER of the .ics files (RFC 5546 wants one): the address the mails come from,
+    # i.e. the newsletter's NEWSLETTER_MAIL_FROM_ADDRESS. Empty: no ORGANIZER line.
+    calendar_organiser: str = "uutiskirje@digituki.fi"
 
     def reminder_offsets(self) -> list[int]:
         return sorted(

@@ -18,13 +18,14 @@ from babel.dates import format_datetime
 
 from events import SOURCE
 from events.audit import audit
+from events.calendar.domain import CalendarEntry, Method, calendar, ics_filename
 from events.catalog.domain import HELSINKI, Event, pick
 from events.errors import Conflict, NotFound
 from events.registration.domain import Registrant, place_for, registrations_csv, to_promote
 from events.unit_of_work import EventsUnitOfWork
 from shared.events.envelope import new_event
 from shared.events.events import RegistrationChange, RegistrationChangedV1
-from shared.events.mail import MailRequestedV1
+from shared.events.mail import MailAttachment, MailRequestedV1
 from shared.events.topics import EVENT_REGISTRATIONS, MAIL_REQUESTED
 from shared.places import places
 from shared.tokens import TokenError, TokenKeys, sign, verify
@@ -38,6 +39,8 @@ class Links:
     keys: TokenKeys
     base_url: str
     max_age_s: int = 400 * 86_400
+    # ORGANIZER of the .ics: the address the mails come from (EVENTS_CALENDAR_ORGANISER).
+    organiser: str = ""
 
     def event(self, event_id: uuid.UUID) -> str:
         return f"{self.base_url.rstrip('/')}/events/{event_id}"
@@ -78,6 +81,46 @@ def place(event: Event, lang: str) -> str:
     return ", ".join(p for p in (d.address, town) if p)
 
 
+def calendar_entry(event: Event, links: Links) -> CalendarEntry:
+    """The event as the .ics download, the feed and the mails show it (Finnish texts)."""
+    d = event.details
+    return CalendarEntry(
+        uid=event.id,
+        version=event.version,
+        title=pick(d.title, "fi"),
+        description=pick(d.description, "fi"),
+        starts_at=d.starts_at,
+        ends_at=d.ends_at,
+        # The join link stays with the registrants' mail text: the calendar shows "online".
+        location=place(event, "fi"),
+        url=links.event(event.id),
+        cancelled=event.state == "cancelled",
+    )
+
+
+def ics_attachment(
+    event: Event, links: Links, *, method: Method, now: datetime | None = None
+) -> MailAttachment:
+    """The event's .ics for a mail: the download's text, PUBLISH or CANCEL."""
+    text = calendar(
+        [calendar_entry(event, links)],
+        name="Digituki",
+        stamp=now or datetime.now(UTC),
+        method=method,
+        organizer=links.organiser,
+    )
+    return MailAttachment.of(ics_filename(event.id), "text/calendar", text.encode("utf-8"))
+
+
+# Which mails carry the event's .ics, and with which method (docs/events.md "Mails").
+ICS_METHOD: dict[str, Method] = {
+    "event_confirmation": "PUBLISH",
+    "event_promoted": "PUBLISH",
+    "event_changed": "PUBLISH",
+    "event_cancelled": "CANCEL",
+}
+
+
 def request_mail(
     uow: EventsUnitOfWork,
     *,
@@ -111,6 +154,13 @@ def request_mail(
         origin="transactional",
         origin_id=f"event-registration:{row.id}",
         origin_label=pick(event.details.title, "fi"),
+        # A calendar entry only for a seat (a changed event also reaches the waiting list,
+        # who get the news without an entry), and its cancellation to those who held one.
+        attachments=(
+            (ics_attachment(event, links, method=ICS_METHOD[template]),)
+            if template in ICS_METHOD and (seat or row.state == "registered")
+            else ()
+        ),
     )
     uow.publish(
         MAIL_REQUESTED.name, str(row.id), new_event(source=SOURCE, data=data, subject=str(row.id))
