@@ -66,6 +66,8 @@ events = Table(
     # A partner's submission: who sent it (verified by the link mailed to this address).
     Column("submitter_name", Text, nullable=True),
     Column("submitter_email", Text, nullable=True),
+    # The language of the form they used: the approval or decline mail is written in it.
+    Column("submitter_language", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_events_state_starts_at", "state", "starts_at"),

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import RedirectResponse, Response
 
 from events.catalog import service as catalog
@@ -241,8 +241,13 @@ async def cancel_event(
 
 
 @router.post("/events/{event_id}/decline")
-async def decline_event(event_id: uuid.UUID, uow: UnitOfWork, staff: Editor) -> Response:
-    await catalog.decline_event(uow, event_id=event_id, actor=actor(staff))
+async def decline_event(
+    event_id: uuid.UUID,
+    uow: UnitOfWork,
+    staff: Editor,
+    reason: Annotated[str, Form(max_length=catalog.REASON_MAX)] = "",
+) -> Response:
+    await catalog.decline_event(uow, event_id=event_id, actor=actor(staff), reason=reason)
     return _see(f"/events/staff/events/{event_id}")
 
 
