@@ -24,7 +24,6 @@ from shared.events.events import EventPublishedV1
 from shared.events.topics import EVENTS
 from shared.places import places
 
-
 # A decline's reason, mailed to the partner as staff wrote it.
 REASON_MAX = 2000
 
@@ -274,9 +273,7 @@ async def decline_event(
         return event
 
 
-async def submitter_of(
-    uow: EventsUnitOfWork, event_id: uuid.UUID
-) -> tuple[str, str, str] | None:
+async def submitter_of(uow: EventsUnitOfWork, event_id: uuid.UUID) -> tuple[str, str, str] | None:
     async with uow:
         return await uow.events.submitter(event_id)
 

@@ -348,10 +348,16 @@ async def counts_of(uow: EventsUnitOfWork, event_id: uuid.UUID) -> dict[str, int
         return await uow.registrations.counts(event_id)
 
 
-async def export_registrations(
-    uow: EventsUnitOfWork, *, event_id: uuid.UUID, actor_id: str, actor_role: str
-) -> bytes:
-    """The event's registrations as CSV (personal data: the export is audited)."""
+async def export_rows(
+    uow: EventsUnitOfWork,
+    *,
+    event_id: uuid.UUID,
+    actor_id: str,
+    actor_role: str,
+    file_format: Literal["csv", "xlsx"] = "csv",
+) -> list[dict[str, str]]:
+    """The event's registrations for a file (personal data: every export is audited, with
+    its format and row count)."""
     async with uow:
         event = await uow.events.get(event_id)
         if event is None:
@@ -364,21 +370,28 @@ async def export_registrations(
             action="event.registrations.exported",
             target_type="event",
             target_id=str(event_id),
-            details={"rows": len(rows)},
+            details={"rows": len(rows), "format": file_format},
         )
         await uow.commit()
+    return [
+        {
+            "name": r.name,
+            "email": r.email,
+            "organisation": r.organisation,
+            "accessibility_needs": r.accessibility_needs,
+            "language": r.language,
+            "state": r.state,
+            "registered_at": r.created_at.astimezone(HELSINKI).strftime("%Y-%m-%d %H:%M"),
+            "attended": "yes" if r.attended_at else "no",
+        }
+        for r in rows
+    ]
+
+
+async def export_registrations(
+    uow: EventsUnitOfWork, *, event_id: uuid.UUID, actor_id: str, actor_role: str
+) -> bytes:
+    """The event's registrations as CSV (audited)."""
     return registrations_csv(
-        [
-            {
-                "name": r.name,
-                "email": r.email,
-                "organisation": r.organisation,
-                "accessibility_needs": r.accessibility_needs,
-                "language": r.language,
-                "state": r.state,
-                "registered_at": r.created_at.astimezone(HELSINKI).strftime("%Y-%m-%d %H:%M"),
-                "attended": "yes" if r.attended_at else "no",
-            }
-            for r in rows
-        ]
+        await export_rows(uow, event_id=event_id, actor_id=actor_id, actor_role=actor_role)
     )

@@ -60,9 +60,7 @@ async def submit_event(
             raise NotFound("no such series")
         checked = replace(details, kind="digitaitoviikko", series_id=series.id).checked()
         event = Event(id=uuid.uuid4(), details=checked, state="submitted")
-        await uow.events.add(
-            event, submitter=(person.name, person.email), language=person.language
-        )
+        await uow.events.add(event, submitter=(person.name, person.email), language=person.language)
         data = MailRequestedV1(
             idempotency_key=f"event-submission:{event.id}",
             template_key="event_submission_verify",
@@ -147,7 +145,9 @@ def tell_submitter(
         origin_label=pick(event.details.title, "fi"),
     )
     uow.publish(
-        MAIL_REQUESTED.name, str(event.id), new_event(source=SOURCE, data=data, subject=str(event.id))
+        MAIL_REQUESTED.name,
+        str(event.id),
+        new_event(source=SOURCE, data=data, subject=str(event.id)),
     )
 
 
