@@ -13,6 +13,7 @@ from shared.events.contacts import ContactActivityV1, ContactSnapshotV1, Segment
 from shared.events.envelope import EventData
 from shared.events.events import EventPublishedV1, RegistrationChangedV1
 from shared.events.mail import MailEventV1, MailRequestedV1
+from shared.events.newsletter_signup import NewsletterSignupRequestedV1
 from shared.events.surveys import AssessmentResultV1, ResponseSubmittedV1
 
 KEYED_PARTITIONS = 6
@@ -85,6 +86,14 @@ STAFF_AUDIT = Topic("staff.audit.v1", StaffActionV1)
 EVENTS = Topic("events.event.v1", EventPublishedV1, compacted=True)
 # Registrations, waiting list, cancellations, attendance (key = event id: in order per event).
 EVENT_REGISTRATIONS = Topic("events.registration.v1", RegistrationChangedV1)
+# "Also subscribe to the newsletter" on an event's registration form: contacts runs the
+# double opt-in of /join (key = registration id; an address and a name: kept a day).
+EVENT_NEWSLETTER_SIGNUPS = Topic(
+    "events.newsletter_signup.v1",
+    NewsletterSignupRequestedV1,
+    personal=True,
+    config=_short_lived(),
+)
 
 TOPICS: dict[str, Topic] = {
     t.name: t
@@ -99,6 +108,7 @@ TOPICS: dict[str, Topic] = {
         STAFF_AUDIT,
         EVENTS,
         EVENT_REGISTRATIONS,
+        EVENT_NEWSLETTER_SIGNUPS,
     )
 }
 

@@ -10,7 +10,13 @@ from events.replica import subscribe_contact_replica
 from events.settings import EventsSettings
 from events.tables import outbox
 from shared.db import make_engine
-from shared.events.topics import EVENT_REGISTRATIONS, EVENTS, MAIL_REQUESTED, STAFF_AUDIT
+from shared.events.topics import (
+    EVENT_NEWSLETTER_SIGNUPS,
+    EVENT_REGISTRATIONS,
+    EVENTS,
+    MAIL_REQUESTED,
+    STAFF_AUDIT,
+)
 from shared.kafka import make_broker
 from shared.outbox.relay import RelayConfig, relay_loop
 from shared.subscriptions import declare_publishers
@@ -28,6 +34,10 @@ def build_broker(settings: EventsSettings, engine: AsyncEngine) -> KafkaBroker:
             (EVENT_REGISTRATIONS, "Registrations, waiting list, cancellations, attendance."),
             (MAIL_REQUESTED, "Registration confirmations, waiting list and cancellation mails."),
             (STAFF_AUDIT, "Staff actions taken in events."),
+            (
+                EVENT_NEWSLETTER_SIGNUPS,
+                "A registrant ticked 'also subscribe to the newsletter': contacts' double opt-in.",
+            ),
         ],
     )
     return broker

@@ -7,7 +7,7 @@ in the CSV, and characters a workbook cannot hold (control characters) are dropp
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -40,7 +40,7 @@ def _cell(value: str) -> str:
 
 
 def registrations_xlsx(
-    rows: list[Mapping[str, str]], *, gettext: Gettext, sheet_title: str = "Registrations"
+    rows: Sequence[Mapping[str, str]], *, gettext: Gettext, sheet_title: str = "Registrations"
 ) -> bytes:
     _ = gettext
     book = Workbook(write_only=True)

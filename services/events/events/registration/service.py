@@ -26,7 +26,8 @@ from events.unit_of_work import EventsUnitOfWork
 from shared.events.envelope import new_event
 from shared.events.events import RegistrationChange, RegistrationChangedV1
 from shared.events.mail import MailAttachment, MailRequestedV1
-from shared.events.topics import EVENT_REGISTRATIONS, MAIL_REQUESTED
+from shared.events.newsletter_signup import NewsletterSignupRequestedV1
+from shared.events.topics import EVENT_NEWSLETTER_SIGNUPS, EVENT_REGISTRATIONS, MAIL_REQUESTED
 from shared.places import places
 from shared.tokens import TokenError, TokenKeys, sign, verify
 
@@ -193,10 +194,12 @@ async def register(
     registrant: Registrant,
     links: Links,
     now: datetime | None = None,
+    newsletter: bool = False,
 ) -> Outcome:
     """A seat while there is one, else the waiting list. Someone registered already gets the
     same answer as a newcomer ("received") and their confirmation again, so the page never
-    tells a stranger whether an address is registered."""
+    tells a stranger whether an address is registered. `newsletter`: the person ticked
+    "also subscribe", asked of contacts in the same transaction (either way alike)."""
     now = now or datetime.now(UTC)
     person = registrant.checked()
     async with uow:
@@ -219,6 +222,8 @@ async def register(
                 key=f"event-registration:{existing.id}:again:{now.date().isoformat()}",
                 seat=existing.state == "registered",
             )
+            if newsletter:
+                ask_for_newsletter(uow, event, existing, now)
             await uow.commit()
             return "received"
         registered = await uow.registrations.count_registered(event_id)
@@ -244,8 +249,28 @@ async def register(
             key=f"event-registration:{registration_id}:{state}",
             seat=state == "registered",
         )
+        if newsletter:
+            ask_for_newsletter(uow, event, row, now)
         await uow.commit()
         return state
+
+
+def ask_for_newsletter(uow: EventsUnitOfWork, event: Event, row: Any, now: datetime) -> None:
+    """Contacts runs /join's double opt-in for this address (events.newsletter_signup.v1)."""
+    data = NewsletterSignupRequestedV1(
+        email=row.email,
+        name=row.name,
+        language=row.language if row.language in BABEL else "fi",
+        organisation=row.organisation or "",
+        registration_id=row.id,
+        event_id=event.id,
+        requested_at=now,
+    )
+    uow.publish(
+        EVENT_NEWSLETTER_SIGNUPS.name,
+        str(row.id),
+        new_event(source=SOURCE, data=data, subject=str(row.id)),
+    )
 
 
 async def fill_free_seats(uow: EventsUnitOfWork, event: Event, now: datetime, links: Links) -> int:
