@@ -18,7 +18,7 @@ from shared.events.envelope import EventData
 class NewsletterSignupRequestedV1(EventData):
     """A registrant's newsletter opt-in request (personal: the topic keeps it a day)."""
 
-    event_type = "fi.digituki.events.newsletter_signup.v1"
+    event_type = "fi.digituki.events.newsletter-signup.v1"
 
     email: str = Field(max_length=254)
     name: str = Field("", max_length=200)

@@ -89,7 +89,7 @@ EVENT_REGISTRATIONS = Topic("events.registration.v1", RegistrationChangedV1)
 # "Also subscribe to the newsletter" on an event's registration form: contacts runs the
 # double opt-in of /join (key = registration id; an address and a name: kept a day).
 EVENT_NEWSLETTER_SIGNUPS = Topic(
-    "events.newsletter_signup.v1",
+    "events.newsletter-signup.v1",
     NewsletterSignupRequestedV1,
     personal=True,
     config=_short_lived(),

@@ -148,11 +148,11 @@ async def test_the_newsletter_box_is_unticked_and_only_a_tick_asks_contacts(
         in (await public.get(f"/events/{event_id}?lang=sv")).text
     )
     await register(public, event_id, "plain@example.fi")
-    assert await outbox(engine, "events.newsletter_signup.v1") == []
+    assert await outbox(engine, "events.newsletter-signup.v1") == []
     await register(public, event_id, "Reader@Example.fi", newsletter="yes", organisation="Kirjasto")
     # Registered already: the same page, and the request leaves again (contacts decides).
     await register(public, event_id, "reader@example.fi", newsletter="yes")
-    asked = await outbox(engine, "events.newsletter_signup.v1")
+    asked = await outbox(engine, "events.newsletter-signup.v1")
     assert len(asked) == 2
     request = NewsletterSignupRequestedV1.model_validate(asked[0])
     assert request.email == "reader@example.fi" and request.language == "fi"

@@ -25,7 +25,7 @@ EXPECTED = {
         "contacts.segment.v1",
         "contacts.events.v1",
         "mail.requested.v1",
-        "events.newsletter_signup.v1",
+        "events.newsletter-signup.v1",
     },
     "newsletter": {"contacts.contact.v1", "mail.events.v1", "staff.audit.v1"},
     "surveys": {
@@ -41,7 +41,7 @@ EXPECTED = {
         "events.registration.v1",
         "mail.requested.v1",
         "staff.audit.v1",
-        "events.newsletter_signup.v1",
+        "events.newsletter-signup.v1",
     },
 }
 PREFIX = "unit."

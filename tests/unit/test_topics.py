@@ -37,7 +37,7 @@ def test_topics_with_personal_data_keep_it_a_day_and_their_dead_letters_a_week()
         "contacts.contact.v1": ContactSnapshotV1,
         "mail.requested.v1": MailRequestedV1,
         "mail.events.v1": MailEventV1,
-        "events.newsletter_signup.v1": NewsletterSignupRequestedV1,
+        "events.newsletter-signup.v1": NewsletterSignupRequestedV1,
     }
     day = str(24 * 3600 * 1000)
     for name, schema in carrying.items():

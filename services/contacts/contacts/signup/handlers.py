@@ -1,4 +1,4 @@
-"""Contacts' subscriber of `events.newsletter_signup.v1`: a registrant ticked "also subscribe
+"""Contacts' subscriber of `events.newsletter-signup.v1`: a registrant ticked "also subscribe
 to the newsletter"; /join's double opt-in follows (its inbox makes each request count once)."""
 
 from __future__ import annotations

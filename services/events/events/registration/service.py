@@ -256,7 +256,7 @@ async def register(
 
 
 def ask_for_newsletter(uow: EventsUnitOfWork, event: Event, row: Any, now: datetime) -> None:
-    """Contacts runs /join's double opt-in for this address (events.newsletter_signup.v1)."""
+    """Contacts runs /join's double opt-in for this address (events.newsletter-signup.v1)."""
     data = NewsletterSignupRequestedV1(
         email=row.email,
         name=row.name,

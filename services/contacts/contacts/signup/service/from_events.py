@@ -1,5 +1,5 @@
 """ "Also subscribe to the newsletter" on an event's registration form: the same double opt-in
-as /join (`signup.sign_up`), asked for over `events.newsletter_signup.v1`.
+as /join (`signup.sign_up`), asked for over `events.newsletter-signup.v1`.
 
 Runs inside the consumer's transaction with its inbox row, so a replayed record does
 nothing twice. Nobody sees an outcome (the registration page answered long before), and
