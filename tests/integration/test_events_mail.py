@@ -357,3 +357,50 @@ async def test_registrations_as_a_workbook_are_audited_and_defused(
         headers={"X-Staff-Role": "viewer"},
     )
     assert viewer.status_code == 200
+
+
+async def test_a_replayed_request_asks_once_through_contacts_inbox(
+    clean_db: dict[str, AsyncEngine],
+) -> None:
+    """The consumer's inbox, not the ten-minute rule, makes a replay a no-op: with the
+    first signup gone, the same record again still changes nothing."""
+    from contacts.tables import inbox
+
+    from shared.consuming import Consumption
+    from shared.events.envelope import CloudEvent, new_event
+    from tests.integration.test_inbox import ParkedList, record_of
+
+    contacts = clean_db["contacts"]
+
+    async def handler(conn: Any, event: CloudEvent) -> None:
+        await sign_up_from_event(
+            conn,
+            event.parse(NewsletterSignupRequestedV1),
+            confirm_url=lambda s: f"https://digituki.test/join/confirm/{s}",
+        )
+
+    consumption = Consumption(
+        consumer="contacts.event-newsletter-signups",
+        engine=contacts,
+        handler=handler,
+        dead_letters=ParkedList(),
+        inbox=inbox,
+        retries=0,
+        backoff_s=0,
+    )
+    event = new_event(
+        source="/events",
+        data=NewsletterSignupRequestedV1(
+            email="replay@example.fi",
+            name="Aino",
+            registration_id=uuid.UUID(int=3),
+            event_id=uuid.UUID(int=4),
+            requested_at=datetime.now(UTC),
+        ),
+    )
+    await consumption.one(record_of(event))
+    async with contacts.begin() as conn:
+        await conn.execute(text("DELETE FROM signups"))
+    await consumption.one(record_of(event, offset=1))
+    mails = await contacts_outbox(contacts, "mail.requested.v1")
+    assert [m["template_key"] for m in mails] == ["signup_confirmation"]
