@@ -13,6 +13,7 @@ from shared.events.contacts import ContactActivityV1, ContactSnapshotV1, Segment
 from shared.events.envelope import EventData
 from shared.events.events import EventPublishedV1, FeedbackRequestedV1, RegistrationChangedV1
 from shared.events.mail import MailEventV1, MailRequestedV1
+from shared.events.newsletter_signup import NewsletterSignupRequestedV1
 from shared.events.surveys import (
     AssessmentResultV1,
     EventFeedbackV1,
@@ -98,6 +99,14 @@ EVENT_FEEDBACK_REQUESTS = Topic(
 )
 # An event's feedback survey: invited and answered counts (compacted, key = event id).
 EVENT_FEEDBACK = Topic("surveys.event_feedback.v1", EventFeedbackV1, compacted=True)
+# "Also subscribe to the newsletter" on an event's registration form: contacts runs the
+# double opt-in of /join (key = registration id; an address and a name: kept a day).
+EVENT_NEWSLETTER_SIGNUPS = Topic(
+    "events.newsletter-signup.v1",
+    NewsletterSignupRequestedV1,
+    personal=True,
+    config=_short_lived(),
+)
 
 TOPICS: dict[str, Topic] = {
     t.name: t
@@ -115,6 +124,7 @@ TOPICS: dict[str, Topic] = {
         SURVEYS,
         EVENT_FEEDBACK_REQUESTS,
         EVENT_FEEDBACK,
+        EVENT_NEWSLETTER_SIGNUPS,
     )
 }
 

@@ -236,7 +236,10 @@ async def test_public_calendar_filters_ics_and_feed(
     assert ics.headers["content-type"].startswith("text/calendar")
     lines = ics.text.replace("\r\n ", "").split("\r\n")
     assert lines[0] == "BEGIN:VCALENDAR" and "END:VCALENDAR" in lines
-    assert any(re.fullmatch(r"DTSTART:\d{8}T\d{6}Z", line) for line in lines)
+    assert any(
+        re.fullmatch(r"DTSTART;TZID=Europe/Helsinki:\d{8}T0900\d{2}", line) for line in lines
+    )
+    assert "TZID:Europe/Helsinki" in lines and "METHOD:PUBLISH" in lines
     assert "secret-room" not in ics.text
     feed = await public.get("/events/feed.ics")
     assert feed.text.count("BEGIN:VEVENT") == 2

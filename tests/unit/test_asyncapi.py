@@ -25,6 +25,7 @@ EXPECTED = {
         "contacts.segment.v1",
         "contacts.events.v1",
         "mail.requested.v1",
+        "events.newsletter-signup.v1",
     },
     "newsletter": {"contacts.contact.v1", "mail.events.v1", "staff.audit.v1"},
     "surveys": {
@@ -46,6 +47,7 @@ EXPECTED = {
         "surveys.survey.v1",
         "surveys.event_feedback.v1",
         "events.feedback_requested.v1",
+        "events.newsletter-signup.v1",
     },
 }
 PREFIX = "unit."

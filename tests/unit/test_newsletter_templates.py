@@ -75,6 +75,19 @@ VARIABLES: dict[str, dict[str, Any]] = {
         "series_name": "Digitaitoviikko 2027",
         "verify_url": "https://x.fi/events/submissions/t",
     },
+    "event_submission_approved": {
+        "name": "Aino",
+        "event_title": "Digitaitoviikon työpaja",
+        "event_when": "ma 4.10.2027 09:00–11:00",
+        "series_name": "Digitaitoviikko 2027",
+        "event_url": "https://x.fi/events/1",
+    },
+    "event_submission_declined": {
+        "name": "Aino",
+        "event_title": "Digitaitoviikon työpaja",
+        "series_name": "Digitaitoviikko 2027",
+        "reason": "Tapahtuma on samana päivänä kuin toinen.",
+    },
     "event_cancelled": {
         k: v
         for k, v in EVENT_MAIL.items()

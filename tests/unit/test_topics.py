@@ -30,12 +30,14 @@ def test_every_topic_with_a_dlq_has_a_replay_topic_of_one_partition() -> None:
 def test_topics_with_personal_data_keep_it_a_day_and_their_dead_letters_a_week() -> None:
     from shared.events.contacts import ContactSnapshotV1
     from shared.events.mail import MailEventV1, MailRequestedV1
+    from shared.events.newsletter_signup import NewsletterSignupRequestedV1
 
     personal_fields = {"email", "to_email", "to_name", "first_name", "last_name", "phone"}
     carrying = {
         "contacts.contact.v1": ContactSnapshotV1,
         "mail.requested.v1": MailRequestedV1,
         "mail.events.v1": MailEventV1,
+        "events.newsletter-signup.v1": NewsletterSignupRequestedV1,
     }
     day = str(24 * 3600 * 1000)
     for name, schema in carrying.items():

@@ -14,6 +14,7 @@ from contacts.jobs.service.jobs import JobSettings, runner_loop
 from contacts.onboarding.service.onboarding import OnboardingSettings, reminder_loop
 from contacts.retention.service import run_retention
 from contacts.settings import ContactsSettings
+from contacts.signup import handlers as signup_handlers
 from contacts.tables import outbox
 from shared.db import make_engine
 from shared.events.topics import CONTACT_EVENTS, CONTACT_SNAPSHOTS, MAIL_REQUESTED, SEGMENTS
@@ -39,6 +40,7 @@ def build_broker(settings: ContactsSettings, engine: AsyncEngine) -> KafkaBroker
     activity_handlers.subscribe(broker, settings=settings, engine=engine)
     assessment_handlers.subscribe(broker, settings=settings, engine=engine)
     audit_handlers.subscribe(broker, settings=settings, engine=engine)
+    signup_handlers.subscribe(broker, settings=settings, engine=engine)
     return broker
 
 

@@ -35,6 +35,7 @@ def get_links(request: Request) -> Links:
         keys=settings.token_keys(),
         base_url=settings.public_base_url,
         max_age_s=settings.cancel_link_max_age_days * 86_400,
+        organiser=settings.calendar_organiser,
     )
 
 

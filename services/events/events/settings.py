@@ -26,6 +26,9 @@ class EventsSettings(ServiceSettings):
     # worker looks, and how long after the end attendance marked late still counts.
     feedback_poll_interval_s: float = Field(60.0, gt=0)
     feedback_max_age_days: int = Field(14, ge=1, le=365)
+    # ORGANIZER of the .ics files (RFC 5546 wants one): the address the mails come from,
+    # i.e. the newsletter's NEWSLETTER_MAIL_FROM_ADDRESS. Empty: no ORGANIZER line.
+    calendar_organiser: str = "uutiskirje@digituki.fi"
 
     def reminder_offsets(self) -> list[int]:
         return sorted(

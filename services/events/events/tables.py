@@ -70,6 +70,8 @@ events = Table(
     # and whether its answers are anonymous.
     Column("feedback_survey_id", Uuid, nullable=True),
     Column("feedback_anonymous", Boolean, nullable=False, server_default="true"),
+    # The language of the form they used: the approval or decline mail is written in it.
+    Column("submitter_language", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_events_state_starts_at", "state", "starts_at"),

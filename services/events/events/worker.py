@@ -14,6 +14,7 @@ from events.tables import outbox
 from shared.db import make_engine
 from shared.events.topics import (
     EVENT_FEEDBACK_REQUESTS,
+    EVENT_NEWSLETTER_SIGNUPS,
     EVENT_REGISTRATIONS,
     EVENTS,
     MAIL_REQUESTED,
@@ -38,6 +39,10 @@ def build_broker(settings: EventsSettings, engine: AsyncEngine) -> KafkaBroker:
             (MAIL_REQUESTED, "Registration confirmations, waiting list and cancellation mails."),
             (STAFF_AUDIT, "Staff actions taken in events."),
             (EVENT_FEEDBACK_REQUESTS, "After an event: each attendee's feedback survey request."),
+            (
+                EVENT_NEWSLETTER_SIGNUPS,
+                "A registrant ticked 'also subscribe to the newsletter': contacts' double opt-in.",
+            ),
         ],
     )
     return broker

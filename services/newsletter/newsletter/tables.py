@@ -87,6 +87,9 @@ deliveries = Table(
     Column("to_email", Text, nullable=True),  # NULL when never to be sent (suppressed)
     Column("to_name", Text, nullable=False, server_default=""),
     Column("variables", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    # Files of a transactional mail (an event's .ics): [{filename, content_type,
+    # content_base64}], bounded by shared/events/mail.py; emptied with the address.
+    Column("attachments", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     # pending -> sent | bounced | failed; suppressed never leaves.
     Column("status", Text, nullable=False),
     Column("attempts", Integer, nullable=False, server_default="0"),

@@ -215,7 +215,7 @@ def unfolded(text: str) -> list[str]:
     return text.replace("\r\n ", "").split("\r\n")
 
 
-def test_ics_lines_are_crlf_utc_and_escaped() -> None:
+def test_ics_lines_are_crlf_finnish_time_and_escaped() -> None:
     text = calendar([entry()], name="Digituki", stamp=datetime(2027, 1, 1, tzinfo=UTC))
     assert text.endswith("\r\n")
     assert "\n" not in text.replace("\r\n", "")
@@ -225,8 +225,13 @@ def test_ics_lines_are_crlf_utc_and_escaped() -> None:
     assert lines[-2] == "END:VCALENDAR"
     assert lines.count("BEGIN:VEVENT") == lines.count("END:VEVENT") == 1
     assert "UID:00000000-0000-0000-0000-000000000007@digituki" in lines
-    assert "DTSTART:20271031T003000Z" in lines
-    assert "DTEND:20271031T020000Z" in lines
+    # 31.10.2027 is the night summer time ends: 00:30 UTC is the first 03:30 (EEST), and
+    # 02:00 UTC is 04:00 EET; the file carries the zone's rules.
+    assert "DTSTART;TZID=Europe/Helsinki:20271031T033000" in lines
+    assert "DTEND;TZID=Europe/Helsinki:20271031T040000" in lines
+    assert "TZID:Europe/Helsinki" in lines
+    assert lines.index("BEGIN:VTIMEZONE") < lines.index("BEGIN:VEVENT")
+    assert "METHOD:PUBLISH" in lines
     assert "DTSTAMP:20270101T000000Z" in lines
     assert "SEQUENCE:3" in lines
     assert "SUMMARY:Työpaja\\; osa 1\\, aloitus" in lines

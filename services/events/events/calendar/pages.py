@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from events.calendar.domain import CalendarEntry, calendar
+from events.calendar.domain import CalendarEntry, calendar, ics_filename
 from events.catalog import service as catalog
 from events.catalog.domain import KINDS, LANGUAGES, Event, pick
 from events.catalog.repository import Filters
@@ -61,19 +61,7 @@ def _card(event: Event, lang: str, counts: dict[str, int] | None = None) -> dict
 
 
 def _entry(event: Event, links: Links) -> CalendarEntry:
-    d = event.details
-    return CalendarEntry(
-        uid=event.id,
-        version=event.version,
-        title=pick(d.title, "fi"),
-        description=pick(d.description, "fi"),
-        starts_at=d.starts_at,
-        ends_at=d.ends_at,
-        # The join link stays with the registrants: the calendar shows only "online".
-        location=registration.place(event, "fi"),
-        url=links.event(event.id),
-        cancelled=event.state == "cancelled",
-    )
+    return registration.calendar_entry(event, links)
 
 
 @router.get("/events")
@@ -180,9 +168,14 @@ async def render_event(
 @router.get("/events/{event_id}/event.ics")
 async def event_ics(event_id: uuid.UUID, uow: UnitOfWork, links: LinkMaker) -> Response:
     event = await _public_event(uow, event_id)
-    body = calendar([_entry(event, links)], name="Digituki", stamp=datetime.now(UTC))
+    body = calendar(
+        [_entry(event, links)],
+        name="Digituki",
+        stamp=datetime.now(UTC),
+        organizer=links.organiser,
+    )
     return Response(
         body,
         media_type=ICS,
-        headers={"Content-Disposition": f'attachment; filename="event-{event.id}.ics"'},
+        headers={"Content-Disposition": f'attachment; filename="{ics_filename(event.id)}"'},
     )

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import RedirectResponse, Response
 
 from events.catalog import service as catalog
@@ -21,6 +21,7 @@ from events.deps import LinkMaker, UnitOfWork, actor
 from events.errors import DomainError
 from events.feedback import service as feedback
 from events.pages import as_staff, pages
+from events.registration import export
 from events.registration import service as registration
 from shared.places import places
 from shared.web.charts import bar_chart
@@ -199,6 +200,25 @@ async def registrations_csv(event_id: uuid.UUID, uow: UnitOfWork, staff: Viewer)
     )
 
 
+@router.get("/events/{event_id}/registrations.xlsx")
+async def registrations_xlsx(
+    event_id: uuid.UUID, request: Request, uow: UnitOfWork, staff: Viewer
+) -> Response:
+    """The same registrations as the CSV, as a workbook in the staff language (audited)."""
+    rows = await registration.export_rows(
+        uow, event_id=event_id, actor_id=staff.id, actor_role=staff.role, file_format="xlsx"
+    )
+    body = export.registrations_xlsx(rows, gettext=pages.gettext(as_staff(request, staff)))
+    return Response(
+        body,
+        media_type=export.XLSX,
+        headers={
+            "Content-Disposition": f'attachment; filename="registrations-{event_id}.xlsx"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 @router.get("/events/{event_id}/edit")
 async def edit_event_page(
     event_id: uuid.UUID, request: Request, uow: UnitOfWork, staff: Editor
@@ -257,8 +277,13 @@ async def cancel_event(
 
 
 @router.post("/events/{event_id}/decline")
-async def decline_event(event_id: uuid.UUID, uow: UnitOfWork, staff: Editor) -> Response:
-    await catalog.decline_event(uow, event_id=event_id, actor=actor(staff))
+async def decline_event(
+    event_id: uuid.UUID,
+    uow: UnitOfWork,
+    staff: Editor,
+    reason: Annotated[str, Form(max_length=catalog.REASON_MAX)] = "",
+) -> Response:
+    await catalog.decline_event(uow, event_id=event_id, actor=actor(staff), reason=reason)
     return _see(f"/events/staff/events/{event_id}")
 
 

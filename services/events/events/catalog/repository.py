@@ -89,25 +89,37 @@ class SqlEventRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
-    async def add(self, event: Event, *, submitter: tuple[str, str] | None = None) -> None:
+    async def add(
+        self, event: Event, *, submitter: tuple[str, str] | None = None, language: str = "fi"
+    ) -> None:
         name, email = submitter or (None, None)
         await self.conn.execute(
             insert(events).values(
-                id=event.id, submitter_name=name, submitter_email=email, **_values(event)
+                id=event.id,
+                submitter_name=name,
+                submitter_email=email,
+                submitter_language=language if submitter else None,
+                **_values(event),
             )
         )
 
-    async def submitter(self, event_id: uuid.UUID) -> tuple[str, str] | None:
+    async def submitter(self, event_id: uuid.UUID) -> tuple[str, str, str] | None:
+        """(name, address, language) of a partner's submission; None for staff's events."""
+        e = events
         row = (
             await self.conn.execute(
-                select(events.c.submitter_name, events.c.submitter_email).where(
-                    events.c.id == event_id
+                select(e.c.submitter_name, e.c.submitter_email, e.c.submitter_language).where(
+                    e.c.id == event_id
                 )
             )
         ).first()
         if row is None or not row.submitter_email:
             return None
-        return str(row.submitter_name or ""), str(row.submitter_email)
+        return (
+            str(row.submitter_name or ""),
+            str(row.submitter_email),
+            str(row.submitter_language or "fi"),
+        )
 
     async def get(self, event_id: uuid.UUID, *, for_update: bool = False) -> Event | None:
         query = select(events).where(events.c.id == event_id)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, status
 
 from events.catalog import service as catalog
 from events.catalog.domain import Series
-from events.catalog.schemas import EventIn, SeriesIn, event_out, series_out
+from events.catalog.schemas import DeclineIn, EventIn, SeriesIn, event_out, series_out
 from events.deps import LinkMaker, UnitOfWork, actor
 from shared.web.staff import Editor, Viewer
 
@@ -63,8 +63,12 @@ async def cancel_event(
 
 
 @router.post("/events/{event_id}/decline")
-async def decline_event(event_id: uuid.UUID, uow: UnitOfWork, staff: Editor) -> dict[str, Any]:
-    return event_out(await catalog.decline_event(uow, event_id=event_id, actor=actor(staff)))
+async def decline_event(
+    event_id: uuid.UUID, uow: UnitOfWork, staff: Editor, body: DeclineIn | None = None
+) -> dict[str, Any]:
+    reason = body.reason if body is not None else ""
+    event = await catalog.decline_event(uow, event_id=event_id, actor=actor(staff), reason=reason)
+    return event_out(event)
 
 
 @router.get("/series")

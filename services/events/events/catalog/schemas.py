@@ -63,6 +63,12 @@ class EventIn(BaseModel):
         )
 
 
+class DeclineIn(BaseModel):
+    """Why a partner's submission is declined: mailed to the partner as it is."""
+
+    reason: str = Field("", max_length=2000)
+
+
 class SeriesIn(BaseModel):
     slug: str = Field(max_length=80)
     name: dict[str, str]

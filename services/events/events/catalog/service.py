@@ -14,14 +14,18 @@ from events import SOURCE
 from events.audit import audit
 from events.catalog.domain import Event, EventDetails, Series
 from events.catalog.repository import Filters
-from events.errors import Conflict, NotFound
+from events.errors import Conflict, InvalidInput, NotFound
 from events.registration import service as registration
 from events.registration.service import Links
+from events.submissions import service as submissions
 from events.unit_of_work import EventsUnitOfWork
 from shared.events.envelope import new_event
 from shared.events.events import EventPublishedV1
 from shared.events.topics import EVENTS
 from shared.places import places
+
+# A decline's reason, mailed to the partner as staff wrote it.
+REASON_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -148,9 +152,20 @@ async def publish_event(
             raise NotFound("no such event")
         event = current.published()
         if event is not current:
+            series = await _series_of(uow, event.details)
             await uow.events.update(event)
             _audit(uow, actor, "event.published", event)
-            _snapshot(uow, event, await _series_of(uow, event.details), links.base_url)
+            _snapshot(uow, event, series, links.base_url)
+            submitter = await uow.events.submitter(event.id)
+            if current.state == "pending" and submitter is not None:  # a partner's, approved
+                submissions.tell_submitter(
+                    uow,
+                    event=event,
+                    submitter=submitter,
+                    series_name=series.name if series else None,
+                    verdict="approved",
+                    event_url=links.event(event.id),
+                )
         await uow.commit()
         return event
 
@@ -237,8 +252,14 @@ async def series_by_id(uow: EventsUnitOfWork, series_id: uuid.UUID | None) -> Se
         return await uow.series.get(series_id)
 
 
-async def decline_event(uow: EventsUnitOfWork, *, event_id: uuid.UUID, actor: Actor) -> Event:
-    """A partner's submission is not published (it stays for the record, off the calendar)."""
+async def decline_event(
+    uow: EventsUnitOfWork, *, event_id: uuid.UUID, actor: Actor, reason: str = ""
+) -> Event:
+    """A partner's submission is not published (it stays for the record, off the calendar);
+    the partner gets the staff's reason by mail once they confirmed their address."""
+    reason = reason.strip()
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(f"at most {REASON_MAX} characters", field="reason")
     async with uow:
         current = await uow.events.get(event_id, for_update=True)
         if current is None:
@@ -247,11 +268,23 @@ async def decline_event(uow: EventsUnitOfWork, *, event_id: uuid.UUID, actor: Ac
         if event is not current:
             await uow.events.update(event)
             _audit(uow, actor, "event.declined", event)
+            submitter = await uow.events.submitter(event.id)
+            # An unconfirmed submission's address is unproven: it gets no mail from us.
+            if current.state == "pending" and submitter is not None:
+                series = await _series_of(uow, event.details)
+                submissions.tell_submitter(
+                    uow,
+                    event=event,
+                    submitter=submitter,
+                    series_name=series.name if series else None,
+                    verdict="declined",
+                    reason=reason,
+                )
         await uow.commit()
         return event
 
 
-async def submitter_of(uow: EventsUnitOfWork, event_id: uuid.UUID) -> tuple[str, str] | None:
+async def submitter_of(uow: EventsUnitOfWork, event_id: uuid.UUID) -> tuple[str, str, str] | None:
     async with uow:
         return await uow.events.submitter(event_id)
 

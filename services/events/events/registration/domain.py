@@ -95,7 +95,7 @@ EXPORT_COLUMNS = (
 )
 
 
-def _defused(cell: str) -> str:
+def defused(cell: str) -> str:
     """A cell starting with = + - @ would run as a formula in a spreadsheet: quote it away."""
     return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
@@ -104,5 +104,5 @@ def registrations_csv(rows: list[dict[str, str]]) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
-    writer.writerows([[_defused(row.get(c, "")) for c in EXPORT_COLUMNS] for row in rows])
+    writer.writerows([[defused(row.get(c, "")) for c in EXPORT_COLUMNS] for row in rows])
     return out.getvalue().encode("utf-8-sig")

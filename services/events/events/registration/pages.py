@@ -23,7 +23,15 @@ from events.settings import EventsSettings
 from shared.web.rate_limit import TokenBucket
 
 router = APIRouter(include_in_schema=False)
-FIELDS = ("name", "email", "organisation", "accessibility_needs", "consent", "website")
+FIELDS = (
+    "name",
+    "email",
+    "organisation",
+    "accessibility_needs",
+    "consent",
+    "newsletter",
+    "website",
+)
 
 
 def _limiter(request: Request, settings: EventsSettings) -> TokenBucket:
@@ -74,6 +82,8 @@ async def register(
                 language=lang,
             ),
             links=links,
+            # The unticked box "also subscribe to the newsletter": contacts' double opt-in.
+            newsletter=form["newsletter"] == "yes",
         )
     except InvalidInput as error:
         return await render_event(

@@ -74,6 +74,7 @@ def reminder_loop(
         keys=settings.token_keys(),
         base_url=settings.public_base_url,
         max_age_s=settings.cancel_link_max_age_days * 86_400,
+        organiser=settings.calendar_organiser,
     )
 
     async def loop(stop: asyncio.Event) -> None:

@@ -18,14 +18,16 @@ from babel.dates import format_datetime
 
 from events import SOURCE
 from events.audit import audit
+from events.calendar.domain import CalendarEntry, Method, calendar, ics_filename
 from events.catalog.domain import HELSINKI, Event, pick
 from events.errors import Conflict, NotFound
 from events.registration.domain import Registrant, place_for, registrations_csv, to_promote
 from events.unit_of_work import EventsUnitOfWork
 from shared.events.envelope import new_event
 from shared.events.events import RegistrationChange, RegistrationChangedV1
-from shared.events.mail import MailRequestedV1
-from shared.events.topics import EVENT_REGISTRATIONS, MAIL_REQUESTED
+from shared.events.mail import MailAttachment, MailRequestedV1
+from shared.events.newsletter_signup import NewsletterSignupRequestedV1
+from shared.events.topics import EVENT_NEWSLETTER_SIGNUPS, EVENT_REGISTRATIONS, MAIL_REQUESTED
 from shared.places import places
 from shared.tokens import TokenError, TokenKeys, sign, verify
 
@@ -38,6 +40,8 @@ class Links:
     keys: TokenKeys
     base_url: str
     max_age_s: int = 400 * 86_400
+    # ORGANIZER of the .ics: the address the mails come from (EVENTS_CALENDAR_ORGANISER).
+    organiser: str = ""
 
     def event(self, event_id: uuid.UUID) -> str:
         return f"{self.base_url.rstrip('/')}/events/{event_id}"
@@ -78,6 +82,46 @@ def place(event: Event, lang: str) -> str:
     return ", ".join(p for p in (d.address, town) if p)
 
 
+def calendar_entry(event: Event, links: Links) -> CalendarEntry:
+    """The event as the .ics download, the feed and the mails show it (Finnish texts)."""
+    d = event.details
+    return CalendarEntry(
+        uid=event.id,
+        version=event.version,
+        title=pick(d.title, "fi"),
+        description=pick(d.description, "fi"),
+        starts_at=d.starts_at,
+        ends_at=d.ends_at,
+        # The join link stays with the registrants' mail text: the calendar shows "online".
+        location=place(event, "fi"),
+        url=links.event(event.id),
+        cancelled=event.state == "cancelled",
+    )
+
+
+def ics_attachment(
+    event: Event, links: Links, *, method: Method, now: datetime | None = None
+) -> MailAttachment:
+    """The event's .ics for a mail: the download's text, PUBLISH or CANCEL."""
+    text = calendar(
+        [calendar_entry(event, links)],
+        name="Digituki",
+        stamp=now or datetime.now(UTC),
+        method=method,
+        organizer=links.organiser,
+    )
+    return MailAttachment.of(ics_filename(event.id), "text/calendar", text.encode("utf-8"))
+
+
+# Which mails carry the event's .ics, and with which method (docs/events.md "Mails").
+ICS_METHOD: dict[str, Method] = {
+    "event_confirmation": "PUBLISH",
+    "event_promoted": "PUBLISH",
+    "event_changed": "PUBLISH",
+    "event_cancelled": "CANCEL",
+}
+
+
 def request_mail(
     uow: EventsUnitOfWork,
     *,
@@ -111,6 +155,13 @@ def request_mail(
         origin="transactional",
         origin_id=f"event-registration:{row.id}",
         origin_label=pick(event.details.title, "fi"),
+        # A calendar entry only for a seat (a changed event also reaches the waiting list,
+        # who get the news without an entry), and its cancellation to those who held one.
+        attachments=(
+            (ics_attachment(event, links, method=ICS_METHOD[template]),)
+            if template in ICS_METHOD and (seat or row.state == "registered")
+            else ()
+        ),
     )
     uow.publish(
         MAIL_REQUESTED.name, str(row.id), new_event(source=SOURCE, data=data, subject=str(row.id))
@@ -143,10 +194,12 @@ async def register(
     registrant: Registrant,
     links: Links,
     now: datetime | None = None,
+    newsletter: bool = False,
 ) -> Outcome:
     """A seat while there is one, else the waiting list. Someone registered already gets the
     same answer as a newcomer ("received") and their confirmation again, so the page never
-    tells a stranger whether an address is registered."""
+    tells a stranger whether an address is registered. `newsletter`: the person ticked
+    "also subscribe", asked of contacts in the same transaction (either way alike)."""
     now = now or datetime.now(UTC)
     person = registrant.checked()
     async with uow:
@@ -169,6 +222,8 @@ async def register(
                 key=f"event-registration:{existing.id}:again:{now.date().isoformat()}",
                 seat=existing.state == "registered",
             )
+            if newsletter:
+                ask_for_newsletter(uow, event, existing, now)
             await uow.commit()
             return "received"
         registered = await uow.registrations.count_registered(event_id)
@@ -194,8 +249,28 @@ async def register(
             key=f"event-registration:{registration_id}:{state}",
             seat=state == "registered",
         )
+        if newsletter:
+            ask_for_newsletter(uow, event, row, now)
         await uow.commit()
         return state
+
+
+def ask_for_newsletter(uow: EventsUnitOfWork, event: Event, row: Any, now: datetime) -> None:
+    """Contacts runs /join's double opt-in for this address (events.newsletter-signup.v1)."""
+    data = NewsletterSignupRequestedV1(
+        email=row.email,
+        name=row.name,
+        language=row.language if row.language in BABEL else "fi",
+        organisation=row.organisation or "",
+        registration_id=row.id,
+        event_id=event.id,
+        requested_at=now,
+    )
+    uow.publish(
+        EVENT_NEWSLETTER_SIGNUPS.name,
+        str(row.id),
+        new_event(source=SOURCE, data=data, subject=str(row.id)),
+    )
 
 
 async def fill_free_seats(uow: EventsUnitOfWork, event: Event, now: datetime, links: Links) -> int:
@@ -298,10 +373,16 @@ async def counts_of(uow: EventsUnitOfWork, event_id: uuid.UUID) -> dict[str, int
         return await uow.registrations.counts(event_id)
 
 
-async def export_registrations(
-    uow: EventsUnitOfWork, *, event_id: uuid.UUID, actor_id: str, actor_role: str
-) -> bytes:
-    """The event's registrations as CSV (personal data: the export is audited)."""
+async def export_rows(
+    uow: EventsUnitOfWork,
+    *,
+    event_id: uuid.UUID,
+    actor_id: str,
+    actor_role: str,
+    file_format: Literal["csv", "xlsx"] = "csv",
+) -> list[dict[str, str]]:
+    """The event's registrations for a file (personal data: every export is audited, with
+    its format and row count)."""
     async with uow:
         event = await uow.events.get(event_id)
         if event is None:
@@ -314,21 +395,28 @@ async def export_registrations(
             action="event.registrations.exported",
             target_type="event",
             target_id=str(event_id),
-            details={"rows": len(rows)},
+            details={"rows": len(rows), "format": file_format},
         )
         await uow.commit()
+    return [
+        {
+            "name": r.name,
+            "email": r.email,
+            "organisation": r.organisation,
+            "accessibility_needs": r.accessibility_needs,
+            "language": r.language,
+            "state": r.state,
+            "registered_at": r.created_at.astimezone(HELSINKI).strftime("%Y-%m-%d %H:%M"),
+            "attended": "yes" if r.attended_at else "no",
+        }
+        for r in rows
+    ]
+
+
+async def export_registrations(
+    uow: EventsUnitOfWork, *, event_id: uuid.UUID, actor_id: str, actor_role: str
+) -> bytes:
+    """The event's registrations as CSV (audited)."""
     return registrations_csv(
-        [
-            {
-                "name": r.name,
-                "email": r.email,
-                "organisation": r.organisation,
-                "accessibility_needs": r.accessibility_needs,
-                "language": r.language,
-                "state": r.state,
-                "registered_at": r.created_at.astimezone(HELSINKI).strftime("%Y-%m-%d %H:%M"),
-                "attended": "yes" if r.attended_at else "no",
-            }
-            for r in rows
-        ]
+        await export_rows(uow, event_id=event_id, actor_id=actor_id, actor_role=actor_role)
     )

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 from events import SOURCE
 from events.catalog.domain import Event, EventDetails, pick
 from events.errors import InvalidInput, NotFound
 from events.registration.domain import Registrant
+from events.registration.service import when
 from events.unit_of_work import EventsUnitOfWork
 from shared.events.envelope import new_event
 from shared.events.mail import MailRequestedV1
@@ -66,7 +67,7 @@ async def submit_event(
             feedback_anonymous=True,
         ).checked()
         event = Event(id=uuid.uuid4(), details=checked, state="submitted")
-        await uow.events.add(event, submitter=(person.name, person.email))
+        await uow.events.add(event, submitter=(person.name, person.email), language=person.language)
         data = MailRequestedV1(
             idempotency_key=f"event-submission:{event.id}",
             template_key="event_submission_verify",
@@ -114,6 +115,47 @@ async def verify_submission(uow: EventsUnitOfWork, *, token: str, links: Submiss
             await uow.events.update(event)
         await uow.commit()
         return event
+
+
+def tell_submitter(
+    uow: EventsUnitOfWork,
+    *,
+    event: Event,
+    submitter: tuple[str, str, str],
+    series_name: dict[str, str] | None,
+    verdict: Literal["approved", "declined"],
+    event_url: str = "",
+    reason: str = "",
+) -> None:
+    """Inside the approving or declining use case: the partner hears it by mail, in the
+    language of the form they used (once per event and verdict)."""
+    name, email, lang = submitter
+    lang = lang if lang in ("fi", "sv", "en") else "fi"
+    variables: dict[str, Any] = {
+        "name": name,
+        "event_title": pick(event.details.title, lang),
+        "series_name": pick(series_name or {}, lang),
+    }
+    if verdict == "approved":
+        variables |= {"event_when": when(event, lang), "event_url": f"{event_url}?lang={lang}"}
+    else:
+        variables["reason"] = reason
+    data = MailRequestedV1(
+        idempotency_key=f"event-submission:{event.id}:{verdict}",
+        template_key=f"event_submission_{verdict}",
+        language=lang,
+        to_email=email,
+        to_name=name,
+        variables=variables,
+        origin="transactional",
+        origin_id=f"event-submission:{event.id}",
+        origin_label=pick(event.details.title, "fi"),
+    )
+    uow.publish(
+        MAIL_REQUESTED.name,
+        str(event.id),
+        new_event(source=SOURCE, data=data, subject=str(event.id)),
+    )
 
 
 def submitter_fields(form: dict[str, Any]) -> Registrant:

@@ -2,7 +2,7 @@
 replicas of surveys.survey.v1 (surveys to choose) and surveys.event_feedback.v1 (counts).
 
 Revision ID: 0003_feedback_surveys
-Revises: 0001
+Revises: 0002_submitter_language
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0003_feedback_surveys"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002_submitter_language"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """The newsletter's replica of published events (`events.event.v1`) for the event card.
 
 Revision ID: 0016_event_listing
-Revises: 0012_archive_by_choice
+Revises: 0013_delivery_attachments
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0016_event_listing"
-down_revision: str | None = "0012_archive_by_choice"
+down_revision: str | None = "0013_delivery_attachments"
 branch_labels = None
 depends_on = None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -14,7 +15,7 @@ from newsletter.composer.test_links import link_of_test_mail
 from newsletter.delivery.domain import bounce_address, message_id, recipient_domain
 from newsletter.delivery.service import Attempt
 from newsletter.delivery.smtp import Job
-from newsletter.mail.message import Dkim, Headers, build_encoded, build_message
+from newsletter.mail.message import Attachment, Dkim, Headers, build_encoded, build_message
 from newsletter.mail.templates import Compiled, MailTemplates, Rendered
 from newsletter.settings import NewsletterSettings
 from newsletter.tracking.domain import (
@@ -47,6 +48,19 @@ class CampaignInfo:
             variants=parse_content(row["content"], row["default_language"]),
             tracking=bool(row.get("tracking", False)),
         )
+
+
+def attachments_of(row: Any) -> tuple[Attachment, ...]:
+    """The row's files (checked when the request came: safe names, a few types, bounded)."""
+    stored = getattr(row, "attachments", None) or ()
+    return tuple(
+        Attachment(
+            filename=str(a["filename"]),
+            content_type=str(a["content_type"]),
+            content=base64.b64decode(a["content_base64"]),
+        )
+        for a in stored
+    )
 
 
 def attempt_of(row: Any) -> Attempt:
@@ -120,7 +134,10 @@ class Composer:
         # A merge field without a value goes with the space before it ("Hei!", not "Hei !"):
         # that edits the text around the value, so such a mail takes the reference path.
         emptied = campaign is not None and _uses_an_empty_field(compiled, variables)
-        data = None if tracked or emptied else self._spliced(compiled, headers, variables)
+        # Campaign rows never carry files; a transactional one may (an event's .ics): both
+        # paths below wrap the same alternative part in multipart/mixed then.
+        files = attachments_of(row) if campaign is None else ()
+        data = None if tracked or emptied else self._spliced(compiled, headers, variables, files)
         if data is None:  # the reference path: Jinja fills, the whole body is encoded
             content = compiled.fill(variables)
             if campaign is not None:
@@ -131,7 +148,7 @@ class Composer:
                 )
             if tracked:
                 content = self._tracked(content, str(row.id))
-            data = build_message(headers, content, signer=self._signer)
+            data = build_message(headers, content, signer=self._signer, attachments=files)
         return Job(
             attempt=attempt_of(row),
             sender=bounce_address(row.id, s.mail_domain),
@@ -140,7 +157,11 @@ class Composer:
         )
 
     def _spliced(
-        self, compiled: Compiled, headers: Headers, variables: dict[str, Any]
+        self,
+        compiled: Compiled,
+        headers: Headers,
+        variables: dict[str, Any],
+        files: tuple[Attachment, ...] = (),
     ) -> bytes | None:
         """The body encoded once per template, personal values spliced in (mail/splice.py);
         None when the template or a value needs the reference path."""
@@ -151,7 +172,12 @@ class Composer:
         if text is None or html is None:
             return None
         return build_encoded(
-            headers, compiled.fill_subject(variables), text, html, signer=self._signer
+            headers,
+            compiled.fill_subject(variables),
+            text,
+            html,
+            signer=self._signer,
+            attachments=files,
         )
 
     def _tracked(self, content: Rendered, delivery_id: str) -> Rendered:

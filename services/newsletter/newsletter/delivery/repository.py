@@ -60,6 +60,7 @@ CLAIMED_COLUMNS = [
     "to_email",
     "to_name",
     "variables",
+    "attachments",
     "attempts",
     "traceparent",
 ]

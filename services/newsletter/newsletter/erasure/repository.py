@@ -69,6 +69,7 @@ async def _anonymise(conn: AsyncConnection, where: ColumnElement[bool]) -> list[
             to_email=None,
             to_name="",
             variables=text("'{}'::jsonb"),
+            attachments=text("'[]'::jsonb"),
             status=case((d.c.status == "pending", literal("suppressed")), else_=d.c.status),
             last_error=None,
         )

@@ -1,10 +1,14 @@
 """The wire form of one mail, built directly as bytes (the `email` package is too slow for
-100k mails a run): multipart/alternative, quoted-printable UTF-8 parts, CRLF lines."""
+100k mails a run): multipart/alternative, quoted-printable UTF-8 parts, CRLF lines. A mail
+with files (an event's .ics) wraps that in multipart/mixed: the alternative part first,
+then each file base64 encoded in lines of 76 characters."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
@@ -96,6 +100,37 @@ def _address(name: str, addr: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file of the mail; `filename` and `content_type` were checked when the request came
+    (shared/events/mail.py MailAttachment: safe ASCII name, a short list of types)."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+_METHOD = re.compile(rb"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
+
+
+def _attachment_part(attachment: Attachment) -> bytes:
+    content_type = attachment.content_type
+    if content_type.startswith("text/"):
+        content_type += "; charset=utf-8"
+    if attachment.content_type == "text/calendar":
+        # RFC 6047: the iTIP method of the calendar object repeats as a parameter.
+        found = _METHOD.search(attachment.content)
+        if found:
+            content_type += f"; method={found.group(1).decode('ascii')}"
+    name = attachment.filename
+    encoded = base64.encodebytes(attachment.content).replace(b"\n", b"\r\n")
+    return (
+        f'Content-Type: {content_type}; name="{name}"\r\n'
+        f'Content-Disposition: attachment; filename="{name}"\r\n'
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+    ).encode() + encoded
+
+
 class WireReady(bytes):
     """A message whose lines all end in CRLF, that ends in CRLF and in which no line starts
     with ".": SMTP sends it as it is (no line-ending check, no dot-stuffing per mail)."""
@@ -108,9 +143,17 @@ def _from(name: str, addr: str) -> str:
     return _address(name, addr)
 
 
-def build_message(headers: Headers, content: Rendered, *, signer: Dkim | None = None) -> bytes:
+def build_message(
+    headers: Headers,
+    content: Rendered,
+    *,
+    signer: Dkim | None = None,
+    attachments: tuple[Attachment, ...] = (),
+) -> bytes:
     """The reference path: the whole filled body encoded (see `build_encoded`)."""
-    head, body = _assemble(headers, content.subject, qp(content.text), qp(content.html))
+    head, body = _assemble(
+        headers, content.subject, qp(content.text), qp(content.html), attachments
+    )
     message = b"".join((head, *body))
     return signer.sign(message) + message if signer is not None else message
 
@@ -122,10 +165,12 @@ def build_encoded(
     html: bytes,
     *,
     signer: Dkim | None = None,
+    attachments: tuple[Attachment, ...] = (),
 ) -> bytes:
     """The same message from bodies already quoted-printable encoded with CRLF lines, none
-    starting with "." (mail/splice.py): `WireReady` when the header is as clean."""
-    head, body = _assemble(headers, subject, text, html)
+    starting with "." (mail/splice.py): `WireReady` when the header is as clean (base64
+    lines never start with ".")."""
+    head, body = _assemble(headers, subject, text, html, attachments)
     if signer is not None:
         head = signer.sign(b"".join((head, *body))) + head
     if _clean(head):
@@ -144,10 +189,18 @@ def _clean(head: bytes) -> bool:
 
 
 def _assemble(
-    headers: Headers, subject: str, text: bytes, html: bytes
+    headers: Headers,
+    subject: str,
+    text: bytes,
+    html: bytes,
+    attachments: tuple[Attachment, ...] = (),
 ) -> tuple[bytes, tuple[bytes, ...]]:
     """(header, body parts): the body starts with the blank line after the header."""
-    boundary = "=_" + headers.message_id.strip("<>").partition("@")[0].replace("-", "")
+    local = headers.message_id.strip("<>").partition("@")[0].replace("-", "")
+    boundary = "=_" + local
+    # "=_" cannot occur in quoted-printable or base64 text, so no part holds a boundary; the
+    # outer one ("=_m", the id is hex) is no prefix of the inner one, nor the other way.
+    mixed = "=_m" + local
     lines = [
         f"From: {_from(headers.from_name, headers.from_addr)}",
         f"To: {_address(headers.to_name, headers.to_addr)}",
@@ -164,10 +217,14 @@ def _assemble(
             f"List-Unsubscribe: <{https}>, <{mailto}>",
             "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
         ]
-    lines.append(f'Content-Type: multipart/alternative; boundary="{boundary}"')
+    alternative = f'Content-Type: multipart/alternative; boundary="{boundary}"'
+    if attachments:
+        lines.append(f'Content-Type: multipart/mixed; boundary="{mixed}"')
+    else:
+        lines.append(alternative)
     lines.append("")
     sep = f"--{boundary}\r\n".encode()
-    body = (
+    body: tuple[bytes, ...] = (
         b"\r\n",
         sep,
         _PART % b"plain",
@@ -178,6 +235,17 @@ def _assemble(
         html,
         f"\r\n--{boundary}--\r\n".encode(),
     )
+    if attachments:
+        outer = f"--{mixed}\r\n".encode()
+        files = tuple(piece for a in attachments for piece in (b"\r\n", outer, _attachment_part(a)))
+        body = (
+            b"\r\n",
+            outer,
+            f"{alternative}\r\n".encode(),
+            *body,
+            *files,
+            f"\r\n--{mixed}--\r\n".encode(),
+        )
     return "\r\n".join(lines).encode(), body
 
 

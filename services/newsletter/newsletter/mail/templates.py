@@ -43,6 +43,9 @@ TRANSACTIONAL_KEYS = (
     "event_cancelled",
     "event_changed",
     "event_submission_verify",
+    # To a partner when staff approve or decline their submission (with the reason).
+    "event_submission_approved",
+    "event_submission_declined",
 )
 _SPACE = re.compile(r"\s+")
 

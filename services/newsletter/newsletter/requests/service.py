@@ -64,6 +64,9 @@ async def accept_mail_request(
             "to_email": None if blocked else email,
             "to_name": "" if blocked else request.to_name,
             "variables": {} if blocked else request.variables,
+            "attachments": []
+            if blocked
+            else [a.model_dump(mode="json") for a in request.attachments],
             "status": status,
             "traceparent": current_traceparent(),
         },

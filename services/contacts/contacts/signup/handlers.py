@@ -1,0 +1,36 @@
+"""Contacts' subscriber of `events.newsletter-signup.v1`: a registrant ticked "also subscribe
+to the newsletter"; /join's double opt-in follows (its inbox makes each request count once)."""
+
+from __future__ import annotations
+
+from faststream.kafka import KafkaBroker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from contacts.public import confirm_url
+from contacts.settings import ContactsSettings
+from contacts.signup.service.from_events import sign_up_from_event
+from contacts.tables import inbox
+from shared.events.envelope import CloudEvent
+from shared.events.newsletter_signup import NewsletterSignupRequestedV1
+from shared.events.topics import EVENT_NEWSLETTER_SIGNUPS
+from shared.subscriptions import subscribe_events
+
+
+def subscribe(broker: KafkaBroker, *, settings: ContactsSettings, engine: AsyncEngine) -> None:
+    async def on_request(conn: AsyncConnection, event: CloudEvent) -> None:
+        await sign_up_from_event(
+            conn,
+            event.parse(NewsletterSignupRequestedV1),
+            confirm_url=lambda signup_id: confirm_url(settings, signup_id),
+        )
+
+    subscribe_events(
+        broker,
+        settings=settings,
+        engine=engine,
+        topic=EVENT_NEWSLETTER_SIGNUPS,
+        purpose="event-newsletter-signups",
+        handler=on_request,
+        inbox=inbox,
+        description="A registrant asked for the newsletter: the double opt-in of /join.",
+    )
