@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from pydantic import Field
+
 from shared.events.envelope import EventData
 
 
@@ -36,4 +38,7 @@ class AssessmentResultV1(EventData):
     percents: dict[str, int]
     area_names: dict[str, str]
     weak_areas: list[str]
+    # The areas' names in Swedish and English (staff pages in English name them so).
+    area_names_sv: dict[str, str] = Field(default_factory=dict)
+    area_names_en: dict[str, str] = Field(default_factory=dict)
     previous_attempt_id: uuid.UUID | None = None

@@ -106,6 +106,7 @@ BUILDER_FIELDS: dict[str, Field] = {
         Field("organisation_name", "Organisation name", "text"),
         Field("topics", "Topics", "list"),
         Field("tags", "Tags", "list"),
+        Field("weak_areas", "Self-assessed weak in", "list"),
         Field("language", "Language", "choice"),
         Field("membership_state", "Membership", "choice"),
         Field("ecosystem_role", "Ecosystem role", "choice"),
