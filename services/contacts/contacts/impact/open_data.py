@@ -3,7 +3,9 @@
 Two datasets, each as CSV and JSON at a stable URL, described by one Frictionless Data
 Package (`datapackage.json`, CC BY 4.0):
 - network-size: members at each month's end by region and organisation type;
-- newsletter-reach: per month, campaigns sent, people reached, delivery, open and click rates.
+- newsletter-reach: per month, campaigns sent, people reached, delivery, open and click rates;
+- self-assessment: per month, region and competence area, the identified self-assessment
+  results and their average score.
 Only months that have ended are published. A group of fewer than SMALLEST_GROUP people is
 never shown: its count is left empty (and a month's newsletter rates with it).
 """
@@ -19,10 +21,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from contacts.assessments import repository as areas
 from contacts.classification import load_classification
 from contacts.impact import domain
 from contacts.impact import repository as store
 from contacts.impact.domain import NETWORK_SIZE, SMALLEST_GROUP, WHOLE, suppressed
+from contacts.impact.self_assessment import SCORE, cell_size
 from contacts.signup.pages.signup import TYPE_LABELS
 
 Gettext = Callable[[str], str]
@@ -105,10 +109,52 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "primaryKey": ["month"],
         "missingValues": [""],
     },
+    "self-assessment": {
+        "fields": [
+            {"name": "month", "type": "yearmonth", "description": "The month (YYYY-MM)."},
+            {
+                "name": "region",
+                "type": "string",
+                "description": "Region code of Statistics Finland (empty: not known).",
+            },
+            {"name": "region_name_fi", "type": "string"},
+            {"name": "region_name_sv", "type": "string"},
+            {
+                "name": "area",
+                "type": "string",
+                "description": "Key of the competence area of the self-assessment test.",
+                "constraints": {"required": True},
+            },
+            {"name": "area_name_fi", "type": "string"},
+            {"name": "area_name_sv", "type": "string"},
+            {"name": "area_name_en", "type": "string"},
+            {
+                "name": "results",
+                "type": "integer",
+                "description": (
+                    "Identified results of the month scoring the area, each person's latest "
+                    f"once; empty when fewer than {SMALLEST_GROUP}."
+                ),
+                "constraints": {"minimum": SMALLEST_GROUP},
+            },
+            {
+                "name": "average_score",
+                "type": "number",
+                "description": (
+                    "Average score of the area in per cent (0-100); empty when fewer than "
+                    f"{SMALLEST_GROUP} results."
+                ),
+                "constraints": {"minimum": 0, "maximum": 100},
+            },
+        ],
+        "primaryKey": ["month", "region", "area"],
+        "missingValues": [""],
+    },
 }
 TITLES = {
     "network-size": "Network size by region and organisation type per month",
     "newsletter-reach": "Newsletter reach per month",
+    "self-assessment": "Self-assessment scores by region and competence area per month",
 }
 DATASETS = tuple(SCHEMAS)
 FORMATS = ("csv", "json")
@@ -215,6 +261,42 @@ async def newsletter_reach(
                 "delivery_rate": None if small else _percent(got.get("delivery_rate")),
                 "open_rate": None if small else _percent(got.get("open_rate")),
                 "click_rate": None if small else _percent(got.get("click_rate")),
+            }
+        )
+    return rows
+
+
+async def self_assessment(
+    engine: AsyncEngine, *, today: date | None = None
+) -> list[dict[str, Any]]:
+    """The stored score cells (`cell:<region>|<area>`) of the months that have ended."""
+    today = today or datetime.now(UTC).date()
+    until = domain.previous_month(domain.month_start(today))
+    async with engine.connect() as conn:
+        figures = await store.stored(
+            conn, since=FIRST_MONTH, until=until, indicators=[SCORE], parts="cell:"
+        )
+        names = {lang: await areas.area_names(conn, lang) for lang in ("fi", "sv", "en")}
+    regions = {r.code: r for r in load_classification().regions}
+    rows: list[dict[str, Any]] = []
+    for row in figures:
+        if not row.part.startswith("cell:"):
+            continue
+        region, area = row.part.removeprefix("cell:").split("|", 1)
+        named = regions.get(region)
+        results = suppressed(cell_size(row.figure))
+        rows.append(
+            {
+                "month": _month_text(row.month),
+                "region": region,
+                "region_name_fi": named.name("fi") if named else "",
+                "region_name_sv": named.name("sv") if named else "",
+                "area": area,
+                "area_name_fi": names["fi"].get(area, ""),
+                "area_name_sv": names["sv"].get(area, ""),
+                "area_name_en": names["en"].get(area, ""),
+                "results": results,
+                "average_score": None if results is None else round(row.figure.value * 100, 1),
             }
         )
     return rows

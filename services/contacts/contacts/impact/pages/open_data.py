@@ -4,6 +4,7 @@
 /open-data/datapackage.json     the Frictionless Data Package descriptor (CC BY 4.0)
 /open-data/network-size.csv     (and .json) members by region and organisation type per month
 /open-data/newsletter-reach.csv (and .json) campaigns, people reached and rates per month
+/open-data/self-assessment.csv  (and .json) self-assessment scores by region and area per month
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ async def open_data_file(filename: FileName, engine: Engine) -> Response:
     if name == "network-size":
         gettext = {lang: pages.gettext(lang) for lang in ("fi", "sv")}
         rows = await open_data.network_size(engine, gettext=gettext)
+    elif name == "self-assessment":
+        rows = await open_data.self_assessment(engine)
     else:
         rows = await open_data.newsletter_reach(engine)
     body = open_data.as_csv(name, rows) if fmt == "csv" else open_data.as_json(rows)
