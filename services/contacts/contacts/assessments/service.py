@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contacts.activity import repository as activity
 from contacts.assessments import repository as results
@@ -61,3 +61,9 @@ async def apply_result(conn: AsyncConnection, event: AssessmentResultV1) -> bool
         await publish_snapshot(uow, changed)
         await uow.commit()
     return True
+
+
+async def area_names(engine: AsyncEngine, *, lang: str = "fi") -> dict[str, str]:
+    """The self-assessment areas' names in `lang`, by key (for the impact page)."""
+    async with engine.connect() as conn:
+        return await results.area_names(conn, lang)

@@ -206,6 +206,7 @@ class IndicatorView:
     progress: float | None
     trend: domain.Trend
     lagging: list[Lag] = field(default_factory=list)
+    by_area: dict[str, Figure] = field(default_factory=dict)  # self-assessment area -> figure
 
 
 @dataclass(frozen=True)
@@ -270,6 +271,11 @@ def build_view(
                 progress=domain.progress(ind, year_fig, target),
                 trend=domain.trend([f.value if f else None for f in series]),
                 lagging=_lags(ind, last_parts.get(ind.key, {}), latest),
+                by_area={
+                    part.removeprefix("area:"): figure
+                    for part, figure in sorted(last_parts.get(ind.key, {}).items())
+                    if part.startswith("area:")
+                },
             )
         )
     return ImpactView(year, months, stages, computed_at)
