@@ -7,7 +7,9 @@ Package (`datapackage.json`, CC BY 4.0):
 - self-assessment: per month, region and competence area, the identified self-assessment
   results and their average score.
 Only months that have ended are published. A group of fewer than SMALLEST_GROUP people is
-never shown: its count is left empty (and a month's newsletter rates with it).
+never shown: its count is left empty (and a month's newsletter rates with it). A row's key is
+never empty (empty is the missing value): people whose region (or type) is not known are in no
+row of the datasets by region.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contacts.assessments import repository as areas
+from contacts.assessments import service as assessments
 from contacts.classification import load_classification
 from contacts.impact import domain
 from contacts.impact import repository as store
 from contacts.impact.domain import NETWORK_SIZE, SMALLEST_GROUP, WHOLE, suppressed
+from contacts.impact.open_schemas import SCHEMAS, TITLES
 from contacts.impact.self_assessment import SCORE, cell_size
 from contacts.signup.pages.signup import TYPE_LABELS
 
@@ -37,125 +40,6 @@ LICENCE = {
 }
 FIRST_MONTH = date(2020, 1, 1)
 
-# Field order = column order of the CSV and key order of the JSON objects.
-SCHEMAS: dict[str, dict[str, Any]] = {
-    "network-size": {
-        "fields": [
-            {"name": "month", "type": "yearmonth", "description": "The month (YYYY-MM)."},
-            {
-                "name": "region",
-                "type": "string",
-                "description": "Region code of Statistics Finland (empty: not known).",
-            },
-            {"name": "region_name_fi", "type": "string"},
-            {"name": "region_name_sv", "type": "string"},
-            {
-                "name": "organisation_type",
-                "type": "string",
-                "description": "Organisation type code (empty: not known).",
-            },
-            {"name": "organisation_type_name_fi", "type": "string"},
-            {"name": "organisation_type_name_sv", "type": "string"},
-            {"name": "organisation_type_name_en", "type": "string"},
-            {
-                "name": "members",
-                "type": "integer",
-                "description": (
-                    f"Members at the end of the month; empty when fewer than {SMALLEST_GROUP}."
-                ),
-                "constraints": {"minimum": SMALLEST_GROUP},
-            },
-        ],
-        "primaryKey": ["month", "region", "organisation_type"],
-        "missingValues": [""],
-    },
-    "newsletter-reach": {
-        "fields": [
-            {"name": "month", "type": "yearmonth", "description": "The month (YYYY-MM)."},
-            {
-                "name": "campaigns",
-                "type": "integer",
-                "description": "Newsletter campaigns first sent in the month.",
-                "constraints": {"minimum": 0},
-            },
-            {
-                "name": "recipients",
-                "type": "integer",
-                "description": (
-                    "People sent at least one campaign in the month; empty when fewer than "
-                    f"{SMALLEST_GROUP}."
-                ),
-                "constraints": {"minimum": SMALLEST_GROUP},
-            },
-            {
-                "name": "delivery_rate",
-                "type": "number",
-                "description": "Per cent of the month's campaign mail that did not bounce.",
-                "constraints": {"minimum": 0, "maximum": 100},
-            },
-            {
-                "name": "open_rate",
-                "type": "number",
-                "description": "Per cent of delivered mail that was opened (approximate).",
-                "constraints": {"minimum": 0, "maximum": 100},
-            },
-            {
-                "name": "click_rate",
-                "type": "number",
-                "description": "Per cent of delivered mail in which a link was followed.",
-                "constraints": {"minimum": 0, "maximum": 100},
-            },
-        ],
-        "primaryKey": ["month"],
-        "missingValues": [""],
-    },
-    "self-assessment": {
-        "fields": [
-            {"name": "month", "type": "yearmonth", "description": "The month (YYYY-MM)."},
-            {
-                "name": "region",
-                "type": "string",
-                "description": "Region code of Statistics Finland (empty: not known).",
-            },
-            {"name": "region_name_fi", "type": "string"},
-            {"name": "region_name_sv", "type": "string"},
-            {
-                "name": "area",
-                "type": "string",
-                "description": "Key of the competence area of the self-assessment test.",
-                "constraints": {"required": True},
-            },
-            {"name": "area_name_fi", "type": "string"},
-            {"name": "area_name_sv", "type": "string"},
-            {"name": "area_name_en", "type": "string"},
-            {
-                "name": "results",
-                "type": "integer",
-                "description": (
-                    "Identified results of the month scoring the area, each person's latest "
-                    f"once; empty when fewer than {SMALLEST_GROUP}."
-                ),
-                "constraints": {"minimum": SMALLEST_GROUP},
-            },
-            {
-                "name": "average_score",
-                "type": "number",
-                "description": (
-                    "Average score of the area in per cent (0-100); empty when fewer than "
-                    f"{SMALLEST_GROUP} results."
-                ),
-                "constraints": {"minimum": 0, "maximum": 100},
-            },
-        ],
-        "primaryKey": ["month", "region", "area"],
-        "missingValues": [""],
-    },
-}
-TITLES = {
-    "network-size": "Network size by region and organisation type per month",
-    "newsletter-reach": "Newsletter reach per month",
-    "self-assessment": "Self-assessment scores by region and competence area per month",
-}
 DATASETS = tuple(SCHEMAS)
 FORMATS = ("csv", "json")
 
@@ -211,6 +95,8 @@ async def network_size(
         if row.part == WHOLE:
             continue
         region, org_type = row.part.removeprefix("cell:").split("|", 1)
+        if not region or not org_type:
+            continue  # an empty key part would read as missing ("" is the missing value)
         label = TYPE_LABELS.get(org_type, "")
         named = regions.get(region)
         rows.append(
@@ -276,13 +162,15 @@ async def self_assessment(
         figures = await store.stored(
             conn, since=FIRST_MONTH, until=until, indicators=[SCORE], parts="cell:"
         )
-        names = {lang: await areas.area_names(conn, lang) for lang in ("fi", "sv", "en")}
+    names = {lang: await assessments.area_names(engine, lang=lang) for lang in ("fi", "sv", "en")}
     regions = {r.code: r for r in load_classification().regions}
     rows: list[dict[str, Any]] = []
     for row in figures:
         if not row.part.startswith("cell:"):
             continue
         region, area = row.part.removeprefix("cell:").split("|", 1)
+        if not region:
+            continue  # results of people whose region is not known are in no region's row
         named = regions.get(region)
         results = suppressed(cell_size(row.figure))
         rows.append(
@@ -292,9 +180,9 @@ async def self_assessment(
                 "region_name_fi": named.name("fi") if named else "",
                 "region_name_sv": named.name("sv") if named else "",
                 "area": area,
-                "area_name_fi": names["fi"].get(area, ""),
-                "area_name_sv": names["sv"].get(area, ""),
-                "area_name_en": names["en"].get(area, ""),
+                "area_name_fi": names["fi"].get(area) or None,
+                "area_name_sv": names["sv"].get(area) or None,
+                "area_name_en": names["en"].get(area) or None,
                 "results": results,
                 "average_score": None if results is None else round(row.figure.value * 100, 1),
             }

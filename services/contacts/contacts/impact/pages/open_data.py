@@ -17,6 +17,7 @@ from fastapi import APIRouter, HTTPException, Path, Request, Response, status
 from contacts.deps import Engine
 from contacts.impact import open_data
 from contacts.impact.domain import SMALLEST_GROUP
+from contacts.impact.open_schemas import TITLES
 from contacts.rendering import pages, public_language
 
 router = APIRouter(prefix="/open-data", include_in_schema=False)
@@ -33,7 +34,7 @@ async def open_data_index(request: Request) -> Response:
         request,
         "open_data.html",
         {
-            "datasets": [(name, open_data.TITLES[name]) for name in open_data.DATASETS],
+            "datasets": [(name, TITLES[name]) for name in open_data.DATASETS],
             "smallest": SMALLEST_GROUP,
         },
         lang=lang,
