@@ -18,7 +18,10 @@ def summary(percents: Mapping[str, int], names: Mapping[str, str]) -> str:
     return ", ".join(f"{names.get(key, key)} {value} %" for key, value in percents.items())
 
 
-def weak_areas(percents: Mapping[str, int], flagged: Sequence[str]) -> tuple[str, ...]:
-    """The result's weak area keys, sorted: those the event flags that it scored below
-    WEAK_BELOW (an area the result has no score for is never weak)."""
-    return tuple(sorted({k for k in flagged if k in percents and percents[k] < WEAK_BELOW}))
+def weak_areas(
+    percents: Mapping[str, int], flagged: Sequence[str] | None = None
+) -> tuple[str, ...]:
+    """The result's weak area keys, sorted: those (the event flags, or all) that it scored
+    below WEAK_BELOW (an area the result has no score for is never weak)."""
+    keys = percents if flagged is None else flagged
+    return tuple(sorted({k for k in keys if k in percents and percents[k] < WEAK_BELOW}))

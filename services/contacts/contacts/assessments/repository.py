@@ -41,14 +41,23 @@ async def add_result(
 
 async def latest_attempt(conn: AsyncConnection, person_id: uuid.UUID) -> uuid.UUID | None:
     """The person's latest result: the latest day, then the one received last."""
+    latest = await latest_result(conn, person_id)
+    return latest[0] if latest else None
+
+
+async def latest_result(
+    conn: AsyncConnection, person_id: uuid.UUID
+) -> tuple[uuid.UUID, dict[str, int]] | None:
+    """(attempt, percents) of the person's latest result: the latest day, then received last."""
     t = assessment_results
     stmt = (
-        select(t.c.attempt_id)
+        select(t.c.attempt_id, t.c.percents)
         .where(t.c.person_id == person_id)
         .order_by(t.c.taken_on.desc(), t.c.received_at.desc(), t.c.attempt_id)
         .limit(1)
     )
-    return (await conn.execute(stmt)).scalar_one_or_none()
+    row = (await conn.execute(stmt)).first()
+    return (row.attempt_id, dict(row.percents)) if row else None
 
 
 async def save_area_names(conn: AsyncConnection, names: Mapping[str, Mapping[str, str]]) -> None:

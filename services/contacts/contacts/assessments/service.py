@@ -3,6 +3,7 @@ timeline, and its weak areas on the person's snapshot (segment field `weak_areas
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, time
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -67,3 +68,10 @@ async def area_names(engine: AsyncEngine, *, lang: str = "fi") -> dict[str, str]
     """The self-assessment areas' names in `lang`, by key (for the impact page)."""
     async with engine.connect() as conn:
         return await results.area_names(conn, lang)
+
+
+async def latest_weak_areas(conn: AsyncConnection, person_id: uuid.UUID) -> tuple[str, ...]:
+    """The weak areas of the person's latest result as held now (after a merge moved the
+    removed record's results over, the latest may be the other record's)."""
+    latest = await results.latest_result(conn, person_id)
+    return weak_areas(latest[1]) if latest else ()
