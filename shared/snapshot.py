@@ -44,6 +44,8 @@ PERSONAL_COLUMNS = (
     "created_at",
     "ecosystem_role",
 )
+# Lists cleared (to empty, not NULL) when the person is erased.
+PERSONAL_LISTS = ("weak_areas",)
 
 
 def contact_snapshot_table(metadata: MetaData) -> Table:
@@ -74,6 +76,7 @@ def contact_snapshot_table(metadata: MetaData) -> Table:
         Column("email_status", Text, nullable=True),
         Column("last_engaged_on", Date, nullable=True),
         Column("created_at", DateTime(timezone=True), nullable=True),
+        Column("weak_areas", ARRAY(Text), nullable=False, server_default="{}"),
         Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Index("ix_contact_snapshot_org_type_region", "organisation_type", "region"),
         Index("ix_contact_snapshot_topics", "topics", postgresql_using="gin"),
@@ -96,12 +99,14 @@ def snapshot_row(snapshot: ContactSnapshotV1) -> dict[str, Any]:
     row = snapshot.model_dump()
     row["topics"] = list(snapshot.topics)
     row["tags"] = list(snapshot.tags)
+    row["weak_areas"] = list(snapshot.weak_areas)
     row["erased"] = False
     return row
 
 
 def erased_row(contact_id: Any, version: int) -> dict[str, Any]:
     row: dict[str, Any] = {c: None for c in PERSONAL_COLUMNS}
+    row.update({key: [] for key in PERSONAL_LISTS})
     row.update(
         contact_id=contact_id,
         version=version,

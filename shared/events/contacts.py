@@ -51,6 +51,9 @@ class ContactSnapshotV1(EventData):
     email_status: EmailStatus = "ok"
     last_engaged_on: date | None = None
     created_at: datetime | None = None
+    # Keys of the competence areas in the lowest band ("getting started", 0-39 %) of the
+    # person's latest identified self-assessment result (surveys.assessment.v1).
+    weak_areas: tuple[str, ...] = ()
 
 
 class SegmentV1(EventData):

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import Field
 
+from pydantic import Field
+
 from shared.events.envelope import EventData
 
 
@@ -39,6 +41,9 @@ class AssessmentResultV1(EventData):
     percents: dict[str, int]
     area_names: dict[str, str]
     weak_areas: list[str]
+    # The areas' names in Swedish and English (staff pages in English name them so).
+    area_names_sv: dict[str, str] = Field(default_factory=dict)
+    area_names_en: dict[str, str] = Field(default_factory=dict)
     previous_attempt_id: uuid.UUID | None = None
 
 

@@ -32,6 +32,7 @@ FIELDS: dict[str, FieldType] = {
     **dict.fromkeys(_TEXT_FIELDS.split(), "text"),
     "topics": "array",
     "tags": "array",
+    "weak_areas": "array",  # self-assessed weak in: area keys of the latest result
     "newsletter_consent": "bool",
     "survey_consent": "bool",
     "last_engaged_on": "date",

@@ -537,6 +537,9 @@ async def test_impact_pages_have_no_wcag_21_aa_violations(
                 ("coverage", ""): Figure.share(20 + month, 308),
                 ("coverage", "region:19"): Figure.share(1, 21),
                 ("coverage", "type:ngo"): Figure.share(2, 308),
+                ("self_assessment_score", ""): Figure.share(300 + month, 600),
+                ("self_assessment_score", "area:digital_security"): Figure.share(35, 100),
+                ("self_assessment_change", ""): Figure(0.05, None, 6),
             }
             await store_month(
                 conn,

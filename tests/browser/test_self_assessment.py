@@ -10,7 +10,11 @@ import re
 import uuid
 
 import pytest
+from contacts.people.service.people import register_person
+from contacts.staff.service import sign_in as staff_service
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from playwright.async_api import BrowserContext, Page
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from surveys.assessment import service
 from surveys.assessment.defaults import default_definition
@@ -18,7 +22,8 @@ from surveys.settings import SurveysSettings
 from surveys.unit_of_work import unit_of_work
 
 from tests.browser.axe import check
-from tests.browser.journeys import link_in, mail_to, shot
+from tests.browser.journeys import SLOW, link_in, mail_to, shot, sign_in
+from tests.support.polling import eventually
 from tests.support.workers import Workers
 
 pytestmark = pytest.mark.browser
@@ -26,6 +31,7 @@ pytestmark = pytest.mark.browser
 WAIT_MS = 60_000
 RESULT_LINK = re.compile(r"https?://[^\s\"<>]+/s/assessment/r/[\w-]+")
 STAFF = service.Actor(id="browser-tests", role="editor")
+PASSWORD = "weak areas in the browser " + uuid.uuid4().hex[:8]
 
 
 async def published(engine: AsyncEngine, mode: str) -> str:
@@ -159,3 +165,73 @@ async def test_anonymous_respondent_sees_the_result_from_a_random_link_and_retak
     after = await profile(page)
     assert after["Digital säkerhet"] == ["67", "Under utveckling", "+67"]
     assert after["Handledning och vägledning"] == ["67", "Under utveckling", "-33"]
+
+
+async def test_an_identified_result_puts_its_person_in_the_weak_in_segment_count(
+    workers: Workers, context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+) -> None:
+    """A known person takes the test (weak in digital security), opens the mailed link; staff
+    then build "Self-assessed weak in Digital security" and see the person in its count."""
+    tag = uuid.uuid4().hex[:8]
+    email = f"heikko.{tag}@kirjasto.example"
+    await register_person(SqlContactsUnitOfWork(engines["contacts"]), email=email)
+
+    async def in_surveys() -> int:
+        async with engines["surveys"].connect() as conn:
+            found = await conn.execute(
+                text("SELECT count(*) FROM contact_snapshot WHERE email = :e"), {"e": email}
+            )
+            return int(found.scalar_one())
+
+    await eventually(in_surveys, lambda n: n == 1, timeout=SLOW, what="the person in surveys")
+    path = await published(engines["surveys"], "identified")
+    page = await context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    await page.goto(f"{path}?lang=fi")
+    await answer_all(
+        page,
+        {"Digitaalinen turvallisuus": 0, "Asiointipalvelut": 3, "Laitteet ja yhteydet": 2,
+         "Ohjaus ja opastus": 2, "Tietosuoja": 3},
+    )  # fmt: skip
+    await page.get_by_label("Sähköpostiosoitteesi").fill(email)
+    await page.get_by_role("button", name="Näytä tulokseni").click()
+    await page.get_by_role("heading", name="Tuloksesi", exact=True).wait_for()
+    await page.goto(link_in(await mail_to(email, containing="Tuloksesi"), RESULT_LINK))
+
+    async def weak_in_contacts() -> list[str] | None:
+        async with engines["contacts"].connect() as conn:
+            found = await conn.execute(
+                text("SELECT weak_areas FROM contact_snapshot WHERE email = :e"), {"e": email}
+            )
+            return found.scalar_one_or_none()
+
+    # The opened link publishes the result; the contacts worker puts the weak area on the
+    # person's snapshot (and names the areas for the builder).
+    await eventually(
+        weak_in_contacts,
+        lambda w: w == ["digital_security"],
+        timeout=SLOW,
+        what="the weak area on the snapshot",
+    )
+
+    staff_email = f"segmentoija.{tag}@digituki.fi"
+    await staff_service.create_staff(
+        engines["contacts"], email=staff_email, name="Sanna", role="editor", password=PASSWORD
+    )
+    await sign_in(page, staff_email, PASSWORD)
+    await page.goto("/staff/segments/new?lang=en")
+    await page.locator("#name").fill(f"Heikot digiturvassa {tag}")
+    await page.locator("#n-0-field").select_option(label="Email address")
+    await page.locator("#n-0-op").select_option(label="contains")
+    await page.locator('#builder[data-shape^="0:email:contains"]').wait_for()
+    await page.locator("#n-0-value").fill(f".{tag}@")
+    await page.get_by_role("button", name="Add condition", exact=True).click()
+    await page.locator("#n-1-field").select_option(label="Self-assessed weak")
+    await page.locator('#builder[data-shape*="1:weak_areas:includes"]').wait_for()
+    await page.locator("#n-1-value").select_option(label="Digital security")
+    await page.get_by_role("button", name="Save").click()
+    await page.wait_for_url("**/staff/segments/*-*")
+    assert "Self-assessed weak in Digital security" in await page.inner_text("#segment-sentence")
+    assert (await page.inner_text("#segment-count")).strip() == "1"
+    await shot(page, "assessment-7-weak-in-segment")
+    await no_violations(page, axe_source, "segment: self-assessed weak in")

@@ -409,7 +409,8 @@ def typed(field: dict[str, Any], cell: str) -> Any:
 
 
 def validate(resource: dict[str, Any], rows: list[dict[str, Any]]) -> None:
-    """Field names and order, types, missing values, constraints and the primary key."""
+    """Field names and order, types, missing values, constraints (required, minimum, maximum)
+    and the primary key (unique, never missing)."""
     schema = resource["schema"]
     names = [f["name"] for f in schema["fields"]]
     keys: set[tuple[Any, ...]] = set()
@@ -417,6 +418,8 @@ def validate(resource: dict[str, Any], rows: list[dict[str, Any]]) -> None:
         assert list(row) == names
         for field in schema["fields"]:
             value = row[field["name"]]
+            required = field.get("constraints", {}).get("required", False)
+            assert value is not None or not required, (field, "required")
             if value is None:
                 continue
             assert CHECKS[field["type"]](value), (field, value)
@@ -424,6 +427,7 @@ def validate(resource: dict[str, Any], rows: list[dict[str, Any]]) -> None:
             assert value >= bounds.get("minimum", value), (field, value)
             assert value <= bounds.get("maximum", value), (field, value)
         key = tuple(row[k] for k in schema["primaryKey"])
+        assert None not in key, (key, "a primary key is required")
         assert key not in keys
         keys.add(key)
 

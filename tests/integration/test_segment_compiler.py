@@ -40,6 +40,7 @@ TEXTS: dict[str, list[str]] = {
 }
 SUBSTRINGS = ["a", "Ä", "ij", "Ö", "ÖLJY", "%", "_", "/", "0%", "o o"]
 WORDS = ["webinars", "events", "ai", "data"]
+AREAS = ["digital_security", "devices", "data_protection"]  # self-assessed weak areas
 WHOLE_DAYS = [0, 1, 7, 10, 30]
 EDGE_DAYS = [TODAY - timedelta(days=n) for n in (-1, 0, 1, 7, 10)]
 DAYS = st.one_of(st.dates(TODAY - timedelta(days=40), TODAY + timedelta(days=3)),
@@ -70,6 +71,7 @@ def people(draw: st.DrawFn) -> dict[str, Any]:
         "erased": draw(st.sampled_from([False, False, False, True])),
         "topics": draw(st.lists(st.sampled_from(WORDS), unique=True, max_size=3)),
         "tags": draw(st.lists(st.sampled_from(WORDS), unique=True, max_size=2)),
+        "weak_areas": draw(st.lists(st.sampled_from(AREAS), unique=True, max_size=3)),
         "newsletter_consent": draw(st.booleans()),
         "survey_consent": draw(st.booleans()),
         "organisation_id": draw(maybe(st.sampled_from(ORGS))),
@@ -117,6 +119,9 @@ CONDITIONS = st.one_of(
     on(["topics", "tags"], "in", st.lists(st.sampled_from([*WORDS, "other"]), min_size=1)),
     on(["first_name", "organisation_name", "region"], "exists", st.booleans()),
     on(["topics", "tags", "organisation_id", *DATETIME_FIELDS], "exists", st.booleans()),
+    on(["weak_areas"], "contains", st.sampled_from(AREAS)),
+    on(["weak_areas"], "in", st.lists(st.sampled_from([*AREAS, "other"]), min_size=1)),
+    on(["weak_areas"], "exists", st.booleans()),
     on(["newsletter_consent", "survey_consent"], "eq", st.booleans()),
     on(["organisation_id"], "eq", ORG_IDS),
     on(["organisation_id"], "in", st.lists(ORG_IDS, min_size=1, max_size=2)),

@@ -249,6 +249,8 @@ async def test_identified_attempt_mails_the_result_and_counts_once_its_link_is_o
         "data_protection",
     }
     assert first["area_names"]["data_protection"] == "Tietosuoja"
+    assert first["area_names_sv"]["data_protection"] == "Dataskydd"
+    assert first["area_names_en"]["digital_security"] == "Digital security"
     assert then["previous_attempt_id"] == first["attempt_id"]
     assert then["percents"]["data_protection"] == 100
     (taker,) = await rows(engine, "SELECT * FROM assessment_takers")

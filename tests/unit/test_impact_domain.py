@@ -124,7 +124,7 @@ def test_the_catalogue_has_every_stage_and_waits_for_the_coming_sources() -> Non
     assert len({i.key for i in CATALOGUE}) == len(CATALOGUE)
     assert {i.stage for i in CATALOGUE} == set(domain.STAGES)
     waiting = {i.source for i in CATALOGUE if not i.counted}
-    assert waiting == {"events.event.v1", "events.registration.v1", "surveys.assessment.v1"}
+    assert waiting == {"events.event.v1", "events.registration.v1"}
 
 
 def test_the_view_takes_the_year_to_date_reach_and_the_latest_lagging_parts() -> None:

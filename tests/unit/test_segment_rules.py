@@ -187,3 +187,35 @@ def test_evaluator_selects_the_expected_people(rule: Any, expected: set[str]) ->
 def test_now_must_be_timezone_aware() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         evaluate({"all": []}, PEOPLE["aino"], datetime(2025, 6, 15))
+
+
+SELF_ASSESSED = {
+    "weak_in_security": person(weak_areas=["digital_security"]),
+    "weak_in_two": person(weak_areas=["data_protection", "digital_security"]),
+    "strong": person(weak_areas=[]),  # took the test, no area in the lowest band
+    "gone": person(erased=True, weak_areas=["digital_security"]),
+}
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        (cond("weak_areas", "contains", "digital_security"), {"weak_in_security", "weak_in_two"}),
+        (cond("weak_areas", "contains", "data_protection"), {"weak_in_two"}),
+        (
+            {"not": cond("weak_areas", "contains", "data_protection")},
+            {"weak_in_security", "strong"},
+        ),
+        (cond("weak_areas", "in", ["devices", "data_protection"]), {"weak_in_two"}),
+        (cond("weak_areas", "exists", True), {"weak_in_security", "weak_in_two"}),
+        (cond("weak_areas", "exists", False), {"strong"}),
+    ],
+)
+def test_self_assessed_weak_in_an_area(rule: Any, expected: set[str]) -> None:
+    found = {name for name, row in SELF_ASSESSED.items() if evaluate(rule, row, NOW)}
+    assert found == expected
+
+
+def test_weak_areas_take_area_keys_as_text() -> None:
+    with pytest.raises(RuleError):
+        parse_rule(cond("weak_areas", "contains", 3))

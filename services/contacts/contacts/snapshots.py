@@ -72,6 +72,7 @@ def snapshot_of(
         email_status=person.email_status,
         last_engaged_on=person.last_engaged_on,
         created_at=person.created_at,
+        weak_areas=person.weak_areas,
     )
 
 

@@ -55,6 +55,7 @@ people = Table(
     Column("email_status", Text, nullable=False, server_default="ok"),
     Column("tags", ARRAY(Text), nullable=False, server_default="{}"),
     Column("last_engaged_on", Date, nullable=True),
+    Column("weak_areas", ARRAY(Text), nullable=False, server_default="{}"),
 )
 Index("uq_people_email_lower", func.lower(people.c.email), unique=True)
 
@@ -604,4 +605,30 @@ mail_reach = Table(
     Column("month", Date, primary_key=True),
     Column("person_id", Uuid, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_mail_reach_person_id", "person_id"),
+)
+
+# Identified self-assessment results (`surveys.assessment.v1`): the impact chain's effect
+# figures and the open data count from here. Erasing the person keeps the percents joined to
+# nobody (person_id set NULL), as the surveys service does with its attempts.
+assessment_results = Table(
+    "assessment_results",
+    metadata,
+    Column("attempt_id", Uuid, primary_key=True),
+    Column("assessment_id", Uuid, nullable=False),
+    Column("person_id", Uuid, ForeignKey("people.id", ondelete="SET NULL"), nullable=True),
+    Column("taken_on", Date, nullable=False),
+    Column("percents", JSONB, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_assessment_results_person_id", "person_id"),
+    Index("ix_assessment_results_taken_on", "taken_on"),
+)
+
+# The competence areas' names as the latest result named them (the segment builder's words).
+assessment_areas = Table(
+    "assessment_areas",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("name_fi", Text, nullable=False),
+    Column("name_sv", Text, nullable=False, server_default=""),
+    Column("name_en", Text, nullable=False, server_default=""),
 )

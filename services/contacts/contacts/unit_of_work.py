@@ -118,6 +118,9 @@ class SegmentRepository(Protocol):
         self, *, include_archived: bool = False, lang: str = "fi"
     ) -> list[Segment]: ...
 
+    async def area_names(self, lang: str = "fi") -> dict[str, str]:
+        """Self-assessment area key -> its name in `lang` (the `weak_areas` field's words)."""
+
 
 class Audience(Protocol):
     """Who a rule selects, over contacts' own snapshot projection (never erased rows)."""
@@ -378,6 +381,9 @@ class _SqlSegments:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
+    async def area_names(self, lang: str = "fi") -> dict[str, str]:
+        return await assessment_store.area_names(self._conn, lang)
+
     async def add(self, segment: Segment) -> None:
         await segment_store.add(self._conn, segment)
 
@@ -595,6 +601,7 @@ class SqlContactsUnitOfWork:
 
 # The SQL side imports at the end: these modules import `unit_of_work` above themselves.
 from contacts import snapshots  # noqa: E402
+from contacts.assessments import repository as assessment_store  # noqa: E402
 from contacts.audit import service as audit_service  # noqa: E402
 from contacts.consents import repository as consent_store  # noqa: E402
 from contacts.memberships import repository as membership_store  # noqa: E402

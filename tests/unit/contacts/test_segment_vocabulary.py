@@ -117,3 +117,21 @@ async def test_the_service_refuses_unknown_values_on_save_and_on_preview() -> No
     assert names["topics"].name("webinars") == "Webinars"
     assert names["region"].name("01") == "Uusimaa"
     assert names["municipality"].suggestion("Helsingfors") == "091"
+
+
+async def test_self_assessed_weak_in_reads_with_the_area_names_of_the_staff_language() -> None:
+    uow = FakeContactsUnitOfWork()
+    uow.segments.areas = {
+        "fi": {"digital_security": "Digitaalinen turvallisuus"},
+        "en": {"digital_security": "Digital security"},
+    }
+    rule = {"field": "weak_areas", "op": "contains", "value": "digital_security"}
+    english = await vocabulary(uow, lang="en")
+    assert english["weak_areas"].options() == [("digital_security", "Digital security")]
+    assert describe(rule, english) == "Self-assessed weak in Digital security"
+    finnish = await vocabulary(uow, lang="fi")
+    assert describe(rule, finnish) == "Self-assessed weak in Digitaalinen turvallisuus"
+    # the name in any language is refused with the key meant
+    with pytest.raises(RuleError, match="did you mean Digital security \\(digital_security\\)"):
+        check_values({**rule, "value": "Digitaalinen turvallisuus"}, english)
+    check_values(rule, english)

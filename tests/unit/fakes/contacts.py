@@ -235,6 +235,10 @@ class FakeConsents:
 class FakeSegments:
     def __init__(self) -> None:
         self.rows: dict[uuid.UUID, Segment] = {}
+        self.areas: dict[str, dict[str, str]] = {}  # lang -> self-assessment area key -> name
+
+    async def area_names(self, lang: str = "fi") -> dict[str, str]:
+        return dict(self.areas.get(lang) or self.areas.get("fi", {}))
 
     async def add(self, segment: Segment) -> None:
         self.rows[segment.id] = segment

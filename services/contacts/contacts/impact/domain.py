@@ -160,14 +160,25 @@ CATALOGUE: tuple[Indicator, ...] = (
         counted=False,
     ),
     Indicator(
-        "self_assessment_change",
+        "self_assessment_score",
         "effect",
-        "Self-assessment change",
-        "Change in the self-assessment scores of the same people over time.",
+        "Self-assessment score",
+        "Average score of the month's identified self-assessment results (each person's latest "
+        "once), over every competence area and per area; fewer than five results are not shown.",
         "percent",
         "ratio",
         "surveys.assessment.v1",
-        counted=False,
+    ),
+    Indicator(
+        "self_assessment_change",
+        "effect",
+        "Self-assessment change",
+        "Change in the self-assessment scores of the same people: for those with two or more "
+        "identified results by the month's end, the mean of latest minus first, in percentage "
+        "points; fewer than five people are not shown.",
+        "percent",
+        "latest",
+        "surveys.assessment.v1",
     ),
     Indicator(
         "coverage",

@@ -3,9 +3,13 @@
 Two datasets, each as CSV and JSON at a stable URL, described by one Frictionless Data
 Package (`datapackage.json`, CC BY 4.0):
 - network-size: members at each month's end by region and organisation type;
-- newsletter-reach: per month, campaigns sent, people reached, delivery, open and click rates.
+- newsletter-reach: per month, campaigns sent, people reached, delivery, open and click rates;
+- self-assessment: per month, region and competence area, the identified self-assessment
+  results and their average score.
 Only months that have ended are published. A group of fewer than SMALLEST_GROUP people is
-never shown: its count is left empty (and a month's newsletter rates with it).
+never shown: its count is left empty (and a month's newsletter rates with it). A row's key is
+never empty (empty is the missing value): people whose region (or type) is not known are in no
+row of the datasets by region.
 """
 
 from __future__ import annotations
@@ -19,10 +23,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from contacts.assessments import service as assessments
 from contacts.classification import load_classification
 from contacts.impact import domain
 from contacts.impact import repository as store
 from contacts.impact.domain import NETWORK_SIZE, SMALLEST_GROUP, WHOLE, suppressed
+from contacts.impact.open_schemas import SCHEMAS, TITLES
+from contacts.impact.self_assessment import SCORE, cell_size
 from contacts.signup.pages.signup import TYPE_LABELS
 
 Gettext = Callable[[str], str]
@@ -33,83 +40,6 @@ LICENCE = {
 }
 FIRST_MONTH = date(2020, 1, 1)
 
-# Field order = column order of the CSV and key order of the JSON objects.
-SCHEMAS: dict[str, dict[str, Any]] = {
-    "network-size": {
-        "fields": [
-            {"name": "month", "type": "yearmonth", "description": "The month (YYYY-MM)."},
-            {
-                "name": "region",
-                "type": "string",
-                "description": "Region code of Statistics Finland (empty: not known).",
-            },
-            {"name": "region_name_fi", "type": "string"},
-            {"name": "region_name_sv", "type": "string"},
-            {
-                "name": "organisation_type",
-                "type": "string",
-                "description": "Organisation type code (empty: not known).",
-            },
-            {"name": "organisation_type_name_fi", "type": "string"},
-            {"name": "organisation_type_name_sv", "type": "string"},
-            {"name": "organisation_type_name_en", "type": "string"},
-            {
-                "name": "members",
-                "type": "integer",
-                "description": (
-                    f"Members at the end of the month; empty when fewer than {SMALLEST_GROUP}."
-                ),
-                "constraints": {"minimum": SMALLEST_GROUP},
-            },
-        ],
-        "primaryKey": ["month", "region", "organisation_type"],
-        "missingValues": [""],
-    },
-    "newsletter-reach": {
-        "fields": [
-            {"name": "month", "type": "yearmonth", "description": "The month (YYYY-MM)."},
-            {
-                "name": "campaigns",
-                "type": "integer",
-                "description": "Newsletter campaigns first sent in the month.",
-                "constraints": {"minimum": 0},
-            },
-            {
-                "name": "recipients",
-                "type": "integer",
-                "description": (
-                    "People sent at least one campaign in the month; empty when fewer than "
-                    f"{SMALLEST_GROUP}."
-                ),
-                "constraints": {"minimum": SMALLEST_GROUP},
-            },
-            {
-                "name": "delivery_rate",
-                "type": "number",
-                "description": "Per cent of the month's campaign mail that did not bounce.",
-                "constraints": {"minimum": 0, "maximum": 100},
-            },
-            {
-                "name": "open_rate",
-                "type": "number",
-                "description": "Per cent of delivered mail that was opened (approximate).",
-                "constraints": {"minimum": 0, "maximum": 100},
-            },
-            {
-                "name": "click_rate",
-                "type": "number",
-                "description": "Per cent of delivered mail in which a link was followed.",
-                "constraints": {"minimum": 0, "maximum": 100},
-            },
-        ],
-        "primaryKey": ["month"],
-        "missingValues": [""],
-    },
-}
-TITLES = {
-    "network-size": "Network size by region and organisation type per month",
-    "newsletter-reach": "Newsletter reach per month",
-}
 DATASETS = tuple(SCHEMAS)
 FORMATS = ("csv", "json")
 
@@ -165,6 +95,8 @@ async def network_size(
         if row.part == WHOLE:
             continue
         region, org_type = row.part.removeprefix("cell:").split("|", 1)
+        if not region or not org_type:
+            continue  # an empty key part would read as missing ("" is the missing value)
         label = TYPE_LABELS.get(org_type, "")
         named = regions.get(region)
         rows.append(
@@ -215,6 +147,44 @@ async def newsletter_reach(
                 "delivery_rate": None if small else _percent(got.get("delivery_rate")),
                 "open_rate": None if small else _percent(got.get("open_rate")),
                 "click_rate": None if small else _percent(got.get("click_rate")),
+            }
+        )
+    return rows
+
+
+async def self_assessment(
+    engine: AsyncEngine, *, today: date | None = None
+) -> list[dict[str, Any]]:
+    """The stored score cells (`cell:<region>|<area>`) of the months that have ended."""
+    today = today or datetime.now(UTC).date()
+    until = domain.previous_month(domain.month_start(today))
+    async with engine.connect() as conn:
+        figures = await store.stored(
+            conn, since=FIRST_MONTH, until=until, indicators=[SCORE], parts="cell:"
+        )
+    names = {lang: await assessments.area_names(engine, lang=lang) for lang in ("fi", "sv", "en")}
+    regions = {r.code: r for r in load_classification().regions}
+    rows: list[dict[str, Any]] = []
+    for row in figures:
+        if not row.part.startswith("cell:"):
+            continue
+        region, area = row.part.removeprefix("cell:").split("|", 1)
+        if not region:
+            continue  # results of people whose region is not known are in no region's row
+        named = regions.get(region)
+        results = suppressed(cell_size(row.figure))
+        rows.append(
+            {
+                "month": _month_text(row.month),
+                "region": region,
+                "region_name_fi": named.name("fi") if named else "",
+                "region_name_sv": named.name("sv") if named else "",
+                "area": area,
+                "area_name_fi": names["fi"].get(area) or None,
+                "area_name_sv": names["sv"].get(area) or None,
+                "area_name_en": names["en"].get(area) or None,
+                "results": results,
+                "average_score": None if results is None else round(row.figure.value * 100, 1),
             }
         )
     return rows

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from contacts.impact.domain import Figure, next_month
+from contacts.impact.self_assessment import Result
 from contacts.tables import (
     activity,
     contact_snapshot,
@@ -27,6 +28,7 @@ from contacts.tables import (
     survey_responses_seen,
     visit_requests,
 )
+from contacts.tables import assessment_results as assessment_results_table
 
 # What counts as a partner's activity: the engagement the timeline records.
 ENGAGED = ("mail_opened", "mail_clicked", "survey_responded")
@@ -201,6 +203,23 @@ async def network_cells(conn: AsyncConnection, month: date) -> dict[tuple[str, s
     return {(r, t): int(n) for r, t, n in await conn.execute(stmt)}
 
 
+async def assessment_results(conn: AsyncConnection, month: date) -> list[Result]:
+    """Identified self-assessment results taken before the month's end, with the region on
+    the person's record now ("" when joined to nobody or not known)."""
+    t, s = assessment_results_table.c, contact_snapshot.c
+    region = func.coalesce(s.region, "")
+    stmt = (
+        select(t.attempt_id, t.person_id, t.taken_on, t.received_at, t.percents, region)
+        .select_from(
+            assessment_results_table.outerjoin(
+                contact_snapshot, and_(s.contact_id == t.person_id, s.erased.is_(False))
+            )
+        )
+        .where(t.taken_on < next_month(month))
+    )
+    return [Result(*row) for row in await conn.execute(stmt)]
+
+
 # --- stored figures -----------------------------------------------------------------------
 
 
@@ -281,13 +300,16 @@ async def last_computed(conn: AsyncConnection, *, since: date, until: date) -> d
 
 
 async def earliest_source(conn: AsyncConnection) -> date | None:
-    """The first month anything was counted from: a membership or a mail campaign."""
+    """The first month anything was counted from: a membership, a mail campaign or a
+    self-assessment result."""
     first = [
         (await conn.execute(select(func.min(memberships.c.started_at)))).scalar_one(),
         (await conn.execute(select(func.min(mail_origins.c.first_sent_at)))).scalar_one(),
     ]
-    held = [d for d in first if d is not None]
-    return min(held).astimezone(UTC).date().replace(day=1) if held else None
+    held = [d.astimezone(UTC).date() for d in first if d is not None]
+    taken = select(func.min(assessment_results_table.c.taken_on))
+    held += [d for d in [(await conn.execute(taken)).scalar_one()] if d is not None]
+    return min(held).replace(day=1) if held else None
 
 
 # --- targets ------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 targets (audited), and the open datasets.
 
 Counting a month reads contacts' own tables only (mail_origins, mail_reach,
-survey_responses_seen, visit_requests, memberships, organisations, activity); the figures
+survey_responses_seen, visit_requests, memberships, organisations, activity,
+assessment_results); the figures
 go to `impact_figures`, one row per indicator, month and part, so a year's view reads a few
 hundred rows and the history stays when what it was counted from is gone (retention,
 erasure). The worker counts the current and the previous month every REFRESH_EVERY and any
@@ -28,7 +29,7 @@ from contacts.audit.domain import Actor
 from contacts.audit.service import audit
 from contacts.classification import Classification, load_classification
 from contacts.errors import InvalidInput
-from contacts.impact import domain
+from contacts.impact import domain, self_assessment
 from contacts.impact import repository as store
 from contacts.impact.domain import (
     CATALOGUE,
@@ -98,6 +99,13 @@ async def count_month(
         groups.setdefault(f"type:{p.org_type}", []).append(p.engaged)
     for part, engaged in sorted(groups.items()):
         got["active_partners", part] = Figure.share(sum(engaged), len(engaged))
+
+    results = await store.assessment_results(conn, month)
+    of_month = [r for r in results if domain.month_start(r.taken_on) == month]
+    for part, figure in self_assessment.score_figures(of_month).items():
+        got[self_assessment.SCORE, part] = figure
+    for part, figure in self_assessment.change_figures(results).items():
+        got[self_assessment.CHANGE, part] = figure
 
     cells = await store.network_cells(conn, month)
     got[NETWORK_SIZE, WHOLE] = Figure.count(sum(cells.values()))
@@ -198,6 +206,7 @@ class IndicatorView:
     progress: float | None
     trend: domain.Trend
     lagging: list[Lag] = field(default_factory=list)
+    by_area: dict[str, Figure] = field(default_factory=dict)  # self-assessment area -> figure
 
 
 @dataclass(frozen=True)
@@ -262,6 +271,11 @@ def build_view(
                 progress=domain.progress(ind, year_fig, target),
                 trend=domain.trend([f.value if f else None for f in series]),
                 lagging=_lags(ind, last_parts.get(ind.key, {}), latest),
+                by_area={
+                    part.removeprefix("area:"): figure
+                    for part, figure in sorted(last_parts.get(ind.key, {}).items())
+                    if part.startswith("area:")
+                },
             )
         )
     return ImpactView(year, months, stages, computed_at)

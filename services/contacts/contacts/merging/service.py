@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from contacts.assessments import service as assessments
 from contacts.audit.domain import Actor
 from contacts.audit.service import audit
 from contacts.errors import NotFound
@@ -69,6 +71,7 @@ async def merge_people(
         if not await merging.has_row(conn, "onboarding", keep_id):
             await merging.take_row(conn, "onboarding", source=merge_id, target=keep_id)
         await merging.repoint_history(conn, source=merge_id, target=keep_id)
+        person = replace(person, weak_areas=await assessments.latest_weak_areas(conn, keep_id))
         # The removed record goes first: the kept one may take over its address.
         await people.remove(conn, merge_id)
         await publish_erasure(uow, other, merged_into=keep_id)

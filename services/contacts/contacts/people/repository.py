@@ -41,6 +41,7 @@ def _to_person(row: object) -> Person:
         email_status=parse_email_status(r["email_status"]),
         tags=tuple(r["tags"] or ()),
         last_engaged_on=r["last_engaged_on"],
+        weak_areas=tuple(r["weak_areas"] or ()),
     )
 
 
@@ -62,6 +63,7 @@ def _values(person: Person) -> dict[str, Any]:
         "email_status": person.email_status,
         "tags": list(person.tags),
         "last_engaged_on": person.last_engaged_on,
+        "weak_areas": list(person.weak_areas),
     }
 
 

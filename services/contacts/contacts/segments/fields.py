@@ -72,6 +72,15 @@ OPERATORS: dict[str, dict[str, Operator]] = {
         Operator("any_set", "has some", "exists", "none", fixed=True),
         Operator("none_set", "has none", "exists", "none", fixed=False),
     ),
+    # Self-assessed weak areas: a list, in words that read "Self-assessed weak in <area>".
+    "weak": _ops(
+        Operator("includes", "in", "contains", "one"),
+        Operator("not_includes", "not in", "contains", "one", True),
+        Operator("includes_any", "in any of", "in", "many"),
+        Operator("includes_none", "in none of", "in", "many", True),
+        Operator("any_set", "in some area", "exists", "none", fixed=True),
+        Operator("none_set", "in no area", "exists", "none", fixed=False),
+    ),
     "yesno": _ops(
         Operator("yes", "is yes", "eq", "none", fixed=True),
         Operator("no", "is no", "eq", "none", fixed=False),
@@ -106,6 +115,7 @@ BUILDER_FIELDS: dict[str, Field] = {
         Field("organisation_name", "Organisation name", "text"),
         Field("topics", "Topics", "list"),
         Field("tags", "Tags", "list"),
+        Field("weak_areas", "Self-assessed weak", "weak"),
         Field("language", "Language", "choice"),
         Field("membership_state", "Membership", "choice"),
         Field("ecosystem_role", "Ecosystem role", "choice"),
@@ -126,6 +136,7 @@ _TYPES: dict[str, tuple[FieldType, ...]] = {
     "choice": ("text",),
     "text": ("text",),
     "list": ("array",),
+    "weak": ("array",),
     "yesno": ("bool",),
     "date": ("date",),
     "datetime": ("datetime",),

@@ -50,6 +50,10 @@ async def _vocabulary(
     found = load_classification()
     topics = await uow.topics.all_topics(include_archived=True)
     tags = [name for name, _count in await uow.tags.all_with_counts()]
+    areas = {
+        code: await uow.segments.area_names(code)
+        for code in dict.fromkeys((lang, "fi", "sv", "en"))
+    }
     vocabulary = {
         "region": terms(
             ((r.code, r.name(lang)) for r in found.regions),
@@ -64,6 +68,10 @@ async def _vocabulary(
             ((n, t.key) for t in topics for n in (t.name_fi, t.name_sv, t.name_en)),
         ),
         "tags": terms((name, name) for name in tags),
+        # Self-assessment areas: named in `lang`, the other languages' names are aliases.
+        "weak_areas": terms(
+            areas[lang].items(), ((n, k) for a in areas.values() for k, n in a.items())
+        ),
     }
     for field, labels in VALUE_LABELS.items():
         vocabulary[field] = terms(

@@ -384,6 +384,8 @@ async def _confirm(
         taken_on=attempt.taken_on,
         percents=attempt.percents,
         area_names={a.key: text_in(a.name, "fi") for a in definition.areas},
+        area_names_sv={a.key: text_in(a.name, "sv") for a in definition.areas},
+        area_names_en={a.key: text_in(a.name, "en") for a in definition.areas},
         weak_areas=[k for k, p in attempt.percents.items() if band_of(p) == BAND_KEYS[0]],
         previous_attempt_id=attempt.previous_id,
     )

@@ -4,6 +4,7 @@
 /open-data/datapackage.json     the Frictionless Data Package descriptor (CC BY 4.0)
 /open-data/network-size.csv     (and .json) members by region and organisation type per month
 /open-data/newsletter-reach.csv (and .json) campaigns, people reached and rates per month
+/open-data/self-assessment.csv  (and .json) self-assessment scores by region and area per month
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fastapi import APIRouter, HTTPException, Path, Request, Response, status
 from contacts.deps import Engine
 from contacts.impact import open_data
 from contacts.impact.domain import SMALLEST_GROUP
+from contacts.impact.open_schemas import TITLES
 from contacts.rendering import pages, public_language
 
 router = APIRouter(prefix="/open-data", include_in_schema=False)
@@ -32,7 +34,7 @@ async def open_data_index(request: Request) -> Response:
         request,
         "open_data.html",
         {
-            "datasets": [(name, open_data.TITLES[name]) for name in open_data.DATASETS],
+            "datasets": [(name, TITLES[name]) for name in open_data.DATASETS],
             "smallest": SMALLEST_GROUP,
         },
         lang=lang,
@@ -50,6 +52,8 @@ async def open_data_file(filename: FileName, engine: Engine) -> Response:
     if name == "network-size":
         gettext = {lang: pages.gettext(lang) for lang in ("fi", "sv")}
         rows = await open_data.network_size(engine, gettext=gettext)
+    elif name == "self-assessment":
+        rows = await open_data.self_assessment(engine)
     else:
         rows = await open_data.newsletter_reach(engine)
     body = open_data.as_csv(name, rows) if fmt == "csv" else open_data.as_json(rows)

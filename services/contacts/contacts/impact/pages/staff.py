@@ -11,6 +11,7 @@ from babel.numbers import format_decimal, format_percent
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from fastapi.responses import RedirectResponse
 
+from contacts.assessments import service as assessments
 from contacts.classification import load_classification
 from contacts.deps import Engine, actor_of
 from contacts.errors import InvalidInput
@@ -101,6 +102,7 @@ def _context(request: Request, view: ImpactView, lang: str) -> dict[str, Any]:
         "chart_fmt": chart_fmt,
         "line_chart": line_chart,
         "part_name": part_namer(lang),
+        "area_names": {},
         "computed_at": view.computed_at,
         "may_edit": request.state.staff.may("editor"),
     }
@@ -117,7 +119,11 @@ async def impact_page(
     request.state.staff = staff
     lang = staff_language(request)
     view = await impact.impact_view(engine, year=_year(year))
-    context = {**_context(request, view, lang), "saved": saved == "1"}
+    context = {
+        **_context(request, view, lang),
+        "saved": saved == "1",
+        "area_names": await assessments.area_names(engine, lang=lang),
+    }
     return pages.render(request, "staff_impact.html", context, lang=lang)
 
 

@@ -81,6 +81,8 @@ class Person:
     email_status: EmailStatus = "ok"
     tags: tuple[str, ...] = ()
     last_engaged_on: date | None = None
+    # Self-assessed weak in: area keys of the latest identified self-assessment result.
+    weak_areas: tuple[str, ...] = ()
 
     @classmethod
     def new(
