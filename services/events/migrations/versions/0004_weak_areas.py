@@ -1,7 +1,7 @@
 """Self-assessed weak areas in the contact snapshot replica (segment field `weak_areas`).
 
 Revision ID: 0004_weak_areas
-Revises: 0001
+Revises: 0003_feedback_surveys
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0004_weak_areas"
-down_revision: str | None = "0001"
+down_revision: str | None = "0003_feedback_surveys"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Self-assessed weak areas in the contact snapshot replica (segment field `weak_areas`).
 
 Revision ID: 0014_weak_areas
-Revises: 0011_self_assessment
+Revises: 0012_event_feedback
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0014_weak_areas"
-down_revision: str | None = "0011_self_assessment"
+down_revision: str | None = "0012_event_feedback"
 branch_labels = None
 depends_on = None
 
