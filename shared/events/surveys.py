@@ -8,8 +8,6 @@ from typing import Literal
 
 from pydantic import Field
 
-from pydantic import Field
-
 from shared.events.envelope import EventData
 
 
