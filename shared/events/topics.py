@@ -13,6 +13,7 @@ from shared.events.contacts import ContactActivityV1, ContactSnapshotV1, Segment
 from shared.events.envelope import EventData
 from shared.events.events import EventPublishedV1, RegistrationChangedV1
 from shared.events.mail import MailEventV1, MailRequestedV1
+from shared.events.materials import MaterialV1
 from shared.events.surveys import AssessmentResultV1, ResponseSubmittedV1
 
 KEYED_PARTITIONS = 6
@@ -85,6 +86,9 @@ STAFF_AUDIT = Topic("staff.audit.v1", StaffActionV1)
 EVENTS = Topic("events.event.v1", EventPublishedV1, compacted=True)
 # Registrations, waiting list, cancellations, attendance (key = event id: in order per event).
 EVENT_REGISTRATIONS = Topic("events.registration.v1", RegistrationChangedV1)
+# The programme's materials (newsletter.materials; key = material id): surveys links them
+# from self-assessment results (docs/materials.md).
+MATERIALS = Topic("newsletter.material.v1", MaterialV1, compacted=True)
 
 TOPICS: dict[str, Topic] = {
     t.name: t
@@ -99,6 +103,7 @@ TOPICS: dict[str, Topic] = {
         STAFF_AUDIT,
         EVENTS,
         EVENT_REGISTRATIONS,
+        MATERIALS,
     )
 }
 
