@@ -23,8 +23,9 @@ from newsletter.composer.form import (
     topic_choices,
 )
 from newsletter.delivery.domain import LANGUAGES
-from newsletter.deps import Engine, Uow
+from newsletter.deps import Engine, Settings, Uow
 from newsletter.errors import DomainError, NotFound
+from newsletter.materials import service as materials
 from newsletter.media import service as media
 from newsletter.rendering import pages, staff_language
 from shared.web.staff import Editor, Staff
@@ -67,6 +68,8 @@ async def _render(
         found = [] if fragment else await segments.active(conn, staff_language(request))
         topics = {} if fragment else await composer_rows.known_topics(conn)
     images = await media.library(engine)
+    lang = staff_language(request)
+    picks = [] if fragment else await materials.listing(engine, public=True, lang=lang)
     action = f"/newsletter/staff/campaigns/{campaign_id}/edit" if campaign_id else "new"
     return pages.render(
         request,
@@ -79,6 +82,7 @@ async def _render(
             "segments": found,
             "topics": topic_choices(topics, form["topics"]),
             "images": images,
+            "materials": picks,
             "languages": LANGUAGES,
             "kinds": BLOCK_KINDS,
             "errors": errors or {},
@@ -99,6 +103,15 @@ async def _save(
     request: Request, engine: Engine, uow: Uow, staff: Staff, campaign_id: uuid.UUID | None
 ) -> Response:
     form, action = await _submitted(request)
+    if action == "add-material":  # the material picker: a link block in every language
+        chosen = (await request.form()).get("material")
+        settings: Settings = request.app.state.settings
+        block = await materials.composer_block(
+            engine, str(chosen or ""), base_url=settings.public_base_url
+        )
+        if block is not None:
+            form["blocks"].append(block)
+        return await _render(request, engine, staff, form, campaign_id=campaign_id)
     if apply_action(form, action):
         return await _render(request, engine, staff, form, campaign_id=campaign_id)
     try:

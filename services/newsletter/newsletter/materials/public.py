@@ -104,6 +104,16 @@ async def open_material(
     return RedirectResponse(target, status_code=status.HTTP_302_FOUND, headers=NO_STORE)
 
 
+@router.head("/materials/{material_id}/open")
+async def check_material_link(material_id: uuid.UUID, engine: Engine) -> Response:
+    """The composer's link check asks with HEAD first: answered without counting an open."""
+    try:
+        await service.one(engine, material_id, public=True, lang="fi")
+    except NotFound:
+        return Response(status_code=status.HTTP_404_NOT_FOUND)
+    return Response(status_code=status.HTTP_200_OK, headers=NO_STORE)
+
+
 @router.get("/materials/{material_id}/file/{file_name}")
 async def material_file(
     material_id: uuid.UUID, file_name: str, request: Request, engine: Engine

@@ -15,6 +15,7 @@ from newsletter.materials import repository as rows
 from newsletter.materials.domain import (
     FILE_KINDS,
     KINDS,
+    LANGUAGES,
     Checked,
     FileKind,
     MaterialInput,
@@ -340,3 +341,24 @@ async def serve_file(
         inline=bool(kind and kind.inline),
         etag=f'"{found["hash"]}"',
     )
+
+
+async def composer_block(
+    engine: AsyncEngine, chosen: str, *, base_url: str
+) -> dict[str, Any] | None:
+    """The composer's link block for a published material: its title in each language (the
+    recipient reads their own) and its open link marked as reached from a newsletter; None
+    for an unknown or unpublished material."""
+    from newsletter.composer.form import empty_block  # the composer's form shape
+
+    try:
+        material_id = uuid.UUID(chosen)
+        found = await one(engine, material_id, public=True, lang="fi")
+    except (ValueError, NotFound):
+        return None
+    block = empty_block("articles")
+    base = base_url.rstrip("/")
+    for lang in LANGUAGES:
+        link = f"{base}{found['open_path']}?via=newsletter&lang={lang}"
+        block["items"][lang] = f"{text_in(found['title'], lang)} | {link}"
+    return block
