@@ -26,13 +26,19 @@ EXPECTED = {
         "contacts.events.v1",
         "mail.requested.v1",
     },
-    "newsletter": {"contacts.contact.v1", "mail.events.v1", "staff.audit.v1"},
+    "newsletter": {
+        "contacts.contact.v1",
+        "mail.events.v1",
+        "staff.audit.v1",
+        "newsletter.material.v1",
+    },
     "surveys": {
         "contacts.contact.v1",
         "contacts.segment.v1",
         "surveys.responses.v1",
         "surveys.assessment.v1",
         "staff.audit.v1",
+        "newsletter.material.v1",
     },
     "events": {
         "contacts.contact.v1",
