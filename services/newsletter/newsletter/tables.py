@@ -196,7 +196,8 @@ media_variants = Table(
 # The materials library (docs/materials.md): guides, recordings, slide sets. A material is a
 # file (bytes in material_files, like media) or an outside http(s) link; texts per language.
 MATERIAL_SEARCH = (
-    "to_tsvector('{config}'::regconfig, coalesce(title ->> '{lang}', '') || ' ' || "
+    # Parenthesised as PostgreSQL shows it back, so Alembic sees no difference.
+    "to_tsvector('{config}'::regconfig, (coalesce(title ->> '{lang}', '') || ' ') || "
     "coalesce(description ->> '{lang}', ''))"
 )
 materials = Table(

@@ -16,7 +16,8 @@ branch_labels = None
 depends_on = None
 
 SEARCH = (
-    "to_tsvector('{config}'::regconfig, coalesce(title ->> '{lang}', '') || ' ' || "
+    # Parenthesised as PostgreSQL shows it back, so Alembic sees no difference.
+    "to_tsvector('{config}'::regconfig, (coalesce(title ->> '{lang}', '') || ' ') || "
     "coalesce(description ->> '{lang}', ''))"
 )
 
