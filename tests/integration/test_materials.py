@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 import pytest
 from newsletter.app import create_app as create_newsletter_app
-from newsletter.tables import material_opens
+from newsletter.tables import deliveries, material_opens, tracking_events
 from newsletter.tables import outbox as newsletter_outbox
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from surveys.settings import SurveysSettings
 from surveys.worker import build_broker as surveys_broker
@@ -297,3 +297,40 @@ async def test_surveys_replica_gets_the_material_and_a_weak_result_links_it(
     assert f"/materials/{guide}/open?lang=sv" in shown.text
     assert "Säkerhetsguide för bibliotek" in shown.text
     assert "Keskeneräinen" not in shown.text
+
+
+async def test_tracked_newsletter_clicks_on_a_material_show_on_its_page(
+    web: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
+) -> None:
+    """A click in tracked mail is recorded per delivery (the person's engagement, as every
+    click); the material's figures count those on its open link, and the people."""
+    engine = clean_db["newsletter"]
+    guide = await create(web)
+    other = await create(web, **{"title-fi": "Toinen opas"})
+    person = uuid.uuid4()
+    async with engine.begin() as conn:
+        for n, (material, contact) in enumerate(((guide, person), (guide, person), (other, None))):
+            delivery = uuid.uuid4()
+            await conn.execute(
+                insert(deliveries).values(
+                    id=delivery,
+                    origin="campaign",
+                    priority=1,
+                    language="fi",
+                    status="sent",
+                    contact_id=contact,
+                    idempotency_key=f"k{n}",
+                )
+            )
+            await conn.execute(
+                insert(tracking_events).values(
+                    id=uuid.uuid4(),
+                    delivery_id=delivery,
+                    kind="click",
+                    url=f"https://digituki.example/materials/{material}/open?via=newsletter&lang=fi",
+                )
+            )
+    shown = await web.get(f"/api/newsletter/materials/{guide}", headers=VIEWER)
+    assert shown.status_code == 200
+    figures = shown.json()["figures"]
+    assert (figures["mail_clicks"], figures["mail_people"]) == (2, 1)
