@@ -334,3 +334,38 @@ async def test_tracked_newsletter_clicks_on_a_material_show_on_its_page(
     assert shown.status_code == 200
     figures = shown.json()["figures"]
     assert (figures["mail_clicks"], figures["mail_people"]) == (2, 1)
+
+
+async def test_editing_through_the_api_replaces_the_link_with_a_file_and_bumps_the_version(
+    web: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
+) -> None:
+    guide = await create(web)
+    edited = await web.put(
+        f"/api/newsletter/materials/{guide}",
+        data=fields(url="", **{"title-en": "Security guide", "description-en": ""}),
+        files={"file": ("guide.pdf", b"%PDF-1.7 guide", "application/pdf")},
+        headers=API_EDITOR,
+    )
+    assert edited.status_code == 200, edited.text
+    body = edited.json()
+    assert body["version"] == 2 and body["url"] is None and body["file"]["ext"] == "pdf"
+    assert body["title"]["en"] == "Security guide"
+    # Kept file, no new upload, no link: still valid.
+    again = await web.put(
+        f"/api/newsletter/materials/{guide}", data=fields(url=""), headers=API_EDITOR
+    )
+    assert again.status_code == 200 and again.json()["file"] is not None
+    archived = await web.post(f"/api/newsletter/materials/{guide}/archive", headers=API_EDITOR)
+    assert archived.status_code == 204
+    restored = await web.post(f"/api/newsletter/materials/{guide}/restore", headers=API_EDITOR)
+    assert restored.status_code == 204
+    async with clean_db["newsletter"].connect() as conn:
+        found = await conn.execute(
+            text("SELECT payload FROM outbox WHERE topic = 'newsletter.material.v1' ORDER BY id")
+        )
+        versions = [(v["version"], v["archived"]) for v in (json.loads(p) for (p,) in found.all())]
+    assert versions == [(1, False), (2, False), (3, False), (4, True), (5, False)]
+    missing = await web.put(
+        f"/api/newsletter/materials/{uuid.uuid4()}", data=fields(), headers=API_EDITOR
+    )
+    assert missing.status_code == 404
