@@ -13,6 +13,7 @@ from shared.events.contacts import ContactActivityV1, ContactSnapshotV1, Segment
 from shared.events.envelope import EventData
 from shared.events.events import EventPublishedV1, FeedbackRequestedV1, RegistrationChangedV1
 from shared.events.mail import MailEventV1, MailRequestedV1
+from shared.events.materials import MaterialV1
 from shared.events.newsletter_signup import NewsletterSignupRequestedV1
 from shared.events.surveys import (
     AssessmentResultV1,
@@ -107,6 +108,9 @@ EVENT_NEWSLETTER_SIGNUPS = Topic(
     personal=True,
     config=_short_lived(),
 )
+# The programme's materials (newsletter.materials; key = material id): surveys links them
+# from self-assessment results (docs/materials.md).
+MATERIALS = Topic("newsletter.material.v1", MaterialV1, compacted=True)
 
 TOPICS: dict[str, Topic] = {
     t.name: t
@@ -125,6 +129,7 @@ TOPICS: dict[str, Topic] = {
         EVENT_FEEDBACK_REQUESTS,
         EVENT_FEEDBACK,
         EVENT_NEWSLETTER_SIGNUPS,
+        MATERIALS,
     )
 }
 

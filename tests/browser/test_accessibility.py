@@ -821,3 +821,45 @@ async def test_event_pages_have_no_wcag_21_aa_violations(
     await page.locator("main form button[type=submit]").click()
     await page.wait_for_selector("#error-summary")
     await assert_accessible(page, axe_source, "staff-event-new-errors")
+
+
+async def test_materials_pages_have_no_wcag_21_aa_violations(
+    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+) -> None:
+    """The materials library: the staff list, form (with its errors) and material page, the
+    composer's material picker, and the public listing, search and material page."""
+    email = f"librarian-{uuid.uuid4().hex[:8]}@digituki.fi"
+    await staff_service.create_staff(
+        engines["contacts"], email=email, name="Liisa", role="editor", password=STAFF_PASSWORD
+    )
+    page = await context.new_page()
+    await sign_in(page, email, STAFF_PASSWORD)
+    await page.goto("/newsletter/staff/materials/new?lang=en")
+    await assert_accessible(page, axe_source, "staff-material-new-en")
+    await page.locator("#url").fill("javascript:alert(1)")
+    await page.locator("main form[enctype] button[type=submit]").click()
+    await page.wait_for_selector("#error-summary")
+    await assert_accessible(page, axe_source, "staff-material-new-errors")
+    title = f"Saavutettava opas {uuid.uuid4().hex[:6]}"
+    await page.locator("#title-fi").fill(title)
+    await page.locator("#description-fi").fill("Tietoturvan perusteet digitukijalle.")
+    await page.locator("#url").fill("https://dvv.fi/digituki")
+    await page.locator("#area-digital_security").check()
+    await page.locator("#audience-providers").check()
+    await page.locator("#published").check()
+    await page.locator("main form[enctype] button[type=submit]").click()
+    await page.wait_for_selector("[role=status]")
+    await assert_accessible(page, axe_source, "staff-material-fi")
+    material = page.url.split("?")[0].rsplit("/", 1)[-1]
+    for name, path in (
+        ("staff-materials-en", "/newsletter/staff/materials?lang=en"),
+        ("staff-campaign-new-material-picker", "/newsletter/staff/campaigns/new?lang=fi"),
+        ("materials-search-fi", "/materials?lang=fi&q=tietoturva&area=digital_security"),
+        ("materials-none-sv", "/materials?lang=sv&q=zzzz"),
+        ("material-sv", f"/materials/{material}?lang=sv"),
+        ("material-missing-en", f"/materials/{uuid.uuid4()}?lang=en"),
+    ):
+        await page.goto(path)
+        await assert_accessible(page, axe_source, name)
+    await page.goto("/materials?lang=fi")
+    assert title in await page.inner_text("main")

@@ -27,6 +27,7 @@ from shared.events.audit import StaffActionV1
 from shared.events.contacts import ContactSnapshotV1, SegmentV1
 from shared.events.envelope import CloudEvent, EventData, new_event
 from shared.events.mail import MailEventV1, MailRequestedV1
+from shared.events.materials import MaterialV1
 from shared.events.surveys import AssessmentResultV1, ResponseSubmittedV1
 from shared.events.topics import REPLAY_SUFFIX, TOPICS
 from shared.settings import ServiceSettings
@@ -77,6 +78,17 @@ GOOD: dict[str, Callable[[], EventData]] = {
         area_names={"devices": "Laitteet ja yhteydet"},
         weak_areas=[],
     ),
+    "newsletter.material.v1": lambda: MaterialV1(
+        material_id=uuid.uuid4(),
+        version=1,
+        kind="guide",
+        title={"fi": "Sweep"},
+        url="https://example.fi/materials/1/open",
+        page_url="https://example.fi/materials/1",
+        competence_areas=["devices"],
+        published=True,
+        archived=False,
+    ),
     "staff.audit.v1": lambda: StaffActionV1(
         service="sweep", actor_id="t", action="sweep.test", occurred_at=_now()
     ),
@@ -84,6 +96,7 @@ GOOD: dict[str, Callable[[], EventData]] = {
 REPLICA_ROWS = {
     "contacts.contact.v1": ("contact_snapshot", "contact_id"),
     "contacts.segment.v1": ("segments", "segment_id"),
+    "newsletter.material.v1": ("materials", "material_id"),
 }
 
 

@@ -27,7 +27,12 @@ EXPECTED = {
         "mail.requested.v1",
         "events.newsletter-signup.v1",
     },
-    "newsletter": {"contacts.contact.v1", "mail.events.v1", "staff.audit.v1"},
+    "newsletter": {
+        "contacts.contact.v1",
+        "mail.events.v1",
+        "staff.audit.v1",
+        "newsletter.material.v1",
+    },
     "surveys": {
         "contacts.contact.v1",
         "contacts.segment.v1",
@@ -37,6 +42,7 @@ EXPECTED = {
         "surveys.survey.v1",
         "surveys.event_feedback.v1",
         "events.feedback_requested.v1",
+        "newsletter.material.v1",
     },
     "events": {
         "contacts.contact.v1",

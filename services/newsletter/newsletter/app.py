@@ -14,6 +14,9 @@ from newsletter.campaigns import routes as api_campaigns
 from newsletter.composer import pages as staff_composer
 from newsletter.composer import test_links
 from newsletter.errors import Conflict, DomainError, InvalidInput, NotFound
+from newsletter.materials import pages as material_pages
+from newsletter.materials import public as material_public
+from newsletter.materials import routes as material_routes
 from newsletter.media import pages as media_pages
 from newsletter.media import routes as media_routes
 from newsletter.settings import NewsletterSettings
@@ -63,6 +66,9 @@ def create_app(settings: NewsletterSettings | None = None) -> FastAPI:
     app.include_router(media_pages.router)
     app.include_router(media_routes.router)
     app.include_router(media_routes.public)
+    app.include_router(material_pages.router)
+    app.include_router(material_routes.router)
+    app.include_router(material_public.router)
 
     @app.get("/api/newsletter/asyncapi.json", include_in_schema=False)
     async def asyncapi() -> JSONResponse:

@@ -80,6 +80,8 @@ class NewsletterSettings(ServiceSettings):
     # Media library uploads: at most this many bytes and pixels (a decompression-bomb guard).
     media_max_bytes: int = 5_000_000
     media_max_pixels: int = 40_000_000
+    # Materials library files (PDF, slide sets, ...): under the proxy's 10 MB request limit.
+    material_max_bytes: int = Field(9_000_000, gt=0)
 
     @field_validator("smtp_tls", mode="before")
     @classmethod

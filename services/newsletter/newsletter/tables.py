@@ -214,3 +214,62 @@ event_listing = Table(
     Column("url", Text, nullable=False),
     Index("ix_event_listing_starts_at", "starts_at"),
 )
+
+# The materials library (docs/materials.md): guides, recordings, slide sets. A material is a
+# file (bytes in material_files, like media) or an outside http(s) link; texts per language.
+MATERIAL_SEARCH = (
+    # Parenthesised as PostgreSQL shows it back, so Alembic sees no difference.
+    "to_tsvector('{config}'::regconfig, (coalesce(title ->> '{lang}', '') || ' ') || "
+    "coalesce(description ->> '{lang}', ''))"
+)
+materials = Table(
+    "materials",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("kind", Text, nullable=False),  # guide | recording | slides | other
+    Column("title", JSONB, nullable=False),  # {"fi": ..., "sv": ..., "en": ...}
+    Column("description", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("url", Text, nullable=True),  # an outside link; NULL: the file is the material
+    Column("topics", ARRAY(Text), nullable=False, server_default="{}"),
+    Column("audiences", ARRAY(Text), nullable=False, server_default="{}"),
+    Column("areas", ARRAY(Text), nullable=False, server_default="{}"),  # competence areas
+    Column("published", Boolean, nullable=False, server_default="false"),
+    Column("archived_at", DateTime(timezone=True), nullable=True),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("created_by", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # Full-text search per language, each with its own stemmer (materials/repository.py).
+    *(
+        Index(
+            f"ix_materials_search_{lang}",
+            text(MATERIAL_SEARCH.format(config=config, lang=lang)),
+            postgresql_using="gin",
+        )
+        for lang, config in (("fi", "finnish"), ("sv", "swedish"), ("en", "english"))
+    ),
+)
+
+material_files = Table(
+    "material_files",
+    metadata,
+    Column("material_id", Uuid, primary_key=True),
+    Column("name", Text, nullable=False),  # the uploaded file's name, cleaned
+    Column("hash", Text, nullable=False),
+    Column("ext", Text, nullable=False),
+    Column("content_type", Text, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+# Opens through /materials/{id}/open, counted per material, month and where they came from
+# (public: the listing or a shared link; newsletter: a link in a mail). No person, address
+# or time of day: a mail click is the person's engagement through tracking_events already.
+material_opens = Table(
+    "material_opens",
+    metadata,
+    Column("material_id", Uuid, primary_key=True),
+    Column("month", Date, primary_key=True),
+    Column("source", Text, primary_key=True),
+    Column("opens", Integer, nullable=False),
+)

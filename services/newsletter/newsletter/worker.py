@@ -17,7 +17,7 @@ from newsletter.retention.service import run_retention
 from newsletter.settings import NewsletterSettings
 from newsletter.tables import contact_snapshot, outbox
 from shared.db import make_engine
-from shared.events.topics import MAIL_EVENTS, STAFF_AUDIT
+from shared.events.topics import MAIL_EVENTS, MATERIALS, STAFF_AUDIT
 from shared.kafka import make_broker
 from shared.outbox.relay import RelayConfig, relay_loop
 from shared.replica import subscribe_contact_replica
@@ -53,6 +53,7 @@ def build_broker(
         [
             (MAIL_EVENTS, "Delivery outcomes of every mail."),
             (STAFF_AUDIT, "Staff actions taken in newsletter."),
+            (MATERIALS, "The programme's materials (compacted, key = material id)."),
         ],
     )
     return broker

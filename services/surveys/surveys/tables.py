@@ -247,3 +247,19 @@ event_feedback = Table(
     Column("invited", Integer, nullable=False, server_default="0"),
     Column("answered", Integer, nullable=False, server_default="0"),
 )
+
+# Replica of newsletter.material.v1 (compacted): the materials a self-assessment result links
+# for its weakest competence areas (surveys/materials, docs/materials.md).
+materials = Table(
+    "materials",
+    metadata,
+    Column("material_id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("title", JSONB, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("areas", ARRAY(Text), nullable=False, server_default="{}"),
+    Column("topics", ARRAY(Text), nullable=False, server_default="{}"),
+    Column("listed", Boolean, nullable=False),  # published and not archived
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

@@ -26,6 +26,7 @@ from surveys.ballot_box.service import ballot_loop
 from surveys.campaigns.reminders import reminder_loop
 from surveys.event_feedback.handlers import subscribe_feedback_requests
 from surveys.mail_status.handlers import subscribe_mail_events
+from surveys.materials.handlers import subscribe_materials
 from surveys.replica import subscribe_contact_replica
 from surveys.retention.service import run_retention
 from surveys.settings import SurveysSettings
@@ -38,6 +39,7 @@ def build_broker(settings: SurveysSettings, engine: AsyncEngine) -> KafkaBroker:
     subscribe_contact_replica(broker, settings=settings, engine=engine)
     subscribe_mail_events(broker, settings=settings, engine=engine)
     subscribe_feedback_requests(broker, settings=settings, engine=engine)
+    subscribe_materials(broker, settings=settings, engine=engine)
     segments.replica.subscribe(
         broker,
         settings=settings,

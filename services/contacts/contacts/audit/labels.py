@@ -81,6 +81,10 @@ SENTENCES: dict[str, str] = {
     "newsletter:campaign.cancel": "%(who)s cancelled a newsletter",
     "media.uploaded": "%(who)s uploaded an image",
     "media.alt_edited": "%(who)s changed the text alternative of an image",
+    "material.created": "%(who)s added a material",
+    "material.edited": "%(who)s edited a material",
+    "material.archived": "%(who)s archived a material",
+    "material.restored": "%(who)s brought back a material from the archive",
     "survey.created": "%(who)s created a survey",
     "survey.changed": "%(who)s changed a survey",
     "surveys:campaign.created": "%(who)s created a survey campaign",
@@ -93,6 +97,7 @@ SERVICES = {"contacts": "Contacts", "newsletter": "Newsletter", "surveys": "Surv
 # ("sent a newsletter"), the link says which one.
 TARGET_PAGES = {
     ("newsletter", "campaign"): "/newsletter/staff/campaigns/{id}",
+    ("newsletter", "material"): "/newsletter/staff/materials/{id}",
     ("surveys", "survey"): "/surveys/staff/surveys/{id}",
     ("contacts", "person"): "/staff/people/{id}",
     ("contacts", "organisation"): "/staff/organisations/{id}",

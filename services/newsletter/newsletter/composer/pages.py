@@ -26,10 +26,11 @@ from newsletter.composer.form import (
     topic_choices,
 )
 from newsletter.delivery.domain import LANGUAGES
-from newsletter.deps import Engine, Uow
+from newsletter.deps import Engine, Settings, Uow
 from newsletter.errors import DomainError, NotFound
 from newsletter.event_cards import repository as event_listing
 from newsletter.event_cards.domain import card_fields
+from newsletter.materials import service as materials
 from newsletter.media import service as media
 from newsletter.rendering import pages, staff_language
 from shared.web.staff import Editor, Staff
@@ -73,6 +74,8 @@ async def _render(
         topics = {} if fragment else await composer_rows.known_topics(conn)
         upcoming = await event_listing.upcoming(conn, now=datetime.now(UTC))
     images = await media.library(engine)
+    lang = staff_language(request)
+    picks = [] if fragment else await materials.listing(engine, public=True, lang=lang)
     action = f"/newsletter/staff/campaigns/{campaign_id}/edit" if campaign_id else "new"
     return pages.render(
         request,
@@ -86,6 +89,7 @@ async def _render(
             "topics": topic_choices(topics, form["topics"]),
             "images": images,
             "upcoming_events": upcoming,
+            "materials": picks,
             "languages": LANGUAGES,
             "kinds": BLOCK_KINDS,
             "errors": errors or {},
@@ -112,6 +116,15 @@ async def _save(
             event = await event_listing.get(conn, event_id)
         if event is not None:
             fill_card(form, index, card_fields(event, form["languages"]))
+        return await _render(request, engine, staff, form, campaign_id=campaign_id)
+    if action == "add-material":  # the material picker: a link block in every language
+        material = (await request.form()).get("material")
+        settings: Settings = request.app.state.settings
+        block = await materials.composer_block(
+            engine, str(material or ""), base_url=settings.public_base_url
+        )
+        if block is not None:
+            form["blocks"].append(block)
         return await _render(request, engine, staff, form, campaign_id=campaign_id)
     if apply_action(form, action):
         return await _render(request, engine, staff, form, campaign_id=campaign_id)

@@ -40,10 +40,13 @@ from surveys.assessment.domain import (
     band_of,
     score,
     text_in,
+    weakest,
 )
 from surveys.assessment.labels import ORGANISATION_TYPES, REGIONS
 from surveys.audit import audit
 from surveys.errors import Conflict, InvalidInput, NotFound
+from surveys.materials import service as materials
+from surveys.materials.domain import Link
 
 PURPOSE = "assessment"
 EMAIL = re.compile(r"[^@\s<>\"]{1,64}@[^@\s<>\"]{1,190}\.[^@\s<>\".]{2,63}")
@@ -264,7 +267,13 @@ async def submit(
         )
         if identified:
             _mail_result(
-                uow, loaded, outcome, to=answers.email.strip(), lang=lang, base_url=base_url
+                uow,
+                loaded,
+                outcome,
+                to=answers.email.strip(),
+                lang=lang,
+                base_url=base_url,
+                materials=await _weak_materials(uow, outcome, lang),
             )
         await uow.commit()
     return outcome
@@ -325,8 +334,21 @@ async def _add_attempt(
         await _confirm(uow, loaded, attempt_id, now=now)
 
 
+async def _weak_materials(uow: UnitOfWork, outcome: Outcome, lang: str) -> dict[str, list[Link]]:
+    """Up to three materials for each of the result's weakest areas (the replica of
+    newsletter.material.v1), in the respondent's language."""
+    return await materials.for_areas(uow.conn, weakest(outcome.scored.percents()), lang)
+
+
 def _mail_result(
-    uow: UnitOfWork, loaded: Loaded, outcome: Outcome, *, to: str, lang: str, base_url: str
+    uow: UnitOfWork,
+    loaded: Loaded,
+    outcome: Outcome,
+    *,
+    to: str,
+    lang: str,
+    base_url: str,
+    materials: Mapping[str, list[Link]] | None = None,
 ) -> None:
     definition = loaded.definition
     percents = outcome.scored.percents()
@@ -340,6 +362,9 @@ def _mail_result(
                 "percent": percents[area.key],
                 "feedback": text_in(feedback.text, lang),
                 "link": feedback.link,
+                "materials": [
+                    {"title": m.title, "url": m.url} for m in (materials or {}).get(area.key, [])
+                ],
             }
         )
     mail = MailRequestedV1(
@@ -487,6 +512,14 @@ async def retake(
             confirmed=True,
         )
         if taker is not None and taker.email:
-            _mail_result(uow, loaded, outcome, to=taker.email, lang=lang, base_url=base_url)
+            _mail_result(
+                uow,
+                loaded,
+                outcome,
+                to=taker.email,
+                lang=lang,
+                base_url=base_url,
+                materials=await _weak_materials(uow, outcome, lang),
+            )
         await uow.commit()
     return outcome

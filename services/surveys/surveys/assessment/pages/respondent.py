@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.datastructures import FormData
 
 from shared.i18n import SHARED_LOCALE, translator
@@ -20,6 +21,7 @@ from surveys.assessment.domain import band_of, change, text_in, weakest
 from surveys.assessment.labels import ORGANISATION_TYPES, region_choices
 from surveys.assessment.service import Answers, LinkGone, Loaded, Outcome, ResultView
 from surveys.deps import Engine, Settings
+from surveys.materials import service as materials
 from surveys.pages import HERE, pages, respondent_language
 from surveys.settings import SurveysSettings
 from surveys.unit_of_work import unit_of_work
@@ -148,8 +150,9 @@ def _rows(
     return rows
 
 
-def _result_page(
+async def _result_page(
     request: Request,
+    engine: AsyncEngine,
     loaded: Loaded,
     percents: dict[str, int],
     *,
@@ -163,7 +166,11 @@ def _result_page(
     rows = _rows(loaded, percents, previous, lang)
     names = {r["key"]: r["name"] for r in rows}
     # In the definition's order (a stored attempt's JSON keeps its own): ties go to the first.
-    weak = [names[k] for k in weakest({r["key"]: r["percent"] for r in rows})]
+    weak_keys = weakest({r["key"]: r["percent"] for r in rows})
+    weak = [names[k] for k in weak_keys]
+    async with engine.connect() as conn:
+        links = await materials.for_areas(conn, weak_keys, lang)
+    weak_materials = [(names[k], links[k]) for k in weak_keys if links.get(k)]
     return pages.render(
         request,
         "assessment_result.html",
@@ -171,6 +178,7 @@ def _result_page(
             "title": text_in(loaded.definition.title, lang),
             "rows": rows,
             "weak": weak,
+            "weak_materials": weak_materials,
             "events_url": loaded.definition.events_url,
             "compared": previous is not None,
             "history": history or [],
@@ -191,8 +199,9 @@ async def result(token: str, request: Request, engine: Engine, settings: Setting
         view: ResultView = await service.open_result(unit_of_work(engine), token=token)
     except LinkGone:
         return _gone(request)
-    return _result_page(
+    return await _result_page(
         request,
+        engine,
         view.loaded,
         view.attempt.percents,
         lang=respondent_language(request, view.attempt.language),
@@ -288,6 +297,6 @@ async def submit(token: str, request: Request, engine: Engine, settings: Setting
     if loaded.stored.mode == "anonymous":
         return RedirectResponse(f"/s/assessment/r/{outcome.token}?lang={lang}", status_code=303)
     # Identified: the result is shown once from the submission; its link goes by mail only.
-    return _result_page(
-        request, loaded, outcome.scored.percents(), lang=lang, mailed=outcome.mailed
+    return await _result_page(
+        request, engine, loaded, outcome.scored.percents(), lang=lang, mailed=outcome.mailed
     )

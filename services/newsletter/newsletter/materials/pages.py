@@ -1,0 +1,196 @@
+"""The materials library's staff pages: the list, a new material, a material's page (its
+figures and, for editors, its form), archive and restore. No JavaScript needed."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from newsletter.composer import repository as composer_rows
+from newsletter.composer.form import topic_choices
+from newsletter.deps import Engine, Settings
+from newsletter.errors import InvalidInput, NotFound
+from newsletter.materials import service
+from newsletter.materials.domain import AUDIENCES, KINDS, LANGUAGES
+from newsletter.materials.form import empty_values, input_of, upload_of, values_of
+from newsletter.materials.labels import area_choices, labels
+from newsletter.materials.public import FILE_NAME, file_response
+from newsletter.rendering import pages, staff_language
+
+from shared.web.staff import Editor, Staff, Viewer
+
+router = APIRouter(prefix="/newsletter/staff/materials", include_in_schema=False)
+BASE = "/newsletter/staff/materials"
+
+
+async def _form_context(engine: Engine, lang: str, values: dict[str, Any]) -> dict[str, Any]:
+    async with engine.connect() as conn:
+        known = await composer_rows.known_topics(conn)
+    return {
+        "values": values,
+        "languages": LANGUAGES,
+        "kinds": KINDS,
+        "audiences": AUDIENCES,
+        "areas": area_choices(lang),
+        "topics": topic_choices(known, values["topics"]),
+        "labels": labels(lang),
+    }
+
+
+async def _edit_page(
+    request: Request,
+    engine: Engine,
+    staff: Staff,
+    *,
+    material: dict[str, Any] | None,
+    values: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    request.state.staff = staff
+    lang = staff_language(request)
+    context = await _form_context(engine, lang, values)
+    figures = await service.figures(engine, material["id"]) if material else None
+    return pages.render(
+        request,
+        "pages/staff_material.html",
+        context
+        | {
+            "material": material,
+            "figures": figures,
+            "may_edit": staff.may("editor"),
+            "errors": errors or {},
+            "saved": request.query_params.get("saved", ""),
+        },
+        lang=lang,
+        status_code=status_code,
+    )
+
+
+@router.get("", response_class=HTMLResponse)
+async def list_page(request: Request, engine: Engine, staff: Viewer) -> Response:
+    request.state.staff = staff
+    lang = staff_language(request)
+    return pages.render(
+        request,
+        "pages/staff_materials.html",
+        {
+            "materials": await service.listing(engine, public=False, lang=lang),
+            "labels": labels(lang),
+            "may_edit": staff.may("editor"),
+        },
+        lang=lang,
+    )
+
+
+@router.get("/new", response_class=HTMLResponse)
+async def new_page(request: Request, engine: Engine, staff: Editor) -> Response:
+    return await _edit_page(request, engine, staff, material=None, values=empty_values())
+
+
+@router.post("/new")
+async def create_page(
+    request: Request, engine: Engine, settings: Settings, staff: Editor
+) -> Response:
+    form = await request.form()
+    given = input_of(form)
+    try:
+        material_id = await service.create(
+            engine,
+            staff=staff,
+            given=given,
+            upload=await upload_of(form, settings.material_max_bytes),
+            max_bytes=settings.material_max_bytes,
+            base_url=settings.public_base_url,
+        )
+    except InvalidInput as exc:
+        return await _edit_page(
+            request,
+            engine,
+            staff,
+            material=None,
+            values=values_of(given),
+            errors={exc.field or "kind": exc.message},
+            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        )
+    return RedirectResponse(f"{BASE}/{material_id}?saved=created", status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/{material_id}", response_class=HTMLResponse)
+async def material_page(
+    material_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer
+) -> Response:
+    found = await service.one(engine, material_id, public=False, lang=staff_language(request))
+    return await _edit_page(request, engine, staff, material=found, values=found)
+
+
+@router.post("/{material_id}")
+async def save_page(
+    material_id: uuid.UUID, request: Request, engine: Engine, settings: Settings, staff: Editor
+) -> Response:
+    form = await request.form()
+    given = input_of(form)
+    try:
+        await service.edit(
+            engine,
+            staff=staff,
+            material_id=material_id,
+            given=given,
+            upload=await upload_of(form, settings.material_max_bytes),
+            max_bytes=settings.material_max_bytes,
+            base_url=settings.public_base_url,
+        )
+    except InvalidInput as exc:
+        found = await service.one(engine, material_id, public=False, lang="fi")
+        return await _edit_page(
+            request,
+            engine,
+            staff,
+            material=found,
+            values=values_of(given) | {"file": found["file"]},
+            errors={exc.field or "kind": exc.message},
+            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        )
+    return RedirectResponse(f"{BASE}/{material_id}?saved=saved", status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/{material_id}/archive")
+async def archive_page(
+    material_id: uuid.UUID, engine: Engine, settings: Settings, staff: Editor
+) -> Response:
+    await service.set_archived(
+        engine,
+        staff=staff,
+        material_id=material_id,
+        archived=True,
+        base_url=settings.public_base_url,
+    )
+    return RedirectResponse(f"{BASE}/{material_id}?saved=archived", status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/{material_id}/restore")
+async def restore_page(
+    material_id: uuid.UUID, engine: Engine, settings: Settings, staff: Editor
+) -> Response:
+    await service.set_archived(
+        engine,
+        staff=staff,
+        material_id=material_id,
+        archived=False,
+        base_url=settings.public_base_url,
+    )
+    return RedirectResponse(f"{BASE}/{material_id}?saved=restored", status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/{material_id}/file/{file_name}")
+async def staff_file(
+    material_id: uuid.UUID, file_name: str, request: Request, engine: Engine, staff: Viewer
+) -> Response:
+    """The file of any material, published or not, for staff to check."""
+    m = FILE_NAME.fullmatch(file_name)
+    if m is None:
+        raise NotFound("No such file.")
+    served = await service.serve_file(engine, material_id, m["digest"], m["ext"], staff=True)
+    return file_response(served, request)

@@ -1,0 +1,1 @@
+"""The replica of the newsletter's materials, linked from self-assessment results."""
