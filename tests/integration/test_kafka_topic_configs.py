@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -43,7 +44,13 @@ async def test_a_topic_made_before_its_retention_was_declared_gets_it(infra: Inf
     assert old not in created
 
     declared = {name: configs for name, _, configs in all_physical_topics(prefix) if configs}
-    actual = await configs_of(infra.kafka, list(declared))
+    # A topic just created may not be described yet (its metadata is still spreading): ask
+    # again until every one answers, for at most 15 s.
+    for _ in range(60):
+        actual = await configs_of(infra.kafka, list(declared))
+        if all(actual.get(name) for name in declared):
+            break
+        await asyncio.sleep(0.25)
     for name, configs in declared.items():
         for key, value in configs.items():
             assert actual[name][key] == value, (name, key)
