@@ -51,6 +51,11 @@ class ContactSnapshotV1(EventData):
     email_status: EmailStatus = "ok"
     last_engaged_on: date | None = None
     created_at: datetime | None = None
+    # Event participation (contacts' participation/ from events.registration.v1): the newest
+    # Helsinki day of an event the person attended, and the series (ids) of the events they
+    # hold a registration or a waiting-list place for (cancelled ones do not count).
+    last_attended_on: date | None = None
+    registered_series: tuple[str, ...] = ()
 
 
 class SegmentV1(EventData):

@@ -443,6 +443,16 @@ class Published:
 
 
 @dataclass
+class FakeEventSeries:
+    """The event series of the catalogue: id -> language -> name."""
+
+    series: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    async def names(self) -> list[tuple[str, dict[str, str]]]:
+        return sorted(self.series.items())
+
+
+@dataclass
 class FakeContactsUnitOfWork:
     people: FakePeople = field(default_factory=FakePeople)
     organisations: FakeOrganisations = field(default_factory=FakeOrganisations)
@@ -453,6 +463,7 @@ class FakeContactsUnitOfWork:
     audience: FakeAudience = field(default_factory=FakeAudience)
     audit: FakeAuditLog = field(default_factory=FakeAuditLog)
     group: FakeGroupInvitations = field(default_factory=FakeGroupInvitations)
+    event_series: FakeEventSeries = field(default_factory=FakeEventSeries)
     published: list[Published] = field(default_factory=list)
     commits: int = 0
 

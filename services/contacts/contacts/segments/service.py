@@ -16,6 +16,7 @@ from typing import Any
 from contacts.audit.domain import Actor
 from contacts.classification import load_classification
 from contacts.errors import NotFound
+from contacts.participation.domain import title_in
 from contacts.segments.domain import Segment
 from contacts.segments.fields import VALUE_LABELS
 from contacts.segments.vocabulary import Terms, Vocabulary, check_values, terms
@@ -44,12 +45,14 @@ async def _vocabulary(
 
     Regions and municipalities come from the classification (other languages' names are
     aliases), topics from the topic list (archived ones too: people may still have them), tags
-    from the tag list; the rest are fixed lists labelled by `translate`.
+    from the tag list, event series from the event catalogue; the rest are fixed lists
+    labelled by `translate`.
     """
     tr = translate or (lambda text: text)
     found = load_classification()
     topics = await uow.topics.all_topics(include_archived=True)
     tags = [name for name, _count in await uow.tags.all_with_counts()]
+    series = await uow.event_series.names()
     vocabulary = {
         "region": terms(
             ((r.code, r.name(lang)) for r in found.regions),
@@ -64,6 +67,11 @@ async def _vocabulary(
             ((n, t.key) for t in topics for n in (t.name_fi, t.name_sv, t.name_en)),
         ),
         "tags": terms((name, name) for name in tags),
+        # Event series by name (the catalogue of events.event.v1), stored as their ids.
+        "registered_series": terms(
+            ((sid, title_in(names, lang) or sid) for sid, names in series),
+            ((n, sid) for sid, names in series for n in names.values() if n),
+        ),
     }
     for field, labels in VALUE_LABELS.items():
         vocabulary[field] = terms(
