@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contacts.joined_unit_of_work import JoinedUnitOfWork
 from contacts.participation import repository as store
@@ -89,7 +89,8 @@ async def apply_registration(conn: AsyncConnection, event: RegistrationChangedV1
     await store.save(conn, updated)
     if person is None:
         return True
-    after = (await engagement_of(conn, [person.id])).get(person.id)
+    after = (await engagement_of(conn, [person.id])).get(person.id, Engagement())
+    before = before or Engagement()
     changed = person.engaged(day_of(event.occurred_at)) if event.change == "attended" else None
     if changed is None and before == after:
         return True
@@ -148,8 +149,11 @@ async def month_counts(conn: AsyncConnection, start: datetime, end: datetime) ->
     )
 
 
-async def dashboard_counts(
-    conn: AsyncConnection, since: datetime
+async def dashboard(
+    engine: AsyncEngine, *, since: datetime
 ) -> tuple[list[tuple[str, int, int, int]], list[tuple[str, int, int, int]]]:
-    """(by region, by organisation type) rows: code, events, registrations, attended."""
-    return await store.by_region(conn, since), await store.by_organisation_type(conn, since)
+    """The dashboard's rows (code, events, registrations, attended) of the published events
+    starting at or after `since`: by the event's region, and by the registered person's
+    organisation type ("" = online or no region; no organisation)."""
+    async with engine.connect() as conn:
+        return await store.by_region(conn, since), await store.by_organisation_type(conn, since)
