@@ -25,6 +25,8 @@ EXPECTED = {
         "contacts.segment.v1",
         "contacts.events.v1",
         "mail.requested.v1",
+        "events.event.v1",
+        "events.registration.v1",
     },
     "newsletter": {"contacts.contact.v1", "mail.events.v1", "staff.audit.v1"},
     "surveys": {

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, distinct, func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.participation.domain import Held, Registration, day_of
@@ -144,7 +144,7 @@ async def series(conn: AsyncConnection) -> list[tuple[uuid.UUID, dict[str, str]]
         select(e.series_id, e.series_name)
         .where(e.series_id.is_not(None))
         .order_by(e.series_id, e.starts_at.desc().nulls_last())
-        .distinct(e.series_id)
+        .ext(distinct_on(e.series_id))
     )
     return [(r.series_id, dict(r.series_name or {})) for r in await conn.execute(stmt)]
 
