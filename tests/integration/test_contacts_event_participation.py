@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,15 +17,23 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from contacts.app import create_app
 from contacts.participation import handlers
+from contacts.participation import service as participation
+from contacts.people import repository as people
 from contacts.settings import ContactsSettings
+from contacts.snapshots import current_snapshot
+from events.tables import contact_snapshot as events_replica
+from newsletter.tables import contact_snapshot as newsletter_replica
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from surveys.tables import contact_snapshot as surveys_replica
 
 from shared.dead_letters import read_parked
 from shared.events.envelope import CloudEvent, new_event
 from shared.events.events import EventPublishedV1, RegistrationChangedV1
 from shared.events.topics import EVENT_REGISTRATIONS, EVENTS
 from shared.kafka import ensure_topics, make_broker
+from shared.replica import apply_contact_events
+from shared.segments.compiler import count_matching
 from tests.support.infra import Infra
 from tests.support.polling import eventually
 from tests.support.processes import wait_for_group, wait_until_consumed
@@ -33,6 +41,11 @@ from tests.support.staff import EDITOR_HEADERS
 
 pytestmark = pytest.mark.integration
 
+REPLICAS = {
+    "newsletter": newsletter_replica,
+    "surveys": surveys_replica,
+    "events": events_replica,
+}
 SERIES = uuid.UUID("00000000-0000-0000-0000-000000002027")
 HELSINKI = ZoneInfo("Europe/Helsinki")
 NOT_AN_EVENT = b'{"not": "an event"}'  # no CloudEvent headers: undecodable
@@ -86,6 +99,7 @@ async def rows(engine: AsyncEngine, sql: str, **params: Any) -> list[Any]:
 async def test_registration_and_attendance_reach_timelines_snapshot_and_segments(
     infra: Infra,
     engine: AsyncEngine,
+    clean_db: dict[str, AsyncEngine],
     prefix: str,
     contacts: tuple[ContactsSettings, httpx.AsyncClient],
 ) -> None:
@@ -114,7 +128,9 @@ async def test_registration_and_attendance_reach_timelines_snapshot_and_segments
         for purpose in ("event-catalogue", "event-participation"):
             await wait_for_group(infra.kafka, settings.group(purpose))
         event_id = uuid.uuid4()
-        starts = datetime.now(UTC) - timedelta(days=3)
+        starts = datetime.combine(datetime.now(HELSINKI).date(), time(12), HELSINKI) - timedelta(
+            days=3
+        )
         published = EventPublishedV1(
             event_id=event_id,
             version=2,
@@ -204,6 +220,21 @@ async def test_registration_and_attendance_reach_timelines_snapshot_and_segments
     preview = await api.post("/api/contacts/segments/preview", json={"rule": rule})
     assert preview.status_code == 200, preview.text
     assert preview.json()["count"] == 1
+    # Every replica that evaluates segments holds the fields and counts the same.
+    async with engine.connect() as conn:
+        person = await people.get(conn, uuid.UUID(pid))
+        assert person is not None
+        snapshot_event = new_event(
+            source="/tests",
+            data=await current_snapshot(conn, person),
+            subject=pid,
+            version=person.version,
+        )
+    for service in ("newsletter", "surveys", "events"):
+        async with clean_db[service].begin() as conn:
+            replica = REPLICAS[service]
+            await apply_contact_events(conn, replica, [snapshot_event])
+            assert await count_matching(conn, replica, rule, datetime.now(UTC)) == 1, service
     saved = await api.post("/api/contacts/segments", json={"name": "Viikolla mukana", "rule": rule})
     assert saved.status_code == 201, saved.text
     listed = await api.get("/staff/segments?lang=fi")
@@ -216,3 +247,48 @@ async def test_registration_and_attendance_reach_timelines_snapshot_and_segments
     assert "Tapahtumat ja ilmoittautumiset" in dashboard.text
     region_table = dashboard.text.split("tapahtuman maakunnan mukaan")[1].split("</table>")[0]
     assert '<th scope="row">Uusimaa</th><td>1</td><td>1</td><td>1</td>' in region_table
+
+
+async def test_an_attendance_before_its_event_is_known_takes_the_events_day_once_it_is(
+    engine: AsyncEngine, contacts: tuple[ContactsSettings, httpx.AsyncClient]
+) -> None:
+    _settings, api = contacts
+    created = await api.post("/api/contacts/people", json={"email": "late-catalogue@example.fi"})
+    pid = uuid.UUID(created.json()["id"])
+    event_id, registration = uuid.uuid4(), uuid.uuid4()
+    starts = datetime(2026, 11, 2, 10, tzinfo=UTC)
+    async with engine.begin() as conn:
+        for kind, at in (
+            ("registered", starts - timedelta(days=9)),
+            ("attended", starts + timedelta(days=5)),
+        ):
+            await participation.apply_registration(
+                conn,
+                RegistrationChangedV1(
+                    registration_id=registration,
+                    event_id=event_id,
+                    change=kind,  # type: ignore[arg-type]
+                    occurred_at=at,
+                    contact_id=pid,
+                ),
+            )
+    first = await rows(engine, "SELECT * FROM contact_snapshot WHERE contact_id = :p", p=pid)
+    assert first[0]["last_attended_on"] == date(2026, 11, 7)  # the day attendance was marked
+    event = EventPublishedV1(
+        event_id=event_id,
+        version=1,
+        state="published",
+        kind="webinar",
+        title={"fi": "Myöhässä tullut tapahtuma"},
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        online=True,
+    )
+    for _ in range(2):  # the second time (a replay) publishes nothing
+        async with engine.begin() as conn:
+            await participation.apply_event(conn, event)
+    then = await rows(engine, "SELECT * FROM contact_snapshot WHERE contact_id = :p", p=pid)
+    assert then[0]["last_attended_on"] == date(2026, 11, 2)
+    assert then[0]["version"] == first[0]["version"] + 1
+    person = await rows(engine, "SELECT last_engaged_on FROM people WHERE id = :p", p=pid)
+    assert person[0]["last_engaged_on"] == date(2026, 11, 7)  # engagement: the day it counted

@@ -13,7 +13,7 @@ from sqlalchemy import and_, distinct, func, select, update
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from contacts.participation.domain import Held, Registration, day_of
+from contacts.participation.domain import Engagement, Held, Registration, day_of
 from contacts.tables import contact_snapshot, event_catalogue, event_participation
 
 CATALOGUE_COLUMNS = (
@@ -98,6 +98,25 @@ async def held_by(
             Held(r.state, str(series) if series else None, day_of(when) if when else None)
         )
     return found
+
+
+async def attendees(conn: AsyncConnection, event_id: uuid.UUID) -> list[uuid.UUID]:
+    """The known people who attended the event."""
+    p = event_participation.c
+    stmt = select(p.person_id).where(
+        p.event_id == event_id, p.state == "attended", p.person_id.is_not(None)
+    )
+    return list((await conn.execute(stmt)).scalars())
+
+
+async def published_engagement(conn: AsyncConnection, person_id: uuid.UUID) -> Engagement:
+    """The event fields of the person's snapshot as last published (contacts' projection)."""
+    s = contact_snapshot.c
+    stmt = select(s.last_attended_on, s.registered_series).where(s.contact_id == person_id)
+    row = (await conn.execute(stmt)).first()
+    if row is None:
+        return Engagement()
+    return Engagement(row.last_attended_on, tuple(row.registered_series or ()))
 
 
 def _with_event() -> Any:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -27,7 +27,6 @@ from contacts.participation.domain import (
     day_of,
     engagement,
     steps,
-    title_in,
 )
 from contacts.people import repository as people
 from contacts.snapshots import publish_snapshot
@@ -35,6 +34,8 @@ from shared.events.events import EventPublishedV1, RegistrationChangedV1
 
 
 async def apply_event(conn: AsyncConnection, event: EventPublishedV1) -> None:
+    """Keep the event (version-guarded); its attendees' `last_attended_on` follows the event's
+    day once the catalogue knows it (an attendance that arrived first used its own day)."""
     await store.put_event(
         conn,
         {
@@ -53,6 +54,8 @@ async def apply_event(conn: AsyncConnection, event: EventPublishedV1) -> None:
             "url": event.url,
         },
     )
+    for person_id in await store.attendees(conn, event.event_id):
+        await _refresh_snapshot(conn, person_id)
 
 
 async def withdraw_event(conn: AsyncConnection, event_id: uuid.UUID) -> None:
@@ -69,10 +72,9 @@ async def engagement_of(
 
 async def apply_registration(conn: AsyncConnection, event: RegistrationChangedV1) -> bool:
     """Record one change; True when it added something (False for a replay or a duplicate)."""
-    person = None
-    if event.contact_id is not None:
-        person = await people.get(conn, event.contact_id, for_update=True)
     held = await store.get(conn, event.registration_id, for_update=True)
+    known = event.contact_id or (held.person_id if held else None)
+    person = await people.get(conn, known, for_update=True) if known else None
     change = Change(
         registration_id=event.registration_id,
         event_id=event.event_id,
@@ -85,21 +87,31 @@ async def apply_registration(conn: AsyncConnection, event: RegistrationChangedV1
     updated = applied(held, change)
     if updated is None:
         return False
-    before = (await engagement_of(conn, [person.id])).get(person.id) if person else None
     await store.save(conn, updated)
+    if person is not None:
+        engaged = day_of(event.occurred_at) if event.change == "attended" else None
+        await _refresh_snapshot(conn, person.id, engaged_on=engaged)
+    return True
+
+
+async def _refresh_snapshot(
+    conn: AsyncConnection, person_id: uuid.UUID, *, engaged_on: date | None = None
+) -> None:
+    """Publish the person's snapshot (a new version) when their event fields or engagement
+    day moved; the projection holds the fields as last published."""
+    person = await people.get(conn, person_id, for_update=True)
     if person is None:
-        return True
-    after = (await engagement_of(conn, [person.id])).get(person.id, Engagement())
-    before = before or Engagement()
-    changed = person.engaged(day_of(event.occurred_at)) if event.change == "attended" else None
-    if changed is None and before == after:
-        return True
+        return
+    now = (await engagement_of(conn, [person_id])).get(person_id, Engagement())
+    published = await store.published_engagement(conn, person_id)
+    changed = person.engaged(engaged_on) if engaged_on is not None else None
+    if changed is None and published == now:
+        return
     uow = JoinedUnitOfWork(conn)
     changed = changed or person.changed()  # a new version, so replicas take the snapshot
     await people.save(conn, changed)
     await publish_snapshot(uow, changed)
     await uow.commit()
-    return True
 
 
 def _items(rows: list[dict[str, Any]], *, with_person: bool) -> list[dict[str, Any]]:
@@ -128,13 +140,6 @@ async def organisation_timeline(
 ) -> list[dict[str, Any]]:
     """The steps of the people whose organisation this is now, each naming the person."""
     return _items(await store.of_organisation(conn, organisation_id), with_person=True)
-
-
-async def series_names(conn: AsyncConnection, lang: str = "fi") -> list[tuple[str, str]]:
-    """(series id, name in `lang`) of every series the catalogue knows."""
-    return [
-        (str(sid), title_in(names, lang) or str(sid)) for sid, names in await store.series(conn)
-    ]
 
 
 async def month_counts(conn: AsyncConnection, start: datetime, end: datetime) -> MonthFigures:
