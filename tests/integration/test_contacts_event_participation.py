@@ -247,6 +247,10 @@ async def test_registration_and_attendance_reach_timelines_snapshot_and_segments
     assert "Tapahtumat ja ilmoittautumiset" in dashboard.text
     region_table = dashboard.text.split("tapahtuman maakunnan mukaan")[1].split("</table>")[0]
     assert '<th scope="row">Uusimaa</th><td>1</td><td>1</td><td>1</td>' in region_table
+    by_place = dashboard.text.split("tapahtuman kunnan mukaan")[1].split("</table>")[0]
+    assert '<th scope="row">Verkossa tai ei kuntaa</th><td>1</td><td>1</td><td>1</td>' in by_place
+    by_type = dashboard.text.split("organisaation tyypin mukaan")[1].split("</table>")[0]
+    assert '<th scope="row">Muu</th><td>1</td><td>1</td><td>1</td>' in by_type  # type other
 
 
 async def test_an_attendance_before_its_event_is_known_takes_the_events_day_once_it_is(

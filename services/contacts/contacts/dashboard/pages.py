@@ -31,8 +31,10 @@ async def render_dashboard(request: Request, engine: Engine) -> Response:
     figures = await dashboard(engine)
     locale = BABEL_LOCALES.get(lang, "fi_FI")
     months = [format_date(m, "LLL yyyy", locale=locale) for m in figures.months]
-    regions = {r.code: r.name(lang) for r in load_classification().regions}
-    by_region, by_type = await participation.dashboard(
+    classification = load_classification()
+    regions = {r.code: r.name(lang) for r in classification.regions}
+    municipalities = {m.code: m.name(lang) for m in classification.municipalities}
+    by_region, by_municipality, by_type = await participation.dashboard(
         engine, since=datetime.now(UTC) - EVENTS_SHOWN
     )
     return pages.render(
@@ -52,6 +54,9 @@ async def render_dashboard(request: Request, engine: Engine) -> Response:
             "surveys": figures.surveys,
             # (code, name, events, registrations, attended); "" = online or no organisation
             "event_regions": [(c, regions.get(c, c), *n) for c, *n in by_region],
+            "event_municipalities": [
+                (c, municipalities.get(c, c), *n) for c, *n in by_municipality
+            ],
             "event_types": [(c, TYPE_LABELS.get(c, c), *n) for c, *n in by_type],
             "computed_at": figures.computed_at,
             "fmt_percent": lambda share: format_percent(share, locale=locale),

@@ -202,23 +202,25 @@ async def attendance(conn: AsyncConnection, start: datetime, end: datetime) -> t
     return int(attended), int(seated)
 
 
-async def by_region(conn: AsyncConnection, since: datetime) -> list[tuple[str, int, int, int]]:
-    """(region code or "" for none/online, events, registrations, attended) of the published
-    events starting at or after `since`; registrations not cancelled."""
+async def by_place(
+    conn: AsyncConnection, since: datetime, column: str
+) -> list[tuple[str, int, int, int]]:
+    """(region or municipality code, "" for none/online; events; registrations; attended) of
+    the published events starting at or after `since`; registrations not cancelled."""
     p, e = event_participation.c, event_catalogue.c
     live = p.state != "cancelled"
-    region = func.coalesce(e.region, "")
+    place = func.coalesce(e[column], "")
     stmt = (
         select(
-            region,
+            place,
             func.count(distinct(e.event_id)),
             func.count(p.registration_id).filter(live),
             func.count(p.registration_id).filter(p.state == "attended"),
         )
         .select_from(event_catalogue.outerjoin(event_participation, p.event_id == e.event_id))
         .where(e.state == "published", e.starts_at >= since)
-        .group_by(region)
-        .order_by(region)
+        .group_by(place)
+        .order_by(place)
     )
     return [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in await conn.execute(stmt)]
 

@@ -154,11 +154,16 @@ async def month_counts(conn: AsyncConnection, start: datetime, end: datetime) ->
     )
 
 
-async def dashboard(
-    engine: AsyncEngine, *, since: datetime
-) -> tuple[list[tuple[str, int, int, int]], list[tuple[str, int, int, int]]]:
+Rows = list[tuple[str, int, int, int]]
+
+
+async def dashboard(engine: AsyncEngine, *, since: datetime) -> tuple[Rows, Rows, Rows]:
     """The dashboard's rows (code, events, registrations, attended) of the published events
-    starting at or after `since`: by the event's region, and by the registered person's
-    organisation type ("" = online or no region; no organisation)."""
+    starting at or after `since`: by the event's region, by its municipality, and by the
+    registered person's organisation type ("" = online or no place; no organisation)."""
     async with engine.connect() as conn:
-        return await store.by_region(conn, since), await store.by_organisation_type(conn, since)
+        return (
+            await store.by_place(conn, since, "region"),
+            await store.by_place(conn, since, "municipality"),
+            await store.by_organisation_type(conn, since),
+        )
