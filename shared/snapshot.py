@@ -43,6 +43,7 @@ PERSONAL_COLUMNS = (
     "last_engaged_on",
     "created_at",
     "ecosystem_role",
+    "last_attended_on",
 )
 # Lists cleared (to empty, not NULL) when the person is erased.
 PERSONAL_LISTS = ("weak_areas",)
@@ -78,6 +79,8 @@ def contact_snapshot_table(metadata: MetaData) -> Table:
         Column("created_at", DateTime(timezone=True), nullable=True),
         Column("weak_areas", ARRAY(Text), nullable=False, server_default="{}"),
         Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("last_attended_on", Date, nullable=True),
+        Column("registered_series", ARRAY(Text), nullable=False, server_default="{}"),
         Index("ix_contact_snapshot_org_type_region", "organisation_type", "region"),
         Index("ix_contact_snapshot_topics", "topics", postgresql_using="gin"),
         Index("ix_contact_snapshot_email", "email"),
@@ -100,6 +103,7 @@ def snapshot_row(snapshot: ContactSnapshotV1) -> dict[str, Any]:
     row["topics"] = list(snapshot.topics)
     row["tags"] = list(snapshot.tags)
     row["weak_areas"] = list(snapshot.weak_areas)
+    row["registered_series"] = list(snapshot.registered_series)
     row["erased"] = False
     return row
 
@@ -113,6 +117,7 @@ def erased_row(contact_id: Any, version: int) -> dict[str, Any]:
         erased=True,
         topics=[],
         tags=[],
+        registered_series=[],
         language=None,
         subscription_state=None,
         newsletter_consent=False,

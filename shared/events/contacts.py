@@ -54,6 +54,11 @@ class ContactSnapshotV1(EventData):
     # Keys of the competence areas in the lowest band ("getting started", 0-39 %) of the
     # person's latest identified self-assessment result (surveys.assessment.v1).
     weak_areas: tuple[str, ...] = ()
+    # Event participation (contacts' participation/ from events.registration.v1): the newest
+    # Helsinki day of an event the person attended, and the series (ids) of the events they
+    # hold a registration or a waiting-list place for (cancelled ones do not count).
+    last_attended_on: date | None = None
+    registered_series: tuple[str, ...] = ()
 
 
 class SegmentV1(EventData):

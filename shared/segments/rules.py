@@ -33,9 +33,11 @@ FIELDS: dict[str, FieldType] = {
     "topics": "array",
     "tags": "array",
     "weak_areas": "array",  # self-assessed weak in: area keys of the latest result
+    "registered_series": "array",
     "newsletter_consent": "bool",
     "survey_consent": "bool",
     "last_engaged_on": "date",
+    "last_attended_on": "date",
     "confirmed_at": "datetime",
     "created_at": "datetime",
     "organisation_id": "uuid",

@@ -14,6 +14,7 @@ from functools import cache
 import pytest
 from contacts.app import create_app as create_contacts_app
 from contacts.jobs.service import jobs
+from contacts.participation import service as participation
 from contacts.settings import ContactsSettings
 from contacts.staff.service import sign_in as staff_service
 from events.app import create_app as create_events_app
@@ -37,6 +38,7 @@ from surveys.open_link import service as open_link
 from surveys.settings import SurveysSettings
 from surveys.unit_of_work import unit_of_work
 
+from shared.events.events import EventPublishedV1, RegistrationChangedV1
 from shared.tokens import sign
 from tests.browser.axe import check
 from tests.browser.conftest import screenshot_path
@@ -157,6 +159,31 @@ async def test_staff_home_has_no_wcag_21_aa_violations(
     await staff_service.create_staff(
         engines["contacts"], email=email, name="Ville", role="viewer", password=STAFF_PASSWORD
     )
+    async with engines["contacts"].begin() as conn:  # the dashboard's event tables have rows
+        event_id, start = uuid.uuid4(), datetime.now(UTC) - timedelta(days=2)
+        await participation.apply_event(
+            conn,
+            EventPublishedV1(
+                event_id=event_id,
+                version=1,
+                state="published",
+                kind="webinar",
+                title={"fi": "Saavutettava webinaari"},
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                online=False,
+                region="01",
+            ),
+        )
+        await participation.apply_registration(
+            conn,
+            RegistrationChangedV1(
+                registration_id=uuid.uuid4(),
+                event_id=event_id,
+                change="registered",
+                occurred_at=start - timedelta(days=1),
+            ),
+        )
     page = await context.new_page()
     await page.goto("/staff/?lang=en")
     assert page.url.split("?")[0].endswith("/login"), "an anonymous visitor must sign in first"
@@ -167,6 +194,7 @@ async def test_staff_home_has_no_wcag_21_aa_violations(
     await page.wait_for_url("**/staff/**")
     assert email in await page.inner_text("header")  # signed in as this staff member
     assert "Join funnel" in await page.inner_text("main")  # the dashboard with its charts
+    assert "Events and registrations by the event's region" in await page.inner_text("main")
     await assert_accessible(page, axe_source, "staff-home-en")
 
 

@@ -26,6 +26,7 @@ from shared.dead_letters import read_parked
 from shared.events.audit import StaffActionV1
 from shared.events.contacts import ContactSnapshotV1, SegmentV1
 from shared.events.envelope import CloudEvent, EventData, new_event
+from shared.events.events import EventPublishedV1, RegistrationChangedV1
 from shared.events.mail import MailEventV1, MailRequestedV1
 from shared.events.materials import MaterialV1
 from shared.events.surveys import AssessmentResultV1, ResponseSubmittedV1
@@ -91,6 +92,22 @@ GOOD: dict[str, Callable[[], EventData]] = {
     ),
     "staff.audit.v1": lambda: StaffActionV1(
         service="sweep", actor_id="t", action="sweep.test", occurred_at=_now()
+    ),
+    "events.event.v1": lambda: EventPublishedV1(
+        event_id=uuid.uuid4(),
+        version=1,
+        state="published",
+        kind="webinar",
+        title={"fi": "Siivouswebinaari"},
+        starts_at=_now(),
+        ends_at=_now(),
+        online=True,
+    ),
+    "events.registration.v1": lambda: RegistrationChangedV1(
+        registration_id=uuid.uuid4(),
+        event_id=uuid.uuid4(),
+        change="registered",
+        occurred_at=_now(),
     ),
 }
 REPLICA_ROWS = {

@@ -16,7 +16,7 @@ import io
 import json
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -27,6 +27,7 @@ from contacts.classification import load_classification
 from contacts.impact import repository as store
 from contacts.impact import service as impact
 from contacts.impact.domain import Figure
+from contacts.participation import service as participation
 from contacts.tables import (
     activity,
     audit_log,
@@ -41,6 +42,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.events.events import EventPublishedV1, RegistrationChangedV1
 from shared.events.mail import MailEventV1
 from shared.events.surveys import ResponseSubmittedV1
 from tests.support.staff import EDITOR_HEADERS, VIEWER_HEADERS
@@ -218,6 +220,72 @@ async def send_events(engine: AsyncEngine) -> None:
             await consumed.apply_survey_response(conn, submitted)  # redelivered
 
 
+def published(n: int, ends: str, *, version: int = 1, state: str = "published") -> EventPublishedV1:
+    return EventPublishedV1(
+        event_id=uid(600 + n),
+        version=version,
+        state=state,  # type: ignore[arg-type]
+        kind="webinar",
+        title={"fi": f"Tapahtuma {n}"},
+        starts_at=datetime.fromisoformat(ends) - timedelta(hours=2),
+        ends_at=datetime.fromisoformat(ends),
+        online=False,
+        region="01",
+    )
+
+
+async def send_event_records(engine: AsyncEngine) -> None:
+    """Events (E1-E4) and registrations (r1-r7), worked out by hand (only p5, who is no
+    member, attends: attending publishes a snapshot, and the seed has no organisation links):
+
+    E1 ends 10 Feb: r1 p5 registered 25 Jan (January's registration), attended 10 Feb;
+       r2 p2 registered 1 Feb, cancelled 5 Feb; r3 p3 waitlisted 2 Feb, promoted 6 Feb;
+       r4 (nobody known) registered 3 Feb, attended; r5 p7 waitlisted 4 Feb and stays there.
+    E2 ends 20 Feb but is cancelled (version 3; version 2 replayed after it changes nothing):
+       r6 p5 registered 7 Feb, attended.
+    E3 ends 5 Mar: r7 p9 registered 15 Feb.   E4 ends 31 Jan 23:30 UTC: January's, no one.
+    February: held E1 = 1; registrations made r2-r7 = 6; attendance of E1's seats: r1, r4
+    attended of r1, r3, r4 (r2 cancelled, r5 only waiting) = 2 / 3. January: 1, 1, 0 / 0.
+    """
+    events = [
+        published(1, "2026-02-10T16:00:00+00:00"),
+        published(2, "2026-02-20T16:00:00+00:00", version=2),
+        published(2, "2026-02-20T16:00:00+00:00", version=3, state="cancelled"),
+        published(2, "2026-02-20T16:00:00+00:00", version=2),  # replayed: older
+        published(3, "2026-03-05T16:00:00+00:00"),
+        published(4, "2026-01-31T23:30:00+00:00"),
+    ]
+    changes = [
+        (1, 1, 5, "registered", "2026-01-25"),
+        (1, 1, 5, "attended", "2026-02-10"),
+        (1, 1, 5, "attended", "2026-02-10"),  # redelivered
+        (2, 1, 2, "registered", "2026-02-01"),
+        (2, 1, 2, "cancelled", "2026-02-05"),
+        (3, 1, 3, "waitlisted", "2026-02-02"),
+        (3, 1, 3, "promoted", "2026-02-06"),
+        (4, 1, None, "registered", "2026-02-03"),
+        (4, 1, None, "attended", "2026-02-10"),
+        (5, 1, 7, "waitlisted", "2026-02-04"),
+        (6, 2, 5, "registered", "2026-02-07"),
+        (6, 2, 5, "attended", "2026-02-20"),
+        (7, 3, 9, "registered", "2026-02-15"),
+    ]
+    async with engine.begin() as conn:
+        for event in events:
+            await participation.apply_event(conn, event)
+        for registration, event_n, person, change, day in changes:
+            await participation.apply_registration(
+                conn,
+                RegistrationChangedV1(
+                    registration_id=uid(700 + registration),
+                    event_id=uid(600 + event_n),
+                    change=change,  # type: ignore[arg-type]
+                    occurred_at=at(day),
+                    contact_id=uid(person) if person else None,
+                ),
+            )
+
+
 def whole(figures: dict[tuple[str, str], Figure]) -> dict[str, tuple[int | None, int | None]]:
     return {k: (f.numerator, f.denominator) for (k, part), f in figures.items() if part == ""}
 
@@ -228,6 +296,7 @@ async def test_each_indicator_is_counted_from_rows_and_events_as_by_hand(
     engine = clean_db["contacts"]
     await seed(engine)
     await send_events(engine)
+    await send_event_records(engine)
     classification = load_classification()
     total = len(classification.municipalities)
     in_region = {
@@ -249,6 +318,9 @@ async def test_each_indicator_is_counted_from_rows_and_events_as_by_hand(
         "coverage": (3, total),  # Helsinki (A), Turku (B), Tampere (E); C archived, D none
         "active_partners": (1, 3),  # B of A, B, E
         "network_size": (9, None),  # p1, p3, p4, p6, p7-p11 at 28 Feb
+        "events_held": (1, None),  # E1 (E2 cancelled, E3 ends in March)
+        "registrations": (6, None),  # r2-r7 (r1 was made in January)
+        "attendance_rate": (2, 3),  # r1, r4 of E1's seats r1, r3, r4
     }
     assert feb["newsletter_reach", "year_to_date"].numerator == 9  # p1, p7-p11, p2, p3, p6
     parts = {part: (f.numerator, f.denominator) for (k, part), f in feb.items() if k == "coverage"}
@@ -278,6 +350,9 @@ async def test_each_indicator_is_counted_from_rows_and_events_as_by_hand(
     assert whole(jan)["response_rate"] == (1, 2)  # T: 15 Feb's response of 2 invitations
     assert whole(jan)["network_growth"] == (7, None)  # p1, p4, p7-p11
     assert whole(jan)["active_partners"] == (0, 3)  # p3's open is February's
+    assert whole(jan)["events_held"] == (1, None)  # E4, 31 Jan 23:30 UTC
+    assert whole(jan)["registrations"] == (1, None)  # r1
+    assert whole(jan)["attendance_rate"] == (0, 0)
     await impact.recompute_month(engine, MAR, today=TODAY)
 
     # Counting a month again replaces its figures: history is kept, not added up.
@@ -289,6 +364,9 @@ async def test_each_indicator_is_counted_from_rows_and_events_as_by_hand(
     assert rows["newsletter_reach"].year == Figure.count(9)  # each person once in the year
     assert rows["open_rate"].year == Figure.share(5, 10)  # (3 + 2) of (6 + 4)
     assert rows["coverage"].year is not None and rows["coverage"].year.numerator == 3
+    assert rows["registrations"].year == Figure.count(7)  # r1 (Jan), r2-r7 (Feb), none in Mar
+    # January 0 of 0, February 2 of 3, March (E3) 0 of r7's seat
+    assert rows["attendance_rate"].year == Figure.share(2, 4)
 
     # A year on, who was sent what in 2026 is forgotten; counting February again keeps the
     # reach counted then, and the other figures are counted anew.
@@ -371,7 +449,7 @@ async def test_the_view_targets_export_and_report(
     assert "Varsinais-Suomi" not in text.split('id="i-coverage"')[1].split("</article>")[0]
     lagging = text.split('id="i-active_partners"')[1].split("</article>")[0]
     assert "Uusimaa" in lagging and "Pirkanmaa" in lagging and "Library" in lagging
-    assert "Not yet counted:" in text and "Events held" in text
+    assert "Not yet counted:" in text and "Self-assessment change" in text
     assert 'href="/staff/impact" aria-current="page"' in text
 
     xlsx = await client.get("/staff/impact/export.xlsx?year=2026", headers=VIEWER_HEADERS)

@@ -41,6 +41,8 @@ TEXTS: dict[str, list[str]] = {
 SUBSTRINGS = ["a", "Ä", "ij", "Ö", "ÖLJY", "%", "_", "/", "0%", "o o"]
 WORDS = ["webinars", "events", "ai", "data"]
 AREAS = ["digital_security", "devices", "data_protection"]  # self-assessed weak areas
+# Event series ids as registered_series holds them (texts), and one nobody holds.
+SERIES = [str(uuid.UUID(int=n)) for n in (101, 102, 103)]
 WHOLE_DAYS = [0, 1, 7, 10, 30]
 EDGE_DAYS = [TODAY - timedelta(days=n) for n in (-1, 0, 1, 7, 10)]
 DAYS = st.one_of(st.dates(TODAY - timedelta(days=40), TODAY + timedelta(days=3)),
@@ -76,6 +78,8 @@ def people(draw: st.DrawFn) -> dict[str, Any]:
         "survey_consent": draw(st.booleans()),
         "organisation_id": draw(maybe(st.sampled_from(ORGS))),
         "last_engaged_on": draw(maybe(DAYS)),
+        "last_attended_on": draw(maybe(DAYS)),
+        "registered_series": draw(st.lists(st.sampled_from(SERIES[:2]), unique=True, max_size=2)),
         "confirmed_at": draw(maybe(MOMENTS)),
         "created_at": draw(maybe(MOMENTS)),
     }
@@ -122,16 +126,19 @@ CONDITIONS = st.one_of(
     on(["weak_areas"], "contains", st.sampled_from(AREAS)),
     on(["weak_areas"], "in", st.lists(st.sampled_from([*AREAS, "other"]), min_size=1)),
     on(["weak_areas"], "exists", st.booleans()),
+    on(["registered_series"], "contains", st.sampled_from(SERIES)),
+    on(["registered_series"], "in", st.lists(st.sampled_from(SERIES), min_size=1, max_size=2)),
+    on(["registered_series", "last_attended_on"], "exists", st.booleans()),
     on(["newsletter_consent", "survey_consent"], "eq", st.booleans()),
     on(["organisation_id"], "eq", ORG_IDS),
     on(["organisation_id"], "in", st.lists(ORG_IDS, min_size=1, max_size=2)),
-    on(["last_engaged_on"], "eq", DAYS.map(iso)),
-    on(["last_engaged_on"], "before", DAYS.map(iso)),
-    on(["last_engaged_on"], "after", DAYS.map(iso)),
+    on(["last_engaged_on", "last_attended_on"], "eq", DAYS.map(iso)),
+    on(["last_engaged_on", "last_attended_on"], "before", DAYS.map(iso)),
+    on(["last_engaged_on", "last_attended_on"], "after", DAYS.map(iso)),
     on(DATETIME_FIELDS, "before", st.one_of(DAYS, st.sampled_from(EDGES)).map(iso)),
     on(DATETIME_FIELDS, "after", st.one_of(DAYS, st.sampled_from(EDGES)).map(iso)),
     on(
-        ["last_engaged_on", *DATETIME_FIELDS],
+        ["last_engaged_on", "last_attended_on", *DATETIME_FIELDS],
         "within_days",
         st.one_of(st.sampled_from(WHOLE_DAYS), st.integers(0, 45)),
     ),

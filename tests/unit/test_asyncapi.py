@@ -26,6 +26,8 @@ EXPECTED = {
         "contacts.events.v1",
         "mail.requested.v1",
         "events.newsletter-signup.v1",
+        "events.event.v1",
+        "events.registration.v1",
     },
     "newsletter": {
         "contacts.contact.v1",

@@ -15,6 +15,8 @@ from shared.snapshot import contact_snapshot_table
 
 NOW = datetime(2025, 6, 15, 9, 30, tzinfo=UTC)  # 12:30 in Helsinki
 ORG = uuid.UUID("00000000-0000-0000-0000-0000000000aa")
+WEEK_2027 = "00000000-0000-0000-0000-000000002027"  # an event series (Digitaitoviikko 2027)
+CIRCLE = "00000000-0000-0000-0000-0000000000cc"  # another series
 
 
 def cond(field: str, op: str, value: Any) -> dict[str, Any]:
@@ -24,6 +26,7 @@ def cond(field: str, op: str, value: Any) -> dict[str, Any]:
 def person(**values: Any) -> dict[str, Any]:
     row: dict[str, Any] = {c.name: None for c in contact_snapshot_table(new_metadata()).columns}
     row.update(erased=False, topics=[], tags=[], newsletter_consent=False, survey_consent=False)
+    row.update(registered_series=[])
     row.update(values)
     return row
 
@@ -112,6 +115,8 @@ PEOPLE = {
         topics=["webinars", "ai"],
         onboarding_state="not_invited",
         last_engaged_on=date(2025, 6, 10),
+        last_attended_on=date(2024, 12, 17),  # 180 days before 15 June 2025
+        registered_series=[WEEK_2027],
         created_at=datetime(2025, 5, 31, 21, 30, tzinfo=UTC),  # 1 June 00:30 in Helsinki
         newsletter_consent=True,
         organisation_id=ORG,
@@ -123,6 +128,8 @@ PEOPLE = {
         topics=["webinars"],
         onboarding_state="approved",
         last_engaged_on=date(2025, 5, 1),
+        last_attended_on=date(2024, 12, 16),  # 181 days before
+        registered_series=[CIRCLE, WEEK_2027],
         created_at=datetime(2025, 5, 31, 20, 59, tzinfo=UTC),  # 31 May 23:59 in Helsinki
     ),
     "cecilia": person(first_name="50%_off", tags=["vip"]),  # region, dates etc. unknown
@@ -158,6 +165,14 @@ def selected(rule: Any) -> set[str]:
         (cond("last_engaged_on", "before", "2025-06-10"), {"bertil"}),
         (cond("last_engaged_on", "after", "2025-06-10"), set()),
         (cond("last_engaged_on", "eq", "2025-06-10"), {"aino"}),
+        (cond("last_attended_on", "within_days", 180), {"aino"}),
+        (cond("last_attended_on", "within_days", 181), {"aino", "bertil"}),
+        ({"not": cond("last_attended_on", "within_days", 180)}, {"bertil", "cecilia", "dora"}),
+        (cond("last_attended_on", "exists", False), {"cecilia", "dora"}),
+        (cond("registered_series", "contains", WEEK_2027), {"aino", "bertil"}),
+        (cond("registered_series", "contains", CIRCLE), {"bertil"}),
+        ({"not": cond("registered_series", "contains", CIRCLE)}, {"aino", "cecilia", "dora"}),
+        (cond("registered_series", "exists", False), {"cecilia", "dora"}),
         (cond("created_at", "before", "2025-06-01"), {"bertil"}),  # days are Helsinki days
         (cond("created_at", "after", "2025-05-31"), {"aino", "dora"}),
         (cond("created_at", "after", "2025-06-01"), set()),

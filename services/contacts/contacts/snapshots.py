@@ -18,6 +18,8 @@ from contacts.memberships import repository as memberships
 from contacts.memberships.domain import Membership
 from contacts.onboarding.repository import onboarding
 from contacts.organisations import repository as organisations
+from contacts.participation import repository as participation
+from contacts.participation.domain import Engagement, engagement
 from contacts.people.domain.person import Person
 from contacts.tables import contact_snapshot
 from shared.events.contacts import (
@@ -41,6 +43,7 @@ def snapshot_of(
     organisation: dict[str, Any] | None = None,
     membership: Membership | None = None,
     onboarding_state: OnboardingState = "not_invited",
+    events: Engagement | None = None,
 ) -> ContactSnapshotV1:
     """The public snapshot; consents count only once the address is confirmed."""
     municipality = person.municipality or (organisation or {}).get("organisation_municipality")
@@ -73,6 +76,8 @@ def snapshot_of(
         last_engaged_on=person.last_engaged_on,
         created_at=person.created_at,
         weak_areas=person.weak_areas,
+        last_attended_on=events.last_attended_on if events else None,
+        registered_series=events.registered_series if events else (),
     )
 
 
@@ -81,11 +86,13 @@ async def current_snapshot(conn: AsyncConnection, person: Person) -> ContactSnap
     current = next((link for link in links if link["end_date"] is None), None)
     membership = await memberships.get(conn, person.id)
     state = await onboarding.state_of(conn, person.id)
+    held = await participation.held_by(conn, [person.id])
     return snapshot_of(
         person,
         organisation=current,
         membership=membership,
         onboarding_state=state,  # type: ignore[arg-type]
+        events=engagement(held.get(person.id, [])),
     )
 
 

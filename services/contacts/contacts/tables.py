@@ -632,3 +632,52 @@ assessment_areas = Table(
     Column("name_sv", Text, nullable=False, server_default=""),
     Column("name_en", Text, nullable=False, server_default=""),
 )
+
+# Event participation (participation/): the events service's published events as contacts
+# needs them (`events.event.v1`, version-guarded), and each registration's state and the time
+# of each step (`events.registration.v1`, guarded by the step's time). The person goes with an
+# erasure (SET NULL): the registration stays, anonymous, so the counts of past months hold.
+event_catalogue = Table(
+    "event_catalogue",
+    metadata,
+    Column("event_id", Uuid, primary_key=True),
+    Column("version", BigInteger, nullable=False),
+    Column("state", Text, nullable=False),  # published, cancelled, withdrawn
+    Column("kind", Text, nullable=False),
+    Column("title", JSONB, nullable=False, server_default="{}"),  # language -> title
+    Column("series_id", Uuid, nullable=True),
+    Column("series_name", JSONB, nullable=False, server_default="{}"),
+    Column("starts_at", DateTime(timezone=True), nullable=True),
+    Column("ends_at", DateTime(timezone=True), nullable=True),
+    Column("online", Boolean, nullable=False, server_default="false"),
+    Column("region", Text, nullable=True),
+    Column("municipality", Text, nullable=True),
+    Column("url", Text, nullable=False, server_default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_event_catalogue_ends_at", "ends_at"),
+    Index("ix_event_catalogue_series_id", "series_id"),
+)
+
+event_participation = Table(
+    "event_participation",
+    metadata,
+    Column("registration_id", Uuid, primary_key=True),
+    Column("event_id", Uuid, nullable=False),
+    Column("person_id", Uuid, ForeignKey("people.id", ondelete="SET NULL"), nullable=True),
+    Column("series_id", Uuid, nullable=True),
+    Column("event_kind", Text, nullable=False, server_default="other"),
+    Column("state", Text, nullable=False),  # registered, waitlisted, cancelled, attended
+    Column("state_at", DateTime(timezone=True), nullable=False),  # when the state was reached
+    Column("first_at", DateTime(timezone=True), nullable=False),  # when the registration came
+    Column("registered_at", DateTime(timezone=True), nullable=True),  # a seat (or promoted)
+    Column("waitlisted_at", DateTime(timezone=True), nullable=True),
+    Column("cancelled_at", DateTime(timezone=True), nullable=True),
+    Column("attended_at", DateTime(timezone=True), nullable=True),
+    CheckConstraint(
+        "state IN ('registered', 'waitlisted', 'cancelled', 'attended')",
+        name="participation_state",
+    ),
+    Index("ix_event_participation_person_id", "person_id"),
+    Index("ix_event_participation_event_id", "event_id"),
+    Index("ix_event_participation_first_at", "first_at"),
+)

@@ -155,6 +155,11 @@ class TagRepository(Protocol):
         """Every tag, alphabetically (no counting: the forms that offer tags need no more)."""
 
 
+class EventSeriesRepository(Protocol):
+    async def names(self) -> list[tuple[str, dict[str, str]]]:
+        """Every event series the catalogue knows: (series id, language -> name)."""
+
+
 class MembershipRepository(Protocol):
     async def get(self, person_id: uuid.UUID, *, for_update: bool = False) -> Membership | None: ...
 
@@ -233,6 +238,7 @@ class ContactsUnitOfWork(Protocol):
     consents: ConsentRepository
     topics: TopicRepository
     tags: TagRepository
+    event_series: EventSeriesRepository
     memberships: MembershipRepository
     segments: SegmentRepository
     audience: Audience
@@ -431,6 +437,14 @@ class _SqlTopics:
         await topic_store.save(self._conn, topic)
 
 
+class _SqlEventSeries:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def names(self) -> list[tuple[str, dict[str, str]]]:
+        return [(str(sid), names) for sid, names in await participation_store.series(self._conn)]
+
+
 class _SqlTags:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -549,6 +563,7 @@ class SqlContactsUnitOfWork:
     consents: ConsentRepository
     topics: TopicRepository
     tags: TagRepository
+    event_series: EventSeriesRepository
     memberships: MembershipRepository
     segments: SegmentRepository
     audience: Audience
@@ -574,6 +589,7 @@ class SqlContactsUnitOfWork:
         self.consents = _SqlConsents(conn)
         self.topics = _SqlTopics(conn)
         self.tags = _SqlTags(conn)
+        self.event_series = _SqlEventSeries(conn)
         self.memberships = _SqlMemberships(conn)
         self.segments = _SqlSegments(conn)
         self.audience = _SqlAudience(conn)
@@ -608,6 +624,7 @@ from contacts.memberships import repository as membership_store  # noqa: E402
 from contacts.notes import repository as note_store  # noqa: E402
 from contacts.onboarding.service import onboarding as onboarding_service  # noqa: E402
 from contacts.organisations import repository as organisation_store  # noqa: E402
+from contacts.participation import repository as participation_store  # noqa: E402
 from contacts.people import repository as people_store  # noqa: E402
 from contacts.segments import repository as segment_store  # noqa: E402
 from contacts.tags import repository as tag_store  # noqa: E402

@@ -12,6 +12,7 @@ from contacts.dashboard.service import refresh_loop
 from contacts.impact.service import refresh_loop as impact_loop
 from contacts.jobs.service.jobs import JobSettings, runner_loop
 from contacts.onboarding.service.onboarding import OnboardingSettings, reminder_loop
+from contacts.participation import handlers as participation_handlers
 from contacts.retention.service import run_retention
 from contacts.settings import ContactsSettings
 from contacts.signup import handlers as signup_handlers
@@ -41,6 +42,7 @@ def build_broker(settings: ContactsSettings, engine: AsyncEngine) -> KafkaBroker
     assessment_handlers.subscribe(broker, settings=settings, engine=engine)
     audit_handlers.subscribe(broker, settings=settings, engine=engine)
     signup_handlers.subscribe(broker, settings=settings, engine=engine)
+    participation_handlers.subscribe(broker, settings=settings, engine=engine)
     return broker
 
 

@@ -491,6 +491,16 @@ class FakeVisits:
 
 
 @dataclass
+class FakeEventSeries:
+    """The event series of the catalogue: id -> language -> name."""
+
+    series: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    async def names(self) -> list[tuple[str, dict[str, str]]]:
+        return sorted(self.series.items())
+
+
+@dataclass
 class FakeContactsUnitOfWork:
     people: FakePeople = field(default_factory=FakePeople)
     organisations: FakeOrganisations = field(default_factory=FakeOrganisations)
@@ -503,6 +513,7 @@ class FakeContactsUnitOfWork:
     group: FakeGroupInvitations = field(default_factory=FakeGroupInvitations)
     visits: FakeVisits = field(default_factory=FakeVisits)
     notes: FakeNotes = field(default_factory=FakeNotes)
+    event_series: FakeEventSeries = field(default_factory=FakeEventSeries)
     published: list[Published] = field(default_factory=list)
     commits: int = 0
 

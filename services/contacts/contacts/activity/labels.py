@@ -33,6 +33,10 @@ KIND_LABELS = {
     "onboarding_approved": "Approved in the Facebook group",
     "onboarding_declined": "Declined in the Facebook group",
     "onboarding_left": "Left the Facebook group",
+    "event_registered": "Registered for an event",
+    "event_waitlisted": "On the waiting list of an event",
+    "event_cancelled": "Cancelled an event registration",
+    "event_attended": "Attended an event",
 }
 
 

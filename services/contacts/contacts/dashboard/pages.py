@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from babel.dates import format_date
 from babel.numbers import format_percent
 from fastapi import APIRouter, Request, Response
@@ -9,11 +11,14 @@ from fastapi import APIRouter, Request, Response
 from contacts.classification import load_classification
 from contacts.dashboard.service import dashboard
 from contacts.deps import Engine
+from contacts.participation import service as participation
 from contacts.rendering import pages, staff_language
 from contacts.signup.pages.signup import TYPE_LABELS
 from shared.web.charts import bar_chart, line_chart
 from shared.web.pages import BABEL_LOCALES
 from shared.web.staff import Viewer
+
+EVENTS_SHOWN = timedelta(days=365)  # events starting within this, and later ones
 
 
 async def render_dashboard(request: Request, engine: Engine) -> Response:
@@ -26,7 +31,12 @@ async def render_dashboard(request: Request, engine: Engine) -> Response:
     figures = await dashboard(engine)
     locale = BABEL_LOCALES.get(lang, "fi_FI")
     months = [format_date(m, "LLL yyyy", locale=locale) for m in figures.months]
-    regions = {r.code: r.name(lang) for r in load_classification().regions}
+    classification = load_classification()
+    regions = {r.code: r.name(lang) for r in classification.regions}
+    municipalities = {m.code: m.name(lang) for m in classification.municipalities}
+    by_region, by_municipality, by_type = await participation.dashboard(
+        engine, since=datetime.now(UTC) - EVENTS_SHOWN
+    )
     return pages.render(
         request,
         "staff_dashboard.html",
@@ -42,6 +52,12 @@ async def render_dashboard(request: Request, engine: Engine) -> Response:
             "funnel": figures.funnel,
             "campaigns": figures.campaigns,
             "surveys": figures.surveys,
+            # (code, name, events, registrations, attended); "" = online or no organisation
+            "event_regions": [(c, regions.get(c, c), *n) for c, *n in by_region],
+            "event_municipalities": [
+                (c, municipalities.get(c, c), *n) for c, *n in by_municipality
+            ],
+            "event_types": [(c, TYPE_LABELS.get(c, c), *n) for c, *n in by_type],
             "computed_at": figures.computed_at,
             "fmt_percent": lambda share: format_percent(share, locale=locale),
             "share": lambda part, whole: part / whole if whole else 0.0,

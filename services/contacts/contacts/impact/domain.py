@@ -2,7 +2,7 @@
 
 The catalogue names every indicator once: its stage, its unit, how twelve monthly figures
 make the year's figure, and the source it is counted from. An indicator whose source does not
-exist yet (the events service, the self-assessment test) is listed as "not yet counted" and
+exist yet (the self-assessment change) is listed as "not yet counted" and
 gets its figures when its counter is written: one catalogue entry and one counter each.
 """
 
@@ -79,11 +79,10 @@ CATALOGUE: tuple[Indicator, ...] = (
         "events_held",
         "input",
         "Events held",
-        "Events that took place in the month.",
+        "Published events, not cancelled, that ended in the month.",
         "count",
         "sum",
         "events.event.v1",
-        counted=False,
     ),
     Indicator(
         "newsletter_reach",
@@ -116,11 +115,10 @@ CATALOGUE: tuple[Indicator, ...] = (
         "registrations",
         "output",
         "Event registrations",
-        "Registrations to events in the month.",
+        "Registrations (a seat or a waiting-list place) made in the month.",
         "count",
         "sum",
         "events.registration.v1",
-        counted=False,
     ),
     Indicator(
         "open_rate",
@@ -153,11 +151,11 @@ CATALOGUE: tuple[Indicator, ...] = (
         "attendance_rate",
         "effect",
         "Attendance rate",
-        "Registered people who attended an event.",
+        "Registrations holding a seat (not cancelled) at the events that ended in the month "
+        "that were marked attended.",
         "percent",
         "ratio",
         "events.registration.v1",
-        counted=False,
     ),
     Indicator(
         "self_assessment_score",

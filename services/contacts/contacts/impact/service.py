@@ -3,7 +3,8 @@ targets (audited), and the open datasets.
 
 Counting a month reads contacts' own tables only (mail_origins, mail_reach,
 survey_responses_seen, visit_requests, memberships, organisations, activity,
-assessment_results); the figures
+assessment_results, and through participation's service event_catalogue and
+event_participation); the figures
 go to `impact_figures`, one row per indicator, month and part, so a year's view reads a few
 hundred rows and the history stays when what it was counted from is gone (retention,
 erasure). The worker counts the current and the previous month every REFRESH_EVERY and any
@@ -39,6 +40,7 @@ from contacts.impact.domain import (
     Figure,
     Indicator,
 )
+from contacts.participation import service as participation
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +84,10 @@ async def count_month(
     invitations, responses = await store.survey_invitations_and_responses(conn, month)
     got["response_rate", WHOLE] = Figure.share(responses, invitations)
     got["network_growth", WHOLE] = Figure.count(await store.memberships_started(conn, month))
+    events = await participation.month_counts(conn, *store.bounds(month))
+    got["events_held", WHOLE] = Figure.count(events.events_held)
+    got["registrations", WHOLE] = Figure.count(events.registrations)
+    got["attendance_rate", WHOLE] = Figure.share(events.attended, events.seated)
 
     partners = await store.partners(conn, month)
     cover = domain.coverage(((p.municipality, p.org_type) for p in partners), municipalities)

@@ -125,6 +125,8 @@ BUILDER_FIELDS: dict[str, Field] = {
         Field("newsletter_consent", "Newsletter consent", "yesno"),
         Field("survey_consent", "Survey consent", "yesno"),
         Field("last_engaged_on", "Last engagement", "date"),
+        Field("last_attended_on", "Last attended an event", "date"),
+        Field("registered_series", "Registered for an event series", "list"),
         Field("created_at", "Created", "datetime"),
         Field("confirmed_at", "Confirmed", "datetime"),
         Field("email", "Email address", "text"),

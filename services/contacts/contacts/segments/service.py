@@ -16,6 +16,7 @@ from typing import Any
 from contacts.audit.domain import Actor
 from contacts.classification import load_classification
 from contacts.errors import NotFound
+from contacts.participation.domain import title_in
 from contacts.segments.domain import Segment
 from contacts.segments.fields import VALUE_LABELS
 from contacts.segments.vocabulary import Terms, Vocabulary, check_values, terms
@@ -44,7 +45,8 @@ async def _vocabulary(
 
     Regions and municipalities come from the classification (other languages' names are
     aliases), topics from the topic list (archived ones too: people may still have them), tags
-    from the tag list; the rest are fixed lists labelled by `translate`.
+    from the tag list, event series from the event catalogue; the rest are fixed lists
+    labelled by `translate`.
     """
     tr = translate or (lambda text: text)
     found = load_classification()
@@ -54,6 +56,7 @@ async def _vocabulary(
         code: await uow.segments.area_names(code)
         for code in dict.fromkeys((lang, "fi", "sv", "en"))
     }
+    series = await uow.event_series.names()
     vocabulary = {
         "region": terms(
             ((r.code, r.name(lang)) for r in found.regions),
@@ -71,6 +74,11 @@ async def _vocabulary(
         # Self-assessment areas: named in `lang`, the other languages' names are aliases.
         "weak_areas": terms(
             areas[lang].items(), ((n, k) for a in areas.values() for k, n in a.items())
+        ),
+        # Event series by name (the catalogue of events.event.v1), stored as their ids.
+        "registered_series": terms(
+            ((sid, title_in(names, lang) or sid) for sid, names in series),
+            ((n, sid) for sid, names in series for n in names.values() if n),
         ),
     }
     for field, labels in VALUE_LABELS.items():

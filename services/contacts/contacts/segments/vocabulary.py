@@ -92,7 +92,7 @@ def _check(rule: Any, vocabulary: Vocabulary, path: str) -> None:
             raise RuleError(_unknown(str(rule["field"]), item, found), where)
 
 
-LISTS = ("topics", "tags", "weak_areas")
+LISTS = ("topics", "tags", "weak_areas", "registered_series")
 _DAYS = re.compile(r"\bN\b")  # where the number of days goes in "within the last N days"
 
 

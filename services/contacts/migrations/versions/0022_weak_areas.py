@@ -1,7 +1,7 @@
 """Self-assessed weak areas on people and the snapshot; results and area names for impact.
 
 Revision ID: 0022_weak_areas
-Revises: 0020_impact_figures
+Revises: 0021_event_participation
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0022_weak_areas"
-down_revision: str | None = "0020_impact_figures"
+down_revision: str | None = "0021_event_participation"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Self-assessed weak areas in the contact snapshot replica (segment field `weak_areas`).
 
 Revision ID: 0015_weak_areas
-Revises: 0016_event_listing
+Revises: 0014_event_listing
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0015_weak_areas"
-down_revision: str | None = "0016_event_listing"
+down_revision: str | None = "0014_event_listing"
 branch_labels = None
 depends_on = None
 

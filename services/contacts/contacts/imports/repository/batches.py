@@ -40,7 +40,12 @@ _UPSERT_SNAPSHOTS = _INSERT.on_conflict_do_update(
 
 def snapshot_record(fields: dict[str, Any]) -> tuple[Any, ...]:
     """A projection row in column order, as `shared.snapshot.snapshot_row` would give it."""
-    row = fields | {"erased": False, "topics": list(fields["topics"]), "tags": list(fields["tags"])}
+    row = fields | {
+        "erased": False,
+        "topics": list(fields["topics"]),
+        "tags": list(fields["tags"]),
+        "registered_series": list(fields.get("registered_series", ())),
+    }
     row["weak_areas"] = list(fields.get("weak_areas", ()))
     return _IN_COLUMN_ORDER(row)  # type: ignore[no-any-return]
 

@@ -38,6 +38,7 @@ from contacts.imports.service.checking import (
 )
 from contacts.imports.service.events import snapshot_outbox_rows
 from contacts.organisations import service as organisation_service
+from contacts.participation import service as participation
 from contacts.people.domain.person import Person
 from contacts.snapshots import snapshot_of
 from contacts.tags import repository as tag_store
@@ -206,8 +207,14 @@ async def _import_chunk(
         set_ = await imports.set_memberships(uow.conn, states, by=by)
         links = await imports.current_organisations(uow.conn, ids)
         members = await imports.memberships_of(uow.conn, ids)
+        events = await participation.engagement_of(uow.conn, ids)
         snapshots = [
-            snapshot_of(p, organisation=links.get(p.id), membership=members.get(p.id))
+            snapshot_of(
+                p,
+                organisation=links.get(p.id),
+                membership=members.get(p.id),
+                events=events.get(p.id),
+            )
             for p in stored
         ]
         # Set-based: the projection and the outbox rows go in by COPY, in this transaction.

@@ -21,6 +21,7 @@ from contacts.jobs.repository import jobs as job_store
 from contacts.memberships import repository as memberships
 from contacts.memberships.domain import Membership, transition
 from contacts.onboarding.service.onboarding import invite_new_member
+from contacts.participation import service as participation
 from contacts.people import repository as people
 from contacts.people.domain.person import Person
 from contacts.snapshots import (
@@ -49,12 +50,14 @@ async def publish_snapshots(uow: UnitOfWork, changed: Sequence[Person]) -> None:
     links = await imports.current_organisations(uow.conn, ids)
     members = await imports.memberships_of(uow.conn, ids)
     states = await job_store.onboarding_states(uow.conn, ids)
+    events = await participation.engagement_of(uow.conn, ids)
     snapshots = [
         snapshot_of(
             p,
             organisation=links.get(p.id),
             membership=members.get(p.id),
             onboarding_state=states.get(p.id, "not_invited"),  # type: ignore[arg-type]
+            events=events.get(p.id),
         )
         for p in changed
     ]

@@ -15,6 +15,7 @@ from contacts.errors import NotFound
 from contacts.memberships import repository as memberships
 from contacts.notes import repository as notes
 from contacts.organisations import repository as organisations
+from contacts.participation import service as participation
 from contacts.people import repository as people
 from contacts.tables import SEARCHED_NAME, contact_snapshot
 from contacts.visits import repository as visit_store
@@ -225,13 +226,15 @@ async def timeline(engine: AsyncEngine, person_id: uuid.UUID) -> list[dict[str, 
             }
             for n in await notes.of_person(conn, person_id)
         ]
+        items += await participation.person_timeline(conn, person_id)
     return sorted(items, key=lambda i: i["at"], reverse=True)
 
 
 async def organisation_timeline(
     engine: AsyncEngine, organisation_id: uuid.UUID
 ) -> list[dict[str, Any]]:
-    """Staff notes and visit requests (made, and each later move), newest first."""
+    """Staff notes, visit requests (made, and each later move) and the event registrations of
+    the organisation's people, newest first."""
     async with engine.connect() as conn:
         items = [
             {
@@ -253,6 +256,7 @@ async def organisation_timeline(
                     {"at": v.state_changed_at, "kind": f"visit_{v.state}", "source": "staff",
                      "details": {**summary, "author": v.state_changed_by or ""}}
                 )  # fmt: skip
+        items += await participation.organisation_timeline(conn, organisation_id)
     return sorted(items, key=lambda i: i["at"], reverse=True)
 
 
@@ -278,5 +282,6 @@ async def export_person(engine: AsyncEngine, person_id: uuid.UUID) -> dict[str, 
             "consent_log": await consents.log_of(conn, person_id),
             "signups": await consents.signups_of(conn, person_id),
             "activity": await activity.of(conn, person_id, limit=100_000),
+            "event_registrations": await participation.person_timeline(conn, person_id),
             "published_snapshot": dict(snapshot._mapping) if snapshot else None,
         }

@@ -1,6 +1,6 @@
 """The materials library: materials, their files and monthly open counts (docs/materials.md).
 
-Revision ID: 0014_materials
+Revision ID: 0016_materials
 Revises: 0015_weak_areas
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0014_materials"
+revision: str = "0016_materials"
 down_revision: str | None = "0015_weak_areas"
 branch_labels = None
 depends_on = None

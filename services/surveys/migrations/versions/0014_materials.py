@@ -1,7 +1,7 @@
 """Replica of the newsletter's materials (newsletter.material.v1) for self-assessment results.
 
-Revision ID: 0013_materials
-Revises: 0014_weak_areas
+Revision ID: 0014_materials
+Revises: 0013_weak_areas
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0013_materials"
-down_revision: str | None = "0014_weak_areas"
+revision: str = "0014_materials"
+down_revision: str | None = "0013_weak_areas"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """The newsletter's replica of published events (`events.event.v1`) for the event card.
 
-Revision ID: 0016_event_listing
+Revision ID: 0014_event_listing
 Revises: 0013_delivery_attachments
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0016_event_listing"
+revision: str = "0014_event_listing"
 down_revision: str | None = "0013_delivery_attachments"
 branch_labels = None
 depends_on = None

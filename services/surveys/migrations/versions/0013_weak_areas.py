@@ -1,6 +1,6 @@
 """Self-assessed weak areas in the contact snapshot replica (segment field `weak_areas`).
 
-Revision ID: 0014_weak_areas
+Revision ID: 0013_weak_areas
 Revises: 0012_event_feedback
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0014_weak_areas"
+revision: str = "0013_weak_areas"
 down_revision: str | None = "0012_event_feedback"
 branch_labels = None
 depends_on = None
