@@ -40,7 +40,7 @@ async def driver_of(conn: AsyncConnection) -> Any:
     begins the transaction lazily, on its first statement: one is run if none has been, so no
     statement sent straight to the driver runs outside the chunk's transaction."""
     raw = await conn.get_raw_connection()
-    driver = raw.driver_connection
+    driver: Any = raw.driver_connection
     if not driver.is_in_transaction():
         await conn.execute(text("SELECT 1"))
         if not driver.is_in_transaction():
@@ -93,6 +93,16 @@ async def upsert_snapshots(conn: AsyncConnection, records: Sequence[tuple[Any, .
     await driver.copy_records_to_table("import_snapshot", columns=SNAPSHOT_COLUMNS, records=records)
     await conn.execute(_UPSERT_SNAPSHOTS)
     await driver.execute("DROP TABLE import_snapshot")  # a later chunk may reuse the session
+
+
+async def copy_new_snapshots(conn: AsyncConnection, records: Sequence[tuple[Any, ...]]) -> None:
+    """Projection rows of people created in this transaction, straight into the projection by
+    COPY: their ids are new, so no row of theirs can be there (if one were, the COPY fails and
+    the chunk rolls back)."""
+    if records:
+        await (await driver_of(conn)).copy_records_to_table(
+            "contact_snapshot", columns=SNAPSHOT_COLUMNS, records=records
+        )
 
 
 async def copy_outbox(conn: AsyncConnection, rows: Sequence[OutboxRow]) -> None:

@@ -217,10 +217,13 @@ async def _import_chunk(
         changed = {p[0] for p in stored}
         stored += await imports.bump_versions(uow.conn, sorted({*linked, *set_} - changed, key=str))
         snapshots = await _snapshots(uow.conn, stored)
-        # Set-based: the projection and the outbox rows go in by COPY, in this transaction.
-        await import_batches.upsert_snapshots(
-            uow.conn, [import_snapshots.projection_record(s) for s in snapshots]
-        )
+        # Set-based: the projection and the outbox rows go in by COPY, in this transaction. A
+        # person created now has an id drawn now, so nobody has a projection row for it yet:
+        # theirs go straight in; the known people's through the upsert (newer version wins).
+        new = sum(1 for p in stored if p[2].lower() not in before)
+        fresh, known = _split(snapshots, lambda s: s[2].lower() not in before)
+        await import_batches.copy_new_snapshots(uow.conn, fresh)
+        await import_batches.upsert_snapshots(uow.conn, known)
         await import_batches.copy_outbox(
             uow.conn, snapshot_outbox_rows(snapshots, correlation_id=correlation_id.get())
         )
@@ -229,13 +232,23 @@ async def _import_chunk(
         if on_chunk is not None and not await on_chunk(uow.conn, len(rows)):
             raise ChunkRefused
         await uow.commit()
-    new = sum(1 for p in stored if p[2].lower() not in before)
     report.created += new
     report.updated += len(stored) - new
     report.unchanged += len(rows) - len(stored)
     report.consents_given += len(given)
     report.links_added += len(linked)
     report.memberships_set += len(set_)
+
+
+def _split(
+    snapshots: list[Snapshot], is_new: Callable[[Snapshot], bool]
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The projection rows of new people and of known people."""
+    fresh: list[tuple[Any, ...]] = []
+    known: list[tuple[Any, ...]] = []
+    for snapshot in snapshots:
+        (fresh if is_new(snapshot) else known).append(import_snapshots.projection_record(snapshot))
+    return fresh, known
 
 
 async def _snapshots(conn: AsyncConnection, stored: list[Any]) -> list[Snapshot]:
