@@ -216,7 +216,10 @@ async def _import_chunk(
         # snapshot changed, so they get a new version too.
         changed = {p[0] for p in stored}
         stored += await imports.bump_versions(uow.conn, sorted({*linked, *set_} - changed, key=str))
-        snapshots = await _snapshots(uow.conn, stored)
+        # Only known people and those linked or given a state now can have extras: a person
+        # created now has no onboarding, link or membership but what this chunk gave them.
+        may_have = {p[0] for p in stored if p[2].lower() in before} | {*linked, *set_}
+        snapshots = await _snapshots(uow.conn, stored, may_have)
         # Set-based: the projection and the outbox rows go in by COPY, in this transaction. A
         # person created now has an id drawn now, so nobody has a projection row for it yet:
         # theirs go straight in; the known people's through the upsert (newer version wins).
@@ -251,11 +254,13 @@ def _split(
     return fresh, known
 
 
-async def _snapshots(conn: AsyncConnection, stored: list[Any]) -> list[Snapshot]:
-    """The stored people's snapshots, with their organisation, membership and onboarding."""
-    if not stored:
-        return []
-    extras = await imports.snapshot_extras(conn, [p[0] for p in stored])
+async def _snapshots(
+    conn: AsyncConnection, stored: list[Any], may_have: set[uuid.UUID]
+) -> list[Snapshot]:
+    """The stored people's snapshots, with their organisation, membership and onboarding
+    (looked up for the people in `may_have`: the others have none)."""
+    wanted = [p[0] for p in stored if p[0] in may_have]
+    extras = await imports.snapshot_extras(conn, wanted) if wanted else {}
     region_of = _region_of()
     return [import_snapshots.snapshot_values(p, extras.get(p[0]), region_of) for p in stored]
 
