@@ -91,7 +91,7 @@ def region_of() -> Any:
 
 
 def test_the_snapshot_columns_are_the_model_fields_with_erased() -> None:
-    assert SNAPSHOT_COLUMNS == (*FIELDS[:2], "erased", *FIELDS[2:])
+    assert (*FIELDS[:2], "erased", *FIELDS[2:]) == SNAPSHOT_COLUMNS
     assert set(PERSON_COLUMNS) <= set(Person.__dataclass_fields__)
 
 
