@@ -134,22 +134,122 @@ async def test_a_failed_chunk_leaves_none_of_its_people_consents_or_events(
     }
 
 
-async def test_reimporting_unchanged_rows_publishes_a_new_version_and_gives_no_consent(
-    engine: AsyncEngine,
-) -> None:
-    for _ in range(2):
-        report = await importing.import_people(
-            engine, people_file(), MAPPING, basis=BASIS, subscribe=True, chunk=CHUNK
+async def versions(engine: AsyncEngine) -> dict[str, tuple[int, int]]:
+    """Each address's (person version, projected version)."""
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT p.email, p.version, s.version FROM people p"
+                " JOIN contact_snapshot s ON s.contact_id = p.id"
+            )
         )
-    assert (report.created, report.updated, report.consents_given) == (0, ROWS, 0)
+        return {email: (person, projected) for email, person, projected in rows}
+
+
+async def test_reimporting_unchanged_rows_writes_nothing_for_them(engine: AsyncEngine) -> None:
+    await importing.import_people(
+        engine, people_file(), MAPPING, basis=BASIS, subscribe=True, chunk=CHUNK
+    )
+    async with engine.connect() as conn:
+        touched = (await conn.execute(text("SELECT max(updated_at) FROM people"))).scalar_one()
+
+    report = await importing.import_people(
+        engine, people_file(), MAPPING, basis=BASIS, subscribe=True, chunk=CHUNK
+    )
+    assert (report.created, report.updated, report.unchanged) == (0, 0, ROWS)
+    assert report.consents_given == 0
+    # No new version, no event, no consent row, the rows themselves not even rewritten.
     assert await counts(engine) == {
         "people": ROWS,
         "consent_log": 2 * ROWS,
         "contact_snapshot": ROWS,
-        "events": 2 * ROWS,
+        "events": ROWS,
     }
-    versions = sorted(e.version or 0 for e in await events(engine))
-    assert versions == [1] * ROWS + [2] * ROWS
+    assert set((await versions(engine)).values()) == {(1, 1)}
     async with engine.connect() as conn:
-        stored = (await conn.execute(text("SELECT DISTINCT version FROM contact_snapshot"))).all()
-    assert stored == [(2,)]
+        assert (
+            await conn.execute(text("SELECT max(updated_at) FROM people"))
+        ).scalar_one() == touched
+        audited = (
+            await conn.execute(
+                text(
+                    "SELECT details FROM audit_log WHERE action = 'people.imported'"
+                    " ORDER BY occurred_at DESC LIMIT 1"
+                )
+            )
+        ).scalar_one()
+    assert (audited["updated"], audited["unchanged"]) == (0, ROWS)
+
+
+async def test_changed_rows_get_one_new_version_and_one_event_each(engine: AsyncEngine) -> None:
+    await importing.import_people(
+        engine, people_file(), MAPPING, basis=BASIS, subscribe=False, chunk=CHUNK
+    )
+    lines = ["Sähköposti,Etunimi,Kunta"]
+    for i in range(ROWS):
+        name = "Uusi" if i == 0 else f"Äijä{i}"  # row 0: a new first name
+        place = "049" if i == 2 else ("091" if i % 2 else "")  # row 2: a municipality added
+        lines.append(f"erä{i}@example.fi,{name},{place}")
+    lines.append("erä3@example.fi,,")  # a duplicate: rejected, changes nothing
+    changed = importing.read_table("\n".join(lines).encode(), "people.csv")
+
+    report = await importing.import_people(
+        engine, changed, MAPPING, basis=BASIS, subscribe=False, chunk=CHUNK
+    )
+    assert (report.created, report.updated, report.unchanged, report.bad_rows) == (0, 2, 5, 1)
+    assert await counts(engine) == {
+        "people": ROWS,
+        "consent_log": 0,
+        "contact_snapshot": ROWS,
+        "events": ROWS + 2,
+    }
+    found = await versions(engine)
+    assert {e for e, v in found.items() if v == (2, 2)} == {"erä0@example.fi", "erä2@example.fi"}
+    assert {v for e, v in found.items() if e not in ("erä0@example.fi", "erä2@example.fi")} == {
+        (1, 1)
+    }
+    newest = {s.email: s for s in (e.parse(ContactSnapshotV1) for e in (await events(engine))[-2:])}
+    assert newest["erä0@example.fi"].first_name == "Uusi"
+    assert (newest["erä2@example.fi"].municipality, newest["erä2@example.fi"].region) == (
+        "049",
+        "01",
+    )
+
+    # Subscribing them now changes everyone: a new version and their consent rows.
+    report = await importing.import_people(
+        engine, changed, MAPPING, basis=BASIS, subscribe=True, chunk=CHUNK
+    )
+    assert (report.updated, report.unchanged, report.consents_given) == (ROWS, 0, 2 * ROWS)
+    assert set((await versions(engine)).values()) == {(2, 2), (3, 3)}
+
+
+async def test_an_unchanged_person_linked_to_an_organisation_gets_a_new_version(
+    engine: AsyncEngine,
+) -> None:
+    await importing.import_people(
+        engine, people_file(), MAPPING, basis=BASIS, subscribe=True, chunk=CHUNK
+    )
+    linked = importing.read_table(
+        "Sähköposti,Etunimi,Organisaatio\nerä1@example.fi,Äijä1,Erän Kirjasto\n"
+        "erä2@example.fi,,\n".encode(),
+        "people.csv",
+    )
+    report = await importing.import_people(
+        engine,
+        linked,
+        {"Sähköposti": "email", "Etunimi": "first_name", "Organisaatio": "organisation"},
+        basis=BASIS,
+        subscribe=True,
+    )
+    assert (report.updated, report.unchanged, report.links_added) == (1, 1, 1)
+    found = await versions(engine)
+    assert (found["erä1@example.fi"], found["erä2@example.fi"]) == ((2, 2), (1, 1))
+    newest = (await events(engine))[-1].parse(ContactSnapshotV1)
+    assert (newest.email, newest.version) == ("erä1@example.fi", 2)
+    assert newest.organisation_name == "Erän Kirjasto"
+    assert await counts(engine) == {
+        "people": ROWS,
+        "consent_log": 2 * ROWS,
+        "contact_snapshot": ROWS,
+        "events": ROWS + 1,
+    }

@@ -154,6 +154,18 @@ async def test_import_runs_as_a_job_with_progress_and_a_report(
     report = (await api.get(queued.json()["page"] + "/file")).json()
     assert [p["field"] for p in report["problems"]] == ["email"]
 
+    # The same file again with one name changed: one update, one person left as it was.
+    again = await api.post(
+        "/api/contacts/jobs/imports",
+        files={"file": ("people.csv", csv.replace("Kaksi", "Toinen").encode())},
+        data={"mapping": json.dumps({"Sähköposti": "email", "Etunimi": "first_name"})},
+    )
+    await jobs.run_next(engine, jobs.JobSettings())
+    report = (await api.get(again.json()["page"] + "/file")).json()
+    assert (report["created"], report["updated"], report["unchanged"]) == (0, 1, 1)
+    page = await api.get(again.json()["page"])
+    assert '<strong id="result-unchanged">1</strong>' in page.text
+
 
 async def test_bulk_tag_is_added_then_removed_in_any_letter_case(
     engine: AsyncEngine, api: httpx.AsyncClient

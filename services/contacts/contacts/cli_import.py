@@ -83,7 +83,7 @@ async def _run(settings: ContactsSettings, args: argparse.Namespace) -> int:
     print(
         f"{report.rows} rows {verb} in {time.perf_counter() - started:.1f} s: "
         f"{report.good} good, {report.bad_rows} bad; "
-        f"{report.created} created, {report.updated} updated, "
+        f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
         f"{report.consents_given} consents recorded"
     )
     return 1 if report.bad_rows and args.dry_run else 0

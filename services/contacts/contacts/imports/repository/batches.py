@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import column, func, select, table, text
@@ -19,14 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.consents.domain import Purpose
 from contacts.tables import contact_snapshot
-from shared.events.contacts import ContactSnapshotV1
 from shared.outbox.writer import notify_channel
 
 # (event id, topic, key, headers as JSON, payload): an outbox row as `copy_outbox` takes it.
 OutboxRow = tuple[uuid.UUID, str, str, str, bytes]
 # Every projection column but updated_at (which the upsert sets), from the table itself.
 SNAPSHOT_COLUMNS = tuple(c.name for c in contact_snapshot.c if c.name != "updated_at")
-_IN_COLUMN_ORDER = itemgetter(*SNAPSHOT_COLUMNS)
 _STAGING = table("import_snapshot", *(column(c) for c in SNAPSHOT_COLUMNS))
 _INSERT = insert(contact_snapshot).from_select(SNAPSHOT_COLUMNS, select(*_STAGING.c))
 _UPSERT_SNAPSHOTS = _INSERT.on_conflict_do_update(
@@ -38,37 +35,31 @@ _UPSERT_SNAPSHOTS = _INSERT.on_conflict_do_update(
 )
 
 
-def snapshot_record(fields: dict[str, Any]) -> tuple[Any, ...]:
-    """A projection row in column order, as `shared.snapshot.snapshot_row` would give it."""
-    row = fields | {
-        "erased": False,
-        "topics": list(fields["topics"]),
-        "tags": list(fields["tags"]),
-        "registered_series": list(fields.get("registered_series", ())),
-    }
-    row["weak_areas"] = list(fields.get("weak_areas", ()))
-    return _IN_COLUMN_ORDER(row)  # type: ignore[no-any-return]
-
-
-async def _driver(conn: AsyncConnection) -> Any:
-    """The asyncpg connection under `conn`: same session, same open transaction."""
+async def driver_of(conn: AsyncConnection) -> Any:
+    """The asyncpg connection under `conn`: same session, same open transaction. SQLAlchemy
+    begins the transaction lazily, on its first statement: one is run if none has been, so no
+    statement sent straight to the driver runs outside the chunk's transaction."""
     raw = await conn.get_raw_connection()
-    return raw.driver_connection
+    driver: Any = raw.driver_connection
+    if not driver.is_in_transaction():
+        await conn.execute(text("SELECT 1"))
+        if not driver.is_in_transaction():
+            raise RuntimeError("An import chunk's statements must run in its transaction.")
+    return driver
 
 
 async def lock_consents(
     conn: AsyncConnection, emails: Sequence[str]
-) -> dict[str, tuple[bool, bool]]:
-    """(newsletter, survey) consent of the people already holding these lower-case addresses,
-    locked for this transaction so the consents newly given by the import are exact."""
-    rows = await conn.execute(
-        text(
-            "SELECT email, newsletter_consent, survey_consent FROM people"
-            " WHERE lower(email) IN (SELECT unnest(CAST(:emails AS text[]))) FOR UPDATE"
-        ),
-        {"emails": list(emails)},
+) -> dict[str, tuple[uuid.UUID, bool, bool]]:
+    """(id, newsletter, survey consent) of the people already holding these lower-case
+    addresses, locked for this transaction so the consents newly given by the import are
+    exact."""
+    rows = await (await driver_of(conn)).fetch(
+        "SELECT id, email, newsletter_consent, survey_consent FROM people"
+        " WHERE lower(email) IN (SELECT unnest($1::text[])) FOR UPDATE",
+        list(emails),
     )
-    return {email.lower(): (newsletter, survey) for email, newsletter, survey in rows}
+    return {r[1].lower(): (r[0], r[2], r[3]) for r in rows}
 
 
 async def copy_consents(
@@ -81,32 +72,44 @@ async def copy_consents(
     """Consent log rows (method "import") for these (person, purpose) pairs given at `at`."""
     if not given:
         return
-    await (await _driver(conn)).copy_records_to_table(
+    await (await driver_of(conn)).copy_records_to_table(
         "consent_log",
         columns=("person_id", "purpose", "given", "method", "basis", "occurred_at"),
         records=[(person_id, purpose, True, "import", basis, at) for person_id, purpose in given],
     )
 
 
-async def upsert_snapshots(conn: AsyncConnection, snapshots: Sequence[ContactSnapshotV1]) -> None:
+async def upsert_snapshots(conn: AsyncConnection, records: Sequence[tuple[Any, ...]]) -> None:
     """As `shared.snapshot.upsert_snapshots` (newer version wins, erased is final): COPY into a
-    staging table dropped at commit, then one INSERT ... ON CONFLICT from it."""
-    driver = await _driver(conn)
+    staging table dropped at commit, then one INSERT ... ON CONFLICT from it. `records` are
+    projection rows in `SNAPSHOT_COLUMNS` order."""
+    if not records:
+        return
+    driver = await driver_of(conn)
     await driver.execute(
         "CREATE TEMP TABLE import_snapshot (LIKE contact_snapshot INCLUDING DEFAULTS)"
         " ON COMMIT DROP"
     )
-    records = [snapshot_record(vars(s)) for s in snapshots]
     await driver.copy_records_to_table("import_snapshot", columns=SNAPSHOT_COLUMNS, records=records)
     await conn.execute(_UPSERT_SNAPSHOTS)
     await driver.execute("DROP TABLE import_snapshot")  # a later chunk may reuse the session
+
+
+async def copy_new_snapshots(conn: AsyncConnection, records: Sequence[tuple[Any, ...]]) -> None:
+    """Projection rows of people created in this transaction, straight into the projection by
+    COPY: their ids are new, so no row of theirs can be there (if one were, the COPY fails and
+    the chunk rolls back)."""
+    if records:
+        await (await driver_of(conn)).copy_records_to_table(
+            "contact_snapshot", columns=SNAPSHOT_COLUMNS, records=records
+        )
 
 
 async def copy_outbox(conn: AsyncConnection, rows: Sequence[OutboxRow]) -> None:
     """As `shared.outbox.add_to_outbox` (same rows, same NOTIFY), by COPY."""
     if not rows:
         return
-    await (await _driver(conn)).copy_records_to_table(
+    await (await driver_of(conn)).copy_records_to_table(
         "outbox", columns=("event_id", "topic", "key", "headers", "payload"), records=rows
     )
     await conn.execute(

@@ -21,17 +21,15 @@ from sqlalchemy.dialects.postgresql import ARRAY, distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.imports.domain.rows import ImportRow
+from contacts.imports.domain.snapshots import PERSON_COLUMNS
+from contacts.imports.repository.batches import driver_of
 from contacts.memberships.domain import Membership
-from contacts.people.domain.person import Person
-from contacts.people.repository import _to_person
 from contacts.tables import (
     memberships,
     organisations,
-    people,
     person_organisations,
 )
 
-_CONSENT_COLUMNS = ("subscription_state", "newsletter_consent", "survey_consent")
 _TEXT_COLUMNS = (
     "email",
     "first_name",
@@ -44,93 +42,126 @@ _TEXT_COLUMNS = (
     "tags",
 )
 _LISTS = {"topics": ",", "tags": "\x1f"}  # topic keys have no comma; a tag may
+# A known address: a filled cell wins, an empty one keeps the stored value, topics and tags
+# are added. Each column's new value, written once for the SET and for the change test.
+_MERGED = {
+    "first_name": "coalesce(nullif(excluded.first_name, ''), p.first_name)",
+    "last_name": "coalesce(nullif(excluded.last_name, ''), p.last_name)",
+    "language": "coalesce(nullif(excluded.language, ''), p.language)",
+    "title": "coalesce(nullif(excluded.title, ''), p.title)",
+    "phone": "coalesce(excluded.phone, p.phone)",
+    "municipality": "coalesce(excluded.municipality, p.municipality)",
+}
+# Subscribing never overrides an earlier unsubscribe.
+_SUBSCRIBED = {
+    "subscription_state": "CASE WHEN p.subscription_state = 'unsubscribed'"
+    " THEN p.subscription_state ELSE 'subscribed' END",
+    "newsletter_consent": "CASE WHEN p.subscription_state = 'unsubscribed'"
+    " THEN p.newsletter_consent ELSE true END",
+    "survey_consent": "CASE WHEN p.subscription_state = 'unsubscribed'"
+    " THEN p.survey_consent ELSE true END",
+    "confirmed_at": "CASE WHEN p.subscription_state = 'unsubscribed'"
+    " THEN p.confirmed_at ELSE coalesce(p.confirmed_at, now()) END",
+}
+_MERGED_LIST = (
+    "coalesce((SELECT array_agg(DISTINCT x) FROM unnest(p.{0} || excluded.{0}) AS x), '{{}}')"
+)
+
+
+def _upsert_sql(*, subscribe: bool) -> str:
+    """The chunk's people upsert. A known person whose merged values equal the stored ones is
+    left alone (the DO UPDATE's WHERE): no new version, and no row returned for them."""
+    merged = _MERGED | (_SUBSCRIBED if subscribe else {})
+    columns = ", ".join(f"p.{c}" for c in merged)
+    values = ", ".join(merged.values())
+    changed = (
+        f"({columns}) IS DISTINCT FROM ({values})"
+        " OR NOT (excluded.topics <@ p.topics) OR NOT (excluded.tags <@ p.tags)"
+    )
+    assignments = ", ".join(f"{c} = {v}" for c, v in merged.items())
+    lists = ", ".join(f"{c} = {_MERGED_LIST.format(c)}" for c in _LISTS)
+    state = "'subscribed'" if subscribe else "'pending'"
+    flag = "true" if subscribe else "false"
+    confirmed = "now()" if subscribe else "NULL"
+    arrays = ", ".join(f"${n}::text[]" for n in range(1, len(_TEXT_COLUMNS) + 1))
+    # Built from this module's constants only: no value is ever spliced into the text.
+    return (
+        "INSERT INTO people AS p (email, first_name, last_name, language, title, phone,"  # noqa: S608
+        " municipality, topics, tags, id, version, subscription_state, newsletter_consent,"
+        " survey_consent, confirmed_at)"
+        " SELECT s.email, coalesce(s.first_name, ''), coalesce(s.last_name, ''),"
+        " coalesce(s.language, 'fi'), coalesce(s.title, ''), s.phone, s.municipality,"
+        " coalesce(string_to_array(s.topics, ','), '{}'),"
+        " coalesce(string_to_array(s.tags, E'\\x1f'), '{}'),"
+        f" gen_random_uuid(), 1, {state}, {flag}, {flag}, {confirmed}"
+        f" FROM unnest({arrays}) AS s({', '.join(_TEXT_COLUMNS)})"
+        " ON CONFLICT (lower(email)) DO UPDATE SET version = p.version + 1,"
+        f" updated_at = now(), {assignments}, {lists}"
+        f" WHERE {changed}"
+        f" RETURNING {', '.join(f'p.{c}' for c in PERSON_COLUMNS)}"
+    )
+
+
+_UPSERT = {subscribe: _upsert_sql(subscribe=subscribe) for subscribe in (False, True)}
+_BUMP = (
+    "UPDATE people AS p SET version = p.version + 1, updated_at = now()"  # noqa: S608
+    " WHERE p.id = ANY($1::uuid[])"
+    f" RETURNING {', '.join(f'p.{c}' for c in PERSON_COLUMNS)}"
+)
+_EXTRAS = (
+    "SELECT w.id, o.organisation_id, o.name, o.type, o.region, o.municipality,"
+    " m.state, m.ecosystem_role, b.state"
+    " FROM unnest($1::uuid[]) AS w(id)"
+    " LEFT JOIN LATERAL (SELECT l.organisation_id, g.name, g.type, g.region, g.municipality"
+    "   FROM person_organisations l JOIN organisations g ON g.id = l.organisation_id"
+    "   WHERE l.person_id = w.id AND l.end_date IS NULL"
+    "   ORDER BY l.created_at DESC LIMIT 1) AS o ON true"
+    " LEFT JOIN memberships m ON m.person_id = w.id"
+    " LEFT JOIN onboarding b ON b.person_id = w.id"
+    " WHERE o.organisation_id IS NOT NULL OR m.person_id IS NOT NULL OR b.person_id IS NOT NULL"
+)
 
 
 async def upsert_people(
     conn: AsyncConnection, rows: Sequence[ImportRow], *, subscribe: bool
-) -> list[Person]:
-    """Insert new addresses, update known ones (a filled cell wins, an empty one keeps the
-    stored value, topics and tags are added); subscribing never overrides an earlier
-    unsubscribe."""
-    columns: dict[str, list[Any]] = {c: [] for c in _TEXT_COLUMNS}
+) -> list[Any]:
+    """Insert new addresses, update known ones whose merged values differ from the stored
+    ones; the new and changed people as rows of `PERSON_COLUMNS` (unchanged ones are absent).
+    An imported subscriber's documented consent basis stands in for the double opt-in: they
+    count as confirmed at the import (the consent log says how: method import, the basis)."""
+    columns: list[list[Any]] = [[] for _ in _TEXT_COLUMNS]
     for row in rows:
-        for c in _TEXT_COLUMNS:
+        for values, c in zip(columns, _TEXT_COLUMNS, strict=True):
             value = getattr(row, c)
-            columns[c].append(_LISTS[c].join(value) if c in _LISTS else value)
-    src = (
-        func.unnest(*(bindparam(c, type_=ARRAY(Text)) for c in _TEXT_COLUMNS))
-        .table_valued(*_TEXT_COLUMNS)
-        .render_derived(name="source")
-    )
-    topics = func.coalesce(func.string_to_array(src.c.topics, ","), literal([], ARRAY(Text)))
-    tag_list = func.coalesce(
-        func.string_to_array(src.c.tags, _LISTS["tags"]), literal([], ARRAY(Text))
-    )
-    state = "subscribed" if subscribe else "pending"
-    # An imported subscriber's documented consent basis stands in for the double opt-in: they
-    # count as confirmed at the import (the consent log says how: method import, the basis).
-    confirmed = func.now() if subscribe else null()
-    stmt = insert(people).from_select(
-        [*_TEXT_COLUMNS, "id", "version", *_CONSENT_COLUMNS, "confirmed_at"],
-        select(
-            src.c.email,
-            func.coalesce(src.c.first_name, ""),
-            func.coalesce(src.c.last_name, ""),
-            func.coalesce(src.c.language, "fi"),
-            func.coalesce(src.c.title, ""),
-            src.c.phone,
-            src.c.municipality,
-            topics,
-            tag_list,
-            func.gen_random_uuid(),  # a new person's id; a known address keeps its own
-            literal(1),
-            literal(state),
-            literal(subscribe),
-            literal(subscribe),
-            confirmed,
-        ),
-    )
-    new = stmt.excluded
-    keep_unsubscribed = people.c.subscription_state == "unsubscribed"
-    merged_topics = select(
-        func.array_agg(func.distinct(func.unnest(people.c.topics + new.topics).column_valued()))
-    ).scalar_subquery()
-    merged_tags = select(
-        func.array_agg(func.distinct(func.unnest(people.c.tags + new.tags).column_valued()))
-    ).scalar_subquery()
-    set_: dict[str, Any] = {
-        "version": people.c.version + 1,
-        "updated_at": func.now(),
-        "phone": func.coalesce(new.phone, people.c.phone),
-        "municipality": func.coalesce(new.municipality, people.c.municipality),
-        "topics": func.coalesce(merged_topics, literal([], ARRAY(Text))),
-        "tags": func.coalesce(merged_tags, literal([], ARRAY(Text))),
-    }
-    for c in ("first_name", "last_name", "language", "title"):
-        set_[c] = func.coalesce(func.nullif(new[c], ""), people.c[c])
-    if subscribe:
-        set_["subscription_state"] = case(
-            (keep_unsubscribed, people.c.subscription_state), else_=literal("subscribed")
-        )
-        for c in ("newsletter_consent", "survey_consent"):
-            set_[c] = case((keep_unsubscribed, people.c[c]), else_=literal(True))
-        set_["confirmed_at"] = case(
-            (keep_unsubscribed, people.c.confirmed_at),
-            else_=func.coalesce(people.c.confirmed_at, func.now()),
-        )
-    upsert = stmt.on_conflict_do_update(
-        index_elements=[func.lower(people.c.email)], set_=set_
-    ).returning(*people.c)
-    result = await conn.execute(upsert, columns)
-    return [_to_person(r) for r in result]
+            values.append(_LISTS[c].join(value) if c in _LISTS else value)
+    driver = await driver_of(conn)
+    return list(await driver.fetch(_UPSERT[subscribe], *columns))
+
+
+async def bump_versions(conn: AsyncConnection, person_ids: Sequence[uuid.UUID]) -> list[Any]:
+    """A new version for people whose person row the import left alone but whose snapshot
+    changed (a new organisation link or membership state); rows of `PERSON_COLUMNS`."""
+    if not person_ids:
+        return []
+    return list(await (await driver_of(conn)).fetch(_BUMP, list(person_ids)))
+
+
+async def snapshot_extras(
+    conn: AsyncConnection, person_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[Any, ...]]:
+    """Each person's newest open organisation link, membership and onboarding state (in
+    `EXTRA_COLUMNS` order), for those who have any."""
+    rows = await (await driver_of(conn)).fetch(_EXTRAS, list(person_ids))
+    return {r[0]: tuple(r)[1:] for r in rows}
 
 
 async def link_organisations(
     conn: AsyncConnection, links: Sequence[tuple[uuid.UUID, uuid.UUID]]
-) -> int:
-    """(person, organisation) links, each added unless the person has it open already."""
+) -> list[uuid.UUID]:
+    """(person, organisation) links, each added unless the person has it open already; the
+    people who got a link."""
     if not links:
-        return 0
+        return []
     link = person_organisations.c
     src = (
         func.unnest(bindparam("people", type_=ARRAY(Uuid)), bindparam("orgs", type_=ARRAY(Uuid)))
@@ -146,15 +177,19 @@ async def link_organisations(
         )
         .exists()
     )
-    stmt = insert(person_organisations).from_select(
-        ["id", "person_id", "organisation_id"],
-        select(func.gen_random_uuid(), src.c.person_id, src.c.organisation_id)
-        .distinct()
-        .where(~already),
+    stmt = (
+        insert(person_organisations)
+        .from_select(
+            ["id", "person_id", "organisation_id"],
+            select(func.gen_random_uuid(), src.c.person_id, src.c.organisation_id)
+            .distinct()
+            .where(~already),
+        )
+        .returning(person_organisations.c.person_id)
     )
     people_ids, org_ids = zip(*links, strict=True)
     result = await conn.execute(stmt, {"people": list(people_ids), "orgs": list(org_ids)})
-    return int(result.rowcount or 0)
+    return list(result.scalars())
 
 
 async def set_memberships(
@@ -162,11 +197,12 @@ async def set_memberships(
     states: Sequence[tuple[uuid.UUID, str]],
     *,
     by: str | None,
-) -> int:
+) -> list[uuid.UUID]:
     """The file's membership state per person: a new membership, or the state changed (its
-    start or end time set as a staff decision would). An unchanged state is left alone."""
+    start or end time set as a staff decision would). An unchanged state is left alone. The
+    people whose state was set."""
     if not states:
-        return 0
+        return []
     src = (
         func.unnest(bindparam("people", type_=ARRAY(Uuid)), bindparam("states", type_=ARRAY(Text)))
         .table_valued("person_id", "state")
@@ -193,10 +229,10 @@ async def set_memberships(
             "updated_at": now,
         },
         where=m.state != new.state,
-    )
+    ).returning(m.person_id)
     people_ids, chosen = zip(*states, strict=True)
     result = await conn.execute(upsert, {"people": list(people_ids), "states": list(chosen)})
-    return int(result.rowcount or 0)
+    return list(result.scalars())
 
 
 async def current_organisations(

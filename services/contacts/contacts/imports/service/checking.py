@@ -65,6 +65,7 @@ class Report:
     bad_rows: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0  # known people the file would not change: nothing written for them
     consents_given: int = 0
     columns: tuple[str, ...] = ()
     delimiter: str = ","

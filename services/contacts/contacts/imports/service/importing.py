@@ -3,7 +3,9 @@
 Each chunk is one transaction: people upserted by address, consent rows for new imported
 subscribers (method "import", with the documented basis), snapshots in the projection and on
 the outbox. A crash mid-file leaves whole chunks imported and the rest untouched; importing
-the same file again is harmless (an upsert).
+the same file again is harmless (an upsert). A known person whom the row would not change
+(same merged values, no new organisation link or membership state) is left alone: no new
+version, no event, no consent row; the report counts them as unchanged.
 """
 
 from __future__ import annotations
@@ -14,14 +16,18 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contacts.audit.domain import Actor
 from contacts.audit.service import audit
+from contacts.classification import load_classification
 from contacts.consents.domain import PURPOSES
+from contacts.imports.domain import snapshots as import_snapshots
 from contacts.imports.domain.rows import ImportRow, check_basis
+from contacts.imports.domain.snapshots import Snapshot
 from contacts.imports.repository import batches as import_batches
 from contacts.imports.repository import people as imports
 from contacts.imports.service import checking
@@ -39,8 +45,6 @@ from contacts.imports.service.checking import (
 from contacts.imports.service.events import snapshot_outbox_rows
 from contacts.organisations import service as organisation_service
 from contacts.participation import service as participation
-from contacts.people.domain.person import Person
-from contacts.snapshots import snapshot_of
 from contacts.tags import repository as tag_store
 from contacts.unit_of_work import SqlContactsUnitOfWork, unit_of_work
 from shared.logs import correlation_id
@@ -116,7 +120,7 @@ async def import_people(
             await _finished(in_flight, None, done, progress, len(good))
     async with engine.begin() as conn:
         details: dict[str, Any] = {"rows": report.rows, "created": report.created}
-        details |= {"updated": report.updated}
+        details |= {"updated": report.updated, "unchanged": report.unchanged}
         details |= {"bad_rows": report.bad_rows, "subscribe": subscribe, "basis": basis_text}
         details |= {
             "organisations_matched": len(report.organisations_matched),
@@ -188,37 +192,42 @@ async def _import_chunk(
     after: asyncio.Task[None] | None = None,
 ) -> None:
     now = datetime.now(UTC)
-    linked = set_ = 0
     async with unit_of_work(engine) as uow:
         before = await import_batches.lock_consents(uow.conn, [r.email for r in rows])
+        # New and changed people; a known person whose row would not change is not returned.
         stored = await imports.upsert_people(uow.conn, rows, subscribe=subscribe)
-        given = [
-            (p.id, purpose)
-            for p in stored
-            for purpose in PURPOSES
-            if subscribe and _newly_given(before.get(p.email.lower()), p, purpose)
-        ]
+        given = (
+            [
+                (p[0], purpose)
+                for p in stored
+                for purpose, held in zip(PURPOSES, (p[11], p[12]), strict=True)
+                if held and _newly_given(before.get(p[2].lower()), purpose)
+            ]
+            if subscribe
+            else []
+        )
         await import_batches.copy_consents(uow.conn, given, at=now, basis=basis)
-        ids = [p.id for p in stored]
-        person_of = {p.email.lower(): p.id for p in stored}
+        person_of = {p[2].lower(): p[0] for p in stored}
+        person_of |= {email: known[0] for email, known in before.items()}
         wanted = _links(rows, person_of, organisation_ids or {})
         linked = await imports.link_organisations(uow.conn, wanted)
         states = [(person_of[r.email], r.membership) for r in rows if r.membership]
         set_ = await imports.set_memberships(uow.conn, states, by=by)
-        links = await imports.current_organisations(uow.conn, ids)
-        members = await imports.memberships_of(uow.conn, ids)
-        events = await participation.engagement_of(uow.conn, ids)
-        snapshots = [
-            snapshot_of(
-                p,
-                organisation=links.get(p.id),
-                membership=members.get(p.id),
-                events=events.get(p.id),
-            )
-            for p in stored
-        ]
-        # Set-based: the projection and the outbox rows go in by COPY, in this transaction.
-        await import_batches.upsert_snapshots(uow.conn, snapshots)
+        # A person whose row is unchanged but who got a link or a membership state: their
+        # snapshot changed, so they get a new version too.
+        changed = {p[0] for p in stored}
+        stored += await imports.bump_versions(uow.conn, sorted({*linked, *set_} - changed, key=str))
+        # Only known people and those linked or given a state now can have extras: a person
+        # created now has no onboarding, link or membership but what this chunk gave them.
+        may_have = {p[0] for p in stored if p[2].lower() in before} | {*linked, *set_}
+        snapshots = await _snapshots(uow.conn, stored, may_have)
+        # Set-based: the projection and the outbox rows go in by COPY, in this transaction. A
+        # person created now has an id drawn now, so nobody has a projection row for it yet:
+        # theirs go straight in; the known people's through the upsert (newer version wins).
+        new = sum(1 for p in stored if p[2].lower() not in before)
+        fresh, known = _split(snapshots, lambda s: s[2].lower() not in before)
+        await import_batches.copy_new_snapshots(uow.conn, fresh)
+        await import_batches.upsert_snapshots(uow.conn, known)
         await import_batches.copy_outbox(
             uow.conn, snapshot_outbox_rows(snapshots, correlation_id=correlation_id.get())
         )
@@ -227,11 +236,49 @@ async def _import_chunk(
         if on_chunk is not None and not await on_chunk(uow.conn, len(rows)):
             raise ChunkRefused
         await uow.commit()
-    report.created += len(stored) - len(before)
-    report.updated += len(before)
+    report.created += new
+    report.updated += len(stored) - new
+    report.unchanged += len(rows) - len(stored)
     report.consents_given += len(given)
-    report.links_added += linked
-    report.memberships_set += set_
+    report.links_added += len(linked)
+    report.memberships_set += len(set_)
+
+
+def _split(
+    snapshots: list[Snapshot], is_new: Callable[[Snapshot], bool]
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The projection rows of new people and of known people."""
+    fresh: list[tuple[Any, ...]] = []
+    known: list[tuple[Any, ...]] = []
+    for snapshot in snapshots:
+        (fresh if is_new(snapshot) else known).append(import_snapshots.projection_record(snapshot))
+    return fresh, known
+
+
+async def _snapshots(
+    conn: AsyncConnection, stored: list[Any], may_have: set[uuid.UUID]
+) -> list[Snapshot]:
+    """The stored people's snapshots, with their organisation, membership and onboarding
+    (looked up for the people in `may_have`: the others have none)."""
+    wanted = [p[0] for p in stored if p[0] in may_have]
+    extras = await imports.snapshot_extras(conn, wanted) if wanted else {}
+    # Event participation: only people known before this chunk can have registrations.
+    engaged = await participation.engagement_of(conn, wanted) if wanted else {}
+    events = {pid: (e.last_attended_on, e.registered_series) for pid, e in engaged.items()}
+    region_of = _region_of()
+    return [
+        import_snapshots.snapshot_values(p, extras.get(p[0]), region_of, events.get(p[0]))
+        for p in stored
+    ]
+
+
+@cache
+def _region_of() -> Callable[[str], str]:
+    classification = load_classification()
+    return import_snapshots.region_lookup(
+        {m.code: m.region_code for m in classification.municipalities},
+        lambda code: classification.municipality(code).region_code,
+    )
 
 
 def _links(
@@ -259,14 +306,12 @@ def _collector_spared() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _newly_given(before: tuple[bool, bool] | None, after: Person, purpose: str) -> bool:
-    """`before` is the stored (newsletter, survey) consent; None for a new person."""
-    held_after = after.newsletter_consent if purpose == "newsletter" else after.survey_consent
-    if not held_after:
-        return False
+def _newly_given(before: tuple[uuid.UUID, bool, bool] | None, purpose: str) -> bool:
+    """Whether a consent held after the import is new: `before` is the stored (id, newsletter,
+    survey consent); None for a new person."""
     if before is None:
         return True
-    return not (before[0] if purpose == "newsletter" else before[1])
+    return not (before[1] if purpose == "newsletter" else before[2])
 
 
 def problems_as_json(report: Report) -> list[dict[str, Any]]:

@@ -45,6 +45,7 @@ def summary(report: Report) -> dict[str, Any]:
         "bad_rows": report.bad_rows,
         "created": report.created,
         "updated": report.updated,
+        "unchanged": report.unchanged,
         "consents_given": report.consents_given,
         "problems": problems_as_json(report.problems),
         "columns": list(report.columns),
