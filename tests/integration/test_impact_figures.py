@@ -449,7 +449,9 @@ async def test_the_view_targets_export_and_report(
     assert "Varsinais-Suomi" not in text.split('id="i-coverage"')[1].split("</article>")[0]
     lagging = text.split('id="i-active_partners"')[1].split("</article>")[0]
     assert "Uusimaa" in lagging and "Pirkanmaa" in lagging and "Library" in lagging
-    assert "Not yet counted:" in text and "Self-assessment change" in text
+    # Every indicator is counted now (events and self-assessment sources arrived).
+    assert "Not yet counted:" not in text
+    assert "Self-assessment change" in text and "Events held" in text
     assert 'href="/staff/impact" aria-current="page"' in text
 
     xlsx = await client.get("/staff/impact/export.xlsx?year=2026", headers=VIEWER_HEADERS)
