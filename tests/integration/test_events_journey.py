@@ -2,13 +2,16 @@
 relays, Kafka, the newsletter's SMTP pipeline and the mail catcher) and the web apps in
 process as the proxy would call them:
 
-staff make a feedback survey and a webinar with one seat that uses it; one visitor registers,
-a second lands on the waiting list and moves up when the first cancels by the link in their
-mail; a partner submits a Digitaitoviikko event, confirms it by the mailed link, staff approve
-it and it is in the calendar; staff import the webinar's attendance file; the webinar ends
-(the test moves its times into the past: nobody waits for real time); the attendee gets the
-feedback survey's personal invitation at the catcher, in their language and naming the event,
-answers it, and the staff page of the event shows the answer and links the results.
+staff make a feedback survey and a webinar with one seat that uses it; one visitor registers
+(the confirmation carries the .ics), a second (a person contacts knows) lands on the waiting
+list and moves up when the first cancels by the link in their mail, which their contacts
+timeline shows; a partner submits a Digitaitoviikko event, confirms it by the mailed link,
+staff approve it, it is in the calendar and the partner is told by mail; staff import the
+webinar's attendance file and a contacts segment of attendees counts the second; the webinar
+ends (the test moves its times into the past: nobody waits for real time); the attendee gets
+the feedback survey's personal invitation at the catcher, in their language and naming the
+event, answers it, the staff page of the event shows the answer and links the results, and
+their contacts page lists the attendance by the event's title.
 """
 
 from __future__ import annotations
@@ -18,10 +21,13 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from email import message_from_string, policy
+from email.message import EmailMessage
 from typing import Any
 
 import httpx
 import pytest
+from contacts.app import create_app as create_contacts_app
 from events.app import create_app as create_events_app
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -29,7 +35,7 @@ from surveys.app import create_app as create_surveys_app
 
 from tests.support.infra import Infra
 from tests.support.polling import eventually
-from tests.support.staff import STAFF_HEADERS
+from tests.support.staff import EDITOR_HEADERS, STAFF_HEADERS
 from tests.support.surveys import SURVEY, answer_all
 from tests.support.workers import Workers, running_workers
 
@@ -52,13 +58,21 @@ async def workers(
 async def apps(
     workers: Workers, clean_db: dict[str, AsyncEngine]
 ) -> AsyncIterator[dict[str, httpx.AsyncClient]]:
-    """Events' staff and public clients and surveys' staff and respondent clients."""
+    """Events' staff and public clients, surveys' staff and respondent clients, and contacts'
+    staff client (timelines and segments)."""
     events_app, surveys_app = create_events_app(), create_surveys_app()
+    contacts_app = create_contacts_app()
     events_transport = httpx.ASGITransport(app=events_app)
     surveys_transport = httpx.ASGITransport(app=surveys_app)
     async with (
         events_app.router.lifespan_context(events_app),
         surveys_app.router.lifespan_context(surveys_app),
+        contacts_app.router.lifespan_context(contacts_app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=contacts_app),
+            base_url="http://contacts",
+            headers=EDITOR_HEADERS,
+        ) as contacts,
         httpx.AsyncClient(
             transport=events_transport, base_url="http://events", headers=EDITOR
         ) as staff,
@@ -73,6 +87,7 @@ async def apps(
             "public": public,
             "surveys_staff": surveys_staff,
             "respondent": respondent,
+            "contacts": contacts,
         }
 
 
@@ -85,6 +100,16 @@ async def caught(to: str) -> list[dict[str, Any]]:
 
 async def mails(to: str, count: int, what: str) -> list[dict[str, Any]]:
     return await eventually(lambda: caught(to), lambda m: len(m) >= count, timeout=60, what=what)
+
+
+def calendar_of(mail: dict[str, Any]) -> tuple[str, str]:
+    """The mail's attached .ics: (its METHOD parameter, its text)."""
+    message = message_from_string(mail["raw"], policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    (part,) = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    raw = part.get_payload(decode=True)
+    assert isinstance(raw, bytes)
+    return str(part.get_param("method")), raw.decode()
 
 
 def link_in(mail: dict[str, Any], part: str) -> str:
@@ -141,8 +166,26 @@ async def test_webinar_waiting_list_partner_event_attendance_and_feedback(
     event_id = event_path.rsplit("/", 1)[1]
     assert (await staff.post(f"{event_path}/publish", data={"csrf_token": CSRF})).status_code == 303
 
-    # One visitor registers; the second waits and moves up when the first cancels.
+    # The second visitor is already in the network (contacts); events learns of them.
     first, second = f"first-{tag}@example.fi", f"second-{tag}@example.fi"
+    known = await apps["contacts"].post(
+        "/api/contacts/people",
+        json={"email": second, "first_name": "Osallistuja", "last_name": "Testi"},
+    )
+    assert known.status_code == 201, known.text
+    person_id = known.json()["id"]
+
+    async def in_events_replica() -> int:
+        async with clean_db["events"].connect() as conn:
+            found = await conn.execute(
+                text("SELECT count(*) FROM contact_snapshot WHERE contact_id = :id"),
+                {"id": person_id},
+            )
+            return int(found.scalar_one())
+
+    await eventually(in_events_replica, bool, timeout=60, what="the person in events' replica")
+
+    # One visitor registers; the second waits and moves up when the first cancels.
     for email, lang, ip in ((first, "en", "198.51.100.31"), (second, "fi", "198.51.100.32")):
         answer = await public.post(
             f"/events/{event_id}/register?lang={lang}",
@@ -152,7 +195,9 @@ async def test_webinar_waiting_list_partner_event_attendance_and_feedback(
         assert answer.status_code == 200
     seat = await mails(first, 1, "the confirmation")
     assert seat[0]["subject"] == f"Registration confirmed: Webinar {tag}"
-    # merged later: the confirmation carries the event as an .ics attachment (events-mail).
+    method, calendar = calendar_of(seat[0])  # the event in the visitor's calendar
+    assert method == "PUBLISH" and f"Webinar {tag}" in calendar.replace("\r\n ", "")
+    assert "TZID=Europe/Helsinki" in calendar
     waiting = await mails(second, 1, "the waiting list mail")
     assert waiting[0]["subject"].startswith("Olet jonossa")
     assert f"meet.example.fi/{tag}" not in str(waiting[0]["text"])
@@ -161,7 +206,14 @@ async def test_webinar_waiting_list_partner_event_attendance_and_feedback(
     promoted = await mails(second, 2, "the promotion")
     assert promoted[-1]["subject"].startswith("Sait paikan")
     assert f"https://meet.example.fi/{tag}" in str(promoted[-1]["text"])
-    # merged later: the second's timeline in contacts shows the registration (events-engagement).
+    # The second's timeline in contacts shows the waiting list and the seat.
+    timeline = await eventually(
+        lambda: apps["contacts"].get(f"/api/contacts/people/{person_id}/timeline"),
+        lambda r: "event_registered" in r.text,
+        timeout=60,
+        what="the registration on the contacts timeline",
+    )
+    assert "event_waitlisted" in timeline.text
 
     # A partner submits a Digitaitoviikko event; staff approve it; it is in the calendar.
     series = await staff.post(
@@ -204,7 +256,9 @@ async def test_webinar_waiting_list_partner_event_attendance_and_feedback(
     )
     assert approved.status_code == 303
     assert partner_event in (await public.get("/events?kind=digitaitoviikko")).text
-    # merged later: the partner is told of the approval by mail, with the .ics (events-mail).
+    # The partner is told of the approval by mail.
+    told = await mails(partner, 2, "the approval mail")
+    assert told[-1]["subject"] == f"Tapahtumasi on julkaistu: Työpaja {tag}"
 
     # Attendance from the webinar platform's file: the second attended.
     imported = await staff.post(
@@ -213,8 +267,15 @@ async def test_webinar_waiting_list_partner_event_attendance_and_feedback(
         files={"file": ("attendance.csv", f"Name;Email\nTesti;{second}\n".encode(), "text/csv")},
     )
     assert imported.status_code == 200
-    # merged later: contacts' segment "attended an event in the last 180 days" now counts the
-    # second (events-engagement).
+    # Contacts' segment of those who have attended an event now counts the second.
+    rule = {"field": "last_attended_on", "op": "exists", "value": True}
+
+    async def attended() -> int:
+        preview = await apps["contacts"].post("/api/contacts/segments/preview", json={"rule": rule})
+        assert preview.status_code == 200, preview.text
+        return int(preview.json()["count"])
+
+    assert await eventually(attended, bool, timeout=60, what="the attendee in a segment") == 1
 
     # The webinar ends: its times move into the past (no real waiting).
     async with clean_db["events"].begin() as conn:
@@ -252,4 +313,6 @@ async def test_webinar_waiting_list_partner_event_attendance_and_feedback(
     assert results, page.text
     shown = await apps["surveys_staff"].get(results.group(1))
     assert shown.status_code == 200
-    # merged later: the second's contacts timeline lists the attendance (events-engagement).
+    # The second's contacts timeline lists the attendance, on their staff page by the title.
+    person_page = await apps["contacts"].get(f"/staff/people/{person_id}?lang=en")
+    assert "Attended an event" in person_page.text and f"Webinar {tag}" in person_page.text

@@ -82,29 +82,36 @@ def place(event: Event, lang: str) -> str:
     return ", ".join(p for p in (d.address, town) if p)
 
 
-def calendar_entry(event: Event, links: Links) -> CalendarEntry:
-    """The event as the .ics download, the feed and the mails show it (Finnish texts)."""
+def calendar_entry(event: Event, links: Links, lang: str = "fi") -> CalendarEntry:
+    """The event as the .ics download and the feed show it (Finnish texts) and as a mail
+    attaches it (in the reader's language, `lang`)."""
     d = event.details
     return CalendarEntry(
         uid=event.id,
         version=event.version,
-        title=pick(d.title, "fi"),
-        description=pick(d.description, "fi"),
+        title=pick(d.title, lang),
+        description=pick(d.description, lang),
         starts_at=d.starts_at,
         ends_at=d.ends_at,
         # The join link stays with the registrants' mail text: the calendar shows "online".
-        location=place(event, "fi"),
+        location=place(event, lang),
         url=links.event(event.id),
         cancelled=event.state == "cancelled",
     )
 
 
 def ics_attachment(
-    event: Event, links: Links, *, method: Method, now: datetime | None = None
+    event: Event,
+    links: Links,
+    *,
+    method: Method,
+    lang: str = "fi",
+    now: datetime | None = None,
 ) -> MailAttachment:
-    """The event's .ics for a mail: the download's text, PUBLISH or CANCEL."""
+    """The event's .ics for a mail: the download's entry in the reader's language (the same
+    UID, so a calendar updates it), PUBLISH or CANCEL."""
     text = calendar(
-        [calendar_entry(event, links)],
+        [calendar_entry(event, links, lang)],
         name="Digituki",
         stamp=now or datetime.now(UTC),
         method=method,
@@ -158,7 +165,7 @@ def request_mail(
         # A calendar entry only for a seat (a changed event also reaches the waiting list,
         # who get the news without an entry), and its cancellation to those who held one.
         attachments=(
-            (ics_attachment(event, links, method=ICS_METHOD[template]),)
+            (ics_attachment(event, links, method=ICS_METHOD[template], lang=lang),)
             if template in ICS_METHOD and (seat or row.state == "registered")
             else ()
         ),
