@@ -12,7 +12,7 @@ from typing import Any
 
 from faststream.kafka import KafkaBroker
 from sqlalchemy import Boolean, Column, Integer, MetaData, Table, Text, Uuid, select
-from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -22,6 +22,7 @@ from shared.events.envelope import CloudEvent
 from shared.events.topics import SEGMENTS
 from shared.settings import ServiceSettings
 from shared.subscriptions import subscribe_batches
+from shared.versioned import upsert_newest
 
 
 def segment_replica_table(metadata: MetaData) -> Table:
@@ -42,22 +43,7 @@ class SegmentReplica:
 
     async def upsert(self, conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
         """Version-guarded, so a redelivered or older definition changes nothing."""
-        t = self.table
-        newest: dict[uuid.UUID, dict[str, Any]] = {}
-        for row in rows:
-            seen = newest.get(row["segment_id"])
-            if seen is None or seen["version"] < row["version"]:
-                newest[row["segment_id"]] = row
-        if not newest:
-            return
-        stmt = insert(t).values(list(newest.values()))
-        await conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[t.c.segment_id],
-                set_={c: stmt.excluded[c] for c in ("version", "name", "rule", "archived")},
-                where=t.c.version < stmt.excluded.version,
-            )
-        )
+        await upsert_newest(conn, self.table, "segment_id", rows)
 
     async def active(self, conn: AsyncConnection, lang: str = "fi") -> list[RowMapping]:
         """Live segments by name, in the alphabet of `lang` (the page's language)."""

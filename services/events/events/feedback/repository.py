@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from events.feedback.domain import ERASED_SUFFIX, FeedbackStatus, FeedbackSurvey
 from events.tables import events, feedback_status, feedback_surveys, registrations
 from shared.collation import collated
+from shared.versioned import upsert_newest
 
 
 def _survey(row: Any) -> FeedbackSurvey:
@@ -119,19 +119,4 @@ async def upsert_status(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -
 async def _upsert(
     conn: AsyncConnection, table: Any, key: str, rows: Sequence[dict[str, Any]]
 ) -> None:
-    newest: dict[Any, dict[str, Any]] = {}
-    for row in rows:
-        seen = newest.get(row[key])
-        if seen is None or seen["version"] < row["version"]:
-            newest[row[key]] = row
-    if not newest:
-        return
-    stmt = insert(table).values(list(newest.values()))
-    columns = [c for c in next(iter(newest.values())) if c != key]
-    await conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[table.c[key]],
-            set_={c: stmt.excluded[c] for c in columns},
-            where=table.c.version < stmt.excluded.version,
-        )
-    )
+    await upsert_newest(conn, table, key, rows)

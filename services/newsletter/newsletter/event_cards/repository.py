@@ -8,45 +8,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from newsletter.event_cards.domain import ListedEvent
 from newsletter.tables import event_listing
-
-COLUMNS = (
-    "version",
-    "state",
-    "kind",
-    "title",
-    "starts_at",
-    "ends_at",
-    "online",
-    "municipality",
-    "languages",
-    "url",
-)
+from shared.versioned import upsert_newest
 
 
 async def upsert(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
     """The newest version of each event in the batch; an older or repeated one changes
     nothing (at-least-once delivery)."""
-    newest: dict[uuid.UUID, dict[str, Any]] = {}
-    for row in rows:
-        seen = newest.get(row["event_id"])
-        if seen is None or seen["version"] < row["version"]:
-            newest[row["event_id"]] = row
-    if not newest:
-        return
-    t = event_listing
-    stmt = insert(t).values(list(newest.values()))
-    await conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[t.c.event_id],
-            set_={c: stmt.excluded[c] for c in COLUMNS},
-            where=t.c.version < stmt.excluded.version,
-        )
-    )
+    await upsert_newest(conn, event_listing, "event_id", rows)
 
 
 def _listed(row: Any) -> ListedEvent:

@@ -5,32 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shared.versioned import upsert_newest
 from surveys.tables import materials
-
-UPDATED = ("version", "kind", "title", "url", "areas", "topics", "listed")
 
 
 async def upsert(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
     """Newest version per material wins, so a redelivered or older record changes nothing."""
-    newest: dict[Any, dict[str, Any]] = {}
-    for row in rows:
-        seen = newest.get(row["material_id"])
-        if seen is None or seen["version"] < row["version"]:
-            newest[row["material_id"]] = row
-    if not newest:
-        return
-    stmt = insert(materials).values(list(newest.values()))
-    await conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[materials.c.material_id],
-            set_={c: stmt.excluded[c] for c in UPDATED} | {"updated_at": func.now()},
-            where=materials.c.version < stmt.excluded.version,
-        )
-    )
+    await upsert_newest(conn, materials, "material_id", rows, touched="updated_at")
 
 
 async def listed_for_areas(conn: AsyncConnection, areas: Sequence[str]) -> list[dict[str, Any]]:
