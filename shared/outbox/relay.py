@@ -20,7 +20,7 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, any_, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db import sync_url
@@ -71,10 +71,12 @@ class OutboxRelay:
             .with_for_update(skip_locked=True)
             .scalar_subquery()
         )
-        # One statement claims and deletes the oldest rows; sorted by id afterwards.
+        # One statement claims and deletes the oldest rows (sorted by id afterwards). `= ANY
+        # (array(...))`, not `IN (...)`: the planner then deletes through the primary key
+        # instead of hashing the claimed ids against a scan of the whole outbox.
         self._claim = (
             delete(ob)
-            .where(ob.c.id.in_(oldest))
+            .where(ob.c.id == any_(func.array(oldest)))
             .returning(ob.c.id, ob.c.topic, ob.c.key, ob.c.headers, ob.c.payload)
         )
         self._wake = asyncio.Event()
