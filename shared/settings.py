@@ -44,7 +44,7 @@ class ServiceSettings(BaseSettings):
     consumer_retries: int = Field(3, validation_alias=_shared("CONSUMER_RETRIES"))
     consumer_backoff_s: float = Field(0.2, validation_alias=_shared("CONSUMER_BACKOFF_S"))
 
-    outbox_batch_size: int = 500
+    outbox_batch_size: int = 2000
     outbox_poll_interval_s: float = 1.0
 
     # Traces (shared/tracing.py): off unless a collector's OTLP/HTTP address is given; the

@@ -5,7 +5,11 @@ One definition here means one segment compiler gives the same count in every ser
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Sequence
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -22,8 +26,9 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import TextClause
 
 from shared.events.contacts import ContactSnapshotV1
 
@@ -136,6 +141,10 @@ async def upsert_snapshots(
 
     An erased row is final: nothing of a later or replayed snapshot brings the person back.
     Returns the number of rows offered (after keeping the newest per person).
+
+    One statement per batch, whatever its size: the rows travel as one JSON array that
+    PostgreSQL unpacks (`jsonb_populate_recordset`), because binding thousands of rows
+    through the driver cost more than the database work (docs/infrastructure.md, outbox).
     """
     newest: dict[Any, dict[str, Any]] = {}
     for row in rows:  # one statement may not touch a row twice: keep the newest per person
@@ -144,17 +153,39 @@ async def upsert_snapshots(
             newest[row["contact_id"]] = row
     if not newest:
         return 0
-    # executemany with one cached statement: a multi-row VALUES would be compiled afresh for
-    # every batch (thousands of bind parameters), which costs more than the database work.
-    stmt = insert(table)
-    columns: dict[str, Any] = {
-        c.name: stmt.excluded[c.name] for c in table.columns if c.name != "contact_id"
-    }
-    columns["updated_at"] = func.now()
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.contact_id],
-        set_=columns,
-        where=(table.c.version < stmt.excluded.version) & table.c.erased.is_(False),
-    )
-    await conn.execute(stmt, list(newest.values()))
+    offered = list(newest.values())
+    # The columns the rows name (as an INSERT of these dicts would): the others keep their
+    # defaults, and the update sets every column from the proposed row, as before.
+    named = tuple(c.name for c in table.columns if c.name in offered[0] and c.name != "updated_at")
+    payload = json.dumps(offered, default=_json_value, separators=(",", ":"))
+    await conn.execute(_upsert_statement(table, named), {"rows": payload})
     return len(newest)
+
+
+@lru_cache(maxsize=16)
+def _upsert_statement(table: Table, named: tuple[str, ...]) -> TextClause:
+    name = table.name
+    listed = ", ".join(f'"{c}"' for c in named)
+    updated = ", ".join(
+        f'"{c.name}" = EXCLUDED."{c.name}"'
+        for c in table.columns
+        if c.name not in ("contact_id", "updated_at")
+    )
+    # Names from the Table, never from input.
+    return text(
+        f'INSERT INTO "{name}" ({listed}, "updated_at")'  # noqa: S608
+        f" SELECT {listed}, now()"
+        f' FROM jsonb_populate_recordset(NULL::"{name}", CAST(:rows AS jsonb))'
+        f' ON CONFLICT ("contact_id") DO UPDATE SET {updated}, "updated_at" = now()'
+        f' WHERE "{name}"."version" < EXCLUDED."version" AND "{name}"."erased" IS false'
+    )
+
+
+def _json_value(value: object) -> str:
+    """UUIDs, dates and times as PostgreSQL reads them; a naive time is local, as the driver
+    would take it."""
+    if isinstance(value, datetime):
+        return (value if value.tzinfo is not None else value.astimezone()).isoformat()
+    if isinstance(value, (date, uuid.UUID)):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not a snapshot column value")

@@ -119,7 +119,7 @@ def subscribe_batches(
     purpose: str,
     apply_batch: BatchHandler,
     description: str,
-    max_records: int = 500,
+    max_records: int = 2000,
 ) -> None:
     """Up to `max_records` per transaction, for handlers idempotent by themselves (version
     guards); a failing batch is re-run one record at a time to isolate the bad one."""

@@ -1,9 +1,10 @@
 """The outbox relay: the only way an event leaves a service.
 
 One relay per service is active at a time (a session-level advisory lock), so the per-key
-order of the outbox is the order on Kafka. A batch is claimed, published without waiting
-message by message (the idempotent producer keeps per-partition order), and deleted in the
-same transaction; a crash before the delete republishes the batch, which consumers absorb
+order of the outbox is the order on Kafka. A batch is claimed and deleted by one statement,
+published as one record batch per partition (`shared/outbox/batches.py`; the idempotent
+producer keeps per-partition order), and the transaction commits only once Kafka has
+acknowledged every record; a crash before that republishes the batch, which consumers absorb
 by version or inbox.
 """
 
@@ -19,12 +20,14 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, any_, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db import sync_url
 from shared.metrics import OUTBOX_PUBLISHED
+from shared.outbox.batches import PartitionBatches
 from shared.outbox.writer import notify_channel
+from shared.tracing import enabled as tracing_enabled
 from shared.tracing import publish_span
 
 log = logging.getLogger(__name__)
@@ -36,7 +39,7 @@ class RelayConfig:
     database_url: str
     bootstrap_servers: str
     topic_prefix: str = ""
-    batch_size: int = 500
+    batch_size: int = 2000
     poll_interval_s: float = 1.0
 
 
@@ -60,6 +63,22 @@ class OutboxRelay:
         self._engine = engine
         self._outbox = outbox
         self._config = config
+        ob = outbox
+        oldest = (
+            select(ob.c.id)
+            .order_by(ob.c.id)
+            .limit(config.batch_size)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        # One statement claims and deletes the oldest rows (sorted by id afterwards). `= ANY
+        # (array(...))`, not `IN (...)`: the planner then deletes through the primary key
+        # instead of hashing the claimed ids against a scan of the whole outbox.
+        self._claim = (
+            delete(ob)
+            .where(ob.c.id == any_(func.array(oldest)))
+            .returning(ob.c.id, ob.c.topic, ob.c.key, ob.c.headers, ob.c.payload)
+        )
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self.published = 0
@@ -105,34 +124,30 @@ class OutboxRelay:
                     await asyncio.wait_for(self._wake.wait(), self._config.poll_interval_s)
 
     async def publish_batch(self, producer: AIOKafkaProducer) -> int:
-        ob = self._outbox
+        """Claim the oldest rows, publish them, and delete them once Kafka has them all.
+
+        The rows are deleted by the claiming statement itself, in a transaction that commits
+        only after every record is acknowledged: a crash (or a failed send) before that rolls
+        the delete back and the rows are published again.
+        """
         async with self._engine.begin() as conn:
-            rows = (
-                await conn.execute(
-                    select(ob.c.id, ob.c.topic, ob.c.key, ob.c.headers, ob.c.payload)
-                    .order_by(ob.c.id)
-                    .limit(self._config.batch_size)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
+            rows = sorted((await conn.execute(self._claim)).all(), key=_row_id)
             if not rows:
                 return 0
-            futures = []
+            batches = PartitionBatches(producer)
+            tracing = tracing_enabled()
             for row in rows:
                 topic = f"{self._config.topic_prefix}{row.topic}"
                 headers = [(k, v.encode()) for k, v in row.headers]
-                # Continues the trace the row kept (a no-op when tracing is off).
-                with publish_span(topic, headers, service=self._config.service) as headers:
-                    futures.append(
-                        await producer.send(
-                            topic,
-                            value=row.payload,
-                            key=row.key.encode() if row.key is not None else None,
-                            headers=headers,
-                        )
-                    )
-            await asyncio.gather(*futures)
-            await conn.execute(delete(ob).where(ob.c.id.in_([row.id for row in rows])))
+                key = row.key.encode() if row.key is not None else None
+                if tracing:
+                    # Continues the trace the row kept.
+                    with publish_span(topic, headers, service=self._config.service) as traced:
+                        await batches.add(topic, key, row.payload, traced)
+                else:
+                    await batches.add(topic, key, row.payload, headers)
+            await batches.flush()
+            await asyncio.gather(*batches.deliveries)
         self.published += len(rows)
         OUTBOX_PUBLISHED.labels(self._config.service).inc(len(rows))
         return len(rows)
@@ -161,6 +176,10 @@ def relay_loop(
                 watcher.cancel()
 
     return loop
+
+
+def _row_id(row: Any) -> int:
+    return int(row.id)
 
 
 def _stopper(relay: OutboxRelay) -> Callable[[object], None]:

@@ -51,6 +51,21 @@ async def test_bad_header_bytes_reach_the_handler_unchanged_single_and_batch() -
     assert parsed.raw_message[1].headers == [("ce_id", b"\xff\xfe"), ("ce_type", None)]
 
 
+async def test_a_batch_is_named_by_its_ends_and_no_middle_record_is_decoded() -> None:
+    seen: list[Any] = []
+
+    async def recording_parser(message: Any) -> Parsed:
+        seen.append(message)
+        return await strict_parser(message)
+
+    middle = record(offset=2)  # undecodable headers: FastStream must not touch them
+    batch = (record(offset=1, headers=[]), middle, record(offset=3, headers=[]))
+    parsed = await tolerant_parser(batch, recording_parser)
+    assert parsed.raw_message is batch
+    assert [r.offset for r in seen[0]] == [1, 3]
+    assert batch[1].headers == [("ce_id", b"\xff\xfe"), ("ce_type", None)]
+
+
 def test_dead_letter_headers_keep_the_original_bytes_and_name_the_consumed_topic() -> None:
     replayed = record(topic="p.contacts.contact.v1.replay")
     headers = dead_letter_headers(replayed, ValueError("bad"), 1, "p.surveys.contact-replica")
