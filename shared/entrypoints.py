@@ -73,6 +73,7 @@ def service_main(
             factory=True,
             host=settings.web_host,
             port=settings.web_port,
+            workers=settings.web_workers,
             proxy_headers=True,
             forwarded_allow_ips="127.0.0.1",
             access_log=False,

@@ -67,6 +67,9 @@ class ServiceSettings(BaseSettings):
     worker_metrics_port: int = 0  # 0 = the worker serves no /metrics of its own
     web_host: str = "127.0.0.1"
     web_port: int = 8000
+    # uvicorn processes behind the one port (docs/performance.md): each has its own pool of
+    # `db_pool_size` connections, its own in-memory form limiters and its own /metrics.
+    web_workers: int = Field(1, ge=1, le=16)
     public_base_url: str = Field(
         "http://127.0.0.1:8080", validation_alias=_shared("PUBLIC_BASE_URL")
     )

@@ -6,6 +6,7 @@ One definition here means one segment compiler gives the same count in every ser
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -136,15 +137,21 @@ async def upsert_snapshots(
         return 0
     # executemany with one cached statement: a multi-row VALUES would be compiled afresh for
     # every batch (thousands of bind parameters), which costs more than the database work.
+    await conn.execute(_upsert_statement(table), list(newest.values()))
+    return len(newest)
+
+
+@cache
+def _upsert_statement(table: Table) -> Any:
+    """Built once per table and process: building `excluded` and the ON CONFLICT clause cost
+    more than a signup's own SQL (docs/performance.md)."""
     stmt = insert(table)
     columns: dict[str, Any] = {
         c.name: stmt.excluded[c.name] for c in table.columns if c.name != "contact_id"
     }
     columns["updated_at"] = func.now()
-    stmt = stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=[table.c.contact_id],
         set_=columns,
         where=(table.c.version < stmt.excluded.version) & table.c.erased.is_(False),
     )
-    await conn.execute(stmt, list(newest.values()))
-    return len(newest)
