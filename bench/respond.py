@@ -173,12 +173,15 @@ async def main() -> None:
     parser.add_argument("--phases", default="burst,paced")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn processes")
     parser.add_argument("--pool", type=int, default=20, help="database pool per process")
+    parser.add_argument("--overflow", type=int, default=None, help="default: as the pool")
     parser.add_argument("--direct", action="store_true", help="no nginx in between")
     parser.add_argument("--port", type=int, default=service_port("surveys", 48103))
     args = parser.parse_args()
     n = args.respondents
     url = await prepare(os.environ["SURVEYS_DATABASE_URL"], 2 * n)
-    web = start_web("surveys", url, args.port, workers=args.workers, pool_size=args.pool)
+    web = start_web(
+        "surveys", url, args.port, workers=args.workers, pool_size=args.pool, overflow=args.overflow
+    )
     try:
         limits = httpx.Limits(max_connections=n, max_keepalive_connections=n)
         direct_url = f"http://127.0.0.1:{args.port}"
@@ -191,10 +194,10 @@ async def main() -> None:
             async with httpx.AsyncClient(
                 base_url=proxied or direct_url, limits=limits, timeout=120
             ) as client:
-                await wait_ready(client)
                 for _ in range(4 * args.workers):  # warm every process
                     await client.get("/s/not-a-token")
-                print(f"{client.base_url} workers {args.workers}, pool {args.pool}; {load()}")
+                setup = f"workers {args.workers}, pool {args.pool}+{args.overflow}"
+                print(f"{client.base_url} {setup}; {load()}")
                 ok = 0
                 if "burst" in args.phases:
                     opens, submits = Tally(), Tally()

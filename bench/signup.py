@@ -83,6 +83,7 @@ async def main() -> None:
     parser.add_argument("--paced-seconds", type=float, default=5)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn processes")
     parser.add_argument("--pool", type=int, default=20, help="database pool per process")
+    parser.add_argument("--overflow", type=int, default=None, help="default: as the pool")
     parser.add_argument(
         "--phases", default="get,get-paced,post,post-paced", help="which measurements, in order"
     )
@@ -93,7 +94,13 @@ async def main() -> None:
     # Every visitor comes from 127.0.0.1: the per-IP limit is lifted for the run.
     unlimited = {"CONTACTS_SIGNUP_BURST": "1000000", "CONTACTS_SIGNUP_PER_MINUTE": "1000000"}
     web = start_web(
-        "contacts", url, args.port, unlimited, workers=args.workers, pool_size=args.pool
+        "contacts",
+        url,
+        args.port,
+        unlimited,
+        workers=args.workers,
+        pool_size=args.pool,
+        overflow=args.overflow,
     )
     try:
         with proxy(not args.direct) as proxied:
@@ -122,7 +129,7 @@ async def main() -> None:
 
                     return one
 
-                print(f"{base} workers {args.workers}, pool {args.pool}; {load()}")
+                print(f"{base} workers {args.workers}, pool {args.pool}+{args.overflow}; {load()}")
                 phases = args.phases.split(",")
                 posted, paced_posts = Tally(), Tally()
                 if "get" in phases:

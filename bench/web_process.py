@@ -54,6 +54,7 @@ def start_web(
     *,
     workers: int = 1,
     pool_size: int = 20,
+    overflow: int | None = None,
 ) -> subprocess.Popen[bytes]:
     prefix = service.upper()
     env = {
@@ -62,6 +63,7 @@ def start_web(
         f"{prefix}_WEB_PORT": str(port),
         f"{prefix}_WEB_WORKERS": str(workers),
         f"{prefix}_DB_POOL_SIZE": str(pool_size),
+        **({} if overflow is None else {f"{prefix}_DB_MAX_OVERFLOW": str(overflow)}),
         "LOG_LEVEL": "WARNING",
         # A throwaway secret when none is set (the test stack refuses the default one).
         "LINK_SECRET": os.environ.get("LINK_SECRET", secrets.token_hex(32)),

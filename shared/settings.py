@@ -33,6 +33,8 @@ class ServiceSettings(BaseSettings):
 
     database_url: str = "postgresql+asyncpg://digituki:digituki@127.0.0.1:5433/service"
     db_pool_size: int = 10
+    # Connections beyond the pool under load, each closed when returned; None = db_pool_size.
+    db_max_overflow: int | None = Field(None, ge=0)
 
     kafka_bootstrap_servers: str = Field(
         "127.0.0.1:9092", validation_alias=_shared("KAFKA_BOOTSTRAP_SERVERS")
