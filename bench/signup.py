@@ -26,6 +26,7 @@ import asyncio
 import os
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 
 import httpx
 from sqlalchemy import text
@@ -43,6 +44,7 @@ from web_process import (
     wait_ready,
 )
 
+Request = Callable[[int], Awaitable[None]]
 COUNTS = {
     "people": "SELECT count(*) FROM people",
     "signups (consent records)": "SELECT count(*) FROM signups WHERE wording_version <> ''",
@@ -117,13 +119,13 @@ async def main() -> None:
                 version = found.group(1) if found else ""
                 assert version, "the form names no consent wording"
 
-                def get(tally: Tally):  # type: ignore[no-untyped-def]
+                def get(tally: Tally) -> Request:
                     async def one(_: int) -> None:
                         await tally.send(client.get("/join", params={"lang": "fi"}), 200)
 
                     return one
 
-                def post(tally: Tally):  # type: ignore[no-untyped-def]
+                def post(tally: Tally) -> Request:
                     async def one(_: int) -> None:
                         await tally.send(client.post("/join", data=form(version)), 200)
 

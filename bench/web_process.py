@@ -102,7 +102,7 @@ def proxy(enabled: bool) -> Iterator[str | None]:
 
 
 async def wait_ready(client: httpx.AsyncClient) -> None:
-    for _ in range(300):
+    for _ in range(1200):  # two minutes: several workers start slowly on a busy machine
         try:
             if (await client.get("/healthz")).status_code == 200:
                 return

@@ -33,8 +33,11 @@ class ServiceSettings(BaseSettings):
 
     database_url: str = "postgresql+asyncpg://digituki:digituki@127.0.0.1:5433/service"
     db_pool_size: int = 10
-    # Connections beyond the pool under load, each closed when returned; None = db_pool_size.
-    db_max_overflow: int | None = Field(None, ge=0)
+    # Connections a web process opens beyond the pool under load, each closed again when
+    # returned: under a steady load above the pool that is a new PostgreSQL connection per
+    # request (POST /join: half the throughput, docs/performance.md). 0: a request waits
+    # for a pooled connection instead. None = as many as db_pool_size.
+    db_max_overflow: int | None = Field(0, ge=0)
 
     kafka_bootstrap_servers: str = Field(
         "127.0.0.1:9092", validation_alias=_shared("KAFKA_BOOTSTRAP_SERVERS")
