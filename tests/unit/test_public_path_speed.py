@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from contacts.classification import load_classification
 from contacts.signup.pages.signup import municipality_options
-from contacts.tables import people
+from surveys.tables import contact_snapshot
 
 from shared import entrypoints
 from shared.snapshot import _upsert_statement
@@ -38,7 +38,7 @@ def test_municipality_options_are_named_in_the_page_language() -> None:
 
 
 def test_the_snapshot_upsert_is_built_once_per_table() -> None:
-    assert _upsert_statement(people) is _upsert_statement(people)
+    assert _upsert_statement(contact_snapshot) is _upsert_statement(contact_snapshot)
 
 
 def test_a_spawned_web_worker_builds_the_app_named_in_the_environment(
