@@ -177,6 +177,7 @@ async def main() -> None:
     parser.add_argument("--direct", action="store_true", help="no nginx in between")
     parser.add_argument("--port", type=int, default=service_port("surveys", 48103))
     args = parser.parse_args()
+    overflow = "default" if args.overflow is None else args.overflow
     n = args.respondents
     url = await prepare(os.environ["SURVEYS_DATABASE_URL"], 2 * n)
     web = start_web(
@@ -196,7 +197,7 @@ async def main() -> None:
             ) as client:
                 for _ in range(4 * args.workers):  # warm every process
                     await client.get("/s/not-a-token")
-                setup = f"workers {args.workers}, pool {args.pool}+{args.overflow}"
+                setup = f"workers {args.workers}, pool {args.pool}+{overflow}"
                 print(f"{client.base_url} {setup}; {load()}")
                 ok = 0
                 if "burst" in args.phases:

@@ -33,6 +33,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from web_process import (
     Tally,
+    cpu_seconds,
     load,
     paced,
     proxy,
@@ -92,6 +93,7 @@ async def main() -> None:
     parser.add_argument("--direct", action="store_true", help="no nginx in between")
     parser.add_argument("--port", type=int, default=service_port("contacts", 48101))
     args = parser.parse_args()
+    overflow = "default" if args.overflow is None else args.overflow
     url = await scratch_database(os.environ["CONTACTS_DATABASE_URL"], "contacts")
     # Every visitor comes from 127.0.0.1: the per-IP limit is lifted for the run.
     unlimited = {"CONTACTS_SIGNUP_BURST": "1000000", "CONTACTS_SIGNUP_PER_MINUTE": "1000000"}
@@ -131,21 +133,27 @@ async def main() -> None:
 
                     return one
 
-                print(f"{base} workers {args.workers}, pool {args.pool}+{args.overflow}; {load()}")
+                print(f"{base} workers {args.workers}, pool {args.pool}+{overflow}; {load()}")
                 phases = args.phases.split(",")
                 posted, paced_posts = Tally(), Tally()
                 if "get" in phases:
                     tally = Tally()
+                    cpu = cpu_seconds(web.pid)
                     wall = await saturated(args.clients, args.seconds, get(tally))
+                    used = (cpu_seconds(web.pid) - cpu) * 1000 / max(len(tally.latencies), 1)
                     print(tally.line(f"GET  /join x{args.clients}", wall), flush=True)
+                    print(f"{'':18} web CPU {used:.1f} ms per GET", flush=True)
                 if "get-paced" in phases:
                     tally = Tally()
                     count = int(args.get_rate * args.paced_seconds)
                     wall = await paced(args.get_rate, count, get(tally))
                     print(tally.line(f"GET  /join @{args.get_rate:.0f}/s", wall), flush=True)
                 if "post" in phases:
+                    cpu = cpu_seconds(web.pid)
                     wall = await saturated(args.clients, args.seconds, post(posted))
+                    used = (cpu_seconds(web.pid) - cpu) * 1000 / max(len(posted.latencies), 1)
                     print(posted.line(f"POST /join x{args.clients}", wall), flush=True)
+                    print(f"{'':18} web CPU {used:.1f} ms per POST", flush=True)
                 if "post-paced" in phases:
                     count = int(args.post_rate * args.paced_seconds)
                     wall = await paced(args.post_rate, count, post(paced_posts))

@@ -207,3 +207,24 @@ class Tally:
     def line(self, label: str, seconds: float) -> str:
         odd = {k: v for k, v in self.statuses.items() if not k.startswith("2") and k != "303"}
         return line(label, self.latencies, self.errors, seconds) + (f" {odd}" if odd else "")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by `pid` and its descendants (the web workers):
+    per request this hardly depends on how busy the machine is, unlike the rates."""
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])))
+    ticks = os.sysconf("SC_CLK_TCK")
+    family, total, grew = {pid}, 0.0, True
+    while grew:
+        grown = {p for p, (parent, _) in stats.items() if parent in family} | family
+        grew, family = grown != family, grown
+    total = sum(stats[p][1] for p in family if p in stats)
+    return total / ticks
