@@ -1,12 +1,20 @@
-"""500 concurrent respondents submitting against the surveys web process (uvicorn, loopback).
+"""500 concurrent respondents submitting against the surveys web process, through nginx.
 
-This process is the respondents; the surveys web app runs as its own process. The script
-makes a scratch database `surveys_bench` next to SURVEYS_DATABASE_URL, migrates it, fills the
-replica with N people, launches an identified campaign through the staff API and takes the
-personal links from the outbox (no worker runs, so the mail requests stay there). Then every
-respondent opens its link (GET) and submits (POST) at once.
+This process is the respondents; the surveys web app runs as its own process(es) (uvicorn,
+loopback, on SURVEYS_WEB_PORT) behind the test environment's nginx on PROXY_PORT
+(`--direct`: no proxy). The script makes a scratch database `surveys_bench` next to
+SURVEYS_DATABASE_URL, migrates it, fills the replica with 2 x N people, launches an
+identified campaign through the staff API (directly, not through the proxy) and takes the
+personal links from the outbox (no worker runs, so the mail requests stay there). Then:
+- burst: N respondents open their link (GET) and submit (POST) all at once;
+- paced: N more start at `--rate` per second (open loop), each opening and submitting.
+Every submission writes the response, marks the invitation answered and puts its
+surveys.responses.v1 event into the outbox, in one transaction; afterwards all three are
+counted, and the figures only count submissions whose rows all exist.
 
     deploy/bin/with-test-env.sh .venv/bin/python bench/respond.py --respondents 500
+    # against a running test stack (make test-stack), with its ports exported:
+    source .run/test/pytest.env && .venv/bin/python bench/respond.py --workers 2
 """
 
 from __future__ import annotations
@@ -20,10 +28,20 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import create_async_engine
-from surveys.tables import contact_snapshot, outbox
-from web_process import scratch_database, spread, start_web, stop, wait_ready
+from surveys.tables import contact_snapshot, invitations, outbox, responses
+from web_process import (
+    Tally,
+    load,
+    paced,
+    proxy,
+    scratch_database,
+    service_port,
+    start_web,
+    stop,
+    wait_ready,
+)
 
 STAFF = {"X-Staff-Id": "bench", "X-Staff-Role": "admin"}
 SURVEY = {
@@ -110,12 +128,8 @@ async def launch(client: httpx.AsyncClient) -> int:
     return int(launched.json()["invited"])
 
 
-async def respondent(
-    client: httpx.AsyncClient, token: str, go: asyncio.Event, i: int
-) -> tuple[float, float, int]:
-    await go.wait()
-    t0 = time.perf_counter()
-    form = {
+def answers(i: int) -> dict[str, str]:
+    return {
         "page": "0",
         "action": "submit",
         "q_uses": "yes" if i % 3 else "no",
@@ -124,53 +138,100 @@ async def respondent(
         "q_grid.b": "3",
         "q_note": f"Terveisiä {i}",
     }
-    try:
-        page = await client.get(f"/s/{token}")
-        t1 = time.perf_counter()
-        sent = await client.post(f"/s/{token}", data=form)
-    except httpx.TransportError:
-        return time.perf_counter() - t0, 0.0, 0
-    t2 = time.perf_counter()
-    ok = page.status_code == 200 and sent.status_code == 303
-    return t1 - t0, t2 - t1, int(ok)
+
+
+async def respondent(
+    client: httpx.AsyncClient, token: str, i: int, opens: Tally, submits: Tally
+) -> None:
+    if await opens.send(client.get(f"/s/{token}"), 200) is not None:
+        await submits.send(client.post(f"/s/{token}", data=answers(i)), 303)
+
+
+async def stored(url: str) -> dict[str, int]:
+    engine = create_async_engine(url)
+    async with engine.connect() as conn:
+        found = {
+            "responses": (await conn.execute(select(func.count()).select_from(responses))),
+            "invitations answered": await conn.execute(
+                select(func.count()).select_from(invitations).where(invitations.c.answered)
+            ),
+            "response events": await conn.execute(
+                select(func.count())
+                .select_from(outbox)
+                .where(outbox.c.topic.like("%surveys.responses.v1"))
+            ),
+        }
+        counted = {name: int(result.scalar_one()) for name, result in found.items()}
+    await engine.dispose()
+    return counted
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--respondents", type=int, default=500)
-    parser.add_argument(
-        "--port", type=int, default=int(os.environ.get("SURVEYS_WEB_PORT", "48103"))
-    )
+    parser.add_argument("--respondents", type=int, default=500, help="per phase")
+    parser.add_argument("--rate", type=float, default=200, help="paced phase: starts per second")
+    parser.add_argument("--phases", default="burst,paced")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn processes")
+    parser.add_argument("--pool", type=int, default=20, help="database pool per process")
+    parser.add_argument("--overflow", type=int, default=None, help="default: as the pool")
+    parser.add_argument("--direct", action="store_true", help="no nginx in between")
+    parser.add_argument("--port", type=int, default=service_port("surveys", 48103))
     args = parser.parse_args()
-    url = await prepare(os.environ["SURVEYS_DATABASE_URL"], args.respondents)
-    web = start_web("surveys", url, args.port)
+    overflow = "default" if args.overflow is None else args.overflow
+    n = args.respondents
+    url = await prepare(os.environ["SURVEYS_DATABASE_URL"], 2 * n)
+    web = start_web(
+        "surveys", url, args.port, workers=args.workers, pool_size=args.pool, overflow=args.overflow
+    )
     try:
-        limits = httpx.Limits(
-            max_connections=args.respondents, max_keepalive_connections=args.respondents
-        )
-        async with httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{args.port}", limits=limits, timeout=120
-        ) as client:
-            await wait_ready(client)
-            invited = await launch(client)
-            tokens = await tokens_from_outbox(url)
-            assert len(tokens) == invited == args.respondents, (len(tokens), invited)
-            go = asyncio.Event()
-            tasks = [
-                asyncio.create_task(respondent(client, t, go, i)) for i, t in enumerate(tokens)
-            ]
-            await asyncio.sleep(0.2)
-            started = time.perf_counter()
-            go.set()
-            results = await asyncio.gather(*tasks)
-            elapsed = time.perf_counter() - started
-        opens = [r[0] for r in results]
-        submits = [r[1] for r in results if r[2]]
-        ok = sum(r[2] for r in results)
-        print(f"respondents: {args.respondents}, submitted OK: {ok}, wall time: {elapsed:.2f} s")
-        print(f"responses/s (open + submit each): {ok / elapsed:.0f}")
-        print(f"open   {spread(opens)}")
-        print(f"submit {spread(submits)}  max {max(submits) * 1000:.0f} ms")
+        limits = httpx.Limits(max_connections=n, max_keepalive_connections=n)
+        direct_url = f"http://127.0.0.1:{args.port}"
+        async with httpx.AsyncClient(base_url=direct_url, timeout=120) as staff:
+            await wait_ready(staff)
+            invited = await launch(staff)
+        tokens = await tokens_from_outbox(url)
+        assert len(tokens) == invited == 2 * n, (len(tokens), invited)
+        with proxy(not args.direct) as proxied:
+            async with httpx.AsyncClient(
+                base_url=proxied or direct_url, limits=limits, timeout=120
+            ) as client:
+                for _ in range(4 * args.workers):  # warm every process
+                    await client.get("/s/not-a-token")
+                setup = f"workers {args.workers}, pool {args.pool}+{overflow}"
+                print(f"{client.base_url} {setup}; {load()}")
+                ok = 0
+                if "burst" in args.phases:
+                    opens, submits = Tally(), Tally()
+                    go = asyncio.Event()
+
+                    async def waiting(i: int) -> None:
+                        await go.wait()
+                        await respondent(client, tokens[i], i, opens, submits)
+
+                    tasks = [asyncio.create_task(waiting(i)) for i in range(n)]
+                    await asyncio.sleep(0.2)
+                    started = time.perf_counter()
+                    go.set()
+                    await asyncio.gather(*tasks)
+                    wall = time.perf_counter() - started
+                    print(opens.line(f"open   {n} at once", wall), flush=True)
+                    print(submits.line(f"submit {n} at once", wall), flush=True)
+                    ok += len(submits.latencies)
+                if "paced" in args.phases:
+                    opens, submits = Tally(), Tally()
+
+                    async def one(i: int) -> None:
+                        await respondent(client, tokens[n + i], n + i, opens, submits)
+
+                    wall = await paced(args.rate, n, one)
+                    print(opens.line(f"open   @{args.rate:.0f}/s", wall), flush=True)
+                    print(submits.line(f"submit @{args.rate:.0f}/s", wall), flush=True)
+                    ok += len(submits.latencies)
+        counted = await stored(url)
+        print(f"answered submissions: {ok}; stored: {counted}")
+        missing = {name: c for name, c in counted.items() if c < ok}
+        print("every row present" if not missing else f"MISSING ROWS: {missing}")
+        print(f"after: {load()}")
     finally:
         stop(web)
 

@@ -43,11 +43,14 @@ def connect_args(url: str) -> dict[str, Any]:
     return {"ssl": False} if local_without_tls(url) else {}
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int | None = None) -> AsyncEngine:
+    """`pool_size` connections stay open; up to `max_overflow` more (default: as many) are
+    opened under load and closed again when returned, so a load that stays above
+    `pool_size` opens a PostgreSQL connection per request (docs/performance.md)."""
     engine = create_async_engine(
         url,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=pool_size if max_overflow is None else max_overflow,
         pool_pre_ping=True,
         connect_args=connect_args(url),
     )

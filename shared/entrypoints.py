@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
+import os
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +46,23 @@ class Command:
     run: Callable[[Any, argparse.Namespace], Coroutine[Any, Any, int]]
 
 
+_APP_VAR = "DIGITUKI_WEB_APP_FACTORY"
+_SETTINGS_VAR = "DIGITUKI_WEB_SETTINGS_FACTORY"
+
+
+def _imported(path: str) -> Any:
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def spawned_web_app() -> Any:
+    """The app of one of several uvicorn workers (`web_workers` > 1), in its own process."""
+    settings = _imported(os.environ[_SETTINGS_VAR])()
+    configure_logging(settings.service_name, level=settings.log_level, json_logs=settings.log_json)
+    configure_tracing(settings)
+    return _imported(os.environ[_APP_VAR])()
+
+
 def service_main(
     *,
     settings_factory: Callable[[], ServiceSettings],
@@ -68,11 +87,26 @@ def service_main(
     configure_logging(settings.service_name, level=settings.log_level, json_logs=settings.log_json)
     configure_tracing(settings)  # before any app, engine or broker exists
     if args.command == "web":
+        if settings.web_workers > 1:
+            # Spawned workers start a fresh interpreter: they learn from the environment what
+            # to build, and set up logging and tracing again themselves (spawned_web_app).
+            os.environ[_APP_VAR] = app_factory
+            os.environ[_SETTINGS_VAR] = (
+                f"{settings_factory.__module__}:{settings_factory.__qualname__}"
+            )
         uvicorn.run(
-            app_factory,
+            app_factory if settings.web_workers == 1 else "shared.entrypoints:spawned_web_app",
             factory=True,
             host=settings.web_host,
             port=settings.web_port,
+            workers=settings.web_workers,
+            # A worker must answer the supervisor's ping within this; importing the service
+            # takes seconds on a busy machine, and a late answer gets the worker killed.
+            timeout_worker_healthcheck=60,
+            # Longer than nginx keeps an idle upstream connection (60 s): if uvicorn closed it
+            # first (its default is 5 s), a POST nginx sent on it just then is reset and the
+            # visitor gets a 502 (nginx retries only idempotent requests). Seen under load.
+            timeout_keep_alive=75,
             proxy_headers=True,
             forwarded_allow_ips="127.0.0.1",
             access_log=False,

@@ -33,6 +33,11 @@ class ServiceSettings(BaseSettings):
 
     database_url: str = "postgresql+asyncpg://digituki:digituki@127.0.0.1:5433/service"
     db_pool_size: int = 10
+    # Connections a web process opens beyond the pool under load, each closed again when
+    # returned: under a steady load above the pool that is a new PostgreSQL connection per
+    # request (POST /join: half the throughput, docs/performance.md). 0: a request waits
+    # for a pooled connection instead. None = as many as db_pool_size.
+    db_max_overflow: int | None = Field(0, ge=0)
 
     kafka_bootstrap_servers: str = Field(
         "127.0.0.1:9092", validation_alias=_shared("KAFKA_BOOTSTRAP_SERVERS")
@@ -67,6 +72,9 @@ class ServiceSettings(BaseSettings):
     worker_metrics_port: int = 0  # 0 = the worker serves no /metrics of its own
     web_host: str = "127.0.0.1"
     web_port: int = 8000
+    # uvicorn processes behind the one port (docs/performance.md): each has its own pool of
+    # `db_pool_size` connections, its own in-memory form limiters and its own /metrics.
+    web_workers: int = Field(1, ge=1, le=16)
     public_base_url: str = Field(
         "http://127.0.0.1:8080", validation_alias=_shared("PUBLIC_BASE_URL")
     )

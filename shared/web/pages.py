@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -35,6 +36,9 @@ class Pages:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            # Outside development a template only changes with a deploy (a new process):
+            # no stat() of every template and layout on every page (docs/performance.md).
+            auto_reload=os.environ.get("DIGITUKI_ENV", "development") == "development",
         )
 
     def gettext(self, lang: str) -> Callable[[str], str]:

@@ -34,7 +34,11 @@ from surveys.worker import build_broker
 
 def create_app(settings: SurveysSettings | None = None) -> FastAPI:
     settings = settings or SurveysSettings()
-    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    engine = make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -72,15 +72,13 @@ async def answer(token: str, request: Request, uow: UnitOfWork, check: LinkCheck
         page = 0
     action = str(form.get("action", "next"))
     try:
-        session = await responding.open_link(uow, token=token, check=check)
-        page = min(max(page, 0), len(session.survey.pages) - 1)
-        raw = raw_answers(session.survey.pages[page].questions, form)
+        # One transaction: the link is checked and locked, the page read and kept or submitted.
         outcome = await responding.answer_page(
             uow,
             token=token,
             check=check,
             page=page,
-            raw=raw,
+            raw=lambda questions: raw_answers(questions, form),
             action=action if action in ("next", "back", "submit") else "next",  # type: ignore[arg-type]
         )
     except LinkProblem as problem:

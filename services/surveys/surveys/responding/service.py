@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -21,7 +22,7 @@ from shared.tokens import TokenError, TokenExpired, TokenKeys
 from surveys import SOURCE
 from surveys.ballot_box import service as ballot_box
 from surveys.ballot_box.domain import BallotSeal, open_draft, padded_size, seal_draft
-from surveys.builder.domain.survey import Survey, parse_survey
+from surveys.builder.domain.survey import Question, Survey, parse_survey
 from surveys.campaigns.domain import HELSINKI, Campaign
 from surveys.event_feedback.counts import publish_counts
 from surveys.invitations.domain import read_token
@@ -36,6 +37,8 @@ from surveys.responding.domain import (
 )
 from surveys.unit_of_work import SurveysUnitOfWork
 
+# Reads a page's raw answers from the submitted form, given that page's questions.
+ReadPage = Callable[[tuple[Question, ...]], dict[str, Any]]
 Problem = Literal["forged", "expired", "unknown", "not_open", "closed", "used"]
 Action = Literal["next", "back", "submit"]
 
@@ -107,14 +110,20 @@ async def answer_page(
     token: str,
     check: LinkCheck,
     page: int,
-    raw: dict[str, Any],
+    raw: dict[str, Any] | ReadPage,
     action: Action,
     now: datetime | None = None,
 ) -> Outcome:
-    """Check one page; keep it as a draft and move on, or submit on the last page."""
+    """Check one page; keep it as a draft and move on, or submit on the last page.
+
+    `raw` is the page's answers, or reads them from the form once the survey is known (the
+    page's questions): then a POST needs one transaction, not a look-up and then another."""
     now = now or datetime.now(UTC)
     async with uow:
         session = await _session(uow, token, check, now, for_update=True)
+        if callable(raw):
+            page = min(max(page, 0), len(session.survey.pages) - 1)
+            raw = raw(session.survey.pages[page].questions)
         return await answer_in(
             uow, session, page=page, raw=raw, action=action, now=now, seal=check.seal
         )
