@@ -37,8 +37,9 @@ def test_municipality_options_are_named_in_the_page_language() -> None:
     assert f">{helsinki.name('fi')}</option>" in str(municipality_options("fi", ""))
 
 
-def test_the_snapshot_upsert_is_built_once_per_table() -> None:
-    assert _upsert_statement(contact_snapshot) is _upsert_statement(contact_snapshot)
+def test_the_snapshot_upsert_is_built_once_per_table_and_columns() -> None:
+    named = ("contact_id", "version", "email")
+    assert _upsert_statement(contact_snapshot, named) is _upsert_statement(contact_snapshot, named)
 
 
 def test_a_spawned_web_worker_builds_the_app_named_in_the_environment(
