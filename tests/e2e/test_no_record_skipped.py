@@ -26,10 +26,16 @@ from shared.dead_letters import read_parked
 from shared.events.audit import StaffActionV1
 from shared.events.contacts import ContactSnapshotV1, SegmentV1
 from shared.events.envelope import CloudEvent, EventData, new_event
-from shared.events.events import EventPublishedV1, RegistrationChangedV1
+from shared.events.events import EventPublishedV1, FeedbackRequestedV1, RegistrationChangedV1
 from shared.events.mail import MailEventV1, MailRequestedV1
 from shared.events.materials import MaterialV1
-from shared.events.surveys import AssessmentResultV1, ResponseSubmittedV1
+from shared.events.newsletter_signup import NewsletterSignupRequestedV1
+from shared.events.surveys import (
+    AssessmentResultV1,
+    EventFeedbackV1,
+    ResponseSubmittedV1,
+    SurveyV1,
+)
 from shared.events.topics import REPLAY_SUFFIX, TOPICS
 from shared.settings import ServiceSettings
 from tests.e2e.conftest import Workers
@@ -109,11 +115,39 @@ GOOD: dict[str, Callable[[], EventData]] = {
         change="registered",
         occurred_at=_now(),
     ),
+    "surveys.survey.v1": lambda: SurveyV1(
+        survey_id=uuid.uuid4(), version=1, title={"fi": "Siivouskysely"}, languages=["fi"]
+    ),
+    "surveys.event_feedback.v1": lambda: EventFeedbackV1(
+        event_id=uuid.uuid4(),
+        survey_id=uuid.uuid4(),
+        campaign_id=uuid.uuid4(),
+        version=1,
+        invited=1,
+        answered=0,
+    ),
+    # A survey nobody has: surveys invites nobody, and the record is still applied (inbox).
+    "events.feedback_requested.v1": lambda: FeedbackRequestedV1(
+        registration_id=uuid.uuid4(),
+        event_id=uuid.uuid4(),
+        event_title={"fi": "Siivouswebinaari"},
+        event_ends_at=_now(),
+        survey_id=uuid.uuid4(),
+        email=f"sweep-{uuid.uuid4().hex[:8]}@example.fi",
+    ),
+    "events.newsletter-signup.v1": lambda: NewsletterSignupRequestedV1(
+        email=f"sweep-{uuid.uuid4().hex[:8]}@example.fi",
+        registration_id=uuid.uuid4(),
+        event_id=uuid.uuid4(),
+        requested_at=_now(),
+    ),
 }
 REPLICA_ROWS = {
     "contacts.contact.v1": ("contact_snapshot", "contact_id"),
     "contacts.segment.v1": ("segments", "segment_id"),
     "newsletter.material.v1": ("materials", "material_id"),
+    "surveys.survey.v1": ("feedback_surveys", "survey_id"),
+    "surveys.event_feedback.v1": ("feedback_status", "event_id"),
 }
 
 

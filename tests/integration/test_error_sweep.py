@@ -95,6 +95,9 @@ async def test_a_malformed_id_is_a_404_page_for_people_and_json_for_the_api(
         return
     assert answer.status_code == 404, answer.text[:300]
     assert kind.startswith("text/html"), kind
+    if method == "HEAD":  # the GET's answer without its body
+        assert answer.text == ""
+        return
     assert "Sivua ei löytynyt" in answer.text
     assert "uuid_parsing" not in answer.text and '"loc"' not in answer.text
     if path.startswith(STAFF_PATHS):
