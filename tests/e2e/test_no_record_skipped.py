@@ -149,6 +149,9 @@ REPLICA_ROWS = {
     "surveys.survey.v1": ("feedback_surveys", "survey_id"),
     "surveys.event_feedback.v1": ("feedback_status", "event_id"),
 }
+# A topic that one service keeps as a replica (a batch consumer, no inbox) and another
+# consumes with an inbox: the replica's table for that service.
+SERVICE_REPLICA_ROWS = {("newsletter", "events.event.v1"): ("event_listing", "event_id")}
 
 
 def _replace(headers: Headers, name: str, value: bytes | None) -> Headers:
@@ -254,8 +257,11 @@ async def produce_sweep(infra: Infra, prefix: str, topic: str, marker: str) -> S
 
 async def applied(engine: AsyncEngine, consumer: Consumer, event: CloudEvent) -> bool:
     async with engine.connect() as conn:
-        if consumer.topic in REPLICA_ROWS:
-            table, column = REPLICA_ROWS[consumer.topic]
+        rows_at = SERVICE_REPLICA_ROWS.get((consumer.service, consumer.topic)) or (
+            REPLICA_ROWS.get(consumer.topic)
+        )
+        if rows_at is not None:
+            table, column = rows_at
             data = event.data or {}
             found = await conn.execute(
                 text(f"SELECT version FROM {table} WHERE {column} = :id"), {"id": data[column]}

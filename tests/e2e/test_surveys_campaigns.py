@@ -163,6 +163,22 @@ async def test_reminder_goes_only_to_non_respondents_and_at_most_n_times(
     settings = SurveysSettings()
     links = Links(keys=settings.token_keys(), base_url=settings.public_base_url)
     engine = clean_db["surveys"]
+
+    async def outcomes_recorded() -> int:
+        # The worker records each invitation's delivery outcome on its row; a reminder round
+        # passes over rows locked at that moment (SKIP LOCKED: the next round takes them), so
+        # the exact counts below wait until the three outcomes are in.
+        async with engine.connect() as conn:
+            found = await conn.execute(
+                text(
+                    "SELECT count(*) FROM invitations"
+                    " WHERE campaign_id = :c AND mail_status IS NOT NULL"
+                ),
+                {"c": campaign_id},
+            )
+            return int(found.scalar_one())
+
+    await eventually(outcomes_recorded, lambda n: n == 3, what="the three outcomes", timeout=60)
     now = datetime.now(UTC)
     assert await send_due_reminders(engine, links=links, now=now) == 0  # interval not passed
     assert await send_due_reminders(engine, links=links, now=now + timedelta(days=1, hours=1)) == 2
