@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contacts.audit.domain import Actor
 from contacts.consents.domain import ConsentEntry
+from contacts.enquiries.domain import Enquiry
 from contacts.memberships.domain import Membership, Transition
 from contacts.notes.domain import Note
 from contacts.organisations.domain.organisation import Organisation
@@ -205,6 +206,25 @@ class GroupInvitations(Protocol):
         """A membership became active: invite to the group once, never after a decision."""
 
 
+class EnquiryRepository(Protocol):
+    """Enquiries from the public contact form and their replies."""
+
+    async def add(self, enquiry: Enquiry) -> None: ...
+
+    async def save(self, before: Enquiry, after: Enquiry) -> None:
+        """The state and any reply `after` has that `before` had not."""
+
+    async def get(self, enquiry_id: uuid.UUID, *, for_update: bool = False) -> Enquiry | None: ...
+
+    async def listed(self, *, state: str | None = None) -> list[Enquiry]:
+        """Newest first (at most 200), without their replies."""
+
+    async def counts(self) -> dict[str, int]: ...
+
+    async def remove(self, enquiry_ids: list[uuid.UUID]) -> None:
+        """The enquiries, their replies and any reply mail not yet handed to Kafka."""
+
+
 class NoteRepository(Protocol):
     """Staff notes on people and organisations, newest first when read (at most 500)."""
 
@@ -247,6 +267,7 @@ class ContactsUnitOfWork(Protocol):
     group: GroupInvitations
     visits: VisitRepository
     notes: NoteRepository
+    enquiries: EnquiryRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -541,6 +562,29 @@ class _SqlVisits:
         return await visit_store.listed(self._conn, state=state, organisation_id=organisation_id)
 
 
+class _SqlEnquiries:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, enquiry: Enquiry) -> None:
+        await enquiry_store.add(self._conn, enquiry)
+
+    async def save(self, before: Enquiry, after: Enquiry) -> None:
+        await enquiry_store.save(self._conn, before, after)
+
+    async def get(self, enquiry_id: uuid.UUID, *, for_update: bool = False) -> Enquiry | None:
+        return await enquiry_store.get(self._conn, enquiry_id, for_update=for_update)
+
+    async def listed(self, *, state: str | None = None) -> list[Enquiry]:
+        return await enquiry_store.listed(self._conn, state=state)
+
+    async def counts(self) -> dict[str, int]:
+        return await enquiry_store.counts(self._conn)
+
+    async def remove(self, enquiry_ids: list[uuid.UUID]) -> None:
+        await enquiry_store.remove(self._conn, enquiry_ids)
+
+
 class _SqlNotes:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -572,6 +616,7 @@ class SqlContactsUnitOfWork:
     group: GroupInvitations
     visits: VisitRepository
     notes: NoteRepository
+    enquiries: EnquiryRepository
 
     def __init__(self, engine: AsyncEngine, *, send_mail: bool = True) -> None:
         self._uow = unit_of_work(engine, send_mail=send_mail)
@@ -598,6 +643,7 @@ class SqlContactsUnitOfWork:
         self.group = _SqlGroupInvitations(self._uow)
         self.visits = _SqlVisits(conn)
         self.notes = _SqlNotes(conn)
+        self.enquiries = _SqlEnquiries(conn)
         return self
 
     async def __aexit__(
@@ -620,6 +666,7 @@ from contacts import snapshots  # noqa: E402
 from contacts.assessments import repository as assessment_store  # noqa: E402
 from contacts.audit import service as audit_service  # noqa: E402
 from contacts.consents import repository as consent_store  # noqa: E402
+from contacts.enquiries import repository as enquiry_store  # noqa: E402
 from contacts.memberships import repository as membership_store  # noqa: E402
 from contacts.notes import repository as note_store  # noqa: E402
 from contacts.onboarding.service import onboarding as onboarding_service  # noqa: E402

@@ -6,9 +6,13 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from contacts.audit.domain import Actor
+from contacts.enquiries import service
 from contacts.enquiries.domain import MAX_MESSAGE, MAX_REPLY, Enquiry, parse_enquiry
 from contacts.enquiries.service import retention_cutoff
-from contacts.errors import Conflict, InvalidInput
+from contacts.errors import Conflict, InvalidInput, NotFound
+
+from tests.unit.fakes.contacts import FakeContactsUnitOfWork
 
 AT = datetime(2026, 3, 1, 12, tzinfo=UTC)
 GOOD = {
@@ -91,3 +95,40 @@ def test_an_empty_or_too_long_reply_is_refused(body: str) -> None:
 
 def test_closed_enquiries_are_kept_the_configured_months() -> None:
     assert retention_cutoff(12, AT) == datetime(2025, 3, 6, 12, tzinfo=UTC)
+
+
+async def test_staff_answer_close_reopen_and_erase_an_enquiry_on_the_unit_of_work() -> None:
+    uow = FakeContactsUnitOfWork()
+    form, _, _ = parse_enquiry(GOOD, language="sv")
+    assert form is not None
+    staff = Actor(id="staff-1", role="editor")
+    enquiry_id = await service.submit(uow, form, at=AT)
+    assert uow.people.rows == {}  # asking a question is not joining the network
+    answered = await service.reply(uow, enquiry_id, "Kiitos, palaamme asiaan.", actor=staff, at=AT)
+    assert answered.state == "answered" and len(answered.replies) == 1
+    (mail,) = uow.mail_requests()
+    assert (mail.template_key, mail.to_email, mail.language, mail.contact_id) == (
+        "enquiry_reply",
+        "aino@kirjava.example",
+        "sv",
+        None,
+    )
+    assert mail.variables["reply"] == "Kiitos, palaamme asiaan."
+    closed = await service.act(uow, enquiry_id, "close", actor=staff, at=AT)
+    with pytest.raises(Conflict):
+        await service.reply(uow, enquiry_id, "Vielä yksi", actor=staff, at=AT)
+    assert closed.state == "closed" and len(uow.mail_requests()) == 1
+    reopened = await service.act(uow, enquiry_id, "reopen", actor=staff, at=AT)
+    assert reopened.state == "answered"
+    found, counts = await service.queue(uow, state="answered")
+    assert [e.id for e in found] == [enquiry_id] and counts == {"answered": 1}
+    await service.erase(uow, enquiry_id, actor=staff)
+    with pytest.raises(NotFound):
+        await service.get(uow, enquiry_id)
+    assert [e.action for e in uow.audit.entries] == [
+        "enquiry.replied",
+        "enquiry.closed",
+        "enquiry.reopened",
+        "enquiry.erased",
+    ]
+    assert all("palaamme" not in str(e.details) for e in uow.audit.entries)

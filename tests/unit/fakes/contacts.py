@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from types import TracebackType
@@ -15,6 +16,7 @@ from typing import Any, Self
 
 from contacts.audit.domain import Actor
 from contacts.consents.domain import ConsentEntry
+from contacts.enquiries.domain import Enquiry
 from contacts.errors import Conflict
 from contacts.memberships.domain import Membership, Transition
 from contacts.notes.domain import Note
@@ -448,6 +450,31 @@ class Published:
     event: CloudEvent
 
 
+class FakeEnquiries:
+    def __init__(self) -> None:
+        self.rows: dict[uuid.UUID, Enquiry] = {}
+
+    async def add(self, enquiry: Enquiry) -> None:
+        self.rows[enquiry.id] = enquiry
+
+    async def save(self, before: Enquiry, after: Enquiry) -> None:
+        self.rows[after.id] = after
+
+    async def get(self, enquiry_id: uuid.UUID, *, for_update: bool = False) -> Enquiry | None:
+        return self.rows.get(enquiry_id)
+
+    async def listed(self, *, state: str | None = None) -> list[Enquiry]:
+        found = [e for e in self.rows.values() if state is None or e.state == state]
+        return sorted(found, key=lambda e: e.created_at, reverse=True)[:200]
+
+    async def counts(self) -> dict[str, int]:
+        return dict(Counter(e.state for e in self.rows.values()))
+
+    async def remove(self, enquiry_ids: list[uuid.UUID]) -> None:
+        for enquiry_id in enquiry_ids:
+            self.rows.pop(enquiry_id, None)
+
+
 class FakeNotes:
     def __init__(self) -> None:
         self.rows: list[Note] = []
@@ -513,6 +540,7 @@ class FakeContactsUnitOfWork:
     group: FakeGroupInvitations = field(default_factory=FakeGroupInvitations)
     visits: FakeVisits = field(default_factory=FakeVisits)
     notes: FakeNotes = field(default_factory=FakeNotes)
+    enquiries: FakeEnquiries = field(default_factory=FakeEnquiries)
     event_series: FakeEventSeries = field(default_factory=FakeEventSeries)
     published: list[Published] = field(default_factory=list)
     commits: int = 0
@@ -537,6 +565,7 @@ class FakeContactsUnitOfWork:
             self.group,
             self.visits,
             self.notes,
+            self.enquiries,
             self.events,
         )
 

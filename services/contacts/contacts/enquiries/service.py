@@ -3,7 +3,8 @@
 A reply goes out through the newsletter's one mail pipeline: a `mail.requested.v1` event
 written to the outbox in the same transaction as the reply and its audit entry, as the
 signup's confirmation mail is. Nothing about an enquiry creates or changes a person: asking
-a question is not joining the network.
+a question is not joining the network. The use cases take contacts' unit of work
+(`uow.enquiries`), so their rules run on the in-memory fake.
 """
 
 from __future__ import annotations
@@ -11,45 +12,39 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from contacts.audit.domain import Actor
-from contacts.audit.service import audit
-from contacts.enquiries import repository as store
 from contacts.enquiries.domain import Enquiry, EnquiryAction, EnquiryForm
 from contacts.errors import NotFound
-from contacts.people import repository as people
 from contacts.snapshots import SOURCE
-from contacts.unit_of_work import unit_of_work
+from contacts.unit_of_work import ContactsUnitOfWork
 from shared.events.envelope import new_event
 from shared.events.mail import MailRequestedV1
 from shared.events.topics import MAIL_REQUESTED
 from shared.logs import correlation_id
-from shared.outbox.unit_of_work import UnitOfWork
 
 REPLY_TEMPLATE = "enquiry_reply"
 MONTH = timedelta(days=30)
 
 
 async def submit(
-    engine: AsyncEngine, form: EnquiryForm, *, at: datetime | None = None
+    uow: ContactsUnitOfWork, form: EnquiryForm, *, at: datetime | None = None
 ) -> uuid.UUID:
     enquiry = Enquiry(id=uuid.uuid4(), form=form, created_at=at or datetime.now(UTC))
-    async with unit_of_work(engine) as uow:
-        await store.add(uow.conn, enquiry)
+    async with uow:
+        await uow.enquiries.add(enquiry)
         await uow.commit()
     return enquiry.id
 
 
-async def _locked(uow: UnitOfWork, enquiry_id: uuid.UUID) -> Enquiry:
-    found = await store.get(uow.conn, enquiry_id, for_update=True)
+async def _locked(uow: ContactsUnitOfWork, enquiry_id: uuid.UUID) -> Enquiry:
+    found = await uow.enquiries.get(enquiry_id, for_update=True)
     if found is None:
         raise NotFound("No such enquiry.")
     return found
 
 
 async def reply(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     enquiry_id: uuid.UUID,
     body: str,
     *,
@@ -58,12 +53,12 @@ async def reply(
 ) -> Enquiry:
     """Record the reply and ask the newsletter to mail it, in one transaction; audited."""
     at = at or datetime.now(UTC)
-    async with unit_of_work(engine) as uow:
+    async with uow:
         before = await _locked(uow, enquiry_id)
         after = before.replied(body, reply_id=uuid.uuid4(), at=at, by=actor.id)
         sent = after.replies[-1]
-        await store.save(uow.conn, before, after)
-        known = await people.find_by_email(uow.conn, after.form.email)
+        await uow.enquiries.save(before, after)
+        known = await uow.people.find_by_email(after.form.email)
         mail = MailRequestedV1(
             idempotency_key=f"enquiry-reply:{sent.id}",
             template_key=REPLY_TEMPLATE,
@@ -85,8 +80,7 @@ async def reply(
                 correlation_id=correlation_id.get(),
             ),
         )
-        await audit(
-            uow.conn,
+        await uow.audit.record(
             actor,
             "enquiry.replied",
             target_type="enquiry",
@@ -98,7 +92,7 @@ async def reply(
 
 
 async def act(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     enquiry_id: uuid.UUID,
     action: EnquiryAction,
     *,
@@ -107,12 +101,11 @@ async def act(
 ) -> Enquiry:
     """Close or reopen; audited."""
     at = at or datetime.now(UTC)
-    async with unit_of_work(engine) as uow:
+    async with uow:
         before = await _locked(uow, enquiry_id)
         after = before.acted(action, at=at, by=actor.id)
-        await store.save(uow.conn, before, after)
-        await audit(
-            uow.conn,
+        await uow.enquiries.save(before, after)
+        await uow.audit.record(
             actor,
             f"enquiry.{'closed' if action == 'close' else 'reopened'}",
             target_type="enquiry",
@@ -122,30 +115,28 @@ async def act(
     return after
 
 
-async def erase(engine: AsyncEngine, enquiry_id: uuid.UUID, *, actor: Actor) -> None:
+async def erase(uow: ContactsUnitOfWork, enquiry_id: uuid.UUID, *, actor: Actor) -> None:
     """One enquiry removed at its sender's request (the audit entry keeps only the id)."""
-    async with unit_of_work(engine) as uow:
+    async with uow:
         await _locked(uow, enquiry_id)
-        await store.remove(uow.conn, [enquiry_id])
-        await audit(
-            uow.conn, actor, "enquiry.erased", target_type="enquiry", target_id=str(enquiry_id)
+        await uow.enquiries.remove([enquiry_id])
+        await uow.audit.record(
+            actor, "enquiry.erased", target_type="enquiry", target_id=str(enquiry_id)
         )
         await uow.commit()
 
 
-async def queue(engine: AsyncEngine, *, state: str | None = None) -> list[Enquiry]:
-    async with engine.connect() as conn:
-        return await store.listed(conn, state=state)
+async def queue(
+    uow: ContactsUnitOfWork, *, state: str | None = None
+) -> tuple[list[Enquiry], dict[str, int]]:
+    """The queue (newest first, of one state or all) and how many there are in each state."""
+    async with uow:
+        return await uow.enquiries.listed(state=state), await uow.enquiries.counts()
 
 
-async def counts(engine: AsyncEngine) -> dict[str, int]:
-    async with engine.connect() as conn:
-        return await store.counts(conn)
-
-
-async def get(engine: AsyncEngine, enquiry_id: uuid.UUID) -> Enquiry:
-    async with engine.connect() as conn:
-        found = await store.get(conn, enquiry_id)
+async def get(uow: ContactsUnitOfWork, enquiry_id: uuid.UUID) -> Enquiry:
+    async with uow:
+        found = await uow.enquiries.get(enquiry_id)
     if found is None:
         raise NotFound("No such enquiry.")
     return found

@@ -14,6 +14,7 @@ from contacts.enquiries import service
 from contacts.enquiries.domain import FIELD_LIMITS, KINDS, parse_enquiry
 from contacts.public import FormTooLarge, client_ip, form_limiter, read_form
 from contacts.rendering import pages, public_language
+from contacts.unit_of_work import SqlContactsUnitOfWork
 
 router = APIRouter(include_in_schema=False)
 HONEYPOT = "website"
@@ -84,5 +85,5 @@ async def contact(request: Request, engine: Engine, settings: Settings) -> Respo
     form, errors, shown = parse_enquiry(values, language=lang)
     if form is None:
         return _form_page(request, values=shown, errors=errors, status_code=422)
-    await service.submit(engine, form)
+    await service.submit(SqlContactsUnitOfWork(engine), form)
     return sent

@@ -15,6 +15,7 @@ from contacts.enquiries.pages.public import KIND_LABELS
 from contacts.errors import DomainError
 from contacts.rendering import pages, staff_language
 from contacts.staff.service.users import list_staff
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.staff import Editor, Viewer
 
 router = APIRouter(prefix="/staff/enquiries", include_in_schema=False)
@@ -45,12 +46,13 @@ async def enquiry_queue(
 ) -> Response:
     request.state.staff = staff
     chosen = state if state in STATES else ""
+    found, counts = await service.queue(SqlContactsUnitOfWork(engine), state=chosen or None)
     return pages.render(
         request,
         "staff_enquiries.html",
         {
-            "enquiries": await service.queue(engine, state=chosen or None),
-            "counts": await service.counts(engine),
+            "enquiries": found,
+            "counts": counts,
             "state": chosen,
             "states": STATE_LABELS,
             "kinds": KIND_LABELS,
@@ -75,7 +77,7 @@ async def _detail(
         request,
         "staff_enquiry.html",
         {
-            "e": await service.get(engine, enquiry_id),
+            "e": await service.get(SqlContactsUnitOfWork(engine), enquiry_id),
             "states": STATE_LABELS,
             "kinds": KIND_LABELS,
             "languages": LANGUAGE_LABELS,
@@ -111,7 +113,7 @@ async def reply_to_enquiry(
     form = await request.form()
     body = str(form.get("reply", ""))
     try:
-        await service.reply(engine, enquiry_id, body, actor=actor_of(staff))
+        await service.reply(SqlContactsUnitOfWork(engine), enquiry_id, body, actor=actor_of(staff))
     except DomainError as error:
         if error.field != "reply" and "closed" not in error.message:
             raise
@@ -136,10 +138,12 @@ async def act_on_enquiry(
     form = await request.form()
     action = str(form.get("action", ""))
     if action == "erase":
-        await service.erase(engine, enquiry_id, actor=actor_of(staff))
+        await service.erase(SqlContactsUnitOfWork(engine), enquiry_id, actor=actor_of(staff))
         return RedirectResponse("/staff/enquiries?done=erased", status.HTTP_303_SEE_OTHER)
     if action not in ACTIONS:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "unknown action")
-    after = await service.act(engine, enquiry_id, action, actor=actor_of(staff))
+    after = await service.act(
+        SqlContactsUnitOfWork(engine), enquiry_id, action, actor=actor_of(staff)
+    )
     done = "closed" if after.state == "closed" else "reopened"
     return RedirectResponse(f"/staff/enquiries/{enquiry_id}?done={done}", status.HTTP_303_SEE_OTHER)
