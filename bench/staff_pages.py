@@ -62,6 +62,8 @@ def postgres(action: str, cluster: str, port: int) -> None:
         "PG_CLUSTER": cluster,
         "PG_PORT": str(port),
         "STATE_DIR": str(REPO / ".run" / "bench"),
+        # Measured as production runs: fsync on (the test cluster turns it off).
+        "PG_DURABILITY": "full",
     }
     subprocess.run([str(REPO / "deploy/bin/postgres.sh"), "test", action], env=env, check=True)
 

@@ -36,7 +36,7 @@ load_env() {
     local vars=(DIGITUKI_ENV STATE_DIR KAFKA_PORT KAFKA_CONTROLLER_PORT PG_CLUSTER PG_PORT
         MAILCATCHER_SMTP_PORT MAILCATCHER_HTTP_PORT SMTP_SINK_PORT PROXY_PORT
         CONTACTS_WEB_PORT NEWSLETTER_WEB_PORT SURVEYS_WEB_PORT EVENTS_WEB_PORT KAFKA_VERSION CACHE_DIR
-        KEYCLOAK_PORT KEYCLOAK_VERSION KAFKA_NODES WORKERS)
+        KEYCLOAK_PORT KEYCLOAK_VERSION KAFKA_NODES WORKERS PG_DURABILITY)
     # Values inherited from the *other* environment (a shell or script that loaded "up"
     # calling a "test" script) must not leak in: `test up` would else drop up's cluster.
     if [[ -n "${DIGITUKI_ENV:-}" && "$DIGITUKI_ENV" != "$env" ]]; then

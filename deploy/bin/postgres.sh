@@ -77,8 +77,15 @@ configure() {
 listen_addresses = '127.0.0.1'
 max_connections = 200
 shared_buffers = 256MB
-# fsync stays on (the default): tests then see the real commit cost.
 CONF
+    if [[ "${PG_DURABILITY:-full}" == "test" ]]; then
+        # The test cluster only (deploy/env/test.env): tests kill processes, brokers and
+        # PostgreSQL itself, never the machine, so what reached the OS survives every crash
+        # they make; waiting for the disk at each commit (2-5 ms here) bought them nothing.
+        # `make up` keeps fsync on. docs/infrastructure.md, "Tests".
+        printf '%s\n' "fsync = off" "full_page_writes = off" \
+            >>"$conf_dir/conf.d/digituki.conf"
+    fi
     chown postgres:postgres "$conf_dir/conf.d/digituki.conf"
     # The port stays in postgresql.conf itself, where pg_lsclusters / pg_ctlcluster read it.
     pg_conftool "$PG_VER" "$PG_CLUSTER" set port "$PG_PORT"

@@ -55,6 +55,7 @@ def from_testcontainers() -> tuple[Infra, list[object]]:
         kafka.with_env("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
         kafka.start()
         pg = PostgresContainer("postgres:15", username="digituki", password="digituki")
+        pg.with_command("postgres -c fsync=off -c full_page_writes=off")  # as deploy/env/test.env
         pg.start()
     except Exception as exc:  # DockerException when no engine answers
         raise InfraMissing(f"no Docker engine: {exc}") from exc
