@@ -11,6 +11,7 @@ from events.registration.reminders import reminder_loop
 from events.replica import subscribe_contact_replica
 from events.settings import EventsSettings
 from events.tables import outbox
+from events.unit_of_work import unit_of_work
 from shared.events.topics import (
     EVENT_FEEDBACK_REQUESTS,
     EVENT_NEWSLETTER_SIGNUPS,
@@ -51,5 +52,8 @@ async def run(settings: EventsSettings) -> None:
         settings,
         outbox=outbox,
         build_broker=build_broker,
-        loops=lambda engine: [reminder_loop(engine, settings), feedback_loop(engine, settings)],
+        loops=lambda engine: [
+            reminder_loop(lambda: unit_of_work(engine), settings),
+            feedback_loop(lambda: unit_of_work(engine), settings),
+        ],
     )
