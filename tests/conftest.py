@@ -9,6 +9,6 @@ from __future__ import annotations
 from tests.support.databases import REPO, migrations_dir, truncate_all
 from tests.support.infra import TEST_SECRET
 
-pytest_plugins = ["tests.support.plugin", "tests.support.clients"]
+pytest_plugins = ["tests.support.plugin", "tests.support.clients", "tests.support.events"]
 
 __all__ = ["REPO", "TEST_SECRET", "migrations_dir", "truncate_all"]
