@@ -356,7 +356,7 @@ async def test_a_replayed_request_asks_once_through_contacts_inbox(
 
     consumption = Consumption(
         consumer="contacts.event-newsletter-signups",
-        events_engine=contacts,
+        engine=contacts,
         handler=handler,
         dead_letters=ParkedList(),
         inbox=inbox,
