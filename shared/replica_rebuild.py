@@ -8,6 +8,7 @@ the rebuild are applied by both, which the version-guarded upsert makes harmless
 
 from __future__ import annotations
 
+import argparse
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -15,6 +16,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from shared.db import make_engine
+from shared.entrypoints import Command
 from shared.events.envelope import CloudEvent
 from shared.events.topics import CONTACT_SNAPSHOTS
 from shared.replica import apply_contact_events, row_from_event
@@ -98,3 +101,28 @@ async def rebuild_contact_replica(
         return applied
     finally:
         await consumer.stop()
+
+
+def rebuild_replica_command(
+    table: Table, after_apply: AfterApply | None = None
+) -> dict[str, Command]:
+    """`rebuild-replica` for a service's COMMANDS: empty `table` and refill it from the topic."""
+
+    async def command(settings: ServiceSettings, args: argparse.Namespace) -> int:
+        engine = make_engine(settings.database_url, pool_size=2)
+        try:
+            applied = await rebuild_contact_replica(
+                settings=settings, engine=engine, table=table, after_apply=after_apply
+            )
+        finally:
+            await engine.dispose()
+        print(f"{table.name} rebuilt from {applied} events")
+        return 0
+
+    return {
+        "rebuild-replica": Command(
+            help=f"empty {table.name} and refill it from {CONTACT_SNAPSHOTS.name}",
+            configure=lambda parser: None,
+            run=command,
+        )
+    }

@@ -8,20 +8,25 @@ import logging
 import signal
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from faststream.kafka import KafkaBroker
 from prometheus_client import start_http_server
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.db import make_engine
 from shared.dead_letters import close_dead_letters
 from shared.heartbeat import HeartbeatWriter
 from shared.kafka import ensure_topics
 from shared.outages import watch_outages
+from shared.outbox.relay import RelayConfig, relay_loop
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
 Loop = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+S = TypeVar("S", bound=ServiceSettings)
 
 
 def consumers_of(broker: KafkaBroker) -> Callable[[], list[tuple[str, Any]]]:
@@ -78,3 +83,36 @@ async def run_worker(
         await close_dead_letters(broker)
         outages.cancel()
         log.info("worker stopped", extra={"service": settings.service_name})
+
+
+def outbox_relay(engine: AsyncEngine, outbox: Table, settings: ServiceSettings) -> Loop:
+    """The loop that moves a service's outbox rows to Kafka."""
+    return relay_loop(
+        engine,
+        outbox,
+        RelayConfig(
+            service=settings.service_name,
+            database_url=settings.database_url,
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            topic_prefix=settings.kafka_topic_prefix,
+            batch_size=settings.outbox_batch_size,
+            poll_interval_s=settings.outbox_poll_interval_s,
+        ),
+    )
+
+
+async def run_service_worker(
+    settings: S,
+    *,
+    outbox: Table,
+    build_broker: Callable[[S, AsyncEngine], KafkaBroker],
+    loops: Callable[[AsyncEngine], Sequence[Loop]] = lambda engine: (),
+) -> None:
+    """A service's worker: one engine (disposed at the end), its broker's subscribers, the
+    outbox relay first, then the service's own loops (built on that engine)."""
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    try:
+        broker = build_broker(settings, engine)
+        await run_worker(settings, broker, [outbox_relay(engine, outbox, settings), *loops(engine)])
+    finally:
+        await engine.dispose()

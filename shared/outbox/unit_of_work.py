@@ -18,7 +18,26 @@ class Publisher(Protocol):
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
 
 
+class OutboxUnitOfWork(Publisher, Protocol):
+    """What every service's typed unit of work has besides its named repositories: a
+    transaction opened by `async with`, events queued by `publish` and written to the outbox
+    by `commit`. A service's Protocol adds its repositories:
+    `class EventsUnitOfWork(OutboxUnitOfWork, Protocol)`."""
+
+    async def commit(self) -> None: ...
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
 class UnitOfWork:
+    """The SQL unit of work. A service's typed one subclasses it and attaches its
+    repositories to the new connection in `open_repositories`."""
+
     def __init__(self, engine: AsyncEngine, *, outbox: Table, service: str) -> None:
         self._engine = engine
         self._outbox = outbox
@@ -45,7 +64,11 @@ class UnitOfWork:
         self._messages = []  # a new transaction: events of an earlier, failed one never leave
         self._conn = await self._engine.connect()
         await self._conn.begin()
+        self.open_repositories(self._conn)
         return self
+
+    def open_repositories(self, conn: AsyncConnection) -> None:
+        """Called on entering, with the transaction's connection; nothing here."""
 
     async def __aexit__(
         self,

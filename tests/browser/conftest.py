@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Protocol
 
 import httpx
 import pytest
@@ -149,6 +151,39 @@ async def context(browser: Browser, site: str) -> AsyncIterator[BrowserContext]:
 @pytest.fixture
 async def page(context: BrowserContext) -> Page:
     return await context.new_page()
+
+
+# The password of the staff members the page tests make (one per run).
+STAFF_PASSWORD = "browser tests sign in " + uuid.uuid4().hex[:8]
+
+
+class StaffSignIn(Protocol):
+    async def __call__(
+        self, page: Page, *, who: str, name: str, role: str = "editor", email: str | None = None
+    ) -> str: ...
+
+
+@pytest.fixture
+def staff_sign_in(engines: dict[str, AsyncEngine]) -> StaffSignIn:
+    """`await staff_sign_in(page, who="editor", name="Eeva")`: a new staff member (address
+    `<who>-<random>@digituki.fi` unless `email`) with `role`, signed in on `page` through the
+    sign-in form; returns the address."""
+
+    async def sign_in_new(
+        page: Page, *, who: str, name: str, role: str = "editor", email: str | None = None
+    ) -> str:
+        from contacts.staff.service import sign_in as staff_service
+
+        from tests.browser.journeys import sign_in as sign_in_page
+
+        email = email or f"{who}-{uuid.uuid4().hex[:8]}@digituki.fi"
+        await staff_service.create_staff(
+            engines["contacts"], email=email, name=name, role=role, password=STAFF_PASSWORD
+        )
+        await sign_in_page(page, email, STAFF_PASSWORD)
+        return email
+
+    return sign_in_new
 
 
 def screenshot_path(name: str) -> Path:

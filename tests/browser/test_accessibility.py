@@ -41,8 +41,7 @@ from surveys.unit_of_work import unit_of_work
 from shared.events.events import EventPublishedV1, RegistrationChangedV1
 from shared.tokens import sign
 from tests.browser.axe import check
-from tests.browser.conftest import screenshot_path
-from tests.browser.journeys import sign_in
+from tests.browser.conftest import STAFF_PASSWORD, StaffSignIn, screenshot_path
 from tests.support.surveys import SURVEY
 
 pytestmark = pytest.mark.browser
@@ -149,9 +148,6 @@ async def test_visit_request_errors_page_has_no_wcag_21_aa_violations(
     await assert_accessible(page, axe_source, "visit-errors-fi")
 
 
-STAFF_PASSWORD = "browser tests sign in " + uuid.uuid4().hex[:8]
-
-
 async def test_staff_home_has_no_wcag_21_aa_violations(
     context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
 ) -> None:
@@ -209,14 +205,13 @@ async def test_the_axe_check_reports_a_known_violation(page: Page, axe_source: s
 
 
 async def test_survey_builder_pages_have_no_wcag_21_aa_violations(
-    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+    staff_sign_in: StaffSignIn,
+    context: BrowserContext,
+    axe_source: str,
+    engines: dict[str, AsyncEngine],
 ) -> None:
-    email = f"editor-{uuid.uuid4().hex[:8]}@digituki.fi"
-    await staff_service.create_staff(
-        engines["contacts"], email=email, name="Eeva", role="editor", password=STAFF_PASSWORD
-    )
     page = await context.new_page()
-    await sign_in(page, email, STAFF_PASSWORD)
+    await staff_sign_in(page, who="editor", name="Eeva")
     await page.goto("/surveys/staff/surveys/new")
     await assert_accessible(page, axe_source, "survey-builder-new")
     await page.locator("#title_fi").fill("Saavutettavuuskysely")
@@ -238,14 +233,13 @@ async def test_survey_builder_pages_have_no_wcag_21_aa_violations(
 
 
 async def test_survey_campaign_pages_before_and_after_launch_have_no_wcag_21_aa_violations(
-    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+    staff_sign_in: StaffSignIn,
+    context: BrowserContext,
+    axe_source: str,
+    engines: dict[str, AsyncEngine],
 ) -> None:
     """Launch checks, invitation previews and texts, test send; then the running campaign's
     reminder, close, closing time and schedule forms."""
-    email = f"editor-{uuid.uuid4().hex[:8]}@digituki.fi"
-    await staff_service.create_staff(
-        engines["contacts"], email=email, name="Eeva", role="editor", password=STAFF_PASSWORD
-    )
     uow, staff = unit_of_work(engines["surveys"]), Actor(id="browser-tests", role="editor")
     survey = await builder.create_survey(uow, definition=SURVEY, actor=staff)
     now = datetime.now(UTC)
@@ -260,7 +254,7 @@ async def test_survey_campaign_pages_before_and_after_launch_have_no_wcag_21_aa_
         actor=staff,
     )
     page = await context.new_page()
-    await sign_in(page, email, STAFF_PASSWORD)
+    await staff_sign_in(page, who="editor", name="Eeva")
     await page.goto(f"/surveys/staff/campaigns/{campaign.id}")
     await page.locator("#invitation-texts summary").click()
     await assert_accessible(page, axe_source, "survey-campaign-before-launch")
@@ -276,16 +270,15 @@ async def test_survey_campaign_pages_before_and_after_launch_have_no_wcag_21_aa_
 
 
 async def test_segment_pages_have_no_wcag_21_aa_violations(
-    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+    staff_sign_in: StaffSignIn,
+    context: BrowserContext,
+    axe_source: str,
+    engines: dict[str, AsyncEngine],
 ) -> None:
     """The segment builder (blank, with a group and a problem, counted), a saved segment and
     the list."""
-    email = f"editor-{uuid.uuid4().hex[:8]}@digituki.fi"
-    await staff_service.create_staff(
-        engines["contacts"], email=email, name="Saara", role="editor", password=STAFF_PASSWORD
-    )
     page = await context.new_page()
-    await sign_in(page, email, STAFF_PASSWORD)
+    await staff_sign_in(page, who="editor", name="Saara")
     await page.goto("/staff/segments/new?lang=en")
     await assert_accessible(page, axe_source, "segment-builder-new")
     await page.get_by_role("button", name="Add group").click()
@@ -343,14 +336,13 @@ async def test_survey_open_link_page_has_no_wcag_21_aa_violations(
 
 
 async def test_staff_import_pages_have_no_wcag_21_aa_violations(
-    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+    staff_sign_in: StaffSignIn,
+    context: BrowserContext,
+    axe_source: str,
+    engines: dict[str, AsyncEngine],
 ) -> None:
-    email = f"importer-{uuid.uuid4().hex[:8]}@digituki.fi"
-    await staff_service.create_staff(
-        engines["contacts"], email=email, name="Iida", role="editor", password=STAFF_PASSWORD
-    )
     page = await context.new_page()
-    await sign_in(page, email, STAFF_PASSWORD)
+    await staff_sign_in(page, who="importer", name="Iida")
     await page.goto("/staff/imports?lang=en")
     await assert_accessible(page, axe_source, "staff-import-upload-en")
     await page.get_by_role("button", name="Upload and continue").click()
@@ -377,16 +369,15 @@ async def test_staff_import_pages_have_no_wcag_21_aa_violations(
 
 
 async def test_staff_organisation_and_topic_editors_have_no_wcag_21_aa_violations(
-    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+    staff_sign_in: StaffSignIn,
+    context: BrowserContext,
+    axe_source: str,
+    engines: dict[str, AsyncEngine],
 ) -> None:
     """The organisation and topic pages an editor uses: lists, forms, their errors, the
     confirmation before archiving."""
-    email = f"organiser-{uuid.uuid4().hex[:8]}@digituki.fi"
-    await staff_service.create_staff(
-        engines["contacts"], email=email, name="Olli", role="editor", password=STAFF_PASSWORD
-    )
     page = await context.new_page()
-    await sign_in(page, email, STAFF_PASSWORD)
+    await staff_sign_in(page, who="organiser", name="Olli")
     await page.goto("/staff/organisations/new?lang=fi")
     await assert_accessible(page, axe_source, "staff-organisation-new-fi")
     await page.locator("#business_id").fill("1234567-2")
@@ -427,19 +418,18 @@ async def test_staff_organisation_and_topic_editors_have_no_wcag_21_aa_violation
 
 
 async def test_staff_people_pages_have_no_wcag_21_aa_violations(
-    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+    staff_sign_in: StaffSignIn,
+    context: BrowserContext,
+    axe_source: str,
+    engines: dict[str, AsyncEngine],
 ) -> None:
     """The new-person form (empty, with errors), a person's page with membership steps on
     its timeline and a refused step, the edit form and the erase confirmation."""
     from contacts.memberships.service import change_membership
     from contacts.unit_of_work import SqlContactsUnitOfWork
 
-    email = f"people-{uuid.uuid4().hex[:8]}@digituki.fi"
-    await staff_service.create_staff(
-        engines["contacts"], email=email, name="Pekka", role="editor", password=STAFF_PASSWORD
-    )
     page = await context.new_page()
-    await sign_in(page, email, STAFF_PASSWORD)
+    await staff_sign_in(page, who="people", name="Pekka")
     await page.goto("/staff/people?lang=en")
     await assert_accessible(page, axe_source, "staff-people-en")
     await page.goto("/staff/people/new?lang=en")
@@ -492,12 +482,11 @@ async def test_contact_form_errors_and_the_404_page_have_no_wcag_21_aa_violation
 
 
 async def test_staff_enquiry_pages_have_no_wcag_21_aa_violations(
-    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+    staff_sign_in: StaffSignIn,
+    context: BrowserContext,
+    axe_source: str,
+    engines: dict[str, AsyncEngine],
 ) -> None:
-    email = f"answerer-{uuid.uuid4().hex[:8]}@digituki.fi"
-    await staff_service.create_staff(
-        engines["contacts"], email=email, name="Vilja", role="editor", password=STAFF_PASSWORD
-    )
     page = await context.new_page()
     await page.goto("/?lang=fi")
     await page.get_by_label("Nimesi").fill("Axe Kysyjä")
@@ -507,7 +496,7 @@ async def test_staff_enquiry_pages_have_no_wcag_21_aa_violations(
     await page.locator("#consent").check()
     await page.get_by_role("button", name="Lähetä viesti").click()
     await page.wait_for_selector("text=Kiitos viestistäsi")
-    await sign_in(page, email, STAFF_PASSWORD)
+    await staff_sign_in(page, who="answerer", name="Vilja")
     await page.goto("/staff/enquiries?lang=en")
     await assert_accessible(page, axe_source, "staff-enquiries-en")
     await page.locator("table a").first.click()  # the newest enquiry
@@ -519,16 +508,15 @@ async def test_staff_enquiry_pages_have_no_wcag_21_aa_violations(
 
 
 async def test_composer_tools_have_no_wcag_21_aa_violations(
-    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+    staff_sign_in: StaffSignIn,
+    context: BrowserContext,
+    axe_source: str,
+    engines: dict[str, AsyncEngine],
 ) -> None:
     """The composer with an event card (date and time in Helsinki) and the topic list, a
     block moved by its script, and a test mail's preference link in every language."""
-    email = f"composer-{uuid.uuid4().hex[:8]}@digituki.fi"
-    await staff_service.create_staff(
-        engines["contacts"], email=email, name="Kaisa", role="editor", password=STAFF_PASSWORD
-    )
     page = await context.new_page()
-    await sign_in(page, email, STAFF_PASSWORD)
+    await staff_sign_in(page, who="composer", name="Kaisa")
     await page.goto("/newsletter/staff/campaigns/new?lang=fi")
     await page.locator("button[value='add:text']").click()
     await page.locator("#block-0-text-fi").wait_for()
@@ -547,7 +535,10 @@ async def test_composer_tools_have_no_wcag_21_aa_violations(
 
 
 async def test_impact_pages_have_no_wcag_21_aa_violations(
-    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+    staff_sign_in: StaffSignIn,
+    context: BrowserContext,
+    axe_source: str,
+    engines: dict[str, AsyncEngine],
 ) -> None:
     """The impact chain (four stages, charts and their tables, lagging regions), its targets
     form and errors, and the printable report; a year of figures is stored first."""
@@ -576,12 +567,8 @@ async def test_impact_pages_have_no_wcag_21_aa_violations(
                 indicators=[k for k, _ in figures],
                 at=datetime.now(UTC),
             )
-    email = f"impact-{uuid.uuid4().hex[:8]}@digituki.fi"
-    await staff_service.create_staff(
-        engines["contacts"], email=email, name="Veera", role="editor", password=STAFF_PASSWORD
-    )
     page = await context.new_page()
-    await sign_in(page, email, STAFF_PASSWORD)
+    await staff_sign_in(page, who="impact", name="Veera")
     await page.goto(f"/staff/impact/targets?year={year}&lang=fi")
     await assert_accessible(page, axe_source, "staff-impact-targets-fi")
     await page.locator("#target_open_rate").fill("120")
@@ -606,7 +593,10 @@ async def test_impact_pages_have_no_wcag_21_aa_violations(
 
 
 async def test_self_assessment_pages_have_no_wcag_21_aa_violations(
-    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+    staff_sign_in: StaffSignIn,
+    context: BrowserContext,
+    axe_source: str,
+    engines: dict[str, AsyncEngine],
 ) -> None:
     """The respondent's pages (test, errors, result, retake) in every language, and the staff's
     list, editor and figures."""
@@ -648,11 +638,7 @@ async def test_self_assessment_pages_have_no_wcag_21_aa_violations(
     await page.goto("/s/assessment/r/not-a-result?lang=fi")
     await assert_accessible(page, axe_source, "assessment-bad-link")
 
-    email = f"editor-{uuid.uuid4().hex[:8]}@digituki.fi"
-    await staff_service.create_staff(
-        engines["contacts"], email=email, name="Eeva", role="editor", password=STAFF_PASSWORD
-    )
-    await sign_in(page, email, STAFF_PASSWORD)
+    await staff_sign_in(page, who="editor", name="Eeva")
     for name, staff_path in (
         ("list", "/surveys/staff/assessments"),
         ("edit", f"/surveys/staff/assessments/{assessment_id}"),
@@ -667,7 +653,10 @@ async def test_self_assessment_pages_have_no_wcag_21_aa_violations(
 
 
 async def test_staff_onboarding_lists_and_funnel_have_no_wcag_21_aa_violations(
-    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+    staff_sign_in: StaffSignIn,
+    context: BrowserContext,
+    axe_source: str,
+    engines: dict[str, AsyncEngine],
 ) -> None:
     """The people in each onboarding state, a bulk reminder's per-person report, the funnel
     with every stage, and the moderation page's links to the states."""
@@ -677,12 +666,8 @@ async def test_staff_onboarding_lists_and_funnel_have_no_wcag_21_aa_violations(
     from tests.browser.test_workspace_journey import add_person
 
     tag = uuid.uuid4().hex[:6]
-    email = f"onboarding-{tag}@digituki.fi"
-    await staff_service.create_staff(
-        engines["contacts"], email=email, name="Olli", role="editor", password=STAFF_PASSWORD
-    )
     page = await context.new_page()
-    await sign_in(page, email, STAFF_PASSWORD)
+    await staff_sign_in(page, who="onboarding", name="Olli", email=f"onboarding-{tag}@digituki.fi")
     surname = f"Lista{tag}"
     ids = [
         uuid.UUID(await add_person(page, first, surname, f"{first}.{tag}@example.fi", ""))
@@ -714,7 +699,10 @@ async def test_staff_onboarding_lists_and_funnel_have_no_wcag_21_aa_violations(
 
 
 async def test_event_pages_have_no_wcag_21_aa_violations(
-    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+    staff_sign_in: StaffSignIn,
+    context: BrowserContext,
+    axe_source: str,
+    engines: dict[str, AsyncEngine],
 ) -> None:
     """The public event page (with its registration form and errors), the message after
     registering, the cancel page, and the staff event pages."""
@@ -819,11 +807,7 @@ async def test_event_pages_have_no_wcag_21_aa_violations(
     await page.goto(f"{cancel}?lang=sv")
     await assert_accessible(page, axe_source, "event-cancel-sv")
 
-    email = f"editor-{uuid.uuid4().hex[:8]}@digituki.fi"
-    await staff_service.create_staff(
-        engines["contacts"], email=email, name="Eeva", role="editor", password=STAFF_PASSWORD
-    )
-    await sign_in(page, email, STAFF_PASSWORD)
+    await staff_sign_in(page, who="editor", name="Eeva")
     for name, path in (
         ("staff-events", "/events/staff/events"),
         ("staff-event", f"/events/staff/events/{event.id}"),
@@ -852,16 +836,15 @@ async def test_event_pages_have_no_wcag_21_aa_violations(
 
 
 async def test_materials_pages_have_no_wcag_21_aa_violations(
-    context: BrowserContext, axe_source: str, engines: dict[str, AsyncEngine]
+    staff_sign_in: StaffSignIn,
+    context: BrowserContext,
+    axe_source: str,
+    engines: dict[str, AsyncEngine],
 ) -> None:
     """The materials library: the staff list, form (with its errors) and material page, the
     composer's material picker, and the public listing, search and material page."""
-    email = f"librarian-{uuid.uuid4().hex[:8]}@digituki.fi"
-    await staff_service.create_staff(
-        engines["contacts"], email=email, name="Liisa", role="editor", password=STAFF_PASSWORD
-    )
     page = await context.new_page()
-    await sign_in(page, email, STAFF_PASSWORD)
+    await staff_sign_in(page, who="librarian", name="Liisa")
     await page.goto("/newsletter/staff/materials/new?lang=en")
     await assert_accessible(page, axe_source, "staff-material-new-en")
     await page.locator("#url").fill("javascript:alert(1)")

@@ -7,9 +7,11 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from contacts.app import create_app as create_contacts_app
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.support.infra import Infra
 from tests.support.staff import STAFF_HEADERS
+from tests.support.surveys import surveys_client
 from tests.support.workers import Workers, running_workers
 
 __all__ = ["STAFF_HEADERS", "Workers"]  # the e2e tests import both from here
@@ -36,4 +38,11 @@ async def contacts_api(clean_db: object) -> AsyncIterator[httpx.AsyncClient]:
             transport=transport, base_url="http://contacts", headers=STAFF_HEADERS
         ) as client,
     ):
+        yield client
+
+
+@pytest.fixture
+async def surveys_api(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
+    """Surveys' web app in process (`clean_db`: the requesting module's, if it has its own)."""
+    async with surveys_client() as client:
         yield client

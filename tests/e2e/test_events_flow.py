@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from events.app import create_app
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.e2e.conftest import Workers
 from tests.support.polling import eventually
@@ -30,16 +27,7 @@ async def caught(to: str) -> list[dict[str, Any]]:
         return [(await client.get(f"/api/messages/{m['id']}")).json() for m in found]
 
 
-@pytest.fixture
-async def events_app(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app()
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://events") as c,
-    ):
-        yield c
-
-
+@pytest.mark.usefixtures("clean_db")
 async def test_register_wait_cancel_promote_with_mails_at_the_catcher(
     workers: Workers, events_app: httpx.AsyncClient
 ) -> None:

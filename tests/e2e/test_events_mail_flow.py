@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from email import message_from_string, policy
 from email.message import EmailMessage
 from typing import Any
 
 import httpx
-import pytest
-from events.app import create_app
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -32,16 +29,6 @@ async def caught(to: str) -> list[dict[str, Any]]:
     async with httpx.AsyncClient(base_url=os.environ["MAILCATCHER_URL"]) as client:
         found: list[dict[str, Any]] = (await client.get("/api/messages", params={"to": to})).json()
         return [(await client.get(f"/api/messages/{m['id']}")).json() for m in found]
-
-
-@pytest.fixture
-async def events_app(engines: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app()
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://events") as c,
-    ):
-        yield c
 
 
 async def webinar(events_app: httpx.AsyncClient, tag: str) -> str:

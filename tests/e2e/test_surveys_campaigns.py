@@ -4,7 +4,6 @@ anonymity and erasure (real Kafka, PostgreSQL and the surveys worker process).""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -31,7 +30,6 @@ from tests.support.surveys import (
     mails_of,
     person,
     start_campaign,
-    surveys_client,
     token_of,
 )
 
@@ -42,12 +40,6 @@ async def clean_db(engines: dict[str, AsyncEngine]) -> dict[str, AsyncEngine]:
     mail requests of the previous test, and truncating under it can deadlock."""
     await truncate_all(engines["surveys"])
     return engines
-
-
-@pytest.fixture
-async def surveys_api(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
-    async with surveys_client() as client:
-        yield client
 
 
 async def test_campaign_invites_audience_by_mail_and_answers_reach_results(

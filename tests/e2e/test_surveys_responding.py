@@ -6,7 +6,6 @@ import asyncio
 import copy
 import re
 import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
@@ -27,7 +26,6 @@ from tests.support.surveys import (
     mails_of,
     person,
     start_campaign,
-    surveys_client,
     token_of,
 )
 
@@ -36,12 +34,6 @@ from tests.support.surveys import (
 async def clean_db(engines: dict[str, AsyncEngine]) -> dict[str, AsyncEngine]:
     await truncate_all(engines["surveys"])  # only ours: see test_surveys_campaigns
     return engines
-
-
-@pytest.fixture
-async def surveys_api(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
-    async with surveys_client() as client:
-        yield client
 
 
 class _OldSigner(TimestampSigner):

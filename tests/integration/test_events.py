@@ -9,13 +9,10 @@ import asyncio
 import json
 import re
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
-from events.app import create_app
 from events.catalog import service as catalog
 from events.catalog.domain import EventDetails
 from events.catalog.service import Actor
@@ -34,34 +31,9 @@ from shared.db import make_engine
 from shared.events.envelope import new_event
 from shared.tokens import TokenKeys
 from shared.tombstones import CONTACT_ERASED
+from tests.support.events import CSRF
 
-CSRF = "csrf-of-the-session"
-EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor", "X-Staff-Csrf": CSRF}
 LINKS = Links(keys=TokenKeys.single("k" * 40), base_url="https://digituki.test")
-
-
-@pytest.fixture
-async def engine(clean_db: dict[str, AsyncEngine]) -> AsyncEngine:
-    return clean_db["events"]
-
-
-@pytest.fixture
-async def app_clients(
-    engine: AsyncEngine,
-) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
-    """(staff editor, public visitor) on one app."""
-    app = create_app()
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://events", headers=EDITOR) as staff,
-        httpx.AsyncClient(
-            transport=transport,
-            base_url="http://events",
-            headers={"X-Real-IP": f"198.51.100.{uuid.uuid4().int % 250}"},
-        ) as public,
-    ):
-        yield staff, public
 
 
 def soon(days: int = 10, hour: int = 9) -> str:
@@ -87,8 +59,8 @@ def webinar(**changes: Any) -> dict[str, Any]:
     return body | changes
 
 
-async def outbox(engine: AsyncEngine, topic: str) -> list[dict[str, Any]]:
-    async with engine.connect() as conn:
+async def outbox(events_engine: AsyncEngine, topic: str) -> list[dict[str, Any]]:
+    async with events_engine.connect() as conn:
         rows = await conn.execute(
             text("SELECT payload FROM outbox WHERE topic = :t ORDER BY id"), {"t": topic}
         )
@@ -104,19 +76,19 @@ async def create(staff: httpx.AsyncClient, **changes: Any) -> str:
 
 
 async def test_api_creates_publishes_and_audits(
-    app_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], engine: AsyncEngine
+    events_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], events_engine: AsyncEngine
 ) -> None:
-    staff, _ = app_clients
+    staff, _ = events_clients
     event_id = await create(staff, starts_at=soon(hour=9), ends_at=soon(hour=11))
     read = (await staff.get(f"/api/events/events/{event_id}")).json()
     assert read["state"] == "published"
     # Entered as Finnish time: 09:00 in Helsinki is 06:00 or 07:00 UTC, never 09:00.
     assert datetime.fromisoformat(read["starts_at"]).astimezone(UTC).hour in (6, 7)
-    snapshots = await outbox(engine, "events.event.v1")
+    snapshots = await outbox(events_engine, "events.event.v1")
     assert [s["event_id"] for s in snapshots] == [event_id]
     assert snapshots[0]["state"] == "published"
     assert "join_url" not in snapshots[0]  # the join link never leaves for the public
-    audits = await outbox(engine, "staff.audit.v1")
+    audits = await outbox(events_engine, "staff.audit.v1")
     assert [a["action"] for a in audits] == ["event.created"]
     bad = await staff.post(
         "/api/events/events",
@@ -127,9 +99,9 @@ async def test_api_creates_publishes_and_audits(
 
 
 async def test_staff_pages_create_edit_and_show_names(
-    app_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], engine: AsyncEngine
+    events_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], events_engine: AsyncEngine
 ) -> None:
-    staff, _ = app_clients
+    staff, _ = events_clients
     form = {
         "csrf_token": CSRF,
         "kind": "workshop",
@@ -181,9 +153,9 @@ async def test_staff_pages_create_edit_and_show_names(
     assert published.status_code == 303
     listing = await staff.get("/events/staff/events")
     assert "Uusi nimi" in listing.text and 'href="/events/staff/events"' in listing.text
-    actions = [a["action"] for a in await outbox(engine, "staff.audit.v1")]
+    actions = [a["action"] for a in await outbox(events_engine, "staff.audit.v1")]
     assert actions == ["event.created", "event.updated", "event.published"]
-    assert [s["event_id"] for s in await outbox(engine, "events.event.v1")] == [event_id]
+    assert [s["event_id"] for s in await outbox(events_engine, "events.event.v1")] == [event_id]
     series = await staff.post(
         "/events/staff/series",
         data={
@@ -197,9 +169,9 @@ async def test_staff_pages_create_edit_and_show_names(
 
 
 async def test_public_calendar_filters_ics_and_feed(
-    app_clients: tuple[httpx.AsyncClient, httpx.AsyncClient],
+    events_clients: tuple[httpx.AsyncClient, httpx.AsyncClient],
 ) -> None:
-    staff, public = app_clients
+    staff, public = events_clients
     online = await create(staff)
     onsite = await create(
         staff,
@@ -246,9 +218,9 @@ async def test_public_calendar_filters_ics_and_feed(
 
 
 async def test_registration_waiting_list_promotion_and_mails(
-    app_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], engine: AsyncEngine
+    events_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], events_engine: AsyncEngine
 ) -> None:
-    staff, public = app_clients
+    staff, public = events_clients
     event_id = await create(staff, capacity=2)
     pages = []
     for n in range(3):
@@ -272,7 +244,7 @@ async def test_registration_waiting_list_promotion_and_mails(
     assert no_consent.status_code == 422 and 'href="#consent"' in no_consent.text
     rows = (await staff.get(f"/api/events/events/{event_id}/registrations")).json()
     assert [r["state"] for r in rows] == ["registered", "registered", "waitlisted"]
-    mails = await outbox(engine, "mail.requested.v1")
+    mails = await outbox(events_engine, "mail.requested.v1")
     by_key = [(m["template_key"], m["to_email"]) for m in mails]
     assert by_key[:3] == [
         ("event_confirmation", "p0@example.fi"),
@@ -294,11 +266,11 @@ async def test_registration_waiting_list_promotion_and_mails(
     assert twice.status_code == 200
     rows = (await staff.get(f"/api/events/events/{event_id}/registrations")).json()
     assert [r["state"] for r in rows] == ["cancelled", "registered", "registered"]
-    mails = await outbox(engine, "mail.requested.v1")
+    mails = await outbox(events_engine, "mail.requested.v1")
     promoted = [m for m in mails if m["template_key"] == "event_promoted"]
     assert [m["to_email"] for m in promoted] == ["p2@example.fi"]
     assert promoted[0]["variables"]["join_url"].endswith("secret-room")
-    changes = [r["change"] for r in await outbox(engine, "events.registration.v1")]
+    changes = [r["change"] for r in await outbox(events_engine, "events.registration.v1")]
     assert changes == ["registered", "registered", "waitlisted", "cancelled", "promoted"]
     forged = await public.get("/events/cancel/k1.not-a-token")
     assert forged.status_code == 404
@@ -316,7 +288,9 @@ async def test_registration_waiting_list_promotion_and_mails(
     )
     assert renamed.status_code == 200  # nothing registrants must know: no mail
     changed = [
-        m for m in await outbox(engine, "mail.requested.v1") if m["template_key"] == "event_changed"
+        m
+        for m in await outbox(events_engine, "mail.requested.v1")
+        if m["template_key"] == "event_changed"
     ]
     assert sorted(m["to_email"] for m in changed) == ["p1@example.fi", "p2@example.fi"]
     assert all(m["variables"]["join_url"].endswith("secret-room") for m in changed)
@@ -324,16 +298,16 @@ async def test_registration_waiting_list_promotion_and_mails(
     await staff.post(f"/api/events/events/{event_id}/cancel", headers={"X-CSRF-Token": CSRF})
     told = [
         m["to_email"]
-        for m in await outbox(engine, "mail.requested.v1")
+        for m in await outbox(events_engine, "mail.requested.v1")
         if m["template_key"] == "event_cancelled"
     ]
     assert sorted(told) == ["p1@example.fi", "p2@example.fi"]
 
 
 async def test_honeypot_and_rate_limit(
-    app_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], engine: AsyncEngine
+    events_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], events_engine: AsyncEngine
 ) -> None:
-    staff, public = app_clients
+    staff, public = events_clients
     event_id = await create(staff, capacity=None)
     bot = await public.post(
         f"/events/{event_id}/register",
@@ -352,10 +326,10 @@ async def test_honeypot_and_rate_limit(
     assert 429 in statuses and statuses[0] == 200
 
 
-async def test_concurrent_registrations_never_over_book(engine: AsyncEngine) -> None:
+async def test_concurrent_registrations_never_over_book(events_engine: AsyncEngine) -> None:
     start = datetime.now(UTC) + timedelta(days=3)
     event = await catalog.create_event(
-        unit_of_work(engine),
+        unit_of_work(events_engine),
         details=EventDetails(
             kind="webinar",
             title={"fi": "Suosittu webinaari"},
@@ -369,7 +343,7 @@ async def test_concurrent_registrations_never_over_book(engine: AsyncEngine) -> 
         links=LINKS,
         publish=True,
     )
-    wide = make_engine(str(engine.url.render_as_string(hide_password=False)), pool_size=25)
+    wide = make_engine(str(events_engine.url.render_as_string(hide_password=False)), pool_size=25)
     try:
 
         async def one(n: int) -> str:
@@ -385,7 +359,7 @@ async def test_concurrent_registrations_never_over_book(engine: AsyncEngine) -> 
         await wide.dispose()
     assert outcomes.count("registered") == 5
     assert outcomes.count("waitlisted") == 20
-    async with engine.connect() as conn:
+    async with events_engine.connect() as conn:
         counted = dict(
             (
                 await conn.execute(text("SELECT state, count(*) FROM registrations GROUP BY state"))
@@ -394,10 +368,12 @@ async def test_concurrent_registrations_never_over_book(engine: AsyncEngine) -> 
     assert counted == {"registered": 5, "waitlisted": 20}
 
 
-async def test_reminders_go_once_per_offset_to_seat_holders_only(engine: AsyncEngine) -> None:
+async def test_reminders_go_once_per_offset_to_seat_holders_only(
+    events_engine: AsyncEngine,
+) -> None:
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=2)
     event = await catalog.create_event(
-        unit_of_work(engine),
+        unit_of_work(events_engine),
         details=EventDetails(
             kind="webinar",
             title={"fi": "Muistutettava"},
@@ -413,12 +389,12 @@ async def test_reminders_go_once_per_offset_to_seat_holders_only(engine: AsyncEn
     )
     for n in range(3):
         await registration.register(
-            unit_of_work(engine),
+            unit_of_work(events_engine),
             event_id=event.id,
             registrant=Registrant(name=f"R {n}", email=f"r{n}@example.fi", language="en"),
             links=LINKS,
         )
-    async with engine.begin() as conn:  # the first registered ten days ago
+    async with events_engine.begin() as conn:  # the first registered ten days ago
         await conn.execute(
             text(
                 "UPDATE registrations SET created_at = created_at - interval '10 days' "
@@ -429,18 +405,20 @@ async def test_reminders_go_once_per_offset_to_seat_holders_only(engine: AsyncEn
     async def reminders() -> list[tuple[str, str]]:
         return [
             (m["to_email"], m["idempotency_key"].rsplit(":", 1)[-1])
-            for m in await outbox(engine, "mail.requested.v1")
+            for m in await outbox(events_engine, "mail.requested.v1")
             if m["template_key"] == "event_reminder"
         ]
 
     offsets = [168, 1]
-    sent = await send_due_reminders(unit_of_work(engine), offsets=offsets, links=LINKS)
+    sent = await send_due_reminders(unit_of_work(events_engine), offsets=offsets, links=LINKS)
     # A week before: only r0 registered before that moment; r2 waits for a seat.
     assert sent == 1
     assert await reminders() == [("r0@example.fi", "168")]
-    assert await send_due_reminders(unit_of_work(engine), offsets=offsets, links=LINKS) == 0
+    assert await send_due_reminders(unit_of_work(events_engine), offsets=offsets, links=LINKS) == 0
     later = datetime.now(UTC) + timedelta(hours=1, minutes=30)
-    sent = await send_due_reminders(unit_of_work(engine), offsets=offsets, links=LINKS, now=later)
+    sent = await send_due_reminders(
+        unit_of_work(events_engine), offsets=offsets, links=LINKS, now=later
+    )
     assert sent == 2
     assert sorted(await reminders()) == [
         ("r0@example.fi", "1"),
@@ -449,19 +427,22 @@ async def test_reminders_go_once_per_offset_to_seat_holders_only(engine: AsyncEn
     ]
     mails = [
         m
-        for m in await outbox(engine, "mail.requested.v1")
+        for m in await outbox(events_engine, "mail.requested.v1")
         if m["template_key"] == "event_reminder"
     ]
     assert all(m["variables"]["join_url"] == "https://meet.example.fi/room" for m in mails)
     assert (
-        await send_due_reminders(unit_of_work(engine), offsets=offsets, links=LINKS, now=later) == 0
+        await send_due_reminders(
+            unit_of_work(events_engine), offsets=offsets, links=LINKS, now=later
+        )
+        == 0
     )
 
 
 async def test_check_in_and_attendance_import(
-    app_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], engine: AsyncEngine
+    events_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], events_engine: AsyncEngine
 ) -> None:
-    staff, public = app_clients
+    staff, public = events_clients
     event_id = await create(staff, capacity=None)
     for n in range(3):
         await public.post(
@@ -500,7 +481,7 @@ async def test_check_in_and_attendance_import(
     assert any(
         line.startswith("Osallistuja 0,a0@example.fi,") and line.endswith(",yes") for line in lines
     )
-    changes = [c["change"] for c in await outbox(engine, "events.registration.v1")]
+    changes = [c["change"] for c in await outbox(events_engine, "events.registration.v1")]
     assert changes.count("attended") == 2  # a0 once, though ticked and imported
     empty = await staff.post(
         f"/events/staff/events/{event_id}/attendance/import",
@@ -512,16 +493,16 @@ async def test_check_in_and_attendance_import(
     await staff.post(f"/events/staff/events/{event_id}/attendance", data={"csrf_token": CSRF})
     rows = (await staff.get(f"/api/events/events/{event_id}/registrations")).json()
     assert all(r["attended_at"] is None for r in rows)
-    actions = [a["action"] for a in await outbox(engine, "staff.audit.v1")]
+    actions = [a["action"] for a in await outbox(events_engine, "staff.audit.v1")]
     assert actions.count("event.attendance.imported") == 1
     assert actions.count("event.registrations.exported") == 1
 
 
 async def test_a_known_person_is_linked_and_erasure_empties_their_registrations(
-    engine: AsyncEngine,
+    events_engine: AsyncEngine,
 ) -> None:
     person = uuid.uuid4()
-    async with engine.begin() as conn:
+    async with events_engine.begin() as conn:
         await conn.execute(
             insert(contact_snapshot).values(
                 contact_id=person, version=1, email="Known@Example.fi", language="fi"
@@ -529,7 +510,7 @@ async def test_a_known_person_is_linked_and_erasure_empties_their_registrations(
         )
     start = datetime.now(UTC) + timedelta(days=3)
     event = await catalog.create_event(
-        unit_of_work(engine),
+        unit_of_work(events_engine),
         details=EventDetails(
             kind="workshop",
             title={"fi": "Työpaja"},
@@ -544,36 +525,38 @@ async def test_a_known_person_is_linked_and_erasure_empties_their_registrations(
     )
     for email in ("known@example.fi", "stranger@example.fi"):
         await registration.register(
-            unit_of_work(engine),
+            unit_of_work(events_engine),
             event_id=event.id,
             registrant=Registrant(name="Nimi", email=email, accessibility_needs="pyörätuoli"),
             links=LINKS,
         )
-    changes = await outbox(engine, "events.registration.v1")
+    changes = await outbox(events_engine, "events.registration.v1")
     assert [c["contact_id"] for c in changes] == [str(person), None]
     assert all("email" not in c and "name" not in c for c in changes)
     tombstone = new_event(
         source="/digituki/contacts", data=None, event_type=CONTACT_ERASED, subject=str(person)
     )
-    async with engine.begin() as conn:
+    async with events_engine.begin() as conn:
         await settle_removed_people(conn, [tombstone])
         await settle_removed_people(conn, [tombstone])  # twice changes nothing more
-    rows = await registration.registrations_of(unit_of_work(engine), event.id)
+    rows = await registration.registrations_of(unit_of_work(events_engine), event.id)
     erased = [r for r in rows if r.contact_id is None and r.name == ""]
     assert len(erased) == 1
     assert erased[0].email.endswith("@erased.invalid")
     assert erased[0].accessibility_needs == "" and erased[0].state == "registered"
     assert {r.email for r in rows} >= {"stranger@example.fi"}
     audits = [
-        a for a in await outbox(engine, "staff.audit.v1") if a["action"].startswith("contact.")
+        a
+        for a in await outbox(events_engine, "staff.audit.v1")
+        if a["action"].startswith("contact.")
     ]
     assert [a["details"] for a in audits] == [{"registrations": 1}]
 
 
 async def test_partner_submission_verified_then_approved_or_declined(
-    app_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], engine: AsyncEngine
+    events_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], events_engine: AsyncEngine
 ) -> None:
-    staff, public = app_clients
+    staff, public = events_clients
     await staff.post(
         "/api/events/series",
         json={"slug": "digitaitoviikko-2027", "name": {"fi": "Digitaitoviikko 2027"}},
@@ -602,7 +585,7 @@ async def test_partner_submission_verified_then_approved_or_declined(
     assert sent.status_code == 200
     (mail,) = [
         m
-        for m in await outbox(engine, "mail.requested.v1")
+        for m in await outbox(events_engine, "mail.requested.v1")
         if m["template_key"] == "event_submission_verify"
     ]
     assert mail["to_email"] == "aino@library.example" and mail["language"] == "sv"
@@ -632,7 +615,7 @@ async def test_partner_submission_verified_then_approved_or_declined(
     assert event_id in calendar.text
     series_page = await public.get("/events/series/digitaitoviikko-2027")
     assert event_id in series_page.text
-    assert [s["event_id"] for s in await outbox(engine, "events.event.v1")] == [event_id]
+    assert [s["event_id"] for s in await outbox(events_engine, "events.event.v1")] == [event_id]
     overview = await staff.get("/events/staff/series/digitaitoviikko-2027")
     assert overview.status_code == 200
     assert re.search(r'<th scope="row">Uusimaa</th><td>1</td><td>0</td>', overview.text)
@@ -648,6 +631,6 @@ async def test_partner_submission_verified_then_approved_or_declined(
     assert declined.status_code == 303
     assert (await staff.get(f"/api/events/events/{second}")).json()["state"] == "declined"
     assert second not in (await public.get("/events")).text
-    actions = [a["action"] for a in await outbox(engine, "staff.audit.v1")]
+    actions = [a["action"] for a in await outbox(events_engine, "staff.audit.v1")]
     assert "event.published" in actions and "event.declined" in actions
     assert (await public.get("/events/submissions/k1.forged")).status_code == 404

@@ -7,48 +7,24 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
-from events.app import create_app
 from events.feedback.repository import upsert_status, upsert_surveys
 from events.feedback.service import request_due_feedback
 from events.unit_of_work import unit_of_work
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-CSRF = "csrf-of-the-session"
-EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor", "X-Staff-Csrf": CSRF}
+from tests.support.events import CSRF
+
 SURVEY = uuid.UUID("00000000-0000-4000-8000-00000000f00d")
 WEEK = timedelta(days=7)
 
 
-@pytest.fixture
-async def engine(clean_db: dict[str, AsyncEngine]) -> AsyncEngine:
-    return clean_db["events"]
-
-
-@pytest.fixture
-async def clients(
-    engine: AsyncEngine,
-) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
-    app = create_app()
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://events", headers=EDITOR) as staff,
-        httpx.AsyncClient(
-            transport=transport, base_url="http://events", headers={"X-Real-IP": "198.51.100.7"}
-        ) as public,
-    ):
-        yield staff, public
-
-
-async def offer_survey(engine: AsyncEngine) -> None:
-    async with engine.begin() as conn:
+async def offer_survey(events_engine: AsyncEngine) -> None:
+    async with events_engine.begin() as conn:
         await upsert_surveys(
             conn,
             [
@@ -76,8 +52,8 @@ async def offer_survey(engine: AsyncEngine) -> None:
         )
 
 
-async def outbox(engine: AsyncEngine, topic: str) -> list[dict[str, Any]]:
-    async with engine.connect() as conn:
+async def outbox(events_engine: AsyncEngine, topic: str) -> list[dict[str, Any]]:
+    async with events_engine.connect() as conn:
         rows = await conn.execute(
             text("SELECT payload FROM outbox WHERE topic = :t ORDER BY id"), {"t": topic}
         )
@@ -102,14 +78,14 @@ def event_body(**changes: Any) -> dict[str, Any]:
 
 
 async def test_staff_choose_a_survey_by_name_and_an_unknown_one_is_refused(
-    clients: tuple[httpx.AsyncClient, httpx.AsyncClient], engine: AsyncEngine
+    events_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], events_engine: AsyncEngine
 ) -> None:
-    staff, _ = clients
+    staff, _ = events_clients
     unknown = await staff.post(
         "/api/events/events", json=event_body(), headers={"X-CSRF-Token": CSRF}
     )
     assert unknown.status_code == 404
-    await offer_survey(engine)
+    await offer_survey(events_engine)
     form = await staff.get("/events/staff/events/new")
     assert '<option value="00000000-0000-4000-8000-00000000f00d">Tapahtumapalaute</option>' in (
         form.text
@@ -123,10 +99,10 @@ async def test_staff_choose_a_survey_by_name_and_an_unknown_one_is_refused(
 
 
 async def test_each_attendee_with_a_seat_is_asked_once_after_the_end(
-    clients: tuple[httpx.AsyncClient, httpx.AsyncClient], engine: AsyncEngine
+    events_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], events_engine: AsyncEngine
 ) -> None:
-    staff, public = clients
-    await offer_survey(engine)
+    staff, public = events_clients
+    await offer_survey(events_engine)
     made = await staff.post("/api/events/events", json=event_body(), headers={"X-CSRF-Token": CSRF})
     event_id = made.json()["id"]
     people = [("Aino Attendee", "aino@example.fi", "fi"), ("Nils No-show", "nils@example.fi", "sv")]
@@ -137,7 +113,7 @@ async def test_each_attendee_with_a_seat_is_asked_once_after_the_end(
             data={"name": name, "email": email, "consent": "yes"},
         )
         assert answer.status_code == 200
-    async with engine.begin() as conn:
+    async with events_engine.begin() as conn:
         # Wilma waits; Aino and Wilma are marked attended (Wilma came without a seat).
         await conn.execute(
             text(
@@ -145,17 +121,17 @@ async def test_each_attendee_with_a_seat_is_asked_once_after_the_end(
                 "WHERE email IN ('aino@example.fi', 'wilma@example.fi')"
             )
         )
-    assert await request_due_feedback(unit_of_work(engine), max_age=WEEK) == 0  # not ended
-    async with engine.begin() as conn:  # the event is over
+    assert await request_due_feedback(unit_of_work(events_engine), max_age=WEEK) == 0  # not ended
+    async with events_engine.begin() as conn:  # the event is over
         await conn.execute(
             text(
                 "UPDATE events SET starts_at = now() - interval '2 hours', "
                 "ends_at = now() - interval '1 hour', registration_closes_at = NULL"
             )
         )
-    assert await request_due_feedback(unit_of_work(engine), max_age=WEEK) == 1
-    assert await request_due_feedback(unit_of_work(engine), max_age=WEEK) == 0  # once
-    asked = await outbox(engine, "events.feedback_requested.v1")
+    assert await request_due_feedback(unit_of_work(events_engine), max_age=WEEK) == 1
+    assert await request_due_feedback(unit_of_work(events_engine), max_age=WEEK) == 0  # once
+    asked = await outbox(events_engine, "events.feedback_requested.v1")
     assert len(asked) == 1
     request = asked[0]
     assert (request["email"], request["name"], request["language"]) == (
@@ -165,7 +141,7 @@ async def test_each_attendee_with_a_seat_is_asked_once_after_the_end(
     )
     assert request["survey_id"] == str(SURVEY) and request["anonymous"] is True
     assert request["event_title"]["sv"] == "Digitala färdigheter"
-    async with engine.begin() as conn:
+    async with events_engine.begin() as conn:
         await upsert_status(
             conn,
             [

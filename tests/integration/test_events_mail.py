@@ -8,46 +8,21 @@ from __future__ import annotations
 import io
 import json
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 from contacts.signup.service.from_events import sign_up_from_event
-from events.app import create_app
 from openpyxl import load_workbook
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.mail import MailRequestedV1
 from shared.events.newsletter_signup import NewsletterSignupRequestedV1
-from tests.integration.test_events import CSRF, EDITOR, create, outbox, soon
+from tests.integration.test_events import CSRF, create, outbox, soon
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def engine(clean_db: dict[str, AsyncEngine]) -> AsyncEngine:
-    return clean_db["events"]
-
-
-@pytest.fixture
-async def app_clients(
-    engine: AsyncEngine,
-) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
-    app = create_app()
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://events", headers=EDITOR) as staff,
-        httpx.AsyncClient(
-            transport=transport,
-            base_url="http://events",
-            headers={"X-Real-IP": f"198.51.100.{uuid.uuid4().int % 250}"},
-        ) as public,
-    ):
-        yield staff, public
 
 
 def ics_of(mail: dict[str, Any]) -> list[str] | None:
@@ -68,13 +43,13 @@ async def register(public: httpx.AsyncClient, event_id: str, email: str, **more:
 
 
 async def test_seat_mails_carry_the_event_ics_and_the_cancellation_cancels_it(
-    app_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], engine: AsyncEngine
+    events_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], events_engine: AsyncEngine
 ) -> None:
-    staff, public = app_clients
+    staff, public = events_clients
     event_id = await create(staff, capacity=1)
     await register(public, event_id, "first@example.fi")
     await register(public, event_id, "second@example.fi")
-    mails = {m["template_key"]: m for m in await outbox(engine, "mail.requested.v1")}
+    mails = {m["template_key"]: m for m in await outbox(events_engine, "mail.requested.v1")}
     seat = ics_of(mails["event_confirmation"])
     assert seat is not None
     assert "METHOD:PUBLISH" in seat and "TZID:Europe/Helsinki" in seat
@@ -95,7 +70,7 @@ async def test_seat_mails_carry_the_event_ics_and_the_cancellation_cancels_it(
         headers={"X-CSRF-Token": CSRF},
     )
     assert changed.status_code == 200, changed.text
-    mails_now = await outbox(engine, "mail.requested.v1")
+    mails_now = await outbox(events_engine, "mail.requested.v1")
     promoted = next(m for m in mails_now if m["template_key"] == "event_promoted")
     assert "METHOD:PUBLISH" in (ics_of(promoted) or [])
     news = [m for m in mails_now if m["template_key"] == "event_changed"]
@@ -110,7 +85,7 @@ async def test_seat_mails_carry_the_event_ics_and_the_cancellation_cancels_it(
     assert cancelled.status_code == 200
     notices = [
         m
-        for m in await outbox(engine, "mail.requested.v1")
+        for m in await outbox(events_engine, "mail.requested.v1")
         if m["template_key"] == "event_cancelled"
     ]
     assert {m["to_email"] for m in notices} == {"first@example.fi", "second@example.fi"}
@@ -123,7 +98,7 @@ async def test_seat_mails_carry_the_event_ics_and_the_cancellation_cancels_it(
         before = int(next(x for x in seat if x.startswith("SEQUENCE:")).split(":")[1])
         assert sequence > before
     # One record stays far below Kafka's 1 MB default.
-    async with engine.connect() as conn:
+    async with events_engine.connect() as conn:
         biggest = (
             await conn.execute(
                 text("SELECT max(length(payload::text)) FROM outbox WHERE topic = :t"),
@@ -134,9 +109,9 @@ async def test_seat_mails_carry_the_event_ics_and_the_cancellation_cancels_it(
 
 
 async def test_the_newsletter_box_is_unticked_and_only_a_tick_asks_contacts(
-    app_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], engine: AsyncEngine
+    events_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], events_engine: AsyncEngine
 ) -> None:
-    staff, public = app_clients
+    staff, public = events_clients
     event_id = await create(staff)
     for lang in ("fi", "sv", "en"):
         page = await public.get(f"/events/{event_id}?lang={lang}")
@@ -148,11 +123,11 @@ async def test_the_newsletter_box_is_unticked_and_only_a_tick_asks_contacts(
         in (await public.get(f"/events/{event_id}?lang=sv")).text
     )
     await register(public, event_id, "plain@example.fi")
-    assert await outbox(engine, "events.newsletter-signup.v1") == []
+    assert await outbox(events_engine, "events.newsletter-signup.v1") == []
     await register(public, event_id, "Reader@Example.fi", newsletter="yes", organisation="Kirjasto")
     # Registered already: the same page, and the request leaves again (contacts decides).
     await register(public, event_id, "reader@example.fi", newsletter="yes")
-    asked = await outbox(engine, "events.newsletter-signup.v1")
+    asked = await outbox(events_engine, "events.newsletter-signup.v1")
     assert len(asked) == 2
     request = NewsletterSignupRequestedV1.model_validate(asked[0])
     assert request.email == "reader@example.fi" and request.language == "fi"
@@ -160,8 +135,8 @@ async def test_the_newsletter_box_is_unticked_and_only_a_tick_asks_contacts(
     assert str(request.event_id) == event_id
 
 
-async def contacts_outbox(engine: AsyncEngine, topic: str) -> list[dict[str, Any]]:
-    async with engine.connect() as conn:
+async def contacts_outbox(events_engine: AsyncEngine, topic: str) -> list[dict[str, Any]]:
+    async with events_engine.connect() as conn:
         rows = await conn.execute(
             text("SELECT payload FROM outbox WHERE topic = :t ORDER BY id"), {"t": topic}
         )
@@ -227,9 +202,9 @@ async def test_contacts_runs_the_join_double_opt_in_for_a_registrant(
 
 
 async def test_the_partner_hears_of_approval_and_decline_in_their_language(
-    app_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], engine: AsyncEngine
+    events_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], events_engine: AsyncEngine
 ) -> None:
-    staff, public = app_clients
+    staff, public = events_clients
     await staff.post(
         "/api/events/series",
         json={"slug": "dtv-2027", "name": {"fi": "Digitaitoviikko 2027", "sv": "Digiveckan"}},
@@ -257,7 +232,7 @@ async def test_the_partner_hears_of_approval_and_decline_in_their_language(
         assert sent.status_code == 200
         verify = next(
             m
-            for m in await outbox(engine, "mail.requested.v1")
+            for m in await outbox(events_engine, "mail.requested.v1")
             if m["template_key"] == "event_submission_verify"
             and m["variables"]["event_title"] == title
         )
@@ -282,7 +257,7 @@ async def test_the_partner_hears_of_approval_and_decline_in_their_language(
         headers={"X-CSRF-Token": CSRF},
     )
     assert too_long.status_code == 422
-    mails = await outbox(engine, "mail.requested.v1")
+    mails = await outbox(events_engine, "mail.requested.v1")
     (yes,) = [m for m in mails if m["template_key"] == "event_submission_approved"]
     (no,) = [m for m in mails if m["template_key"] == "event_submission_declined"]
     assert yes["language"] == no["language"] == "sv"
@@ -293,14 +268,14 @@ async def test_the_partner_hears_of_approval_and_decline_in_their_language(
     assert no["variables"]["reason"] == "Samma dag som ett annat evenemang."
     # Declining again, or approving twice, mails nothing more.
     await staff.post(f"/events/staff/events/{second}/decline", data={"csrf_token": CSRF})
-    again = await outbox(engine, "mail.requested.v1")
+    again = await outbox(events_engine, "mail.requested.v1")
     assert len(again) == len(mails)
 
 
 async def test_an_unconfirmed_submission_declined_gets_no_mail(
-    app_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], engine: AsyncEngine
+    events_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], events_engine: AsyncEngine
 ) -> None:
-    staff, public = app_clients
+    staff, public = events_clients
     await staff.post(
         "/api/events/series",
         json={"slug": "dtv-2028", "name": {"fi": "Digitaitoviikko 2028"}},
@@ -322,14 +297,14 @@ async def test_an_unconfirmed_submission_declined_gets_no_mail(
     page = await staff.get(f"/events/staff/events/{event_id}")
     assert 'name="reason"' not in page.text  # nobody to tell: the address is unproven
     await staff.post(f"/events/staff/events/{event_id}/decline", data={"csrf_token": CSRF})
-    keys = [m["template_key"] for m in await outbox(engine, "mail.requested.v1")]
+    keys = [m["template_key"] for m in await outbox(events_engine, "mail.requested.v1")]
     assert keys == ["event_submission_verify"]
 
 
 async def test_registrations_as_a_workbook_are_audited_and_defused(
-    app_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], engine: AsyncEngine
+    events_clients: tuple[httpx.AsyncClient, httpx.AsyncClient], events_engine: AsyncEngine
 ) -> None:
-    staff, public = app_clients
+    staff, public = events_clients
     event_id = await create(staff, capacity=1)
     await register(public, event_id, "first@example.fi", organisation="=HYPERLINK(1)")
     await register(public, event_id, "second@example.fi", accessibility_needs="Pyörätuoli")
@@ -348,7 +323,7 @@ async def test_registrations_as_a_workbook_are_audited_and_defused(
     assert rows[2][3] == "Pyörätuoli" and rows[1][7] == "Ei"
     audits = [
         a
-        for a in await outbox(engine, "staff.audit.v1")
+        for a in await outbox(events_engine, "staff.audit.v1")
         if a["action"] == "event.registrations.exported"
     ]
     assert [a["details"] for a in audits] == [{"rows": 2, "format": "xlsx"}]

@@ -27,11 +27,6 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture
-async def db(clean_db: dict[str, AsyncEngine]) -> AsyncEngine:
-    return clean_db["newsletter"]
-
-
-@pytest.fixture
 async def web(db: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app()
     async with (

@@ -31,11 +31,6 @@ from tests.support.dsn import exchange_dsn, postfix_dsn
 from tests.support.polling import eventually
 
 
-@pytest.fixture
-async def db(clean_db: dict[str, AsyncEngine]) -> AsyncEngine:
-    return clean_db["newsletter"]
-
-
 async def mail_events(engine: AsyncEngine, delivery_id: uuid.UUID) -> list[str]:
     async with engine.connect() as conn:
         payloads = (

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import httpx
@@ -28,11 +26,6 @@ API = "/api/newsletter/campaigns"
 PAGES = "/newsletter/staff/campaigns"
 REGION_01 = uuid.uuid4()
 SWEDISH = uuid.uuid4()
-
-
-@pytest.fixture
-async def db(clean_db: dict[str, AsyncEngine]) -> AsyncEngine:
-    return clean_db["newsletter"]
 
 
 async def client(settings: NewsletterSettings | None = None) -> AsyncIterator[httpx.AsyncClient]:
@@ -167,23 +160,6 @@ async def test_sending_is_refused_with_every_reason(
     )
     assert scheduled.status_code == 422
     assert (await web.get(f"{API}/{campaign}", headers=VIEWER)).json()["status"] == "draft"
-
-
-class Links(BaseHTTPRequestHandler):
-    def do_HEAD(self) -> None:
-        self.send_response(200 if self.path == "/ok" else 404)
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def link_server() -> Iterator[str]:
-    server = HTTPServer(("127.0.0.1", 0), Links)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 async def test_link_check_modes(link_server: str) -> None:

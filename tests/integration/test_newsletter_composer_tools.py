@@ -6,11 +6,9 @@ statistics' rates."""
 from __future__ import annotations
 
 import re
-import threading
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import httpx
@@ -26,11 +24,6 @@ API_EDITOR = {**EDITOR, "X-CSRF-Token": "tok"}
 VIEWER = {"X-Staff-Id": "v1", "X-Staff-Role": "viewer", "X-Staff-Csrf": "tok"}
 API = "/api/newsletter/campaigns"
 PAGES = "/newsletter/staff/campaigns"
-
-
-@pytest.fixture
-async def db(clean_db: dict[str, AsyncEngine]) -> AsyncEngine:
-    return clean_db["newsletter"]
 
 
 async def client(settings: NewsletterSettings | None = None) -> AsyncIterator[httpx.AsyncClient]:
@@ -153,23 +146,6 @@ async def test_a_test_send_says_to_whom_and_its_links_are_test_links(
     assert "nothing was shown or changed" in english.text
     one_click = await web.post("/newsletter/test-link?kind=unsubscribe&lang=en")
     assert one_click.status_code == 200 and "nothing changed" in one_click.text
-
-
-class Links(BaseHTTPRequestHandler):
-    def do_HEAD(self) -> None:
-        self.send_response(200 if self.path == "/ok" else 404)
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def link_server() -> Iterator[str]:
-    server = HTTPServer(("127.0.0.1", 0), Links)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 async def test_broken_links_are_named_in_the_ui_language_and_sent_anyway_with_a_reason(

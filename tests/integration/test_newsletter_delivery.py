@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import pytest
 from newsletter.campaigns.service import audience_preview, create_campaign, send_now
 from newsletter.delivery.worker import DeliveryWorker
 from newsletter.mail.templates import MailTemplates
@@ -29,11 +28,6 @@ from tests.support.polling import eventually
 STAFF = Staff(id="editor-1", role="editor")
 KEY = b"test-suppression-key"
 TRIED = (deliveries.c.status != "pending") | deliveries.c.last_error.is_not(None)
-
-
-@pytest.fixture
-async def db(clean_db: dict[str, AsyncEngine]) -> AsyncEngine:
-    return clean_db["newsletter"]
 
 
 def person(**overrides: Any) -> dict[str, Any]:

@@ -22,11 +22,6 @@ from tests.support.polling import eventually
 SELECTOR = "nl2026"
 
 
-@pytest.fixture
-async def db(clean_db: dict[str, AsyncEngine]) -> AsyncEngine:
-    return clean_db["newsletter"]
-
-
 def dkim_key(folder: Path) -> tuple[Path, bytes]:
     """A fresh 2048-bit key as a PEM file, and its DNS TXT record (v=DKIM1; k=rsa; p=...)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)

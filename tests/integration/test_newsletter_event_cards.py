@@ -32,11 +32,6 @@ WORKSHOP = uuid.UUID(int=0xE2)
 
 
 @pytest.fixture
-async def db(clean_db: dict[str, AsyncEngine]) -> AsyncEngine:
-    return clean_db["newsletter"]
-
-
-@pytest.fixture
 async def web(db: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
     async for found in client():
         yield found

@@ -28,11 +28,6 @@ PAGE = "/newsletter/staff/media"
 
 
 @pytest.fixture
-async def db(clean_db: dict[str, AsyncEngine]) -> AsyncEngine:
-    return clean_db["newsletter"]
-
-
-@pytest.fixture
 async def web(db: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app()
     async with (

@@ -21,11 +21,6 @@ VIEWER = {"X-Staff-Id": "v1", "X-Staff-Role": "viewer", "X-Staff-Csrf": "tok"}
 
 
 @pytest.fixture
-async def db(clean_db: dict[str, AsyncEngine]) -> AsyncEngine:
-    return clean_db["newsletter"]
-
-
-@pytest.fixture
 async def web(db: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app()
     async with (

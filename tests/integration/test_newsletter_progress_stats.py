@@ -27,11 +27,6 @@ VIEWER = {"X-Staff-Id": "viewer-1", "X-Staff-Role": "viewer"}
 
 
 @pytest.fixture
-async def db(clean_db: dict[str, AsyncEngine]) -> AsyncEngine:
-    return clean_db["newsletter"]
-
-
-@pytest.fixture
 async def newsletter(db: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app()
     transport = httpx.ASGITransport(app=app)

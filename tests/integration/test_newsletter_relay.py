@@ -39,11 +39,6 @@ from tests.support.smtp_relay import PASSWORD, USER, StartRelay, relays
 
 
 @pytest.fixture
-async def db(clean_db: dict[str, AsyncEngine]) -> AsyncEngine:
-    return clean_db["newsletter"]
-
-
-@pytest.fixture
 async def start_relay() -> AsyncIterator[StartRelay]:
     async with relays() as start:
         yield start

@@ -1,13 +1,8 @@
-"""Contacts' web app factory."""
+"""Contacts' web app factory: its routers on the shared service app (shared/web/app.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
-from fastapi.staticfiles import StaticFiles
 
 from contacts.audit import pages as audit_pages
 from contacts.audit import routes as audit_routes
@@ -46,12 +41,7 @@ from contacts.topics import pages as topics_pages
 from contacts.topics import routes as topics_routes
 from contacts.visits import pages as visits_pages
 from contacts.worker import build_broker
-from shared.db import make_engine
-from shared.web.app import make_app
-from shared.web.asyncapi import asyncapi_document
-from shared.web.errors import add_domain_error_handler
-from shared.web.health import database_check, kafka_check
-from shared.web.pages import STATIC_DIR
+from shared.web.app import make_service_app
 
 # Every feature's routers; the order is the matching order (a static path before a
 # parameterised one that would also match it).
@@ -94,40 +84,11 @@ ROUTERS = (
 
 
 def create_app(settings: ContactsSettings | None = None) -> FastAPI:
-    settings = settings or ContactsSettings()
-    engine = make_engine(
-        settings.database_url,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
-    )
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        await engine.dispose()
-
-    app = make_app(
+    return make_service_app(
         service="contacts",
-        title="Digituki CRM: contacts",
-        checks={
-            "database": database_check(engine),
-            "kafka": kafka_check(settings.kafka_bootstrap_servers),
-        },
-        lifespan=lifespan,
-        settings=settings,
-        hsts=settings.environment == "production",
-        proxy_secret=settings.proxy_secret,
+        settings=settings or ContactsSettings(),
+        routers=ROUTERS,
+        domain_error=DomainError,
+        status_for={InvalidInput: 422, NotFound: 404, Conflict: 409},
+        build_broker=build_broker,
     )
-    app.state.settings = settings
-    app.state.engine = engine
-    add_domain_error_handler(app, DomainError, {InvalidInput: 422, NotFound: 404, Conflict: 409})
-    for router in ROUTERS:
-        app.include_router(router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-
-    @app.get("/api/contacts/asyncapi.json", include_in_schema=False)
-    async def asyncapi() -> JSONResponse:
-        broker = build_broker(settings, engine)
-        return JSONResponse(asyncapi_document(broker, title="Digituki CRM: contacts"))
-
-    return app

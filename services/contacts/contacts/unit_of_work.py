@@ -30,7 +30,7 @@ from contacts.topics.domain import Topic
 from contacts.visits.domain import VisitRequest
 from shared.events.envelope import CloudEvent
 from shared.events.topics import MAIL_REQUESTED, consumed_topic
-from shared.outbox.unit_of_work import UnitOfWork
+from shared.outbox.unit_of_work import OutboxUnitOfWork, UnitOfWork
 from shared.segments.compiler import count_matching
 from shared.segments.rules import Rule
 
@@ -252,7 +252,7 @@ class VisitRepository(Protocol):
         """Newest first (at most 200)."""
 
 
-class ContactsUnitOfWork(Protocol):
+class ContactsUnitOfWork(OutboxUnitOfWork, Protocol):
     people: PeopleRepository
     organisations: OrganisationRepository
     consents: ConsentRepository
@@ -268,19 +268,6 @@ class ContactsUnitOfWork(Protocol):
     visits: VisitRepository
     notes: NoteRepository
     enquiries: EnquiryRepository
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
-
-    async def commit(self) -> None: ...
 
 
 def unit_of_work(engine: AsyncEngine, *, send_mail: bool = True) -> UnitOfWork:

@@ -17,13 +17,11 @@ from contacts.retention.service import run_retention
 from contacts.settings import ContactsSettings
 from contacts.signup import handlers as signup_handlers
 from contacts.tables import outbox
-from shared.db import make_engine
 from shared.events.topics import CONTACT_EVENTS, CONTACT_SNAPSHOTS, MAIL_REQUESTED, SEGMENTS
 from shared.kafka import make_broker
-from shared.outbox.relay import RelayConfig, relay_loop
 from shared.retention import retention_loop
 from shared.subscriptions import declare_publishers
-from shared.worker import run_worker
+from shared.worker import run_service_worker
 
 
 def build_broker(settings: ContactsSettings, engine: AsyncEngine) -> KafkaBroker:
@@ -47,32 +45,15 @@ def build_broker(settings: ContactsSettings, engine: AsyncEngine) -> KafkaBroker
 
 
 async def run(settings: ContactsSettings) -> None:
-    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
-    broker = build_broker(settings, engine)
-    relay = relay_loop(
-        engine,
-        outbox,
-        RelayConfig(
-            service="contacts",
-            database_url=settings.database_url,
-            bootstrap_servers=settings.kafka_bootstrap_servers,
-            topic_prefix=settings.kafka_topic_prefix,
-            batch_size=settings.outbox_batch_size,
-            poll_interval_s=settings.outbox_poll_interval_s,
-        ),
+    await run_service_worker(
+        settings,
+        outbox=outbox,
+        build_broker=build_broker,
+        loops=lambda engine: [
+            reminder_loop(engine, OnboardingSettings()),
+            runner_loop(engine, JobSettings()),
+            retention_loop(engine, settings, run_retention),
+            refresh_loop(engine),
+            impact_loop(engine),
+        ],
     )
-    try:
-        await run_worker(
-            settings,
-            broker,
-            [
-                relay,
-                reminder_loop(engine, OnboardingSettings()),
-                runner_loop(engine, JobSettings()),
-                retention_loop(engine, settings, run_retention),
-                refresh_loop(engine),
-                impact_loop(engine),
-            ],
-        )
-    finally:
-        await engine.dispose()

@@ -9,10 +9,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from events.catalog.domain import Event, Series
 from events.catalog.repository import Filters, SqlEventRepository, SqlSeriesRepository
@@ -21,8 +20,7 @@ from events.feedback.repository import SqlFeedbackRepository
 from events.registration.domain import Registrant
 from events.registration.repository import SqlRegistrationRepository
 from events.tables import outbox
-from shared.events.envelope import CloudEvent
-from shared.outbox.unit_of_work import UnitOfWork
+from shared.outbox.unit_of_work import OutboxUnitOfWork, UnitOfWork
 
 
 class EventRepository(Protocol):
@@ -83,7 +81,7 @@ class FeedbackRepository(Protocol):
     async def requested_count(self, event_id: uuid.UUID) -> int: ...
 
 
-class EventsUnitOfWork(Protocol):
+class EventsUnitOfWork(OutboxUnitOfWork, Protocol):
     @property
     def events(self) -> EventRepository: ...
     @property
@@ -92,16 +90,6 @@ class EventsUnitOfWork(Protocol):
     def registrations(self) -> RegistrationRepository: ...
     @property
     def feedback(self) -> FeedbackRepository: ...
-
-    def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
-    async def commit(self) -> None: ...
-    async def __aenter__(self) -> Self: ...
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
 
 
 class SqlEventsUnitOfWork(UnitOfWork):
@@ -115,13 +103,11 @@ class SqlEventsUnitOfWork(UnitOfWork):
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine, outbox=outbox, service="events")
 
-    async def __aenter__(self) -> Self:
-        await super().__aenter__()
-        self.events = SqlEventRepository(self.conn)
-        self.series = SqlSeriesRepository(self.conn)
-        self.registrations = SqlRegistrationRepository(self.conn)
-        self.feedback = SqlFeedbackRepository(self.conn)
-        return self
+    def open_repositories(self, conn: AsyncConnection) -> None:
+        self.events = SqlEventRepository(conn)
+        self.series = SqlSeriesRepository(conn)
+        self.registrations = SqlRegistrationRepository(conn)
+        self.feedback = SqlFeedbackRepository(conn)
 
 
 def unit_of_work(engine: AsyncEngine) -> SqlEventsUnitOfWork:

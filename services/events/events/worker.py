@@ -11,7 +11,7 @@ from events.registration.reminders import reminder_loop
 from events.replica import subscribe_contact_replica
 from events.settings import EventsSettings
 from events.tables import outbox
-from shared.db import make_engine
+from events.unit_of_work import unit_of_work
 from shared.events.topics import (
     EVENT_FEEDBACK_REQUESTS,
     EVENT_NEWSLETTER_SIGNUPS,
@@ -21,9 +21,8 @@ from shared.events.topics import (
     STAFF_AUDIT,
 )
 from shared.kafka import make_broker
-from shared.outbox.relay import RelayConfig, relay_loop
 from shared.subscriptions import declare_publishers
-from shared.worker import run_worker
+from shared.worker import run_service_worker
 
 
 def build_broker(settings: EventsSettings, engine: AsyncEngine) -> KafkaBroker:
@@ -49,25 +48,12 @@ def build_broker(settings: EventsSettings, engine: AsyncEngine) -> KafkaBroker:
 
 
 async def run(settings: EventsSettings) -> None:
-    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
-    broker = build_broker(settings, engine)
-    relay = relay_loop(
-        engine,
-        outbox,
-        RelayConfig(
-            service=settings.service_name,
-            database_url=settings.database_url,
-            bootstrap_servers=settings.kafka_bootstrap_servers,
-            topic_prefix=settings.kafka_topic_prefix,
-            batch_size=settings.outbox_batch_size,
-            poll_interval_s=settings.outbox_poll_interval_s,
-        ),
+    await run_service_worker(
+        settings,
+        outbox=outbox,
+        build_broker=build_broker,
+        loops=lambda engine: [
+            reminder_loop(lambda: unit_of_work(engine), settings),
+            feedback_loop(lambda: unit_of_work(engine), settings),
+        ],
     )
-    try:
-        await run_worker(
-            settings,
-            broker,
-            [relay, reminder_loop(engine, settings), feedback_loop(engine, settings)],
-        )
-    finally:
-        await engine.dispose()

@@ -21,7 +21,7 @@ from newsletter.statistics.service import campaign_progress
 from newsletter.tables import contact_snapshot
 from shared.db import make_engine
 from shared.entrypoints import Command
-from shared.replica_rebuild import rebuild_contact_replica
+from shared.replica_rebuild import rebuild_replica_command
 from shared.retention import retention_command
 
 
@@ -37,19 +37,6 @@ async def run_sender(settings: NewsletterSettings, args: argparse.Namespace) -> 
         await delivery_loop(engine, settings)(stop)
     finally:
         await engine.dispose()
-    return 0
-
-
-async def run_rebuild_replica(settings: NewsletterSettings, args: argparse.Namespace) -> int:
-    """Empty contact_snapshot and refill it from the compacted topic (after a restore)."""
-    engine = make_engine(settings.database_url, pool_size=2)
-    try:
-        applied = await rebuild_contact_replica(
-            settings=settings, engine=engine, table=contact_snapshot
-        )
-    finally:
-        await engine.dispose()
-    print(f"contact_snapshot rebuilt from {applied} events")
     return 0
 
 
@@ -126,11 +113,7 @@ COMMANDS = {
         configure=lambda parser: None,
         run=run_sender,
     ),
-    "rebuild-replica": Command(
-        help="empty contact_snapshot and refill it from contacts.contact.v1",
-        configure=lambda parser: None,
-        run=run_rebuild_replica,
-    ),
+    **rebuild_replica_command(contact_snapshot),
     "bounces": Command(
         help="process bounce mails (RFC 3464 DSNs) from files or a Maildir folder",
         configure=_configure_bounces,

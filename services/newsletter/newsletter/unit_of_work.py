@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from newsletter.campaigns.domain import Audience, Campaign, Recipient
 from newsletter.campaigns.repository import AudienceRows, CampaignRows
@@ -96,7 +95,7 @@ class _Media:
         return await library_of(self._uow.conn, content)
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(UnitOfWork):
     """`async with SqlUnitOfWork(engine, suppression_key) as uow:`; not committed, nothing
     (not even an event) leaves."""
 
@@ -106,28 +105,11 @@ class SqlUnitOfWork:
     media: MediaLibrary
 
     def __init__(self, engine: AsyncEngine, suppression_key: bytes) -> None:
-        self._uow = unit_of_work(engine)
+        super().__init__(engine, outbox=outbox, service="newsletter")
         self._key = suppression_key
 
-    async def __aenter__(self) -> Self:
-        await self._uow.__aenter__()
-        conn = self._uow.conn
+    def open_repositories(self, conn: AsyncConnection) -> None:
         self.campaigns = CampaignRows(conn)
         self.audiences = AudienceRows(conn, self._key)
-        self.deliveries = _Deliveries(self._uow)
-        self.media = _Media(self._uow)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self._uow.__aexit__(exc_type, exc, tb)
-
-    def publish(self, topic: str, key: str | None, event: CloudEvent) -> None:
-        self._uow.publish(topic, key, event)
-
-    async def commit(self) -> None:
-        await self._uow.commit()
+        self.deliveries = _Deliveries(self)
+        self.media = _Media(self)

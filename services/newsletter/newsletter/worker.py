@@ -16,14 +16,12 @@ from newsletter.requests.handlers import subscribe_mail_requests
 from newsletter.retention.service import run_retention
 from newsletter.settings import NewsletterSettings
 from newsletter.tables import contact_snapshot, outbox
-from shared.db import make_engine
 from shared.events.topics import MAIL_EVENTS, MATERIALS, STAFF_AUDIT
 from shared.kafka import make_broker
-from shared.outbox.relay import RelayConfig, relay_loop
 from shared.replica import subscribe_contact_replica
 from shared.retention import retention_loop
 from shared.subscriptions import declare_publishers
-from shared.worker import run_worker
+from shared.worker import Loop, run_service_worker
 
 
 def build_broker(
@@ -60,26 +58,17 @@ def build_broker(
 
 
 async def run(settings: NewsletterSettings) -> None:
-    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
-    wake = asyncio.Event()
-    broker = build_broker(settings, engine, wake)
-    relay = relay_loop(
-        engine,
-        outbox,
-        RelayConfig(
-            service=settings.service_name,
-            database_url=settings.database_url,
-            bootstrap_servers=settings.kafka_bootstrap_servers,
-            topic_prefix=settings.kafka_topic_prefix,
-            batch_size=settings.outbox_batch_size,
-            poll_interval_s=settings.outbox_poll_interval_s,
-        ),
+    wake = asyncio.Event()  # the mail request handler wakes the delivery loop
+
+    def loops(engine: AsyncEngine) -> list[Loop]:
+        found = [scheduler_loop(engine, settings), retention_loop(engine, settings, run_retention)]
+        if settings.sender_enabled:
+            found.append(delivery_loop(engine, settings, wake))
+        return found
+
+    await run_service_worker(
+        settings,
+        outbox=outbox,
+        build_broker=lambda settings, engine: build_broker(settings, engine, wake),
+        loops=loops,
     )
-    loops = [relay, scheduler_loop(engine, settings)]
-    loops.append(retention_loop(engine, settings, run_retention))
-    if settings.sender_enabled:
-        loops.append(delivery_loop(engine, settings, wake))
-    try:
-        await run_worker(settings, broker, loops)
-    finally:
-        await engine.dispose()

@@ -7,7 +7,7 @@ import argparse
 
 from shared.db import make_engine
 from shared.entrypoints import Command
-from shared.replica_rebuild import rebuild_contact_replica
+from shared.replica_rebuild import rebuild_replica_command
 from shared.retention import retention_command
 from surveys.builder.snapshot import publish_snapshot
 from surveys.erasure.service import settle_removed_people
@@ -15,21 +15,6 @@ from surveys.retention.service import run_retention
 from surveys.settings import SurveysSettings
 from surveys.tables import contact_snapshot
 from surveys.unit_of_work import unit_of_work
-
-
-async def run_rebuild_replica(settings: SurveysSettings, args: argparse.Namespace) -> int:
-    engine = make_engine(settings.database_url, pool_size=2)
-    try:
-        applied = await rebuild_contact_replica(
-            settings=settings,
-            engine=engine,
-            table=contact_snapshot,
-            after_apply=settle_removed_people,
-        )
-    finally:
-        await engine.dispose()
-    print(f"contact_snapshot rebuilt from {applied} events")
-    return 0
 
 
 async def run_publish_surveys(settings: SurveysSettings, args: argparse.Namespace) -> int:
@@ -56,10 +41,6 @@ COMMANDS = {
         configure=lambda parser: None,
         run=run_publish_surveys,
     ),
-    "rebuild-replica": Command(
-        help="empty contact_snapshot and refill it from contacts.contact.v1",
-        configure=lambda parser: None,
-        run=run_rebuild_replica,
-    ),
+    **rebuild_replica_command(contact_snapshot, after_apply=settle_removed_people),
     **retention_command(run_retention),
 }

@@ -10,13 +10,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shared.events.envelope import CloudEvent
-from shared.outbox.unit_of_work import UnitOfWork
+from shared.outbox.unit_of_work import OutboxUnitOfWork, UnitOfWork
 from surveys.ballot_box.repository import SqlBallotRepository
 from surveys.builder.domain.saved import SavedSurvey
 from surveys.builder.repository import SqlSurveyRepository
@@ -105,7 +103,7 @@ class SegmentRepository(Protocol):
     async def by_ids(self, ids: Sequence[uuid.UUID]) -> list[SegmentChoice]: ...
 
 
-class SurveysUnitOfWork(Protocol):
+class SurveysUnitOfWork(OutboxUnitOfWork, Protocol):
     @property
     def surveys(self) -> SurveyRepository: ...
     @property
@@ -120,16 +118,6 @@ class SurveysUnitOfWork(Protocol):
     def open_slots(self) -> OpenSlotRepository: ...
     @property
     def ballots(self) -> BallotRepository: ...
-
-    def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
-    async def commit(self) -> None: ...
-    async def __aenter__(self) -> Self: ...
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
 
 
 class SqlSurveysUnitOfWork(UnitOfWork):
@@ -146,16 +134,14 @@ class SqlSurveysUnitOfWork(UnitOfWork):
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine, outbox=outbox, service="surveys")
 
-    async def __aenter__(self) -> Self:
-        await super().__aenter__()
-        self.surveys = SqlSurveyRepository(self.conn)
-        self.campaigns = SqlCampaignRepository(self.conn)
-        self.invitations = SqlInvitationRepository(self.conn)
-        self.segments = SqlSegmentRepository(self.conn)
-        self.responses = SqlResponseRepository(self.conn)
-        self.open_slots = SqlOpenSlotRepository(self.conn)
-        self.ballots = SqlBallotRepository(self.conn)
-        return self
+    def open_repositories(self, conn: AsyncConnection) -> None:
+        self.surveys = SqlSurveyRepository(conn)
+        self.campaigns = SqlCampaignRepository(conn)
+        self.invitations = SqlInvitationRepository(conn)
+        self.segments = SqlSegmentRepository(conn)
+        self.responses = SqlResponseRepository(conn)
+        self.open_slots = SqlOpenSlotRepository(conn)
+        self.ballots = SqlBallotRepository(conn)
 
 
 def unit_of_work(engine: AsyncEngine) -> SqlSurveysUnitOfWork:

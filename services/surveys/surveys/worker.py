@@ -6,7 +6,6 @@ from __future__ import annotations
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.db import make_engine
 from shared.events.topics import (
     EVENT_FEEDBACK,
     MAIL_REQUESTED,
@@ -16,10 +15,9 @@ from shared.events.topics import (
     SURVEYS,
 )
 from shared.kafka import make_broker
-from shared.outbox.relay import RelayConfig, relay_loop
 from shared.retention import retention_loop
 from shared.subscriptions import declare_publishers
-from shared.worker import run_worker
+from shared.worker import run_service_worker
 from surveys import segments
 from surveys.ballot_box.domain import BallotSeal
 from surveys.ballot_box.service import ballot_loop
@@ -62,23 +60,11 @@ def build_broker(settings: SurveysSettings, engine: AsyncEngine) -> KafkaBroker:
 
 
 async def run(settings: SurveysSettings) -> None:
-    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
-    broker = build_broker(settings, engine)
-    relay = relay_loop(
-        engine,
-        outbox,
-        RelayConfig(
-            service=settings.service_name,
-            database_url=settings.database_url,
-            bootstrap_servers=settings.kafka_bootstrap_servers,
-            topic_prefix=settings.kafka_topic_prefix,
-            batch_size=settings.outbox_batch_size,
-            poll_interval_s=settings.outbox_poll_interval_s,
-        ),
-    )
-    try:
-        loops = [
-            relay,
+    await run_service_worker(
+        settings,
+        outbox=outbox,
+        build_broker=build_broker,
+        loops=lambda engine: [
             reminder_loop(engine, settings),
             ballot_loop(
                 lambda: unit_of_work(engine),
@@ -87,7 +73,5 @@ async def run(settings: SurveysSettings) -> None:
                 interval_s=settings.ballot_poll_interval_s,
             ),
             retention_loop(engine, settings, run_retention),
-        ]
-        await run_worker(settings, broker, loops)
-    finally:
-        await engine.dispose()
+        ],
+    )

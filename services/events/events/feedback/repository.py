@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -105,6 +105,28 @@ class SqlFeedbackRepository:
             registrations.c.feedback_requested_at.is_not(None),
         )
         return int((await self.conn.execute(stmt)).scalar_one())
+
+
+class FeedbackReplica(Protocol):
+    """Events' replicas of surveys' compacted topics, each upsert version-guarded (a
+    redelivered or older snapshot changes nothing)."""
+
+    async def upsert_surveys(self, rows: Sequence[dict[str, Any]]) -> None: ...
+    async def upsert_status(self, rows: Sequence[dict[str, Any]]) -> None: ...
+
+
+class SqlFeedbackReplica:
+    """On the consumer's connection: the shared batch consumer owns that transaction (its
+    inbox, the batch and the one-by-one retry), so the replica joins it."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def upsert_surveys(self, rows: Sequence[dict[str, Any]]) -> None:
+        await upsert_surveys(self.conn, rows)
+
+    async def upsert_status(self, rows: Sequence[dict[str, Any]]) -> None:
+        await upsert_status(self.conn, rows)
 
 
 async def upsert_surveys(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:

@@ -3,6 +3,11 @@ service. The worker's loop finds attendees due a request (`domain.feedback_due`)
 (SKIP LOCKED), marks them asked and writes one `events.feedback_requested.v1` per attendee to
 the outbox in the same transaction, so a restart neither loses nor repeats a request; surveys
 invites once per registration id even if a request arrived twice.
+
+`request_due_feedback` is the use case (on events' unit of work); `feedback_loop` only repeats
+it, with a new unit of work from `units` each round (the worker makes them from its engine).
+The surveys' and counts' replicas are applied by `apply_surveys` / `apply_counts` on the
+`FeedbackReplica` of the consumer's transaction (handlers.py).
 """
 
 from __future__ import annotations
@@ -16,14 +21,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from events import SOURCE
 from events.feedback.domain import FeedbackStatus, FeedbackSurvey, feedback_due
+from events.feedback.repository import FeedbackReplica
 from events.settings import EventsSettings
-from events.unit_of_work import EventsUnitOfWork, unit_of_work
-from shared.events.envelope import new_event
+from events.unit_of_work import EventsUnitOfWork
+from shared.events.envelope import CloudEvent, new_event
 from shared.events.events import FeedbackRequestedV1
+from shared.events.surveys import EventFeedbackV1, SurveyV1
 from shared.events.topics import EVENT_FEEDBACK_REQUESTS
 
 log = logging.getLogger(__name__)
@@ -110,15 +115,57 @@ async def choosable_surveys(uow: EventsUnitOfWork, lang: str) -> list[FeedbackSu
         return await uow.feedback.surveys(lang)
 
 
+async def apply_surveys(replica: FeedbackReplica, events: list[CloudEvent]) -> None:
+    """surveys.survey.v1: the surveys staff may choose (surveys are never tombstoned: an
+    archived one says so in its state)."""
+    rows = []
+    for event in events:
+        if event.data is None:
+            continue
+        survey = event.parse(SurveyV1)
+        rows.append(
+            {
+                "survey_id": survey.survey_id,
+                "version": survey.version,
+                "title": survey.title,
+                "state": survey.state,
+                "languages": survey.languages,
+            }
+        )
+    await replica.upsert_surveys(rows)
+
+
+async def apply_counts(replica: FeedbackReplica, events: list[CloudEvent]) -> None:
+    """surveys.event_feedback.v1: each event's feedback campaign, invited and answered."""
+    rows = []
+    for event in events:
+        if event.data is None:
+            continue
+        status = event.parse(EventFeedbackV1)
+        rows.append(
+            {
+                "event_id": status.event_id,
+                "survey_id": status.survey_id,
+                "campaign_id": status.campaign_id,
+                "version": status.version,
+                "invited": status.invited,
+                "answered": status.answered,
+                "anonymous": status.anonymous,
+                "results_path": status.results_path,
+            }
+        )
+    await replica.upsert_status(rows)
+
+
 def feedback_loop(
-    engine: AsyncEngine, settings: EventsSettings
+    units: Callable[[], EventsUnitOfWork], settings: EventsSettings
 ) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
     max_age = timedelta(days=settings.feedback_max_age_days)
 
     async def loop(stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
-                sent = await request_due_feedback(unit_of_work(engine), max_age=max_age)
+                sent = await request_due_feedback(units(), max_age=max_age)
                 if sent:
                     log.info("event feedback requested", extra={"count": sent})
             except Exception:

@@ -1,7 +1,10 @@
 """Reminders before an event (offsets in hours, `EVENTS_REMINDER_OFFSETS_HOURS`), run by the
 worker: one small transaction per batch, rows locked with SKIP LOCKED so several workers
 share the work, each reminder marked in the same transaction as its mail request (and the
-newsletter's idempotency key `event-reminder:<registration>:<offset>` absorbs a replay)."""
+newsletter's idempotency key `event-reminder:<registration>:<offset>` absorbs a replay).
+
+`send_due_reminders` is the use case (on events' unit of work); `reminder_loop` only repeats
+it, with a new unit of work from `units` each round (the worker makes them from its engine)."""
 
 from __future__ import annotations
 
@@ -12,13 +15,11 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from events.catalog.domain import Event
 from events.registration.domain import reminder_marks, reminder_wanted
 from events.registration.service import Links, request_mail
 from events.settings import EventsSettings
-from events.unit_of_work import EventsUnitOfWork, unit_of_work
+from events.unit_of_work import EventsUnitOfWork
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -68,7 +69,7 @@ async def send_due_reminders(
 
 
 def reminder_loop(
-    engine: AsyncEngine, settings: EventsSettings
+    units: Callable[[], EventsUnitOfWork], settings: EventsSettings
 ) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
     links = Links(
         keys=settings.token_keys(),
@@ -81,7 +82,7 @@ def reminder_loop(
         while not stop.is_set():
             try:
                 sent = await send_due_reminders(
-                    unit_of_work(engine), offsets=settings.reminder_offsets(), links=links
+                    units(), offsets=settings.reminder_offsets(), links=links
                 )
                 if sent:
                     log.info("event reminders requested", extra={"count": sent})
