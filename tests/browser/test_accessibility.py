@@ -14,6 +14,7 @@ from functools import cache
 import pytest
 from contacts.app import create_app as create_contacts_app
 from contacts.jobs.service import jobs
+from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from contacts.participation import service as participation
 from contacts.settings import ContactsSettings
 from contacts.staff.service import sign_in as staff_service
@@ -158,7 +159,7 @@ async def test_staff_home_has_no_wcag_21_aa_violations(
     async with engines["contacts"].begin() as conn:  # the dashboard's event tables have rows
         event_id, start = uuid.uuid4(), datetime.now(UTC) - timedelta(days=2)
         await participation.apply_event(
-            conn,
+            JoinedContactsUnitOfWork(conn),
             EventPublishedV1(
                 event_id=event_id,
                 version=1,
@@ -172,7 +173,7 @@ async def test_staff_home_has_no_wcag_21_aa_violations(
             ),
         )
         await participation.apply_registration(
-            conn,
+            JoinedContactsUnitOfWork(conn),
             RegistrationChangedV1(
                 registration_id=uuid.uuid4(),
                 event_id=event_id,

@@ -28,6 +28,7 @@ from contacts.jobs.service import jobs
 from contacts.retention.service import run_retention
 from contacts.settings import ContactsSettings
 from contacts.tables import metadata
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import ARRAY, LargeBinary, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -220,7 +221,9 @@ async def erase(
         assert await jobs.run_next(engine, jobs.JobSettings()) is not None
     else:
         later = datetime.now(UTC) + timedelta(days=settings.retention_unconfirmed_signup_days + 1)
-        report = await run_retention(engine, settings, dry_run=False, now=later)
+        report = await run_retention(
+            SqlContactsUnitOfWork(engine), settings, dry_run=False, now=later
+        )
         assert who.id in report.person_ids
     assert not await rows(engine, "SELECT id FROM people WHERE id = :i", i=who.id)
 

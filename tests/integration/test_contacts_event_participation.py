@@ -16,6 +16,7 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 from contacts.app import create_app
+from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from contacts.participation import handlers
 from contacts.participation import service as participation
 from contacts.people import repository as people
@@ -267,7 +268,7 @@ async def test_an_attendance_before_its_event_is_known_takes_the_events_day_once
             ("attended", starts + timedelta(days=5)),
         ):
             await participation.apply_registration(
-                conn,
+                JoinedContactsUnitOfWork(conn),
                 RegistrationChangedV1(
                     registration_id=registration,
                     event_id=event_id,
@@ -290,7 +291,7 @@ async def test_an_attendance_before_its_event_is_known_takes_the_events_day_once
     )
     for _ in range(2):  # the second time (a replay) publishes nothing
         async with engine.begin() as conn:
-            await participation.apply_event(conn, event)
+            await participation.apply_event(JoinedContactsUnitOfWork(conn), event)
     then = await rows(engine, "SELECT * FROM contact_snapshot WHERE contact_id = :p", p=pid)
     assert then[0]["last_attended_on"] == date(2026, 11, 2)
     assert then[0]["version"] == first[0]["version"] + 1

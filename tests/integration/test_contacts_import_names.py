@@ -16,6 +16,7 @@ import pytest
 from contacts.jobs.service import jobs
 from contacts.retention.service import run_retention
 from contacts.settings import ContactsSettings
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -298,6 +299,6 @@ async def test_rejected_rows_go_with_an_erased_person_and_with_their_job(
 
     # The jobs' retention deletes a finished job with everything it holds.
     later = datetime.now(UTC) + timedelta(days=settings.retention_job_days + 1)
-    report = await run_retention(engine, settings, dry_run=False, now=later)
+    report = await run_retention(SqlContactsUnitOfWork(engine), settings, dry_run=False, now=later)
     assert uuid.UUID(job_url.rsplit("/", 1)[1]) in report.job_ids
     assert await scalar(engine, "SELECT count(*) FROM import_rejected_rows") == 0

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from contacts.retention.service import run_retention
 from contacts.settings import ContactsSettings
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -73,14 +74,14 @@ async def test_old_finished_jobs_and_stale_uploads_go_exactly_as_the_dry_run_lis
         created_at=NOW - timedelta(hours=23),
     )
 
-    dry = await run_retention(engine, settings, dry_run=True, now=NOW)
+    dry = await run_retention(SqlContactsUnitOfWork(engine), settings, dry_run=True, now=NOW)
     assert set(dry.job_ids) == old
     assert dry.upload_ids == [stale]
     assert dry.counts()["job_items"] == 6
     assert {f"job {i}" for i in old} | {f"import_upload {stale}"} <= set(dry.listed())
     assert await ids_of(engine, "jobs") == old | kept  # the dry run changed nothing
 
-    real = await run_retention(engine, settings, dry_run=False, now=NOW)
+    real = await run_retention(SqlContactsUnitOfWork(engine), settings, dry_run=False, now=NOW)
     assert (sorted(real.job_ids), real.upload_ids) == (sorted(dry.job_ids), dry.upload_ids)
     assert real.counts() == dry.counts()
     assert await ids_of(engine, "jobs") == kept
@@ -93,5 +94,5 @@ async def test_old_finished_jobs_and_stale_uploads_go_exactly_as_the_dry_run_lis
     assert (audit["details"]["jobs"], audit["details"]["job_items"]) == (3, 6)
     assert audit["details"]["import_uploads"] == 1
 
-    again = await run_retention(engine, settings, dry_run=True, now=NOW)
+    again = await run_retention(SqlContactsUnitOfWork(engine), settings, dry_run=True, now=NOW)
     assert (again.job_ids, again.upload_ids) == ([], [])

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 from contacts.retention.service import run_retention
 from contacts.settings import ContactsSettings
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -90,13 +91,13 @@ async def test_the_real_run_removes_exactly_what_the_dry_run_listed(
     engine: AsyncEngine, settings: ContactsSettings
 ) -> None:
     ids = await seed(engine)
-    dry = await run_retention(engine, settings, dry_run=True, now=NOW)
+    dry = await run_retention(SqlContactsUnitOfWork(engine), settings, dry_run=True, now=NOW)
     expired = {ids[k] for k in ("lone_signup", "retry_old", "member_signup", "noted_signup")}
     assert set(dry.signup_ids) == expired
     assert dry.person_ids == [ids["lone"]]
     assert await ids_of(engine, "signups") >= expired  # the dry run changed nothing
 
-    real = await run_retention(engine, settings, dry_run=False, now=NOW)
+    real = await run_retention(SqlContactsUnitOfWork(engine), settings, dry_run=False, now=NOW)
     assert (real.signup_ids, real.person_ids) == (dry.signup_ids, dry.person_ids)
     assert await ids_of(engine, "signups") == {
         ids["retry_new"],
@@ -117,7 +118,7 @@ async def test_the_real_run_removes_exactly_what_the_dry_run_listed(
     assert audit["details"]["pending_people"] == 1
     assert "retention.example" not in str(audit["details"])  # counts, no personal data
 
-    again = await run_retention(engine, settings, dry_run=True, now=NOW)
+    again = await run_retention(SqlContactsUnitOfWork(engine), settings, dry_run=True, now=NOW)
     assert (again.signup_ids, again.person_ids) == ([], [])
 
 

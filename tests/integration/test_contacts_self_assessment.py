@@ -7,7 +7,9 @@ from datetime import date
 
 import httpx
 from contacts.assessments.service import apply_result
+from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from contacts.merging.service import merge_people
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -37,8 +39,8 @@ async def test_a_result_reaches_the_timeline_and_one_for_nobody_known_is_passed_
     )
     pid = uuid.UUID(created.json()["id"])
     async with engine.begin() as conn:
-        assert await apply_result(conn, result(pid))
-        assert not await apply_result(conn, result(uuid.uuid4()))
+        assert await apply_result(JoinedContactsUnitOfWork(conn), result(pid))
+        assert not await apply_result(JoinedContactsUnitOfWork(conn), result(uuid.uuid4()))
     async with engine.connect() as conn:
         kinds = (
             await conn.execute(
@@ -66,9 +68,9 @@ async def test_a_merge_keeps_the_weak_areas_of_the_latest_result_of_either_recor
     )
     later = result(other).model_copy(update={"taken_on": date(2026, 11, 25)})
     async with engine.begin() as conn:
-        assert await apply_result(conn, earlier)
-        assert await apply_result(conn, later)
-    await merge_people(engine, keep_id=keep, merge_id=other, actor=None)
+        assert await apply_result(JoinedContactsUnitOfWork(conn), earlier)
+        assert await apply_result(JoinedContactsUnitOfWork(conn), later)
+    await merge_people(SqlContactsUnitOfWork(engine), keep_id=keep, merge_id=other, actor=None)
     async with engine.connect() as conn:
         weak = (
             await conn.execute(

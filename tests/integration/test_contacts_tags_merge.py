@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 from contacts.activity.service import apply_mail_event, apply_survey_response
+from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from contacts.tables import contact_snapshot
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -91,14 +92,16 @@ async def test_opens_and_survey_answers_move_last_engaged_on_once_a_day(
 
     for at in (datetime(2026, 3, 2, 8, tzinfo=UTC), datetime(2026, 3, 2, 9, tzinfo=UTC)):
         async with engine.begin() as conn:
-            await apply_mail_event(conn, engine, opened(at))
+            await apply_mail_event(JoinedContactsUnitOfWork(conn), opened(at))
     got = (await api.get(f"/api/contacts/people/{pid}")).json()
     assert got["last_engaged_on"] == "2026-03-02"
     assert got["version"] == p["version"] + 1  # two opens on one day: one snapshot
     async with engine.begin() as conn:
-        await apply_mail_event(conn, engine, opened(datetime(2026, 1, 1, tzinfo=UTC)))
+        await apply_mail_event(
+            JoinedContactsUnitOfWork(conn), opened(datetime(2026, 1, 1, tzinfo=UTC))
+        )
         await apply_survey_response(
-            conn,
+            JoinedContactsUnitOfWork(conn),
             ResponseSubmittedV1(
                 response_id=uuid.uuid4(),
                 survey_id=uuid.uuid4(),

@@ -11,6 +11,7 @@ import pytest
 from contacts.activity import service as consumed
 from contacts.app import create_app
 from contacts.dashboard import service as dashboard
+from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -78,7 +79,7 @@ async def test_campaign_and_survey_figures_count_each_delivery_once(
     events += [mail(uuid.uuid4(), "sent", "survey_invitation", str(invitations[0]), "", group)]
     async with engine.begin() as conn:
         for event in events:
-            await consumed.apply_mail_event(conn, engine, event)
+            await consumed.apply_mail_event(JoinedContactsUnitOfWork(conn), event)
         for response in (uuid.uuid4(), uuid.uuid4()):
             submitted = ResponseSubmittedV1(
                 response_id=response,
@@ -86,8 +87,10 @@ async def test_campaign_and_survey_figures_count_each_delivery_once(
                 campaign_id=survey_campaign,
                 submitted_on=date.today(),
             )
-            await consumed.apply_survey_response(conn, submitted)
-            await consumed.apply_survey_response(conn, submitted)  # a redelivery
+            await consumed.apply_survey_response(JoinedContactsUnitOfWork(conn), submitted)
+            await consumed.apply_survey_response(
+                JoinedContactsUnitOfWork(conn), submitted
+            )  # a redelivery
 
     page = await client.get("/staff/")
     assert page.status_code == 200

@@ -15,6 +15,7 @@ import pytest
 from contacts.app import create_app
 from contacts.retention.service import run_retention
 from contacts.settings import ContactsSettings
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -270,10 +271,10 @@ async def test_retention_removes_closed_enquiries_after_the_period_only(
                 "WHERE email = 'recent@example.fi'"
             )
         )
-    dry = await run_retention(engine, settings, dry_run=True)
+    dry = await run_retention(SqlContactsUnitOfWork(engine), settings, dry_run=True)
     assert dry.counts()["closed_enquiries"] == 1
     assert len(await rows(engine, "SELECT 1 FROM enquiries")) == 3
-    await run_retention(engine, settings, dry_run=False)
+    await run_retention(SqlContactsUnitOfWork(engine), settings, dry_run=False)
     left = sorted(r.email for r in await rows(engine, "SELECT email FROM enquiries"))
     assert left == ["open@example.fi", "recent@example.fi"]
 

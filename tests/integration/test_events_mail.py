@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from contacts.signup.service.from_events import sign_up_from_event
 from openpyxl import load_workbook
 from sqlalchemy import text
@@ -161,7 +162,10 @@ async def test_contacts_runs_the_join_double_opt_in_for_a_registrant(
         return f"https://digituki.test/join/confirm/{signup_id}"
 
     async with contacts.begin() as conn:
-        assert await sign_up_from_event(conn, request, confirm_url=url) == "asked"
+        assert (
+            await sign_up_from_event(JoinedContactsUnitOfWork(conn), request, confirm_url=url)
+            == "asked"
+        )
     async with contacts.connect() as conn:
         person = (
             await conn.execute(
@@ -182,7 +186,10 @@ async def test_contacts_runs_the_join_double_opt_in_for_a_registrant(
     assert mail["to_email"] == "reader@example.fi"
     # Asked again within ten minutes: /join's rule, no second mail.
     async with contacts.begin() as conn:
-        assert await sign_up_from_event(conn, request, confirm_url=url) == "recently_asked"
+        assert (
+            await sign_up_from_event(JoinedContactsUnitOfWork(conn), request, confirm_url=url)
+            == "recently_asked"
+        )
     assert len(await contacts_outbox(contacts, "mail.requested.v1")) == 1
     # Once subscribed and confirmed, a registrant ticking the box is not asked again.
     async with contacts.begin() as conn:
@@ -194,11 +201,17 @@ async def test_contacts_runs_the_join_double_opt_in_for_a_registrant(
         )
         await conn.execute(text("DELETE FROM signups"))
     async with contacts.begin() as conn:
-        assert await sign_up_from_event(conn, request, confirm_url=url) == "already_subscribed"
+        assert (
+            await sign_up_from_event(JoinedContactsUnitOfWork(conn), request, confirm_url=url)
+            == "already_subscribed"
+        )
     assert len(await contacts_outbox(contacts, "mail.requested.v1")) == 1
     async with contacts.begin() as conn:
         bad = request.model_copy(update={"email": "not an address"})
-        assert await sign_up_from_event(conn, bad, confirm_url=url) == "not_an_address"
+        assert (
+            await sign_up_from_event(JoinedContactsUnitOfWork(conn), bad, confirm_url=url)
+            == "not_an_address"
+        )
 
 
 async def test_the_partner_hears_of_approval_and_decline_in_their_language(
@@ -349,7 +362,7 @@ async def test_a_replayed_request_asks_once_through_contacts_inbox(
 
     async def handler(conn: Any, event: CloudEvent) -> None:
         await sign_up_from_event(
-            conn,
+            JoinedContactsUnitOfWork(conn),
             event.parse(NewsletterSignupRequestedV1),
             confirm_url=lambda s: f"https://digituki.test/join/confirm/{s}",
         )

@@ -27,6 +27,7 @@ from contacts.classification import load_classification
 from contacts.impact import repository as store
 from contacts.impact import service as impact
 from contacts.impact.domain import Figure
+from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from contacts.participation import service as participation
 from contacts.tables import (
     activity,
@@ -208,7 +209,7 @@ async def send_events(engine: AsyncEngine) -> None:
     responses = [(401, s, "2026-02-12"), (402, s, "2026-03-02"), (403, t, "2026-02-15")]
     async with engine.begin() as conn:
         for event in events:
-            await consumed.apply_mail_event(conn, engine, event)
+            await consumed.apply_mail_event(JoinedContactsUnitOfWork(conn), event)
         for response, campaign, day in responses:
             submitted = ResponseSubmittedV1(
                 response_id=uid(response),
@@ -216,8 +217,10 @@ async def send_events(engine: AsyncEngine) -> None:
                 campaign_id=uuid.UUID(campaign),
                 submitted_on=date.fromisoformat(day),
             )
-            await consumed.apply_survey_response(conn, submitted)
-            await consumed.apply_survey_response(conn, submitted)  # redelivered
+            await consumed.apply_survey_response(JoinedContactsUnitOfWork(conn), submitted)
+            await consumed.apply_survey_response(
+                JoinedContactsUnitOfWork(conn), submitted
+            )  # redelivered
 
 
 def published(n: int, ends: str, *, version: int = 1, state: str = "published") -> EventPublishedV1:
@@ -272,10 +275,10 @@ async def send_event_records(engine: AsyncEngine) -> None:
     ]
     async with engine.begin() as conn:
         for event in events:
-            await participation.apply_event(conn, event)
+            await participation.apply_event(JoinedContactsUnitOfWork(conn), event)
         for registration, event_n, person, change, day in changes:
             await participation.apply_registration(
-                conn,
+                JoinedContactsUnitOfWork(conn),
                 RegistrationChangedV1(
                     registration_id=uid(700 + registration),
                     event_id=uid(600 + event_n),

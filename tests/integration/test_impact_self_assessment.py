@@ -27,6 +27,7 @@ from contacts.app import create_app
 from contacts.assessments.service import apply_result
 from contacts.impact import service as impact
 from contacts.impact.domain import Figure
+from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from contacts.tables import people
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -81,7 +82,7 @@ async def take_all(engine: AsyncEngine) -> None:
             weak_areas=[k for k, p in percents.items() if p < 40],
         )
         async with engine.begin() as conn:
-            await apply_result(conn, event)
+            await apply_result(JoinedContactsUnitOfWork(conn), event)
 
 
 def parts(figures: dict[tuple[str, str], Figure], key: str) -> dict[str, Figure]:

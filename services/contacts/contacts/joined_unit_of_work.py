@@ -1,14 +1,21 @@
 """A unit of work inside a transaction a consumer already holds (with its inbox row).
 
 The inbox claim, the effect and the outbox rows must commit together, so the consumer's
-transaction is the one that commits; `commit()` here only writes the queued events.
+transaction is the one that commits: entering opens nothing, leaving closes nothing (an error
+rolls the consumer's whole transaction back), and `commit()` only writes the queued events.
+Kafka handlers build a `JoinedContactsUnitOfWork` over the consumer's connection and pass it
+to the use case, which works with it as with any `ContactsUnitOfWork`.
 """
 
 from __future__ import annotations
 
+from types import TracebackType
+from typing import Self
+
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.tables import outbox
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.outbox.unit_of_work import UnitOfWork
 from shared.outbox.writer import add_to_outbox
 
@@ -18,6 +25,24 @@ class JoinedUnitOfWork(UnitOfWork):
         super().__init__(conn.engine, outbox=outbox, service="contacts")
         self._conn = conn
 
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._messages.clear()  # not committed: the consumer's transaction rolls back
+
     async def commit(self) -> None:
         await add_to_outbox(self.conn, self._outbox, service=self._service, messages=self._messages)
         self._messages.clear()
+
+
+class JoinedContactsUnitOfWork(SqlContactsUnitOfWork):
+    """Contacts' typed unit of work over a transaction the caller holds."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._uow = JoinedUnitOfWork(conn)

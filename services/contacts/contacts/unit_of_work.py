@@ -17,13 +17,25 @@ from typing import Any, Protocol, Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from contacts.activity.repository import (
+    ActivityRepository,
+    FigureCounts,
+    SqlActivity,
+    SqlFigureCounts,
+)
+from contacts.assessments.repository import AssessmentRepository, SqlAssessments
 from contacts.audit.domain import Actor
+from contacts.audit.repository import SqlStaffActions, StaffActionRepository
 from contacts.consents.domain import ConsentEntry
 from contacts.enquiries.domain import Enquiry
+from contacts.legal.repository import LegalTextRepository, SqlLegalTexts
 from contacts.memberships.domain import Membership, Transition
+from contacts.merging.repository import MergingRepository, SqlMerging
 from contacts.notes.domain import Note
 from contacts.organisations.domain.organisation import Organisation
+from contacts.participation.repository import ParticipationRepository, SqlParticipation
 from contacts.people.domain.person import Person
+from contacts.retention.repository import RetentionRepository, SqlRetention
 from contacts.segments.domain import Segment
 from contacts.tables import contact_snapshot, outbox
 from contacts.topics.domain import Topic
@@ -106,6 +118,9 @@ class ConsentRepository(Protocol):
     async def mark_confirmed(self, signup_id: uuid.UUID, at: datetime) -> None: ...
 
     async def last_signup_at(self, person_id: uuid.UUID) -> datetime | None: ...
+
+    async def newest_pending_signup(self, person_id: uuid.UUID) -> uuid.UUID | None:
+        """The person's newest signup not confirmed yet."""
 
 
 class SegmentRepository(Protocol):
@@ -268,6 +283,14 @@ class ContactsUnitOfWork(OutboxUnitOfWork, Protocol):
     visits: VisitRepository
     notes: NoteRepository
     enquiries: EnquiryRepository
+    legal: LegalTextRepository
+    retention: RetentionRepository
+    merging: MergingRepository
+    assessments: AssessmentRepository
+    activity: ActivityRepository
+    figures: FigureCounts
+    participation: ParticipationRepository
+    staff_actions: StaffActionRepository
 
 
 def unit_of_work(engine: AsyncEngine, *, send_mail: bool = True) -> UnitOfWork:
@@ -389,6 +412,9 @@ class _SqlConsents:
 
     async def last_signup_at(self, person_id: uuid.UUID) -> datetime | None:
         return await consent_store.last_signup_at(self._conn, person_id)
+
+    async def newest_pending_signup(self, person_id: uuid.UUID) -> uuid.UUID | None:
+        return await consent_store.newest_pending_signup(self._conn, person_id)
 
 
 class _SqlSegments:
@@ -604,6 +630,14 @@ class SqlContactsUnitOfWork:
     visits: VisitRepository
     notes: NoteRepository
     enquiries: EnquiryRepository
+    legal: LegalTextRepository
+    retention: RetentionRepository
+    merging: MergingRepository
+    assessments: AssessmentRepository
+    activity: ActivityRepository
+    figures: FigureCounts
+    participation: ParticipationRepository
+    staff_actions: StaffActionRepository
 
     def __init__(self, engine: AsyncEngine, *, send_mail: bool = True) -> None:
         self._uow = unit_of_work(engine, send_mail=send_mail)
@@ -631,6 +665,14 @@ class SqlContactsUnitOfWork:
         self.visits = _SqlVisits(conn)
         self.notes = _SqlNotes(conn)
         self.enquiries = _SqlEnquiries(conn)
+        self.legal = SqlLegalTexts(conn)
+        self.retention = SqlRetention(conn)
+        self.merging = SqlMerging(conn)
+        self.assessments = SqlAssessments(conn)
+        self.activity = SqlActivity(conn)
+        self.figures = SqlFigureCounts(conn)
+        self.participation = SqlParticipation(conn)
+        self.staff_actions = SqlStaffActions(conn)
         return self
 
     async def __aexit__(

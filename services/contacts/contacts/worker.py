@@ -8,12 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from contacts.activity import handlers as activity_handlers
 from contacts.assessments import handlers as assessment_handlers
 from contacts.audit import handlers as audit_handlers
+from contacts.cli_retention import run_retention_on
 from contacts.dashboard.service import refresh_loop
 from contacts.impact.service import refresh_loop as impact_loop
 from contacts.jobs.service.jobs import JobSettings, runner_loop
 from contacts.onboarding.service.onboarding import OnboardingSettings, reminder_loop
 from contacts.participation import handlers as participation_handlers
-from contacts.retention.service import run_retention
 from contacts.settings import ContactsSettings
 from contacts.signup import handlers as signup_handlers
 from contacts.tables import outbox
@@ -52,7 +52,7 @@ async def run(settings: ContactsSettings) -> None:
         loops=lambda engine: [
             reminder_loop(engine, OnboardingSettings()),
             runner_loop(engine, JobSettings()),
-            retention_loop(engine, settings, run_retention),
+            retention_loop(engine, settings, run_retention_on),
             refresh_loop(engine),
             impact_loop(engine),
         ],

@@ -36,6 +36,13 @@ from shared.events.topics import CONTACT_EVENTS, CONTACT_SNAPSHOTS, MAIL_REQUEST
 from shared.segments.evaluate import count_in, evaluate
 from shared.segments.rules import Rule
 from shared.snapshot import erased_row, snapshot_row
+from tests.unit.fakes.contacts_activity import FakeActivity, FakeFigureCounts
+from tests.unit.fakes.contacts_assessments import FakeAssessments
+from tests.unit.fakes.contacts_audit import FakeStaffActions
+from tests.unit.fakes.contacts_legal import FakeLegalTexts
+from tests.unit.fakes.contacts_merging import FakeMerging
+from tests.unit.fakes.contacts_participation import FakeParticipation
+from tests.unit.fakes.contacts_retention import FakeRetention
 
 TAKEN = "A person with this email address already exists."
 
@@ -233,6 +240,14 @@ class FakeConsents:
         times = [s["created_at"] for s in self.signups.values() if s["person_id"] == person_id]
         return max(times, default=None)
 
+    async def newest_pending_signup(self, person_id: uuid.UUID) -> uuid.UUID | None:
+        pending = [
+            s
+            for s in self.signups.values()
+            if s["person_id"] == person_id and not s["confirmed_at"]
+        ]
+        return max(pending, key=lambda s: s["created_at"])["id"] if pending else None
+
 
 class FakeSegments:
     def __init__(self) -> None:
@@ -366,6 +381,7 @@ class FakePersonEvents:
             organisation=self._uow.organisations.current_of(person.id),
             membership=self._uow.memberships.rows.get(person.id),
             onboarding_state="invited" if person.id in self._uow.group.invited else "not_invited",
+            events=self._uow.participation.engagement_now(person.id),
         )
         self._uow.audience.rows[person.id] = snapshot_row(snapshot)
         self._uow.publish(
@@ -542,12 +558,20 @@ class FakeContactsUnitOfWork:
     notes: FakeNotes = field(default_factory=FakeNotes)
     enquiries: FakeEnquiries = field(default_factory=FakeEnquiries)
     event_series: FakeEventSeries = field(default_factory=FakeEventSeries)
+    legal: FakeLegalTexts = field(default_factory=FakeLegalTexts)
+    assessments: FakeAssessments = field(default_factory=FakeAssessments)
+    activity: FakeActivity = field(default_factory=FakeActivity)
+    figures: FakeFigureCounts = field(default_factory=FakeFigureCounts)
+    staff_actions: FakeStaffActions = field(default_factory=FakeStaffActions)
     published: list[Published] = field(default_factory=list)
     commits: int = 0
 
     def __post_init__(self) -> None:
         self.events = FakePersonEvents(self)
         self.tags = FakeTags(self)
+        self.retention = FakeRetention(self)
+        self.merging = FakeMerging(self)
+        self.participation = FakeParticipation(self)
         self._pending: list[Published] = []
         self._kept: dict[str, dict[str, Any]] | None = None
 
@@ -567,6 +591,14 @@ class FakeContactsUnitOfWork:
             self.notes,
             self.enquiries,
             self.events,
+            self.legal,
+            self.retention,
+            self.merging,
+            self.assessments,
+            self.activity,
+            self.figures,
+            self.participation,
+            self.staff_actions,
         )
 
     def _state(self) -> dict[str, dict[str, Any]]:

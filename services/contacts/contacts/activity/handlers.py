@@ -1,7 +1,8 @@
 """Activity's Kafka subscribers (mail outcomes, survey responses): parse, call a use case.
 
 Every effect here is non-idempotent by itself (timeline rows), so each consumer
-records the event id in contacts' inbox in the same transaction (shared/consuming.py).
+records the event id in contacts' inbox in the same transaction (shared/consuming.py): the use
+case gets contacts' unit of work joined to that transaction.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contacts.activity import service as consumed
+from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from contacts.settings import ContactsSettings
 from contacts.tables import inbox
 from shared.events.envelope import CloudEvent
@@ -21,10 +23,12 @@ from shared.subscriptions import subscribe_events
 
 def subscribe(broker: KafkaBroker, *, settings: ContactsSettings, engine: AsyncEngine) -> None:
     async def on_mail_event(conn: AsyncConnection, event: CloudEvent) -> None:
-        await consumed.apply_mail_event(conn, engine, event.parse(MailEventV1))
+        await consumed.apply_mail_event(JoinedContactsUnitOfWork(conn), event.parse(MailEventV1))
 
     async def on_survey_response(conn: AsyncConnection, event: CloudEvent) -> None:
-        await consumed.apply_survey_response(conn, event.parse(ResponseSubmittedV1))
+        await consumed.apply_survey_response(
+            JoinedContactsUnitOfWork(conn), event.parse(ResponseSubmittedV1)
+        )
 
     for topic, purpose, handler, what in (
         (

@@ -1,10 +1,8 @@
-"""How a timeline entry reads for staff: a label per kind (English source, translated)."""
+"""How a timeline entry reads for staff: a label per kind (English source, translated).
+
+Who did it reads through `contacts.labels.staff_names` (one copy for every page)."""
 
 from __future__ import annotations
-
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from contacts.staff.service import users as staff_users
 
 KIND_LABELS = {
     "note": "Note",
@@ -38,8 +36,3 @@ KIND_LABELS = {
     "event_cancelled": "Cancelled an event registration",
     "event_attended": "Attended an event",
 }
-
-
-async def staff_names(engine: AsyncEngine) -> dict[str, str]:
-    """Staff ids as the timeline stores them, shown as the staff member's address."""
-    return {str(m.id): m.email for m in await staff_users.list_staff(engine)}

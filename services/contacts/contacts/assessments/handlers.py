@@ -1,4 +1,5 @@
-"""Contacts' subscriber of `surveys.assessment.v1` (its inbox makes each result count once)."""
+"""Contacts' subscriber of `surveys.assessment.v1` (its inbox makes each result count once; the
+use case works through contacts' unit of work joined to the consumer's transaction)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contacts.assessments import service
+from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from contacts.settings import ContactsSettings
 from contacts.tables import inbox
 from shared.events.envelope import CloudEvent
@@ -16,7 +18,7 @@ from shared.subscriptions import subscribe_events
 
 def subscribe(broker: KafkaBroker, *, settings: ContactsSettings, engine: AsyncEngine) -> None:
     async def on_result(conn: AsyncConnection, event: CloudEvent) -> None:
-        await service.apply_result(conn, event.parse(AssessmentResultV1))
+        await service.apply_result(JoinedContactsUnitOfWork(conn), event.parse(AssessmentResultV1))
 
     subscribe_events(
         broker,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
@@ -13,6 +14,63 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contacts.tables import assessment_areas, assessment_results
 
 LANGS = ("fi", "sv", "en")
+
+
+class AssessmentRepository(Protocol):
+    """Identified self-assessment results (one per attempt) and the areas' names."""
+
+    async def add_result(
+        self,
+        *,
+        attempt_id: uuid.UUID,
+        assessment_id: uuid.UUID,
+        person_id: uuid.UUID | None,
+        taken_on: date,
+        percents: Mapping[str, int],
+    ) -> bool:
+        """False when the attempt is held already."""
+
+    async def latest_result(self, person_id: uuid.UUID) -> tuple[uuid.UUID, dict[str, int]] | None:
+        """(attempt, percents) of the person's latest result: the latest day, then received
+        last."""
+
+    async def save_area_names(self, names: Mapping[str, Mapping[str, str]]) -> None:
+        """names: language -> area key -> name; the latest result's names win."""
+
+    async def area_names(self, lang: str = "fi") -> dict[str, str]:
+        """Area key -> its name in `lang` (Finnish when that one is missing)."""
+
+
+class SqlAssessments:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add_result(
+        self,
+        *,
+        attempt_id: uuid.UUID,
+        assessment_id: uuid.UUID,
+        person_id: uuid.UUID | None,
+        taken_on: date,
+        percents: Mapping[str, int],
+    ) -> bool:
+        return await add_result(
+            self._conn,
+            attempt_id=attempt_id,
+            assessment_id=assessment_id,
+            person_id=person_id,
+            taken_on=taken_on,
+            percents=percents,
+        )
+
+    async def latest_result(self, person_id: uuid.UUID) -> tuple[uuid.UUID, dict[str, int]] | None:
+        return await latest_result(self._conn, person_id)
+
+    async def save_area_names(self, names: Mapping[str, Mapping[str, str]]) -> None:
+        await save_area_names(self._conn, names)
+
+    async def area_names(self, lang: str = "fi") -> dict[str, str]:
+        return await area_names(self._conn, lang)
 
 
 async def add_result(
@@ -37,12 +95,6 @@ async def add_result(
         .on_conflict_do_nothing(index_elements=[assessment_results.c.attempt_id])
     )
     return (await conn.execute(stmt)).rowcount == 1
-
-
-async def latest_attempt(conn: AsyncConnection, person_id: uuid.UUID) -> uuid.UUID | None:
-    """The person's latest result: the latest day, then the one received last."""
-    latest = await latest_result(conn, person_id)
-    return latest[0] if latest else None
 
 
 async def latest_result(

@@ -1,4 +1,5 @@
-"""Audit's Kafka subscriber: staff actions of every service, stored in the audit log."""
+"""Audit's Kafka subscriber: staff actions of every service, stored in the audit log (through
+contacts' unit of work joined to the consumer's transaction, with its inbox row)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contacts.audit import service
+from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from contacts.settings import ContactsSettings
 from contacts.tables import inbox
 from shared.events.audit import StaffActionV1
@@ -16,7 +18,7 @@ from shared.subscriptions import subscribe_events
 
 def subscribe(broker: KafkaBroker, *, settings: ContactsSettings, engine: AsyncEngine) -> None:
     async def on_staff_action(conn: AsyncConnection, event: CloudEvent) -> None:
-        await service.store_staff_action(conn, event.parse(StaffActionV1))
+        await service.store_staff_action(JoinedContactsUnitOfWork(conn), event.parse(StaffActionV1))
 
     subscribe_events(
         broker,

@@ -6,13 +6,59 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, func, insert, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.audit.labels import Names
 from contacts.tables import audit_log, organisations, people, segments, staff_users
+
+
+class StaffActionRepository(Protocol):
+    """The audit log as other services' staff actions reach it (`staff.audit.v1`)."""
+
+    async def add(
+        self,
+        *,
+        service: str,
+        actor_id: str | None,
+        actor_role: str | None,
+        action: str,
+        target_type: str | None,
+        target_id: str | None,
+        details: dict[str, Any],
+        occurred_at: datetime,
+    ) -> None: ...
+
+
+class SqlStaffActions:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(
+        self,
+        *,
+        service: str,
+        actor_id: str | None,
+        actor_role: str | None,
+        action: str,
+        target_type: str | None,
+        target_id: str | None,
+        details: dict[str, Any],
+        occurred_at: datetime,
+    ) -> None:
+        await add(
+            self._conn,
+            service=service,
+            actor_id=actor_id,
+            actor_role=actor_role,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            details=details,
+            occurred_at=occurred_at,
+        )
 
 
 @dataclass(frozen=True)

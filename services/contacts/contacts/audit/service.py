@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -12,6 +12,9 @@ from contacts.audit.domain import Actor
 from contacts.staff import repository as staff_store
 from shared.events.audit import StaffActionV1
 from shared.web.pages import HELSINKI
+
+if TYPE_CHECKING:  # the unit of work imports this module (its audit log records through it)
+    from contacts.unit_of_work import ContactsUnitOfWork
 
 
 async def audit(
@@ -48,15 +51,17 @@ def audit_filter(
     )
 
 
-async def store_staff_action(conn: AsyncConnection, event: StaffActionV1) -> None:
-    await store.add(
-        conn,
-        service=event.service,
-        actor_id=event.actor_id,
-        actor_role=event.actor_role,
-        action=event.action,
-        target_type=event.target_type,
-        target_id=event.target_id,
-        details=event.details,
-        occurred_at=event.occurred_at,
-    )
+async def store_staff_action(uow: ContactsUnitOfWork, event: StaffActionV1) -> None:
+    """Another service's staff action, kept in contacts' audit log as it happened."""
+    async with uow:
+        await uow.staff_actions.add(
+            service=event.service,
+            actor_id=event.actor_id,
+            actor_role=event.actor_role,
+            action=event.action,
+            target_type=event.target_type,
+            target_id=event.target_id,
+            details=event.details,
+            occurred_at=event.occurred_at,
+        )
+        await uow.commit()

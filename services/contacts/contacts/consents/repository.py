@@ -74,6 +74,18 @@ async def last_signup_at(conn: AsyncConnection, person_id: uuid.UUID) -> datetim
     return last
 
 
+async def newest_pending_signup(conn: AsyncConnection, person_id: uuid.UUID) -> uuid.UUID | None:
+    """The person's newest signup not confirmed yet."""
+    stmt = (
+        select(signups.c.id)
+        .where(signups.c.person_id == person_id, signups.c.confirmed_at.is_(None))
+        .order_by(signups.c.created_at.desc())
+        .limit(1)
+    )
+    found: uuid.UUID | None = (await conn.execute(stmt)).scalar()
+    return found
+
+
 async def signups_of(conn: AsyncConnection, person_id: uuid.UUID) -> list[dict[str, Any]]:
     stmt = select(signups).where(signups.c.person_id == person_id).order_by(signups.c.created_at)
     return [dict(r._mapping) for r in await conn.execute(stmt)]

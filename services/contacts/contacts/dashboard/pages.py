@@ -14,6 +14,7 @@ from contacts.deps import Engine
 from contacts.participation import service as participation
 from contacts.rendering import pages, staff_language
 from contacts.signup.pages.signup import TYPE_LABELS
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.charts import bar_chart, line_chart
 from shared.web.pages import BABEL_LOCALES
 from shared.web.staff import Viewer
@@ -35,7 +36,7 @@ async def render_dashboard(request: Request, engine: Engine) -> Response:
     regions = {r.code: r.name(lang) for r in classification.regions}
     municipalities = {m.code: m.name(lang) for m in classification.municipalities}
     by_region, by_municipality, by_type = await participation.dashboard(
-        engine, since=datetime.now(UTC) - EVENTS_SHOWN
+        SqlContactsUnitOfWork(engine), since=datetime.now(UTC) - EVENTS_SHOWN
     )
     return pages.render(
         request,

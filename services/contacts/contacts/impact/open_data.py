@@ -31,6 +31,7 @@ from contacts.impact.domain import NETWORK_SIZE, SMALLEST_GROUP, WHOLE, suppress
 from contacts.impact.open_schemas import SCHEMAS, TITLES
 from contacts.impact.self_assessment import SCORE, cell_size
 from contacts.signup.pages.signup import TYPE_LABELS
+from contacts.unit_of_work import SqlContactsUnitOfWork
 
 Gettext = Callable[[str], str]
 LICENCE = {
@@ -162,7 +163,10 @@ async def self_assessment(
         figures = await store.stored(
             conn, since=FIRST_MONTH, until=until, indicators=[SCORE], parts="cell:"
         )
-    names = {lang: await assessments.area_names(engine, lang=lang) for lang in ("fi", "sv", "en")}
+    names = {
+        lang: await assessments.area_names(SqlContactsUnitOfWork(engine), lang=lang)
+        for lang in ("fi", "sv", "en")
+    }
     regions = {r.code: r for r in load_classification().regions}
     rows: list[dict[str, Any]] = []
     for row in figures:

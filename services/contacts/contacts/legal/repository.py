@@ -2,13 +2,48 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.legal.domain.texts import LEGAL_LANGUAGES, LegalKind, LegalVersion
 from contacts.tables import legal_texts
+
+
+class LegalTextRepository(Protocol):
+    """The published versions of the legal texts (version 1 is the shipped default)."""
+
+    async def latest(self, kind: LegalKind) -> LegalVersion | None: ...
+
+    async def by_version(self, kind: LegalKind, version: int) -> LegalVersion | None: ...
+
+    async def history(self, kind: LegalKind) -> list[LegalVersion]:
+        """Newest first."""
+
+    async def add(
+        self, kind: LegalKind, texts: dict[str, str], *, published_by: str | None
+    ) -> LegalVersion:
+        """The next version of `kind` (at least 2)."""
+
+
+class SqlLegalTexts:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def latest(self, kind: LegalKind) -> LegalVersion | None:
+        return await latest(self._conn, kind)
+
+    async def by_version(self, kind: LegalKind, version: int) -> LegalVersion | None:
+        return await by_version(self._conn, kind, version)
+
+    async def history(self, kind: LegalKind) -> list[LegalVersion]:
+        return await history(self._conn, kind)
+
+    async def add(
+        self, kind: LegalKind, texts: dict[str, str], *, published_by: str | None
+    ) -> LegalVersion:
+        return await add(self._conn, kind, texts, published_by=published_by)
 
 
 def _version(row: Any) -> LegalVersion:

@@ -1,12 +1,13 @@
-"""Reading and publishing the legal texts."""
+"""Reading and publishing the legal texts, over contacts' unit of work (`uow.legal`).
+
+`current` and `version_shown` read inside a unit of work the caller has entered (the signup
+reads the consent wording in the transaction it signs up in); `published`, `with_history`
+and `publish` are use cases of their own and enter the unit of work themselves.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-
 from contacts.audit.domain import Actor
-from contacts.audit.service import audit
-from contacts.legal import repository as store
 from contacts.legal.domain.texts import (
     SHIPPED_AT,
     LegalKind,
@@ -16,6 +17,7 @@ from contacts.legal.domain.texts import (
     default_texts,
     parse_label,
 )
+from contacts.unit_of_work import ContactsUnitOfWork
 from shared.settings import ServiceSettings
 
 
@@ -27,26 +29,41 @@ def shipped(kind: LegalKind) -> LegalVersion:
     )
 
 
-async def current(conn: AsyncConnection, kind: LegalKind) -> LegalVersion:
-    """The newest published version."""
-    return await store.latest(conn, kind) or shipped(kind)
+async def current(uow: ContactsUnitOfWork, kind: LegalKind) -> LegalVersion:
+    """The newest published version (in a unit of work the caller has entered)."""
+    return await uow.legal.latest(kind) or shipped(kind)
+
+
+async def published(uow: ContactsUnitOfWork, *, kind: LegalKind) -> LegalVersion:
+    """The version the public page shows."""
+    async with uow:
+        return await current(uow, kind)
+
+
+async def with_history(
+    uow: ContactsUnitOfWork, *, kind: LegalKind
+) -> tuple[LegalVersion, list[LegalVersion]]:
+    """The current version and every stored one, newest first (the staff page)."""
+    async with uow:
+        return await current(uow, kind), await uow.legal.history(kind)
 
 
 async def publish(
-    engine: AsyncEngine, *, kind: LegalKind, texts: dict[str, str], actor: Actor
+    uow: ContactsUnitOfWork, *, kind: LegalKind, texts: dict[str, str], actor: Actor
 ) -> LegalVersion:
+    """A new version of `kind` (InvalidInput if a language is empty or a text too long)."""
     checked = checked_texts(texts)
-    async with engine.begin() as conn:
-        published = await store.add(conn, kind, checked, published_by=actor.id)
-        await audit(
-            conn,
+    async with uow:
+        version = await uow.legal.add(kind, checked, published_by=actor.id)
+        await uow.audit.record(
             actor,
             "legal.publish",
             target_type="legal_text",
-            target_id=published.label,
-            details={"kind": kind, "version": published.version},
+            target_id=version.label,
+            details={"kind": kind, "version": version.version},
         )
-    return published
+        await uow.commit()
+    return version
 
 
 def retention_periods(settings: ServiceSettings) -> RetentionPeriods:
@@ -62,11 +79,12 @@ def retention_periods(settings: ServiceSettings) -> RetentionPeriods:
     )
 
 
-async def version_shown(conn: AsyncConnection, kind: LegalKind, label: str) -> LegalVersion:
+async def version_shown(uow: ContactsUnitOfWork, kind: LegalKind, label: str) -> LegalVersion:
     """The version a form said it showed (its hidden field), or the current one if that is
-    missing or made up: the log must only ever name versions that exist."""
+    missing or made up: the log must only ever name versions that exist (in a unit of work
+    the caller has entered)."""
     number = parse_label(label, kind)
     if number == 1:
-        return await store.by_version(conn, kind, 1) or shipped(kind)
-    found = await store.by_version(conn, kind, number) if number is not None else None
-    return found or await current(conn, kind)
+        return await uow.legal.by_version(kind, 1) or shipped(kind)
+    found = await uow.legal.by_version(kind, number) if number is not None else None
+    return found or await current(uow, kind)

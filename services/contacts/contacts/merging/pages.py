@@ -8,12 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.merging import service as merging
 from contacts.merging.domain import CHOOSABLE
 from contacts.people.service import people
 from contacts.rendering import pages, staff_language
-from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.staff import Editor, Viewer
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -25,12 +24,12 @@ REASONS = {
 
 
 @router.get("/duplicates")
-async def duplicates(request: Request, engine: Engine, staff: Viewer) -> Response:
+async def duplicates(request: Request, uow: Uow, staff: Viewer) -> Response:
     request.state.staff = staff
     return pages.render(
         request,
         "staff_duplicates.html",
-        {"pairs": await merging.possible_duplicates(engine), "reasons": REASONS},
+        {"pairs": await merging.possible_duplicates(uow), "reasons": REASONS},
         lang=staff_language(request),
     )
 
@@ -38,7 +37,7 @@ async def duplicates(request: Request, engine: Engine, staff: Viewer) -> Respons
 @router.get("/merge")
 async def compare(
     request: Request,
-    engine: Engine,
+    uow: Uow,
     staff: Editor,
     keep: Annotated[uuid.UUID, Query()],
     other: Annotated[uuid.UUID, Query()],
@@ -48,8 +47,8 @@ async def compare(
         request,
         "staff_merge.html",
         {
-            "keep": await people.get_person(SqlContactsUnitOfWork(engine), keep),
-            "other": await people.get_person(SqlContactsUnitOfWork(engine), other),
+            "keep": await people.get_person(uow, keep),
+            "other": await people.get_person(uow, other),
             "fields": (*CHOOSABLE, "subscription_state"),
         },
         lang=staff_language(request),
@@ -59,7 +58,7 @@ async def compare(
 @router.post("/merge")
 async def merge(
     request: Request,
-    engine: Engine,
+    uow: Uow,
     staff: Editor,
     keep: Annotated[uuid.UUID, Form()],
     other: Annotated[uuid.UUID, Form()],
@@ -68,6 +67,6 @@ async def merge(
     # Each field's radio says whose value wins; "other" moves that field to the kept person.
     chosen = [name for name in (*CHOOSABLE, "subscription") if form.get(f"use_{name}") == "other"]
     await merging.merge_people(
-        engine, keep_id=keep, merge_id=other, from_other=chosen, actor=actor_of(staff)
+        uow, keep_id=keep, merge_id=other, from_other=chosen, actor=actor_of(staff)
     )
     return RedirectResponse(f"/staff/people/{keep}", status_code=303)

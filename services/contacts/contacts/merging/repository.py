@@ -3,11 +3,45 @@
 from __future__ import annotations
 
 import uuid
+from typing import Protocol
 
 from sqlalchemy import Table, delete, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.tables import metadata, people, person_organisations
+
+
+class MergingRepository(Protocol):
+    """What a merge moves besides the person: the rows other features hold about them."""
+
+    async def possible_duplicates(self, *, limit: int = 100) -> list[dict[str, object]]:
+        """Pairs {"reason", "a", "b"} of people that look alike (ids, a < b)."""
+
+    async def repoint_history(self, *, source: uuid.UUID, target: uuid.UUID) -> None:
+        """Every many-per-person row of `source` now belongs to `target`."""
+
+    async def take_row(self, table_name: str, *, source: uuid.UUID, target: uuid.UUID) -> None:
+        """`source`'s row of a one-per-person table replaces `target`'s."""
+
+    async def has_row(self, table_name: str, person_id: uuid.UUID) -> bool: ...
+
+
+class SqlMerging:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def possible_duplicates(self, *, limit: int = 100) -> list[dict[str, object]]:
+        return await possible_duplicates(self._conn, limit=limit)
+
+    async def repoint_history(self, *, source: uuid.UUID, target: uuid.UUID) -> None:
+        await repoint_history(self._conn, source=source, target=target)
+
+    async def take_row(self, table_name: str, *, source: uuid.UUID, target: uuid.UUID) -> None:
+        await take_row(self._conn, table_name, source=source, target=target)
+
+    async def has_row(self, table_name: str, person_id: uuid.UUID) -> bool:
+        return await has_row(self._conn, table_name, person_id)
+
 
 # Tables keyed by the person (one row each): the caller decides which row survives.
 ONE_PER_PERSON = ("memberships", "onboarding")

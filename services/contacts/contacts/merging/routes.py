@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.merging import service as merging
 from contacts.merging.schemas import MergeIn
 from contacts.people.schemas import PersonOut
@@ -16,21 +16,21 @@ router = APIRouter(prefix="/api/contacts", tags=["people"])
 
 
 @router.get("/duplicates")
-async def possible_duplicates(engine: Engine, staff: Viewer) -> list[dict[str, Any]]:
+async def possible_duplicates(uow: Uow, staff: Viewer) -> list[dict[str, Any]]:
     return [
         {
             "reason": d["reason"],
             "a": PersonOut.of(d["a"]).model_dump(mode="json"),
             "b": PersonOut.of(d["b"]).model_dump(mode="json"),
         }
-        for d in await merging.possible_duplicates(engine)
+        for d in await merging.possible_duplicates(uow)
     ]
 
 
 @router.post("/merges")
-async def merge(body: MergeIn, engine: Engine, staff: Editor) -> PersonOut:
+async def merge(body: MergeIn, uow: Uow, staff: Editor) -> PersonOut:
     person = await merging.merge_people(
-        engine,
+        uow,
         keep_id=body.keep_id,
         merge_id=body.merge_id,
         from_other=body.from_other,

@@ -1,6 +1,7 @@
 """Contacts' subscribers of `events.event.v1` and `events.registration.v1`.
 
-Each record is applied in its own transaction with an inbox row (shared/consuming.py), and the
+Each record is applied in its own transaction with an inbox row (shared/consuming.py), the use
+case working through contacts' unit of work joined to that transaction, and the
 effects are guarded besides (catalogue by version, steps by time), so duplicates and replays
 count once; a record that cannot be decoded goes to the topic's dead letters.
 """
@@ -12,6 +13,7 @@ import uuid
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from contacts.participation import service
 from contacts.settings import ContactsSettings
 from contacts.tables import inbox
@@ -23,14 +25,17 @@ from shared.subscriptions import subscribe_events
 
 def subscribe(broker: KafkaBroker, *, settings: ContactsSettings, engine: AsyncEngine) -> None:
     async def on_event(conn: AsyncConnection, event: CloudEvent) -> None:
+        uow = JoinedContactsUnitOfWork(conn)
         if event.data is None:  # a tombstone: the event was withdrawn entirely
             if event.subject:
-                await service.withdraw_event(conn, uuid.UUID(event.subject))
+                await service.withdraw_event(uow, uuid.UUID(event.subject))
             return
-        await service.apply_event(conn, event.parse(EventPublishedV1))
+        await service.apply_event(uow, event.parse(EventPublishedV1))
 
     async def on_registration(conn: AsyncConnection, event: CloudEvent) -> None:
-        await service.apply_registration(conn, event.parse(RegistrationChangedV1))
+        await service.apply_registration(
+            JoinedContactsUnitOfWork(conn), event.parse(RegistrationChangedV1)
+        )
 
     for topic, purpose, handler, what in (
         (

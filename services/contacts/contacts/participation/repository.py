@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, distinct, func, select, update
 from sqlalchemy.dialects.postgresql import distinct_on, insert
@@ -15,6 +15,72 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.participation.domain import Engagement, Held, Registration, day_of
 from contacts.tables import contact_snapshot, event_catalogue, event_participation
+
+
+class ParticipationRepository(Protocol):
+    """The event catalogue and the registrations as contacts holds them (`uow.participation`)."""
+
+    async def put_event(self, row: dict[str, Any]) -> None:
+        """The event as published, unless a newer version is already held."""
+
+    async def withdraw_event(self, event_id: uuid.UUID) -> None:
+        """The event was withdrawn entirely; its record stays for the timelines."""
+
+    async def get(
+        self, registration_id: uuid.UUID, *, for_update: bool = False
+    ) -> Registration | None: ...
+
+    async def save(self, registration: Registration) -> None: ...
+
+    async def held_by(self, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Held]]:
+        """Each person's registrations as the snapshot needs them."""
+
+    async def attendees(self, event_id: uuid.UUID) -> list[uuid.UUID]:
+        """The known people who attended the event."""
+
+    async def published_engagement(self, person_id: uuid.UUID) -> Engagement:
+        """The event fields of the person's snapshot as last published."""
+
+    async def by_place(self, since: datetime, column: str) -> list[tuple[str, int, int, int]]:
+        """(region or municipality code, events, registrations, attended) since `since`."""
+
+    async def by_organisation_type(self, since: datetime) -> list[tuple[str, int, int, int]]:
+        """(organisation type, events, registrations, attended) since `since`."""
+
+
+class SqlParticipation:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def put_event(self, row: dict[str, Any]) -> None:
+        await put_event(self._conn, row)
+
+    async def withdraw_event(self, event_id: uuid.UUID) -> None:
+        await withdraw_event(self._conn, event_id)
+
+    async def get(
+        self, registration_id: uuid.UUID, *, for_update: bool = False
+    ) -> Registration | None:
+        return await get(self._conn, registration_id, for_update=for_update)
+
+    async def save(self, registration: Registration) -> None:
+        await save(self._conn, registration)
+
+    async def held_by(self, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Held]]:
+        return await held_by(self._conn, person_ids)
+
+    async def attendees(self, event_id: uuid.UUID) -> list[uuid.UUID]:
+        return await attendees(self._conn, event_id)
+
+    async def published_engagement(self, person_id: uuid.UUID) -> Engagement:
+        return await published_engagement(self._conn, person_id)
+
+    async def by_place(self, since: datetime, column: str) -> list[tuple[str, int, int, int]]:
+        return await by_place(self._conn, since, column)
+
+    async def by_organisation_type(self, since: datetime) -> list[tuple[str, int, int, int]]:
+        return await by_organisation_type(self._conn, since)
+
 
 CATALOGUE_COLUMNS = (
     "version",

@@ -5,13 +5,13 @@ Nothing here deletes: erasing stays a staff decision on the person's page.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request, Response
 
-from contacts.deps import Engine, Settings
+from contacts.deps import Settings, Uow
 from contacts.rendering import pages, staff_language
-from contacts.retention import repository as store
+from contacts.retention import service
 from shared.web.staff import Editor
 
 router = APIRouter(include_in_schema=False)
@@ -20,13 +20,11 @@ LIMIT = 500
 
 @router.get("/staff/retention")
 async def inactive_people(
-    request: Request, engine: Engine, settings: Settings, staff: Editor
+    request: Request, uow: Uow, settings: Settings, staff: Editor
 ) -> Response:
     request.state.staff = staff
     years = settings.retention_inactive_review_years
-    cutoff = datetime.now(UTC) - timedelta(days=365 * years)
-    async with engine.connect() as conn:
-        found = await store.inactive_people(conn, cutoff, cutoff.date(), limit=LIMIT)
+    found = await service.inactive_people(uow, settings, now=datetime.now(UTC), limit=LIMIT)
     return pages.render(
         request,
         "staff_retention.html",

@@ -1,14 +1,16 @@
-"""The rows contacts' retention job looks at: one query each, shared by the dry and real run."""
+"""The rows contacts' retention job looks at: one query each, shared by the dry and real run,
+and the deletes of the real run (`uow.retention`)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import and_, exists, func, not_, or_, select
+from sqlalchemy import and_, delete, exists, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from contacts.enquiries import repository as enquiry_store
 from contacts.tables import (
     consent_log,
     import_uploads,
@@ -23,6 +25,98 @@ from contacts.tables import (
     signups,
     visit_requests,
 )
+
+
+class RetentionRepository(Protocol):
+    """What is past its period; `for_update` locks it (skipping rows others hold) for removal."""
+
+    async def expired_signups(
+        self, cutoff: datetime, *, for_update: bool = False
+    ) -> list[uuid.UUID]:
+        """Unconfirmed signups made before the cut-off."""
+
+    async def leftover_people(
+        self, signup_ids: list[uuid.UUID], *, for_update: bool = False
+    ) -> list[uuid.UUID]:
+        """The never-confirmed pending people of these signups whom nothing else refers to."""
+
+    async def finished_jobs(self, cutoff: datetime, *, for_update: bool = False) -> list[uuid.UUID]:
+        """Jobs done, failed or cancelled before the cut-off."""
+
+    async def item_count(self, job_ids: list[uuid.UUID]) -> int: ...
+
+    async def stale_uploads(self, cutoff: datetime, *, for_update: bool = False) -> list[uuid.UUID]:
+        """Import uploads made before the cut-off."""
+
+    async def closed_enquiries(
+        self, cutoff: datetime, *, for_update: bool = False
+    ) -> list[uuid.UUID]:
+        """Enquiries closed before the cut-off."""
+
+    async def remove(
+        self,
+        *,
+        signup_ids: list[uuid.UUID],
+        job_ids: list[uuid.UUID],
+        upload_ids: list[uuid.UUID],
+    ) -> None:
+        """The signups, the jobs with their items, the uploads."""
+
+    async def inactive_people(
+        self, confirmed_before: datetime, engaged_before: date, *, limit: int = 500
+    ) -> list[dict[str, Any]]:
+        """People neither confirmed nor engaged since the cut-off, least recently engaged first."""
+
+
+class SqlRetention:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def expired_signups(
+        self, cutoff: datetime, *, for_update: bool = False
+    ) -> list[uuid.UUID]:
+        return await expired_signups(self._conn, cutoff, for_update=for_update)
+
+    async def leftover_people(
+        self, signup_ids: list[uuid.UUID], *, for_update: bool = False
+    ) -> list[uuid.UUID]:
+        return await leftover_people(self._conn, signup_ids, for_update=for_update)
+
+    async def finished_jobs(self, cutoff: datetime, *, for_update: bool = False) -> list[uuid.UUID]:
+        return await finished_jobs(self._conn, cutoff, for_update=for_update)
+
+    async def item_count(self, job_ids: list[uuid.UUID]) -> int:
+        return await item_count(self._conn, job_ids)
+
+    async def stale_uploads(self, cutoff: datetime, *, for_update: bool = False) -> list[uuid.UUID]:
+        return await stale_uploads(self._conn, cutoff, for_update=for_update)
+
+    async def closed_enquiries(
+        self, cutoff: datetime, *, for_update: bool = False
+    ) -> list[uuid.UUID]:
+        return await enquiry_store.closed_before(self._conn, cutoff, for_update=for_update)
+
+    async def remove(
+        self,
+        *,
+        signup_ids: list[uuid.UUID],
+        job_ids: list[uuid.UUID],
+        upload_ids: list[uuid.UUID],
+    ) -> None:
+        if signup_ids:
+            await self._conn.execute(delete(signups).where(signups.c.id.in_(signup_ids)))
+        if job_ids:  # job_items go with them (ON DELETE CASCADE)
+            await self._conn.execute(delete(jobs).where(jobs.c.id.in_(job_ids)))
+        if upload_ids:
+            await self._conn.execute(
+                delete(import_uploads).where(import_uploads.c.id.in_(upload_ids))
+            )
+
+    async def inactive_people(
+        self, confirmed_before: datetime, engaged_before: date, *, limit: int = 500
+    ) -> list[dict[str, Any]]:
+        return await inactive_people(self._conn, confirmed_before, engaged_before, limit=limit)
+
 
 # What makes a pending person more than a leftover of its signup (activity is not: the
 # signup wrote it).

@@ -6,6 +6,8 @@ are listed for staff, never deleted here.
 
 The dry run and the real run select with the same queries, so the dry run lists exactly what a
 real run at the same moment would remove. A real run writes one audit entry with the counts.
+The job takes contacts' unit of work (`uow.retention` finds and removes); the worker's loop
+and the `retention` command build the SQL one from their engine (`contacts/cli_retention.py`).
 """
 
 from __future__ import annotations
@@ -13,22 +15,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-
-from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncEngine
+from typing import Any
 
 from contacts.audit.domain import RETENTION, erasure_details
-from contacts.audit.service import audit
-from contacts.enquiries import repository as enquiries
 from contacts.enquiries.service import retention_cutoff
 from contacts.imports.service.uploads import MAX_AGE as UPLOAD_MAX_AGE
-from contacts.people import repository as people
-from contacts.retention import repository as store
-from contacts.snapshots import publish_erasure
-from contacts.staff import repository as staff_store
-from contacts.tables import import_uploads, jobs, signups
-from contacts.unit_of_work import unit_of_work
-from shared.retention import ACTOR
+from contacts.unit_of_work import ContactsUnitOfWork
 from shared.settings import ServiceSettings
 
 
@@ -69,20 +61,27 @@ def signup_cutoff(settings: ServiceSettings, now: datetime) -> datetime:
 
 
 async def run_retention(
-    engine: AsyncEngine, settings: ServiceSettings, *, dry_run: bool, now: datetime | None = None
+    uow: ContactsUnitOfWork,
+    settings: ServiceSettings,
+    *,
+    dry_run: bool,
+    now: datetime | None = None,
 ) -> RetentionReport:
+    """What is past its period; a real run removes it (a pending person with a tombstone and
+    a `person.erased` entry each) and audits the counts once (`retention.run`)."""
     now = now or datetime.now(UTC)
     cutoff = signup_cutoff(settings, now)
     job_cutoff = now - timedelta(days=settings.retention_job_days)
+    enquiry_cutoff = retention_cutoff(settings.retention_closed_enquiry_months, now)
     lock = not dry_run
-    async with unit_of_work(engine) as uow:
-        signup_ids = await store.expired_signups(uow.conn, cutoff, for_update=lock)
-        person_ids = await store.leftover_people(uow.conn, signup_ids, for_update=lock)
-        job_ids = await store.finished_jobs(uow.conn, job_cutoff, for_update=lock)
-        items = await store.item_count(uow.conn, job_ids)
-        uploads = await store.stale_uploads(uow.conn, now - UPLOAD_MAX_AGE, for_update=lock)
-        enquiry_cutoff = retention_cutoff(settings.retention_closed_enquiry_months, now)
-        enquiry_ids = await enquiries.closed_before(uow.conn, enquiry_cutoff, for_update=lock)
+    async with uow:
+        found = uow.retention
+        signup_ids = await found.expired_signups(cutoff, for_update=lock)
+        person_ids = await found.leftover_people(signup_ids, for_update=lock)
+        job_ids = await found.finished_jobs(job_cutoff, for_update=lock)
+        items = await found.item_count(job_ids)
+        uploads = await found.stale_uploads(now - UPLOAD_MAX_AGE, for_update=lock)
+        enquiry_ids = await found.closed_enquiries(enquiry_cutoff, for_update=lock)
         report = RetentionReport(
             dry_run,
             cutoff,
@@ -97,31 +96,22 @@ async def run_retention(
         if dry_run:
             return report
         for person_id in person_ids:
-            person = await people.get(uow.conn, person_id)
+            person = await uow.people.get(person_id)
             if person is not None:  # locked above; the tombstone tells every replica
-                await people.remove(uow.conn, person_id)
-                await publish_erasure(uow, person)
-                await audit(
-                    uow.conn,
+                await uow.people.remove(person_id)
+                await uow.events.publish_erasure(person)
+                await uow.audit.record(
                     RETENTION,
                     "person.erased",
                     target_type="person",
                     target_id=str(person_id),
                     details=erasure_details(RETENTION, "retention"),
                 )
-        if signup_ids:
-            await uow.conn.execute(delete(signups).where(signups.c.id.in_(signup_ids)))
-        if job_ids:  # job_items go with them (ON DELETE CASCADE)
-            await uow.conn.execute(delete(jobs).where(jobs.c.id.in_(job_ids)))
-        if uploads:
-            await uow.conn.execute(delete(import_uploads).where(import_uploads.c.id.in_(uploads)))
-        await enquiries.remove(uow.conn, enquiry_ids)
-        await staff_store.record_action(
-            uow.conn,
-            service="contacts",
-            actor_id=ACTOR,
-            actor_role=None,
-            action="retention.run",
+        await found.remove(signup_ids=signup_ids, job_ids=job_ids, upload_ids=uploads)
+        await uow.enquiries.remove(enquiry_ids)
+        await uow.audit.record(
+            RETENTION,
+            "retention.run",
             target_type="retention",
             target_id="contacts",
             details={
@@ -133,3 +123,13 @@ async def run_retention(
         )
         await uow.commit()
     return report
+
+
+async def inactive_people(
+    uow: ContactsUnitOfWork, settings: ServiceSettings, *, now: datetime, limit: int
+) -> list[dict[str, Any]]:
+    """People neither confirmed nor engaged for the configured years: for staff to review
+    (re-permission or erasure on the person's page); nothing here deletes."""
+    cutoff = now - timedelta(days=365 * settings.retention_inactive_review_years)
+    async with uow:
+        return await uow.retention.inactive_people(cutoff, cutoff.date(), limit=limit)

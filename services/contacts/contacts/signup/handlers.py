@@ -1,11 +1,13 @@
 """Contacts' subscriber of `events.newsletter-signup.v1`: a registrant ticked "also subscribe
-to the newsletter"; /join's double opt-in follows (its inbox makes each request count once)."""
+to the newsletter"; /join's double opt-in follows (its inbox makes each request count once:
+the use case works through contacts' unit of work joined to the consumer's transaction)."""
 
 from __future__ import annotations
 
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from contacts.public import confirm_url
 from contacts.settings import ContactsSettings
 from contacts.signup.service.from_events import sign_up_from_event
@@ -19,7 +21,7 @@ from shared.subscriptions import subscribe_events
 def subscribe(broker: KafkaBroker, *, settings: ContactsSettings, engine: AsyncEngine) -> None:
     async def on_request(conn: AsyncConnection, event: CloudEvent) -> None:
         await sign_up_from_event(
-            conn,
+            JoinedContactsUnitOfWork(conn),
             event.parse(NewsletterSignupRequestedV1),
             confirm_url=lambda signup_id: confirm_url(settings, signup_id),
         )

@@ -21,6 +21,7 @@ from contacts.impact.service import FIRST_YEAR, LAST_YEAR, ImpactView
 from contacts.public import FormTooLarge, read_form
 from contacts.rendering import pages, staff_language
 from contacts.signup.pages.signup import TYPE_LABELS
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.charts import line_chart
 from shared.web.pages import BABEL_LOCALES
 from shared.web.staff import Editor, Staff, Viewer
@@ -122,7 +123,7 @@ async def impact_page(
     context = {
         **_context(request, view, lang),
         "saved": saved == "1",
-        "area_names": await assessments.area_names(engine, lang=lang),
+        "area_names": await assessments.area_names(SqlContactsUnitOfWork(engine), lang=lang),
     }
     return pages.render(request, "staff_impact.html", context, lang=lang)
 

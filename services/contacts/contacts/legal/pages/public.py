@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from markupsafe import Markup
 
-from contacts.deps import Engine, Settings
+from contacts.deps import Settings, Uow
 from contacts.legal import service
 from contacts.legal.domain.markup import fill, to_html
 from contacts.legal.domain.texts import LegalKind, LegalVersion
@@ -26,12 +26,9 @@ def rendered(version: LegalVersion, lang: str, settings: ServiceSettings) -> Mar
     return Markup(to_html(fill(version.text(lang), values)))  # noqa: S704  (escaped by to_html)
 
 
-async def _render(
-    request: Request, engine: Engine, settings: Settings, kind: LegalKind
-) -> Response:
+async def _render(request: Request, uow: Uow, settings: Settings, kind: LegalKind) -> Response:
     lang = public_language(request)
-    async with engine.connect() as conn:
-        version = await service.current(conn, kind)
+    version = await service.published(uow, kind=kind)
     response = pages.render(
         request,
         "legal/page.html",
@@ -50,10 +47,10 @@ async def _render(
 
 
 @router.get("/accessibility")
-async def accessibility_statement(request: Request, engine: Engine, settings: Settings) -> Response:
-    return await _render(request, engine, settings, "accessibility")
+async def accessibility_statement(request: Request, uow: Uow, settings: Settings) -> Response:
+    return await _render(request, uow, settings, "accessibility")
 
 
 @router.get("/privacy")
-async def privacy_notice(request: Request, engine: Engine, settings: Settings) -> Response:
-    return await _render(request, engine, settings, "privacy")
+async def privacy_notice(request: Request, uow: Uow, settings: Settings) -> Response:
+    return await _render(request, uow, settings, "privacy")

@@ -7,14 +7,14 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import RedirectResponse
 
-from contacts.deps import Engine, Settings, actor_of
+from contacts.deps import Engine, Settings, Uow, actor_of
 from contacts.errors import InvalidInput
 from contacts.labels import staff_names
-from contacts.legal import repository as store
 from contacts.legal import service
 from contacts.legal.domain.markup import fill, to_html
 from contacts.legal.domain.texts import LEGAL_KINDS, LEGAL_LANGUAGES, LegalKind, parse_kind
 from contacts.rendering import pages, staff_language
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.staff import Admin, Staff
 
 router = APIRouter(prefix="/staff/legal", include_in_schema=False)
@@ -45,9 +45,7 @@ async def _page(
     status_code: int = 200,
 ) -> Response:
     request.state.staff = staff
-    async with engine.connect() as conn:
-        current = await service.current(conn, kind)
-        versions = await store.history(conn, kind)
+    current, versions = await service.with_history(SqlContactsUnitOfWork(engine), kind=kind)
     shown = texts or current.texts
     values = service.retention_periods(settings).placeholders()
     previews: dict[str, Any] = {}
@@ -82,7 +80,7 @@ async def legal_texts(
 
 @router.post("")
 async def edit_legal_text(
-    request: Request, engine: Engine, settings: Settings, staff: Admin
+    request: Request, engine: Engine, uow: Uow, settings: Settings, staff: Admin
 ) -> Response:
     """ "preview" shows the texts as the public will see them; "publish" adds a version."""
     form = await request.form()
@@ -94,7 +92,7 @@ async def edit_legal_text(
     if action == "preview":
         return await _page(request, engine, settings, staff, kind=kind, texts=texts, preview=True)
     try:
-        published = await service.publish(engine, kind=kind, texts=texts, actor=actor_of(staff))
+        published = await service.publish(uow, kind=kind, texts=texts, actor=actor_of(staff))
     except InvalidInput as exc:
         return await _page(
             request,

@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
-from contacts.activity.labels import KIND_LABELS, staff_names
+from contacts.activity.labels import KIND_LABELS
 from contacts.deps import Engine, actor_of
+from contacts.labels import staff_names
 from contacts.notes import service as notes
 from contacts.organisations import repository as organisation_store
 from contacts.organisations import service as organisations

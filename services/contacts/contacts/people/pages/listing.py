@@ -11,9 +11,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contacts.activity.labels import KIND_LABELS, staff_names
+from contacts.activity.labels import KIND_LABELS
 from contacts.classification import load_classification
 from contacts.deps import Engine
+from contacts.labels import staff_names
 from contacts.memberships.domain import staff_actions_from
 from contacts.organisations.domain.organisation import ORGANISATION_TYPES
 from contacts.people.labels import (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from contacts.deps import Engine, Settings
+from contacts.deps import Settings, Uow
 from contacts.public import (
     FormTooLarge,
     address_key,
@@ -26,7 +26,7 @@ HONEYPOT = "website"
 
 
 @router.post("/join/new-link")
-async def new_link(request: Request, engine: Engine, settings: Settings) -> Response:
+async def new_link(request: Request, uow: Uow, settings: Settings) -> Response:
     lang = public_language(request)
     if not form_limiter(request, settings, "new_link").allow(client_ip(request)):
         return pages.render(
@@ -43,6 +43,6 @@ async def new_link(request: Request, engine: Engine, settings: Settings) -> Resp
     # The same answer when the address already had a new link in the last ten minutes.
     if not honeypot and address_limiter(request).allow(address_key(email)):
         await send_new_link(
-            engine, email=email, confirm_url=lambda signup_id: confirm_url(settings, signup_id)
+            uow, email=email, confirm_url=lambda signup_id: confirm_url(settings, signup_id)
         )
     return pages.render(request, "new_link_sent.html", lang=lang)

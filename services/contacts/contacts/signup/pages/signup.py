@@ -27,7 +27,6 @@ from contacts.public import (
 from contacts.rendering import pages, public_language
 from contacts.signup.domain import parse_signup
 from contacts.signup.service import signup as service
-from contacts.topics import repository as topic_store
 from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.tokens import TokenError
 
@@ -71,10 +70,10 @@ def municipality_options(lang: str, selected: str) -> Markup:
 
 
 async def _choices(engine: Any, settings: Any, lang: str) -> dict[str, Any]:
-    async with engine.connect() as conn:
-        topics = await topic_store.all_topics(conn)
-        names = await organisations.active_names(conn, lang=lang)
-        consent = await legal_service.current(conn, "consent")
+    async with SqlContactsUnitOfWork(engine) as uow:
+        topics = await uow.topics.all_topics()
+        names = await organisations.active_names(uow.conn, lang=lang)
+        consent = await legal_service.current(uow, "consent")
     return {
         "topics": [(t.key, t.name(lang)) for t in topics],
         "organisation_names": names,
@@ -145,10 +144,10 @@ async def join(request: Request, engine: Engine, settings: Settings) -> Response
     if any(v.strip() for v in values.get(HONEYPOT, [])):
         return sent  # a bot: the same answer, nothing stored or sent
     # One connection for both look-ups (each checkout is a ping and a transaction).
-    async with engine.connect() as conn:
-        known_topics = {t.key for t in await topic_store.all_topics(conn)}
+    async with SqlContactsUnitOfWork(engine) as uow:
+        known_topics = {t.key for t in await uow.topics.all_topics()}
         shown_label = (values.get("wording_version") or [""])[0][:40]
-        consent = await legal_service.version_shown(conn, "consent", shown_label)
+        consent = await legal_service.version_shown(uow, "consent", shown_label)
     form, errors, shown = parse_signup(values, known_topics=known_topics)
     if form is None:
         return await _form_page(

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from contacts.consents import repository as consents
 from contacts.errors import InvalidInput
-from contacts.people import repository as people
 from contacts.people.domain.person import normalise_email
 from contacts.signup.service.signup import ConfirmUrl, request_confirmation_mail
-from contacts.unit_of_work import unit_of_work
+from contacts.unit_of_work import ContactsUnitOfWork
 
 
-async def send_new_link(engine: AsyncEngine, *, email: str, confirm_url: ConfirmUrl) -> bool:
+async def send_new_link(uow: ContactsUnitOfWork, *, email: str, confirm_url: ConfirmUrl) -> bool:
     """Mail a new link to the newest unconfirmed signup of this address; False if there is none.
 
     The caller answers the same either way: the result is for tests and logs only.
@@ -23,16 +19,13 @@ async def send_new_link(engine: AsyncEngine, *, email: str, confirm_url: Confirm
         address = normalise_email(email)
     except InvalidInput:
         return False
-    async with unit_of_work(engine) as uow:
-        person = await people.find_by_email(uow.conn, address)
+    async with uow:
+        person = await uow.people.find_by_email(address)
         if person is None:
             return False
-        pending = [
-            s for s in await consents.signups_of(uow.conn, person.id) if not s["confirmed_at"]
-        ]
-        if not pending:
+        signup_id = await uow.consents.newest_pending_signup(person.id)
+        if signup_id is None:
             return False
-        signup_id: uuid.UUID = pending[-1]["id"]
         # Each request is a new mail: the first one's key would be deduplicated away.
         key = f"signup-confirmation:{signup_id}:again:{uuid.uuid4()}"
         request_confirmation_mail(uow, person, signup_id, confirm_url, key=key)
