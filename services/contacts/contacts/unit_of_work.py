@@ -22,6 +22,7 @@ from contacts.consents.domain import ConsentEntry
 from contacts.enquiries.domain import Enquiry
 from contacts.memberships.domain import Membership, Transition
 from contacts.notes.domain import Note
+from contacts.onboarding.repository import OnboardingRepository, SqlOnboarding
 from contacts.organisations.domain.organisation import Organisation
 from contacts.people.domain.person import Person
 from contacts.segments.domain import Segment
@@ -268,6 +269,7 @@ class ContactsUnitOfWork(Protocol):
     visits: VisitRepository
     notes: NoteRepository
     enquiries: EnquiryRepository
+    onboarding: OnboardingRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -536,7 +538,7 @@ class _SqlAuditLog:
 
 
 class _SqlGroupInvitations:
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: ContactsUnitOfWork) -> None:
         self._uow = uow
 
     async def invite_new_member(self, person: Person, *, at: datetime) -> None:
@@ -617,6 +619,7 @@ class SqlContactsUnitOfWork:
     visits: VisitRepository
     notes: NoteRepository
     enquiries: EnquiryRepository
+    onboarding: OnboardingRepository
 
     def __init__(self, engine: AsyncEngine, *, send_mail: bool = True) -> None:
         self._uow = unit_of_work(engine, send_mail=send_mail)
@@ -640,10 +643,11 @@ class SqlContactsUnitOfWork:
         self.audience = _SqlAudience(conn)
         self.events = _SqlPersonEvents(self._uow)
         self.audit = _SqlAuditLog(conn)
-        self.group = _SqlGroupInvitations(self._uow)
+        self.group = _SqlGroupInvitations(self)
         self.visits = _SqlVisits(conn)
         self.notes = _SqlNotes(conn)
         self.enquiries = _SqlEnquiries(conn)
+        self.onboarding = SqlOnboarding(conn)
         return self
 
     async def __aexit__(
@@ -659,6 +663,43 @@ class SqlContactsUnitOfWork:
 
     async def commit(self) -> None:
         await self._uow.commit()
+
+    @classmethod
+    async def joined(cls, uow: UnitOfWork) -> SqlContactsUnitOfWork:
+        """A typed view of an untyped unit of work the caller holds open: its transaction and
+        its outbox, for code not moved over yet that calls a step of a moved use case inside
+        it (the caller commits; entering or committing the view does nothing)."""
+        typed = cls.__new__(cls)
+        typed._uow = _Held(uow)
+        return await typed.__aenter__()
+
+
+class _Held(UnitOfWork):
+    """An open unit of work lent to a typed view: the lender enters, commits and leaves it."""
+
+    def __init__(self, lender: UnitOfWork) -> None:
+        self._lender = lender
+
+    @property
+    def conn(self) -> AsyncConnection:
+        return self._lender.conn
+
+    def publish(self, topic: str, key: str | None, event: CloudEvent) -> None:
+        self._lender.publish(topic, key, event)
+
+    async def commit(self) -> None:
+        pass
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        pass
 
 
 # The SQL side imports at the end: these modules import `unit_of_work` above themselves.
