@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contacts.audit.domain import Actor
 from contacts.consents.domain import ConsentEntry
+from contacts.dashboard.repository import DashboardRepository, SqlDashboard
 from contacts.enquiries.domain import Enquiry
 from contacts.memberships.domain import Membership, Transition
 from contacts.notes.domain import Note
@@ -270,6 +271,7 @@ class ContactsUnitOfWork(Protocol):
     notes: NoteRepository
     enquiries: EnquiryRepository
     onboarding: OnboardingRepository
+    dashboard: DashboardRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -620,6 +622,7 @@ class SqlContactsUnitOfWork:
     notes: NoteRepository
     enquiries: EnquiryRepository
     onboarding: OnboardingRepository
+    dashboard: DashboardRepository
 
     def __init__(self, engine: AsyncEngine, *, send_mail: bool = True) -> None:
         self._uow = unit_of_work(engine, send_mail=send_mail)
@@ -648,6 +651,7 @@ class SqlContactsUnitOfWork:
         self.notes = _SqlNotes(conn)
         self.enquiries = _SqlEnquiries(conn)
         self.onboarding = SqlOnboarding(conn)
+        self.dashboard = SqlDashboard(conn)
         return self
 
     async def __aexit__(

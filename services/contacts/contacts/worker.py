@@ -71,7 +71,7 @@ async def run(settings: ContactsSettings) -> None:
                 reminder_loop(lambda: SqlContactsUnitOfWork(engine), OnboardingSettings()),
                 runner_loop(engine, JobSettings()),
                 retention_loop(engine, settings, run_retention),
-                refresh_loop(engine),
+                refresh_loop(lambda: SqlContactsUnitOfWork(engine)),
                 impact_loop(engine),
             ],
         )

@@ -36,6 +36,7 @@ from shared.events.topics import CONTACT_EVENTS, CONTACT_SNAPSHOTS, MAIL_REQUEST
 from shared.segments.evaluate import count_in, evaluate
 from shared.segments.rules import Rule
 from shared.snapshot import erased_row, snapshot_row
+from tests.unit.fakes.contacts_dashboard import FakeDashboard
 from tests.unit.fakes.contacts_onboarding import FakeOnboarding
 
 TAKEN = "A person with this email address already exists."
@@ -550,6 +551,7 @@ class FakeContactsUnitOfWork:
         self.events = FakePersonEvents(self)
         self.tags = FakeTags(self)
         self.onboarding = FakeOnboarding(self)
+        self.dashboard = FakeDashboard()
         self._pending: list[Published] = []
         self._kept: dict[str, dict[str, Any]] | None = None
 
@@ -570,6 +572,7 @@ class FakeContactsUnitOfWork:
             self.enquiries,
             self.events,
             self.onboarding,
+            self.dashboard,
         )
 
     def _state(self) -> dict[str, dict[str, Any]]:
