@@ -21,6 +21,7 @@ from contacts.audit.domain import Actor
 from contacts.consents.domain import ConsentEntry
 from contacts.dashboard.repository import DashboardRepository, SqlDashboard
 from contacts.enquiries.domain import Enquiry
+from contacts.impact.repository import ImpactRepository, SqlImpact
 from contacts.memberships.domain import Membership, Transition
 from contacts.notes.domain import Note
 from contacts.onboarding.repository import OnboardingRepository, SqlOnboarding
@@ -272,6 +273,7 @@ class ContactsUnitOfWork(Protocol):
     enquiries: EnquiryRepository
     onboarding: OnboardingRepository
     dashboard: DashboardRepository
+    impact: ImpactRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -623,6 +625,7 @@ class SqlContactsUnitOfWork:
     enquiries: EnquiryRepository
     onboarding: OnboardingRepository
     dashboard: DashboardRepository
+    impact: ImpactRepository
 
     def __init__(self, engine: AsyncEngine, *, send_mail: bool = True) -> None:
         self._uow = unit_of_work(engine, send_mail=send_mail)
@@ -652,6 +655,7 @@ class SqlContactsUnitOfWork:
         self.enquiries = _SqlEnquiries(conn)
         self.onboarding = SqlOnboarding(conn)
         self.dashboard = SqlDashboard(conn)
+        self.impact = SqlImpact(conn)
         return self
 
     async def __aexit__(

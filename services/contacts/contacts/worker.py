@@ -72,7 +72,7 @@ async def run(settings: ContactsSettings) -> None:
                 runner_loop(engine, JobSettings()),
                 retention_loop(engine, settings, run_retention),
                 refresh_loop(lambda: SqlContactsUnitOfWork(engine)),
-                impact_loop(engine),
+                impact_loop(lambda: SqlContactsUnitOfWork(engine)),
             ],
         )
     finally:

@@ -37,6 +37,7 @@ from shared.segments.evaluate import count_in, evaluate
 from shared.segments.rules import Rule
 from shared.snapshot import erased_row, snapshot_row
 from tests.unit.fakes.contacts_dashboard import FakeDashboard
+from tests.unit.fakes.contacts_impact import FakeImpact
 from tests.unit.fakes.contacts_onboarding import FakeOnboarding
 
 TAKEN = "A person with this email address already exists."
@@ -552,6 +553,7 @@ class FakeContactsUnitOfWork:
         self.tags = FakeTags(self)
         self.onboarding = FakeOnboarding(self)
         self.dashboard = FakeDashboard()
+        self.impact = FakeImpact()
         self._pending: list[Published] = []
         self._kept: dict[str, dict[str, Any]] | None = None
 
@@ -573,6 +575,7 @@ class FakeContactsUnitOfWork:
             self.events,
             self.onboarding,
             self.dashboard,
+            self.impact,
         )
 
     def _state(self) -> dict[str, dict[str, Any]]:
