@@ -662,6 +662,7 @@ async def test_staff_onboarding_lists_and_funnel_have_no_wcag_21_aa_violations(
     """The people in each onboarding state, a bulk reminder's per-person report, the funnel
     with every stage, and the moderation page's links to the states."""
     from contacts.onboarding.service import onboarding as onboarding_service
+    from contacts.unit_of_work import SqlContactsUnitOfWork
 
     from tests.browser.conftest import screenshot_path
     from tests.browser.test_workspace_journey import add_person
@@ -676,8 +677,12 @@ async def test_staff_onboarding_lists_and_funnel_have_no_wcag_21_aa_violations(
     ]
     group = onboarding_service.OnboardingSettings()
     for pid in ids:
-        await onboarding_service.invite(engines["contacts"], pid, settings=group, actor=None)
-    await onboarding_service.decide(engines["contacts"], ids[2:], "approve", actor=None)
+        await onboarding_service.invite(
+            SqlContactsUnitOfWork(engines["contacts"]), pid, settings=group, actor=None
+        )
+    await onboarding_service.decide(
+        SqlContactsUnitOfWork(engines["contacts"]), ids[2:], "approve", actor=None
+    )
 
     await page.goto("/staff/onboarding/people?state=invited&lang=en")
     await page.screenshot(path=screenshot_path("onboarding-people-invited-en"), full_page=True)

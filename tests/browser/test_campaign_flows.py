@@ -152,7 +152,10 @@ async def test_the_matcher_shows_two_people_with_the_same_name_and_ticks_neither
             last_name=surname,
         )
         await onboarding.invite(
-            engines["contacts"], person.id, settings=OnboardingSettings(), actor=None
+            SqlContactsUnitOfWork(engines["contacts"]),
+            person.id,
+            settings=OnboardingSettings(),
+            actor=None,
         )
         ids.append(str(person.id))
     page = await editor(context, engines, tag)

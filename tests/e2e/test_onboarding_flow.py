@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 from contacts.onboarding.service import onboarding
 from contacts.onboarding.service.onboarding import OnboardingSettings
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -96,7 +97,7 @@ async def test_join_code_from_the_kafka_mail_approves_the_person_everywhere(
     )
     long_ago = datetime.now(UTC) - timedelta(days=OnboardingSettings().code_valid_days + 1)
     expired = await onboarding.invite(
-        engines["contacts"],
+        SqlContactsUnitOfWork(engines["contacts"]),
         uuid.UUID(other.json()["id"]),
         settings=OnboardingSettings(),
         actor=None,

@@ -217,3 +217,34 @@ async def test_a_bulk_action_on_a_tag_filtered_list_acts_only_on_the_tagged(
     assert started.status_code == 303, started.text
     job_id = uuid.UUID(started.headers["location"].rsplit("/", 1)[1])
     assert (await jobs.get_job(engine, job_id)).total == 1
+
+
+async def test_a_bulk_group_invitation_invites_each_person_once_in_the_jobs_transaction(
+    engine: AsyncEngine,
+) -> None:
+    """The job's own transaction runs onboarding's invitation step (through a typed view of
+    it): each person invited once, with the mail in the outbox; a second job invites nobody."""
+    ids = await crowd(engine, 3, "groupinvite")
+    settings = jobs.JobSettings(batch_size=2)
+    for _ in range(2):
+        job_id = await jobs.start_bulk(
+            engine,
+            kind="onboarding_invite",
+            selection=jobs.Selection({"text": "groupinvite"}),
+            actor=ACTOR,
+        )
+        while await jobs.run_next(engine, settings) is not None:
+            pass
+        job = await jobs.get_job(engine, job_id)
+        assert (job.state, job.done_count, job.failed_count) == ("done", 3, 0)
+    invited = "SELECT count(*) FROM onboarding WHERE person_id = ANY(:ids) AND state = 'invited'"
+    assert await scalar(engine, invited, ids=ids) == 3
+    assert (
+        await scalar(engine, "SELECT count(*) FROM join_codes WHERE person_id = ANY(:ids)", ids=ids)
+        == 3
+    )
+    mails = (
+        "SELECT count(*) FROM outbox WHERE key = ANY(:keys) AND topic LIKE 'mail.requested%'"
+        " AND convert_from(payload, 'UTF8') LIKE '%onboarding_invitation%'"
+    )
+    assert await scalar(engine, mails, keys=[str(i) for i in ids]) == 3

@@ -12,6 +12,7 @@ from contacts.activity import service as consumed
 from contacts.app import create_app
 from contacts.dashboard import service as dashboard
 from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -129,7 +130,7 @@ async def test_network_figures_are_stored_and_counted_again_on_refresh(
         )
     kept = await client.get("/staff/")
     assert '<th scope="row">Signed up</th><td>0</td>' in kept.text  # the stored figures
-    await dashboard.refresh_network_figures(engine)
+    await dashboard.refresh_network_figures(SqlContactsUnitOfWork(engine))
     counted = await client.get("/staff/")
     assert '<th scope="row">Signed up</th><td>1</td>' in counted.text
     async with engine.begin() as conn:  # counted yesterday: the page counts again itself

@@ -39,6 +39,7 @@ from contacts.tables import (
     people,
     visit_requests,
 )
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from openpyxl import load_workbook
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -306,7 +307,7 @@ async def test_each_indicator_is_counted_from_rows_and_events_as_by_hand(
         r.code: len(classification.municipalities_in(r.code)) for r in classification.regions
     }
 
-    feb = await impact.recompute_month(engine, FEB, today=TODAY)
+    feb = await impact.recompute_month(SqlContactsUnitOfWork(engine), FEB, today=TODAY)
     assert whole(feb) == {
         "campaigns_sent": (1, None),  # X (the test send is no campaign)
         "surveys_run": (1, None),  # S
@@ -346,7 +347,7 @@ async def test_each_indicator_is_counted_from_rows_and_events_as_by_hand(
     cells = {p: f.numerator for (k, p), f in feb.items() if k == "network_size" and p}
     assert cells == {"cell:01|library": 2, "cell:02|ngo": 2, "cell:06|ngo": 5}
 
-    jan = await impact.recompute_month(engine, JAN, today=TODAY)
+    jan = await impact.recompute_month(SqlContactsUnitOfWork(engine), JAN, today=TODAY)
     assert whole(jan)["campaigns_sent"] == (1, None)
     assert whole(jan)["newsletter_reach"] == (6, None)
     assert whole(jan)["open_rate"] == (3, 6)
@@ -356,12 +357,14 @@ async def test_each_indicator_is_counted_from_rows_and_events_as_by_hand(
     assert whole(jan)["events_held"] == (1, None)  # E4, 31 Jan 23:30 UTC
     assert whole(jan)["registrations"] == (1, None)  # r1
     assert whole(jan)["attendance_rate"] == (0, 0)
-    await impact.recompute_month(engine, MAR, today=TODAY)
+    await impact.recompute_month(SqlContactsUnitOfWork(engine), MAR, today=TODAY)
 
     # Counting a month again replaces its figures: history is kept, not added up.
-    again = await impact.recompute_month(engine, FEB, today=TODAY)
+    again = await impact.recompute_month(SqlContactsUnitOfWork(engine), FEB, today=TODAY)
     assert whole(again) == whole(feb)
-    view = await impact.impact_view(engine, year=2026, today=date(2026, 3, 20))
+    view = await impact.impact_view(
+        SqlContactsUnitOfWork(engine), year=2026, today=date(2026, 3, 20)
+    )
     rows = {row.indicator.key: row for row in view.rows()}
     assert rows["campaigns_sent"].year == Figure.count(2)
     assert rows["newsletter_reach"].year == Figure.count(9)  # each person once in the year
@@ -374,10 +377,10 @@ async def test_each_indicator_is_counted_from_rows_and_events_as_by_hand(
     # A year on, who was sent what in 2026 is forgotten; counting February again keeps the
     # reach counted then, and the other figures are counted anew.
     later = date(2027, 3, 5)
-    await impact.refresh(engine, today=later)
+    await impact.refresh(SqlContactsUnitOfWork(engine), today=later)
     async with engine.connect() as conn:
         assert (await conn.execute(select(func.count()).select_from(mail_reach))).scalar() == 0
-    recounted = await impact.recompute_month(engine, FEB, today=later)
+    recounted = await impact.recompute_month(SqlContactsUnitOfWork(engine), FEB, today=later)
     assert ("newsletter_reach", "") not in recounted
     assert whole(recounted)["open_rate"] == (2, 4)
     async with engine.connect() as conn:
@@ -406,7 +409,7 @@ async def test_the_view_targets_export_and_report(
     await seed(engine)
     await send_events(engine)
     for month in (JAN, FEB):
-        await impact.recompute_month(engine, month, today=TODAY)
+        await impact.recompute_month(SqlContactsUnitOfWork(engine), month, today=TODAY)
 
     refused = await client.post(
         "/staff/impact/targets?year=2026",
@@ -532,7 +535,7 @@ async def test_open_datasets_validate_against_their_own_descriptor(
     await seed(engine)
     await send_events(engine)
     for month in (JAN, FEB, MAR):
-        await impact.recompute_month(engine, month, today=TODAY)
+        await impact.recompute_month(SqlContactsUnitOfWork(engine), month, today=TODAY)
 
     index = await client.get("/open-data?lang=sv")
     assert index.status_code == 200 and "Öppna data" in index.text

@@ -29,6 +29,7 @@ from contacts.impact import service as impact
 from contacts.impact.domain import Figure
 from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from contacts.tables import people
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -94,7 +95,7 @@ async def test_scores_and_change_are_counted_as_by_hand(clean_db: dict[str, Asyn
     await seed(engine)
     await take_all(engine)
 
-    march = await impact.recompute_month(engine, MAR, today=TODAY)
+    march = await impact.recompute_month(SqlContactsUnitOfWork(engine), MAR, today=TODAY)
     # p7's 15 Mar (40, 80), p8 (50, 50), p9 (30, 90), p10 (70), p11 (50, 70), p1 (10, 40) and
     # u (60, 60): 7 results, 13 scores adding up to 700.
     assert parts(march, "self_assessment_score") == {
@@ -114,11 +115,11 @@ async def test_scores_and_change_are_counted_as_by_hand(clean_db: dict[str, Asyn
         "": Figure(110 / 5 / 100, None, 5),
         "area:s": Figure(100 / 5 / 100, None, 5),
     }
-    february = await impact.recompute_month(engine, FEB, today=TODAY)
+    february = await impact.recompute_month(SqlContactsUnitOfWork(engine), FEB, today=TODAY)
     assert set(parts(february, "self_assessment_score")) == {"cell:06|s", "cell:06|d"}
     assert parts(february, "self_assessment_change") == {}  # p11 alone has two results
 
-    view = await impact.impact_view(engine, year=2026, today=TODAY)
+    view = await impact.impact_view(SqlContactsUnitOfWork(engine), year=2026, today=TODAY)
     rows = {row.indicator.key: row for row in view.rows()}
     assert rows["self_assessment_score"].year == Figure.share(700, 1300)
     assert rows["self_assessment_score"].by_area == {
@@ -149,7 +150,7 @@ async def test_the_page_and_the_open_dataset_show_groups_of_five_or_more(
     await seed(engine)
     await take_all(engine)
     for month in (FEB, MAR):
-        await impact.recompute_month(engine, month, today=TODAY)
+        await impact.recompute_month(SqlContactsUnitOfWork(engine), month, today=TODAY)
 
     page = await client.get("/staff/impact?year=2026", headers=VIEWER_HEADERS)
     assert page.status_code == 200

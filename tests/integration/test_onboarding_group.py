@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 from contacts.onboarding.service import onboarding as service
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -59,17 +60,24 @@ async def test_funnel_page_shows_counts_and_median_hours_by_region_and_type_for_
                 json={"organisation_id": org.json()["id"]},
             )
         pid = uuid.UUID(p["id"])
-        await service.invite(engine, pid, settings=GROUP, actor=None, at=t0)
+        await service.invite(SqlContactsUnitOfWork(engine), pid, settings=GROUP, actor=None, at=t0)
         if to_request is not None:
             await service.mark_requested(
-                engine, [pid], actor=None, at=t0 + timedelta(hours=to_request)
+                SqlContactsUnitOfWork(engine),
+                [pid],
+                actor=None,
+                at=t0 + timedelta(hours=to_request),
             )
         if to_approval is not None:
             at = t0 + timedelta(hours=to_request + to_approval)  # type: ignore[operator]
-            await service.decide(engine, [pid], "approve", actor=None, at=at)
+            await service.decide(SqlContactsUnitOfWork(engine), [pid], "approve", actor=None, at=at)
     outside = await person(api, "outside@kirjasto.example")
     await service.invite(
-        engine, uuid.UUID(outside["id"]), settings=GROUP, actor=None, at=t0 - timedelta(days=40)
+        SqlContactsUnitOfWork(engine),
+        uuid.UUID(outside["id"]),
+        settings=GROUP,
+        actor=None,
+        at=t0 - timedelta(days=40),
     )
 
     page = await api.get(
@@ -101,7 +109,9 @@ async def test_member_list_import_marks_known_people_in_the_group_and_lists_the_
     aino = await person(api, "aino@kirjasto.example", first_name="Aino", last_name="Virtanen")
     bertil = await person(api, "bertil@kirjasto.example", first_name="Bertil", last_name="Berg")
     for p in (aino, bertil):
-        await service.invite(engine, uuid.UUID(p["id"]), settings=GROUP, actor=None)
+        await service.invite(
+            SqlContactsUnitOfWork(engine), uuid.UUID(p["id"]), settings=GROUP, actor=None
+        )
     csv_text = (
         "name,email,profile,joined\n"
         "A. Virtanen,AINO@kirjasto.example,https://facebook.com/aino.v,2026-01-02\n"
@@ -160,7 +170,9 @@ async def test_a_member_who_left_the_group_is_left_in_the_event_and_snapshot(
 ) -> None:
     aino, _ = await moderation.invited(api, "aino@kirjasto.example")
     bertil, _ = await moderation.invited(api, "bertil@kirjasto.example")
-    await service.decide(engine, [uuid.UUID(aino), uuid.UUID(bertil)], "approve", actor=None)
+    await service.decide(
+        SqlContactsUnitOfWork(engine), [uuid.UUID(aino), uuid.UUID(bertil)], "approve", actor=None
+    )
     invited_only, _ = await moderation.invited(api, "cecilia@kirjasto.example")
 
     refused = await api.post(f"/api/contacts/onboarding/people/{invited_only}/left")

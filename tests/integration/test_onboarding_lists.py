@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 from contacts.onboarding.repository import onboarding as store
 from contacts.onboarding.service import onboarding as service
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -84,7 +85,9 @@ async def a_cast(api: httpx.AsyncClient, engine: AsyncEngine) -> dict[str, str]:
     await uninvited(engine, cast["waiting"])
     for name in ("invited", "reminded", "requested", "approved", "left", "declined"):
         await uninvited(engine, cast[name])
-        await service.invite(engine, uuid.UUID(cast[name]), settings=GROUP, actor=None, at=T0)
+        await service.invite(
+            SqlContactsUnitOfWork(engine), uuid.UUID(cast[name]), settings=GROUP, actor=None, at=T0
+        )
     async with engine.begin() as conn:
         record = await store.get(conn, uuid.UUID(cast["requested"]))
         assert record is not None
@@ -95,11 +98,15 @@ async def a_cast(api: httpx.AsyncClient, engine: AsyncEngine) -> dict[str, str]:
         at=T0 - timedelta(days=30),
         p=cast["reminded"],
     )
-    sent = await service.send_reminders(engine, settings=GROUP, now=T0 + timedelta(days=1))
+    sent = await service.send_reminders(
+        SqlContactsUnitOfWork(engine), settings=GROUP, now=T0 + timedelta(days=1)
+    )
     assert sent == 1
     at = T0 + timedelta(days=2)
     for name, decision in (("approved", "approve"), ("left", "approve"), ("declined", "decline")):
-        await service.decide(engine, [uuid.UUID(cast[name])], decision, actor=None, at=at)  # type: ignore[arg-type]
+        await service.decide(
+            SqlContactsUnitOfWork(engine), [uuid.UUID(cast[name])], decision, actor=None, at=at
+        )  # type: ignore[arg-type]
     left = await api.post(f"/api/contacts/onboarding/people/{cast['left']}/left")
     assert left.status_code == 200, left.text
     return cast
@@ -174,7 +181,11 @@ async def test_a_count_past_the_cap_says_more_and_pages_walk_the_list(
     for i in range(3):
         p = await person(api, f"p{i}@kirjasto.example", first_name=f"P{i}", last_name="Aalto")
         await service.invite(
-            engine, uuid.UUID(p["id"]), settings=GROUP, actor=None, at=T0 + timedelta(hours=i)
+            SqlContactsUnitOfWork(engine),
+            uuid.UUID(p["id"]),
+            settings=GROUP,
+            actor=None,
+            at=T0 + timedelta(hours=i),
         )
     found = await listed(api, state="not_invited", per_page="1")
     assert found["counts"]["not_invited"] == {"value": 2, "more": True}

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 from contacts.onboarding.service import onboarding as service
 from contacts.onboarding.service.onboarding import OnboardingSettings
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -148,7 +149,9 @@ async def test_expired_and_mistyped_codes_are_listed_with_their_reason(
 ) -> None:
     p = await person(api, "old@kirjasto.example", first_name="Vanha", last_name="Kutsu")
     long_ago = datetime.now(UTC) - timedelta(days=GROUP.code_valid_days + 1)
-    old = await service.invite(engine, uuid.UUID(p["id"]), settings=GROUP, actor=None, at=long_ago)
+    old = await service.invite(
+        SqlContactsUnitOfWork(engine), uuid.UUID(p["id"]), settings=GROUP, actor=None, at=long_ago
+    )
     mistyped = old[:-1] + ("2" if old[-1] != "2" else "3")
     body = (
         await api.post("/api/contacts/onboarding/match", json={"text": f"{old}\n{mistyped}"})
@@ -165,7 +168,9 @@ async def test_a_pasted_block_of_200_mixed_lines_is_matched_in_one_call(
     for i in range(60):
         last = "Suku" + chr(97 + i // 26) + chr(97 + i % 26)
         p = await person(api, f"m{i}@verkosto.example", last_name=last)
-        code = await service.invite(engine, uuid.UUID(p["id"]), settings=GROUP, actor=None)
+        code = await service.invite(
+            SqlContactsUnitOfWork(engine), uuid.UUID(p["id"]), settings=GROUP, actor=None
+        )
         if i % 3 == 0:
             lines.append(f"T {last} answered: {code}")
         elif i % 3 == 1:
@@ -192,9 +197,15 @@ async def test_reminders_wait_n_days_stop_after_m_and_skip_decided_or_unsubscrib
     for name in ("silent", "approved", "declined", "unsubscribed"):
         p = await person(api, f"{name}@kirjasto.example")
         ids[name] = uuid.UUID(p["id"])
-        await service.invite(engine, ids[name], settings=group, actor=None, at=t0)
-    await service.decide(engine, [ids["approved"]], "approve", actor=None, at=t0)
-    await service.decide(engine, [ids["declined"]], "decline", actor=None, at=t0)
+        await service.invite(
+            SqlContactsUnitOfWork(engine), ids[name], settings=group, actor=None, at=t0
+        )
+    await service.decide(
+        SqlContactsUnitOfWork(engine), [ids["approved"]], "approve", actor=None, at=t0
+    )
+    await service.decide(
+        SqlContactsUnitOfWork(engine), [ids["declined"]], "decline", actor=None, at=t0
+    )
     async with engine.begin() as conn:
         await conn.execute(
             text("UPDATE people SET subscription_state = 'unsubscribed' WHERE id = :i"),
@@ -202,7 +213,9 @@ async def test_reminders_wait_n_days_stop_after_m_and_skip_decided_or_unsubscrib
         )
 
     sent = [
-        await service.send_reminders(engine, settings=group, now=t0 + timedelta(days=d))
+        await service.send_reminders(
+            SqlContactsUnitOfWork(engine), settings=group, now=t0 + timedelta(days=d)
+        )
         for d in (6, 7, 8, 13, 14, 30, 60)
     ]
     assert sent == [0, 1, 0, 0, 1, 0, 0]
@@ -238,14 +251,17 @@ async def test_funnel_counts_and_medians_by_region_and_organisation_type(
             )
             assert link.status_code in (200, 201), link.text
         pid = uuid.UUID(p["id"])
-        await service.invite(engine, pid, settings=GROUP, actor=None, at=t0)
+        await service.invite(SqlContactsUnitOfWork(engine), pid, settings=GROUP, actor=None, at=t0)
         if to_request is not None:
             await service.mark_requested(
-                engine, [pid], actor=None, at=t0 + timedelta(hours=to_request)
+                SqlContactsUnitOfWork(engine),
+                [pid],
+                actor=None,
+                at=t0 + timedelta(hours=to_request),
             )
         if to_approval is not None:
             await service.decide(
-                engine,
+                SqlContactsUnitOfWork(engine),
                 [pid],
                 "approve",
                 actor=None,
@@ -253,7 +269,11 @@ async def test_funnel_counts_and_medians_by_region_and_organisation_type(
             )
     outside = await person(api, "outside@kirjasto.example")
     await service.invite(
-        engine, uuid.UUID(outside["id"]), settings=GROUP, actor=None, at=t0 - timedelta(days=40)
+        SqlContactsUnitOfWork(engine),
+        uuid.UUID(outside["id"]),
+        settings=GROUP,
+        actor=None,
+        at=t0 - timedelta(days=40),
     )
 
     answer = await api.get(

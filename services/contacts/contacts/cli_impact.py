@@ -7,6 +7,7 @@ from datetime import date
 
 from contacts.impact import service as impact
 from contacts.settings import ContactsSettings
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.db import make_engine
 from shared.entrypoints import Command
 
@@ -24,7 +25,7 @@ async def _recount(settings: ContactsSettings, args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url, pool_size=1)
     try:
         for month in months:
-            figures = await impact.recompute_month(engine, month)
+            figures = await impact.recompute_month(SqlContactsUnitOfWork(engine), month)
             print(f"{month:%Y-%m}: {len(figures)} figures counted")
     finally:
         await engine.dispose()

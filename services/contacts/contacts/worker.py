@@ -17,6 +17,7 @@ from contacts.participation import handlers as participation_handlers
 from contacts.settings import ContactsSettings
 from contacts.signup import handlers as signup_handlers
 from contacts.tables import outbox
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.events.topics import CONTACT_EVENTS, CONTACT_SNAPSHOTS, MAIL_REQUESTED, SEGMENTS
 from shared.kafka import make_broker
 from shared.retention import retention_loop
@@ -50,10 +51,10 @@ async def run(settings: ContactsSettings) -> None:
         outbox=outbox,
         build_broker=build_broker,
         loops=lambda engine: [
-            reminder_loop(engine, OnboardingSettings()),
+            reminder_loop(lambda: SqlContactsUnitOfWork(engine), OnboardingSettings()),
             runner_loop(engine, JobSettings()),
             retention_loop(engine, settings, run_retention_on),
-            refresh_loop(engine),
-            impact_loop(engine),
+            refresh_loop(lambda: SqlContactsUnitOfWork(engine)),
+            impact_loop(lambda: SqlContactsUnitOfWork(engine)),
         ],
     )

@@ -39,8 +39,11 @@ from shared.snapshot import erased_row, snapshot_row
 from tests.unit.fakes.contacts_activity import FakeActivity, FakeFigureCounts
 from tests.unit.fakes.contacts_assessments import FakeAssessments
 from tests.unit.fakes.contacts_audit import FakeStaffActions
+from tests.unit.fakes.contacts_dashboard import FakeDashboard
+from tests.unit.fakes.contacts_impact import FakeImpact
 from tests.unit.fakes.contacts_legal import FakeLegalTexts
 from tests.unit.fakes.contacts_merging import FakeMerging
+from tests.unit.fakes.contacts_onboarding import FakeOnboarding
 from tests.unit.fakes.contacts_participation import FakeParticipation
 from tests.unit.fakes.contacts_retention import FakeRetention
 
@@ -572,6 +575,9 @@ class FakeContactsUnitOfWork:
         self.retention = FakeRetention(self)
         self.merging = FakeMerging(self)
         self.participation = FakeParticipation(self)
+        self.onboarding = FakeOnboarding(self)
+        self.dashboard = FakeDashboard()
+        self.impact = FakeImpact()
         self._pending: list[Published] = []
         self._kept: dict[str, dict[str, Any]] | None = None
 
@@ -599,6 +605,9 @@ class FakeContactsUnitOfWork:
             self.figures,
             self.participation,
             self.staff_actions,
+            self.onboarding,
+            self.dashboard,
+            self.impact,
         )
 
     def _state(self) -> dict[str, dict[str, Any]]:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 
 from contacts.classification import load_classification
 from contacts.dashboard.service import dashboard
-from contacts.deps import Engine
+from contacts.deps import Engine, Uow
 from contacts.participation import service as participation
 from contacts.rendering import pages, staff_language
 from contacts.signup.pages.signup import TYPE_LABELS
@@ -22,14 +22,14 @@ from shared.web.staff import Viewer
 EVENTS_SHOWN = timedelta(days=365)  # events starting within this, and later ones
 
 
-async def render_dashboard(request: Request, engine: Engine) -> Response:
+async def render_dashboard(request: Request, engine: Engine, uow: Uow) -> Response:
     """Rendered by the staff home route (staff_pages), which checks the Viewer role.
 
     Labels go to the template as English source strings; the template translates them and
     draws the charts, so the chart, its <desc> and the table beside show the same words.
     """
     lang = staff_language(request)
-    figures = await dashboard(engine)
+    figures = await dashboard(uow)
     locale = BABEL_LOCALES.get(lang, "fi_FI")
     months = [format_date(m, "LLL yyyy", locale=locale) for m in figures.months]
     classification = load_classification()
@@ -73,6 +73,6 @@ router = APIRouter(prefix="/staff", include_in_schema=False)
 
 
 @router.get("/")
-async def home(request: Request, engine: Engine, staff: Viewer) -> Response:
+async def home(request: Request, engine: Engine, uow: Uow, staff: Viewer) -> Response:
     request.state.staff = staff
-    return await render_dashboard(request, engine)
+    return await render_dashboard(request, engine, uow)

@@ -1,4 +1,7 @@
-"""Campaign and survey-invitation figures for the dashboard, kept from mail and response events."""
+"""The dashboard's figures: campaign and survey-invitation counters kept from mail and response
+events, and the network series and join funnel counted from memberships and snapshots and
+stored aside (`network_figures`). `DashboardRepository` is what the use cases see through the
+unit of work (`uow.dashboard`); `SqlDashboard` runs it on the unit of work's connection."""
 
 from __future__ import annotations
 
@@ -6,13 +9,20 @@ import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import ARRAY, Date, bindparam, func, select, text
 from sqlalchemy import update as update_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from contacts.tables import mail_figures, mail_origins, survey_responses_seen
+from contacts.tables import (
+    contact_snapshot,
+    mail_figures,
+    mail_origins,
+    network_figures,
+    survey_responses_seen,
+)
 
 COUNTED = ("campaign", "survey_invitation")
 # The outcome that sets each flag; "sent" sets sent_at.
@@ -170,3 +180,111 @@ async def _responses(conn: AsyncConnection, group_ids: list[str]) -> dict[str, i
     r = survey_responses_seen.c
     stmt = select(r.campaign_id, func.count()).where(r.campaign_id.in_(ids)).group_by(r.campaign_id)
     return {str(campaign): int(n) for campaign, n in await conn.execute(stmt)}
+
+
+# Members at each month end by organisation type and region, counted in the database: a
+# membership counts at `end` when it started on or before that day and had not ended by it
+# (days in UTC, as the figures always were).
+NETWORK = text(
+    """
+    SELECT e.month_end, coalesce(s.organisation_type, '') AS type,
+        coalesce(s.region, '') AS region, count(*) AS members
+    FROM memberships m
+    JOIN contact_snapshot s ON s.contact_id = m.person_id AND s.erased IS false
+    JOIN unnest(:ends) AS e(month_end)
+        ON (m.started_at AT TIME ZONE 'UTC')::date <= e.month_end
+        AND (m.ended_at IS NULL OR (m.ended_at AT TIME ZONE 'UTC')::date > e.month_end)
+    WHERE m.started_at IS NOT NULL
+    GROUP BY 1, 2, 3
+    """
+).bindparams(bindparam("ends", type_=ARRAY(Date)))
+
+
+async def count_network(conn: AsyncConnection, ends: list[date]) -> dict[str, Any]:
+    """The network series and the funnel, counted now (JSON-ready)."""
+    index = {end: i for i, end in enumerate(ends)}
+    network = [0] * len(ends)
+    by_type: dict[str, list[int]] = {}
+    by_region: dict[str, list[int]] = {}
+    for end, org_type, region, members in await conn.execute(NETWORK, {"ends": ends}):
+        i = index[end]
+        network[i] += members
+        by_type.setdefault(org_type, [0] * len(ends))[i] += members
+        by_region.setdefault(region, [0] * len(ends))[i] += members
+    s = contact_snapshot.c
+    funnel = (
+        await conn.execute(
+            select(
+                func.count(),
+                func.count().filter(s.confirmed_at.is_not(None)),
+                func.count().filter(s.membership_state.in_(("active", "paused"))),
+                func.count().filter(s.onboarding_state == "approved"),
+            ).where(s.erased.is_(False))
+        )
+    ).one()
+    return {
+        "months": [end.isoformat() for end in ends],
+        "network": network,
+        "by_type": dict(sorted(by_type.items())),
+        "by_region": dict(sorted(by_region.items())),
+        "funnel": [int(v) for v in funnel],
+    }
+
+
+async def store_network(conn: AsyncConnection, figures: dict[str, Any]) -> datetime:
+    """Keep the figures as counted now (the database's clock); when that was."""
+    computed_at = (await conn.execute(select(func.now()))).scalar_one()
+    stmt = insert(network_figures).values(id=1, computed_at=computed_at, figures=figures)
+    await conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["id"],
+            set_={"computed_at": stmt.excluded.computed_at, "figures": stmt.excluded.figures},
+            # Two refreshes at once: the later count wins, whoever commits last.
+            where=network_figures.c.computed_at < stmt.excluded.computed_at,
+        )
+    )
+    return computed_at
+
+
+async def stored_network(conn: AsyncConnection) -> tuple[datetime, dict[str, Any]] | None:
+    stmt = select(network_figures.c.computed_at, network_figures.c.figures).where(
+        network_figures.c.id == 1
+    )
+    row = (await conn.execute(stmt)).first()
+    return (row.computed_at, row.figures) if row else None
+
+
+class DashboardRepository(Protocol):
+    async def count_network(self, ends: list[date]) -> dict[str, Any]:
+        """The network series at each of `ends` (in total, by organisation type and by
+        region) and the funnel, counted now; JSON-ready."""
+
+    async def store_network(self, figures: dict[str, Any]) -> datetime:
+        """Keep the figures as counted now; when that was (a later count kept meanwhile wins)."""
+
+    async def stored_network(self) -> tuple[datetime, dict[str, Any]] | None:
+        """The figures kept last and when they were counted."""
+
+    async def latest(
+        self, *, origin: str, limit: int, since: datetime | None = None
+    ) -> list[OriginFigures]:
+        """The newest campaigns of `origin` that have sent mail, with their counters."""
+
+
+class SqlDashboard:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def count_network(self, ends: list[date]) -> dict[str, Any]:
+        return await count_network(self._conn, ends)
+
+    async def store_network(self, figures: dict[str, Any]) -> datetime:
+        return await store_network(self._conn, figures)
+
+    async def stored_network(self) -> tuple[datetime, dict[str, Any]] | None:
+        return await stored_network(self._conn)
+
+    async def latest(
+        self, *, origin: str, limit: int, since: datetime | None = None
+    ) -> list[OriginFigures]:
+        return await latest(self._conn, origin=origin, limit=limit, since=since)

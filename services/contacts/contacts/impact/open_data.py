@@ -9,7 +9,8 @@ Package (`datapackage.json`, CC BY 4.0):
 Only months that have ended are published. A group of fewer than SMALLEST_GROUP people is
 never shown: its count is left empty (and a month's newsletter rates with it). A row's key is
 never empty (empty is the missing value): people whose region (or type) is not known are in no
-row of the datasets by region.
+row of the datasets by region. The datasets are read through contacts' unit of work
+(`uow.impact`, and `uow.segments` for the competence areas' names).
 """
 
 from __future__ import annotations
@@ -21,17 +22,14 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from contacts.assessments import service as assessments
-from contacts.classification import load_classification
+from contacts.classification import Region, load_classification
 from contacts.impact import domain
-from contacts.impact import repository as store
+from contacts.impact import open_schemas as described
 from contacts.impact.domain import NETWORK_SIZE, SMALLEST_GROUP, WHOLE, suppressed
-from contacts.impact.open_schemas import SCHEMAS, TITLES
+from contacts.impact.repository import Stored
 from contacts.impact.self_assessment import SCORE, cell_size
 from contacts.signup.pages.signup import TYPE_LABELS
-from contacts.unit_of_work import SqlContactsUnitOfWork
+from contacts.unit_of_work import ContactsUnitOfWork
 
 Gettext = Callable[[str], str]
 LICENCE = {
@@ -41,7 +39,7 @@ LICENCE = {
 }
 FIRST_MONTH = date(2020, 1, 1)
 
-DATASETS = tuple(SCHEMAS)
+DATASETS = tuple(described.DATASETS)
 FORMATS = ("csv", "json")
 
 
@@ -53,14 +51,14 @@ def descriptor(base_url: str = "") -> dict[str, Any]:
             resources.append(
                 {
                     "name": name if fmt == "csv" else f"{name}-json",
-                    "title": TITLES[name],
+                    "title": described.DATASETS[name].title,
                     "path": f"{base_url}{name}.{fmt}",
                     "format": fmt,
                     "mediatype": "text/csv" if fmt == "csv" else "application/json",
                     "encoding": "utf-8",
                     "profile": "tabular-data-resource",
                     "licenses": [LICENCE],
-                    "schema": SCHEMAS[name],
+                    "schema": described.DATASETS[name].schema(),
                 }
             )
     return {
@@ -81,15 +79,31 @@ def _month_text(month: date) -> str:
     return f"{month.year:04d}-{month.month:02d}"
 
 
+def _region(code: str, regions: Mapping[str, Region]) -> dict[str, str]:
+    """The region's fields of a row: its code and names (empty for an unknown code)."""
+    named = regions.get(code)
+    return {
+        "region": code,
+        "region_name_fi": named.name("fi") if named else "",
+        "region_name_sv": named.name("sv") if named else "",
+    }
+
+
+async def _published(
+    uow: ContactsUnitOfWork, indicators: list[str], *, parts: str | None, today: date | None
+) -> list[Stored]:
+    """The stored figures of the months that have ended (inside the caller's unit of work)."""
+    until = domain.previous_month(domain.month_start(today or datetime.now(UTC).date()))
+    return await uow.impact.stored(
+        since=FIRST_MONTH, until=until, indicators=indicators, parts=parts
+    )
+
+
 async def network_size(
-    engine: AsyncEngine, *, gettext: Mapping[str, Gettext], today: date | None = None
+    uow: ContactsUnitOfWork, *, gettext: Mapping[str, Gettext], today: date | None = None
 ) -> list[dict[str, Any]]:
-    today = today or datetime.now(UTC).date()
-    until = domain.previous_month(domain.month_start(today))
-    async with engine.connect() as conn:
-        figures = await store.stored(
-            conn, since=FIRST_MONTH, until=until, indicators=[NETWORK_SIZE], parts="cell:"
-        )
+    async with uow:
+        figures = await _published(uow, [NETWORK_SIZE], parts="cell:", today=today)
     regions = {r.code: r for r in load_classification().regions}
     rows: list[dict[str, Any]] = []
     for row in figures:
@@ -99,19 +113,16 @@ async def network_size(
         if not region or not org_type:
             continue  # an empty key part would read as missing ("" is the missing value)
         label = TYPE_LABELS.get(org_type, "")
-        named = regions.get(region)
         rows.append(
-            {
-                "month": _month_text(row.month),
-                "region": region,
-                "region_name_fi": named.name("fi") if named else "",
-                "region_name_sv": named.name("sv") if named else "",
-                "organisation_type": org_type,
-                "organisation_type_name_fi": gettext["fi"](label) if label else "",
-                "organisation_type_name_sv": gettext["sv"](label) if label else "",
-                "organisation_type_name_en": label,
-                "members": suppressed(row.figure.numerator),
-            }
+            described.NETWORK_SIZE.row(
+                month=_month_text(row.month),
+                **_region(region, regions),
+                organisation_type=org_type,
+                organisation_type_name_fi=gettext["fi"](label) if label else "",
+                organisation_type_name_sv=gettext["sv"](label) if label else "",
+                organisation_type_name_en=label,
+                members=suppressed(row.figure.numerator),
+            )
         )
     return rows
 
@@ -123,13 +134,11 @@ def _percent(figure: domain.Figure | None) -> float | None:
 
 
 async def newsletter_reach(
-    engine: AsyncEngine, *, today: date | None = None
+    uow: ContactsUnitOfWork, *, today: date | None = None
 ) -> list[dict[str, Any]]:
-    today = today or datetime.now(UTC).date()
-    until = domain.previous_month(domain.month_start(today))
     keys = ["campaigns_sent", "newsletter_reach", "delivery_rate", "open_rate", "click_rate"]
-    async with engine.connect() as conn:
-        figures = await store.stored(conn, since=FIRST_MONTH, until=until, indicators=keys)
+    async with uow:
+        figures = await _published(uow, keys, parts=None, today=today)
     months: dict[date, dict[str, domain.Figure]] = {}
     for row in figures:
         if row.part == WHOLE:
@@ -141,32 +150,25 @@ async def newsletter_reach(
         small = recipients is None
         campaigns = got.get("campaigns_sent")
         rows.append(
-            {
-                "month": _month_text(month),
-                "campaigns": campaigns.numerator if campaigns else 0,
-                "recipients": recipients,
-                "delivery_rate": None if small else _percent(got.get("delivery_rate")),
-                "open_rate": None if small else _percent(got.get("open_rate")),
-                "click_rate": None if small else _percent(got.get("click_rate")),
-            }
+            described.NEWSLETTER_REACH.row(
+                month=_month_text(month),
+                campaigns=campaigns.numerator if campaigns else 0,
+                recipients=recipients,
+                delivery_rate=None if small else _percent(got.get("delivery_rate")),
+                open_rate=None if small else _percent(got.get("open_rate")),
+                click_rate=None if small else _percent(got.get("click_rate")),
+            )
         )
     return rows
 
 
 async def self_assessment(
-    engine: AsyncEngine, *, today: date | None = None
+    uow: ContactsUnitOfWork, *, today: date | None = None
 ) -> list[dict[str, Any]]:
     """The stored score cells (`cell:<region>|<area>`) of the months that have ended."""
-    today = today or datetime.now(UTC).date()
-    until = domain.previous_month(domain.month_start(today))
-    async with engine.connect() as conn:
-        figures = await store.stored(
-            conn, since=FIRST_MONTH, until=until, indicators=[SCORE], parts="cell:"
-        )
-    names = {
-        lang: await assessments.area_names(SqlContactsUnitOfWork(engine), lang=lang)
-        for lang in ("fi", "sv", "en")
-    }
+    async with uow:
+        figures = await _published(uow, [SCORE], parts="cell:", today=today)
+        names = {lang: await uow.segments.area_names(lang) for lang in ("fi", "sv", "en")}
     regions = {r.code: r for r in load_classification().regions}
     rows: list[dict[str, Any]] = []
     for row in figures:
@@ -175,27 +177,24 @@ async def self_assessment(
         region, area = row.part.removeprefix("cell:").split("|", 1)
         if not region:
             continue  # results of people whose region is not known are in no region's row
-        named = regions.get(region)
         results = suppressed(cell_size(row.figure))
         rows.append(
-            {
-                "month": _month_text(row.month),
-                "region": region,
-                "region_name_fi": named.name("fi") if named else "",
-                "region_name_sv": named.name("sv") if named else "",
-                "area": area,
-                "area_name_fi": names["fi"].get(area) or None,
-                "area_name_sv": names["sv"].get(area) or None,
-                "area_name_en": names["en"].get(area) or None,
-                "results": results,
-                "average_score": None if results is None else round(row.figure.value * 100, 1),
-            }
+            described.SELF_ASSESSMENT.row(
+                month=_month_text(row.month),
+                **_region(region, regions),
+                area=area,
+                area_name_fi=names["fi"].get(area) or None,
+                area_name_sv=names["sv"].get(area) or None,
+                area_name_en=names["en"].get(area) or None,
+                results=results,
+                average_score=None if results is None else round(row.figure.value * 100, 1),
+            )
         )
     return rows
 
 
 def as_csv(name: str, rows: list[dict[str, Any]]) -> bytes:
-    names = [f["name"] for f in SCHEMAS[name]["fields"]]
+    names = described.DATASETS[name].columns
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(names)

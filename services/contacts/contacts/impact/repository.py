@@ -1,4 +1,7 @@
-"""The impact chain's SQL: counting one month's figures, and the stored figures and targets."""
+"""The impact chain's SQL: counting one month's figures, and the stored figures and targets.
+
+`ImpactRepository` is what the use cases see through the unit of work (`uow.impact`);
+`SqlImpact` runs these queries on the unit of work's connection."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy import Date, Text, and_, cast, delete, distinct, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert
@@ -15,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from contacts.impact.domain import Figure, next_month
 from contacts.impact.self_assessment import Result
+from contacts.participation.domain import MonthFigures
 from contacts.tables import (
     activity,
     contact_snapshot,
@@ -381,3 +386,155 @@ async def forget_reach(conn: AsyncConnection, *, before: date) -> None:
 
 def year_bounds(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 1)
+
+
+class ImpactRepository(Protocol):
+    """A month's sources (each for the month given by its first day), the stored figures and
+    the targets. The database's clock stamps what is stored."""
+
+    async def origins_started(self, origin: str, month: date) -> int:
+        """Campaigns (or survey campaigns) of `origin` first sent in the month."""
+
+    async def campaign_totals(self, month: date) -> MailTotals: ...
+
+    async def survey_invitations_and_responses(self, month: date) -> tuple[int, int]: ...
+
+    async def responses_submitted(self, month: date) -> int: ...
+
+    async def visits_done(self, month: date) -> int: ...
+
+    async def reach(self, month: date) -> tuple[int, int]:
+        """People sent a campaign in the month, and in the year up to its end."""
+
+    async def memberships_started(self, month: date) -> int: ...
+
+    async def event_counts(self, month: date) -> MonthFigures:
+        """Participation's event figures of the month (through its service)."""
+
+    async def partners(self, month: date) -> list[Partner]: ...
+
+    async def network_cells(self, month: date) -> dict[tuple[str, str], int]:
+        """Members at the month's end by (region, organisation type)."""
+
+    async def assessment_results(self, month: date) -> list[Result]: ...
+
+    async def earliest_source(self) -> date | None:
+        """The first month anything can be counted from."""
+
+    async def store_month(
+        self, month: date, figures: dict[tuple[str, str], Figure], *, indicators: Iterable[str]
+    ) -> None:
+        """Replace the month's figures of these indicators."""
+
+    async def stored(
+        self,
+        *,
+        since: date,
+        until: date,
+        indicators: Iterable[str] | None = None,
+        parts: str | None = None,
+    ) -> list[Stored]: ...
+
+    async def months_held(self, *, since: date) -> set[date]: ...
+
+    async def last_computed(self, *, since: date, until: date) -> datetime | None: ...
+
+    async def forget_reach(self, *, before: date) -> None: ...
+
+    async def targets_of(self, year: int) -> dict[str, float]: ...
+
+    async def target_rows(self, year: int) -> dict[str, TargetRow]: ...
+
+    async def set_target(
+        self, *, indicator: str, year: int, target: float, set_by: str | None
+    ) -> float | None:
+        """Upsert; the target it replaced (None: there was none)."""
+
+
+async def _now(conn: AsyncConnection) -> datetime:
+    found: datetime = (await conn.execute(select(func.now()))).scalar_one()
+    return found
+
+
+class SqlImpact:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def origins_started(self, origin: str, month: date) -> int:
+        return await origins_started(self._conn, origin, month)
+
+    async def campaign_totals(self, month: date) -> MailTotals:
+        return await campaign_totals(self._conn, month)
+
+    async def survey_invitations_and_responses(self, month: date) -> tuple[int, int]:
+        return await survey_invitations_and_responses(self._conn, month)
+
+    async def responses_submitted(self, month: date) -> int:
+        return await responses_submitted(self._conn, month)
+
+    async def visits_done(self, month: date) -> int:
+        return await visits_done(self._conn, month)
+
+    async def reach(self, month: date) -> tuple[int, int]:
+        return await reach(self._conn, month)
+
+    async def memberships_started(self, month: date) -> int:
+        return await memberships_started(self._conn, month)
+
+    async def event_counts(self, month: date) -> MonthFigures:
+        from contacts.participation import service as participation  # imports the uow module
+
+        return await participation.month_counts(self._conn, *bounds(month))
+
+    async def partners(self, month: date) -> list[Partner]:
+        return await partners(self._conn, month)
+
+    async def network_cells(self, month: date) -> dict[tuple[str, str], int]:
+        return await network_cells(self._conn, month)
+
+    async def assessment_results(self, month: date) -> list[Result]:
+        return await assessment_results(self._conn, month)
+
+    async def earliest_source(self) -> date | None:
+        return await earliest_source(self._conn)
+
+    async def store_month(
+        self, month: date, figures: dict[tuple[str, str], Figure], *, indicators: Iterable[str]
+    ) -> None:
+        at = await _now(self._conn)
+        await store_month(self._conn, month, figures, indicators=indicators, at=at)
+
+    async def stored(
+        self,
+        *,
+        since: date,
+        until: date,
+        indicators: Iterable[str] | None = None,
+        parts: str | None = None,
+    ) -> list[Stored]:
+        return await stored(
+            self._conn, since=since, until=until, indicators=indicators, parts=parts
+        )
+
+    async def months_held(self, *, since: date) -> set[date]:
+        return await months_held(self._conn, since=since)
+
+    async def last_computed(self, *, since: date, until: date) -> datetime | None:
+        return await last_computed(self._conn, since=since, until=until)
+
+    async def forget_reach(self, *, before: date) -> None:
+        await forget_reach(self._conn, before=before)
+
+    async def targets_of(self, year: int) -> dict[str, float]:
+        return await targets_of(self._conn, year)
+
+    async def target_rows(self, year: int) -> dict[str, TargetRow]:
+        return await target_rows(self._conn, year)
+
+    async def set_target(
+        self, *, indicator: str, year: int, target: float, set_by: str | None
+    ) -> float | None:
+        at = await _now(self._conn)
+        return await set_target(
+            self._conn, indicator=indicator, year=year, target=target, set_by=set_by, at=at
+        )

@@ -10,6 +10,10 @@ hundred rows and the history stays when what it was counted from is gone (retent
 erasure). The worker counts the current and the previous month every REFRESH_EVERY and any
 month since the first membership or campaign that has no figures yet; `recompute_month`
 counts one month again on demand (`python -m contacts.main impact-recount 2026-03`).
+
+The use cases take contacts' unit of work (`uow.impact`, and `uow.audit` for the targets).
+`record_reach` is the exception: it runs inside the mail-event consumer's own transaction
+(activity, not on the typed unit of work yet) and takes that connection.
 """
 
 from __future__ import annotations
@@ -21,13 +25,9 @@ import uuid
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
-
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from typing import TYPE_CHECKING, Any
 
 from contacts.audit.domain import Actor
-from contacts.audit.service import audit
 from contacts.classification import Classification, load_classification
 from contacts.errors import InvalidInput
 from contacts.impact import domain, self_assessment
@@ -40,7 +40,10 @@ from contacts.impact.domain import (
     Figure,
     Indicator,
 )
-from contacts.participation import service as participation
+from contacts.unit_of_work import ContactsUnitOfWork
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
 log = logging.getLogger(__name__)
 
@@ -61,35 +64,35 @@ def _region_of(partner: store.Partner, municipalities: Mapping[str, str]) -> str
 
 
 async def count_month(
-    conn: AsyncConnection, month: date, municipalities: Mapping[str, str]
+    uow: ContactsUnitOfWork, month: date, municipalities: Mapping[str, str]
 ) -> dict[tuple[str, str], Figure]:
-    """Every counted indicator's figures for one month (first day), by (indicator, part)."""
+    """Every counted indicator's figures for one month (first day), by (indicator, part),
+    inside the caller's unit of work."""
+    sources = uow.impact
     got: dict[tuple[str, str], Figure] = {}
-    got["campaigns_sent", WHOLE] = Figure.count(
-        await store.origins_started(conn, "campaign", month)
-    )
+    got["campaigns_sent", WHOLE] = Figure.count(await sources.origins_started("campaign", month))
     got["surveys_run", WHOLE] = Figure.count(
-        await store.origins_started(conn, "survey_invitation", month)
+        await sources.origins_started("survey_invitation", month)
     )
-    got["visits_made", WHOLE] = Figure.count(await store.visits_done(conn, month))
-    in_month, year_to_date = await store.reach(conn, month)
+    got["visits_made", WHOLE] = Figure.count(await sources.visits_done(month))
+    in_month, year_to_date = await sources.reach(month)
     got["newsletter_reach", WHOLE] = Figure.count(in_month)
     got["newsletter_reach", YEAR_TO_DATE] = Figure.count(year_to_date)
-    mail = await store.campaign_totals(conn, month)
+    mail = await sources.campaign_totals(month)
     delivered = mail.sent - mail.bounced
     got["delivery_rate", WHOLE] = Figure.share(delivered, mail.sent)
     got["open_rate", WHOLE] = Figure.share(mail.opened, delivered)
     got["click_rate", WHOLE] = Figure.share(mail.clicked, delivered)
-    got["survey_responses", WHOLE] = Figure.count(await store.responses_submitted(conn, month))
-    invitations, responses = await store.survey_invitations_and_responses(conn, month)
+    got["survey_responses", WHOLE] = Figure.count(await sources.responses_submitted(month))
+    invitations, responses = await sources.survey_invitations_and_responses(month)
     got["response_rate", WHOLE] = Figure.share(responses, invitations)
-    got["network_growth", WHOLE] = Figure.count(await store.memberships_started(conn, month))
-    events = await participation.month_counts(conn, *store.bounds(month))
+    got["network_growth", WHOLE] = Figure.count(await sources.memberships_started(month))
+    events = await sources.event_counts(month)
     got["events_held", WHOLE] = Figure.count(events.events_held)
     got["registrations", WHOLE] = Figure.count(events.registrations)
     got["attendance_rate", WHOLE] = Figure.share(events.attended, events.seated)
 
-    partners = await store.partners(conn, month)
+    partners = await sources.partners(month)
     cover = domain.coverage(((p.municipality, p.org_type) for p in partners), municipalities)
     got["coverage", WHOLE] = cover.whole
     for region, figure in cover.by_region.items():
@@ -106,14 +109,14 @@ async def count_month(
     for part, engaged in sorted(groups.items()):
         got["active_partners", part] = Figure.share(sum(engaged), len(engaged))
 
-    results = await store.assessment_results(conn, month)
+    results = await sources.assessment_results(month)
     of_month = [r for r in results if domain.month_start(r.taken_on) == month]
     for part, figure in self_assessment.score_figures(of_month).items():
         got[self_assessment.SCORE, part] = figure
     for part, figure in self_assessment.change_figures(results).items():
         got[self_assessment.CHANGE, part] = figure
 
-    cells = await store.network_cells(conn, month)
+    cells = await sources.network_cells(month)
     got[NETWORK_SIZE, WHOLE] = Figure.count(sum(cells.values()))
     for (region, org_type), members in sorted(cells.items()):
         got[NETWORK_SIZE, f"cell:{region}|{org_type}"] = Figure.count(members)
@@ -129,7 +132,7 @@ def reach_kept_since(today: date) -> date:
 
 
 async def recompute_month(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     month: date,
     *,
     classification: Classification | None = None,
@@ -143,48 +146,51 @@ async def recompute_month(
     municipalities = _municipalities(classification or load_classification())
     kept = date(month.year, 1, 1) >= reach_kept_since(today or datetime.now(UTC).date())
     indicators = [k for k in COUNTED if kept or k != "newsletter_reach"]
-    async with engine.begin() as conn:
-        counted = await count_month(conn, month, municipalities)
+    async with uow:
+        counted = await count_month(uow, month, municipalities)
         figures = {key: f for key, f in counted.items() if key[0] in indicators}
-        at = (await conn.execute(select(func.now()))).scalar_one()
-        await store.store_month(conn, month, figures, indicators=indicators, at=at)
+        await uow.impact.store_month(month, figures, indicators=indicators)
+        await uow.commit()
     return figures
 
 
-async def refresh(engine: AsyncEngine, *, today: date | None = None) -> list[date]:
+async def refresh(uow: ContactsUnitOfWork, *, today: date | None = None) -> list[date]:
     """The current and the previous month, and any earlier month without figures yet."""
     today = today or datetime.now(UTC).date()
     current = domain.month_start(today)
-    months = [domain.previous_month(current), current]
-    async with engine.connect() as conn:
-        earliest = await store.earliest_source(conn)
+    previous = domain.previous_month(current)
+    months = [previous, current]
+    async with uow:
+        earliest = await uow.impact.earliest_source()
         oldest = current
         for _ in range(BACKFILL_MONTHS):
             oldest = domain.previous_month(oldest)
-        held = await store.months_held(conn, since=oldest)
+        held = await uow.impact.months_held(since=oldest)
     if earliest is not None:
         month = max(earliest, oldest)
-        while month < months[0]:
+        while month < previous:  # every missing month (not only the first one found)
             if month not in held:
-                months.insert(-2, month)
+                months.append(month)
             month = domain.next_month(month)
     classification = load_classification()
     for month in sorted(set(months)):
-        await recompute_month(engine, month, classification=classification, today=today)
-    async with engine.begin() as conn:
-        await store.forget_reach(conn, before=reach_kept_since(today))
+        await recompute_month(uow, month, classification=classification, today=today)
+    async with uow:
+        await uow.impact.forget_reach(before=reach_kept_since(today))
+        await uow.commit()
     return sorted(set(months))
 
 
 def refresh_loop(
-    engine: AsyncEngine, every: timedelta = REFRESH_EVERY
+    new_uow: Callable[[], ContactsUnitOfWork], every: timedelta = REFRESH_EVERY
 ) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
-    """The worker keeps this and last month's figures fresh, and fills in missing months."""
+    """The worker keeps this and last month's figures fresh, and fills in missing months (a
+    fresh unit of work from `new_uow` per round)."""
 
     async def loop(stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
-                await refresh(engine)
+                await refresh(new_uow())
             except Exception:  # the database may be away for a while; the next tick retries
                 log.exception("counting the impact figures failed")
             with contextlib.suppress(TimeoutError):
@@ -287,19 +293,21 @@ def build_view(
     return ImpactView(year, months, stages, computed_at)
 
 
-async def impact_view(engine: AsyncEngine, *, year: int, today: date | None = None) -> ImpactView:
+async def impact_view(
+    uow: ContactsUnitOfWork, *, year: int, today: date | None = None
+) -> ImpactView:
     """The year's figures as stored; the current month is counted first when it has none."""
     today = today or datetime.now(UTC).date()
     months = domain.months_of(year, today)
     since, until = store.year_bounds(year)
-    async with engine.connect() as conn:
-        held = await store.months_held(conn, since=domain.month_start(today))
+    async with uow:
+        held = await uow.impact.months_held(since=domain.month_start(today))
     if year == today.year and domain.month_start(today) not in held:
-        await recompute_month(engine, domain.month_start(today))
-    async with engine.connect() as conn:
-        figures = await store.stored(conn, since=since, until=until)
-        targets = await store.targets_of(conn, year)
-        computed_at = await store.last_computed(conn, since=since, until=until)
+        await recompute_month(uow, domain.month_start(today), today=today)
+    async with uow:
+        figures = await uow.impact.stored(since=since, until=until)
+        targets = await uow.impact.targets_of(year)
+        computed_at = await uow.impact.last_computed(since=since, until=until)
     return build_view(year, months, figures, targets, computed_at)
 
 
@@ -315,7 +323,7 @@ def check_year(year: int) -> int:
 
 
 async def set_target(
-    engine: AsyncEngine, *, actor: Actor, indicator: str, year: int, target: str
+    uow: ContactsUnitOfWork, *, actor: Actor, indicator: str, year: int, target: str
 ) -> float:
     """Staff set an indicator's target for a year (a count, or a per cent); audited."""
     try:
@@ -327,25 +335,24 @@ async def set_target(
         value = domain.parse_target(ind, target)
     except ValueError as error:
         raise InvalidInput(str(error), field=indicator) from None
-    async with engine.begin() as conn:
-        at = (await conn.execute(select(func.now()))).scalar_one()
-        before = await store.set_target(
-            conn, indicator=ind.key, year=year, target=value, set_by=actor.id, at=at
+    async with uow:
+        before = await uow.impact.set_target(
+            indicator=ind.key, year=year, target=value, set_by=actor.id
         )
-        await audit(
-            conn,
+        await uow.audit.record(
             actor,
             "impact.target_set",
             target_type="impact_target",
             target_id=f"{ind.key}/{year}",
             details={"indicator": ind.key, "year": year, "target": value, "before": before},
         )
+        await uow.commit()
     return value
 
 
-async def targets(engine: AsyncEngine, *, year: int) -> dict[str, store.TargetRow]:
-    async with engine.connect() as conn:
-        return await store.target_rows(conn, year)
+async def targets(uow: ContactsUnitOfWork, *, year: int) -> dict[str, store.TargetRow]:
+    async with uow:
+        return await uow.impact.target_rows(year)
 
 
 async def record_reach(conn: AsyncConnection, *, person_id: uuid.UUID, at: datetime) -> None:

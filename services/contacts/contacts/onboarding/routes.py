@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, Field
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.errors import Conflict
 from contacts.onboarding.domain.lists import list_state
 from contacts.onboarding.repository.lists import ListFilters
@@ -64,23 +64,23 @@ async def group_settings(group: Group, staff: Viewer) -> dict[str, Any]:
 
 
 @router.post("/people/{person_id}/invite", status_code=status.HTTP_201_CREATED)
-async def invite(person_id: uuid.UUID, engine: Engine, group: Group, staff: Editor) -> Invited:
-    code = await service.invite(engine, person_id, settings=group, actor=actor_of(staff))
+async def invite(person_id: uuid.UUID, uow: Uow, group: Group, staff: Editor) -> Invited:
+    code = await service.invite(uow, person_id, settings=group, actor=actor_of(staff))
     return Invited(person_id=person_id, join_code=code)
 
 
 @router.post("/people/{person_id}/left")
-async def left(person_id: uuid.UUID, engine: Engine, staff: Editor) -> dict[str, Any]:
+async def left(person_id: uuid.UUID, uow: Uow, staff: Editor) -> dict[str, Any]:
     """The member left the group (409 unless approved)."""
-    result = await group_members.mark_left(engine, [person_id], actor=actor_of(staff))
+    result = await group_members.mark_left(uow, [person_id], actor=actor_of(staff))
     if result["refused"]:
         raise Conflict("Only an approved member can leave the group.")
     return result
 
 
 @router.post("/match")
-async def match(body: MatchIn, engine: Engine, staff: Editor) -> dict[str, Any]:
-    rows = await service.match(engine, body.text, actor=actor_of(staff))
+async def match(body: MatchIn, uow: Uow, staff: Editor) -> dict[str, Any]:
+    rows = await service.match(uow, body.text, actor=actor_of(staff))
     return {
         "matched": [r for r in rows if r["person_id"]],
         "ambiguous": [r for r in rows if r["reason"] == "ambiguous"],
@@ -89,31 +89,31 @@ async def match(body: MatchIn, engine: Engine, staff: Editor) -> dict[str, Any]:
 
 
 @router.post("/decide")
-async def decide(body: DecideIn, engine: Engine, staff: Editor) -> dict[str, Any]:
+async def decide(body: DecideIn, uow: Uow, staff: Editor) -> dict[str, Any]:
     ids = list(body.person_ids)
     if body.text:
-        rows = await service.match(engine, body.text, actor=actor_of(staff))
+        rows = await service.match(uow, body.text, actor=actor_of(staff))
         ids += [r["person_id"] for r in rows if r["person_id"]]
     if body.decision == "request":
-        return await service.mark_requested(engine, ids, actor=actor_of(staff))
-    return await service.decide(engine, ids, body.decision, actor=actor_of(staff))
+        return await service.mark_requested(uow, ids, actor=actor_of(staff))
+    return await service.decide(uow, ids, body.decision, actor=actor_of(staff))
 
 
 @router.get("/funnel")
 async def funnel(
-    engine: Engine,
+    uow: Uow,
     staff: Viewer,
     start: datetime | None = None,
     end: datetime | None = None,
 ) -> dict[str, Any]:
     end = end or datetime.now(UTC)
     start = start or end - timedelta(days=90)
-    return await service.funnel(engine, start=start, end=end)
+    return await service.funnel(uow, start=start, end=end)
 
 
 @router.get("/people")
 async def people_in_state(
-    engine: Engine,
+    uow: Uow,
     staff: Viewer,
     state: Annotated[str, Query(max_length=20)] = "invited",
     region: Annotated[str, Query(max_length=10)] = "",
@@ -125,7 +125,7 @@ async def people_in_state(
     """One page of the people in a state (the page's list), with every state's capped count."""
     chosen = list_state(state)
     found = await lists_service.people_list(
-        engine,
+        uow,
         chosen,
         ListFilters(region=region, organisation_type=type, organisation=organisation),
         lang="fi",
@@ -142,8 +142,8 @@ async def people_in_state(
 
 
 @router.post("/bulk")
-async def bulk(body: BulkIn, engine: Engine, group: Group, staff: Editor) -> dict[str, Any]:
+async def bulk(body: BulkIn, uow: Uow, group: Group, staff: Editor) -> dict[str, Any]:
     """Invite, remind or mark as left each person; `report` says what was done or skipped."""
     return await lists_service.bulk(
-        engine, body.person_ids, body.action, actor=actor_of(staff), settings=group
+        uow, body.person_ids, body.action, actor=actor_of(staff), settings=group
     )

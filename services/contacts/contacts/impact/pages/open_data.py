@@ -14,7 +14,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Request, Response, status
 
-from contacts.deps import Engine
+from contacts.deps import Uow
 from contacts.impact import open_data
 from contacts.impact.domain import SMALLEST_GROUP
 from contacts.impact.open_schemas import TITLES
@@ -42,7 +42,7 @@ async def open_data_index(request: Request) -> Response:
 
 
 @router.get("/{filename}")
-async def open_data_file(filename: FileName, engine: Engine) -> Response:
+async def open_data_file(filename: FileName, uow: Uow) -> Response:
     if filename == "datapackage.json":
         body = json.dumps(open_data.descriptor(), ensure_ascii=False, indent=1).encode("utf-8")
         return Response(body, media_type="application/json", headers=HEADERS)
@@ -51,10 +51,10 @@ async def open_data_file(filename: FileName, engine: Engine) -> Response:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No such dataset.")
     if name == "network-size":
         gettext = {lang: pages.gettext(lang) for lang in ("fi", "sv")}
-        rows = await open_data.network_size(engine, gettext=gettext)
+        rows = await open_data.network_size(uow, gettext=gettext)
     elif name == "self-assessment":
-        rows = await open_data.self_assessment(engine)
+        rows = await open_data.self_assessment(uow)
     else:
-        rows = await open_data.newsletter_reach(engine)
+        rows = await open_data.newsletter_reach(uow)
     body = open_data.as_csv(name, rows) if fmt == "csv" else open_data.as_json(rows)
     return Response(body, media_type=MEDIA[fmt], headers=HEADERS)

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 
 from contacts.assessments import service as assessments
 from contacts.classification import load_classification
-from contacts.deps import Engine, actor_of
+from contacts.deps import Engine, Uow, actor_of
 from contacts.errors import InvalidInput
 from contacts.impact import domain, export
 from contacts.impact import service as impact
@@ -113,13 +113,14 @@ def _context(request: Request, view: ImpactView, lang: str) -> dict[str, Any]:
 async def impact_page(
     request: Request,
     engine: Engine,
+    uow: Uow,
     staff: Viewer,
     year: Year = None,
     saved: Annotated[str, Query(max_length=2)] = "",
 ) -> Response:
     request.state.staff = staff
     lang = staff_language(request)
-    view = await impact.impact_view(engine, year=_year(year))
+    view = await impact.impact_view(uow, year=_year(year))
     context = {
         **_context(request, view, lang),
         "saved": saved == "1",
@@ -129,25 +130,21 @@ async def impact_page(
 
 
 @router.get("/report")
-async def impact_report(
-    request: Request, engine: Engine, staff: Viewer, year: Year = None
-) -> Response:
+async def impact_report(request: Request, uow: Uow, staff: Viewer, year: Year = None) -> Response:
     """The same figures on one printable page (A4), for the programme's annual report."""
     request.state.staff = staff
     lang = staff_language(request)
-    view = await impact.impact_view(engine, year=_year(year))
+    view = await impact.impact_view(uow, year=_year(year))
     return pages.render(
         request, "staff_impact_report.html", _context(request, view, lang), lang=lang
     )
 
 
 @router.get("/export.xlsx")
-async def impact_export(
-    request: Request, engine: Engine, staff: Viewer, year: Year = None
-) -> Response:
+async def impact_export(request: Request, uow: Uow, staff: Viewer, year: Year = None) -> Response:
     lang = staff_language(request)
     locale = BABEL_LOCALES.get(lang, "fi_FI")
-    view = await impact.impact_view(engine, year=_year(year))
+    view = await impact.impact_view(uow, year=_year(year))
     data = export.workbook(
         view,
         gettext=pages.gettext(lang),
@@ -195,11 +192,9 @@ def _plain(value: float) -> str:
 
 
 @router.get("/targets")
-async def targets_page(
-    request: Request, engine: Engine, staff: Editor, year: Year = None
-) -> Response:
+async def targets_page(request: Request, uow: Uow, staff: Editor, year: Year = None) -> Response:
     chosen = _year(year)
-    held = await impact.targets(engine, year=chosen)
+    held = await impact.targets(uow, year=chosen)
     values = {f"target_{i.key}": "" for i in domain.CATALOGUE}
     values |= {f"target_{key}": _plain(row.target) for key, row in held.items()}
     when = {key: row.set_at.date().isoformat() for key, row in held.items()}
@@ -207,9 +202,7 @@ async def targets_page(
 
 
 @router.post("/targets")
-async def save_targets(
-    request: Request, engine: Engine, staff: Editor, year: Year = None
-) -> Response:
+async def save_targets(request: Request, uow: Uow, staff: Editor, year: Year = None) -> Response:
     """Every filled field is a target; a field left as it was changes nothing (not audited)."""
     chosen = _year(year)
     try:
@@ -217,7 +210,7 @@ async def save_targets(
     except FormTooLarge:
         raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "too large") from None
     typed = {i.key: (raw.get(f"target_{i.key}") or [""])[0].strip() for i in domain.CATALOGUE}
-    held = await impact.targets(engine, year=chosen)
+    held = await impact.targets(uow, year=chosen)
     errors: dict[str, str] = {}
     wanted: dict[str, float] = {}
     for ind in domain.CATALOGUE:
@@ -236,7 +229,7 @@ async def save_targets(
     for key, value in wanted.items():
         try:
             await impact.set_target(
-                engine, actor=actor_of(staff), indicator=key, year=chosen, target=str(value)
+                uow, actor=actor_of(staff), indicator=key, year=chosen, target=str(value)
             )
         except InvalidInput as error:  # pragma: no cover - parse_target checked it already
             values = {f"target_{k}": text for k, text in typed.items()}

@@ -33,6 +33,7 @@ from contacts.snapshots import (
 )
 from contacts.tables import contact_snapshot
 from contacts.tags import repository as tag_store
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.events.envelope import new_event
 from shared.events.topics import CONTACT_SNAPSHOTS
 from shared.logs import correlation_id
@@ -148,7 +149,7 @@ async def membership(
         await people.save(uow.conn, person)
         await publish_snapshot(uow, person)
         if action == "approve" and changed.state == "active":
-            await invite_new_member(uow, person, at=at)
+            await invite_new_member(await SqlContactsUnitOfWork.joined(uow), person, at=at)
         await record_activity(
             uow, person.id, "membership_changed", {"action": action, "state": changed.state}, at=at
         )
@@ -162,8 +163,9 @@ async def onboarding_invite(
     """Invite to the Facebook group; a person invited before is not invited again."""
     at = datetime.now(UTC)
     found = await bulk_people.lock_people(uow.conn, ids)
+    typed = await SqlContactsUnitOfWork.joined(uow)
     for person in found:
-        await invite_new_member(uow, person, at=at)
+        await invite_new_member(typed, person, at=at)
     return len(found), len(ids) - len(found)
 
 

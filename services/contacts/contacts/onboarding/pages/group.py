@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request, Response
 from starlette.datastructures import UploadFile
 
 from contacts.classification import load_classification
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.errors import InvalidInput
 from contacts.onboarding.service import group_members
 from contacts.onboarding.service import onboarding as service
@@ -48,7 +48,7 @@ def _period(start: str, end: str) -> tuple[date, date, dict[str, str]]:
 @router.get("/funnel")
 async def funnel_page(
     request: Request,
-    engine: Engine,
+    uow: Uow,
     staff: Viewer,
     start: Annotated[str, Query(max_length=10)] = "",
     end: Annotated[str, Query(max_length=10)] = "",
@@ -57,7 +57,7 @@ async def funnel_page(
     lang = staff_language(request)
     first, last, errors = _period(start, end)
     figures = await service.funnel(
-        engine,
+        uow,
         start=datetime.combine(first, time(), UTC),
         end=datetime.combine(last + timedelta(days=1), time(), UTC),
     )
@@ -98,7 +98,7 @@ async def members_form(request: Request, staff: Admin) -> Response:
 
 
 @router.post("/members")
-async def import_members(request: Request, engine: Engine, staff: Admin) -> Response:
+async def import_members(request: Request, uow: Uow, staff: Admin) -> Response:
     request.state.staff = staff
     upload = (await request.form()).get("file")
     raw = await upload.read(MAX_CSV_BYTES + 1) if isinstance(upload, UploadFile) else b""
@@ -110,7 +110,7 @@ async def import_members(request: Request, engine: Engine, staff: Admin) -> Resp
     if not message:
         try:
             result = await group_members.import_member_list(
-                engine, raw.decode("utf-8-sig", errors="replace"), actor=actor_of(staff)
+                uow, raw.decode("utf-8-sig", errors="replace"), actor=actor_of(staff)
             )
         except InvalidInput as exc:
             message = str(exc)
@@ -120,8 +120,8 @@ async def import_members(request: Request, engine: Engine, staff: Admin) -> Resp
 
 
 @router.get("/members/{import_id}/unknown.csv")
-async def unknown_members(import_id: uuid.UUID, engine: Engine, staff: Admin) -> Response:
-    body = await group_members.unknown_csv(engine, import_id)  # NotFound → 404
+async def unknown_members(import_id: uuid.UUID, uow: Uow, staff: Admin) -> Response:
+    body = await group_members.unknown_csv(uow, import_id)  # NotFound → 404
     return Response(
         body,
         media_type="text/csv; charset=utf-8",

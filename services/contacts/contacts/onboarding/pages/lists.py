@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.labels import ONBOARDING_LIST_STATES
 from contacts.onboarding.domain.lists import BULK_ACTIONS, LIST_STATES, ListState, list_state
 from contacts.onboarding.repository.lists import ListFilters
@@ -49,7 +49,7 @@ def _href(query: dict[str, str], **changed: Any) -> str:
 
 async def _page(
     request: Request,
-    engine: Engine,
+    uow: Uow,
     staff: Staff,
     query: dict[str, str],
     page: int,
@@ -64,9 +64,7 @@ async def _page(
     filters = ListFilters(
         region=query["region"], organisation_type=query["type"], organisation=query["organisation"]
     )
-    found = await service.people_list(
-        engine, state, filters, lang=lang, page=page, per_page=PER_PAGE
-    )
+    found = await service.people_list(uow, state, filters, lang=lang, page=page, per_page=PER_PAGE)
     options = choices(lang)
     at = found["page"]
     return pages.render(
@@ -103,16 +101,16 @@ async def _page(
 @router.get("/people")
 async def people_page(
     request: Request,
-    engine: Engine,
+    uow: Uow,
     staff: Viewer,
     query: ListQuery,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    return await _page(request, engine, staff, query, page)
+    return await _page(request, uow, staff, query, page)
 
 
 @router.post("/people")
-async def bulk_action(request: Request, engine: Engine, group: Group, staff: Editor) -> Response:
+async def bulk_action(request: Request, uow: Uow, group: Group, staff: Editor) -> Response:
     form = await request.form()
     action = str(form.get("action", ""))
     if action not in BULK_ACTIONS:
@@ -122,7 +120,7 @@ async def bulk_action(request: Request, engine: Engine, group: Group, staff: Edi
     except ValueError as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "bad person id") from exc
     result = await service.bulk(
-        engine,
+        uow,
         ids,
         "invite" if action == "invite" else "remind" if action == "remind" else "left",
         actor=actor_of(staff),
@@ -130,4 +128,4 @@ async def bulk_action(request: Request, engine: Engine, group: Group, staff: Edi
     )
     query = {k: str(form.get(k, ""))[:200] for k in ("state", "region", "type", "organisation")}
     # The answer is the report (a reload repeats nothing harmful: each person is skipped).
-    return await _page(request, engine, staff, query, 1, report=result["report"], action=action)
+    return await _page(request, uow, staff, query, 1, report=result["report"], action=action)

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.onboarding.routes import MAX_PASTE_CHARS
 from contacts.onboarding.service import group_members
 from contacts.onboarding.service import onboarding as service
@@ -58,19 +58,19 @@ async def onboarding_page(request: Request, staff: Viewer, done: str | None = No
 
 
 @router.post("/match")
-async def match_lines(request: Request, engine: Engine, staff: Editor) -> Response:
+async def match_lines(request: Request, uow: Uow, staff: Editor) -> Response:
     text = str((await request.form()).get("text", ""))
     if not text.strip() or len(text) > MAX_PASTE_CHARS:
         message = "Paste at least one line." if not text.strip() else "The text is too long."
         return _page(
             request, staff, text=text[:MAX_PASTE_CHARS], errors={"text": message}, status_code=422
         )
-    rows = await service.match(engine, text, actor=actor_of(staff))
+    rows = await service.match(uow, text, actor=actor_of(staff))
     return _page(request, staff, text=text, rows=rows)
 
 
 @router.post("/decide")
-async def decide(request: Request, engine: Engine, staff: Editor) -> Response:
+async def decide(request: Request, uow: Uow, staff: Editor) -> Response:
     form = await request.form()
     decision = str(form.get("decision", ""))
     if decision not in ("approve", "decline", "left", "request"):
@@ -80,12 +80,12 @@ async def decide(request: Request, engine: Engine, staff: Editor) -> Response:
     except ValueError as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "bad person id") from exc
     if decision == "left":  # members who left the group, found by pasting their names
-        result = await group_members.mark_left(engine, ids, actor=actor_of(staff))
+        result = await group_members.mark_left(uow, ids, actor=actor_of(staff))
     elif decision == "request":  # seen in the queue; the decision comes later
-        result = await service.mark_requested(engine, ids, actor=actor_of(staff))
+        result = await service.mark_requested(uow, ids, actor=actor_of(staff))
     else:
         result = await service.decide(
-            engine, ids, "approve" if decision == "approve" else "decline", actor=actor_of(staff)
+            uow, ids, "approve" if decision == "approve" else "decline", actor=actor_of(staff)
         )
     # The answer is the report itself: per person what was done or skipped and why (deciding
     # again changes nothing, so a reload is harmless).

@@ -1,6 +1,6 @@
 """Who is in the group: a member-list import marks the people found on it `approved` and keeps
 the rows nobody matches ("group members unknown to the registry"); `mark_left` records that a
-member left the group."""
+member left the group. The use cases take contacts' unit of work (`uow.onboarding`)."""
 
 from __future__ import annotations
 
@@ -12,53 +12,38 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from contacts.audit.domain import Actor
-from contacts.audit.service import audit
 from contacts.errors import Conflict, NotFound
-from contacts.onboarding.domain import onboarding as domain
 from contacts.onboarding.domain.group_members import parse_member_csv
 from contacts.onboarding.domain.onboarding import Onboarding
-from contacts.onboarding.repository import group_members as imports
-from contacts.onboarding.repository import onboarding as store
-from contacts.onboarding.service.onboarding import UNCHANGED, _changed, outcome
-from contacts.people import repository as people
-from contacts.unit_of_work import unit_of_work
+from contacts.onboarding.service.onboarding import UNCHANGED, _changed, match_in, outcome
+from contacts.unit_of_work import ContactsUnitOfWork
 
 UNKNOWN_COLUMNS = ("row", "name", "email", "profile_url", "joined", "reason")
 
 
 async def import_member_list(
-    engine: AsyncEngine, text: str, *, actor: Actor | None, at: datetime | None = None
+    uow: ContactsUnitOfWork, text: str, *, actor: Actor | None, at: datetime | None = None
 ) -> dict[str, Any]:
     """Match every row like the moderation matcher, mark the matched in the group, keep the rest."""
     at = at or datetime.now(UTC)
     rows = parse_member_csv(text)
     lines = [r.as_line() for r in rows]
     import_id = uuid.uuid4()
-    async with unit_of_work(engine) as uow:
-        found = domain.match_lines(
-            lines,
-            codes=await store.codes(uow.conn, {c for ln in lines for c in domain.codes_in(ln)}),
-            emails=await store.people_by_email(
-                uow.conn, {e for ln in lines for e in domain.emails_in(ln)}
-            ),
-            candidates=await store.name_candidates(uow.conn),
-            now=at,
-        )
+    async with uow:
+        found = await match_in(uow, lines, at=at)
         marked = 0
         for person_id in dict.fromkeys(m.person_id for m in found if m.person_id):
             assert person_id is not None
-            person = await people.get(uow.conn, person_id, for_update=True)
+            person = await uow.people.get(person_id, for_update=True)
             if person is None:
                 continue
-            record = await store.get(uow.conn, person_id, for_update=True) or Onboarding(person_id)
+            record = await uow.onboarding.get(person_id, for_update=True) or Onboarding(person_id)
             after = record.in_group(at=at, by=actor.id if actor else None)
             if after == record:
                 continue
-            await store.put(uow.conn, after)
-            await store.spend_codes(uow.conn, person_id, at=at)
+            await uow.onboarding.put(after)
+            await uow.onboarding.spend_codes(person_id, at=at)
             await _changed(
                 uow,
                 person,
@@ -72,23 +57,21 @@ async def import_member_list(
             for row, m in zip(rows, found, strict=True)
             if m.person_id is None
         ]
-        await imports.add(
-            uow.conn,
+        await uow.onboarding.add_import(
             import_id=import_id,
             by=actor.id if actor else None,
             at=at,
             matched=len(rows) - len(unknown),
             unknown=unknown,
         )
-        await audit(
-            uow.conn,
+        await uow.audit.record(
             actor,
             "onboarding.member_list_imported",
             target_type="group_member_import",
             target_id=str(import_id),
             details={"rows": len(rows), "unknown": len(unknown), "marked": marked},
         )
-        about = await store.details(uow.conn, {m.person_id for m in found if m.person_id})
+        about = await uow.onboarding.details({m.person_id for m in found if m.person_id})
         await uow.commit()
     matched = [
         {
@@ -104,10 +87,10 @@ async def import_member_list(
     return {"id": import_id, "matched": matched, "unknown": unknown, "marked": marked}
 
 
-async def unknown_csv(engine: AsyncEngine, import_id: uuid.UUID) -> bytes:
+async def unknown_csv(uow: ContactsUnitOfWork, import_id: uuid.UUID) -> bytes:
     """The unmatched rows of one import, defused against spreadsheet formulas."""
-    async with engine.connect() as conn:
-        found = await imports.get(conn, import_id)
+    async with uow:
+        found = await uow.onboarding.get_import(import_id)
     if found is None:
         raise NotFound("No such member-list import.")
     out = io.StringIO(newline="")
@@ -120,7 +103,7 @@ async def unknown_csv(engine: AsyncEngine, import_id: uuid.UUID) -> bytes:
 
 
 async def mark_left(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     person_ids: Sequence[uuid.UUID],
     *,
     actor: Actor | None,
@@ -131,10 +114,10 @@ async def mark_left(
     done: list[str] = []
     refused: list[str] = []
     report: list[dict[str, Any]] = []
-    async with unit_of_work(engine) as uow:
+    async with uow:
         for person_id in dict.fromkeys(person_ids):
-            person = await people.get(uow.conn, person_id, for_update=True)
-            record = await store.get(uow.conn, person_id, for_update=True)
+            person = await uow.people.get(person_id, for_update=True)
+            record = await uow.onboarding.get(person_id, for_update=True)
             if person is None or record is None:
                 refused.append(str(person_id))
                 why = "No such person" if person is None else "Never in the group"
@@ -150,10 +133,10 @@ async def mark_left(
                 refused.append(str(person_id))
                 report.append(outcome(person_id, person, "refused", "Not a member of the group"))
                 continue
-            await store.put(uow.conn, after)
+            await uow.onboarding.put(after)
             await _changed(uow, person, "onboarding_left", {"by": actor.id if actor else None}, at)
-            await audit(
-                uow.conn, actor, "onboarding.left", target_type="person", target_id=str(person_id)
+            await uow.audit.record(
+                actor, "onboarding.left", target_type="person", target_id=str(person_id)
             )
             report.append(outcome(person_id, person, "changed", ""))
             done.append(str(person_id))

@@ -1,6 +1,6 @@
 """The onboarding lists and their bulk actions: invite, remind or mark as gone the people
 staff selected, each one reported as done, skipped or refused and why (the `report` shape of
-`decide`)."""
+`decide`). Both take contacts' unit of work (`uow.onboarding`)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from contacts.audit.domain import Actor
-from contacts.audit.service import audit
 from contacts.onboarding.domain.lists import (
     BulkAction,
     ListState,
@@ -20,25 +17,21 @@ from contacts.onboarding.domain.lists import (
     pages_of,
     remind_verdict,
 )
-from contacts.onboarding.repository import lists as repository
-from contacts.onboarding.repository import onboarding as store
 from contacts.onboarding.repository.lists import ListFilters
 from contacts.onboarding.service import group_members
 from contacts.onboarding.service.onboarding import (
     OnboardingSettings,
-    _request_mail,
     invite_in,
     outcome,
+    remind_in,
 )
-from contacts.people import repository as people
-from contacts.snapshots import record_activity
-from contacts.unit_of_work import unit_of_work
+from contacts.unit_of_work import ContactsUnitOfWork
 
 MAX_SELECTED = 200
 
 
 async def people_list(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     state: ListState,
     filters: ListFilters,
     *,
@@ -47,18 +40,18 @@ async def people_list(
     per_page: int,
 ) -> dict[str, Any]:
     """One page of the people in `state`, and every state's capped count under the filters."""
-    async with engine.connect() as conn:
-        counts = await repository.counts(conn, filters)
+    async with uow:
+        counts = await uow.onboarding.counts(filters)
         pages = pages_of(counts[state], per_page)
         page = min(page, pages)
-        rows = await repository.people_in(
-            conn, state, filters, lang=lang, offset=(page - 1) * per_page, limit=per_page
+        rows = await uow.onboarding.people_in(
+            state, filters, lang=lang, offset=(page - 1) * per_page, limit=per_page
         )
     return {"rows": rows, "counts": counts, "page": page, "pages": pages}
 
 
 async def bulk(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     person_ids: Sequence[uuid.UUID],
     action: BulkAction,
     *,
@@ -70,15 +63,15 @@ async def bulk(
     at = at or datetime.now(UTC)
     ids = list(dict.fromkeys(person_ids))[:MAX_SELECTED]
     if action == "left":
-        return await group_members.mark_left(engine, ids, actor=actor, at=at)
+        return await group_members.mark_left(uow, ids, actor=actor, at=at)
     done: list[str] = []
     refused: list[str] = []
     report: list[dict[str, Any]] = []
-    async with unit_of_work(engine) as uow:
+    async with uow:
         for person_id in ids:
-            person = await people.get(uow.conn, person_id, for_update=True)
-            record = await store.get(uow.conn, person_id, for_update=True)
-            standing = (await repository.standings(uow.conn, [person_id], at=at)).get(person_id)
+            person = await uow.people.get(person_id, for_update=True)
+            record = await uow.onboarding.get(person_id, for_update=True)
+            standing = (await uow.onboarding.standings([person_id], at=at)).get(person_id)
             if person is None or standing is None:
                 refused.append(str(person_id))
                 report.append(outcome(person_id, None, "refused", "No such person"))
@@ -95,21 +88,14 @@ async def bulk(
             if action == "invite":
                 await invite_in(uow, person, settings=settings, at=at, actor=actor)
             else:
-                code = await store.current_code(uow.conn, person_id)
+                code = await uow.onboarding.current_code(person_id)
                 if record is None or code is None or code.used_at or code.expires_at <= at:
                     refused.append(str(person_id))
                     why = "The join code has expired: invite them again"
                     report.append(outcome(person_id, person, "refused", why))
                     continue
-                record = record.reminded(at=at)
-                await store.put(uow.conn, record)
-                key = f"onboarding-reminder:{person_id}:{record.reminders_sent}"
-                _request_mail(uow, person, settings, code.code, key)
-                await record_activity(
-                    uow, person_id, "onboarding_reminded", {"n": record.reminders_sent}, at=at
-                )
-                await audit(
-                    uow.conn,
+                await remind_in(uow, person, record, code, settings=settings, at=at)
+                await uow.audit.record(
                     actor,
                     "onboarding.reminded",
                     target_type="person",

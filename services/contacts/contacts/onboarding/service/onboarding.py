@@ -1,5 +1,10 @@
 """Onboarding into the Facebook group: invite with a join code, match pasted requests, decide,
-remind, and count the funnel. Every state change republishes the person's snapshot."""
+remind, and count the funnel. Every state change republishes the person's snapshot.
+
+The use cases take contacts' unit of work (`uow.onboarding` with the people, event and audit
+repositories), so their rules run on the in-memory fake; `invite_in` and `invite_new_member`
+are steps inside a unit of work the caller holds open.
+"""
 
 from __future__ import annotations
 
@@ -13,23 +18,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.audit.domain import Actor
-from contacts.audit.service import audit
 from contacts.errors import Conflict, NotFound
 from contacts.onboarding.domain import onboarding as domain
 from contacts.onboarding.domain.onboarding import Decision, JoinCode, Onboarding
-from contacts.onboarding.repository import onboarding as store
-from contacts.people import repository as people
 from contacts.people.domain.person import Person
-from contacts.snapshots import SOURCE, publish_snapshot, record_activity
-from contacts.unit_of_work import unit_of_work
+from contacts.snapshots import SOURCE
+from contacts.unit_of_work import ContactsUnitOfWork
 from shared.events.envelope import new_event
 from shared.events.mail import MailRequestedV1
 from shared.events.topics import MAIL_REQUESTED
 from shared.logs import correlation_id
-from shared.outbox.unit_of_work import UnitOfWork
 
 GROUP = "Digitukijat"
 GROUP_URL = "https://www.facebook.com/groups/digitukijat"
@@ -73,17 +73,17 @@ class OnboardingSettings(BaseSettings):
 
 
 async def _changed(
-    uow: UnitOfWork, person: Person, kind: str, details: dict[str, Any], at: datetime
+    uow: ContactsUnitOfWork, person: Person, kind: str, details: dict[str, Any], at: datetime
 ) -> None:
     """Bump the person's version so replicas take the new snapshot, and tell the timeline."""
     person = person.changed()
-    await people.save(uow.conn, person)
-    await publish_snapshot(uow, person)
-    await record_activity(uow, person.id, kind, details, at=at)
+    await uow.people.save(person)
+    await uow.events.publish_snapshot(person)
+    await uow.events.record_activity(person.id, kind, details, at=at)
 
 
 def _request_mail(
-    uow: UnitOfWork, person: Person, settings: OnboardingSettings, code: str, key: str
+    uow: ContactsUnitOfWork, person: Person, settings: OnboardingSettings, code: str, key: str
 ) -> None:
     mail = MailRequestedV1(
         idempotency_key=key,
@@ -106,7 +106,7 @@ def _request_mail(
 
 
 async def invite_in(
-    uow: UnitOfWork,
+    uow: ContactsUnitOfWork,
     person: Person,
     *,
     settings: OnboardingSettings | None = None,
@@ -116,40 +116,40 @@ async def invite_in(
     """Issue a fresh join code, mail it, and mark the person invited (inside the caller's uow)."""
     settings = settings or OnboardingSettings()
     at = at or datetime.now(UTC)
-    record = await store.get(uow.conn, person.id, for_update=True) or Onboarding(person.id)
+    record = await uow.onboarding.get(person.id, for_update=True) or Onboarding(person.id)
     record = record.invited(at=at)
     expires = at + timedelta(days=settings.code_valid_days)
     while True:
         code = domain.new_join_code()
-        if await store.add_code(uow.conn, JoinCode(code, person.id, expires), issued_at=at):
+        if await uow.onboarding.add_code(JoinCode(code, person.id, expires), issued_at=at):
             break
-    await store.put(uow.conn, record)
+    await uow.onboarding.put(record)
     _request_mail(uow, person, settings, code, f"onboarding-invitation:{code}")
     await _changed(uow, person, "onboarding_invited", {"expires_at": expires.isoformat()}, at)
     if actor is not None:  # an automatic invitation is part of the audited membership approval
-        await audit(
-            uow.conn, actor, "onboarding.invited", target_type="person", target_id=str(person.id)
+        await uow.audit.record(
+            actor, "onboarding.invited", target_type="person", target_id=str(person.id)
         )
     return code
 
 
-async def invite_new_member(uow: UnitOfWork, person: Person, *, at: datetime) -> None:
+async def invite_new_member(uow: ContactsUnitOfWork, person: Person, *, at: datetime) -> None:
     """Called when a membership becomes active: invite once, never again after a decision."""
-    record = await store.get(uow.conn, person.id)
+    record = await uow.onboarding.get(person.id)
     if record is None or record.state == "not_invited":
         await invite_in(uow, person, at=at)
 
 
 async def invite(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     person_id: uuid.UUID,
     *,
     settings: OnboardingSettings,
     actor: Actor | None,
     at: datetime | None = None,
 ) -> str:
-    async with unit_of_work(engine) as uow:
-        person = await people.get(uow.conn, person_id, for_update=True)
+    async with uow:
+        person = await uow.people.get(person_id, for_update=True)
         if person is None:
             raise NotFound("No such person.")
         code = await invite_in(uow, person, settings=settings, at=at, actor=actor)
@@ -157,26 +157,33 @@ async def invite(
     return code
 
 
+async def match_in(
+    uow: ContactsUnitOfWork, lines: Sequence[str], *, at: datetime
+) -> list[domain.LineMatch]:
+    """The matcher over what the registry knows (inside the caller's unit of work)."""
+    return domain.match_lines(
+        lines,
+        codes=await uow.onboarding.codes({c for line in lines for c in domain.codes_in(line)}),
+        emails=await uow.onboarding.people_by_email(
+            {e for line in lines for e in domain.emails_in(line)}
+        ),
+        candidates=await uow.onboarding.name_candidates(),
+        now=at,
+    )
+
+
 async def match(
-    engine: AsyncEngine, text: str, *, actor: Actor | None, at: datetime | None = None
+    uow: ContactsUnitOfWork, text: str, *, actor: Actor | None, at: datetime | None = None
 ) -> list[dict[str, Any]]:
     """Match every pasted line: a look-up only. Nothing changes until staff decide; an
     ambiguous line carries everyone it fits (`choices`) and picks nobody."""
     at = at or datetime.now(UTC)
     lines = text.splitlines()[:MAX_PASTE_LINES]
-    async with engine.connect() as conn:
-        wanted_codes = {c for line in lines for c in domain.codes_in(line)}
-        wanted_emails = {e for line in lines for e in domain.emails_in(line)}
-        found = domain.match_lines(
-            lines,
-            codes=await store.codes(conn, wanted_codes),
-            emails=await store.people_by_email(conn, wanted_emails),
-            candidates=await store.name_candidates(conn),
-            now=at,
-        )
+    async with uow:
+        found = await match_in(uow, lines, at=at)
         ids = {m.person_id for m in found if m.person_id}
         ids |= {c for m in found for c in m.candidates}
-        about = await store.details(conn, ids)
+        about = await uow.onboarding.details(ids)
     rows = []
     for m in found:
         row: dict[str, Any] = asdict(m)
@@ -195,7 +202,7 @@ UNCHANGED = {
 
 
 async def decide(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     person_ids: Sequence[uuid.UUID],
     decision: Decision,
     *,
@@ -212,14 +219,14 @@ async def decide(
     done: list[str] = []
     refused: list[str] = []
     report: list[dict[str, Any]] = []
-    async with unit_of_work(engine) as uow:
+    async with uow:
         for person_id in dict.fromkeys(person_ids):
-            person = await people.get(uow.conn, person_id, for_update=True)
+            person = await uow.people.get(person_id, for_update=True)
             if person is None:
                 refused.append(str(person_id))
                 report.append(outcome(person_id, None, "refused", "No such person"))
                 continue
-            record = await store.get(uow.conn, person_id, for_update=True) or Onboarding(person_id)
+            record = await uow.onboarding.get(person_id, for_update=True) or Onboarding(person_id)
             try:
                 after = record.decided(decision, at=at, by=actor.id if actor else None)
             except Conflict:
@@ -231,14 +238,13 @@ async def decide(
                 report.append(outcome(person_id, person, "unchanged", UNCHANGED[record.state]))
             else:
                 if record.state == "invited":
-                    await store.put(uow.conn, record.requested(at=at))
-                    await record_activity(uow, person_id, "onboarding_requested", {}, at=at)
-                await store.put(uow.conn, after)
-                await store.spend_codes(uow.conn, person_id, at=at)
+                    await uow.onboarding.put(record.requested(at=at))
+                    await uow.events.record_activity(person_id, "onboarding_requested", {}, at=at)
+                await uow.onboarding.put(after)
+                await uow.onboarding.spend_codes(person_id, at=at)
                 kind = f"onboarding_{after.state}"
                 await _changed(uow, person, kind, {"by": after.decided_by}, at)
-                await audit(
-                    uow.conn,
+                await uow.audit.record(
                     actor,
                     f"onboarding.{decision}",
                     target_type="person",
@@ -251,7 +257,7 @@ async def decide(
 
 
 async def mark_requested(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     person_ids: Sequence[uuid.UUID],
     *,
     actor: Actor | None,
@@ -263,10 +269,10 @@ async def mark_requested(
     done: list[str] = []
     refused: list[str] = []
     report: list[dict[str, Any]] = []
-    async with unit_of_work(engine) as uow:
+    async with uow:
         for person_id in dict.fromkeys(person_ids):
-            person = await people.get(uow.conn, person_id, for_update=True)
-            record = await store.get(uow.conn, person_id, for_update=True)
+            person = await uow.people.get(person_id, for_update=True)
+            record = await uow.onboarding.get(person_id, for_update=True)
             if person is None or record is None or record.state == "not_invited":
                 refused.append(str(person_id))
                 why = "No such person" if person is None else "Not invited yet"
@@ -276,10 +282,9 @@ async def mark_requested(
                 report.append(outcome(person_id, person, "unchanged", "Past the request already"))
                 done.append(str(person_id))
                 continue
-            await store.put(uow.conn, record.requested(at=at))
+            await uow.onboarding.put(record.requested(at=at))
             await _changed(uow, person, "onboarding_requested", {}, at)
-            await audit(
-                uow.conn,
+            await uow.audit.record(
                 actor,
                 "onboarding.request",
                 target_type="person",
@@ -312,39 +317,58 @@ def outcome(
     }
 
 
+async def remind_in(
+    uow: ContactsUnitOfWork,
+    person: Person,
+    record: Onboarding,
+    code: JoinCode,
+    *,
+    settings: OnboardingSettings,
+    at: datetime,
+) -> Onboarding:
+    """Mail the person their current join code again (inside the caller's unit of work)."""
+    record = record.reminded(at=at)
+    await uow.onboarding.put(record)
+    key = f"onboarding-reminder:{person.id}:{record.reminders_sent}"
+    _request_mail(uow, person, settings, code.code, key)
+    await uow.events.record_activity(
+        person.id, "onboarding_reminded", {"n": record.reminders_sent}, at=at
+    )
+    return record
+
+
 async def send_reminders(
-    engine: AsyncEngine, *, settings: OnboardingSettings, now: datetime | None = None
+    uow: ContactsUnitOfWork, *, settings: OnboardingSettings, now: datetime | None = None
 ) -> int:
-    """Remind invited people silent for N days, at most M times, with their current code."""
+    """Remind invited people silent for N days, at most M times, with their current code.
+
+    The repository narrows the candidates; the rule (`Onboarding.due_for_reminder`) decides
+    on each row under its lock, so a round running at the same time never reminds twice."""
     now = now or datetime.now(UTC)
-    cutoff = now - timedelta(days=settings.remind_after_days)
+    after = timedelta(days=settings.remind_after_days)
     sent = 0
-    async with unit_of_work(engine) as uow:
-        due = await store.invited_before(uow.conn, cutoff, at_most=settings.max_reminders)
+    async with uow:
+        due = await uow.onboarding.invited_before(now - after, at_most=settings.max_reminders)
         for person_id in due:
-            record = await store.get(uow.conn, person_id, for_update=True)
-            person = await people.get(uow.conn, person_id)
+            record = await uow.onboarding.get(person_id, for_update=True)
+            person = await uow.people.get(person_id)
             if record is None or person is None:
                 continue
-            code = await store.current_code(uow.conn, person_id)
+            if not record.due_for_reminder(now=now, after=after, at_most=settings.max_reminders):
+                continue
+            code = await uow.onboarding.current_code(person_id)
             if code is None or code.used_at is not None:
                 continue
-            record = record.reminded(at=now)
-            await store.put(uow.conn, record)
-            key = f"onboarding-reminder:{person_id}:{record.reminders_sent}"
-            _request_mail(uow, person, settings, code.code, key)
-            await record_activity(
-                uow, person_id, "onboarding_reminded", {"n": record.reminders_sent}, at=now
-            )
+            await remind_in(uow, person, record, code, settings=settings, at=now)
             sent += 1
         await uow.commit()
     return sent
 
 
-async def funnel(engine: AsyncEngine, *, start: datetime, end: datetime) -> dict[str, Any]:
+async def funnel(uow: ContactsUnitOfWork, *, start: datetime, end: datetime) -> dict[str, Any]:
     """Counts and median hours per step for invitations in [start, end), overall and by group."""
-    async with engine.connect() as conn:
-        rows = await store.funnel_rows(conn, start=start, end=end)
+    async with uow:
+        rows = await uow.onboarding.funnel_rows(start=start, end=end)
 
     def grouped(index: int) -> list[dict[str, Any]]:
         keyed = [(str(r[index] or ""), r[0]) for r in rows]
@@ -363,14 +387,15 @@ async def funnel(engine: AsyncEngine, *, start: datetime, end: datetime) -> dict
 
 
 def reminder_loop(
-    engine: AsyncEngine, settings: OnboardingSettings
+    new_uow: Callable[[], ContactsUnitOfWork], settings: OnboardingSettings
 ) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
-    """The reminders as a worker loop: a failed round is logged and tried at the next tick."""
+    """The reminders as a worker loop: a failed round is logged and tried at the next tick.
+    `new_uow` gives a fresh unit of work per round (the worker builds the SQL one)."""
 
     async def loop(stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
-                sent = await send_reminders(engine, settings=settings)
+                sent = await send_reminders(new_uow(), settings=settings)
                 if sent:
                     log.info("onboarding reminders requested", extra={"count": sent})
             except Exception:  # the database may be away for a while; the next tick retries
