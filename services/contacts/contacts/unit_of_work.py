@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from contacts.audit.domain import Actor
 from contacts.consents.domain import ConsentEntry
 from contacts.enquiries.domain import Enquiry
+from contacts.imports.repository.store import ImportRepository
+from contacts.jobs.repository.store import JobRepository
 from contacts.memberships.domain import Membership, Transition
 from contacts.notes.domain import Note
 from contacts.organisations.domain.organisation import Organisation
@@ -268,6 +270,8 @@ class ContactsUnitOfWork(Protocol):
     visits: VisitRepository
     notes: NoteRepository
     enquiries: EnquiryRepository
+    imports: ImportRepository
+    jobs: JobRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -617,6 +621,8 @@ class SqlContactsUnitOfWork:
     visits: VisitRepository
     notes: NoteRepository
     enquiries: EnquiryRepository
+    imports: ImportRepository
+    jobs: JobRepository
 
     def __init__(self, engine: AsyncEngine, *, send_mail: bool = True) -> None:
         self._uow = unit_of_work(engine, send_mail=send_mail)
@@ -644,6 +650,8 @@ class SqlContactsUnitOfWork:
         self.visits = _SqlVisits(conn)
         self.notes = _SqlNotes(conn)
         self.enquiries = _SqlEnquiries(conn)
+        self.imports = SqlImports(conn)
+        self.jobs = SqlJobs(conn)
         return self
 
     async def __aexit__(
@@ -667,6 +675,8 @@ from contacts.assessments import repository as assessment_store  # noqa: E402
 from contacts.audit import service as audit_service  # noqa: E402
 from contacts.consents import repository as consent_store  # noqa: E402
 from contacts.enquiries import repository as enquiry_store  # noqa: E402
+from contacts.imports.repository.store import SqlImports  # noqa: E402
+from contacts.jobs.repository.store import SqlJobs  # noqa: E402
 from contacts.memberships import repository as membership_store  # noqa: E402
 from contacts.notes import repository as note_store  # noqa: E402
 from contacts.onboarding.service import onboarding as onboarding_service  # noqa: E402

@@ -36,6 +36,7 @@ from shared.events.topics import CONTACT_EVENTS, CONTACT_SNAPSHOTS, MAIL_REQUEST
 from shared.segments.evaluate import count_in, evaluate
 from shared.segments.rules import Rule
 from shared.snapshot import erased_row, snapshot_row
+from tests.unit.fakes.contacts_imports import FakeImports, FakeJobs
 
 TAKEN = "A person with this email address already exists."
 
@@ -548,6 +549,7 @@ class FakeContactsUnitOfWork:
     def __post_init__(self) -> None:
         self.events = FakePersonEvents(self)
         self.tags = FakeTags(self)
+        self.imports, self.jobs = FakeImports(self), FakeJobs()
         self._pending: list[Published] = []
         self._kept: dict[str, dict[str, Any]] | None = None
 
@@ -567,6 +569,8 @@ class FakeContactsUnitOfWork:
             self.notes,
             self.enquiries,
             self.events,
+            self.imports,
+            self.jobs,
         )
 
     def _state(self) -> dict[str, dict[str, Any]]:

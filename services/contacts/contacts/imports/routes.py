@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Engine, Uows, actor_of
 from contacts.errors import InvalidInput
 from contacts.imports.service import exporting, importing, results
 from shared.web.staff import Editor, Viewer
@@ -61,7 +61,7 @@ async def preview_import(
 
 @router.post("/imports")
 async def import_people(
-    engine: Engine,
+    uows: Uows,
     staff: Editor,
     file: Annotated[UploadFile, File()],
     mapping: Annotated[str, Form()],
@@ -73,10 +73,10 @@ async def import_people(
     table = await _table(file)
     fields = _mapping(mapping)
     if dry_run:
-        _, report = await importing.check(engine, table, fields, basis=basis, subscribe=subscribe)
+        _, report = await importing.check(uows(), table, fields, basis=basis, subscribe=subscribe)
     else:
         report = await importing.import_people(
-            engine, table, fields, basis=basis, subscribe=subscribe, actor=actor_of(staff)
+            uows, table, fields, basis=basis, subscribe=subscribe, actor=actor_of(staff)
         )
     return _report(report, dry_run=dry_run)
 

@@ -164,7 +164,11 @@ async def job_list(request: Request, engine: Engine, staff: Viewer) -> Response:
 async def job_page(job_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer) -> Response:
     request.state.staff = staff
     job = await jobs.get_job(engine, job_id)  # NotFound → 404
-    found = await import_results.result_of(engine, job_id) if job.kind == "import" else None
+    found = (
+        await import_results.result_of(SqlContactsUnitOfWork(engine), job_id)
+        if job.kind == "import"
+        else None
+    )
     return pages.render(
         request,
         "staff_job.html",

@@ -193,7 +193,9 @@ async def run_next(
         if job.kind == "export":
             await _export(engine, job, token)
         elif job.kind == import_jobs.KIND:
-            await import_jobs.run(engine, job, token, lease_s=settings.lease_s)
+            await import_jobs.run(
+                lambda: SqlContactsUnitOfWork(engine), job, token, lease_s=settings.lease_s
+            )
         else:
             await _batches(engine, job, token, settings, stop)
     except Exception as exc:  # the job fails, the worker goes on with the next one
