@@ -651,7 +651,7 @@ class SqlContactsUnitOfWork:
         self.notes = _SqlNotes(conn)
         self.enquiries = _SqlEnquiries(conn)
         self.imports = SqlImports(conn)
-        self.jobs = SqlJobs(conn)
+        self.jobs = SqlJobs(self._uow)
         return self
 
     async def __aexit__(

@@ -17,6 +17,7 @@ from contacts.retention.service import run_retention
 from contacts.settings import ContactsSettings
 from contacts.signup import handlers as signup_handlers
 from contacts.tables import outbox
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.db import make_engine
 from shared.events.topics import CONTACT_EVENTS, CONTACT_SNAPSHOTS, MAIL_REQUESTED, SEGMENTS
 from shared.kafka import make_broker
@@ -68,7 +69,7 @@ async def run(settings: ContactsSettings) -> None:
             [
                 relay,
                 reminder_loop(engine, OnboardingSettings()),
-                runner_loop(engine, JobSettings()),
+                runner_loop(lambda: SqlContactsUnitOfWork(engine), JobSettings()),
                 retention_loop(engine, settings, run_retention),
                 refresh_loop(engine),
                 impact_loop(engine),

@@ -140,8 +140,7 @@ class FakeImports:
         self, given: Sequence[tuple[uuid.UUID, str]], *, at: datetime, basis: str | None
     ) -> None:
         self._uow.consents.log.extend(
-            ConsentEntry(pid, purpose, True, "import", at, basis=basis)  # type: ignore[arg-type]
-            for pid, purpose in given
+            ConsentEntry(pid, purpose, True, "import", at, basis=basis) for pid, purpose in given
         )
 
     async def link_organisations(
@@ -172,7 +171,7 @@ class FakeImports:
             started = now if state in ("active", "paused") else None
             rows[person_id] = Membership(
                 person_id=person_id,
-                state=state,  # type: ignore[arg-type]
+                state=state,
                 applied_at=held.applied_at if held else now,
                 started_at=(held.started_at if held else None) or started,
                 ended_at=now if state in ("left", "declined") else None,
@@ -253,6 +252,10 @@ class FakeJobs:
         self.inputs: dict[uuid.UUID, bytes | None] = {}
         self.results: dict[uuid.UUID, bytes] = {}
         self.leases: dict[uuid.UUID, uuid.UUID] = {}  # job -> the token holding it
+        self.items: dict[uuid.UUID, list[uuid.UUID]] = {}  # job -> its people still to do
+        self.applied: list[tuple[str, list[uuid.UUID]]] = []  # the bulk batches kept
+        self.failing: str | None = None  # a kind whose batches raise (a bug, a lost database)
+        self.exported: dict[uuid.UUID, int] = {}  # job -> how many of its people still exist
 
     async def add(
         self,
@@ -366,6 +369,25 @@ class FakeJobs:
         self.rows[job_id] = dataclasses.replace(
             job, state="cancelled", finished_at=datetime.now(UTC)
         )
+        self.items.pop(job_id, None)
         self.inputs[job_id] = None
         self.leases.pop(job_id, None)
         return True
+
+    async def next_items(self, job_id: uuid.UUID, *, limit: int) -> list[uuid.UUID]:
+        return sorted(self.items.get(job_id, []))[:limit]
+
+    async def drop_items(self, job_id: uuid.UUID, person_ids: Sequence[uuid.UUID]) -> None:
+        self.items[job_id] = [i for i in self.items.get(job_id, []) if i not in person_ids]
+
+    async def apply_bulk(
+        self, kind: str, person_ids: Sequence[uuid.UUID], parameters: dict[str, Any]
+    ) -> tuple[int, int]:
+        if kind == self.failing:
+            raise RuntimeError("connection lost")
+        self.applied.append((kind, list(person_ids)))
+        return len(person_ids), 0
+
+    async def export_file(self, job_id: uuid.UUID, fmt: str) -> tuple[bytes, int]:
+        rows = self.exported.get(job_id, len(self.items.get(job_id, [])))
+        return f"{fmt}:{rows}".encode(), rows

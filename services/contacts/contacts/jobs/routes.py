@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from contacts.deps import Engine, Uow, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.errors import InvalidInput
 from contacts.imports.routes import MAX_FILE
 from contacts.imports.routes import _mapping as parse_mapping
@@ -20,8 +20,8 @@ router = APIRouter(prefix="/api/contacts/jobs", tags=["jobs"])
 
 
 @router.get("/{job_id}")
-async def job_progress(job_id: uuid.UUID, engine: Engine, staff: Viewer) -> dict[str, Any]:
-    return progress_of(await jobs.get_job(engine, job_id))
+async def job_progress(job_id: uuid.UUID, uow: Uow, staff: Viewer) -> dict[str, Any]:
+    return progress_of(await jobs.get_job(uow, job_id))
 
 
 @router.post("/imports", status_code=202)

@@ -7,13 +7,13 @@ is no longer the caller's (cancelled, or claimed again after the lease expired).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from contacts.jobs.domain import Job
 from contacts.jobs.repository import jobs
+from shared.outbox.unit_of_work import UnitOfWork
 
 
 class JobRepository(Protocol):
@@ -61,10 +61,25 @@ class JobRepository(Protocol):
     async def cancel(self, job_id: uuid.UUID) -> bool:
         """A queued or running job; its items go."""
 
+    async def next_items(self, job_id: uuid.UUID, *, limit: int) -> list[uuid.UUID]:
+        """The job's next people (in id order), locked so no other worker takes them."""
+
+    async def drop_items(self, job_id: uuid.UUID, person_ids: Sequence[uuid.UUID]) -> None: ...
+
+    async def apply_bulk(
+        self, kind: str, person_ids: Sequence[uuid.UUID], parameters: dict[str, Any]
+    ) -> tuple[int, int]:
+        """One batch of a bulk action (`service.bulk`: set-based SQL over these people, their
+        snapshots and events in this transaction): (done, failed)."""
+
+    async def export_file(self, job_id: uuid.UUID, fmt: str) -> tuple[bytes, int]:
+        """The export of the job's fixed people (those not erased meanwhile): file, rows."""
+
 
 class SqlJobs:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+        self._conn = uow.conn
 
     async def add(
         self,
@@ -135,3 +150,23 @@ class SqlJobs:
 
     async def cancel(self, job_id: uuid.UUID) -> bool:
         return await jobs.cancel(self._conn, job_id)
+
+    async def next_items(self, job_id: uuid.UUID, *, limit: int) -> list[uuid.UUID]:
+        return await jobs.next_items(self._conn, job_id, limit=limit)
+
+    async def drop_items(self, job_id: uuid.UUID, person_ids: Sequence[uuid.UUID]) -> None:
+        await jobs.drop_items(self._conn, job_id, person_ids)
+
+    async def apply_bulk(
+        self, kind: str, person_ids: Sequence[uuid.UUID], parameters: dict[str, Any]
+    ) -> tuple[int, int]:
+        # Other features' SQL, which imports the unit of work itself: imported when used.
+        from contacts.jobs.service.bulk import BATCHES
+
+        return await BATCHES[kind](self._uow, person_ids, parameters)
+
+    async def export_file(self, job_id: uuid.UUID, fmt: str) -> tuple[bytes, int]:
+        from contacts.imports.service import exporting
+
+        rows = await exporting.rows_of(self._conn, jobs.item_ids(job_id))
+        return exporting.render(rows, fmt), len(rows)
