@@ -10,10 +10,12 @@ from datetime import UTC, datetime
 
 import pytest
 from contacts.audit.domain import Actor
+from contacts.errors import InvalidInput, NotFound
 from contacts.imports.domain.merging import Known, PersonValues, merged, new_person, newly_given
 from contacts.imports.domain.rows import ImportRow
-from contacts.imports.service import importing
+from contacts.imports.service import exporting, importing
 from contacts.people.domain.person import Person
+from contacts.segments.domain import Segment
 from contacts.topics.domain import Topic
 
 from tests.unit.fakes.contacts import FakeContactsUnitOfWork, FakeTopics
@@ -279,3 +281,57 @@ async def test_an_address_stored_by_someone_else_meanwhile_is_merged_not_duplica
     assert (report.created, report.updated) == (0, 1)
     saara = person(uow)
     assert (saara.first_name, saara.language) == ("Saara", "sv")
+
+
+# -- exports
+
+
+async def test_an_export_of_a_view_holds_its_people_in_finnish_name_order_and_is_audited() -> None:
+    uow = fake()
+    await run(
+        uow,
+        {"email": "o@example.fi", "first_name": "Olli", "last_name": "Östman"},
+        {"email": "a@example.fi", "first_name": "Aino", "last_name": "Aalto"},
+        {"email": "v@example.fi", "first_name": "Ville", "last_name": "Virta", "language": "sv"},
+    )
+
+    data = await exporting.export_view(uow, fmt="csv", actor=EDITOR, filters={"language": "fi"})
+
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("email,first_name,last_name,language")
+    assert [line.split(",")[0] for line in lines[1:]] == ["a@example.fi", "o@example.fi"]
+    exported = [e for e in uow.audit.entries if e.action == "people.exported"]
+    assert [(e.actor, e.details["rows"], e.details["format"]) for e in exported] == [
+        (EDITOR, 2, "csv")
+    ]
+
+
+async def test_an_export_of_a_segment_follows_its_rule() -> None:
+    uow = fake()
+    await run(
+        uow,
+        {"email": "a@example.fi", "municipality": "Helsinki"},
+        {"email": "b@example.fi", "municipality": "Tampere"},
+    )
+    segment = Segment.new(
+        name="Helsinki", rule={"field": "municipality", "op": "eq", "value": "091"}
+    )
+    await uow.segments.add(segment)
+
+    data = await exporting.export_segment(uow, segment.id, fmt="csv", actor=EDITOR)
+
+    assert [line.split(",")[0] for line in data.decode("utf-8-sig").splitlines()[1:]] == [
+        "a@example.fi"
+    ]
+    assert uow.audit.entries[-1].details["segment_id"] == str(segment.id)
+
+
+@pytest.mark.parametrize("case", ["bad-format", "no-segment"])
+async def test_a_refused_export_is_not_audited(case: str) -> None:
+    uow = fake()
+    with pytest.raises(InvalidInput if case == "bad-format" else NotFound):
+        if case == "bad-format":
+            await exporting.export_view(uow, fmt="pdf", actor=EDITOR, filters={})
+        else:
+            await exporting.export_segment(uow, uuid.UUID(int=5), fmt="csv", actor=EDITOR)
+    assert not [e for e in uow.audit.entries if e.action == "people.exported"]

@@ -19,15 +19,19 @@ from typing import TYPE_CHECKING, Any
 from contacts.consents.domain import ConsentEntry
 from contacts.imports.domain.merging import Known, PersonValues
 from contacts.imports.domain.snapshots import EXTRA_COLUMNS, FIELDS, Snapshot
+from contacts.imports.repository.exports import COLUMNS as EXPORT_COLUMNS
 from contacts.imports.repository.rejected import Stored
 from contacts.jobs.domain import Job
 from contacts.memberships.domain import Membership
 from contacts.people.domain.person import Person
 from contacts.snapshots import SOURCE
 
+from shared.collation import sort_key
 from shared.events.contacts import ContactSnapshotV1
 from shared.events.envelope import new_event
 from shared.events.topics import CONTACT_SNAPSHOTS
+from shared.segments.evaluate import evaluate
+from shared.segments.rules import RuleLike, parse_rule
 from shared.snapshot import snapshot_row
 
 if TYPE_CHECKING:
@@ -242,6 +246,45 @@ class FakeImports:
 
     async def rejected_count(self, job_id: uuid.UUID) -> int:
         return len(self.rejected.get(job_id, []))
+
+    # -- exports
+    async def export_rows(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        rule: RuleLike | None = None,
+        now: datetime | None = None,
+    ) -> list[list[str]]:
+        """Over the fake audience (the projection): a rule by the Python evaluator; filters as
+        equal fields (a topic: held), the text in a name or the address."""
+        found = [r for r in self._uow.audience.rows.values() if not r.get("erased")]
+        if rule is not None:
+            parsed = parse_rule(rule)
+            found = [r for r in found if evaluate(parsed, r, now or datetime.now(UTC))]
+        for key, value in (filters or {}).items():
+            if not value:
+                continue
+            if key == "text":
+                found = [
+                    r
+                    for r in found
+                    if str(value).lower()
+                    in f"{r['first_name']} {r['last_name']} {r['email']}".lower()
+                ]
+            elif key == "topic":
+                found = [r for r in found if value in (r.get("topics") or ())]
+            else:
+                found = [r for r in found if r.get(key) == value]
+        found.sort(key=lambda r: (sort_key(r["last_name"], "fi"), sort_key(r["first_name"], "fi")))
+        return [[_export_cell(r.get(c)) for c in EXPORT_COLUMNS] for r in found]
+
+
+def _export_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ";".join(value)
+    return str(value)
 
 
 class FakeJobs:

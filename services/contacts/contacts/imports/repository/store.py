@@ -18,11 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contacts.imports.domain import snapshots as import_snapshots
 from contacts.imports.domain.merging import Known, PersonValues
 from contacts.imports.domain.snapshots import Snapshot
-from contacts.imports.repository import batches, lookups, people, rejected, uploads
+from contacts.imports.repository import batches, exports, lookups, people, rejected, uploads
 from contacts.imports.repository.events import snapshot_outbox_rows
 from contacts.imports.repository.rejected import Stored
 from contacts.participation import service as participation
 from shared.logs import correlation_id
+from shared.segments.rules import RuleLike
 
 # A stored person as the chunk's writes return them: values in `PERSON_COLUMNS` order.
 PersonRecord = Sequence[Any]
@@ -98,6 +99,17 @@ class ImportRepository(Protocol):
     ) -> list[tuple[int, list[str], list[dict[str, Any]]]]: ...
 
     async def rejected_count(self, job_id: uuid.UUID) -> int: ...
+
+    # -- exports
+    async def export_rows(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        rule: RuleLike | None = None,
+        now: datetime | None = None,
+    ) -> list[list[str]]:
+        """The export's rows (`exports.COLUMNS`): the people search's view with these
+        filters, or the people `rule` selects at `now`, in the Finnish name order."""
 
 
 class SqlImports:
@@ -190,3 +202,12 @@ class SqlImports:
 
     async def rejected_count(self, job_id: uuid.UUID) -> int:
         return await rejected.count_of_job(self._conn, job_id)
+
+    async def export_rows(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        rule: RuleLike | None = None,
+        now: datetime | None = None,
+    ) -> list[list[str]]:
+        return await exports.rows(self._conn, filters=filters, rule=rule, now=now)

@@ -166,7 +166,8 @@ class SqlJobs:
         return await BATCHES[kind](self._uow, person_ids, parameters)
 
     async def export_file(self, job_id: uuid.UUID, fmt: str) -> tuple[bytes, int]:
+        from contacts.imports.repository import exports
         from contacts.imports.service import exporting
 
-        rows = await exporting.rows_of(self._conn, jobs.item_ids(job_id))
+        rows = await exports.rows_of(self._conn, jobs.item_ids(job_id))
         return exporting.render(rows, fmt), len(rows)
