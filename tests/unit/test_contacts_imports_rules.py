@@ -127,7 +127,7 @@ def test_filled_cells_win_and_topics_and_tags_are_only_added() -> None:
 
 
 def test_subscribing_never_overrides_an_unsubscribe() -> None:
-    gone = dataclasses.replace(STORED, subscription_state="unsubscribed")
+    gone = STORED._replace(subscription_state="unsubscribed")
     row = ImportRow(row=2, email="s@example.fi")
     assert merged(gone, row, subscribe=True, now=NOW) is None
     after = merged(STORED, row, subscribe=True, now=NOW)
@@ -140,8 +140,8 @@ def test_subscribing_never_overrides_an_unsubscribe() -> None:
 
 
 def test_only_consents_not_held_before_are_newly_given() -> None:
-    half = Known(uuid.UUID(int=1), dataclasses.replace(STORED, newsletter_consent=True))
-    both = dataclasses.replace(STORED, newsletter_consent=True, survey_consent=True)
+    half = Known(uuid.UUID(int=1), STORED._replace(newsletter_consent=True))
+    both = STORED._replace(newsletter_consent=True, survey_consent=True)
     assert newly_given(None, both) == ["newsletter", "surveys"]
     assert newly_given(half, both) == ["surveys"]
 

@@ -37,7 +37,7 @@ from shared.snapshot import snapshot_row
 if TYPE_CHECKING:
     from tests.unit.fakes.contacts import FakeContactsUnitOfWork
 
-_VALUES = tuple(f.name for f in dataclasses.fields(PersonValues))
+_VALUES = PersonValues._fields
 
 
 def record_of(person: Person) -> tuple[Any, ...]:
@@ -124,7 +124,7 @@ class FakeImports:
         for email, values in new:
             if await self._uow.people.find_by_email(email) is not None:
                 continue  # as ON CONFLICT DO NOTHING
-            person = Person(id=uuid.uuid4(), email=email, **dataclasses.asdict(values))
+            person = Person(id=uuid.uuid4(), email=email, **values._asdict())
             self._uow.people.rows[person.id] = person
             stored.append(record_of(person))
         return stored
@@ -133,9 +133,7 @@ class FakeImports:
         stored = []
         for person_id, values in changed:
             person = self._uow.people.rows[person_id]
-            person = dataclasses.replace(
-                person, version=person.version + 1, **dataclasses.asdict(values)
-            )
+            person = dataclasses.replace(person, version=person.version + 1, **values._asdict())
             self._uow.people.rows[person_id] = person
             stored.append(record_of(person))
         return stored

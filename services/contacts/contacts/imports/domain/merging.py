@@ -13,17 +13,18 @@ This is the one implementation of the rule: the import's repository only stores 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from contacts.imports.domain.rows import ImportRow
 
 DEFAULT_LANGUAGE = "fi"
 
 
-@dataclass(frozen=True)
-class PersonValues:
-    """The columns of a person an import writes (the email aside: a known one stays as is)."""
+class PersonValues(NamedTuple):
+    """The columns of a person an import writes (the email aside: a known one stays as is).
+    A tuple: a re-import builds and compares one per known row, so it must be cheap."""
 
     first_name: str = ""
     last_name: str = ""
@@ -70,25 +71,23 @@ def merged(
     stored: PersonValues, row: ImportRow, *, subscribe: bool, now: datetime
 ) -> PersonValues | None:
     """A known person's values after the row; None when the row changes nothing."""
-    after = replace(
-        stored,
-        first_name=row.first_name or stored.first_name,
-        last_name=row.last_name or stored.last_name,
-        language=row.language or stored.language,
-        title=row.title or stored.title,
-        phone=row.phone if row.phone is not None else stored.phone,
-        municipality=row.municipality if row.municipality is not None else stored.municipality,
-        topics=_union(stored.topics, row.topics),
-        tags=_union(stored.tags, row.tags),
+    state, newsletter, survey, confirmed = stored[8:]
+    if subscribe and state != "unsubscribed":
+        state, newsletter, survey, confirmed = "subscribed", True, True, confirmed or now
+    after = PersonValues(
+        row.first_name or stored.first_name,
+        row.last_name or stored.last_name,
+        row.language or stored.language,
+        row.title or stored.title,
+        stored.phone if row.phone is None else row.phone,
+        stored.municipality if row.municipality is None else row.municipality,
+        _union(stored.topics, row.topics),
+        _union(stored.tags, row.tags),
+        state,
+        newsletter,
+        survey,
+        confirmed,
     )
-    if subscribe and stored.subscription_state != "unsubscribed":
-        after = replace(
-            after,
-            subscription_state="subscribed",
-            newsletter_consent=True,
-            survey_consent=True,
-            confirmed_at=stored.confirmed_at or now,
-        )
     return None if after == stored else after
 
 

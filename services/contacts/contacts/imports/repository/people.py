@@ -49,6 +49,8 @@ _VALUE_COLUMNS = (
     ("confirmed_at", "timestamptz"),
 )
 _NAMES = tuple(name for name, _ in _VALUE_COLUMNS)
+if PersonValues._fields != _NAMES:  # the arrays are built and read in this order
+    raise RuntimeError("The import's value columns must follow PersonValues.")
 _RETURNING = ", ".join(f"p.{c}" for c in PERSON_COLUMNS)
 
 
@@ -108,10 +110,24 @@ async def lock_known(conn: AsyncConnection, emails: Sequence[str]) -> dict[str, 
     rows = await (await driver_of(conn)).fetch(_KNOWN, list(emails))
     found = {}
     for r in rows:
-        values = dict(zip(_NAMES, tuple(r)[2:], strict=True))
-        values["topics"] = tuple(values["topics"] or ())
-        values["tags"] = tuple(values["tags"] or ())
-        found[r[1].lower()] = Known(r[0], PersonValues(**values))
+        v = tuple(r)
+        found[v[1].lower()] = Known(
+            v[0],
+            PersonValues(
+                v[2],
+                v[3],
+                v[4],
+                v[5],
+                v[6],
+                v[7],
+                tuple(v[8] or ()),
+                tuple(v[9] or ()),
+                v[10],
+                v[11],
+                v[12],
+                v[13],
+            ),
+        )
     return found
 
 
