@@ -44,6 +44,7 @@ from shared.tokens import sign
 from tests.browser.axe import check
 from tests.browser.conftest import STAFF_PASSWORD, StaffSignIn, screenshot_path
 from tests.support.surveys import SURVEY
+from tests.support.units import units
 
 pytestmark = pytest.mark.browser
 
@@ -363,7 +364,7 @@ async def test_staff_import_pages_have_no_wcag_21_aa_violations(
     # worker took the job first).
     await page.get_by_role("button", name="Start the import").click()
     await page.wait_for_url("**/staff/jobs/**")
-    await jobs.run_next(engines["contacts"], jobs.JobSettings())
+    await jobs.run_next(units(engines["contacts"]), jobs.JobSettings())
     await page.goto(page.url.split("?")[0] + "?lang=en")
     await page.wait_for_selector("#rejected")
     await assert_accessible(page, axe_source, "staff-import-result-en")

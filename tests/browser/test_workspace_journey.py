@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.browser.axe import check
 from tests.browser.journeys import shot, sign_in
+from tests.support.units import units
 
 pytestmark = pytest.mark.browser
 
@@ -98,7 +99,7 @@ async def test_an_editor_runs_the_network_from_the_pages_by_names(
     await page.get_by_role("button", name="Start the import").click()
     await page.wait_for_url("**/staff/jobs/**")
     job_page = page.url.split("?")[0]
-    await jobs.run_next(engines["contacts"], jobs.JobSettings())  # unless a worker took it
+    await jobs.run_next(units(engines["contacts"]), jobs.JobSettings())  # unless a worker took it
     await page.goto(f"{job_page}?lang=en")
     await assert_accessible(page, axe_source, "import-result")
 

@@ -8,6 +8,7 @@ import uuid
 from contacts.audit.domain import Actor
 from contacts.jobs.service import jobs
 from contacts.tables import topics
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -45,7 +46,7 @@ async def test_bulk_topic_change_on_10000_people_reaches_both_replicas(
         topic=TOPIC,
     )
     job = await eventually(
-        lambda: jobs.get_job(contacts, job_id),
+        lambda: jobs.get_job(SqlContactsUnitOfWork(contacts), job_id),
         lambda j: j.finished,
         timeout=180,
         interval=0.5,

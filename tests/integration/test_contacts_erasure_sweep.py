@@ -37,6 +37,7 @@ from shared.tokens import sign
 from tests.integration import test_contacts_signup_pages as signup_pages
 from tests.integration.test_enquiries import FORM as ENQUIRY_FORM
 from tests.integration.test_visit_requests import FORM as VISIT_FORM
+from tests.support.units import units
 
 CSRF = {"X-Staff-Csrf": "right", "X-CSRF-Token": "right"}
 EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor", **CSRF}
@@ -133,13 +134,13 @@ async def spread_person(
             actor=Actor(id="staff-e", role="editor"),
             fmt="csv",
         )
-        assert await jobs.run_next(engine, jobs.JobSettings()) is not None
-        assert (await jobs.job_result(engine, export))[1]
+        assert await jobs.run_next(units(engine), jobs.JobSettings()) is not None
+        assert (await jobs.job_result(SqlContactsUnitOfWork(engine), export))[1]
         # An import that rejected a row about them: the row is kept for staff to fix.
         sheet = "Sähköposti;Etunimi;Sukunimi;Puhelin;Kunta\n"
         sheet += f"{email};{first};{last};040 555 01{n:02d};Atlantis\n"
         await import_jobs.start_import(
-            engine,
+            SqlContactsUnitOfWork(engine),
             data=sheet.encode(),
             filename="sweep.csv",
             mapping={"Sähköposti": "email", "Etunimi": "first_name", "Sukunimi": "last_name"}
@@ -148,7 +149,7 @@ async def spread_person(
             subscribe=False,
             actor=Actor(id="staff-e", role="editor"),
         )
-        assert await jobs.run_next(engine, jobs.JobSettings()) is not None
+        assert await jobs.run_next(units(engine), jobs.JobSettings()) is not None
         kept = await rows(engine, "SELECT cells FROM import_rejected_rows")
         assert any(email in r["cells"] for r in kept)
     # A Facebook member list row that matched several people (e.g. by a shared name).
@@ -218,7 +219,7 @@ async def erase(
             headers=EDITOR,
         )
         assert started.status_code == 303, started.text
-        assert await jobs.run_next(engine, jobs.JobSettings()) is not None
+        assert await jobs.run_next(units(engine), jobs.JobSettings()) is not None
     else:
         later = datetime.now(UTC) + timedelta(days=settings.retention_unconfirmed_signup_days + 1)
         report = await run_retention(

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 from contacts.imports.service import importing
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.contacts import ContactSnapshotV1
 from shared.events.envelope import CloudEvent
@@ -17,6 +18,11 @@ BASIS = "Partner register 2025, legitimate interest, art. 6(1)(f) GDPR"
 MAPPING = {"Sähköposti": "email", "Etunimi": "first_name", "Kunta": "municipality"}
 ROWS = 7
 CHUNK = 3  # three chunks: 3 + 3 + 1
+
+
+def units(engine: AsyncEngine) -> importing.UnitsOfWork:
+    """A unit of work per chunk, on this engine."""
+    return lambda: SqlContactsUnitOfWork(engine)
 
 
 def people_file(rows: int = ROWS) -> importing.Table:
@@ -56,7 +62,7 @@ async def test_each_imported_person_gets_one_event_equal_to_their_projected_snap
     engine: AsyncEngine,
 ) -> None:
     report = await importing.import_people(
-        engine, people_file(), MAPPING, basis=BASIS, subscribe=True, chunk=CHUNK
+        units(engine), people_file(), MAPPING, basis=BASIS, subscribe=True, chunk=CHUNK
     )
     assert (report.created, report.consents_given) == (ROWS, 2 * ROWS)
     assert await counts(engine) == {
@@ -95,7 +101,7 @@ async def test_a_failed_chunk_leaves_none_of_its_people_consents_or_events(
 ) -> None:
     chunks = 0
 
-    async def second_fails(conn: AsyncConnection, rows: int) -> bool:
+    async def second_fails(uow: object, rows: int) -> bool:
         nonlocal chunks
         chunks += 1
         if chunks == 2 and failure == "crashed":
@@ -105,7 +111,7 @@ async def test_a_failed_chunk_leaves_none_of_its_people_consents_or_events(
     expected_error = importing.ChunkRefused if failure == "refused" else RuntimeError
     with pytest.raises(expected_error):
         await importing.import_people(
-            engine,
+            units(engine),
             people_file(),
             MAPPING,
             basis=BASIS,
@@ -123,7 +129,7 @@ async def test_a_failed_chunk_leaves_none_of_its_people_consents_or_events(
 
     # Resuming past the committed chunk completes the file, as a resumed job does.
     report = await importing.import_people(
-        engine, people_file(), MAPPING, basis=BASIS, subscribe=True, chunk=CHUNK, skip=CHUNK
+        units(engine), people_file(), MAPPING, basis=BASIS, subscribe=True, chunk=CHUNK, skip=CHUNK
     )
     assert report.created == ROWS - CHUNK
     assert await counts(engine) == {
@@ -148,13 +154,13 @@ async def versions(engine: AsyncEngine) -> dict[str, tuple[int, int]]:
 
 async def test_reimporting_unchanged_rows_writes_nothing_for_them(engine: AsyncEngine) -> None:
     await importing.import_people(
-        engine, people_file(), MAPPING, basis=BASIS, subscribe=True, chunk=CHUNK
+        units(engine), people_file(), MAPPING, basis=BASIS, subscribe=True, chunk=CHUNK
     )
     async with engine.connect() as conn:
         touched = (await conn.execute(text("SELECT max(updated_at) FROM people"))).scalar_one()
 
     report = await importing.import_people(
-        engine, people_file(), MAPPING, basis=BASIS, subscribe=True, chunk=CHUNK
+        units(engine), people_file(), MAPPING, basis=BASIS, subscribe=True, chunk=CHUNK
     )
     assert (report.created, report.updated, report.unchanged) == (0, 0, ROWS)
     assert report.consents_given == 0
@@ -183,7 +189,7 @@ async def test_reimporting_unchanged_rows_writes_nothing_for_them(engine: AsyncE
 
 async def test_changed_rows_get_one_new_version_and_one_event_each(engine: AsyncEngine) -> None:
     await importing.import_people(
-        engine, people_file(), MAPPING, basis=BASIS, subscribe=False, chunk=CHUNK
+        units(engine), people_file(), MAPPING, basis=BASIS, subscribe=False, chunk=CHUNK
     )
     lines = ["Sähköposti,Etunimi,Kunta"]
     for i in range(ROWS):
@@ -194,7 +200,7 @@ async def test_changed_rows_get_one_new_version_and_one_event_each(engine: Async
     changed = importing.read_table("\n".join(lines).encode(), "people.csv")
 
     report = await importing.import_people(
-        engine, changed, MAPPING, basis=BASIS, subscribe=False, chunk=CHUNK
+        units(engine), changed, MAPPING, basis=BASIS, subscribe=False, chunk=CHUNK
     )
     assert (report.created, report.updated, report.unchanged, report.bad_rows) == (0, 2, 5, 1)
     assert await counts(engine) == {
@@ -217,7 +223,7 @@ async def test_changed_rows_get_one_new_version_and_one_event_each(engine: Async
 
     # Subscribing them now changes everyone: a new version and their consent rows.
     report = await importing.import_people(
-        engine, changed, MAPPING, basis=BASIS, subscribe=True, chunk=CHUNK
+        units(engine), changed, MAPPING, basis=BASIS, subscribe=True, chunk=CHUNK
     )
     assert (report.updated, report.unchanged, report.consents_given) == (ROWS, 0, 2 * ROWS)
     assert set((await versions(engine)).values()) == {(2, 2), (3, 3)}
@@ -227,7 +233,7 @@ async def test_an_unchanged_person_linked_to_an_organisation_gets_a_new_version(
     engine: AsyncEngine,
 ) -> None:
     await importing.import_people(
-        engine, people_file(), MAPPING, basis=BASIS, subscribe=True, chunk=CHUNK
+        units(engine), people_file(), MAPPING, basis=BASIS, subscribe=True, chunk=CHUNK
     )
     linked = importing.read_table(
         "Sähköposti,Etunimi,Organisaatio\nerä1@example.fi,Äijä1,Erän Kirjasto\n"
@@ -235,7 +241,7 @@ async def test_an_unchanged_person_linked_to_an_organisation_gets_a_new_version(
         "people.csv",
     )
     report = await importing.import_people(
-        engine,
+        units(engine),
         linked,
         {"Sähköposti": "email", "Etunimi": "first_name", "Organisaatio": "organisation"},
         basis=BASIS,

@@ -22,6 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.integration.test_contacts_import_page import scalar, selected, upload
+from tests.support.units import units
 
 EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor"}
 HEADER = [
@@ -127,7 +128,7 @@ async def import_file(
     assert dry.status_code == 200, dry.text
     started = await api.post(page_url, data={**form, "step": "start"})
     assert started.status_code == 303, started.text
-    assert await jobs.run_next(engine, jobs.JobSettings()) is not None
+    assert await jobs.run_next(units(engine), jobs.JobSettings()) is not None
     return started.headers["location"], dry
 
 
@@ -232,7 +233,7 @@ async def test_a_csv_with_names_imports_and_its_rejected_rows_come_back_to_fix(
     )
     second_url, second_dry = await import_file(api, engine, again, "korjattu.csv")
     assert re.search(r'id="report-bad">0<', second_dry.text), rejected_rows(second_dry.text)
-    job = await jobs.get_job(engine, uuid.UUID(second_url.rsplit("/", 1)[1]))
+    job = await jobs.get_job(SqlContactsUnitOfWork(engine), uuid.UUID(second_url.rsplit("/", 1)[1]))
     assert (job.state, job.done_count, job.failed_count) == ("done", 3, 0)
     stored = await people(engine)
     assert len(stored) == 5
@@ -262,7 +263,7 @@ async def test_an_xlsx_with_names_and_its_rejected_rows_as_xlsx_round_trip(
 
     second_url, dry = await import_file(api, engine, xlsx_file(fixed(found, header)), "fixed.xlsx")
     assert re.search(r'id="report-bad">0<', dry.text), rejected_rows(dry.text)
-    job = await jobs.get_job(engine, uuid.UUID(second_url.rsplit("/", 1)[1]))
+    job = await jobs.get_job(SqlContactsUnitOfWork(engine), uuid.UUID(second_url.rsplit("/", 1)[1]))
     assert (job.done_count, job.failed_count) == (3, 0)
     assert len(await people(engine)) == 5
     assert (await people(engine))["eino@example.fi"]["municipality"] == "091"

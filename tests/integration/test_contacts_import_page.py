@@ -9,8 +9,11 @@ from typing import Any
 import httpx
 import pytest
 from contacts.jobs.service import jobs
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.support.units import units
 
 EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor", "Accept-Language": "en"}
 VIEWER = {"X-Staff-Id": "staff-v", "X-Staff-Role": "viewer"}
@@ -93,8 +96,8 @@ async def test_finnish_file_is_mapped_checked_and_imported_as_a_job(
     assert await scalar(engine, "SELECT count(*) FROM import_uploads") == 0  # the job has it
     assert (await api.get(page_url)).status_code == 404  # started once, not twice
 
-    assert await jobs.run_next(engine, jobs.JobSettings()) is not None  # the worker's runner
-    job = await jobs.get_job(engine, uuid.UUID(job_url.rsplit("/", 1)[1]))
+    assert await jobs.run_next(units(engine), jobs.JobSettings()) is not None  # the worker's runner
+    job = await jobs.get_job(SqlContactsUnitOfWork(engine), uuid.UUID(job_url.rsplit("/", 1)[1]))
     assert (job.state, job.total, job.done_count, job.failed_count) == ("done", 5, 2, 3)
     imported = await scalar(
         engine, "SELECT string_agg(email || ':' || municipality, ',' ORDER BY email) FROM people"

@@ -13,7 +13,7 @@ from contacts.imports.domain.snapshots import (
     snapshot_values,
 )
 from contacts.imports.repository.batches import SNAPSHOT_COLUMNS, OutboxRow
-from contacts.imports.service.events import snapshot_outbox_rows
+from contacts.imports.repository.events import snapshot_outbox_rows
 from contacts.people.domain.person import Person
 from contacts.snapshots import SOURCE, snapshot_of
 

@@ -12,6 +12,7 @@ from contacts.errors import DomainError
 from contacts.imports.domain.rows import FIELDS
 from contacts.imports.service import importing
 from contacts.settings import ContactsSettings
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.db import make_engine
 from shared.entrypoints import Command
 
@@ -57,11 +58,20 @@ async def _run(settings: ContactsSettings, args: argparse.Namespace) -> int:
         mapping = _parse_mapping(args.mapping)
         if args.dry_run:
             _, report = await importing.check(
-                engine, table, mapping, basis=args.basis, subscribe=args.subscribe
+                SqlContactsUnitOfWork(engine),
+                table,
+                mapping,
+                basis=args.basis,
+                subscribe=args.subscribe,
             )
         else:
             report = await importing.import_people(
-                engine, table, mapping, basis=args.basis, subscribe=args.subscribe, progress=_bar
+                lambda: SqlContactsUnitOfWork(engine),
+                table,
+                mapping,
+                basis=args.basis,
+                subscribe=args.subscribe,
+                progress=_bar,
             )
     except (DomainError, ValueError, OSError) as error:
         print(f"error: {getattr(error, 'message', error)}", file=sys.stderr)

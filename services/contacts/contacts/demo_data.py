@@ -161,7 +161,12 @@ async def seed(
     columns = tuple(rows[0])
     table = importing.Table(columns=columns, rows=rows)
     await importing.import_people(
-        engine, table, {c: c for c in columns}, basis=BASIS, subscribe=True, actor=actor
+        lambda: SqlContactsUnitOfWork(engine),
+        table,
+        {c: c for c in columns},
+        basis=BASIS,
+        subscribe=True,
+        actor=actor,
     )
 
     say("organisation links and network memberships")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -28,6 +29,12 @@ def get_unit_of_work(request: Request) -> ContactsUnitOfWork:
     return SqlContactsUnitOfWork(get_engine(request))
 
 
+def get_units_of_work(request: Request) -> Callable[[], ContactsUnitOfWork]:
+    """A factory of units of work, for a use case that commits in steps (an import's chunks)."""
+    engine = get_engine(request)
+    return lambda: SqlContactsUnitOfWork(engine)
+
+
 def actor_of(staff: Staff) -> Actor:
     return Actor(id=staff.id, role=staff.role)
 
@@ -35,3 +42,4 @@ def actor_of(staff: Staff) -> Actor:
 Engine = Annotated[AsyncEngine, Depends(get_engine)]
 Settings = Annotated[ContactsSettings, Depends(get_settings)]
 Uow = Annotated[ContactsUnitOfWork, Depends(get_unit_of_work)]
+Uows = Annotated[Callable[[], ContactsUnitOfWork], Depends(get_units_of_work)]

@@ -30,6 +30,8 @@ from contacts.consents.domain import ConsentEntry
 from contacts.dashboard.repository import DashboardRepository, SqlDashboard
 from contacts.enquiries.domain import Enquiry
 from contacts.impact.repository import ImpactRepository, SqlImpact
+from contacts.imports.repository.store import ImportRepository
+from contacts.jobs.repository.store import JobRepository
 from contacts.legal.repository import LegalTextRepository, SqlLegalTexts
 from contacts.memberships.domain import Membership, Transition
 from contacts.merging.repository import MergingRepository, SqlMerging
@@ -297,6 +299,8 @@ class ContactsUnitOfWork(OutboxUnitOfWork, Protocol):
     onboarding: OnboardingRepository
     dashboard: DashboardRepository
     impact: ImpactRepository
+    imports: ImportRepository
+    jobs: JobRepository
 
 
 def unit_of_work(engine: AsyncEngine, *, send_mail: bool = True) -> UnitOfWork:
@@ -647,6 +651,8 @@ class SqlContactsUnitOfWork:
     onboarding: OnboardingRepository
     dashboard: DashboardRepository
     impact: ImpactRepository
+    imports: ImportRepository
+    jobs: JobRepository
 
     def __init__(self, engine: AsyncEngine, *, send_mail: bool = True) -> None:
         self._uow = unit_of_work(engine, send_mail=send_mail)
@@ -685,6 +691,8 @@ class SqlContactsUnitOfWork:
         self.onboarding = SqlOnboarding(conn)
         self.dashboard = SqlDashboard(conn)
         self.impact = SqlImpact(conn)
+        self.imports = SqlImports(conn)
+        self.jobs = SqlJobs(self._uow)
         return self
 
     async def __aexit__(
@@ -745,6 +753,8 @@ from contacts.assessments import repository as assessment_store  # noqa: E402
 from contacts.audit import service as audit_service  # noqa: E402
 from contacts.consents import repository as consent_store  # noqa: E402
 from contacts.enquiries import repository as enquiry_store  # noqa: E402
+from contacts.imports.repository.store import SqlImports  # noqa: E402
+from contacts.jobs.repository.store import SqlJobs  # noqa: E402
 from contacts.memberships import repository as membership_store  # noqa: E402
 from contacts.notes import repository as note_store  # noqa: E402
 from contacts.onboarding.service import onboarding as onboarding_service  # noqa: E402

@@ -52,7 +52,7 @@ async def run(settings: ContactsSettings) -> None:
         build_broker=build_broker,
         loops=lambda engine: [
             reminder_loop(lambda: SqlContactsUnitOfWork(engine), OnboardingSettings()),
-            runner_loop(engine, JobSettings()),
+            runner_loop(lambda: SqlContactsUnitOfWork(engine), JobSettings()),
             retention_loop(engine, settings, run_retention_on),
             refresh_loop(lambda: SqlContactsUnitOfWork(engine)),
             impact_loop(lambda: SqlContactsUnitOfWork(engine)),

@@ -41,6 +41,7 @@ from tests.unit.fakes.contacts_assessments import FakeAssessments
 from tests.unit.fakes.contacts_audit import FakeStaffActions
 from tests.unit.fakes.contacts_dashboard import FakeDashboard
 from tests.unit.fakes.contacts_impact import FakeImpact
+from tests.unit.fakes.contacts_imports import FakeImports, FakeJobs
 from tests.unit.fakes.contacts_legal import FakeLegalTexts
 from tests.unit.fakes.contacts_merging import FakeMerging
 from tests.unit.fakes.contacts_onboarding import FakeOnboarding
@@ -578,6 +579,7 @@ class FakeContactsUnitOfWork:
         self.onboarding = FakeOnboarding(self)
         self.dashboard = FakeDashboard()
         self.impact = FakeImpact()
+        self.imports, self.jobs = FakeImports(self), FakeJobs()
         self._pending: list[Published] = []
         self._kept: dict[str, dict[str, Any]] | None = None
 
@@ -608,6 +610,8 @@ class FakeContactsUnitOfWork:
             self.onboarding,
             self.dashboard,
             self.impact,
+            self.imports,
+            self.jobs,
         )
 
     def _state(self) -> dict[str, dict[str, Any]]:

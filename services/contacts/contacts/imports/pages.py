@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, Uows, actor_of
 from contacts.errors import InvalidInput
 from contacts.imports.domain.columns import FIELD_LABELS
 from contacts.imports.domain.rows import FIELDS, MAX_BASIS
@@ -91,11 +91,11 @@ def _said_now(problems: list[Any], gettext: results.Gettext, labels: dict[str, s
 
 @router.get("/jobs/{job_id}/rejected.{fmt}")
 async def rejected_file(
-    job_id: uuid.UUID, fmt: str, request: Request, engine: Engine, staff: Editor
+    job_id: uuid.UUID, fmt: str, request: Request, uow: Uow, staff: Editor
 ) -> Response:
     """The rows an import job rejected, as uploaded, with the error in the staff's language."""
     data = await results.rejected_file(
-        engine,
+        uow,
         job_id,
         fmt=fmt,
         actor=actor_of(staff),
@@ -116,7 +116,7 @@ async def upload_form(request: Request, staff: Editor) -> Response:
 
 
 @router.post("")
-async def upload_file(request: Request, engine: Engine, staff: Editor) -> Response:
+async def upload_file(request: Request, uow: Uow, staff: Editor) -> Response:
     request.state.staff = staff
     # Read from the form itself: a browser sends an empty file part when none was chosen.
     file = (await request.form()).get("file")
@@ -124,7 +124,7 @@ async def upload_file(request: Request, engine: Engine, staff: Editor) -> Respon
     data = await chosen.read(import_uploads.MAX_FILE + 1) if chosen else b""
     try:
         upload = await import_uploads.keep_upload(
-            engine,
+            uow,
             data=data,
             filename=(chosen.filename or "") if chosen else "",
             actor=actor_of(staff),
@@ -135,11 +135,9 @@ async def upload_file(request: Request, engine: Engine, staff: Editor) -> Respon
 
 
 @router.get("/{upload_id}")
-async def mapping_form(
-    upload_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
-) -> Response:
+async def mapping_form(upload_id: uuid.UUID, request: Request, uow: Uow, staff: Editor) -> Response:
     request.state.staff = staff
-    upload = await import_uploads.get_upload(engine, upload_id, actor=actor_of(staff))
+    upload = await import_uploads.get_upload(uow, upload_id, actor=actor_of(staff))
     guessed = upload.guessed
     choices = [guessed.get(c, "") for c in upload.table.columns]
     return _mapping_page(request, upload, choices=choices, subscribe=False, basis="", errors={})
@@ -152,12 +150,12 @@ def _form_text(form: Any, name: str, limit: int) -> str:
 
 @router.post("/{upload_id}")
 async def check_or_start(
-    upload_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
+    upload_id: uuid.UUID, request: Request, uows: Uows, staff: Editor
 ) -> Response:
     """`step=check` shows the dry run's report; `step=start` queues the import job."""
     request.state.staff = staff
     actor = actor_of(staff)
-    upload = await import_uploads.get_upload(engine, upload_id, actor=actor)
+    upload = await import_uploads.get_upload(uows(), upload_id, actor=actor)
     form = await request.form()
     choices = [_form_text(form, f"col-{i}", 40) for i in range(len(upload.table.columns))]
     subscribe = form.get("subscribe") == "1"
@@ -165,11 +163,11 @@ async def check_or_start(
     try:
         if form.get("step") == "start":
             job_id = await import_uploads.start(
-                engine, upload, choices=choices, basis=basis, subscribe=subscribe, actor=actor
+                uows(), upload, choices=choices, basis=basis, subscribe=subscribe, actor=actor
             )
             return RedirectResponse(f"/staff/jobs/{job_id}", status_code=303)
         report = await import_uploads.dry_run(
-            engine, upload, choices=choices, basis=basis, subscribe=subscribe
+            uows(), upload, choices=choices, basis=basis, subscribe=subscribe
         )
     except InvalidInput as error:
         errors = {error.field if error.field in ERROR_ORDER else "mapping": error.message}

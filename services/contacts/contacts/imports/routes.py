@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, Uows, actor_of
 from contacts.errors import InvalidInput
 from contacts.imports.service import exporting, importing, results
 from shared.web.staff import Editor, Viewer
@@ -61,7 +61,7 @@ async def preview_import(
 
 @router.post("/imports")
 async def import_people(
-    engine: Engine,
+    uows: Uows,
     staff: Editor,
     file: Annotated[UploadFile, File()],
     mapping: Annotated[str, Form()],
@@ -73,10 +73,10 @@ async def import_people(
     table = await _table(file)
     fields = _mapping(mapping)
     if dry_run:
-        _, report = await importing.check(engine, table, fields, basis=basis, subscribe=subscribe)
+        _, report = await importing.check(uows(), table, fields, basis=basis, subscribe=subscribe)
     else:
         report = await importing.import_people(
-            engine, table, fields, basis=basis, subscribe=subscribe, actor=actor_of(staff)
+            uows, table, fields, basis=basis, subscribe=subscribe, actor=actor_of(staff)
         )
     return _report(report, dry_run=dry_run)
 
@@ -92,7 +92,7 @@ def _file(data: bytes, fmt: str, name: str) -> Response:
 @router.get("/exports/people.{fmt}")
 async def export_people(
     fmt: str,
-    engine: Engine,
+    uow: Uow,
     staff: Viewer,
     q: Annotated[str, Query(max_length=200)] = "",
     organisation_type: str | None = None,
@@ -114,13 +114,11 @@ async def export_people(
         "topic": topic,
         "organisation_id": organisation_id,
     }
-    data = await exporting.export_view(engine, fmt=fmt, actor=actor_of(staff), filters=filters)
+    data = await exporting.export_view(uow, fmt=fmt, actor=actor_of(staff), filters=filters)
     return _file(data, fmt, "people")
 
 
 @router.get("/exports/segments/{segment_id}.{fmt}")
-async def export_segment(
-    segment_id: uuid.UUID, fmt: str, engine: Engine, staff: Viewer
-) -> Response:
-    data = await exporting.export_segment(engine, segment_id, fmt=fmt, actor=actor_of(staff))
+async def export_segment(segment_id: uuid.UUID, fmt: str, uow: Uow, staff: Viewer) -> Response:
+    data = await exporting.export_segment(uow, segment_id, fmt=fmt, actor=actor_of(staff))
     return _file(data, fmt, f"segment-{segment_id}")

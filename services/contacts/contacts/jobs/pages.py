@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Engine, Uow, actor_of
 from contacts.errors import InvalidInput
 from contacts.imports.domain.columns import FIELD_LABELS
 from contacts.imports.service import results as import_results
@@ -152,7 +152,7 @@ async def job_list(request: Request, engine: Engine, staff: Viewer) -> Response:
         request,
         "staff_jobs.html",
         {
-            "jobs": await jobs.recent_jobs(engine),
+            "jobs": await jobs.recent_jobs(SqlContactsUnitOfWork(engine)),
             "kinds": JOB_KINDS,
             "staff_names": await staff_names(engine),
         },
@@ -163,8 +163,12 @@ async def job_list(request: Request, engine: Engine, staff: Viewer) -> Response:
 @router.get("/staff/jobs/{job_id}")
 async def job_page(job_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer) -> Response:
     request.state.staff = staff
-    job = await jobs.get_job(engine, job_id)  # NotFound → 404
-    found = await import_results.result_of(engine, job_id) if job.kind == "import" else None
+    job = await jobs.get_job(SqlContactsUnitOfWork(engine), job_id)  # NotFound → 404
+    found = (
+        await import_results.result_of(SqlContactsUnitOfWork(engine), job_id)
+        if job.kind == "import"
+        else None
+    )
     return pages.render(
         request,
         "staff_job.html",
@@ -185,14 +189,14 @@ async def job_page(job_id: uuid.UUID, request: Request, engine: Engine, staff: V
 
 
 @router.post("/staff/jobs/{job_id}/cancel")
-async def cancel(job_id: uuid.UUID, engine: Engine, staff: Editor) -> Response:
-    await jobs.cancel_job(engine, job_id, actor=actor_of(staff))
+async def cancel(job_id: uuid.UUID, uow: Uow, staff: Editor) -> Response:
+    await jobs.cancel_job(uow, job_id, actor=actor_of(staff))
     return RedirectResponse(f"/staff/jobs/{job_id}", status_code=303)
 
 
 @router.get("/staff/jobs/{job_id}/file")
-async def download(job_id: uuid.UUID, engine: Engine, staff: Editor) -> Response:
-    job, data = await jobs.job_result(engine, job_id)
+async def download(job_id: uuid.UUID, uow: Uow, staff: Editor) -> Response:
+    job, data = await jobs.job_result(uow, job_id)
     fmt = "json" if job.kind == "import" else job.parameters.get("format", "csv")
     return Response(
         data,

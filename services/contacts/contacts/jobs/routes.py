@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.errors import InvalidInput
 from contacts.imports.routes import MAX_FILE
 from contacts.imports.routes import _mapping as parse_mapping
@@ -20,13 +20,13 @@ router = APIRouter(prefix="/api/contacts/jobs", tags=["jobs"])
 
 
 @router.get("/{job_id}")
-async def job_progress(job_id: uuid.UUID, engine: Engine, staff: Viewer) -> dict[str, Any]:
-    return progress_of(await jobs.get_job(engine, job_id))
+async def job_progress(job_id: uuid.UUID, uow: Uow, staff: Viewer) -> dict[str, Any]:
+    return progress_of(await jobs.get_job(uow, job_id))
 
 
 @router.post("/imports", status_code=202)
 async def queue_import(
-    engine: Engine,
+    uow: Uow,
     staff: Editor,
     file: Annotated[UploadFile, File()],
     mapping: Annotated[str, Form()],
@@ -38,7 +38,7 @@ async def queue_import(
     if len(data) > MAX_FILE:
         raise InvalidInput("The file is larger than 50 MB.", field="file")
     job_id = await import_jobs.start_import(
-        engine,
+        uow,
         data=data,
         filename=file.filename or "",
         mapping=parse_mapping(mapping),

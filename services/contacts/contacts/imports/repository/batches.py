@@ -48,20 +48,6 @@ async def driver_of(conn: AsyncConnection) -> Any:
     return driver
 
 
-async def lock_consents(
-    conn: AsyncConnection, emails: Sequence[str]
-) -> dict[str, tuple[uuid.UUID, bool, bool]]:
-    """(id, newsletter, survey consent) of the people already holding these lower-case
-    addresses, locked for this transaction so the consents newly given by the import are
-    exact."""
-    rows = await (await driver_of(conn)).fetch(
-        "SELECT id, email, newsletter_consent, survey_consent FROM people"
-        " WHERE lower(email) IN (SELECT unnest($1::text[])) FOR UPDATE",
-        list(emails),
-    )
-    return {r[1].lower(): (r[0], r[2], r[3]) for r in rows}
-
-
 async def copy_consents(
     conn: AsyncConnection,
     given: Sequence[tuple[uuid.UUID, Purpose]],

@@ -1,4 +1,6 @@
-"""Set-based storage for imports: one statement per chunk, never a round trip per row."""
+"""Set-based storage for imports: one statement per chunk, never a round trip per row.
+
+What a row does to a person is decided in `imports.domain.merging`; this only stores it."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from contacts.imports.domain.rows import ImportRow
+from contacts.imports.domain.merging import Known, PersonValues
 from contacts.imports.domain.snapshots import PERSON_COLUMNS
 from contacts.imports.repository.batches import driver_of
 from contacts.memberships.domain import Membership
@@ -30,79 +32,59 @@ from contacts.tables import (
     person_organisations,
 )
 
-_TEXT_COLUMNS = (
-    "email",
-    "first_name",
-    "last_name",
-    "language",
-    "title",
-    "phone",
-    "municipality",
-    "topics",
-    "tags",
-)
 _LISTS = {"topics": ",", "tags": "\x1f"}  # topic keys have no comma; a tag may
-# A known address: a filled cell wins, an empty one keeps the stored value, topics and tags
-# are added. Each column's new value, written once for the SET and for the change test.
-_MERGED = {
-    "first_name": "coalesce(nullif(excluded.first_name, ''), p.first_name)",
-    "last_name": "coalesce(nullif(excluded.last_name, ''), p.last_name)",
-    "language": "coalesce(nullif(excluded.language, ''), p.language)",
-    "title": "coalesce(nullif(excluded.title, ''), p.title)",
-    "phone": "coalesce(excluded.phone, p.phone)",
-    "municipality": "coalesce(excluded.municipality, p.municipality)",
-}
-# Subscribing never overrides an earlier unsubscribe.
-_SUBSCRIBED = {
-    "subscription_state": "CASE WHEN p.subscription_state = 'unsubscribed'"
-    " THEN p.subscription_state ELSE 'subscribed' END",
-    "newsletter_consent": "CASE WHEN p.subscription_state = 'unsubscribed'"
-    " THEN p.newsletter_consent ELSE true END",
-    "survey_consent": "CASE WHEN p.subscription_state = 'unsubscribed'"
-    " THEN p.survey_consent ELSE true END",
-    "confirmed_at": "CASE WHEN p.subscription_state = 'unsubscribed'"
-    " THEN p.confirmed_at ELSE coalesce(p.confirmed_at, now()) END",
-}
-_MERGED_LIST = (
-    "coalesce((SELECT array_agg(DISTINCT x) FROM unnest(p.{0} || excluded.{0}) AS x), '{{}}')"
+# The values an import writes (`merging.PersonValues`), with each one's array type.
+_VALUE_COLUMNS = (
+    ("first_name", "text"),
+    ("last_name", "text"),
+    ("language", "text"),
+    ("title", "text"),
+    ("phone", "text"),
+    ("municipality", "text"),
+    ("topics", "text"),  # joined by _LISTS, split again in SQL
+    ("tags", "text"),
+    ("subscription_state", "text"),
+    ("newsletter_consent", "bool"),
+    ("survey_consent", "bool"),
+    ("confirmed_at", "timestamptz"),
 )
+_NAMES = tuple(name for name, _ in _VALUE_COLUMNS)
+if PersonValues._fields != _NAMES:  # the arrays are built and read in this order
+    raise RuntimeError("The import's value columns must follow PersonValues.")
+_RETURNING = ", ".join(f"p.{c}" for c in PERSON_COLUMNS)
 
 
-def _upsert_sql(*, subscribe: bool) -> str:
-    """The chunk's people upsert. A known person whose merged values equal the stored ones is
-    left alone (the DO UPDATE's WHERE): no new version, and no row returned for them."""
-    merged = _MERGED | (_SUBSCRIBED if subscribe else {})
-    columns = ", ".join(f"p.{c}" for c in merged)
-    values = ", ".join(merged.values())
-    changed = (
-        f"({columns}) IS DISTINCT FROM ({values})"
-        " OR NOT (excluded.topics <@ p.topics) OR NOT (excluded.tags <@ p.tags)"
-    )
-    assignments = ", ".join(f"{c} = {v}" for c, v in merged.items())
-    lists = ", ".join(f"{c} = {_MERGED_LIST.format(c)}" for c in _LISTS)
-    state = "'subscribed'" if subscribe else "'pending'"
-    flag = "true" if subscribe else "false"
-    confirmed = "now()" if subscribe else "NULL"
-    arrays = ", ".join(f"${n}::text[]" for n in range(1, len(_TEXT_COLUMNS) + 1))
-    # Built from this module's constants only: no value is ever spliced into the text.
-    return (
-        "INSERT INTO people AS p (email, first_name, last_name, language, title, phone,"  # noqa: S608
-        " municipality, topics, tags, id, version, subscription_state, newsletter_consent,"
-        " survey_consent, confirmed_at)"
-        " SELECT s.email, coalesce(s.first_name, ''), coalesce(s.last_name, ''),"
-        " coalesce(s.language, 'fi'), coalesce(s.title, ''), s.phone, s.municipality,"
-        " coalesce(string_to_array(s.topics, ','), '{}'),"
-        " coalesce(string_to_array(s.tags, E'\\x1f'), '{}'),"
-        f" gen_random_uuid(), 1, {state}, {flag}, {flag}, {confirmed}"
-        f" FROM unnest({arrays}) AS s({', '.join(_TEXT_COLUMNS)})"
-        " ON CONFLICT (lower(email)) DO UPDATE SET version = p.version + 1,"
-        f" updated_at = now(), {assignments}, {lists}"
-        f" WHERE {changed}"
-        f" RETURNING {', '.join(f'p.{c}' for c in PERSON_COLUMNS)}"
-    )
+def _source(first: tuple[str, str]) -> str:
+    """unnest($1::first[], $2::…[], …) AS s(first, values…): the batch as a table."""
+    columns = (first, *_VALUE_COLUMNS)
+    arrays = ", ".join(f"${n}::{kind}[]" for n, (_, kind) in enumerate(columns, start=1))
+    return f"unnest({arrays}) AS s({', '.join(name for name, _ in columns)})"
 
 
-_UPSERT = {subscribe: _upsert_sql(subscribe=subscribe) for subscribe in (False, True)}
+def _value(name: str) -> str:
+    if name in _LISTS:
+        return f"coalesce(string_to_array(s.{name}, E'{_LISTS[name]!s}'), '{{}}')".replace(
+            "\x1f", "\\x1f"
+        )
+    return f"s.{name}"
+
+
+# Built from this module's constants only: no value is ever spliced into the text.
+_INSERT = (
+    f"INSERT INTO people AS p (id, version, email, {', '.join(_NAMES)})"  # noqa: S608
+    f" SELECT gen_random_uuid(), 1, s.email, {', '.join(_value(n) for n in _NAMES)}"
+    f" FROM {_source(('email', 'text'))}"
+    f" ON CONFLICT (lower(email)) DO NOTHING RETURNING {_RETURNING}"
+)
+_UPDATE = (
+    "UPDATE people AS p SET version = p.version + 1, updated_at = now(), "  # noqa: S608
+    + ", ".join(f"{n} = {_value(n)}" for n in _NAMES)
+    + f" FROM {_source(('id', 'uuid'))} WHERE p.id = s.id RETURNING {_RETURNING}"
+)
+_KNOWN = (
+    f"SELECT id, email, {', '.join(_NAMES)} FROM people"  # noqa: S608
+    " WHERE lower(email) IN (SELECT unnest($1::text[])) FOR UPDATE"
+)
 _BUMP = (
     "UPDATE people AS p SET version = p.version + 1, updated_at = now()"  # noqa: S608
     " WHERE p.id = ANY($1::uuid[])"
@@ -122,20 +104,62 @@ _EXTRAS = (
 )
 
 
-async def upsert_people(
-    conn: AsyncConnection, rows: Sequence[ImportRow], *, subscribe: bool
+async def lock_known(conn: AsyncConnection, emails: Sequence[str]) -> dict[str, Known]:
+    """The people already holding these lower-case addresses, locked for this transaction
+    (so the merge and the consents newly given are exact), by lower-case address."""
+    rows = await (await driver_of(conn)).fetch(_KNOWN, list(emails))
+    found = {}
+    for r in rows:
+        v = tuple(r)
+        found[v[1].lower()] = Known(
+            v[0],
+            PersonValues(
+                v[2],
+                v[3],
+                v[4],
+                v[5],
+                v[6],
+                v[7],
+                tuple(v[8] or ()),
+                tuple(v[9] or ()),
+                v[10],
+                v[11],
+                v[12],
+                v[13],
+            ),
+        )
+    return found
+
+
+def _arrays(first: Sequence[Any], values: Sequence[PersonValues]) -> list[list[Any]]:
+    columns: list[list[Any]] = [list(first)]
+    for name in _NAMES:
+        if name in _LISTS:
+            columns.append([_LISTS[name].join(getattr(v, name)) for v in values])
+        else:
+            columns.append([getattr(v, name) for v in values])
+    return columns
+
+
+async def insert_people(
+    conn: AsyncConnection, new: Sequence[tuple[str, PersonValues]]
 ) -> list[Any]:
-    """Insert new addresses, update known ones whose merged values differ from the stored
-    ones; the new and changed people as rows of `PERSON_COLUMNS` (unchanged ones are absent).
-    An imported subscriber's documented consent basis stands in for the double opt-in: they
-    count as confirmed at the import (the consent log says how: method import, the basis)."""
-    columns: list[list[Any]] = [[] for _ in _TEXT_COLUMNS]
-    for row in rows:
-        for values, c in zip(columns, _TEXT_COLUMNS, strict=True):
-            value = getattr(row, c)
-            values.append(_LISTS[c].join(value) if c in _LISTS else value)
-    driver = await driver_of(conn)
-    return list(await driver.fetch(_UPSERT[subscribe], *columns))
+    """New people, as rows of `PERSON_COLUMNS`. An address someone stored meanwhile (after
+    `lock_known`) is skipped: it is absent from the answer."""
+    if not new:
+        return []
+    emails, values = zip(*new, strict=True)
+    return list(await (await driver_of(conn)).fetch(_INSERT, *_arrays(emails, values)))
+
+
+async def update_people(
+    conn: AsyncConnection, changed: Sequence[tuple[uuid.UUID, PersonValues]]
+) -> list[Any]:
+    """Known people's new values (each a new version), as rows of `PERSON_COLUMNS`."""
+    if not changed:
+        return []
+    ids, values = zip(*changed, strict=True)
+    return list(await (await driver_of(conn)).fetch(_UPDATE, *_arrays(ids, values)))
 
 
 async def bump_versions(conn: AsyncConnection, person_ids: Sequence[uuid.UUID]) -> list[Any]:

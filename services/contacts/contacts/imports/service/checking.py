@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import load_workbook
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.errors import InvalidInput
 from contacts.imports.domain.organisations import NewOrganisation, known_from
@@ -30,10 +29,9 @@ from contacts.imports.domain.rows import (
     check_rows,
     vocabulary,
 )
-from contacts.imports.repository import lookups
 from contacts.imports.repository.rejected import full_name
 from contacts.people.domain.phone import normalise_phone
-from contacts.topics import repository as topic_store
+from contacts.unit_of_work import ContactsUnitOfWork
 
 MAX_REPORTED = 1000  # the report lists this many problems and counts the rest
 
@@ -173,11 +171,11 @@ def preview(table: Table, mapping: Mapping[str, str], *, rows: int = 10) -> list
     return [row for row, _ in zip(mapped(table, mapping), range(rows), strict=False)]
 
 
-async def load_vocabulary(engine: AsyncEngine) -> Vocabulary:
-    async with engine.connect() as conn:
-        topics = await topic_store.all_topics(conn, include_archived=True)
-        organisations = await lookups.organisation_names(conn)
-        tags = await lookups.tag_names(conn)
+async def load_vocabulary(uow: ContactsUnitOfWork) -> Vocabulary:
+    async with uow:
+        topics = await uow.topics.all_topics(include_archived=True)
+        organisations = await uow.imports.organisation_names()
+        tags = await uow.imports.tag_names()
     return vocabulary(
         topics=((t.key, (t.key, t.name_fi, t.name_sv, t.name_en)) for t in topics),
         organisations=known_from(organisations),
@@ -186,7 +184,7 @@ async def load_vocabulary(engine: AsyncEngine) -> Vocabulary:
 
 
 async def check(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     table: Table,
     mapping: Mapping[str, str],
     *,
@@ -196,7 +194,7 @@ async def check(
     """The dry run: the good rows and a report of every bad one; nothing is stored."""
     mapping = check_mapping(mapping, table.columns)
     check_basis(basis, subscribe=subscribe)
-    vocab = await load_vocabulary(engine)
+    vocab = await load_vocabulary(uow)
     report = Report(columns=table.columns, delimiter=table.delimiter)
     good: list[ImportRow] = []
     for row, problems in check_rows(mapped(table, mapping), vocab):

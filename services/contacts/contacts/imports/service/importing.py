@@ -1,11 +1,15 @@
 """Importing people from CSV or XLSX: preview, dry run, and the chunked set-based import.
 
-Each chunk is one transaction: people upserted by address, consent rows for new imported
-subscribers (method "import", with the documented basis), snapshots in the projection and on
-the outbox. A crash mid-file leaves whole chunks imported and the rest untouched; importing
-the same file again is harmless (an upsert). A known person whom the row would not change
-(same merged values, no new organisation link or membership state) is left alone: no new
-version, no event, no consent row; the report counts them as unchanged.
+Each chunk is one unit of work: people created or merged by address (`domain.merging` decides
+what a row does: create, update, or leave alone), consent rows for new imported subscribers
+(method "import", with the documented basis), organisation links and membership states,
+snapshots in the projection and on the outbox. A crash mid-file leaves whole chunks imported
+and the rest untouched; importing the same file again is harmless. A known person whom the row
+would not change is left alone: no new version, no event, no consent row; the report counts
+them as unchanged.
+
+The loop itself is a batch over `uow.imports` (set-based writes, two chunks in flight): it
+takes a factory of units of work, one per chunk, so its rules run on the in-memory fake too.
 """
 
 from __future__ import annotations
@@ -13,23 +17,20 @@ from __future__ import annotations
 import asyncio
 import gc
 import uuid
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-
 from contacts.audit.domain import Actor
-from contacts.audit.service import audit
 from contacts.classification import load_classification
-from contacts.consents.domain import PURPOSES
+from contacts.imports.domain import merging
 from contacts.imports.domain import snapshots as import_snapshots
+from contacts.imports.domain.merging import Known, PersonValues
 from contacts.imports.domain.rows import ImportRow, check_basis
 from contacts.imports.domain.snapshots import Snapshot
-from contacts.imports.repository import batches as import_batches
-from contacts.imports.repository import people as imports
+from contacts.imports.repository.store import Engagement, ImportRepository, PersonRecord
 from contacts.imports.service import checking
 from contacts.imports.service.checking import (
     CSV_UNREADABLE,
@@ -42,12 +43,8 @@ from contacts.imports.service.checking import (
     preview,
     read_table,
 )
-from contacts.imports.service.events import snapshot_outbox_rows
 from contacts.organisations import service as organisation_service
-from contacts.participation import service as participation
-from contacts.tags import repository as tag_store
-from contacts.unit_of_work import SqlContactsUnitOfWork, unit_of_work
-from shared.logs import correlation_id
+from contacts.unit_of_work import ContactsUnitOfWork
 
 __all__ = [
     "CSV_UNREADABLE",
@@ -62,9 +59,10 @@ __all__ = [
 ]
 CHUNK = 5000
 Progress = Callable[[int, int], None]  # (rows done, rows to import)
-# Called inside each chunk's transaction with the chunk's size; False rolls the chunk back
+# Called inside each chunk's unit of work with the chunk's size; False rolls the chunk back
 # (a job runner that lost its lease), so the job's count and the rows commit together.
-ChunkHook = Callable[[AsyncConnection, int], Awaitable[bool]]
+ChunkHook = Callable[[ContactsUnitOfWork, int], Awaitable[bool]]
+UnitsOfWork = Callable[[], ContactsUnitOfWork]
 
 
 class ChunkRefused(Exception):
@@ -72,7 +70,7 @@ class ChunkRefused(Exception):
 
 
 async def import_people(
-    engine: AsyncEngine,
+    uows: UnitsOfWork,
     table: Table,
     mapping: Mapping[str, str],
     *,
@@ -87,9 +85,9 @@ async def import_people(
     """Check the file, then import its good rows chunk by chunk; bad rows are skipped.
 
     `skip` good rows are taken as imported already (a resumed job)."""
-    good, report = await check(engine, table, mapping, basis=basis, subscribe=subscribe)
+    good, report = await check(uows(), table, mapping, basis=basis, subscribe=subscribe)
     basis_text = check_basis(basis, subscribe=subscribe)
-    organisation_ids = await _prepare(engine, good, report, actor)
+    organisation_ids = await _prepare(uows, good, report, actor)
     if progress:
         progress(skip, len(good))
     with _collector_spared():
@@ -102,7 +100,7 @@ async def import_people(
             rows = good[start : start + chunk]
             current = asyncio.create_task(
                 _import_chunk(
-                    engine,
+                    uows,
                     rows,
                     report,
                     subscribe=subscribe,
@@ -118,7 +116,7 @@ async def import_people(
             in_flight = (current, len(rows))
         if in_flight is not None:
             await _finished(in_flight, None, done, progress, len(good))
-    async with engine.begin() as conn:
+    async with uows() as uow:
         details: dict[str, Any] = {"rows": report.rows, "created": report.created}
         details |= {"updated": report.updated, "unchanged": report.unchanged}
         details |= {"bad_rows": report.bad_rows, "subscribe": subscribe, "basis": basis_text}
@@ -128,21 +126,22 @@ async def import_people(
             "organisation_links": report.links_added,
             "memberships_set": report.memberships_set,
         }
-        await audit(
-            conn, actor, "people.imported", target_type="people", target_id="", details=details
+        await uow.audit.record(
+            actor, "people.imported", target_type="people", target_id="", details=details
         )
+        await uow.commit()
     return report
 
 
 async def _prepare(
-    engine: AsyncEngine, good: list[ImportRow], report: Report, actor: Actor | None
+    uows: UnitsOfWork, good: list[ImportRow], report: Report, actor: Actor | None
 ) -> dict[str, uuid.UUID]:
     """Create the organisations the good rows name but the register lacks (each audited as
     staff creating it would be) and the new tags; the new organisations' ids by folded name."""
     ids: dict[str, uuid.UUID] = {}
     for key, org in report.organisations_created.items():
         created = await organisation_service.create_organisation(
-            SqlContactsUnitOfWork(engine),
+            uows(),
             actor=actor,
             name=org.name,
             business_id=org.business_id,
@@ -152,9 +151,10 @@ async def _prepare(
         ids[key] = created.id
     tags = sorted({t for row in good for t in row.tags})
     if tags:
-        async with engine.begin() as conn:
+        async with uows() as uow:
             for tag in tags:
-                await tag_store.ensure(conn, tag)
+                await uow.tags.ensure(tag)
+            await uow.commit()
     return ids
 
 
@@ -180,7 +180,7 @@ async def _finished(
 
 
 async def _import_chunk(
-    engine: AsyncEngine,
+    uows: UnitsOfWork,
     rows: list[ImportRow],
     report: Report,
     *,
@@ -192,84 +192,115 @@ async def _import_chunk(
     after: asyncio.Task[None] | None = None,
 ) -> None:
     now = datetime.now(UTC)
-    async with unit_of_work(engine) as uow:
-        before = await import_batches.lock_consents(uow.conn, [r.email for r in rows])
+    async with uows() as uow:
+        repo = uow.imports
+        known = await repo.lock_known([r.email for r in rows])
         # New and changed people; a known person whose row would not change is not returned.
-        stored = await imports.upsert_people(uow.conn, rows, subscribe=subscribe)
-        given = (
-            [
-                (p[0], purpose)
-                for p in stored
-                for purpose, held in zip(PURPOSES, (p[11], p[12]), strict=True)
-                if held and _newly_given(before.get(p[2].lower()), purpose)
-            ]
-            if subscribe
-            else []
+        created, stored, given = await _store_people(
+            repo, rows, known, subscribe=subscribe, now=now
         )
-        await import_batches.copy_consents(uow.conn, given, at=now, basis=basis)
+        await repo.add_consents(given, at=now, basis=basis)
         person_of = {p[2].lower(): p[0] for p in stored}
-        person_of |= {email: known[0] for email, known in before.items()}
+        person_of |= {email: k.id for email, k in known.items()}
         wanted = _links(rows, person_of, organisation_ids or {})
-        linked = await imports.link_organisations(uow.conn, wanted)
+        linked = await repo.link_organisations(wanted)
         states = [(person_of[r.email], r.membership) for r in rows if r.membership]
-        set_ = await imports.set_memberships(uow.conn, states, by=by)
+        set_ = await repo.set_memberships(states, by=by)
         # A person whose row is unchanged but who got a link or a membership state: their
         # snapshot changed, so they get a new version too.
         changed = {p[0] for p in stored}
-        stored += await imports.bump_versions(uow.conn, sorted({*linked, *set_} - changed, key=str))
+        stored += await repo.bump_versions(sorted({*linked, *set_} - changed, key=str))
         # Only known people and those linked or given a state now can have extras: a person
         # created now has no onboarding, link or membership but what this chunk gave them.
-        may_have = {p[0] for p in stored if p[2].lower() in before} | {*linked, *set_}
-        snapshots = await _snapshots(uow.conn, stored, may_have)
-        # Set-based: the projection and the outbox rows go in by COPY, in this transaction. A
-        # person created now has an id drawn now, so nobody has a projection row for it yet:
-        # theirs go straight in; the known people's through the upsert (newer version wins).
-        new = sum(1 for p in stored if p[2].lower() not in before)
-        fresh, known = _split(snapshots, lambda s: s[2].lower() not in before)
-        await import_batches.copy_new_snapshots(uow.conn, fresh)
-        await import_batches.upsert_snapshots(uow.conn, known)
-        await import_batches.copy_outbox(
-            uow.conn, snapshot_outbox_rows(snapshots, correlation_id=correlation_id.get())
+        may_have = {p[0] for p in stored if p[2].lower() in known} | {*linked, *set_}
+        snapshots = await _snapshots(repo, stored, may_have)
+        is_new = {p[0] for p in created}
+        await repo.publish_snapshots(
+            [s for s in snapshots if s[0] in is_new], [s for s in snapshots if s[0] not in is_new]
         )
         if after is not None:
             await after  # its failure raises here: this chunk rolls back too
-        if on_chunk is not None and not await on_chunk(uow.conn, len(rows)):
+        if on_chunk is not None and not await on_chunk(uow, len(rows)):
             raise ChunkRefused
         await uow.commit()
-    report.created += new
-    report.updated += len(stored) - new
-    report.unchanged += len(rows) - len(stored)
+    updated = len({p[0] for p in stored} - is_new)
+    report.created += len(created)
+    report.updated += updated
+    report.unchanged += len(rows) - len(created) - updated
     report.consents_given += len(given)
     report.links_added += len(linked)
     report.memberships_set += len(set_)
 
 
-def _split(
-    snapshots: list[Snapshot], is_new: Callable[[Snapshot], bool]
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """The projection rows of new people and of known people."""
-    fresh: list[tuple[Any, ...]] = []
-    known: list[tuple[Any, ...]] = []
-    for snapshot in snapshots:
-        (fresh if is_new(snapshot) else known).append(import_snapshots.projection_record(snapshot))
-    return fresh, known
+async def _store_people(
+    repo: ImportRepository,
+    rows: Sequence[ImportRow],
+    known: dict[str, Known],
+    *,
+    subscribe: bool,
+    now: datetime,
+) -> tuple[list[PersonRecord], list[PersonRecord], list[tuple[uuid.UUID, str]]]:
+    """Create the new addresses and store the known people the rows change (`merging`):
+    (the created, the created and changed, the consents newly given). An address someone
+    stored after `known` was read is merged into theirs. `known` gains those late ones."""
+    new: list[tuple[str, PersonValues]] = []
+    changed: list[tuple[uuid.UUID, PersonValues]] = []
+    after: dict[str, PersonValues] = {}
+    late: list[ImportRow] = []
+
+    def merge(row: ImportRow, before: Known) -> None:
+        values = merging.merged(before.values, row, subscribe=subscribe, now=now)
+        if values is not None:
+            changed.append((before.id, values))
+            after[row.email] = values
+
+    for row in rows:
+        before = known.get(row.email)
+        if before is None:
+            after[row.email] = merging.new_person(row, subscribe=subscribe, now=now)
+            new.append((row.email, after[row.email]))
+        else:
+            merge(row, before)
+    created = await repo.insert_people(new)
+    if len(created) < len(new):  # stored by someone else since the lock: merge into theirs
+        got = {p[2].lower() for p in created}
+        late = [r for r in rows if r.email not in known and r.email not in got]
+        known |= await repo.lock_known([r.email for r in late])
+        for row in late:
+            del after[row.email]
+            if row.email in known:
+                merge(row, known[row.email])
+    stored = [*created, *await repo.update_people(changed)]
+    given = [
+        (p[0], purpose)
+        for p in stored
+        for purpose in merging.newly_given(known.get(p[2].lower()), after[p[2].lower()])
+    ]
+    return created, stored, given
 
 
-async def _snapshots(
-    conn: AsyncConnection, stored: list[Any], may_have: set[uuid.UUID]
+def _snapshots_of(
+    stored: list[PersonRecord],
+    extras: Mapping[uuid.UUID, tuple[Any, ...]],
+    events: Mapping[uuid.UUID, Engagement],
 ) -> list[Snapshot]:
-    """The stored people's snapshots, with their organisation, membership and onboarding
-    (looked up for the people in `may_have`: the others have none)."""
-    wanted = [p[0] for p in stored if p[0] in may_have]
-    extras = await imports.snapshot_extras(conn, wanted) if wanted else {}
-    # Event participation: only people known before this chunk can have registrations.
-    engaged = await participation.engagement_of(conn, wanted) if wanted else {}
-    events = {pid: (e.last_attended_on, e.registered_series) for pid, e in engaged.items()}
     region_of = _region_of()
     return [
         import_snapshots.snapshot_values(p, extras.get(p[0]), region_of, events.get(p[0]))
         for p in stored
     ]
+
+
+async def _snapshots(
+    repo: ImportRepository, stored: list[PersonRecord], may_have: set[uuid.UUID]
+) -> list[Snapshot]:
+    """The stored people's snapshots, with their organisation, membership and onboarding
+    (looked up for the people in `may_have`: the others have none). Event participation:
+    only people known before this chunk can have registrations."""
+    wanted = [p[0] for p in stored if p[0] in may_have]
+    extras = await repo.snapshot_extras(wanted) if wanted else {}
+    events = await repo.engagement(wanted) if wanted else {}
+    return _snapshots_of(stored, extras, events)
 
 
 @cache
@@ -304,14 +335,6 @@ def _collector_spared() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
-
-
-def _newly_given(before: tuple[uuid.UUID, bool, bool] | None, purpose: str) -> bool:
-    """Whether a consent held after the import is new: `before` is the stored (id, newsletter,
-    survey consent); None for a new person."""
-    if before is None:
-        return True
-    return not (before[1] if purpose == "newsletter" else before[2])
 
 
 def problems_as_json(report: Report) -> list[dict[str, Any]]:

@@ -15,21 +15,18 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-
 from contacts.audit.domain import Actor
-from contacts.audit.service import audit
 from contacts.imports.domain.rows import check_basis, check_mapping
-from contacts.imports.repository import rejected as rejected_store
 from contacts.imports.service import importing, results
+from contacts.imports.service.importing import UnitsOfWork
 from contacts.jobs.domain import Job
-from contacts.jobs.repository import jobs as store
+from contacts.unit_of_work import ContactsUnitOfWork
 
 KIND = "import"
 
 
 async def start_import(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     *,
     data: bytes,
     filename: str,
@@ -37,17 +34,18 @@ async def start_import(
     basis: str,
     subscribe: bool,
     actor: Actor,
+    upload_id: uuid.UUID | None = None,
 ) -> uuid.UUID:
-    """Check what can be checked at once (format, mapping, basis), then queue the import."""
+    """Check what can be checked at once (format, mapping, basis), then queue the import.
+    A kept upload (`upload_id`) is forgotten in the same transaction: the job has the file."""
     table = importing.read_table(data, filename)
     checked = check_mapping(mapping, table.columns)
     check_basis(basis, subscribe=subscribe)
     job_id = uuid.uuid4()
     parameters: dict[str, Any] = {"filename": filename, "mapping": dict(checked), "basis": basis}
     parameters |= {"subscribe": subscribe, "by": actor.id}
-    async with engine.begin() as conn:
-        await store.add(
-            conn,
+    async with uow:
+        await uow.jobs.add(
             job_id=job_id,
             kind=KIND,
             parameters=parameters,
@@ -55,31 +53,33 @@ async def start_import(
             input=data,
             total=len(table.rows),
         )
-        await audit(
-            conn,
+        await uow.audit.record(
             actor,
             "people.import_queued",
             target_type="job",
             target_id=str(job_id),
             details={"rows": len(table.rows), "subscribe": subscribe},
         )
+        if upload_id is not None:
+            await uow.imports.remove_upload(upload_id)
+        await uow.commit()
     return job_id
 
 
-async def run(engine: AsyncEngine, job: Job, token: uuid.UUID, *, lease_s: float) -> None:
-    async with engine.connect() as conn:
-        data = await store.input_of(conn, job.id)
+async def run(uows: UnitsOfWork, job: Job, token: uuid.UUID, *, lease_s: float) -> None:
+    async with uows() as uow:
+        data = await uow.jobs.input_of(job.id)
     p = job.parameters
     table = importing.read_table(data, p["filename"])
     lease = timedelta(seconds=lease_s)
 
-    async def counted(conn: AsyncConnection, rows: int) -> bool:
-        return await store.advance(conn, job.id, token=token, done=rows, failed=0, lease=lease)
+    async def counted(uow: ContactsUnitOfWork, rows: int) -> bool:
+        return await uow.jobs.advance(job.id, token=token, done=rows, failed=0, lease=lease)
 
     actor = Actor(id=p.get("by") or "", role="editor") if p.get("by") else None
     try:
         report = await importing.import_people(
-            engine,
+            uows,
             table,
             p["mapping"],
             basis=p["basis"],
@@ -90,9 +90,8 @@ async def run(engine: AsyncEngine, job: Job, token: uuid.UUID, *, lease_s: float
         )
     except importing.ChunkRefused:
         return  # cancelled, or another worker took over
-    async with engine.begin() as conn:
-        finished = await store.finish(
-            conn,
+    async with uows() as uow:
+        finished = await uow.jobs.finish(
             job.id,
             token=token,
             state="done",
@@ -101,4 +100,5 @@ async def run(engine: AsyncEngine, job: Job, token: uuid.UUID, *, lease_s: float
             failed=report.bad_rows,
         )
         if finished:  # still this worker's job: its rejected rows commit with its end
-            await rejected_store.replace(conn, job.id, results.stored_rejected(report))
+            await uow.imports.replace_rejected(job.id, results.stored_rejected(report))
+        await uow.commit()

@@ -17,16 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.audit.domain import Actor
-from contacts.audit.service import audit
 from contacts.errors import InvalidInput, NotFound
 from contacts.imports.domain.rows import RowProblem
-from contacts.imports.repository import rejected as store
 from contacts.imports.repository.rejected import Stored
 from contacts.imports.service.checking import DEFUSED, Report, problems_as_json
-from contacts.jobs.repository import jobs as job_store
+from contacts.unit_of_work import ContactsUnitOfWork
 
 SHOWN = 200  # rejected rows on the job page; the file has them all
 FORMATS = ("csv", "xlsx")
@@ -95,19 +92,19 @@ class ImportResult:
         return list(self.summary.get("columns") or [])
 
 
-async def result_of(engine: AsyncEngine, job_id: uuid.UUID) -> ImportResult | None:
+async def result_of(uow: ContactsUnitOfWork, job_id: uuid.UUID) -> ImportResult | None:
     """A finished import's summary and its first rejected rows (None before it is done)."""
-    async with engine.connect() as conn:
-        data = await job_store.result_of(conn, job_id)
+    async with uow:
+        data = await uow.jobs.result_of(job_id)
         if data is None:
             return None
-        rows = await store.of_job(conn, job_id, limit=SHOWN)
-        total = await store.count_of_job(conn, job_id)
+        rows = await uow.imports.rejected_of(job_id, limit=SHOWN)
+        total = await uow.imports.rejected_count(job_id)
     return ImportResult(json.loads(data), [RejectedRow(*r) for r in rows], total)
 
 
 async def rejected_file(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     job_id: uuid.UUID,
     *,
     fmt: str,
@@ -118,21 +115,21 @@ async def rejected_file(
     """Every rejected row as uploaded, with the error in words in a last column."""
     if fmt not in FORMATS:
         raise InvalidInput("The format must be csv or xlsx.", field="format")
-    async with engine.begin() as conn:
-        job = await job_store.get(conn, job_id)
-        data = await job_store.result_of(conn, job_id)
+    async with uow:
+        job = await uow.jobs.get(job_id)
+        data = await uow.jobs.result_of(job_id)
         if job is None or job.kind != "import" or data is None:
             raise NotFound("No such import.")
         found = json.loads(data)
-        rows = await store.of_job(conn, job_id)
-        await audit(
-            conn,
+        rows = await uow.imports.rejected_of(job_id)
+        await uow.audit.record(
             actor,
             "people.import_rejected_exported",
             target_type="job",
             target_id=str(job_id),
             details={"format": fmt, "rows": len(rows)},
         )
+        await uow.commit()
     columns = list(found.get("columns") or [])
     header = [*columns, _error_column(columns, gettext)]
     body = [[*cells, said(problems, gettext, labels)] for _row, cells, problems in rows]

@@ -11,14 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from contacts.audit.domain import Actor
 from contacts.errors import InvalidInput, NotFound
 from contacts.imports.domain.columns import chosen_mapping, guess_mapping, mapped_rows
-from contacts.imports.repository import uploads as store
 from contacts.imports.service import importing
 from contacts.imports.service import jobs as import_jobs
+from contacts.unit_of_work import ContactsUnitOfWork
 
 MAX_FILE = 50 * 1024 * 1024
 MAX_AGE = timedelta(days=1)
@@ -40,7 +38,9 @@ class Upload:
         return mapped_rows(self.table.rows, mapping, limit=PREVIEW_ROWS)
 
 
-async def keep_upload(engine: AsyncEngine, *, data: bytes, filename: str, actor: Actor) -> Upload:
+async def keep_upload(
+    uow: ContactsUnitOfWork, *, data: bytes, filename: str, actor: Actor
+) -> Upload:
     """Read the file now (so a wrong one is refused at once), then keep it for the next step."""
     if not data:
         raise InvalidInput("Choose a file to upload.", field="file")
@@ -50,29 +50,27 @@ async def keep_upload(engine: AsyncEngine, *, data: bytes, filename: str, actor:
     if not table.columns or not any(table.columns):
         raise InvalidInput("The file is empty.", field="file")
     upload_id = uuid.uuid4()
-    async with engine.begin() as conn:
-        await store.remove_older_than(conn, MAX_AGE)
-        await store.add(
-            conn, upload_id=upload_id, filename=filename, data=data, created_by=actor.id
+    async with uow:
+        await uow.imports.remove_uploads_older_than(MAX_AGE)
+        await uow.imports.add_upload(
+            upload_id=upload_id, filename=filename, data=data, created_by=actor.id
         )
+        await uow.commit()
     return Upload(upload_id, filename, data, table)
 
 
-async def _load(engine: AsyncEngine, upload_id: uuid.UUID, actor: Actor) -> tuple[str, bytes]:
-    async with engine.connect() as conn:
-        found = await store.get(conn, upload_id, created_by=actor.id, max_age=MAX_AGE)
+async def get_upload(uow: ContactsUnitOfWork, upload_id: uuid.UUID, *, actor: Actor) -> Upload:
+    """The staff member's own upload, while young enough."""
+    async with uow:
+        found = await uow.imports.upload(upload_id, created_by=actor.id, max_age=MAX_AGE)
     if found is None:
         raise NotFound("This upload has expired or was imported already: upload the file again.")
-    return found
-
-
-async def get_upload(engine: AsyncEngine, upload_id: uuid.UUID, *, actor: Actor) -> Upload:
-    filename, data = await _load(engine, upload_id, actor)
+    filename, data = found
     return Upload(upload_id, filename, data, importing.read_table(data, filename))
 
 
 async def dry_run(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     upload: Upload,
     *,
     choices: Iterable[str],
@@ -80,14 +78,12 @@ async def dry_run(
     subscribe: bool,
 ) -> importing.Report:
     mapping = chosen_mapping(upload.table.columns, choices)
-    _, report = await importing.check(
-        engine, upload.table, mapping, basis=basis, subscribe=subscribe
-    )
+    _, report = await importing.check(uow, upload.table, mapping, basis=basis, subscribe=subscribe)
     return report
 
 
 async def start(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     upload: Upload,
     *,
     choices: Iterable[str],
@@ -95,17 +91,15 @@ async def start(
     subscribe: bool,
     actor: Actor,
 ) -> uuid.UUID:
-    """Queue the import job with the kept file; the upload is then no longer needed."""
+    """Queue the import job with the kept file; the upload goes in the same transaction."""
     mapping = chosen_mapping(upload.table.columns, choices)
-    job_id = await import_jobs.start_import(
-        engine,
+    return await import_jobs.start_import(
+        uow,
         data=upload.data,
         filename=upload.filename,
         mapping=mapping,
         basis=basis,
         subscribe=subscribe,
         actor=actor,
+        upload_id=upload.id,
     )
-    async with engine.begin() as conn:
-        await store.remove(conn, upload.id)
-    return job_id

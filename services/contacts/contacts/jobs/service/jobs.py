@@ -1,7 +1,9 @@
 """Background jobs: starting a bulk action over a fixed set of people, and the runner.
 
-The runner lives in the contacts worker. It claims the oldest queued job (or a running one
-whose lease expired because its worker died), then works through the job's items batch by
+The runner lives in the contacts worker and takes a factory of units of work (one per step):
+the job records are `uow.jobs`; a bulk batch is set-based SQL behind `uow.jobs.apply_bulk`
+(`bulk.py`). It claims the oldest queued job (or a running one whose lease expired because its
+worker died), then works through the job's items batch by
 batch; each batch commits the changes, their snapshots and outbox rows, the removal of its
 items and the job's counts together. A crash therefore resumes exactly where the last
 committed batch ended.
@@ -25,16 +27,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from contacts.audit.domain import Actor
 from contacts.audit.service import audit
 from contacts.errors import NotFound
-from contacts.imports.service import exporting
 from contacts.imports.service import jobs as import_jobs
+from contacts.imports.service.importing import UnitsOfWork
 from contacts.jobs.domain import Job, bulk_parameters, check_erase_confirmation, failure_text
 from contacts.jobs.repository import jobs as store
-from contacts.jobs.service.bulk import BATCHES
 from contacts.people.service.directory import view_conditions
 from contacts.segments import service as segments
 from contacts.tables import contact_snapshot
 from contacts.topics import repository as topic_store
-from contacts.unit_of_work import SqlContactsUnitOfWork, unit_of_work
+from contacts.unit_of_work import ContactsUnitOfWork, SqlContactsUnitOfWork
 from shared.segments.compiler import compile_rule
 
 log = logging.getLogger(__name__)
@@ -150,120 +151,124 @@ async def start_bulk(
     return job_id
 
 
-async def get_job(engine: AsyncEngine, job_id: uuid.UUID) -> Job:
-    async with engine.connect() as conn:
-        job = await store.get(conn, job_id)
+async def get_job(uow: ContactsUnitOfWork, job_id: uuid.UUID) -> Job:
+    async with uow:
+        job = await uow.jobs.get(job_id)
     if job is None:
         raise NotFound("No such job.")
     return job
 
 
-async def recent_jobs(engine: AsyncEngine, *, limit: int = 50) -> list[Job]:
-    async with engine.connect() as conn:
-        return await store.recent(conn, limit=limit)
+async def recent_jobs(uow: ContactsUnitOfWork, *, limit: int = 50) -> list[Job]:
+    async with uow:
+        return await uow.jobs.recent(limit=limit)
 
 
-async def job_result(engine: AsyncEngine, job_id: uuid.UUID) -> tuple[Job, bytes]:
-    job = await get_job(engine, job_id)
-    async with engine.connect() as conn:
-        data = await store.result_of(conn, job_id)
+async def job_result(uow: ContactsUnitOfWork, job_id: uuid.UUID) -> tuple[Job, bytes]:
+    async with uow:
+        job = await uow.jobs.get(job_id)
+        if job is None:
+            raise NotFound("No such job.")
+        data = await uow.jobs.result_of(job_id)
     if data is None:
         raise NotFound("This job has no file.")
     return job, data
 
 
-async def cancel_job(engine: AsyncEngine, job_id: uuid.UUID, *, actor: Actor) -> bool:
-    async with engine.begin() as conn:
-        cancelled = await store.cancel(conn, job_id)
+async def cancel_job(uow: ContactsUnitOfWork, job_id: uuid.UUID, *, actor: Actor) -> bool:
+    """A queued or running job stops (its items go); audited when it did."""
+    async with uow:
+        cancelled = await uow.jobs.cancel(job_id)
         if cancelled:
-            await audit(conn, actor, "job.cancelled", target_type="job", target_id=str(job_id))
+            await uow.audit.record(actor, "job.cancelled", target_type="job", target_id=str(job_id))
+        await uow.commit()
     return cancelled
 
 
 async def run_next(
-    engine: AsyncEngine, settings: JobSettings, stop: asyncio.Event | None = None
+    uows: UnitsOfWork, settings: JobSettings, stop: asyncio.Event | None = None
 ) -> Job | None:
     """Claim one job and work it to its end (or until `stop`); None when none waits."""
-    claimed = await claim_next(engine, settings)
+    claimed = await claim_next(uows, settings)
     if claimed is None:
         return None
     job, token = claimed
     log.info("job claimed", extra={"job_id": str(job.id), "kind": job.kind})
     try:
         if job.kind == "export":
-            await _export(engine, job, token)
+            await _export(uows, job, token)
         elif job.kind == import_jobs.KIND:
-            await import_jobs.run(engine, job, token, lease_s=settings.lease_s)
+            await import_jobs.run(uows, job, token, lease_s=settings.lease_s)
         else:
-            await _batches(engine, job, token, settings, stop)
+            await _batches(uows, job, token, settings, stop)
     except Exception as exc:  # the job fails, the worker goes on with the next one
         log.exception("job failed", extra={"job_id": str(job.id)})
-        async with engine.begin() as conn:
-            await store.finish(conn, job.id, token=token, state="failed", error=failure_text(exc))
+        async with uows() as uow:
+            await uow.jobs.finish(job.id, token=token, state="failed", error=failure_text(exc))
+            await uow.commit()
     return job
 
 
 async def _batches(
-    engine: AsyncEngine,
+    uows: UnitsOfWork,
     job: Job,
     token: uuid.UUID,
     settings: JobSettings,
     stop: asyncio.Event | None,
 ) -> None:
-    while await run_batch(engine, job, token, settings):
+    while await run_batch(uows, job, token, settings):
         if stop is not None and stop.is_set():
-            async with engine.begin() as conn:
-                await store.release(conn, job.id, token=token)
+            async with uows() as uow:
+                await uow.jobs.release(job.id, token=token)
+                await uow.commit()
             return
 
 
-async def run_batch(engine: AsyncEngine, job: Job, token: uuid.UUID, settings: JobSettings) -> bool:
+async def run_batch(uows: UnitsOfWork, job: Job, token: uuid.UUID, settings: JobSettings) -> bool:
     """One batch in one transaction; False when the job is over (or no longer ours)."""
-    async with unit_of_work(engine) as uow:
-        ids = await store.next_items(uow.conn, job.id, limit=settings.batch_size)
+    async with uows() as uow:
+        ids = await uow.jobs.next_items(job.id, limit=settings.batch_size)
         if not ids:
-            await store.finish(uow.conn, job.id, token=token, state="done")
+            await uow.jobs.finish(job.id, token=token, state="done")
             await uow.commit()
             return False
-        done, failed = await BATCHES[job.kind](uow, ids, job.parameters)
-        await store.drop_items(uow.conn, job.id, ids)
+        done, failed = await uow.jobs.apply_bulk(job.kind, ids, job.parameters)
+        await uow.jobs.drop_items(job.id, ids)
         lease = timedelta(seconds=settings.lease_s)
-        counted = await store.advance(
-            uow.conn, job.id, token=token, done=done, failed=failed, lease=lease
-        )
+        counted = await uow.jobs.advance(job.id, token=token, done=done, failed=failed, lease=lease)
         if not counted:  # cancelled, or another worker took over: leave the batch undone
             return False
         await uow.commit()
     return True
 
 
-async def claim_next(engine: AsyncEngine, settings: JobSettings) -> tuple[Job, uuid.UUID] | None:
+async def claim_next(uows: UnitsOfWork, settings: JobSettings) -> tuple[Job, uuid.UUID] | None:
     token = uuid.uuid4()
-    async with engine.begin() as conn:
-        job = await store.claim(conn, token=token, lease=timedelta(seconds=settings.lease_s))
+    async with uows() as uow:
+        job = await uow.jobs.claim(token=token, lease=timedelta(seconds=settings.lease_s))
+        await uow.commit()
     return (job, token) if job else None
 
 
-async def _export(engine: AsyncEngine, job: Job, token: uuid.UUID) -> None:
+async def _export(uows: UnitsOfWork, job: Job, token: uuid.UUID) -> None:
     """One step: the file is built from the job's fixed people and kept with the job."""
-    async with engine.begin() as conn:
-        rows = await exporting.rows_of(conn, store.item_ids(job.id))
-        data = exporting.render(rows, job.parameters["format"])
+    async with uows() as uow:
+        data, rows = await uow.jobs.export_file(job.id, job.parameters["format"])
         # The items stay (ids only) until the job is deleted, so erasing one of these
         # people withdraws the file (people.repository.remove).
-        await store.finish(
-            conn,
+        await uow.jobs.finish(
             job.id,
             token=token,
             state="done",
             result=data,
-            done=len(rows),
-            failed=max(job.total - len(rows), 0),
+            done=rows,
+            failed=max(job.total - rows, 0),
         )
+        await uow.commit()
 
 
 def runner_loop(
-    engine: AsyncEngine, settings: JobSettings
+    uows: UnitsOfWork, settings: JobSettings
 ) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
     """The runner as a worker loop: after a job, look for the next one at once."""
 
@@ -271,7 +276,7 @@ def runner_loop(
         while not stop.is_set():
             job = None
             try:
-                job = await run_next(engine, settings, stop)
+                job = await run_next(uows, settings, stop)
             except Exception:  # the database may be away for a while; the next tick retries
                 log.exception("job runner failed")
             if job is None:
