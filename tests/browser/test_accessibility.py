@@ -17,6 +17,7 @@ from contacts.jobs.service import jobs
 from contacts.participation import service as participation
 from contacts.settings import ContactsSettings
 from contacts.staff.service import sign_in as staff_service
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from events.app import create_app as create_events_app
 from events.catalog import service as event_catalog
 from events.catalog.domain import EventDetails, Series
@@ -157,7 +158,11 @@ async def test_staff_home_has_no_wcag_21_aa_violations(
 ) -> None:
     email = f"viewer-{uuid.uuid4().hex[:8]}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=email, name="Ville", role="viewer", password=STAFF_PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=email,
+        name="Ville",
+        role="viewer",
+        password=STAFF_PASSWORD,
     )
     async with engines["contacts"].begin() as conn:  # the dashboard's event tables have rows
         event_id, start = uuid.uuid4(), datetime.now(UTC) - timedelta(days=2)
@@ -213,7 +218,11 @@ async def test_survey_builder_pages_have_no_wcag_21_aa_violations(
 ) -> None:
     email = f"editor-{uuid.uuid4().hex[:8]}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=email, name="Eeva", role="editor", password=STAFF_PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=email,
+        name="Eeva",
+        role="editor",
+        password=STAFF_PASSWORD,
     )
     page = await context.new_page()
     await sign_in(page, email, STAFF_PASSWORD)
@@ -244,7 +253,11 @@ async def test_survey_campaign_pages_before_and_after_launch_have_no_wcag_21_aa_
     reminder, close, closing time and schedule forms."""
     email = f"editor-{uuid.uuid4().hex[:8]}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=email, name="Eeva", role="editor", password=STAFF_PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=email,
+        name="Eeva",
+        role="editor",
+        password=STAFF_PASSWORD,
     )
     uow, staff = unit_of_work(engines["surveys"]), Actor(id="browser-tests", role="editor")
     survey = await builder.create_survey(uow, definition=SURVEY, actor=staff)
@@ -282,7 +295,11 @@ async def test_segment_pages_have_no_wcag_21_aa_violations(
     the list."""
     email = f"editor-{uuid.uuid4().hex[:8]}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=email, name="Saara", role="editor", password=STAFF_PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=email,
+        name="Saara",
+        role="editor",
+        password=STAFF_PASSWORD,
     )
     page = await context.new_page()
     await sign_in(page, email, STAFF_PASSWORD)
@@ -347,7 +364,11 @@ async def test_staff_import_pages_have_no_wcag_21_aa_violations(
 ) -> None:
     email = f"importer-{uuid.uuid4().hex[:8]}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=email, name="Iida", role="editor", password=STAFF_PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=email,
+        name="Iida",
+        role="editor",
+        password=STAFF_PASSWORD,
     )
     page = await context.new_page()
     await sign_in(page, email, STAFF_PASSWORD)
@@ -383,7 +404,11 @@ async def test_staff_organisation_and_topic_editors_have_no_wcag_21_aa_violation
     confirmation before archiving."""
     email = f"organiser-{uuid.uuid4().hex[:8]}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=email, name="Olli", role="editor", password=STAFF_PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=email,
+        name="Olli",
+        role="editor",
+        password=STAFF_PASSWORD,
     )
     page = await context.new_page()
     await sign_in(page, email, STAFF_PASSWORD)
@@ -436,7 +461,11 @@ async def test_staff_people_pages_have_no_wcag_21_aa_violations(
 
     email = f"people-{uuid.uuid4().hex[:8]}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=email, name="Pekka", role="editor", password=STAFF_PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=email,
+        name="Pekka",
+        role="editor",
+        password=STAFF_PASSWORD,
     )
     page = await context.new_page()
     await sign_in(page, email, STAFF_PASSWORD)
@@ -496,7 +525,11 @@ async def test_staff_enquiry_pages_have_no_wcag_21_aa_violations(
 ) -> None:
     email = f"answerer-{uuid.uuid4().hex[:8]}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=email, name="Vilja", role="editor", password=STAFF_PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=email,
+        name="Vilja",
+        role="editor",
+        password=STAFF_PASSWORD,
     )
     page = await context.new_page()
     await page.goto("/?lang=fi")
@@ -525,7 +558,11 @@ async def test_composer_tools_have_no_wcag_21_aa_violations(
     block moved by its script, and a test mail's preference link in every language."""
     email = f"composer-{uuid.uuid4().hex[:8]}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=email, name="Kaisa", role="editor", password=STAFF_PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=email,
+        name="Kaisa",
+        role="editor",
+        password=STAFF_PASSWORD,
     )
     page = await context.new_page()
     await sign_in(page, email, STAFF_PASSWORD)
@@ -578,7 +615,11 @@ async def test_impact_pages_have_no_wcag_21_aa_violations(
             )
     email = f"impact-{uuid.uuid4().hex[:8]}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=email, name="Veera", role="editor", password=STAFF_PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=email,
+        name="Veera",
+        role="editor",
+        password=STAFF_PASSWORD,
     )
     page = await context.new_page()
     await sign_in(page, email, STAFF_PASSWORD)
@@ -650,7 +691,11 @@ async def test_self_assessment_pages_have_no_wcag_21_aa_violations(
 
     email = f"editor-{uuid.uuid4().hex[:8]}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=email, name="Eeva", role="editor", password=STAFF_PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=email,
+        name="Eeva",
+        role="editor",
+        password=STAFF_PASSWORD,
     )
     await sign_in(page, email, STAFF_PASSWORD)
     for name, staff_path in (
@@ -679,7 +724,11 @@ async def test_staff_onboarding_lists_and_funnel_have_no_wcag_21_aa_violations(
     tag = uuid.uuid4().hex[:6]
     email = f"onboarding-{tag}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=email, name="Olli", role="editor", password=STAFF_PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=email,
+        name="Olli",
+        role="editor",
+        password=STAFF_PASSWORD,
     )
     page = await context.new_page()
     await sign_in(page, email, STAFF_PASSWORD)
@@ -821,7 +870,11 @@ async def test_event_pages_have_no_wcag_21_aa_violations(
 
     email = f"editor-{uuid.uuid4().hex[:8]}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=email, name="Eeva", role="editor", password=STAFF_PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=email,
+        name="Eeva",
+        role="editor",
+        password=STAFF_PASSWORD,
     )
     await sign_in(page, email, STAFF_PASSWORD)
     for name, path in (
@@ -858,7 +911,11 @@ async def test_materials_pages_have_no_wcag_21_aa_violations(
     composer's material picker, and the public listing, search and material page."""
     email = f"librarian-{uuid.uuid4().hex[:8]}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=email, name="Liisa", role="editor", password=STAFF_PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=email,
+        name="Liisa",
+        role="editor",
+        password=STAFF_PASSWORD,
     )
     page = await context.new_page()
     await sign_in(page, email, STAFF_PASSWORD)

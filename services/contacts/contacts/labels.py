@@ -24,8 +24,9 @@ async def staff_names(engine: AsyncEngine) -> dict[str, str]:
     """Staff ids as pages store them → name, or address when the name is empty; with the
     labels of the actors that are not staff (to be passed through `_()`)."""
     from contacts.staff.service import users as staff_users
+    from contacts.unit_of_work import SqlContactsUnitOfWork
 
-    members = await staff_users.list_staff(engine)
+    members = await staff_users.list_staff(SqlContactsUnitOfWork(engine))
     return NOT_STAFF | {str(m.id): (m.name or m.email) for m in members}
 
 

@@ -25,6 +25,7 @@ from contacts.notes.domain import Note
 from contacts.organisations.domain.organisation import Organisation
 from contacts.people.domain.person import Person
 from contacts.segments.domain import Segment
+from contacts.staff.repository import SqlStaff, StaffRepository
 from contacts.tables import contact_snapshot, outbox
 from contacts.topics.domain import Topic
 from contacts.visits.domain import VisitRequest
@@ -268,6 +269,7 @@ class ContactsUnitOfWork(Protocol):
     visits: VisitRepository
     notes: NoteRepository
     enquiries: EnquiryRepository
+    staff: StaffRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -617,6 +619,7 @@ class SqlContactsUnitOfWork:
     visits: VisitRepository
     notes: NoteRepository
     enquiries: EnquiryRepository
+    staff: StaffRepository
 
     def __init__(self, engine: AsyncEngine, *, send_mail: bool = True) -> None:
         self._uow = unit_of_work(engine, send_mail=send_mail)
@@ -644,6 +647,7 @@ class SqlContactsUnitOfWork:
         self.visits = _SqlVisits(conn)
         self.notes = _SqlNotes(conn)
         self.enquiries = _SqlEnquiries(conn)
+        self.staff = SqlStaff(conn)
         return self
 
     async def __aexit__(

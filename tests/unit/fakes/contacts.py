@@ -36,6 +36,7 @@ from shared.events.topics import CONTACT_EVENTS, CONTACT_SNAPSHOTS, MAIL_REQUEST
 from shared.segments.evaluate import count_in, evaluate
 from shared.segments.rules import Rule
 from shared.snapshot import erased_row, snapshot_row
+from tests.unit.fakes.contacts_staff import FakeStaff
 
 TAKEN = "A person with this email address already exists."
 
@@ -542,6 +543,7 @@ class FakeContactsUnitOfWork:
     notes: FakeNotes = field(default_factory=FakeNotes)
     enquiries: FakeEnquiries = field(default_factory=FakeEnquiries)
     event_series: FakeEventSeries = field(default_factory=FakeEventSeries)
+    staff: FakeStaff = field(default_factory=FakeStaff)
     published: list[Published] = field(default_factory=list)
     commits: int = 0
 
@@ -567,6 +569,7 @@ class FakeContactsUnitOfWork:
             self.notes,
             self.enquiries,
             self.events,
+            self.staff,
         )
 
     def _state(self) -> dict[str, dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.staff.service import users as staff_users
+from contacts.unit_of_work import SqlContactsUnitOfWork
 
 KIND_LABELS = {
     "note": "Note",
@@ -42,4 +43,4 @@ KIND_LABELS = {
 
 async def staff_names(engine: AsyncEngine) -> dict[str, str]:
     """Staff ids as the timeline stores them, shown as the staff member's address."""
-    return {str(m.id): m.email for m in await staff_users.list_staff(engine)}
+    return {str(m.id): m.email for m in await staff_users.list_staff(SqlContactsUnitOfWork(engine))}

@@ -33,7 +33,7 @@ LANGUAGE_LABELS = {"fi": "Finnish", "sv": "Swedish", "en": "English"}
 
 async def _staff_names(engine: Engine) -> dict[str, str]:
     """Who did it, by name (or address), never by id."""
-    return {str(m.id): m.name or m.email for m in await list_staff(engine)}
+    return {str(m.id): m.name or m.email for m in await list_staff(SqlContactsUnitOfWork(engine))}
 
 
 @router.get("")
