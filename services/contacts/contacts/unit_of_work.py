@@ -24,6 +24,7 @@ from contacts.memberships.domain import Membership, Transition
 from contacts.notes.domain import Note
 from contacts.organisations.domain.organisation import Organisation
 from contacts.people.domain.person import Person
+from contacts.people.repository.directory import PeopleDirectory, SqlPeopleDirectory
 from contacts.segments.domain import Segment
 from contacts.staff.repository import SqlStaff, StaffRepository
 from contacts.tables import contact_snapshot, outbox
@@ -270,6 +271,7 @@ class ContactsUnitOfWork(Protocol):
     notes: NoteRepository
     enquiries: EnquiryRepository
     staff: StaffRepository
+    directory: PeopleDirectory
 
     async def __aenter__(self) -> Self: ...
 
@@ -620,6 +622,7 @@ class SqlContactsUnitOfWork:
     notes: NoteRepository
     enquiries: EnquiryRepository
     staff: StaffRepository
+    directory: PeopleDirectory
 
     def __init__(self, engine: AsyncEngine, *, send_mail: bool = True) -> None:
         self._uow = unit_of_work(engine, send_mail=send_mail)
@@ -648,6 +651,7 @@ class SqlContactsUnitOfWork:
         self.notes = _SqlNotes(conn)
         self.enquiries = _SqlEnquiries(conn)
         self.staff = SqlStaff(conn)
+        self.directory = SqlPeopleDirectory(conn)
         return self
 
     async def __aexit__(

@@ -36,6 +36,7 @@ from shared.events.topics import CONTACT_EVENTS, CONTACT_SNAPSHOTS, MAIL_REQUEST
 from shared.segments.evaluate import count_in, evaluate
 from shared.segments.rules import Rule
 from shared.snapshot import erased_row, snapshot_row
+from tests.unit.fakes.contacts_people import FakePeopleDirectory
 from tests.unit.fakes.contacts_staff import FakeStaff
 
 TAKEN = "A person with this email address already exists."
@@ -550,6 +551,7 @@ class FakeContactsUnitOfWork:
     def __post_init__(self) -> None:
         self.events = FakePersonEvents(self)
         self.tags = FakeTags(self)
+        self.directory = FakePeopleDirectory(self)
         self._pending: list[Published] = []
         self._kept: dict[str, dict[str, Any]] | None = None
 
@@ -570,6 +572,7 @@ class FakeContactsUnitOfWork:
             self.enquiries,
             self.events,
             self.staff,
+            self.directory,
         )
 
     def _state(self) -> dict[str, dict[str, Any]]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from contacts.staff.service import users as staff_users
-from contacts.unit_of_work import SqlContactsUnitOfWork
+from contacts.unit_of_work import ContactsUnitOfWork
 
 KIND_LABELS = {
     "note": "Note",
@@ -41,6 +39,6 @@ KIND_LABELS = {
 }
 
 
-async def staff_names(engine: AsyncEngine) -> dict[str, str]:
+async def staff_names(uow: ContactsUnitOfWork) -> dict[str, str]:
     """Staff ids as the timeline stores them, shown as the staff member's address."""
-    return {str(m.id): m.email for m in await staff_users.list_staff(SqlContactsUnitOfWork(engine))}
+    return {str(m.id): m.email for m in await staff_users.list_staff(uow)}

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from contacts.audit.domain import Actor
 from contacts.audit.service import audit
 from contacts.errors import InvalidInput
-from contacts.people.service.directory import view_conditions
+from contacts.people.repository.directory import view_conditions
 from contacts.segments import service as segments
 from contacts.tables import contact_snapshot
 from contacts.unit_of_work import SqlContactsUnitOfWork

@@ -30,7 +30,7 @@ from contacts.imports.service import jobs as import_jobs
 from contacts.jobs.domain import Job, bulk_parameters, check_erase_confirmation, failure_text
 from contacts.jobs.repository import jobs as store
 from contacts.jobs.service.bulk import BATCHES
-from contacts.people.service.directory import view_conditions
+from contacts.people.repository.directory import view_conditions
 from contacts.segments import service as segments
 from contacts.tables import contact_snapshot
 from contacts.topics import repository as topic_store
