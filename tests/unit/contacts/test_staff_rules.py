@@ -414,3 +414,21 @@ async def test_access_changes_are_audited_and_never_remove_the_last_admin() -> N
         await users.change_access(uow, uuid.UUID(int=7), role="viewer", actor=me)
     listed = await users.list_staff(uow)
     assert [m.email for m in listed] == ["admin@digituki.fi", "eeva@digituki.fi"]
+
+
+async def test_pages_name_staff_by_name_or_address_and_the_timeline_by_address() -> None:
+    from contacts import labels
+    from contacts.activity import labels as activity_labels
+
+    uow = FakeContactsUnitOfWork()
+    named = await member(uow)
+    nameless = await sign_in.create_staff(
+        uow, email="anon@digituki.fi", name="", role="viewer", password=PASSWORD
+    )
+    names = await labels.staff_names(uow)
+    assert names[str(named.id)] == "Eeva" and names[str(nameless.id)] == "anon@digituki.fi"
+    assert names["cli"] == labels.NOT_STAFF["cli"]
+    assert await activity_labels.staff_names(uow) == {
+        str(named.id): "eeva@digituki.fi",
+        str(nameless.id): "anon@digituki.fi",
+    }

@@ -15,6 +15,7 @@ from contacts.legal import service
 from contacts.legal.domain.markup import fill, to_html
 from contacts.legal.domain.texts import LEGAL_KINDS, LEGAL_LANGUAGES, LegalKind, parse_kind
 from contacts.rendering import pages, staff_language
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.staff import Admin, Staff
 
 router = APIRouter(prefix="/staff/legal", include_in_schema=False)
@@ -66,7 +67,7 @@ async def _page(
             "placeholders": sorted(values),
             "error": error,
             "published": request.query_params.get("published"),
-            "staff_names": await staff_names(engine),
+            "staff_names": await staff_names(SqlContactsUnitOfWork(engine)),
         },
         lang=staff_language(request),
         status_code=status_code,
