@@ -9,6 +9,7 @@ from typing import Any
 
 from contacts.audit.domain import Actor
 from contacts.errors import NotFound
+from contacts.notes.domain import Note
 from contacts.people.repository.directory import PEOPLE_SORTS
 from contacts.unit_of_work import ContactsUnitOfWork
 
@@ -72,7 +73,7 @@ async def search_people(
         )
 
 
-def _note_item(note: Any) -> dict[str, Any]:
+def _note_item(note: Note) -> dict[str, Any]:
     return {
         "at": note.created_at,
         "kind": "note",
