@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import httpx
 from contacts.staff.service import sign_in as staff_service
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 PASSWORD = "gate-keeper-password-1"
@@ -36,7 +37,11 @@ def _cookie(response: httpx.Response, name: str) -> str:
 async def new_admin(engine: AsyncEngine) -> str:
     email = f"gate-{uuid.uuid4().hex[:8]}@digituki.fi"
     await staff_service.create_staff(
-        engine, email=email, name="Portinvartija", role="admin", password=PASSWORD
+        SqlContactsUnitOfWork(engine),
+        email=email,
+        name="Portinvartija",
+        role="admin",
+        password=PASSWORD,
     )
     return email
 

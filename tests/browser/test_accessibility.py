@@ -18,6 +18,7 @@ from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from contacts.participation import service as participation
 from contacts.settings import ContactsSettings
 from contacts.staff.service import sign_in as staff_service
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from events.app import create_app as create_events_app
 from events.catalog import service as event_catalog
 from events.catalog.domain import EventDetails, Series
@@ -155,7 +156,11 @@ async def test_staff_home_has_no_wcag_21_aa_violations(
 ) -> None:
     email = f"viewer-{uuid.uuid4().hex[:8]}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=email, name="Ville", role="viewer", password=STAFF_PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=email,
+        name="Ville",
+        role="viewer",
+        password=STAFF_PASSWORD,
     )
     async with engines["contacts"].begin() as conn:  # the dashboard's event tables have rows
         event_id, start = uuid.uuid4(), datetime.now(UTC) - timedelta(days=2)

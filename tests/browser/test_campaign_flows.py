@@ -51,7 +51,11 @@ async def accessible(page: Page, axe_source: str, name: str) -> None:
 async def editor(context: BrowserContext, engines: dict[str, AsyncEngine], tag: str) -> Page:
     email = f"toimittaja-{tag}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=email, name="Tiina", role="editor", password=PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=email,
+        name="Tiina",
+        role="editor",
+        password=PASSWORD,
     )
     page = await context.new_page()
     page.set_default_timeout(WAIT_MS)

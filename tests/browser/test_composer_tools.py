@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from contacts.staff.service import sign_in as staff_service
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from newsletter.tables import contact_snapshot, segments
 from playwright.async_api import BrowserContext, Page
 from sqlalchemy import insert, text
@@ -90,7 +91,11 @@ async def test_compose_with_js_blocks_warn_test_send_and_override_the_link_check
     segment = await audience(engines["newsletter"], tag)
     staff_email = f"composer-{tag}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=staff_email, name="Kaisa", role="editor", password=PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=staff_email,
+        name="Kaisa",
+        role="editor",
+        password=PASSWORD,
     )
     page = await context.new_page()
     page.set_default_timeout(WAIT_MS)

@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from contacts.staff.service import sign_in as staff_service
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from events.catalog import service as event_catalog
 from events.catalog.domain import EventDetails, Series
 from events.catalog.service import Actor as EventActor
@@ -94,7 +95,11 @@ async def test_newsletter_box_and_decline_reason_have_no_wcag_21_aa_violations(
 
     email = f"editor-{uuid.uuid4().hex[:8]}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=email, name="Eeva", role="editor", password=PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=email,
+        name="Eeva",
+        role="editor",
+        password=PASSWORD,
     )
     await sign_in(page, email, PASSWORD)
     response = await page.goto(f"/events/staff/events/{submitted.id}")

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from contacts.staff.service import sign_in as staff_service
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from playwright.async_api import BrowserContext, Page
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -54,7 +55,11 @@ async def test_staff_build_a_segment_and_send_it_a_campaign_that_reaches_the_cat
     await confirmed_subscribers(engines["contacts"], [*members, outsider])
     staff_email = f"editor-{tag}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=staff_email, name="Elina", role="editor", password=PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=staff_email,
+        name="Elina",
+        role="editor",
+        password=PASSWORD,
     )
     page = await context.new_page()
     page.set_default_timeout(WAIT_MS)

@@ -44,7 +44,11 @@ async def test_staff_build_a_segment_by_names_and_the_live_count_follows(
     await people(engines["contacts"], tag)
     email = f"builder-{tag}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=email, name="Riikka", role="editor", password=PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=email,
+        name="Riikka",
+        role="editor",
+        password=PASSWORD,
     )
     page = await context.new_page()
     page.set_default_timeout(WAIT_MS)

@@ -216,7 +216,11 @@ async def test_an_identified_result_puts_its_person_in_the_weak_in_segment_count
 
     staff_email = f"segmentoija.{tag}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=staff_email, name="Sanna", role="editor", password=PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=staff_email,
+        name="Sanna",
+        role="editor",
+        password=PASSWORD,
     )
     await sign_in(page, staff_email, PASSWORD)
     await page.goto("/staff/segments/new?lang=en")

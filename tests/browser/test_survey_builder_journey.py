@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 from contacts.staff.service import sign_in as staff_service
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from playwright.async_api import BrowserContext, Page
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -49,7 +50,11 @@ async def test_staff_build_a_survey_inline_launch_it_and_a_person_answers_the_sc
     staff_email = f"rakentaja-{run}@digituki.fi"
     sv_email, en_email = f"stina-{run}@bibliotek.example", f"mary-{run}@library.example"
     await staff_service.create_staff(
-        engines["contacts"], email=staff_email, name="Rakentaja", role="editor", password=PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=staff_email,
+        name="Rakentaja",
+        role="editor",
+        password=PASSWORD,
     )
     await add_people(
         engines["surveys"],

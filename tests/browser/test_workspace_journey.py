@@ -14,6 +14,7 @@ import uuid
 import pytest
 from contacts.jobs.service import jobs
 from contacts.staff.service import sign_in as staff_service
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from playwright.async_api import BrowserContext, Page
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -59,7 +60,11 @@ async def test_an_editor_runs_the_network_from_the_pages_by_names(
     tag = uuid.uuid4().hex[:6]
     editor = f"verkostotyo-{tag}@digituki.fi"
     await staff_service.create_staff(
-        engines["contacts"], email=editor, name="Emilia", role="editor", password=PASSWORD
+        SqlContactsUnitOfWork(engines["contacts"]),
+        email=editor,
+        name="Emilia",
+        role="editor",
+        password=PASSWORD,
     )
     page = await context.new_page()
     page.set_default_timeout(WAIT_MS)

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from contacts.app import create_app
-from contacts.people.service.directory import _people_order
+from contacts.people.repository.directory import people_order
 from contacts.settings import ContactsSettings
 from contacts.tables import contact_snapshot
 from sqlalchemy import select, text
@@ -122,7 +122,7 @@ async def test_people_name_order_can_be_read_from_its_collated_index(
         stmt = (
             select(t.contact_id)
             .where(t.erased.is_(False))
-            .order_by(*_people_order("name", descending, lang))
+            .order_by(*people_order("name", descending, lang))
             .limit(25)
         )
         sql = str(

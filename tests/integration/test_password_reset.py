@@ -10,6 +10,7 @@ import httpx
 import pytest
 from contacts.settings import ContactsSettings
 from contacts.staff.service import sign_in as staff_service
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -23,7 +24,11 @@ NEW_PASSWORD = "a brand new long password"
 @pytest.fixture
 async def member(engine: AsyncEngine) -> Any:
     return await staff_service.create_staff(
-        engine, email="eeva@digituki.fi", name="Eeva", role="editor", password=PASSWORD
+        SqlContactsUnitOfWork(engine),
+        email="eeva@digituki.fi",
+        name="Eeva",
+        role="editor",
+        password=PASSWORD,
     )
 
 
@@ -50,7 +55,9 @@ async def test_known_and_unknown_addresses_get_the_same_page_and_only_staff_get_
 async def test_reset_link_sets_the_password_once_and_ends_every_session(
     client: httpx.AsyncClient, engine: AsyncEngine, member: Any
 ) -> None:
-    await staff_service.sign_in(engine, email="eeva@digituki.fi", password=PASSWORD)
+    await staff_service.sign_in(
+        SqlContactsUnitOfWork(engine), email="eeva@digituki.fi", password=PASSWORD
+    )
     assert await sessions(engine) == 1
     await client.post("/login/forgot", data={"email": "eeva@digituki.fi"})
     url = (await signup_pages.mail_requests(engine))[0]["data"]["variables"]["reset_url"]
@@ -61,12 +68,16 @@ async def test_reset_link_sets_the_password_once_and_ends_every_session(
     )
     assert changed.status_code == 200
     assert await sessions(engine) == 0
-    await staff_service.sign_in(engine, email="eeva@digituki.fi", password=NEW_PASSWORD)
+    await staff_service.sign_in(
+        SqlContactsUnitOfWork(engine), email="eeva@digituki.fi", password=NEW_PASSWORD
+    )
     again = await client.post(path, data={"password": PASSWORD, "password_again": PASSWORD})
     assert again.status_code == 410
     assert (await client.get(path)).status_code == 410
     with pytest.raises(staff_service.SignInRefused):
-        await staff_service.sign_in(engine, email="eeva@digituki.fi", password=PASSWORD)
+        await staff_service.sign_in(
+            SqlContactsUnitOfWork(engine), email="eeva@digituki.fi", password=PASSWORD
+        )
 
 
 async def test_short_password_is_refused_and_the_link_still_works(

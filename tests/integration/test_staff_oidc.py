@@ -25,6 +25,7 @@ import uvicorn
 from contacts.app import create_app
 from contacts.settings import ContactsSettings
 from contacts.staff.service import sign_in as staff_service
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI, Form, HTTPException
 from fastapi.responses import RedirectResponse
@@ -143,7 +144,7 @@ async def _contacts(
     async with app.router.lifespan_context(app):
         if seed_staff:
             await staff_service.create_staff(
-                app.state.engine,
+                SqlContactsUnitOfWork(app.state.engine),
                 email="editor@digituki.fi",
                 name="Eeva",
                 role="editor",

@@ -31,6 +31,7 @@ from contacts.app import create_app
 from contacts.settings import ContactsSettings
 from contacts.staff.service import oidc
 from contacts.staff.service import sign_in as staff_service
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -133,7 +134,7 @@ async def _contacts(
     async with app.router.lifespan_context(app):
         if seed:  # known before: Eeva as a viewer (her groups make her an editor at sign-in)
             await staff_service.create_staff(
-                app.state.engine,
+                SqlContactsUnitOfWork(app.state.engine),
                 email=USERS["eeva"][1],
                 name="Eeva",
                 role="viewer",

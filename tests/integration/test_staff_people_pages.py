@@ -13,6 +13,7 @@ import pytest
 from contacts.app import create_app
 from contacts.settings import ContactsSettings
 from contacts.staff.service import sign_in as staff_service
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -35,7 +36,7 @@ async def web(engine: AsyncEngine, settings: ContactsSettings) -> AsyncIterator[
 async def editor(engine: AsyncEngine) -> dict[str, str]:
     """A real staff member, so the timeline can name them."""
     member = await staff_service.create_staff(
-        engine,
+        SqlContactsUnitOfWork(engine),
         email="eeva.editori@digituki.fi",
         name="Eeva",
         role="editor",

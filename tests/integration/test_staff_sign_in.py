@@ -9,6 +9,7 @@ import httpx
 import pytest
 from contacts.app import create_app
 from contacts.staff.service import sign_in as staff_service
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -20,7 +21,7 @@ async def client(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncC
     app = create_app()
     async with app.router.lifespan_context(app):
         await staff_service.create_staff(
-            app.state.engine,
+            SqlContactsUnitOfWork(app.state.engine),
             email="Editor@Digituki.fi",
             name="Eeva",
             role="editor",

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from contacts.app import create_app
 from contacts.staff.service import sign_in as staff_service
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -22,7 +23,7 @@ async def app_and_admin(
     app = create_app()
     async with app.router.lifespan_context(app):
         admin = await staff_service.create_staff(
-            app.state.engine,
+            SqlContactsUnitOfWork(app.state.engine),
             email="admin@digituki.fi",
             name="Aino",
             role="admin",
@@ -62,7 +63,9 @@ async def test_an_invited_colleague_gets_a_password_link_and_no_password(
     assert "/login/reset/" in mails[0] and "uusi.kollega@digituki.fi" in mails[0]
     # No password anyone knows: signing in with a guess fails.
     with pytest.raises(staff_service.SignInRefused):
-        await staff_service.sign_in(engine, email="uusi.kollega@digituki.fi", password=PASSWORD)
+        await staff_service.sign_in(
+            SqlContactsUnitOfWork(engine), email="uusi.kollega@digituki.fi", password=PASSWORD
+        )
     listed = await client.get("/staff/users?invited=uusi.kollega@digituki.fi", headers=headers)
     assert "Invitation sent to uusi.kollega@digituki.fi" in listed.text
 
@@ -72,15 +75,23 @@ async def test_a_deactivated_user_loses_their_session_and_can_be_reactivated(
 ) -> None:
     client, headers, engine = app_and_admin
     editor = await staff_service.create_staff(
-        engine, email="editor@digituki.fi", name="Eeva", role="editor", password=PASSWORD
+        SqlContactsUnitOfWork(engine),
+        email="editor@digituki.fi",
+        name="Eeva",
+        role="editor",
+        password=PASSWORD,
     )
-    signed_in = await staff_service.sign_in(engine, email="editor@digituki.fi", password=PASSWORD)
-    assert await staff_service.session(engine, signed_in.token) is not None
+    signed_in = await staff_service.sign_in(
+        SqlContactsUnitOfWork(engine), email="editor@digituki.fi", password=PASSWORD
+    )
+    assert await staff_service.session(SqlContactsUnitOfWork(engine), signed_in.token) is not None
     off = await client.post(f"/staff/users/{editor.id}", headers=headers, data={"active": "no"})
     assert off.status_code == 303
-    assert await staff_service.session(engine, signed_in.token) is None
+    assert await staff_service.session(SqlContactsUnitOfWork(engine), signed_in.token) is None
     with pytest.raises(staff_service.SignInRefused):
-        await staff_service.sign_in(engine, email="editor@digituki.fi", password=PASSWORD)
+        await staff_service.sign_in(
+            SqlContactsUnitOfWork(engine), email="editor@digituki.fi", password=PASSWORD
+        )
     back = await client.patch(
         f"/api/contacts/staff-users/{editor.id}",
         headers=headers,

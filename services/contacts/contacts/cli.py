@@ -15,6 +15,7 @@ from contacts.cli_users import COMMANDS as USER_COMMANDS
 from contacts.errors import DomainError
 from contacts.settings import ContactsSettings
 from contacts.staff.service import sign_in as staff_service
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.db import make_engine
 from shared.entrypoints import Command
 
@@ -33,7 +34,9 @@ def _first_admin_args(parser: argparse.ArgumentParser) -> None:
 async def _first_admin(settings: ContactsSettings, args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url, pool_size=1)
     try:
-        created = await staff_service.ensure_first_admin(engine, email=args.email)
+        created = await staff_service.ensure_first_admin(
+            SqlContactsUnitOfWork(engine), email=args.email
+        )
     finally:
         await engine.dispose()
     if created is None:
@@ -69,7 +72,11 @@ async def _create_staff(settings: ContactsSettings, args: argparse.Namespace) ->
     engine = make_engine(settings.database_url, pool_size=1)
     try:
         member = await staff_service.create_staff(
-            engine, email=args.email, name=args.name, role=args.role, password=password
+            SqlContactsUnitOfWork(engine),
+            email=args.email,
+            name=args.name,
+            role=args.role,
+            password=password,
         )
     except DomainError as error:
         print(f"error: {error.message}")

@@ -9,6 +9,7 @@ from contacts.errors import DomainError
 from contacts.settings import ContactsSettings
 from contacts.staff.domain import ROLES
 from contacts.staff.service import users as staff_users
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.db import make_engine
 from shared.entrypoints import Command
 
@@ -35,8 +36,9 @@ def _args(parser: argparse.ArgumentParser) -> None:
 
 async def _run(settings: ContactsSettings, args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url, pool_size=1)
+    uow = SqlContactsUnitOfWork(engine)
     try:
-        members = {m.email: m for m in await staff_users.list_staff(engine)}
+        members = {m.email: m for m in await staff_users.list_staff(uow)}
         if args.users_command == "list":
             for m in members.values():
                 status = "active" if m.active else "deactivated"
@@ -44,7 +46,7 @@ async def _run(settings: ContactsSettings, args: argparse.Namespace) -> int:
             return 0
         if args.users_command == "invite":
             member = await staff_users.invite(
-                engine,
+                uow,
                 email=args.email,
                 name=args.name,
                 role=args.role,
@@ -60,7 +62,7 @@ async def _run(settings: ContactsSettings, args: argparse.Namespace) -> int:
             print(f"error: no staff user {args.email}")
             return 2
         changed = await staff_users.change_access(
-            engine,
+            uow,
             target.id,
             role=args.role if args.users_command == "set-role" else None,
             active={"deactivate": False, "reactivate": True}.get(args.users_command),

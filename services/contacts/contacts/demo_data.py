@@ -6,6 +6,9 @@ exactly as in production. Addresses use the reserved `example.fi`-style domain
 `demo.digituki.example`, so no mail can reach a real person; and unless asked
 (`send_mail=True`, `--send-mail`), no mail is even requested: the Facebook-group invitations
 of approved members are recorded (codes, states) without their mails.
+
+A command-line tool: the engine is its edge, from which it builds a SQL unit of work for each
+use case (the import, like the import page, still takes the engine).
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.audit.domain import Actor
@@ -24,10 +26,9 @@ from contacts.errors import Conflict
 from contacts.imports.service import importing
 from contacts.memberships import service as memberships
 from contacts.organisations import service as organisations
-from contacts.people import repository as people_store
-from contacts.tables import organisations as organisations_table
+from contacts.people.service import editing as people_service
 from contacts.topics import service as topics
-from contacts.unit_of_work import SqlContactsUnitOfWork
+from contacts.unit_of_work import ContactsUnitOfWork, SqlContactsUnitOfWork
 
 DEMO_DOMAIN = "demo.digituki.example"
 DEMO_MARK = "(demo)"
@@ -100,10 +101,12 @@ def _ascii(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
-async def already_seeded(engine: AsyncEngine) -> bool:
-    stmt = select(func.count()).where(organisations_table.c.name.endswith(DEMO_MARK))
-    async with engine.connect() as conn:
-        return bool((await conn.execute(stmt)).scalar_one())
+async def already_seeded(uow: ContactsUnitOfWork) -> bool:
+    """Whether an organisation, archived or not, is named as the demo names its own."""
+    found, _total = await organisations.search_organisations(
+        uow, text=DEMO_MARK, archived=None, limit=500
+    )
+    return any(org.name.endswith(DEMO_MARK) for org in found)
 
 
 async def seed(
@@ -114,12 +117,12 @@ async def seed(
     say: Progress = print,
     send_mail: bool = False,
 ) -> DemoSummary:
-    if await already_seeded(engine):
-        raise Conflict("Demo data exists already (organisations named '… (demo)').")
-    rng = random.Random(seed_value)
-
     def uow() -> SqlContactsUnitOfWork:
         return SqlContactsUnitOfWork(engine, send_mail=send_mail)
+
+    if await already_seeded(uow()):
+        raise Conflict("Demo data exists already (organisations named '… (demo)').")
+    rng = random.Random(seed_value)
 
     actor = Actor(id="cli:demo-data", role="admin")
     places = load_classification()
@@ -171,8 +174,7 @@ async def seed(
 
     say("organisation links and network memberships")
     members = pending = 0
-    async with engine.connect() as conn:
-        found = [await people_store.find_by_email(conn, row["email"]) for row in rows]
+    found = [await people_service.find_by_email(uow(), row["email"]) for row in rows]
     for person in found:
         if person is None:
             continue

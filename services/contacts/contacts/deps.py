@@ -15,6 +15,11 @@ from shared.web.staff import Staff
 
 
 def get_engine(request: Request) -> AsyncEngine:
+    """The app's engine: infrastructure. The unit of work below is built on it; use cases take
+    the unit of work (`Uow`), never the engine. `Engine` remains only for the pages and routes
+    of the features not moved to the unit of work yet (staff, people and the labels are); when
+    the last of them moves, `Engine` goes and this stays for `get_unit_of_work` alone. (The
+    health checks read `app.state.engine` themselves, see `app.py`.)"""
     engine: AsyncEngine = request.app.state.engine
     return engine
 

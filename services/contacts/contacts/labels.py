@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncEngine
+    from contacts.unit_of_work import ContactsUnitOfWork
 
 # Actors that are not staff members, as staff read them.
 NOT_STAFF = {
@@ -20,12 +20,12 @@ NOT_STAFF = {
 }
 
 
-async def staff_names(engine: AsyncEngine) -> dict[str, str]:
+async def staff_names(uow: ContactsUnitOfWork) -> dict[str, str]:
     """Staff ids as pages store them → name, or address when the name is empty; with the
     labels of the actors that are not staff (to be passed through `_()`)."""
     from contacts.staff.service import users as staff_users
 
-    members = await staff_users.list_staff(engine)
+    members = await staff_users.list_staff(uow)
     return NOT_STAFF | {str(m.id): (m.name or m.email) for m in members}
 
 

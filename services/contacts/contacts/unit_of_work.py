@@ -40,8 +40,10 @@ from contacts.onboarding.repository import OnboardingRepository, SqlOnboarding
 from contacts.organisations.domain.organisation import Organisation
 from contacts.participation.repository import ParticipationRepository, SqlParticipation
 from contacts.people.domain.person import Person
+from contacts.people.repository.directory import PeopleDirectory, SqlPeopleDirectory
 from contacts.retention.repository import RetentionRepository, SqlRetention
 from contacts.segments.domain import Segment
+from contacts.staff.repository import SqlStaff, StaffRepository
 from contacts.tables import contact_snapshot, outbox
 from contacts.topics.domain import Topic
 from contacts.visits.domain import VisitRequest
@@ -301,6 +303,8 @@ class ContactsUnitOfWork(OutboxUnitOfWork, Protocol):
     impact: ImpactRepository
     imports: ImportRepository
     jobs: JobRepository
+    staff: StaffRepository
+    directory: PeopleDirectory
 
 
 def unit_of_work(engine: AsyncEngine, *, send_mail: bool = True) -> UnitOfWork:
@@ -653,6 +657,8 @@ class SqlContactsUnitOfWork:
     impact: ImpactRepository
     imports: ImportRepository
     jobs: JobRepository
+    staff: StaffRepository
+    directory: PeopleDirectory
 
     def __init__(self, engine: AsyncEngine, *, send_mail: bool = True) -> None:
         self._uow = unit_of_work(engine, send_mail=send_mail)
@@ -693,6 +699,8 @@ class SqlContactsUnitOfWork:
         self.impact = SqlImpact(conn)
         self.imports = SqlImports(conn)
         self.jobs = SqlJobs(self._uow)
+        self.staff = SqlStaff(conn)
+        self.directory = SqlPeopleDirectory(conn)
         return self
 
     async def __aexit__(

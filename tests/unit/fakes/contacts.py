@@ -46,7 +46,9 @@ from tests.unit.fakes.contacts_legal import FakeLegalTexts
 from tests.unit.fakes.contacts_merging import FakeMerging
 from tests.unit.fakes.contacts_onboarding import FakeOnboarding
 from tests.unit.fakes.contacts_participation import FakeParticipation
+from tests.unit.fakes.contacts_people import FakePeopleDirectory
 from tests.unit.fakes.contacts_retention import FakeRetention
+from tests.unit.fakes.contacts_staff import FakeStaff
 
 TAKEN = "A person with this email address already exists."
 
@@ -567,6 +569,7 @@ class FakeContactsUnitOfWork:
     activity: FakeActivity = field(default_factory=FakeActivity)
     figures: FakeFigureCounts = field(default_factory=FakeFigureCounts)
     staff_actions: FakeStaffActions = field(default_factory=FakeStaffActions)
+    staff: FakeStaff = field(default_factory=FakeStaff)
     published: list[Published] = field(default_factory=list)
     commits: int = 0
 
@@ -580,6 +583,7 @@ class FakeContactsUnitOfWork:
         self.dashboard = FakeDashboard()
         self.impact = FakeImpact()
         self.imports, self.jobs = FakeImports(self), FakeJobs()
+        self.directory = FakePeopleDirectory(self)
         self._pending: list[Published] = []
         self._kept: dict[str, dict[str, Any]] | None = None
 
@@ -612,6 +616,8 @@ class FakeContactsUnitOfWork:
             self.impact,
             self.imports,
             self.jobs,
+            self.staff,
+            self.directory,
         )
 
     def _state(self) -> dict[str, dict[str, Any]]:

@@ -154,7 +154,7 @@ async def job_list(request: Request, engine: Engine, staff: Viewer) -> Response:
         {
             "jobs": await jobs.recent_jobs(SqlContactsUnitOfWork(engine)),
             "kinds": JOB_KINDS,
-            "staff_names": await staff_names(engine),
+            "staff_names": await staff_names(SqlContactsUnitOfWork(engine)),
         },
         lang=staff_language(request),
     )
@@ -182,7 +182,7 @@ async def job_page(job_id: uuid.UUID, request: Request, engine: Engine, staff: V
             else [],
             "said": import_results.said,
             "fields": FIELD_LABELS,
-            "staff_names": await staff_names(engine),
+            "staff_names": await staff_names(SqlContactsUnitOfWork(engine)),
         },
         lang=staff_language(request),
     )

@@ -8,14 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.audit.domain import Actor
-from contacts.audit.service import audit
-from contacts.deps import Engine, Uow, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.people.schemas import PeoplePage, PersonIn, PersonOut, PersonPatch
 from contacts.people.service import directory
 from contacts.people.service import people as service
+from contacts.unit_of_work import ContactsUnitOfWork
 from shared.web.paging import PageNumber
 from shared.web.sorting import Sort
 from shared.web.staff import Editor, Viewer
@@ -25,7 +24,7 @@ router = APIRouter(prefix="/api/contacts/people", tags=["people"])
 
 @router.get("")
 async def search_people(
-    engine: Engine,
+    uow: Uow,
     staff: Viewer,
     q: Annotated[str, Query(max_length=200)] = "",
     organisation_type: str | None = None,
@@ -44,7 +43,7 @@ async def search_people(
 ) -> PeoplePage:
     order = Sort.parse(sort, directory.PEOPLE_SORTS, default="name")
     items, total = await directory.search_people(
-        engine,
+        uow,
         sort=order.key,
         descending=order.descending,
         text=q,
@@ -89,21 +88,21 @@ async def erase_person(person_id: uuid.UUID, uow: Uow, staff: Editor) -> None:
 
 
 @router.get("/{person_id}/timeline")
-async def timeline(person_id: uuid.UUID, engine: Engine, staff: Viewer) -> list[dict[str, Any]]:
-    return jsonable_encoder(await directory.timeline(engine, person_id))  # type: ignore[no-any-return]
+async def timeline(person_id: uuid.UUID, uow: Uow, staff: Viewer) -> list[dict[str, Any]]:
+    return jsonable_encoder(await directory.timeline(uow, person_id))  # type: ignore[no-any-return]
 
 
 @router.get("/{person_id}/export")
-async def export(person_id: uuid.UUID, engine: Engine, staff: Viewer) -> JSONResponse:
+async def export(person_id: uuid.UUID, uow: Uow, staff: Viewer) -> JSONResponse:
     """Everything held about the person, as a JSON download; the export itself is audited."""
-    return await export_download(person_id, engine, actor_of(staff))
+    return await export_download(person_id, uow, actor_of(staff))
 
 
-async def export_download(person_id: uuid.UUID, engine: AsyncEngine, actor: Actor) -> JSONResponse:
+async def export_download(
+    person_id: uuid.UUID, uow: ContactsUnitOfWork, actor: Actor
+) -> JSONResponse:
     """The download the API and the person page both give."""
-    data = await directory.export_person(engine, person_id)
-    async with engine.begin() as conn:
-        await audit(conn, actor, "person.exported", target_type="person", target_id=str(person_id))
+    data = await directory.export_person(uow, person_id, actor=actor)
     return JSONResponse(
         jsonable_encoder(data),
         headers={"Content-Disposition": f'attachment; filename="person-{person_id}.json"'},

@@ -101,3 +101,17 @@ def check_access_change(before: list[StaffMember], changed: StaffMember, *, by: 
     after = [changed if m.id == changed.id else m for m in before]
     if not any(m.active and m.role == "admin" for m in after):
         raise Conflict("At least one active admin must remain.", field="role")
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    """A signed-in browser: the member, the CSRF token of its forms, when it ends."""
+
+    member: StaffMember
+    csrf: str
+    expires_at: datetime
+
+    def open_at(self, now: datetime) -> bool:
+        """Heard only before it expires and while its member is active (deactivating a member
+        ends their sessions at once)."""
+        return now < self.expires_at and self.member.active

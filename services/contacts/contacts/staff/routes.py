@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, status
 
-from contacts.deps import Engine, Settings, actor_of
+from contacts.deps import Settings, Uow, actor_of
 from contacts.staff.pages.password_reset import reset_url
 from contacts.staff.schemas import AccessChange, Invitation, StaffUserOut
 from contacts.staff.service import users as staff_users
@@ -16,16 +16,14 @@ router = APIRouter(prefix="/api/contacts/staff-users", tags=["staff users"])
 
 
 @router.get("")
-async def list_users(engine: Engine, staff: Admin) -> list[StaffUserOut]:
-    return [StaffUserOut.of(m) for m in await staff_users.list_staff(engine)]
+async def list_users(uow: Uow, staff: Admin) -> list[StaffUserOut]:
+    return [StaffUserOut.of(m) for m in await staff_users.list_staff(uow)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def invite_user(
-    body: Invitation, engine: Engine, settings: Settings, staff: Admin
-) -> StaffUserOut:
+async def invite_user(body: Invitation, uow: Uow, settings: Settings, staff: Admin) -> StaffUserOut:
     member = await staff_users.invite(
-        engine,
+        uow,
         email=body.email,
         name=body.name,
         role=body.role,
@@ -39,9 +37,9 @@ async def invite_user(
 
 @router.patch("/{staff_id}")
 async def change_user(
-    staff_id: uuid.UUID, body: AccessChange, engine: Engine, staff: Admin
+    staff_id: uuid.UUID, body: AccessChange, uow: Uow, staff: Admin
 ) -> StaffUserOut:
     member = await staff_users.change_access(
-        engine, staff_id, role=body.role, active=body.active, actor=actor_of(staff)
+        uow, staff_id, role=body.role, active=body.active, actor=actor_of(staff)
     )
     return StaffUserOut.of(member)

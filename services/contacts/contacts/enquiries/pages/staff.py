@@ -13,8 +13,8 @@ from contacts.enquiries import service
 from contacts.enquiries.domain import MAX_REPLY, STATES, EnquiryAction
 from contacts.enquiries.pages.public import KIND_LABELS
 from contacts.errors import DomainError
+from contacts.labels import staff_names
 from contacts.rendering import pages, staff_language
-from contacts.staff.service.users import list_staff
 from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.staff import Editor, Viewer
 
@@ -29,11 +29,6 @@ DONE_LABELS = {
     "erased": "The enquiry is erased.",
 }
 LANGUAGE_LABELS = {"fi": "Finnish", "sv": "Swedish", "en": "English"}
-
-
-async def _staff_names(engine: Engine) -> dict[str, str]:
-    """Who did it, by name (or address), never by id."""
-    return {str(m.id): m.name or m.email for m in await list_staff(engine)}
 
 
 @router.get("")
@@ -81,7 +76,7 @@ async def _detail(
             "states": STATE_LABELS,
             "kinds": KIND_LABELS,
             "languages": LANGUAGE_LABELS,
-            "names": await _staff_names(engine),
+            "names": await staff_names(SqlContactsUnitOfWork(engine)),
             "may_edit": may_edit,
             "done": DONE_LABELS.get(done, ""),
             "reply": reply,

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from contacts.people.service.directory import view_conditions
+from contacts.people.repository.directory import view_conditions
 from contacts.tables import contact_snapshot
 from shared.collation import collated
 from shared.segments.compiler import compile_rule

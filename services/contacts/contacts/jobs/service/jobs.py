@@ -31,7 +31,7 @@ from contacts.imports.service import jobs as import_jobs
 from contacts.imports.service.importing import UnitsOfWork
 from contacts.jobs.domain import Job, bulk_parameters, check_erase_confirmation, failure_text
 from contacts.jobs.repository import jobs as store
-from contacts.people.service.directory import view_conditions
+from contacts.people.repository.directory import view_conditions
 from contacts.segments import service as segments
 from contacts.tables import contact_snapshot
 from contacts.topics import repository as topic_store

@@ -64,7 +64,7 @@ async def _page(
             "placeholders": sorted(values),
             "error": error,
             "published": request.query_params.get("published"),
-            "staff_names": await staff_names(engine),
+            "staff_names": await staff_names(SqlContactsUnitOfWork(engine)),
         },
         lang=staff_language(request),
         status_code=status_code,

@@ -107,7 +107,11 @@ async def organisation_page(
         SqlContactsUnitOfWork(engine), org_id
     )  # NotFound → 404
     people, total = await directory.search_people(
-        engine, organisation_id=org_id, page=page, per_page=PER_PAGE, lang=lang
+        SqlContactsUnitOfWork(engine),
+        organisation_id=org_id,
+        page=page,
+        per_page=PER_PAGE,
+        lang=lang,
     )
     return pages.render(
         request,
@@ -119,9 +123,11 @@ async def organisation_page(
             "people": people,
             "memberships": MEMBERSHIP_LABELS,
             "pager": pager(page, PER_PAGE, total, {}),
-            "timeline": await directory.organisation_timeline(engine, org_id),
+            "timeline": await directory.organisation_timeline(
+                SqlContactsUnitOfWork(engine), org_id
+            ),
             "kind_labels": KIND_LABELS,
-            "staff_names": await staff_names(engine),
+            "staff_names": await staff_names(SqlContactsUnitOfWork(engine)),
             "may_edit": staff.may("editor"),
             "saved": SAVED.get(saved, ""),
         },

@@ -9,14 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.errors import Conflict, InvalidInput
 from contacts.memberships import service as memberships
 from contacts.memberships.domain import MAX_STAFF_REASON, STAFF_ACTIONS, staff_reason
 from contacts.notes import service as notes
 from contacts.people.pages.listing import person_page_response
 from contacts.tags import service as tags
-from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.staff import Editor
 
 router = APIRouter(prefix="/staff/people", include_in_schema=False)
@@ -28,7 +27,7 @@ NOT_NOW = "This step is not possible for the membership as it is now. Reload the
 async def decide_membership(
     person_id: uuid.UUID,
     request: Request,
-    engine: Engine,
+    uow: Uow,
     staff: Editor,
     action: Annotated[str, Form(max_length=20)],
     reason: Annotated[str, Form(max_length=MAX_STAFF_REASON * 2)] = "",
@@ -41,11 +40,11 @@ async def decide_membership(
         why = staff_reason(reason)
     except InvalidInput:
         return await person_page_response(
-            person_id, request, engine, staff, errors={"reason": REASON_NEEDED}, kept=kept
+            person_id, request, uow, staff, errors={"reason": REASON_NEEDED}, kept=kept
         )
     try:
         await memberships.change_membership(
-            SqlContactsUnitOfWork(engine),
+            uow,
             person_id,
             action=action,
             actor=actor_of(staff),
@@ -53,7 +52,7 @@ async def decide_membership(
         )
     except Conflict:
         return await person_page_response(
-            person_id, request, engine, staff, errors={"reason": NOT_NOW}, kept=kept
+            person_id, request, uow, staff, errors={"reason": NOT_NOW}, kept=kept
         )
     return RedirectResponse(f"/staff/people/{person_id}#membership-heading", status_code=303)
 
@@ -61,33 +60,31 @@ async def decide_membership(
 @router.post("/{person_id}/tags")
 async def add_tag(
     person_id: uuid.UUID,
-    engine: Engine,
+    uow: Uow,
     staff: Editor,
     name: Annotated[str, Form(max_length=200)],
 ) -> Response:
-    await tags.tag_person(SqlContactsUnitOfWork(engine), person_id, name, actor=actor_of(staff))
+    await tags.tag_person(uow, person_id, name, actor=actor_of(staff))
     return RedirectResponse(f"/staff/people/{person_id}", status_code=303)
 
 
 @router.post("/{person_id}/tags/remove")
 async def remove_tag(
     person_id: uuid.UUID,
-    engine: Engine,
+    uow: Uow,
     staff: Editor,
     name: Annotated[str, Form(max_length=200)],
 ) -> Response:
-    await tags.untag_person(SqlContactsUnitOfWork(engine), person_id, name, actor=actor_of(staff))
+    await tags.untag_person(uow, person_id, name, actor=actor_of(staff))
     return RedirectResponse(f"/staff/people/{person_id}", status_code=303)
 
 
 @router.post("/{person_id}/notes")
 async def add_person_note(
     person_id: uuid.UUID,
-    engine: Engine,
+    uow: Uow,
     staff: Editor,
     text: Annotated[str, Form(max_length=5000)],
 ) -> Response:
-    await notes.add_note(
-        SqlContactsUnitOfWork(engine), actor=actor_of(staff), text=text, person_id=person_id
-    )
+    await notes.add_note(uow, actor=actor_of(staff), text=text, person_id=person_id)
     return RedirectResponse(f"/staff/people/{person_id}#note-text", status_code=303)

@@ -11,9 +11,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.errors import Conflict, InvalidInput
 from contacts.organisations import service as organisations
 from contacts.people.domain.form import (
@@ -29,8 +28,8 @@ from contacts.people.labels import LANGUAGE_LABELS
 from contacts.people.service import editing, people
 from contacts.rendering import pages, staff_language
 from contacts.tags import service as tags
-from contacts.topics import repository as topic_store
-from contacts.unit_of_work import SqlContactsUnitOfWork
+from contacts.topics import service as topics_service
+from contacts.unit_of_work import ContactsUnitOfWork
 from shared.web.staff import Editor, Staff
 
 router = APIRouter(prefix="/staff/people", include_in_schema=False)
@@ -40,7 +39,7 @@ BLANK: dict[str, object] = {name: "" for name in FIELDS} | {"topics": [], "langu
 
 async def _render(
     request: Request,
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     staff: Staff,
     *,
     values: dict[str, object],
@@ -50,10 +49,9 @@ async def _render(
 ) -> Response:
     request.state.staff = staff
     lang = staff_language(request)
-    async with engine.connect() as conn:
-        topics = [(t.key, t.name(lang)) for t in await topic_store.all_topics(conn)]
+    topics = [(t.key, t.name(lang)) for t in await topics_service.list_topics(uow)]
     active, _total = await organisations.search_organisations(
-        SqlContactsUnitOfWork(engine), status="active", limit=MAX_CHOICES
+        uow, status="active", limit=MAX_CHOICES
     )
     return pages.render(
         request,
@@ -67,9 +65,7 @@ async def _render(
             "languages": [(code, LANGUAGE_LABELS[code]) for code in LANGUAGES],
             "topics": topics,
             "organisations": [o.name for o in active],
-            "known_tags": [
-                name for name, _count in await tags.list_tags(SqlContactsUnitOfWork(engine))
-            ],
+            "known_tags": [name for name, _count in await tags.list_tags(uow)],
         },
         lang=lang,
         status_code=422 if errors else 200,
@@ -77,51 +73,49 @@ async def _render(
 
 
 async def _parsed(
-    request: Request, engine: AsyncEngine, *, new: bool
+    request: Request, uow: ContactsUnitOfWork, *, new: bool
 ) -> tuple[PersonForm | None, dict[str, str], dict[str, object]]:
     posted = await request.form()
     values = {name: [str(v) for v in posted.getlist(name)] for name in FIELDS}
-    async with engine.connect() as conn:
-        known = {t.key for t in await topic_store.all_topics(conn, include_archived=True)}
+    known = {t.key for t in await topics_service.list_topics(uow, include_archived=True)}
     return parse_person_form(values, known_topics=known, require_names=new)
 
 
 async def _refused(
-    exc: InvalidInput | Conflict, engine: AsyncEngine, form: PersonForm, person_id: uuid.UUID | None
+    exc: InvalidInput | Conflict,
+    uow: ContactsUnitOfWork,
+    form: PersonForm,
+    person_id: uuid.UUID | None,
 ) -> tuple[dict[str, str], uuid.UUID | None]:
     """The field error for what the use case refused, and the person holding the address."""
     if isinstance(exc, Conflict) and exc.field == "email":
-        holder = await editing.find_by_email(SqlContactsUnitOfWork(engine), form.email)
+        holder = await editing.find_by_email(uow, form.email)
         return {"email": DUPLICATE_EMAIL}, holder.id if holder and holder.id != person_id else None
     field = exc.field if exc.field in MESSAGES else "email"
     return {field: MESSAGES[field]}, None
 
 
 @router.get("/new")
-async def new_person_form(request: Request, engine: Engine, staff: Editor) -> Response:
-    return await _render(request, engine, staff, values=dict(BLANK))
+async def new_person_form(request: Request, uow: Uow, staff: Editor) -> Response:
+    return await _render(request, uow, staff, values=dict(BLANK))
 
 
 @router.post("/new")
-async def create_person(request: Request, engine: Engine, staff: Editor) -> Response:
-    form, errors, kept = await _parsed(request, engine, new=True)
+async def create_person(request: Request, uow: Uow, staff: Editor) -> Response:
+    form, errors, kept = await _parsed(request, uow, new=True)
     if form is None:
-        return await _render(request, engine, staff, values=kept, errors=errors)
+        return await _render(request, uow, staff, values=kept, errors=errors)
     try:
-        person = await editing.create_person(
-            SqlContactsUnitOfWork(engine), form, actor=actor_of(staff)
-        )
+        person = await editing.create_person(uow, form, actor=actor_of(staff))
     except (InvalidInput, Conflict) as exc:
-        errors, duplicate = await _refused(exc, engine, form, None)
-        return await _render(
-            request, engine, staff, values=kept, errors=errors, duplicate=duplicate
-        )
+        errors, duplicate = await _refused(exc, uow, form, None)
+        return await _render(request, uow, staff, values=kept, errors=errors, duplicate=duplicate)
     return RedirectResponse(f"/staff/people/{person.id}?done=created", status_code=303)
 
 
-async def _stored_values(engine: AsyncEngine, person_id: uuid.UUID) -> dict[str, Any]:
-    person = await people.get_person(SqlContactsUnitOfWork(engine), person_id)  # or 404
-    organisation = await editing.current_organisation(SqlContactsUnitOfWork(engine), person_id)
+async def _stored_values(uow: ContactsUnitOfWork, person_id: uuid.UUID) -> dict[str, Any]:
+    person = await people.get_person(uow, person_id)  # or 404
+    organisation = await editing.current_organisation(uow, person_id)
     return values_of(
         first_name=person.first_name,
         last_name=person.last_name,
@@ -137,31 +131,25 @@ async def _stored_values(engine: AsyncEngine, person_id: uuid.UUID) -> dict[str,
 
 @router.get("/{person_id}/edit")
 async def edit_person_form(
-    person_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
+    person_id: uuid.UUID, request: Request, uow: Uow, staff: Editor
 ) -> Response:
-    values = await _stored_values(engine, person_id)
-    return await _render(request, engine, staff, values=values, person_id=person_id)
+    values = await _stored_values(uow, person_id)
+    return await _render(request, uow, staff, values=values, person_id=person_id)
 
 
 @router.post("/{person_id}/edit")
-async def edit_person(
-    person_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
-) -> Response:
-    await people.get_person(SqlContactsUnitOfWork(engine), person_id)  # NotFound → 404
-    form, errors, kept = await _parsed(request, engine, new=False)
+async def edit_person(person_id: uuid.UUID, request: Request, uow: Uow, staff: Editor) -> Response:
+    await people.get_person(uow, person_id)  # NotFound → 404
+    form, errors, kept = await _parsed(request, uow, new=False)
     if form is None:
-        return await _render(
-            request, engine, staff, values=kept, errors=errors, person_id=person_id
-        )
+        return await _render(request, uow, staff, values=kept, errors=errors, person_id=person_id)
     try:
-        await editing.edit_person(
-            SqlContactsUnitOfWork(engine), person_id, form, actor=actor_of(staff)
-        )
+        await editing.edit_person(uow, person_id, form, actor=actor_of(staff))
     except (InvalidInput, Conflict) as exc:
-        errors, duplicate = await _refused(exc, engine, form, person_id)
+        errors, duplicate = await _refused(exc, uow, form, person_id)
         return await _render(
             request,
-            engine,
+            uow,
             staff,
             values=kept,
             errors=errors,

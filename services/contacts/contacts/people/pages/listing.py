@@ -9,11 +9,10 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.activity.labels import KIND_LABELS
 from contacts.classification import load_classification
-from contacts.deps import Engine
+from contacts.deps import Uow
 from contacts.labels import staff_names
 from contacts.memberships.domain import staff_actions_from
 from contacts.organisations.domain.organisation import ORGANISATION_TYPES
@@ -31,8 +30,8 @@ from contacts.people.service import directory
 from contacts.rendering import pages, staff_language
 from contacts.signup.pages.signup import TYPE_LABELS
 from contacts.tags import service as tags
-from contacts.topics import repository as topic_store
-from contacts.unit_of_work import SqlContactsUnitOfWork
+from contacts.topics import service as topics_service
+from contacts.unit_of_work import ContactsUnitOfWork
 from shared.web.sorting import Sort
 from shared.web.staff import Staff, Viewer
 
@@ -108,7 +107,7 @@ ListFilters = Annotated[dict[str, str], Depends(list_filters)]
 @router.get("")
 async def people_list(
     request: Request,
-    engine: Engine,
+    uow: Uow,
     staff: Viewer,
     filters: ListFilters,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
@@ -118,7 +117,7 @@ async def people_list(
     lang = staff_language(request)
     order = Sort.parse(sort, directory.PEOPLE_SORTS, default="name", keep=filters)
     rows, total = await directory.search_people(
-        engine,
+        uow,
         sort=order.key,
         descending=order.descending,
         lang=lang,
@@ -132,8 +131,7 @@ async def people_list(
         page=page,
         per_page=PER_PAGE,
     )
-    async with engine.connect() as conn:
-        topics = [(t.key, t.name(lang)) for t in await topic_store.all_topics(conn)]
+    topics = [(t.key, t.name(lang)) for t in await topics_service.list_topics(uow)]
     return pages.render(
         request,
         "staff_people.html",
@@ -143,9 +141,7 @@ async def people_list(
             "sort": order,
             "pager": pager(page, PER_PAGE, total, {**filters, "sort": sort}),
             "topics": topics,
-            "tags": [
-                (name, name) for name in await tags.tag_names(SqlContactsUnitOfWork(engine), lang)
-            ],
+            "tags": [(name, name) for name in await tags.tag_names(uow, lang)],
             **LABELS,
             **choices(lang),
         },
@@ -154,16 +150,14 @@ async def people_list(
 
 
 @router.get("/{person_id}")
-async def person_page(
-    person_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer
-) -> Response:
-    return await person_page_response(person_id, request, engine, staff)
+async def person_page(person_id: uuid.UUID, request: Request, uow: Uow, staff: Viewer) -> Response:
+    return await person_page_response(person_id, request, uow, staff)
 
 
 async def person_page_response(
     person_id: uuid.UUID,
     request: Request,
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     staff: Staff,
     *,
     errors: dict[str, str] | None = None,
@@ -172,12 +166,11 @@ async def person_page_response(
     """The person's page; a refused membership step shows it again with its error (422)."""
     request.state.staff = staff
     lang = staff_language(request)
-    held = await directory.export_person(engine, person_id)  # NotFound → 404
+    held = await directory.records_of(uow, person_id)  # NotFound → 404
     classification = load_classification()
-    async with engine.connect() as conn:
-        topic_names = {
-            t.key: t.name(lang) for t in await topic_store.all_topics(conn, include_archived=True)
-        }
+    topic_names = {
+        t.key: t.name(lang) for t in await topics_service.list_topics(uow, include_archived=True)
+    }
     membership = held["membership"]
     person = held["person"]
     return pages.render(
@@ -200,16 +193,13 @@ async def person_page_response(
             "membership": membership,
             "membership_actions": staff_actions_from(membership["state"] if membership else None),
             "consent_log": held["consent_log"],
-            "timeline": await directory.timeline(engine, person_id),
+            "timeline": await directory.timeline(uow, person_id),
             "kind_labels": KIND_LABELS,
-            "staff_names": await staff_names(engine),
+            "staff_names": await staff_names(uow),
             "may_edit": staff.may("editor"),
             # (name, count) pairs as the template reads them; the count is not shown there.
             "known_tags": [
-                (name, 0)
-                for name in await tags.tag_names(
-                    SqlContactsUnitOfWork(engine), staff_language(request)
-                )
+                (name, 0) for name in await tags.tag_names(uow, staff_language(request))
             ],
             **LABELS,
         },

@@ -1,4 +1,5 @@
-"""Finding people (over contacts' own snapshot projection), timelines and GDPR export."""
+"""Finding people (over contacts' own snapshot projection), timelines and the GDPR export,
+on contacts' unit of work (`uow.directory` and the feature repositories it reads)."""
 
 from __future__ import annotations
 
@@ -6,71 +7,27 @@ import uuid
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from contacts.activity import repository as activity
-from contacts.consents import repository as consents
+from contacts.audit.domain import Actor
 from contacts.errors import NotFound
-from contacts.memberships import repository as memberships
-from contacts.notes import repository as notes
-from contacts.organisations import repository as organisations
-from contacts.participation import service as participation
-from contacts.people import repository as people
-from contacts.tables import SEARCHED_NAME, contact_snapshot
-from contacts.visits import repository as visit_store
-from shared.collation import collated
+from contacts.notes.domain import Note
+from contacts.people.repository.directory import PEOPLE_SORTS
+from contacts.unit_of_work import ContactsUnitOfWork
+
+__all__ = [
+    "MAX_PAGE",
+    "PEOPLE_SORTS",
+    "export_person",
+    "organisation_timeline",
+    "records_of",
+    "search_people",
+    "timeline",
+]
 
 MAX_PAGE = 200
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def view_conditions(
-    *,
-    text: str = "",
-    organisation_type: str | None = None,
-    region: str | None = None,
-    municipality: str | None = None,
-    membership_state: str | None = None,
-    subscription_state: str | None = None,
-    topic: str | None = None,
-    organisation_id: uuid.UUID | None = None,
-    tag: str | None = None,
-) -> list[ColumnElement[bool]]:
-    """The people search's filters as WHERE conditions (the search and exports share them)."""
-    t = contact_snapshot.c
-    conditions: list[ColumnElement[bool]] = [t.erased.is_(False)]
-    if text.strip():
-        pattern = f"%{_escape_like(text.strip())}%"
-        conditions.append(
-            or_(
-                t.email.ilike(pattern),
-                t.organisation_name.ilike(pattern),
-                SEARCHED_NAME.ilike(pattern),
-            )
-        )
-    for column, value in (
-        (t.organisation_type, organisation_type),
-        (t.region, region),
-        (t.municipality, municipality),
-        (t.membership_state, membership_state),
-        (t.subscription_state, subscription_state),
-        (t.organisation_id, organisation_id),
-    ):
-        if value:
-            conditions.append(column == value)
-    if topic:
-        conditions.append(t.topics.contains([topic]))
-    if tag:
-        conditions.append(t.tags.contains([tag]))
-    return conditions
-
-
 async def search_people(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     *,
     text: str = "",
     organisation_type: str | None = None,
@@ -89,95 +46,47 @@ async def search_people(
 ) -> tuple[list[dict[str, Any]], int]:
     """(snapshot rows of one page, total). Text matches names, address and organisation.
 
-    Names sort in the alphabet of `lang` (the page's language): see `shared.collation`.
+    Pages hold 1 to MAX_PAGE rows and start at 1. Names sort in the alphabet of `lang`
+    (the page's language): see `shared.collation`.
     """
     per_page = max(1, min(per_page, MAX_PAGE))
     page = max(1, page)
-    conditions = view_conditions(
-        text=text,
-        organisation_type=organisation_type,
-        region=region,
-        municipality=municipality,
-        membership_state=membership_state,
-        subscription_state=subscription_state,
-        topic=topic,
-        organisation_id=organisation_id,
-        tag=tag,
-    )
-    count = select(func.count()).select_from(contact_snapshot).where(*conditions)
-    async with engine.connect() as conn:
-        if not text.strip():
-            total = (await conn.execute(count)).scalar_one()
-            rows = await conn.execute(
-                select(contact_snapshot)
-                .where(*conditions)
-                .order_by(*_people_order(sort, descending, lang))
-                .limit(per_page)
-                .offset((page - 1) * per_page)
-            )
-            return [dict(r._mapping) for r in rows], total
-        # The matches first (trigram indexes), then their order and number in one pass:
-        # walking the name-order index and testing each row against the text would read most
-        # of the table, and counting apart would read every match twice.
-        matches = select(contact_snapshot).where(*conditions).cte("matches")
-        matches = matches.prefix_with("MATERIALIZED")
-        found = (
-            await conn.execute(
-                select(matches, func.count().over().label("_total"))
-                .order_by(*_people_order(sort, descending, lang, matches))
-                .limit(per_page)
-                .offset((page - 1) * per_page)
-            )
-        ).all()
-        if not found:  # past the last page: the window had no row to count on
-            return [], (await conn.execute(count)).scalar_one()
-        total = found[0]._total
-        return [{k: v for k, v in r._mapping.items() if k != "_total"} for r in found], total
+    filters = {
+        "text": text,
+        "organisation_type": organisation_type,
+        "region": region,
+        "municipality": municipality,
+        "membership_state": membership_state,
+        "subscription_state": subscription_state,
+        "topic": topic,
+        "organisation_id": organisation_id,
+        "tag": tag,
+    }
+    async with uow:
+        return await uow.directory.search(
+            filters,
+            sort=sort,
+            descending=descending,
+            lang=lang,
+            limit=per_page,
+            offset=(page - 1) * per_page,
+        )
 
 
-PEOPLE_SORTS = {
-    "name": ("last_name", "first_name"),
-    "email": ("email",),
-    "organisation": ("organisation_name",),
-    "region": ("region",),
-    "membership": ("membership_state",),
-    "subscription": ("subscription_state",),
-    "last_engaged": ("last_engaged_on",),
-    "created": ("created_at",),
-}
+def _note_item(note: Note) -> dict[str, Any]:
+    return {
+        "at": note.created_at,
+        "kind": "note",
+        "source": "staff",
+        "details": {"id": str(note.id), "author": note.author, "text": note.text},
+    }
 
 
-NAME_COLUMNS = frozenset({"last_name", "first_name", "organisation_name"})
-# A live person always has these (people's columns are NOT NULL; only erased rows lack them).
-NEVER_EMPTY = frozenset({"last_name", "first_name"})
-
-
-def _people_order(
-    sort: str, descending: bool, lang: str = "fi", source: Any = contact_snapshot
-) -> list[Any]:
-    """The chosen columns (empty values last either way), then name and id: stable pages.
-
-    Names are collated for `lang`; the name order, either way, is served by the index
-    `ix_contact_snapshot_name_<lang>` of the staff languages.
-    """
-    t = source.c
-    first = []
-    for name in PEOPLE_SORTS.get(sort, PEOPLE_SORTS["name"]):
-        column = collated(t[name], lang) if name in NAME_COLUMNS else t[name]
-        if not descending:
-            first.append(column.asc().nulls_last())
-        elif name in NEVER_EMPTY:  # plain DESC: the index, read backwards
-            first.append(column.desc())
-        else:
-            first.append(column.desc().nulls_last())
-    return [*first, collated(t.last_name, lang), collated(t.first_name, lang), t.contact_id]
-
-
-async def timeline(engine: AsyncEngine, person_id: uuid.UUID) -> list[dict[str, Any]]:
-    """Activity, membership steps (from, to, by whom, why), consent changes and staff notes,
-    newest first."""
-    async with engine.connect() as conn:
-        if await people.get(conn, person_id) is None:
+async def timeline(uow: ContactsUnitOfWork, person_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Activity, membership steps (from, to, by whom, why), consent changes, staff notes and
+    event registrations, newest first."""
+    async with uow:
+        if await uow.people.get(person_id) is None:
             raise NotFound("No such person.")
         items = [
             {
@@ -186,7 +95,7 @@ async def timeline(engine: AsyncEngine, person_id: uuid.UUID) -> list[dict[str, 
                 "source": a["source"],
                 "details": a["details"],
             }
-            for a in await activity.of(conn, person_id)
+            for a in await uow.directory.activity_of(person_id)
             if a["kind"] != "membership_changed"  # told in full by the steps below
         ]
         items += [
@@ -202,7 +111,7 @@ async def timeline(engine: AsyncEngine, person_id: uuid.UUID) -> list[dict[str, 
                     "by": step.by,
                 },
             }
-            for step in await memberships.transitions_of(conn, person_id)
+            for step in await uow.directory.transitions_of(person_id)
         ]
         items += [
             {
@@ -215,37 +124,21 @@ async def timeline(engine: AsyncEngine, person_id: uuid.UUID) -> list[dict[str, 
                     "wording_version": c["wording_version"],
                 },
             }
-            for c in await consents.log_of(conn, person_id)
+            for c in await uow.directory.consent_log_of(person_id)
         ]
-        items += [
-            {
-                "at": n.created_at,
-                "kind": "note",
-                "source": "staff",
-                "details": {"id": str(n.id), "author": n.author, "text": n.text},
-            }
-            for n in await notes.of_person(conn, person_id)
-        ]
-        items += await participation.person_timeline(conn, person_id)
+        items += [_note_item(n) for n in await uow.notes.of_person(person_id)]
+        items += await uow.directory.registrations_of(person_id)
     return sorted(items, key=lambda i: i["at"], reverse=True)
 
 
 async def organisation_timeline(
-    engine: AsyncEngine, organisation_id: uuid.UUID
+    uow: ContactsUnitOfWork, organisation_id: uuid.UUID
 ) -> list[dict[str, Any]]:
     """Staff notes, visit requests (made, and each later move) and the event registrations of
     the organisation's people, newest first."""
-    async with engine.connect() as conn:
-        items = [
-            {
-                "at": n.created_at,
-                "kind": "note",
-                "source": "staff",
-                "details": {"id": str(n.id), "author": n.author, "text": n.text},
-            }
-            for n in await notes.of_organisation(conn, organisation_id)
-        ]
-        for v in await visit_store.listed(conn, organisation_id=organisation_id):
+    async with uow:
+        items = [_note_item(n) for n in await uow.notes.of_organisation(organisation_id)]
+        for v in await uow.visits.listed(organisation_id=organisation_id):
             summary = {"id": str(v.id), "text": f"{v.form.contact_name}, {v.form.wished_dates}"}
             items.append(
                 {"at": v.created_at, "kind": "visit_requested", "source": "public",
@@ -256,32 +149,45 @@ async def organisation_timeline(
                     {"at": v.state_changed_at, "kind": f"visit_{v.state}", "source": "staff",
                      "details": {**summary, "author": v.state_changed_by or ""}}
                 )  # fmt: skip
-        items += await participation.organisation_timeline(conn, organisation_id)
+        items += await uow.directory.registrations_at(organisation_id)
     return sorted(items, key=lambda i: i["at"], reverse=True)
 
 
-async def export_person(engine: AsyncEngine, person_id: uuid.UUID) -> dict[str, Any]:
-    """Everything contacts holds about one person (GDPR art. 15), JSON-ready."""
-    async with engine.connect() as conn:
-        person = await people.get(conn, person_id)
-        if person is None:
-            raise NotFound("No such person.")
-        membership = await memberships.get(conn, person_id)
-        snapshot = (
-            await conn.execute(
-                select(contact_snapshot).where(contact_snapshot.c.contact_id == person_id)
-            )
-        ).first()
-        return {
-            "person": asdict(person),
-            "organisations": await organisations.links_of(conn, person_id),
-            "membership": asdict(membership) if membership else None,
-            "membership_history": [
-                asdict(step) for step in await memberships.transitions_of(conn, person_id)
-            ],
-            "consent_log": await consents.log_of(conn, person_id),
-            "signups": await consents.signups_of(conn, person_id),
-            "activity": await activity.of(conn, person_id, limit=100_000),
-            "event_registrations": await participation.person_timeline(conn, person_id),
-            "published_snapshot": dict(snapshot._mapping) if snapshot else None,
-        }
+async def export_person(
+    uow: ContactsUnitOfWork, person_id: uuid.UUID, *, actor: Actor
+) -> dict[str, Any]:
+    """Everything contacts holds about one person (GDPR art. 15), JSON-ready; the export is
+    audited in the same transaction."""
+    async with uow:
+        held = await _held(uow, person_id)
+        await uow.audit.record(
+            actor, "person.exported", target_type="person", target_id=str(person_id)
+        )
+        await uow.commit()
+    return held
+
+
+async def records_of(uow: ContactsUnitOfWork, person_id: uuid.UUID) -> dict[str, Any]:
+    """What `export_person` gives, for staff reading it on the person's page (not audited)."""
+    async with uow:
+        return await _held(uow, person_id)
+
+
+async def _held(uow: ContactsUnitOfWork, person_id: uuid.UUID) -> dict[str, Any]:
+    person = await uow.people.get(person_id)
+    if person is None:
+        raise NotFound("No such person.")
+    membership = await uow.memberships.get(person_id)
+    return {
+        "person": asdict(person),
+        "organisations": await uow.organisations.links_of(person_id),
+        "membership": asdict(membership) if membership else None,
+        "membership_history": [
+            asdict(step) for step in await uow.directory.transitions_of(person_id)
+        ],
+        "consent_log": await uow.directory.consent_log_of(person_id),
+        "signups": await uow.directory.signups_of(person_id),
+        "activity": await uow.directory.activity_of(person_id, limit=100_000),
+        "event_registrations": await uow.directory.registrations_of(person_id),
+        "published_snapshot": await uow.directory.published_snapshot(person_id),
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
-from contacts.deps import Engine, Settings
+from contacts.deps import Settings, Uow
 from contacts.staff.domain import role_from_groups
 from contacts.staff.pages.oidc_client import HINT_COOKIE, provider_client
 from contacts.staff.pages.sign_in import login_page, safe_next, signed_in_response
@@ -42,7 +42,7 @@ async def leave_for_provider(
 @router.get("/login/oidc/callback")
 async def back_from_provider(
     request: Request,
-    engine: Engine,
+    uow: Uow,
     settings: Settings,
     state: str = "",
     code: str = "",
@@ -66,7 +66,7 @@ async def back_from_provider(
         attempt = oidc.Attempt.from_payload(payload)
         identity = await client.complete(attempt, state=state, code=code)
         signed_in = await staff_service.sign_in_federated(
-            engine,
+            uow,
             email=identity.email,
             name=identity.name,
             create_with_role=settings.oidc_create_role,

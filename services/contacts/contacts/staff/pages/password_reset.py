@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 
-from contacts.deps import Engine, Settings
+from contacts.deps import Settings, Uow
 from contacts.errors import InvalidInput
 from contacts.public import client_ip
 from contacts.rendering import pages, staff_language
@@ -55,7 +55,7 @@ async def forgot_form(request: Request) -> Response:
 @router.post("/forgot")
 async def forgot(
     request: Request,
-    engine: Engine,
+    uow: Uow,
     settings: Settings,
     email: Annotated[str, Form(max_length=254)] = "",
 ) -> Response:
@@ -71,7 +71,7 @@ async def forgot(
         )
     if email.strip():
         await service.request_reset(
-            engine,
+            uow,
             email=email,
             language=lang,
             reset_url=lambda token: reset_url(settings, token),
@@ -82,9 +82,9 @@ async def forgot(
 
 
 @router.get("/reset/{token}")
-async def reset_form(token: str, request: Request, engine: Engine, settings: Settings) -> Response:
+async def reset_form(token: str, request: Request, uow: Uow, settings: Settings) -> Response:
     try:
-        await service.check_token(engine, token=token, keys=settings.token_keys())
+        await service.check_token(uow, token=token, keys=settings.token_keys())
     except TokenError as exc:
         return _problem(request, exc)
     return pages.render(
@@ -99,7 +99,7 @@ async def reset_form(token: str, request: Request, engine: Engine, settings: Set
 async def reset(
     token: str,
     request: Request,
-    engine: Engine,
+    uow: Uow,
     settings: Settings,
     password: Annotated[str, Form(max_length=512)] = "",
     password_again: Annotated[str, Form(max_length=512)] = "",
@@ -107,10 +107,10 @@ async def reset(
     lang = staff_language(request)
     try:
         if password != password_again:
-            await service.check_token(engine, token=token, keys=settings.token_keys())
+            await service.check_token(uow, token=token, keys=settings.token_keys())
             raise InvalidInput("The passwords do not match.", field="password")
         await service.reset_password(
-            engine, token=token, password=password, keys=settings.token_keys()
+            uow, token=token, password=password, keys=settings.token_keys()
         )
     except TokenError as exc:
         return _problem(request, exc)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from contacts.deps import Engine, Settings
+from contacts.deps import Settings, Uow
 from contacts.public import client_ip
 from contacts.rendering import pages, staff_language
 from contacts.settings import ContactsSettings
@@ -86,7 +86,7 @@ async def login_form(request: Request, next: str | None = None) -> Response:
 @router.post("/login")
 async def login(
     request: Request,
-    engine: Engine,
+    uow: Uow,
     settings: Settings,
     email: Annotated[str, Form(max_length=254)] = "",
     password: Annotated[str, Form(max_length=256)] = "",
@@ -106,7 +106,7 @@ async def login(
         if not sign_in_limiter(request, settings).allow(client_ip(request)):
             # One client may not keep an account waiting: the same answer, nothing checked.
             raise staff_service.SignInRefused(staff_service.REFUSAL)
-        signed_in = await staff_service.sign_in(engine, email=email, password=password)
+        signed_in = await staff_service.sign_in(uow, email=email, password=password)
     except staff_service.SignInRefused as refused:
         return login_page(
             request, next_url=safe_next(next), email=email, error=refused.message, status_code=401
@@ -133,10 +133,10 @@ def signed_in_response(
 
 
 @router.post("/logout")
-async def logout(request: Request, engine: Engine, settings: Settings) -> Response:
+async def logout(request: Request, uow: Uow, settings: Settings) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        current = await staff_service.session(engine, token)
+        current = await staff_service.session(uow, token)
         form = await request.form()
         given = form.get("csrf_token", "")
         if (
@@ -144,7 +144,7 @@ async def logout(request: Request, engine: Engine, settings: Settings) -> Respon
             and isinstance(given, str)
             and hmac.compare_digest(given, current[1])
         ):
-            await staff_service.sign_out(engine, token)
+            await staff_service.sign_out(uow, token)
     # Signed in through the organisation's provider: end its session too, or the next
     # "sign in with..." would pass straight through without a password.
     target = await provider_sign_out(request, settings) or "/login"
@@ -155,10 +155,10 @@ async def logout(request: Request, engine: Engine, settings: Settings) -> Respon
 
 
 @router.get("/auth/verify")
-async def verify(request: Request, engine: Engine) -> Response:
+async def verify(request: Request, uow: Uow) -> Response:
     """nginx `auth_request`: 200 with the staff identity headers, or 401."""
     token = request.cookies.get(SESSION_COOKIE)
-    current = await staff_service.session(engine, token) if token else None
+    current = await staff_service.session(uow, token) if token else None
     if current is None:
         return Response(status_code=401)
     member, csrf = current

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from contacts.deps import Engine, Settings, actor_of
+from contacts.deps import Settings, Uow, actor_of
 from contacts.errors import DomainError
 from contacts.rendering import pages, staff_language
 from contacts.staff.domain import ROLES
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/staff/users", include_in_schema=False)
 
 async def _page(
     request: Request,
-    engine: Engine,
+    uow: Uow,
     staff: Staff,
     *,
     error: DomainError | None = None,
@@ -33,7 +33,7 @@ async def _page(
         request,
         "staff_users.html",
         {
-            "members": await staff_users.list_staff(engine),
+            "members": await staff_users.list_staff(uow),
             "roles": ROLES,
             "me": staff.id,
             "error": error,
@@ -46,14 +46,14 @@ async def _page(
 
 
 @router.get("")
-async def users_page(request: Request, engine: Engine, staff: Admin, invited: str = "") -> Response:
-    return await _page(request, engine, staff, invited=invited[:254])
+async def users_page(request: Request, uow: Uow, staff: Admin, invited: str = "") -> Response:
+    return await _page(request, uow, staff, invited=invited[:254])
 
 
 @router.post("")
 async def invite_from_page(
     request: Request,
-    engine: Engine,
+    uow: Uow,
     settings: Settings,
     staff: Admin,
     email: Annotated[str, Form(max_length=254)] = "",
@@ -62,7 +62,7 @@ async def invite_from_page(
 ) -> Response:
     try:
         member = await staff_users.invite(
-            engine,
+            uow,
             email=email,
             name=name,
             role=role,
@@ -73,7 +73,7 @@ async def invite_from_page(
         )
     except DomainError as error:
         form = {"email": email, "name": name, "role": role}
-        return await _page(request, engine, staff, error=error, form=form)
+        return await _page(request, uow, staff, error=error, form=form)
     return RedirectResponse(f"/staff/users?invited={member.email}", status_code=303)
 
 
@@ -81,19 +81,19 @@ async def invite_from_page(
 async def change_from_page(
     request: Request,
     staff_id: uuid.UUID,
-    engine: Engine,
+    uow: Uow,
     staff: Admin,
     role: Annotated[str, Form(max_length=20)] = "",
     active: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
     try:
         await staff_users.change_access(
-            engine,
+            uow,
             staff_id,
             role=role or None,
             active={"yes": True, "no": False}.get(active),
             actor=actor_of(staff),
         )
     except DomainError as error:
-        return await _page(request, engine, staff, error=error)
+        return await _page(request, uow, staff, error=error)
     return RedirectResponse("/staff/users", status_code=303)

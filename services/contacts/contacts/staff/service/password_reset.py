@@ -11,14 +11,11 @@ import uuid
 from collections.abc import Callable
 
 from argon2 import PasswordHasher
-from sqlalchemy import delete, update
-from sqlalchemy.ext.asyncio import AsyncEngine
 
+from contacts.audit.domain import Actor
 from contacts.snapshots import SOURCE
-from contacts.staff import repository as store
 from contacts.staff.domain import StaffMember, check_password_policy
-from contacts.tables import staff_sessions, staff_users
-from contacts.unit_of_work import unit_of_work
+from contacts.unit_of_work import ContactsUnitOfWork
 from shared.events.envelope import new_event
 from shared.events.mail import MailRequestedV1
 from shared.events.topics import MAIL_REQUESTED
@@ -44,84 +41,90 @@ def make_token(keys: TokenKeys, member: StaffMember) -> str:
 
 
 async def request_reset(
-    engine: AsyncEngine, *, email: str, language: str, reset_url: ResetUrl, keys: TokenKeys
+    uow: ContactsUnitOfWork, *, email: str, language: str, reset_url: ResetUrl, keys: TokenKeys
 ) -> None:
     """Queue the reset mail for an active staff member; for any other address do nothing."""
-    async with unit_of_work(engine) as uow:
-        member = await store.by_email(uow.conn, email.strip())
+    async with uow:
+        member = await uow.staff.by_email(email.strip())
         if member is None or not member.active:
             return
-        request_id = uuid.uuid4()
-        mail = MailRequestedV1(
-            idempotency_key=f"password-reset:{request_id}",
-            template_key="password_reset",
-            language="en" if language == "en" else "fi",
-            to_email=member.email,
-            to_name=member.name,
-            variables={"name": member.name, "reset_url": reset_url(make_token(keys, member))},
-            origin="transactional",
-            origin_id=str(request_id),
-        )
-        uow.publish(
-            MAIL_REQUESTED.name,
-            str(member.id),
-            new_event(
-                source=SOURCE,
-                data=mail,
-                subject=str(member.id),
-                correlation_id=correlation_id.get(),
-            ),
-        )
-        await store.record_action(
-            uow.conn,
-            service="contacts",
-            actor_id=str(member.id),
-            action="staff.password_reset_requested",
+        queue_reset_mail(uow, member, language=language, reset_url=reset_url, keys=keys)
+        await uow.audit.record(
+            Actor(id=str(member.id), role=member.role),
+            "staff.password_reset_requested",
             target_type="staff",
             target_id=str(member.id),
         )
         await uow.commit()
 
 
-async def check_token(engine: AsyncEngine, *, token: str, keys: TokenKeys) -> StaffMember:
-    """The staff member a link is for; TokenError (TokenExpired, ResetLinkUsed) otherwise."""
+def queue_reset_mail(
+    uow: ContactsUnitOfWork,
+    member: StaffMember,
+    *,
+    language: str,
+    reset_url: ResetUrl,
+    keys: TokenKeys,
+) -> None:
+    """The mail with a link for `member`'s current password, through the outbox."""
+    request_id = uuid.uuid4()
+    mail = MailRequestedV1(
+        idempotency_key=f"password-reset:{request_id}",
+        template_key="password_reset",
+        language="en" if language == "en" else "fi",
+        to_email=member.email,
+        to_name=member.name,
+        variables={"name": member.name, "reset_url": reset_url(make_token(keys, member))},
+        origin="transactional",
+        origin_id=str(request_id),
+    )
+    uow.publish(
+        MAIL_REQUESTED.name,
+        str(member.id),
+        new_event(
+            source=SOURCE, data=mail, subject=str(member.id), correlation_id=correlation_id.get()
+        ),
+    )
+
+
+def _staff_id(token: str, keys: TokenKeys) -> tuple[uuid.UUID, str]:
     payload = verify(keys, PURPOSE, token, max_age_s=MAX_AGE_S)
     try:
-        staff_id, given = uuid.UUID(str(payload["u"])), str(payload["f"])
+        return uuid.UUID(str(payload["u"])), str(payload["f"])
     except (KeyError, TypeError, ValueError) as exc:
         raise TokenError("the link carries no valid id") from exc
-    async with engine.connect() as conn:
-        member = await store.by_id(conn, staff_id)
+
+
+async def _member_for(uow: ContactsUnitOfWork, token: str, keys: TokenKeys) -> StaffMember:
+    staff_id, given = _staff_id(token, keys)
+    member = await uow.staff.get(staff_id)
     if member is None or not member.active or fingerprint(member.password_hash) != given:
         raise ResetLinkUsed("the link has been used already")
     return member
 
 
+async def check_token(uow: ContactsUnitOfWork, *, token: str, keys: TokenKeys) -> StaffMember:
+    """The staff member a link is for; TokenError (TokenExpired, ResetLinkUsed) otherwise."""
+    async with uow:
+        return await _member_for(uow, token, keys)
+
+
 async def reset_password(
-    engine: AsyncEngine, *, token: str, password: str, keys: TokenKeys
+    uow: ContactsUnitOfWork, *, token: str, password: str, keys: TokenKeys
 ) -> StaffMember:
     """Set the new password (policy checked), end every session, unlock the account."""
-    member = await check_token(engine, token=token, keys=keys)
-    check_password_policy(password)
-    new_hash = _hasher.hash(password)
-    async with engine.begin() as conn:
+    async with uow:
+        member = await _member_for(uow, token, keys)
+        check_password_policy(password)
         # Compare-and-set on the old hash: of two concurrent uses of one link only one wins.
-        changed = await conn.execute(
-            update(staff_users)
-            .where(staff_users.c.id == member.id)
-            .where(staff_users.c.password_hash == member.password_hash)
-            .values(password_hash=new_hash, failed_attempts=0, locked_until=None)
-        )
-        if changed.rowcount != 1:
+        if not await uow.staff.replace_password(member, _hasher.hash(password)):
             raise ResetLinkUsed("the link has been used already")
-        await conn.execute(delete(staff_sessions).where(staff_sessions.c.staff_id == member.id))
-        await store.record_action(
-            conn,
-            service="contacts",
-            actor_id=str(member.id),
-            actor_role=member.role,
-            action="staff.password_reset",
+        await uow.staff.end_sessions(member.id)
+        await uow.audit.record(
+            Actor(id=str(member.id), role=member.role),
+            "staff.password_reset",
             target_type="staff",
             target_id=str(member.id),
         )
+        await uow.commit()
     return member

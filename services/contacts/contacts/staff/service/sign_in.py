@@ -1,4 +1,4 @@
-"""Signing staff in and out, and creating staff users."""
+"""Signing staff in and out, and creating staff users, on contacts' unit of work (`uow.staff`)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from contacts.audit.domain import Actor
 from contacts.errors import InvalidInput
-from contacts.staff import repository as store
 from contacts.staff.domain import Role, StaffMember, check_password_policy
+from contacts.unit_of_work import ContactsUnitOfWork
 
 SESSION_LIFETIME = timedelta(hours=10)
 _hasher = PasswordHasher()
@@ -50,44 +50,58 @@ def _password_matches(stored_hash: str, password: str) -> bool:
         return False
 
 
+def _as(member: StaffMember) -> Actor:
+    return Actor(id=str(member.id), role=member.role)
+
+
 async def create_staff(
-    engine: AsyncEngine, *, email: str, name: str, role: str, password: str
+    uow: ContactsUnitOfWork, *, email: str, name: str, role: str, password: str
 ) -> StaffMember:
+    """A member with a password of their own (the command line; admins invite instead)."""
     check_password_policy(password)
     member = StaffMember.new(
         email=email, name=name, role=role, password_hash=_hasher.hash(password)
     )
-    async with engine.begin() as conn:
-        await store.add(conn, member)
-        await store.record_action(
-            conn,
-            service="contacts",
-            actor_id=None,
-            action="staff.created",
-            target_type="staff",
-            target_id=str(member.id),
-            details={"role": member.role},
-        )
+    async with uow:
+        await _add(uow, member, method=None)
+        await uow.commit()
     return member
 
 
-async def ensure_first_admin(engine: AsyncEngine, *, email: str) -> tuple[str, str] | None:
+async def _add(uow: ContactsUnitOfWork, member: StaffMember, *, method: str | None) -> None:
+    await uow.staff.add(member)
+    details: dict[str, str] = {"role": member.role}
+    if method:
+        details["method"] = method
+    await uow.audit.record(
+        None, "staff.created", target_type="staff", target_id=str(member.id), details=details
+    )
+
+
+async def ensure_first_admin(uow: ContactsUnitOfWork, *, email: str) -> tuple[str, str] | None:
     """Create the first admin with a random password; None when an admin exists already."""
-    async with engine.connect() as conn:
-        if await store.any_admin(conn):
-            return None
     password = secrets.token_urlsafe(15)
-    await create_staff(engine, email=email, name="Administrator", role="admin", password=password)
+    member = StaffMember.new(
+        email=email, name="Administrator", role="admin", password_hash=_hasher.hash(password)
+    )
+    async with uow:
+        if await uow.staff.any_admin():
+            return None
+        await _add(uow, member, method=None)
+        await uow.commit()
     return email, password
 
 
 async def sign_in(
-    engine: AsyncEngine, *, email: str, password: str, now: datetime | None = None
+    uow: ContactsUnitOfWork, *, email: str, password: str, now: datetime | None = None
 ) -> SignedIn:
+    """A session for the right password of an active member who is not waiting after
+    failures; every refusal says the same (`REFUSAL`), and a failure counts even so."""
     now = now or datetime.now(UTC)
     refused = SignInRefused(REFUSAL)
-    async with engine.begin() as conn:
-        member = await store.by_email(conn, email.strip())
+    async with uow:
+        # Locked: concurrent wrong guesses each count.
+        member = await uow.staff.by_email(email.strip(), for_update=True)
         if member is None or not member.active:
             _password_matches(_DUMMY_HASH, password)
             raise refused
@@ -95,25 +109,19 @@ async def sign_in(
             raise refused
         if not _password_matches(member.password_hash, password):
             # Committed on purpose: the failure must count even though sign-in is refused.
-            await store.save_sign_in_state(conn, member.after_failure(now))
-            await store.record_action(
-                conn,
-                service="contacts",
-                actor_id=str(member.id),
-                action="staff.sign_in_failed",
-                target_type="staff",
-                target_id=str(member.id),
+            await uow.staff.save_sign_in_state(member.after_failure(now))
+            await uow.audit.record(
+                _as(member), "staff.sign_in_failed", target_type="staff", target_id=str(member.id)
             )
-            signed_in = None
-        else:
-            signed_in = await _open_session(conn, member.after_success(), now, "password")
-    if signed_in is None:
-        raise refused
+            await uow.commit()
+            raise refused
+        signed_in = await _open_session(uow, member.after_success(), now, "password")
+        await uow.commit()
     return signed_in
 
 
 async def sign_in_federated(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     *,
     email: str,
     name: str,
@@ -133,8 +141,8 @@ async def sign_in_federated(
     now = now or datetime.now(UTC)
     if provider_grants_roles:
         create_with_role = provider_role
-    async with engine.begin() as conn:
-        member = await store.by_email(conn, email.strip())
+    async with uow:
+        member = await uow.staff.by_email(email.strip(), for_update=True)
         if provider_grants_roles and provider_role is None:
             member = None  # no group of theirs gives access (any more)
         elif member is None and create_with_role is not None:
@@ -144,61 +152,57 @@ async def sign_in_federated(
                 role=create_with_role,
                 password_hash=_hasher.hash(secrets.token_urlsafe(32)),
             )
-            await store.add(conn, member)
-            await store.record_action(
-                conn,
-                service="contacts",
-                actor_id=None,
-                action="staff.created",
-                target_type="staff",
-                target_id=str(member.id),
-                details={"role": member.role, "method": "oidc"},
-            )
+            await _add(uow, member, method="oidc")
         elif member is not None and member.active and provider_role not in (None, member.role):
             member = replace(member, role=provider_role)
-            await store.save_access(conn, member)
-            await store.record_action(
-                conn,
-                service="contacts",
-                actor_id=None,
-                action="staff.access_changed",
+            await uow.staff.save_access(member)
+            await uow.audit.record(
+                None,
+                "staff.access_changed",
                 target_type="staff",
                 target_id=str(member.id),
                 details={"role": member.role, "active": member.active, "method": "oidc groups"},
             )
         if member is None or not member.active:
             raise SignInRefused("This account has no access to Digituki CRM. Ask an administrator.")
-        return await _open_session(conn, member, now, "oidc")
+        signed_in = await _open_session(uow, member, now, "oidc")
+        await uow.commit()
+    return signed_in
 
 
 async def _open_session(
-    conn: AsyncConnection, member: StaffMember, now: datetime, method: str
+    uow: ContactsUnitOfWork, member: StaffMember, now: datetime, method: str
 ) -> SignedIn:
-    await store.save_sign_in_state(conn, member)
+    await uow.staff.save_sign_in_state(member)
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-    await store.add_session(
-        conn,
+    await uow.staff.add_session(
         token_hash=token_hash(token),
         staff_id=member.id,
         csrf=csrf,
         expires=now + SESSION_LIFETIME,
     )
-    await store.record_action(
-        conn,
-        service="contacts",
-        actor_id=str(member.id),
-        actor_role=member.role,
-        action="staff.signed_in",
+    await uow.audit.record(
+        _as(member),
+        "staff.signed_in",
+        target_type="staff",
+        target_id=str(member.id),
         details={"method": method},
     )
     return SignedIn(member=member, token=token, csrf=csrf)
 
 
-async def session(engine: AsyncEngine, token: str) -> tuple[StaffMember, str] | None:
-    async with engine.connect() as conn:
-        return await store.session_member(conn, token_hash(token), datetime.now(UTC))
+async def session(
+    uow: ContactsUnitOfWork, token: str, *, now: datetime | None = None
+) -> tuple[StaffMember, str] | None:
+    """The member and CSRF token of a session still open; None for any other token."""
+    async with uow:
+        found = await uow.staff.session(token_hash(token))
+    if found is None or not found.open_at(now or datetime.now(UTC)):
+        return None
+    return found.member, found.csrf
 
 
-async def sign_out(engine: AsyncEngine, token: str) -> None:
-    async with engine.begin() as conn:
-        await store.remove_session(conn, token_hash(token))
+async def sign_out(uow: ContactsUnitOfWork, token: str) -> None:
+    async with uow:
+        await uow.staff.remove_session(token_hash(token))
+        await uow.commit()

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from fastapi.responses import RedirectResponse
 
-from contacts.deps import Engine, Uow, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.labels import staff_names
 from contacts.rendering import pages, staff_language
 from contacts.visits import service
@@ -24,7 +24,6 @@ STATE_LABELS = {"new": "New", "agreed": "Agreed", "done": "Done", "declined": "D
 @router.get("")
 async def visit_queue(
     request: Request,
-    engine: Engine,
     uow: Uow,
     staff: Viewer,
     state: Annotated[str, Query(max_length=20)] = "",
@@ -41,7 +40,7 @@ async def visit_queue(
             "event_drafts": found.event_drafts,
             "state": chosen or "",
             "states": STATE_LABELS,
-            "staff_names": await staff_names(engine),
+            "staff_names": await staff_names(uow),
             "done": done,
             "may_edit": staff.may("editor"),
         },
