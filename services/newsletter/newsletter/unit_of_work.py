@@ -15,11 +15,14 @@ from typing import Any, Protocol, Self
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from newsletter.bounces.repository import BounceRepository, BounceRows
 from newsletter.campaigns.domain import Audience, Campaign, Recipient
 from newsletter.campaigns.repository import AudienceRows, CampaignRows
 from newsletter.delivery import repository as delivery_rows
 from newsletter.media.domain import Media
+from newsletter.statistics.repository import StatisticsRepository, StatisticsRows
 from newsletter.tables import outbox
+from newsletter.tracking.repository import TrackingRepository, TrackingRows
 from shared.events.envelope import CloudEvent
 from shared.outbox.unit_of_work import UnitOfWork
 
@@ -69,6 +72,9 @@ class NewsletterUnitOfWork(Protocol):
     audiences: AudienceRepository
     deliveries: DeliveryRepository
     media: MediaLibrary
+    tracking: TrackingRepository
+    bounces: BounceRepository
+    statistics: StatisticsRepository
 
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
     async def commit(self) -> None: ...
@@ -104,6 +110,9 @@ class SqlUnitOfWork:
     audiences: AudienceRepository
     deliveries: DeliveryRepository
     media: MediaLibrary
+    tracking: TrackingRepository
+    bounces: BounceRepository
+    statistics: StatisticsRepository
 
     def __init__(self, engine: AsyncEngine, suppression_key: bytes) -> None:
         self._uow = unit_of_work(engine)
@@ -116,6 +125,9 @@ class SqlUnitOfWork:
         self.audiences = AudienceRows(conn, self._key)
         self.deliveries = _Deliveries(self._uow)
         self.media = _Media(self._uow)
+        self.tracking = TrackingRows(conn)
+        self.bounces = BounceRows(conn)
+        self.statistics = StatisticsRows(conn)
         return self
 
     async def __aexit__(
