@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from newsletter.campaigns import repository as campaign_rows
-from newsletter.retention.service import run_retention
+from newsletter.retention.job import run_retention
 from newsletter.settings import NewsletterSettings
 from newsletter.statistics import repository as tracking_rows
 from newsletter.statistics.service import campaign_progress, campaign_stats

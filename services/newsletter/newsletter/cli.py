@@ -14,7 +14,7 @@ from pathlib import Path
 
 from newsletter.bounces.inbound import BounceIntake, serve_smtp
 from newsletter.delivery.worker import delivery_loop
-from newsletter.retention.service import run_retention
+from newsletter.retention.job import run_retention
 from newsletter.settings import NewsletterSettings
 from newsletter.statistics.domain import Progress, format_eta
 from newsletter.statistics.service import campaign_progress

@@ -13,18 +13,21 @@ from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from newsletter.bounces.repository import BounceRepository, BounceRows
 from newsletter.campaigns.domain import Audience, Campaign, Recipient
 from newsletter.campaigns.repository import AudienceRows, CampaignRows
 from newsletter.delivery import repository as delivery_rows
 from newsletter.media.domain import Media
+from newsletter.requests.repository import MailRequestRepository, MailRequestRows
+from newsletter.retention.repository import RetentionRepository, RetentionRows
 from newsletter.statistics.repository import StatisticsRepository, StatisticsRows
 from newsletter.tables import outbox
 from newsletter.tracking.repository import TrackingRepository, TrackingRows
 from shared.events.envelope import CloudEvent
 from shared.outbox.unit_of_work import UnitOfWork
+from shared.outbox.writer import add_to_outbox
 
 
 def unit_of_work(engine: AsyncEngine) -> UnitOfWork:
@@ -75,6 +78,9 @@ class NewsletterUnitOfWork(Protocol):
     tracking: TrackingRepository
     bounces: BounceRepository
     statistics: StatisticsRepository
+    sending: delivery_rows.SendingRepository
+    retention: RetentionRepository
+    mail_requests: MailRequestRepository
 
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
     async def commit(self) -> None: ...
@@ -113,6 +119,9 @@ class SqlUnitOfWork:
     tracking: TrackingRepository
     bounces: BounceRepository
     statistics: StatisticsRepository
+    sending: delivery_rows.SendingRepository
+    retention: RetentionRepository
+    mail_requests: MailRequestRepository
 
     def __init__(self, engine: AsyncEngine, suppression_key: bytes) -> None:
         self._uow = unit_of_work(engine)
@@ -128,6 +137,9 @@ class SqlUnitOfWork:
         self.tracking = TrackingRows(conn)
         self.bounces = BounceRows(conn)
         self.statistics = StatisticsRows(conn)
+        self.sending = delivery_rows.SendingRows(conn)
+        self.retention = RetentionRows(conn)
+        self.mail_requests = MailRequestRows(conn)
         return self
 
     async def __aexit__(
@@ -143,3 +155,38 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         await self._uow.commit()
+
+
+class _Borrowed(UnitOfWork):
+    """The shared unit of work over a transaction its caller owns: commit() only writes the
+    queued events to the outbox; the owner commits (or rolls back) the transaction."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        super().__init__(conn.engine, outbox=outbox, service="newsletter")
+        self._conn = conn
+
+    async def __aenter__(self) -> Self:
+        self._messages = []
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._messages = []
+
+    async def commit(self) -> None:
+        await add_to_outbox(self.conn, self._outbox, service=self._service, messages=self._messages)
+        self._messages.clear()
+
+
+class JoinedUnitOfWork(SqlUnitOfWork):
+    """`async with JoinedUnitOfWork(conn, key) as uow:` in a Kafka consumer's transaction (its
+    inbox row is in it, shared/subscriptions.py): the use case's effects and events commit
+    with the record, or not at all."""
+
+    def __init__(self, conn: AsyncConnection, suppression_key: bytes) -> None:
+        self._uow = _Borrowed(conn)
+        self._key = suppression_key
