@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from newsletter.app import create_app
-from newsletter.campaigns.service import run_due
+from newsletter.campaigns.scheduler import run_due
 from newsletter.composer.links import broken_links
 from newsletter.settings import NewsletterSettings
 from newsletter.tables import campaigns, contact_snapshot, deliveries, segments

@@ -66,9 +66,9 @@ def request(key: str, email: str, **extra: Any) -> MailRequestedV1:
 
 
 async def accept(engine: AsyncEngine, req: MailRequestedV1) -> str | None:
-    async with engine.begin() as conn:
+    async with SqlUnitOfWork(engine, KEY) as uow:
         return await accept_mail_request(
-            conn, req, templates=MailTemplates(base_url="https://x.fi"), suppression_key=KEY
+            uow, req, templates=MailTemplates(base_url="https://x.fi"), suppression_key=KEY
         )
 
 

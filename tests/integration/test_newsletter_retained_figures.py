@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 from newsletter.campaigns import repository as campaign_rows
-from newsletter.retention.service import run_retention
+from newsletter.retention.job import run_retention
 from newsletter.settings import NewsletterSettings
 from newsletter.statistics import repository as tracking_rows
 from newsletter.statistics.service import campaign_progress, campaign_stats
+from newsletter.unit_of_work import SqlUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -81,10 +82,15 @@ async def figures(engine: AsyncEngine, campaign: uuid.UUID) -> dict[str, Any]:
     async with engine.connect() as conn:
         counts = await campaign_rows.delivery_counts(conn, campaign)
         [listed] = [c for c in await tracking_rows.campaign_overview(conn) if c["id"] == campaign]
+    key = NewsletterSettings().suppression_secret()
+    async with SqlUnitOfWork(engine, key) as uow:
+        progress = await campaign_progress(uow, campaign)
+    async with SqlUnitOfWork(engine, key) as uow:
+        stats = await campaign_stats(uow, campaign)
     return {
-        "stats": await campaign_stats(engine, campaign),
+        "stats": stats,
         "counts": counts,
-        "progress": asdict(await campaign_progress(engine, campaign)),
+        "progress": asdict(progress),
         "list": {k: listed[k] for k in ("sent", "opens", "clicks")},
     }
 

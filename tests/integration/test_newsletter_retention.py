@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from newsletter.retention.service import run_retention
+from newsletter.retention.job import run_retention
 from newsletter.settings import NewsletterSettings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine

@@ -20,6 +20,7 @@ from newsletter.mail.templates import MailTemplates
 from newsletter.requests.service import accept_mail_request
 from newsletter.settings import NewsletterSettings
 from newsletter.tables import deliveries
+from newsletter.unit_of_work import SqlUnitOfWork
 from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from surveys.app import create_app
@@ -195,9 +196,9 @@ async def test_identified_attempt_mails_the_result_and_counts_once_its_link_is_o
         ]
         assert len(mails) == 1 and mails[0].contact_id is None
         settings = NewsletterSettings()
-        async with newsletter.begin() as conn:
+        async with SqlUnitOfWork(newsletter, settings.suppression_secret()) as uow:
             status = await accept_mail_request(
-                conn,
+                uow,
                 mails[0],
                 templates=MailTemplates(base_url=settings.public_base_url),
                 suppression_key=settings.suppression_secret(),

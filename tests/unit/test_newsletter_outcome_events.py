@@ -12,7 +12,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from newsletter.delivery.domain import Result
-from newsletter.delivery.service import EVENT_OUTCOME, Attempt, OutcomeEvents, reference_event
+from newsletter.delivery.service import (
+    EVENT_OUTCOME,
+    SOURCE,
+    Attempt,
+    OutcomeEvents,
+    outcome_event_id,
+)
+
+from shared.events.envelope import CloudEvent, new_event
+from shared.events.mail import MailEventV1
 
 NOW = datetime(2026, 12, 3, 5, 30, 1, 123456, tzinfo=UTC)
 TRACING = [("ce_traceparent", b"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")]
@@ -34,6 +43,33 @@ ATTEMPTS = st.builds(
     origin_label=st.one_of(st.none(), st.text(max_size=20)),
     origin_group=st.one_of(st.none(), st.text(max_size=10)),
 )
+
+
+def outcome_event(attempt: Attempt, outcome: str, event: CloudEvent) -> CloudEvent:
+    """The outcome event as a model: the reference `OutcomeEvents` is held to (production
+    builds the rows in bulk and never runs this; it lives here, beside the test)."""
+    return event.model_copy(update={"id": outcome_event_id(attempt, outcome)})
+
+
+def reference_event(attempt: Attempt, result: Result, outcome: str, now: datetime) -> CloudEvent:
+    """One outcome's event built through the models, as recording did per event before."""
+    event = new_event(
+        source=SOURCE,
+        subject=str(attempt.delivery_id),
+        data=MailEventV1(
+            delivery_id=attempt.delivery_id,
+            outcome=EVENT_OUTCOME[outcome],
+            occurred_at=now,
+            origin=attempt.origin,
+            origin_id=attempt.origin_id,
+            origin_label=attempt.origin_label,
+            origin_group=attempt.origin_group,
+            contact_id=attempt.contact_id,
+            email=attempt.email,
+            detail=result.detail,
+        ),
+    )
+    return outcome_event(attempt, outcome, event.model_copy(update={"time": now}))
 
 
 def reference_row(

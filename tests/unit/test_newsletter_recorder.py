@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -10,12 +11,14 @@ from typing import Any
 import pytest
 from newsletter.delivery import worker
 from newsletter.delivery.domain import Result
-from newsletter.delivery.service import Attempt, outcome_event, storable
+from newsletter.delivery.service import Attempt, storable
 from newsletter.delivery.worker import Recorder
 from newsletter.settings import NewsletterSettings
 
 from shared.events.envelope import new_event
 from shared.events.mail import MailEventV1
+from tests.unit.fakes.newsletter import FakeNewsletterUnitOfWork
+from tests.unit.test_newsletter_outcome_events import outcome_event
 
 
 class FlakyDatabase:
@@ -26,13 +29,18 @@ class FlakyDatabase:
         self.written: list[uuid.UUID] = []
 
     async def __call__(
-        self, engine: Any, outcomes: Sequence[tuple[Attempt, Result]], **_: Any
+        self, uow: Any, outcomes: Sequence[tuple[Attempt, Result]], **_: Any
     ) -> None:
         await asyncio.sleep(0)
         if self.failures:
             self.failures -= 1
             raise ConnectionRefusedError("the database is restarting")
         self.written.extend(a.delivery_id for a, _ in outcomes)
+
+
+def units() -> contextlib.nullcontext[FakeNewsletterUnitOfWork]:
+    """A unit of work per write (the database itself is `FlakyDatabase`)."""
+    return contextlib.nullcontext(FakeNewsletterUnitOfWork())
 
 
 def outcome() -> tuple[Attempt, Result]:
@@ -52,7 +60,7 @@ async def test_a_failed_write_keeps_every_outcome_until_a_retry_records_it(
     database = FlakyDatabase(failures=2)
     monkeypatch.setattr(worker, "record_outcomes", database)
     monkeypatch.setattr(worker, "RECORD_BACKOFF_MAX_S", 0.01)
-    recorder = Recorder(engine=None, settings=settings)  # type: ignore[arg-type]
+    recorder = Recorder(units=units, settings=settings)
     first = [outcome() for _ in range(3)]
     for item in first:
         recorder.add(*item)
@@ -70,7 +78,7 @@ async def test_two_flushes_at_once_write_each_outcome_once(
 ) -> None:
     database = FlakyDatabase(failures=1)
     monkeypatch.setattr(worker, "record_outcomes", database)
-    recorder = Recorder(engine=None, settings=settings)  # type: ignore[arg-type]
+    recorder = Recorder(units=units, settings=settings)
     items = [outcome() for _ in range(5)]
     for item in items:
         recorder.add(*item)

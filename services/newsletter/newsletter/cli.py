@@ -14,11 +14,12 @@ from pathlib import Path
 
 from newsletter.bounces.inbound import BounceIntake, serve_smtp
 from newsletter.delivery.worker import delivery_loop
-from newsletter.retention.service import run_retention
+from newsletter.retention.job import run_retention
 from newsletter.settings import NewsletterSettings
 from newsletter.statistics.domain import Progress, format_eta
 from newsletter.statistics.service import campaign_progress
 from newsletter.tables import contact_snapshot
+from newsletter.unit_of_work import SqlUnitOfWork
 from shared.db import make_engine
 from shared.entrypoints import Command
 from shared.replica_rebuild import rebuild_replica_command
@@ -95,7 +96,8 @@ async def run_progress(settings: NewsletterSettings, args: argparse.Namespace) -
     end = "\r" if sys.stdout.isatty() else "\n"
     try:
         while True:
-            p = await campaign_progress(engine, args.campaign_id)
+            async with SqlUnitOfWork(engine, settings.suppression_secret()) as uow:
+                p = await campaign_progress(uow, args.campaign_id)
             print(progress_line(p), end=end, flush=True)
             if p.done:
                 break

@@ -10,17 +10,24 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from types import TracebackType
+from typing import Any, Protocol, Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from newsletter.bounces.repository import BounceRepository, BounceRows
 from newsletter.campaigns.domain import Audience, Campaign, Recipient
 from newsletter.campaigns.repository import AudienceRows, CampaignRows
 from newsletter.delivery import repository as delivery_rows
 from newsletter.media.domain import Media
+from newsletter.requests.repository import MailRequestRepository, MailRequestRows
+from newsletter.retention.repository import RetentionRepository, RetentionRows
+from newsletter.statistics.repository import StatisticsRepository, StatisticsRows
 from newsletter.tables import outbox
+from newsletter.tracking.repository import TrackingRepository, TrackingRows
 from shared.events.envelope import CloudEvent
 from shared.outbox.unit_of_work import UnitOfWork
+from shared.outbox.writer import add_to_outbox
 
 
 def unit_of_work(engine: AsyncEngine) -> UnitOfWork:
@@ -68,6 +75,12 @@ class NewsletterUnitOfWork(Protocol):
     audiences: AudienceRepository
     deliveries: DeliveryRepository
     media: MediaLibrary
+    tracking: TrackingRepository
+    bounces: BounceRepository
+    statistics: StatisticsRepository
+    sending: delivery_rows.SendingRepository
+    retention: RetentionRepository
+    mail_requests: MailRequestRepository
 
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
     async def commit(self) -> None: ...
@@ -103,6 +116,12 @@ class SqlUnitOfWork(UnitOfWork):
     audiences: AudienceRepository
     deliveries: DeliveryRepository
     media: MediaLibrary
+    tracking: TrackingRepository
+    bounces: BounceRepository
+    statistics: StatisticsRepository
+    sending: delivery_rows.SendingRepository
+    retention: RetentionRepository
+    mail_requests: MailRequestRepository
 
     def __init__(self, engine: AsyncEngine, suppression_key: bytes) -> None:
         super().__init__(engine, outbox=outbox, service="newsletter")
@@ -113,3 +132,39 @@ class SqlUnitOfWork(UnitOfWork):
         self.audiences = AudienceRows(conn, self._key)
         self.deliveries = _Deliveries(self)
         self.media = _Media(self)
+        self.tracking = TrackingRows(conn)
+        self.bounces = BounceRows(conn)
+        self.statistics = StatisticsRows(conn)
+        self.sending = delivery_rows.SendingRows(conn)
+        self.retention = RetentionRows(conn)
+        self.mail_requests = MailRequestRows(conn)
+
+
+class JoinedUnitOfWork(SqlUnitOfWork):
+    """`async with JoinedUnitOfWork(conn, key) as uow:` in a Kafka consumer's transaction (its
+    inbox row is in it, shared/subscriptions.py): the use case's effects and events commit
+    with the record, or not at all. Entering opens nothing; commit() only writes the queued
+    events to the outbox; the consumer commits (or rolls back) the transaction."""
+
+    def __init__(self, conn: AsyncConnection, suppression_key: bytes) -> None:
+        super().__init__(conn.engine, suppression_key)
+        self._borrowed = conn
+
+    async def __aenter__(self) -> Self:
+        self._messages = []
+        self._conn = self._borrowed
+        self.open_repositories(self._borrowed)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._messages = []
+        self._conn = None
+
+    async def commit(self) -> None:
+        await add_to_outbox(self.conn, self._outbox, service=self._service, messages=self._messages)
+        self._messages.clear()

@@ -8,12 +8,12 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from newsletter.campaigns import segments
-from newsletter.campaigns.service import scheduler_loop
+from newsletter.campaigns.scheduler import scheduler_loop
 from newsletter.delivery.worker import delivery_loop
 from newsletter.erasure.service import settle_removed_people
 from newsletter.event_cards import handlers as event_cards
 from newsletter.requests.handlers import subscribe_mail_requests
-from newsletter.retention.service import run_retention
+from newsletter.retention.job import run_retention
 from newsletter.settings import NewsletterSettings
 from newsletter.tables import contact_snapshot, outbox
 from shared.events.topics import MAIL_EVENTS, MATERIALS, STAFF_AUDIT

@@ -23,6 +23,12 @@ from shared.events.audit import StaffActionV1
 from shared.events.envelope import CloudEvent
 from shared.events.topics import STAFF_AUDIT
 from shared.segments.evaluate import evaluate
+from tests.unit.fakes.newsletter_bounces import FakeBounces
+from tests.unit.fakes.newsletter_delivery import FakeSending
+from tests.unit.fakes.newsletter_requests import FakeMailRequests
+from tests.unit.fakes.newsletter_retention import FakeRetention
+from tests.unit.fakes.newsletter_statistics import FakeStatistics
+from tests.unit.fakes.newsletter_tracking import FakeTracking
 
 
 @dataclass
@@ -209,6 +215,12 @@ class FakeNewsletterUnitOfWork:
     campaigns: FakeCampaigns = field(default_factory=FakeCampaigns)
     deliveries: FakeDeliveries = field(default_factory=FakeDeliveries)
     media: FakeMedia = field(default_factory=FakeMedia)
+    tracking: FakeTracking = field(default_factory=FakeTracking)
+    bounces: FakeBounces = field(default_factory=FakeBounces)
+    statistics: FakeStatistics = field(default_factory=FakeStatistics)
+    sending: FakeSending = field(default_factory=FakeSending)
+    retention: FakeRetention = field(default_factory=FakeRetention)
+    mail_requests: FakeMailRequests = field(default_factory=FakeMailRequests)
     published: list[tuple[str, str | None, CloudEvent]] = field(default_factory=list)
     commits: int = 0
     _pending: list[tuple[str, str | None, CloudEvent]] = field(default_factory=list)

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import Message
 from email.parser import HeaderParser
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from shared.events.mail import MailOrigin
 
 BounceKind = Literal["hard", "deferred"]
 
@@ -67,6 +70,20 @@ class Dsn:
             if found is not None:
                 return found
         return None
+
+
+@dataclass(frozen=True)
+class BouncedDelivery:
+    """The delivery a DSN reports on, as its mail event tells of it."""
+
+    id: uuid.UUID
+    origin: MailOrigin
+    origin_id: str | None
+    origin_label: str | None
+    origin_group: str | None
+    contact_id: uuid.UUID | None
+    to_email: str | None
+    status: str
 
 
 class NotADsn(ValueError):

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from newsletter.bounces.domain import verp_ids
 from newsletter.bounces.service import BounceResult, process_dsn
 from newsletter.settings import NewsletterSettings
+from newsletter.unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -27,13 +28,14 @@ class BounceIntake:
     async def process(
         self, raw: bytes, envelope_recipients: list[str] | None = None
     ) -> BounceResult:
-        result = await process_dsn(
-            self._engine,
-            raw,
-            mail_domain=self.mail_domain,
-            suppression_key=self._key,
-            envelope_recipients=envelope_recipients or [],
-        )
+        async with SqlUnitOfWork(self._engine, self._key) as uow:  # one per mail
+            result = await process_dsn(
+                uow,
+                raw,
+                mail_domain=self.mail_domain,
+                suppression_key=self._key,
+                envelope_recipients=envelope_recipients or [],
+            )
         log.info("bounce %s (to %s)", result, envelope_recipients or "-")
         return result
 

@@ -84,7 +84,7 @@ async def _details(
             "languages": languages,
             "preview": preview,
             "preview_person": mail.person,
-            "stats": await statistics.campaign_stats(engine, campaign_id),
+            "stats": await statistics.campaign_stats(uow, campaign_id),
             "audience": await campaigns.audience_preview(uow, campaign_id),
             "scheduled_local": utc_to_helsinki(at).strftime("%Y-%m-%d %H:%M") if at else "",
             "may_edit": staff.may("editor"),

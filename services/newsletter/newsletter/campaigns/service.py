@@ -1,18 +1,13 @@
 """Campaign use cases over a `NewsletterUnitOfWork`: create, read, the audience preview, the
 sending checks, send now or schedule, pause/resume/cancel/unschedule, duplicate; and the
-scheduler tick the worker runs."""
+scheduler tick (`start_due`) the worker runs through campaigns/scheduler.py."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from newsletter.campaigns.domain import (
     DELIVERY_MOVES,
@@ -33,15 +28,13 @@ from newsletter.composer.links import broken_links
 from newsletter.errors import InvalidInput, NotFound
 from newsletter.media.domain import resolve_images
 from newsletter.settings import NewsletterSettings
-from newsletter.unit_of_work import NewsletterUnitOfWork, SqlUnitOfWork
+from newsletter.unit_of_work import NewsletterUnitOfWork
 from shared.events.audit import StaffActionV1
 from shared.events.envelope import new_event
 from shared.events.topics import STAFF_AUDIT
 from shared.segments import RuleError, parse_rule
 from shared.web.staff import Staff
-from shared.worker import Loop
 
-log = logging.getLogger(__name__)
 SAMPLE_SIZE = 10
 
 
@@ -340,25 +333,3 @@ async def start_due(uow: NewsletterUnitOfWork) -> tuple[int, int]:
     finished = len(await uow.campaigns.finish_done())
     await uow.commit()
     return started, finished
-
-
-async def run_due(engine: AsyncEngine, suppression_key: bytes) -> tuple[int, int]:
-    """One scheduler tick in its own transaction."""
-    async with SqlUnitOfWork(engine, suppression_key) as uow:
-        return await start_due(uow)
-
-
-def scheduler_loop(engine: AsyncEngine, settings: NewsletterSettings) -> Loop:
-    """Start due campaigns and close finished ones, as a shared/worker.py loop."""
-    key = settings.suppression_secret()
-
-    async def loop(stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await run_due(engine, key)
-            except Exception:  # a bad tick must not stop the loop; the next one retries
-                log.exception("campaign scheduler tick failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), settings.scheduler_interval_s)
-
-    return loop

@@ -1,4 +1,7 @@
-"""Delivery rows: materialising them, claiming them in leased batches, recording outcomes."""
+"""Delivery rows: materialising them, claiming them in leased batches, recording outcomes.
+
+`SendingRepository` is what the send path sees (the delivery worker claims through it, the
+recorder writes outcomes through it, each in a unit of work); `SendingRows` is its SQL."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     ColumnElement,
@@ -26,7 +29,9 @@ from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from newsletter.campaigns import repository as campaign_rows
 from newsletter.delivery.domain import CAMPAIGN_PRIORITY
+from newsletter.suppression import repository as suppressions
 from newsletter.suppression.repository import not_suppressed
 from newsletter.tables import contact_snapshot, deliveries
 from shared.outbox.writer import notify_channel
@@ -281,3 +286,81 @@ async def add_outcome_events(conn: AsyncConnection, topic: str, rows: OutboxRows
         },
     )
     await conn.execute(text("SELECT pg_notify(:c, '')"), {"c": notify_channel("newsletter")})
+
+
+class SendingRepository(Protocol):
+    """Claiming due rows and writing what became of them, a batch per statement."""
+
+    async def claim(self, *, limit: int, lease_s: float) -> Sequence[Any]:
+        """Rows with CLAIMED_COLUMNS, leased for `lease_s` seconds."""
+        ...
+
+    async def campaigns_of(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+        """The campaigns (as column dicts) the claimed rows belong to."""
+        ...
+
+    async def finish(
+        self, ids: Sequence[uuid.UUID], *, status: str, errors: Sequence[str | None]
+    ) -> None: ...
+    async def defer(
+        self,
+        ids: Sequence[uuid.UUID],
+        *,
+        due: Sequence[datetime],
+        errors: Sequence[str | None],
+    ) -> None: ...
+    async def hold(
+        self,
+        ids: Sequence[uuid.UUID],
+        *,
+        due: Sequence[datetime],
+        attempts: Sequence[int],
+        errors: Sequence[str | None],
+    ) -> None: ...
+    async def suppress(self, entries: Sequence[tuple[bytes, str, str | None]]) -> None:
+        """(hmac, reason, detail); an address already listed keeps its first reason."""
+        ...
+
+    async def add_outcome_events(self, topic: str, rows: OutboxRows) -> None: ...
+
+
+class SendingRows:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def claim(self, *, limit: int, lease_s: float) -> Sequence[Any]:
+        return await claim(self._conn, limit=limit, lease_s=lease_s)
+
+    async def campaigns_of(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+        found = await campaign_rows.get_many(self._conn, ids)
+        return {campaign_id: dict(row) for campaign_id, row in found.items()}
+
+    async def finish(
+        self, ids: Sequence[uuid.UUID], *, status: str, errors: Sequence[str | None]
+    ) -> None:
+        await finish(self._conn, ids, status=status, errors=errors)
+
+    async def defer(
+        self,
+        ids: Sequence[uuid.UUID],
+        *,
+        due: Sequence[datetime],
+        errors: Sequence[str | None],
+    ) -> None:
+        await defer(self._conn, ids, due=due, errors=errors)
+
+    async def hold(
+        self,
+        ids: Sequence[uuid.UUID],
+        *,
+        due: Sequence[datetime],
+        attempts: Sequence[int],
+        errors: Sequence[str | None],
+    ) -> None:
+        await hold(self._conn, ids, due=due, attempts=attempts, errors=errors)
+
+    async def suppress(self, entries: Sequence[tuple[bytes, str, str | None]]) -> None:
+        await suppressions.add(self._conn, entries)
+
+    async def add_outcome_events(self, topic: str, rows: OutboxRows) -> None:
+        await add_outcome_events(self._conn, topic, rows)

@@ -1,5 +1,5 @@
-"""Recording what became of delivery attempts: many at once, each published on
-`mail.events.v1` through the outbox in the same transaction."""
+"""Recording what became of delivery attempts over a `NewsletterUnitOfWork`: many at once,
+each published on `mail.events.v1` through the outbox in the same transaction."""
 
 from __future__ import annotations
 
@@ -13,14 +13,12 @@ from datetime import UTC, datetime, timedelta
 from typing import get_args
 
 from pydantic import TypeAdapter
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from newsletter.delivery import repository as deliveries
 from newsletter.delivery.domain import Result, retry_delay_s
-from newsletter.suppression import repository as suppressions
 from newsletter.suppression.domain import email_hmac
-from newsletter.unit_of_work import unit_of_work
-from shared.events.envelope import CONTENT_TYPE, SPEC_VERSION, CloudEvent, new_event
+from newsletter.unit_of_work import NewsletterUnitOfWork
+from shared.events.envelope import CONTENT_TYPE, SPEC_VERSION
 from shared.events.mail import MailEventV1, MailOrigin, MailOutcome
 from shared.events.topics import MAIL_EVENTS
 from shared.tracing import trace_headers
@@ -68,14 +66,15 @@ class RetryPolicy:
 
 
 async def record_outcomes(
-    engine: AsyncEngine,
+    uow: NewsletterUnitOfWork,
     outcomes: Sequence[tuple[Attempt, Result]],
     *,
     retry: RetryPolicy,
     suppression_key: bytes,
 ) -> None:
-    """Every outcome's row and its event, in one transaction, a statement per kind: the
-    rows by status, the events all at once (`deliveries.add_outcome_events`)."""
+    """Every outcome's row and its event, in the unit of work's one transaction, a statement
+    per kind: the rows by status, the events all at once (`uow.sending.add_outcome_events`).
+    A held mail (the relay failed before it was tried) waits, its attempt uncounted, no event."""
     if not outcomes:
         return
     outcomes = [
@@ -86,60 +85,50 @@ async def record_outcomes(
     final: dict[str, list[tuple[Attempt, Result]]] = {"sent": [], "bounced": [], "failed": []}
     deferred: list[tuple[Attempt, Result]] = []
     events = OutcomeEvents(now)
-    # The relay failed before these were tried: they wait, the attempt uncounted, no event.
     held = [(a, r) for a, r in outcomes if r.outcome == "held"]
     for attempt, result in outcomes:
         outcome: str = result.outcome
         if outcome == "held":
             continue
         if outcome == "deferred" and attempt.attempts >= retry.max_attempts:
-            outcome = "failed"
+            outcome = "failed"  # no attempts left
         (deferred if outcome == "deferred" else final[outcome]).append((attempt, result))
         events.add(attempt, result, outcome)
-    async with unit_of_work(engine) as uow:
-        for status, rows in final.items():
-            await deliveries.finish(
-                uow.conn,
-                [a.delivery_id for a, _ in rows],
-                status=status,
-                errors=[r.detail for _, r in rows],
-            )
-        await deliveries.defer(
-            uow.conn,
-            [a.delivery_id for a, _ in deferred],
-            due=[
-                now
-                + timedelta(
-                    seconds=retry_delay_s(a.attempts, base_s=retry.base_s, max_s=retry.max_s)
-                )
-                for a, _ in deferred
-            ],
-            errors=[r.detail for _, r in deferred],
+    sending = uow.sending
+    for status, rows in final.items():
+        await sending.finish(
+            [a.delivery_id for a, _ in rows], status=status, errors=[r.detail for _, r in rows]
         )
-        await deliveries.hold(
-            uow.conn,
-            [a.delivery_id for a, _ in held],
-            due=[now + timedelta(seconds=r.retry_in_s) for _, r in held],
-            attempts=[a.attempts - 1 for a, _ in held],
-            errors=[r.detail for _, r in held],
-        )
-        await suppressions.add(
-            uow.conn,
-            [
-                (email_hmac(suppression_key, a.email), "hard_bounce", r.detail)
-                for a, r in final["bounced"]
-            ],
-        )
-        await deliveries.add_outcome_events(
-            uow.conn, MAIL_EVENTS.name, events.rows(trace_headers())
-        )
-        await uow.commit()
+    await sending.defer(
+        [a.delivery_id for a, _ in deferred],
+        due=[
+            now
+            + timedelta(seconds=retry_delay_s(a.attempts, base_s=retry.base_s, max_s=retry.max_s))
+            for a, _ in deferred
+        ],
+        errors=[r.detail for _, r in deferred],
+    )
+    await sending.hold(
+        [a.delivery_id for a, _ in held],
+        due=[now + timedelta(seconds=r.retry_in_s) for _, r in held],
+        attempts=[a.attempts - 1 for a, _ in held],
+        errors=[r.detail for _, r in held],
+    )
+    await sending.suppress(
+        [
+            (email_hmac(suppression_key, a.email), "hard_bounce", r.detail)
+            for a, r in final["bounced"]
+        ]
+    )
+    await sending.add_outcome_events(MAIL_EVENTS.name, events.rows(trace_headers()))
+    await uow.commit()
 
 
 class OutcomeEvents:
     """The outbox rows of a batch's outcome events, built without a pydantic model per
-    event: exactly the rows `outcome_event` and the outbox writer make (the reference;
-    tests/unit/test_newsletter_outcome_events.py holds them equal), all at one time."""
+    event: exactly the rows a `MailEventV1` and the outbox writer would make (the reference
+    model lives in tests/unit/test_newsletter_outcome_events.py, which holds them equal),
+    all at one time."""
 
     def __init__(self, now: datetime) -> None:
         self._occurred = _DATETIME.dump_python(now, mode="json")
@@ -205,29 +194,3 @@ def outcome_event_id(attempt: Attempt, outcome: str) -> uuid.UUID:
     retried after a commit whose answer was lost publishes the same event again, which the
     consumers' inboxes absorb."""
     return uuid.uuid5(OUTCOME_EVENTS, f"{attempt.delivery_id}/{attempt.attempts}/{outcome}")
-
-
-def outcome_event(attempt: Attempt, outcome: str, event: CloudEvent) -> CloudEvent:
-    """The outcome event as a model: the reference `OutcomeEvents` is held to."""
-    return event.model_copy(update={"id": outcome_event_id(attempt, outcome)})
-
-
-def reference_event(attempt: Attempt, result: Result, outcome: str, now: datetime) -> CloudEvent:
-    """One outcome's event built through the models, as recording did per event before."""
-    event = new_event(
-        source=SOURCE,
-        subject=str(attempt.delivery_id),
-        data=MailEventV1(
-            delivery_id=attempt.delivery_id,
-            outcome=EVENT_OUTCOME[outcome],
-            occurred_at=now,
-            origin=attempt.origin,
-            origin_id=attempt.origin_id,
-            origin_label=attempt.origin_label,
-            origin_group=attempt.origin_group,
-            contact_id=attempt.contact_id,
-            email=attempt.email,
-            detail=result.detail,
-        ),
-    )
-    return outcome_event(attempt, outcome, event.model_copy(update={"time": now}))

@@ -7,6 +7,12 @@ delivery worker, and no new batch is claimed while older outcomes wait, so this 
 never claims a row again whose mail it already sent. A crash loses nothing either: rows
 whose outcome was not recorded come due again when their lease ends, so at most the mails in
 flight at the crash (sent, outcome not yet recorded) are sent twice.
+
+This is infrastructure, not a use case: a polling loop that moves rows between the database
+and SMTP connections, its pace set by leases, rate limits and the recorder's buffer. So it is
+a loop over `uow.sending` (delivery/repository.py) with a factory of units of work, one per
+claim and one per recorded batch; the rules of what an outcome does to its row are the use
+case `service.record_outcomes`, unit-tested on the fake unit of work.
 """
 
 from __future__ import annotations
@@ -17,13 +23,14 @@ import dataclasses
 import logging
 import time
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import asyncpg
 from opentelemetry.trace import Span, SpanKind
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from newsletter.campaigns import repository as campaigns
 from newsletter.delivery import repository as deliveries
 from newsletter.delivery.compose import CampaignInfo, Composer, attempt_of
 from newsletter.delivery.domain import Result
@@ -32,20 +39,28 @@ from newsletter.delivery.service import Attempt, RetryPolicy, record_outcomes
 from newsletter.delivery.smtp import SmtpPool
 from newsletter.mail.templates import MailTemplates
 from newsletter.settings import NewsletterSettings
+from newsletter.unit_of_work import NewsletterUnitOfWork, SqlUnitOfWork
 from shared.db import connect_args, sync_url
 from shared.tracing import start_span
 
 log = logging.getLogger(__name__)
 
 RECORD_BACKOFF_MAX_S = 5.0
+# A new (not yet entered) unit of work each call: `async with units() as uow:`.
+Units = Callable[[], AbstractAsyncContextManager[NewsletterUnitOfWork]]
+
+
+def sql_units(engine: AsyncEngine, settings: NewsletterSettings) -> Units:
+    key = settings.suppression_secret()
+    return lambda: SqlUnitOfWork(engine, key)
 
 
 class Recorder:
     """Outcomes are buffered and written (with their events) a batch per transaction, and
     kept until a write succeeds."""
 
-    def __init__(self, engine: AsyncEngine, settings: NewsletterSettings) -> None:
-        self._engine = engine
+    def __init__(self, units: Units, settings: NewsletterSettings) -> None:
+        self._units = units
         self._settings = settings
         self._buffer: list[tuple[Attempt, Result]] = []
         self._full = asyncio.Event()
@@ -90,12 +105,13 @@ class Recorder:
         if not batch:
             return True
         try:
-            await record_outcomes(
-                self._engine,
-                batch,
-                retry=self._retry,
-                suppression_key=self._settings.suppression_secret(),
-            )
+            async with self._units() as uow:
+                await record_outcomes(
+                    uow,
+                    batch,
+                    retry=self._retry,
+                    suppression_key=self._settings.suppression_secret(),
+                )
         except Exception:
             # Kept, never dropped: these mails were sent. If this process dies before a
             # write succeeds, the leases expire and the mails go again (at least once).
@@ -140,14 +156,14 @@ class DeliveryWorker:
         wake: asyncio.Event | None = None,
         recorder: Recorder | None = None,
     ) -> None:
-        self._engine = engine
+        self._units = sql_units(engine, settings)  # the edge: units of work from the engine
         self._settings = settings
         self._composer = Composer(
             settings, templates or MailTemplates(base_url=settings.public_base_url)
         )
         self.wake = wake or asyncio.Event()
         # Passed in by `delivery_loop`, so unrecorded outcomes survive a restart of this worker.
-        self.recorder = recorder or Recorder(engine, settings)
+        self.recorder = recorder or Recorder(self._units, settings)
         self._campaigns: dict[uuid.UUID, CampaignInfo] = {}
         self._sending: dict[uuid.UUID, Span] = {}  # SMTP spans of traced mails in flight
 
@@ -203,8 +219,9 @@ class DeliveryWorker:
 
     async def _one_batch(self, pool: SmtpPool) -> int:
         s = self._settings
-        async with self._engine.begin() as conn:
-            rows = await deliveries.claim(conn, limit=s.claim_batch_size, lease_s=s.lease_s)
+        async with self._units() as uow:
+            rows = await uow.sending.claim(limit=s.claim_batch_size, lease_s=s.lease_s)
+            await uow.commit()
         # Half the lease for sending leaves the other half for recording the outcome.
         send_by = time.monotonic() + s.lease_s / 2
         if not rows:
@@ -239,10 +256,10 @@ class DeliveryWorker:
             return
         if len(self._campaigns) > 256:
             self._campaigns.clear()
-        async with self._engine.connect() as conn:
-            found = await campaigns.get_many(conn, missing)
+        async with self._units() as uow:
+            found = await uow.sending.campaigns_of(missing)
         for campaign_id, row in found.items():
-            self._campaigns[campaign_id] = CampaignInfo.of(dict(row))
+            self._campaigns[campaign_id] = CampaignInfo.of(row)
 
     async def _listen(self) -> asyncpg.Connection | None:
         """NOTIFY on new rows wakes an idle loop at once; polling remains the fallback."""
@@ -273,7 +290,7 @@ def delivery_loop(
 
     async def loop(stop: asyncio.Event) -> None:
         backoff = 0.5
-        recorder = Recorder(engine, settings)  # outlives each restart, with what it holds
+        recorder = Recorder(sql_units(engine, settings), settings)  # outlives each restart
         while not stop.is_set():
             try:
                 await DeliveryWorker(engine, settings, wake=wake, recorder=recorder).run(stop)

@@ -11,6 +11,7 @@ from newsletter.mail.templates import MailTemplates
 from newsletter.requests.service import accept_mail_request
 from newsletter.settings import NewsletterSettings
 from newsletter.tables import inbox
+from newsletter.unit_of_work import JoinedUnitOfWork
 from shared.events.envelope import CloudEvent
 from shared.events.mail import MailRequestedV1
 from shared.events.topics import MAIL_REQUESTED
@@ -26,13 +27,14 @@ def subscribe_mail_requests(
 ) -> None:
     templates = MailTemplates(base_url=settings.public_base_url)
 
+    key = settings.suppression_secret()
+
     async def handle(conn: AsyncConnection, event: CloudEvent) -> None:
-        await accept_mail_request(
-            conn,
-            event.parse(MailRequestedV1),
-            templates=templates,
-            suppression_key=settings.suppression_secret(),
-        )
+        # The record's transaction (with its inbox row) is the use case's unit of work.
+        async with JoinedUnitOfWork(conn, key) as uow:
+            await accept_mail_request(
+                uow, event.parse(MailRequestedV1), templates=templates, suppression_key=key
+            )
 
     subscribe_events(
         broker,

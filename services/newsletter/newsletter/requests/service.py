@@ -1,38 +1,27 @@
-"""Transactional mail requests (`mail.requested.v1`) become delivery rows."""
+"""Transactional mail requests (`mail.requested.v1`) become delivery rows, over a
+`NewsletterUnitOfWork` (the consumer's: its inbox row is in the same transaction)."""
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-from newsletter.delivery import repository as deliveries
 from newsletter.delivery.domain import TRANSACTIONAL_PRIORITY
 from newsletter.errors import InvalidInput
 from newsletter.mail.templates import MailTemplates
-from newsletter.suppression import repository as suppressions
 from newsletter.suppression.domain import email_hmac
-from newsletter.tables import contact_snapshot
+from newsletter.unit_of_work import NewsletterUnitOfWork
 from shared.events.mail import MailRequestedV1
 from shared.tracing import current_traceparent
 
 
-async def _erased(conn: AsyncConnection, contact_id: uuid.UUID | None) -> bool:
-    if contact_id is None:
-        return False
-    stmt = select(contact_snapshot.c.erased).where(contact_snapshot.c.contact_id == contact_id)
-    return bool((await conn.execute(stmt)).scalar_one_or_none())
-
-
 async def accept_mail_request(
-    conn: AsyncConnection,
+    uow: NewsletterUnitOfWork,
     request: MailRequestedV1,
     *,
     templates: MailTemplates,
     suppression_key: bytes,
 ) -> str | None:
-    """Materialise the one row of this idempotency key, in the caller's transaction.
+    """Materialise the one row of this idempotency key, and commit the unit of work.
 
     Returns the row's status ("pending" or "suppressed"), or None when the key already had
     its row. A request that cannot be rendered (unknown template, missing variable) raises,
@@ -44,12 +33,11 @@ async def accept_mail_request(
     templates.transactional(request.template_key, request.language).fill(request.variables)
     # Never to a hard-bounced, complained or erased address; the row still records the key
     # (so a redelivery stays a no-op) but keeps no address.
-    blocked = await suppressions.is_suppressed(
-        conn, email_hmac(suppression_key, email)
-    ) or await _erased(conn, request.contact_id)
+    blocked = await uow.mail_requests.is_suppressed(email_hmac(suppression_key, email)) or (
+        request.contact_id is not None and await uow.mail_requests.is_erased(request.contact_id)
+    )
     status = "suppressed" if blocked else "pending"
-    created = await deliveries.add_requested(
-        conn,
+    created = await uow.deliveries.add_requested(
         {
             "id": uuid.uuid4(),
             "origin": request.origin,
@@ -74,5 +62,6 @@ async def accept_mail_request(
     if not created:
         return None
     if not blocked:
-        await deliveries.wake_workers(conn)
+        await uow.deliveries.wake_workers()
+    await uow.commit()
     return status

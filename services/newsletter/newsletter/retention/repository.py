@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     Date,
@@ -18,6 +18,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    delete,
     exists,
     extract,
     func,
@@ -182,3 +183,51 @@ def unique_of_campaign(kind: str) -> Any:
         .where(tc.c.campaign_id == campaigns.c.id, tc.c.kind == kind)
         .scalar_subquery()
     )
+
+
+class RetentionRepository(Protocol):
+    """Old tracking events and finished deliveries: found, or turned into counts and deleted.
+    The dry run and the real run select with the same conditions."""
+
+    async def old_events(self, cutoff: datetime) -> list[uuid.UUID]: ...
+    async def old_deliveries(self, cutoff: datetime) -> list[uuid.UUID]: ...
+    async def count_and_delete_events(self, cutoff: datetime) -> list[uuid.UUID]:
+        """The ids deleted, after their counts went to tracking_daily_counts."""
+        ...
+
+    async def count_and_delete_deliveries(self, cutoff: datetime) -> list[uuid.UUID]:
+        """The ids deleted, after their counts went to delivery_counts."""
+        ...
+
+
+def _old_events(cutoff: datetime) -> list[ColumnElement[bool]]:
+    return [tracking_events.c.at < cutoff]
+
+
+def _old_deliveries(cutoff: datetime) -> list[ColumnElement[bool]]:
+    return [deliveries.c.created_at < cutoff, deliveries.c.status != "pending"]
+
+
+class RetentionRows:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def _ids(self, stmt: Any) -> list[uuid.UUID]:
+        return list((await self._conn.execute(stmt)).scalars())
+
+    async def old_events(self, cutoff: datetime) -> list[uuid.UUID]:
+        return await self._ids(select(tracking_events.c.id).where(*_old_events(cutoff)))
+
+    async def old_deliveries(self, cutoff: datetime) -> list[uuid.UUID]:
+        return await self._ids(select(deliveries.c.id).where(*_old_deliveries(cutoff)))
+
+    async def count_and_delete_events(self, cutoff: datetime) -> list[uuid.UUID]:
+        old = _old_events(cutoff)
+        await self._conn.execute(count_tracking(old, cutoff))
+        te = tracking_events
+        return await self._ids(delete(te).where(*old).returning(te.c.id))
+
+    async def count_and_delete_deliveries(self, cutoff: datetime) -> list[uuid.UUID]:
+        old = _old_deliveries(cutoff)
+        await self._conn.execute(count_deliveries(old))
+        return await self._ids(delete(deliveries).where(*old).returning(deliveries.c.id))

@@ -4,6 +4,8 @@ Every campaign figure reads raw + retained counts (retention/repository.py).
 
 Cut-offs are midnight UTC, so each day's rows are counted in one run. The dry run and the real
 run select with the same conditions; a real run publishes one audit entry with the counts.
+`apply_retention` is the use case over a `NewsletterUnitOfWork`; `retention/job.py` runs it
+from the worker and the `retention` command.
 """
 
 from __future__ import annotations
@@ -12,15 +14,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.sql.elements import ColumnElement
-
-from newsletter.retention import repository as retained
-from newsletter.tables import deliveries, tracking_events
-from newsletter.unit_of_work import unit_of_work
+from newsletter.unit_of_work import NewsletterUnitOfWork
 from shared.retention import months_before, publish_audit
-from shared.settings import ServiceSettings
 
 
 @dataclass(frozen=True)
@@ -40,57 +35,39 @@ class RetentionReport:
         ]
 
 
-def _old_events(cutoff: datetime) -> list[ColumnElement[bool]]:
-    return [tracking_events.c.at < cutoff]
-
-
-def _old_deliveries(cutoff: datetime) -> list[ColumnElement[bool]]:
-    return [deliveries.c.created_at < cutoff, deliveries.c.status != "pending"]
-
-
-async def run_retention(
-    engine: AsyncEngine, settings: ServiceSettings, *, dry_run: bool, now: datetime | None = None
+async def apply_retention(
+    uow: NewsletterUnitOfWork,
+    *,
+    tracking_months: int,
+    delivery_months: int,
+    dry_run: bool,
+    now: datetime | None = None,
 ) -> RetentionReport:
+    """A dry run only lists (and writes nothing); a real run counts, deletes and audits, in
+    one commit."""
     now = now or datetime.now(UTC)
-    tracking_cutoff = months_before(now, settings.retention_tracking_events_months)
-    delivery_cutoff = months_before(now, settings.retention_delivery_rows_months)
-    events_where = _old_events(tracking_cutoff)
-    deliveries_where = _old_deliveries(delivery_cutoff)
-    async with unit_of_work(engine) as uow:
-        conn = uow.conn
-        if dry_run:
-            event_ids = list(
-                (await conn.execute(select(tracking_events.c.id).where(*events_where))).scalars()
-            )
-            delivery_ids = list(
-                (await conn.execute(select(deliveries.c.id).where(*deliveries_where))).scalars()
-            )
-            return RetentionReport(True, tracking_cutoff, delivery_cutoff, event_ids, delivery_ids)
-        await conn.execute(retained.count_tracking(events_where, tracking_cutoff))
-        event_ids = list(
-            (
-                await conn.execute(
-                    delete(tracking_events).where(*events_where).returning(tracking_events.c.id)
-                )
-            ).scalars()
+    tracking_cutoff = months_before(now, tracking_months)
+    delivery_cutoff = months_before(now, delivery_months)
+    rows = uow.retention
+    if dry_run:
+        return RetentionReport(
+            True,
+            tracking_cutoff,
+            delivery_cutoff,
+            await rows.old_events(tracking_cutoff),
+            await rows.old_deliveries(delivery_cutoff),
         )
-        await conn.execute(retained.count_deliveries(deliveries_where))
-        delivery_ids = list(
-            (
-                await conn.execute(
-                    delete(deliveries).where(*deliveries_where).returning(deliveries.c.id)
-                )
-            ).scalars()
-        )
-        report = RetentionReport(False, tracking_cutoff, delivery_cutoff, event_ids, delivery_ids)
-        publish_audit(
-            uow,
-            service="newsletter",
-            details={
-                **report.counts(),
-                "tracking_cutoff": tracking_cutoff.isoformat(),
-                "delivery_cutoff": delivery_cutoff.isoformat(),
-            },
-        )
-        await uow.commit()
+    event_ids = await rows.count_and_delete_events(tracking_cutoff)
+    delivery_ids = await rows.count_and_delete_deliveries(delivery_cutoff)
+    report = RetentionReport(False, tracking_cutoff, delivery_cutoff, event_ids, delivery_ids)
+    publish_audit(
+        uow,
+        service="newsletter",
+        details={
+            **report.counts(),
+            "tracking_cutoff": tracking_cutoff.isoformat(),
+            "delivery_cutoff": delivery_cutoff.isoformat(),
+        },
+    )
+    await uow.commit()
     return report

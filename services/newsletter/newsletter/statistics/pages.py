@@ -6,10 +6,8 @@ import uuid
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from newsletter.campaigns import repository as campaigns
-from newsletter.deps import Engine
+from newsletter.deps import Uow
 from newsletter.rendering import pages, staff_language
 from newsletter.statistics import service
 from newsletter.statistics.domain import format_eta, rates
@@ -22,12 +20,11 @@ PROGRESS_REFRESH_S = 10  # the no-JavaScript page reloads itself this often whil
 
 @router.get("/{campaign_id}/stats", response_class=HTMLResponse)
 async def campaign_stats_page(
-    campaign_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer
+    campaign_id: uuid.UUID, request: Request, uow: Uow, staff: Viewer
 ) -> Response:
     request.state.staff = staff
-    stats = await service.campaign_stats(engine, campaign_id)
-    async with engine.connect() as conn:
-        name = await _name(conn, campaign_id)
+    stats = await service.campaign_stats(uow, campaign_id)
+    name = await service.campaign_name(uow, campaign_id)
     return pages.render(
         request,
         "pages/staff_campaign_stats.html",
@@ -45,12 +42,11 @@ async def campaign_stats_page(
 
 @router.get("/{campaign_id}/progress", response_class=HTMLResponse)
 async def campaign_progress_page(
-    campaign_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer
+    campaign_id: uuid.UUID, request: Request, uow: Uow, staff: Viewer
 ) -> Response:
     request.state.staff = staff
-    now = await service.campaign_progress(engine, campaign_id)
-    async with engine.connect() as conn:
-        name = await _name(conn, campaign_id)
+    now = await service.campaign_progress(uow, campaign_id)
+    name = await service.campaign_name(uow, campaign_id)
     return pages.render(
         request,
         "pages/staff_campaign_progress.html",
@@ -63,8 +59,3 @@ async def campaign_progress_page(
         },
         lang=staff_language(request),
     )
-
-
-async def _name(conn: AsyncConnection, campaign_id: uuid.UUID) -> str:
-    campaign = await campaigns.get(conn, campaign_id)
-    return str(campaign["name"]) if campaign else ""

@@ -5,22 +5,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Integer, cast, distinct, extract, func, select
+from sqlalchemy import Integer, cast, distinct, extract, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from newsletter.retention import repository as retained
 from newsletter.statistics.domain import RATE_WINDOW_S
 from newsletter.tables import campaigns, contact_snapshot, deliveries, tracking_events
-
-
-async def status_counts(conn: AsyncConnection, campaign_id: uuid.UUID) -> dict[str, int]:
-    d = deliveries
-    stmt = select(d.c.status, func.count()).where(d.c.campaign_id == campaign_id)
-    rows = (await conn.execute(stmt.group_by(d.c.status))).all()
-    raw = {status: int(n) for status, n in rows}
-    return retained.add(raw, await retained.status_counts(conn, campaign_id))
 
 
 async def finished_recently(conn: AsyncConnection, campaign_id: uuid.UUID) -> int:
@@ -149,3 +141,46 @@ async def campaign_overview(conn: AsyncConnection) -> list[dict[str, Any]]:
     ).order_by(campaigns.c.created_at.desc())
     stmt = stmt.where(campaigns.c.status != "test")  # composer's frozen test-send copies
     return [dict(r._mapping) for r in (await conn.execute(stmt)).all()]
+
+
+class StatisticsRepository(Protocol):
+    """A campaign's figures, each the raw rows plus what retention kept of removed ones (the
+    counts by delivery status are `CampaignRepository.delivery_counts`)."""
+
+    async def one_snapshot(self) -> None:
+        """What is read after this (in the same unit of work) is one snapshot; first call."""
+        ...
+
+    async def finished_recently(self, campaign_id: uuid.UUID) -> int:
+        """Outcomes recorded in the last RATE_WINDOW_S seconds."""
+        ...
+
+    async def totals(self, campaign_id: uuid.UUID) -> dict[str, dict[str, int]]: ...
+    async def per_link(self, campaign_id: uuid.UUID) -> list[dict[str, Any]]: ...
+    async def hourly(self, campaign_id: uuid.UUID, start: datetime) -> list[dict[str, int]]: ...
+    async def unsubscribed_since_send(self, campaign_id: uuid.UUID) -> int: ...
+
+
+class StatisticsRows:
+    """The functions above over the unit of work's connection."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def one_snapshot(self) -> None:
+        await self._conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+
+    async def finished_recently(self, campaign_id: uuid.UUID) -> int:
+        return await finished_recently(self._conn, campaign_id)
+
+    async def totals(self, campaign_id: uuid.UUID) -> dict[str, dict[str, int]]:
+        return await totals(self._conn, campaign_id)
+
+    async def per_link(self, campaign_id: uuid.UUID) -> list[dict[str, Any]]:
+        return await per_link(self._conn, campaign_id)
+
+    async def hourly(self, campaign_id: uuid.UUID, start: datetime) -> list[dict[str, int]]:
+        return await hourly(self._conn, campaign_id, start)
+
+    async def unsubscribed_since_send(self, campaign_id: uuid.UUID) -> int:
+        return await unsubscribed_since_send(self._conn, campaign_id)

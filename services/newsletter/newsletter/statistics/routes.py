@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from newsletter.deps import Engine
+from newsletter.deps import Uow
 from newsletter.statistics import service
 from newsletter.statistics.domain import format_eta
 from shared.web.staff import Viewer
@@ -20,14 +20,14 @@ router = APIRouter(prefix="/api/newsletter/campaigns", tags=["campaigns"])
 
 
 @router.get("/{campaign_id}/stats")
-async def campaign_stats(campaign_id: uuid.UUID, engine: Engine, staff: Viewer) -> dict[str, Any]:
+async def campaign_stats(campaign_id: uuid.UUID, uow: Uow, staff: Viewer) -> dict[str, Any]:
     """Opens and clicks (unique and total), per link, unsubscribes, bounces, first 48 h hourly."""
-    return await service.campaign_stats(engine, campaign_id)
+    return await service.campaign_stats(uow, campaign_id)
 
 
 @router.get("/{campaign_id}/stats.csv")
-async def campaign_stats_csv(campaign_id: uuid.UUID, engine: Engine, staff: Viewer) -> Response:
-    stats = await service.campaign_stats(engine, campaign_id)
+async def campaign_stats_csv(campaign_id: uuid.UUID, uow: Uow, staff: Viewer) -> Response:
+    stats = await service.campaign_stats(uow, campaign_id)
     out = io.StringIO()
     csv.writer(out).writerows(service.stats_csv_rows(stats))
     return Response(
@@ -38,9 +38,7 @@ async def campaign_stats_csv(campaign_id: uuid.UUID, engine: Engine, staff: View
 
 
 @router.get("/{campaign_id}/progress")
-async def campaign_progress(
-    campaign_id: uuid.UUID, engine: Engine, staff: Viewer
-) -> dict[str, object]:
+async def campaign_progress(campaign_id: uuid.UUID, uow: Uow, staff: Viewer) -> dict[str, object]:
     """Sent, failed, remaining, mails per minute over the last minute, ETA in seconds."""
-    now = await service.campaign_progress(engine, campaign_id)
+    now = await service.campaign_progress(uow, campaign_id)
     return now.as_dict() | {"eta": format_eta(now.eta_s)}

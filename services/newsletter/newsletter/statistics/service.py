@@ -1,55 +1,58 @@
 """A campaign's figures: live send progress (staff page, JSON API and the `progress` command)
-and its statistics (opens, clicks, links, unsubscribes, bounces, the first 48 hours)."""
+and its statistics (opens, clicks, links, unsubscribes, bounces, the first 48 hours), over a
+`NewsletterUnitOfWork` (they only read)."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from newsletter.campaigns import repository as campaigns
+from newsletter.campaigns.domain import Campaign
 from newsletter.errors import NotFound
-from newsletter.statistics import repository as rows
 from newsletter.statistics.domain import Progress, progress_of
 from newsletter.tracking.domain import CLICK, OPEN
+from newsletter.unit_of_work import NewsletterUnitOfWork
 
 
-async def campaign_progress(engine: AsyncEngine, campaign_id: uuid.UUID) -> Progress:
-    # One snapshot: the counts and the rate agree with each other.
-    async with engine.connect() as conn:
-        await conn.execution_options(isolation_level="REPEATABLE READ")
-        if await campaigns.get(conn, campaign_id) is None:
-            raise NotFound("No such campaign.")
-        counts = await rows.status_counts(conn, campaign_id)
-        recent = await rows.finished_recently(conn, campaign_id)
+async def _campaign(uow: NewsletterUnitOfWork, campaign_id: uuid.UUID) -> Campaign:
+    found = await uow.campaigns.get(campaign_id)
+    if found is None:
+        raise NotFound("No such campaign.")
+    return found
+
+
+async def campaign_progress(uow: NewsletterUnitOfWork, campaign_id: uuid.UUID) -> Progress:
+    """Read first in its unit of work: one snapshot, so the counts and the rate agree."""
+    await uow.statistics.one_snapshot()
+    await _campaign(uow, campaign_id)
+    counts = await uow.campaigns.delivery_counts(campaign_id)
+    recent = await uow.statistics.finished_recently(campaign_id)
     return progress_of(counts, recent)
 
 
-async def campaign_stats(engine: AsyncEngine, campaign_id: uuid.UUID) -> dict[str, Any]:
-    async with engine.connect() as conn:
-        campaign = await campaigns.get(conn, campaign_id)
-        if campaign is None:
-            raise NotFound("No such campaign.")
-        counts = await campaigns.delivery_counts(conn, campaign_id)
-        totals = await rows.totals(conn, campaign_id)
-        links = await rows.per_link(conn, campaign_id)
-        start = campaign["send_started_at"]
-        hourly = await rows.hourly(conn, campaign_id, start) if start else []
-        unsubscribes = await rows.unsubscribed_since_send(conn, campaign_id)
+async def campaign_stats(uow: NewsletterUnitOfWork, campaign_id: uuid.UUID) -> dict[str, Any]:
+    campaign = await _campaign(uow, campaign_id)
+    counts = await uow.campaigns.delivery_counts(campaign_id)
+    figures = uow.statistics
+    totals = await figures.totals(campaign_id)
+    start = campaign.send_started_at
     none = {"total": 0, "unique": 0}
     return {
         "id": campaign_id,
-        "tracking": campaign["tracking"],
-        "recipients": campaign["recipients"] or 0,
+        "tracking": campaign.tracking,
+        "recipients": campaign.recipients or 0,
         "sent": counts.get("sent", 0),
         "opens": totals.get(OPEN, none),
         "clicks": totals.get(CLICK, none),
-        "links": links,
-        "unsubscribes": unsubscribes,
+        "links": await figures.per_link(campaign_id),
+        "unsubscribes": await figures.unsubscribed_since_send(campaign_id),
         "bounces": counts.get("bounced", 0) + counts.get("failed", 0),
-        "hourly": hourly,
+        "hourly": await figures.hourly(campaign_id, start) if start else [],
     }
+
+
+async def campaign_name(uow: NewsletterUnitOfWork, campaign_id: uuid.UUID) -> str:
+    return (await _campaign(uow, campaign_id)).name
 
 
 def stats_csv_rows(stats: dict[str, Any]) -> list[list[str | int]]:

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import html
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shared.events.mail import MailOrigin
 
 # Each kind of link has its own purpose, so an open-pixel token is never a click and back.
 OPEN_PURPOSE = "track-open"
@@ -34,6 +40,30 @@ class TrackedTarget:
 
     delivery_id: str
     url: str | None
+
+
+@dataclass(frozen=True)
+class TrackedDelivery:
+    """The delivery a tracking link names, as its mail event tells of it."""
+
+    id: uuid.UUID
+    origin: MailOrigin
+    origin_id: str | None
+    origin_label: str | None
+    origin_group: str | None
+    campaign_id: uuid.UUID | None
+    contact_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class TrackingEvent:
+    """One recorded open or click of a delivery."""
+
+    delivery_id: uuid.UUID
+    campaign_id: uuid.UUID | None
+    kind: str  # OPEN | CLICK
+    url: str | None
+    at: datetime
 
 
 def open_payload(delivery_id: str) -> dict[str, str]:

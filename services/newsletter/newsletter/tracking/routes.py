@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from newsletter.deps import Engine, Settings
+from newsletter.deps import Settings, Uow
 from newsletter.rendering import pages, public_language
 from newsletter.tracking import service
 
@@ -19,18 +19,18 @@ NO_STORE = {"Cache-Control": "no-store, private", "Referrer-Policy": "no-referre
 
 
 @router.get("/t/o/{token}.gif")
-async def open_pixel(token: str, engine: Engine, settings: Settings) -> Response:
+async def open_pixel(token: str, uow: Uow, settings: Settings) -> Response:
     try:
-        await service.record_open(engine, keys=settings.token_keys(), token=token)
+        await service.record_open(uow, keys=settings.token_keys(), token=token)
     except service.BadTrackingLink:
         return Response(PIXEL, status_code=400, media_type="image/gif", headers=NO_STORE)
     return Response(PIXEL, media_type="image/gif", headers=NO_STORE)
 
 
 @router.get("/t/c/{token}", response_model=None)
-async def click(token: str, request: Request, engine: Engine, settings: Settings) -> Response:
+async def click(token: str, request: Request, uow: Uow, settings: Settings) -> Response:
     try:
-        url = await service.record_click(engine, keys=settings.token_keys(), token=token)
+        url = await service.record_click(uow, keys=settings.token_keys(), token=token)
     except service.BadTrackingLink:
         return pages.render(
             request, "pages/link_invalid.html", lang=public_language(request), status_code=400

@@ -1,27 +1,25 @@
-"""Tracking use cases: record an open or a click (with its mail.events.v1 event)."""
+"""Tracking use cases over a `NewsletterUnitOfWork`: record an open or a click (with its
+mail.events.v1 event through the outbox, in the same transaction)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from newsletter.tracking import repository as events
 from newsletter.tracking.domain import (
     CLICK,
     LEGACY_PURPOSE,
     OPEN,
+    TrackedDelivery,
     TrackedTarget,
+    TrackingEvent,
     parse_payload,
     purpose_of,
 )
-from newsletter.unit_of_work import unit_of_work
+from newsletter.unit_of_work import NewsletterUnitOfWork
 from shared.events.envelope import new_event
-from shared.events.mail import MailEventV1
+from shared.events.mail import MailEventV1, MailOutcome
 from shared.events.topics import MAIL_EVENTS
-from shared.outbox.unit_of_work import UnitOfWork
 from shared.tokens import TokenError, TokenKeys, verify
 
 
@@ -43,60 +41,67 @@ def read_token(keys: TokenKeys, token: str, *, click: bool) -> TrackedTarget:
     return target
 
 
-def _publish(uow: UnitOfWork, delivery: Any, outcome: str, at: datetime, url: str | None) -> None:
+def _publish(
+    uow: NewsletterUnitOfWork,
+    delivery: TrackedDelivery,
+    outcome: MailOutcome,
+    at: datetime,
+    url: str | None,
+) -> None:
     uow.publish(
         MAIL_EVENTS.name,
-        str(delivery["contact_id"] or delivery["id"]),
+        str(delivery.contact_id or delivery.id),
         new_event(
             source="/newsletter",
-            subject=str(delivery["id"]),
+            subject=str(delivery.id),
             data=MailEventV1(
-                delivery_id=delivery["id"],
+                delivery_id=delivery.id,
                 outcome=outcome,
                 occurred_at=at,
-                origin=delivery["origin"],
-                origin_id=delivery["origin_id"],
-                origin_label=delivery["origin_label"],
-                origin_group=delivery["origin_group"],
-                contact_id=delivery["contact_id"],
+                origin=delivery.origin,
+                origin_id=delivery.origin_id,
+                origin_label=delivery.origin_label,
+                origin_group=delivery.origin_group,
+                contact_id=delivery.contact_id,
                 url=url,
             ),
         ),
     )
 
 
-async def _record(engine: AsyncEngine, target: TrackedTarget, kind: str) -> None:
+async def _record(uow: NewsletterUnitOfWork, target: TrackedTarget, kind: str) -> None:
     try:
         delivery_id = uuid.UUID(target.delivery_id)
     except ValueError:
         return
     at = datetime.now(UTC)
-    async with unit_of_work(engine) as uow:
-        delivery = await events.lock_delivery(uow.conn, delivery_id)
-        if delivery is None:  # the row is gone; the link still works
-            return
-        # Every open is counted; only the first one per mail is an event.
-        first = kind == CLICK or not await events.has_event(uow.conn, delivery_id, OPEN)
-        await events.add_event(
-            uow.conn,
+    delivery = await uow.tracking.lock_delivery(delivery_id)
+    if delivery is None:  # the row is gone; the link still works
+        return
+    # Every open is counted; only the first one per mail is an event.
+    first = kind == CLICK or not await uow.tracking.has_event(delivery_id, OPEN)
+    await uow.tracking.add_event(
+        TrackingEvent(
             delivery_id=delivery_id,
-            campaign_id=delivery["campaign_id"],
+            campaign_id=delivery.campaign_id,
             kind=kind,
             url=target.url,
             at=at,
         )
-        if first:
-            _publish(uow, delivery, "clicked" if kind == CLICK else "opened", at, target.url)
-        await uow.commit()
+    )
+    if first:
+        _publish(uow, delivery, "clicked" if kind == CLICK else "opened", at, target.url)
+    await uow.commit()
 
 
-async def record_open(engine: AsyncEngine, *, keys: TokenKeys, token: str) -> None:
-    await _record(engine, read_token(keys, token, click=False), OPEN)
+async def record_open(uow: NewsletterUnitOfWork, *, keys: TokenKeys, token: str) -> None:
+    """A forged or foreign token raises `BadTrackingLink` before anything is read."""
+    await _record(uow, read_token(keys, token, click=False), OPEN)
 
 
-async def record_click(engine: AsyncEngine, *, keys: TokenKeys, token: str) -> str:
+async def record_click(uow: NewsletterUnitOfWork, *, keys: TokenKeys, token: str) -> str:
     """The verified target URL, after recording the click."""
     target = read_token(keys, token, click=True)
-    await _record(engine, target, CLICK)
+    await _record(uow, target, CLICK)
     assert target.url is not None  # parse_payload guarantees it for clicks
     return target.url
