@@ -1,6 +1,7 @@
 """Newsletter's unit of work: one transaction, named repositories, events to the outbox.
 
-`NewsletterUnitOfWork` is what use cases take (converted so far: campaigns and composer);
+`NewsletterUnitOfWork` is what use cases take (converted so far: campaigns, composer and
+materials);
 `SqlUnitOfWork` is it over the shared `UnitOfWork` (a connection plus newsletter's outbox),
 and tests/unit/fakes/newsletter.py holds the in-memory one. `unit_of_work(engine)` is the
 bare shared one the features not yet converted still use.
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from newsletter.campaigns.domain import Audience, Campaign, Recipient
 from newsletter.campaigns.repository import AudienceRows, CampaignRows
 from newsletter.delivery import repository as delivery_rows
+from newsletter.materials.repository import MaterialRepository, MaterialRows
 from newsletter.media.domain import Media
 from newsletter.tables import outbox
 from shared.events.envelope import CloudEvent
@@ -69,6 +71,7 @@ class NewsletterUnitOfWork(Protocol):
     audiences: AudienceRepository
     deliveries: DeliveryRepository
     media: MediaLibrary
+    materials: MaterialRepository
 
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
     async def commit(self) -> None: ...
@@ -104,6 +107,7 @@ class SqlUnitOfWork:
     audiences: AudienceRepository
     deliveries: DeliveryRepository
     media: MediaLibrary
+    materials: MaterialRepository
 
     def __init__(self, engine: AsyncEngine, suppression_key: bytes) -> None:
         self._uow = unit_of_work(engine)
@@ -116,6 +120,7 @@ class SqlUnitOfWork:
         self.audiences = AudienceRows(conn, self._key)
         self.deliveries = _Deliveries(self._uow)
         self.media = _Media(self._uow)
+        self.materials = MaterialRows(conn)
         return self
 
     async def __aexit__(

@@ -23,6 +23,7 @@ from shared.events.audit import StaffActionV1
 from shared.events.envelope import CloudEvent
 from shared.events.topics import STAFF_AUDIT
 from shared.segments.evaluate import evaluate
+from tests.unit.fakes.newsletter_materials import FakeMaterials
 
 
 @dataclass
@@ -209,6 +210,7 @@ class FakeNewsletterUnitOfWork:
     campaigns: FakeCampaigns = field(default_factory=FakeCampaigns)
     deliveries: FakeDeliveries = field(default_factory=FakeDeliveries)
     media: FakeMedia = field(default_factory=FakeMedia)
+    materials: FakeMaterials = field(default_factory=FakeMaterials)
     published: list[tuple[str, str | None, CloudEvent]] = field(default_factory=list)
     commits: int = 0
     _pending: list[tuple[str, str | None, CloudEvent]] = field(default_factory=list)
