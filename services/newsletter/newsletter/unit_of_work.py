@@ -1,7 +1,7 @@
 """Newsletter's unit of work: one transaction, named repositories, events to the outbox.
 
-`NewsletterUnitOfWork` is what use cases take (converted so far: campaigns, composer and
-materials);
+`NewsletterUnitOfWork` is what use cases take (converted so far: campaigns,
+composer, materials and media);
 `SqlUnitOfWork` is it over the shared `UnitOfWork` (a connection plus newsletter's outbox),
 and tests/unit/fakes/newsletter.py holds the in-memory one. `unit_of_work(engine)` is the
 bare shared one the features not yet converted still use.
@@ -21,6 +21,8 @@ from newsletter.campaigns.repository import AudienceRows, CampaignRows
 from newsletter.delivery import repository as delivery_rows
 from newsletter.materials.repository import MaterialRepository, MaterialRows
 from newsletter.media.domain import Media
+from newsletter.media.repository import MediaRepository, MediaRows
+from newsletter.media.service import library_of
 from newsletter.tables import outbox
 from shared.events.envelope import CloudEvent
 from shared.outbox.unit_of_work import UnitOfWork
@@ -61,6 +63,8 @@ class DeliveryRepository(Protocol):
 
 
 class MediaLibrary(Protocol):
+    """The library's part in sending (media/service.py `library_of` over `uow.images`)."""
+
     async def images_of(self, content: Mapping[str, Any]) -> dict[str, tuple[Media, str]]:
         """The library images `content` points to, each with its mail address."""
         ...
@@ -71,6 +75,7 @@ class NewsletterUnitOfWork(Protocol):
     audiences: AudienceRepository
     deliveries: DeliveryRepository
     media: MediaLibrary
+    images: MediaRepository
     materials: MaterialRepository
 
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
@@ -89,14 +94,11 @@ class _Deliveries:
 
 
 class _Media:
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: NewsletterUnitOfWork) -> None:
         self._uow = uow
 
     async def images_of(self, content: Mapping[str, Any]) -> dict[str, tuple[Media, str]]:
-        # Imported here: media's use cases still use `unit_of_work` from this module.
-        from newsletter.media.service import library_of
-
-        return await library_of(self._uow.conn, content)
+        return await library_of(self._uow, content)
 
 
 class SqlUnitOfWork:
@@ -107,6 +109,7 @@ class SqlUnitOfWork:
     audiences: AudienceRepository
     deliveries: DeliveryRepository
     media: MediaLibrary
+    images: MediaRepository
     materials: MaterialRepository
 
     def __init__(self, engine: AsyncEngine, suppression_key: bytes) -> None:
@@ -119,7 +122,8 @@ class SqlUnitOfWork:
         self.campaigns = CampaignRows(conn)
         self.audiences = AudienceRows(conn, self._key)
         self.deliveries = _Deliveries(self._uow)
-        self.media = _Media(self._uow)
+        self.images = MediaRows(conn)
+        self.media = _Media(self)
         self.materials = MaterialRows(conn)
         return self
 

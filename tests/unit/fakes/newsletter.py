@@ -24,6 +24,7 @@ from shared.events.envelope import CloudEvent
 from shared.events.topics import STAFF_AUDIT
 from shared.segments.evaluate import evaluate
 from tests.unit.fakes.newsletter_materials import FakeMaterials
+from tests.unit.fakes.newsletter_media import FakeImages
 
 
 @dataclass
@@ -211,6 +212,7 @@ class FakeNewsletterUnitOfWork:
     deliveries: FakeDeliveries = field(default_factory=FakeDeliveries)
     media: FakeMedia = field(default_factory=FakeMedia)
     materials: FakeMaterials = field(default_factory=FakeMaterials)
+    images: FakeImages = field(default_factory=FakeImages)
     published: list[tuple[str, str | None, CloudEvent]] = field(default_factory=list)
     commits: int = 0
     _pending: list[tuple[str, str | None, CloudEvent]] = field(default_factory=list)

@@ -74,7 +74,7 @@ async def _render(
         found = [] if fragment else await segments.active(conn, staff_language(request))
         topics = {} if fragment else await composer_rows.known_topics(conn)
         upcoming = await event_listing.upcoming(conn, now=datetime.now(UTC))
-    images = await media.library(engine)
+    images = await media.library(uow)
     lang = staff_language(request)
     picks = [] if fragment else await materials.listing(uow, public=True, lang=lang)
     action = f"/newsletter/staff/campaigns/{campaign_id}/edit" if campaign_id else "new"
