@@ -1,7 +1,7 @@
 """Newsletter's unit of work: one transaction, named repositories, events to the outbox.
 
 `NewsletterUnitOfWork` is what use cases take (converted so far: campaigns,
-composer, materials and media);
+composer, materials, media and the archive);
 `SqlUnitOfWork` is it over the shared `UnitOfWork` (a connection plus newsletter's outbox),
 and tests/unit/fakes/newsletter.py holds the in-memory one. `unit_of_work(engine)` is the
 bare shared one the features not yet converted still use.
@@ -16,6 +16,7 @@ from typing import Any, Protocol, Self
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from newsletter.archive.repository import ArchiveRepository, ArchiveRows
 from newsletter.campaigns.domain import Audience, Campaign, Recipient
 from newsletter.campaigns.repository import AudienceRows, CampaignRows
 from newsletter.delivery import repository as delivery_rows
@@ -77,6 +78,7 @@ class NewsletterUnitOfWork(Protocol):
     media: MediaLibrary
     images: MediaRepository
     materials: MaterialRepository
+    archive: ArchiveRepository
 
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
     async def commit(self) -> None: ...
@@ -111,6 +113,7 @@ class SqlUnitOfWork:
     media: MediaLibrary
     images: MediaRepository
     materials: MaterialRepository
+    archive: ArchiveRepository
 
     def __init__(self, engine: AsyncEngine, suppression_key: bytes) -> None:
         self._uow = unit_of_work(engine)
@@ -125,6 +128,7 @@ class SqlUnitOfWork:
         self.images = MediaRows(conn)
         self.media = _Media(self)
         self.materials = MaterialRows(conn)
+        self.archive = ArchiveRows(conn)
         return self
 
     async def __aexit__(

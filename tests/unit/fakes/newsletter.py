@@ -23,6 +23,7 @@ from shared.events.audit import StaffActionV1
 from shared.events.envelope import CloudEvent
 from shared.events.topics import STAFF_AUDIT
 from shared.segments.evaluate import evaluate
+from tests.unit.fakes.newsletter_archive import FakeArchive
 from tests.unit.fakes.newsletter_materials import FakeMaterials
 from tests.unit.fakes.newsletter_media import FakeImages
 
@@ -219,6 +220,7 @@ class FakeNewsletterUnitOfWork:
 
     def __post_init__(self) -> None:
         self.audiences = FakeAudiences(self.campaigns, self.suppression_key)
+        self.archive = FakeArchive(self.campaigns)
 
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None:
         self._pending.append((topic, key, event))
