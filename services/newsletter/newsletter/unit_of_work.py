@@ -1,7 +1,7 @@
 """Newsletter's unit of work: one transaction, named repositories, events to the outbox.
 
 `NewsletterUnitOfWork` is what use cases take (converted so far: campaigns,
-composer, materials, media and the archive);
+composer, materials, media, the archive and the event cards' replica);
 `SqlUnitOfWork` is it over the shared `UnitOfWork` (a connection plus newsletter's outbox),
 and tests/unit/fakes/newsletter.py holds the in-memory one. `unit_of_work(engine)` is the
 bare shared one the features not yet converted still use.
@@ -20,6 +20,7 @@ from newsletter.archive.repository import ArchiveRepository, ArchiveRows
 from newsletter.campaigns.domain import Audience, Campaign, Recipient
 from newsletter.campaigns.repository import AudienceRows, CampaignRows
 from newsletter.delivery import repository as delivery_rows
+from newsletter.event_cards.repository import EventListingRepository, EventListingRows
 from newsletter.materials.repository import MaterialRepository, MaterialRows
 from newsletter.media.domain import Media
 from newsletter.media.repository import MediaRepository, MediaRows
@@ -79,6 +80,7 @@ class NewsletterUnitOfWork(Protocol):
     images: MediaRepository
     materials: MaterialRepository
     archive: ArchiveRepository
+    event_listing: EventListingRepository
 
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
     async def commit(self) -> None: ...
@@ -114,6 +116,7 @@ class SqlUnitOfWork:
     images: MediaRepository
     materials: MaterialRepository
     archive: ArchiveRepository
+    event_listing: EventListingRepository
 
     def __init__(self, engine: AsyncEngine, suppression_key: bytes) -> None:
         self._uow = unit_of_work(engine)
@@ -129,6 +132,7 @@ class SqlUnitOfWork:
         self.media = _Media(self)
         self.materials = MaterialRows(conn)
         self.archive = ArchiveRows(conn)
+        self.event_listing = EventListingRows(conn)
         return self
 
     async def __aexit__(

@@ -24,6 +24,7 @@ from shared.events.envelope import CloudEvent
 from shared.events.topics import STAFF_AUDIT
 from shared.segments.evaluate import evaluate
 from tests.unit.fakes.newsletter_archive import FakeArchive
+from tests.unit.fakes.newsletter_event_cards import FakeEventListing
 from tests.unit.fakes.newsletter_materials import FakeMaterials
 from tests.unit.fakes.newsletter_media import FakeImages
 
@@ -214,6 +215,7 @@ class FakeNewsletterUnitOfWork:
     media: FakeMedia = field(default_factory=FakeMedia)
     materials: FakeMaterials = field(default_factory=FakeMaterials)
     images: FakeImages = field(default_factory=FakeImages)
+    event_listing: FakeEventListing = field(default_factory=FakeEventListing)
     published: list[tuple[str, str | None, CloudEvent]] = field(default_factory=list)
     commits: int = 0
     _pending: list[tuple[str, str | None, CloudEvent]] = field(default_factory=list)

@@ -28,7 +28,7 @@ from newsletter.composer.form import (
 from newsletter.delivery.domain import LANGUAGES
 from newsletter.deps import Engine, Settings, Uow
 from newsletter.errors import DomainError, NotFound
-from newsletter.event_cards import repository as event_listing
+from newsletter.event_cards import service as event_listing
 from newsletter.event_cards.domain import card_fields
 from newsletter.materials import service as materials
 from newsletter.media import service as media
@@ -73,7 +73,7 @@ async def _render(
     async with engine.connect() as conn:
         found = [] if fragment else await segments.active(conn, staff_language(request))
         topics = {} if fragment else await composer_rows.known_topics(conn)
-        upcoming = await event_listing.upcoming(conn, now=datetime.now(UTC))
+    upcoming = await event_listing.upcoming(uow, now=datetime.now(UTC))
     images = await media.library(uow)
     lang = staff_language(request)
     picks = [] if fragment else await materials.listing(uow, public=True, lang=lang)
@@ -113,8 +113,7 @@ async def _save(
     form, action = await _submitted(request)
     if chosen := card_to_fill(form, action):
         index, event_id = chosen
-        async with engine.connect() as conn:
-            event = await event_listing.get(conn, event_id)
+        event = await event_listing.get(uow, event_id)
         if event is not None:
             fill_card(form, index, card_fields(event, form["languages"]))
         return await _render(request, engine, uow, staff, form, campaign_id=campaign_id)
