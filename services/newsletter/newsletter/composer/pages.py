@@ -17,6 +17,7 @@ from newsletter.composer import service as composer
 from newsletter.composer.form import (
     BLOCK_KINDS,
     apply_action,
+    block_names,
     card_to_fill,
     draft_of_form,
     empty_form,
@@ -93,6 +94,7 @@ async def _render(
             "materials": picks,
             "languages": LANGUAGES,
             "kinds": BLOCK_KINDS,
+            "block_names": block_names(pages.gettext(lang)),
             "errors": errors or {},
         },
         lang=staff_language(request),
