@@ -530,7 +530,8 @@ async def test_composer_tools_have_no_wcag_21_aa_violations(
     await page.locator("button[value='add:event']").click()
     await page.locator("#block-1-date").wait_for()
     assert await page.get_attribute("#block-1-date", "type") == "datetime-local"
-    assert "tapahtuma" in await page.inner_text("#block-1 legend")  # in the page's language
+    # The block type's name in the page's language (composer/form.py BLOCK_NAMES), not its key.
+    assert await page.inner_text("#block-1 legend") == "2. Tapahtumakortti"
     await page.locator("#block-1 button[data-verb='up']").click()
     await page.wait_for_function(
         "() => document.getElementById('blocks-status').textContent !== ''"

@@ -1,6 +1,7 @@
 """Newsletter's unit of work: one transaction, named repositories, events to the outbox.
 
-`NewsletterUnitOfWork` is what use cases take (converted so far: campaigns and composer);
+`NewsletterUnitOfWork` is what use cases take (converted so far: campaigns,
+composer, materials, media, the archive and the event cards' replica);
 `SqlUnitOfWork` is it over the shared `UnitOfWork` (a connection plus newsletter's outbox),
 and tests/unit/fakes/newsletter.py holds the in-memory one. `unit_of_work(engine)` is the
 bare shared one the features not yet converted still use.
@@ -15,11 +16,16 @@ from typing import Any, Protocol, Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from newsletter.archive.repository import ArchiveRepository, ArchiveRows
 from newsletter.bounces.repository import BounceRepository, BounceRows
 from newsletter.campaigns.domain import Audience, Campaign, Recipient
 from newsletter.campaigns.repository import AudienceRows, CampaignRows
 from newsletter.delivery import repository as delivery_rows
+from newsletter.event_cards.repository import EventListingRepository, EventListingRows
+from newsletter.materials.repository import MaterialRepository, MaterialRows
 from newsletter.media.domain import Media
+from newsletter.media.repository import MediaRepository, MediaRows
+from newsletter.media.service import library_of
 from newsletter.requests.repository import MailRequestRepository, MailRequestRows
 from newsletter.retention.repository import RetentionRepository, RetentionRows
 from newsletter.statistics.repository import StatisticsRepository, StatisticsRows
@@ -65,6 +71,8 @@ class DeliveryRepository(Protocol):
 
 
 class MediaLibrary(Protocol):
+    """The library's part in sending (media/service.py `library_of` over `uow.images`)."""
+
     async def images_of(self, content: Mapping[str, Any]) -> dict[str, tuple[Media, str]]:
         """The library images `content` points to, each with its mail address."""
         ...
@@ -81,6 +89,10 @@ class NewsletterUnitOfWork(Protocol):
     sending: delivery_rows.SendingRepository
     retention: RetentionRepository
     mail_requests: MailRequestRepository
+    images: MediaRepository
+    materials: MaterialRepository
+    archive: ArchiveRepository
+    event_listing: EventListingRepository
 
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
     async def commit(self) -> None: ...
@@ -98,14 +110,11 @@ class _Deliveries:
 
 
 class _Media:
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: NewsletterUnitOfWork) -> None:
         self._uow = uow
 
     async def images_of(self, content: Mapping[str, Any]) -> dict[str, tuple[Media, str]]:
-        # Imported here: media's use cases still use `unit_of_work` from this module.
-        from newsletter.media.service import library_of
-
-        return await library_of(self._uow.conn, content)
+        return await library_of(self._uow, content)
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -122,6 +131,10 @@ class SqlUnitOfWork(UnitOfWork):
     sending: delivery_rows.SendingRepository
     retention: RetentionRepository
     mail_requests: MailRequestRepository
+    images: MediaRepository
+    materials: MaterialRepository
+    archive: ArchiveRepository
+    event_listing: EventListingRepository
 
     def __init__(self, engine: AsyncEngine, suppression_key: bytes) -> None:
         super().__init__(engine, outbox=outbox, service="newsletter")
@@ -138,6 +151,10 @@ class SqlUnitOfWork(UnitOfWork):
         self.sending = delivery_rows.SendingRows(conn)
         self.retention = RetentionRows(conn)
         self.mail_requests = MailRequestRows(conn)
+        self.images = MediaRows(conn)
+        self.materials = MaterialRows(conn)
+        self.archive = ArchiveRows(conn)
+        self.event_listing = EventListingRows(conn)
 
 
 class JoinedUnitOfWork(SqlUnitOfWork):

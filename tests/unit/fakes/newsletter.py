@@ -23,8 +23,12 @@ from shared.events.audit import StaffActionV1
 from shared.events.envelope import CloudEvent
 from shared.events.topics import STAFF_AUDIT
 from shared.segments.evaluate import evaluate
+from tests.unit.fakes.newsletter_archive import FakeArchive
 from tests.unit.fakes.newsletter_bounces import FakeBounces
 from tests.unit.fakes.newsletter_delivery import FakeSending
+from tests.unit.fakes.newsletter_event_cards import FakeEventListing
+from tests.unit.fakes.newsletter_materials import FakeMaterials
+from tests.unit.fakes.newsletter_media import FakeImages
 from tests.unit.fakes.newsletter_requests import FakeMailRequests
 from tests.unit.fakes.newsletter_retention import FakeRetention
 from tests.unit.fakes.newsletter_statistics import FakeStatistics
@@ -221,12 +225,16 @@ class FakeNewsletterUnitOfWork:
     sending: FakeSending = field(default_factory=FakeSending)
     retention: FakeRetention = field(default_factory=FakeRetention)
     mail_requests: FakeMailRequests = field(default_factory=FakeMailRequests)
+    materials: FakeMaterials = field(default_factory=FakeMaterials)
+    images: FakeImages = field(default_factory=FakeImages)
+    event_listing: FakeEventListing = field(default_factory=FakeEventListing)
     published: list[tuple[str, str | None, CloudEvent]] = field(default_factory=list)
     commits: int = 0
     _pending: list[tuple[str, str | None, CloudEvent]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.audiences = FakeAudiences(self.campaigns, self.suppression_key)
+        self.archive = FakeArchive(self.campaigns)
 
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None:
         self._pending.append((topic, key, event))

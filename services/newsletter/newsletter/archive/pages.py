@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from newsletter.archive import service
-from newsletter.deps import Engine, Settings
+from newsletter.deps import Settings, Uow
 from newsletter.mail.strings import FOOTER
 from newsletter.rendering import mail_templates, pages, public_language
 from newsletter.tracking.domain import insert_before_body_end
@@ -53,20 +53,20 @@ def mail_page(html: str, lang: str) -> HTMLResponse:
 
 
 @router.get("/archive", response_class=HTMLResponse)
-async def archive_list(request: Request, engine: Engine, settings: Settings) -> HTMLResponse:
+async def archive_list(request: Request, uow: Uow, settings: Settings) -> HTMLResponse:
     lang = public_language(request)
-    found = await service.archive(engine, mail_templates(settings.public_base_url), lang)
+    found = await service.archive(uow, mail_templates(settings.public_base_url), lang)
     return pages.render(request, "pages/archive.html", {"campaigns": found}, lang=lang)
 
 
 @router.get("/archive/{campaign_id}", response_class=HTMLResponse)
 async def archive_campaign(
-    campaign_id: uuid.UUID, request: Request, engine: Engine, settings: Settings
+    campaign_id: uuid.UUID, request: Request, uow: Uow, settings: Settings
 ) -> HTMLResponse:
     """The mail's "read in your browser" link carries `?lang=` of the mail: its version."""
     lang = public_language(request)
     shown = await service.archived_campaign(
-        engine, mail_templates(settings.public_base_url), campaign_id, lang
+        uow, mail_templates(settings.public_base_url), campaign_id, lang
     )
     return mail_page(shown.html, shown.language)
 
@@ -78,10 +78,10 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 
 @router.get("/feed")
-async def feed(request: Request, engine: Engine, settings: Settings) -> Response:
+async def feed(request: Request, uow: Uow, settings: Settings) -> Response:
     lang = public_language(request)
     base = settings.public_base_url.rstrip("/")
-    found = await service.archive(engine, mail_templates(settings.public_base_url), lang)
+    found = await service.archive(uow, mail_templates(settings.public_base_url), lang)
     ET.register_namespace("", ATOM)
     root = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": lang})
     _sub(root, "id", f"{base}/feed?lang={lang}")

@@ -1,4 +1,5 @@
-"""The public archive: sent campaigns, shown without anything personal or tracked."""
+"""The public archive over a `NewsletterUnitOfWork` (`uow.archive`): sent campaigns, shown
+without anything personal or tracked; and the staff preview of any campaign."""
 
 from __future__ import annotations
 
@@ -9,18 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from newsletter.campaigns.domain import PLACEHOLDER, PLACEHOLDERS, parse_content
+from newsletter.archive.domain import in_public_archive
+from newsletter.campaigns.domain import PLACEHOLDER, PLACEHOLDERS, Campaign, parse_content
 from newsletter.composer.merge import EMPTY_FIELD, without_empty_fields
 from newsletter.errors import NotFound
 from newsletter.mail.templates import MailTemplates
-from newsletter.tables import campaigns
 from newsletter.tracking.domain import PERSONAL_SENTINEL, strip_personal_links
-
-# A campaign is in the archive once its deliveries exist (send started), never as a draft.
-SENT_STATES = ("sending", "sent")
+from newsletter.unit_of_work import NewsletterUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -59,38 +55,42 @@ def summary_of(text: str, preheader: str = "") -> str:
     return words[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + " …"
 
 
-async def _sent(engine: AsyncEngine, campaign_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
-    stmt = (
-        select(campaigns)
-        .where(
-            campaigns.c.status.in_(SENT_STATES),
-            campaigns.c.send_started_at.is_not(None),
-            campaigns.c.in_archive.is_(True),
-        )
-        .order_by(campaigns.c.send_started_at.desc())
-    )
-    if campaign_id is not None:
-        stmt = stmt.where(campaigns.c.id == campaign_id)
-    async with engine.connect() as conn:
-        return [dict(r._mapping) for r in (await conn.execute(stmt)).all()]
+async def _sent(uow: NewsletterUnitOfWork, campaign_id: uuid.UUID | None = None) -> list[Campaign]:
+    return [c for c in await uow.archive.sent(campaign_id) if in_public_archive(c)]
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """What rendering needs of a campaign; `key` names its compiled templates."""
+
+    id: Any
+    key: str
+    version: int
+    content: dict[str, Any]
+    default_language: str
+    sent_at: Any
+
+    @classmethod
+    def of(cls, c: Campaign) -> _Shown:
+        return cls(c.id, str(c.id), c.version, c.content, c.default_language, c.send_started_at)
 
 
 def _render(
     templates: MailTemplates,
-    row: dict[str, Any],
+    row: _Shown,
     lang: str,
     variables: dict[str, str] | None = None,
 ) -> ArchivedCampaign | None:
-    variants = parse_content(row["content"], row["default_language"])
+    variants = parse_content(row.content, row.default_language)
     if lang not in variants:
         return None
-    compiled = templates.campaign(str(row["id"]), row["version"], lang, variants[lang])
+    compiled = templates.campaign(row.key, row.version, lang, variants[lang])
     rendered = compiled.fill({**_public_variables(), **(variables or {})})
     subject = without_personal_fields(rendered.subject).strip().rstrip(",").strip()
     return ArchivedCampaign(
-        id=row["id"],
+        id=row.id,
         subject=subject,
-        sent_at=row["send_started_at"],
+        sent_at=row.sent_at,
         html=without_personal_fields(strip_personal_links(rendered.html)),
         summary=summary_of(
             without_personal_fields(rendered.text),
@@ -101,21 +101,22 @@ def _render(
 
 
 async def archive(
-    engine: AsyncEngine, templates: MailTemplates, lang: str
+    uow: NewsletterUnitOfWork, templates: MailTemplates, lang: str
 ) -> list[ArchivedCampaign]:
     """Sent campaigns that have a version in `lang`, newest first."""
-    found = (_render(templates, row, lang) for row in await _sent(engine))
+    found = (_render(templates, _Shown.of(c), lang) for c in await _sent(uow))
     return [c for c in found if c is not None]
 
 
 async def archived_campaign(
-    engine: AsyncEngine, templates: MailTemplates, campaign_id: uuid.UUID, lang: str
+    uow: NewsletterUnitOfWork, templates: MailTemplates, campaign_id: uuid.UUID, lang: str
 ) -> ArchivedCampaign:
-    rows = await _sent(engine, campaign_id)
-    if not rows:
+    """The campaign in `lang`, else in its default language."""
+    found = await _sent(uow, campaign_id)
+    if not found:
         raise NotFound("No such campaign in the archive.")
-    row = rows[0]
-    shown = _render(templates, row, lang) or _render(templates, row, str(row["default_language"]))
+    row = _Shown.of(found[0])
+    shown = _render(templates, row, lang) or _render(templates, row, row.default_language)
     if shown is None:
         raise NotFound("No such campaign in the archive.")
     return shown
@@ -143,13 +144,14 @@ def render_preview(
     """Any campaign (drafts too) as one recipient would see it; for staff only. Compiled
     under a key of its own: a preview's resolved images never reach another cache entry."""
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:16]
-    row = {
-        "id": f"preview:{campaign_id}:{digest}",
-        "version": version,
-        "content": content,
-        "default_language": default_language,
-        "send_started_at": None,
-    }
+    row = _Shown(
+        id=f"preview:{campaign_id}:{digest}",
+        key=f"preview:{campaign_id}:{digest}",
+        version=version,
+        content=content,
+        default_language=default_language,
+        sent_at=None,
+    )
     shown = _render(templates, row, language, variables or SAMPLE_PERSON)
     if shown is None:
         raise NotFound("The campaign has no version in this language.")

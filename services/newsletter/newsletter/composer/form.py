@@ -4,7 +4,7 @@ buttons (add, remove, move a block) applied to the submitted form before anythin
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from newsletter.composer.domain import event_date_local, event_date_stored
@@ -12,8 +12,24 @@ from newsletter.composer.service import Draft
 from newsletter.delivery.domain import LANGUAGES
 
 BLOCK_KINDS = ("heading", "text", "image", "button", "event", "articles", "divider")
+# What staff read for each block type (English msgids; `block_names` translates them). Never
+# the type itself: `_(block.type)` showed a raw key, out of reach of the catalogue check.
+BLOCK_NAMES = {
+    "heading": "Heading",
+    "text": "Text",
+    "image": "Image",
+    "button": "Button",
+    "event": "Event card",
+    "articles": "Article list",
+    "divider": "Divider",
+}
 SHARED = ("url", "date", "media", "event")  # the same in every language
 PER_LANGUAGE = ("text", "alt", "place", "items")
+
+
+def block_names(gettext: Callable[[str], str]) -> dict[str, str]:
+    """Each block type's name in the staff member's language (the legends, the add buttons)."""
+    return {kind: gettext(BLOCK_NAMES[kind]) for kind in BLOCK_KINDS}
 
 
 def topic_label(key: str) -> str:

@@ -17,6 +17,7 @@ from newsletter.composer import service as composer
 from newsletter.composer.form import (
     BLOCK_KINDS,
     apply_action,
+    block_names,
     card_to_fill,
     draft_of_form,
     empty_form,
@@ -28,7 +29,7 @@ from newsletter.composer.form import (
 from newsletter.delivery.domain import LANGUAGES
 from newsletter.deps import Engine, Settings, Uow
 from newsletter.errors import DomainError, NotFound
-from newsletter.event_cards import repository as event_listing
+from newsletter.event_cards import service as event_listing
 from newsletter.event_cards.domain import card_fields
 from newsletter.materials import service as materials
 from newsletter.media import service as media
@@ -60,6 +61,7 @@ def form_field(field: str | None) -> str:
 async def _render(
     request: Request,
     engine: Engine,
+    uow: Uow,
     staff: Staff,
     form: dict[str, Any],
     *,
@@ -72,10 +74,10 @@ async def _render(
     async with engine.connect() as conn:
         found = [] if fragment else await segments.active(conn, staff_language(request))
         topics = {} if fragment else await composer_rows.known_topics(conn)
-        upcoming = await event_listing.upcoming(conn, now=datetime.now(UTC))
-    images = await media.library(engine)
+    upcoming = await event_listing.upcoming(uow, now=datetime.now(UTC))
+    images = await media.library(uow)
     lang = staff_language(request)
-    picks = [] if fragment else await materials.listing(engine, public=True, lang=lang)
+    picks = [] if fragment else await materials.listing(uow, public=True, lang=lang)
     action = f"/newsletter/staff/campaigns/{campaign_id}/edit" if campaign_id else "new"
     return pages.render(
         request,
@@ -92,6 +94,7 @@ async def _render(
             "materials": picks,
             "languages": LANGUAGES,
             "kinds": BLOCK_KINDS,
+            "block_names": block_names(pages.gettext(lang)),
             "errors": errors or {},
         },
         lang=staff_language(request),
@@ -112,22 +115,21 @@ async def _save(
     form, action = await _submitted(request)
     if chosen := card_to_fill(form, action):
         index, event_id = chosen
-        async with engine.connect() as conn:
-            event = await event_listing.get(conn, event_id)
+        event = await event_listing.get(uow, event_id)
         if event is not None:
             fill_card(form, index, card_fields(event, form["languages"]))
-        return await _render(request, engine, staff, form, campaign_id=campaign_id)
+        return await _render(request, engine, uow, staff, form, campaign_id=campaign_id)
     if action == "add-material":  # the material picker: a link block in every language
         material = (await request.form()).get("material")
         settings: Settings = request.app.state.settings
         block = await materials.composer_block(
-            engine, str(material or ""), base_url=settings.public_base_url
+            uow, str(material or ""), base_url=settings.public_base_url
         )
         if block is not None:
             form["blocks"].append(block)
-        return await _render(request, engine, staff, form, campaign_id=campaign_id)
+        return await _render(request, engine, uow, staff, form, campaign_id=campaign_id)
     if apply_action(form, action):
-        return await _render(request, engine, staff, form, campaign_id=campaign_id)
+        return await _render(request, engine, uow, staff, form, campaign_id=campaign_id)
     try:
         draft = draft_of_form(form)
         if campaign_id is None:
@@ -141,6 +143,7 @@ async def _save(
         return await _render(
             request,
             engine,
+            uow,
             staff,
             form,
             campaign_id=campaign_id,
@@ -154,13 +157,13 @@ async def _save(
 
 @router.get("/new", response_class=HTMLResponse)
 async def new_campaign(
-    request: Request, engine: Engine, staff: Editor, segment: uuid.UUID | None = None
+    request: Request, engine: Engine, uow: Uow, staff: Editor, segment: uuid.UUID | None = None
 ) -> Response:
     """A blank campaign; `?segment=<id>` (from a segment's page) chooses that segment."""
     form = empty_form()
     if segment is not None:
         form["included"] = [str(segment)]
-    return await _render(request, engine, staff, form, campaign_id=None)
+    return await _render(request, engine, uow, staff, form, campaign_id=None)
 
 
 @router.post("/new")
@@ -170,14 +173,14 @@ async def create_campaign(request: Request, engine: Engine, uow: Uow, staff: Edi
 
 @router.get("/{campaign_id}/edit", response_class=HTMLResponse)
 async def edit_campaign(
-    campaign_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
+    campaign_id: uuid.UUID, request: Request, engine: Engine, uow: Uow, staff: Editor
 ) -> Response:
     async with engine.connect() as conn:
         campaign = await campaign_rows.get(conn, campaign_id)
     if campaign is None or campaign["status"] == "test":
         raise NotFound("No such campaign.")
     return await _render(
-        request, engine, staff, form_of_campaign(dict(campaign)), campaign_id=campaign_id
+        request, engine, uow, staff, form_of_campaign(dict(campaign)), campaign_id=campaign_id
     )
 
 

@@ -43,6 +43,35 @@ class ListedEvent:
         return places().municipality_name(self.municipality, lang)
 
 
+@dataclass(frozen=True)
+class ReplicatedEvent:
+    """A record of `events.event.v1` as the replica holds it; the highest `version` wins."""
+
+    event_id: uuid.UUID
+    version: int
+    state: str
+    kind: str
+    title: dict[str, str]
+    starts_at: datetime
+    ends_at: datetime
+    online: bool
+    url: str
+    municipality: str | None = None
+    languages: tuple[str, ...] = ()
+
+    def listed(self) -> ListedEvent:
+        return ListedEvent(
+            event_id=self.event_id,
+            title=dict(self.title),
+            starts_at=self.starts_at,
+            online=self.online,
+            url=self.url,
+            municipality=self.municipality,
+            state=self.state,
+            languages=tuple(self.languages),
+        )
+
+
 def card_fields(event: ListedEvent, languages: list[str]) -> dict[str, object]:
     """The card's shared fields and its per-language texts, as the composer form holds them:
     the start as a Helsinki datetime-local value, the event's page as the registration link."""

@@ -1,40 +1,24 @@
-"""Keeps the replica of published events (`events.event.v1`) for the composer's event card."""
+"""Keeps the replica of published events (`events.event.v1`) for the composer's event card.
+
+Pure wiring: the shared batch consumer (`subscribe_batches`) owns the transaction and hands
+its connection over; the rule is `service.apply_published` on the replica of that
+connection, unit-tested on a fake replica."""
 
 from __future__ import annotations
 
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from newsletter.event_cards import repository
+from newsletter.event_cards.repository import EventListingRows
+from newsletter.event_cards.service import apply_published
 from shared.events.envelope import CloudEvent
-from shared.events.events import EventPublishedV1
 from shared.events.topics import EVENTS
 from shared.settings import ServiceSettings
 from shared.subscriptions import subscribe_batches
 
 
 async def apply_batch(conn: AsyncConnection, events: list[CloudEvent]) -> None:
-    rows = []
-    for event in events:
-        if event.data is None:
-            continue  # events are cancelled, never tombstoned
-        e = event.parse(EventPublishedV1)
-        rows.append(
-            {
-                "event_id": e.event_id,
-                "version": e.version,
-                "state": e.state,
-                "kind": e.kind,
-                "title": e.title,
-                "starts_at": e.starts_at,
-                "ends_at": e.ends_at,
-                "online": e.online,
-                "municipality": e.municipality,
-                "languages": list(e.languages),
-                "url": e.url,
-            }
-        )
-    await repository.upsert(conn, rows)
+    await apply_published(EventListingRows(conn), events)
 
 
 def subscribe(broker: KafkaBroker, *, settings: ServiceSettings, engine: AsyncEngine) -> None:

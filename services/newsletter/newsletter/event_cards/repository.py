@@ -1,24 +1,35 @@
-"""The replica of published events: version-guarded upserts, and the upcoming ones."""
+"""The replica of published events: version-guarded upserts, and the upcoming ones.
+
+`EventListingRepository` is what the use cases see (`uow.event_listing`, or over the
+consumer's connection in handlers.py); `EventListingRows` is it in SQL,
+tests/unit/fakes/newsletter_event_cards.py in memory."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from newsletter.event_cards.domain import ListedEvent
+from newsletter.event_cards.domain import ListedEvent, ReplicatedEvent
 from newsletter.tables import event_listing
 from shared.versioned import upsert_newest
 
 
-async def upsert(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
-    """The newest version of each event in the batch; an older or repeated one changes
-    nothing (at-least-once delivery)."""
-    await upsert_newest(conn, event_listing, "event_id", rows)
+class EventListingRepository(Protocol):
+    async def keep_newest(self, events: Sequence[ReplicatedEvent]) -> None:
+        """The newest version of each event; an older or repeated one changes nothing."""
+        ...
+
+    async def upcoming(self, *, now: datetime) -> list[ListedEvent]:
+        """Published events that have not ended, soonest first."""
+        ...
+
+    async def get(self, event_id: uuid.UUID) -> ListedEvent | None: ...
 
 
 def _listed(row: Any) -> ListedEvent:
@@ -34,20 +45,25 @@ def _listed(row: Any) -> ListedEvent:
     )
 
 
-async def upcoming(conn: AsyncConnection, *, now: datetime, limit: int = 200) -> list[ListedEvent]:
-    """Published events that have not ended, soonest first."""
-    t = event_listing
-    stmt = (
-        select(t)
-        .where(t.c.state == "published", t.c.ends_at > now)
-        .order_by(t.c.starts_at, t.c.event_id)
-        .limit(limit)
-    )
-    return [_listed(r) for r in (await conn.execute(stmt)).all()]
+class EventListingRows:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
 
+    async def keep_newest(self, events: Sequence[ReplicatedEvent]) -> None:
+        rows = [asdict(e) | {"languages": list(e.languages)} for e in events]
+        await upsert_newest(self._conn, event_listing, "event_id", rows)
 
-async def get(conn: AsyncConnection, event_id: uuid.UUID) -> ListedEvent | None:
-    row = (
-        await conn.execute(select(event_listing).where(event_listing.c.event_id == event_id))
-    ).first()
-    return _listed(row) if row else None
+    async def upcoming(self, *, now: datetime, limit: int = 200) -> list[ListedEvent]:
+        t = event_listing
+        stmt = (
+            select(t)
+            .where(t.c.state == "published", t.c.ends_at > now)
+            .order_by(t.c.starts_at, t.c.event_id)
+            .limit(limit)
+        )
+        return [_listed(r) for r in (await self._conn.execute(stmt)).all()]
+
+    async def get(self, event_id: uuid.UUID) -> ListedEvent | None:
+        stmt = select(event_listing).where(event_listing.c.event_id == event_id)
+        row = (await self._conn.execute(stmt)).first()
+        return _listed(row) if row else None

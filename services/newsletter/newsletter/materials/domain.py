@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -227,6 +228,72 @@ def check(given: MaterialInput, *, has_file: bool) -> Checked:
         areas=_choice(given.areas, COMPETENCE_AREAS, "areas"),
         published=given.published,
     )
+
+
+@dataclass(frozen=True)
+class Material:
+    """A material as stored: `version` grows with every change (replicas keep the newest)."""
+
+    id: uuid.UUID
+    kind: str
+    title: dict[str, str]
+    description: dict[str, str]
+    url: str | None
+    topics: list[str]
+    audiences: list[str]
+    areas: list[str]
+    published: bool
+    archived_at: datetime | None
+    version: int
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def public(self) -> bool:
+        """Listed, searchable and openable by anyone: published and not archived."""
+        return self.published and not self.archived
+
+
+@dataclass(frozen=True)
+class MaterialFile:
+    """A material's file; `data` is empty where only its description was read."""
+
+    material_id: uuid.UUID
+    name: str
+    hash: str
+    ext: str
+    content_type: str
+    size: int
+    data: bytes = b""
+
+
+@dataclass(frozen=True)
+class MonthlyOpens:
+    month: date
+    source: str
+    opens: int
+
+
+@dataclass(frozen=True)
+class ArchiveChange:
+    """Archiving a material or bringing it back: the word of its address (staff page and
+    API alike), the state it leads to, and what the change is called once done (the audit
+    action `material.<done>`, the page's notice)."""
+
+    word: str
+    archived: bool
+    done: str
+
+
+ARCHIVE_CHANGES = (
+    ArchiveChange("archive", archived=True, done="archived"),
+    ArchiveChange("restore", archived=False, done="restored"),
+)
 
 
 def text_in(texts: Mapping[str, str], lang: str) -> str:

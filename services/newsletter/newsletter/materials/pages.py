@@ -10,10 +10,16 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from newsletter.composer import repository as composer_rows
 from newsletter.composer.form import topic_choices
-from newsletter.deps import Engine, Settings
+from newsletter.deps import Engine, Settings, Uow
 from newsletter.errors import InvalidInput, NotFound
 from newsletter.materials import service
-from newsletter.materials.domain import AUDIENCES, KINDS, LANGUAGES
+from newsletter.materials.domain import (
+    ARCHIVE_CHANGES,
+    AUDIENCES,
+    KINDS,
+    LANGUAGES,
+    ArchiveChange,
+)
 from newsletter.materials.form import empty_values, input_of, upload_of, values_of
 from newsletter.materials.labels import area_choices, labels
 from newsletter.materials.public import FILE_NAME, file_response
@@ -42,6 +48,7 @@ async def _form_context(engine: Engine, lang: str, values: dict[str, Any]) -> di
 async def _edit_page(
     request: Request,
     engine: Engine,
+    uow: Uow,
     staff: Staff,
     *,
     material: dict[str, Any] | None,
@@ -52,7 +59,7 @@ async def _edit_page(
     request.state.staff = staff
     lang = staff_language(request)
     context = await _form_context(engine, lang, values)
-    figures = await service.figures(engine, material["id"]) if material else None
+    figures = await service.figures(uow, material["id"]) if material else None
     return pages.render(
         request,
         "pages/staff_material.html",
@@ -70,14 +77,14 @@ async def _edit_page(
 
 
 @router.get("", response_class=HTMLResponse)
-async def list_page(request: Request, engine: Engine, staff: Viewer) -> Response:
+async def list_page(request: Request, uow: Uow, staff: Viewer) -> Response:
     request.state.staff = staff
     lang = staff_language(request)
     return pages.render(
         request,
         "pages/staff_materials.html",
         {
-            "materials": await service.listing(engine, public=False, lang=lang),
+            "materials": await service.listing(uow, public=False, lang=lang),
             "labels": labels(lang),
             "may_edit": staff.may("editor"),
         },
@@ -86,19 +93,19 @@ async def list_page(request: Request, engine: Engine, staff: Viewer) -> Response
 
 
 @router.get("/new", response_class=HTMLResponse)
-async def new_page(request: Request, engine: Engine, staff: Editor) -> Response:
-    return await _edit_page(request, engine, staff, material=None, values=empty_values())
+async def new_page(request: Request, engine: Engine, uow: Uow, staff: Editor) -> Response:
+    return await _edit_page(request, engine, uow, staff, material=None, values=empty_values())
 
 
 @router.post("/new")
 async def create_page(
-    request: Request, engine: Engine, settings: Settings, staff: Editor
+    request: Request, engine: Engine, uow: Uow, settings: Settings, staff: Editor
 ) -> Response:
     form = await request.form()
     given = input_of(form)
     try:
         material_id = await service.create(
-            engine,
+            uow,
             staff=staff,
             given=given,
             upload=await upload_of(form, settings.material_max_bytes),
@@ -109,6 +116,7 @@ async def create_page(
         return await _edit_page(
             request,
             engine,
+            uow,
             staff,
             material=None,
             values=values_of(given),
@@ -120,21 +128,26 @@ async def create_page(
 
 @router.get("/{material_id}", response_class=HTMLResponse)
 async def material_page(
-    material_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer
+    material_id: uuid.UUID, request: Request, engine: Engine, uow: Uow, staff: Viewer
 ) -> Response:
-    found = await service.one(engine, material_id, public=False, lang=staff_language(request))
-    return await _edit_page(request, engine, staff, material=found, values=found)
+    found = await service.one(uow, material_id, public=False, lang=staff_language(request))
+    return await _edit_page(request, engine, uow, staff, material=found, values=found)
 
 
 @router.post("/{material_id}")
 async def save_page(
-    material_id: uuid.UUID, request: Request, engine: Engine, settings: Settings, staff: Editor
+    material_id: uuid.UUID,
+    request: Request,
+    engine: Engine,
+    uow: Uow,
+    settings: Settings,
+    staff: Editor,
 ) -> Response:
     form = await request.form()
     given = input_of(form)
     try:
         await service.edit(
-            engine,
+            uow,
             staff=staff,
             material_id=material_id,
             given=given,
@@ -143,10 +156,11 @@ async def save_page(
             base_url=settings.public_base_url,
         )
     except InvalidInput as exc:
-        found = await service.one(engine, material_id, public=False, lang="fi")
+        found = await service.one(uow, material_id, public=False, lang="fi")
         return await _edit_page(
             request,
             engine,
+            uow,
             staff,
             material=found,
             values=values_of(given) | {"file": found["file"]},
@@ -156,41 +170,36 @@ async def save_page(
     return RedirectResponse(f"{BASE}/{material_id}?saved=saved", status.HTTP_303_SEE_OTHER)
 
 
-@router.post("/{material_id}/archive")
-async def archive_page(
-    material_id: uuid.UUID, engine: Engine, settings: Settings, staff: Editor
-) -> Response:
-    await service.set_archived(
-        engine,
-        staff=staff,
-        material_id=material_id,
-        archived=True,
-        base_url=settings.public_base_url,
-    )
-    return RedirectResponse(f"{BASE}/{material_id}?saved=archived", status.HTTP_303_SEE_OTHER)
+def _archive_page(change: ArchiveChange) -> None:
+    """POST /{id}/archive and /{id}/restore: the one use case, as the API calls it."""
+
+    @router.post(f"/{{material_id}}/{change.word}", name=f"{change.word}_page")
+    async def archive_or_restore(
+        material_id: uuid.UUID, uow: Uow, settings: Settings, staff: Editor
+    ) -> Response:
+        await service.set_archived(
+            uow,
+            staff=staff,
+            material_id=material_id,
+            archived=change.archived,
+            base_url=settings.public_base_url,
+        )
+        return RedirectResponse(
+            f"{BASE}/{material_id}?saved={change.done}", status.HTTP_303_SEE_OTHER
+        )
 
 
-@router.post("/{material_id}/restore")
-async def restore_page(
-    material_id: uuid.UUID, engine: Engine, settings: Settings, staff: Editor
-) -> Response:
-    await service.set_archived(
-        engine,
-        staff=staff,
-        material_id=material_id,
-        archived=False,
-        base_url=settings.public_base_url,
-    )
-    return RedirectResponse(f"{BASE}/{material_id}?saved=restored", status.HTTP_303_SEE_OTHER)
+for _change in ARCHIVE_CHANGES:
+    _archive_page(_change)
 
 
 @router.get("/{material_id}/file/{file_name}")
 async def staff_file(
-    material_id: uuid.UUID, file_name: str, request: Request, engine: Engine, staff: Viewer
+    material_id: uuid.UUID, file_name: str, request: Request, uow: Uow, staff: Viewer
 ) -> Response:
     """The file of any material, published or not, for staff to check."""
     m = FILE_NAME.fullmatch(file_name)
     if m is None:
         raise NotFound("No such file.")
-    served = await service.serve_file(engine, material_id, m["digest"], m["ext"], staff=True)
+    served = await service.serve_file(uow, material_id, m["digest"], m["ext"], staff=True)
     return file_response(served, request)

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import RedirectResponse, Response
 from newsletter.composer.form import topic_label
-from newsletter.deps import Engine
+from newsletter.deps import Uow
 from newsletter.errors import NotFound
 from newsletter.materials import service
 from newsletter.materials.domain import AUDIENCES, KINDS, shown_language, text_in
@@ -38,7 +38,7 @@ def _not_found(request: Request, lang: str) -> Response:
 @router.get("/materials")
 async def materials_page(
     request: Request,
-    engine: Engine,
+    uow: Uow,
     q: str = Query("", max_length=200),
     kind: str = Query("", max_length=20),
     topic: str = Query("", max_length=80),
@@ -46,8 +46,8 @@ async def materials_page(
 ) -> Response:
     lang = public_language(request)
     filters = service.Filters(query=q, kind=kind, topic=topic, area=area)
-    found = await service.listing(engine, public=True, lang=lang, filters=filters)
-    topics = await service.topics_in_use(engine)
+    found = await service.listing(uow, public=True, lang=lang, filters=filters)
+    topics = await service.topics_in_use(uow)
     return pages.render(
         request,
         "pages/materials.html",
@@ -68,10 +68,10 @@ async def materials_page(
 
 
 @router.get("/materials/{material_id}")
-async def material_page(material_id: uuid.UUID, request: Request, engine: Engine) -> Response:
+async def material_page(material_id: uuid.UUID, request: Request, uow: Uow) -> Response:
     lang = public_language(request)
     try:
-        found = await service.one(engine, material_id, public=True, lang=lang)
+        found = await service.one(uow, material_id, public=True, lang=lang)
     except NotFound:
         return _not_found(request, lang)
     return pages.render(
@@ -92,12 +92,12 @@ async def material_page(material_id: uuid.UUID, request: Request, engine: Engine
 async def open_material(
     material_id: uuid.UUID,
     request: Request,
-    engine: Engine,
+    uow: Uow,
     via: str = Query("", max_length=20),
 ) -> Response:
     try:
         target = await service.open_material(
-            engine, material_id, source="newsletter" if via == "newsletter" else "public"
+            uow, material_id, source="newsletter" if via == "newsletter" else "public"
         )
     except NotFound:
         return _not_found(request, public_language(request))
@@ -105,10 +105,10 @@ async def open_material(
 
 
 @router.head("/materials/{material_id}/open")
-async def check_material_link(material_id: uuid.UUID, engine: Engine) -> Response:
+async def check_material_link(material_id: uuid.UUID, uow: Uow) -> Response:
     """The composer's link check asks with HEAD first: answered without counting an open."""
     try:
-        await service.one(engine, material_id, public=True, lang="fi")
+        await service.one(uow, material_id, public=True, lang="fi")
     except NotFound:
         return Response(status_code=status.HTTP_404_NOT_FOUND)
     return Response(status_code=status.HTTP_200_OK, headers=NO_STORE)
@@ -116,14 +116,14 @@ async def check_material_link(material_id: uuid.UUID, engine: Engine) -> Respons
 
 @router.get("/materials/{material_id}/file/{file_name}")
 async def material_file(
-    material_id: uuid.UUID, file_name: str, request: Request, engine: Engine
+    material_id: uuid.UUID, file_name: str, request: Request, uow: Uow
 ) -> Response:
     """The file by its content hash (a new file is a new address)."""
     m = FILE_NAME.fullmatch(file_name)
     if m is None:
         return _not_found(request, public_language(request))
     try:
-        served = await service.serve_file(engine, material_id, m["digest"], m["ext"])
+        served = await service.serve_file(uow, material_id, m["digest"], m["ext"])
     except NotFound:
         return _not_found(request, public_language(request))
     return file_response(served, request)

@@ -1,5 +1,6 @@
-"""Materials use cases: staff create, edit and archive materials (audited, each change on
-`newsletter.material.v1` through the outbox); the public lists, searches and opens them."""
+"""Materials use cases over a `NewsletterUnitOfWork`: staff create, edit, archive and
+restore materials (audited, each change on `newsletter.material.v1` through the outbox); the
+public lists, searches and opens them (an open is counted)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsletter.errors import NotFound
-from newsletter.materials import repository as rows
 from newsletter.materials.domain import (
     FILE_KINDS,
     KINDS,
     LANGUAGES,
-    Checked,
     FileKind,
+    Material,
+    MaterialFile,
     MaterialInput,
     check,
     check_file,
@@ -26,16 +27,13 @@ from newsletter.materials.domain import (
     text_in,
     tsquery_of,
 )
-from newsletter.unit_of_work import unit_of_work
-from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from newsletter.unit_of_work import NewsletterUnitOfWork
 
 from shared.audit import publish_staff_action
 from shared.competence_areas import COMPETENCE_AREAS
 from shared.events.envelope import new_event
 from shared.events.materials import MaterialV1
 from shared.events.topics import MATERIALS
-from shared.outbox.unit_of_work import UnitOfWork
 from shared.web.staff import Staff
 
 SOURCES = ("public", "newsletter")
@@ -58,7 +56,7 @@ class Served:
 
 
 def _audit(
-    uow: UnitOfWork, staff: Staff, action: str, material_id: uuid.UUID, **details: Any
+    uow: NewsletterUnitOfWork, staff: Staff, action: str, material_id: uuid.UUID, **details: Any
 ) -> None:
     publish_staff_action(
         uow,
@@ -72,53 +70,47 @@ def _audit(
     )
 
 
-def _publish(uow: UnitOfWork, row: RowMapping, base_url: str) -> None:
-    page, open_link = material_paths(str(row["id"]))
+def _publish(uow: NewsletterUnitOfWork, m: Material, base_url: str) -> None:
+    page, open_link = material_paths(str(m.id))
     base = base_url.rstrip("/")
     data = MaterialV1(
-        material_id=row["id"],
-        version=row["version"],
-        kind=row["kind"],
-        title=dict(row["title"]),
+        material_id=m.id,
+        version=m.version,
+        kind=m.kind,
+        title=dict(m.title),
         url=f"{base}{open_link}",
         page_url=f"{base}{page}",
-        competence_areas=list(row["areas"]),
-        topics=list(row["topics"]),
-        audiences=list(row["audiences"]),
-        published=bool(row["published"]) and row["archived_at"] is None,
-        archived=row["archived_at"] is not None,
+        competence_areas=list(m.areas),
+        topics=list(m.topics),
+        audiences=list(m.audiences),
+        published=m.public,
+        archived=m.archived,
     )
-    uow.publish(MATERIALS.name, str(row["id"]), new_event(source="/newsletter", data=data))
+    uow.publish(MATERIALS.name, str(m.id), new_event(source="/newsletter", data=data))
 
 
-def _file_row(material_id: uuid.UUID, upload: Upload, kind: FileKind) -> dict[str, Any]:
+async def _published(uow: NewsletterUnitOfWork, material_id: uuid.UUID, base_url: str) -> None:
+    """The material as it is now, to its replicas."""
+    found = await uow.materials.get(material_id)
+    assert found is not None
+    _publish(uow, found, base_url)
+
+
+def _file(material_id: uuid.UUID, upload: Upload, kind: FileKind) -> MaterialFile:
     stem = _SAFE_NAME.sub("", upload.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]).strip()[:100]
-    return {
-        "material_id": material_id,
-        "name": f"{stem or 'material'}.{kind.ext}",
-        "hash": hashlib.sha256(upload.data).hexdigest()[:16],
-        "ext": kind.ext,
-        "content_type": kind.content_type,
-        "size": len(upload.data),
-        "data": upload.data,
-    }
-
-
-def _values(checked: Checked) -> dict[str, Any]:
-    return {
-        "kind": checked.kind,
-        "title": checked.title,
-        "description": checked.description,
-        "url": checked.url,
-        "topics": checked.topics,
-        "audiences": checked.audiences,
-        "areas": checked.areas,
-        "published": checked.published,
-    }
+    return MaterialFile(
+        material_id=material_id,
+        name=f"{stem or 'material'}.{kind.ext}",
+        hash=hashlib.sha256(upload.data).hexdigest()[:16],
+        ext=kind.ext,
+        content_type=kind.content_type,
+        size=len(upload.data),
+        data=upload.data,
+    )
 
 
 async def create(
-    engine: AsyncEngine,
+    uow: NewsletterUnitOfWork,
     *,
     staff: Staff,
     given: MaterialInput,
@@ -129,20 +121,17 @@ async def create(
     kind = check_file(upload.data, max_bytes=max_bytes) if upload and upload.data else None
     checked = check(given, has_file=kind is not None)
     material_id = uuid.uuid4()
-    async with unit_of_work(engine) as uow:
-        await rows.add(uow.conn, {"id": material_id, "created_by": staff.id, **_values(checked)})
-        if upload is not None and kind is not None:
-            await rows.put_file(uow.conn, _file_row(material_id, upload, kind))
-        row = await rows.get(uow.conn, material_id)
-        assert row is not None
-        _publish(uow, row, base_url)
-        _audit(uow, staff, "material.created", material_id, title=text_in(checked.title, "fi"))
-        await uow.commit()
+    await uow.materials.add(material_id, created_by=staff.id, checked=checked)
+    if upload is not None and kind is not None:
+        await uow.materials.put_file(_file(material_id, upload, kind))
+    await _published(uow, material_id, base_url)
+    _audit(uow, staff, "material.created", material_id, title=text_in(checked.title, "fi"))
+    await uow.commit()
     return material_id
 
 
 async def edit(
-    engine: AsyncEngine,
+    uow: NewsletterUnitOfWork,
     *,
     staff: Staff,
     material_id: uuid.UUID,
@@ -153,84 +142,78 @@ async def edit(
 ) -> None:
     """New values; a new file replaces the old one, a link replaces a file."""
     kind = check_file(upload.data, max_bytes=max_bytes) if upload and upload.data else None
-    async with unit_of_work(engine) as uow:
-        current = await rows.get(uow.conn, material_id, lock=True)
-        if current is None:
-            raise NotFound("No such material.")
-        has_file = kind is not None or (
-            not given.url.strip() and bool(await rows.file_info(uow.conn, [material_id]))
-        )
-        checked = check(given, has_file=has_file)
-        await rows.update_material(uow.conn, material_id, _values(checked))
-        if upload is not None and kind is not None:
-            await rows.put_file(uow.conn, _file_row(material_id, upload, kind))
-        elif checked.url:
-            await rows.drop_file(uow.conn, material_id)
-        row = await rows.get(uow.conn, material_id)
-        assert row is not None
-        _publish(uow, row, base_url)
-        _audit(uow, staff, "material.edited", material_id, title=text_in(checked.title, "fi"))
-        await uow.commit()
+    if await uow.materials.get(material_id, lock=True) is None:
+        raise NotFound("No such material.")
+    has_file = kind is not None or (
+        not given.url.strip() and bool(await uow.materials.files_of([material_id]))
+    )
+    checked = check(given, has_file=has_file)
+    await uow.materials.change(material_id, checked)
+    if upload is not None and kind is not None:
+        await uow.materials.put_file(_file(material_id, upload, kind))
+    elif checked.url:
+        await uow.materials.drop_file(material_id)
+    await _published(uow, material_id, base_url)
+    _audit(uow, staff, "material.edited", material_id, title=text_in(checked.title, "fi"))
+    await uow.commit()
 
 
 async def set_archived(
-    engine: AsyncEngine, *, staff: Staff, material_id: uuid.UUID, archived: bool, base_url: str
+    uow: NewsletterUnitOfWork,
+    *,
+    staff: Staff,
+    material_id: uuid.UUID,
+    archived: bool,
+    base_url: str,
 ) -> None:
-    """Archive (off the listing and every replica; the open link stops) or bring back."""
-    async with unit_of_work(engine) as uow:
-        current = await rows.get(uow.conn, material_id, lock=True)
-        if current is None:
-            raise NotFound("No such material.")
-        if (current["archived_at"] is not None) != archived:
-            at = datetime.now(UTC) if archived else None
-            await rows.update_material(uow.conn, material_id, {"archived_at": at})
-            row = await rows.get(uow.conn, material_id)
-            assert row is not None
-            _publish(uow, row, base_url)
-            action = "material.archived" if archived else "material.restored"
-            _audit(uow, staff, action, material_id)
-        await uow.commit()
+    """Archive (off the listing and every replica; the open link stops) or bring back; the
+    state it is in already is no change (nothing published or audited)."""
+    current = await uow.materials.get(material_id, lock=True)
+    if current is None:
+        raise NotFound("No such material.")
+    if current.archived != archived:
+        at = datetime.now(UTC) if archived else None
+        await uow.materials.set_archived_at(material_id, at)
+        await _published(uow, material_id, base_url)
+        action = "material.archived" if archived else "material.restored"
+        _audit(uow, staff, action, material_id)
+    await uow.commit()
 
 
-def describe(row: RowMapping, file: RowMapping | None, lang: str) -> dict[str, Any]:
-    page, open_link = material_paths(str(row["id"]))
+def describe(m: Material, file: MaterialFile | None, lang: str) -> dict[str, Any]:
+    page, open_link = material_paths(str(m.id))
     return {
-        "id": row["id"],
-        "kind": row["kind"],
-        "title": dict(row["title"]),
-        "description": dict(row["description"]),
-        "shown_title": text_in(row["title"], lang),
-        "shown_description": text_in(row["description"], lang),
-        "url": row["url"],
+        "id": m.id,
+        "kind": m.kind,
+        "title": dict(m.title),
+        "description": dict(m.description),
+        "shown_title": text_in(m.title, lang),
+        "shown_description": text_in(m.description, lang),
+        "url": m.url,
         "file": (
-            {
-                "name": file["name"],
-                "ext": file["ext"],
-                "size": file["size"],
-                "hash": file["hash"],
-            }
+            {"name": file.name, "ext": file.ext, "size": file.size, "hash": file.hash}
             if file
             else None
         ),
-        "topics": list(row["topics"]),
-        "audiences": list(row["audiences"]),
-        "areas": list(row["areas"]),
-        "published": row["published"],
-        "archived": row["archived_at"] is not None,
-        "archived_at": row["archived_at"],
-        "version": row["version"],
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
+        "topics": list(m.topics),
+        "audiences": list(m.audiences),
+        "areas": list(m.areas),
+        "published": m.published,
+        "archived": m.archived,
+        "archived_at": m.archived_at,
+        "version": m.version,
+        "created_at": m.created_at,
+        "updated_at": m.updated_at,
         "page_path": page,
         "open_path": open_link,
     }
 
 
 async def _described(
-    conn: AsyncConnection, found: list[RowMapping], lang: str
+    uow: NewsletterUnitOfWork, found: list[Material], lang: str
 ) -> list[dict[str, Any]]:
-    files = await rows.file_info(conn, [r["id"] for r in found])
-    return [describe(r, files.get(r["id"]), lang) for r in found]
+    files = await uow.materials.files_of([m.id for m in found])
+    return [describe(m, files.get(m.id), lang) for m in found]
 
 
 @dataclass(frozen=True)
@@ -251,48 +234,43 @@ class Filters:
 
 
 async def listing(
-    engine: AsyncEngine, *, public: bool, lang: str, filters: Filters | None = None
+    uow: NewsletterUnitOfWork, *, public: bool, lang: str, filters: Filters | None = None
 ) -> list[dict[str, Any]]:
     f = (filters or Filters()).cleaned()
     tsquery = tsquery_of(f.query)
     if f.query and not tsquery:  # only punctuation: nothing can match
         return []
-    async with engine.connect() as conn:
-        found = await rows.listing(
-            conn,
-            public=public,
-            tsquery=tsquery,
-            kind=f.kind,
-            topic=f.topic,
-            area=f.area,
-            rank_lang=lang if lang in ("fi", "sv", "en") else "fi",
-        )
-        return await _described(conn, found, lang)
+    found = await uow.materials.search(
+        public=public,
+        tsquery=tsquery,
+        kind=f.kind,
+        topic=f.topic,
+        area=f.area,
+        rank_lang=lang if lang in ("fi", "sv", "en") else "fi",
+    )
+    return await _described(uow, found, lang)
 
 
-async def topics_in_use(engine: AsyncEngine) -> list[str]:
-    async with engine.connect() as conn:
-        return await rows.used_topics(conn)
+async def topics_in_use(uow: NewsletterUnitOfWork) -> list[str]:
+    return await uow.materials.used_topics()
 
 
 async def one(
-    engine: AsyncEngine, material_id: uuid.UUID, *, public: bool, lang: str
+    uow: NewsletterUnitOfWork, material_id: uuid.UUID, *, public: bool, lang: str
 ) -> dict[str, Any]:
-    async with engine.connect() as conn:
-        row = await rows.get(conn, material_id)
-        if row is None or (public and (not row["published"] or row["archived_at"] is not None)):
-            raise NotFound("No such material.")
-        return (await _described(conn, [row], lang))[0]
+    found = await uow.materials.get(material_id)
+    if found is None or (public and not found.public):
+        raise NotFound("No such material.")
+    return (await _described(uow, [found], lang))[0]
 
 
-async def figures(engine: AsyncEngine, material_id: uuid.UUID) -> dict[str, Any]:
+async def figures(uow: NewsletterUnitOfWork, material_id: uuid.UUID) -> dict[str, Any]:
     """Opens per month and source, and the clicks in tracked newsletter mail."""
-    async with engine.connect() as conn:
-        opens = await rows.opens_of(conn, material_id)
-        clicks, people = await rows.mail_clicks(conn, material_id)
+    opens = await uow.materials.opens_of(material_id)
+    clicks, people = await uow.materials.mail_clicks(material_id)
     months: dict[Any, dict[str, int]] = {}
-    for r in opens:
-        months.setdefault(r["month"], dict.fromkeys(SOURCES, 0))[r["source"]] = r["opens"]
+    for o in opens:
+        months.setdefault(o.month, dict.fromkeys(SOURCES, 0))[o.source] = o.opens
     return {
         "months": [{"month": m, **counts} for m, counts in months.items()],
         "total": {s: sum(c[s] for c in months.values()) for s in SOURCES},
@@ -302,49 +280,56 @@ async def figures(engine: AsyncEngine, material_id: uuid.UUID) -> dict[str, Any]
 
 
 async def open_material(
-    engine: AsyncEngine, material_id: uuid.UUID, *, source: str, now: datetime | None = None
+    uow: NewsletterUnitOfWork,
+    material_id: uuid.UUID,
+    *,
+    source: str,
+    now: datetime | None = None,
 ) -> str:
     """Count the open (per material, month and source only) and say where it leads: the
     material's own stored address, or its file here. Nothing else is ever a target."""
     at = now or datetime.now(UTC)
-    async with unit_of_work(engine) as uow:
-        row = await rows.get(uow.conn, material_id)
-        if row is None or not row["published"] or row["archived_at"] is not None:
-            raise NotFound("No such material.")
-        files = await rows.file_info(uow.conn, [material_id])
-        await rows.count_open(
-            uow.conn, material_id, month_of(at), source if source in SOURCES else "public"
-        )
-        await uow.commit()
-    if row["url"]:
-        return str(row["url"])
-    file = files.get(material_id)
-    if file is None:
+    found = await uow.materials.get(material_id)
+    if found is None or not found.public:
         raise NotFound("No such material.")
-    return f"/materials/{material_id}/file/{file['hash']}.{file['ext']}"
+    file = (await uow.materials.files_of([material_id])).get(material_id)
+    if not found.url and file is None:
+        raise NotFound("No such material.")
+    await uow.materials.count_open(
+        material_id, month_of(at), source if source in SOURCES else "public"
+    )
+    await uow.commit()
+    if found.url:
+        return found.url
+    assert file is not None
+    return f"/materials/{material_id}/file/{file.hash}.{file.ext}"
 
 
 async def serve_file(
-    engine: AsyncEngine, material_id: uuid.UUID, digest: str, ext: str, *, staff: bool = False
+    uow: NewsletterUnitOfWork,
+    material_id: uuid.UUID,
+    digest: str,
+    ext: str,
+    *,
+    staff: bool = False,
 ) -> Served:
-    async with engine.connect() as conn:
-        row = await rows.get(conn, material_id)
-        found = await rows.file_bytes(conn, material_id)
-    visible = row is not None and (staff or (row["published"] and row["archived_at"] is None))
-    if not visible or found is None or found["hash"] != digest or found["ext"] != ext:
+    found = await uow.materials.get(material_id)
+    file = await uow.materials.file_of(material_id)
+    visible = found is not None and (staff or found.public)
+    if not visible or file is None or file.hash != digest or file.ext != ext:
         raise NotFound("No such file.")
-    kind = FILE_KINDS.get(found["ext"])
+    kind = FILE_KINDS.get(file.ext)
     return Served(
-        data=bytes(found["data"]),
-        content_type=found["content_type"],
-        name=found["name"],
+        data=file.data,
+        content_type=file.content_type,
+        name=file.name,
         inline=bool(kind and kind.inline),
-        etag=f'"{found["hash"]}"',
+        etag=f'"{file.hash}"',
     )
 
 
 async def composer_block(
-    engine: AsyncEngine, chosen: str, *, base_url: str
+    uow: NewsletterUnitOfWork, chosen: str, *, base_url: str
 ) -> dict[str, Any] | None:
     """The composer's link block for a published material: its title in each language (the
     recipient reads their own) and its open link marked as reached from a newsletter; None
@@ -353,7 +338,7 @@ async def composer_block(
 
     try:
         material_id = uuid.UUID(chosen)
-        found = await one(engine, material_id, public=True, lang="fi")
+        found = await one(uow, material_id, public=True, lang="fi")
     except (ValueError, NotFound):
         return None
     block = empty_block("articles")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 # Widths mail clients get; the original is kept too. A narrower image is never upscaled.
@@ -22,6 +24,32 @@ class Media:
     id: str
     name: str
     alt: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LibraryImage:
+    """A library image as stored: the original's size, alt texts by language."""
+
+    id: uuid.UUID
+    name: str
+    alt: dict[str, str]
+    width: int
+    height: int
+    created_by: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One stored size of an image; `data` is empty where only its description was read."""
+
+    media_id: uuid.UUID
+    variant: str
+    hash: str
+    ext: str
+    width: int
+    height: int
+    data: bytes = b""
 
 
 def missing_alt_texts(media: Media, languages: Iterable[str]) -> list[str]:

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from newsletter.delivery.domain import LANGUAGES
-from newsletter.deps import Engine, Settings
+from newsletter.deps import Settings, Uow
 from newsletter.errors import InvalidInput
 from newsletter.media import service
 from newsletter.media.routes import read_upload
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/newsletter/staff/media", include_in_schema=False)
 
 async def _render(
     request: Request,
-    engine: Engine,
+    uow: Uow,
     staff: Staff,
     *,
     errors: dict[str, str] | None = None,
@@ -32,7 +32,7 @@ async def _render(
         request,
         "pages/staff_media.html",
         {
-            "images": await service.library(engine),
+            "images": await service.library(uow),
             "languages": LANGUAGES,
             "may_edit": staff.may("editor"),
             "errors": errors or {},
@@ -44,14 +44,12 @@ async def _render(
 
 
 @router.get("", response_class=HTMLResponse)
-async def media_page(request: Request, engine: Engine, staff: Viewer) -> Response:
-    return await _render(request, engine, staff)
+async def media_page(request: Request, uow: Uow, staff: Viewer) -> Response:
+    return await _render(request, uow, staff)
 
 
 @router.post("")
-async def upload_page(
-    request: Request, engine: Engine, settings: Settings, staff: Editor
-) -> Response:
+async def upload_page(request: Request, uow: Uow, settings: Settings, staff: Editor) -> Response:
     form = await request.form()
     file = form.get("file")
     upload = file if isinstance(file, UploadFile) else None
@@ -59,28 +57,26 @@ async def upload_page(
     name = str(form.get("name", "")) or (upload.filename if upload else "") or ""
     try:
         data = await read_upload(upload, settings.media_max_bytes)
-        await service.upload(engine, staff=staff, name=name, data=data, alt=alt, settings=settings)
+        await service.upload(uow, staff=staff, name=name, data=data, alt=alt, settings=settings)
     except InvalidInput as exc:
         errors = {exc.field or "file": exc.message}
         return await _render(
-            request, engine, staff, errors=errors, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
+            request, uow, staff, errors=errors, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
         )
     return RedirectResponse("/newsletter/staff/media?saved=upload", status.HTTP_303_SEE_OTHER)
 
 
 @router.post("/{media_id}/alt")
-async def alt_page(
-    media_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
-) -> Response:
+async def alt_page(media_id: uuid.UUID, request: Request, uow: Uow, staff: Editor) -> Response:
     form = await request.form()
     alt = {lang: str(form.get(f"alt-{media_id}-{lang}", "")) for lang in LANGUAGES}
     try:
-        await service.set_alt(engine, staff=staff, media_id=media_id, alt=alt)
+        await service.set_alt(uow, staff=staff, media_id=media_id, alt=alt)
     except InvalidInput as exc:
         field = f"alt-{media_id}-{(exc.field or 'alt-fi').removeprefix('alt-')}"
         return await _render(
             request,
-            engine,
+            uow,
             staff,
             errors={field: exc.message},
             status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,

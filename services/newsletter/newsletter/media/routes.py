@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from newsletter.delivery.domain import LANGUAGES
-from newsletter.deps import Engine, Settings
+from newsletter.deps import Settings, Uow
 from newsletter.errors import NotFound
 from newsletter.media import service
 from newsletter.media.schemas import AltIn
@@ -31,13 +31,13 @@ async def read_upload(file: UploadFile | None, limit: int) -> bytes:
 
 
 @router.get("")
-async def list_media(engine: Engine, staff: Viewer) -> list[dict[str, Any]]:
-    return await service.library(engine)
+async def list_media(uow: Uow, staff: Viewer) -> list[dict[str, Any]]:
+    return await service.library(uow)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def upload_media(
-    request: Request, engine: Engine, settings: Settings, staff: Editor
+    request: Request, uow: Uow, settings: Settings, staff: Editor
 ) -> dict[str, Any]:
     form = await request.form()
     file = form.get("file")
@@ -46,24 +46,23 @@ async def upload_media(
     alt = {lang: str(form.get(f"alt-{lang}", "")) for lang in LANGUAGES}
     name = str(form.get("name", "")) or (upload.filename if upload else "") or ""
     media_id = await service.upload(
-        engine, staff=staff, name=name, data=data, alt=alt, settings=settings
+        uow, staff=staff, name=name, data=data, alt=alt, settings=settings
     )
-    found = [m for m in await service.library(engine) if m["id"] == media_id]
-    return found[0]
+    return await service.one(uow, media_id)
 
 
 @router.put("/{media_id}/alt", status_code=status.HTTP_204_NO_CONTENT)
-async def edit_alt(media_id: uuid.UUID, body: AltIn, engine: Engine, staff: Editor) -> None:
-    await service.set_alt(engine, staff=staff, media_id=media_id, alt=body.model_dump())
+async def edit_alt(media_id: uuid.UUID, body: AltIn, uow: Uow, staff: Editor) -> None:
+    await service.set_alt(uow, staff=staff, media_id=media_id, alt=body.model_dump())
 
 
 @public.get("/{media_id}/{file_name}")
-async def image(media_id: uuid.UUID, file_name: str, request: Request, engine: Engine) -> Response:
+async def image(media_id: uuid.UUID, file_name: str, request: Request, uow: Uow) -> Response:
     """A variant by its content hash: the address changes with the bytes, so cache forever."""
     m = FILE_NAME.fullmatch(file_name)
     if m is None:
         raise NotFound("No such image.")
-    served = await service.serve(engine, media_id, m["variant"], m["digest"], m["ext"])
+    served = await service.serve(uow, media_id, m["variant"], m["digest"], m["ext"])
     headers = {"Cache-Control": IMMUTABLE, "ETag": served.etag, "X-Content-Type-Options": "nosniff"}
     if request.headers.get("if-none-match") == served.etag:
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)

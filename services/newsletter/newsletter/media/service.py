@@ -1,5 +1,6 @@
-"""Media library use cases: upload (checked, cleaned, resized), alt texts, listing, serving,
-and the library's part in sending (alt-text refusals, frozen image addresses)."""
+"""Media library use cases over a `NewsletterUnitOfWork` (`uow.images`): upload (checked,
+cleaned, resized), alt texts, listing, serving, and the library's part in sending (alt-text
+refusals, frozen image addresses: `library_of`, behind `uow.media`)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,16 @@ import asyncio
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from newsletter.delivery.domain import LANGUAGES
 from newsletter.errors import InvalidInput, NotFound
-from newsletter.media import repository as rows
 from newsletter.media.domain import (
     CONTENT_TYPES,
+    LibraryImage,
     Media,
+    Variant,
     content_hash,
     mail_variant,
     media_ids,
@@ -25,10 +25,11 @@ from newsletter.media.domain import (
 )
 from newsletter.media.images import renditions
 from newsletter.settings import NewsletterSettings
-from newsletter.unit_of_work import unit_of_work
 from shared.audit import publish_staff_action
-from shared.outbox.unit_of_work import UnitOfWork
 from shared.web.staff import Staff
+
+if TYPE_CHECKING:  # unit_of_work imports this module (the library behind `uow.media`)
+    from newsletter.unit_of_work import NewsletterUnitOfWork
 
 MAX_NAME = 200
 MAX_ALT = 500
@@ -41,7 +42,9 @@ class Served:
     etag: str
 
 
-def _audit(uow: UnitOfWork, staff: Staff, action: str, media_id: uuid.UUID, **details: Any) -> None:
+def _audit(
+    uow: NewsletterUnitOfWork, staff: Staff, action: str, media_id: uuid.UUID, **details: Any
+) -> None:
     publish_staff_action(
         uow,
         service="newsletter",
@@ -63,7 +66,7 @@ def _clean_alt(alt: Mapping[str, str]) -> dict[str, str]:
 
 
 async def upload(
-    engine: AsyncEngine,
+    uow: NewsletterUnitOfWork,
     *,
     staff: Staff,
     name: str,
@@ -83,100 +86,96 @@ async def upload(
     media_id = uuid.uuid4()
     original = made[0]
     title = (name.strip() or f"image.{original.ext}")[:MAX_NAME]
-    async with unit_of_work(engine) as uow:
-        await rows.add(
-            uow.conn,
-            {
-                "id": media_id,
-                "name": title,
-                "alt": cleaned_alt,
-                "width": original.width,
-                "height": original.height,
-                "created_by": staff.id,
-            },
-            [
-                {
-                    "media_id": media_id,
-                    "variant": r.variant,
-                    "hash": content_hash(r.data),
-                    "ext": r.ext,
-                    "width": r.width,
-                    "height": r.height,
-                    "data": r.data,
-                }
-                for r in made
-            ],
-        )
-        _audit(uow, staff, "media.uploaded", media_id, name=title, bytes=len(data))
-        await uow.commit()
+    image = LibraryImage(
+        id=media_id,
+        name=title,
+        alt=cleaned_alt,
+        width=original.width,
+        height=original.height,
+        created_by=staff.id,
+        created_at=datetime.now(UTC),
+    )
+    variants = [
+        Variant(media_id, r.variant, content_hash(r.data), r.ext, r.width, r.height, r.data)
+        for r in made
+    ]
+    await uow.images.add(image, variants)
+    _audit(uow, staff, "media.uploaded", media_id, name=title, bytes=len(data))
+    await uow.commit()
     return media_id
 
 
 async def set_alt(
-    engine: AsyncEngine, *, staff: Staff, media_id: uuid.UUID, alt: Mapping[str, str]
+    uow: NewsletterUnitOfWork, *, staff: Staff, media_id: uuid.UUID, alt: Mapping[str, str]
 ) -> None:
     cleaned = _clean_alt(alt)
-    async with unit_of_work(engine) as uow:
-        if not await rows.set_alt(uow.conn, media_id, cleaned):
-            raise NotFound("No such image.")
-        _audit(uow, staff, "media.alt_edited", media_id, languages=sorted(cleaned))
-        await uow.commit()
+    if not await uow.images.set_alt(media_id, cleaned):
+        raise NotFound("No such image.")
+    _audit(uow, staff, "media.alt_edited", media_id, languages=sorted(cleaned))
+    await uow.commit()
 
 
-def _described(row: RowMapping, variants: list[RowMapping]) -> dict[str, Any]:
+def _described(image: LibraryImage, variants: list[Variant]) -> dict[str, Any]:
     urls = {
-        v["variant"]: {
-            "path": media_path(str(row["id"]), v["variant"], v["hash"], v["ext"]),
-            "width": v["width"],
-            "height": v["height"],
+        v.variant: {
+            "path": media_path(str(image.id), v.variant, v.hash, v.ext),
+            "width": v.width,
+            "height": v.height,
         }
         for v in variants
     }
     return {
-        "id": row["id"],
-        "name": row["name"],
-        "alt": {lang: row["alt"].get(lang, "") for lang in LANGUAGES},
-        "width": row["width"],
-        "height": row["height"],
-        "created_at": row["created_at"],
+        "id": image.id,
+        "name": image.name,
+        "alt": {lang: image.alt.get(lang, "") for lang in LANGUAGES},
+        "width": image.width,
+        "height": image.height,
+        "created_at": image.created_at,
         "variants": urls,
         "mail_path": urls[mail_variant(urls)]["path"] if urls else "",
     }
 
 
-async def library(engine: AsyncEngine) -> list[dict[str, Any]]:
-    async with engine.connect() as conn:
-        found = await rows.listing(conn)
-        variants = await rows.variants_of(conn, [r["id"] for r in found])
-    return [_described(r, variants[r["id"]]) for r in found]
+async def library(uow: NewsletterUnitOfWork) -> list[dict[str, Any]]:
+    found = await uow.images.listing()
+    variants = await uow.images.variants_of([i.id for i in found])
+    return [_described(i, variants[i.id]) for i in found]
+
+
+async def one(uow: NewsletterUnitOfWork, media_id: uuid.UUID) -> dict[str, Any]:
+    found = (await uow.images.of_ids([media_id])).get(media_id)
+    if found is None:
+        raise NotFound("No such image.")
+    return _described(found, (await uow.images.variants_of([media_id]))[media_id])
 
 
 async def serve(
-    engine: AsyncEngine, media_id: uuid.UUID, variant: str, digest: str, ext: str
+    uow: NewsletterUnitOfWork, media_id: uuid.UUID, variant: str, digest: str, ext: str
 ) -> Served:
-    async with engine.connect() as conn:
-        found = await rows.variant_bytes(conn, media_id, variant, digest)
-    if found is None or found["ext"] != ext:
+    found = await uow.images.variant(media_id, variant, digest)
+    if found is None or found.ext != ext:
         raise NotFound("No such image.")
-    return Served(bytes(found["data"]), CONTENT_TYPES[found["ext"]], f'"{found["hash"]}"')
+    return Served(found.data, CONTENT_TYPES[found.ext], f'"{found.hash}"')
 
 
 async def library_of(
-    conn: AsyncConnection, content: Mapping[str, Any]
+    uow: NewsletterUnitOfWork, content: Mapping[str, Any]
 ) -> dict[str, tuple[Media, str]]:
+    """The library images `content` points to, each with the address a mail shows (what
+    `uow.media.images_of` answers in production)."""
     ids = []
     for value in media_ids(content):
         try:
             ids.append(uuid.UUID(value))
         except ValueError:
             continue
-    found = await rows.of_ids(conn, ids)
-    variants = await rows.variants_of(conn, found)
+    found = await uow.images.of_ids(ids)
+    variants = await uow.images.variants_of(found)
     out: dict[str, tuple[Media, str]] = {}
-    for media_id, row in found.items():
-        described = _described(row, variants[media_id])
+    for media_id, image in found.items():
+        described = _described(image, variants[media_id])
         out[str(media_id)] = (
-            Media(id=str(media_id), name=row["name"], alt=dict(row["alt"])),
+            Media(id=str(media_id), name=image.name, alt=dict(image.alt)),
             described["mail_path"],
         )
     return out
