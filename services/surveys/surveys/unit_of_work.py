@@ -29,6 +29,7 @@ from surveys.open_link.domain import Slot
 from surveys.open_link.repository import SqlOpenSlotRepository
 from surveys.responding.domain import Draft, NewResponse, SubmittedResponse
 from surveys.responding.repository import SqlResponseRepository
+from surveys.results.repository import ResultsRepository, SqlResultsRepository
 from surveys.tables import outbox
 
 
@@ -120,6 +121,8 @@ class SurveysUnitOfWork(Protocol):
     def open_slots(self) -> OpenSlotRepository: ...
     @property
     def ballots(self) -> BallotRepository: ...
+    @property
+    def results(self) -> ResultsRepository: ...
 
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
     async def commit(self) -> None: ...
@@ -142,6 +145,7 @@ class SqlSurveysUnitOfWork(UnitOfWork):
     responses: SqlResponseRepository
     open_slots: SqlOpenSlotRepository
     ballots: SqlBallotRepository
+    results: SqlResultsRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine, outbox=outbox, service="surveys")
@@ -155,6 +159,7 @@ class SqlSurveysUnitOfWork(UnitOfWork):
         self.responses = SqlResponseRepository(self.conn)
         self.open_slots = SqlOpenSlotRepository(self.conn)
         self.ballots = SqlBallotRepository(self.conn)
+        self.results = SqlResultsRepository(self.conn)
         return self
 
 

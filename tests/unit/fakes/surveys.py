@@ -24,6 +24,7 @@ from surveys.responding.domain import Draft, NewResponse, SubmittedResponse
 
 from shared.events.envelope import CloudEvent
 from shared.segments import evaluate
+from tests.unit.fakes.surveys_results import FakeResultsRepository
 
 UNREACHABLE = ("bounced", "complained")  # an invitation's own mail status
 
@@ -288,6 +289,7 @@ class FakeSurveysUnitOfWork:
         self.responses = FakeResponseRepository()
         self.open_slots = FakeOpenSlotRepository()
         self.ballots = FakeBallotRepository()
+        self.results = FakeResultsRepository()
         self.published: list[tuple[str, str | None, CloudEvent]] = []
         self.commits = 0
         self._pending: list[tuple[str, str | None, CloudEvent]] = []

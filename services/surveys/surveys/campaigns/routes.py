@@ -68,25 +68,25 @@ async def send_reminders(
 @router.get("/{campaign_id}/results")
 async def read_results(
     campaign_id: uuid.UUID,
-    engine: Engine,
+    uow: UnitOfWork,
     staff: Viewer,
     lang: str = "fi",
     by: str | None = Query(None, description="organisation_type, region, language or q:<id>"),
 ) -> dict[str, Any]:
-    return await results.campaign_results(engine, campaign_id, lang=lang, by=by)
+    return await results.campaign_results(uow, campaign_id=campaign_id, lang=lang, by=by)
 
 
 @router.get("/{campaign_id}/responses.csv")
-async def export_responses(campaign_id: uuid.UUID, engine: Engine, staff: Viewer) -> Response:
-    body = await results.responses_csv(engine, campaign_id)
+async def export_responses(campaign_id: uuid.UUID, uow: UnitOfWork, staff: Viewer) -> Response:
+    body = await results.responses_csv(uow, campaign_id=campaign_id)
     return _csv(body, f"responses-{campaign_id}.csv")
 
 
 @router.get("/{campaign_id}/codebook.csv")
 async def export_codebook(
-    campaign_id: uuid.UUID, engine: Engine, staff: Viewer, lang: str = "fi"
+    campaign_id: uuid.UUID, uow: UnitOfWork, staff: Viewer, lang: str = "fi"
 ) -> Response:
-    body = await results.codebook_csv(engine, campaign_id, lang=lang)
+    body = await results.codebook_csv(uow, campaign_id=campaign_id, lang=lang)
     return _csv(body, f"codebook-{campaign_id}.csv")
 
 
