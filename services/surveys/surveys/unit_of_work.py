@@ -17,14 +17,21 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.envelope import CloudEvent
 from shared.outbox.unit_of_work import UnitOfWork
+from surveys.assessment.repository import AssessmentRepository, SqlAssessmentRepository
 from surveys.ballot_box.repository import SqlBallotRepository
 from surveys.builder.domain.saved import SavedSurvey
 from surveys.builder.repository import SqlSurveyRepository
 from surveys.campaigns.domain import Campaign, SegmentChoice
-from surveys.campaigns.repository import SqlCampaignRepository, SqlSegmentRepository
+from surveys.campaigns.repository import (
+    CampaignFigures,
+    SqlCampaignFigures,
+    SqlCampaignRepository,
+    SqlSegmentRepository,
+)
 from surveys.event_feedback.repository import FeedbackCounts
 from surveys.invitations.domain import Invitee
 from surveys.invitations.repository import SqlInvitationRepository
+from surveys.materials.repository import MaterialsRepository, SqlMaterialsRepository
 from surveys.open_link.domain import Slot
 from surveys.open_link.repository import SqlOpenSlotRepository
 from surveys.responding.domain import Draft, NewResponse, SubmittedResponse
@@ -123,6 +130,12 @@ class SurveysUnitOfWork(Protocol):
     def ballots(self) -> BallotRepository: ...
     @property
     def results(self) -> ResultsRepository: ...
+    @property
+    def campaign_figures(self) -> CampaignFigures: ...
+    @property
+    def assessments(self) -> AssessmentRepository: ...
+    @property
+    def materials(self) -> MaterialsRepository: ...
 
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
     async def commit(self) -> None: ...
@@ -146,6 +159,9 @@ class SqlSurveysUnitOfWork(UnitOfWork):
     open_slots: SqlOpenSlotRepository
     ballots: SqlBallotRepository
     results: SqlResultsRepository
+    campaign_figures: SqlCampaignFigures
+    assessments: SqlAssessmentRepository
+    materials: SqlMaterialsRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine, outbox=outbox, service="surveys")
@@ -160,6 +176,9 @@ class SqlSurveysUnitOfWork(UnitOfWork):
         self.open_slots = SqlOpenSlotRepository(self.conn)
         self.ballots = SqlBallotRepository(self.conn)
         self.results = SqlResultsRepository(self.conn)
+        self.campaign_figures = SqlCampaignFigures(self.conn)
+        self.assessments = SqlAssessmentRepository(self.conn)
+        self.materials = SqlMaterialsRepository(self.conn)
         return self
 
 

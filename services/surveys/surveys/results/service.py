@@ -8,9 +8,10 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from surveys.builder.domain.survey import CHOICE_TYPES, OTHER, Question, Survey, parse_survey
+from surveys.builder.domain.survey import CHOICE_TYPES, OTHER, Question, Survey
 from surveys.campaigns.domain import Campaign
-from surveys.errors import Conflict, InvalidInput, NotFound
+from surveys.campaigns.overview import launched_in
+from surveys.errors import InvalidInput
 from surveys.exports.domain import safe_row
 from surveys.responding.domain import other_key
 from surveys.results.domain import Answered, Respondent, breakdown, summarise
@@ -19,21 +20,11 @@ from surveys.unit_of_work import SurveysUnitOfWork
 PROFILE_BREAKDOWNS = ("organisation_type", "region", "language")
 
 
-async def _launched(uow: SurveysUnitOfWork, campaign_id: uuid.UUID) -> tuple[Campaign, Survey]:
-    """The campaign and the survey frozen at its launch (inside an open unit of work)."""
-    campaign = await uow.campaigns.get(campaign_id)
-    if campaign is None:
-        raise NotFound("No such campaign.")
-    if campaign.survey_definition is None:
-        raise Conflict("The campaign has not been launched yet.")
-    return campaign, parse_survey(campaign.survey_definition)
-
-
 async def _load(
     uow: SurveysUnitOfWork, campaign_id: uuid.UUID
 ) -> tuple[Campaign, Survey, list[Answered]]:
     async with uow:
-        campaign, survey = await _launched(uow, campaign_id)
+        campaign, survey = await launched_in(uow, campaign_id)
         rows = await uow.results.responses(campaign_id)
     return campaign, survey, rows
 
@@ -80,7 +71,7 @@ async def responses_csv(uow: SurveysUnitOfWork, *, campaign_id: uuid.UUID) -> st
     identities: dict[uuid.UUID, Respondent] = {}
     identity_columns: tuple[str, ...] = ()
     async with uow:
-        campaign, survey = await _launched(uow, campaign_id)
+        campaign, survey = await launched_in(uow, campaign_id)
         rows = await uow.results.responses(campaign_id)
         if not campaign.anonymous:
             identity_columns = IDENTITY_COLUMNS
@@ -109,7 +100,7 @@ def _identity(person: Respondent | None) -> list[str]:
 
 async def codebook_csv(uow: SurveysUnitOfWork, *, campaign_id: uuid.UUID, lang: str = "fi") -> str:
     async with uow:
-        campaign, survey = await _launched(uow, campaign_id)
+        campaign, survey = await launched_in(uow, campaign_id)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["column", "question", "type", "text", "values"])
