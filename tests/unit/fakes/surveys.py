@@ -24,6 +24,7 @@ from surveys.responding.domain import Draft, NewResponse, SubmittedResponse
 
 from shared.events.envelope import CloudEvent
 from shared.segments import evaluate
+from tests.unit.fakes.surveys_assessment import FakeAssessmentRepository, FakeMaterialsRepository
 from tests.unit.fakes.surveys_campaigns import FakeCampaignFigures
 from tests.unit.fakes.surveys_results import FakeResultsRepository
 
@@ -292,6 +293,8 @@ class FakeSurveysUnitOfWork:
         self.ballots = FakeBallotRepository()
         self.results = FakeResultsRepository()
         self.campaign_figures = FakeCampaignFigures(self.campaigns, self.invitations)
+        self.assessments = FakeAssessmentRepository()
+        self.materials = FakeMaterialsRepository()
         self.published: list[tuple[str, str | None, CloudEvent]] = []
         self.commits = 0
         self._pending: list[tuple[str, str | None, CloudEvent]] = []

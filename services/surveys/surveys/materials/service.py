@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-from surveys.materials import repository
 from surveys.materials.domain import Link, links_by_area
+from surveys.unit_of_work import SurveysUnitOfWork
 
 
 async def for_areas(
-    conn: AsyncConnection, areas: Sequence[str], lang: str
+    uow: SurveysUnitOfWork, *, areas: Sequence[str], lang: str
 ) -> dict[str, list[Link]]:
-    found = await repository.listed_for_areas(conn, areas)
+    """Up to a few materials per area, in `lang` (read in an open unit of work)."""
+    found = await uow.materials.listed_for_areas(areas)
     return links_by_area(found, areas, lang)
