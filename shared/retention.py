@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from shared.audit import publish_staff_action
 from shared.db import make_engine
 from shared.entrypoints import Command
-from shared.outbox.unit_of_work import UnitOfWork
+from shared.outbox.unit_of_work import Publisher
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def months_before(moment: datetime, months: int) -> datetime:
     return datetime(year, month, min(day.day, last_day), tzinfo=UTC)
 
 
-def publish_audit(uow: UnitOfWork, *, service: str, details: dict[str, Any]) -> None:
+def publish_audit(uow: Publisher, *, service: str, details: dict[str, Any]) -> None:
     """One staff.audit.v1 entry per real run: counts and cut-offs only, no personal data."""
     publish_staff_action(
         uow,

@@ -37,6 +37,7 @@ from surveys.open_link.repository import SqlOpenSlotRepository
 from surveys.responding.domain import Draft, NewResponse, SubmittedResponse
 from surveys.responding.repository import SqlResponseRepository
 from surveys.results.repository import ResultsRepository, SqlResultsRepository
+from surveys.retention.repository import RetentionRepository, SqlRetentionRepository
 from surveys.tables import outbox
 
 
@@ -136,6 +137,8 @@ class SurveysUnitOfWork(Protocol):
     def assessments(self) -> AssessmentRepository: ...
     @property
     def materials(self) -> MaterialsRepository: ...
+    @property
+    def retention(self) -> RetentionRepository: ...
 
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
     async def commit(self) -> None: ...
@@ -162,6 +165,7 @@ class SqlSurveysUnitOfWork(UnitOfWork):
     campaign_figures: SqlCampaignFigures
     assessments: SqlAssessmentRepository
     materials: SqlMaterialsRepository
+    retention: SqlRetentionRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine, outbox=outbox, service="surveys")
@@ -179,6 +183,7 @@ class SqlSurveysUnitOfWork(UnitOfWork):
         self.campaign_figures = SqlCampaignFigures(self.conn)
         self.assessments = SqlAssessmentRepository(self.conn)
         self.materials = SqlMaterialsRepository(self.conn)
+        self.retention = SqlRetentionRepository(self.conn)
         return self
 
 

@@ -27,6 +27,7 @@ from shared.segments import evaluate
 from tests.unit.fakes.surveys_assessment import FakeAssessmentRepository, FakeMaterialsRepository
 from tests.unit.fakes.surveys_campaigns import FakeCampaignFigures
 from tests.unit.fakes.surveys_results import FakeResultsRepository
+from tests.unit.fakes.surveys_retention import FakeRetentionRepository
 
 UNREACHABLE = ("bounced", "complained")  # an invitation's own mail status
 
@@ -295,6 +296,7 @@ class FakeSurveysUnitOfWork:
         self.campaign_figures = FakeCampaignFigures(self.campaigns, self.invitations)
         self.assessments = FakeAssessmentRepository()
         self.materials = FakeMaterialsRepository()
+        self.retention = FakeRetentionRepository(self.campaigns, self.invitations, self.open_slots)
         self.published: list[tuple[str, str | None, CloudEvent]] = []
         self.commits = 0
         self._pending: list[tuple[str, str | None, CloudEvent]] = []
