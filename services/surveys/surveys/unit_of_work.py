@@ -13,10 +13,11 @@ from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.events.envelope import CloudEvent
 from shared.outbox.unit_of_work import UnitOfWork
+from shared.outbox.writer import add_to_outbox
 from surveys.assessment.repository import AssessmentRepository, SqlAssessmentRepository
 from surveys.ballot_box.repository import SqlBallotRepository
 from surveys.builder.domain.saved import SavedSurvey
@@ -28,9 +29,14 @@ from surveys.campaigns.repository import (
     SqlCampaignRepository,
     SqlSegmentRepository,
 )
-from surveys.event_feedback.repository import FeedbackCounts
+from surveys.event_feedback.repository import (
+    EventFeedbackRepository,
+    FeedbackCounts,
+    SqlEventFeedbackRepository,
+)
 from surveys.invitations.domain import Invitee
 from surveys.invitations.repository import SqlInvitationRepository
+from surveys.mail_status.repository import MailStatusRepository, SqlMailStatusRepository
 from surveys.materials.repository import MaterialsRepository, SqlMaterialsRepository
 from surveys.open_link.domain import Slot
 from surveys.open_link.repository import SqlOpenSlotRepository
@@ -139,6 +145,10 @@ class SurveysUnitOfWork(Protocol):
     def materials(self) -> MaterialsRepository: ...
     @property
     def retention(self) -> RetentionRepository: ...
+    @property
+    def mail_status(self) -> MailStatusRepository: ...
+    @property
+    def event_feedback(self) -> EventFeedbackRepository: ...
 
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
     async def commit(self) -> None: ...
@@ -166,12 +176,18 @@ class SqlSurveysUnitOfWork(UnitOfWork):
     assessments: SqlAssessmentRepository
     materials: SqlMaterialsRepository
     retention: SqlRetentionRepository
+    mail_status: SqlMailStatusRepository
+    event_feedback: SqlEventFeedbackRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine, outbox=outbox, service="surveys")
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
+        return self._bound()
+
+    def _bound(self) -> Self:
+        """The repositories on the unit of work's connection."""
         self.surveys = SqlSurveyRepository(self.conn)
         self.campaigns = SqlCampaignRepository(self.conn)
         self.invitations = SqlInvitationRepository(self.conn)
@@ -184,8 +200,43 @@ class SqlSurveysUnitOfWork(UnitOfWork):
         self.assessments = SqlAssessmentRepository(self.conn)
         self.materials = SqlMaterialsRepository(self.conn)
         self.retention = SqlRetentionRepository(self.conn)
+        self.mail_status = SqlMailStatusRepository(self.conn)
+        self.event_feedback = SqlEventFeedbackRepository(self.conn)
         return self
+
+
+class ConsumerUnitOfWork(SqlSurveysUnitOfWork):
+    """Surveys' unit of work inside a Kafka consumer's transaction: `shared/consuming.py`
+    opens it (with the inbox row) and commits or rolls it back with the offset, so entering
+    only binds the repositories to that connection, and commit() writes the queued events to
+    the outbox in it. An event queued by a use case that did not commit never leaves."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        super().__init__(conn.engine)
+        self._held = conn
+
+    async def __aenter__(self) -> Self:
+        self._messages = []
+        self._conn = self._held
+        return self._bound()
+
+    async def commit(self) -> None:
+        await add_to_outbox(self.conn, self._outbox, service=self._service, messages=self._messages)
+        self._messages.clear()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._messages = []  # the consumer ends the transaction, not the use case
 
 
 def unit_of_work(engine: AsyncEngine) -> SqlSurveysUnitOfWork:
     return SqlSurveysUnitOfWork(engine)
+
+
+def consumer_unit_of_work(conn: AsyncConnection) -> ConsumerUnitOfWork:
+    """The unit of work a handler passes to its use case, on the consumer's connection."""
+    return ConsumerUnitOfWork(conn)

@@ -26,6 +26,8 @@ from shared.events.envelope import CloudEvent
 from shared.segments import evaluate
 from tests.unit.fakes.surveys_assessment import FakeAssessmentRepository, FakeMaterialsRepository
 from tests.unit.fakes.surveys_campaigns import FakeCampaignFigures
+from tests.unit.fakes.surveys_event_feedback import FakeEventFeedbackRepository
+from tests.unit.fakes.surveys_mail_status import FakeMailStatusRepository
 from tests.unit.fakes.surveys_results import FakeResultsRepository
 from tests.unit.fakes.surveys_retention import FakeRetentionRepository
 
@@ -297,6 +299,8 @@ class FakeSurveysUnitOfWork:
         self.assessments = FakeAssessmentRepository()
         self.materials = FakeMaterialsRepository()
         self.retention = FakeRetentionRepository(self.campaigns, self.invitations, self.open_slots)
+        self.mail_status = FakeMailStatusRepository(self.invitations)
+        self.event_feedback = FakeEventFeedbackRepository(self.invitations)
         self.published: list[tuple[str, str | None, CloudEvent]] = []
         self.commits = 0
         self._pending: list[tuple[str, str | None, CloudEvent]] = []

@@ -125,9 +125,20 @@ class FakeAssessmentRepository:
 
 @dataclass
 class FakeMaterialsRepository:
-    """Replica rows: {material_id, title, url, areas, listed}."""
+    """Replica rows: {material_id, title, url, areas, listed} (and version, once replicated)."""
 
     rows: list[dict[str, Any]] = field(default_factory=list)
+
+    async def upsert(self, rows: Sequence[dict[str, Any]]) -> None:
+        for row in rows:
+            at = next(
+                (i for i, r in enumerate(self.rows) if r["material_id"] == row["material_id"]),
+                None,
+            )
+            if at is None:
+                self.rows.insert(0, dict(row))  # newest first
+            elif self.rows[at].get("version", 0) < row["version"]:
+                self.rows[at] = dict(row)
 
     async def listed_for_areas(self, areas: Sequence[str]) -> list[dict[str, Any]]:
         return [

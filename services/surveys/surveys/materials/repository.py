@@ -31,6 +31,10 @@ async def listed_for_areas(conn: AsyncConnection, areas: Sequence[str]) -> list[
 
 
 class MaterialsRepository(Protocol):
+    async def upsert(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Newest version per material wins."""
+        ...
+
     async def listed_for_areas(self, areas: Sequence[str]) -> list[dict[str, Any]]:
         """Listed materials (material_id, title, url, areas) tagged with any of `areas`."""
         ...
@@ -41,6 +45,9 @@ class SqlMaterialsRepository:
 
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
+
+    async def upsert(self, rows: Sequence[dict[str, Any]]) -> None:
+        await upsert(self._conn, rows)
 
     async def listed_for_areas(self, areas: Sequence[str]) -> list[dict[str, Any]]:
         return await listed_for_areas(self._conn, areas)
