@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from surveys.campaigns import overview as staff_views
 from surveys.campaigns.repository import campaigns_of_survey
 from surveys.open_link import repository as open_respondents
-from surveys.retention.service import run_retention
+from surveys.retention.job import run_retention
 from surveys.settings import SurveysSettings
 from surveys.unit_of_work import unit_of_work
 

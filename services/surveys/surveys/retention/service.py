@@ -5,21 +5,17 @@ read back with the raw rows; responses stay (they lose only the invitation link)
 and the real run select with the same conditions; a real run publishes one audit entry.
 
 `retire_expired` is the use case (on the unit of work); the long SQL batch (tally, detach,
-delete) stays in the repository. `run_retention` is the edge the shared retention loop and CLI
-call with an engine: it builds the SQL unit of work there."""
+delete) stays in the repository; `job.run_retention` is the edge the worker and CLI call."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
-from sqlalchemy.ext.asyncio import AsyncEngine
+from datetime import datetime
 
 from shared.retention import publish_audit
-from shared.settings import ServiceSettings
 from surveys.retention.domain import RetentionReport
-from surveys.unit_of_work import SurveysUnitOfWork, unit_of_work
+from surveys.unit_of_work import SurveysUnitOfWork
 
-__all__ = ["RetentionReport", "retire_expired", "run_retention"]
+__all__ = ["RetentionReport", "retire_expired"]
 
 
 async def retire_expired(
@@ -48,11 +44,3 @@ async def retire_expired(
         )
         await uow.commit()
     return report
-
-
-async def run_retention(
-    engine: AsyncEngine, settings: ServiceSettings, *, dry_run: bool, now: datetime | None = None
-) -> RetentionReport:
-    now = now or datetime.now(UTC)
-    closed_before = now - timedelta(days=settings.retention_invitation_days_after_close)
-    return await retire_expired(unit_of_work(engine), closed_before=closed_before, dry_run=dry_run)
