@@ -82,3 +82,33 @@ class UnitOfWork:
                 await conn.rollback()  # not committed: nothing, not even an event, leaves
         finally:
             await conn.close()
+
+
+class HeldTransaction(UnitOfWork):
+    """A service's typed unit of work over a transaction its caller owns: a Kafka consumer's
+    (shared/consuming.py holds it with the inbox row and commits it with the offset).
+    Entering opens nothing and binds the repositories to that connection; commit() only
+    writes the queued events to the outbox in it, so the effect, its events, the inbox row
+    and the offset commit together or not at all. Put it first among the bases:
+    `class ConsumerUnitOfWork(HeldTransaction, SqlSurveysUnitOfWork)`, and set `_held`."""
+
+    _held: AsyncConnection
+
+    async def __aenter__(self) -> Self:
+        self._messages = []
+        self._conn = self._held
+        self.open_repositories(self._held)
+        return self
+
+    async def commit(self) -> None:
+        await add_to_outbox(self.conn, self._outbox, service=self._service, messages=self._messages)
+        self._messages.clear()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._messages = []  # the owner ends the transaction, not the use case
+        self._conn = None

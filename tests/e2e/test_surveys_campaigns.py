@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from surveys.campaigns.service import Links, send_due_reminders
 from surveys.settings import SurveysSettings
+from surveys.unit_of_work import unit_of_work
 
 from shared.events.contacts import CONTACT_ERASED, SegmentV1
 from shared.events.envelope import new_event
@@ -172,11 +173,31 @@ async def test_reminder_goes_only_to_non_respondents_and_at_most_n_times(
 
     await eventually(outcomes_recorded, lambda n: n == 3, what="the three outcomes", timeout=60)
     now = datetime.now(UTC)
-    assert await send_due_reminders(engine, links=links, now=now) == 0  # interval not passed
-    assert await send_due_reminders(engine, links=links, now=now + timedelta(days=1, hours=1)) == 2
-    assert await send_due_reminders(engine, links=links, now=now + timedelta(days=1, hours=2)) == 0
-    assert await send_due_reminders(engine, links=links, now=now + timedelta(days=2, hours=2)) == 2
-    assert await send_due_reminders(engine, links=links, now=now + timedelta(days=9)) == 0  # max 2
+    assert (
+        await send_due_reminders(unit_of_work(engine), links=links, now=now) == 0
+    )  # interval not passed
+    assert (
+        await send_due_reminders(
+            unit_of_work(engine), links=links, now=now + timedelta(days=1, hours=1)
+        )
+        == 2
+    )
+    assert (
+        await send_due_reminders(
+            unit_of_work(engine), links=links, now=now + timedelta(days=1, hours=2)
+        )
+        == 0
+    )
+    assert (
+        await send_due_reminders(
+            unit_of_work(engine), links=links, now=now + timedelta(days=2, hours=2)
+        )
+        == 2
+    )
+    assert (
+        await send_due_reminders(unit_of_work(engine), links=links, now=now + timedelta(days=9))
+        == 0
+    )  # max 2
 
     everything = await mails_of(infra, topics, campaign_id, 7)
     reminders = [m for m in everything if m["template_key"] == "survey_reminder"]
@@ -225,7 +246,10 @@ async def test_reminders_skip_invitations_whose_mail_bounced_or_was_complained_a
         )
     settings = SurveysSettings()
     links = Links(keys=settings.token_keys(), base_url=settings.public_base_url)
-    assert await send_due_reminders(engine, links=links, now=now + timedelta(days=2)) == 1
+    assert (
+        await send_due_reminders(unit_of_work(engine), links=links, now=now + timedelta(days=2))
+        == 1
+    )
     everything = await mails_of(infra, topics, campaign_id, 4)
     reminders = [m for m in everything if m["template_key"] == "survey_reminder"]
     assert [m["to_email"] for m in reminders] == [mails[2]["to_email"]]

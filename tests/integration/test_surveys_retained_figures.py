@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from surveys.campaigns import overview as staff_views
 from surveys.campaigns.repository import campaigns_of_survey
 from surveys.open_link import repository as open_respondents
-from surveys.retention.service import run_retention
+from surveys.retention.job import run_retention
 from surveys.settings import SurveysSettings
+from surveys.unit_of_work import unit_of_work
 
 from shared.db import make_engine
 from tests.support.infra import Infra
@@ -43,7 +44,7 @@ async def engine(settings: SurveysSettings) -> AsyncIterator[AsyncEngine]:
 
 
 async def figures(engine: AsyncEngine, survey: uuid.UUID, campaign: uuid.UUID) -> dict[str, Any]:
-    overview = await staff_views.campaign_overview(engine, campaign)
+    overview = await staff_views.campaign_overview(unit_of_work(engine), campaign_id=campaign)
     async with engine.connect() as conn:
         listed = await campaigns_of_survey(conn, survey)  # the survey page's campaign list
         open_answered = await open_respondents.answered_count(conn, campaign)

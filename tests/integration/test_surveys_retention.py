@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from surveys.retention.service import run_retention
+from surveys.retention.job import run_retention
 from surveys.settings import SurveysSettings
 
 from shared.db import make_engine

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -32,8 +31,7 @@ from newsletter.statistics.repository import StatisticsRepository, StatisticsRow
 from newsletter.tables import outbox
 from newsletter.tracking.repository import TrackingRepository, TrackingRows
 from shared.events.envelope import CloudEvent
-from shared.outbox.unit_of_work import UnitOfWork
-from shared.outbox.writer import add_to_outbox
+from shared.outbox.unit_of_work import HeldTransaction, UnitOfWork
 
 
 def unit_of_work(engine: AsyncEngine) -> UnitOfWork:
@@ -157,31 +155,11 @@ class SqlUnitOfWork(UnitOfWork):
         self.event_listing = EventListingRows(conn)
 
 
-class JoinedUnitOfWork(SqlUnitOfWork):
+class JoinedUnitOfWork(HeldTransaction, SqlUnitOfWork):
     """`async with JoinedUnitOfWork(conn, key) as uow:` in a Kafka consumer's transaction (its
-    inbox row is in it, shared/subscriptions.py): the use case's effects and events commit
-    with the record, or not at all. Entering opens nothing; commit() only writes the queued
-    events to the outbox; the consumer commits (or rolls back) the transaction."""
+    inbox row is in it): the use case's effects and events commit with the record, or not at
+    all (shared HeldTransaction)."""
 
     def __init__(self, conn: AsyncConnection, suppression_key: bytes) -> None:
         super().__init__(conn.engine, suppression_key)
-        self._borrowed = conn
-
-    async def __aenter__(self) -> Self:
-        self._messages = []
-        self._conn = self._borrowed
-        self.open_repositories(self._borrowed)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._messages = []
-        self._conn = None
-
-    async def commit(self) -> None:
-        await add_to_outbox(self.conn, self._outbox, service=self._service, messages=self._messages)
-        self._messages.clear()
+        self._held = conn

@@ -11,7 +11,7 @@ from shared.replica_rebuild import rebuild_replica_command
 from shared.retention import retention_command
 from surveys.builder.snapshot import publish_snapshot
 from surveys.erasure.service import settle_removed_people
-from surveys.retention.service import run_retention
+from surveys.retention.job import run_retention
 from surveys.settings import SurveysSettings
 from surveys.tables import contact_snapshot
 from surveys.unit_of_work import unit_of_work

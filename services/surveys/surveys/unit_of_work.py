@@ -14,19 +14,33 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shared.outbox.unit_of_work import OutboxUnitOfWork, UnitOfWork
+from shared.outbox.unit_of_work import HeldTransaction, OutboxUnitOfWork, UnitOfWork
+from surveys.assessment.repository import AssessmentRepository, SqlAssessmentRepository
 from surveys.ballot_box.repository import SqlBallotRepository
 from surveys.builder.domain.saved import SavedSurvey
 from surveys.builder.repository import SqlSurveyRepository
 from surveys.campaigns.domain import Campaign, SegmentChoice
-from surveys.campaigns.repository import SqlCampaignRepository, SqlSegmentRepository
-from surveys.event_feedback.repository import FeedbackCounts
+from surveys.campaigns.repository import (
+    CampaignFigures,
+    SqlCampaignFigures,
+    SqlCampaignRepository,
+    SqlSegmentRepository,
+)
+from surveys.event_feedback.repository import (
+    EventFeedbackRepository,
+    FeedbackCounts,
+    SqlEventFeedbackRepository,
+)
 from surveys.invitations.domain import Invitee
 from surveys.invitations.repository import SqlInvitationRepository
+from surveys.mail_status.repository import MailStatusRepository, SqlMailStatusRepository
+from surveys.materials.repository import MaterialsRepository, SqlMaterialsRepository
 from surveys.open_link.domain import Slot
 from surveys.open_link.repository import SqlOpenSlotRepository
 from surveys.responding.domain import Draft, NewResponse, SubmittedResponse
 from surveys.responding.repository import SqlResponseRepository
+from surveys.results.repository import ResultsRepository, SqlResultsRepository
+from surveys.retention.repository import RetentionRepository, SqlRetentionRepository
 from surveys.tables import outbox
 
 
@@ -118,6 +132,20 @@ class SurveysUnitOfWork(OutboxUnitOfWork, Protocol):
     def open_slots(self) -> OpenSlotRepository: ...
     @property
     def ballots(self) -> BallotRepository: ...
+    @property
+    def results(self) -> ResultsRepository: ...
+    @property
+    def campaign_figures(self) -> CampaignFigures: ...
+    @property
+    def assessments(self) -> AssessmentRepository: ...
+    @property
+    def materials(self) -> MaterialsRepository: ...
+    @property
+    def retention(self) -> RetentionRepository: ...
+    @property
+    def mail_status(self) -> MailStatusRepository: ...
+    @property
+    def event_feedback(self) -> EventFeedbackRepository: ...
 
 
 class SqlSurveysUnitOfWork(UnitOfWork):
@@ -130,6 +158,13 @@ class SqlSurveysUnitOfWork(UnitOfWork):
     responses: SqlResponseRepository
     open_slots: SqlOpenSlotRepository
     ballots: SqlBallotRepository
+    results: SqlResultsRepository
+    campaign_figures: SqlCampaignFigures
+    assessments: SqlAssessmentRepository
+    materials: SqlMaterialsRepository
+    retention: SqlRetentionRepository
+    mail_status: SqlMailStatusRepository
+    event_feedback: SqlEventFeedbackRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine, outbox=outbox, service="surveys")
@@ -142,7 +177,27 @@ class SqlSurveysUnitOfWork(UnitOfWork):
         self.responses = SqlResponseRepository(conn)
         self.open_slots = SqlOpenSlotRepository(conn)
         self.ballots = SqlBallotRepository(conn)
+        self.results = SqlResultsRepository(conn)
+        self.campaign_figures = SqlCampaignFigures(conn)
+        self.assessments = SqlAssessmentRepository(conn)
+        self.materials = SqlMaterialsRepository(conn)
+        self.retention = SqlRetentionRepository(conn)
+        self.mail_status = SqlMailStatusRepository(conn)
+        self.event_feedback = SqlEventFeedbackRepository(conn)
+
+
+class ConsumerUnitOfWork(HeldTransaction, SqlSurveysUnitOfWork):
+    """Surveys' unit of work inside a Kafka consumer's transaction (shared HeldTransaction)."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        super().__init__(conn.engine)
+        self._held = conn
 
 
 def unit_of_work(engine: AsyncEngine) -> SqlSurveysUnitOfWork:
     return SqlSurveysUnitOfWork(engine)
+
+
+def consumer_unit_of_work(conn: AsyncConnection) -> ConsumerUnitOfWork:
+    """The unit of work a handler passes to its use case, on the consumer's connection."""
+    return ConsumerUnitOfWork(conn)

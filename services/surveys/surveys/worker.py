@@ -26,7 +26,7 @@ from surveys.event_feedback.handlers import subscribe_feedback_requests
 from surveys.mail_status.handlers import subscribe_mail_events
 from surveys.materials.handlers import subscribe_materials
 from surveys.replica import subscribe_contact_replica
-from surveys.retention.service import run_retention
+from surveys.retention.job import run_retention
 from surveys.settings import SurveysSettings
 from surveys.tables import outbox
 from surveys.unit_of_work import unit_of_work

@@ -24,6 +24,12 @@ from surveys.responding.domain import Draft, NewResponse, SubmittedResponse
 
 from shared.events.envelope import CloudEvent
 from shared.segments import evaluate
+from tests.unit.fakes.surveys_assessment import FakeAssessmentRepository, FakeMaterialsRepository
+from tests.unit.fakes.surveys_campaigns import FakeCampaignFigures
+from tests.unit.fakes.surveys_event_feedback import FakeEventFeedbackRepository
+from tests.unit.fakes.surveys_mail_status import FakeMailStatusRepository
+from tests.unit.fakes.surveys_results import FakeResultsRepository
+from tests.unit.fakes.surveys_retention import FakeRetentionRepository
 
 UNREACHABLE = ("bounced", "complained")  # an invitation's own mail status
 
@@ -288,6 +294,13 @@ class FakeSurveysUnitOfWork:
         self.responses = FakeResponseRepository()
         self.open_slots = FakeOpenSlotRepository()
         self.ballots = FakeBallotRepository()
+        self.results = FakeResultsRepository()
+        self.campaign_figures = FakeCampaignFigures(self.campaigns, self.invitations)
+        self.assessments = FakeAssessmentRepository()
+        self.materials = FakeMaterialsRepository()
+        self.retention = FakeRetentionRepository(self.campaigns, self.invitations, self.open_slots)
+        self.mail_status = FakeMailStatusRepository(self.invitations)
+        self.event_feedback = FakeEventFeedbackRepository(self.invitations)
         self.published: list[tuple[str, str | None, CloudEvent]] = []
         self.commits = 0
         self._pending: list[tuple[str, str | None, CloudEvent]] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -237,3 +237,134 @@ async def forget_people(conn: AsyncConnection, contact_ids: list[uuid.UUID]) -> 
             update(at).where(at.c.taker_id.in_(takers)).values(region=None, organisation_type=None)
         )
     return len(takers)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownContact:
+    """The replica's live contact with an address."""
+
+    contact_id: uuid.UUID
+    region: str | None
+    organisation_type: str | None
+
+
+class AssessmentRepository(Protocol):
+    """Self-assessments, their takers and attempts."""
+
+    async def add(self, *, id: uuid.UUID, definition: dict[str, Any], mode: str) -> None: ...
+    async def get(
+        self, assessment_id: uuid.UUID, *, for_update: bool = False
+    ) -> StoredAssessment | None: ...
+    async def listing(self) -> list[tuple[StoredAssessment, int]]:
+        """Newest first, with the number of attempts."""
+        ...
+
+    async def save(
+        self, assessment_id: uuid.UUID, *, definition: dict[str, Any], mode: str, published: bool
+    ) -> int:
+        """The new version number."""
+        ...
+
+    async def attempt_count(self, assessment_id: uuid.UUID) -> int: ...
+    async def taker_by_email(self, assessment_id: uuid.UUID, email: str) -> Taker | None: ...
+    async def taker(self, taker_id: uuid.UUID) -> Taker | None: ...
+    async def add_taker(
+        self, *, id: uuid.UUID, assessment_id: uuid.UUID, email: str, language: str
+    ) -> None: ...
+    async def set_taker_contact(
+        self, taker_id: uuid.UUID, contact_id: uuid.UUID | None
+    ) -> None: ...
+    async def contact_by_email(self, email: str) -> KnownContact | None:
+        """The live (not erased) contact with this address, any case."""
+        ...
+
+    async def add_attempt(self, **values: Any) -> None: ...
+    async def attempt_by_token(
+        self, token_hash: bytes, *, for_update: bool = False
+    ) -> Attempt | None: ...
+    async def attempt(self, attempt_id: uuid.UUID) -> Attempt | None: ...
+    async def confirm(self, attempt_id: uuid.UUID, now: datetime) -> bool:
+        """True the first time only."""
+        ...
+
+    async def history(self, taker_id: uuid.UUID) -> list[Attempt]:
+        """The taker's confirmed attempts, oldest first."""
+        ...
+
+    async def latest_rows(
+        self, assessment_id: uuid.UUID, by: str
+    ) -> list[tuple[str | None, dict[str, int]]]:
+        """(group, percents) of every counted attempt not retaken since."""
+        ...
+
+
+class SqlAssessmentRepository:
+    """Self-assessments on the unit of work's connection."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, *, id: uuid.UUID, definition: dict[str, Any], mode: str) -> None:
+        await add(self._conn, id=id, definition=definition, mode=mode)
+
+    async def get(
+        self, assessment_id: uuid.UUID, *, for_update: bool = False
+    ) -> StoredAssessment | None:
+        return await get(self._conn, assessment_id, for_update=for_update)
+
+    async def listing(self) -> list[tuple[StoredAssessment, int]]:
+        return await listing(self._conn)
+
+    async def save(
+        self, assessment_id: uuid.UUID, *, definition: dict[str, Any], mode: str, published: bool
+    ) -> int:
+        return await save(
+            self._conn, assessment_id, definition=definition, mode=mode, published=published
+        )
+
+    async def attempt_count(self, assessment_id: uuid.UUID) -> int:
+        return await attempt_count(self._conn, assessment_id)
+
+    async def taker_by_email(self, assessment_id: uuid.UUID, email: str) -> Taker | None:
+        return await taker_by_email(self._conn, assessment_id, email)
+
+    async def taker(self, taker_id: uuid.UUID) -> Taker | None:
+        return await taker(self._conn, taker_id)
+
+    async def add_taker(
+        self, *, id: uuid.UUID, assessment_id: uuid.UUID, email: str, language: str
+    ) -> None:
+        await add_taker(
+            self._conn, id=id, assessment_id=assessment_id, email=email, language=language
+        )
+
+    async def set_taker_contact(self, taker_id: uuid.UUID, contact_id: uuid.UUID | None) -> None:
+        await set_taker_contact(self._conn, taker_id, contact_id)
+
+    async def contact_by_email(self, email: str) -> KnownContact | None:
+        row = await contact_by_email(self._conn, email)
+        return (
+            None if row is None else KnownContact(row.contact_id, row.region, row.organisation_type)
+        )
+
+    async def add_attempt(self, **values: Any) -> None:
+        await add_attempt(self._conn, **values)
+
+    async def attempt_by_token(
+        self, token_hash: bytes, *, for_update: bool = False
+    ) -> Attempt | None:
+        return await attempt_by_token(self._conn, token_hash, for_update=for_update)
+
+    async def attempt(self, attempt_id: uuid.UUID) -> Attempt | None:
+        return await attempt(self._conn, attempt_id)
+
+    async def confirm(self, attempt_id: uuid.UUID, now: datetime) -> bool:
+        return await confirm(self._conn, attempt_id, now)
+
+    async def history(self, taker_id: uuid.UUID) -> list[Attempt]:
+        return await history(self._conn, taker_id)
+
+    async def latest_rows(
+        self, assessment_id: uuid.UUID, by: str
+    ) -> list[tuple[str | None, dict[str, int]]]:
+        return await latest_rows(self._conn, assessment_id, by)

@@ -12,9 +12,9 @@ from shared.web.staff import Editor, Staff, Viewer
 from surveys.assessment import service
 from surveys.assessment.domain import DefinitionError
 from surveys.assessment.schemas import AssessmentIn, NewAssessmentIn
-from surveys.deps import Engine, Settings, actor
+from surveys.deps import Settings, UnitOfWork, actor
 from surveys.errors import InvalidInput
-from surveys.unit_of_work import unit_of_work
+from surveys.unit_of_work import SurveysUnitOfWork
 
 router = APIRouter(prefix="/api/surveys/assessments", tags=["self-assessment"])
 
@@ -24,8 +24,8 @@ def _actor(staff: Staff) -> service.Actor:
     return service.Actor(id=a.id, role=a.role)
 
 
-async def _view(engine: Any, settings: Any, assessment_id: uuid.UUID) -> dict[str, Any]:
-    loaded = await service.load(engine, assessment_id)
+async def _view(uow: SurveysUnitOfWork, settings: Any, assessment_id: uuid.UUID) -> dict[str, Any]:
+    loaded = await service.load(uow, assessment_id=assessment_id)
     return {
         "id": str(assessment_id),
         "definition": loaded.stored.definition,
@@ -41,34 +41,32 @@ async def _view(engine: Any, settings: Any, assessment_id: uuid.UUID) -> dict[st
 
 
 @router.get("")
-async def list_assessments(engine: Engine, staff: Viewer) -> list[dict[str, Any]]:
-    return await service.listing(engine)
+async def list_assessments(uow: UnitOfWork, staff: Viewer) -> list[dict[str, Any]]:
+    return await service.listing(uow)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def create_assessment(
-    body: NewAssessmentIn, engine: Engine, settings: Settings, staff: Editor
+    body: NewAssessmentIn, uow: UnitOfWork, settings: Settings, staff: Editor
 ) -> dict[str, Any]:
-    assessment_id = await service.create_assessment(
-        unit_of_work(engine), actor=_actor(staff), mode=body.mode
-    )
-    return await _view(engine, settings, assessment_id)
+    assessment_id = await service.create_assessment(uow, actor=_actor(staff), mode=body.mode)
+    return await _view(uow, settings, assessment_id)
 
 
 @router.get("/{assessment_id}")
 async def read_assessment(
-    assessment_id: uuid.UUID, engine: Engine, settings: Settings, staff: Viewer
+    assessment_id: uuid.UUID, uow: UnitOfWork, settings: Settings, staff: Viewer
 ) -> dict[str, Any]:
-    return await _view(engine, settings, assessment_id)
+    return await _view(uow, settings, assessment_id)
 
 
 @router.put("/{assessment_id}")
 async def save_assessment(
-    assessment_id: uuid.UUID, body: AssessmentIn, engine: Engine, settings: Settings, staff: Editor
+    assessment_id: uuid.UUID, body: AssessmentIn, uow: UnitOfWork, settings: Settings, staff: Editor
 ) -> dict[str, Any]:
     try:
         await service.save_assessment(
-            unit_of_work(engine),
+            uow,
             assessment_id,
             definition=body.definition,
             mode=body.mode,
@@ -77,15 +75,15 @@ async def save_assessment(
         )
     except DefinitionError as exc:
         raise InvalidInput(exc.message, field=exc.where) from exc
-    return await _view(engine, settings, assessment_id)
+    return await _view(uow, settings, assessment_id)
 
 
 @router.get("/{assessment_id}/figures")
 async def figures(
-    assessment_id: uuid.UUID, engine: Engine, staff: Viewer, by: str = "region"
+    assessment_id: uuid.UUID, uow: UnitOfWork, staff: Viewer, by: str = "region"
 ) -> dict[str, Any]:
     """Average percent per area by group; groups under the minimum are only counted."""
-    found = await service.figures(engine, assessment_id, by=by)
+    found = await service.figures(uow, assessment_id=assessment_id, by=by)
     aggregates = found["aggregates"]
     return {
         "by": by,

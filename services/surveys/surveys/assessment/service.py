@@ -18,14 +18,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from shared.events.envelope import new_event
 from shared.events.mail import MailRequestedV1
 from shared.events.surveys import AssessmentResultV1
 from shared.events.topics import MAIL_REQUESTED, SURVEY_ASSESSMENTS
 from shared.logs import correlation_id
-from shared.outbox.unit_of_work import UnitOfWork
 from shared.tokens import TokenError, TokenKeys, sign, verify
 from surveys import SOURCE
 from surveys.assessment import repository as repo
@@ -47,6 +44,7 @@ from surveys.audit import audit
 from surveys.errors import Conflict, InvalidInput, NotFound
 from surveys.materials import service as materials
 from surveys.materials.domain import Link
+from surveys.unit_of_work import SurveysUnitOfWork
 
 PURPOSE = "assessment"
 EMAIL = re.compile(r"[^@\s<>\"]{1,64}@[^@\s<>\"]{1,190}\.[^@\s<>\".]{2,63}")
@@ -67,14 +65,16 @@ class Loaded:
 # --- staff ---------------------------------------------------------------------------------
 
 
-async def create_assessment(uow: UnitOfWork, *, actor: Actor, mode: str = "anonymous") -> uuid.UUID:
+async def create_assessment(
+    uow: SurveysUnitOfWork, *, actor: Actor, mode: str = "anonymous"
+) -> uuid.UUID:
     """A new test with the default competence areas, questions and feedback (unpublished)."""
     if mode not in MODES:
         raise InvalidInput("mode is anonymous or identified", field="mode")
     assessment_id = uuid.uuid4()
     definition = Definition.parse(default_definition()).to_json()
     async with uow:
-        await repo.add(uow.conn, id=assessment_id, definition=definition, mode=mode)
+        await uow.assessments.add(id=assessment_id, definition=definition, mode=mode)
         audit(
             uow,
             actor_id=actor.id,
@@ -88,7 +88,7 @@ async def create_assessment(uow: UnitOfWork, *, actor: Actor, mode: str = "anony
 
 
 async def save_assessment(
-    uow: UnitOfWork,
+    uow: SurveysUnitOfWork,
     assessment_id: uuid.UUID,
     *,
     definition: Any,
@@ -102,13 +102,13 @@ async def save_assessment(
         raise DefinitionError("Choose anonymous or identified.", where="mode")
     clean = Definition.parse(definition).to_json()
     async with uow:
-        current = await repo.get(uow.conn, assessment_id, for_update=True)
+        current = await uow.assessments.get(assessment_id, for_update=True)
         if current is None:
             raise NotFound("No such self-assessment.")
-        if mode != current.mode and await repo.attempt_count(uow.conn, assessment_id):
+        if mode != current.mode and await uow.assessments.attempt_count(assessment_id):
             raise Conflict("The mode cannot change once the test has been taken.", field="mode")
-        version = await repo.save(
-            uow.conn, assessment_id, definition=clean, mode=mode, published=published
+        version = await uow.assessments.save(
+            assessment_id, definition=clean, mode=mode, published=published
         )
         audit(
             uow,
@@ -123,17 +123,21 @@ async def save_assessment(
     return version
 
 
-async def load(engine: AsyncEngine, assessment_id: uuid.UUID) -> Loaded:
-    async with engine.connect() as conn:
-        stored = await repo.get(conn, assessment_id)
+async def load(uow: SurveysUnitOfWork, *, assessment_id: uuid.UUID) -> Loaded:
+    async with uow:
+        return await _load_in(uow, assessment_id)
+
+
+async def _load_in(uow: SurveysUnitOfWork, assessment_id: uuid.UUID) -> Loaded:
+    stored = await uow.assessments.get(assessment_id)
     if stored is None:
         raise NotFound("No such self-assessment.")
     return Loaded(stored, Definition.parse(stored.definition))
 
 
-async def listing(engine: AsyncEngine) -> list[dict[str, Any]]:
-    async with engine.connect() as conn:
-        rows = await repo.listing(conn)
+async def listing(uow: SurveysUnitOfWork) -> list[dict[str, Any]]:
+    async with uow:
+        rows = await uow.assessments.listing()
     return [
         {
             "id": str(s.id),
@@ -159,12 +163,13 @@ def result_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/s/assessment/r/{token}"
 
 
-async def figures(engine: AsyncEngine, assessment_id: uuid.UUID, *, by: str) -> dict[str, Any]:
+async def figures(uow: SurveysUnitOfWork, *, assessment_id: uuid.UUID, by: str) -> dict[str, Any]:
+    """Aggregates by region or organisation type (small groups suppressed by the domain)."""
     if by not in ("region", "organisation_type"):
         raise InvalidInput("by is region or organisation_type", field="by")
-    loaded = await load(engine, assessment_id)
-    async with engine.connect() as conn:
-        rows = await repo.latest_rows(conn, assessment_id, by)
+    async with uow:
+        loaded = await _load_in(uow, assessment_id)
+        rows = await uow.assessments.latest_rows(assessment_id, by)
     areas = [a.key for a in loaded.definition.areas]
     result = aggregate(rows, areas)
     return {"loaded": loaded, "aggregates": result}
@@ -177,19 +182,10 @@ class LinkGone(Exception):
     """The link is forged, of another purpose, or its test is unpublished or gone."""
 
 
-async def open_test(engine: AsyncEngine, *, keys: TokenKeys, token: str) -> Loaded:
-    try:
-        claim = verify(keys, PURPOSE, token, max_age_s=None)
-        assessment_id = uuid.UUID(str(claim["a"]))
-    except (TokenError, KeyError, TypeError, ValueError) as exc:
-        raise LinkGone from exc
-    try:
-        loaded = await load(engine, assessment_id)
-    except NotFound as exc:
-        raise LinkGone from exc
-    if not loaded.stored.published:
-        raise LinkGone
-    return loaded
+async def open_test(uow: SurveysUnitOfWork, *, keys: TokenKeys, token: str) -> Loaded:
+    """The published test behind a public link (LinkGone otherwise)."""
+    async with uow:
+        return await _open_in(uow, keys, token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +224,7 @@ def _check(loaded: Loaded, answers: Answers, *, needs_email: bool) -> Outcome:
 
 
 async def submit(
-    uow: UnitOfWork,
+    uow: SurveysUnitOfWork,
     *,
     keys: TokenKeys,
     token: str,
@@ -248,20 +244,19 @@ async def submit(
         taker_id = None
         if identified:
             email = answers.email.strip()
-            taker = await repo.taker_by_email(uow.conn, loaded.stored.id, email)
+            taker = await uow.assessments.taker_by_email(loaded.stored.id, email)
             taker_id = taker.id if taker else uuid.uuid4()
             if taker is None:
-                await repo.add_taker(
-                    uow.conn,
+                await uow.assessments.add_taker(
                     id=taker_id,
                     assessment_id=loaded.stored.id,
                     email=email,
                     language=lang,
                 )
             # Known at once for erasure; published as theirs only once confirmed.
-            found = await repo.contact_by_email(uow.conn, email)
+            found = await uow.assessments.contact_by_email(email)
             if found is not None:
-                await repo.set_taker_contact(uow.conn, taker_id, found.contact_id)
+                await uow.assessments.set_taker_contact(taker_id, found.contact_id)
         await _add_attempt(
             uow, loaded, outcome, answers, lang=lang, now=now, taker_id=taker_id, previous=None
         )
@@ -279,19 +274,19 @@ async def submit(
     return outcome
 
 
-async def _open_in(uow: UnitOfWork, keys: TokenKeys, token: str) -> Loaded:
+async def _open_in(uow: SurveysUnitOfWork, keys: TokenKeys, token: str) -> Loaded:
     try:
         assessment_id = uuid.UUID(str(verify(keys, PURPOSE, token, max_age_s=None)["a"]))
     except (TokenError, KeyError, TypeError, ValueError) as exc:
         raise LinkGone from exc
-    stored = await repo.get(uow.conn, assessment_id)
+    stored = await uow.assessments.get(assessment_id)
     if stored is None or not stored.published:
         raise LinkGone
     return Loaded(stored, Definition.parse(stored.definition))
 
 
 async def _add_attempt(
-    uow: UnitOfWork,
+    uow: SurveysUnitOfWork,
     loaded: Loaded,
     outcome: Outcome,
     answers: Answers,
@@ -306,15 +301,14 @@ async def _add_attempt(
     attempt_id = uuid.uuid4()
     region, org_type = answers.region or None, answers.organisation_type or None
     if taker_id is not None:  # identified: the replica knows better than the form
-        taker = await repo.taker(uow.conn, taker_id)
+        taker = await uow.assessments.taker(taker_id)
         found = (
-            await repo.contact_by_email(uow.conn, taker.email) if taker and taker.email else None
+            await uow.assessments.contact_by_email(taker.email) if taker and taker.email else None
         )
         if found is not None:
             region = found.region or region
             org_type = found.organisation_type or org_type
-    await repo.add_attempt(
-        uow.conn,
+    await uow.assessments.add_attempt(
         id=attempt_id,
         assessment_id=loaded.stored.id,
         token_hash=_hash(token),
@@ -334,14 +328,24 @@ async def _add_attempt(
         await _confirm(uow, loaded, attempt_id, now=now)
 
 
-async def _weak_materials(uow: UnitOfWork, outcome: Outcome, lang: str) -> dict[str, list[Link]]:
+async def _weak_materials(
+    uow: SurveysUnitOfWork, outcome: Outcome, lang: str
+) -> dict[str, list[Link]]:
     """Up to three materials for each of the result's weakest areas (the replica of
     newsletter.material.v1), in the respondent's language."""
-    return await materials.for_areas(uow.conn, weakest(outcome.scored.percents()), lang)
+    return await materials.for_areas(uow, areas=weakest(outcome.scored.percents()), lang=lang)
+
+
+async def area_materials(
+    uow: SurveysUnitOfWork, *, areas: list[str], lang: str
+) -> dict[str, list[Link]]:
+    """The materials a result page links for these (weakest) areas, in `lang`."""
+    async with uow:
+        return await materials.for_areas(uow, areas=areas, lang=lang)
 
 
 def _mail_result(
-    uow: UnitOfWork,
+    uow: SurveysUnitOfWork,
     loaded: Loaded,
     outcome: Outcome,
     *,
@@ -390,17 +394,17 @@ def _mail_result(
 
 
 async def _confirm(
-    uow: UnitOfWork, loaded: Loaded, attempt_id: uuid.UUID, *, now: datetime
+    uow: SurveysUnitOfWork, loaded: Loaded, attempt_id: uuid.UUID, *, now: datetime
 ) -> None:
     """Count the attempt and publish it (once), with the contact its address matches now."""
-    if not await repo.confirm(uow.conn, attempt_id, now):
+    if not await uow.assessments.confirm(attempt_id, now):
         return
-    attempt = await repo.attempt(uow.conn, attempt_id)
+    attempt = await uow.assessments.attempt(attempt_id)
     assert attempt is not None and attempt.taker_id is not None
-    taker = await repo.taker(uow.conn, attempt.taker_id)
-    found = await repo.contact_by_email(uow.conn, taker.email) if taker and taker.email else None
+    taker = await uow.assessments.taker(attempt.taker_id)
+    found = await uow.assessments.contact_by_email(taker.email) if taker and taker.email else None
     contact_id = found.contact_id if found is not None else None
-    await repo.set_taker_contact(uow.conn, attempt.taker_id, contact_id)
+    await uow.assessments.set_taker_contact(attempt.taker_id, contact_id)
     definition = loaded.definition
     event = AssessmentResultV1(
         attempt_id=attempt.id,
@@ -434,44 +438,47 @@ class ResultView:
     history: list[tuple[date, dict[str, int]]]  # earlier attempts, oldest first (identified)
 
 
-async def open_result(uow: UnitOfWork, *, token: str, now: datetime | None = None) -> ResultView:
+async def open_result(
+    uow: SurveysUnitOfWork, *, token: str, now: datetime | None = None
+) -> ResultView:
     """The result behind a result link; opening an identified one confirms it (once)."""
     now = now or datetime.now(UTC)
     async with uow:
-        attempt = await repo.attempt_by_token(uow.conn, _hash(token), for_update=True)
+        attempt = await uow.assessments.attempt_by_token(_hash(token), for_update=True)
         if attempt is None:
             raise LinkGone
-        stored = await repo.get(uow.conn, attempt.assessment_id)
+        stored = await uow.assessments.get(attempt.assessment_id)
         if stored is None:
             raise LinkGone
         loaded = Loaded(stored, Definition.parse(stored.definition))
         if attempt.taker_id is not None and attempt.confirmed_at is None:
             await _confirm(uow, loaded, attempt.id, now=now)
         previous = (
-            await repo.attempt(uow.conn, attempt.previous_id) if attempt.previous_id else None
+            await uow.assessments.attempt(attempt.previous_id) if attempt.previous_id else None
         )
         history: list[tuple[date, dict[str, int]]] = []
         if attempt.taker_id is not None:
             history = [
                 (h.taken_on, h.percents)
-                for h in await repo.history(uow.conn, attempt.taker_id)
+                for h in await uow.assessments.history(attempt.taker_id)
                 if h.id != attempt.id
             ]
         await uow.commit()
     return ResultView(loaded, attempt, previous.percents if previous else None, history)
 
 
-async def retake_form(engine: AsyncEngine, *, token: str) -> Loaded:
-    async with engine.connect() as conn:
-        attempt = await repo.attempt_by_token(conn, _hash(token))
-        stored = await repo.get(conn, attempt.assessment_id) if attempt else None
+async def retake_form(uow: SurveysUnitOfWork, *, token: str) -> Loaded:
+    """The test behind a result link, to take again (LinkGone if unpublished or gone)."""
+    async with uow:
+        attempt = await uow.assessments.attempt_by_token(_hash(token))
+        stored = await uow.assessments.get(attempt.assessment_id) if attempt else None
     if attempt is None or stored is None or not stored.published:
         raise LinkGone
     return Loaded(stored, Definition.parse(stored.definition))
 
 
 async def retake(
-    uow: UnitOfWork,
+    uow: SurveysUnitOfWork,
     *,
     token: str,
     answers: Answers,
@@ -483,8 +490,8 @@ async def retake(
     holds an identified result link got it by mail, so the new attempt counts at once."""
     now = now or datetime.now(UTC)
     async with uow:
-        earlier = await repo.attempt_by_token(uow.conn, _hash(token), for_update=True)
-        stored = await repo.get(uow.conn, earlier.assessment_id) if earlier else None
+        earlier = await uow.assessments.attempt_by_token(_hash(token), for_update=True)
+        stored = await uow.assessments.get(earlier.assessment_id) if earlier else None
         if earlier is None or stored is None or not stored.published:
             raise LinkGone
         loaded = Loaded(stored, Definition.parse(stored.definition))
@@ -497,7 +504,7 @@ async def retake(
             region=earlier.region or "",
             organisation_type=earlier.organisation_type or "",
         )
-        taker = await repo.taker(uow.conn, earlier.taker_id) if earlier.taker_id else None
+        taker = await uow.assessments.taker(earlier.taker_id) if earlier.taker_id else None
         if earlier.taker_id is not None and earlier.confirmed_at is None:
             await _confirm(uow, loaded, earlier.id, now=now)
         await _add_attempt(

@@ -37,6 +37,7 @@ def _back(campaign_id: uuid.UUID, done: str, n: int | None = None) -> Response:
 async def _refused(
     request: Request,
     engine: Engine,
+    uow: UnitOfWork,
     staff: Staff,
     campaign_id: uuid.UUID,
     links: Any,
@@ -44,11 +45,11 @@ async def _refused(
     exc: InvalidInput | Conflict,
 ) -> Response:
     if isinstance(exc, Conflict):
-        return await _campaign(request, engine, staff, campaign_id, exc.message, links, 409)
+        return await _campaign(request, engine, uow, staff, campaign_id, exc.message, links, 409)
     field = FIELDS.get(exc.field or "", exc.field or "")
     error = {"message": exc.message, "field": field}
     return await _campaign(
-        request, engine, staff, campaign_id, None, links, 422, form=form, field_error=error
+        request, engine, uow, staff, campaign_id, None, links, 422, form=form, field_error=error
     )
 
 
@@ -65,7 +66,7 @@ async def change_invitation(
     try:
         await operations.change_invitation(uow, campaign_id, texts=form, actor=actor(staff))
     except (InvalidInput, Conflict) as exc:
-        return await _refused(request, engine, staff, campaign_id, links, form, exc)
+        return await _refused(request, engine, uow, staff, campaign_id, links, form, exc)
     return _back(campaign_id, "invitation")
 
 
@@ -90,9 +91,9 @@ async def test_send(
             actor=actor(staff),
         )
     except (InvalidInput, Conflict) as exc:
-        return await _refused(request, engine, staff, campaign_id, links, form, exc)
+        return await _refused(request, engine, uow, staff, campaign_id, links, form, exc)
     notice = {"test_to": sent_to, "test_language": language}
-    return await _campaign(request, engine, staff, campaign_id, None, links, notice=notice)
+    return await _campaign(request, engine, uow, staff, campaign_id, None, links, notice=notice)
 
 
 @router.post("/{campaign_id}/remind")
@@ -107,7 +108,7 @@ async def remind_now(
     try:
         sent = await operations.remind_now(uow, campaign_id, links=links, actor=actor(staff))
     except Conflict as exc:
-        return await _refused(request, engine, staff, campaign_id, links, {}, exc)
+        return await _refused(request, engine, uow, staff, campaign_id, links, {}, exc)
     return _back(campaign_id, "reminded", sent)
 
 
@@ -123,7 +124,7 @@ async def close_now(
     try:
         await operations.close_now(uow, campaign_id, actor=actor(staff))
     except Conflict as exc:
-        return await _refused(request, engine, staff, campaign_id, links, {}, exc)
+        return await _refused(request, engine, uow, staff, campaign_id, links, {}, exc)
     return _back(campaign_id, "closed")
 
 
@@ -141,7 +142,7 @@ async def change_closing(
         closes_at = _parse_local(form.get("closes_at", ""), "closes_at")
         await operations.change_closing(uow, campaign_id, closes_at=closes_at, actor=actor(staff))
     except (InvalidInput, Conflict) as exc:
-        return await _refused(request, engine, staff, campaign_id, links, form, exc)
+        return await _refused(request, engine, uow, staff, campaign_id, links, form, exc)
     return _back(campaign_id, "closing")
 
 
@@ -178,5 +179,5 @@ async def change_reminders(
             actor=actor(staff),
         )
     except (InvalidInput, Conflict) as exc:
-        return await _refused(request, engine, staff, campaign_id, links, form, exc)
+        return await _refused(request, engine, uow, staff, campaign_id, links, form, exc)
     return _back(campaign_id, "reminders")

@@ -13,16 +13,16 @@ from fastapi import APIRouter
 from shared.web.staff import Editor, Viewer
 from surveys.campaigns import operations
 from surveys.campaigns.schemas import ClosingIn, InvitationIn, RemindersIn, TestSendIn
-from surveys.deps import Engine, LinkMaker, UnitOfWork, actor
+from surveys.deps import LinkMaker, UnitOfWork, actor
 
 router = APIRouter(prefix="/api/surveys/campaigns", tags=["campaigns"])
 
 
 @router.get("/{campaign_id}/launch-check")
-async def launch_check(campaign_id: uuid.UUID, engine: Engine, staff: Viewer) -> dict[str, Any]:
+async def launch_check(campaign_id: uuid.UUID, uow: UnitOfWork, staff: Viewer) -> dict[str, Any]:
     """Audience by language, languages missing or incomplete in the survey, unwritten
     questions, and the invitation in each language."""
-    check = await operations.launch_check(engine, campaign_id)
+    check = await operations.launch_check(uow, campaign_id=campaign_id)
     check["previews"] = {
         lang: {"subject": m.subject, "greeting": m.greeting, "paragraphs": list(m.paragraphs)}
         for lang, m in check["previews"].items()

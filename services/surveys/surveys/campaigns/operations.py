@@ -9,15 +9,12 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from shared.events.envelope import new_event
 from shared.events.mail import MailRequestedV1
 from shared.events.topics import MAIL_REQUESTED
 from shared.logs import correlation_id
 from surveys import SOURCE
 from surveys.audit import audit
-from surveys.builder import repository as definitions
 from surveys.builder.domain.readiness import (
     partly_spoken,
     shown_text,
@@ -27,40 +24,36 @@ from surveys.builder.domain.readiness import (
 )
 from surveys.builder.domain.survey import Survey, parse_survey
 from surveys.builder.service import Actor
-from surveys.campaigns import repository as campaign_rows
 from surveys.campaigns.domain import MANUAL_GAP, Campaign
 from surveys.campaigns.invitation_texts import LANGUAGES, InvitationMail, clean_texts, compose
 from surveys.campaigns.service import Links, invitation_variables, mail_language, request_mails
 from surveys.errors import Conflict, InvalidInput, NotFound
-from surveys.invitations import repository as invitations
 from surveys.unit_of_work import SurveysUnitOfWork
 
 SAMPLE_NAMES = {"fi": "Maija", "sv": "Maja", "en": "Mary"}
 
 
-async def _survey_of(engine: AsyncEngine, campaign: Campaign) -> Survey:
-    """The survey frozen at launch, or as it is now before launch."""
+async def _survey_of(uow: SurveysUnitOfWork, campaign: Campaign) -> Survey:
+    """The survey frozen at launch, or as it is now before launch (in an open unit of work)."""
     if campaign.survey_definition is not None:
         return parse_survey(campaign.survey_definition)
-    async with engine.connect() as conn:
-        row = await definitions.get_survey(conn, campaign.survey_id)
-    assert row is not None  # a foreign key keeps it
-    return parse_survey(row["definition"])
+    saved = await uow.surveys.get(campaign.survey_id)
+    assert saved is not None  # a foreign key keeps it
+    return saved.survey
 
 
 async def launch_check(
-    engine: AsyncEngine, campaign_id: uuid.UUID, *, now: datetime | None = None
+    uow: SurveysUnitOfWork, *, campaign_id: uuid.UUID, now: datetime | None = None
 ) -> dict[str, Any]:
     """Before launch: how many would be invited (by language), which of their languages the
     survey lacks, which questions are still placeholders, and the invitation per language."""
     now = now or datetime.now(UTC)
-    async with engine.connect() as conn:
-        found = await campaign_rows.get_campaign(conn, campaign_id)
-        if found is None:
+    async with uow:
+        campaign = await uow.campaigns.get(campaign_id)
+        if campaign is None:
             raise NotFound("No such campaign.")
-        campaign = found[0]
-        by_language = await invitations.audience_languages(conn, campaign.audience, now)
-    survey = await _survey_of(engine, campaign)
+        by_language = await uow.campaign_figures.audience_languages(campaign.audience, now)
+        survey = await _survey_of(uow, campaign)
     spoken, partly = spoken_languages(survey), partly_spoken(survey)
     written = written_languages(survey)
     missing = [
@@ -281,10 +274,10 @@ async def change_invitation(
 
 
 async def next_reminder(
-    engine: AsyncEngine, campaign: Campaign, *, now: datetime | None = None
+    uow: SurveysUnitOfWork, *, campaign: Campaign, now: datetime | None = None
 ) -> datetime | None:
     """When the schedule sends its next reminders (None: it sends none any more)."""
     now = now or datetime.now(UTC)
-    async with engine.connect() as conn:
-        oldest = await invitations.oldest_due_mail(conn, campaign)
+    async with uow:
+        oldest = await uow.campaign_figures.oldest_due_mail(campaign)
     return campaign.next_reminder(oldest, now)

@@ -153,9 +153,14 @@ async def create_campaign(
 
 @router.get("/campaigns/{campaign_id}")
 async def campaign_page(
-    campaign_id: uuid.UUID, request: Request, engine: Engine, links: LinkMaker, staff: Viewer
+    campaign_id: uuid.UUID,
+    request: Request,
+    engine: Engine,
+    uow: UnitOfWork,
+    links: LinkMaker,
+    staff: Viewer,
 ) -> Response:
-    return await _campaign(request, engine, staff, campaign_id, None, links)
+    return await _campaign(request, engine, uow, staff, campaign_id, None, links)
 
 
 NOTICES = {
@@ -179,6 +184,7 @@ def notice_of(request: Request) -> dict[str, Any] | None:
 async def _campaign(
     request: Request,
     engine: Engine,
+    uow: UnitOfWork,
     staff: Staff,
     campaign_id: uuid.UUID,
     error: str | None,
@@ -189,7 +195,7 @@ async def _campaign(
     form: dict[str, str] | None = None,
     field_error: dict[str, str] | None = None,
 ) -> Response:
-    overview = await staff_views.campaign_overview(engine, campaign_id)
+    overview = await staff_views.campaign_overview(uow, campaign_id=campaign_id)
     campaign = overview["campaign"]
     if campaign.open_link:
         overview["open_url"] = open_link.open_url(links.base_url, links.keys, campaign.id)
@@ -217,8 +223,10 @@ async def _campaign(
         "error": error,
         "may_launch": staff.may("editor") and not launched,
         "may_operate": staff.may("editor") and launched,
-        "check": None if launched else await operations.launch_check(engine, campaign_id),
-        "next_reminder": await operations.next_reminder(engine, campaign) if launched else None,
+        "check": None if launched else await operations.launch_check(uow, campaign_id=campaign_id),
+        "next_reminder": (
+            await operations.next_reminder(uow, campaign=campaign) if launched else None
+        ),
         "notice": notice if notice is not None else notice_of(request),
         "form": defaults | (form or {}),
         "field_error": field_error,
@@ -241,14 +249,14 @@ async def launch_campaign(
     except Conflict as exc:
         message = exc.message
         if (exc.field or "").startswith("question:"):
-            check = await operations.launch_check(engine, campaign_id)
+            check = await operations.launch_check(uow, campaign_id=campaign_id)
             first = check["unfinished"][0]
             _ = pages.gettext(staff_language(request))
             message = _(
                 "Question %(n)s “%(text)s” is not written yet: write it or remove it before "
                 "launching."
             ) % {"n": first["number"], "text": first["text"]}
-        return await _campaign(request, engine, staff, campaign_id, message, links, 409)
+        return await _campaign(request, engine, uow, staff, campaign_id, message, links, 409)
     return RedirectResponse(
         f"/surveys/staff/campaigns/{campaign_id}", status_code=status.HTTP_303_SEE_OTHER
     )

@@ -1,4 +1,5 @@
-"""The reminder schedule: a loop in the worker that sends what is due, then sleeps."""
+"""The reminder schedule: a loop in the worker that sends what is due, then sleeps (the SQL
+unit of work is built here, at the edge, from the worker's engine)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from surveys.campaigns.service import Links, send_due_reminders
 from surveys.settings import SurveysSettings
+from surveys.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +27,7 @@ def reminder_loop(
         while not stop.is_set():
             try:
                 sent = await send_due_reminders(
-                    engine, links=links, batch_size=settings.reminder_batch_size
+                    unit_of_work(engine), links=links, batch_size=settings.reminder_batch_size
                 )
                 if sent:
                     log.info("survey reminders requested", extra={"count": sent})

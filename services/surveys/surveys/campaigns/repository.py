@@ -6,12 +6,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from surveys.campaigns.domain import Campaign, SegmentChoice
+from surveys.invitations import repository as invitation_rows
 from surveys.retention import repository as retained
 from surveys.segments import replica as segment_replica
 from surveys.tables import campaigns, invitation_tallies, invitations
@@ -199,3 +200,68 @@ class SqlSegmentRepository:
     async def by_ids(self, ids: Sequence[uuid.UUID]) -> list[SegmentChoice]:
         rows = await segment_replica.by_ids(self._conn, ids)
         return [SegmentChoice(id=r["segment_id"], name=r["name"], rule=r["rule"]) for r in rows]
+
+
+class CampaignFigures(Protocol):
+    """What the staff pages and the API count of campaigns (retention's tallies included)."""
+
+    async def of_survey(self, survey_id: uuid.UUID) -> list[dict[str, Any]]:
+        """The survey's campaigns, newest first: id, name, mode, times, invited, answered,
+        delivered, bounced."""
+        ...
+
+    async def progress(self, campaign_id: uuid.UUID) -> dict[str, int]:
+        """Invited, delivered, bounced (complaints included) and answered."""
+        ...
+
+    async def by_segment(self, campaign_id: uuid.UUID) -> list[dict[str, Any]]:
+        """{segment_id, invited, answered} per audience segment."""
+        ...
+
+    async def counts(self, campaign_id: uuid.UUID) -> tuple[int, int]:
+        """(invited, answered) of the invitations still kept."""
+        ...
+
+    async def response_rate_by(
+        self, campaign_id: uuid.UUID, column: str
+    ) -> list[tuple[str | None, int, int]]:
+        """(group, invited, answered) by organisation_type, region or language."""
+        ...
+
+    async def audience_languages(self, audience: dict[str, Any], now: datetime) -> dict[str, int]:
+        """How many an audience would invite now, by language."""
+        ...
+
+    async def oldest_due_mail(self, campaign: Campaign) -> datetime | None:
+        """The oldest last mail of anyone the schedule may still remind (None: nobody)."""
+        ...
+
+
+class SqlCampaignFigures:
+    """Campaign figures on the unit of work's connection."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def of_survey(self, survey_id: uuid.UUID) -> list[dict[str, Any]]:
+        return await campaigns_of_survey(self._conn, survey_id)
+
+    async def progress(self, campaign_id: uuid.UUID) -> dict[str, int]:
+        return await progress(self._conn, campaign_id)
+
+    async def by_segment(self, campaign_id: uuid.UUID) -> list[dict[str, Any]]:
+        return await by_segment(self._conn, campaign_id)
+
+    async def counts(self, campaign_id: uuid.UUID) -> tuple[int, int]:
+        return await invitation_rows.counts(self._conn, campaign_id)
+
+    async def response_rate_by(
+        self, campaign_id: uuid.UUID, column: str
+    ) -> list[tuple[str | None, int, int]]:
+        return await invitation_rows.response_rate_by(self._conn, campaign_id, column)
+
+    async def audience_languages(self, audience: dict[str, Any], now: datetime) -> dict[str, int]:
+        return await invitation_rows.audience_languages(self._conn, audience, now)
+
+    async def oldest_due_mail(self, campaign: Campaign) -> datetime | None:
+        return await invitation_rows.oldest_due_mail(self._conn, campaign)

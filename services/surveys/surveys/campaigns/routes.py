@@ -25,20 +25,22 @@ async def create_campaign(
     body: CampaignIn, uow: UnitOfWork, engine: Engine, links: LinkMaker, staff: Editor
 ) -> dict[str, Any]:
     campaign = await campaigns.create_campaign(uow, **body.model_dump(), actor=actor(staff))
-    return await _status(engine, links, campaign.id)
+    return await _status(uow, engine, links, campaign.id)
 
 
 @router.get("/{campaign_id}")
 async def read_campaign(
-    campaign_id: uuid.UUID, engine: Engine, links: LinkMaker, staff: Viewer
+    campaign_id: uuid.UUID, uow: UnitOfWork, engine: Engine, links: LinkMaker, staff: Viewer
 ) -> dict[str, Any]:
-    return await _status(engine, links, campaign_id)
+    return await _status(uow, engine, links, campaign_id)
 
 
-async def _status(engine: Engine, links: Links, campaign_id: uuid.UUID) -> dict[str, Any]:
+async def _status(
+    uow: UnitOfWork, engine: Engine, links: Links, campaign_id: uuid.UUID
+) -> dict[str, Any]:
     """The campaign's progress, with its public link (`open_link_url`, null when it has none)
     and how many anonymous answers wait in the ballot box for their batch (`awaiting_batch`)."""
-    status_ = await campaigns.campaign_status(engine, campaign_id)
+    status_ = await campaigns.campaign_status(uow, campaign_id=campaign_id)
     async with engine.connect() as conn:
         has_link = await open_link.has_open_link(conn, campaign_id)
         waiting = await ballot_box.waiting_in(conn, campaign_id)
@@ -56,11 +58,11 @@ async def launch_campaign(
 
 @router.post("/reminders")
 async def send_reminders(
-    engine: Engine, links: LinkMaker, settings: Settings, staff: Editor
+    uow: UnitOfWork, links: LinkMaker, settings: Settings, staff: Editor
 ) -> dict[str, int]:
     """Run the reminder schedule now (the worker runs it on its own too)."""
     sent = await campaigns.send_due_reminders(
-        engine, links=links, batch_size=settings.reminder_batch_size
+        uow, links=links, batch_size=settings.reminder_batch_size
     )
     return {"reminded": sent}
 
@@ -68,25 +70,25 @@ async def send_reminders(
 @router.get("/{campaign_id}/results")
 async def read_results(
     campaign_id: uuid.UUID,
-    engine: Engine,
+    uow: UnitOfWork,
     staff: Viewer,
     lang: str = "fi",
     by: str | None = Query(None, description="organisation_type, region, language or q:<id>"),
 ) -> dict[str, Any]:
-    return await results.campaign_results(engine, campaign_id, lang=lang, by=by)
+    return await results.campaign_results(uow, campaign_id=campaign_id, lang=lang, by=by)
 
 
 @router.get("/{campaign_id}/responses.csv")
-async def export_responses(campaign_id: uuid.UUID, engine: Engine, staff: Viewer) -> Response:
-    body = await results.responses_csv(engine, campaign_id)
+async def export_responses(campaign_id: uuid.UUID, uow: UnitOfWork, staff: Viewer) -> Response:
+    body = await results.responses_csv(uow, campaign_id=campaign_id)
     return _csv(body, f"responses-{campaign_id}.csv")
 
 
 @router.get("/{campaign_id}/codebook.csv")
 async def export_codebook(
-    campaign_id: uuid.UUID, engine: Engine, staff: Viewer, lang: str = "fi"
+    campaign_id: uuid.UUID, uow: UnitOfWork, staff: Viewer, lang: str = "fi"
 ) -> Response:
-    body = await results.codebook_csv(engine, campaign_id, lang=lang)
+    body = await results.codebook_csv(uow, campaign_id=campaign_id, lang=lang)
     return _csv(body, f"codebook-{campaign_id}.csv")
 
 

@@ -1,17 +1,15 @@
 """Survey campaigns: create, launch (invite the audience), remind non-respondents, progress.
 
 The use cases take the surveys unit of work; `send_due_reminders` is the scheduler's driver,
-one unit of work per batch."""
+one transaction per batch."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.envelope import new_event
 from shared.events.mail import MailRequestedV1
@@ -24,14 +22,12 @@ from surveys.audit import audit
 from surveys.builder.domain.readiness import shown_text, unfinished_questions, written_languages
 from surveys.builder.domain.survey import Survey, parse_survey
 from surveys.builder.service import Actor
-from surveys.campaigns import repository as campaign_rows
 from surveys.campaigns.domain import Campaign, new_campaign
 from surveys.campaigns.invitation_texts import LANGUAGES, compose
 from surveys.errors import Conflict, InvalidInput, NotFound
-from surveys.invitations import repository as invitations
 from surveys.invitations.domain import Invitee, make_token, survey_url
 from surveys.results.domain import MIN_GROUP, percent
-from surveys.unit_of_work import SurveysUnitOfWork, unit_of_work
+from surveys.unit_of_work import SurveysUnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,31 +163,22 @@ async def remind_campaign(
 
 
 async def send_due_reminders(
-    engine: AsyncEngine, *, links: Links, now: datetime | None = None, batch_size: int = 1000
-) -> int:
-    """The scheduler's driver: remind every open campaign, batch by batch (one unit of work
-    each). Returns the number of reminders requested."""
-    return await remind_due_campaigns(
-        lambda: unit_of_work(engine), links=links, now=now, batch_size=batch_size
-    )
-
-
-async def remind_due_campaigns(
-    new_uow: Callable[[], SurveysUnitOfWork],
+    uow: SurveysUnitOfWork,
     *,
     links: Links,
     now: datetime | None = None,
     batch_size: int = 1000,
 ) -> int:
+    """The scheduler's driver: remind every open campaign, batch by batch (the unit of work
+    entered once per batch, so each batch is its own transaction). Returns the number of
+    reminders requested."""
     now = now or datetime.now(UTC)
-    async with new_uow() as uow:
+    async with uow:
         ids = await uow.campaigns.due_for_reminders(now)
     sent = 0
     for campaign_id in ids:
         while True:
-            batch = await remind_campaign(
-                new_uow(), campaign_id, links=links, now=now, limit=batch_size
-            )
+            batch = await remind_campaign(uow, campaign_id, links=links, now=now, limit=batch_size)
             sent += batch
             if batch < batch_size:
                 break
@@ -269,19 +256,21 @@ def invitation_variables(
     return {"survey_title": survey.title.get(language), "survey_url": url} | mail.variables()
 
 
-async def campaign_status(engine: AsyncEngine, campaign_id: uuid.UUID) -> dict[str, Any]:
-    async with engine.connect() as conn:
-        found = await campaign_rows.get_campaign(conn, campaign_id)
-        if found is None:
+async def campaign_status(uow: SurveysUnitOfWork, *, campaign_id: uuid.UUID) -> dict[str, Any]:
+    """The campaign and its response rate; an identified one's also by organisation type,
+    region and language (groups under MIN_GROUP hidden), an anonymous one's never."""
+    async with uow:
+        campaign = await uow.campaigns.get(campaign_id)
+        if campaign is None:
             raise NotFound("No such campaign.")
-        campaign, _ = found
-        invited, answered = await invitations.counts(conn, campaign_id)
+        figures = uow.campaign_figures
+        invited, answered = await figures.counts(campaign_id)
         by_group: dict[str, list[dict[str, Any]]] = {}
         if not campaign.anonymous:
             for column in ("organisation_type", "region", "language"):
                 by_group[column] = [
                     {"group": g, "invited": i, "answered": a, "rate": percent(a, i)}
-                    for g, i, a in await invitations.response_rate_by(conn, campaign_id, column)
+                    for g, i, a in await figures.response_rate_by(campaign_id, column)
                     if i >= MIN_GROUP  # small groups are not shown, as in results
                 ]
     return {

@@ -13,6 +13,7 @@ from surveys.campaigns.service import Links
 from surveys.event_feedback.service import invite_attendee
 from surveys.settings import SurveysSettings
 from surveys.tables import inbox
+from surveys.unit_of_work import consumer_unit_of_work
 
 
 def subscribe_feedback_requests(
@@ -22,8 +23,8 @@ def subscribe_feedback_requests(
 
     async def handle(conn: AsyncConnection, event: CloudEvent) -> None:
         await invite_attendee(
-            conn,
-            event.parse(FeedbackRequestedV1),
+            consumer_unit_of_work(conn),
+            request=event.parse(FeedbackRequestedV1),
             links=links,
             days=settings.event_feedback_days,
         )

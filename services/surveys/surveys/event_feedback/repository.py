@@ -8,7 +8,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -173,3 +173,91 @@ async def invite(
         .returning(inv.c.id)
     )
     return invitation_id if result.first() is not None else None
+
+
+class EventFeedbackRepository(Protocol):
+    """Events' feedback campaigns, their counts, and the attendees' invitations."""
+
+    async def feedback_of_event(
+        self, event_id: uuid.UUID, *, for_update: bool = False
+    ) -> FeedbackCounts | None: ...
+    async def add_feedback(
+        self, *, event_id: uuid.UUID, campaign_id: uuid.UUID, survey_id: uuid.UUID
+    ) -> bool:
+        """False when the event has a campaign already (then nothing is written)."""
+        ...
+
+    async def count(
+        self, *, event_id: uuid.UUID, invited: int = 0, answered: int = 0
+    ) -> FeedbackCounts:
+        """Add to the event's counts; the new counts (a new version)."""
+        ...
+
+    async def known_by_id(self, contact_id: uuid.UUID) -> Known | None: ...
+    async def known_by_email(self, email: str) -> Known | None: ...
+    async def address_bounced(self, email: str) -> bool:
+        """Whether an earlier invitation to this (non-contact) address bounced or complained."""
+        ...
+
+    async def invite(
+        self,
+        *,
+        campaign_id: uuid.UUID,
+        registration_id: uuid.UUID,
+        recipient: Recipient,
+        nonce: str,
+        now: datetime,
+    ) -> uuid.UUID | None:
+        """The registration's invitation; None when it (or the contact's) exists already."""
+        ...
+
+
+class SqlEventFeedbackRepository:
+    """Event feedback on the unit of work's connection."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def feedback_of_event(
+        self, event_id: uuid.UUID, *, for_update: bool = False
+    ) -> FeedbackCounts | None:
+        return await feedback_of_event(self._conn, event_id, for_update=for_update)
+
+    async def add_feedback(
+        self, *, event_id: uuid.UUID, campaign_id: uuid.UUID, survey_id: uuid.UUID
+    ) -> bool:
+        return await add_feedback(
+            self._conn, event_id=event_id, campaign_id=campaign_id, survey_id=survey_id
+        )
+
+    async def count(
+        self, *, event_id: uuid.UUID, invited: int = 0, answered: int = 0
+    ) -> FeedbackCounts:
+        return await count(self._conn, event_id=event_id, invited=invited, answered=answered)
+
+    async def known_by_id(self, contact_id: uuid.UUID) -> Known | None:
+        return await known_by_id(self._conn, contact_id)
+
+    async def known_by_email(self, email: str) -> Known | None:
+        return await known_by_email(self._conn, email)
+
+    async def address_bounced(self, email: str) -> bool:
+        return await address_bounced(self._conn, email)
+
+    async def invite(
+        self,
+        *,
+        campaign_id: uuid.UUID,
+        registration_id: uuid.UUID,
+        recipient: Recipient,
+        nonce: str,
+        now: datetime,
+    ) -> uuid.UUID | None:
+        return await invite(
+            self._conn,
+            campaign_id=campaign_id,
+            registration_id=registration_id,
+            recipient=recipient,
+            nonce=nonce,
+            now=now,
+        )

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from shared.web.staff import Viewer
-from surveys.deps import Engine
+from surveys.deps import UnitOfWork
 from surveys.exports import service as exports
 from surveys.pages import content_language, staff_language
 
@@ -17,19 +17,19 @@ router = APIRouter(prefix="/surveys/staff", include_in_schema=False)
 
 @router.get("/campaigns/{campaign_id}/responses.xlsx")
 async def responses_xlsx(
-    campaign_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer
+    campaign_id: uuid.UUID, request: Request, uow: UnitOfWork, staff: Viewer
 ) -> Response:
     lang = content_language(request, staff_language(request))
-    body = await exports.responses_xlsx(engine, campaign_id, lang=lang)
+    body = await exports.responses_xlsx(uow, campaign_id=campaign_id, lang=lang)
     return _download(body, XLSX, f"responses-{campaign_id}.xlsx")
 
 
 @router.get("/campaigns/{campaign_id}/open-data.csv")
 async def open_data_csv(
-    campaign_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer
+    campaign_id: uuid.UUID, request: Request, uow: UnitOfWork, staff: Viewer
 ) -> Response:
     lang = content_language(request, staff_language(request))
-    body = await exports.open_data_csv(engine, campaign_id, lang=lang)
+    body = await exports.open_data_csv(uow, campaign_id=campaign_id, lang=lang)
     return _download(body.encode(), "text/csv; charset=utf-8", f"open-data-{campaign_id}.csv")
 
 

@@ -14,11 +14,11 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from surveys.exports.domain import safe_cell
 from surveys.results import service as results
 from surveys.results.domain import MIN_GROUP
+from surveys.unit_of_work import SurveysUnitOfWork
 
 NUMERIC_TYPES = {"scale", "nps", "matrix", "number", "multiple"}
 SUPPRESSED = f"suppressed (fewer than {MIN_GROUP})"
@@ -35,10 +35,14 @@ OPEN_DATA_COLUMNS = [
 ]
 
 
-async def responses_xlsx(engine: AsyncEngine, campaign_id: uuid.UUID, *, lang: str = "fi") -> bytes:
-    """The responses CSV and its codebook as two sheets; numeric columns as numbers."""
-    table = _rows(await results.responses_csv(engine, campaign_id))
-    codebook = _rows(await results.codebook_csv(engine, campaign_id, lang=lang))
+async def responses_xlsx(
+    uow: SurveysUnitOfWork, *, campaign_id: uuid.UUID, lang: str = "fi"
+) -> bytes:
+    """The responses CSV and its codebook as two sheets; numeric columns as numbers.
+
+    Built from results' own CSVs, so an anonymous campaign's sheet has no identity columns."""
+    table = _rows(await results.responses_csv(uow, campaign_id=campaign_id))
+    codebook = _rows(await results.codebook_csv(uow, campaign_id=campaign_id, lang=lang))
     numeric = {r[0] for r in codebook[1:] if r[2] in NUMERIC_TYPES} | {"respondent"}
     book = Workbook()
     sheet = book.active
@@ -83,8 +87,9 @@ def _fill(sheet: Worksheet, rows: list[list[Any]]) -> None:
                 cell.data_type = "s"
 
 
-async def open_data_csv(engine: AsyncEngine, campaign_id: uuid.UUID, *, lang: str = "fi") -> str:
-    summary = await results.campaign_results(engine, campaign_id, lang=lang)
+async def open_data_csv(uow: SurveysUnitOfWork, *, campaign_id: uuid.UUID, lang: str = "fi") -> str:
+    """Aggregates only (see the module docstring), for any campaign."""
+    summary = await results.campaign_results(uow, campaign_id=campaign_id, lang=lang)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=OPEN_DATA_COLUMNS)
     writer.writeheader()

@@ -13,6 +13,7 @@ from shared.subscriptions import subscribe_events
 from surveys.mail_status.service import record_mail_outcome
 from surveys.settings import SurveysSettings
 from surveys.tables import inbox
+from surveys.unit_of_work import consumer_unit_of_work
 
 ORIGIN = "survey_invitation"
 
@@ -32,7 +33,7 @@ def subscribe_mail_events(
     broker: KafkaBroker, *, settings: SurveysSettings, engine: AsyncEngine
 ) -> None:
     async def handle(conn: AsyncConnection, event: CloudEvent) -> None:
-        await record_mail_outcome(conn, event.parse(MailEventV1))
+        await record_mail_outcome(consumer_unit_of_work(conn), event=event.parse(MailEventV1))
 
     subscribe_events(
         broker,

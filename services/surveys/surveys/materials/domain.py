@@ -40,3 +40,17 @@ def links_by_area(
             if area in out and len(out[area]) < per_area:
                 out[area].append(link)
     return out
+
+
+def replica_row(material: Any) -> dict[str, Any]:
+    """A `newsletter.material.v1` record as the replica keeps it."""
+    return {
+        "material_id": material.material_id,
+        "version": material.version,
+        "kind": material.kind,
+        "title": material.title,
+        "url": material.url,
+        "areas": material.competence_areas,
+        "topics": material.topics,
+        "listed": material.published and not material.archived,
+    }

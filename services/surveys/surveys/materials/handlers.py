@@ -10,31 +10,17 @@ from shared.events.materials import MaterialV1
 from shared.events.topics import MATERIALS
 from shared.settings import ServiceSettings
 from shared.subscriptions import subscribe_batches
-from surveys.materials import repository
+from surveys.materials.service import replicate
+from surveys.unit_of_work import consumer_unit_of_work
 
 
 def subscribe_materials(
     broker: KafkaBroker, *, settings: ServiceSettings, engine: AsyncEngine
 ) -> None:
     async def apply_batch(conn: AsyncConnection, events: list[CloudEvent]) -> None:
-        rows = []
-        for event in events:
-            if event.data is None:
-                continue  # materials are archived, never tombstoned
-            m = event.parse(MaterialV1)
-            rows.append(
-                {
-                    "material_id": m.material_id,
-                    "version": m.version,
-                    "kind": m.kind,
-                    "title": m.title,
-                    "url": m.url,
-                    "areas": m.competence_areas,
-                    "topics": m.topics,
-                    "listed": m.published and not m.archived,
-                }
-            )
-        await repository.upsert(conn, rows)
+        # Materials are archived, never tombstoned: a record without data says nothing.
+        materials = [e.parse(MaterialV1) for e in events if e.data is not None]
+        await replicate(consumer_unit_of_work(conn), materials=materials)
 
     subscribe_batches(
         broker,

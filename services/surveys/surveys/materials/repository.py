@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -28,3 +28,26 @@ async def listed_for_areas(conn: AsyncConnection, areas: Sequence[str]) -> list[
         .limit(200)
     )
     return [dict(r._mapping) for r in (await conn.execute(stmt)).all()]
+
+
+class MaterialsRepository(Protocol):
+    async def upsert(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Newest version per material wins."""
+        ...
+
+    async def listed_for_areas(self, areas: Sequence[str]) -> list[dict[str, Any]]:
+        """Listed materials (material_id, title, url, areas) tagged with any of `areas`."""
+        ...
+
+
+class SqlMaterialsRepository:
+    """The materials replica on the unit of work's connection."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def upsert(self, rows: Sequence[dict[str, Any]]) -> None:
+        await upsert(self._conn, rows)
+
+    async def listed_for_areas(self, areas: Sequence[str]) -> list[dict[str, Any]]:
+        return await listed_for_areas(self._conn, areas)

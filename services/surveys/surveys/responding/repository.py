@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from surveys.responding.domain import Draft, NewResponse, SubmittedResponse
-from surveys.tables import contact_snapshot, drafts, responses
+from surveys.tables import drafts, responses
 
 
 async def get_draft(conn: AsyncConnection, token_hash: bytes) -> Any:
@@ -60,44 +60,6 @@ async def replace_answers(
     await conn.execute(
         update(responses).where(responses.c.id == response_id).values(answers=answers)
     )
-
-
-async def of_campaign(conn: AsyncConnection, campaign_id: uuid.UUID) -> list[Any]:
-    stmt = (
-        select(
-            responses.c.id,
-            responses.c.answers,
-            responses.c.submitted_on,
-            responses.c.language,
-            responses.c.organisation_type,
-            responses.c.region,
-        )
-        .where(responses.c.campaign_id == campaign_id)
-        .order_by(responses.c.submitted_on, responses.c.id)
-    )
-    return list((await conn.execute(stmt)).all())
-
-
-async def respondents(conn: AsyncConnection, campaign_id: uuid.UUID) -> dict[uuid.UUID, Any]:
-    """Who answered (identified responses only): response id -> first and last name, email
-    and organisation, from the contact snapshots replica (nothing for an erased person)."""
-    cs = contact_snapshot
-    stmt = (
-        select(
-            responses.c.id,
-            cs.c.first_name,
-            cs.c.last_name,
-            cs.c.email,
-            cs.c.organisation_name,
-        )
-        .join(cs, cs.c.contact_id == responses.c.contact_id)
-        .where(
-            responses.c.campaign_id == campaign_id,
-            responses.c.contact_id.is_not(None),
-            cs.c.erased.is_(False),
-        )
-    )
-    return {row.id: row for row in (await conn.execute(stmt)).all()}
 
 
 # What an erased (or merge-detached) response keeps of its person: nothing.

@@ -5,8 +5,11 @@ Breakdowns hide every group smaller than MIN_GROUP, so nobody is singled out.
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from statistics import mean, median
 from typing import Any
 
@@ -15,6 +18,29 @@ from surveys.responding.domain import other_key
 
 MIN_GROUP = 5
 Summary = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """A response as results read it: the answers and the profile kept at answering time
+    (organisation type and region are None for anonymous campaigns)."""
+
+    id: uuid.UUID
+    answers: dict[str, Any]
+    submitted_on: date
+    language: str | None = None
+    organisation_type: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Respondent:
+    """Who answered an identified campaign, from the contact replica."""
+
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    organisation_name: str | None
 
 
 def summarise(survey: Survey, responses: Sequence[Mapping[str, Any]], lang: str) -> Summary:

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from shared.i18n import PUBLIC_LANGUAGES
 from shared.web.staff import Viewer
 from surveys.campaigns import overview as staff_views
-from surveys.deps import Engine
+from surveys.deps import UnitOfWork
 from surveys.pages import as_staff, content_language, pages
 from surveys.results import service as results
 from surveys.results.domain import MIN_GROUP
@@ -31,15 +31,15 @@ BREAKDOWN_LABELS = {
 async def results_page(
     campaign_id: uuid.UUID,
     request: Request,
-    engine: Engine,
+    uow: UnitOfWork,
     staff: Viewer,
     by: str | None = None,
 ) -> Response:
     ui = as_staff(request, staff)
     lang = content_language(request, ui)
     by = by or None  # the selector's "everyone" sends an empty value
-    summary = await results.campaign_results(engine, campaign_id, lang=lang, by=by)
-    campaign, survey = await staff_views.launched_campaign(engine, campaign_id)
+    summary = await results.campaign_results(uow, campaign_id=campaign_id, lang=lang, by=by)
+    campaign, survey = await staff_views.launched_campaign(uow, campaign_id=campaign_id)
     breakdowns = [] if campaign.anonymous else list(BREAKDOWN_LABELS.items())
     breakdowns += [
         (f"q:{q.id}", q.text.get(lang))

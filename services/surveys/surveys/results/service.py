@@ -8,38 +8,35 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from surveys.builder.domain.survey import CHOICE_TYPES, OTHER, Question, Survey, parse_survey
-from surveys.campaigns import repository as campaign_rows
+from surveys.builder.domain.survey import CHOICE_TYPES, OTHER, Question, Survey
 from surveys.campaigns.domain import Campaign
-from surveys.errors import Conflict, InvalidInput, NotFound
+from surveys.campaigns.overview import launched_in
+from surveys.errors import InvalidInput
 from surveys.exports.domain import safe_row
-from surveys.responding import repository as responses
 from surveys.responding.domain import other_key
-from surveys.results.domain import breakdown, summarise
+from surveys.results.domain import Answered, Respondent, breakdown, summarise
+from surveys.unit_of_work import SurveysUnitOfWork
 
 PROFILE_BREAKDOWNS = ("organisation_type", "region", "language")
 
 
-async def _load(engine: AsyncEngine, campaign_id: uuid.UUID) -> tuple[Campaign, Survey, list[Any]]:
-    async with engine.connect() as conn:
-        found = await campaign_rows.get_campaign(conn, campaign_id)
-        if found is None:
-            raise NotFound("No such campaign.")
-        campaign, definition = found
-        if definition is None:
-            raise Conflict("The campaign has not been launched yet.")
-        rows = await responses.of_campaign(conn, campaign_id)
-    return campaign, parse_survey(definition), rows
+async def _load(
+    uow: SurveysUnitOfWork, campaign_id: uuid.UUID
+) -> tuple[Campaign, Survey, list[Answered]]:
+    async with uow:
+        campaign, survey = await launched_in(uow, campaign_id)
+        rows = await uow.results.responses(campaign_id)
+    return campaign, survey, rows
 
 
 async def campaign_results(
-    engine: AsyncEngine, campaign_id: uuid.UUID, *, lang: str = "fi", by: str | None = None
+    uow: SurveysUnitOfWork, *, campaign_id: uuid.UUID, lang: str = "fi", by: str | None = None
 ) -> dict[str, Any]:
     """Totals, or with `by` a breakdown: organisation_type, region or language (identified
-    mode, as at invitation time) or `q:<question id>` of a choice question (any mode)."""
-    campaign, survey, rows = await _load(engine, campaign_id)
+    mode, as at invitation time) or `q:<question id>` of a choice question (any mode).
+
+    An anonymous campaign never breaks down by who answered, only by its own questions."""
+    campaign, survey, rows = await _load(uow, campaign_id)
     out: dict[str, Any] = {"campaign_id": str(campaign.id), "mode": campaign.mode}
     if by is None:
         return out | summarise(survey, [r.answers for r in rows], lang)
@@ -66,17 +63,19 @@ def _as_group(value: Any) -> str | None:
 IDENTITY_COLUMNS = ("name", "email", "organisation")
 
 
-async def responses_csv(engine: AsyncEngine, campaign_id: uuid.UUID) -> str:
+async def responses_csv(uow: SurveysUnitOfWork, *, campaign_id: uuid.UUID) -> str:
     """A row per response; multiple choices one 0/1 column per option, a matrix a column per
     row. Identified campaigns also say who answered (name, email, organisation, from the
-    contact replica); anonymous ones only number their respondents, in no traceable order."""
-    campaign, survey, rows = await _load(engine, campaign_id)
-    identities: dict[uuid.UUID, Any] = {}
+    contact replica); anonymous ones only number their respondents, in no traceable order,
+    and never even ask who answered."""
+    identities: dict[uuid.UUID, Respondent] = {}
     identity_columns: tuple[str, ...] = ()
-    if not campaign.anonymous:
-        identity_columns = IDENTITY_COLUMNS
-        async with engine.connect() as conn:
-            identities = await responses.respondents(conn, campaign_id)
+    async with uow:
+        campaign, survey = await launched_in(uow, campaign_id)
+        rows = await uow.results.responses(campaign_id)
+        if not campaign.anonymous:
+            identity_columns = IDENTITY_COLUMNS
+            identities = await uow.results.respondents(campaign_id)
     columns = list(_columns(survey))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -92,15 +91,16 @@ async def responses_csv(engine: AsyncEngine, campaign_id: uuid.UUID) -> str:
     return buffer.getvalue()
 
 
-def _identity(person: Any) -> list[str]:
+def _identity(person: Respondent | None) -> list[str]:
     if person is None:
         return ["", "", ""]  # erased since, or answered before being identified
     name = f"{person.first_name or ''} {person.last_name or ''}".strip()
     return [name, person.email or "", person.organisation_name or ""]
 
 
-async def codebook_csv(engine: AsyncEngine, campaign_id: uuid.UUID, *, lang: str = "fi") -> str:
-    campaign, survey, _ = await _load(engine, campaign_id)
+async def codebook_csv(uow: SurveysUnitOfWork, *, campaign_id: uuid.UUID, lang: str = "fi") -> str:
+    async with uow:
+        campaign, survey = await launched_in(uow, campaign_id)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["column", "question", "type", "text", "values"])

@@ -5,16 +5,21 @@ so a campaign's figures stay the same."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, func, literal, select
+from sqlalchemy import ColumnElement, Select, delete, func, literal, select, update
 from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from surveys.retention.domain import Expired
 from surveys.tables import (
+    campaigns,
+    drafts,
     invitation_tallies,
     invitations,
     open_respondents,
+    responses,
     segment_tallies,
 )
 
@@ -109,3 +114,81 @@ async def segments(conn: AsyncConnection, campaign_id: uuid.UUID) -> list[dict[s
     t = segment_tallies
     stmt = select(t.c.segment_id, t.c.invited, t.c.answered).where(t.c.campaign_id == campaign_id)
     return [dict(r) for r in (await conn.execute(stmt)).mappings().all()]
+
+
+class RetentionRepository(Protocol):
+    async def expired(self, closed_before: datetime) -> Expired:
+        """What a run would remove now (nothing changes)."""
+        ...
+
+    async def retire(self, closed_before: datetime) -> Expired:
+        """Keep the tallies, detach the responses, remove the rows; what went."""
+        ...
+
+
+def _expired_campaigns(closed_before: datetime) -> Select[tuple[uuid.UUID]]:
+    return select(campaigns.c.id).where(campaigns.c.closes_at < closed_before)
+
+
+class SqlRetentionRepository:
+    """Retention's batch on the unit of work's connection."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def expired(self, closed_before: datetime) -> Expired:
+        conn, expired = self._conn, _expired_campaigns(closed_before)
+        ids = list(
+            (
+                await conn.execute(
+                    select(invitations.c.id).where(invitations.c.campaign_id.in_(expired))
+                )
+            ).scalars()
+        )
+        draft_count = (
+            await conn.execute(select(func.count()).where(drafts.c.campaign_id.in_(expired)))
+        ).scalar_one()
+        hashes = list(
+            (
+                await conn.execute(
+                    select(open_respondents.c.token_hash).where(
+                        open_respondents.c.campaign_id.in_(expired)
+                    )
+                )
+            ).scalars()
+        )
+        return Expired(ids, int(draft_count), hashes)
+
+    async def retire(self, closed_before: datetime) -> Expired:
+        conn, expired = self._conn, _expired_campaigns(closed_before)
+        of_expired = invitations.c.campaign_id.in_(expired)
+        slots_of_expired = open_respondents.c.campaign_id.in_(expired)
+        await conn.execute(tally_invitations(of_expired))
+        await conn.execute(tally_segments(of_expired))
+        await conn.execute(tally_open_respondents(slots_of_expired))
+        doomed = select(invitations.c.id).where(of_expired)
+        await conn.execute(
+            update(responses)
+            .where(responses.c.invitation_id.in_(doomed))
+            .values(invitation_id=None)
+        )
+        draft_count = (
+            await conn.execute(delete(drafts).where(drafts.c.campaign_id.in_(expired)))
+        ).rowcount
+        ids = list(
+            (
+                await conn.execute(
+                    delete(invitations).where(of_expired).returning(invitations.c.id)
+                )
+            ).scalars()
+        )
+        hashes = list(
+            (
+                await conn.execute(
+                    delete(open_respondents)
+                    .where(slots_of_expired)
+                    .returning(open_respondents.c.token_hash)
+                )
+            ).scalars()
+        )
+        return Expired(ids, int(draft_count or 0), hashes)

@@ -1,108 +1,42 @@
 """Surveys' retention: a campaign's invitations (who was asked, and their link hashes), its
 public-link respondent slots and any unsent drafts go once the campaign has been closed for the
-configured days. The counts the overview shows are kept first (persistence/retained.py) and
+configured days. The counts the overview shows are kept first (retention/repository.py) and
 read back with the raw rows; responses stay (they lose only the invitation link). The dry run
-and the real run select with the same conditions; a real run publishes one audit entry."""
+and the real run select with the same conditions; a real run publishes one audit entry.
+
+`retire_expired` is the use case (on the unit of work); the long SQL batch (tally, detach,
+delete) stays in the repository; `job.run_retention` is the edge the worker and CLI call."""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-
-from sqlalchemy import ColumnElement, delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from datetime import datetime
 
 from shared.retention import publish_audit
-from shared.settings import ServiceSettings
-from surveys.retention import repository as retained
-from surveys.tables import (
-    campaigns,
-    drafts,
-    invitations,
-    open_respondents,
-    responses,
-)
-from surveys.unit_of_work import unit_of_work
+from surveys.retention.domain import RetentionReport
+from surveys.unit_of_work import SurveysUnitOfWork
+
+__all__ = ["RetentionReport", "retire_expired"]
 
 
-@dataclass(frozen=True)
-class RetentionReport:
-    dry_run: bool
-    closed_before: datetime
-    invitation_ids: list[uuid.UUID]
-    draft_count: int
-    open_respondent_hashes: list[bytes]
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "invitations": len(self.invitation_ids),
-            "drafts": self.draft_count,
-            "open_respondents": len(self.open_respondent_hashes),
-        }
-
-    def listed(self) -> list[str]:
-        # A slot is a hash of a browser's random token: nothing about a person.
-        return [f"invitation {i}" for i in self.invitation_ids] + [
-            f"open_respondent {h.hex()}" for h in self.open_respondent_hashes
-        ]
-
-
-def _expired_campaigns(closed_before: datetime) -> ColumnElement[bool]:
-    return campaigns.c.closes_at < closed_before
-
-
-async def run_retention(
-    engine: AsyncEngine, settings: ServiceSettings, *, dry_run: bool, now: datetime | None = None
+async def retire_expired(
+    uow: SurveysUnitOfWork, *, closed_before: datetime, dry_run: bool
 ) -> RetentionReport:
-    now = now or datetime.now(UTC)
-    closed_before = now - timedelta(days=settings.retention_invitation_days_after_close)
-    expired = select(campaigns.c.id).where(_expired_campaigns(closed_before))
-    of_expired = invitations.c.campaign_id.in_(expired)
-    drafts_of_expired = drafts.c.campaign_id.in_(expired)
-    slots_of_expired = open_respondents.c.campaign_id.in_(expired)
-    async with unit_of_work(engine) as uow:
-        conn = uow.conn
+    """What goes of campaigns closed before `closed_before`: listed only (dry run), or removed
+    with their figures kept and one audit entry of counts (no personal data)."""
+    async with uow:
         if dry_run:
-            ids = list((await conn.execute(select(invitations.c.id).where(of_expired))).scalars())
-            draft_count = (
-                await conn.execute(select(func.count()).where(drafts_of_expired))
-            ).scalar_one()
-            hashes = list(
-                (
-                    await conn.execute(
-                        select(open_respondents.c.token_hash).where(slots_of_expired)
-                    )
-                ).scalars()
+            found = await uow.retention.expired(closed_before)
+            return RetentionReport(
+                True,
+                closed_before,
+                found.invitation_ids,
+                found.draft_count,
+                found.open_respondent_hashes,
             )
-            return RetentionReport(True, closed_before, ids, int(draft_count), hashes)
-        await conn.execute(retained.tally_invitations(of_expired))
-        await conn.execute(retained.tally_segments(of_expired))
-        await conn.execute(retained.tally_open_respondents(slots_of_expired))
-        doomed = select(invitations.c.id).where(of_expired)
-        await conn.execute(
-            update(responses)
-            .where(responses.c.invitation_id.in_(doomed))
-            .values(invitation_id=None)
+        gone = await uow.retention.retire(closed_before)
+        report = RetentionReport(
+            False, closed_before, gone.invitation_ids, gone.draft_count, gone.open_respondent_hashes
         )
-        draft_count = (await conn.execute(delete(drafts).where(drafts_of_expired))).rowcount
-        ids = list(
-            (
-                await conn.execute(
-                    delete(invitations).where(of_expired).returning(invitations.c.id)
-                )
-            ).scalars()
-        )
-        hashes = list(
-            (
-                await conn.execute(
-                    delete(open_respondents)
-                    .where(slots_of_expired)
-                    .returning(open_respondents.c.token_hash)
-                )
-            ).scalars()
-        )
-        report = RetentionReport(False, closed_before, ids, int(draft_count or 0), hashes)
         publish_audit(
             uow,
             service="surveys",

@@ -11,7 +11,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.datastructures import FormData
 
 from shared.i18n import SHARED_LOCALE, translator
@@ -20,11 +19,10 @@ from surveys.assessment import service
 from surveys.assessment.domain import band_of, change, text_in, weakest
 from surveys.assessment.labels import ORGANISATION_TYPES, region_choices
 from surveys.assessment.service import Answers, LinkGone, Loaded, Outcome, ResultView
-from surveys.deps import Engine, Settings
-from surveys.materials import service as materials
+from surveys.deps import Settings, UnitOfWork
 from surveys.pages import HERE, pages, respondent_language
 from surveys.settings import SurveysSettings
-from surveys.unit_of_work import unit_of_work
+from surveys.unit_of_work import SurveysUnitOfWork
 
 router = APIRouter(include_in_schema=False)
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -152,7 +150,7 @@ def _rows(
 
 async def _result_page(
     request: Request,
-    engine: AsyncEngine,
+    uow: SurveysUnitOfWork,
     loaded: Loaded,
     percents: dict[str, int],
     *,
@@ -168,8 +166,7 @@ async def _result_page(
     # In the definition's order (a stored attempt's JSON keeps its own): ties go to the first.
     weak_keys = weakest({r["key"]: r["percent"] for r in rows})
     weak = [names[k] for k in weak_keys]
-    async with engine.connect() as conn:
-        links = await materials.for_areas(conn, weak_keys, lang)
+    links = await service.area_materials(uow, areas=weak_keys, lang=lang)
     weak_materials = [(names[k], links[k]) for k in weak_keys if links.get(k)]
     return pages.render(
         request,
@@ -194,14 +191,14 @@ async def _result_page(
 
 
 @router.get("/s/assessment/r/{token}")
-async def result(token: str, request: Request, engine: Engine, settings: Settings) -> Response:
+async def result(token: str, request: Request, uow: UnitOfWork, settings: Settings) -> Response:
     try:
-        view: ResultView = await service.open_result(unit_of_work(engine), token=token)
+        view: ResultView = await service.open_result(uow, token=token)
     except LinkGone:
         return _gone(request)
     return await _result_page(
         request,
-        engine,
+        uow,
         view.loaded,
         view.attempt.percents,
         lang=respondent_language(request, view.attempt.language),
@@ -213,9 +210,9 @@ async def result(token: str, request: Request, engine: Engine, settings: Setting
 
 
 @router.get("/s/assessment/r/{token}/retake")
-async def retake_form(token: str, request: Request, engine: Engine) -> Response:
+async def retake_form(token: str, request: Request, uow: UnitOfWork) -> Response:
     try:
-        loaded = await service.retake_form(engine, token=token)
+        loaded = await service.retake_form(uow, token=token)
     except LinkGone:
         return _gone(request)
     lang = respondent_language(request, None)
@@ -225,16 +222,16 @@ async def retake_form(token: str, request: Request, engine: Engine) -> Response:
 
 
 @router.post("/s/assessment/r/{token}/retake")
-async def retake(token: str, request: Request, engine: Engine, settings: Settings) -> Response:
+async def retake(token: str, request: Request, uow: UnitOfWork, settings: Settings) -> Response:
     lang = respondent_language(request, None)
     client_ip = request.headers.get("x-real-ip") or (request.client.host if request.client else "")
     try:
-        loaded = await service.retake_form(engine, token=token)
+        loaded = await service.retake_form(uow, token=token)
         answers = _answers(loaded, await request.form())
         if loaded.stored.mode == "identified" and not _limiter(request, settings).allow(client_ip):
             return _limited(request)
         outcome = await service.retake(
-            unit_of_work(engine),
+            uow,
             token=token,
             answers=answers,
             lang=lang,
@@ -256,9 +253,9 @@ async def retake(token: str, request: Request, engine: Engine, settings: Setting
 
 
 @router.get("/s/assessment/{token}")
-async def take(token: str, request: Request, engine: Engine, settings: Settings) -> Response:
+async def take(token: str, request: Request, uow: UnitOfWork, settings: Settings) -> Response:
     try:
-        loaded = await service.open_test(engine, keys=settings.token_keys(), token=token)
+        loaded = await service.open_test(uow, keys=settings.token_keys(), token=token)
     except LinkGone:
         return _gone(request)
     lang = respondent_language(request, None)
@@ -266,17 +263,17 @@ async def take(token: str, request: Request, engine: Engine, settings: Settings)
 
 
 @router.post("/s/assessment/{token}")
-async def submit(token: str, request: Request, engine: Engine, settings: Settings) -> Response:
+async def submit(token: str, request: Request, uow: UnitOfWork, settings: Settings) -> Response:
     lang = respondent_language(request, None)
     keys = settings.token_keys()
     client_ip = request.headers.get("x-real-ip") or (request.client.host if request.client else "")
     try:
-        loaded = await service.open_test(engine, keys=keys, token=token)
+        loaded = await service.open_test(uow, keys=keys, token=token)
         answers = _answers(loaded, await request.form())
         if loaded.stored.mode == "identified" and not _limiter(request, settings).allow(client_ip):
             return _limited(request)
         outcome = await service.submit(
-            unit_of_work(engine),
+            uow,
             keys=keys,
             token=token,
             answers=answers,
@@ -298,5 +295,5 @@ async def submit(token: str, request: Request, engine: Engine, settings: Setting
         return RedirectResponse(f"/s/assessment/r/{outcome.token}?lang={lang}", status_code=303)
     # Identified: the result is shown once from the submission; its link goes by mail only.
     return await _result_page(
-        request, engine, loaded, outcome.scored.percents(), lang=lang, mailed=outcome.mailed
+        request, uow, loaded, outcome.scored.percents(), lang=lang, mailed=outcome.mailed
     )

@@ -33,10 +33,9 @@ from surveys.assessment.forms import (
     definition_of,
 )
 from surveys.assessment.labels import ORGANISATION_TYPES, region_name
-from surveys.deps import Engine, Settings, actor
+from surveys.deps import Settings, UnitOfWork, actor
 from surveys.errors import Conflict
 from surveys.pages import as_staff, content_language, pages
-from surveys.unit_of_work import unit_of_work
 
 router = APIRouter(prefix="/surveys/staff/assessments", include_in_schema=False)
 BASE = "/surveys/staff/assessments"
@@ -50,20 +49,20 @@ def _actor(staff: Staff) -> service.Actor:
 
 
 @router.get("")
-async def list_page(request: Request, engine: Engine, staff: Viewer) -> Response:
+async def list_page(request: Request, uow: UnitOfWork, staff: Viewer) -> Response:
     ui = as_staff(request, staff)
-    rows = await service.listing(engine)
+    rows = await service.listing(uow)
     for r in rows:
         r["name"] = text_in(r["title"], ui)
     return pages.render(request, "staff/assessments.html", {"rows": rows}, lang=ui)
 
 
 @router.post("")
-async def create(request: Request, engine: Engine, staff: Editor) -> Response:
+async def create(request: Request, uow: UnitOfWork, staff: Editor) -> Response:
     form = await request.form()
     mode = str(form.get("mode", "anonymous"))
     assessment_id = await service.create_assessment(
-        unit_of_work(engine),
+        uow,
         actor=_actor(staff),
         mode=mode if mode in ("identified",) else "anonymous",
     )
@@ -128,9 +127,9 @@ def _editor(
 
 @router.get("/{assessment_id}")
 async def edit_page(
-    assessment_id: uuid.UUID, request: Request, engine: Engine, settings: Settings, staff: Viewer
+    assessment_id: uuid.UUID, request: Request, uow: UnitOfWork, settings: Settings, staff: Viewer
 ) -> Response:
-    loaded = await service.load(engine, assessment_id)
+    loaded = await service.load(uow, assessment_id=assessment_id)
     return _editor(
         request,
         staff,
@@ -147,7 +146,7 @@ async def edit_page(
 
 @router.post("/{assessment_id}")
 async def save(
-    assessment_id: uuid.UUID, request: Request, engine: Engine, settings: Settings, staff: Editor
+    assessment_id: uuid.UUID, request: Request, uow: UnitOfWork, settings: Settings, staff: Editor
 ) -> Response:
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
@@ -157,7 +156,7 @@ async def save(
     definition = definition_of(form)
     try:
         await service.save_assessment(
-            unit_of_work(engine),
+            uow,
             assessment_id,
             definition=definition,
             mode=mode,
@@ -165,7 +164,7 @@ async def save(
             actor=_actor(staff),
         )
     except (DefinitionError, Conflict) as exc:
-        await service.load(engine, assessment_id)  # a missing test is a 404, not a form
+        await service.load(uow, assessment_id=assessment_id)  # a missing test is a 404, not a form
         return _editor(
             request,
             staff,
@@ -183,14 +182,14 @@ async def save(
 async def figures_page(
     assessment_id: uuid.UUID,
     request: Request,
-    engine: Engine,
+    uow: UnitOfWork,
     staff: Viewer,
     by: str = "region",
 ) -> Response:
     ui = as_staff(request, staff)
     lang = content_language(request, ui)
     by = by if by in BREAKDOWNS else "region"
-    found = await service.figures(engine, assessment_id, by=by)
+    found = await service.figures(uow, assessment_id=assessment_id, by=by)
     loaded, aggregates = found["loaded"], found["aggregates"]
 
     def group_name(code: str) -> str:

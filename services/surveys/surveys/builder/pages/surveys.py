@@ -13,7 +13,7 @@ from shared.web.staff import Viewer
 from surveys.builder import service as builder
 from surveys.builder.domain.words import condition_words
 from surveys.campaigns import overview as staff_views
-from surveys.deps import Engine, UnitOfWork
+from surveys.deps import UnitOfWork
 from surveys.pages import as_staff, content_language, pages
 
 router = APIRouter(prefix="/surveys/staff", include_in_schema=False)
@@ -33,10 +33,10 @@ async def survey_list(
 
 @router.get("/surveys/{survey_id}")
 async def survey_page(
-    survey_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer
+    survey_id: uuid.UUID, request: Request, uow: UnitOfWork, staff: Viewer
 ) -> Response:
     ui = as_staff(request, staff)
-    survey, campaigns = await staff_views.survey_overview(engine, survey_id)
+    survey, campaigns = await staff_views.survey_overview(uow, survey_id=survey_id)
     lang = content_language(request, ui)
     context = {
         "survey_id": survey_id,
@@ -51,11 +51,11 @@ async def survey_page(
 
 @router.get("/surveys/{survey_id}/preview")
 async def survey_preview(
-    survey_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer
+    survey_id: uuid.UUID, request: Request, uow: UnitOfWork, staff: Viewer
 ) -> Response:
     """The response page's questions as a respondent in `lang` sees them; nothing is saved."""
     ui = as_staff(request, staff)
-    survey, _ = await staff_views.survey_overview(engine, survey_id)
+    survey, _ = await staff_views.survey_overview(uow, survey_id=survey_id)
     context = {
         "survey_id": survey_id,
         "survey": survey,
