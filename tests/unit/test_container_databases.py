@@ -27,6 +27,10 @@ class FakePostgres:
         self.fail_on: str | None = None
         FakePostgres.instances.append(self)
 
+    def with_command(self, command: str) -> FakePostgres:
+        self.server_command = command
+        return self
+
     def start(self) -> FakePostgres:
         return self
 
@@ -75,6 +79,7 @@ def test_every_database_the_urls_name_is_created(fake_testcontainers: None) -> N
     assert sorted(pg.created()) == sorted(named - {pg.dbname})
     assert all(u.startswith("postgresql+asyncpg://") for u in found.database_urls.values())
     assert pg in containers
+    assert "fsync=off" in pg.server_command  # as the test cluster of deploy/env/test.env
 
 
 def test_a_failed_create_stops_the_run() -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -32,8 +32,10 @@ from contacts.participation.domain import (
     engagement,
     steps,
 )
-from contacts.unit_of_work import ContactsUnitOfWork
 from shared.events.events import EventPublishedV1, RegistrationChangedV1
+
+if TYPE_CHECKING:  # the people directory's repository reads timelines from here
+    from contacts.unit_of_work import ContactsUnitOfWork
 
 
 async def apply_event(uow: ContactsUnitOfWork, event: EventPublishedV1) -> None:
