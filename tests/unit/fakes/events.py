@@ -13,14 +13,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from events.catalog.domain import Event, Series
 from events.feedback.domain import ERASED_SUFFIX, FeedbackStatus, FeedbackSurvey
 from events.registration.domain import Registrant
 
-from shared.events.envelope import CloudEvent
+from tests.unit.fakes.outbox import FakeOutbox
 
 
 @dataclass
@@ -281,36 +280,13 @@ class FakeFeedbackRepository:
         )
 
 
-class FakeEventsUnitOfWork:
+class FakeEventsUnitOfWork(FakeOutbox):
     def __init__(self) -> None:
+        super().__init__()
         self.events = FakeEventRepository()
         self.series = FakeSeriesRepository()
         self.registrations = FakeRegistrationRepository(self.events)
         self.feedback = FakeFeedbackRepository(self.events, self.registrations)
-        self.published: list[tuple[str, str | None, CloudEvent]] = []
-        self.commits = 0
-        self._pending: list[tuple[str, str | None, CloudEvent]] = []
-
-    def publish(self, topic: str, key: str | None, event: CloudEvent) -> None:
-        self._pending.append((topic, key, event))
-
-    async def commit(self) -> None:
-        self.published += self._pending
-        self._pending = []
-        self.commits += 1
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        # Not committed: nothing leaves (the real one rolls back; the fake's rows are not
-        # transactional, so tests check what a failing use case published, not its rows).
-        self._pending = []
 
     def on(self, topic: str) -> list[dict[str, Any]]:
         """The data of every committed event on `topic`."""

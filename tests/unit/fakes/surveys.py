@@ -13,8 +13,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from surveys.builder.domain.saved import SavedSurvey
 from surveys.campaigns.domain import Campaign, SegmentChoice
@@ -22,8 +21,8 @@ from surveys.invitations.domain import REACHABLE, Invitee, hash_nonce
 from surveys.open_link.domain import Slot
 from surveys.responding.domain import Draft, NewResponse, SubmittedResponse
 
-from shared.events.envelope import CloudEvent
 from shared.segments import evaluate
+from tests.unit.fakes.outbox import FakeOutbox
 from tests.unit.fakes.surveys_assessment import FakeAssessmentRepository, FakeMaterialsRepository
 from tests.unit.fakes.surveys_campaigns import FakeCampaignFigures
 from tests.unit.fakes.surveys_event_feedback import FakeEventFeedbackRepository
@@ -285,8 +284,9 @@ class FakeSegmentRepository:
         return sorted((self.rows[i] for i in set(ids) if i in self.rows), key=lambda s: s.name)
 
 
-class FakeSurveysUnitOfWork:
+class FakeSurveysUnitOfWork(FakeOutbox):
     def __init__(self, *, people: Sequence[dict[str, Any]] = ()) -> None:
+        super().__init__()
         self.surveys = FakeSurveyRepository()
         self.campaigns = FakeCampaignRepository()
         self.invitations = FakeInvitationRepository(people=list(people))
@@ -301,30 +301,6 @@ class FakeSurveysUnitOfWork:
         self.retention = FakeRetentionRepository(self.campaigns, self.invitations, self.open_slots)
         self.mail_status = FakeMailStatusRepository(self.invitations)
         self.event_feedback = FakeEventFeedbackRepository(self.invitations)
-        self.published: list[tuple[str, str | None, CloudEvent]] = []
-        self.commits = 0
-        self._pending: list[tuple[str, str | None, CloudEvent]] = []
-
-    def publish(self, topic: str, key: str | None, event: CloudEvent) -> None:
-        self._pending.append((topic, key, event))
-
-    async def commit(self) -> None:
-        self.published += self._pending
-        self._pending = []
-        self.commits += 1
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        # Not committed: nothing leaves (the real one rolls back; the fake's rows are not
-        # transactional, so tests check what a failing use case published, not its rows).
-        self._pending = []
 
     def topics(self) -> list[str]:
         return [topic for topic, _, _ in self.published]
