@@ -9,36 +9,19 @@ to the use case, which works with it as with any `ContactsUnitOfWork`.
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Self
-
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.tables import outbox
 from contacts.unit_of_work import SqlContactsUnitOfWork
-from shared.outbox.unit_of_work import UnitOfWork
-from shared.outbox.writer import add_to_outbox
+from shared.outbox.unit_of_work import HeldTransaction
 
 
-class JoinedUnitOfWork(UnitOfWork):
+class JoinedUnitOfWork(HeldTransaction):
+    """The shared unit of work over the consumer's transaction (shared HeldTransaction)."""
+
     def __init__(self, conn: AsyncConnection) -> None:
         super().__init__(conn.engine, outbox=outbox, service="contacts")
-        self._conn = conn
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._messages.clear()  # not committed: the consumer's transaction rolls back
-
-    async def commit(self) -> None:
-        await add_to_outbox(self.conn, self._outbox, service=self._service, messages=self._messages)
-        self._messages.clear()
+        self._held = conn
 
 
 class JoinedContactsUnitOfWork(SqlContactsUnitOfWork):
