@@ -18,6 +18,7 @@ from typing import Protocol
 
 import httpx
 import pytest
+from contacts.unit_of_work import SqlContactsUnitOfWork
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -178,7 +179,11 @@ def staff_sign_in(engines: dict[str, AsyncEngine]) -> StaffSignIn:
 
         email = email or f"{who}-{uuid.uuid4().hex[:8]}@digituki.fi"
         await staff_service.create_staff(
-            engines["contacts"], email=email, name=name, role=role, password=STAFF_PASSWORD
+            SqlContactsUnitOfWork(engines["contacts"]),
+            email=email,
+            name=name,
+            role=role,
+            password=STAFF_PASSWORD,
         )
         await sign_in_page(page, email, STAFF_PASSWORD)
         return email

@@ -177,19 +177,26 @@ async def truncate_all(engine: AsyncEngine) -> None:
             await asyncio.sleep(0.2 * (attempt + 1))
 
 
-# One round trip: TRUNCATE only the tables that hold a row (most tests touch a handful of a
-# database's ~50 tables, and TRUNCATE makes new files for every table it names), then put
-# every sequence back to its start, as RESTART IDENTITY did for all of them.
+# One round trip: lock every table (as TRUNCATE would: a worker's transaction still open on
+# one finishes first), TRUNCATE only the tables that hold a row (most tests touch a handful
+# of a database's ~50 tables, and TRUNCATE makes new files for every table it names), then
+# put every sequence back to its start, as RESTART IDENTITY did for all of them.
 _EMPTY_EVERY_TABLE = """
 DO $$
 DECLARE
     t text;
+    every text[];
     filled text[] := '{}';
     has_rows boolean;
 BEGIN
-    FOR t IN
-        SELECT format('%I', tablename) FROM pg_tables
-        WHERE schemaname = 'public' AND tablename <> 'alembic_version'
+    SELECT array_agg(format('%I', tablename)) INTO every FROM pg_tables
+    WHERE schemaname = 'public' AND tablename <> 'alembic_version';
+    IF every IS NULL THEN
+        RETURN;
+    END IF;
+    -- As TRUNCATE did: wait for a worker's open transaction, so its rows are seen and go.
+    EXECUTE 'LOCK TABLE ' || array_to_string(every, ', ') || ' IN ACCESS EXCLUSIVE MODE';
+    FOREACH t IN ARRAY every
     LOOP
         EXECUTE 'SELECT EXISTS (SELECT 1 FROM ' || t || ')' INTO has_rows;
         IF has_rows THEN
