@@ -10,11 +10,10 @@ import hashlib
 import uuid
 from collections.abc import Callable
 
-from argon2 import PasswordHasher
-
 from contacts.audit.domain import Actor
 from contacts.snapshots import SOURCE
 from contacts.staff.domain import StaffMember, check_password_policy
+from contacts.staff.service.passwords import hasher as _hasher
 from contacts.unit_of_work import ContactsUnitOfWork
 from shared.events.envelope import new_event
 from shared.events.mail import MailRequestedV1
@@ -24,7 +23,6 @@ from shared.tokens import TokenError, TokenKeys, sign, verify
 
 PURPOSE = "password-reset"
 MAX_AGE_S = 60 * 60
-_hasher = PasswordHasher()
 ResetUrl = Callable[[str], str]
 
 

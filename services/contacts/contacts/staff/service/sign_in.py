@@ -7,16 +7,15 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from contacts.audit.domain import Actor
 from contacts.errors import InvalidInput
 from contacts.staff.domain import Role, StaffMember, check_password_policy
+from contacts.staff.service.passwords import hasher as _hasher
 from contacts.unit_of_work import ContactsUnitOfWork
 
 SESSION_LIFETIME = timedelta(hours=10)
-_hasher = PasswordHasher()
 # Verifying against a dummy hash keeps unknown and known addresses equally slow.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 

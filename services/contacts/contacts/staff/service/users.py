@@ -5,16 +5,13 @@ from __future__ import annotations
 import secrets
 import uuid
 
-from argon2 import PasswordHasher
-
 from contacts.audit.domain import Actor
 from contacts.errors import NotFound
 from contacts.staff.domain import StaffMember, check_access_change
 from contacts.staff.service import password_reset
+from contacts.staff.service.passwords import hasher as _hasher
 from contacts.unit_of_work import ContactsUnitOfWork
 from shared.tokens import TokenKeys
-
-_hasher = PasswordHasher()
 
 
 async def list_staff(uow: ContactsUnitOfWork) -> list[StaffMember]:
