@@ -15,14 +15,11 @@ import csv
 import io
 import json
 import uuid
-from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 from contacts.activity import service as consumed
-from contacts.app import create_app
 from contacts.classification import load_classification
 from contacts.impact import repository as store
 from contacts.impact import service as impact
@@ -388,22 +385,8 @@ async def test_each_indicator_is_counted_from_rows_and_events_as_by_hand(
     assert {(r.part, r.figure.numerator) for r in kept} == {("", 4), ("year_to_date", 9)}
 
 
-@pytest.fixture
-async def client(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app()
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="https://crm.digituki.test",
-            headers={"Accept-Language": "en"},
-        ) as c,
-    ):
-        yield c
-
-
 async def test_the_view_targets_export_and_report(
-    clean_db: dict[str, AsyncEngine], client: httpx.AsyncClient
+    clean_db: dict[str, AsyncEngine], contacts_web: httpx.AsyncClient
 ) -> None:
     engine = clean_db["contacts"]
     await seed(engine)
@@ -411,19 +394,19 @@ async def test_the_view_targets_export_and_report(
     for month in (JAN, FEB):
         await impact.recompute_month(SqlContactsUnitOfWork(engine), month, today=TODAY)
 
-    refused = await client.post(
+    refused = await contacts_web.post(
         "/staff/impact/targets?year=2026",
         data={"target_open_rate": "40", "csrf_token": "c"},
         headers={**VIEWER_HEADERS, "X-Staff-Csrf": "c"},
     )
     assert refused.status_code == 403
-    wrong = await client.post(
+    wrong = await contacts_web.post(
         "/staff/impact/targets?year=2026",
         data={"target_open_rate": "140", "csrf_token": "c"},
         headers={**EDITOR_HEADERS, "X-Staff-Csrf": "c"},
     )
     assert wrong.status_code == 422 and "A percentage is at most 100." in wrong.text
-    saved = await client.post(
+    saved = await contacts_web.post(
         "/staff/impact/targets?year=2026",
         data={"target_open_rate": "40", "target_campaigns_sent": "10", "csrf_token": "c"},
         headers={**EDITOR_HEADERS, "X-Staff-Csrf": "c"},
@@ -441,12 +424,12 @@ async def test_the_view_targets_export_and_report(
         ("campaigns_sent/2026", "staff-e"),
         ("open_rate/2026", "staff-e"),
     ]
-    api = await client.put(
+    api = await contacts_web.put(
         "/api/contacts/impact/targets/coverage/2026", json={"target": 150}, headers=EDITOR_HEADERS
     )
     assert api.status_code == 422  # a share is at most 100 %
 
-    page = await client.get("/staff/impact?year=2026", headers=VIEWER_HEADERS)
+    page = await contacts_web.get("/staff/impact?year=2026", headers=VIEWER_HEADERS)
     assert page.status_code == 200
     text = page.text
     card = text[text.index('id="i-open_rate"') :].split("</article>")[0]
@@ -460,7 +443,7 @@ async def test_the_view_targets_export_and_report(
     assert "Self-assessment change" in text and "Events held" in text
     assert 'href="/staff/impact" aria-current="page"' in text
 
-    xlsx = await client.get("/staff/impact/export.xlsx?year=2026", headers=VIEWER_HEADERS)
+    xlsx = await contacts_web.get("/staff/impact/export.xlsx?year=2026", headers=VIEWER_HEADERS)
     assert xlsx.status_code == 200
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None
@@ -468,9 +451,9 @@ async def test_the_view_targets_export_and_report(
     assert table["Open rate"][3:6] == (50.0, 40, 125.0)
     assert table["Campaigns sent"][3] == 2
 
-    report = await client.get("/staff/impact/report?year=2026", headers=VIEWER_HEADERS)
+    report = await contacts_web.get("/staff/impact/report?year=2026", headers=VIEWER_HEADERS)
     assert report.status_code == 200 and "Impact report 2026" in report.text
-    data = await client.get("/api/contacts/impact?year=2026", headers=VIEWER_HEADERS)
+    data = await contacts_web.get("/api/contacts/impact?year=2026", headers=VIEWER_HEADERS)
     found = {i["key"]: i for i in data.json()["indicators"]}
     assert found["delivery_rate"]["year"]["numerator"] == 10  # 6 of 6 and 4 of 5
 
@@ -529,7 +512,7 @@ def read_csv(resource: dict[str, Any], body: str) -> list[dict[str, Any]]:
 
 
 async def test_open_datasets_validate_against_their_own_descriptor(
-    clean_db: dict[str, AsyncEngine], client: httpx.AsyncClient
+    clean_db: dict[str, AsyncEngine], contacts_web: httpx.AsyncClient
 ) -> None:
     engine = clean_db["contacts"]
     await seed(engine)
@@ -537,13 +520,13 @@ async def test_open_datasets_validate_against_their_own_descriptor(
     for month in (JAN, FEB, MAR):
         await impact.recompute_month(SqlContactsUnitOfWork(engine), month, today=TODAY)
 
-    index = await client.get("/open-data?lang=sv")
+    index = await contacts_web.get("/open-data?lang=sv")
     assert index.status_code == 200 and "Öppna data" in index.text
-    package = (await client.get("/open-data/datapackage.json")).json()
+    package = (await contacts_web.get("/open-data/datapackage.json")).json()
     assert package["licenses"][0]["name"] == "CC-BY-4.0"
     read: dict[str, list[dict[str, Any]]] = {}
     for resource in package["resources"]:
-        got = await client.get(f"/open-data/{resource['path']}")
+        got = await contacts_web.get(f"/open-data/{resource['path']}")
         assert got.status_code == 200
         assert got.headers["content-type"].startswith(resource["mediatype"])
         csv_file = resource["format"] == "csv"
@@ -581,5 +564,5 @@ async def test_open_datasets_validate_against_their_own_descriptor(
         r["recipients"] for r in read["newsletter-reach"]
     ]
     assert all(n is None or n >= 5 for n in every)
-    missing = await client.get("/open-data/people.csv")
+    missing = await contacts_web.get("/open-data/people.csv")
     assert missing.status_code == 404

@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
 import httpx
 import pytest
-from contacts.app import create_app
 from contacts.assessments.service import apply_result
 from contacts.impact import service as impact
 from contacts.impact.domain import Figure
@@ -129,22 +127,8 @@ async def test_scores_and_change_are_counted_as_by_hand(clean_db: dict[str, Asyn
     assert rows["self_assessment_change"].year == Figure(0.22, None, 5)
 
 
-@pytest.fixture
-async def client(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app()
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="https://crm.digituki.test",
-            headers={"Accept-Language": "en"},
-        ) as c,
-    ):
-        yield c
-
-
 async def test_the_page_and_the_open_dataset_show_groups_of_five_or_more(
-    clean_db: dict[str, AsyncEngine], client: httpx.AsyncClient
+    clean_db: dict[str, AsyncEngine], contacts_web: httpx.AsyncClient
 ) -> None:
     engine = clean_db["contacts"]
     await seed(engine)
@@ -152,19 +136,19 @@ async def test_the_page_and_the_open_dataset_show_groups_of_five_or_more(
     for month in (FEB, MAR):
         await impact.recompute_month(SqlContactsUnitOfWork(engine), month, today=TODAY)
 
-    page = await client.get("/staff/impact?year=2026", headers=VIEWER_HEADERS)
+    page = await contacts_web.get("/staff/impact?year=2026", headers=VIEWER_HEADERS)
     assert page.status_code == 200
     assert "Self-assessment score" in page.text and "By competence area" in page.text
     assert "Devices and connections: 65%" in page.text  # 390 / 600
-    finnish = await client.get(
+    finnish = await contacts_web.get(
         "/staff/impact?year=2026", headers={**VIEWER_HEADERS, "Accept-Language": "fi"}
     )
     assert "Laitteet ja yhteydet" in finnish.text and "Itsearvioinnin tulos" in finnish.text
 
-    package = (await client.get("/open-data/datapackage.json")).json()
+    package = (await contacts_web.get("/open-data/datapackage.json")).json()
     read: dict[str, list[dict[str, Any]]] = {}
     for resource in package["resources"]:
-        got = await client.get(f"/open-data/{resource['path']}")
+        got = await contacts_web.get(f"/open-data/{resource['path']}")
         assert got.status_code == 200
         csv_file = resource["format"] == "csv"
         rows = read_csv(resource, got.text) if csv_file else json.loads(got.text)
@@ -196,5 +180,5 @@ async def test_the_page_and_the_open_dataset_show_groups_of_five_or_more(
     }
     small = [r for k, r in cells.items() if k != ("2026-03", "06", "s")]
     assert all(r["results"] is None and r["average_score"] is None for r in small)
-    index = await client.get("/open-data?lang=sv")
+    index = await contacts_web.get("/open-data?lang=sv")
     assert "Självvärderingens resultat" in index.text

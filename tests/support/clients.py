@@ -90,6 +90,24 @@ async def api(engine: AsyncEngine, settings: ContactsSettings) -> AsyncIterator[
 
 
 @pytest.fixture
+async def contacts_web(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
+    """Contacts' app in process on the emptied shared databases, in English (headers per
+    request: staff pages need the staff headers, public ones none)."""
+    from contacts.app import create_app
+
+    app = create_app()
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="https://crm.digituki.test",
+            headers={"Accept-Language": "en"},
+        ) as c,
+    ):
+        yield c
+
+
+@pytest.fixture
 async def staff_client(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
     """Surveys' staff pages in process, on emptied databases, for a viewer."""
     from surveys.app import create_app
