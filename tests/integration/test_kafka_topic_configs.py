@@ -29,6 +29,17 @@ async def configs_of(bootstrap: str, names: list[str]) -> dict[str, dict[str, st
     return found
 
 
+async def described(bootstrap: str, names: list[str]) -> dict[str, dict[str, str]]:
+    """The topics' configurations once every one answers: a topic just created may not be
+    described yet (its metadata is still spreading); asked again for at most 15 s."""
+    for _ in range(60):
+        found = await configs_of(bootstrap, names)
+        if all(found.get(name) for name in names):
+            break
+        await asyncio.sleep(0.25)
+    return found
+
+
 async def test_a_topic_made_before_its_retention_was_declared_gets_it(infra: Infra) -> None:
     prefix = f"cfg{uuid.uuid4().hex[:6]}."
     old = f"{prefix}mail.requested.v1"
@@ -38,19 +49,13 @@ async def test_a_topic_made_before_its_retention_was_declared_gets_it(infra: Inf
         await admin.create_topics([NewTopic(old, num_partitions=6, replication_factor=1)])
     finally:
         await admin.close()
-    assert (await configs_of(infra.kafka, [old]))[old]["retention.ms"] == str(7 * 86_400_000)
+    assert (await described(infra.kafka, [old]))[old]["retention.ms"] == str(7 * 86_400_000)
 
     created = await ensure_topics(infra.kafka, prefix)
     assert old not in created
 
     declared = {name: configs for name, _, configs in all_physical_topics(prefix) if configs}
-    # A topic just created may not be described yet (its metadata is still spreading): ask
-    # again until every one answers, for at most 15 s.
-    for _ in range(60):
-        actual = await configs_of(infra.kafka, list(declared))
-        if all(actual.get(name) for name in declared):
-            break
-        await asyncio.sleep(0.25)
+    actual = await described(infra.kafka, list(declared))
     for name, configs in declared.items():
         for key, value in configs.items():
             assert actual[name][key] == value, (name, key)
