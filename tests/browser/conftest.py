@@ -30,6 +30,8 @@ from tests.support.workers import Workers, running_workers
 REPO = Path(__file__).resolve().parents[2]
 BROWSER_SH = REPO / "deploy" / "bin" / "browser.sh"
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+# The accessibility sweep shoots only the pages that fail; TEST_SCREENSHOTS=all: every page.
+EVERY_SCREENSHOT = os.environ.get("TEST_SCREENSHOTS") == "all"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # Headless Chromium as root, and quiet: no sandbox (root), no calls home on a closed network.
 CHROMIUM_ARGS = [

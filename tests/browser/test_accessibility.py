@@ -43,7 +43,12 @@ from surveys.unit_of_work import unit_of_work
 from shared.events.events import EventPublishedV1, RegistrationChangedV1
 from shared.tokens import sign
 from tests.browser.axe import check
-from tests.browser.conftest import STAFF_PASSWORD, StaffSignIn, screenshot_path
+from tests.browser.conftest import (
+    EVERY_SCREENSHOT,
+    STAFF_PASSWORD,
+    StaffSignIn,
+    screenshot_path,
+)
 from tests.support.surveys import SURVEY
 from tests.support.units import units
 
@@ -107,8 +112,11 @@ def test_the_public_pages_include_the_signup_sign_in_and_legal_pages() -> None:
 
 
 async def assert_accessible(page: Page, axe_source: str, name: str) -> None:
-    await page.screenshot(path=screenshot_path(name), full_page=True)
     violations, passes = await check(page, axe_source)
+    # A full-page screenshot costs Chromium four times what axe does: the failing pages get
+    # one (what a reader of the failure needs), every page only with TEST_SCREENSHOTS=all.
+    if violations or passes <= 10 or EVERY_SCREENSHOT:
+        await page.screenshot(path=screenshot_path(name), full_page=True)
     assert passes > 10, f"axe ran too few rules on {name}: {passes}"
     assert violations == [], f"{name}:\n" + "\n".join(violations)
 
