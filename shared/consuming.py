@@ -14,7 +14,7 @@ import logging
 import traceback
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -53,7 +53,22 @@ class DeadLetters(Protocol):
     async def park(self, record: Record, error: BaseException, attempts: int) -> None: ...
 
 
-Handler = Callable[[AsyncConnection, CloudEvent], Awaitable[None]]
+U = TypeVar("U")
+"""What a handler works through: the service's typed unit of work joined to the record's
+transaction (e.g. `JoinedContactsUnitOfWork`), or for a replica its repository."""
+
+UnitOfWorkFactory = Callable[[AsyncConnection], U]
+"""Builds a handler's `U` on the transaction the consumer opened (and holds the inbox row in):
+the service's joined unit-of-work class itself, e.g. `JoinedContactsUnitOfWork`."""
+
+Handler = Callable[[U, CloudEvent], Awaitable[None]]
+BatchHandler = Callable[[U, list[CloudEvent]], Awaitable[None]]
+
+
+def bare_connection(conn: AsyncConnection) -> AsyncConnection:
+    """The factory of pure infrastructure (a shared replica's version-guarded upsert of rows,
+    tests of the consumer itself): its handler gets the transaction's connection as it is."""
+    return conn
 
 
 async def raw_body(message: Any, original_decoder: Any = None) -> None:
@@ -126,15 +141,22 @@ def dead_letter_headers(
     ]
 
 
-class Consumption:
-    """Runs one handler for one consumer name with the project's delivery guarantees."""
+class Consumption(Generic[U]):
+    """Runs one handler for one consumer name with the project's delivery guarantees.
+
+    Each attempt opens a transaction, claims the inbox row in it, builds the handler's unit of
+    work on it (`unit_of_work(conn)`) and calls `handler(uow, event)`: the claim, the effect
+    and its outbox rows commit together, and a failed attempt rolls all of them back before
+    the next attempt gets a new transaction and a new unit of work.
+    """
 
     def __init__(
         self,
         *,
         consumer: str,
         engine: AsyncEngine,
-        handler: Handler,
+        unit_of_work: UnitOfWorkFactory[U],
+        handler: Handler[U],
         dead_letters: DeadLetters,
         inbox: Table | None,
         retries: int = 3,
@@ -142,6 +164,7 @@ class Consumption:
     ) -> None:
         self.consumer = consumer
         self._engine = engine
+        self._unit_of_work = unit_of_work
         self._handler = handler
         self._dead_letters = dead_letters
         self._inbox = inbox
@@ -175,7 +198,7 @@ class Consumption:
                         EVENTS_CONSUMED.labels(self.consumer, "duplicate").inc()
                         note_outcome("duplicate")
                         return  # redelivered: its effect is already committed
-                    await self._handler(conn, event)
+                    await self._handler(self._unit_of_work(conn), event)
                 EVENTS_CONSUMED.labels(self.consumer, "applied").inc()
                 note_outcome("applied")
                 return
@@ -213,7 +236,7 @@ class Consumption:
     async def many(
         self,
         records: Sequence[Record],
-        batch_handler: Callable[[AsyncConnection, list[CloudEvent]], Awaitable[None]],
+        batch_handler: BatchHandler[U],
     ) -> None:
         """Apply a batch in one transaction; if that fails, fall back to one by one.
 
@@ -236,13 +259,13 @@ class Consumption:
     async def _apply_batch(
         self,
         decoded: list[tuple[Record, CloudEvent]],
-        batch_handler: Callable[[AsyncConnection, list[CloudEvent]], Awaitable[None]],
+        batch_handler: BatchHandler[U],
     ) -> None:
         try:
             topic = decoded[0][0].topic
             with consume_batch_span(topic, [r.headers for r, _ in decoded], consumer=self.consumer):
                 async with self._engine.begin() as conn:
-                    await batch_handler(conn, [event for _, event in decoded])
+                    await batch_handler(self._unit_of_work(conn), [event for _, event in decoded])
             EVENTS_CONSUMED.labels(self.consumer, "applied").inc(len(decoded))
             return
         except Exception as error:

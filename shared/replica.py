@@ -10,6 +10,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from shared.consuming import bare_connection
 from shared.events.contacts import CONTACT_ERASED, ContactSnapshotV1
 from shared.events.envelope import CloudEvent
 from shared.events.topics import CONTACT_SNAPSHOTS
@@ -63,6 +64,7 @@ def subscribe_contact_replica(
         engine=engine,
         topic=CONTACT_SNAPSHOTS,
         purpose="contact-replica",
+        unit_of_work=bare_connection,  # pure infrastructure: rows upserted by version
         apply_batch=apply_batch,
         description=description,
     )

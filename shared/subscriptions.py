@@ -4,29 +4,39 @@ Every consumer has its own group (`<prefix><service>.<purpose>`), reads from the
 offset on first start, commits only after its database commit, decodes nothing itself
 (`tolerant_parser` and `raw_body`: handlers parse the CloudEvent, and a malformed record must
 reach the DLQ, never fail a fetched batch inside FastStream), and hands records to
-`Consumption` (inbox, retries, DLQ). Each consumer also reads `<topic>.replay` (in a group of
-its own, `<group>.replay`), where `digituki dlq replay` puts back what this group parked.
+`Consumption` (inbox, retries, DLQ), which calls the handler with the service's unit of work
+(`unit_of_work`, e.g. `JoinedContactsUnitOfWork`) built on the transaction of each attempt: a
+handler never sees the connection or builds a unit of work itself. Each consumer also reads
+`<topic>.replay` (in a group of its own, `<group>.replay`), where `digituki dlq replay` puts
+back what this group parked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.consuming import Consumption, Handler, Record, raw_body, tolerant_parser
+from shared.consuming import (
+    BatchHandler,
+    Consumption,
+    Handler,
+    Record,
+    UnitOfWorkFactory,
+    raw_body,
+    tolerant_parser,
+)
 from shared.dead_letters import BrokerDeadLetters, dead_letter_producer, meant_for_others
 from shared.events.envelope import CloudEvent
 from shared.events.topics import Topic
 from shared.settings import ServiceSettings
 
-BatchHandler = Callable[[AsyncConnection, list[CloudEvent]], Awaitable[None]]
-
+U = TypeVar("U")
 
 REPLAY_GROUP_SUFFIX = ".replay"
 
@@ -55,13 +65,15 @@ def _consumption(
     settings: ServiceSettings,
     engine: AsyncEngine,
     purpose: str,
-    handler: Handler,
+    unit_of_work: UnitOfWorkFactory[U],
+    handler: Handler[U],
     inbox: Table | None,
-) -> Consumption:
+) -> Consumption[U]:
     consumer = settings.group(purpose)
     return Consumption(
         consumer=consumer,
         engine=engine,
+        unit_of_work=unit_of_work,
         handler=handler,
         dead_letters=BrokerDeadLetters(
             dead_letter_producer(broker, settings.kafka_bootstrap_servers), consumer
@@ -79,7 +91,8 @@ def subscribe_events(
     engine: AsyncEngine,
     topic: Topic,
     purpose: str,
-    handler: Handler,
+    unit_of_work: UnitOfWorkFactory[U],
+    handler: Handler[U],
     inbox: Table | None,
     description: str,
     after: Callable[[], None] | None = None,
@@ -87,11 +100,16 @@ def subscribe_events(
 ) -> None:
     """One record per transaction; `inbox` makes a non-idempotent effect happen once.
 
+    `handler(uow, event)` gets `unit_of_work(conn)`: the service's unit of work on that
+    record's transaction (built anew for each attempt, after the inbox claim), e.g.
+    `unit_of_work=JoinedContactsUnitOfWork` with `async def on_x(uow:
+    JoinedContactsUnitOfWork, event: CloudEvent)`; mypy checks the two agree.
+
     `wanted` may pass over records cheaply before they cost a transaction and an inbox row
     (it must let malformed records through, so they reach the DLQ); `after` runs once the
     record's transaction has committed (e.g. to wake a local loop).
     """
-    consumption = _consumption(broker, settings, engine, purpose, handler, inbox)
+    consumption = _consumption(broker, settings, engine, purpose, unit_of_work, handler, inbox)
 
     async def on_record(body: Any, msg: KafkaMessage) -> None:
         record: Record = msg.raw_message  # type: ignore[assignment]
@@ -117,17 +135,20 @@ def subscribe_batches(
     engine: AsyncEngine,
     topic: Topic,
     purpose: str,
-    apply_batch: BatchHandler,
+    unit_of_work: UnitOfWorkFactory[U],
+    apply_batch: BatchHandler[U],
     description: str,
     max_records: int = 2000,
 ) -> None:
     """Up to `max_records` per transaction, for handlers idempotent by themselves (version
-    guards); a failing batch is re-run one record at a time to isolate the bad one."""
+    guards); a failing batch is re-run one record at a time to isolate the bad one.
+    `apply_batch(uow, events)` gets `unit_of_work(conn)` on the batch's transaction (pure
+    infrastructure, a replica of rows, passes `bare_connection`)."""
 
-    async def apply_one(conn: AsyncConnection, event: CloudEvent) -> None:
-        await apply_batch(conn, [event])
+    async def apply_one(uow: U, event: CloudEvent) -> None:
+        await apply_batch(uow, [event])
 
-    consumption = _consumption(broker, settings, engine, purpose, apply_one, None)
+    consumption = _consumption(broker, settings, engine, purpose, unit_of_work, apply_one, None)
 
     async def on_records(body: Any, msg: KafkaMessage) -> None:
         raw = msg.raw_message

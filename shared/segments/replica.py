@@ -17,6 +17,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.collation import collated
+from shared.consuming import bare_connection
 from shared.events.contacts import SegmentV1
 from shared.events.envelope import CloudEvent
 from shared.events.topics import SEGMENTS
@@ -98,6 +99,7 @@ class SegmentReplica:
             engine=engine,
             topic=SEGMENTS,
             purpose="segment-replica",
+            unit_of_work=bare_connection,  # pure infrastructure: rows upserted by version
             apply_batch=apply_batch,
             description=description,
         )

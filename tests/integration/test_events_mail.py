@@ -360,9 +360,9 @@ async def test_a_replayed_request_asks_once_through_contacts_inbox(
 
     contacts = clean_db["contacts"]
 
-    async def handler(conn: Any, event: CloudEvent) -> None:
+    async def handler(uow: JoinedContactsUnitOfWork, event: CloudEvent) -> None:
         await sign_up_from_event(
-            JoinedContactsUnitOfWork(conn),
+            uow,
             event.parse(NewsletterSignupRequestedV1),
             confirm_url=lambda s: f"https://digituki.test/join/confirm/{s}",
         )
@@ -370,6 +370,7 @@ async def test_a_replayed_request_asks_once_through_contacts_inbox(
     consumption = Consumption(
         consumer="contacts.event-newsletter-signups",
         engine=contacts,
+        unit_of_work=JoinedContactsUnitOfWork,
         handler=handler,
         dead_letters=ParkedList(),
         inbox=inbox,

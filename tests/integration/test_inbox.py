@@ -6,11 +6,13 @@ import uuid
 from dataclasses import dataclass, field
 
 import pytest
+from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from contacts.tables import inbox
+from contacts.unit_of_work import ContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shared.consuming import Consumption, Record
+from shared.consuming import Consumption, Record, bare_connection
 from shared.events.contacts import ContactActivityV1
 from shared.events.envelope import CloudEvent, new_event
 
@@ -69,6 +71,7 @@ async def test_same_event_twice_has_one_effect(effects: AsyncEngine) -> None:
     consumption = Consumption(
         consumer="c1",
         engine=effects,
+        unit_of_work=bare_connection,
         handler=mark,
         dead_letters=sink,
         inbox=inbox,
@@ -98,6 +101,7 @@ async def test_a_failing_handler_leaves_no_inbox_row_and_parks_after_retries(
     consumption = Consumption(
         consumer="c2",
         engine=effects,
+        unit_of_work=bare_connection,
         handler=explode,
         dead_letters=sink,
         inbox=inbox,
@@ -120,6 +124,7 @@ async def test_an_outage_is_raised_not_parked(effects: AsyncEngine) -> None:
     consumption = Consumption(
         consumer="c3",
         engine=effects,
+        unit_of_work=bare_connection,
         handler=outage,
         dead_letters=sink,
         inbox=inbox,
@@ -129,3 +134,90 @@ async def test_an_outage_is_raised_not_parked(effects: AsyncEngine) -> None:
     with pytest.raises(ConnectionRefusedError):
         await consumption.one(record_of(activity()))
     assert sink.parked == []
+
+
+async def outbox_rows(engine: AsyncEngine, event: CloudEvent) -> int:
+    async with engine.connect() as conn:
+        query = text("SELECT count(*) FROM outbox WHERE event_id = :i")
+        return int((await conn.execute(query, {"i": event.id})).scalar_one())
+
+
+async def inbox_rows(conn: AsyncConnection, event: CloudEvent) -> int:
+    query = text("SELECT count(*) FROM inbox WHERE event_id = :i")
+    return int((await conn.execute(query, {"i": event.id})).scalar_one())
+
+
+async def test_the_handlers_unit_of_work_holds_the_inbox_claim_and_rolls_back_with_it(
+    effects: AsyncEngine,
+) -> None:
+    """The unit of work a handler is given (contacts' joined one, `unit_of_work=`) is on the
+    attempt's transaction: it sees the inbox claim nobody else sees yet, and a failure rolls
+    back the claim, its effect and its outbox row together; the retry commits them once."""
+    seen: list[tuple[int, int]] = []
+    given: list[JoinedContactsUnitOfWork] = []
+
+    async def handler(uow: ContactsUnitOfWork, event: CloudEvent) -> None:
+        assert isinstance(uow, JoinedContactsUnitOfWork)
+        given.append(uow)
+        async with uow:
+            async with effects.connect() as elsewhere:
+                seen.append((await inbox_rows(uow.conn, event), await inbox_rows(elsewhere, event)))
+            await uow.conn.execute(text("INSERT INTO _effects VALUES (:i)"), {"i": event.id})
+            uow.publish("contacts.events.v1", "k", event)
+            await uow.commit()
+        if len(given) == 1:
+            raise RuntimeError("first attempt fails after writing")
+
+    sink = ParkedList()
+    consumption = Consumption(
+        consumer="c4",
+        engine=effects,
+        unit_of_work=JoinedContactsUnitOfWork,
+        handler=handler,
+        dead_letters=sink,
+        inbox=inbox,
+        retries=1,
+        backoff_s=0,
+    )
+    event = activity()
+    await consumption.one(record_of(event))
+    assert seen == [(1, 0), (1, 0)]  # its own claim inside, nothing outside before commit
+    assert len(given) == 2 and given[0] is not given[1]
+    assert await count_marks(effects) == 1
+    assert await outbox_rows(effects, event) == 1
+    async with effects.connect() as conn:
+        assert await inbox_rows(conn, event) == 1
+    assert sink.parked == []
+
+    # Redelivered: the claim fails, the handler is not called, nothing is written again.
+    await consumption.one(record_of(event, offset=1))
+    assert len(given) == 2
+    assert await count_marks(effects) == 1 and await outbox_rows(effects, event) == 1
+
+
+async def test_a_handler_that_keeps_failing_leaves_no_claim_effect_or_outbox_row(
+    effects: AsyncEngine,
+) -> None:
+    async def handler(uow: ContactsUnitOfWork, event: CloudEvent) -> None:
+        async with uow:
+            uow.publish("contacts.events.v1", "k", event)
+            await uow.commit()
+            raise RuntimeError("bug after the outbox row")
+
+    sink = ParkedList()
+    consumption = Consumption(
+        consumer="c5",
+        engine=effects,
+        unit_of_work=JoinedContactsUnitOfWork,
+        handler=handler,
+        dead_letters=sink,
+        inbox=inbox,
+        retries=1,
+        backoff_s=0,
+    )
+    event = activity()
+    await consumption.one(record_of(event))
+    assert len(sink.parked) == 1
+    assert await outbox_rows(effects, event) == 0
+    async with effects.connect() as conn:
+        assert await inbox_rows(conn, event) == 0

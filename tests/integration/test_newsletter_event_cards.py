@@ -10,12 +10,13 @@ from typing import Any
 
 import httpx
 import pytest
-from newsletter.event_cards.handlers import apply_batch
+from newsletter.event_cards.repository import EventListingRows
+from newsletter.event_cards.service import apply_published
 from newsletter.tables import event_listing
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shared.events.envelope import new_event
+from shared.events.envelope import CloudEvent, new_event
 from shared.events.events import EventPublishedV1
 from tests.integration.test_newsletter_composer import (
     API,
@@ -29,6 +30,12 @@ from tests.integration.test_newsletter_composer import (
 
 WEBINAR = uuid.UUID(int=0xE1)
 WORKSHOP = uuid.UUID(int=0xE2)
+
+
+async def apply_batch(conn: AsyncConnection, events: list[CloudEvent]) -> None:
+    """As the consumer wires it (event_cards/handlers.py): the rule on the replica of the
+    batch's transaction."""
+    await apply_published(EventListingRows(conn), events)
 
 
 @pytest.fixture

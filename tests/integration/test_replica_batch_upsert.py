@@ -9,7 +9,7 @@ from newsletter.tables import contact_snapshot
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shared.consuming import Consumption
+from shared.consuming import Consumption, bare_connection
 from shared.events.contacts import CONTACT_ERASED, ContactSnapshotV1
 from shared.events.envelope import CloudEvent, new_event
 from shared.replica import apply_contact_events
@@ -116,6 +116,7 @@ async def test_a_batch_with_a_bad_record_applies_the_others_in_order_and_parks_t
     consumption = Consumption(
         consumer="t.replica",
         engine=engine,
+        unit_of_work=bare_connection,
         handler=apply_one,
         dead_letters=parked,
         inbox=None,

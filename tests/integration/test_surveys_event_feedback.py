@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from surveys.campaigns.service import Links
 from surveys.event_feedback.service import invite_attendee
-from surveys.unit_of_work import consumer_unit_of_work
+from surveys.unit_of_work import ConsumerUnitOfWork
 
 from shared.events.events import FeedbackRequestedV1
 from shared.tokens import TokenKeys
@@ -51,7 +51,7 @@ def request(event_id: uuid.UUID, survey_id: str, **changes: Any) -> FeedbackRequ
 async def consume(engine: AsyncEngine, req: FeedbackRequestedV1) -> str:
     async with engine.begin() as conn:
         # as the consumer runs it: on its transaction's connection
-        return await invite_attendee(consumer_unit_of_work(conn), request=req, links=LINKS, days=14)
+        return await invite_attendee(ConsumerUnitOfWork(conn), request=req, links=LINKS, days=14)
 
 
 async def outbox(engine: AsyncEngine, topic: str) -> list[dict[str, Any]]:

@@ -34,6 +34,7 @@ from surveys.worker import build_broker as surveys_broker
 
 from shared import dead_letters
 from shared import subscriptions as subscriptions_module
+from shared.consuming import bare_connection
 from shared.dead_letters import REPLAY_FOR_HEADER
 from shared.events.contacts import ContactActivityV1
 from shared.events.envelope import CloudEvent, EventData, new_event
@@ -240,6 +241,7 @@ def _subscribed(recorded: Recorded) -> tuple[KafkaBroker, ServiceSettings, Parke
         engine=FakeEngine(),  # type: ignore[arg-type]
         topic=CONTACT_EVENTS,
         purpose="timeline",
+        unit_of_work=bare_connection,
         handler=recorded.one,
         inbox=None,
         description="probe",
@@ -350,6 +352,7 @@ async def test_a_batch_subscriber_gets_its_records_together() -> None:
         engine=FakeEngine(),  # type: ignore[arg-type]
         topic=CONTACT_EVENTS,
         purpose="replica",
+        unit_of_work=bare_connection,
         apply_batch=recorded.batch,
         description="probe",
     )

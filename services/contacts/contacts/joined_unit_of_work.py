@@ -3,8 +3,9 @@
 The inbox claim, the effect and the outbox rows must commit together, so the consumer's
 transaction is the one that commits: entering opens nothing, leaving closes nothing (an error
 rolls the consumer's whole transaction back), and `commit()` only writes the queued events.
-Kafka handlers build a `JoinedContactsUnitOfWork` over the consumer's connection and pass it
-to the use case, which works with it as with any `ContactsUnitOfWork`.
+Kafka handlers are subscribed with `unit_of_work=JoinedContactsUnitOfWork`: the consumer
+(shared/consuming.py) builds it on its connection after the inbox claim and hands it to the
+handler, which passes it to the use case as any `ContactsUnitOfWork`.
 """
 
 from __future__ import annotations

@@ -156,9 +156,10 @@ class SqlUnitOfWork(UnitOfWork):
 
 
 class JoinedUnitOfWork(HeldTransaction, SqlUnitOfWork):
-    """`async with JoinedUnitOfWork(conn, key) as uow:` in a Kafka consumer's transaction (its
-    inbox row is in it): the use case's effects and events commit with the record, or not at
-    all (shared HeldTransaction)."""
+    """Newsletter's unit of work in a Kafka consumer's transaction (its inbox row is in it):
+    the consumer builds it (`unit_of_work=partial(JoinedUnitOfWork, suppression_key=key)`),
+    the handler enters it (`async with uow:`), and the use case's effects and events commit
+    with the record, or not at all (shared HeldTransaction)."""
 
     def __init__(self, conn: AsyncConnection, suppression_key: bytes) -> None:
         super().__init__(conn.engine, suppression_key)

@@ -187,7 +187,8 @@ class SqlSurveysUnitOfWork(UnitOfWork):
 
 
 class ConsumerUnitOfWork(HeldTransaction, SqlSurveysUnitOfWork):
-    """Surveys' unit of work inside a Kafka consumer's transaction (shared HeldTransaction)."""
+    """Surveys' unit of work inside a Kafka consumer's transaction (shared HeldTransaction):
+    handlers are subscribed with `unit_of_work=ConsumerUnitOfWork` and receive it."""
 
     def __init__(self, conn: AsyncConnection) -> None:
         super().__init__(conn.engine)
@@ -196,8 +197,3 @@ class ConsumerUnitOfWork(HeldTransaction, SqlSurveysUnitOfWork):
 
 def unit_of_work(engine: AsyncEngine) -> SqlSurveysUnitOfWork:
     return SqlSurveysUnitOfWork(engine)
-
-
-def consumer_unit_of_work(conn: AsyncConnection) -> ConsumerUnitOfWork:
-    """The unit of work a handler passes to its use case, on the consumer's connection."""
-    return ConsumerUnitOfWork(conn)

@@ -8,12 +8,13 @@ case gets contacts' unit of work joined to that transaction.
 from __future__ import annotations
 
 from faststream.kafka import KafkaBroker
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.activity import service as consumed
 from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from contacts.settings import ContactsSettings
 from contacts.tables import inbox
+from contacts.unit_of_work import ContactsUnitOfWork
 from shared.events.envelope import CloudEvent
 from shared.events.mail import MailEventV1
 from shared.events.surveys import ResponseSubmittedV1
@@ -22,13 +23,11 @@ from shared.subscriptions import subscribe_events
 
 
 def subscribe(broker: KafkaBroker, *, settings: ContactsSettings, engine: AsyncEngine) -> None:
-    async def on_mail_event(conn: AsyncConnection, event: CloudEvent) -> None:
-        await consumed.apply_mail_event(JoinedContactsUnitOfWork(conn), event.parse(MailEventV1))
+    async def on_mail_event(uow: ContactsUnitOfWork, event: CloudEvent) -> None:
+        await consumed.apply_mail_event(uow, event.parse(MailEventV1))
 
-    async def on_survey_response(conn: AsyncConnection, event: CloudEvent) -> None:
-        await consumed.apply_survey_response(
-            JoinedContactsUnitOfWork(conn), event.parse(ResponseSubmittedV1)
-        )
+    async def on_survey_response(uow: ContactsUnitOfWork, event: CloudEvent) -> None:
+        await consumed.apply_survey_response(uow, event.parse(ResponseSubmittedV1))
 
     for topic, purpose, handler, what in (
         (
@@ -51,6 +50,7 @@ def subscribe(broker: KafkaBroker, *, settings: ContactsSettings, engine: AsyncE
             engine=engine,
             topic=topic,
             purpose=purpose,
+            unit_of_work=JoinedContactsUnitOfWork,
             handler=handler,
             inbox=inbox,
             description=what,

@@ -11,12 +11,13 @@ from __future__ import annotations
 import uuid
 
 from faststream.kafka import KafkaBroker
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from contacts.participation import service
 from contacts.settings import ContactsSettings
 from contacts.tables import inbox
+from contacts.unit_of_work import ContactsUnitOfWork
 from shared.events.envelope import CloudEvent
 from shared.events.events import EventPublishedV1, RegistrationChangedV1
 from shared.events.topics import EVENT_REGISTRATIONS, EVENTS
@@ -24,18 +25,15 @@ from shared.subscriptions import subscribe_events
 
 
 def subscribe(broker: KafkaBroker, *, settings: ContactsSettings, engine: AsyncEngine) -> None:
-    async def on_event(conn: AsyncConnection, event: CloudEvent) -> None:
-        uow = JoinedContactsUnitOfWork(conn)
+    async def on_event(uow: ContactsUnitOfWork, event: CloudEvent) -> None:
         if event.data is None:  # a tombstone: the event was withdrawn entirely
             if event.subject:
                 await service.withdraw_event(uow, uuid.UUID(event.subject))
             return
         await service.apply_event(uow, event.parse(EventPublishedV1))
 
-    async def on_registration(conn: AsyncConnection, event: CloudEvent) -> None:
-        await service.apply_registration(
-            JoinedContactsUnitOfWork(conn), event.parse(RegistrationChangedV1)
-        )
+    async def on_registration(uow: ContactsUnitOfWork, event: CloudEvent) -> None:
+        await service.apply_registration(uow, event.parse(RegistrationChangedV1))
 
     for topic, purpose, handler, what in (
         (
@@ -59,6 +57,7 @@ def subscribe(broker: KafkaBroker, *, settings: ContactsSettings, engine: AsyncE
             engine=engine,
             topic=topic,
             purpose=purpose,
+            unit_of_work=JoinedContactsUnitOfWork,
             handler=handler,
             inbox=inbox,
             description=what,

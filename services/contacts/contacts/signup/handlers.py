@@ -5,13 +5,14 @@ the use case works through contacts' unit of work joined to the consumer's trans
 from __future__ import annotations
 
 from faststream.kafka import KafkaBroker
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from contacts.public import confirm_url
 from contacts.settings import ContactsSettings
 from contacts.signup.service.from_events import sign_up_from_event
 from contacts.tables import inbox
+from contacts.unit_of_work import ContactsUnitOfWork
 from shared.events.envelope import CloudEvent
 from shared.events.newsletter_signup import NewsletterSignupRequestedV1
 from shared.events.topics import EVENT_NEWSLETTER_SIGNUPS
@@ -19,9 +20,9 @@ from shared.subscriptions import subscribe_events
 
 
 def subscribe(broker: KafkaBroker, *, settings: ContactsSettings, engine: AsyncEngine) -> None:
-    async def on_request(conn: AsyncConnection, event: CloudEvent) -> None:
+    async def on_request(uow: ContactsUnitOfWork, event: CloudEvent) -> None:
         await sign_up_from_event(
-            JoinedContactsUnitOfWork(conn),
+            uow,
             event.parse(NewsletterSignupRequestedV1),
             confirm_url=lambda signup_id: confirm_url(settings, signup_id),
         )
@@ -32,6 +33,7 @@ def subscribe(broker: KafkaBroker, *, settings: ContactsSettings, engine: AsyncE
         engine=engine,
         topic=EVENT_NEWSLETTER_SIGNUPS,
         purpose="event-newsletter-signups",
+        unit_of_work=JoinedContactsUnitOfWork,
         handler=on_request,
         inbox=inbox,
         description="A registrant asked for the newsletter: the double opt-in of /join.",

@@ -3,30 +3,21 @@
 version-guarded upserts into small replicas.
 
 Pure wiring: the shared batch consumer (`subscribe_batches`) owns the transaction (its inbox,
-the batch, the one-by-one retry of a failing batch) and hands its connection over; the rules
-are `service.apply_surveys` / `service.apply_counts` on the `FeedbackReplica` of that
-connection, unit-tested on a fake replica.
+the batch, the one-by-one retry of a failing batch) and hands the `FeedbackReplica` on that
+transaction (`unit_of_work=SqlFeedbackReplica`) to the rules, `service.apply_surveys` /
+`service.apply_counts`, unit-tested on a fake replica.
 """
 
 from __future__ import annotations
 
 from faststream.kafka import KafkaBroker
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from events.feedback.repository import SqlFeedbackReplica
 from events.feedback.service import apply_counts, apply_surveys
 from events.settings import EventsSettings
-from shared.events.envelope import CloudEvent
 from shared.events.topics import EVENT_FEEDBACK, SURVEYS
 from shared.subscriptions import subscribe_batches
-
-
-async def _surveys(conn: AsyncConnection, events: list[CloudEvent]) -> None:
-    await apply_surveys(SqlFeedbackReplica(conn), events)
-
-
-async def _counts(conn: AsyncConnection, events: list[CloudEvent]) -> None:
-    await apply_counts(SqlFeedbackReplica(conn), events)
 
 
 def subscribe_feedback(
@@ -38,7 +29,8 @@ def subscribe_feedback(
         engine=engine,
         topic=SURVEYS,
         purpose="survey-replica",
-        apply_batch=_surveys,
+        unit_of_work=SqlFeedbackReplica,
+        apply_batch=apply_surveys,
         description="Surveys by title: the feedback survey staff choose for an event.",
     )
     subscribe_batches(
@@ -47,6 +39,7 @@ def subscribe_feedback(
         engine=engine,
         topic=EVENT_FEEDBACK,
         purpose="feedback-status",
-        apply_batch=_counts,
+        unit_of_work=SqlFeedbackReplica,
+        apply_batch=apply_counts,
         description="Each event's feedback survey: invited and answered counts.",
     )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from faststream.kafka import KafkaBroker
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from newsletter.mail.templates import MailTemplates
 from newsletter.requests.service import accept_mail_request
@@ -29,9 +30,10 @@ def subscribe_mail_requests(
 
     key = settings.suppression_secret()
 
-    async def handle(conn: AsyncConnection, event: CloudEvent) -> None:
-        # The record's transaction (with its inbox row) is the use case's unit of work.
-        async with JoinedUnitOfWork(conn, key) as uow:
+    async def handle(uow: JoinedUnitOfWork, event: CloudEvent) -> None:
+        # Joined to the record's transaction (with its inbox row); newsletter's edge enters
+        # its unit of work, the use case commits it.
+        async with uow:
             await accept_mail_request(
                 uow, event.parse(MailRequestedV1), templates=templates, suppression_key=key
             )
@@ -42,6 +44,7 @@ def subscribe_mail_requests(
         engine=engine,
         topic=MAIL_REQUESTED,
         purpose="mail-requests",
+        unit_of_work=partial(JoinedUnitOfWork, suppression_key=key),
         handler=handle,
         inbox=inbox,
         description="Transactional mail requests; one delivery per idempotency key.",

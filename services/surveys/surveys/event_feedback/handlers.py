@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from faststream.kafka import KafkaBroker
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.envelope import CloudEvent
 from shared.events.events import FeedbackRequestedV1
@@ -13,7 +13,7 @@ from surveys.campaigns.service import Links
 from surveys.event_feedback.service import invite_attendee
 from surveys.settings import SurveysSettings
 from surveys.tables import inbox
-from surveys.unit_of_work import consumer_unit_of_work
+from surveys.unit_of_work import ConsumerUnitOfWork, SurveysUnitOfWork
 
 
 def subscribe_feedback_requests(
@@ -21,9 +21,9 @@ def subscribe_feedback_requests(
 ) -> None:
     links = Links(keys=settings.token_keys(), base_url=settings.public_base_url)
 
-    async def handle(conn: AsyncConnection, event: CloudEvent) -> None:
+    async def handle(uow: SurveysUnitOfWork, event: CloudEvent) -> None:
         await invite_attendee(
-            consumer_unit_of_work(conn),
+            uow,
             request=event.parse(FeedbackRequestedV1),
             links=links,
             days=settings.event_feedback_days,
@@ -35,6 +35,7 @@ def subscribe_feedback_requests(
         engine=engine,
         topic=EVENT_FEEDBACK_REQUESTS,
         purpose="event-feedback",
+        unit_of_work=ConsumerUnitOfWork,
         handler=handle,
         inbox=inbox,
         description="Attendees of ended events: a personal invitation to the feedback survey.",

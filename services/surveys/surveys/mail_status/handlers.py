@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from faststream.kafka import KafkaBroker
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.consuming import Record
 from shared.events.envelope import CloudEvent
@@ -13,7 +13,7 @@ from shared.subscriptions import subscribe_events
 from surveys.mail_status.service import record_mail_outcome
 from surveys.settings import SurveysSettings
 from surveys.tables import inbox
-from surveys.unit_of_work import consumer_unit_of_work
+from surveys.unit_of_work import ConsumerUnitOfWork, SurveysUnitOfWork
 
 ORIGIN = "survey_invitation"
 
@@ -32,8 +32,8 @@ def may_be_ours(record: Record) -> bool:
 def subscribe_mail_events(
     broker: KafkaBroker, *, settings: SurveysSettings, engine: AsyncEngine
 ) -> None:
-    async def handle(conn: AsyncConnection, event: CloudEvent) -> None:
-        await record_mail_outcome(consumer_unit_of_work(conn), event=event.parse(MailEventV1))
+    async def handle(uow: SurveysUnitOfWork, event: CloudEvent) -> None:
+        await record_mail_outcome(uow, event=event.parse(MailEventV1))
 
     subscribe_events(
         broker,
@@ -41,6 +41,7 @@ def subscribe_mail_events(
         engine=engine,
         topic=MAIL_EVENTS,
         purpose="mail-events",
+        unit_of_work=ConsumerUnitOfWork,
         handler=handle,
         inbox=inbox,
         description="Delivery outcomes; survey invitations become delivered or bounced.",
