@@ -19,6 +19,8 @@ from newsletter.archive.repository import ArchiveRepository, ArchiveRows
 from newsletter.bounces.repository import BounceRepository, BounceRows
 from newsletter.campaigns.domain import Audience, Campaign, Recipient
 from newsletter.campaigns.repository import AudienceRows, CampaignRows
+from newsletter.campaigns.segments import SegmentRepository, SegmentRows
+from newsletter.composer.repository import ComposerRepository, ComposerRows
 from newsletter.delivery import repository as delivery_rows
 from newsletter.event_cards.repository import EventListingRepository, EventListingRows
 from newsletter.materials.repository import MaterialRepository, MaterialRows
@@ -91,6 +93,8 @@ class NewsletterUnitOfWork(Protocol):
     materials: MaterialRepository
     archive: ArchiveRepository
     event_listing: EventListingRepository
+    segments: SegmentRepository
+    composer: ComposerRepository
 
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
     async def commit(self) -> None: ...
@@ -133,6 +137,8 @@ class SqlUnitOfWork(UnitOfWork):
     materials: MaterialRepository
     archive: ArchiveRepository
     event_listing: EventListingRepository
+    segments: SegmentRepository
+    composer: ComposerRepository
 
     def __init__(self, engine: AsyncEngine, suppression_key: bytes) -> None:
         super().__init__(engine, outbox=outbox, service="newsletter")
@@ -153,6 +159,8 @@ class SqlUnitOfWork(UnitOfWork):
         self.materials = MaterialRows(conn)
         self.archive = ArchiveRows(conn)
         self.event_listing = EventListingRows(conn)
+        self.segments = SegmentRows(conn)
+        self.composer = ComposerRows(conn)
 
 
 class JoinedUnitOfWork(HeldTransaction, SqlUnitOfWork):

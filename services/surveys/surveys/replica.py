@@ -2,6 +2,13 @@
 
 People a tombstone erased lose every link to their responses, in the same transaction as
 the replica change; a record merged into another hands them to the kept person.
+
+It keeps the engine, by design: this is a batch replica consumer, pure infrastructure, not a
+use case. `shared.subscriptions.subscribe_batches` opens one transaction per batch of up to
+2,000 records on the engine (re-running a failing batch record by record) and upserts the
+snapshots version-guarded, idempotent without an inbox; no unit of work of one use case
+fits a batch of many people. The erasure hook (`erasure.service.settle_removed_people`) runs on that
+batch's connection and writes its audit entry to the outbox in the same transaction.
 """
 
 from __future__ import annotations

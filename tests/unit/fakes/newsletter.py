@@ -25,6 +25,7 @@ from shared.events.topics import STAFF_AUDIT
 from shared.segments.evaluate import evaluate
 from tests.unit.fakes.newsletter_archive import FakeArchive
 from tests.unit.fakes.newsletter_bounces import FakeBounces
+from tests.unit.fakes.newsletter_composer import FakeComposer, FakeSegments
 from tests.unit.fakes.newsletter_delivery import FakeSending
 from tests.unit.fakes.newsletter_event_cards import FakeEventListing
 from tests.unit.fakes.newsletter_materials import FakeMaterials
@@ -228,6 +229,8 @@ class FakeNewsletterUnitOfWork:
     materials: FakeMaterials = field(default_factory=FakeMaterials)
     images: FakeImages = field(default_factory=FakeImages)
     event_listing: FakeEventListing = field(default_factory=FakeEventListing)
+    segments: FakeSegments = field(default_factory=FakeSegments)
+    composer: FakeComposer = field(default_factory=FakeComposer)
     published: list[tuple[str, str | None, CloudEvent]] = field(default_factory=list)
     commits: int = 0
     _pending: list[tuple[str, str | None, CloudEvent]] = field(default_factory=list)

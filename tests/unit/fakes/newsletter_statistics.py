@@ -16,6 +16,7 @@ class FakeStatistics:
         self.hours: dict[uuid.UUID, list[dict[str, int]]] = {}
         self.hours_from: list[datetime] = []
         self.unsubscribed: dict[uuid.UUID, int] = {}
+        self.overview: list[dict[str, Any]] = []  # the campaign list's rows, newest first
 
     async def one_snapshot(self) -> None:
         self.snapshots += 1
@@ -35,3 +36,6 @@ class FakeStatistics:
 
     async def unsubscribed_since_send(self, campaign_id: uuid.UUID) -> int:
         return self.unsubscribed.get(campaign_id, 0)
+
+    async def campaign_overview(self) -> list[dict[str, Any]]:
+        return [dict(row) for row in self.overview if row["status"] != "test"]

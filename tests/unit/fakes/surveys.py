@@ -21,6 +21,7 @@ from surveys.invitations.domain import REACHABLE, Invitee, hash_nonce
 from surveys.open_link.domain import Slot
 from surveys.responding.domain import Draft, NewResponse, SubmittedResponse
 
+from shared.collation import sort_key
 from shared.segments import evaluate
 from tests.unit.fakes.outbox import FakeOutbox
 from tests.unit.fakes.surveys_assessment import FakeAssessmentRepository, FakeMaterialsRepository
@@ -234,6 +235,7 @@ class FakeOpenSlotRepository:
     def __init__(self) -> None:
         self.rows: dict[bytes, tuple[uuid.UUID, date]] = {}  # key: (campaign id, started on)
         self.answered: set[bytes] = set()
+        self.kept_answered: dict[uuid.UUID, int] = {}  # retention's tally, as the test sets it
 
     async def add(self, *, key: bytes, campaign_id: uuid.UUID, started_on: date) -> None:
         self.rows[key] = (campaign_id, started_on)
@@ -249,6 +251,10 @@ class FakeOpenSlotRepository:
         first = key not in self.answered
         self.answered.add(key)
         return first
+
+    async def answered_count(self, campaign_id: uuid.UUID) -> int:
+        here = sum(self.rows[key][0] == campaign_id for key in self.answered if key in self.rows)
+        return here + self.kept_answered.get(campaign_id, 0)
 
 
 class FakeBallotRepository:
@@ -275,13 +281,24 @@ class FakeBallotRepository:
         self.rows = [row for row in self.rows if row[0] not in wanted]
         return taken
 
+    async def waiting_in(self, campaign_id: uuid.UUID) -> int:
+        return sum(c == campaign_id for _, c, _ in self.rows)
+
 
 class FakeSegmentRepository:
     def __init__(self) -> None:
         self.rows: dict[uuid.UUID, SegmentChoice] = {}
+        self.archived: set[uuid.UUID] = set()
 
     async def by_ids(self, ids: Sequence[uuid.UUID]) -> list[SegmentChoice]:
         return sorted((self.rows[i] for i in set(ids) if i in self.rows), key=lambda s: s.name)
+
+    async def active(self, lang: str = "fi") -> list[dict[str, Any]]:
+        live = [s for i, s in self.rows.items() if i not in self.archived]
+        live.sort(key=lambda s: (sort_key(s.name, lang), str(s.id)))
+        return [
+            {"segment_id": s.id, "name": s.name, "rule": s.rule, "archived": False} for s in live
+        ]
 
 
 class FakeSurveysUnitOfWork(FakeOutbox):

@@ -12,17 +12,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from newsletter.archive import service as archive
 from newsletter.archive.pages import mail_page
-from newsletter.campaigns import repository as campaign_rows
 from newsletter.campaigns import service as campaigns
-from newsletter.campaigns.domain import parse_content
-from newsletter.composer import repository as composer_rows
 from newsletter.composer import service as composer
 from newsletter.composer.domain import Refusal, link_refusals, utc_to_helsinki
 from newsletter.composer.merge import with_defaults, without_empty_fields
-from newsletter.deps import Engine, Settings, Uow
-from newsletter.errors import Conflict, InvalidInput, NotFound
+from newsletter.deps import Settings, Uow
+from newsletter.errors import Conflict, InvalidInput
 from newsletter.rendering import mail_templates, pages, staff_language
-from newsletter.statistics import repository as statistics_rows
 from newsletter.statistics import service as statistics
 from newsletter.tracking.domain import strip_personal_links
 from shared.web.staff import Editor, Staff, Viewer
@@ -31,10 +27,9 @@ router = APIRouter(prefix="/newsletter/staff/campaigns", include_in_schema=False
 
 
 @router.get("", response_class=HTMLResponse)
-async def campaign_list(request: Request, engine: Engine, staff: Viewer) -> Response:
+async def campaign_list(request: Request, uow: Uow, staff: Viewer) -> Response:
     request.state.staff = staff
-    async with engine.connect() as conn:
-        found = await statistics_rows.campaign_overview(conn)
+    found = await statistics.campaign_list(uow)
     return pages.render(
         request,
         "pages/staff_campaigns.html",
@@ -45,7 +40,6 @@ async def campaign_list(request: Request, engine: Engine, staff: Viewer) -> Resp
 
 async def _details(
     request: Request,
-    engine: Engine,
     uow: Uow,
     staff: Staff,
     campaign_id: uuid.UUID,
@@ -56,16 +50,13 @@ async def _details(
 ) -> Response:
     request.state.staff = staff
     test = request.query_params.get("test", "")
-    async with engine.connect() as conn:
-        campaign = await campaign_rows.get(conn, campaign_id)
-        tested = (
-            await composer_rows.test_mails(conn, campaign_id, uuid.UUID(test))
-            if _is_uuid(test)
-            else []
-        )
-    if campaign is None or campaign["status"] == "test":
-        raise NotFound("No such campaign.")
-    languages = list(parse_content(campaign["content"], campaign["default_language"]))
+    campaign = await campaigns.get_campaign(uow, campaign_id)  # NotFound for test copies too
+    tested = (
+        await composer.test_mails(uow, campaign_id=campaign_id, copy_id=uuid.UUID(test))
+        if _is_uuid(test)
+        else []
+    )
+    languages = list(campaign.variants)
     shown = request.query_params.get("preview")
     preview = shown if shown in languages else languages[0]
     chosen = request.query_params.get("person")
@@ -75,7 +66,7 @@ async def _details(
         language=preview,
         contact_id=uuid.UUID(chosen) if chosen and _is_uuid(chosen) else None,
     )
-    at = campaign["scheduled_at"]
+    at = campaign.scheduled_at
     return pages.render(
         request,
         "pages/staff_campaign.html",
@@ -88,9 +79,9 @@ async def _details(
             "audience": await campaigns.audience_preview(uow, campaign_id),
             "scheduled_local": utc_to_helsinki(at).strftime("%Y-%m-%d %H:%M") if at else "",
             "may_edit": staff.may("editor"),
-            "may_send": staff.may("editor") and campaign["status"] in ("draft", "scheduled"),
+            "may_send": staff.may("editor") and campaign.status in ("draft", "scheduled"),
             "missing": await composer.missing_fields(uow, campaign_id)
-            if campaign["status"] in ("draft", "scheduled")
+            if campaign.status in ("draft", "scheduled")
             else [],
             "test_mails": tested,
             "test_states": TEST_STATES,
@@ -132,9 +123,9 @@ def _back(campaign_id: uuid.UUID) -> Response:
 
 @router.get("/{campaign_id}", response_class=HTMLResponse)
 async def campaign_details(
-    campaign_id: uuid.UUID, request: Request, engine: Engine, uow: Uow, staff: Viewer
+    campaign_id: uuid.UUID, request: Request, uow: Uow, staff: Viewer
 ) -> Response:
-    return await _details(request, engine, uow, staff, campaign_id)
+    return await _details(request, uow, staff, campaign_id)
 
 
 @router.get("/{campaign_id}/preview", response_class=HTMLResponse)
@@ -178,7 +169,6 @@ async def campaign_action(
     campaign_id: uuid.UUID,
     action: str,
     request: Request,
-    engine: Engine,
     uow: Uow,
     settings: Settings,
     staff: Editor,
@@ -249,7 +239,6 @@ async def campaign_action(
         refused = Refused(action, links, str(form.get("send_at", "")), overridable)
         return await _details(
             request,
-            engine,
             uow,
             staff,
             campaign_id,
@@ -261,9 +250,7 @@ async def campaign_action(
         code = 409 if isinstance(exc, Conflict) else 422
         known = (field, "confirm", "override_reason")
         errors = {exc.field if exc.field in known else field: exc.message}
-        return await _details(
-            request, engine, uow, staff, campaign_id, errors=errors, status_code=code
-        )
+        return await _details(request, uow, staff, campaign_id, errors=errors, status_code=code)
     return _back(campaign_id)
 
 
@@ -271,12 +258,11 @@ def _route(action: str) -> Any:
     async def route(
         campaign_id: uuid.UUID,
         request: Request,
-        engine: Engine,
         uow: Uow,
         settings: Settings,
         staff: Editor,
     ) -> Response:
-        return await campaign_action(campaign_id, action, request, engine, uow, settings, staff)
+        return await campaign_action(campaign_id, action, request, uow, settings, staff)
 
     return route
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
 
-from newsletter.campaigns import segments, service
+from newsletter.campaigns import service
 from newsletter.campaigns.schemas import (
     ArchiveIn,
     AudienceOut,
@@ -26,7 +26,7 @@ from newsletter.campaigns.schemas import (
 )
 from newsletter.composer import service as composer
 from newsletter.composer.domain import utc_to_helsinki
-from newsletter.deps import Engine, Settings, Uow
+from newsletter.deps import Settings, Uow
 from shared.web.staff import Editor, Viewer
 
 router = APIRouter(prefix="/api/newsletter/campaigns", tags=["campaigns"])
@@ -183,7 +183,6 @@ async def read_campaign(campaign_id: uuid.UUID, uow: Uow, staff: Viewer) -> Camp
 
 
 @segment_router.get("")
-async def list_segments(engine: Engine, staff: Viewer) -> list[SegmentOut]:
-    async with engine.connect() as conn:
-        found = await segments.active(conn)
+async def list_segments(uow: Uow, staff: Viewer) -> list[SegmentOut]:
+    found = await composer.segment_choices(uow)
     return [SegmentOut(segment_id=r["segment_id"], name=r["name"]) for r in found]

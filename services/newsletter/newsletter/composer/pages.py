@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from newsletter.campaigns import repository as campaign_rows
-from newsletter.campaigns import segments
-from newsletter.composer import repository as composer_rows
+from newsletter.campaigns import service as campaigns
 from newsletter.composer import service as composer
 from newsletter.composer.form import (
     BLOCK_KINDS,
@@ -27,7 +26,7 @@ from newsletter.composer.form import (
     topic_choices,
 )
 from newsletter.delivery.domain import LANGUAGES
-from newsletter.deps import Engine, Settings, Uow
+from newsletter.deps import Settings, Uow
 from newsletter.errors import DomainError, NotFound
 from newsletter.event_cards import service as event_listing
 from newsletter.event_cards.domain import card_fields
@@ -60,7 +59,6 @@ def form_field(field: str | None) -> str:
 
 async def _render(
     request: Request,
-    engine: Engine,
     uow: Uow,
     staff: Staff,
     form: dict[str, Any],
@@ -71,9 +69,8 @@ async def _render(
 ) -> Response:
     request.state.staff = staff
     fragment = request.headers.get(FRAGMENT_HEADER) == "blocks"
-    async with engine.connect() as conn:
-        found = [] if fragment else await segments.active(conn, staff_language(request))
-        topics = {} if fragment else await composer_rows.known_topics(conn)
+    found = [] if fragment else await composer.segment_choices(uow, staff_language(request))
+    topics = {} if fragment else await composer.known_topics(uow)
     upcoming = await event_listing.upcoming(uow, now=datetime.now(UTC))
     images = await media.library(uow)
     lang = staff_language(request)
@@ -110,7 +107,7 @@ async def _submitted(request: Request) -> tuple[dict[str, Any], str]:
 
 
 async def _save(
-    request: Request, engine: Engine, uow: Uow, staff: Staff, campaign_id: uuid.UUID | None
+    request: Request, uow: Uow, staff: Staff, campaign_id: uuid.UUID | None
 ) -> Response:
     form, action = await _submitted(request)
     if chosen := card_to_fill(form, action):
@@ -118,7 +115,7 @@ async def _save(
         event = await event_listing.get(uow, event_id)
         if event is not None:
             fill_card(form, index, card_fields(event, form["languages"]))
-        return await _render(request, engine, uow, staff, form, campaign_id=campaign_id)
+        return await _render(request, uow, staff, form, campaign_id=campaign_id)
     if action == "add-material":  # the material picker: a link block in every language
         material = (await request.form()).get("material")
         settings: Settings = request.app.state.settings
@@ -127,9 +124,9 @@ async def _save(
         )
         if block is not None:
             form["blocks"].append(block)
-        return await _render(request, engine, uow, staff, form, campaign_id=campaign_id)
+        return await _render(request, uow, staff, form, campaign_id=campaign_id)
     if apply_action(form, action):
-        return await _render(request, engine, uow, staff, form, campaign_id=campaign_id)
+        return await _render(request, uow, staff, form, campaign_id=campaign_id)
     try:
         draft = draft_of_form(form)
         if campaign_id is None:
@@ -142,7 +139,6 @@ async def _save(
         errors = {form_field(exc.field): exc.message}
         return await _render(
             request,
-            engine,
             uow,
             staff,
             form,
@@ -157,35 +153,32 @@ async def _save(
 
 @router.get("/new", response_class=HTMLResponse)
 async def new_campaign(
-    request: Request, engine: Engine, uow: Uow, staff: Editor, segment: uuid.UUID | None = None
+    request: Request, uow: Uow, staff: Editor, segment: uuid.UUID | None = None
 ) -> Response:
     """A blank campaign; `?segment=<id>` (from a segment's page) chooses that segment."""
     form = empty_form()
     if segment is not None:
         form["included"] = [str(segment)]
-    return await _render(request, engine, uow, staff, form, campaign_id=None)
+    return await _render(request, uow, staff, form, campaign_id=None)
 
 
 @router.post("/new")
-async def create_campaign(request: Request, engine: Engine, uow: Uow, staff: Editor) -> Response:
-    return await _save(request, engine, uow, staff, None)
+async def create_campaign(request: Request, uow: Uow, staff: Editor) -> Response:
+    return await _save(request, uow, staff, None)
 
 
 @router.get("/{campaign_id}/edit", response_class=HTMLResponse)
 async def edit_campaign(
-    campaign_id: uuid.UUID, request: Request, engine: Engine, uow: Uow, staff: Editor
+    campaign_id: uuid.UUID, request: Request, uow: Uow, staff: Editor
 ) -> Response:
-    async with engine.connect() as conn:
-        campaign = await campaign_rows.get(conn, campaign_id)
-    if campaign is None or campaign["status"] == "test":
-        raise NotFound("No such campaign.")
+    campaign = await campaigns.get_campaign(uow, campaign_id)  # NotFound for test copies too
     return await _render(
-        request, engine, uow, staff, form_of_campaign(dict(campaign)), campaign_id=campaign_id
+        request, uow, staff, form_of_campaign(asdict(campaign)), campaign_id=campaign_id
     )
 
 
 @router.post("/{campaign_id}/edit")
 async def save_campaign(
-    campaign_id: uuid.UUID, request: Request, engine: Engine, uow: Uow, staff: Editor
+    campaign_id: uuid.UUID, request: Request, uow: Uow, staff: Editor
 ) -> Response:
-    return await _save(request, engine, uow, staff, campaign_id)
+    return await _save(request, uow, staff, campaign_id)

@@ -1,8 +1,10 @@
-"""The composer's reads: the mails of one test send, for the page that says where they went."""
+"""The composer's reads: the mails of one test send, for the page that says where they went,
+and the topics people follow (the composer's and the materials' topic choices)."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -33,3 +35,28 @@ async def known_topics(conn: AsyncConnection) -> dict[str, int]:
     inner = select(topic).where(contact_snapshot.c.erased.is_(False)).subquery()
     stmt = select(inner.c.topic, func.count()).group_by(inner.c.topic).order_by(inner.c.topic)
     return {str(t): int(n) for t, n in (await conn.execute(stmt)).all()}
+
+
+class ComposerRepository(Protocol):
+    """What the composer's and the campaign pages read (`uow.composer`)."""
+
+    async def test_mails(self, campaign_id: uuid.UUID, copy_id: uuid.UUID) -> list[tuple[str, str]]:
+        """(address, delivery status) of the test send `copy_id` of `campaign_id`, by address."""
+        ...
+
+    async def known_topics(self) -> dict[str, int]:
+        """The topics people follow in the contact replica, with how many follow each."""
+        ...
+
+
+class ComposerRows:
+    """`ComposerRepository` over the unit of work's connection."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def test_mails(self, campaign_id: uuid.UUID, copy_id: uuid.UUID) -> list[tuple[str, str]]:
+        return await test_mails(self._conn, campaign_id, copy_id)
+
+    async def known_topics(self) -> dict[str, int]:
+        return await known_topics(self._conn)

@@ -1,4 +1,5 @@
-"""Composer use cases: drafts (create, edit) and test sends of a campaign's content."""
+"""Composer use cases: drafts (create, edit) and test sends of a campaign's content; and what
+the composer offers to choose from (segments, followed topics) and where a test send went."""
 
 from __future__ import annotations
 
@@ -174,3 +175,20 @@ async def missing_fields(uow: NewsletterUnitOfWork, campaign_id: uuid.UUID) -> l
             fields = first.merge_fields if first else {}
             found.append(MissingField(use, count, personal(use.sentence, fields).strip()))
     return found
+
+
+async def segment_choices(uow: NewsletterUnitOfWork, lang: str = "fi") -> list[dict[str, Any]]:
+    """The live segments a campaign may include or exclude, by name in `lang`'s alphabet."""
+    return await uow.segments.active(lang)
+
+
+async def known_topics(uow: NewsletterUnitOfWork) -> dict[str, int]:
+    """The topics people follow (in the contact replica), with how many follow each."""
+    return await uow.composer.known_topics()
+
+
+async def test_mails(
+    uow: NewsletterUnitOfWork, *, campaign_id: uuid.UUID, copy_id: uuid.UUID
+) -> list[tuple[str, str]]:
+    """Where the test send `copy_id` of `campaign_id` went: (address, delivery status)."""
+    return await uow.composer.test_mails(campaign_id, copy_id)

@@ -8,9 +8,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from newsletter.composer import repository as composer_rows
+from newsletter.composer import service as composer
 from newsletter.composer.form import topic_choices
-from newsletter.deps import Engine, Settings, Uow
+from newsletter.deps import Settings, Uow
 from newsletter.errors import InvalidInput, NotFound
 from newsletter.materials import service
 from newsletter.materials.domain import (
@@ -31,9 +31,8 @@ router = APIRouter(prefix="/newsletter/staff/materials", include_in_schema=False
 BASE = "/newsletter/staff/materials"
 
 
-async def _form_context(engine: Engine, lang: str, values: dict[str, Any]) -> dict[str, Any]:
-    async with engine.connect() as conn:
-        known = await composer_rows.known_topics(conn)
+async def _form_context(uow: Uow, lang: str, values: dict[str, Any]) -> dict[str, Any]:
+    known = await composer.known_topics(uow)
     return {
         "values": values,
         "languages": LANGUAGES,
@@ -47,7 +46,6 @@ async def _form_context(engine: Engine, lang: str, values: dict[str, Any]) -> di
 
 async def _edit_page(
     request: Request,
-    engine: Engine,
     uow: Uow,
     staff: Staff,
     *,
@@ -58,7 +56,7 @@ async def _edit_page(
 ) -> Response:
     request.state.staff = staff
     lang = staff_language(request)
-    context = await _form_context(engine, lang, values)
+    context = await _form_context(uow, lang, values)
     figures = await service.figures(uow, material["id"]) if material else None
     return pages.render(
         request,
@@ -93,14 +91,12 @@ async def list_page(request: Request, uow: Uow, staff: Viewer) -> Response:
 
 
 @router.get("/new", response_class=HTMLResponse)
-async def new_page(request: Request, engine: Engine, uow: Uow, staff: Editor) -> Response:
-    return await _edit_page(request, engine, uow, staff, material=None, values=empty_values())
+async def new_page(request: Request, uow: Uow, staff: Editor) -> Response:
+    return await _edit_page(request, uow, staff, material=None, values=empty_values())
 
 
 @router.post("/new")
-async def create_page(
-    request: Request, engine: Engine, uow: Uow, settings: Settings, staff: Editor
-) -> Response:
+async def create_page(request: Request, uow: Uow, settings: Settings, staff: Editor) -> Response:
     form = await request.form()
     given = input_of(form)
     try:
@@ -115,7 +111,6 @@ async def create_page(
     except InvalidInput as exc:
         return await _edit_page(
             request,
-            engine,
             uow,
             staff,
             material=None,
@@ -128,17 +123,16 @@ async def create_page(
 
 @router.get("/{material_id}", response_class=HTMLResponse)
 async def material_page(
-    material_id: uuid.UUID, request: Request, engine: Engine, uow: Uow, staff: Viewer
+    material_id: uuid.UUID, request: Request, uow: Uow, staff: Viewer
 ) -> Response:
     found = await service.one(uow, material_id, public=False, lang=staff_language(request))
-    return await _edit_page(request, engine, uow, staff, material=found, values=found)
+    return await _edit_page(request, uow, staff, material=found, values=found)
 
 
 @router.post("/{material_id}")
 async def save_page(
     material_id: uuid.UUID,
     request: Request,
-    engine: Engine,
     uow: Uow,
     settings: Settings,
     staff: Editor,
@@ -159,7 +153,6 @@ async def save_page(
         found = await service.one(uow, material_id, public=False, lang="fi")
         return await _edit_page(
             request,
-            engine,
             uow,
             staff,
             material=found,

@@ -159,6 +159,9 @@ class StatisticsRepository(Protocol):
     async def per_link(self, campaign_id: uuid.UUID) -> list[dict[str, Any]]: ...
     async def hourly(self, campaign_id: uuid.UUID, start: datetime) -> list[dict[str, int]]: ...
     async def unsubscribed_since_send(self, campaign_id: uuid.UUID) -> int: ...
+    async def campaign_overview(self) -> list[dict[str, Any]]:
+        """Every campaign but test copies, newest first, with sent, unique opens and clicks."""
+        ...
 
 
 class StatisticsRows:
@@ -184,3 +187,6 @@ class StatisticsRows:
 
     async def unsubscribed_since_send(self, campaign_id: uuid.UUID) -> int:
         return await unsubscribed_since_send(self._conn, campaign_id)
+
+    async def campaign_overview(self) -> list[dict[str, Any]]:
+        return await campaign_overview(self._conn)

@@ -51,6 +51,12 @@ async def campaign_stats(uow: NewsletterUnitOfWork, campaign_id: uuid.UUID) -> d
     }
 
 
+async def campaign_list(uow: NewsletterUnitOfWork) -> list[dict[str, Any]]:
+    """The campaign list of the staff pages: every campaign (test copies not), newest first,
+    with its sent count and unique opens and clicks."""
+    return await uow.statistics.campaign_overview()
+
+
 async def campaign_name(uow: NewsletterUnitOfWork, campaign_id: uuid.UUID) -> str:
     return (await _campaign(uow, campaign_id)).name
 

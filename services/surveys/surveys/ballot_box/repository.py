@@ -11,12 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from surveys.tables import ballot_box
 
 
-async def waiting_in(conn: AsyncConnection, campaign_id: uuid.UUID) -> int:
-    """How many anonymous answers of a campaign wait for their batch."""
-    stmt = select(func.count()).where(ballot_box.c.campaign_id == campaign_id)
-    return int((await conn.execute(stmt)).scalar_one())
-
-
 class SqlBallotRepository:
     """Ballots on the unit of work's connection."""
 
@@ -32,6 +26,11 @@ class SqlBallotRepository:
         """How many ballots wait, by campaign."""
         stmt = select(ballot_box.c.campaign_id, func.count()).group_by(ballot_box.c.campaign_id)
         return {row[0]: int(row[1]) for row in (await self._conn.execute(stmt)).all()}
+
+    async def waiting_in(self, campaign_id: uuid.UUID) -> int:
+        """How many anonymous answers of a campaign wait for their batch."""
+        stmt = select(func.count()).where(ballot_box.c.campaign_id == campaign_id)
+        return int((await self._conn.execute(stmt)).scalar_one())
 
     async def of_campaign(self, campaign_id: uuid.UUID) -> list[uuid.UUID]:
         """The ids of a campaign's ballots, locked until the batch commits."""

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from shared.web.staff import Editor, Staff
 from surveys.campaigns import operations
 from surveys.campaigns.pages import _campaign, _number, _parse_local
-from surveys.deps import Engine, LinkMaker, UnitOfWork, actor
+from surveys.deps import LinkMaker, UnitOfWork, actor
 from surveys.errors import Conflict, InvalidInput
 
 router = APIRouter(prefix="/surveys/staff/campaigns", include_in_schema=False)
@@ -36,7 +36,6 @@ def _back(campaign_id: uuid.UUID, done: str, n: int | None = None) -> Response:
 
 async def _refused(
     request: Request,
-    engine: Engine,
     uow: UnitOfWork,
     staff: Staff,
     campaign_id: uuid.UUID,
@@ -45,11 +44,11 @@ async def _refused(
     exc: InvalidInput | Conflict,
 ) -> Response:
     if isinstance(exc, Conflict):
-        return await _campaign(request, engine, uow, staff, campaign_id, exc.message, links, 409)
+        return await _campaign(request, uow, staff, campaign_id, exc.message, links, 409)
     field = FIELDS.get(exc.field or "", exc.field or "")
     error = {"message": exc.message, "field": field}
     return await _campaign(
-        request, engine, uow, staff, campaign_id, None, links, 422, form=form, field_error=error
+        request, uow, staff, campaign_id, None, links, 422, form=form, field_error=error
     )
 
 
@@ -57,7 +56,6 @@ async def _refused(
 async def change_invitation(
     campaign_id: uuid.UUID,
     request: Request,
-    engine: Engine,
     uow: UnitOfWork,
     links: LinkMaker,
     staff: Editor,
@@ -66,7 +64,7 @@ async def change_invitation(
     try:
         await operations.change_invitation(uow, campaign_id, texts=form, actor=actor(staff))
     except (InvalidInput, Conflict) as exc:
-        return await _refused(request, engine, uow, staff, campaign_id, links, form, exc)
+        return await _refused(request, uow, staff, campaign_id, links, form, exc)
     return _back(campaign_id, "invitation")
 
 
@@ -74,7 +72,6 @@ async def change_invitation(
 async def test_send(
     campaign_id: uuid.UUID,
     request: Request,
-    engine: Engine,
     uow: UnitOfWork,
     links: LinkMaker,
     staff: Editor,
@@ -91,16 +88,15 @@ async def test_send(
             actor=actor(staff),
         )
     except (InvalidInput, Conflict) as exc:
-        return await _refused(request, engine, uow, staff, campaign_id, links, form, exc)
+        return await _refused(request, uow, staff, campaign_id, links, form, exc)
     notice = {"test_to": sent_to, "test_language": language}
-    return await _campaign(request, engine, uow, staff, campaign_id, None, links, notice=notice)
+    return await _campaign(request, uow, staff, campaign_id, None, links, notice=notice)
 
 
 @router.post("/{campaign_id}/remind")
 async def remind_now(
     campaign_id: uuid.UUID,
     request: Request,
-    engine: Engine,
     uow: UnitOfWork,
     links: LinkMaker,
     staff: Editor,
@@ -108,7 +104,7 @@ async def remind_now(
     try:
         sent = await operations.remind_now(uow, campaign_id, links=links, actor=actor(staff))
     except Conflict as exc:
-        return await _refused(request, engine, uow, staff, campaign_id, links, {}, exc)
+        return await _refused(request, uow, staff, campaign_id, links, {}, exc)
     return _back(campaign_id, "reminded", sent)
 
 
@@ -116,7 +112,6 @@ async def remind_now(
 async def close_now(
     campaign_id: uuid.UUID,
     request: Request,
-    engine: Engine,
     uow: UnitOfWork,
     links: LinkMaker,
     staff: Editor,
@@ -124,7 +119,7 @@ async def close_now(
     try:
         await operations.close_now(uow, campaign_id, actor=actor(staff))
     except Conflict as exc:
-        return await _refused(request, engine, uow, staff, campaign_id, links, {}, exc)
+        return await _refused(request, uow, staff, campaign_id, links, {}, exc)
     return _back(campaign_id, "closed")
 
 
@@ -132,7 +127,6 @@ async def close_now(
 async def change_closing(
     campaign_id: uuid.UUID,
     request: Request,
-    engine: Engine,
     uow: UnitOfWork,
     links: LinkMaker,
     staff: Editor,
@@ -142,7 +136,7 @@ async def change_closing(
         closes_at = _parse_local(form.get("closes_at", ""), "closes_at")
         await operations.change_closing(uow, campaign_id, closes_at=closes_at, actor=actor(staff))
     except (InvalidInput, Conflict) as exc:
-        return await _refused(request, engine, uow, staff, campaign_id, links, form, exc)
+        return await _refused(request, uow, staff, campaign_id, links, form, exc)
     return _back(campaign_id, "closing")
 
 
@@ -161,7 +155,6 @@ def interval_of(form: dict[str, str]) -> timedelta:
 async def change_reminders(
     campaign_id: uuid.UUID,
     request: Request,
-    engine: Engine,
     uow: UnitOfWork,
     links: LinkMaker,
     staff: Editor,
@@ -179,5 +172,5 @@ async def change_reminders(
             actor=actor(staff),
         )
     except (InvalidInput, Conflict) as exc:
-        return await _refused(request, engine, uow, staff, campaign_id, links, form, exc)
+        return await _refused(request, uow, staff, campaign_id, links, form, exc)
     return _back(campaign_id, "reminders")

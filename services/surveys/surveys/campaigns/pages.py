@@ -13,14 +13,13 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import RedirectResponse, Response
 
 from shared.web.staff import Editor, Staff, Viewer
-from surveys import segments
 from surveys.builder import service as builder
 from surveys.campaigns import operations
 from surveys.campaigns import overview as staff_views
 from surveys.campaigns import service as campaigns
 from surveys.campaigns.domain import HELSINKI, MAX_REMINDERS
 from surveys.campaigns.invitation_texts import LANGUAGES
-from surveys.deps import Engine, LinkMaker, UnitOfWork, actor
+from surveys.deps import LinkMaker, UnitOfWork, actor
 from surveys.errors import Conflict, InvalidInput
 from surveys.open_link import service as open_link
 from surveys.pages import pages, staff_language
@@ -60,7 +59,6 @@ def _number(raw: str, field: str) -> float:
 async def new_campaign_page(
     survey_id: uuid.UUID,
     request: Request,
-    engine: Engine,
     uow: UnitOfWork,
     staff: Editor,
     segment: uuid.UUID | None = None,
@@ -77,12 +75,11 @@ async def new_campaign_page(
         "reminder_unit": "days",
     }
     chosen = [str(segment)] if segment is not None else []
-    return await _form_page(request, engine, uow, staff, survey_id, form, chosen, None)
+    return await _form_page(request, uow, staff, survey_id, form, chosen, None)
 
 
 async def _form_page(
     request: Request,
-    engine: Engine,
     uow: UnitOfWork,
     staff: Staff,
     survey_id: uuid.UUID,
@@ -92,8 +89,7 @@ async def _form_page(
     status_code: int = 200,
 ) -> Response:
     survey = await builder.get_survey(uow, survey_id)
-    async with engine.connect() as conn:
-        available = await segments.active(conn, staff_language(request))
+    available = await staff_views.segment_choices(uow, lang=staff_language(request))
     context = {
         "survey_id": survey_id,
         "title": survey["definition"]["title"],
@@ -108,7 +104,7 @@ async def _form_page(
 
 @router.post("/surveys/{survey_id}/campaigns/new")
 async def create_campaign(
-    survey_id: uuid.UUID, request: Request, engine: Engine, uow: UnitOfWork, staff: Editor
+    survey_id: uuid.UUID, request: Request, uow: UnitOfWork, staff: Editor
 ) -> Response:
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
@@ -145,7 +141,7 @@ async def create_campaign(
             exc.field or "", exc.field or "name"
         )
         error = {"message": exc.message, "field": field}
-        return await _form_page(request, engine, uow, staff, survey_id, form, chosen, error, 422)
+        return await _form_page(request, uow, staff, survey_id, form, chosen, error, 422)
     return RedirectResponse(
         f"/surveys/staff/campaigns/{campaign.id}", status_code=status.HTTP_303_SEE_OTHER
     )
@@ -155,12 +151,11 @@ async def create_campaign(
 async def campaign_page(
     campaign_id: uuid.UUID,
     request: Request,
-    engine: Engine,
     uow: UnitOfWork,
     links: LinkMaker,
     staff: Viewer,
 ) -> Response:
-    return await _campaign(request, engine, uow, staff, campaign_id, None, links)
+    return await _campaign(request, uow, staff, campaign_id, None, links)
 
 
 NOTICES = {
@@ -183,7 +178,6 @@ def notice_of(request: Request) -> dict[str, Any] | None:
 
 async def _campaign(
     request: Request,
-    engine: Engine,
     uow: UnitOfWork,
     staff: Staff,
     campaign_id: uuid.UUID,
@@ -199,8 +193,6 @@ async def _campaign(
     campaign = overview["campaign"]
     if campaign.open_link:
         overview["open_url"] = open_link.open_url(links.base_url, links.keys, campaign.id)
-        async with engine.connect() as conn:
-            overview["open_answered"] = await open_link.answered_count(conn, campaign.id)
     now = datetime.now(UTC)
     launched = campaign.launched_at is not None
     interval_hours = campaign.reminder_interval.total_seconds() / 3600
@@ -239,7 +231,6 @@ async def _campaign(
 async def launch_campaign(
     campaign_id: uuid.UUID,
     request: Request,
-    engine: Engine,
     uow: UnitOfWork,
     links: LinkMaker,
     staff: Editor,
@@ -256,7 +247,7 @@ async def launch_campaign(
                 "Question %(n)s “%(text)s” is not written yet: write it or remove it before "
                 "launching."
             ) % {"n": first["number"], "text": first["text"]}
-        return await _campaign(request, engine, uow, staff, campaign_id, message, links, 409)
+        return await _campaign(request, uow, staff, campaign_id, message, links, 409)
     return RedirectResponse(
         f"/surveys/staff/campaigns/{campaign_id}", status_code=status.HTTP_303_SEE_OTHER
     )

@@ -201,6 +201,9 @@ class SqlSegmentRepository:
         rows = await segment_replica.by_ids(self._conn, ids)
         return [SegmentChoice(id=r["segment_id"], name=r["name"], rule=r["rule"]) for r in rows]
 
+    async def active(self, lang: str = "fi") -> list[dict[str, Any]]:
+        return [dict(r) for r in await segment_replica.active(self._conn, lang)]
+
 
 class CampaignFigures(Protocol):
     """What the staff pages and the API count of campaigns (retention's tallies included)."""

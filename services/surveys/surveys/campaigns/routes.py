@@ -9,11 +9,11 @@ from fastapi import APIRouter, Query, status
 from fastapi.responses import Response
 
 from shared.web.staff import Editor, Viewer
-from surveys.ballot_box import repository as ballot_box
+from surveys.campaigns import overview as staff_views
 from surveys.campaigns import service as campaigns
 from surveys.campaigns.schemas import CampaignIn
 from surveys.campaigns.service import Links
-from surveys.deps import Engine, LinkMaker, Settings, UnitOfWork, actor
+from surveys.deps import LinkMaker, Settings, UnitOfWork, actor
 from surveys.open_link import service as open_link
 from surveys.results import service as results
 
@@ -22,28 +22,24 @@ router = APIRouter(prefix="/api/surveys/campaigns", tags=["campaigns"])
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def create_campaign(
-    body: CampaignIn, uow: UnitOfWork, engine: Engine, links: LinkMaker, staff: Editor
+    body: CampaignIn, uow: UnitOfWork, links: LinkMaker, staff: Editor
 ) -> dict[str, Any]:
     campaign = await campaigns.create_campaign(uow, **body.model_dump(), actor=actor(staff))
-    return await _status(uow, engine, links, campaign.id)
+    return await _status(uow, links, campaign.id)
 
 
 @router.get("/{campaign_id}")
 async def read_campaign(
-    campaign_id: uuid.UUID, uow: UnitOfWork, engine: Engine, links: LinkMaker, staff: Viewer
+    campaign_id: uuid.UUID, uow: UnitOfWork, links: LinkMaker, staff: Viewer
 ) -> dict[str, Any]:
-    return await _status(uow, engine, links, campaign_id)
+    return await _status(uow, links, campaign_id)
 
 
-async def _status(
-    uow: UnitOfWork, engine: Engine, links: Links, campaign_id: uuid.UUID
-) -> dict[str, Any]:
+async def _status(uow: UnitOfWork, links: Links, campaign_id: uuid.UUID) -> dict[str, Any]:
     """The campaign's progress, with its public link (`open_link_url`, null when it has none)
     and how many anonymous answers wait in the ballot box for their batch (`awaiting_batch`)."""
     status_ = await campaigns.campaign_status(uow, campaign_id=campaign_id)
-    async with engine.connect() as conn:
-        has_link = await open_link.has_open_link(conn, campaign_id)
-        waiting = await ballot_box.waiting_in(conn, campaign_id)
+    has_link, waiting = await staff_views.open_link_and_ballots(uow, campaign_id=campaign_id)
     url = open_link.open_url(links.base_url, links.keys, campaign_id) if has_link else None
     return status_ | {"open_link_url": url, "awaiting_batch": waiting}
 

@@ -66,3 +66,6 @@ class SqlOpenSlotRepository:
 
     async def mark_answered(self, key: bytes) -> bool:
         return await mark_answered(self._conn, key)
+
+    async def answered_count(self, campaign_id: uuid.UUID) -> int:
+        return await answered_count(self._conn, campaign_id)

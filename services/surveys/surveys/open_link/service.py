@@ -15,14 +15,10 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from shared.tokens import TokenError, TokenKeys, sign, verify
 from surveys.ballot_box.domain import BallotSeal, open_draft
 from surveys.builder.domain.survey import Survey, parse_survey
-from surveys.campaigns import repository as campaign_rows
 from surveys.campaigns.domain import HELSINKI, Campaign
-from surveys.open_link import repository as open_respondents
 from surveys.open_link.domain import Slot
 from surveys.responding.service import Action, LinkProblem, Outcome, Session, answer_in
 from surveys.unit_of_work import SurveysUnitOfWork
@@ -170,13 +166,3 @@ async def _session(
         return Session(campaign, survey, found, {}, 0, open_link=True)
     answers = open_draft(BallotSeal.from_token_keys(keys), draft.answers)
     return Session(campaign, survey, found, answers, draft.page, open_link=True)
-
-
-async def has_open_link(conn: AsyncConnection, campaign_id: uuid.UUID) -> bool:
-    found = await campaign_rows.get_campaign(conn, campaign_id)
-    return found is not None and found[0].open_link
-
-
-async def answered_count(conn: AsyncConnection, campaign_id: uuid.UUID) -> int:
-    """How many answered through the public link (for the campaign page)."""
-    return await open_respondents.answered_count(conn, campaign_id)
