@@ -102,6 +102,10 @@ class OrganisationRepository(Protocol):
     async def links_of(self, person_id: uuid.UUID) -> list[dict[str, Any]]:
         """The person's links, current ones first, each with its organisation's name and type."""
 
+    async def active_names(self, *, lang: str = "fi", limit: int = 1000) -> list[str]:
+        """The names of the current, reviewed organisations in `lang`'s order (the public
+        forms' suggestions), at most `limit`."""
+
 
 class ConsentRepository(Protocol):
     """The append-only consent log, and the signups waiting for their confirmation."""
@@ -389,6 +393,9 @@ class _SqlOrganisations:
 
     async def links_of(self, person_id: uuid.UUID) -> list[dict[str, Any]]:
         return await organisation_store.links_of(self._conn, person_id)
+
+    async def active_names(self, *, lang: str = "fi", limit: int = 1000) -> list[str]:
+        return await organisation_store.active_names(self._conn, limit=limit, lang=lang)
 
 
 class _SqlConsents:

@@ -190,6 +190,10 @@ class FakeOrganisations:
             for k in mine
         ]
 
+    async def active_names(self, *, lang: str = "fi", limit: int = 1000) -> list[str]:
+        found = [o.name for o in self.rows.values() if o.status == "active" and not o.archived]
+        return sorted(found, key=lambda name: sort_key(name, lang))[:limit]
+
     def current_of(self, person_id: uuid.UUID) -> dict[str, Any] | None:
         """As the snapshot reads it: the person's newest link that has not ended."""
         for link in reversed(self.links.values()):

@@ -9,14 +9,12 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from contacts.consents.domain import PURPOSES, Purpose
-from contacts.deps import Engine, Settings
+from contacts.deps import Settings, Uow
 from contacts.errors import InvalidInput, NotFound
-from contacts.people import repository as people
 from contacts.preferences import service
 from contacts.public import FormTooLarge, client_ip, link_problem, read_form, read_token
 from contacts.rendering import pages, public_language
-from contacts.topics import repository as topic_store
-from contacts.unit_of_work import SqlContactsUnitOfWork
+from contacts.unit_of_work import ContactsUnitOfWork
 from shared.tokens import TokenError
 
 router = APIRouter(include_in_schema=False)
@@ -31,7 +29,7 @@ ONE_CLICK = "List-Unsubscribe=One-Click"
 
 async def _page(
     request: Request,
-    engine: Engine,
+    uow: ContactsUnitOfWork,
     person_id: uuid.UUID,
     token: str,
     *,
@@ -39,12 +37,9 @@ async def _page(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    async with engine.connect() as conn:
-        person = await people.get(conn, person_id)
-        if person is None:
-            raise NotFound("No such person.")
-        lang = public_language(request, person.language)
-        topics = [(t.key, t.name(lang)) for t in await topic_store.all_topics(conn)]
+    person, offered = await service.preferences_of(uow, person_id)  # NotFound once erased
+    lang = public_language(request, person.language)
+    topics = [(t.key, t.name(lang)) for t in offered]
     return pages.render(
         request,
         "preferences.html",
@@ -55,36 +50,30 @@ async def _page(
 
 
 @router.get("/preferences/{token}")
-async def preferences_page(
-    token: str, request: Request, engine: Engine, settings: Settings
-) -> Response:
+async def preferences_page(token: str, request: Request, uow: Uow, settings: Settings) -> Response:
     try:
         person_id = read_token(
             settings, "preferences", token, "c", settings.preferences_link_max_age_s
         )
-        return await _page(request, engine, person_id, token)
+        return await _page(request, uow, person_id, token)
     except (TokenError, NotFound) as exc:
         return link_problem(request, exc, kind="preferences")
 
 
 @router.post("/preferences/{token}")
-async def save_preferences(
-    token: str, request: Request, engine: Engine, settings: Settings
-) -> Response:
+async def save_preferences(token: str, request: Request, uow: Uow, settings: Settings) -> Response:
     try:
         person_id = read_token(
             settings, "preferences", token, "c", settings.preferences_link_max_age_s
         )
         form = await read_form(request)
-        return await _act(request, engine, person_id, token, form)
+        return await _act(request, uow, person_id, token, form)
     except FormTooLarge:
         return pages.render(
             request,
             "join_limited.html",
             {"too_large": True},
-            lang=public_language(
-                request, await service.language_of(SqlContactsUnitOfWork(engine), person_id)
-            ),
+            lang=public_language(request, await service.language_of(uow, person_id)),
             status_code=413,
         )
     except (TokenError, NotFound) as exc:
@@ -92,33 +81,33 @@ async def save_preferences(
 
 
 async def _act(
-    request: Request, engine: Engine, person_id: uuid.UUID, token: str, form: dict[str, list[str]]
+    request: Request,
+    uow: ContactsUnitOfWork,
+    person_id: uuid.UUID,
+    token: str,
+    form: dict[str, list[str]],
 ) -> Response:
     """One of the page's three forms: save, unsubscribe, or erase."""
-    lang = public_language(
-        request, await service.language_of(SqlContactsUnitOfWork(engine), person_id)
-    )
+    lang = public_language(request, await service.language_of(uow, person_id))
     action = (form.get("action") or ["save"])[0]
     if action == "unsubscribe":
-        await service.unsubscribe(
-            SqlContactsUnitOfWork(engine), person_id, method="preferences", ip=client_ip(request)
-        )
+        await service.unsubscribe(uow, person_id, method="preferences", ip=client_ip(request))
         return pages.render(request, "unsubscribed.html", {"stopped": "all"}, lang=lang)
     if action == "erase":
         if (form.get("erase_confirm") or [""])[0] != "yes":
             return await _page(
                 request,
-                engine,
+                uow,
                 person_id,
                 token,
                 status_code=422,
                 error="Tick the box to confirm that your data may be erased.",
             )
-        await service.erase_on_request(SqlContactsUnitOfWork(engine), person_id)
+        await service.erase_on_request(uow, person_id)
         return pages.render(request, "erased.html", lang=lang)
     try:
         await service.update_preferences(
-            SqlContactsUnitOfWork(engine),
+            uow,
             person_id,
             topics=form.get("topics", []),
             language=(form.get("language") or [""])[0],
@@ -128,19 +117,17 @@ async def _act(
     except InvalidInput:
         return await _page(
             request,
-            engine,
+            uow,
             person_id,
             token,
             status_code=422,
             error="Check your answers: something was not accepted.",
         )
-    return await _page(request, engine, person_id, token, saved=True)
+    return await _page(request, uow, person_id, token, saved=True)
 
 
 @router.get("/unsubscribe/{token}")
-async def unsubscribe_page(
-    token: str, request: Request, engine: Engine, settings: Settings
-) -> Response:
+async def unsubscribe_page(token: str, request: Request, uow: Uow, settings: Settings) -> Response:
     """In the person's language (the mail's), unless the visitor switches on the page."""
     try:
         person_id = read_token(
@@ -148,14 +135,12 @@ async def unsubscribe_page(
         )
     except TokenError as exc:
         return link_problem(request, exc, kind="unsubscribe")
-    lang = public_language(
-        request, await service.language_of(SqlContactsUnitOfWork(engine), person_id)
-    )
+    lang = public_language(request, await service.language_of(uow, person_id))
     return pages.render(request, "unsubscribe.html", {"token": token}, lang=lang)
 
 
 @router.post("/unsubscribe/{token}")
-async def unsubscribe(token: str, request: Request, engine: Engine, settings: Settings) -> Response:
+async def unsubscribe(token: str, request: Request, uow: Uow, settings: Settings) -> Response:
     """RFC 8058: a mail client POSTs `List-Unsubscribe=One-Click`; answer 200, no redirect."""
     try:
         person_id = read_token(
@@ -174,7 +159,7 @@ async def unsubscribe(token: str, request: Request, engine: Engine, settings: Se
     # Erased already: nothing is sent to this person any more, which is what was asked.
     with contextlib.suppress(NotFound):
         await service.unsubscribe(
-            SqlContactsUnitOfWork(engine),
+            uow,
             person_id,
             method="unsubscribe",
             purposes=purposes,
@@ -183,7 +168,5 @@ async def unsubscribe(token: str, request: Request, engine: Engine, settings: Se
     if one_click:
         return PlainTextResponse("Unsubscribed.", status_code=200)
     stopped = what if what in UNSUBSCRIBE_CHOICES else "all"
-    lang = public_language(
-        request, await service.language_of(SqlContactsUnitOfWork(engine), person_id)
-    )
+    lang = public_language(request, await service.language_of(uow, person_id))
     return pages.render(request, "unsubscribed.html", {"stopped": stopped}, lang=lang)

@@ -11,7 +11,7 @@ from contacts.consents.domain import PURPOSES, Method, Purpose, entries
 from contacts.errors import NotFound
 from contacts.people.domain.person import Person, clean_name, parse_language
 from contacts.people.service.people import erase_person
-from contacts.topics.domain import kept_topics
+from contacts.topics.domain import Topic, kept_topics
 from contacts.unit_of_work import ContactsUnitOfWork
 
 
@@ -20,6 +20,18 @@ async def language_of(uow: ContactsUnitOfWork, person_id: uuid.UUID) -> str | No
     async with uow:
         person = await uow.people.get(person_id)
     return None if person is None else person.language
+
+
+async def preferences_of(
+    uow: ContactsUnitOfWork, person_id: uuid.UUID
+) -> tuple[Person, list[Topic]]:
+    """What the preference centre shows: the person (NotFound once erased) and the topics on
+    offer, in one transaction."""
+    async with uow:
+        person = await uow.people.get(person_id)
+        if person is None:
+            raise NotFound("No such person.")
+        return person, await uow.topics.all_topics()
 
 
 async def update_preferences(

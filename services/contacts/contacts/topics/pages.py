@@ -12,13 +12,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, status
 from fastapi.responses import RedirectResponse
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.errors import Conflict, InvalidInput
 from contacts.public import FormTooLarge, read_form
 from contacts.rendering import pages, staff_language
 from contacts.topics import service as topics
 from contacts.topics.domain import Topic, problems
-from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.staff import Editor, Staff, Viewer
 
 router = APIRouter(prefix="/staff/topics", include_in_schema=False)
@@ -82,12 +81,12 @@ def _refused(error: InvalidInput | Conflict) -> dict[str, str]:
 @router.get("")
 async def topic_list(
     request: Request,
-    engine: Engine,
+    uow: Uow,
     staff: Viewer,
     saved: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     request.state.staff = staff
-    found = await topics.list_topics(SqlContactsUnitOfWork(engine), include_archived=True)
+    found = await topics.list_topics(uow, include_archived=True)
     return pages.render(
         request,
         "staff_topics.html",
@@ -102,14 +101,14 @@ async def new_topic(request: Request, staff: Editor) -> Response:
 
 
 @router.post("/new")
-async def create_topic(request: Request, engine: Engine, staff: Editor) -> Response:
+async def create_topic(request: Request, uow: Uow, staff: Editor) -> Response:
     values = await _posted(request)
     errors = problems(**{name: values[name] for name in FIELDS})
     if errors:
         return _form(request, staff, topic=None, values=values, errors=errors)
     try:
         await topics.create_topic(
-            SqlContactsUnitOfWork(engine),
+            uow,
             actor=actor_of(staff),
             key=values["key"].strip(),
             name_fi=values["name_fi"],
@@ -123,14 +122,14 @@ async def create_topic(request: Request, engine: Engine, staff: Editor) -> Respo
 
 
 @router.get("/{key}/edit")
-async def edit_topic(key: Key, request: Request, engine: Engine, staff: Editor) -> Response:
-    topic = await topics.get_topic(SqlContactsUnitOfWork(engine), key)
+async def edit_topic(key: Key, request: Request, uow: Uow, staff: Editor) -> Response:
+    topic = await topics.get_topic(uow, key)
     return _form(request, staff, topic=topic, values=_values_of(topic))
 
 
 @router.post("/{key}/edit")
-async def change_topic(key: Key, request: Request, engine: Engine, staff: Editor) -> Response:
-    topic = await topics.get_topic(SqlContactsUnitOfWork(engine), key)
+async def change_topic(key: Key, request: Request, uow: Uow, staff: Editor) -> Response:
+    topic = await topics.get_topic(uow, key)
     values = {**await _posted(request), "key": topic.key}
     errors = problems(**{name: values[name] for name in FIELDS[1:]})
     if errors:
@@ -143,19 +142,17 @@ async def change_topic(key: Key, request: Request, engine: Engine, staff: Editor
         changes["position"] = int(values["position"].strip())
     if changes:
         try:
-            await topics.update_topic(
-                SqlContactsUnitOfWork(engine), key, actor=actor_of(staff), **changes
-            )
+            await topics.update_topic(uow, key, actor=actor_of(staff), **changes)
         except (InvalidInput, Conflict) as error:
             return _form(request, staff, topic=topic, values=values, errors=_refused(error))
     return RedirectResponse("/staff/topics?saved=changed", status.HTTP_303_SEE_OTHER)
 
 
 @router.get("/{key}/archive")
-async def confirm_archive(key: Key, request: Request, engine: Engine, staff: Editor) -> Response:
+async def confirm_archive(key: Key, request: Request, uow: Uow, staff: Editor) -> Response:
     """The confirmation: archive an offered topic, or offer an archived one again."""
     request.state.staff = staff
-    topic = await topics.get_topic(SqlContactsUnitOfWork(engine), key)
+    topic = await topics.get_topic(uow, key)
     lang = staff_language(request)
     return pages.render(
         request,
@@ -166,12 +163,10 @@ async def confirm_archive(key: Key, request: Request, engine: Engine, staff: Edi
 
 
 @router.post("/{key}/archive")
-async def archive_topic(key: Key, request: Request, engine: Engine, staff: Editor) -> Response:
+async def archive_topic(key: Key, request: Request, uow: Uow, staff: Editor) -> Response:
     wanted = {"yes": True, "no": False}.get((await _posted(request))["archived"])
     if wanted is None:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "archived is yes or no")
-    await topics.archive_topic(
-        SqlContactsUnitOfWork(engine), key, archived=wanted, actor=actor_of(staff)
-    )
+    await topics.archive_topic(uow, key, archived=wanted, actor=actor_of(staff))
     done = "archived" if wanted else "restored"
     return RedirectResponse(f"/staff/topics?saved={done}", status.HTTP_303_SEE_OTHER)

@@ -18,6 +18,7 @@ from contacts.audit.domain import Actor
 from contacts.errors import Conflict, NotFound
 from contacts.organisations.domain.organisation import Organisation
 from contacts.people.domain.person import Person
+from contacts.topics.domain import Topic
 from contacts.unit_of_work import ContactsUnitOfWork
 from contacts.visits.domain import VisitAction, VisitForm, VisitRequest, event_draft
 from shared.events.envelope import new_event
@@ -34,6 +35,23 @@ class VisitMail:
     notify: tuple[str, ...] = ()
     notify_language: str = "fi"
     queue_url: str = ""
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    """What the public form offers: the topics and the organisations' names to suggest."""
+
+    topics: list[Topic]
+    organisation_names: list[str]
+
+
+async def form_choices(uow: ContactsUnitOfWork, *, lang: str) -> FormChoices:
+    """The form's choices in one transaction, the names in `lang`'s order."""
+    async with uow:
+        return FormChoices(
+            topics=await uow.topics.all_topics(),
+            organisation_names=await uow.organisations.active_names(lang=lang),
+        )
 
 
 def _mail(uow: ContactsUnitOfWork, key: str, data: MailRequestedV1, subject: uuid.UUID) -> None:

@@ -16,7 +16,7 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import RedirectResponse
 
 from contacts.classification import fold, load_classification
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.errors import Conflict, InvalidInput
 from contacts.organisations import service as organisations
 from contacts.organisations.domain.offer import FUNDING_SOURCES, SUPPORT_FORMS
@@ -35,7 +35,6 @@ from contacts.organisations.labels import (
 from contacts.public import FormTooLarge, read_form
 from contacts.rendering import pages, staff_language
 from contacts.signup.pages.signup import TYPE_LABELS
-from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.staff import Editor, Staff
 
 router = APIRouter(prefix="/staff/organisations", include_in_schema=False)
@@ -186,14 +185,14 @@ async def new_organisation(request: Request, staff: Editor) -> Response:
 
 
 @router.post("/new")
-async def create_organisation(request: Request, engine: Engine, staff: Editor) -> Response:
+async def create_organisation(request: Request, uow: Uow, staff: Editor) -> Response:
     values = await _posted(request)
     errors = _errors(values)
     if errors:
         return _form(request, staff, org=None, values=values, errors=errors)
     try:
         org = await organisations.create_organisation(
-            SqlContactsUnitOfWork(engine),
+            uow,
             actor=actor_of(staff),
             name=values["name"],
             type=values["type"],
@@ -212,17 +211,17 @@ async def create_organisation(request: Request, engine: Engine, staff: Editor) -
 
 @router.get("/{org_id}/edit")
 async def edit_organisation(
-    org_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
+    org_id: uuid.UUID, request: Request, uow: Uow, staff: Editor
 ) -> Response:
-    org = await organisations.get_organisation(SqlContactsUnitOfWork(engine), org_id)
+    org = await organisations.get_organisation(uow, org_id)
     return _form(request, staff, org=org, values=_values_of(org))
 
 
 @router.post("/{org_id}/edit")
 async def change_organisation(
-    org_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
+    org_id: uuid.UUID, request: Request, uow: Uow, staff: Editor
 ) -> Response:
-    org = await organisations.get_organisation(SqlContactsUnitOfWork(engine), org_id)
+    org = await organisations.get_organisation(uow, org_id)
     values = await _posted(request)
     errors = _errors(values)
     if errors:
@@ -230,9 +229,7 @@ async def change_organisation(
     changes = _changes(_values_of(org), values)
     if changes:
         try:
-            await organisations.update_organisation(
-                SqlContactsUnitOfWork(engine), org_id, actor=actor_of(staff), **changes
-            )
+            await organisations.update_organisation(uow, org_id, actor=actor_of(staff), **changes)
         except (InvalidInput, Conflict) as error:
             return _form(request, staff, org=org, values=values, errors=_refused(error))
     return RedirectResponse(
@@ -241,12 +238,10 @@ async def change_organisation(
 
 
 @router.get("/{org_id}/archive")
-async def confirm_archive(
-    org_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
-) -> Response:
+async def confirm_archive(org_id: uuid.UUID, request: Request, uow: Uow, staff: Editor) -> Response:
     """The confirmation: archive a current organisation, or bring back an archived one."""
     request.state.staff = staff
-    org = await organisations.get_organisation(SqlContactsUnitOfWork(engine), org_id)
+    org = await organisations.get_organisation(uow, org_id)
     return pages.render(
         request,
         "staff_organisation_archive.html",
@@ -257,7 +252,7 @@ async def confirm_archive(
 
 @router.post("/{org_id}/archive")
 async def archive_organisation(
-    org_id: uuid.UUID, request: Request, engine: Engine, staff: Editor
+    org_id: uuid.UUID, request: Request, uow: Uow, staff: Editor
 ) -> Response:
     try:
         raw = await read_form(request)
@@ -268,9 +263,7 @@ async def archive_organisation(
     wanted = {"yes": True, "no": False}.get((raw.get("archived") or [""])[0])
     if wanted is None:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "archived is yes or no")
-    await organisations.archive_organisation(
-        SqlContactsUnitOfWork(engine), org_id, archived=wanted, actor=actor_of(staff)
-    )
+    await organisations.archive_organisation(uow, org_id, archived=wanted, actor=actor_of(staff))
     done = "archived" if wanted else "restored"
     return RedirectResponse(
         f"/staff/organisations/{org_id}?saved={done}", status.HTTP_303_SEE_OTHER

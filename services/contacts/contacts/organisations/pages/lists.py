@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from contacts.activity.labels import KIND_LABELS
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.labels import staff_names
 from contacts.notes import service as notes
 from contacts.organisations import repository as organisation_store
@@ -18,7 +18,6 @@ from contacts.organisations.labels import STATUS_LABELS, described
 from contacts.people.pages import MEMBERSHIP_LABELS, PER_PAGE, choices, pager
 from contacts.people.service import directory
 from contacts.rendering import pages, staff_language
-from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.sorting import Sort
 from shared.web.staff import Editor, Viewer
 
@@ -41,7 +40,7 @@ ARCHIVED_FILTER = {k: v for k, (v, _) in ARCHIVED_CHOICES.items()}
 @router.get("")
 async def organisation_list(
     request: Request,
-    engine: Engine,
+    uow: Uow,
     staff: Viewer,
     q: Annotated[str, Query(max_length=200)] = "",
     type: Annotated[str, Query(max_length=40)] = "",
@@ -63,7 +62,7 @@ async def organisation_list(
     }
     order = Sort.parse(sort, organisation_store.SORTS, default="name", keep=filters)
     found, total = await organisations.search_organisations(
-        SqlContactsUnitOfWork(engine),
+        uow,
         text=q.strip(),
         type=type or None,
         region=region or None,
@@ -96,18 +95,16 @@ async def organisation_list(
 async def organisation_page(
     org_id: uuid.UUID,
     request: Request,
-    engine: Engine,
+    uow: Uow,
     staff: Viewer,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     saved: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     request.state.staff = staff
     lang = staff_language(request)
-    org = await organisations.get_organisation(
-        SqlContactsUnitOfWork(engine), org_id
-    )  # NotFound → 404
+    org = await organisations.get_organisation(uow, org_id)  # NotFound → 404
     people, total = await directory.search_people(
-        SqlContactsUnitOfWork(engine),
+        uow,
         organisation_id=org_id,
         page=page,
         per_page=PER_PAGE,
@@ -123,11 +120,9 @@ async def organisation_page(
             "people": people,
             "memberships": MEMBERSHIP_LABELS,
             "pager": pager(page, PER_PAGE, total, {}),
-            "timeline": await directory.organisation_timeline(
-                SqlContactsUnitOfWork(engine), org_id
-            ),
+            "timeline": await directory.organisation_timeline(uow, org_id),
             "kind_labels": KIND_LABELS,
-            "staff_names": await staff_names(SqlContactsUnitOfWork(engine)),
+            "staff_names": await staff_names(uow),
             "may_edit": staff.may("editor"),
             "saved": SAVED.get(saved, ""),
         },
@@ -138,11 +133,9 @@ async def organisation_page(
 @router.post("/{org_id}/notes")
 async def add_organisation_note(
     org_id: uuid.UUID,
-    engine: Engine,
+    uow: Uow,
     staff: Editor,
     text: Annotated[str, Form(max_length=5000)],
 ) -> Response:
-    await notes.add_note(
-        SqlContactsUnitOfWork(engine), actor=actor_of(staff), text=text, organisation_id=org_id
-    )
+    await notes.add_note(uow, actor=actor_of(staff), text=text, organisation_id=org_id)
     return RedirectResponse(f"/staff/organisations/{org_id}#note-text", status_code=303)

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import RedirectResponse
 
-from contacts.deps import Engine, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.errors import InvalidInput
 from contacts.rendering import HERE, pages, staff_language
 from contacts.segments import service
@@ -30,7 +30,7 @@ from contacts.segments.domain import Segment
 from contacts.segments.fields import BUILDER_FIELDS, GROUP_KINDS, OPERATORS, ROOT_KINDS
 from contacts.segments.pages.form import Built, built_of, json_text, node_of, shape
 from contacts.segments.vocabulary import Vocabulary, describe
-from contacts.unit_of_work import SqlContactsUnitOfWork
+from contacts.unit_of_work import ContactsUnitOfWork
 from shared.i18n import SHARED_LOCALE, translator
 from shared.segments import RuleError
 from shared.web.staff import Staff, Viewer
@@ -42,15 +42,15 @@ def _translate(request: Request) -> Any:
     return translator([HERE / "locale", SHARED_LOCALE], staff_language(request))
 
 
-async def _vocabulary(request: Request, engine: Engine) -> Vocabulary:
-    lang = staff_language(request)
-    uow = SqlContactsUnitOfWork(engine)
-    return await service.vocabulary(uow, lang=lang, translate=_translate(request))
+async def _vocabulary(request: Request, uow: ContactsUnitOfWork) -> Vocabulary:
+    return await service.vocabulary(
+        uow, lang=staff_language(request), translate=_translate(request)
+    )
 
 
 async def _page(
     request: Request,
-    engine: Engine,
+    uow: ContactsUnitOfWork,
     staff: Staff,
     *,
     segment: Segment | None,
@@ -63,11 +63,11 @@ async def _page(
     status_code: int = 200,
 ) -> Response:
     request.state.staff = staff
-    vocabulary = await _vocabulary(request, engine)
+    vocabulary = await _vocabulary(request, uow)
     _ = _translate(request)
     current = None
     if segment is not None:
-        current = await service.count(SqlContactsUnitOfWork(engine), segment.rule)
+        current = await service.count(uow, segment.rule)
     node_errors = node_errors or {}
     return pages.render(
         request,
@@ -112,12 +112,10 @@ def _form_of(segment: Segment | None) -> tuple[dict[str, str], Group | None]:
 
 
 @router.get("")
-async def segment_list(request: Request, engine: Engine, staff: Viewer) -> Response:
+async def segment_list(request: Request, uow: Uow, staff: Viewer) -> Response:
     request.state.staff = staff
-    found = await service.list_segments(
-        SqlContactsUnitOfWork(engine), include_archived=True, lang=staff_language(request)
-    )
-    vocabulary, _ = await _vocabulary(request, engine), _translate(request)
+    found = await service.list_segments(uow, include_archived=True, lang=staff_language(request))
+    vocabulary, _ = await _vocabulary(request, uow), _translate(request)
     return pages.render(
         request,
         "staff_segments.html",
@@ -131,36 +129,34 @@ async def segment_list(request: Request, engine: Engine, staff: Viewer) -> Respo
 
 
 @router.get("/new")
-async def new_segment(request: Request, engine: Engine, staff: Viewer) -> Response:
+async def new_segment(request: Request, uow: Uow, staff: Viewer) -> Response:
     form, state = _form_of(None)
-    return await _page(request, engine, staff, segment=None, form=form, state=state)
+    return await _page(request, uow, staff, segment=None, form=form, state=state)
 
 
 @router.get("/{segment_id}")
 async def edit_segment(
-    request: Request, segment_id: uuid.UUID, engine: Engine, staff: Viewer
+    request: Request, segment_id: uuid.UUID, uow: Uow, staff: Viewer
 ) -> Response:
-    segment = await service.get_segment(SqlContactsUnitOfWork(engine), segment_id)
+    segment = await service.get_segment(uow, segment_id)
     form, state = _form_of(segment)
-    return await _page(request, engine, staff, segment=segment, form=form, state=state)
+    return await _page(request, uow, staff, segment=segment, form=form, state=state)
 
 
 @router.post("/new")
-async def post_new_segment(request: Request, engine: Engine, staff: Viewer) -> Response:
-    return await _handle_post(request, engine, staff, None)
+async def post_new_segment(request: Request, uow: Uow, staff: Viewer) -> Response:
+    return await _handle_post(request, uow, staff, None)
 
 
 @router.post("/{segment_id}")
 async def post_segment(
-    request: Request, segment_id: uuid.UUID, engine: Engine, staff: Viewer
+    request: Request, segment_id: uuid.UUID, uow: Uow, staff: Viewer
 ) -> Response:
-    return await _handle_post(
-        request, engine, staff, await service.get_segment(SqlContactsUnitOfWork(engine), segment_id)
-    )
+    return await _handle_post(request, uow, staff, await service.get_segment(uow, segment_id))
 
 
 async def _handle_post(  # noqa: PLR0911 - one answer per outcome
-    request: Request, engine: Engine, staff: Staff, segment: Segment | None
+    request: Request, uow: ContactsUnitOfWork, staff: Staff, segment: Segment | None
 ) -> Response:
     """Building and counting only read (any staff); "save" and "archive" need an editor."""
     raw = await request.form()
@@ -174,13 +170,11 @@ async def _handle_post(  # noqa: PLR0911 - one answer per outcome
     if action == "archive":
         if segment is None:
             raise HTTPException(status.HTTP_400_BAD_REQUEST, "unknown action")
-        await service.update_segment(
-            SqlContactsUnitOfWork(engine), segment.id, actor=actor_of(staff), archived=True
-        )
+        await service.update_segment(uow, segment.id, actor=actor_of(staff), archived=True)
         return RedirectResponse("/staff/segments", status.HTTP_303_SEE_OTHER)
 
     async def again(**extra: Any) -> Response:
-        return await _page(request, engine, staff, segment=segment, form=form, **extra)
+        return await _page(request, uow, staff, segment=segment, form=form, **extra)
 
     try:
         built = built_of(posted, form, action)
@@ -194,7 +188,7 @@ async def _handle_post(  # noqa: PLR0911 - one answer per outcome
     if built.rule is None or action not in ("count", "save"):
         return await again(state=built.state)
     try:
-        return await _count_or_save(request, engine, staff, segment, form, built, action)
+        return await _count_or_save(request, uow, staff, segment, form, built, action)
     except RuleError as error:
         node = node_of(error.path, built.places)
         if node is not None:
@@ -210,19 +204,19 @@ async def _handle_post(  # noqa: PLR0911 - one answer per outcome
 
 async def _count_or_save(
     request: Request,
-    engine: Engine,
+    uow: ContactsUnitOfWork,
     staff: Staff,
     segment: Segment | None,
     form: dict[str, str],
     built: Built,
     action: str,
 ) -> Response:
-    uow, actor = SqlContactsUnitOfWork(engine), actor_of(staff)
+    actor = actor_of(staff)
     if action == "count":
         result = await service.preview(uow, built.rule, lang=staff_language(request))
         return await _page(
             request,
-            engine,
+            uow,
             staff,
             segment=segment,
             form=form,

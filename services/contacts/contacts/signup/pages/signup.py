@@ -9,11 +9,9 @@ from fastapi import APIRouter, Request, Response
 from markupsafe import Markup, escape
 
 from contacts.classification import load_classification
-from contacts.deps import Engine, Settings
+from contacts.deps import Settings, Uow
 from contacts.errors import NotFound
-from contacts.legal import service as legal_service
 from contacts.legal.pages.public import rendered
-from contacts.organisations import repository as organisations
 from contacts.organisations.domain.organisation import ORGANISATION_TYPES
 from contacts.public import (
     FormTooLarge,
@@ -25,9 +23,11 @@ from contacts.public import (
     read_token,
 )
 from contacts.rendering import pages, public_language
+from contacts.settings import ContactsSettings
 from contacts.signup.domain import parse_signup
+from contacts.signup.service import form as signup_form
 from contacts.signup.service import signup as service
-from contacts.unit_of_work import SqlContactsUnitOfWork
+from contacts.unit_of_work import ContactsUnitOfWork
 from shared.tokens import TokenError
 
 router = APIRouter(include_in_schema=False)
@@ -69,32 +69,31 @@ def municipality_options(lang: str, selected: str) -> Markup:
     )
 
 
-async def _choices(engine: Any, settings: Any, lang: str) -> dict[str, Any]:
-    async with SqlContactsUnitOfWork(engine) as uow:
-        topics = await uow.topics.all_topics()
-        names = await organisations.active_names(uow.conn, lang=lang)
-        consent = await legal_service.current(uow, "consent")
+async def _choices(
+    uow: ContactsUnitOfWork, settings: ContactsSettings, lang: str
+) -> dict[str, Any]:
+    found = await signup_form.form_choices(uow, lang=lang)
     return {
-        "topics": [(t.key, t.name(lang)) for t in topics],
-        "organisation_names": names,
+        "topics": [(t.key, t.name(lang)) for t in found.topics],
+        "organisation_names": found.organisation_names,
         "organisation_types": [(code, TYPE_LABELS[code]) for code in ORGANISATION_TYPES],
         # The form sends the label back, so the log names the wording this person saw.
-        "wording_version": consent.label,
-        "consent_text": rendered(consent, lang, settings),
+        "wording_version": found.consent.label,
+        "consent_text": rendered(found.consent, lang, settings),
     }
 
 
 async def _form_page(
     request: Request,
-    engine: Any,
-    settings: Any,
+    uow: ContactsUnitOfWork,
+    settings: ContactsSettings,
     *,
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
     lang = public_language(request)
-    context = await _choices(engine, settings, lang)
+    context = await _choices(uow, settings, lang)
     shown = {
         "email": "",
         "first_name": "",
@@ -123,12 +122,12 @@ async def _form_page(
 
 
 @router.get("/join")
-async def join_form(request: Request, engine: Engine, settings: Settings) -> Response:
-    return await _form_page(request, engine, settings)
+async def join_form(request: Request, uow: Uow, settings: Settings) -> Response:
+    return await _form_page(request, uow, settings)
 
 
 @router.post("/join")
-async def join(request: Request, engine: Engine, settings: Settings) -> Response:
+async def join(request: Request, uow: Uow, settings: Settings) -> Response:
     lang = public_language(request)
     if not form_limiter(request, settings, "signup").allow(client_ip(request)):
         return pages.render(
@@ -143,30 +142,26 @@ async def join(request: Request, engine: Engine, settings: Settings) -> Response
     sent = pages.render(request, "join_sent.html", lang=lang)
     if any(v.strip() for v in values.get(HONEYPOT, [])):
         return sent  # a bot: the same answer, nothing stored or sent
-    # One connection for both look-ups (each checkout is a ping and a transaction).
-    async with SqlContactsUnitOfWork(engine) as uow:
-        known_topics = {t.key for t in await uow.topics.all_topics()}
-        shown_label = (values.get("wording_version") or [""])[0][:40]
-        consent = await legal_service.version_shown(uow, "consent", shown_label)
-    form, errors, shown = parse_signup(values, known_topics=known_topics)
+    # One transaction for both look-ups (each checkout is a ping and a transaction).
+    shown_label = (values.get("wording_version") or [""])[0][:40]
+    offered = await signup_form.offered(uow, wording_label=shown_label)
+    form, errors, shown = parse_signup(values, known_topics=offered.topic_keys)
     if form is None:
         return await _form_page(
-            request, engine, settings, values=shown, errors=errors.by_field, status_code=422
+            request, uow, settings, values=shown, errors=errors.by_field, status_code=422
         )
     await service.sign_up(
-        SqlContactsUnitOfWork(engine),
+        uow,
         form=form,
         ip=client_ip(request),
         confirm_url=lambda signup_id: confirm_url(settings, signup_id),
-        wording_version=consent.label,
+        wording_version=offered.consent.label,
     )
     return sent  # known or unknown address alike: no enumeration
 
 
 @router.get("/join/confirm/{token}")
-async def confirm_page(
-    token: str, request: Request, engine: Engine, settings: Settings
-) -> Response:
+async def confirm_page(token: str, request: Request, uow: Uow, settings: Settings) -> Response:
     """A button, not the confirmation itself: mail scanners that open links confirm nothing.
 
     In the language of the mail (the person's), unless the visitor switches on the page.
@@ -175,20 +170,20 @@ async def confirm_page(
         signup_id = read_token(settings, "confirm", token, "s", settings.confirm_link_max_age_s)
     except TokenError as exc:
         return link_problem(request, exc, kind="confirm")
-    person = await service.signup_language(SqlContactsUnitOfWork(engine), signup_id=signup_id)
+    person = await service.signup_language(uow, signup_id=signup_id)
     return pages.render(
         request, "confirm.html", {"token": token}, lang=public_language(request, person)
     )
 
 
 @router.post("/join/confirm/{token}")
-async def confirm(token: str, request: Request, engine: Engine, settings: Settings) -> Response:
+async def confirm(token: str, request: Request, uow: Uow, settings: Settings) -> Response:
     try:
         signup_id = read_token(settings, "confirm", token, "s", settings.confirm_link_max_age_s)
-        outcome = await service.confirm_signup(SqlContactsUnitOfWork(engine), signup_id=signup_id)
+        outcome = await service.confirm_signup(uow, signup_id=signup_id)
     except (TokenError, NotFound) as exc:
         return link_problem(request, exc, kind="confirm")
-    person = await service.signup_language(SqlContactsUnitOfWork(engine), signup_id=signup_id)
+    person = await service.signup_language(uow, signup_id=signup_id)
     return pages.render(
         request,
         "confirmed.html",
