@@ -568,13 +568,13 @@ class FakeContactsUnitOfWork:
     assessments: FakeAssessments = field(default_factory=FakeAssessments)
     activity: FakeActivity = field(default_factory=FakeActivity)
     figures: FakeFigureCounts = field(default_factory=FakeFigureCounts)
-    staff_actions: FakeStaffActions = field(default_factory=FakeStaffActions)
     staff: FakeStaff = field(default_factory=FakeStaff)
     published: list[Published] = field(default_factory=list)
     commits: int = 0
 
     def __post_init__(self) -> None:
         self.events = FakePersonEvents(self)
+        self.staff_actions = FakeStaffActions(self)
         self.tags = FakeTags(self)
         self.retention = FakeRetention(self)
         self.merging = FakeMerging(self)
