@@ -582,7 +582,7 @@ class FakeContactsUnitOfWork:
         self.onboarding = FakeOnboarding(self)
         self.dashboard = FakeDashboard()
         self.impact = FakeImpact()
-        self.imports, self.jobs = FakeImports(self), FakeJobs()
+        self.imports, self.jobs = FakeImports(self), FakeJobs(self)
         self.directory = FakePeopleDirectory(self)
         self._pending: list[Published] = []
         self._kept: dict[str, dict[str, Any]] | None = None
