@@ -39,7 +39,7 @@ async def test_bulk_topic_change_on_10000_people_reaches_both_replicas(
     await create_people(contacts, 50, tag="bystander")  # outside the filter: untouched
 
     job_id = await jobs.start_bulk(
-        contacts,
+        SqlContactsUnitOfWork(contacts),
         kind="topic_add",
         selection=jobs.Selection({"text": tag}),
         actor=Actor(id="staff-e2e", role="editor"),

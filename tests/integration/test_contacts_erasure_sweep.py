@@ -128,7 +128,7 @@ async def spread_person(
         assert answered.status_code == 303, answered.text
         # An export found by the person's address: the file and the job hold them.
         export = await jobs.start_bulk(
-            engine,
+            SqlContactsUnitOfWork(engine),
             kind="export",
             selection=jobs.Selection({"text": email}),
             actor=Actor(id="staff-e", role="editor"),

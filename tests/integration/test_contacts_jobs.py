@@ -51,7 +51,10 @@ async def test_bulk_erase_needs_the_typed_number_of_people(
     assert await scalar(engine, "SELECT count(*) FROM jobs") == 0
     with pytest.raises(InvalidInput):
         await jobs.start_bulk(
-            engine, kind="erase", selection=jobs.Selection({"text": "erase"}), actor=ACTOR
+            SqlContactsUnitOfWork(engine),
+            kind="erase",
+            selection=jobs.Selection({"text": "erase"}),
+            actor=ACTOR,
         )
 
     started = await api.post(
@@ -77,7 +80,7 @@ async def test_job_resumes_after_its_worker_died_mid_job(engine: AsyncEngine) ->
     ids = await crowd(engine, 25, "resume")
     settings = jobs.JobSettings(batch_size=10)
     job_id = await jobs.start_bulk(
-        engine,
+        SqlContactsUnitOfWork(engine),
         kind="topic_add",
         selection=jobs.Selection({"text": "resume"}),
         actor=ACTOR,
@@ -233,7 +236,7 @@ async def test_a_bulk_group_invitation_invites_each_person_once_in_the_jobs_tran
     settings = jobs.JobSettings(batch_size=2)
     for _ in range(2):
         job_id = await jobs.start_bulk(
-            engine,
+            SqlContactsUnitOfWork(engine),
             kind="onboarding_invite",
             selection=jobs.Selection({"text": "groupinvite"}),
             actor=ACTOR,

@@ -572,13 +572,13 @@ class FakeContactsUnitOfWork:
     assessments: FakeAssessments = field(default_factory=FakeAssessments)
     activity: FakeActivity = field(default_factory=FakeActivity)
     figures: FakeFigureCounts = field(default_factory=FakeFigureCounts)
-    staff_actions: FakeStaffActions = field(default_factory=FakeStaffActions)
     staff: FakeStaff = field(default_factory=FakeStaff)
     published: list[Published] = field(default_factory=list)
     commits: int = 0
 
     def __post_init__(self) -> None:
         self.events = FakePersonEvents(self)
+        self.staff_actions = FakeStaffActions(self)
         self.tags = FakeTags(self)
         self.retention = FakeRetention(self)
         self.merging = FakeMerging(self)
@@ -586,7 +586,7 @@ class FakeContactsUnitOfWork:
         self.onboarding = FakeOnboarding(self)
         self.dashboard = FakeDashboard()
         self.impact = FakeImpact()
-        self.imports, self.jobs = FakeImports(self), FakeJobs()
+        self.imports, self.jobs = FakeImports(self), FakeJobs(self)
         self.directory = FakePeopleDirectory(self)
         self._pending: list[Published] = []
         self._kept: dict[str, dict[str, Any]] | None = None

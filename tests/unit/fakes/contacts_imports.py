@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -253,28 +253,41 @@ class FakeImports:
         rule: RuleLike | None = None,
         now: datetime | None = None,
     ) -> list[list[str]]:
-        """Over the fake audience (the projection): a rule by the Python evaluator; filters as
-        equal fields (a topic: held), the text in a name or the address."""
-        found = [r for r in self._uow.audience.rows.values() if not r.get("erased")]
-        if rule is not None:
-            parsed = parse_rule(rule)
-            found = [r for r in found if evaluate(parsed, r, now or datetime.now(UTC))]
-        for key, value in (filters or {}).items():
-            if not value:
-                continue
-            if key == "text":
-                found = [
-                    r
-                    for r in found
-                    if str(value).lower()
-                    in f"{r['first_name']} {r['last_name']} {r['email']}".lower()
-                ]
-            elif key == "topic":
-                found = [r for r in found if value in (r.get("topics") or ())]
-            else:
-                found = [r for r in found if r.get(key) == value]
+        """Over the fake audience (the projection), as `selected_rows` chooses."""
+        found = selected_rows(self._uow, filters or {}, rule, now or datetime.now(UTC))
         found.sort(key=lambda r: (sort_key(r["last_name"], "fi"), sort_key(r["first_name"], "fi")))
         return [[_export_cell(r.get(c)) for c in EXPORT_COLUMNS] for r in found]
+
+
+def selected_rows(
+    uow: FakeContactsUnitOfWork, filters: Mapping[str, Any], rule: RuleLike | None, now: datetime
+) -> list[dict[str, Any]]:
+    """The live rows of the fake audience (the projection) a selection holds: a rule by the
+    Python evaluator; filters as equal fields (a topic or a tag: held), the text in a name,
+    the address or the organisation's name."""
+    found = [r for r in uow.audience.rows.values() if not r.get("erased")]
+    if rule is not None:
+        parsed = parse_rule(rule)
+        found = [r for r in found if evaluate(parsed, r, now)]
+    for key, value in filters.items():
+        if not value:
+            continue
+        if key == "text":
+            text = str(value).strip().lower()
+            found = [
+                r
+                for r in found
+                if text
+                in " ".join(
+                    str(r.get(k) or "")
+                    for k in ("first_name", "last_name", "email", "organisation_name")
+                ).lower()
+            ]
+        elif key in ("topic", "tag"):
+            found = [r for r in found if value in (r.get(f"{key}s") or ())]
+        else:
+            found = [r for r in found if r.get(key) == value]
+    return found
 
 
 def _export_cell(value: object) -> str:
@@ -286,9 +299,11 @@ def _export_cell(value: object) -> str:
 
 
 class FakeJobs:
-    """Job records: `rows` by id, with the file kept (`inputs`), the result and the lease."""
+    """Job records: `rows` by id, with the file kept (`inputs`), the result and the lease;
+    a selection's people are the fake audience's rows (`selected_rows`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, uow: FakeContactsUnitOfWork) -> None:
+        self._uow = uow
         self.rows: dict[uuid.UUID, Job] = {}
         self.inputs: dict[uuid.UUID, bytes | None] = {}
         self.results: dict[uuid.UUID, bytes] = {}
@@ -323,6 +338,19 @@ class FakeJobs:
             finished_at=None,
         )
         self.inputs[job_id] = input
+
+    async def count_selected(
+        self, filters: Mapping[str, str], rule: RuleLike | None, now: datetime
+    ) -> int:
+        return len(selected_rows(self._uow, filters, rule, now))
+
+    async def add_selected(
+        self, job_id: uuid.UUID, filters: Mapping[str, str], rule: RuleLike | None, now: datetime
+    ) -> int:
+        ids = [r["contact_id"] for r in selected_rows(self._uow, filters, rule, now)]
+        self.items[job_id] = ids
+        self.rows[job_id] = dataclasses.replace(self.rows[job_id], total=len(ids))
+        return len(ids)
 
     async def get(self, job_id: uuid.UUID) -> Job | None:
         return self.rows.get(job_id)

@@ -9,11 +9,10 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 
-from contacts.audit import repository as store
 from contacts.audit.labels import SERVICES, SOMEONE, sentence_of, target_page
 from contacts.audit.schemas import PER_PAGE, Text
-from contacts.audit.service import audit_filter
-from contacts.deps import Engine
+from contacts.audit.service import audit_filter, log_page
+from contacts.deps import Uow
 from contacts.rendering import pages, staff_language
 from shared.web.paging import PageNumber
 from shared.web.staff import Admin
@@ -35,7 +34,7 @@ def _named(details: Any, staff: Mapping[str, str]) -> Any:
 @router.get("/staff/audit")
 async def audit_page(
     request: Request,
-    engine: Engine,
+    uow: Uow,
     staff: Admin,
     service: Text = "",
     actor: Text = "",
@@ -46,10 +45,8 @@ async def audit_page(
 ) -> Response:
     request.state.staff = staff
     where = audit_filter(service, actor, action, date_from, date_to)
-    async with engine.connect() as conn:
-        items, total = await store.search(conn, where, page=page, per_page=PER_PAGE)
-        known_services = await store.services(conn)
-        names = await store.names_of(conn, items)
+    found = await log_page(uow, where, page=page, per_page=PER_PAGE)
+    total, names = found.total, found.names
     query = {
         "service": service,
         "actor": actor,
@@ -63,12 +60,12 @@ async def audit_page(
         request,
         "staff_audit.html",
         {
-            "entries": items,
+            "entries": found.entries,
             "total": total,
             "page": page,
             "last_page": last_page,
             "query": query,
-            "services": known_services,
+            "services": found.services,
             "service_names": SERVICES,
             "names": names,
             "sentence_of": sentence_of,

@@ -16,7 +16,8 @@ from contacts.tables import audit_log, organisations, people, segments, staff_us
 
 
 class StaffActionRepository(Protocol):
-    """The audit log as other services' staff actions reach it (`staff.audit.v1`)."""
+    """The audit log: other services' staff actions as they reach it (`staff.audit.v1`), and
+    the reads of the audit page and API (every service's entries, newest first)."""
 
     async def add(
         self,
@@ -30,6 +31,18 @@ class StaffActionRepository(Protocol):
         details: dict[str, Any],
         occurred_at: datetime,
     ) -> None: ...
+
+    async def search(
+        self, where: AuditFilter, *, page: int, per_page: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of the matching entries, newest first, and how many match in all."""
+
+    async def services(self) -> list[str]:
+        """The services that have written entries, for the filter's choices."""
+
+    async def names_of(self, entries: Iterable[Mapping[str, Any]]) -> Names:
+        """Every staff member's name, and the names of the people, organisations, segments
+        and staff members the entries are about."""
 
 
 class SqlStaffActions:
@@ -59,6 +72,17 @@ class SqlStaffActions:
             details=details,
             occurred_at=occurred_at,
         )
+
+    async def search(
+        self, where: AuditFilter, *, page: int, per_page: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        return await search(self._conn, where, page=page, per_page=per_page)
+
+    async def services(self) -> list[str]:
+        return await services(self._conn)
+
+    async def names_of(self, entries: Iterable[Mapping[str, Any]]) -> Names:
+        return await names_of(self._conn, entries)
 
 
 @dataclass(frozen=True)

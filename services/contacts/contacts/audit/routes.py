@@ -7,10 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from contacts.audit import repository as store
 from contacts.audit.schemas import MAX_PER_PAGE, PER_PAGE, AuditPage, Text
-from contacts.audit.service import audit_filter
-from contacts.deps import Engine
+from contacts.audit.service import audit_filter, entries
+from contacts.deps import Uow
 from shared.web.paging import PageNumber
 from shared.web.staff import Admin
 
@@ -19,7 +18,7 @@ router = APIRouter(prefix="/api/contacts/audit", tags=["audit"])
 
 @router.get("")
 async def audit_entries(
-    engine: Engine,
+    uow: Uow,
     staff: Admin,
     service: Text = "",
     actor: Text = "",
@@ -30,6 +29,5 @@ async def audit_entries(
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = PER_PAGE,
 ) -> AuditPage:
     where = audit_filter(service, actor, action, date_from, date_to)
-    async with engine.connect() as conn:
-        items, total = await store.search(conn, where, page=page, per_page=per_page)
+    items, total = await entries(uow, where, page=page, per_page=per_page)
     return AuditPage(items=items, total=total, page=page, per_page=per_page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.audit import repository as store
 from contacts.audit.domain import Actor
+from contacts.audit.labels import Names
 from contacts.staff import repository as staff_store
 from shared.events.audit import StaffActionV1
 from shared.web.pages import HELSINKI
@@ -65,3 +67,33 @@ async def store_staff_action(uow: ContactsUnitOfWork, event: StaffActionV1) -> N
             occurred_at=event.occurred_at,
         )
         await uow.commit()
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """One page of the audit log as the staff page shows it."""
+
+    entries: list[dict[str, Any]]
+    total: int
+    services: list[str]  # the services that have written entries (the filter's choices)
+    names: Names
+
+
+async def entries(
+    uow: ContactsUnitOfWork, where: store.AuditFilter, *, page: int, per_page: int
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of the matching entries of every service, newest first, and how many match."""
+    async with uow:
+        return await uow.staff_actions.search(where, page=page, per_page=per_page)
+
+
+async def log_page(
+    uow: ContactsUnitOfWork, where: store.AuditFilter, *, page: int, per_page: int
+) -> LogPage:
+    """The audit page's reads in one transaction: the entries, the filter's services, and the
+    names of the staff and of what the entries are about."""
+    async with uow:
+        found, total = await uow.staff_actions.search(where, page=page, per_page=per_page)
+        known = await uow.staff_actions.services()
+        names = await uow.staff_actions.names_of(found)
+    return LogPage(entries=found, total=total, services=known, names=names)

@@ -10,11 +10,10 @@ from fastapi import APIRouter, Request, Response
 
 from contacts.classification import load_classification
 from contacts.dashboard.service import dashboard
-from contacts.deps import Engine, Uow
+from contacts.deps import Uow
 from contacts.participation import service as participation
 from contacts.rendering import pages, staff_language
 from contacts.signup.pages.signup import TYPE_LABELS
-from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.charts import bar_chart, line_chart
 from shared.web.pages import BABEL_LOCALES
 from shared.web.staff import Viewer
@@ -22,7 +21,7 @@ from shared.web.staff import Viewer
 EVENTS_SHOWN = timedelta(days=365)  # events starting within this, and later ones
 
 
-async def render_dashboard(request: Request, engine: Engine, uow: Uow) -> Response:
+async def render_dashboard(request: Request, uow: Uow) -> Response:
     """Rendered by the staff home route (staff_pages), which checks the Viewer role.
 
     Labels go to the template as English source strings; the template translates them and
@@ -36,7 +35,7 @@ async def render_dashboard(request: Request, engine: Engine, uow: Uow) -> Respon
     regions = {r.code: r.name(lang) for r in classification.regions}
     municipalities = {m.code: m.name(lang) for m in classification.municipalities}
     by_region, by_municipality, by_type = await participation.dashboard(
-        SqlContactsUnitOfWork(engine), since=datetime.now(UTC) - EVENTS_SHOWN
+        uow, since=datetime.now(UTC) - EVENTS_SHOWN
     )
     return pages.render(
         request,
@@ -73,6 +72,6 @@ router = APIRouter(prefix="/staff", include_in_schema=False)
 
 
 @router.get("/")
-async def home(request: Request, engine: Engine, uow: Uow, staff: Viewer) -> Response:
+async def home(request: Request, uow: Uow, staff: Viewer) -> Response:
     request.state.staff = staff
-    return await render_dashboard(request, engine, uow)
+    return await render_dashboard(request, uow)

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
-from contacts.deps import Engine, Uow, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.errors import InvalidInput
 from contacts.imports.domain.columns import FIELD_LABELS
 from contacts.imports.service import results as import_results
@@ -25,9 +25,7 @@ from contacts.labels import staff_names
 from contacts.memberships.domain import TRANSITIONS
 from contacts.people.pages import ListFilters
 from contacts.rendering import pages, staff_language
-from contacts.tags import service as tag_service
-from contacts.topics import repository as topic_store
-from contacts.unit_of_work import SqlContactsUnitOfWork
+from contacts.unit_of_work import ContactsUnitOfWork
 from shared.web.staff import Editor, Viewer
 
 router = APIRouter(include_in_schema=False)
@@ -57,27 +55,26 @@ def _selection(filters: dict[str, str], segment: str) -> jobs.Selection:
 
 async def _bulk_page(
     request: Request,
-    engine: Engine,
+    uow: ContactsUnitOfWork,
     filters: dict[str, str],
     segment: str,
     form: dict[str, str],
     errors: dict[str, str],
 ) -> Response:
     lang = staff_language(request)
-    async with engine.connect() as conn:
-        topics = [(t.key, t.name(lang)) for t in await topic_store.all_topics(conn)]
+    choices = await jobs.bulk_choices(uow, _selection(filters, segment), lang=lang)
     back = "/staff/people?" + urlencode({k: v for k, v in filters.items() if v})
     return pages.render(
         request,
         "staff_bulk.html",
         {
-            "count": await jobs.count(engine, _selection(filters, segment)),
+            "count": choices.count,
             "filters": filters,
             "segment": segment,
             "back": back if not segment else f"/staff/segments/{segment}",
             "kinds": BULK_KINDS,
-            "topics": topics,
-            "tags": await tag_service.tag_names(SqlContactsUnitOfWork(engine), lang),
+            "topics": [(t.key, t.name(lang)) for t in choices.topics],
+            "tags": choices.tags,
             "membership_actions": MEMBERSHIP_ACTIONS,
             "form": {"action": "", "topic": "", "tag": "", "membership_action": "", "format": "csv"}
             | form,
@@ -92,20 +89,20 @@ async def _bulk_page(
 @router.get("/staff/bulk")
 async def bulk_form(
     request: Request,
-    engine: Engine,
+    uow: Uow,
     staff: Editor,
     filters: ListFilters,
     segment: Annotated[str, Query(max_length=40)] = "",
     action: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
     request.state.staff = staff
-    return await _bulk_page(request, engine, filters, segment, {"action": action}, {})
+    return await _bulk_page(request, uow, filters, segment, {"action": action}, {})
 
 
 @router.post("/staff/bulk")
 async def start_bulk(
     request: Request,
-    engine: Engine,
+    uow: Uow,
     staff: Editor,
     action: Annotated[str, Form(max_length=40)] = "",
     bulk_topic: Annotated[str, Form(max_length=60)] = "",
@@ -127,7 +124,7 @@ async def start_bulk(
     filters |= {"membership": membership, "topic": topic, "tag": tag}
     try:
         job_id = await jobs.start_bulk(
-            engine,
+            uow,
             kind=action,
             selection=_selection(filters, segment),
             actor=actor_of(staff),
@@ -141,34 +138,30 @@ async def start_bulk(
         form = {"action": action, "topic": bulk_topic, "membership_action": membership_action}
         form |= {"format": format, "tag": bulk_tag}
         errors = {error.field or "action": error.message}
-        return await _bulk_page(request, engine, filters, segment, form, errors)
+        return await _bulk_page(request, uow, filters, segment, form, errors)
     return RedirectResponse(f"/staff/jobs/{job_id}", status_code=303)
 
 
 @router.get("/staff/jobs")
-async def job_list(request: Request, engine: Engine, staff: Viewer) -> Response:
+async def job_list(request: Request, uow: Uow, staff: Viewer) -> Response:
     request.state.staff = staff
     return pages.render(
         request,
         "staff_jobs.html",
         {
-            "jobs": await jobs.recent_jobs(SqlContactsUnitOfWork(engine)),
+            "jobs": await jobs.recent_jobs(uow),
             "kinds": JOB_KINDS,
-            "staff_names": await staff_names(SqlContactsUnitOfWork(engine)),
+            "staff_names": await staff_names(uow),
         },
         lang=staff_language(request),
     )
 
 
 @router.get("/staff/jobs/{job_id}")
-async def job_page(job_id: uuid.UUID, request: Request, engine: Engine, staff: Viewer) -> Response:
+async def job_page(job_id: uuid.UUID, request: Request, uow: Uow, staff: Viewer) -> Response:
     request.state.staff = staff
-    job = await jobs.get_job(SqlContactsUnitOfWork(engine), job_id)  # NotFound → 404
-    found = (
-        await import_results.result_of(SqlContactsUnitOfWork(engine), job_id)
-        if job.kind == "import"
-        else None
-    )
+    job = await jobs.get_job(uow, job_id)  # NotFound → 404
+    found = await import_results.result_of(uow, job_id) if job.kind == "import" else None
     return pages.render(
         request,
         "staff_job.html",
@@ -182,7 +175,7 @@ async def job_page(job_id: uuid.UUID, request: Request, engine: Engine, staff: V
             else [],
             "said": import_results.said,
             "fields": FIELD_LABELS,
-            "staff_names": await staff_names(SqlContactsUnitOfWork(engine)),
+            "staff_names": await staff_names(uow),
         },
         lang=staff_language(request),
     )

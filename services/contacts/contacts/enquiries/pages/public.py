@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from contacts.deps import Engine, Settings
+from contacts.deps import Settings, Uow
 from contacts.enquiries import service
 from contacts.enquiries.domain import FIELD_LIMITS, KINDS, parse_enquiry
 from contacts.public import FormTooLarge, client_ip, form_limiter, read_form
 from contacts.rendering import pages, public_language
-from contacts.unit_of_work import SqlContactsUnitOfWork
 
 router = APIRouter(include_in_schema=False)
 HONEYPOT = "website"
@@ -62,7 +61,7 @@ async def contact_form(request: Request) -> Response:
 
 
 @router.post("/contact")
-async def contact(request: Request, engine: Engine, settings: Settings) -> Response:
+async def contact(request: Request, uow: Uow, settings: Settings) -> Response:
     lang = public_language(request)
     if not form_limiter(request, settings, "enquiry").allow(client_ip(request)):
         return pages.render(
@@ -85,5 +84,5 @@ async def contact(request: Request, engine: Engine, settings: Settings) -> Respo
     form, errors, shown = parse_enquiry(values, language=lang)
     if form is None:
         return _form_page(request, values=shown, errors=errors, status_code=422)
-    await service.submit(SqlContactsUnitOfWork(engine), form)
+    await service.submit(uow, form)
     return sent

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 
 from contacts.assessments import service as assessments
 from contacts.classification import load_classification
-from contacts.deps import Engine, Uow, actor_of
+from contacts.deps import Uow, actor_of
 from contacts.errors import InvalidInput
 from contacts.impact import domain, export
 from contacts.impact import service as impact
@@ -21,7 +21,6 @@ from contacts.impact.service import FIRST_YEAR, LAST_YEAR, ImpactView
 from contacts.public import FormTooLarge, read_form
 from contacts.rendering import pages, staff_language
 from contacts.signup.pages.signup import TYPE_LABELS
-from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.charts import line_chart
 from shared.web.pages import BABEL_LOCALES
 from shared.web.staff import Editor, Staff, Viewer
@@ -112,7 +111,6 @@ def _context(request: Request, view: ImpactView, lang: str) -> dict[str, Any]:
 @router.get("")
 async def impact_page(
     request: Request,
-    engine: Engine,
     uow: Uow,
     staff: Viewer,
     year: Year = None,
@@ -124,7 +122,7 @@ async def impact_page(
     context = {
         **_context(request, view, lang),
         "saved": saved == "1",
-        "area_names": await assessments.area_names(SqlContactsUnitOfWork(engine), lang=lang),
+        "area_names": await assessments.area_names(uow, lang=lang),
     }
     return pages.render(request, "staff_impact.html", context, lang=lang)
 

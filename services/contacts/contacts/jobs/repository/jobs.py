@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from datetime import timedelta
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -26,8 +26,22 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.jobs.domain import Job
+from contacts.people.repository.directory import view_conditions
 from contacts.tables import contact_snapshot, job_items, jobs, onboarding
+from shared.segments.compiler import compile_rule
+from shared.segments.rules import RuleLike
 
+# The people search's filters a bulk selection may carry (`selected`).
+FILTER_KEYS = (
+    "text",
+    "organisation_type",
+    "region",
+    "municipality",
+    "membership_state",
+    "subscription_state",
+    "topic",
+    "tag",
+)
 _FIELDS = [c for c in jobs.c if c.name not in ("input", "result", "lease_token", "lease_until")]
 
 
@@ -55,6 +69,32 @@ async def add(
 ) -> None:
     values = {"id": job_id, "kind": kind, "parameters": parameters, "created_by": created_by}
     await conn.execute(insert(jobs).values(**values, input=input, total=total))
+
+
+def selected(
+    filters: Mapping[str, str], rule: RuleLike | None, now: datetime
+) -> list[ColumnElement[bool]]:
+    """The live people the people search's `filters` select (the keywords of
+    `view_conditions`; empty ones ignored), and with a segment's `rule` those it selects."""
+    f = {k: filters.get(k) or None for k in FILTER_KEYS}
+    conditions = view_conditions(
+        text=f["text"] or "",
+        organisation_type=f["organisation_type"],
+        region=f["region"],
+        municipality=f["municipality"],
+        membership_state=f["membership_state"],
+        subscription_state=f["subscription_state"],
+        topic=f["topic"],
+        tag=f["tag"],
+    )
+    if rule is not None:
+        conditions.append(compile_rule(rule, contact_snapshot, now))
+    return conditions
+
+
+async def count_selected(conn: AsyncConnection, conditions: Sequence[ColumnElement[bool]]) -> int:
+    stmt = select(func.count()).select_from(contact_snapshot).where(*conditions)
+    return int((await conn.execute(stmt)).scalar_one())
 
 
 async def add_items(

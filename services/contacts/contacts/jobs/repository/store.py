@@ -7,13 +7,14 @@ is no longer the caller's (cancelled, or claimed again after the lease expired).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from datetime import timedelta
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from contacts.jobs.domain import Job
 from contacts.jobs.repository import jobs
 from shared.outbox.unit_of_work import UnitOfWork
+from shared.segments.rules import RuleLike
 
 
 class JobRepository(Protocol):
@@ -27,6 +28,19 @@ class JobRepository(Protocol):
         input: bytes | None = None,
         total: int = 0,
     ) -> None: ...
+
+    async def count_selected(
+        self, filters: Mapping[str, str], rule: RuleLike | None, now: datetime
+    ) -> int:
+        """How many live people the people search's `filters` select (its keywords: text,
+        organisation_type, region, ...; empty ones ignored), and with a segment's `rule` also
+        that rule, at `now`."""
+
+    async def add_selected(
+        self, job_id: uuid.UUID, filters: Mapping[str, str], rule: RuleLike | None, now: datetime
+    ) -> int:
+        """Fix the people `count_selected` counts as the job's items, and their number as its
+        total; how many."""
 
     async def get(self, job_id: uuid.UUID) -> Job | None: ...
 
@@ -100,6 +114,16 @@ class SqlJobs:
             input=input,
             total=total,
         )
+
+    async def count_selected(
+        self, filters: Mapping[str, str], rule: RuleLike | None, now: datetime
+    ) -> int:
+        return await jobs.count_selected(self._conn, jobs.selected(filters, rule, now))
+
+    async def add_selected(
+        self, job_id: uuid.UUID, filters: Mapping[str, str], rule: RuleLike | None, now: datetime
+    ) -> int:
+        return await jobs.add_items(self._conn, job_id, jobs.selected(filters, rule, now))
 
     async def get(self, job_id: uuid.UUID) -> Job | None:
         return await jobs.get(self._conn, job_id)

@@ -1,11 +1,16 @@
 """Background jobs: starting a bulk action over a fixed set of people, and the runner.
 
-The runner lives in the contacts worker and takes a factory of units of work (one per step):
-the job records are `uow.jobs`; a bulk batch is set-based SQL behind `uow.jobs.apply_bulk`
-(`bulk.py`). It claims the oldest queued job (or a running one whose lease expired because its
-worker died), then works through the job's items batch by
-batch; each batch commits the changes, their snapshots and outbox rows, the removal of its
-items and the job's counts together. A crash therefore resumes exactly where the last
+The staff's use cases (what the bulk page offers, starting a bulk action, reading, cancelling
+a job) take contacts' unit of work and run in one transaction each; which people a selection
+holds is the repository's SQL (`uow.jobs.count_selected`, `add_selected`: the people search's
+filters or a segment's rule).
+
+The runner lives in the contacts worker and takes a factory of units of work (one per step,
+since a job runs in several transactions): the job records are `uow.jobs`; a bulk batch is
+set-based SQL behind `uow.jobs.apply_bulk` (`bulk.py`). It claims the oldest queued job (or a
+running one whose lease expired because its worker died), then works through the job's items
+batch by batch; each batch commits the changes, their snapshots and outbox rows, the removal
+of its items and the job's counts together. A crash therefore resumes exactly where the last
 committed batch ended.
 """
 
@@ -21,35 +26,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contacts.audit.domain import Actor
-from contacts.audit.service import audit
 from contacts.errors import NotFound
 from contacts.imports.service import jobs as import_jobs
 from contacts.imports.service.importing import UnitsOfWork
 from contacts.jobs.domain import Job, bulk_parameters, check_erase_confirmation, failure_text
-from contacts.jobs.repository import jobs as store
-from contacts.people.repository.directory import view_conditions
-from contacts.segments import service as segments
-from contacts.tables import contact_snapshot
-from contacts.topics import repository as topic_store
-from contacts.unit_of_work import ContactsUnitOfWork, SqlContactsUnitOfWork
-from shared.segments.compiler import compile_rule
+from contacts.topics.domain import Topic
+from contacts.unit_of_work import ContactsUnitOfWork
 
 log = logging.getLogger(__name__)
 SEARCH_TEXT_NOT_KEPT = "(a search text, not kept)"
-FILTER_KEYS = (
-    "text",
-    "organisation_type",
-    "region",
-    "municipality",
-    "membership_state",
-    "subscription_state",
-    "topic",
-    "tag",
-)
 
 
 class JobSettings(BaseSettings):
@@ -79,33 +66,45 @@ class Selection:
         return {"filters": described}
 
 
-async def conditions_of(engine: AsyncEngine, selection: Selection) -> list[ColumnElement[bool]]:
+@dataclass(frozen=True)
+class BulkChoices:
+    """What the bulk page offers, read in one transaction: how many people the selection
+    holds now, the topics (not archived) and the tags to choose from."""
+
+    count: int
+    topics: list[Topic]
+    tags: list[str]
+
+
+async def _chosen(
+    uow: ContactsUnitOfWork, selection: Selection
+) -> tuple[Mapping[str, str], dict[str, Any] | None]:
+    """The selection as the repository selects people: the search's filters, or a segment's
+    rule (NotFound when there is no such segment); in a unit of work the caller entered."""
     if selection.segment_id is None:
-        f = {k: selection.filters.get(k) or None for k in FILTER_KEYS}
-        return view_conditions(
-            text=f["text"] or "",
-            organisation_type=f["organisation_type"],
-            region=f["region"],
-            municipality=f["municipality"],
-            membership_state=f["membership_state"],
-            subscription_state=f["subscription_state"],
-            topic=f["topic"],
-            tag=f["tag"],
+        return selection.filters, None
+    segment = await uow.segments.get(selection.segment_id)
+    if segment is None:
+        raise NotFound("No such segment.")
+    return {}, segment.rule
+
+
+async def bulk_choices(
+    uow: ContactsUnitOfWork, selection: Selection, *, lang: str = "fi"
+) -> BulkChoices:
+    """The bulk page's reads: how many people the selection holds now, and the topics and
+    tags (alphabetically in `lang`) a bulk action may add or remove."""
+    async with uow:
+        filters, rule = await _chosen(uow, selection)
+        return BulkChoices(
+            count=await uow.jobs.count_selected(filters, rule, datetime.now(UTC)),
+            topics=await uow.topics.all_topics(),
+            tags=await uow.tags.names(lang),
         )
-    segment = await segments.get_segment(SqlContactsUnitOfWork(engine), selection.segment_id)
-    rule = compile_rule(segment.rule, contact_snapshot, datetime.now(UTC))
-    return [*view_conditions(), rule]
-
-
-async def count(engine: AsyncEngine, selection: Selection) -> int:
-    conditions = await conditions_of(engine, selection)
-    async with engine.connect() as conn:
-        stmt = select(func.count()).select_from(contact_snapshot).where(*conditions)
-        return int((await conn.execute(stmt)).scalar_one())
 
 
 async def start_bulk(
-    engine: AsyncEngine,
+    uow: ContactsUnitOfWork,
     *,
     kind: str,
     selection: Selection,
@@ -117,14 +116,14 @@ async def start_bulk(
     confirmation: str = "",
 ) -> uuid.UUID:
     """Queue a bulk action over the people the selection holds now (fixed from here on)."""
-    async with engine.connect() as conn:
-        known = frozenset(t.key for t in await topic_store.all_topics(conn, include_archived=True))
-    params = bulk_parameters(kind, topic=topic, action=action, fmt=fmt, tag=tag, known_topics=known)
-    conditions = await conditions_of(engine, selection)
     job_id = uuid.uuid4()
-    async with engine.begin() as conn:
-        await store.add(
-            conn,
+    async with uow:
+        known = frozenset(t.key for t in await uow.topics.all_topics(include_archived=True))
+        params = bulk_parameters(
+            kind, topic=topic, action=action, fmt=fmt, tag=tag, known_topics=known
+        )
+        filters, rule = await _chosen(uow, selection)
+        await uow.jobs.add(
             job_id=job_id,
             kind=kind,
             parameters={
@@ -136,18 +135,14 @@ async def start_bulk(
             },
             created_by=actor.id,
         )
-        total = await store.add_items(conn, job_id, conditions)
+        total = await uow.jobs.add_selected(job_id, filters, rule, datetime.now(UTC))
         if kind == "erase":
             check_erase_confirmation(confirmation, total)  # raises: nothing is queued
         details = {"people": total, **params, "selection": selection.as_json()}
-        await audit(
-            conn,
-            actor,
-            f"people.bulk_{kind}",
-            target_type="job",
-            target_id=str(job_id),
-            details=details,
+        await uow.audit.record(
+            actor, f"people.bulk_{kind}", target_type="job", target_id=str(job_id), details=details
         )
+        await uow.commit()
     return job_id
 
 

@@ -7,14 +7,13 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import RedirectResponse
 
-from contacts.deps import Engine, Settings, Uow, actor_of
+from contacts.deps import Settings, Uow, actor_of
 from contacts.errors import InvalidInput
 from contacts.labels import staff_names
 from contacts.legal import service
 from contacts.legal.domain.markup import fill, to_html
 from contacts.legal.domain.texts import LEGAL_KINDS, LEGAL_LANGUAGES, LegalKind, parse_kind
 from contacts.rendering import pages, staff_language
-from contacts.unit_of_work import SqlContactsUnitOfWork
 from shared.web.staff import Admin, Staff
 
 router = APIRouter(prefix="/staff/legal", include_in_schema=False)
@@ -34,7 +33,7 @@ def _kind(raw: str | None) -> LegalKind:
 
 async def _page(
     request: Request,
-    engine: Engine,
+    uow: Uow,
     settings: Settings,
     staff: Staff,
     *,
@@ -45,7 +44,7 @@ async def _page(
     status_code: int = 200,
 ) -> Response:
     request.state.staff = staff
-    current, versions = await service.with_history(SqlContactsUnitOfWork(engine), kind=kind)
+    current, versions = await service.with_history(uow, kind=kind)
     shown = texts or current.texts
     values = service.retention_periods(settings).placeholders()
     previews: dict[str, Any] = {}
@@ -64,7 +63,7 @@ async def _page(
             "placeholders": sorted(values),
             "error": error,
             "published": request.query_params.get("published"),
-            "staff_names": await staff_names(SqlContactsUnitOfWork(engine)),
+            "staff_names": await staff_names(uow),
         },
         lang=staff_language(request),
         status_code=status_code,
@@ -73,15 +72,13 @@ async def _page(
 
 @router.get("")
 async def legal_texts(
-    request: Request, engine: Engine, settings: Settings, staff: Admin, kind: str = "privacy"
+    request: Request, uow: Uow, settings: Settings, staff: Admin, kind: str = "privacy"
 ) -> Response:
-    return await _page(request, engine, settings, staff, kind=_kind(kind))
+    return await _page(request, uow, settings, staff, kind=_kind(kind))
 
 
 @router.post("")
-async def edit_legal_text(
-    request: Request, engine: Engine, uow: Uow, settings: Settings, staff: Admin
-) -> Response:
+async def edit_legal_text(request: Request, uow: Uow, settings: Settings, staff: Admin) -> Response:
     """ "preview" shows the texts as the public will see them; "publish" adds a version."""
     form = await request.form()
     kind = _kind(str(form.get("kind", "")))
@@ -90,13 +87,13 @@ async def edit_legal_text(
     if action not in ("preview", "publish"):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "unknown action")
     if action == "preview":
-        return await _page(request, engine, settings, staff, kind=kind, texts=texts, preview=True)
+        return await _page(request, uow, settings, staff, kind=kind, texts=texts, preview=True)
     try:
         published = await service.publish(uow, kind=kind, texts=texts, actor=actor_of(staff))
     except InvalidInput as exc:
         return await _page(
             request,
-            engine,
+            uow,
             settings,
             staff,
             kind=kind,
