@@ -15,11 +15,9 @@ from shared.web.staff import Staff
 
 
 def get_engine(request: Request) -> AsyncEngine:
-    """The app's engine: infrastructure. The unit of work below is built on it; use cases take
-    the unit of work (`Uow`), never the engine. `Engine` remains only for the pages and routes
-    of the features not moved to the unit of work yet (staff, people and the labels are); when
-    the last of them moves, `Engine` goes and this stays for `get_unit_of_work` alone. (The
-    health checks read `app.state.engine` themselves, see `app.py`.)"""
+    """The app's engine: infrastructure, only for building units of work. No page or route
+    gets the engine itself (there is no `Engine` dependency): use cases take the unit of work
+    (`Uow`). (The health checks read `app.state.engine` themselves, see `app.py`.)"""
     engine: AsyncEngine = request.app.state.engine
     return engine
 
@@ -44,7 +42,6 @@ def actor_of(staff: Staff) -> Actor:
     return Actor(id=staff.id, role=staff.role)
 
 
-Engine = Annotated[AsyncEngine, Depends(get_engine)]
 Settings = Annotated[ContactsSettings, Depends(get_settings)]
 Uow = Annotated[ContactsUnitOfWork, Depends(get_unit_of_work)]
 Uows = Annotated[Callable[[], ContactsUnitOfWork], Depends(get_units_of_work)]

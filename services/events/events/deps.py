@@ -43,7 +43,6 @@ def actor(staff: Staff) -> Actor:
     return Actor(id=staff.id, role=staff.role)
 
 
-Engine = Annotated[AsyncEngine, Depends(get_engine)]
 UnitOfWork = Annotated[EventsUnitOfWork, Depends(get_unit_of_work)]
 Settings = Annotated[EventsSettings, Depends(get_settings)]
 LinkMaker = Annotated[Links, Depends(get_links)]

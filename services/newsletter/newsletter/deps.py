@@ -22,7 +22,6 @@ def get_settings(request: Request) -> NewsletterSettings:
     return settings
 
 
-Engine = Annotated[AsyncEngine, Depends(get_engine)]
 Settings = Annotated[NewsletterSettings, Depends(get_settings)]
 
 

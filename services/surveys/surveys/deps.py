@@ -44,7 +44,6 @@ def actor(staff: Staff) -> Actor:
     return Actor(id=staff.id, role=staff.role)
 
 
-Engine = Annotated[AsyncEngine, Depends(get_engine)]
 UnitOfWork = Annotated[SurveysUnitOfWork, Depends(get_unit_of_work)]
 Settings = Annotated[SurveysSettings, Depends(get_settings)]
 LinkMaker = Annotated[Links, Depends(get_links)]
