@@ -30,9 +30,13 @@ test:
 	@deploy/bin/test.sh $(ARGS)
 
 # The pieces of the suite (docs/infrastructure.md, "Tests").
+# Two workers (TEST_WORKERS, as for make test); bytecode is written even where the shell says
+# PYTHONDONTWRITEBYTECODE (each worker would compile and rewrite every module again); the API
+# fuzzing plugin is only for the browser tier.
 test-unit:
 	@deploy/bin/venv.sh >/dev/null
-	.venv/bin/python -m pytest -m unit tests/unit -q $(ARGS)
+	PYTHONDONTWRITEBYTECODE= .venv/bin/python -m pytest -m unit tests/unit -q -p no:schemathesis \
+		-n $${TEST_WORKERS:-2} $(ARGS)
 
 test-stack:
 	@deploy/bin/test-stack.sh up

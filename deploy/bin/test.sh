@@ -7,16 +7,33 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO"
 
 deploy/bin/venv.sh >/dev/null
-log "lint and types"
-.venv/bin/ruff check --quiet .
-.venv/bin/mypy --no-error-summary shared services/contacts/contacts \
-    services/newsletter/newsletter services/surveys/surveys services/events/events
+# Bytecode is written even where the shell says PYTHONDONTWRITEBYTECODE: otherwise every test
+# worker and every service process a test starts compiles the project again (git-ignored).
+unset PYTHONDONTWRITEBYTECODE
+
+# Lint and types run beside the start of the stack (mypy keeps one core busy for a minute on a
+# fresh clone; the other starts PostgreSQL, Kafka and Keycloak); their verdict is awaited
+# before pytest's, and a failure fails the run.
+log "lint and types (in the background: $REPO/.run/test-lint.log)"
+mkdir -p .run
+(
+    .venv/bin/ruff check --quiet . &&
+        .venv/bin/mypy --no-error-summary shared services/contacts/contacts \
+            services/newsletter/newsletter services/surveys/surveys services/events/events
+) >.run/test-lint.log 2>&1 &
+lint=$!
 
 log "browser test tools (chromium, axe-core)"
 deploy/bin/browser.sh install || log "warning: browser tools missing: the browser tests will skip"
 
 log "identity provider for the sign-in tests (Keycloak from Maven Central)"
-deploy/bin/keycloak.sh test install || log "warning: Keycloak missing: its sign-in tests will fail"
+if deploy/bin/keycloak.sh test install && [[ $# -eq 0 ]]; then
+    # The whole suite signs in at Keycloak: start it now, beside mypy, not in the middle of
+    # the run (its test finds it running and waits for it; `infra.sh test down` stops it).
+    deploy/bin/keycloak.sh test start >.run/test-keycloak.log 2>&1 &
+elif [[ $# -eq 0 ]]; then
+    log "warning: Keycloak missing: its sign-in tests will fail"
+fi
 
 log "starting the test stack and running the suite"
 set +e
@@ -41,6 +58,11 @@ else
         exit "$second"' pytest "${workers[@]}"
 fi
 status=$?
+if ! wait "$lint"; then
+    cat .run/test-lint.log >&2
+    echo "error: ruff or mypy found problems (above)" >&2
+    [[ $status -ne 0 ]] || status=1
+fi
 set -e
 if [[ $status -eq 5 ]]; then
     echo "error: pytest collected no tests" >&2
