@@ -52,9 +52,8 @@ def create_app(settings: NewsletterSettings | None = None) -> FastAPI:
         domain_error=DomainError,
         status_for={InvalidInput: 422, NotFound: 404, Conflict: 409},
         build_broker=build_broker,
-        # Newsletter's differences, kept as they were: overflow up to the pool size, no
-        # /static mount, no HSTS header.
+        # Newsletter's differences: overflow up to the pool size, no /static mount. (HSTS
+        # as everywhere: its tracking links and archive are served on the same site.)
         engine=make_engine(settings.database_url, pool_size=settings.db_pool_size),
         static=False,
-        hsts=False,
     )
