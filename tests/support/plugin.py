@@ -1,6 +1,7 @@
 """The test suite's fixtures, in one pytest plugin (registered by tests/conftest.py) with
-its second half, tests/support/clients.py (the services' apps in process), and events'
-fixtures in tests/support/events.py (`events_engine`, `events_clients`, `events_app`).
+its second half, tests/support/clients.py (the services' apps in process), events'
+fixtures in tests/support/events.py (`events_engine`, `events_clients`, `events_app`) and
+settings and engines on a database of a test's own in tests/support/own_db.py.
 
 Infrastructure: the real Kafka and PostgreSQL of the test stack, per-run topics, and the
 service databases, each created ONCE per run as a copy of a migrated template
