@@ -1,13 +1,14 @@
 """A migrated database of a test's own: no e2e worker relays its outbox or runs its jobs.
 
 Part of the fixture plugin (registered by tests/conftest.py): newsletter's and surveys'
-settings and engine on such a database (the retention tests'), once here.
+settings and engine on such a database (the retention tests'), and one such database for
+every service (`own_databases`), once here.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import TYPE_CHECKING
 
 import pytest
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db import make_engine
 from tests.support.databases import ensure_template, fresh_database
-from tests.support.infra import Infra
+from tests.support.infra import SERVICES, Infra
 
 if TYPE_CHECKING:
     from newsletter.settings import NewsletterSettings
@@ -67,3 +68,10 @@ async def surveys_engine(surveys_settings: SurveysSettings) -> AsyncIterator[Asy
     engine = make_engine(surveys_settings.database_url, pool_size=2)
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture
+async def own_databases(infra: Infra, settings_environment: None) -> AsyncIterator[dict[str, str]]:
+    """A fresh database of this test's own for every service: service -> URL."""
+    async with AsyncExitStack() as stack:
+        yield {s: await stack.enter_async_context(own_database(infra, s)) for s in SERVICES}
