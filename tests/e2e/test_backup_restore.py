@@ -27,21 +27,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db import make_engine
 from shared.web.staff import Staff
-from tests.conftest import REPO, truncate_all
+from tests.conftest import REPO
 from tests.e2e.conftest import Workers
 from tests.e2e.test_surveys_responding import one_link
 from tests.support.infra import SERVICES, Infra
 from tests.support.polling import eventually
 from tests.support.surveys import answer_all, surveys_client
 
+# Only surveys' database is emptied between tests (newsletter's worker may still be busy).
+pytestmark = pytest.mark.empties("surveys")
+
 BIN = REPO / "deploy" / "bin"
-
-
-@pytest.fixture
-async def clean_db(engines: dict[str, AsyncEngine]) -> dict[str, AsyncEngine]:
-    """Only surveys is emptied (as in test_surveys_campaigns: workers may still be busy)."""
-    await truncate_all(engines["surveys"])
-    return engines
 
 
 def restored_urls(urls: dict[str, str]) -> dict[str, str]:

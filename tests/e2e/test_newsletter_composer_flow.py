@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
-from newsletter.app import create_app
 from newsletter.composer.domain import utc_to_helsinki
 from newsletter.tables import contact_snapshot, deliveries
 from sqlalchemy import func, insert, select
@@ -21,20 +18,6 @@ from tests.e2e.conftest import STAFF_HEADERS, Workers
 from tests.support.polling import eventually
 
 API = "/api/newsletter/campaigns"
-
-
-@pytest.fixture
-async def newsletter(clean_db: object) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app()
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="http://newsletter",
-            headers=STAFF_HEADERS,
-        ) as client,
-    ):
-        yield client
 
 
 def person(tag: str, n: int, language: str, region: str) -> dict[str, Any]:
@@ -83,7 +66,7 @@ async def test_composed_campaign_is_scheduled_and_mailed_in_each_language(
     workers: Workers,
     clean_db: dict[str, AsyncEngine],
     contacts_api: httpx.AsyncClient,
-    newsletter: httpx.AsyncClient,
+    newsletter_web: httpx.AsyncClient,
 ) -> None:
     db = clean_db["newsletter"]
     tag = uuid.uuid4().hex[:8]
@@ -98,7 +81,7 @@ async def test_composed_campaign_is_scheduled_and_mailed_in_each_language(
     assert made.status_code == 201, made.text
     segment = made.json()["id"]
     await eventually(
-        lambda: newsletter.get("/api/newsletter/segments"),
+        lambda: newsletter_web.get("/api/newsletter/segments", headers=STAFF_HEADERS),
         lambda r: segment in {s["segment_id"] for s in r.json()},
         timeout=60,
         what="the segment in newsletter's replica",
@@ -114,12 +97,18 @@ async def test_composed_campaign_is_scheduled_and_mailed_in_each_language(
         "fallback_language": "fi",
         "included_segments": [segment],
     }
-    campaign = (await newsletter.post(f"{API}/drafts", json=body)).json()["id"]
-    audience = (await newsletter.get(f"{API}/{campaign}/audience")).json()
+    campaign = (
+        await newsletter_web.post(f"{API}/drafts", json=body, headers=STAFF_HEADERS)
+    ).json()["id"]
+    audience = (
+        await newsletter_web.get(f"{API}/{campaign}/audience", headers=STAFF_HEADERS)
+    ).json()
     assert audience["count"] == 3
     at = utc_to_helsinki(datetime.now(UTC) + timedelta(seconds=4))
-    scheduled = await newsletter.post(
-        f"{API}/{campaign}/schedule", json={"send_at": at.strftime("%Y-%m-%dT%H:%M:%S")}
+    scheduled = await newsletter_web.post(
+        f"{API}/{campaign}/schedule",
+        json={"send_at": at.strftime("%Y-%m-%dT%H:%M:%S")},
+        headers=STAFF_HEADERS,
     )
     assert scheduled.status_code == 200, scheduled.text
 
@@ -140,7 +129,7 @@ async def test_composed_campaign_is_scheduled_and_mailed_in_each_language(
         assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert not (await mails_to({people[3]["email"]}))
     await eventually(
-        lambda: newsletter.get(f"{API}/{campaign}"),
+        lambda: newsletter_web.get(f"{API}/{campaign}", headers=STAFF_HEADERS),
         lambda r: r.json()["status"] == "sent",
         timeout=30,
         what="the campaign marked sent",
@@ -168,7 +157,7 @@ async def statuses(db: AsyncEngine, campaign: str) -> dict[str, int]:
 
 
 async def test_pause_resume_and_cancel_count_what_they_moved(
-    workers: Workers, clean_db: dict[str, AsyncEngine], newsletter: httpx.AsyncClient
+    workers: Workers, clean_db: dict[str, AsyncEngine], newsletter_web: httpx.AsyncClient
 ) -> None:
     db = clean_db["newsletter"]
     tag = uuid.uuid4().hex[:8]
@@ -182,13 +171,19 @@ async def test_pause_resume_and_cancel_count_what_they_moved(
         "content": {"fi": content(f"p{tag}")["fi"]},
         "fallback_language": "fi",
     }
-    campaign = (await newsletter.post(f"{API}/drafts", json=body)).json()["id"]
-    assert (await newsletter.post(f"{API}/{campaign}/send")).json()["recipients"] == total
-    paused = (await newsletter.post(f"{API}/{campaign}/pause")).json()
+    campaign = (
+        await newsletter_web.post(f"{API}/drafts", json=body, headers=STAFF_HEADERS)
+    ).json()["id"]
+    assert (await newsletter_web.post(f"{API}/{campaign}/send", headers=STAFF_HEADERS)).json()[
+        "recipients"
+    ] == total
+    paused = (await newsletter_web.post(f"{API}/{campaign}/pause", headers=STAFF_HEADERS)).json()
     assert paused["status"] == "paused"
-    resumed = (await newsletter.post(f"{API}/{campaign}/resume")).json()
+    resumed = (await newsletter_web.post(f"{API}/{campaign}/resume", headers=STAFF_HEADERS)).json()
     assert resumed["status"] == "sending" and resumed["deliveries"] <= paused["deliveries"]
-    cancelled = (await newsletter.post(f"{API}/{campaign}/cancel")).json()
+    cancelled = (
+        await newsletter_web.post(f"{API}/{campaign}/cancel", headers=STAFF_HEADERS)
+    ).json()
     assert cancelled["status"] == "cancelled"
     # In-flight rows are recorded as sent when their SMTP accept comes back; the rest stay
     # cancelled, and every row is one or the other.
@@ -199,5 +194,5 @@ async def test_pause_resume_and_cancel_count_what_they_moved(
         what="every row sent or cancelled",
     )
     assert final.get("cancelled", 0) <= cancelled["deliveries"]
-    read = (await newsletter.get(f"{API}/{campaign}")).json()
+    read = (await newsletter_web.get(f"{API}/{campaign}", headers=STAFF_HEADERS)).json()
     assert read["status"] == "cancelled" and read["cancelled_count"] == cancelled["deliveries"]

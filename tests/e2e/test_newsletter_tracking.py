@@ -6,15 +6,12 @@ import json
 import os
 import re
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from html import unescape
 from typing import Any
 
 import httpx
-import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from newsletter.app import create_app
 from newsletter.campaigns.service import create_campaign, send_now
 from newsletter.settings import NewsletterSettings
 from newsletter.tables import contact_snapshot, tracking_events
@@ -42,18 +39,6 @@ def content(tag: str) -> dict[str, Any]:
             ],
         }
     }
-
-
-@pytest.fixture
-async def newsletter(clean_db: object) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app()
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://newsletter"
-        ) as client,
-    ):
-        yield client
 
 
 async def mailed_html(to: str) -> str:
@@ -135,7 +120,7 @@ async def test_a_tracked_click_is_recorded_published_and_redirected_and_opens_co
     infra: Infra,
     topics: str,
     clean_db: dict[str, AsyncEngine],
-    newsletter: httpx.AsyncClient,
+    newsletter_web: httpx.AsyncClient,
 ) -> None:
     db = clean_db["newsletter"]
     email, campaign = await send_to_one(db, tracking=True)
@@ -147,12 +132,12 @@ async def test_a_tracked_click_is_recorded_published_and_redirected_and_opens_co
 
     followed = {}
     for token in clicks:
-        response = await newsletter.get(f"/t/c/{token}")
+        response = await newsletter_web.get(f"/t/c/{token}")
         assert response.status_code == 302
         followed[response.headers["location"]] = token
     assert TARGET in followed
     for _ in range(2):
-        response = await newsletter.get(f"/t/o/{pixels[0]}.gif")
+        response = await newsletter_web.get(f"/t/o/{pixels[0]}.gif")
         assert response.status_code == 200 and response.headers["content-type"] == "image/gif"
 
     [click] = [e for e in await events_of(db, "click") if e.url == TARGET]
@@ -176,12 +161,14 @@ async def test_a_tracked_click_is_recorded_published_and_redirected_and_opens_co
     assert {e["url"] for e in mine if e["outcome"] == "clicked"} >= {TARGET}
 
     stats = (
-        await newsletter.get(f"/api/newsletter/campaigns/{campaign}/stats", headers=STAFF_HEADERS)
+        await newsletter_web.get(
+            f"/api/newsletter/campaigns/{campaign}/stats", headers=STAFF_HEADERS
+        )
     ).json()
     assert stats["opens"] == {"total": 2, "unique": 1}
     assert stats["clicks"]["unique"] == 1 and stats["clicks"]["total"] == len(clicks)
     assert sum(h["opens"] for h in stats["hourly"]) == 2 and len(stats["hourly"]) == 48
-    csv = await newsletter.get(
+    csv = await newsletter_web.get(
         f"/api/newsletter/campaigns/{campaign}/stats.csv", headers=STAFF_HEADERS
     )
     assert csv.headers["content-type"].startswith("text/csv")
@@ -192,7 +179,7 @@ async def test_a_tracked_click_is_recorded_published_and_redirected_and_opens_co
     swapped = sign(keys, "unsubscribe", {"d": delivery, "u": "https://evil.example/"})
     altered = clicks[0][:-2] + ("AA" if not clicks[0].endswith("AA") else "BB")
     for bad in (swapped, altered, "k1.garbage"):
-        response = await newsletter.get(f"/t/c/{bad}")
+        response = await newsletter_web.get(f"/t/c/{bad}")
         assert response.status_code == 400 and "location" not in response.headers
         assert "/privacy" in response.text and "/accessibility" in response.text
     assert len(await events_of(db, "click")) == len(clicks)

@@ -18,7 +18,6 @@ from surveys.unit_of_work import unit_of_work
 
 from shared.events.contacts import CONTACT_ERASED, SegmentV1
 from shared.events.envelope import new_event
-from tests.conftest import truncate_all
 from tests.e2e.conftest import Workers
 from tests.e2e.test_surveys_mail_events import mail_event, status_of
 from tests.support.infra import Infra
@@ -34,13 +33,8 @@ from tests.support.surveys import (
     token_of,
 )
 
-
-@pytest.fixture
-async def clean_db(engines: dict[str, AsyncEngine]) -> dict[str, AsyncEngine]:
-    """Only the surveys database is emptied: newsletter's worker may still be busy with the
-    mail requests of the previous test, and truncating under it can deadlock."""
-    await truncate_all(engines["surveys"])
-    return engines
+# Only surveys' database is emptied between tests (newsletter's worker may still be busy).
+pytestmark = pytest.mark.empties("surveys")
 
 
 async def test_campaign_invites_audience_by_mail_and_answers_reach_results(

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from surveys.invitations.domain import PURPOSE, make_signed_token
 
 from shared.tokens import TokenKeys
-from tests.conftest import TEST_SECRET, truncate_all
+from tests.conftest import TEST_SECRET
 from tests.e2e.conftest import Workers
 from tests.support.infra import Infra
 from tests.support.surveys import (
@@ -29,11 +29,8 @@ from tests.support.surveys import (
     token_of,
 )
 
-
-@pytest.fixture
-async def clean_db(engines: dict[str, AsyncEngine]) -> dict[str, AsyncEngine]:
-    await truncate_all(engines["surveys"])  # only ours: see test_surveys_campaigns
-    return engines
+# Only surveys' database is emptied between tests (newsletter's worker may still be busy).
+pytestmark = pytest.mark.empties("surveys")
 
 
 class _OldSigner(TimestampSigner):

@@ -11,7 +11,7 @@ service has a database and topics of its own (no other test's consumer sees them
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from datetime import UTC, date, datetime
 from typing import Any
@@ -43,7 +43,6 @@ from shared.kafka import ensure_topics
 from shared.outbox.relay import OutboxRelay, RelayConfig, make_producer
 from shared.segments.compiler import count_matching
 from tests.support.infra import Infra
-from tests.support.own_db import own_database
 from tests.support.polling import eventually
 from tests.support.staff import EDITOR_HEADERS
 
@@ -84,12 +83,6 @@ def result(
     )
 
 
-@pytest.fixture
-async def databases(infra: Infra, settings_environment: None) -> AsyncIterator[dict[str, str]]:
-    async with AsyncExitStack() as stack:
-        yield {s: await stack.enter_async_context(own_database(infra, s)) for s in SERVICES}
-
-
 async def weak_of(engine: AsyncEngine, table: Table, person: uuid.UUID) -> list[str] | None:
     async with engine.connect() as conn:
         column = table.c.weak_areas
@@ -118,18 +111,22 @@ async def counts(engines: dict[str, AsyncEngine]) -> dict[str, int]:
 
 
 async def test_weak_areas_of_the_latest_result_reach_every_replica_and_segment(
-    databases: dict[str, str], infra: Infra
+    own_databases: dict[str, str], infra: Infra
 ) -> None:
     prefix = f"weak{uuid.uuid4().hex[:6]}."
     await ensure_topics(infra.kafka, prefix)
-    engines = {s: make_engine(url, pool_size=3) for s, url in databases.items()}
+    engines = {s: make_engine(url, pool_size=3) for s, url in own_databases.items()}
     settings: dict[str, Any] = {
-        "contacts": ContactsSettings(database_url=databases["contacts"], kafka_topic_prefix=prefix),
-        "newsletter": NewsletterSettings(
-            database_url=databases["newsletter"], kafka_topic_prefix=prefix
+        "contacts": ContactsSettings(
+            database_url=own_databases["contacts"], kafka_topic_prefix=prefix
         ),
-        "surveys": SurveysSettings(database_url=databases["surveys"], kafka_topic_prefix=prefix),
-        "events": EventsSettings(database_url=databases["events"], kafka_topic_prefix=prefix),
+        "newsletter": NewsletterSettings(
+            database_url=own_databases["newsletter"], kafka_topic_prefix=prefix
+        ),
+        "surveys": SurveysSettings(
+            database_url=own_databases["surveys"], kafka_topic_prefix=prefix
+        ),
+        "events": EventsSettings(database_url=own_databases["events"], kafka_topic_prefix=prefix),
     }
     app = create_app(settings["contacts"])
     producer = make_producer(infra.kafka, client_id="weak-areas-test")
@@ -138,7 +135,7 @@ async def test_weak_areas_of_the_latest_result_reach_every_replica_and_segment(
         contacts_outbox,
         RelayConfig(
             service="contacts",
-            database_url=databases["contacts"],
+            database_url=own_databases["contacts"],
             bootstrap_servers=infra.kafka,
             topic_prefix=prefix,
         ),

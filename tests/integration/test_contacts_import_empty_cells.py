@@ -7,7 +7,6 @@ nothing about the person may change (no new version, the report counts them unch
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
@@ -64,24 +63,6 @@ def table(cells: dict[str, str]) -> importing.Table:
 async def stored(engine: AsyncEngine) -> dict[str, Any]:
     async with engine.connect() as conn:
         return dict((await conn.execute(text(STORED))).one()._mapping)
-
-
-@pytest.fixture
-async def register(engine: AsyncEngine) -> None:
-    async with engine.begin() as conn:
-        await conn.execute(
-            text(
-                "INSERT INTO organisations (id, name, type, business_id) "
-                "VALUES (:i, 'Helmet-kirjastot', 'library', '0201256-6')"
-            ),
-            {"i": uuid.uuid4()},
-        )
-        await conn.execute(
-            text(
-                "INSERT INTO topics (key, name_fi, name_sv, name_en) VALUES "
-                "('webinaarit', 'Webinaarit', 'Webbinarier', 'Webinars') ON CONFLICT DO NOTHING"
-            )
-        )
 
 
 async def run_import(engine: AsyncEngine, cells: dict[str, str]) -> importing.Report:

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 from contacts.jobs.service import jobs
 from contacts.retention.service import run_retention
 from contacts.settings import ContactsSettings
@@ -96,25 +95,6 @@ def xlsx_file(rows: list[list[Any]]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-@pytest.fixture
-async def register(engine: AsyncEngine) -> None:
-    """A library known by name and business ID, and the topic the file names by name."""
-    async with engine.begin() as conn:
-        await conn.execute(
-            text(
-                "INSERT INTO organisations (id, name, type, business_id) "
-                "VALUES (:i, 'Helmet-kirjastot', 'library', '0201256-6')"
-            ),
-            {"i": uuid.uuid4()},
-        )
-        await conn.execute(
-            text(
-                "INSERT INTO topics (key, name_fi, name_sv, name_en) VALUES "
-                "('webinaarit', 'Webinaarit', 'Webbinarier', 'Webinars') ON CONFLICT DO NOTHING"
-            )
-        )
 
 
 async def import_file(

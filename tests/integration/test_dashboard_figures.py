@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
-import pytest
 from contacts.activity import service as consumed
-from contacts.app import create_app
 from contacts.dashboard import service as dashboard
 from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
 from contacts.unit_of_work import SqlContactsUnitOfWork
@@ -42,22 +39,8 @@ def mail(
     )
 
 
-@pytest.fixture
-async def client(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app()
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="https://crm.digituki.test",
-            headers={**STAFF_HEADERS, "Accept-Language": "en"},
-        ) as c,
-    ):
-        yield c
-
-
 async def test_campaign_and_survey_figures_count_each_delivery_once(
-    clean_db: dict[str, AsyncEngine], client: httpx.AsyncClient
+    clean_db: dict[str, AsyncEngine], contacts_web: httpx.AsyncClient
 ) -> None:
     engine = clean_db["contacts"]
     campaign = str(uuid.uuid4())
@@ -93,7 +76,7 @@ async def test_campaign_and_survey_figures_count_each_delivery_once(
                 JoinedContactsUnitOfWork(conn), submitted
             )  # a redelivery
 
-    page = await client.get("/staff/")
+    page = await contacts_web.get("/staff/", headers=STAFF_HEADERS)
     assert page.status_code == 200
     text = page.text
     row = text[text.index('<th scope="row">Digitaitoviikko 2026</th>') :].split("</tr>")[0]
@@ -106,19 +89,21 @@ async def test_campaign_and_survey_figures_count_each_delivery_once(
     assert "Unique opens, % of sent" in text
 
 
-async def test_an_empty_dashboard_says_that_nothing_was_sent(client: httpx.AsyncClient) -> None:
-    page = await client.get("/staff/")
+async def test_an_empty_dashboard_says_that_nothing_was_sent(
+    contacts_web: httpx.AsyncClient,
+) -> None:
+    page = await contacts_web.get("/staff/", headers=STAFF_HEADERS)
     assert "No campaign has been sent yet." in page.text
     assert "No survey invitations in the last 90 days." in page.text
 
 
 async def test_network_figures_are_stored_and_counted_again_on_refresh(
-    clean_db: dict[str, AsyncEngine], client: httpx.AsyncClient
+    clean_db: dict[str, AsyncEngine], contacts_web: httpx.AsyncClient
 ) -> None:
     """The page shows the stored count (the worker refreshes it); a refresh counts anew, and
     figures of an earlier day are never shown."""
     engine = clean_db["contacts"]
-    first = await client.get("/staff/")
+    first = await contacts_web.get("/staff/", headers=STAFF_HEADERS)
     assert '<th scope="row">Signed up</th><td>0</td>' in first.text
     assert "Network figures counted at" in first.text
     async with engine.begin() as conn:
@@ -128,10 +113,10 @@ async def test_network_figures_are_stored_and_counted_again_on_refresh(
                 "VALUES (gen_random_uuid(), 1, 'uusi@example.fi')"
             )
         )
-    kept = await client.get("/staff/")
+    kept = await contacts_web.get("/staff/", headers=STAFF_HEADERS)
     assert '<th scope="row">Signed up</th><td>0</td>' in kept.text  # the stored figures
     await dashboard.refresh_network_figures(SqlContactsUnitOfWork(engine))
-    counted = await client.get("/staff/")
+    counted = await contacts_web.get("/staff/", headers=STAFF_HEADERS)
     assert '<th scope="row">Signed up</th><td>1</td>' in counted.text
     async with engine.begin() as conn:  # counted yesterday: the page counts again itself
         await conn.execute(
@@ -140,5 +125,5 @@ async def test_network_figures_are_stored_and_counted_again_on_refresh(
                 "figures = jsonb_set(figures, '{funnel}', '[7, 0, 0, 0]')"
             )
         )
-    again = await client.get("/staff/")
+    again = await contacts_web.get("/staff/", headers=STAFF_HEADERS)
     assert '<th scope="row">Signed up</th><td>1</td>' in again.text

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from contacts.app import create_app
 from contacts.people.repository.directory import people_order
-from contacts.settings import ContactsSettings
 from contacts.tables import contact_snapshot
 from sqlalchemy import select, text
 from sqlalchemy.dialects import postgresql
@@ -21,30 +18,20 @@ ORGANISATIONS = ["Östersundomin seura", "Åbo Akademi", "Ähtärin kirjasto", "
 SURNAMES = ["Öhman", "Åberg", "Ärölä", "Zetterberg", "Ylönen", "Aho"]
 
 
-@pytest.fixture
-async def web(engine: AsyncEngine, settings: ContactsSettings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://c") as client,
-    ):
-        yield client
-
-
 def positions(page: str, names: list[str]) -> list[str]:
     """`names` in the order the page shows them."""
     return sorted(names, key=page.index)
 
 
 async def test_organisations_list_puts_nordic_letters_after_z_in_finnish(
-    web: httpx.AsyncClient,
+    own_contacts_web: httpx.AsyncClient,
 ) -> None:
     for name in ORGANISATIONS:
-        made = await web.post(
+        made = await own_contacts_web.post(
             "/api/contacts/organisations", json={"name": name, "type": "ngo"}, headers=EDITOR
         )
         assert made.status_code == 201, made.text
-    fi = await web.get("/staff/organisations", params={"lang": "fi"}, headers=VIEWER)
+    fi = await own_contacts_web.get("/staff/organisations", params={"lang": "fi"}, headers=VIEWER)
     assert positions(fi.text, ORGANISATIONS) == [
         "Aalto",
         "Zeta ry",
@@ -52,7 +39,7 @@ async def test_organisations_list_puts_nordic_letters_after_z_in_finnish(
         "Ähtärin kirjasto",
         "Östersundomin seura",
     ]
-    en = await web.get("/staff/organisations", params={"lang": "en"}, headers=VIEWER)
+    en = await own_contacts_web.get("/staff/organisations", params={"lang": "en"}, headers=VIEWER)
     assert positions(en.text, ORGANISATIONS) == [
         "Aalto",
         "Åbo Akademi",
@@ -60,21 +47,23 @@ async def test_organisations_list_puts_nordic_letters_after_z_in_finnish(
         "Östersundomin seura",
         "Zeta ry",
     ]
-    back = await web.get(
+    back = await own_contacts_web.get(
         "/staff/organisations", params={"lang": "fi", "sort": "-name"}, headers=VIEWER
     )
     assert positions(back.text, ORGANISATIONS)[0] == "Östersundomin seura"
 
 
-async def test_people_list_sorts_surnames_in_the_finnish_alphabet(web: httpx.AsyncClient) -> None:
+async def test_people_list_sorts_surnames_in_the_finnish_alphabet(
+    own_contacts_web: httpx.AsyncClient,
+) -> None:
     for i, last in enumerate(SURNAMES):
-        made = await web.post(
+        made = await own_contacts_web.post(
             "/api/contacts/people",
             json={"email": f"order{i}@d.fi", "first_name": "Testi", "last_name": last},
             headers=EDITOR,
         )
         assert made.status_code == 201, made.text
-    fi = await web.get("/staff/people", params={"lang": "fi"}, headers=VIEWER)
+    fi = await own_contacts_web.get("/staff/people", params={"lang": "fi"}, headers=VIEWER)
     assert positions(fi.text, SURNAMES) == [
         "Aho",
         "Ylönen",
@@ -83,9 +72,11 @@ async def test_people_list_sorts_surnames_in_the_finnish_alphabet(web: httpx.Asy
         "Ärölä",
         "Öhman",
     ]
-    back = await web.get("/staff/people", params={"lang": "fi", "sort": "-name"}, headers=VIEWER)
+    back = await own_contacts_web.get(
+        "/staff/people", params={"lang": "fi", "sort": "-name"}, headers=VIEWER
+    )
     assert positions(back.text, SURNAMES)[:2] == ["Öhman", "Ärölä"]
-    en = await web.get("/staff/people", params={"lang": "en"}, headers=VIEWER)
+    en = await own_contacts_web.get("/staff/people", params={"lang": "en"}, headers=VIEWER)
     assert positions(en.text, SURNAMES) == [
         "Åberg",
         "Aho",
@@ -98,9 +89,9 @@ async def test_people_list_sorts_surnames_in_the_finnish_alphabet(web: httpx.Asy
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
 async def test_join_page_municipality_picker_ends_with_a_ring_and_umlauts(
-    web: httpx.AsyncClient, lang: str
+    own_contacts_web: httpx.AsyncClient, lang: str
 ) -> None:
-    page = await web.get("/join", params={"lang": lang})
+    page = await own_contacts_web.get("/join", params={"lang": lang})
     assert page.status_code == 200
     picker = page.text.split('id="municipality"', 1)[1].split("</select>", 1)[0]
     shown = re.findall(r"<option value=\"\d{3}\"[^>]*>([^<]+)</option>", picker)

@@ -9,12 +9,10 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from newsletter.app import create_app as create_newsletter_app
 from newsletter.tables import deliveries, material_opens, tracking_events
 from newsletter.tables import outbox as newsletter_outbox
 from sqlalchemy import insert, select, text
@@ -44,16 +42,6 @@ STAFF = "/newsletter/staff/materials"
 GUIDE_URL = "https://dvv.fi/digituki/tietoturvaopas?x=1&y=2"
 
 
-@pytest.fixture
-async def web(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_newsletter_app()
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://n") as client,
-    ):
-        yield client
-
-
 def fields(**changes: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "csrf_token": "tok",
@@ -70,14 +58,14 @@ def fields(**changes: Any) -> dict[str, Any]:
     return base | changes
 
 
-async def create(web: httpx.AsyncClient, **changes: Any) -> uuid.UUID:
-    made = await web.post(f"{STAFF}/new", data=fields(**changes), headers=EDITOR)
+async def create(newsletter_web: httpx.AsyncClient, **changes: Any) -> uuid.UUID:
+    made = await newsletter_web.post(f"{STAFF}/new", data=fields(**changes), headers=EDITOR)
     assert made.status_code == 303, made.text
     return uuid.UUID(made.headers["location"].split("/")[-1].split("?")[0])
 
 
-async def listed(web: httpx.AsyncClient, query: str) -> list[str]:
-    page = await web.get(f"/materials?{query}")
+async def listed(newsletter_web: httpx.AsyncClient, query: str) -> list[str]:
+    page = await newsletter_web.get(f"/materials?{query}")
     assert page.status_code == 200, page.text
     return re.findall(r'<h3><a href="/materials/([0-9a-f-]+)\?', page.text)
 
@@ -93,13 +81,13 @@ async def opens(engine: AsyncEngine, material_id: uuid.UUID) -> dict[str, int]:
 
 
 async def test_a_material_is_listed_searched_filtered_and_its_opens_counted(
-    web: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
+    newsletter_web: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
 ) -> None:
     engine = clean_db["newsletter"]
-    guide = await create(web)
-    hidden = await create(web, **{"title-fi": "Luonnos kirjastoille", "published": ""})
+    guide = await create(newsletter_web)
+    hidden = await create(newsletter_web, **{"title-fi": "Luonnos kirjastoille", "published": ""})
     recording = await create(
-        web,
+        newsletter_web,
         kind="recording",
         **{
             "title-fi": "Webinaaritallenne laitteista",
@@ -111,55 +99,55 @@ async def test_a_material_is_listed_searched_filtered_and_its_opens_counted(
         url="https://video.example.fi/1",
     )
 
-    everything = await listed(web, "lang=fi")
+    everything = await listed(newsletter_web, "lang=fi")
     assert set(everything) == {str(guide), str(recording)}  # not the unpublished one
     # Finnish words are found in their other forms (stemmed), and as prefixes.
-    assert await listed(web, "lang=fi&q=huijausviesti") == [str(guide)]
-    assert await listed(web, "lang=fi&q=kirjasto") == [str(guide)]
-    assert await listed(web, "lang=fi&q=webinaa") == [str(recording)]
-    assert await listed(web, "lang=sv&q=bedrägliga") == [str(guide)]
-    assert await listed(web, "lang=fi&q=zzzz") == []
-    assert await listed(web, "lang=fi&q=%27%29%3B+--") == []  # punctuation only
-    assert await listed(web, "lang=fi&kind=recording") == [str(recording)]
-    assert await listed(web, "lang=fi&area=digital_security") == [str(guide)]
-    assert await listed(web, "lang=fi&area=devices&q=kirjasto") == []
-    swedish = await web.get("/materials?lang=sv")
+    assert await listed(newsletter_web, "lang=fi&q=huijausviesti") == [str(guide)]
+    assert await listed(newsletter_web, "lang=fi&q=kirjasto") == [str(guide)]
+    assert await listed(newsletter_web, "lang=fi&q=webinaa") == [str(recording)]
+    assert await listed(newsletter_web, "lang=sv&q=bedrägliga") == [str(guide)]
+    assert await listed(newsletter_web, "lang=fi&q=zzzz") == []
+    assert await listed(newsletter_web, "lang=fi&q=%27%29%3B+--") == []  # punctuation only
+    assert await listed(newsletter_web, "lang=fi&kind=recording") == [str(recording)]
+    assert await listed(newsletter_web, "lang=fi&area=digital_security") == [str(guide)]
+    assert await listed(newsletter_web, "lang=fi&area=devices&q=kirjasto") == []
+    swedish = await newsletter_web.get("/materials?lang=sv")
     assert "Säkerhetsguide för bibliotek" in swedish.text
     # No Swedish title: the Finnish one, marked as Finnish for screen readers.
     assert 'lang="fi">Webinaaritallenne laitteista</a>' in swedish.text
     assert 'href="/accessibility?lang=sv"' in swedish.text
 
-    page = await web.get(f"/materials/{guide}?lang=fi")
+    page = await newsletter_web.get(f"/materials/{guide}?lang=fi")
     assert page.status_code == 200
     assert f'href="/materials/{guide}/open?lang=fi"' in page.text
-    assert (await web.get(f"/materials/{hidden}")).status_code == 404
+    assert (await newsletter_web.get(f"/materials/{hidden}")).status_code == 404
 
-    opened = await web.get(f"/materials/{guide}/open")
+    opened = await newsletter_web.get(f"/materials/{guide}/open")
     assert opened.status_code == 302
     assert opened.headers["location"] == GUIDE_URL
-    mailed = await web.get(f"/materials/{guide}/open?via=newsletter&lang=fi")
+    mailed = await newsletter_web.get(f"/materials/{guide}/open?via=newsletter&lang=fi")
     assert mailed.headers["location"] == GUIDE_URL
-    await web.get(f"/materials/{guide}/open?via=https://evil.example")
+    await newsletter_web.get(f"/materials/{guide}/open?via=https://evil.example")
     assert await opens(engine, guide) == {"public": 2, "newsletter": 1}
     # The link check's HEAD counts nothing.
-    assert (await web.head(f"/materials/{guide}/open")).status_code == 200
+    assert (await newsletter_web.head(f"/materials/{guide}/open")).status_code == 200
     assert await opens(engine, guide) == {"public": 2, "newsletter": 1}
     # Unknown and unpublished materials open nothing and count nothing.
-    assert (await web.get(f"/materials/{uuid.uuid4()}/open")).status_code == 404
-    assert (await web.get(f"/materials/{hidden}/open")).status_code == 404
+    assert (await newsletter_web.get(f"/materials/{uuid.uuid4()}/open")).status_code == 404
+    assert (await newsletter_web.get(f"/materials/{hidden}/open")).status_code == 404
     assert await opens(engine, hidden) == {}
 
-    staff_page = await web.get(f"{STAFF}/{guide}", headers=VIEWER)
+    staff_page = await newsletter_web.get(f"{STAFF}/{guide}", headers=VIEWER)
     assert staff_page.status_code == 200
     assert re.search(r"<td>1</td><td>2</td>", staff_page.text), staff_page.text
     assert 'name="title-fi"' not in staff_page.text  # viewers read, editors write
 
-    archived = await web.post(
+    archived = await newsletter_web.post(
         f"{STAFF}/{guide}/archive", data={"csrf_token": "tok"}, headers=EDITOR
     )
     assert archived.status_code == 303
-    assert (await web.get(f"/materials/{guide}/open")).status_code == 404
-    assert str(guide) not in await listed(web, "lang=fi")
+    assert (await newsletter_web.get(f"/materials/{guide}/open")).status_code == 404
+    assert str(guide) not in await listed(newsletter_web, "lang=fi")
     audited = await _actions(engine)
     assert audited.count("material.created") == 3 and "material.archived" in audited
 
@@ -173,12 +161,14 @@ async def _actions(engine: AsyncEngine) -> list[str]:
 
 
 async def test_links_other_than_http_are_refused_and_files_are_served_from_here(
-    web: httpx.AsyncClient,
+    newsletter_web: httpx.AsyncClient,
 ) -> None:
-    refused = await web.post(f"{STAFF}/new", data=fields(url="javascript:alert(1)"), headers=EDITOR)
+    refused = await newsletter_web.post(
+        f"{STAFF}/new", data=fields(url="javascript:alert(1)"), headers=EDITOR
+    )
     assert refused.status_code == 422
     assert 'href="#url"' in refused.text and "Linkin on oltava" in refused.text
-    no_title = await web.post(
+    no_title = await newsletter_web.post(
         f"{STAFF}/new",
         data=fields(**{"title-fi": "", "title-sv": "", "description-sv": ""})
         | {"description-fi": ""},
@@ -187,7 +177,7 @@ async def test_links_other_than_http_are_refused_and_files_are_served_from_here(
     assert no_title.status_code == 422 and 'href="#title-fi"' in no_title.text
 
     pdf = b"%PDF-1.4\n% a tiny guide\n"
-    made = await web.post(
+    made = await newsletter_web.post(
         "/api/newsletter/materials",
         data=fields(url="", kind="slides", **{"title-fi": "Diat: digiturva"}),
         files={"file": ("diat <script>.pdf", pdf, "text/html")},
@@ -196,33 +186,33 @@ async def test_links_other_than_http_are_refused_and_files_are_served_from_here(
     assert made.status_code == 201, made.text
     material = made.json()
     assert material["file"]["name"] == "diat script.pdf" and material["url"] is None
-    opened = await web.get(f"{material['open_path']}")
+    opened = await newsletter_web.get(f"{material['open_path']}")
     assert opened.status_code == 302
     assert opened.headers["location"].startswith(f"/materials/{material['id']}/file/")
-    served = await web.get(opened.headers["location"])
+    served = await newsletter_web.get(opened.headers["location"])
     assert served.status_code == 200 and served.content == pdf
     assert served.headers["content-type"] == "application/pdf"
     assert served.headers["x-content-type-options"] == "nosniff"
     assert served.headers["content-disposition"].startswith("inline")
 
-    html = await web.post(
+    html = await newsletter_web.post(
         "/api/newsletter/materials",
         data=fields(url=""),
         files={"file": ("opas.pdf", b"<html><script>alert(1)</script>", "application/pdf")},
         headers=API_EDITOR,
     )
     assert html.status_code == 422
-    viewer = await web.post("/api/newsletter/materials", data=fields(), headers=VIEWER)
+    viewer = await newsletter_web.post("/api/newsletter/materials", data=fields(), headers=VIEWER)
     assert viewer.status_code == 403
 
 
 async def test_the_composer_picker_inserts_the_material_link_in_every_language(
-    web: httpx.AsyncClient,
+    newsletter_web: httpx.AsyncClient,
 ) -> None:
-    guide = await create(web)
-    page = await web.get("/newsletter/staff/campaigns/new", headers=EDITOR)
+    guide = await create(newsletter_web)
+    page = await newsletter_web.get("/newsletter/staff/campaigns/new", headers=EDITOR)
     assert f'<option value="{guide}">Tietoturvaopas kirjastoille</option>' in page.text
-    posted = await web.post(
+    posted = await newsletter_web.post(
         "/newsletter/staff/campaigns/new",
         data={
             "csrf_token": "tok",
@@ -252,11 +242,11 @@ async def relay_newsletter(engine: AsyncEngine, infra: Infra, topics: str) -> No
 
 
 async def test_surveys_replica_gets_the_material_and_a_weak_result_links_it(
-    web: httpx.AsyncClient, clean_db: dict[str, AsyncEngine], infra: Infra, topics: str
+    newsletter_web: httpx.AsyncClient, clean_db: dict[str, AsyncEngine], infra: Infra, topics: str
 ) -> None:
     newsletter, surveys = clean_db["newsletter"], clean_db["surveys"]
-    guide = await create(web)
-    draft = await create(web, **{"title-fi": "Keskeneräinen", "published": ""})
+    guide = await create(newsletter_web)
+    draft = await create(newsletter_web, **{"title-fi": "Keskeneräinen", "published": ""})
     await relay_newsletter(newsletter, infra, topics)
     records = await read_topic(infra.kafka, f"{topics}newsletter.material.v1")
     mine = {v["material_id"]: (h, v) for h, v in records if v and v["material_id"] == str(guide)}
@@ -300,13 +290,13 @@ async def test_surveys_replica_gets_the_material_and_a_weak_result_links_it(
 
 
 async def test_tracked_newsletter_clicks_on_a_material_show_on_its_page(
-    web: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
+    newsletter_web: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
 ) -> None:
     """A click in tracked mail is recorded per delivery (the person's engagement, as every
     click); the material's figures count those on its open link, and the people."""
     engine = clean_db["newsletter"]
-    guide = await create(web)
-    other = await create(web, **{"title-fi": "Toinen opas"})
+    guide = await create(newsletter_web)
+    other = await create(newsletter_web, **{"title-fi": "Toinen opas"})
     person = uuid.uuid4()
     async with engine.begin() as conn:
         for n, (material, contact) in enumerate(((guide, person), (guide, person), (other, None))):
@@ -330,17 +320,17 @@ async def test_tracked_newsletter_clicks_on_a_material_show_on_its_page(
                     url=f"https://digituki.example/materials/{material}/open?via=newsletter&lang=fi",
                 )
             )
-    shown = await web.get(f"/api/newsletter/materials/{guide}", headers=VIEWER)
+    shown = await newsletter_web.get(f"/api/newsletter/materials/{guide}", headers=VIEWER)
     assert shown.status_code == 200
     figures = shown.json()["figures"]
     assert (figures["mail_clicks"], figures["mail_people"]) == (2, 1)
 
 
 async def test_editing_through_the_api_replaces_the_link_with_a_file_and_bumps_the_version(
-    web: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
+    newsletter_web: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
 ) -> None:
-    guide = await create(web)
-    edited = await web.put(
+    guide = await create(newsletter_web)
+    edited = await newsletter_web.put(
         f"/api/newsletter/materials/{guide}",
         data=fields(url="", **{"title-en": "Security guide", "description-en": ""}),
         files={"file": ("guide.pdf", b"%PDF-1.7 guide", "application/pdf")},
@@ -351,13 +341,17 @@ async def test_editing_through_the_api_replaces_the_link_with_a_file_and_bumps_t
     assert body["version"] == 2 and body["url"] is None and body["file"]["ext"] == "pdf"
     assert body["title"]["en"] == "Security guide"
     # Kept file, no new upload, no link: still valid.
-    again = await web.put(
+    again = await newsletter_web.put(
         f"/api/newsletter/materials/{guide}", data=fields(url=""), headers=API_EDITOR
     )
     assert again.status_code == 200 and again.json()["file"] is not None
-    archived = await web.post(f"/api/newsletter/materials/{guide}/archive", headers=API_EDITOR)
+    archived = await newsletter_web.post(
+        f"/api/newsletter/materials/{guide}/archive", headers=API_EDITOR
+    )
     assert archived.status_code == 204
-    restored = await web.post(f"/api/newsletter/materials/{guide}/restore", headers=API_EDITOR)
+    restored = await newsletter_web.post(
+        f"/api/newsletter/materials/{guide}/restore", headers=API_EDITOR
+    )
     assert restored.status_code == 204
     async with clean_db["newsletter"].connect() as conn:
         found = await conn.execute(
@@ -365,7 +359,7 @@ async def test_editing_through_the_api_replaces_the_link_with_a_file_and_bumps_t
         )
         versions = [(v["version"], v["archived"]) for v in (json.loads(p) for (p,) in found.all())]
     assert versions == [(1, False), (2, False), (3, False), (4, True), (5, False)]
-    missing = await web.put(
+    missing = await newsletter_web.put(
         f"/api/newsletter/materials/{uuid.uuid4()}", data=fields(), headers=API_EDITOR
     )
     assert missing.status_code == 404

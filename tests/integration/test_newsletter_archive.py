@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import pytest
-from newsletter.app import create_app
 from newsletter.campaigns.domain import parse_content
 from newsletter.campaigns.service import create_campaign, send_now
 from newsletter.mail.templates import MailTemplates
@@ -24,16 +21,6 @@ from shared.web.staff import Staff
 
 STAFF = Staff(id="editor-1", role="editor")
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture
-async def web(db: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app()
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://n") as client,
-    ):
-        yield client
 
 
 async def campaign(db: AsyncEngine, subject: str, *, sent: bool, **extra: Any) -> uuid.UUID:
@@ -71,7 +58,7 @@ async def campaign(db: AsyncEngine, subject: str, *, sent: bool, **extra: Any) -
 
 
 async def test_the_archive_lists_only_sent_campaigns_without_personal_links(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     async with db.begin() as conn:
         await conn.execute(
@@ -90,16 +77,18 @@ async def test_the_archive_lists_only_sent_campaigns_without_personal_links(
     sent = await campaign(db, "Syyskuun uutiset", sent=True)
     draft = await campaign(db, "Luonnos ei näy", sent=False)
 
-    listing = await web.get("/archive?lang=fi")
+    listing = await newsletter_web.get("/archive?lang=fi")
     assert listing.status_code == 200
     assert "Syyskuun uutiset" in listing.text and "Luonnos ei näy" not in listing.text
     assert f"/archive/{sent}?lang=fi" in listing.text
     assert 'href="/accessibility?lang=fi"' in listing.text
     assert 'href="/privacy?lang=fi"' in listing.text
-    assert "(sv)" in (await web.get("/archive?lang=sv")).text
-    assert "Syyskuun" not in (await web.get("/archive?lang=en")).text  # no English version
+    assert "(sv)" in (await newsletter_web.get("/archive?lang=sv")).text
+    assert (
+        "Syyskuun" not in (await newsletter_web.get("/archive?lang=en")).text
+    )  # no English version
 
-    page = await web.get(f"/archive/{sent}?lang=fi")
+    page = await newsletter_web.get(f"/archive/{sent}?lang=fi")
     assert page.status_code == 200
     body = page.text
     assert "/unsubscribe/" not in body and "/preferences/" not in body
@@ -108,15 +97,15 @@ async def test_the_archive_lists_only_sent_campaigns_without_personal_links(
     assert 'href="https://example.fi/a?b=1&amp;c=2"' in body
     assert 'href="/accessibility?lang=fi"' in body and 'href="/privacy?lang=fi"' in body
     assert "frame-ancestors 'self'" in page.headers["content-security-policy"]
-    assert (await web.get(f"/archive/{draft}?lang=fi")).status_code == 404
+    assert (await newsletter_web.get(f"/archive/{draft}?lang=fi")).status_code == 404
 
 
 async def test_the_feed_is_atom_with_one_entry_per_sent_campaign(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     sent = await campaign(db, "Lokakuun <uutiset> & muuta", sent=True)
     await campaign(db, "Luonnos", sent=False)
-    response = await web.get("/feed?lang=fi")
+    response = await newsletter_web.get("/feed?lang=fi")
     assert response.headers["content-type"].startswith("application/atom+xml")
     root = ET.fromstring(response.content)
     assert root.tag == f"{ATOM}feed"
@@ -134,63 +123,66 @@ API = EDITOR | {"X-CSRF-Token": "tok"}
 
 
 async def test_the_editor_decides_what_the_archive_shows_and_greetings_lose_the_name(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     shown = await campaign(db, "Marraskuun kirje", sent=True)
     withdrawn = await campaign(db, "Sisäinen tiedote", sent=True)
     page = f"/newsletter/staff/campaigns/{withdrawn}"
-    assert "Withdraw from the archive" in (await web.get(f"{page}?lang=en", headers=EDITOR)).text
+    assert (
+        "Withdraw from the archive"
+        in (await newsletter_web.get(f"{page}?lang=en", headers=EDITOR)).text
+    )
 
-    forged = await web.post(f"{page}/archive", data={"shown": "no"}, headers=EDITOR)
+    forged = await newsletter_web.post(f"{page}/archive", data={"shown": "no"}, headers=EDITOR)
     assert forged.status_code == 403
-    done = await web.post(
+    done = await newsletter_web.post(
         f"{page}/archive", data={"csrf_token": "tok", "shown": "no"}, headers=EDITOR
     )
     assert done.status_code == 303
-    after = (await web.get(f"{page}?lang=en", headers=EDITOR)).text
+    after = (await newsletter_web.get(f"{page}?lang=en", headers=EDITOR)).text
     assert "Not in the public archive" in after and "Show in the archive" in after
 
-    listing = (await web.get("/archive?lang=fi")).text
+    listing = (await newsletter_web.get("/archive?lang=fi")).text
     assert "Marraskuun kirje" in listing and "Sisäinen tiedote" not in listing
-    assert (await web.get(f"/archive/{withdrawn}?lang=fi")).status_code == 404
-    feed = ET.fromstring((await web.get("/feed?lang=fi")).content)
+    assert (await newsletter_web.get(f"/archive/{withdrawn}?lang=fi")).status_code == 404
+    feed = ET.fromstring((await newsletter_web.get("/feed?lang=fi")).content)
     titles = [e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")]
     assert titles == ["Marraskuun kirje"]
     summary = feed.find(f"{ATOM}entry/{ATOM}summary")
     assert summary is not None and (summary.text or "").startswith("Hei & <b>kaikki</b>")
 
     # The personal field goes with the space before it: "Hei &", never "Hei  &".
-    body = (await web.get(f"/archive/{shown}?lang=fi")).text
+    body = (await newsletter_web.get(f"/archive/{shown}?lang=fi")).text
     assert "Hei &amp; &lt;b&gt;kaikki" in body and "\ue000" not in body
 
-    again = await web.put(
+    again = await newsletter_web.put(
         f"/api/newsletter/campaigns/{withdrawn}/archive", json={"shown": True}, headers=API
     )
     assert again.status_code == 200 and again.json()["in_archive"] is True
-    assert "Sisäinen tiedote" in (await web.get("/archive?lang=fi")).text
+    assert "Sisäinen tiedote" in (await newsletter_web.get("/archive?lang=fi")).text
 
 
 async def test_a_duplicate_is_named_in_the_staff_language_and_keeps_the_archive_choice(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     original = await campaign(db, "Joulukirje", sent=False)
-    hide = await web.put(
+    hide = await newsletter_web.put(
         f"/api/newsletter/campaigns/{original}/archive", json={"shown": False}, headers=API
     )
     assert hide.status_code == 200
-    made = await web.post(
+    made = await newsletter_web.post(
         f"/newsletter/staff/campaigns/{original}/duplicate?lang=fi",
         data={"csrf_token": "tok"},
         headers=EDITOR,
     )
     assert made.status_code == 303
     copy_id = made.headers["location"].rstrip("/").rsplit("/", 1)[-1]
-    copy = (await web.get(f"/api/newsletter/campaigns/{copy_id}", headers=EDITOR)).json()
+    copy = (await newsletter_web.get(f"/api/newsletter/campaigns/{copy_id}", headers=EDITOR)).json()
     assert copy["name"] == "Joulukirje (kopio)" and copy["in_archive"] is False
 
 
 async def test_the_mail_links_its_archive_view_in_its_own_language_whatever_the_browser(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     sent = await campaign(db, "Lokakuun uutiset", sent=True)
     templates = MailTemplates(base_url="https://digituki.test")
@@ -207,10 +199,10 @@ async def test_the_mail_links_its_archive_view_in_its_own_language_whatever_the_
     assert ">Digistöd</" in mail.html and "Digituki" not in mail.html  # the brand in Swedish
 
     finnish_browser = {"Accept-Language": "fi-FI,fi;q=0.9"}
-    page = await web.get(f"/archive/{sent}?lang=sv", headers=finnish_browser)
+    page = await newsletter_web.get(f"/archive/{sent}?lang=sv", headers=finnish_browser)
     assert page.status_code == 200
     assert '<html lang="sv"' in page.text and "Hej" in page.text
     assert 'href="/privacy?lang=sv"' in page.text and "Nyhetsbrevsarkiv" in page.text
     # A language the campaign lacks shows its default version, with that version's links.
-    english = await web.get(f"/archive/{sent}?lang=en")
+    english = await newsletter_web.get(f"/archive/{sent}?lang=en")
     assert '<html lang="fi"' in english.text and 'href="/privacy?lang=fi"' in english.text

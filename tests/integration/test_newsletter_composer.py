@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
-from newsletter.app import create_app
 from newsletter.campaigns.scheduler import run_due
 from newsletter.composer.links import broken_links
 from newsletter.settings import NewsletterSettings
 from newsletter.tables import campaigns, contact_snapshot, deliveries, segments
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.support.clients import newsletter_client
 
 EDITOR = {"X-Staff-Id": "e1", "X-Staff-Role": "editor", "X-Staff-Csrf": "tok"}
 VIEWER = {"X-Staff-Id": "v1", "X-Staff-Role": "viewer", "X-Staff-Csrf": "tok"}
@@ -26,21 +25,6 @@ API = "/api/newsletter/campaigns"
 PAGES = "/newsletter/staff/campaigns"
 REGION_01 = uuid.uuid4()
 SWEDISH = uuid.uuid4()
-
-
-async def client(settings: NewsletterSettings | None = None) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://n") as web,
-    ):
-        yield web
-
-
-@pytest.fixture
-async def web(db: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
-    async for found in client():
-        yield found
 
 
 def person(**overrides: Any) -> dict[str, Any]:
@@ -105,61 +89,67 @@ def draft_body(**extra: Any) -> dict[str, Any]:
     } | extra
 
 
-async def new_draft(web: httpx.AsyncClient, **extra: Any) -> str:
-    made = await web.post(f"{API}/drafts", json=draft_body(**extra), headers=API_EDITOR)
+async def new_draft(newsletter_web: httpx.AsyncClient, **extra: Any) -> str:
+    made = await newsletter_web.post(f"{API}/drafts", json=draft_body(**extra), headers=API_EDITOR)
     assert made.status_code == 201, made.text
     return str(made.json()["id"])
 
 
 async def test_editors_compose_and_viewers_only_read(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     assert (
-        await web.post(f"{API}/drafts", json=draft_body(), headers=API_VIEWER)
+        await newsletter_web.post(f"{API}/drafts", json=draft_body(), headers=API_VIEWER)
     ).status_code == 403
-    campaign = await new_draft(web)
-    read = (await web.get(f"{API}/{campaign}", headers=VIEWER)).json()
+    campaign = await new_draft(newsletter_web)
+    read = (await newsletter_web.get(f"{API}/{campaign}", headers=VIEWER)).json()
     assert read["status"] == "draft" and set(read["content"]) == {"fi", "en"}
     assert read["included_segments"] == [str(REGION_01)]
     changed = draft_body(name="Uusi nimi", fallback_language=None)
-    assert (await web.put(f"{API}/{campaign}", json=changed, headers=API_VIEWER)).status_code == 403
-    saved = await web.put(f"{API}/{campaign}", json=changed, headers=API_EDITOR)
+    assert (
+        await newsletter_web.put(f"{API}/{campaign}", json=changed, headers=API_VIEWER)
+    ).status_code == 403
+    saved = await newsletter_web.put(f"{API}/{campaign}", json=changed, headers=API_EDITOR)
     assert saved.status_code == 200 and saved.json()["name"] == "Uusi nimi"
     assert saved.json()["fallback_language"] is None
-    no_language = await web.post(f"{API}/drafts", json=draft_body(content={}), headers=API_EDITOR)
+    no_language = await newsletter_web.post(
+        f"{API}/drafts", json=draft_body(content={}), headers=API_EDITOR
+    )
     assert no_language.status_code == 422
 
 
 async def test_audience_is_segments_minus_excluded_with_count_and_sample(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     people = await audience_fixture(db)
-    campaign = await new_draft(web)
-    found = (await web.get(f"{API}/{campaign}/audience", headers=VIEWER)).json()
+    campaign = await new_draft(newsletter_web)
+    found = (await newsletter_web.get(f"{API}/{campaign}/audience", headers=VIEWER)).json()
     assert found["count"] == 2
     assert {r["email"] for r in found["sample"]} == {people[0]["email"], people[1]["email"]}
     assert found["languages"] == {"fi": 1, "en": 1}
-    listed = (await web.get("/api/newsletter/segments", headers=VIEWER)).json()
+    listed = (await newsletter_web.get("/api/newsletter/segments", headers=VIEWER)).json()
     assert {s["name"] for s in listed} == {"Uusimaa", "Ruotsinkieliset"}
 
 
 async def test_sending_is_refused_with_every_reason(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     await audience_fixture(db)
     body = draft_body(fallback_language=None, excluded_segments=[])
     body["content"]["en"]["blocks"][1]["alt"] = ""
-    campaign = await new_draft(web, **body)
-    refused = await web.post(f"{API}/{campaign}/send", headers=API_EDITOR)
+    campaign = await new_draft(newsletter_web, **body)
+    refused = await newsletter_web.post(f"{API}/{campaign}/send", headers=API_EDITOR)
     assert refused.status_code == 422
     fields = {r["field"] for r in refused.json()["detail"]["refusals"]}
     assert fields == {"content.sv", "content.en.blocks.1.alt"}
     later = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    scheduled = await web.post(
+    scheduled = await newsletter_web.post(
         f"{API}/{campaign}/schedule", json={"send_at": later}, headers=API_EDITOR
     )
     assert scheduled.status_code == 422
-    assert (await web.get(f"{API}/{campaign}", headers=VIEWER)).json()["status"] == "draft"
+    assert (await newsletter_web.get(f"{API}/{campaign}", headers=VIEWER)).json()[
+        "status"
+    ] == "draft"
 
 
 async def test_link_check_modes(link_server: str) -> None:
@@ -179,7 +169,7 @@ async def test_http_link_check_refuses_a_dead_link_through_the_api(
         body["content"][lang]["blocks"] = [
             {"type": "button", "text": "Go", "url": f"{link_server}/gone"}
         ]
-    async for web in client(NewsletterSettings(link_check="http")):
+    async with newsletter_client(NewsletterSettings(link_check="http")) as web:
         campaign = await new_draft(web, **body)
         refused = await web.post(f"{API}/{campaign}/send", headers=API_EDITOR)
         assert refused.status_code == 422
@@ -197,16 +187,16 @@ async def deliveries_of(db: AsyncEngine, campaign: str) -> dict[str, int]:
 
 
 async def test_schedule_start_pause_resume_cancel_count_rows(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     await audience_fixture(db)
-    campaign = await new_draft(web)
-    scheduled = await web.post(
+    campaign = await new_draft(newsletter_web)
+    scheduled = await newsletter_web.post(
         f"{API}/{campaign}/schedule", json={"send_at": "2020-01-01T10:00"}, headers=API_EDITOR
     )
     assert scheduled.status_code == 422 and scheduled.json()["field"] == "send_at"
     winter = "2031-01-10T09:15"
-    scheduled = await web.post(
+    scheduled = await newsletter_web.post(
         f"{API}/{campaign}/schedule", json={"send_at": winter}, headers=API_EDITOR
     )
     assert scheduled.status_code == 200, scheduled.text
@@ -222,11 +212,13 @@ async def test_schedule_start_pause_resume_cancel_count_rows(
     assert await run_due(db, NewsletterSettings().suppression_secret()) == (1, 0)
     assert await deliveries_of(db, campaign) == {"pending": 2}
 
-    paused = (await web.post(f"{API}/{campaign}/pause", headers=API_EDITOR)).json()
+    paused = (await newsletter_web.post(f"{API}/{campaign}/pause", headers=API_EDITOR)).json()
     assert paused == {"id": campaign, "status": "paused", "deliveries": 2}
     assert await deliveries_of(db, campaign) == {"paused": 2}
-    assert (await web.post(f"{API}/{campaign}/pause", headers=API_EDITOR)).status_code == 409
-    resumed = (await web.post(f"{API}/{campaign}/resume", headers=API_EDITOR)).json()
+    assert (
+        await newsletter_web.post(f"{API}/{campaign}/pause", headers=API_EDITOR)
+    ).status_code == 409
+    resumed = (await newsletter_web.post(f"{API}/{campaign}/resume", headers=API_EDITOR)).json()
     assert resumed["status"] == "sending" and resumed["deliveries"] == 2
     async with db.begin() as conn:  # one mail went out meanwhile
         one = select(deliveries.c.id).where(deliveries.c.campaign_id == uuid.UUID(campaign))
@@ -234,38 +226,46 @@ async def test_schedule_start_pause_resume_cancel_count_rows(
             update(deliveries).where(deliveries.c.id == one.limit(1).scalar_subquery())
             .values(status="sent")
         )  # fmt: skip
-    cancelled = (await web.post(f"{API}/{campaign}/cancel", headers=API_EDITOR)).json()
+    cancelled = (await newsletter_web.post(f"{API}/{campaign}/cancel", headers=API_EDITOR)).json()
     assert cancelled == {"id": campaign, "status": "cancelled", "deliveries": 1}
     assert await deliveries_of(db, campaign) == {"sent": 1, "cancelled": 1}
-    assert (await web.get(f"{API}/{campaign}", headers=VIEWER)).json()["cancelled_count"] == 1
+    assert (await newsletter_web.get(f"{API}/{campaign}", headers=VIEWER)).json()[
+        "cancelled_count"
+    ] == 1
 
 
 async def test_a_sending_campaign_is_sent_when_no_row_is_pending(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     await audience_fixture(db)
-    campaign = await new_draft(web)
-    assert (await web.post(f"{API}/{campaign}/send", headers=API_EDITOR)).json()["recipients"] == 2
+    campaign = await new_draft(newsletter_web)
+    assert (await newsletter_web.post(f"{API}/{campaign}/send", headers=API_EDITOR)).json()[
+        "recipients"
+    ] == 2
     key = NewsletterSettings().suppression_secret()
     assert await run_due(db, key) == (0, 0)
     async with db.begin() as conn:
         await conn.execute(update(deliveries).values(status="sent"))
     assert await run_due(db, key) == (0, 1)
-    assert (await web.get(f"{API}/{campaign}", headers=VIEWER)).json()["status"] == "sent"
+    assert (await newsletter_web.get(f"{API}/{campaign}", headers=VIEWER)).json()[
+        "status"
+    ] == "sent"
 
 
 async def test_test_send_uses_the_pipeline_first_and_leaves_the_campaign_alone(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     await audience_fixture(db)
-    campaign = await new_draft(web)
+    campaign = await new_draft(newsletter_web)
     body = {"addresses": ["staff1@digituki.fi", "staff2@digituki.fi"], "language": "en"}
     assert (
-        await web.post(f"{API}/{campaign}/test", json=body, headers=API_VIEWER)
+        await newsletter_web.post(f"{API}/{campaign}/test", json=body, headers=API_VIEWER)
     ).status_code == 403
-    sent = await web.post(f"{API}/{campaign}/test", json=body, headers=API_EDITOR)
+    sent = await newsletter_web.post(f"{API}/{campaign}/test", json=body, headers=API_EDITOR)
     assert sent.status_code == 202 and sent.json()["sent_to"] == 2
-    bad = await web.post(f"{API}/{campaign}/test", json={"addresses": ["nope"]}, headers=API_EDITOR)
+    bad = await newsletter_web.post(
+        f"{API}/{campaign}/test", json={"addresses": ["nope"]}, headers=API_EDITOR
+    )
     assert bad.status_code == 422
     async with db.connect() as conn:
         rows = (
@@ -274,22 +274,22 @@ async def test_test_send_uses_the_pipeline_first_and_leaves_the_campaign_alone(
     assert {r.to_email for r in rows} == {"staff1@digituki.fi", "staff2@digituki.fi"}
     assert {(r.priority, r.language, r.origin_id) for r in rows} == {(0, "en", campaign)}
     assert await deliveries_of(db, campaign) == {}
-    read = (await web.get(f"{API}/{campaign}", headers=VIEWER)).json()
+    read = (await newsletter_web.get(f"{API}/{campaign}", headers=VIEWER)).json()
     assert read["status"] == "draft" and read["recipients"] is None
-    listing = await web.get(PAGES, headers=VIEWER)
+    listing = await newsletter_web.get(PAGES, headers=VIEWER)
     assert "[TEST]" not in listing.text
 
 
 async def test_duplicate_copies_content_and_audience_as_a_new_draft(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     await audience_fixture(db)
-    campaign = await new_draft(web)
-    await web.post(f"{API}/{campaign}/send", headers=API_EDITOR)
-    made = await web.post(f"{API}/{campaign}/duplicate", headers=API_EDITOR)
+    campaign = await new_draft(newsletter_web)
+    await newsletter_web.post(f"{API}/{campaign}/send", headers=API_EDITOR)
+    made = await newsletter_web.post(f"{API}/{campaign}/duplicate", headers=API_EDITOR)
     assert made.status_code == 201
-    copy = (await web.get(f"{API}/{made.json()['id']}", headers=VIEWER)).json()
-    original = (await web.get(f"{API}/{campaign}", headers=VIEWER)).json()
+    copy = (await newsletter_web.get(f"{API}/{made.json()['id']}", headers=VIEWER)).json()
+    original = (await newsletter_web.get(f"{API}/{campaign}", headers=VIEWER)).json()
     assert copy["status"] == "draft" and copy["name"] == "Digitaitoviikko (copy)"
     assert copy["content"] == original["content"]
     assert copy["excluded_segments"] == [str(SWEDISH)]
@@ -316,86 +316,98 @@ def form_fields(**extra: str) -> dict[str, str | list[str]]:
 
 
 async def test_the_no_javascript_composer_edits_blocks_with_plain_buttons(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     await audience_fixture(db)
-    page = await web.get(f"{PAGES}/new", headers=EDITOR)
+    page = await newsletter_web.get(f"{PAGES}/new", headers=EDITOR)
     assert page.status_code == 200 and 'value="add:event"' in page.text
-    assert (await web.get(f"{PAGES}/new", headers=VIEWER)).status_code == 403
-    moved = await web.post(f"{PAGES}/new", data=form_fields(action="down:0"), headers=EDITOR)
+    assert (await newsletter_web.get(f"{PAGES}/new", headers=VIEWER)).status_code == 403
+    moved = await newsletter_web.post(
+        f"{PAGES}/new", data=form_fields(action="down:0"), headers=EDITOR
+    )
     assert moved.status_code == 200
     assert moved.text.index('name="block-0-type" value="image"') > 0
     assert moved.text.index("Rubrik") > moved.text.index("Bild")
-    added = await web.post(f"{PAGES}/new", data=form_fields(action="add:articles"), headers=EDITOR)
+    added = await newsletter_web.post(
+        f"{PAGES}/new", data=form_fields(action="add:articles"), headers=EDITOR
+    )
     assert 'name="block-2-type" value="articles"' in added.text
-    missing = await web.post(f"{PAGES}/new", data=form_fields(**{"subject-sv": ""}), headers=EDITOR)
+    missing = await newsletter_web.post(
+        f"{PAGES}/new", data=form_fields(**{"subject-sv": ""}), headers=EDITOR
+    )
     assert missing.status_code == 422 and 'href="#subject-sv"' in missing.text
-    forged = await web.post(f"{PAGES}/new", data=form_fields(csrf_token="x"), headers=EDITOR)
+    forged = await newsletter_web.post(
+        f"{PAGES}/new", data=form_fields(csrf_token="x"), headers=EDITOR
+    )
     assert forged.status_code == 403
-    saved = await web.post(
+    saved = await newsletter_web.post(
         f"{PAGES}/new", data=form_fields(), headers=EDITOR, follow_redirects=False
     )
     assert saved.status_code == 303
     campaign = saved.headers["location"].rsplit("/", 1)[1]
-    read = (await web.get(f"{API}/{campaign}", headers=VIEWER)).json()
+    read = (await newsletter_web.get(f"{API}/{campaign}", headers=VIEWER)).json()
     assert read["content"]["sv"]["blocks"][1] == {
         "type": "image", "url": "https://example.fi/k.png", "alt": "Bild"
     }  # fmt: skip
-    edit = await web.get(f"{PAGES}/{campaign}/edit", headers=EDITOR)
+    edit = await newsletter_web.get(f"{PAGES}/{campaign}/edit", headers=EDITOR)
     assert 'value="Rubrik"' in edit.text
 
 
 async def test_details_page_shows_audience_previews_links_and_actions(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     people = await audience_fixture(db)
-    campaign = await new_draft(web)
-    page = await web.get(f"{PAGES}/{campaign}?preview=en", headers=VIEWER)
+    campaign = await new_draft(newsletter_web)
+    page = await newsletter_web.get(f"{PAGES}/{campaign}?preview=en", headers=VIEWER)
     assert page.status_code == 200
     assert f"{PAGES}/{campaign}/stats" in page.text and f"{PAGES}/{campaign}/progress" in page.text
     assert people[0]["email"] in page.text
     assert 'width="600"' in page.text and 'width="375"' in page.text
     assert "preview?lang=en&amp;person=" in page.text and "?preview=fi" in page.text
     assert "/schedule" not in page.text  # viewers get no actions
-    editor_page = (await web.get(f"{PAGES}/{campaign}", headers=EDITOR)).text
+    editor_page = (await newsletter_web.get(f"{PAGES}/{campaign}", headers=EDITOR)).text
     for action in ("schedule", "test", "duplicate", "send"):
         assert f'{PAGES}/{campaign}/{action}"' in editor_page
-    gap = await web.post(
+    gap = await newsletter_web.post(
         f"{PAGES}/{campaign}/schedule",
         data={"csrf_token": "tok", "send_at": "2031-03-30T03:30"},
         headers=EDITOR,
     )
     assert gap.status_code == 422 and 'href="#send_at"' in gap.text
-    done = await web.post(
+    done = await newsletter_web.post(
         f"{PAGES}/{campaign}/schedule",
         data={"csrf_token": "tok", "send_at": "2031-06-01T09:00"},
         headers=EDITOR,
         follow_redirects=False,
     )
     assert done.status_code == 303
-    page = (await web.get(f"{PAGES}/{campaign}", headers=EDITOR)).text
+    page = (await newsletter_web.get(f"{PAGES}/{campaign}", headers=EDITOR)).text
     assert "2031-06-01 09:00" in page and f"{PAGES}/{campaign}/cancel" in page
-    tested = await web.post(
+    tested = await newsletter_web.post(
         f"{PAGES}/{campaign}/test",
         data={"csrf_token": "tok", "addresses": "a@digituki.fi\nb@digituki.fi", "language": "fi"},
         headers=EDITOR,
         follow_redirects=False,
     )
     assert tested.status_code == 303
-    unscheduled = await web.post(
+    unscheduled = await newsletter_web.post(
         f"{PAGES}/{campaign}/unschedule", data={"csrf_token": "tok"}, headers=EDITOR
     )
     assert unscheduled.status_code == 303
-    assert (await web.get(f"{API}/{campaign}", headers=VIEWER)).json()["status"] == "draft"
+    assert (await newsletter_web.get(f"{API}/{campaign}", headers=VIEWER)).json()[
+        "status"
+    ] == "draft"
 
 
 async def test_a_segments_page_leads_to_a_new_campaign_with_that_segment_chosen(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     await audience_fixture(db)
-    page = await web.get(f"/newsletter/staff/campaigns/new?segment={REGION_01}", headers=EDITOR)
+    page = await newsletter_web.get(
+        f"/newsletter/staff/campaigns/new?segment={REGION_01}", headers=EDITOR
+    )
     assert page.status_code == 200, page.text
     assert f'id="included-{REGION_01}" name="included" value="{REGION_01}" checked' in page.text
     assert f'id="included-{SWEDISH}" name="included" value="{SWEDISH}">' in page.text
-    plain = await web.get("/newsletter/staff/campaigns/new", headers=EDITOR)
+    plain = await newsletter_web.get("/newsletter/staff/campaigns/new", headers=EDITOR)
     assert f'value="{REGION_01}" checked' not in plain.text

@@ -7,38 +7,22 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import pytest
-from newsletter.app import create_app
 from newsletter.settings import NewsletterSettings
 from newsletter.tables import campaigns, contact_snapshot
 from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.support.clients import newsletter_client
 
 EDITOR = {"X-Staff-Id": "e1", "X-Staff-Role": "editor", "X-Staff-Csrf": "tok"}
 API_EDITOR = {**EDITOR, "X-CSRF-Token": "tok"}
 VIEWER = {"X-Staff-Id": "v1", "X-Staff-Role": "viewer", "X-Staff-Csrf": "tok"}
 API = "/api/newsletter/campaigns"
 PAGES = "/newsletter/staff/campaigns"
-
-
-async def client(settings: NewsletterSettings | None = None) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://n") as web,
-    ):
-        yield web
-
-
-@pytest.fixture
-async def web(db: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
-    async for found in client():
-        yield found
 
 
 def person(n: int, **overrides: Any) -> dict[str, Any]:
@@ -77,8 +61,8 @@ def body(url: str = "https://example.fi/a", **extra: Any) -> dict[str, Any]:
     } | extra
 
 
-async def new_draft(web: httpx.AsyncClient, **extra: Any) -> str:
-    made = await web.post(f"{API}/drafts", json=body(**extra), headers=API_EDITOR)
+async def new_draft(newsletter_web: httpx.AsyncClient, **extra: Any) -> str:
+    made = await newsletter_web.post(f"{API}/drafts", json=body(**extra), headers=API_EDITOR)
     assert made.status_code == 201, made.text
     return str(made.json()["id"])
 
@@ -94,7 +78,7 @@ async def audit_entries(db: AsyncEngine, action: str) -> list[dict[str, Any]]:
 
 
 async def test_the_review_page_counts_recipients_without_a_first_name_from_the_replica(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     await people(
         db,
@@ -105,25 +89,25 @@ async def test_the_review_page_counts_recipients_without_a_first_name_from_the_r
             person(4, first_name=None, newsletter_consent=False),  # not in the audience
         ],
     )
-    campaign = await new_draft(web)
-    page = await web.get(f"{PAGES}/{campaign}?lang=en", headers=EDITOR)
+    campaign = await new_draft(newsletter_web)
+    page = await newsletter_web.get(f"{PAGES}/{campaign}?lang=en", headers=EDITOR)
     assert page.status_code == 200
     section = page.text[page.text.index('id="merge-fields"') :]
     assert "Recipients without the field “first name”: 2." in section
     assert "<q>Hei!</q>" in section  # the sentence as p02 reads it: no "Hei !"
-    finnish = (await web.get(f"{PAGES}/{campaign}?lang=fi", headers=EDITOR)).text
+    finnish = (await newsletter_web.get(f"{PAGES}/{campaign}?lang=fi", headers=EDITOR)).text
     assert "Vastaanottajia, joilta puuttuu kenttä ”etunimi”: 2." in finnish
-    preview = await web.get(
+    preview = await newsletter_web.get(
         f"{PAGES}/{campaign}/preview?lang=fi&person={uuid.UUID(int=2)}", headers=EDITOR
     )
     assert "Hei!" in preview.text and "Hei !" not in preview.text
 
 
 async def test_a_test_send_says_to_whom_and_its_links_are_test_links(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
-    campaign = await new_draft(web)
-    sent = await web.post(
+    campaign = await new_draft(newsletter_web)
+    sent = await newsletter_web.post(
         f"{PAGES}/{campaign}/test",
         data={"csrf_token": "tok", "addresses": "b@digituki.fi\na@digituki.fi", "language": "fi"},
         headers=EDITOR,
@@ -132,19 +116,19 @@ async def test_a_test_send_says_to_whom_and_its_links_are_test_links(
     assert sent.status_code == 303
     location = sent.headers["location"]
     assert re.search(rf"{PAGES}/{campaign}\?test=[0-9a-f-]+#test-sent$", location)
-    page = (await web.get(f"{location.split('#')[0]}&lang=en", headers=EDITOR)).text
+    page = (await newsletter_web.get(f"{location.split('#')[0]}&lang=en", headers=EDITOR)).text
     notice = page[page.index('id="test-sent"') : page.index("</div>", page.index('id="test-sent"'))]
     assert "The test mail was sent." in notice
     assert notice.index("a@digituki.fi") < notice.index("b@digituki.fi")
     assert "in the queue" in notice
-    plain = (await web.get(f"{PAGES}/{campaign}?lang=en", headers=EDITOR)).text
+    plain = (await newsletter_web.get(f"{PAGES}/{campaign}?lang=en", headers=EDITOR)).text
     assert 'id="test-sent"' not in plain
     for lang, words in (("fi", "Tämä on testilinkki"), ("sv", "Det här är en testlänk")):
-        shown = await web.get(f"/newsletter/test-link?kind=unsubscribe&lang={lang}")
+        shown = await newsletter_web.get(f"/newsletter/test-link?kind=unsubscribe&lang={lang}")
         assert shown.status_code == 200 and words in shown.text
-    english = await web.get("/newsletter/test-link?kind=preferences&lang=en")
+    english = await newsletter_web.get("/newsletter/test-link?kind=preferences&lang=en")
     assert "nothing was shown or changed" in english.text
-    one_click = await web.post("/newsletter/test-link?kind=unsubscribe&lang=en")
+    one_click = await newsletter_web.post("/newsletter/test-link?kind=unsubscribe&lang=en")
     assert one_click.status_code == 200 and "nothing changed" in one_click.text
 
 
@@ -153,7 +137,7 @@ async def test_broken_links_are_named_in_the_ui_language_and_sent_anyway_with_a_
 ) -> None:
     await people(db, [person(1)])
     dead = f"{link_server}/gone"
-    async for web in client(NewsletterSettings(link_check="http")):
+    async with newsletter_client(NewsletterSettings(link_check="http")) as web:
         campaign = await new_draft(web, url=dead)
         refused = await web.post(
             f"{PAGES}/{campaign}/send?lang=fi",
@@ -212,15 +196,15 @@ def form(**extra: str | list[str]) -> dict[str, str | list[str]]:
 
 
 async def test_the_block_list_fragment_and_the_event_date_and_topics_of_the_form(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     await people(db, [person(1), person(2, topics=["tekoaly-ja-sina", "webinaarit"])])
-    page = await web.get(f"{PAGES}/new?lang=en", headers=EDITOR)
+    page = await newsletter_web.get(f"{PAGES}/new?lang=en", headers=EDITOR)
     assert '<script src="/static/composer_blocks.js" defer></script>' in page.text
     assert 'id="topic-tekoaly-ja-sina" name="topics" value="tekoaly-ja-sina"' in page.text
     assert "Tekoaly ja sina" in page.text and "(2 follow)" in page.text
     assert 'name="topics" value="webinaarit"' in page.text and "(1 follow)" in page.text
-    fragment = await web.post(
+    fragment = await newsletter_web.post(
         f"{PAGES}/new",
         data=form(action="add:text"),
         headers={**EDITOR, "X-Composer-Fragment": "blocks"},
@@ -232,17 +216,17 @@ async def test_the_block_list_fragment_and_the_event_date_and_topics_of_the_form
         'type="datetime-local" id="block-0-date" name="block-0-date" value="2026-10-25T03:30"'
         in fragment.text
     )
-    moved = await web.post(
+    moved = await newsletter_web.post(
         f"{PAGES}/new",
         data=form(action="down:0", **{"block-count": "2", "block-1-type": "text"}),
         headers={**EDITOR, "X-Composer-Fragment": "blocks"},
     )
     assert moved.text.index('value="text"') < moved.text.index('value="event"')
-    gap = await web.post(
+    gap = await newsletter_web.post(
         f"{PAGES}/new?lang=en", data=form(**{"block-0-date": "2026-03-29T03:30"}), headers=EDITOR
     )
     assert gap.status_code == 422 and 'href="#block-0-date"' in gap.text
-    saved = await web.post(
+    saved = await newsletter_web.post(
         f"{PAGES}/new",
         data=form(topics=["webinaarit"], topical="yes"),
         headers=EDITOR,
@@ -257,18 +241,18 @@ async def test_the_block_list_fragment_and_the_event_date_and_topics_of_the_form
     assert row.topics == ["webinaarit"]
     # 03:30 on the autumn switch day is its first occurrence, summer time (UTC+3).
     assert row.content["fi"]["blocks"][0]["date"] == "2026-10-25T00:30:00+00:00"
-    edit = (await web.get(f"{PAGES}/{campaign}/edit", headers=EDITOR)).text
+    edit = (await newsletter_web.get(f"{PAGES}/{campaign}/edit", headers=EDITOR)).text
     assert 'name="block-0-date" value="2026-10-25T03:30"' in edit
     assert 'value="webinaarit" checked' in edit
-    preview = (await web.get(f"{PAGES}/{campaign}/preview?lang=fi", headers=EDITOR)).text
+    preview = (await newsletter_web.get(f"{PAGES}/{campaign}/preview?lang=fi", headers=EDITOR)).text
     assert "25.10.2026 klo 3.30" in preview
 
 
 async def test_statistics_show_the_rates_first_and_fold_the_hourly_table(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
-    campaign = await new_draft(web, tracking=True)
-    page = await web.get(f"{PAGES}/{campaign}/stats?lang=en", headers=VIEWER)
+    campaign = await new_draft(newsletter_web, tracking=True)
+    page = await newsletter_web.get(f"{PAGES}/{campaign}/stats?lang=en", headers=VIEWER)
     assert page.status_code == 200
     html = page.text
     assert html.index('id="rates"') < html.index('id="h-delivery"')
@@ -284,7 +268,7 @@ async def test_the_api_sends_despite_broken_links_only_with_a_reason(
 ) -> None:
     await people(db, [person(1)])
     dead = f"{link_server}/gone"
-    async for web in client(NewsletterSettings(link_check="http")):
+    async with newsletter_client(NewsletterSettings(link_check="http")) as web:
         campaign = await new_draft(web, url=dead)
         refused = await web.post(f"{API}/{campaign}/send", headers=API_EDITOR)
         assert refused.status_code == 422

@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 from newsletter.event_cards.repository import EventListingRows
 from newsletter.event_cards.service import apply_published
 from newsletter.tables import event_listing
@@ -24,7 +22,6 @@ from tests.integration.test_newsletter_composer import (
     PAGES,
     VIEWER,
     audience_fixture,
-    client,
     form_fields,
 )
 
@@ -36,12 +33,6 @@ async def apply_batch(conn: AsyncConnection, events: list[CloudEvent]) -> None:
     """As the consumer wires it (event_cards/handlers.py): the rule on the replica of the
     batch's transaction."""
     await apply_published(EventListingRows(conn), events)
-
-
-@pytest.fixture
-async def web(db: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
-    async for found in client():
-        yield found
 
 
 def published(event_id: uuid.UUID, version: int, **extra: Any) -> Any:
@@ -82,7 +73,7 @@ async def test_the_replica_keeps_the_newest_version_of_each_event(db: AsyncEngin
 
 
 async def test_staff_fill_an_event_card_from_the_calendar_in_each_language(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     await audience_fixture(db)
     async with db.begin() as conn:
@@ -106,7 +97,7 @@ async def test_staff_fill_an_event_card_from_the_calendar_in_each_language(
         "block-2-event": str(WEBINAR),
         "action": "fill:2",
     }
-    filled = await web.post(f"{PAGES}/new", data=form_fields(**card), headers=EDITOR)
+    filled = await newsletter_web.post(f"{PAGES}/new", data=form_fields(**card), headers=EDITOR)
     assert filled.status_code == 200
     page = filled.text
     # Only what is published and not over is offered; names, never ids, in the list.
@@ -119,7 +110,7 @@ async def test_staff_fill_an_event_card_from_the_calendar_in_each_language(
     assert 'value="Verkossa"' in page and 'value="På webben"' in page
     assert f'value="https://digituki.example/events/{WEBINAR}"' in page
     assert 'value="' + (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%d") in page
-    viewer = await web.post(f"{PAGES}/new", data=form_fields(**card), headers=VIEWER)
+    viewer = await newsletter_web.post(f"{PAGES}/new", data=form_fields(**card), headers=VIEWER)
     assert viewer.status_code == 403
 
     # Saved as typed text in each language (staff may edit it), remembering the event.
@@ -132,10 +123,12 @@ async def test_staff_fill_an_event_card_from_the_calendar_in_each_language(
         "block-2-url": f"https://digituki.example/events/{WEBINAR}",
         "block-2-date": "2030-01-15T14:00",
     }
-    saved = await web.post(f"{PAGES}/new", data=fields, headers=EDITOR, follow_redirects=False)
+    saved = await newsletter_web.post(
+        f"{PAGES}/new", data=fields, headers=EDITOR, follow_redirects=False
+    )
     assert saved.status_code == 303, saved.text
     campaign = saved.headers["location"].rsplit("/", 1)[1]
-    content = (await web.get(f"{API}/{campaign}", headers=VIEWER)).json()["content"]
+    content = (await newsletter_web.get(f"{API}/{campaign}", headers=VIEWER)).json()["content"]
     sv_card = content["sv"]["blocks"][2]
     assert (sv_card["text"], sv_card["place"], sv_card["event"]) == (
         "AI i vardagen",
@@ -144,5 +137,5 @@ async def test_staff_fill_an_event_card_from_the_calendar_in_each_language(
     )
     # A card naming no event of the calendar fills nothing and loses nothing.
     unknown = {**card, "block-2-event": str(uuid.UUID(int=9)), "block-2-text-fi": "Oma"}
-    kept = await web.post(f"{PAGES}/new", data=form_fields(**unknown), headers=EDITOR)
+    kept = await newsletter_web.post(f"{PAGES}/new", data=form_fields(**unknown), headers=EDITOR)
     assert kept.status_code == 200 and 'value="Oma"' in kept.text

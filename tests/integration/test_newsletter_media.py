@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import pytest
-from newsletter.app import create_app
 from newsletter.campaigns.domain import parse_content
 from newsletter.mail.templates import MailTemplates
 from newsletter.settings import NewsletterSettings
@@ -27,24 +24,16 @@ API = "/api/newsletter/media"
 PAGE = "/newsletter/staff/media"
 
 
-@pytest.fixture
-async def web(db: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app()
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://n") as client,
-    ):
-        yield client
-
-
 def png(width: int, height: int) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (width, height), (10, 120, 200)).save(out, format="PNG")
     return out.getvalue()
 
 
-async def upload(web: httpx.AsyncClient, data: bytes, headers: dict[str, str], **alt: str) -> Any:
-    return await web.post(
+async def upload(
+    newsletter_web: httpx.AsyncClient, data: bytes, headers: dict[str, str], **alt: str
+) -> Any:
+    return await newsletter_web.post(
         API,
         files={"file": ("kahvi.png", data, "image/png")},
         data={"name": "Kahvikuppi", "csrf_token": "tok", **{f"alt-{k}": v for k, v in alt.items()}},
@@ -53,41 +42,45 @@ async def upload(web: httpx.AsyncClient, data: bytes, headers: dict[str, str], *
 
 
 async def test_uploaded_image_is_served_in_variants_with_immutable_cache_headers(
-    web: httpx.AsyncClient,
+    newsletter_web: httpx.AsyncClient,
 ) -> None:
-    made = await upload(web, png(1600, 900), EDITOR, fi="Sininen kuva")
+    made = await upload(newsletter_web, png(1600, 900), EDITOR, fi="Sininen kuva")
     assert made.status_code == 201, made.text
     image = made.json()
     assert set(image["variants"]) == {"original", "w600", "w1200"}
     assert image["variants"]["w600"]["height"] == 338
     assert image["mail_path"] == image["variants"]["w600"]["path"]
     for name, variant in image["variants"].items():
-        got = await web.get(variant["path"])
+        got = await newsletter_web.get(variant["path"])
         assert got.status_code == 200, name
         assert got.headers["cache-control"] == "public, max-age=31536000, immutable"
         assert got.headers["content-type"] == "image/png"
         assert got.headers["x-content-type-options"] == "nosniff"
         assert Image.open(io.BytesIO(got.content)).width == variant["width"]
-        again = await web.get(variant["path"], headers={"If-None-Match": got.headers["etag"]})
+        again = await newsletter_web.get(
+            variant["path"], headers={"If-None-Match": got.headers["etag"]}
+        )
         assert again.status_code == 304
     path = image["variants"]["w600"]["path"]
     wrong_hash = path.rsplit("-", 1)[0] + "-0000000000000000.png"
-    assert (await web.get(wrong_hash)).status_code == 404
-    assert (await web.get(path.replace(image["id"], str(uuid.uuid4())))).status_code == 404
-    assert (await web.get(path.replace(".png", ".gif"))).status_code == 404
-    listed = await web.get(API, headers=VIEWER)
+    assert (await newsletter_web.get(wrong_hash)).status_code == 404
+    assert (
+        await newsletter_web.get(path.replace(image["id"], str(uuid.uuid4())))
+    ).status_code == 404
+    assert (await newsletter_web.get(path.replace(".png", ".gif"))).status_code == 404
+    listed = await newsletter_web.get(API, headers=VIEWER)
     assert [m["id"] for m in listed.json()] == [image["id"]]
 
 
 async def test_viewer_cannot_upload_and_a_renamed_text_file_is_refused(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
-    assert (await upload(web, png(100, 100), VIEWER)).status_code == 403
-    fake = await upload(web, b"just text, not an image\n" * 50, EDITOR)
+    assert (await upload(newsletter_web, png(100, 100), VIEWER)).status_code == 403
+    fake = await upload(newsletter_web, b"just text, not an image\n" * 50, EDITOR)
     assert fake.status_code == 422
     assert fake.json()["field"] == "file"
     assert "PNG, JPEG" in fake.json()["detail"]
-    page = await web.post(
+    page = await newsletter_web.post(
         PAGE,
         files={"file": ("evil.png", b"<svg onload=alert(1)>", "image/png")},
         data={"csrf_token": "tok"},
@@ -101,7 +94,7 @@ async def test_viewer_cannot_upload_and_a_renamed_text_file_is_refused(
 
 
 async def test_sending_waits_for_sv_alt_text_of_a_library_image(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     async with db.begin() as conn:
         await conn.execute(
@@ -110,8 +103,10 @@ async def test_sending_waits_for_sv_alt_text_of_a_library_image(
              "language": "sv", "subscription_state": "subscribed",
              "confirmed_at": datetime.now(UTC), "newsletter_consent": True, "email_status": "ok"},
         )  # fmt: skip
-    image = (await upload(web, png(1300, 700), EDITOR, fi="Sininen kuva", en="Blue")).json()
-    page = await web.get(PAGE, headers=VIEWER)
+    image = (
+        await upload(newsletter_web, png(1300, 700), EDITOR, fi="Sininen kuva", en="Blue")
+    ).json()
+    page = await newsletter_web.get(PAGE, headers=VIEWER)
     assert page.status_code == 200
     assert image["variants"]["w600"]["path"] in page.text
 
@@ -121,10 +116,14 @@ async def test_sending_waits_for_sv_alt_text_of_a_library_image(
         "content": {lang: {"subject": f"S {lang}", "blocks": [block]} for lang in ("fi", "sv")},
         "fallback_language": "fi",
     }
-    made = await web.post("/api/newsletter/campaigns/drafts", json=draft, headers=API_EDITOR)
+    made = await newsletter_web.post(
+        "/api/newsletter/campaigns/drafts", json=draft, headers=API_EDITOR
+    )
     assert made.status_code == 201, made.text
     campaign = made.json()["id"]
-    refused = await web.post(f"/api/newsletter/campaigns/{campaign}/send", headers=API_EDITOR)
+    refused = await newsletter_web.post(
+        f"/api/newsletter/campaigns/{campaign}/send", headers=API_EDITOR
+    )
     assert refused.status_code == 422
     assert refused.json()["detail"]["refusals"] == [
         {
@@ -132,15 +131,17 @@ async def test_sending_waits_for_sv_alt_text_of_a_library_image(
             "message": "The image Kahvikuppi has no alt text in sv.",
         }
     ]
-    form = await web.get(f"/newsletter/staff/campaigns/{campaign}/edit", headers=EDITOR)
+    form = await newsletter_web.get(f"/newsletter/staff/campaigns/{campaign}/edit", headers=EDITOR)
     assert f'<option value="{image["id"]}" selected>Kahvikuppi</option>' in form.text
 
     alt = {f"alt-{image['id']}-{k}": v for k, v in (("fi", "Sininen kuva"), ("sv", "Blå bild"))}
-    saved = await web.post(
+    saved = await newsletter_web.post(
         f"{PAGE}/{image['id']}/alt", data={"csrf_token": "tok", **alt}, headers=EDITOR
     )
     assert saved.status_code == 303
-    sent = await web.post(f"/api/newsletter/campaigns/{campaign}/send", headers=API_EDITOR)
+    sent = await newsletter_web.post(
+        f"/api/newsletter/campaigns/{campaign}/send", headers=API_EDITOR
+    )
     assert sent.status_code == 202, sent.text
     assert sent.json()["recipients"] == 1
 
@@ -161,7 +162,7 @@ async def test_sending_waits_for_sv_alt_text_of_a_library_image(
 
 
 async def test_the_preview_shows_library_images_and_a_real_person_the_editor_picks(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     aino, bjorn = uuid.UUID(int=1), uuid.UUID(int=2)
     async with db.begin() as conn:
@@ -176,7 +177,9 @@ async def test_the_preview_shows_library_images_and_a_real_person_the_editor_pic
                  "confirmed_at": datetime.now(UTC), "newsletter_consent": True,
                  "email_status": "ok"},
             )  # fmt: skip
-    image = (await upload(web, png(1300, 700), EDITOR, fi="Sininen kuva", sv="Blå bild")).json()
+    image = (
+        await upload(newsletter_web, png(1300, 700), EDITOR, fi="Sininen kuva", sv="Blå bild")
+    ).json()
     content = {
         "fi": {"subject": "Hei", "blocks": [
             {"type": "text", "text": "Hei {{ first_name }} ({{ organisation_name }})!"},
@@ -185,7 +188,7 @@ async def test_the_preview_shows_library_images_and_a_real_person_the_editor_pic
             {"type": "text", "text": "Hej {{ first_name }}!"},
             {"type": "image", "media": image["id"]}]},
     }  # fmt: skip
-    made = await web.post(
+    made = await newsletter_web.post(
         "/api/newsletter/campaigns/drafts",
         json={"name": "Esikatselu", "content": content},
         headers=API_EDITOR,
@@ -193,15 +196,17 @@ async def test_the_preview_shows_library_images_and_a_real_person_the_editor_pic
     campaign = made.json()["id"]
     base = f"/newsletter/staff/campaigns/{campaign}"
 
-    details = (await web.get(f"{base}?lang=en", headers=VIEWER)).text
+    details = (await newsletter_web.get(f"{base}?lang=en", headers=VIEWER)).text
     assert "Shown as: <strong>Aino</strong> (Kirjasto Kirjava)" in details
     assert f"person={bjorn}" in details  # each sample person can be chosen
-    fi = (await web.get(f"{base}/preview?lang=fi", headers=VIEWER)).text
+    fi = (await newsletter_web.get(f"{base}/preview?lang=fi", headers=VIEWER)).text
     assert "Hei Aino (Kirjasto Kirjava)!" in fi and "Hei !" not in fi
     assert image["variants"]["w600"]["path"] in fi and 'src=""' not in fi
     assert 'alt="Sininen kuva"' in fi
-    sv = (await web.get(f"{base}/preview?lang=sv&person={bjorn}", headers=VIEWER)).text
+    sv = (await newsletter_web.get(f"{base}/preview?lang=sv&person={bjorn}", headers=VIEWER)).text
     assert "Hej Björn!" in sv and 'alt="Blå bild"' in sv
-    chosen = (await web.get(f"{base}?preview=sv&person={bjorn}&lang=en", headers=VIEWER)).text
+    chosen = (
+        await newsletter_web.get(f"{base}?preview=sv&person={bjorn}&lang=en", headers=VIEWER)
+    ).text
     assert "Shown as: <strong>Björn</strong> (Biblioteket Bokis)" in chosen
     assert f"preview?lang=sv&amp;person={bjorn}" in chosen or f"lang=sv&person={bjorn}" in chosen

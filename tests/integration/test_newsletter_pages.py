@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import httpx
-import pytest
-from newsletter.app import create_app
 from newsletter.campaigns.service import create_campaign
 from newsletter.tables import campaigns
 from newsletter.unit_of_work import SqlUnitOfWork
@@ -18,16 +15,6 @@ from shared.web.staff import Staff
 
 EDITOR = {"X-Staff-Id": "e1", "X-Staff-Role": "editor", "X-Staff-Csrf": "tok"}
 VIEWER = {"X-Staff-Id": "v1", "X-Staff-Role": "viewer", "X-Staff-Csrf": "tok"}
-
-
-@pytest.fixture
-async def web(db: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app()
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://n") as client,
-    ):
-        yield client
 
 
 async def draft(db: AsyncEngine) -> uuid.UUID:
@@ -61,42 +48,42 @@ async def status_of(db: AsyncEngine, campaign_id: uuid.UUID) -> str:
 
 
 async def test_staff_see_campaigns_details_and_same_origin_previews(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     campaign_id = await draft(db)
-    listing = await web.get("/newsletter/staff/campaigns", headers=VIEWER)
+    listing = await newsletter_web.get("/newsletter/staff/campaigns", headers=VIEWER)
     assert listing.status_code == 200
     assert "Marraskuu &lt;2026&gt;" in listing.text
     assert f"/newsletter/staff/campaigns/{campaign_id}" in listing.text
-    details = await web.get(f"/newsletter/staff/campaigns/{campaign_id}", headers=VIEWER)
+    details = await newsletter_web.get(f"/newsletter/staff/campaigns/{campaign_id}", headers=VIEWER)
     assert details.status_code == 200
     for lang in ("fi", "en"):
         assert f"/newsletter/staff/campaigns/{campaign_id}/preview?lang={lang}" in details.text
     assert "/send" not in details.text  # a viewer gets no send form
-    preview = await web.get(
+    preview = await newsletter_web.get(
         f"/newsletter/staff/campaigns/{campaign_id}/preview?lang=en", headers=VIEWER
     )
     assert preview.status_code == 200 and "Hi Aino" in preview.text
     assert "frame-ancestors 'self'" in preview.headers["content-security-policy"]
-    assert (await web.get("/newsletter/staff/campaigns")).status_code == 401
+    assert (await newsletter_web.get("/newsletter/staff/campaigns")).status_code == 401
 
 
 async def test_send_now_needs_an_editor_csrf_and_a_confirmation(
-    db: AsyncEngine, web: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     campaign_id = await draft(db)
     url = f"/newsletter/staff/campaigns/{campaign_id}/send"
     form = {"csrf_token": "tok", "confirm": "yes"}
-    assert "/send" in (await web.get(url.removesuffix("/send"), headers=EDITOR)).text
-    assert (await web.post(url, data=form, headers=VIEWER)).status_code == 403
-    forged = await web.post(url, data={**form, "csrf_token": "other"}, headers=EDITOR)
+    assert "/send" in (await newsletter_web.get(url.removesuffix("/send"), headers=EDITOR)).text
+    assert (await newsletter_web.post(url, data=form, headers=VIEWER)).status_code == 403
+    forged = await newsletter_web.post(url, data={**form, "csrf_token": "other"}, headers=EDITOR)
     assert forged.status_code == 403
-    unconfirmed = await web.post(url, data={"csrf_token": "tok"}, headers=EDITOR)
+    unconfirmed = await newsletter_web.post(url, data={"csrf_token": "tok"}, headers=EDITOR)
     assert unconfirmed.status_code == 422 and 'href="#confirm"' in unconfirmed.text
     assert await status_of(db, campaign_id) == "draft"
 
-    sent = await web.post(url, data=form, headers=EDITOR, follow_redirects=False)
+    sent = await newsletter_web.post(url, data=form, headers=EDITOR, follow_redirects=False)
     assert sent.status_code == 303
     assert await status_of(db, campaign_id) == "sending"
-    again = await web.post(url, data=form, headers=EDITOR)
+    again = await newsletter_web.post(url, data=form, headers=EDITOR)
     assert again.status_code == 409

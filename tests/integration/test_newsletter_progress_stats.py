@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
-from newsletter.app import create_app
 from newsletter.campaigns.service import send_now
 from newsletter.delivery.worker import DeliveryWorker
 from newsletter.settings import NewsletterSettings
@@ -25,17 +23,6 @@ from tests.integration.test_newsletter_delivery import STAFF, add_people, new_ca
 from tests.support.polling import eventually
 
 VIEWER = {"X-Staff-Id": "viewer-1", "X-Staff-Role": "viewer"}
-
-
-@pytest.fixture
-async def newsletter(db: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app()
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://nl", headers=VIEWER) as client,
-    ):
-        yield client
 
 
 async def progress(db: AsyncEngine, settings: NewsletterSettings, campaign: uuid.UUID) -> Progress:
@@ -85,7 +72,7 @@ async def run_worker_until(
 
 
 async def test_progress_equals_the_deliveries_table_during_and_after_a_send(
-    db: AsyncEngine, newsletter: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     tag = uuid.uuid4().hex[:6]
     people = [person(email=f"p{i}-{tag}@example.fi") for i in range(240)]
@@ -109,9 +96,13 @@ async def test_progress_equals_the_deliveries_table_during_and_after_a_send(
     assert during.total == 243 and during.remaining > 0 and not during.done
     assert during.rate_per_min == counted["recent"] > 0
     assert during.eta_s is not None and during.eta_s > 0
-    api = (await newsletter.get(f"/api/newsletter/campaigns/{campaign}/progress")).json()
+    api = (
+        await newsletter_web.get(f"/api/newsletter/campaigns/{campaign}/progress", headers=VIEWER)
+    ).json()
     assert (api["sent"], api["remaining"], api["done"]) == (during.sent, during.remaining, False)
-    page = await newsletter.get(f"/newsletter/staff/campaigns/{campaign}/progress")
+    page = await newsletter_web.get(
+        f"/newsletter/staff/campaigns/{campaign}/progress", headers=VIEWER
+    )
     assert page.status_code == 200
     assert '<meta http-equiv="refresh"' in page.text  # works without JavaScript
     assert "/static/campaign_progress.js" in page.text and "<script>" not in page.text
@@ -123,14 +114,16 @@ async def test_progress_equals_the_deliveries_table_during_and_after_a_send(
     after = await progress(db, settings, campaign)
     assert (after.sent, after.failed, after.remaining, after.done) == (240, 3, 0, True)
     assert after.eta_s is None and after.percent == 100
-    page = await newsletter.get(f"/newsletter/staff/campaigns/{campaign}/progress")
+    page = await newsletter_web.get(
+        f"/newsletter/staff/campaigns/{campaign}/progress", headers=VIEWER
+    )
     assert "http-equiv" not in page.text
     out = await asyncio.to_thread(run_cli, "progress", str(campaign))
     assert "100 %" in out and "sent 240" in out and "failed 3" in out
 
 
 async def test_stats_page_shows_charts_with_tables_and_says_when_tracking_is_off(
-    db: AsyncEngine, newsletter: httpx.AsyncClient
+    db: AsyncEngine, newsletter_web: httpx.AsyncClient
 ) -> None:
     tracked = await new_campaign(db, tracking=True)
     untracked = await new_campaign(db, name="Yksityinen")
@@ -158,7 +151,7 @@ async def test_stats_page_shows_charts_with_tables_and_says_when_tracking_is_off
             ],
         )  # fmt: skip
 
-    page = await newsletter.get(f"/newsletter/staff/campaigns/{tracked}/stats")
+    page = await newsletter_web.get(f"/newsletter/staff/campaigns/{tracked}/stats", headers=VIEWER)
     assert page.status_code == 200, page.text
     html = page.text
     assert html.count('role="img"') >= 3  # delivery, opens and clicks per hour, links
@@ -168,7 +161,11 @@ async def test_stats_page_shows_charts_with_tables_and_says_when_tracking_is_off
     assert '<th scope="row">1–2 h</th><td>1</td><td>1</td>' in html  # second hour's figures
     assert 'id="tracking-off"' not in html
 
-    quiet = (await newsletter.get(f"/newsletter/staff/campaigns/{untracked}/stats")).text
+    quiet = (
+        await newsletter_web.get(f"/newsletter/staff/campaigns/{untracked}/stats", headers=VIEWER)
+    ).text
     assert 'id="tracking-off"' in quiet and 'id="engagement-figures"' not in quiet
-    missing = await newsletter.get(f"/newsletter/staff/campaigns/{uuid.uuid4()}/stats")
+    missing = await newsletter_web.get(
+        f"/newsletter/staff/campaigns/{uuid.uuid4()}/stats", headers=VIEWER
+    )
     assert missing.status_code == 404

@@ -5,12 +5,10 @@ clicks of mails whose events straddle the cut-off; the dry run lists what the re
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from newsletter.campaigns import repository as campaign_rows
 from newsletter.retention.job import run_retention
 from newsletter.settings import NewsletterSettings
@@ -20,9 +18,6 @@ from newsletter.unit_of_work import SqlUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.db import make_engine
-from tests.support.infra import Infra
-from tests.support.own_db import own_database
 from tests.support.rows import insert
 
 SENT_AT = datetime(2024, 3, 4, 9, 30, tzinfo=UTC)
@@ -30,19 +25,6 @@ SENT_AT = datetime(2024, 3, 4, 9, 30, tzinfo=UTC)
 SPLIT_NOW = datetime(2025, 4, 10, 12, tzinfo=UTC)
 FAR_FUTURE = datetime(2040, 1, 1, tzinfo=UTC)
 A, B = "https://a.example/", "https://b.example/"
-
-
-@pytest.fixture
-async def settings(infra: Infra, settings_environment: None) -> AsyncIterator[NewsletterSettings]:
-    async with own_database(infra, "newsletter") as url:
-        yield NewsletterSettings(database_url=url)
-
-
-@pytest.fixture
-async def engine(settings: NewsletterSettings) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(settings.database_url, pool_size=2)
-    yield engine
-    await engine.dispose()
 
 
 async def delivery(engine: AsyncEngine, campaign: uuid.UUID, status: str) -> uuid.UUID:
@@ -116,10 +98,10 @@ async def run_and_compare(
 
 
 async def test_campaign_figures_are_the_same_before_and_after_retention(
-    engine: AsyncEngine, settings: NewsletterSettings
+    newsletter_engine: AsyncEngine, newsletter_settings: NewsletterSettings
 ) -> None:
     campaign = await insert(
-        engine,
+        newsletter_engine,
         "campaigns",
         id=uuid.uuid4(),
         name="Kevät",
@@ -131,14 +113,14 @@ async def test_campaign_figures_are_the_same_before_and_after_retention(
         recipients=6,
         send_started_at=SENT_AT,
     )
-    sent = [await delivery(engine, campaign, "sent") for _ in range(3)]
-    await delivery(engine, campaign, "bounced")
-    await delivery(engine, campaign, "failed")
-    await delivery(engine, campaign, "suppressed")
+    sent = [await delivery(newsletter_engine, campaign, "sent") for _ in range(3)]
+    await delivery(newsletter_engine, campaign, "bounced")
+    await delivery(newsletter_engine, campaign, "failed")
+    await delivery(newsletter_engine, campaign, "suppressed")
     await insert(  # one recipient has unsubscribed since
-        engine,
+        newsletter_engine,
         "contact_snapshot",
-        contact_id=(await contact_of(engine, sent[2])),
+        contact_id=(await contact_of(newsletter_engine, sent[2])),
         version=1,
         subscription_state="unsubscribed",
     )
@@ -157,9 +139,9 @@ async def test_campaign_figures_are_the_same_before_and_after_retention(
         (sent[1], "click", later, B),
         (sent[2], "open", later, None),
     ]:
-        await event(engine, campaign, mail, kind, at, url)
+        await event(newsletter_engine, campaign, mail, kind, at, url)
 
-    before = await figures(engine, campaign)
+    before = await figures(newsletter_engine, campaign)
     assert before["stats"]["opens"] == {"total": 6, "unique": 3}
     assert before["stats"]["clicks"] == {"total": 5, "unique": 2}
     assert before["stats"]["unsubscribes"] == 1
@@ -170,15 +152,17 @@ async def test_campaign_figures_are_the_same_before_and_after_retention(
     assert {h: n for h, n in hours.items() if n != (0, 0)} == {0: (1, 1), 30: (2, 2)}
 
     # Some of a mail's opens and clicks go, others stay raw; every delivery row goes.
-    assert await run_and_compare(engine, settings, SPLIT_NOW) == (8, 6)
-    assert await figures(engine, campaign) == before
+    assert await run_and_compare(newsletter_engine, newsletter_settings, SPLIT_NOW) == (8, 6)
+    assert await figures(newsletter_engine, campaign) == before
 
-    assert await run_and_compare(engine, settings, FAR_FUTURE) == (3, 0)
-    assert await remaining_ids(engine, "tracking_events") == set()
-    assert await remaining_ids(engine, "deliveries") == set()
-    assert await figures(engine, campaign) == before
+    assert await run_and_compare(newsletter_engine, newsletter_settings, FAR_FUTURE) == (3, 0)
+    assert await remaining_ids(newsletter_engine, "tracking_events") == set()
+    assert await remaining_ids(newsletter_engine, "deliveries") == set()
+    assert await figures(newsletter_engine, campaign) == before
 
-    again = await run_retention(engine, settings, dry_run=True, now=FAR_FUTURE)
+    again = await run_retention(
+        newsletter_engine, newsletter_settings, dry_run=True, now=FAR_FUTURE
+    )
     assert again.counts() == {"tracking_events": 0, "deliveries": 0}
 
 

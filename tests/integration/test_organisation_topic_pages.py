@@ -8,38 +8,21 @@ These tests read the outbox, so they run on a database of their own (tests/suppo
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
-from contacts.app import create_app
 from contacts.preferences.service import update_preferences
-from contacts.settings import ContactsSettings
 from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.topics import CONTACT_SNAPSHOTS
 
-VIEWER = {"X-Staff-Id": "staff-v", "X-Staff-Role": "viewer", "X-Staff-Email": "v@d.fi"}
-EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor", "X-Staff-Csrf": "csrf-e"}
+FI = {"Accept-Language": "fi"}  # every request here asks for the Finnish pages
+VIEWER = {"X-Staff-Id": "staff-v", "X-Staff-Role": "viewer", "X-Staff-Email": "v@d.fi"} | FI
+EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor", "X-Staff-Csrf": "csrf-e"} | FI
 API = EDITOR | {"X-CSRF-Token": "csrf-e"}
 CSRF = {"csrf_token": "csrf-e"}
-
-
-@pytest.fixture
-async def web(engine: AsyncEngine, settings: ContactsSettings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="http://c",
-            headers={"Accept-Language": "fi"},
-        ) as client,
-    ):
-        yield client
 
 
 async def rows(engine: AsyncEngine, sql: str, **params: Any) -> list[dict[str, Any]]:
@@ -68,8 +51,10 @@ def org_form(**overrides: Any) -> dict[str, Any]:
     }
 
 
-async def create_org(web: httpx.AsyncClient, **overrides: Any) -> str:
-    made = await web.post("/staff/organisations/new", data=org_form(**overrides), headers=EDITOR)
+async def create_org(own_contacts_web: httpx.AsyncClient, **overrides: Any) -> str:
+    made = await own_contacts_web.post(
+        "/staff/organisations/new", data=org_form(**overrides), headers=EDITOR
+    )
     assert made.status_code == 303, made.text
     found = re.fullmatch(
         r"/staff/organisations/([0-9a-f-]{36})\?saved=created", made.headers["location"]
@@ -79,15 +64,15 @@ async def create_org(web: httpx.AsyncClient, **overrides: Any) -> str:
 
 
 async def test_an_editor_creates_an_organisation_from_the_form_and_sees_it_by_name(
-    web: httpx.AsyncClient, engine: AsyncEngine
+    own_contacts_web: httpx.AsyncClient, engine: AsyncEngine
 ) -> None:
-    listed = await web.get("/staff/organisations", headers=EDITOR)
+    listed = await own_contacts_web.get("/staff/organisations", headers=EDITOR)
     assert 'href="/staff/organisations/new"' in listed.text
     assert (
         'href="/staff/organisations/new"'
-        not in (await web.get("/staff/organisations", headers=VIEWER)).text
+        not in (await own_contacts_web.get("/staff/organisations", headers=VIEWER)).text
     )
-    form = await web.get("/staff/organisations/new", headers=EDITOR)
+    form = await own_contacts_web.get("/staff/organisations/new", headers=EDITOR)
     assert form.status_code == 200
     assert 'name="csrf_token" value="csrf-e"' in form.text
     assert '<option value="564">Oulu (Uleåborg)</option>' in form.text  # by name, fi and sv
@@ -95,8 +80,8 @@ async def test_an_editor_creates_an_organisation_from_the_form_and_sees_it_by_na
         'value="skills_guidance"' in form.text
         and "Digiosaamista kasvattava tuki ja ohjaus" in form.text
     )
-    oid = await create_org(web)
-    page = await web.get(f"/staff/organisations/{oid}?saved=created", headers=VIEWER)
+    oid = await create_org(own_contacts_web)
+    page = await own_contacts_web.get(f"/staff/organisations/{oid}?saved=created", headers=VIEWER)
     assert page.status_code == 200
     for shown in (
         "Organisaatio on tallennettu.",
@@ -122,19 +107,21 @@ async def test_an_editor_creates_an_organisation_from_the_form_and_sees_it_by_na
         ["okm", "municipalities"],
     )
     assert await audit(engine, oid) == ["organisation.created"]
-    table = await web.get("/staff/organisations", params={"region": "17"}, headers=VIEWER)
+    table = await own_contacts_web.get(
+        "/staff/organisations", params={"region": "17"}, headers=VIEWER
+    )
     assert "Oulun kaupunginkirjasto" in table.text and "Pohjois-Pohjanmaa" in table.text
     assert "Yleinen digituki" in table.text
 
 
 async def test_a_refused_form_keeps_what_was_typed_and_marks_each_field(
-    web: httpx.AsyncClient, engine: AsyncEngine
+    own_contacts_web: httpx.AsyncClient, engine: AsyncEngine
 ) -> None:
-    oid = await create_org(web)
-    form = await web.get(f"/staff/organisations/{oid}/edit", headers=EDITOR)
+    oid = await create_org(own_contacts_web)
+    form = await own_contacts_web.get(f"/staff/organisations/{oid}/edit", headers=EDITOR)
     assert 'value="Oulun kaupunginkirjasto"' in form.text
     assert 'value="okm" checked' in form.text
-    refused = await web.post(
+    refused = await own_contacts_web.post(
         f"/staff/organisations/{oid}/edit",
         data=org_form(
             name="Uusi <nimi>",
@@ -165,32 +152,34 @@ async def test_a_refused_form_keeps_what_was_typed_and_marks_each_field(
 
 
 async def test_a_business_id_taken_by_another_organisation_is_shown_next_to_the_field(
-    web: httpx.AsyncClient,
+    own_contacts_web: httpx.AsyncClient,
 ) -> None:
-    await create_org(web)
-    again = await web.post("/staff/organisations/new", data=org_form(name="Toinen"), headers=EDITOR)
+    await create_org(own_contacts_web)
+    again = await own_contacts_web.post(
+        "/staff/organisations/new", data=org_form(name="Toinen"), headers=EDITOR
+    )
     assert again.status_code == 422
     assert "Organisaatio, jolla on tämä Y-tunnus, on jo olemassa." in again.text
     assert 'value="Toinen"' in again.text
 
 
 async def test_editing_republishes_the_people_linked_to_the_organisation(
-    web: httpx.AsyncClient, engine: AsyncEngine
+    own_contacts_web: httpx.AsyncClient, engine: AsyncEngine
 ) -> None:
-    oid = await create_org(web)
-    made = await web.post(
+    oid = await create_org(own_contacts_web)
+    made = await own_contacts_web.post(
         "/api/contacts/people",
         json={"email": "lukija@d.fi", "first_name": "Lukija", "last_name": "Oulusta"},
         headers=API,
     )
     pid = made.json()["id"]
-    linked = await web.post(
+    linked = await own_contacts_web.post(
         f"/api/contacts/people/{pid}/organisations", json={"organisation_id": oid}, headers=API
     )
     assert linked.status_code == 201, linked.text
     count = "SELECT count(*) AS n FROM outbox WHERE topic = :t AND key = :k"
     before = (await rows(engine, count, t=CONTACT_SNAPSHOTS.name, k=pid))[0]["n"]
-    edited = await web.post(
+    edited = await own_contacts_web.post(
         f"/staff/organisations/{oid}/edit",
         data=org_form(name="Oulun pääkirjasto", municipality_code="", support_forms=[]),
         headers=EDITOR,
@@ -216,47 +205,54 @@ async def test_editing_republishes_the_people_linked_to_the_organisation(
 
 
 async def test_archiving_asks_first_then_hides_the_organisation_until_asked_for(
-    web: httpx.AsyncClient, client: httpx.AsyncClient, engine: AsyncEngine
+    own_contacts_web: httpx.AsyncClient, client: httpx.AsyncClient, engine: AsyncEngine
 ) -> None:
-    oid = await create_org(web)
-    page = await web.get(f"/staff/organisations/{oid}", headers=EDITOR)
+    oid = await create_org(own_contacts_web)
+    page = await own_contacts_web.get(f"/staff/organisations/{oid}", headers=EDITOR)
     assert f'href="/staff/organisations/{oid}/archive"' in page.text
     assert "Oulun kaupunginkirjasto" in (await client.get("/join")).text  # offered on /join
-    confirm = await web.get(f"/staff/organisations/{oid}/archive", headers=EDITOR)
+    confirm = await own_contacts_web.get(f"/staff/organisations/{oid}/archive", headers=EDITOR)
     assert confirm.status_code == 200
     assert "Arkistoidaanko Oulun kaupunginkirjasto?" in confirm.text
     assert 'name="archived" value="yes"' in confirm.text
-    assert (await web.get(f"/staff/organisations/{oid}/archive", headers=VIEWER)).status_code == 403
-    forged = await web.post(
+    assert (
+        await own_contacts_web.get(f"/staff/organisations/{oid}/archive", headers=VIEWER)
+    ).status_code == 403
+    forged = await own_contacts_web.post(
         f"/staff/organisations/{oid}/archive",
         data={"archived": "yes", "csrf_token": "forged"},
         headers=EDITOR,
     )
     assert forged.status_code == 403
-    done = await web.post(
+    done = await own_contacts_web.post(
         f"/staff/organisations/{oid}/archive", data={"archived": "yes", **CSRF}, headers=EDITOR
     )
     assert done.status_code == 303 and done.headers["location"].endswith("?saved=archived")
     assert (
         "Oulun kaupunginkirjasto"
-        not in (await web.get("/staff/organisations", headers=VIEWER)).text
+        not in (await own_contacts_web.get("/staff/organisations", headers=VIEWER)).text
     )
-    shown = await web.get("/staff/organisations", params={"archived": "archived"}, headers=VIEWER)
+    shown = await own_contacts_web.get(
+        "/staff/organisations", params={"archived": "archived"}, headers=VIEWER
+    )
     assert "Oulun kaupunginkirjasto" in shown.text and "arkistoitu" in shown.text
     assert "Oulun kaupunginkirjasto" not in (await client.get("/join")).text  # not offered
-    api = await web.get("/api/contacts/organisations", headers=VIEWER)
+    api = await own_contacts_web.get("/api/contacts/organisations", headers=VIEWER)
     assert api.json()["total"] == 0
-    archived = await web.get(
+    archived = await own_contacts_web.get(
         "/api/contacts/organisations", params={"include_archived": "true"}, headers=VIEWER
     )
     assert [o["archived"] for o in archived.json()["items"]] == [True]
-    back = await web.get(f"/staff/organisations/{oid}/archive", headers=EDITOR)
+    back = await own_contacts_web.get(f"/staff/organisations/{oid}/archive", headers=EDITOR)
     assert 'name="archived" value="no"' in back.text
-    restored = await web.post(
+    restored = await own_contacts_web.post(
         f"/staff/organisations/{oid}/archive", data={"archived": "no", **CSRF}, headers=EDITOR
     )
     assert restored.status_code == 303
-    assert "Oulun kaupunginkirjasto" in (await web.get("/staff/organisations", headers=VIEWER)).text
+    assert (
+        "Oulun kaupunginkirjasto"
+        in (await own_contacts_web.get("/staff/organisations", headers=VIEWER)).text
+    )
     assert await audit(engine, oid) == [
         "organisation.created",
         "organisation.archived",
@@ -264,22 +260,24 @@ async def test_archiving_asks_first_then_hides_the_organisation_until_asked_for(
     ]
 
 
-async def test_viewers_cannot_open_the_forms(web: httpx.AsyncClient) -> None:
-    oid = await create_org(web)
+async def test_viewers_cannot_open_the_forms(own_contacts_web: httpx.AsyncClient) -> None:
+    oid = await create_org(own_contacts_web)
     for path in (
         "/staff/organisations/new",
         f"/staff/organisations/{oid}/edit",
         "/staff/topics/new",
     ):
-        assert (await web.get(path, headers=VIEWER)).status_code == 403, path
-    refused = await web.post("/staff/organisations/new", data=org_form(), headers=VIEWER)
+        assert (await own_contacts_web.get(path, headers=VIEWER)).status_code == 403, path
+    refused = await own_contacts_web.post(
+        "/staff/organisations/new", data=org_form(), headers=VIEWER
+    )
     assert refused.status_code == 403
 
 
 async def test_the_api_takes_and_returns_the_profile_and_refuses_unknown_codes(
-    web: httpx.AsyncClient,
+    own_contacts_web: httpx.AsyncClient,
 ) -> None:
-    made = await web.post(
+    made = await own_contacts_web.post(
         "/api/contacts/organisations",
         json={
             "name": "Järjestö ry",
@@ -296,11 +294,11 @@ async def test_the_api_takes_and_returns_the_profile_and_refuses_unknown_codes(
         ["stea", "foundations"],
         False,
     )
-    bad = await web.post(
+    bad = await own_contacts_web.post(
         "/api/contacts/organisations", json={"name": "X", "funding": ["EU"]}, headers=API
     )
     assert bad.status_code == 422 and "funding" in bad.text
-    patched = await web.patch(
+    patched = await own_contacts_web.patch(
         f"/api/contacts/organisations/{body['id']}",
         json={"support_forms": [], "funding": ["vm"], "archived": True},
         headers=API,
@@ -311,18 +309,18 @@ async def test_the_api_takes_and_returns_the_profile_and_refuses_unknown_codes(
 
 
 async def test_an_editor_manages_topics_from_the_topics_page(
-    web: httpx.AsyncClient, engine: AsyncEngine
+    own_contacts_web: httpx.AsyncClient, engine: AsyncEngine
 ) -> None:
-    listed = await web.get("/staff/topics", headers=VIEWER)
+    listed = await own_contacts_web.get("/staff/topics", headers=VIEWER)
     assert listed.status_code == 200
     assert (
         "Webinaarit" in listed.text and "Webbinarier" in listed.text and "Webinars" in listed.text
     )
     assert 'href="/staff/topics/new"' not in listed.text  # viewers only read
     assert 'href="/staff/topics"' in listed.text  # in the navigation
-    form = await web.get("/staff/topics/new", headers=EDITOR)
+    form = await own_contacts_web.get("/staff/topics/new", headers=EDITOR)
     assert form.status_code == 200 and 'name="csrf_token" value="csrf-e"' in form.text
-    made = await web.post(
+    made = await own_contacts_web.post(
         "/staff/topics/new",
         data={
             "name_fi": "Tekoäly arjessa",
@@ -341,12 +339,12 @@ async def test_an_editor_manages_topics_from_the_topics_page(
         "Tekoäly arjessa",
         5,
     )
-    page = await web.get("/staff/topics?saved=created", headers=EDITOR)
+    page = await own_contacts_web.get("/staff/topics?saved=created", headers=EDITOR)
     assert "Aihe on tallennettu." in page.text
     assert 'href="/staff/topics/tekoaly-arjessa/edit"' in page.text
-    edit = await web.get("/staff/topics/tekoaly-arjessa/edit", headers=EDITOR)
+    edit = await own_contacts_web.get("/staff/topics/tekoaly-arjessa/edit", headers=EDITOR)
     assert 'value="AI i vardagen"' in edit.text
-    refused = await web.post(
+    refused = await own_contacts_web.post(
         "/staff/topics/tekoaly-arjessa/edit",
         data={"name_fi": " ", "name_sv": "AI", "name_en": "AI", "position": "viisi", **CSRF},
         headers=EDITOR,
@@ -356,7 +354,7 @@ async def test_an_editor_manages_topics_from_the_topics_page(
     assert 'href="#position">Järjestys on kokonaisluku väliltä 0–10000.</a>' in refused.text
     assert re.search(r'id="position"[^>]*aria-invalid="true"', refused.text, re.S)
     assert 'value="viisi"' in refused.text  # kept as typed
-    changed = await web.post(
+    changed = await own_contacts_web.post(
         "/staff/topics/tekoaly-arjessa/edit",
         data={
             "name_fi": "Tekoäly arjessa",
@@ -374,30 +372,30 @@ async def test_an_editor_manages_topics_from_the_topics_page(
 
 
 async def test_an_archived_topic_is_not_offered_but_stays_on_the_people_who_chose_it(
-    web: httpx.AsyncClient, client: httpx.AsyncClient, engine: AsyncEngine
+    own_contacts_web: httpx.AsyncClient, client: httpx.AsyncClient, engine: AsyncEngine
 ) -> None:
-    made = await web.post(
+    made = await own_contacts_web.post(
         "/api/contacts/people",
         json={"email": "aiheet@d.fi", "first_name": "A", "last_name": "B"},
         headers=API,
     )
     assert made.status_code == 201, made.text
     pid = made.json()["id"]
-    chosen = await web.patch(
+    chosen = await own_contacts_web.patch(
         f"/api/contacts/people/{pid}", json={"topics": ["webinaarit", "teemavuosi"]}, headers=API
     )
     assert chosen.status_code == 200, chosen.text
     held = (await rows(engine, "SELECT topics FROM people WHERE id = :i", i=pid))[0]
     assert held["topics"] == ["teemavuosi", "webinaarit"]
     assert 'value="webinaarit"' in (await client.get("/join")).text
-    confirm = await web.get("/staff/topics/webinaarit/archive", headers=EDITOR)
+    confirm = await own_contacts_web.get("/staff/topics/webinaarit/archive", headers=EDITOR)
     assert "Arkistoidaanko Webinaarit?" in confirm.text
-    done = await web.post(
+    done = await own_contacts_web.post(
         "/staff/topics/webinaarit/archive", data={"archived": "yes", **CSRF}, headers=EDITOR
     )
     assert done.status_code == 303 and done.headers["location"] == "/staff/topics?saved=archived"
     assert 'value="webinaarit"' not in (await client.get("/join")).text
-    listed = await web.get("/staff/topics", headers=EDITOR)
+    listed = await own_contacts_web.get("/staff/topics", headers=EDITOR)
     assert 'href="/staff/topics/webinaarit/archive"' in listed.text and "Arkistoitu" in listed.text
     # The preference centre offers only the other topics; saving them keeps the archived one.
     await update_preferences(
@@ -415,7 +413,7 @@ async def test_an_archived_topic_is_not_offered_but_stays_on_the_people_who_chos
     )
     person = (await rows(engine, "SELECT topics FROM people WHERE id = :i", i=pid))[0]
     assert person["topics"] == ["webinaarit"]
-    back = await web.post(
+    back = await own_contacts_web.post(
         "/staff/topics/webinaarit/archive", data={"archived": "no", **CSRF}, headers=EDITOR
     )
     assert back.status_code == 303

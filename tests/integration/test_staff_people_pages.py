@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from contacts.app import create_app
-from contacts.settings import ContactsSettings
 from contacts.staff.service import sign_in as staff_service
 from contacts.unit_of_work import SqlContactsUnitOfWork
 from sqlalchemy import text
@@ -20,16 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 VIEWER = {"X-Staff-Id": "staff-v", "X-Staff-Role": "viewer", "X-Staff-Email": "v@d.fi"}
 CSRF = "csrf-people"
 API = {"X-Staff-Id": "staff-api", "X-Staff-Role": "editor", "X-Staff-Csrf": ""}
-
-
-@pytest.fixture
-async def web(engine: AsyncEngine, settings: ContactsSettings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://c") as client,
-    ):
-        yield client
 
 
 @pytest.fixture
@@ -50,8 +37,8 @@ async def editor(engine: AsyncEngine) -> dict[str, str]:
     }
 
 
-async def organisation(web: httpx.AsyncClient, name: str) -> str:
-    made = await web.post(
+async def organisation(own_contacts_web: httpx.AsyncClient, name: str) -> str:
+    made = await own_contacts_web.post(
         "/api/contacts/organisations",
         json={"name": name, "type": "library", "municipality_code": "564"},
         headers=API,
@@ -80,26 +67,31 @@ FORM = {
 
 
 async def test_a_new_person_from_the_form_with_organisation_by_name_topics_and_tags(
-    web: httpx.AsyncClient, editor: dict[str, str], engine: AsyncEngine
+    own_contacts_web: httpx.AsyncClient, editor: dict[str, str], engine: AsyncEngine
 ) -> None:
-    org_id = await organisation(web, "Oulun kirjasto")
-    listing = await web.get("/staff/people", headers=editor)
+    org_id = await organisation(own_contacts_web, "Oulun kirjasto")
+    listing = await own_contacts_web.get("/staff/people", headers=editor)
     assert 'href="/staff/people/new"' in listing.text
-    assert 'href="/staff/people/new"' not in (await web.get("/staff/people", headers=VIEWER)).text
-    form = await web.get("/staff/people/new", params={"lang": "en"}, headers=editor)
+    assert (
+        'href="/staff/people/new"'
+        not in (await own_contacts_web.get("/staff/people", headers=VIEWER)).text
+    )
+    form = await own_contacts_web.get("/staff/people/new", params={"lang": "en"}, headers=editor)
     assert form.status_code == 200
     assert '<option value="Oulun kirjasto">' in form.text  # chosen by name, never an id
     assert 'name="csrf_token" value="csrf-people"' in form.text
     topic = re.search(r'name="topics" value="([\w-]+)"', form.text)
     assert topic is not None, "the form offers the topics as boxes"
     data = {**FORM, "topics": topic.group(1), "csrf_token": CSRF}
-    assert (await web.post("/staff/people/new", data=data, headers=VIEWER)).status_code == 403
-    made = await web.post("/staff/people/new", data=data, headers=editor)
+    assert (
+        await own_contacts_web.post("/staff/people/new", data=data, headers=VIEWER)
+    ).status_code == 403
+    made = await own_contacts_web.post("/staff/people/new", data=data, headers=editor)
     assert made.status_code == 303, made.text
     pid = made.headers["location"].split("/")[3].split("?")[0]
-    page = await web.get(f"/staff/people/{pid}", params={"lang": "en"}, headers=VIEWER)
+    page = await own_contacts_web.get(f"/staff/people/{pid}", params={"lang": "en"}, headers=VIEWER)
     assert "The person was added." not in page.text  # only after the redirect's notice
-    shown = await web.get(made.headers["location"] + "&lang=en", headers=VIEWER)
+    shown = await own_contacts_web.get(made.headers["location"] + "&lang=en", headers=VIEWER)
     assert "The person was added." in shown.text
     for words in ("Aino Virtanen", "+358401234567", "Kouluttaja", "Swedish", "puhuja"):
         assert words in page.text, words
@@ -129,7 +121,7 @@ async def test_a_new_person_from_the_form_with_organisation_by_name_topics_and_t
 
 
 async def test_the_form_shows_every_error_by_its_field_and_keeps_what_was_typed(
-    web: httpx.AsyncClient, editor: dict[str, str]
+    own_contacts_web: httpx.AsyncClient, editor: dict[str, str]
 ) -> None:
     bad = {
         **FORM,
@@ -139,7 +131,9 @@ async def test_the_form_shows_every_error_by_its_field_and_keeps_what_was_typed(
         "organisation": "No such place",
         "csrf_token": CSRF,
     }
-    refused = await web.post("/staff/people/new", data=bad | {"organisation": ""}, headers=editor)
+    refused = await own_contacts_web.post(
+        "/staff/people/new", data=bad | {"organisation": ""}, headers=editor
+    )
     assert refused.status_code == 422
     page = refused.text
     assert "<title>Virhe:" in page  # the UI language (Finnish by default)
@@ -160,7 +154,7 @@ async def test_the_form_shows_every_error_by_its_field_and_keeps_what_was_typed(
         "Virtanen",
     )
     # An organisation is chosen from the list: an unknown name is refused by its field.
-    unknown = await web.post(
+    unknown = await own_contacts_web.post(
         "/staff/people/new",
         data={**FORM, "csrf_token": CSRF, "organisation": "Ei ole"},
         headers=editor,
@@ -169,19 +163,23 @@ async def test_the_form_shows_every_error_by_its_field_and_keeps_what_was_typed(
 
 
 async def test_editing_with_errors_then_with_a_taken_address_then_for_real(
-    web: httpx.AsyncClient, editor: dict[str, str], engine: AsyncEngine
+    own_contacts_web: httpx.AsyncClient, editor: dict[str, str], engine: AsyncEngine
 ) -> None:
-    await organisation(web, "Oulun kirjasto")
-    await organisation(web, "Kajaanin kirjasto")
-    made = await web.post("/staff/people/new", data={**FORM, "csrf_token": CSRF}, headers=editor)
+    await organisation(own_contacts_web, "Oulun kirjasto")
+    await organisation(own_contacts_web, "Kajaanin kirjasto")
+    made = await own_contacts_web.post(
+        "/staff/people/new", data={**FORM, "csrf_token": CSRF}, headers=editor
+    )
     pid = made.headers["location"].split("/")[3].split("?")[0]
-    other = await web.post(
+    other = await own_contacts_web.post(
         "/staff/people/new",
         data={**FORM, "email": "toinen@kirjasto.fi", "organisation": "", "csrf_token": CSRF},
         headers=editor,
     )
     other_id = other.headers["location"].split("/")[3].split("?")[0]
-    form = await web.get(f"/staff/people/{pid}/edit", params={"lang": "en"}, headers=editor)
+    form = await own_contacts_web.get(
+        f"/staff/people/{pid}/edit", params={"lang": "en"}, headers=editor
+    )
     assert form.status_code == 200
     values = field_values(form.text)
     assert (values["email"], values["phone"], values["organisation"]) == (
@@ -189,22 +187,24 @@ async def test_editing_with_errors_then_with_a_taken_address_then_for_real(
         "+358401234567",
         "Oulun kirjasto",
     )
-    assert (await web.get(f"/staff/people/{pid}/edit", headers=VIEWER)).status_code == 403
+    assert (
+        await own_contacts_web.get(f"/staff/people/{pid}/edit", headers=VIEWER)
+    ).status_code == 403
     url = f"/staff/people/{pid}/edit?lang=en"
-    wrong = await web.post(
+    wrong = await own_contacts_web.post(
         url, data={**FORM, "title": "t" * 151, "phone": "12", "csrf_token": CSRF}, headers=editor
     )
     assert wrong.status_code == 422
     assert "Use at most 150 characters for the title." in wrong.text
     assert 'aria-describedby="phone-hint phone-error" aria-invalid="true"' in wrong.text
     assert field_values(wrong.text)["phone"] == "12"
-    taken = await web.post(
+    taken = await own_contacts_web.post(
         url, data={**FORM, "email": "TOINEN@kirjasto.fi", "csrf_token": CSRF}, headers=editor
     )
     assert taken.status_code == 409 or taken.status_code == 422
     assert "A person with this email address already exists." in taken.text
     assert f'href="/staff/people/{other_id}"' in taken.text
-    saved = await web.post(
+    saved = await own_contacts_web.post(
         url,
         data={
             **FORM,
@@ -215,7 +215,7 @@ async def test_editing_with_errors_then_with_a_taken_address_then_for_real(
         headers=editor,
     )
     assert saved.status_code == 303
-    page = await web.get(f"/staff/people/{pid}", params={"lang": "en"}, headers=VIEWER)
+    page = await own_contacts_web.get(f"/staff/people/{pid}", params={"lang": "en"}, headers=VIEWER)
     assert "Kirjastonhoitaja" in page.text
     assert page.text.index("Kajaanin kirjasto") < page.text.index("Oulun kirjasto")  # current first
     async with engine.connect() as conn:
@@ -232,18 +232,18 @@ async def test_editing_with_errors_then_with_a_taken_address_then_for_real(
 
 
 async def test_each_membership_step_needs_a_reason_and_shows_on_the_timeline(
-    web: httpx.AsyncClient, editor: dict[str, str]
+    own_contacts_web: httpx.AsyncClient, editor: dict[str, str]
 ) -> None:
-    made = await web.post(
+    made = await own_contacts_web.post(
         "/staff/people/new", data={**FORM, "organisation": "", "csrf_token": CSRF}, headers=editor
     )
     pid = made.headers["location"].split("/")[3].split("?")[0]
-    applied = await web.post(
+    applied = await own_contacts_web.post(
         f"/api/contacts/people/{pid}/membership", json={"action": "apply"}, headers=API
     )
     assert applied.status_code == 200, applied.text
     url = f"/staff/people/{pid}/membership?lang=en"
-    no_reason = await web.post(
+    no_reason = await own_contacts_web.post(
         url, data={"action": "approve", "reason": "  ", "csrf_token": CSRF}, headers=editor
     )
     assert no_reason.status_code == 422
@@ -256,63 +256,71 @@ async def test_each_membership_step_needs_a_reason_and_shows_on_the_timeline(
         ("leave", "Member", "Left", "Moved abroad"),
     ]
     for action, _before, _after, reason in steps:
-        page = await web.get(f"/staff/people/{pid}", params={"lang": "en"}, headers=editor)
+        page = await own_contacts_web.get(
+            f"/staff/people/{pid}", params={"lang": "en"}, headers=editor
+        )
         assert f'name="action" value="{action}"' in page.text, action
-        done = await web.post(
+        done = await own_contacts_web.post(
             url, data={"action": action, "reason": reason, "csrf_token": CSRF}, headers=editor
         )
         assert done.status_code == 303, done.text
     # A step the state does not allow is refused by the domain, shown by the reason field.
-    again = await web.post(
+    again = await own_contacts_web.post(
         url, data={"action": "resume", "reason": "x", "csrf_token": CSRF}, headers=editor
     )
     assert again.status_code == 422
-    page = await web.get(f"/staff/people/{pid}", params={"lang": "en"}, headers=VIEWER)
+    page = await own_contacts_web.get(f"/staff/people/{pid}", params={"lang": "en"}, headers=VIEWER)
     timeline = page.text[page.text.index('<ol class="timeline">') :]
     for _action, before, after, reason in steps:
         line = f'<span class="transition">{before} → {after}</span>, by Eeva. Reason: {reason}'
         assert line in timeline, line
     assert '<span class="transition">Not a member → Applied</span>, by staff-api' in timeline
     assert editor["X-Staff-Id"] not in timeline  # the staff member by address, never an id
-    finnish = await web.get(f"/staff/people/{pid}", params={"lang": "fi"}, headers=VIEWER)
+    finnish = await own_contacts_web.get(
+        f"/staff/people/{pid}", params={"lang": "fi"}, headers=VIEWER
+    )
     assert "Tauolla → Jäsen</span>, tekijä: Eeva. Syy: Back at work" in (finnish.text)
 
 
 async def test_export_and_erase_from_the_person_page(
-    web: httpx.AsyncClient, editor: dict[str, str], engine: AsyncEngine
+    own_contacts_web: httpx.AsyncClient, editor: dict[str, str], engine: AsyncEngine
 ) -> None:
-    made = await web.post(
+    made = await own_contacts_web.post(
         "/staff/people/new", data={**FORM, "organisation": "", "csrf_token": CSRF}, headers=editor
     )
     pid = made.headers["location"].split("/")[3].split("?")[0]
-    page = await web.get(f"/staff/people/{pid}", params={"lang": "en"}, headers=editor)
+    page = await own_contacts_web.get(f"/staff/people/{pid}", params={"lang": "en"}, headers=editor)
     assert f'<a class="button secondary" href="/staff/people/{pid}/export" download>' in page.text
     assert f'<a class="button danger" href="/staff/people/{pid}/erase">' in page.text
-    viewer_page = await web.get(f"/staff/people/{pid}", headers=VIEWER)
+    viewer_page = await own_contacts_web.get(f"/staff/people/{pid}", headers=VIEWER)
     assert f'href="/staff/people/{pid}/erase"' not in viewer_page.text
-    exported = await web.get(f"/staff/people/{pid}/export", headers=VIEWER)
+    exported = await own_contacts_web.get(f"/staff/people/{pid}/export", headers=VIEWER)
     assert exported.status_code == 200
     assert "attachment" in exported.headers["content-disposition"]
     data = exported.json()
     assert data["person"]["email"] == FORM["email"] and data["membership_history"] == []
-    confirm = await web.get(f"/staff/people/{pid}/erase", params={"lang": "en"}, headers=editor)
+    confirm = await own_contacts_web.get(
+        f"/staff/people/{pid}/erase", params={"lang": "en"}, headers=editor
+    )
     assert confirm.status_code == 200
     assert "It cannot be undone." in confirm.text and "Export files" in confirm.text
-    assert (await web.get(f"/staff/people/{pid}/erase", headers=VIEWER)).status_code == 403
-    slip = await web.post(
+    assert (
+        await own_contacts_web.get(f"/staff/people/{pid}/erase", headers=VIEWER)
+    ).status_code == 403
+    slip = await own_contacts_web.post(
         f"/staff/people/{pid}/erase?lang=en",
         data={"confirmation": "someone@else.fi", "csrf_token": CSRF},
         headers=editor,
     )
     assert slip.status_code == 422
     assert 'aria-describedby="confirmation-hint confirmation-error"' in slip.text
-    erased = await web.post(
+    erased = await own_contacts_web.post(
         f"/staff/people/{pid}/erase",
         data={"confirmation": FORM["email"].upper(), "csrf_token": CSRF},
         headers=editor,
     )
     assert erased.status_code == 303 and erased.headers["location"] == "/staff/people?erased=1"
-    assert (await web.get(f"/staff/people/{pid}", headers=VIEWER)).status_code == 404
+    assert (await own_contacts_web.get(f"/staff/people/{pid}", headers=VIEWER)).status_code == 404
     async with engine.connect() as conn:
         actions = (
             (

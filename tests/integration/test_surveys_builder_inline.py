@@ -5,29 +5,13 @@ the form back for a type change or a row added or removed (nothing saved meanwhi
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
-from surveys.app import create_app
+
+from tests.support.staff import SESSION_CSRF as CSRF
 
 BASE = "/surveys/staff/surveys"
-CSRF = "csrf-of-the-session"
-EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor", "X-Staff-Csrf": CSRF}
-
-
-@pytest.fixture
-async def editor(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app()
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://surveys", headers=EDITOR
-        ) as client,
-    ):
-        yield client
 
 
 async def current(client: httpx.AsyncClient, survey_id: str) -> dict[str, Any]:
@@ -61,10 +45,10 @@ async def add(client: httpx.AsyncClient, survey_id: str, **data: str) -> httpx.R
 
 
 async def test_a_question_is_added_inline_with_options_as_rows_per_language(
-    editor: httpx.AsyncClient,
+    surveys_editor: httpx.AsyncClient,
 ) -> None:
-    survey_id = await new_survey(editor)
-    page = await editor.get(f"{BASE}/{survey_id}/edit")
+    survey_id = await new_survey(surveys_editor)
+    page = await surveys_editor.get(f"{BASE}/{survey_id}/edit")
     html = page.text
     # The add form starts as a single choice: its options show, the scale labels do not.
     assert "hidden" not in section(html, "new-0", "single multiple dropdown")
@@ -72,7 +56,7 @@ async def test_a_question_is_added_inline_with_options_as_rows_per_language(
     assert 'name="choices-1-sv"' in html and 'id="new-0-choices-1-sv"' in html
 
     added = await add(
-        editor,
+        surveys_editor,
         survey_id,
         id="channel",
         type="single",
@@ -91,7 +75,7 @@ async def test_a_question_is_added_inline_with_options_as_rows_per_language(
     )
     assert added.status_code == 303, added.text
     assert added.headers["location"].endswith("#question-channel")
-    question = (await current(editor, survey_id))["definition"]["pages"][0]["questions"][1]
+    question = (await current(surveys_editor, survey_id))["definition"]["pages"][0]["questions"][1]
     assert question["choices"] == [
         {
             "value": "o1",
@@ -102,20 +86,22 @@ async def test_a_question_is_added_inline_with_options_as_rows_per_language(
 
 
 async def test_without_javascript_the_server_shows_the_chosen_types_fields_and_rows(
-    editor: httpx.AsyncClient,
+    surveys_editor: httpx.AsyncClient,
 ) -> None:
-    survey_id = await new_survey(editor)
-    version = (await current(editor, survey_id))["version"]
-    retyped = await add(editor, survey_id, action="retype", type="scale", text_fi="Kuinka hyvin?")
+    survey_id = await new_survey(surveys_editor)
+    version = (await current(surveys_editor, survey_id))["version"]
+    retyped = await add(
+        surveys_editor, survey_id, action="retype", type="scale", text_fi="Kuinka hyvin?"
+    )
     assert retyped.status_code == 200
     html = retyped.text
     assert "hidden" not in section(html, "new-0", "scale nps matrix")
     assert "hidden" in section(html, "new-0", "single multiple dropdown")
     assert 'value="Kuinka hyvin?"' in html  # what was written stays
-    assert (await current(editor, survey_id))["version"] == version  # nothing saved
+    assert (await current(surveys_editor, survey_id))["version"] == version  # nothing saved
 
     more = await add(
-        editor,
+        surveys_editor,
         survey_id,
         action="add_row:choices",
         type="single",
@@ -123,7 +109,7 @@ async def test_without_javascript_the_server_shows_the_chosen_types_fields_and_r
     )
     assert 'name="choices-2-fi"' in more.text and 'value="Kaksi"' in more.text
     fewer = await add(
-        editor,
+        surveys_editor,
         survey_id,
         action="remove_row:choices:0",
         type="single",
@@ -134,11 +120,11 @@ async def test_without_javascript_the_server_shows_the_chosen_types_fields_and_r
 
 
 async def test_conditions_are_shown_in_words_with_question_texts_and_choice_labels(
-    editor: httpx.AsyncClient,
+    surveys_editor: httpx.AsyncClient,
 ) -> None:
-    survey_id = await new_survey(editor)
+    survey_id = await new_survey(surveys_editor)
     await add(
-        editor,
+        surveys_editor,
         survey_id,
         id="often",
         type="single",
@@ -152,8 +138,8 @@ async def test_conditions_are_shown_in_words_with_question_texts_and_choice_labe
             "choices-2-fi": "Ei koskaan",
         },
     )
-    version = (await current(editor, survey_id))["version"]
-    sent = await editor.post(
+    version = (await current(surveys_editor, survey_id))["version"]
+    sent = await surveys_editor.post(
         f"{BASE}/{survey_id}/pages/0/questions",
         data={
             "csrf_token": CSRF,
@@ -167,24 +153,24 @@ async def test_conditions_are_shown_in_words_with_question_texts_and_choice_labe
         },
     )
     assert sent.status_code == 303, sent.text
-    what = (await current(editor, survey_id))["definition"]["pages"][0]["questions"][2]
+    what = (await current(surveys_editor, survey_id))["definition"]["pages"][0]["questions"][2]
     assert what["show_if"] == {"question": "often", "op": "in", "value": ["daily", "weekly"]}
-    page = await editor.get(f"{BASE}/{survey_id}/edit")
+    page = await surveys_editor.get(f"{BASE}/{survey_id}/edit")
     assert (
         "Näytetään, kun vastaus kysymykseen K2 ”Kuinka usein?” on “Päivittäin” tai “Viikoittain”"
         in page.text
     )
-    overview = await editor.get(f"{BASE}/{survey_id}?lang=fi")  # the read-only survey page
+    overview = await surveys_editor.get(f"{BASE}/{survey_id}?lang=fi")  # the read-only survey page
     assert "K2 ”Kuinka usein?” on “Päivittäin” tai “Viikoittain”" in overview.text
-    english = await editor.get(f"{BASE}/{survey_id}/edit", headers={"Cookie": "dt_lang=en"})
+    english = await surveys_editor.get(f"{BASE}/{survey_id}/edit", headers={"Cookie": "dt_lang=en"})
     assert "Shown when Q2 “Kuinka usein?” is “Päivittäin” or “Viikoittain”" in english.text
 
 
 async def test_an_inline_error_opens_its_form_and_the_summary_links_to_the_field(
-    editor: httpx.AsyncClient,
+    surveys_editor: httpx.AsyncClient,
 ) -> None:
-    survey_id = await new_survey(editor)
-    bad = await add(editor, survey_id, id="x", type="single", text_fi="Ilman vaihtoehtoja")
+    survey_id = await new_survey(surveys_editor)
+    bad = await add(surveys_editor, survey_id, id="x", type="single", text_fi="Ilman vaihtoehtoja")
     assert bad.status_code == 422
     html = bad.text
     assert html.index('id="error-summary"') < html.index("<h1>")  # first in the page
@@ -198,13 +184,13 @@ async def test_an_inline_error_opens_its_form_and_the_summary_links_to_the_field
 
 
 async def test_the_new_surveys_placeholder_is_flagged_until_it_is_written(
-    editor: httpx.AsyncClient,
+    surveys_editor: httpx.AsyncClient,
 ) -> None:
-    survey_id = await new_survey(editor)
-    page = await editor.get(f"{BASE}/{survey_id}/edit")
+    survey_id = await new_survey(surveys_editor)
+    page = await surveys_editor.get(f"{BASE}/{survey_id}/edit")
     assert 'id="unfinished"' in page.text and "K1 “Uusi kysymys”" in page.text
-    version = (await current(editor, survey_id))["version"]
-    written = await editor.post(
+    version = (await current(surveys_editor, survey_id))["version"]
+    written = await surveys_editor.post(
         f"{BASE}/{survey_id}/questions/q1",
         data={
             "csrf_token": CSRF,
@@ -215,5 +201,5 @@ async def test_the_new_surveys_placeholder_is_flagged_until_it_is_written(
         },
     )
     assert written.status_code == 303, written.text
-    page = await editor.get(f"{BASE}/{survey_id}/edit")
+    page = await surveys_editor.get(f"{BASE}/{survey_id}/edit")
     assert 'id="unfinished"' not in page.text

@@ -4,29 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
-from surveys.app import create_app
+
+from tests.support.staff import SESSION_CSRF as CSRF
 
 BASE = "/surveys/staff/surveys"
-CSRF = "csrf-of-the-session"
-EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor", "X-Staff-Csrf": CSRF}
-
-
-@pytest.fixture
-async def editor(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app()
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://surveys", headers=EDITOR
-        ) as client,
-    ):
-        yield client
 
 
 async def post(client: httpx.AsyncClient, url: str, data: dict[str, Any]) -> httpx.Response:
@@ -53,14 +37,14 @@ async def edit(client: httpx.AsyncClient, survey_id: str, **data: Any) -> httpx.
 
 
 async def test_builder_creates_a_survey_and_edits_texts_in_three_languages(
-    editor: httpx.AsyncClient,
+    surveys_editor: httpx.AsyncClient,
 ) -> None:
-    survey_id = await create(editor)
-    page = await editor.get(f"{BASE}/{survey_id}/edit")
+    survey_id = await create(surveys_editor)
+    page = await surveys_editor.get(f"{BASE}/{survey_id}/edit")
     assert page.status_code == 200, page.text
     assert 'value="Kysely"' in page.text and 'lang="sv"' in page.text
     saved = await edit(
-        editor,
+        surveys_editor,
         survey_id,
         action="texts",
         title_fi="Tukikysely",
@@ -71,38 +55,40 @@ async def test_builder_creates_a_survey_and_edits_texts_in_three_languages(
         allow_edit="on",
     )
     assert saved.status_code == 303, saved.text
-    got = (await definition(editor, survey_id))["definition"]
+    got = (await definition(surveys_editor, survey_id))["definition"]
     assert got["title"] == {"fi": "Tukikysely", "sv": "Stödenkät", "en": "Support survey"}
     assert got["allow_edit"] is True and got["pages"][0]["title"] == {"fi": "Aluksi"}
-    page = await editor.get(f"{BASE}/{survey_id}/edit")
+    page = await surveys_editor.get(f"{BASE}/{survey_id}/edit")
     assert "Welcome &lt;b&gt;all&lt;/b&gt;" in page.text  # escaped
 
 
 async def test_builder_adds_moves_edits_and_removes_questions_of_every_type(
-    editor: httpx.AsyncClient,
+    surveys_editor: httpx.AsyncClient,
 ) -> None:
-    survey_id = await create(editor)
+    survey_id = await create(surveys_editor)
     types = ["single", "multiple", "dropdown", "scale", "nps", "matrix"]
     types += ["long_text", "number", "date"]
     for kind in types:
-        added = await edit(editor, survey_id, action="add_question:0", type_0=kind)
+        added = await edit(surveys_editor, survey_id, action="add_question:0", type_0=kind)
         assert added.status_code == 303, added.text
-    got = (await definition(editor, survey_id))["definition"]
+    got = (await definition(surveys_editor, survey_id))["definition"]
     assert [q["type"] for q in got["pages"][0]["questions"]] == ["short_text", *types]
 
-    assert (await edit(editor, survey_id, action="add_page")).status_code == 303
-    assert (await edit(editor, survey_id, action="move_question_down:q10")).status_code == 303
-    got = (await definition(editor, survey_id))["definition"]
+    assert (await edit(surveys_editor, survey_id, action="add_page")).status_code == 303
+    assert (
+        await edit(surveys_editor, survey_id, action="move_question_down:q10")
+    ).status_code == 303
+    got = (await definition(surveys_editor, survey_id))["definition"]
     assert [q["id"] for q in got["pages"][1]["questions"]] == ["q10", "q11"]
 
-    form = await editor.get(f"{BASE}/{survey_id}/questions/q2")
+    form = await surveys_editor.get(f"{BASE}/{survey_id}/questions/q2")
     assert form.status_code == 200
     assert 'name="choices-0-sv" lang="sv" value="Alternativ A"' in form.text  # a row per option
     saved = await post(
-        editor,
+        surveys_editor,
         f"{BASE}/{survey_id}/questions/q2",
         {
-            "version": (await definition(editor, survey_id))["version"],
+            "version": (await definition(surveys_editor, survey_id))["version"],
             "id": "uses",
             "type": "multiple",
             "text_fi": "Mitä käytätte?",
@@ -120,10 +106,10 @@ async def test_builder_adds_moves_edits_and_removes_questions_of_every_type(
     )
     assert saved.status_code == 303, saved.text
     conditional = await post(
-        editor,
+        surveys_editor,
         f"{BASE}/{survey_id}/questions/q10",
         {
-            "version": (await definition(editor, survey_id))["version"],
+            "version": (await definition(surveys_editor, survey_id))["version"],
             "id": "why",
             "type": "number",
             "text_fi": "Montako?",
@@ -135,7 +121,7 @@ async def test_builder_adds_moves_edits_and_removes_questions_of_every_type(
         },
     )
     assert conditional.status_code == 303, conditional.text
-    got = (await definition(editor, survey_id))["definition"]
+    got = (await definition(surveys_editor, survey_id))["definition"]
     uses = got["pages"][0]["questions"][1]
     assert uses["id"] == "uses" and uses["other"] is True and uses["required"] is True
     assert uses["choices"][0] == {
@@ -147,24 +133,24 @@ async def test_builder_adds_moves_edits_and_removes_questions_of_every_type(
     assert (why["min"], why["max"]) == (0, 10.5)
 
     # A question a condition names cannot go: the same rule as the API, shown as an error.
-    refused = await edit(editor, survey_id, action="remove_question:uses")
+    refused = await edit(surveys_editor, survey_id, action="remove_question:uses")
     assert refused.status_code == 422
     assert 'class="error-summary"' in refused.text and "earlier question" in refused.text
-    assert (await edit(editor, survey_id, action="remove_question:why")).status_code == 303
-    assert (await edit(editor, survey_id, action="remove_question:uses")).status_code == 303
-    got = (await definition(editor, survey_id))["definition"]
+    assert (await edit(surveys_editor, survey_id, action="remove_question:why")).status_code == 303
+    assert (await edit(surveys_editor, survey_id, action="remove_question:uses")).status_code == 303
+    got = (await definition(surveys_editor, survey_id))["definition"]
     assert "uses" not in {q["id"] for p in got["pages"] for q in p["questions"]}
 
 
 async def test_question_form_errors_keep_the_input_and_link_to_the_field(
-    editor: httpx.AsyncClient,
+    surveys_editor: httpx.AsyncClient,
 ) -> None:
-    survey_id = await create(editor)
+    survey_id = await create(surveys_editor)
     bad = await post(
-        editor,
+        surveys_editor,
         f"{BASE}/{survey_id}/questions/q1",
         {
-            "version": (await definition(editor, survey_id))["version"],
+            "version": (await definition(surveys_editor, survey_id))["version"],
             "id": "Bad Id",
             "type": "short_text",
             "text_fi": "Säilyy <script>",
@@ -176,52 +162,54 @@ async def test_question_form_errors_keep_the_input_and_link_to_the_field(
 
 
 async def test_a_stale_form_is_refused_instead_of_overwriting_a_newer_version(
-    editor: httpx.AsyncClient,
+    surveys_editor: httpx.AsyncClient,
 ) -> None:
-    survey_id = await create(editor)
-    version = (await definition(editor, survey_id))["version"]
+    survey_id = await create(surveys_editor)
+    version = (await definition(surveys_editor, survey_id))["version"]
     first = await post(
-        editor, f"{BASE}/{survey_id}/edit", {"version": version, "action": "add_page"}
+        surveys_editor, f"{BASE}/{survey_id}/edit", {"version": version, "action": "add_page"}
     )
     assert first.status_code == 303
     stale = await post(
-        editor, f"{BASE}/{survey_id}/edit", {"version": version, "action": "add_page"}
+        surveys_editor, f"{BASE}/{survey_id}/edit", {"version": version, "action": "add_page"}
     )
     assert stale.status_code == 409
-    assert len((await definition(editor, survey_id))["definition"]["pages"]) == 2
+    assert len((await definition(surveys_editor, survey_id))["definition"]["pages"]) == 2
 
 
-async def test_builder_duplicates_exports_and_imports_json(editor: httpx.AsyncClient) -> None:
-    survey_id = await create(editor)
-    copied = await edit(editor, survey_id, action="duplicate")
+async def test_builder_duplicates_exports_and_imports_json(
+    surveys_editor: httpx.AsyncClient,
+) -> None:
+    survey_id = await create(surveys_editor)
+    copied = await edit(surveys_editor, survey_id, action="duplicate")
     assert copied.status_code == 303 and survey_id not in copied.headers["location"]
 
-    exported = await editor.get(f"{BASE}/{survey_id}/export.json")
+    exported = await surveys_editor.get(f"{BASE}/{survey_id}/export.json")
     assert exported.status_code == 200
     assert "attachment" in exported.headers["content-disposition"]
     document = exported.json()
-    imported = await editor.post(
+    imported = await surveys_editor.post(
         f"{BASE}/import",
         data={"csrf_token": CSRF},
         files={"file": ("survey.json", json.dumps(document).encode(), "application/json")},
     )
     assert imported.status_code == 303, imported.text
     new_id = imported.headers["location"].split("/")[-2]
-    assert (await definition(editor, new_id))["definition"] == document["survey"]
+    assert (await definition(surveys_editor, new_id))["definition"] == document["survey"]
 
-    pasted = await post(editor, f"{BASE}/import", {"document": '{"format": "other"}'})
+    pasted = await post(surveys_editor, f"{BASE}/import", {"document": '{"format": "other"}'})
     assert pasted.status_code == 422 and "not a survey export" in pasted.text
 
 
 async def test_builder_refuses_viewers_and_forms_without_the_csrf_token(
-    editor: httpx.AsyncClient,
+    surveys_editor: httpx.AsyncClient,
 ) -> None:
-    survey_id = await create(editor)
+    survey_id = await create(surveys_editor)
     viewer = {"X-Staff-Id": "v", "X-Staff-Role": "viewer", "X-Staff-Csrf": CSRF}
-    seen = await editor.get(f"{BASE}/{survey_id}/edit", headers=viewer)
+    seen = await surveys_editor.get(f"{BASE}/{survey_id}/edit", headers=viewer)
     assert seen.status_code == 403
-    forged = await editor.post(
+    forged = await surveys_editor.post(
         f"{BASE}/{survey_id}/edit", data={"version": "1", "action": "add_page"}
     )
     assert forged.status_code == 403
-    assert (await definition(editor, survey_id))["version"] == 1
+    assert (await definition(surveys_editor, survey_id))["version"] == 1

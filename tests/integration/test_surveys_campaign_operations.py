@@ -7,26 +7,20 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
-from surveys.app import create_app
 from surveys.tables import campaigns, invitations, outbox
 
+from tests.support.staff import SESSION_CSRF as CSRF
 from tests.support.surveys import SURVEY, add_people, person
 
-CSRF = "csrf-of-the-session"
-EDITOR = {
-    "X-Staff-Id": "staff-e",
-    "X-Staff-Role": "editor",
-    "X-Staff-Csrf": CSRF,
-    "X-Staff-Email": "eeva@digituki.example",
-}
+# surveys_editor is an editor without an address; here she has one (the test-send form
+# offers it), so every request says so.
+EEVA = {"X-Staff-Email": "eeva@digituki.example"}
 # Finnish and Swedish texts everywhere, English nowhere in the questions.
 BILINGUAL: dict[str, Any] = {
     "title": {"fi": "Tukitarpeet", "sv": "Stödbehov"},
@@ -48,27 +42,17 @@ BILINGUAL: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-async def editor(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app()
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://surveys", headers=EDITOR
-        ) as client,
-    ):
-        yield client
-
-
 async def post(client: httpx.AsyncClient, url: str, **data: Any) -> httpx.Response:
-    return await client.post(url, data={"csrf_token": CSRF, **data})
+    return await client.post(url, data={"csrf_token": CSRF, **data}, headers=EEVA)
 
 
 async def campaign_of(
     client: httpx.AsyncClient, definition: dict[str, Any], *, opens_in: timedelta = timedelta(0)
 ) -> str:
     made = await client.post(
-        "/api/surveys/surveys", json={"definition": definition}, headers={"X-CSRF-Token": CSRF}
+        "/api/surveys/surveys",
+        json={"definition": definition},
+        headers={"X-CSRF-Token": CSRF} | EEVA,
     )
     assert made.status_code == 201, made.text
     now = datetime.now(UTC)
@@ -85,7 +69,7 @@ async def campaign_of(
             "max_reminders": 2,
             "reminder_interval_hours": 6,
         },
-        headers={"X-CSRF-Token": CSRF},
+        headers={"X-CSRF-Token": CSRF} | EEVA,
     )
     assert campaign.status_code == 201, campaign.text
     return str(campaign.json()["id"])
@@ -102,14 +86,14 @@ async def mails(engine: AsyncEngine) -> list[dict[str, Any]]:
 
 
 async def test_before_launch_the_page_counts_the_audience_warns_of_missing_languages_and_previews(
-    editor: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
+    surveys_editor: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
 ) -> None:
     engine = clean_db["surveys"]
     people = [person(language="fi") for _ in range(3)] + [person(language="en") for _ in range(2)]
     await add_people(engine, [*people, person(language="sv", survey_consent=False)])
-    campaign_id = await campaign_of(editor, BILINGUAL)
-    page = await editor.get(
-        f"/surveys/staff/campaigns/{campaign_id}", headers={"Cookie": "dt_lang=en"}
+    campaign_id = await campaign_of(surveys_editor, BILINGUAL)
+    page = await surveys_editor.get(
+        f"/surveys/staff/campaigns/{campaign_id}", headers={"Cookie": "dt_lang=en"} | EEVA
     )
     assert page.status_code == 200, page.text
     html = page.text
@@ -125,23 +109,23 @@ async def test_before_launch_the_page_counts_the_audience_warns_of_missing_langu
 
 
 async def test_own_invitation_texts_and_a_test_send_say_to_whom_and_reach_the_outbox(
-    editor: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
+    surveys_editor: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
 ) -> None:
     engine = clean_db["surveys"]
-    campaign_id = await campaign_of(editor, BILINGUAL)
+    campaign_id = await campaign_of(surveys_editor, BILINGUAL)
     saved = await post(
-        editor,
+        surveys_editor,
         f"/surveys/staff/campaigns/{campaign_id}/invitation",
         subject_sv="Hjälp oss: {survey}",
         body_sv="Vi vill höra dig.\n\nSvara senast {closes}.",
     )
     assert saved.status_code == 303 and saved.headers["location"].endswith("done=invitation")
-    page = await editor.get(saved.headers["location"])
+    page = await surveys_editor.get(saved.headers["location"], headers=EEVA)
     assert "Kutsun tekstit tallennettiin." in page.text
     assert "Hjälp oss: Stödbehov" in page.text and "Vi vill höra dig." in page.text
 
     sent = await post(
-        editor,
+        surveys_editor,
         f"/surveys/staff/campaigns/{campaign_id}/test-send",
         test_email="tester@digituki.example",
         test_language="sv",
@@ -156,13 +140,15 @@ async def test_own_invitation_texts_and_a_test_send_say_to_whom_and_reach_the_ou
     assert "/preview?lang=sv" in mail["variables"]["survey_url"]  # no personal link
 
     bad = await post(
-        editor, f"/surveys/staff/campaigns/{campaign_id}/test-send", test_email="not an address"
+        surveys_editor,
+        f"/surveys/staff/campaigns/{campaign_id}/test-send",
+        test_email="not an address",
     )
     assert bad.status_code == 422 and 'href="#test_email"' in bad.text
 
 
 async def test_launch_greets_by_name_in_the_recipients_language_or_the_surveys(
-    editor: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
+    surveys_editor: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
 ) -> None:
     engine = clean_db["surveys"]
     await add_people(
@@ -172,8 +158,8 @@ async def test_launch_greets_by_name_in_the_recipients_language_or_the_surveys(
             person(language="en", first_name=None),
         ],
     )
-    campaign_id = await campaign_of(editor, BILINGUAL)
-    launched = await post(editor, f"/surveys/staff/campaigns/{campaign_id}/launch")
+    campaign_id = await campaign_of(surveys_editor, BILINGUAL)
+    launched = await post(surveys_editor, f"/surveys/staff/campaigns/{campaign_id}/launch")
     assert launched.status_code == 303, launched.text
     by_language = {m["language"]: m for m in await mails(engine)}
     assert by_language["sv"]["variables"]["greeting"] == "Hej Stina,"
@@ -182,32 +168,34 @@ async def test_launch_greets_by_name_in_the_recipients_language_or_the_surveys(
 
 
 async def test_a_placeholder_question_is_refused_at_launch_by_its_name(
-    editor: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
+    surveys_editor: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
 ) -> None:
     unfinished = json.loads(json.dumps(BILINGUAL))
     unfinished["pages"][0]["questions"].append(
         {"id": "q2", "type": "short_text", "text": {"fi": "Uusi kysymys", "en": "New question"}}
     )
-    campaign_id = await campaign_of(editor, unfinished)
-    page = await editor.get(f"/surveys/staff/campaigns/{campaign_id}")
+    campaign_id = await campaign_of(surveys_editor, unfinished)
+    page = await surveys_editor.get(f"/surveys/staff/campaigns/{campaign_id}", headers=EEVA)
     assert 'id="unfinished-questions"' in page.text
-    refused = await post(editor, f"/surveys/staff/campaigns/{campaign_id}/launch")
+    refused = await post(surveys_editor, f"/surveys/staff/campaigns/{campaign_id}/launch")
     assert refused.status_code == 409
     assert "Kysymystä 2 ”Uusi kysymys” ei ole vielä kirjoitettu" in refused.text
-    api = await editor.post(
-        f"/api/surveys/campaigns/{campaign_id}/launch", headers={"X-CSRF-Token": CSRF}
+    api = await surveys_editor.post(
+        f"/api/surveys/campaigns/{campaign_id}/launch", headers={"X-CSRF-Token": CSRF} | EEVA
     )
     assert api.status_code == 409 and "Question 2" in api.text
     assert await mails(clean_db["surveys"]) == []
 
 
 async def test_a_running_campaign_reminds_now_shows_the_next_reminder_closes_and_reopens(
-    editor: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
+    surveys_editor: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
 ) -> None:
     engine = clean_db["surveys"]
     await add_people(engine, [person() for _ in range(3)])
-    campaign_id = await campaign_of(editor, SURVEY)
-    assert (await post(editor, f"/surveys/staff/campaigns/{campaign_id}/launch")).status_code == 303
+    campaign_id = await campaign_of(surveys_editor, SURVEY)
+    assert (
+        await post(surveys_editor, f"/surveys/staff/campaigns/{campaign_id}/launch")
+    ).status_code == 303
     cid = uuid.UUID(campaign_id)
     async with engine.begin() as conn:
         rows = (
@@ -222,21 +210,21 @@ async def test_a_running_campaign_reminds_now_shows_the_next_reminder_closes_and
             .where(invitations.c.campaign_id == cid)
             .values(last_mailed_at=datetime.now(UTC) - timedelta(hours=2))
         )
-    page = await editor.get(f"/surveys/staff/campaigns/{campaign_id}")
+    page = await surveys_editor.get(f"/surveys/staff/campaigns/{campaign_id}", headers=EEVA)
     assert "Seuraava ajastettu muistutus" in page.text and "6 tunnin välein" in page.text
 
-    reminded = await post(editor, f"/surveys/staff/campaigns/{campaign_id}/remind")
+    reminded = await post(surveys_editor, f"/surveys/staff/campaigns/{campaign_id}/remind")
     assert reminded.status_code == 303
     assert reminded.headers["location"].endswith("done=reminded&n=2")
-    shown = await editor.get(reminded.headers["location"])
+    shown = await surveys_editor.get(reminded.headers["location"], headers=EEVA)
     assert "Muistutus lähetettiin 2 henkilölle" in shown.text
-    again = await post(editor, f"/surveys/staff/campaigns/{campaign_id}/remind")
+    again = await post(surveys_editor, f"/surveys/staff/campaigns/{campaign_id}/remind")
     assert again.headers["location"].endswith("n=0")  # a double click sends nothing twice
     templates = [m["template_key"] for m in await mails(engine)]
     assert templates.count("survey_reminder") == 2
 
     schedule = await post(
-        editor,
+        surveys_editor,
         f"/surveys/staff/campaigns/{campaign_id}/reminders",
         max_reminders="3",
         interval="12",
@@ -247,7 +235,7 @@ async def test_a_running_campaign_reminds_now_shows_the_next_reminder_closes_and
         row = (await conn.execute(select(campaigns).where(campaigns.c.id == cid))).one()
     assert row.reminder_interval == timedelta(hours=12) and row.max_reminders == 3
     too_often = await post(
-        editor,
+        surveys_editor,
         f"/surveys/staff/campaigns/{campaign_id}/reminders",
         max_reminders="1",
         interval="0.5",
@@ -255,42 +243,48 @@ async def test_a_running_campaign_reminds_now_shows_the_next_reminder_closes_and
     )
     assert too_often.status_code == 422 and 'href="#interval"' in too_often.text
 
-    closed = await post(editor, f"/surveys/staff/campaigns/{campaign_id}/close")
+    closed = await post(surveys_editor, f"/surveys/staff/campaigns/{campaign_id}/close")
     assert closed.status_code == 303
     async with engine.connect() as conn:
         closes_at = (
             await conn.execute(select(campaigns.c.closes_at).where(campaigns.c.id == cid))
         ).scalar_one()
     assert closes_at <= datetime.now(UTC)
-    twice = await post(editor, f"/surveys/staff/campaigns/{campaign_id}/close")
+    twice = await post(surveys_editor, f"/surveys/staff/campaigns/{campaign_id}/close")
     assert twice.status_code == 409
 
     later = (datetime.now(UTC) + timedelta(days=10)).astimezone().strftime("%Y-%m-%dT%H:%M")
     extended = await post(
-        editor, f"/surveys/staff/campaigns/{campaign_id}/closing", closes_at=later
+        surveys_editor, f"/surveys/staff/campaigns/{campaign_id}/closing", closes_at=later
     )
     assert extended.status_code == 303, extended.text
     past = await post(
-        editor, f"/surveys/staff/campaigns/{campaign_id}/closing", closes_at="2020-01-01T09:00"
+        surveys_editor,
+        f"/surveys/staff/campaigns/{campaign_id}/closing",
+        closes_at="2020-01-01T09:00",
     )
     assert past.status_code == 422 and "closes_at" in past.text
-    status = (await editor.get(f"/api/surveys/campaigns/{campaign_id}")).json()
+    status = (
+        await surveys_editor.get(f"/api/surveys/campaigns/{campaign_id}", headers=EEVA)
+    ).json()
     assert status["state"] == "open"
 
 
 async def test_campaign_operations_are_audited_and_refused_to_viewers(
-    editor: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
+    surveys_editor: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
 ) -> None:
-    campaign_id = await campaign_of(editor, SURVEY)
-    viewer = {"X-Staff-Role": "viewer"}
+    campaign_id = await campaign_of(surveys_editor, SURVEY)
+    viewer = {"X-Staff-Role": "viewer"} | EEVA
     for action in ("remind", "close", "closing", "reminders", "invitation", "test-send"):
-        refused = await editor.post(
+        refused = await surveys_editor.post(
             f"/surveys/staff/campaigns/{campaign_id}/{action}",
             data={"csrf_token": CSRF},
             headers=viewer,
         )
         assert refused.status_code == 403, action
-    await post(editor, f"/surveys/staff/campaigns/{campaign_id}/invitation", body_fi="Tervetuloa")
+    await post(
+        surveys_editor, f"/surveys/staff/campaigns/{campaign_id}/invitation", body_fi="Tervetuloa"
+    )
     async with clean_db["surveys"].connect() as conn:
         topics = (await conn.execute(select(outbox.c.payload, outbox.c.topic))).all()
     actions = [json.loads(r.payload)["action"] for r in topics if "audit" in r.topic]
@@ -298,49 +292,53 @@ async def test_campaign_operations_are_audited_and_refused_to_viewers(
 
 
 async def test_a_partly_translated_language_is_kept_and_warned_about(
-    editor: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
+    surveys_editor: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
 ) -> None:
     engine = clean_db["surveys"]
     await add_people(engine, [person(language="sv", first_name="Stina")])
-    campaign_id = await campaign_of(editor, SURVEY)  # one question is written in Finnish only
-    page = await editor.get(f"/surveys/staff/campaigns/{campaign_id}")
+    campaign_id = await campaign_of(
+        surveys_editor, SURVEY
+    )  # one question is written in Finnish only
+    page = await surveys_editor.get(f"/surveys/staff/campaigns/{campaign_id}", headers=EEVA)
     assert 'id="language-incomplete-sv"' in page.text
     assert 'id="language-warning-sv"' not in page.text
     assert "He näkevät nämä tekstit kielellä suomi." in page.text
-    await post(editor, f"/surveys/staff/campaigns/{campaign_id}/launch")
+    await post(surveys_editor, f"/surveys/staff/campaigns/{campaign_id}/launch")
     [mail] = await mails(engine)
     assert mail["language"] == "sv" and mail["variables"]["greeting"] == "Hej Stina,"
 
 
 async def test_the_api_offers_the_same_operations(
-    editor: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
+    surveys_editor: httpx.AsyncClient, clean_db: dict[str, AsyncEngine]
 ) -> None:
     await add_people(clean_db["surveys"], [person(language="en")])
-    campaign_id = await campaign_of(editor, BILINGUAL)
+    campaign_id = await campaign_of(surveys_editor, BILINGUAL)
     api = f"/api/surveys/campaigns/{campaign_id}"
-    headers = {"X-CSRF-Token": CSRF}
-    check = (await editor.get(f"{api}/launch-check")).json()
+    headers = {"X-CSRF-Token": CSRF} | EEVA
+    check = (await surveys_editor.get(f"{api}/launch-check", headers=EEVA)).json()
     assert check["audience"] == 1 and check["missing"][0]["language"] == "en"
     assert check["previews"]["sv"]["greeting"] == "Hej Maja,"
-    texts = await editor.put(
+    texts = await surveys_editor.put(
         f"{api}/invitation", json={"subject": {"en": "Help: {survey}"}}, headers=headers
     )
     assert texts.status_code == 200 and texts.json()["invitation"] == {
         "en": {"subject": "Help: {survey}"}
     }
-    sent = await editor.post(
+    sent = await surveys_editor.post(
         f"{api}/test-send",
         json={"to_email": "t@digituki.example", "language": "en"},
         headers=headers,
     )
     assert sent.json() == {"sent_to": "t@digituki.example", "language": "en"}
-    assert (await editor.post(f"{api}/launch", headers=headers)).status_code == 200
-    schedule = await editor.put(
+    assert (await surveys_editor.post(f"{api}/launch", headers=headers)).status_code == 200
+    schedule = await surveys_editor.put(
         f"{api}/reminders", json={"max_reminders": 2, "interval_hours": 3}, headers=headers
     )
     assert schedule.json() == {"max_reminders": 2, "interval_hours": 3.0}
-    assert (await editor.post(f"{api}/remind", headers=headers)).json() == {"reminded": 0}
-    assert (await editor.post(f"{api}/close", headers=headers)).status_code == 200
+    assert (await surveys_editor.post(f"{api}/remind", headers=headers)).json() == {"reminded": 0}
+    assert (await surveys_editor.post(f"{api}/close", headers=headers)).status_code == 200
     later = (datetime.now(UTC) + timedelta(days=2)).isoformat()
-    reopened = await editor.put(f"{api}/closing", json={"closes_at": later}, headers=headers)
+    reopened = await surveys_editor.put(
+        f"{api}/closing", json={"closes_at": later}, headers=headers
+    )
     assert reopened.status_code == 200, reopened.text

@@ -7,11 +7,9 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from surveys.campaigns import overview as staff_views
@@ -21,26 +19,10 @@ from surveys.retention.job import run_retention
 from surveys.settings import SurveysSettings
 from surveys.unit_of_work import unit_of_work
 
-from shared.db import make_engine
-from tests.support.infra import Infra
-from tests.support.own_db import own_database
 from tests.support.rows import insert
 
 CLOSED = datetime(2025, 6, 1, tzinfo=UTC)
 FAR_FUTURE = datetime(2040, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-async def settings(infra: Infra, settings_environment: None) -> AsyncIterator[SurveysSettings]:
-    async with own_database(infra, "surveys") as url:
-        yield SurveysSettings(database_url=url)
-
-
-@pytest.fixture
-async def engine(settings: SurveysSettings) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(settings.database_url, pool_size=2)
-    yield engine
-    await engine.dispose()
 
 
 async def figures(engine: AsyncEngine, survey: uuid.UUID, campaign: uuid.UUID) -> dict[str, Any]:
@@ -58,13 +40,13 @@ async def figures(engine: AsyncEngine, survey: uuid.UUID, campaign: uuid.UUID) -
 
 
 async def test_campaign_figures_are_the_same_before_and_after_retention(
-    engine: AsyncEngine, settings: SurveysSettings
+    surveys_engine: AsyncEngine, surveys_settings: SurveysSettings
 ) -> None:
     survey, campaign = uuid.uuid4(), uuid.uuid4()
     north, south = uuid.uuid4(), uuid.uuid4()
-    await insert(engine, "surveys", id=survey, title="t", definition=json.dumps({}))
+    await insert(surveys_engine, "surveys", id=survey, title="t", definition=json.dumps({}))
     await insert(
-        engine,
+        surveys_engine,
         "campaigns",
         id=campaign,
         survey_id=survey,
@@ -82,7 +64,7 @@ async def test_campaign_figures_are_the_same_before_and_after_retention(
     for n in range(8):
         invitation_ids.append(uuid.uuid4())
         await insert(
-            engine,
+            surveys_engine,
             "invitations",
             id=invitation_ids[-1],
             campaign_id=campaign,
@@ -97,7 +79,7 @@ async def test_campaign_figures_are_the_same_before_and_after_retention(
     slots = [os.urandom(32) for _ in range(3)]
     for n, slot in enumerate(slots):
         await insert(
-            engine,
+            surveys_engine,
             "open_respondents",
             token_hash=slot,
             campaign_id=campaign,
@@ -105,7 +87,7 @@ async def test_campaign_figures_are_the_same_before_and_after_retention(
             answered=n > 0,
         )
 
-    before = await figures(engine, survey, campaign)
+    before = await figures(surveys_engine, survey, campaign)
     overview = before["overview"]
     assert (overview["invited"], overview["answered"], overview["bounced"]) == (8, 4, 4)
     assert overview["response_rate"] == 50.0
@@ -113,17 +95,17 @@ async def test_campaign_figures_are_the_same_before_and_after_retention(
     assert before["open_answered"] == 2
     assert before["list"] == [{"invited": 8, "answered": 4, "delivered": 4, "bounced": 2}]
 
-    dry = await run_retention(engine, settings, dry_run=True, now=FAR_FUTURE)
+    dry = await run_retention(surveys_engine, surveys_settings, dry_run=True, now=FAR_FUTURE)
     assert sorted(dry.invitation_ids) == sorted(invitation_ids)
     assert sorted(dry.open_respondent_hashes) == sorted(slots)
-    real = await run_retention(engine, settings, dry_run=False, now=FAR_FUTURE)
+    real = await run_retention(surveys_engine, surveys_settings, dry_run=False, now=FAR_FUTURE)
     assert sorted(real.invitation_ids) == sorted(dry.invitation_ids)
     assert sorted(real.open_respondent_hashes) == sorted(dry.open_respondent_hashes)
-    async with engine.connect() as conn:
+    async with surveys_engine.connect() as conn:
         for table in ("invitations", "open_respondents"):
             left = (await conn.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one()
             assert left == 0, table
 
-    assert await figures(engine, survey, campaign) == before
-    again = await run_retention(engine, settings, dry_run=True, now=FAR_FUTURE)
+    assert await figures(surveys_engine, survey, campaign) == before
+    again = await run_retention(surveys_engine, surveys_settings, dry_run=True, now=FAR_FUTURE)
     assert again.counts() == {"invitations": 0, "drafts": 0, "open_respondents": 0}

@@ -7,35 +7,17 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from surveys.retention.job import run_retention
 from surveys.settings import SurveysSettings
 
-from shared.db import make_engine
-from tests.support.infra import Infra
-from tests.support.own_db import own_database
 from tests.support.rows import insert
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
-
-
-@pytest.fixture
-async def settings(infra: Infra, settings_environment: None) -> AsyncIterator[SurveysSettings]:
-    async with own_database(infra, "surveys") as url:
-        yield SurveysSettings(database_url=url)
-
-
-@pytest.fixture
-async def engine(settings: SurveysSettings) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(settings.database_url, pool_size=2)
-    yield engine
-    await engine.dispose()
 
 
 async def campaign(engine: AsyncEngine, survey: uuid.UUID, closed_days_ago: float) -> uuid.UUID:
@@ -78,18 +60,18 @@ async def rows(engine: AsyncEngine, sql: str) -> list[dict[str, Any]]:
 
 
 async def test_the_real_run_removes_exactly_what_the_dry_run_listed(
-    engine: AsyncEngine, settings: SurveysSettings
+    surveys_engine: AsyncEngine, surveys_settings: SurveysSettings
 ) -> None:
     survey = uuid.uuid4()
-    await insert(engine, "surveys", id=survey, title="t", definition="{}")
-    expired = await campaign(engine, survey, 90.01)
-    recent = await campaign(engine, survey, 89.99)
-    answered = await invitation(engine, expired, answered=True, mail_status="delivered")
-    bounced = await invitation(engine, expired, mail_status="bounced")
-    kept = await invitation(engine, recent)
+    await insert(surveys_engine, "surveys", id=survey, title="t", definition="{}")
+    expired = await campaign(surveys_engine, survey, 90.01)
+    recent = await campaign(surveys_engine, survey, 89.99)
+    answered = await invitation(surveys_engine, expired, answered=True, mail_status="delivered")
+    bounced = await invitation(surveys_engine, expired, mail_status="bounced")
+    kept = await invitation(surveys_engine, recent)
     response = uuid.uuid4()
     await insert(
-        engine,
+        surveys_engine,
         "responses",
         id=response,
         campaign_id=expired,
@@ -98,23 +80,26 @@ async def test_the_real_run_removes_exactly_what_the_dry_run_listed(
         invitation_id=answered,
     )
     for cid in (expired, recent):
-        await insert(engine, "drafts", token_hash=os.urandom(32), campaign_id=cid, answers="{}")
+        await insert(
+            surveys_engine, "drafts", token_hash=os.urandom(32), campaign_id=cid, answers="{}"
+        )
 
-    dry = await run_retention(engine, settings, dry_run=True, now=NOW)
+    dry = await run_retention(surveys_engine, surveys_settings, dry_run=True, now=NOW)
     assert sorted(dry.invitation_ids) == sorted([answered, bounced])
     assert dry.draft_count == 1
-    assert len(await rows(engine, "SELECT id FROM invitations")) == 3  # nothing changed
+    assert len(await rows(surveys_engine, "SELECT id FROM invitations")) == 3  # nothing changed
 
-    real = await run_retention(engine, settings, dry_run=False, now=NOW)
+    real = await run_retention(surveys_engine, surveys_settings, dry_run=False, now=NOW)
     assert sorted(real.invitation_ids) == sorted(dry.invitation_ids)
     assert real.draft_count == dry.draft_count
-    assert [r["id"] for r in await rows(engine, "SELECT id FROM invitations")] == [kept]
-    [draft] = await rows(engine, "SELECT campaign_id FROM drafts")
+    assert [r["id"] for r in await rows(surveys_engine, "SELECT id FROM invitations")] == [kept]
+    [draft] = await rows(surveys_engine, "SELECT campaign_id FROM drafts")
     assert draft["campaign_id"] == recent
-    [kept_response] = await rows(engine, "SELECT id, invitation_id FROM responses")
+    [kept_response] = await rows(surveys_engine, "SELECT id, invitation_id FROM responses")
     assert kept_response == {"id": response, "invitation_id": None}
     [tally] = await rows(
-        engine, "SELECT campaign_id, invited, answered, delivered, bounced FROM invitation_tallies"
+        surveys_engine,
+        "SELECT campaign_id, invited, answered, delivered, bounced FROM invitation_tallies",
     )
     assert tally == {
         "campaign_id": expired,
@@ -124,11 +109,11 @@ async def test_the_real_run_removes_exactly_what_the_dry_run_listed(
         "bounced": 1,
     }
     [audit] = await rows(
-        engine,
+        surveys_engine,
         "SELECT convert_from(payload, 'UTF8')::jsonb AS data FROM outbox "
         "WHERE topic = 'staff.audit.v1'",
     )
     assert audit["data"]["actor_id"] == "system:retention"
     assert audit["data"]["details"]["invitations"] == 2
-    again = await run_retention(engine, settings, dry_run=True, now=NOW)
+    again = await run_retention(surveys_engine, surveys_settings, dry_run=True, now=NOW)
     assert again.counts() == {"invitations": 0, "drafts": 0, "open_respondents": 0}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import httpx
@@ -33,7 +33,6 @@ from shared.events.topics import MAIL_REQUESTED
 from shared.kafka import ensure_topics
 from shared.outbox.relay import OutboxRelay, RelayConfig, make_producer
 from tests.support.infra import Infra
-from tests.support.own_db import own_database
 from tests.support.polling import eventually
 
 pytestmark = pytest.mark.integration
@@ -49,15 +48,6 @@ def spans() -> Iterator[tuple[TracerProvider, InMemorySpanExporter]]:
     finally:
         tracing.install_provider(None)
         provider.shutdown()
-
-
-@pytest.fixture
-async def databases(infra: Infra, settings_environment: None) -> AsyncIterator[dict[str, str]]:
-    async with (
-        own_database(infra, "contacts") as contacts,
-        own_database(infra, "newsletter") as newsletter,
-    ):
-        yield {"contacts": contacts, "newsletter": newsletter}
 
 
 def join_form(email: str) -> dict[str, Any]:
@@ -90,17 +80,17 @@ def named(found: Sequence[ReadableSpan], prefix: str, kind: SpanKind) -> list[Re
 
 async def test_one_trace_runs_from_the_join_post_to_the_smtp_send(
     spans: tuple[TracerProvider, InMemorySpanExporter],
-    databases: dict[str, str],
+    own_databases: dict[str, str],
     infra: Infra,
 ) -> None:
     provider, exporter = spans
     prefix = f"trace{uuid.uuid4().hex[:6]}."
     await ensure_topics(infra.kafka, prefix)
     contacts_settings = ContactsSettings(
-        database_url=databases["contacts"], kafka_topic_prefix=prefix
+        database_url=own_databases["contacts"], kafka_topic_prefix=prefix
     )
     newsletter_settings = NewsletterSettings(
-        database_url=databases["newsletter"], kafka_topic_prefix=prefix
+        database_url=own_databases["newsletter"], kafka_topic_prefix=prefix
     )
     email = f"trace-{uuid.uuid4().hex[:8]}@example.fi"
 
@@ -116,15 +106,15 @@ async def test_one_trace_runs_from_the_join_post_to_the_smtp_send(
     assert response.status_code < 400, response.text
 
     # 2. The relay publishes the outbox to Kafka later, from the rows alone.
-    contacts_engine = make_engine(databases["contacts"], pool_size=2)
-    newsletter_engine = make_engine(databases["newsletter"], pool_size=4)
+    contacts_engine = make_engine(own_databases["contacts"], pool_size=2)
+    newsletter_engine = make_engine(own_databases["newsletter"], pool_size=4)
     producer = make_producer(infra.kafka, client_id="trace-test-relay")
     relay = OutboxRelay(
         contacts_engine,
         contacts_outbox,
         RelayConfig(
             service="contacts",
-            database_url=databases["contacts"],
+            database_url=own_databases["contacts"],
             bootstrap_servers=infra.kafka,
             topic_prefix=prefix,
         ),

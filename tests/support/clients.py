@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 import httpx
@@ -24,10 +25,11 @@ from shared.db import make_engine
 from tests.support.databases import fresh_database, truncate_all
 from tests.support.infra import Infra
 from tests.support.seeds import reseed
-from tests.support.staff import EDITOR_HEADERS, VIEWER_HEADERS
+from tests.support.staff import EDITOR_HEADERS, SESSION_CSRF, VIEWER_HEADERS
 
 if TYPE_CHECKING:
     from contacts.settings import ContactsSettings
+    from newsletter.settings import NewsletterSettings
 
 
 @pytest.fixture(scope="session")
@@ -102,6 +104,64 @@ async def contacts_web(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.
             transport=httpx.ASGITransport(app=app),
             base_url="https://crm.digituki.test",
             headers={"Accept-Language": "en"},
+        ) as c,
+    ):
+        yield c
+
+
+@pytest.fixture
+async def own_contacts_web(
+    engine: AsyncEngine, settings: ContactsSettings
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Contacts' app in process on its own database (`own_contacts_db`, emptied by `engine`),
+    no headers set: each request says who calls and, where it matters, in which language."""
+    from contacts.app import create_app
+
+    app = create_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://c") as c,
+    ):
+        yield c
+
+
+@asynccontextmanager
+async def newsletter_client(
+    settings: NewsletterSettings | None = None,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Newsletter's app in process (settings from the environment unless given), no headers
+    set; `newsletter_web` is this on emptied databases."""
+    from newsletter.app import create_app
+
+    app = create_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://n") as c,
+    ):
+        yield c
+
+
+@pytest.fixture
+async def newsletter_web(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
+    """Newsletter's app in process on the emptied shared databases, no headers set (each
+    request sends its staff headers)."""
+    async with newsletter_client() as c:
+        yield c
+
+
+@pytest.fixture
+async def surveys_editor(clean_db: dict[str, AsyncEngine]) -> AsyncIterator[httpx.AsyncClient]:
+    """Surveys' app in process on emptied databases, for an editor whose session's CSRF token
+    is `SESSION_CSRF` (tests/support/staff.py)."""
+    from surveys.app import create_app
+
+    app = create_app()
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://surveys",
+            headers=EDITOR_HEADERS | {"X-Staff-Csrf": SESSION_CSRF},
         ) as c,
     ):
         yield c
