@@ -72,7 +72,9 @@ install() {
 }
 
 java_tool() {
-    java -Xmx256m -cp "$LIBS/*" -Dlog4j2.configurationFile="$REPO/deploy/kafka/log4j2.properties" \
+    # shellcheck disable=SC2086 # KAFKA_JVM_EXTRA: JVM options, split on purpose
+    java -Xmx256m ${KAFKA_JVM_EXTRA:-} -cp "$LIBS/*" \
+        -Dlog4j2.configurationFile="$REPO/deploy/kafka/log4j2.properties" \
         kafka.tools.StorageTool "$@"
 }
 
@@ -157,9 +159,11 @@ start_node() {
     write_props "$i"
     format_storage "$i"
     log "starting $name on 127.0.0.1:$port"
-    # Server-class JVM options as in Kafka's own kafka-server-start.sh, smaller heap.
+    # Server-class JVM options as in Kafka's own kafka-server-start.sh, smaller heap;
+    # KAFKA_JVM_EXTRA from the environment's file (deploy/env/test.env says why).
+    # shellcheck disable=SC2086 # JVM options, split on purpose
     start_bg "$name" java -Xms256m -Xmx768m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
-        -Djava.awt.headless=true \
+        ${KAFKA_JVM_EXTRA:-} -Djava.awt.headless=true \
         -Dlog4j2.configurationFile="$REPO/deploy/kafka/log4j2.properties" \
         -cp "$LIBS/*" kafka.Kafka "$(node_props "$i")"
 }

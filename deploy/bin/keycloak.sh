@@ -99,7 +99,9 @@ start() {
     make_home
     log "starting keycloak $KEYCLOAK_VERSION on 127.0.0.1:$KEYCLOAK_PORT"
     # A small heap: the machine is shared with PostgreSQL, Kafka and the services.
-    JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m" start_bg keycloak bash "$KC_HOME/bin/kc.sh" \
+    # KEYCLOAK_JVM_EXTRA: extra JVM options of the environment (deploy/env/test.env).
+    JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m" JAVA_OPTS_APPEND="${KEYCLOAK_JVM_EXTRA:-}" \
+        start_bg keycloak bash "$KC_HOME/bin/kc.sh" \
         start-dev "${BUILD_OPTS[@]}" --http-host=127.0.0.1 --http-port="$KEYCLOAK_PORT" \
         --import-realm
     wait_http "$ISSUER/.well-known/openid-configuration" 600 "keycloak" keycloak
