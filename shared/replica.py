@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from faststream.kafka import KafkaBroker
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shared.consuming import bare_connection
+from shared.consuming import BatchHandler, U, UnitOfWorkFactory, bare_connection
 from shared.events.contacts import CONTACT_ERASED, ContactSnapshotV1
 from shared.events.envelope import CloudEvent
 from shared.events.topics import CONTACT_SNAPSHOTS
@@ -34,7 +34,22 @@ async def apply_contact_events(
     return await upsert_snapshots(conn, table, [row_from_event(e) for e in events])
 
 
-AfterApply = Callable[[AsyncConnection, list[CloudEvent]], Awaitable[None]]
+def after_apply_hook(
+    unit_of_work: UnitOfWorkFactory[U] | None, after_apply: BatchHandler[U] | None
+) -> BatchHandler[AsyncConnection] | None:
+    """The use case run on each applied batch, through the service's unit of work joined to
+    the batch's transaction (`unit_of_work(conn)`, a HeldTransaction): what it erases and
+    the events it publishes commit with the upsert, or not at all. Both or neither."""
+    if after_apply is None and unit_of_work is None:
+        return None
+    if after_apply is None or unit_of_work is None:
+        raise ValueError("after_apply needs the unit of work it runs through, and vice versa")
+    factory, use_case = unit_of_work, after_apply
+
+    async def run(conn: AsyncConnection, events: list[CloudEvent]) -> None:
+        await use_case(factory(conn), events)
+
+    return run
 
 
 def subscribe_contact_replica(
@@ -43,20 +58,23 @@ def subscribe_contact_replica(
     settings: ServiceSettings,
     engine: AsyncEngine,
     table: Table,
-    after_apply: AfterApply | None = None,
+    unit_of_work: UnitOfWorkFactory[U] | None = None,
+    after_apply: BatchHandler[U] | None = None,
     description: str = "Replica of contact snapshots; tombstones erase the person.",
 ) -> None:
     """Keep `table` in step with `contacts.contact.v1`, a batch per transaction.
 
     The upsert is version-guarded and so idempotent by itself: no inbox row is needed.
-    `after_apply` runs in the same transaction (e.g. to anonymise what an erasure touches);
-    it must be idempotent too, since a batch can be delivered again.
+    `after_apply(uow, events)` (e.g. anonymising what an erasure touches) runs in the same
+    transaction, on `unit_of_work(conn)`: the service's unit of work joined to it. It must
+    be idempotent too, since a batch can be delivered again.
     """
+    hook = after_apply_hook(unit_of_work, after_apply)
 
     async def apply_batch(conn: AsyncConnection, events: list[CloudEvent]) -> None:
         await apply_contact_events(conn, table, events)
-        if after_apply is not None:
-            await after_apply(conn, events)
+        if hook is not None:
+            await hook(conn, events)
 
     subscribe_batches(
         broker,

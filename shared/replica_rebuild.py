@@ -10,22 +10,24 @@ from __future__ import annotations
 
 import argparse
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from typing import TypeVar
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import Table, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.consuming import BatchHandler, U, UnitOfWorkFactory
 from shared.db import make_engine
 from shared.entrypoints import Command
 from shared.events.envelope import CloudEvent
 from shared.events.topics import CONTACT_SNAPSHOTS
-from shared.replica import apply_contact_events, row_from_event
+from shared.replica import after_apply_hook, apply_contact_events, row_from_event
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
-AfterApply = Callable[[AsyncConnection, list[CloudEvent]], Awaitable[None]]
+S = TypeVar("S", bound=ServiceSettings)
 
 
 async def rebuild_contact_replica(
@@ -33,10 +35,14 @@ async def rebuild_contact_replica(
     settings: ServiceSettings,
     engine: AsyncEngine,
     table: Table,
-    after_apply: AfterApply | None = None,
+    unit_of_work: UnitOfWorkFactory[U] | None = None,
+    after_apply: BatchHandler[U] | None = None,
     batch_size: int = 500,
 ) -> int:
-    """Truncate `table`, replay the whole topic into it; returns the events applied."""
+    """Truncate `table`, replay the whole topic into it; returns the events applied.
+    `after_apply(unit_of_work(conn), events)` runs in each batch's transaction, as in the
+    live consumer (shared/replica.py)."""
+    hook = after_apply_hook(unit_of_work, after_apply)
     topic = settings.topic(CONTACT_SNAPSHOTS.name)
     consumer = AIOKafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap_servers,
@@ -85,8 +91,8 @@ async def rebuild_contact_replica(
             if events:
                 async with engine.begin() as conn:
                     await apply_contact_events(conn, table, events)
-                    if after_apply is not None:
-                        await after_apply(conn, events)
+                    if hook is not None:
+                        await hook(conn, events)
                 applied += len(events)
             for tp in list(remaining):
                 if await consumer.position(tp) >= end[tp]:
@@ -104,15 +110,24 @@ async def rebuild_contact_replica(
 
 
 def rebuild_replica_command(
-    table: Table, after_apply: AfterApply | None = None
+    table: Table,
+    *,
+    unit_of_work: Callable[[S], UnitOfWorkFactory[U]],
+    after_apply: BatchHandler[U],
 ) -> dict[str, Command]:
-    """`rebuild-replica` for a service's COMMANDS: empty `table` and refill it from the topic."""
+    """`rebuild-replica` for a service's COMMANDS: empty `table` and refill it from the topic.
+    `unit_of_work(settings)` is the factory of the service's joined unit of work the
+    `after_apply` use case runs through (the same pair the live replica consumer gets)."""
 
-    async def command(settings: ServiceSettings, args: argparse.Namespace) -> int:
+    async def command(settings: S, args: argparse.Namespace) -> int:
         engine = make_engine(settings.database_url, pool_size=2)
         try:
             applied = await rebuild_contact_replica(
-                settings=settings, engine=engine, table=table, after_apply=after_apply
+                settings=settings,
+                engine=engine,
+                table=table,
+                unit_of_work=unit_of_work(settings),
+                after_apply=after_apply,
             )
         finally:
             await engine.dispose()

@@ -28,6 +28,7 @@ from surveys.assessment.defaults import default_definition
 from surveys.erasure.service import forget_erased
 from surveys.settings import SurveysSettings
 from surveys.tables import contact_snapshot, outbox
+from surveys.unit_of_work import unit_of_work
 
 from shared.events.mail import MailRequestedV1
 from shared.outbox.relay import OutboxRelay, RelayConfig, make_producer
@@ -376,8 +377,9 @@ async def test_an_erased_contact_leaves_no_address_or_background_on_their_attemp
         assert sent.status_code == 200
         other = await browser.post(path, data=form({}, email="kept@example.fi", region="01"))
         assert other.status_code == 200
-    async with engine.begin() as conn:
-        await forget_erased(conn, [contact_id])
+    async with unit_of_work(engine) as uow:
+        await forget_erased(uow, [contact_id])
+        await uow.commit()
     takers = {r.email: r for r in await rows(engine, "SELECT * FROM assessment_takers")}
     assert set(takers) == {None, "kept@example.fi"}
     assert takers[None].contact_id is None

@@ -25,7 +25,7 @@ from contacts.activity.repository import (
 )
 from contacts.assessments.repository import AssessmentRepository, SqlAssessments
 from contacts.audit.domain import Actor
-from contacts.audit.repository import SqlStaffActions, StaffActionRepository
+from contacts.audit.repository import SqlAuditLog, SqlStaffActions, StaffActionRepository
 from contacts.consents.domain import ConsentEntry
 from contacts.dashboard.repository import DashboardRepository, SqlDashboard
 from contacts.enquiries.domain import Enquiry
@@ -551,24 +551,6 @@ class _SqlPersonEvents:
         await snapshots.record_activity(self._uow, person_id, kind, details, at=at)
 
 
-class _SqlAuditLog:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
-
-    async def record(
-        self,
-        actor: Actor | None,
-        action: str,
-        *,
-        target_type: str,
-        target_id: str,
-        details: dict[str, Any] | None = None,
-    ) -> None:
-        await audit_service.audit(
-            self._conn, actor, action, target_type=target_type, target_id=target_id, details=details
-        )
-
-
 class _SqlGroupInvitations:
     def __init__(self, uow: ContactsUnitOfWork) -> None:
         self._uow = uow
@@ -688,7 +670,7 @@ class SqlContactsUnitOfWork:
         self.segments = _SqlSegments(conn)
         self.audience = _SqlAudience(conn)
         self.events = _SqlPersonEvents(self._uow)
-        self.audit = _SqlAuditLog(conn)
+        self.audit = SqlAuditLog(conn)
         self.group = _SqlGroupInvitations(self)
         self.visits = _SqlVisits(conn)
         self.notes = _SqlNotes(conn)
@@ -765,7 +747,6 @@ class _Held(UnitOfWork):
 # The SQL side imports at the end: these modules import `unit_of_work` above themselves.
 from contacts import snapshots  # noqa: E402
 from contacts.assessments import repository as assessment_store  # noqa: E402
-from contacts.audit import service as audit_service  # noqa: E402
 from contacts.consents import repository as consent_store  # noqa: E402
 from contacts.enquiries import repository as enquiry_store  # noqa: E402
 from contacts.imports.repository.store import SqlImports  # noqa: E402

@@ -8,8 +8,9 @@ use case. `shared.subscriptions.subscribe_batches` opens one transaction per bat
 2,000 records on the engine (re-running a failing batch record by record) and upserts the
 snapshots version-guarded, idempotent without an inbox; no unit of work of one use case
 fits a batch of many people. The erasure hook (`registration.erasure.settle_removed_people`)
-runs on that batch's connection and writes its audit entry to the outbox in the same
-transaction.
+is a use case: it gets the service's unit of work joined to that batch's transaction
+(`JoinedEventsUnitOfWork`, a HeldTransaction) and erases, re-points and audits through it, so its
+changes and outbox rows commit with the batch.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from events.registration.erasure import settle_removed_people
 from events.settings import EventsSettings
 from events.tables import contact_snapshot
+from events.unit_of_work import JoinedEventsUnitOfWork
 from shared.replica import subscribe_contact_replica as subscribe_shared
 
 
@@ -31,6 +33,7 @@ def subscribe_contact_replica(
         settings=settings,
         engine=engine,
         table=contact_snapshot,
+        unit_of_work=JoinedEventsUnitOfWork,
         after_apply=settle_removed_people,
         description="Replica of contact snapshots; tombstones erase the person's "
         "registrations, or (merge) re-point them.",

@@ -18,9 +18,13 @@ from events.catalog.repository import Filters, SqlEventRepository, SqlSeriesRepo
 from events.feedback.domain import FeedbackStatus, FeedbackSurvey
 from events.feedback.repository import SqlFeedbackRepository
 from events.registration.domain import Registrant
-from events.registration.repository import SqlRegistrationRepository
+from events.registration.repository import (
+    ErasureRepository,
+    SqlErasureRepository,
+    SqlRegistrationRepository,
+)
 from events.tables import outbox
-from shared.outbox.unit_of_work import OutboxUnitOfWork, UnitOfWork
+from shared.outbox.unit_of_work import HeldTransaction, OutboxUnitOfWork, UnitOfWork
 
 
 class EventRepository(Protocol):
@@ -90,6 +94,8 @@ class EventsUnitOfWork(OutboxUnitOfWork, Protocol):
     def registrations(self) -> RegistrationRepository: ...
     @property
     def feedback(self) -> FeedbackRepository: ...
+    @property
+    def erasure(self) -> ErasureRepository: ...
 
 
 class SqlEventsUnitOfWork(UnitOfWork):
@@ -99,6 +105,7 @@ class SqlEventsUnitOfWork(UnitOfWork):
     series: SqlSeriesRepository
     registrations: SqlRegistrationRepository
     feedback: SqlFeedbackRepository
+    erasure: SqlErasureRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine, outbox=outbox, service="events")
@@ -108,6 +115,16 @@ class SqlEventsUnitOfWork(UnitOfWork):
         self.series = SqlSeriesRepository(conn)
         self.registrations = SqlRegistrationRepository(conn)
         self.feedback = SqlFeedbackRepository(conn)
+        self.erasure = SqlErasureRepository(conn)
+
+
+class JoinedEventsUnitOfWork(HeldTransaction, SqlEventsUnitOfWork):
+    """Events' unit of work inside a transaction a consumer holds (shared HeldTransaction):
+    the contact replica's erasure hook gets it on the batch's connection."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        super().__init__(conn.engine)
+        self._held = conn
 
 
 def unit_of_work(engine: AsyncEngine) -> SqlEventsUnitOfWork:

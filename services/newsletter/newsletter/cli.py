@@ -1,6 +1,7 @@
-"""Newsletter's extra commands: `sender` (delivery workers only), `rebuild-replica`,
-`bounces` (DSN files or a Maildir), `bounce-smtp` (the bounce domain's SMTP listener) and
-`progress` (a campaign's send progress as a text bar)."""
+"""Newsletter's extra commands: `sender` (delivery workers only), `rebuild-replica` (with
+the erasure hook, as the live replica), `bounces` (DSN files or a Maildir), `bounce-smtp`
+(the bounce domain's SMTP listener) and `progress` (a campaign's send progress as a text
+bar)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from newsletter.bounces.inbound import BounceIntake, serve_smtp
 from newsletter.delivery.worker import delivery_loop
+from newsletter.erasure import handlers as erasure
 from newsletter.retention.job import run_retention
 from newsletter.settings import NewsletterSettings
 from newsletter.statistics.domain import Progress, format_eta
@@ -115,7 +117,9 @@ COMMANDS = {
         configure=lambda parser: None,
         run=run_sender,
     ),
-    **rebuild_replica_command(contact_snapshot),
+    **rebuild_replica_command(
+        contact_snapshot, unit_of_work=erasure.joined, after_apply=erasure.on_removals
+    ),
     "bounces": Command(
         help="process bounce mails (RFC 3464 DSNs) from files or a Maildir folder",
         configure=_configure_bounces,

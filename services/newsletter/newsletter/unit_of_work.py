@@ -22,6 +22,7 @@ from newsletter.campaigns.repository import AudienceRows, CampaignRows
 from newsletter.campaigns.segments import SegmentRepository, SegmentRows
 from newsletter.composer.repository import ComposerRepository, ComposerRows
 from newsletter.delivery import repository as delivery_rows
+from newsletter.erasure.repository import ErasureRepository, ErasureRows
 from newsletter.event_cards.repository import EventListingRepository, EventListingRows
 from newsletter.materials.repository import MaterialRepository, MaterialRows
 from newsletter.media.domain import Media
@@ -95,6 +96,7 @@ class NewsletterUnitOfWork(Protocol):
     event_listing: EventListingRepository
     segments: SegmentRepository
     composer: ComposerRepository
+    erasure: ErasureRepository
 
     def publish(self, topic: str, key: str | None, event: CloudEvent) -> None: ...
     async def commit(self) -> None: ...
@@ -139,6 +141,7 @@ class SqlUnitOfWork(UnitOfWork):
     event_listing: EventListingRepository
     segments: SegmentRepository
     composer: ComposerRepository
+    erasure: ErasureRepository
 
     def __init__(self, engine: AsyncEngine, suppression_key: bytes) -> None:
         super().__init__(engine, outbox=outbox, service="newsletter")
@@ -161,6 +164,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.event_listing = EventListingRows(conn)
         self.segments = SegmentRows(conn)
         self.composer = ComposerRows(conn)
+        self.erasure = ErasureRows(conn)
 
 
 class JoinedUnitOfWork(HeldTransaction, SqlUnitOfWork):

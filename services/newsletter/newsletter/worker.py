@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from newsletter.campaigns import segments
 from newsletter.campaigns.scheduler import scheduler_loop
 from newsletter.delivery.worker import delivery_loop
-from newsletter.erasure.service import settle_removed_people
+from newsletter.erasure import handlers as erasure
 from newsletter.event_cards import handlers as event_cards
 from newsletter.requests.handlers import subscribe_mail_requests
 from newsletter.retention.job import run_retention
@@ -33,7 +33,8 @@ def build_broker(
         settings=settings,
         engine=engine,
         table=contact_snapshot,
-        after_apply=settle_removed_people,
+        unit_of_work=erasure.joined(settings),
+        after_apply=erasure.on_removals,
         description="Replica of contact snapshots; tombstones erase the person and "
         "anonymise their deliveries and tracking events, or (merge) re-point them.",
     )

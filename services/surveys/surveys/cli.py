@@ -14,7 +14,7 @@ from surveys.erasure.service import settle_removed_people
 from surveys.retention.job import run_retention
 from surveys.settings import SurveysSettings
 from surveys.tables import contact_snapshot
-from surveys.unit_of_work import unit_of_work
+from surveys.unit_of_work import ConsumerUnitOfWork, unit_of_work
 
 
 async def run_publish_surveys(settings: SurveysSettings, args: argparse.Namespace) -> int:
@@ -41,6 +41,10 @@ COMMANDS = {
         configure=lambda parser: None,
         run=run_publish_surveys,
     ),
-    **rebuild_replica_command(contact_snapshot, after_apply=settle_removed_people),
+    **rebuild_replica_command(
+        contact_snapshot,
+        unit_of_work=lambda settings: ConsumerUnitOfWork,
+        after_apply=settle_removed_people,
+    ),
     **retention_command(run_retention),
 }

@@ -26,6 +26,7 @@ from surveys.campaigns.repository import (
     SqlCampaignRepository,
     SqlSegmentRepository,
 )
+from surveys.erasure.repository import ErasureRepository, SqlErasureRepository
 from surveys.event_feedback.repository import (
     EventFeedbackRepository,
     FeedbackCounts,
@@ -157,6 +158,8 @@ class SurveysUnitOfWork(OutboxUnitOfWork, Protocol):
     def mail_status(self) -> MailStatusRepository: ...
     @property
     def event_feedback(self) -> EventFeedbackRepository: ...
+    @property
+    def erasure(self) -> ErasureRepository: ...
 
 
 class SqlSurveysUnitOfWork(UnitOfWork):
@@ -176,6 +179,7 @@ class SqlSurveysUnitOfWork(UnitOfWork):
     retention: SqlRetentionRepository
     mail_status: SqlMailStatusRepository
     event_feedback: SqlEventFeedbackRepository
+    erasure: SqlErasureRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine, outbox=outbox, service="surveys")
@@ -195,6 +199,7 @@ class SqlSurveysUnitOfWork(UnitOfWork):
         self.retention = SqlRetentionRepository(conn)
         self.mail_status = SqlMailStatusRepository(conn)
         self.event_feedback = SqlEventFeedbackRepository(conn)
+        self.erasure = SqlErasureRepository(conn)
 
 
 class ConsumerUnitOfWork(HeldTransaction, SqlSurveysUnitOfWork):

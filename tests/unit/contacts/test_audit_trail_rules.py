@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 from contacts.audit import service
 from contacts.people.domain.person import Person
@@ -142,3 +144,15 @@ async def test_the_log_page_of_an_empty_log_has_no_entries_services_or_targets()
     )
     assert (found.entries, found.total, found.services) == ([], 0, [])
     assert dict(found.names.targets) == {}
+
+
+def test_the_audit_log_has_one_writer() -> None:
+    """Contacts' own actions (`uow.audit`) and other services' (`uow.staff_actions`) are
+    written by audit/repository.py `add`; no other module inserts into the table."""
+    root = Path(__file__).resolve().parents[3] / "services" / "contacts" / "contacts"
+    writers = sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if re.search(r"insert\(\s*audit_log|INSERT INTO audit_log", path.read_text(), re.I)
+    )
+    assert writers == ["audit/repository.py"]

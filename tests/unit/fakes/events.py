@@ -19,6 +19,7 @@ from events.catalog.domain import Event, Series
 from events.feedback.domain import ERASED_SUFFIX, FeedbackStatus, FeedbackSurvey
 from events.registration.domain import Registrant
 
+from tests.unit.fakes.events_erasure import FakeErasure
 from tests.unit.fakes.outbox import FakeOutbox
 
 
@@ -287,6 +288,7 @@ class FakeEventsUnitOfWork(FakeOutbox):
         self.series = FakeSeriesRepository()
         self.registrations = FakeRegistrationRepository(self.events)
         self.feedback = FakeFeedbackRepository(self.events, self.registrations)
+        self.erasure = FakeErasure()
 
     def on(self, topic: str) -> list[dict[str, Any]]:
         """The data of every committed event on `topic`."""

@@ -27,6 +27,7 @@ from tests.unit.fakes.newsletter_archive import FakeArchive
 from tests.unit.fakes.newsletter_bounces import FakeBounces
 from tests.unit.fakes.newsletter_composer import FakeComposer, FakeSegments
 from tests.unit.fakes.newsletter_delivery import FakeSending
+from tests.unit.fakes.newsletter_erasure import FakeErasure
 from tests.unit.fakes.newsletter_event_cards import FakeEventListing
 from tests.unit.fakes.newsletter_materials import FakeMaterials
 from tests.unit.fakes.newsletter_media import FakeImages
@@ -231,6 +232,7 @@ class FakeNewsletterUnitOfWork:
     event_listing: FakeEventListing = field(default_factory=FakeEventListing)
     segments: FakeSegments = field(default_factory=FakeSegments)
     composer: FakeComposer = field(default_factory=FakeComposer)
+    erasure: FakeErasure = field(default_factory=FakeErasure)
     published: list[tuple[str, str | None, CloudEvent]] = field(default_factory=list)
     commits: int = 0
     _pending: list[tuple[str, str | None, CloudEvent]] = field(default_factory=list)

@@ -26,6 +26,7 @@ from shared.segments import evaluate
 from tests.unit.fakes.outbox import FakeOutbox
 from tests.unit.fakes.surveys_assessment import FakeAssessmentRepository, FakeMaterialsRepository
 from tests.unit.fakes.surveys_campaigns import FakeCampaignFigures
+from tests.unit.fakes.surveys_erasure import FakeErasure
 from tests.unit.fakes.surveys_event_feedback import FakeEventFeedbackRepository
 from tests.unit.fakes.surveys_mail_status import FakeMailStatusRepository
 from tests.unit.fakes.surveys_results import FakeResultsRepository
@@ -318,6 +319,7 @@ class FakeSurveysUnitOfWork(FakeOutbox):
         self.retention = FakeRetentionRepository(self.campaigns, self.invitations, self.open_slots)
         self.mail_status = FakeMailStatusRepository(self.invitations)
         self.event_feedback = FakeEventFeedbackRepository(self.invitations)
+        self.erasure = FakeErasure()
 
     def topics(self) -> list[str]:
         return [topic for topic, _, _ in self.published]

@@ -1,4 +1,6 @@
-"""Reading the audit log: staff actions of every service, newest first."""
+"""The audit log: its one writer (`add`: contacts' own staff actions through `uow.audit`,
+other services' as they reach it through `uow.staff_actions`), and the reads of every
+service's entries, newest first."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, and_, func, insert, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from contacts.audit.domain import Actor
 from contacts.audit.labels import Names
 from contacts.tables import audit_log, organisations, people, segments, staff_users
 
@@ -85,6 +88,34 @@ class SqlStaffActions:
         return await names_of(self._conn, entries)
 
 
+class SqlAuditLog:
+    """`uow.audit` (the `AuditLog` of contacts/unit_of_work.py): contacts' own staff actions,
+    by the actor, in the transaction of the change."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def record(
+        self,
+        actor: Actor | None,
+        action: str,
+        *,
+        target_type: str,
+        target_id: str,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        await add(
+            self._conn,
+            service="contacts",
+            actor_id=actor.id if actor else None,
+            actor_role=actor.role if actor else None,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            details=details or {},
+        )
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     service: str | None = None
@@ -109,7 +140,31 @@ class AuditFilter:
         return and_(true(), *parts)
 
 
-async def add(conn: AsyncConnection, **entry: Any) -> None:
+async def add(
+    conn: AsyncConnection,
+    *,
+    service: str,
+    actor_id: str | None,
+    actor_role: str | None,
+    action: str,
+    target_type: str | None,
+    target_id: str | None,
+    details: dict[str, Any],
+    occurred_at: datetime | None = None,
+) -> None:
+    """The one writer of the audit log. Without `occurred_at` the entry is dated by the
+    database (now, in the transaction of the change it records)."""
+    entry: dict[str, Any] = {
+        "service": service,
+        "actor_id": actor_id,
+        "actor_role": actor_role,
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "details": details,
+    }
+    if occurred_at is not None:
+        entry["occurred_at"] = occurred_at
     await conn.execute(insert(audit_log).values(**entry))
 
 

@@ -1,4 +1,6 @@
-"""Who did it: staff actions go to the audit log in the same transaction as the change."""
+"""Who did it: the audit log's use cases. Contacts' own staff actions are written by the
+use case that makes the change, through `uow.audit.record` (audit/repository.py
+`SqlAuditLog`, the one writer), in the same transaction; other services' arrive here."""
 
 from __future__ import annotations
 
@@ -6,38 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from contacts.audit import repository as store
-from contacts.audit.domain import Actor
 from contacts.audit.labels import Names
-from contacts.staff import repository as staff_store
 from shared.events.audit import StaffActionV1
 from shared.web.pages import HELSINKI
 
-if TYPE_CHECKING:  # the unit of work imports this module (its audit log records through it)
+if TYPE_CHECKING:  # for types only: contacts.unit_of_work imports the feature modules
     from contacts.unit_of_work import ContactsUnitOfWork
-
-
-async def audit(
-    conn: AsyncConnection,
-    actor: Actor | None,
-    action: str,
-    *,
-    target_type: str,
-    target_id: str,
-    details: dict[str, Any] | None = None,
-) -> None:
-    await staff_store.record_action(
-        conn,
-        service="contacts",
-        actor_id=actor.id if actor else None,
-        actor_role=actor.role if actor else None,
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
-        details=details or {},
-    )
 
 
 def audit_filter(

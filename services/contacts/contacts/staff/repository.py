@@ -1,5 +1,5 @@
-"""Storing staff members and their sessions (`StaffRepository`, `uow.staff`), and the audit
-log's one writer (`record_action`, shared with the audit service)."""
+"""Storing staff members and their sessions (`StaffRepository`, `uow.staff`). (Their audit
+entries are written by audit/repository.py, the audit log's one writer.)"""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contacts.errors import Conflict
 from contacts.staff.domain import StaffMember, StaffSession, parse_role
-from contacts.tables import audit_log, staff_sessions, staff_users
+from contacts.tables import staff_sessions, staff_users
 
 TAKEN = "A staff user with this email already exists."
 
@@ -170,7 +170,3 @@ class SqlStaff:
         await self._conn.execute(
             delete(staff_sessions).where(staff_sessions.c.staff_id == staff_id)
         )
-
-
-async def record_action(conn: AsyncConnection, **entry: Any) -> None:
-    await conn.execute(insert(audit_log).values(**entry))

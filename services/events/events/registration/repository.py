@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, insert, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from events.registration.domain import Registrant
 from events.tables import contact_snapshot, events, registrations
+from shared.tombstones import erased_in_replica
 
 
 class SqlRegistrationRepository:
@@ -163,3 +164,52 @@ class SqlRegistrationRepository:
             .returning(registrations)
         )
         return list(rows)
+
+
+class ErasureRepository(Protocol):
+    """What erasures and merges change in registrations (`uow.erasure`)."""
+
+    async def erased_among(self, contact_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+        """Those the contact replica holds as erased."""
+        ...
+
+    async def forget_people(self, contact_ids: Sequence[uuid.UUID]) -> int:
+        """Their registrations keep state and times only; how many changed (0 the 2nd time)."""
+        ...
+
+    async def repoint(self, *, source: uuid.UUID, target: uuid.UUID) -> int:
+        """`source`'s registrations become `target`'s; how many."""
+        ...
+
+
+class SqlErasureRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def erased_among(self, contact_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+        return await erased_in_replica(self.conn, contact_snapshot, contact_ids)
+
+    async def forget_people(self, contact_ids: Sequence[uuid.UUID]) -> int:
+        if not contact_ids:
+            return 0
+        r = registrations
+        result = await self.conn.execute(
+            update(r)
+            .where(r.c.contact_id.in_(list(contact_ids)))
+            .values(
+                contact_id=None,
+                name="",
+                email=r.c.id.cast(r.c.email.type) + "@erased.invalid",
+                organisation="",
+                accessibility_needs="",
+            )
+        )
+        return result.rowcount or 0
+
+    async def repoint(self, *, source: uuid.UUID, target: uuid.UUID) -> int:
+        result = await self.conn.execute(
+            update(registrations)
+            .where(registrations.c.contact_id == source)
+            .values(contact_id=target)
+        )
+        return result.rowcount or 0

@@ -3,13 +3,57 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from typing import Protocol
 
 from sqlalchemy import ColumnElement, Uuid, case, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from newsletter.tables import deliveries, tracking_events
+from newsletter.tables import contact_snapshot, deliveries, tracking_events
+from shared.tombstones import erased_in_replica
+
+
+class ErasureRepository(Protocol):
+    """What erasures and merges change in newsletter (`uow.erasure`)."""
+
+    async def erased_among(self, contact_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+        """Those the contact replica holds as erased."""
+        ...
+
+    async def anonymise_deliveries(self, contact_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+        """These people's deliveries lose them; the ids changed (none the second time)."""
+        ...
+
+    async def repoint_deliveries(
+        self, *, source: uuid.UUID, target: uuid.UUID
+    ) -> tuple[int, list[uuid.UUID]]:
+        """`source`'s deliveries become `target`'s, a clashing one (same campaign) is
+        anonymised instead: (moved, ids anonymised)."""
+        ...
+
+    async def unlink_tracking(self, delivery_ids: Sequence[uuid.UUID]) -> int:
+        """These deliveries' opens and clicks move to fresh ids no one can join."""
+        ...
+
+
+class ErasureRows:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def erased_among(self, contact_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+        return await erased_in_replica(self._conn, contact_snapshot, contact_ids)
+
+    async def anonymise_deliveries(self, contact_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+        return await anonymise_deliveries(self._conn, contact_ids)
+
+    async def repoint_deliveries(
+        self, *, source: uuid.UUID, target: uuid.UUID
+    ) -> tuple[int, list[uuid.UUID]]:
+        return await repoint_deliveries(self._conn, source=source, target=target)
+
+    async def unlink_tracking(self, delivery_ids: Sequence[uuid.UUID]) -> int:
+        return await unlink_tracking(self._conn, delivery_ids)
 
 
 async def unlink_tracking(conn: AsyncConnection, delivery_ids: Sequence[uuid.UUID]) -> int:

@@ -1,6 +1,7 @@
 """Erasure and merges: when the replica learns a person record is gone, surveys follow.
 
-Runs in the replica's own transaction, right after the upsert; doing it twice changes
+Runs in the replica's own transaction, right after the upsert, on surveys' unit of work
+joined to it (`ConsumerUnitOfWork`, shared/replica.py `after_apply`); doing it twice changes
 nothing (the second time no row names the removed record any more). An erased person's
 responses become anonymous and their invitations lose them; a record merged into another
 (the tombstone names the kept id) hands them to the kept person by the rule of
@@ -11,23 +12,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-from shared.events.audit import StaffActionV1
-from shared.events.envelope import CloudEvent, new_event
-from shared.events.topics import STAFF_AUDIT
-from shared.outbox import add_to_outbox
-from shared.tombstones import removals, settle_targets
-from surveys import SOURCE
-from surveys.assessment import repository as assessments
-from surveys.erasure import repository as merging
+from shared.events.envelope import CloudEvent
+from shared.tombstones import kept_ids, removals, settle_targets
+from surveys.audit import audit
 from surveys.erasure.domain import Holding, settle
-from surveys.invitations import repository as invitations
-from surveys.responding import repository as responses
-from surveys.tables import contact_snapshot, outbox
+from surveys.unit_of_work import SurveysUnitOfWork
 
 
 def erased_ids(events: Sequence[CloudEvent]) -> list[uuid.UUID]:
@@ -35,36 +26,44 @@ def erased_ids(events: Sequence[CloudEvent]) -> list[uuid.UUID]:
     return [r.contact_id for r in removals(events) if r.kept_id is None]
 
 
-async def settle_removed_people(conn: AsyncConnection, events: list[CloudEvent]) -> None:
-    erase, repoint = await settle_targets(conn, contact_snapshot, removals(events))
-    await forget_erased(conn, erase)
-    for source, target in repoint:
-        await hand_over(conn, source=source, target=target)
+async def settle_removed_people(uow: SurveysUnitOfWork, events: list[CloudEvent]) -> None:
+    """The tombstones among `events`, on `uow` joined to the replica batch's transaction
+    (surveys.replica): erased people forgotten, merged records handed over, audited."""
+    found = removals(events)
+    if not found:
+        return
+    async with uow:
+        erase, repoint = settle_targets(found, await uow.erasure.erased_among(kept_ids(found)))
+        await forget_erased(uow, erase)
+        for source, target in repoint:
+            await hand_over(uow, source=source, target=target)
+        await uow.commit()
 
 
-async def forget_erased(conn: AsyncConnection, contact_ids: list[uuid.UUID]) -> int:
+async def forget_erased(uow: SurveysUnitOfWork, contact_ids: list[uuid.UUID]) -> int:
     """Identified responses of these people become anonymous; their invitations lose them.
-    Says so in an audit entry (without the id, which is gone). Returns responses changed."""
+    Says so in an audit entry (without the id, which is gone). Returns responses changed.
+    A step of `settle_removed_people`: runs in its entered unit of work, which commits."""
     if not contact_ids:
         return 0
-    changed = await responses.anonymise_people(conn, contact_ids)
-    forgotten = await invitations.forget_people(conn, contact_ids)
-    takers = await assessments.forget_people(conn, contact_ids)
+    changed = await uow.erasure.anonymise_responses(contact_ids)
+    forgotten = await uow.erasure.forget_invitations(contact_ids)
+    takers = await uow.erasure.forget_assessment_takers(contact_ids)
     if changed or forgotten or takers:
-        await _audit(
-            conn,
+        _audit(
+            uow,
             "contact.erased.anonymised",
             {"responses": changed, "invitations": forgotten, "assessment_takers": takers},
         )
     return changed
 
 
-async def hand_over(conn: AsyncConnection, *, source: uuid.UUID, target: uuid.UUID) -> None:
+async def hand_over(uow: SurveysUnitOfWork, *, source: uuid.UUID, target: uuid.UUID) -> None:
     """A merge: `source`'s invitations and responses go to `target`, campaign by campaign."""
-    removed = await merging.held_by(conn, source)
+    removed = await uow.erasure.held_by(source)
     if not removed:
         return
-    kept = await merging.held_by(conn, target)
+    kept = await uow.erasure.held_by(target)
     counts = {"invitations_moved": 0, "responses_moved": 0, "detached": 0, "anonymised": 0}
     for campaign_id, theirs in removed.items():
         ours = kept.get(campaign_id)
@@ -73,37 +72,33 @@ async def hand_over(conn: AsyncConnection, *, source: uuid.UUID, target: uuid.UU
             Holding(theirs.invitation_id is not None, theirs.answered),
         )
         if rule.detach_kept_invitation and ours and ours.invitation_id:
-            await merging.detach_invitation(conn, ours.invitation_id)
+            await uow.erasure.detach_invitation(ours.invitation_id)
             counts["detached"] += 1
         if theirs.invitation_id is not None:
             if rule.move_invitation:
-                await merging.move_invitation(conn, theirs.invitation_id, target)
+                await uow.erasure.move_invitation(theirs.invitation_id, target)
                 counts["invitations_moved"] += 1
             else:
-                await merging.detach_invitation(conn, theirs.invitation_id)
+                await uow.erasure.detach_invitation(theirs.invitation_id)
                 counts["detached"] += 1
         if theirs.response_id is not None:
             if rule.move_response:
-                await merging.move_response(conn, theirs.response_id, target)
+                await uow.erasure.move_response(theirs.response_id, target)
                 counts["responses_moved"] += 1
             else:
-                await merging.anonymise_response(conn, theirs.response_id)
+                await uow.erasure.anonymise_response(theirs.response_id)
                 counts["anonymised"] += 1
-    await _audit(conn, "contact.merged.repointed", counts)
+    _audit(uow, "contact.merged.repointed", counts)
 
 
-async def _audit(conn: AsyncConnection, action: str, details: dict[str, Any]) -> None:
-    entry = StaffActionV1(
-        service="surveys",
+def _audit(uow: SurveysUnitOfWork, action: str, details: dict[str, Any]) -> None:
+    """No one acted: the contacts service's erasure or merge did. No id either: it is gone."""
+    audit(
+        uow,
         actor_id=None,
+        actor_role=None,
         action=action,
         target_type="survey_response",
-        occurred_at=datetime.now(UTC),
+        target_id="-",
         details=details,
-    )
-    await add_to_outbox(
-        conn,
-        outbox,
-        service="surveys",
-        messages=[(STAFF_AUDIT.name, None, new_event(source=SOURCE, data=entry))],
     )

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from contacts.audit.domain import Actor, erasure_details
-from contacts.audit.service import audit
 from contacts.errors import DomainError
 from contacts.imports.repository import people as imports
 from contacts.jobs.repository import bulk_people
@@ -176,11 +175,11 @@ async def erase(
     audit entry names the staff member who started the job (ids only)."""
     found = await bulk_people.lock_people(uow.conn, ids)
     actor = Actor(id=str(params.get("by") or "unknown"), role=str(params.get("by_role") or ""))
+    typed = await SqlContactsUnitOfWork.joined(uow)  # the batch's transaction, typed
     for person in found:
         await people.remove(uow.conn, person.id)
         await publish_erasure(uow, person)
-        await audit(
-            uow.conn,
+        await typed.audit.record(
             actor,
             "person.erased",
             target_type="person",
