@@ -12,6 +12,7 @@ test compares this output with `kubectl kustomize`.
 from __future__ import annotations
 
 import copy
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,13 @@ def load_documents(path: Path) -> list[Resource]:
 
 
 def render(folder: Path) -> list[Resource]:
-    """The resources the kustomization in `folder` produces."""
+    """The resources the kustomization in `folder` produces (a copy of its own each call:
+    tests change what they get; the folders do not change within a run)."""
+    return copy.deepcopy(_rendered(folder.resolve()))
+
+
+@cache
+def _rendered(folder: Path) -> list[Resource]:
     spec = yaml.safe_load((folder / "kustomization.yaml").read_text())
     unknown = set(spec) - SUPPORTED
     if unknown:
