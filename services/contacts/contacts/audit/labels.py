@@ -91,8 +91,25 @@ SENTENCES: dict[str, str] = {
     "campaign.launched": "%(who)s launched a survey campaign",
     "contact.erased.anonymised": "%(who)s anonymised the answers of an erased person",
     "contact.merged.repointed": "%(who)s moved the answers of a merged duplicate",
+    "events:event.created": "%(who)s created an event",
+    "events:event.updated": "%(who)s edited an event",
+    "events:event.published": "%(who)s published an event",
+    "events:event.cancelled": "%(who)s cancelled an event",
+    "events:event.declined": "%(who)s declined a partner's event",
+    "events:series.created": "%(who)s created an event series",
+    "events:event.attendance.checked_in": "%(who)s marked attendance at an event",
+    "events:event.attendance.imported": "%(who)s imported the attendance of an event",
+    "events:event.registrations.exported": "%(who)s exported the registrations of an event",
+    "events:contact.erased.anonymised": (
+        "%(who)s anonymised the registrations of an erased person"
+    ),
 }
-SERVICES = {"contacts": "Contacts", "newsletter": "Newsletter", "surveys": "Surveys"}
+SERVICES = {
+    "contacts": "Contacts",
+    "newsletter": "Newsletter",
+    "surveys": "Surveys",
+    "events": "Events",
+}
 # The staff page of what an entry is about, where one exists: the sentence names the kind
 # ("sent a newsletter"), the link says which one.
 TARGET_PAGES = {
@@ -103,6 +120,7 @@ TARGET_PAGES = {
     ("contacts", "organisation"): "/staff/organisations/{id}",
     ("contacts", "segment"): "/staff/segments/{id}",
     ("contacts", "job"): "/staff/jobs/{id}",
+    ("events", "event"): "/events/staff/events/{id}",
 }
 _SAFE_ID = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
