@@ -32,11 +32,11 @@ from newsletter.settings import NewsletterSettings
 from newsletter.tables import deliveries
 from newsletter.unit_of_work import SqlUnitOfWork
 from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from shared.db import make_engine
 from shared.entrypoints import migrate
 from shared.web.staff import Staff
+from tests.support.databases import drop_database, server
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH_SECRET = "bench-secret-" + "x" * 40
@@ -98,11 +98,9 @@ def proc_stats(pid: int) -> tuple[float, int]:
 
 async def prepare_database(base_url: str, recipients: int) -> str:
     root = base_url.rsplit("/", 1)[0]
-    admin = create_async_engine(f"{root}/postgres", isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text("DROP DATABASE IF EXISTS newsletter_bench WITH (FORCE)"))
+    await drop_database(root, "newsletter_bench")
+    async with server(root) as conn:
         await conn.execute(text("CREATE DATABASE newsletter_bench"))
-    await admin.dispose()
     url = f"{root}/newsletter_bench"
     await asyncio.to_thread(migrate, REPO / "services/newsletter/migrations", url)
     engine = make_engine(url)

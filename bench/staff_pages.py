@@ -47,6 +47,7 @@ from staff_fill import fill
 from web_process import REPO, start_web, stop, wait_ready
 
 from shared.entrypoints import migrate
+from tests.support.databases import drop_database, server
 
 DATABASE = "contacts_staff_bench"
 MIGRATIONS = REPO / "services" / "contacts" / "migrations"
@@ -92,8 +93,10 @@ async def prepare(root: str, *, people: int, orgs: int, reuse: bool) -> str:
             )
         ).first()
         keep = reuse and held is not None and held[0] == wanted
-        if not keep:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
+    await admin.dispose()
+    if not keep:
+        await drop_database(root, DATABASE)
+        async with server(root) as conn:
             await conn.execute(text(f'CREATE DATABASE "{DATABASE}"'))
     url = f"{root}/{DATABASE}"
     await asyncio.to_thread(migrate, MIGRATIONS, url)
@@ -116,7 +119,6 @@ async def prepare(root: str, *, people: int, orgs: int, reuse: bool) -> str:
                 await conn.execute(text(f"COMMENT ON DATABASE \"{DATABASE}\" IS '{wanted}'"))
     finally:
         await engine.dispose()
-        await admin.dispose()
     return url
 
 

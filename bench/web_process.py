@@ -25,9 +25,9 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from shared.entrypoints import migrate
+from tests.support.databases import drop_database, server
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -36,11 +36,9 @@ async def scratch_database(base_url: str, service: str) -> str:
     """`<service>_bench` next to the service's database, new and migrated; its URL."""
     root, _ = base_url.rsplit("/", 1)
     name = f"{service}_bench"
-    admin = create_async_engine(f"{root}/postgres", isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await drop_database(root, name)
+    async with server(root) as conn:
         await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await admin.dispose()
     url = f"{root}/{name}"
     await asyncio.to_thread(migrate, REPO / "services" / service / "migrations", url)
     return url

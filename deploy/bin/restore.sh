@@ -51,6 +51,20 @@ if [[ -n "$kafka_file" ]]; then
         die "$source_dir/$kafka_name does not match its sha256 in the manifest"
 fi
 
+# Drop and create again. WITH (FORCE) closes the services' sessions, but PostgreSQL 15 lets no
+# role but a superuser end an autovacuum worker, so it fails while one is on the database:
+# retried for ten seconds, as the worker is gone within moments.
+recreate_database() {
+    local admin="$1" db="$2" attempt
+    for attempt in $(seq 20); do
+        psql -X -q -v ON_ERROR_STOP=1 -d "$admin" \
+            -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" \
+            -c "CREATE DATABASE \"$db\"" && return 0
+        ((attempt < 20)) && sleep 0.5
+    done
+    return 1
+}
+
 targets=()
 for row in "${rows[@]}"; do
     read -r service _ _ <<<"$row"
@@ -68,9 +82,7 @@ for row in "${rows[@]}"; do
     db="$(db_name "$url")"
     admin="$(maintenance_url "$url")"
     log "restoring $service into database $db"
-    psql -X -q -v ON_ERROR_STOP=1 -d "$admin" \
-        -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" \
-        -c "CREATE DATABASE \"$db\"" ||
+    recreate_database "$admin" "$db" ||
         die "could not recreate $db (is PostgreSQL running? deploy/bin/postgres.sh up start)"
     pg_restore --no-owner --no-privileges --exit-on-error --dbname="$url" "$source_dir/$file" ||
         die "pg_restore of $file into $db failed"

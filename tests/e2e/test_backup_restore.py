@@ -30,6 +30,7 @@ from shared.web.staff import Staff
 from tests.conftest import REPO
 from tests.e2e.conftest import Workers
 from tests.e2e.test_surveys_responding import one_link
+from tests.support.databases import drop_database, split_url
 from tests.support.infra import SERVICES, Infra
 from tests.support.polling import eventually
 from tests.support.surveys import answer_all, surveys_client
@@ -86,15 +87,8 @@ async def scalar(url: str, sql: str, **params: Any) -> Any:
 
 
 async def drop_databases(urls: dict[str, str]) -> None:
-    admin = make_engine(next(iter(urls.values())).rsplit("/", 1)[0] + "/postgres", pool_size=1)
-    try:
-        async with admin.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            for url in urls.values():
-                name = url.rsplit("/", 1)[1]
-                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        await admin.dispose()
+    for url in urls.values():
+        await drop_database(*split_url(url))
 
 
 @pytest.fixture

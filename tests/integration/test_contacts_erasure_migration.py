@@ -11,16 +11,17 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from shared.entrypoints import migrate
 from tests.conftest import migrations_dir
+from tests.support.databases import empty_database
 from tests.support.infra import Infra
 
 
 async def test_old_search_texts_merged_addresses_and_untraceable_files_go(infra: Infra) -> None:
     root = infra.database_urls["contacts"].rsplit("/", 1)[0]
-    scratch = f"erasure_migr_{uuid.uuid4().hex[:6]}"
-    admin = create_async_engine(f"{root}/postgres", isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{scratch}"'))
-    url = f"{root}/{scratch}"
+    async with empty_database(root, "erasure_migr") as url:
+        await _old_personal_data_goes(url)
+
+
+async def _old_personal_data_goes(url: str) -> None:
     engine = create_async_engine(url)
     try:
         await asyncio.to_thread(
@@ -77,6 +78,3 @@ async def test_old_search_texts_merged_addresses_and_untraceable_files_go(infra:
         assert {a.get("merged_id") for a in audit} >= {"m"}
     finally:
         await engine.dispose()
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
-        await admin.dispose()

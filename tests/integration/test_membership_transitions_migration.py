@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from shared.entrypoints import migrate
 from tests.conftest import migrations_dir
+from tests.support.databases import empty_database
 from tests.support.infra import Infra
 
 STAFF = "0b6e4f00-0000-4000-8000-000000000001"
@@ -19,11 +20,11 @@ STAFF = "0b6e4f00-0000-4000-8000-000000000001"
 
 async def test_earlier_membership_steps_become_transitions_with_who_decided(infra: Infra) -> None:
     root = infra.database_urls["contacts"].rsplit("/", 1)[0]
-    scratch = f"transitions_migr_{uuid.uuid4().hex[:6]}"
-    admin = create_async_engine(f"{root}/postgres", isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{scratch}"'))
-    url = f"{root}/{scratch}"
+    async with empty_database(root, "transitions_migr") as url:
+        await _steps_survive_the_migration(url)
+
+
+async def _steps_survive_the_migration(url: str) -> None:
     engine = create_async_engine(url)
     person = uuid.UUID(int=42)
     start = datetime(2026, 5, 4, 10, tzinfo=UTC)
@@ -81,6 +82,3 @@ async def test_earlier_membership_steps_become_transitions_with_who_decided(infr
         ]
     finally:
         await engine.dispose()
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
-        await admin.dispose()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -13,7 +11,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from shared.entrypoints import migrate
 from tests.conftest import migrations_dir
-from tests.support.databases import drop_database
+from tests.support.databases import empty_database
 from tests.support.infra import SERVICES, Infra
 
 
@@ -26,36 +24,30 @@ def tables_of(service: str) -> object:
 async def test_migrations_upgrade_empty_database_to_head_and_back(
     service: str, infra: Infra
 ) -> None:
-    url = infra.database_urls[service]
-    root, _ = url.rsplit("/", 1)
-    scratch = f"migr_{service}_{uuid.uuid4().hex[:6]}"
-    admin = create_async_engine(f"{root}/postgres", isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{scratch}"'))
-    try:
-        scratch_url = f"{root}/{scratch}"
+    root, _ = infra.database_urls[service].rsplit("/", 1)
+    async with empty_database(root, f"migr_{service}") as scratch_url:
         await _in_thread(migrate, migrations_dir(service), scratch_url)
         engine = create_async_engine(scratch_url)
-        async with engine.connect() as conn:
-            diff = await conn.run_sync(_diff, tables_of(service))
-            assert diff == [], f"models and migrations differ: {diff}"
-        await _in_thread(migrate, migrations_dir(service), scratch_url, target="base", down=True)
-        async with engine.connect() as conn:
-            left = (
-                (
-                    await conn.execute(
-                        text("SELECT tablename FROM pg_tables WHERE schemaname='public'")
-                    )
-                )
-                .scalars()
-                .all()
+        try:
+            async with engine.connect() as conn:
+                diff = await conn.run_sync(_diff, tables_of(service))
+                assert diff == [], f"models and migrations differ: {diff}"
+            await _in_thread(
+                migrate, migrations_dir(service), scratch_url, target="base", down=True
             )
-        await engine.dispose()
+            async with engine.connect() as conn:
+                left = (
+                    (
+                        await conn.execute(
+                            text("SELECT tablename FROM pg_tables WHERE schemaname='public'")
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
+        finally:
+            await engine.dispose()
         assert set(left) <= {"alembic_version"}
-    finally:
-        await admin.dispose()
-        # Retried: an autovacuum worker (another role) may still be on the scratch database.
-        await drop_database(root, scratch)
 
 
 def _diff(conn: Connection, metadata: object) -> list[object]:

@@ -64,7 +64,11 @@ async def server(root: str) -> AsyncIterator[AsyncConnection]:
 
 
 async def drop_database(root: str, name: str) -> None:
-    # An autovacuum worker may still be on it for a moment: retry.
+    """The only way tests and benches drop a database. PostgreSQL 15 lets no role but a
+    superuser end an autovacuum worker, so `WITH (FORCE)` fails while one is on the database
+    ("must be a member of the role whose process is being terminated"): retried, as the
+    worker is gone within moments. A sweep (tests/unit/test_database_drops.py) keeps every
+    other `DROP DATABASE` out of the tests and benches."""
     for attempt in range(20):
         try:
             async with server(root) as conn:
@@ -74,6 +78,19 @@ async def drop_database(root: str, name: str) -> None:
             if attempt == 19:
                 raise
             await asyncio.sleep(0.5)
+
+
+@asynccontextmanager
+async def empty_database(root: str, prefix: str) -> AsyncIterator[str]:
+    """A new empty database on the server `root` for a test that runs migrations itself;
+    its URL. Dropped afterwards, however the test ended."""
+    name = f"{prefix}_{uuid.uuid4().hex[:6]}"
+    async with server(root) as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{root}/{name}"
+    finally:
+        await drop_database(root, name)
 
 
 async def copy_database(root: str, template: str, name: str) -> None:
@@ -133,7 +150,7 @@ async def _build(conn: AsyncConnection, root: str, service: str, template: str, 
     except BaseException:
         await drop_database(root, building)
         raise
-    await conn.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
+    await drop_database(root, template)
     await conn.execute(text(f'ALTER DATABASE "{building}" RENAME TO "{template}"'))
     # No connections: autovacuum then leaves it alone, and a copy never waits for one.
     await conn.execute(text(f'ALTER DATABASE "{template}" WITH ALLOW_CONNECTIONS false'))
