@@ -3,17 +3,16 @@ confirmed (so they reach both replicas over Kafka), signing staff in, and screen
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
-import httpx
 from playwright.async_api import Page
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.browser.conftest import screenshot_path
 from tests.integration.test_contacts_signup_pages import answers, make_client, path_of
+from tests.support.mail_catcher import mails_to
 from tests.support.polling import eventually
 from tests.support.seeds import reseed
 
@@ -21,19 +20,6 @@ CONFIRM_LINK = re.compile(r"https?://[^\s\"'<>]+/join/confirm/[^\s\"'<>]+")
 SURVEY_LINK = re.compile(r"https?://[^\s\"'<>]+/s/[^\s\"'<>/]+")
 # Generous: two cores shared by several test runs; the waits poll, they never just sleep.
 SLOW = 120.0
-
-
-def catcher_url() -> str:
-    return os.environ.get(
-        "MAILCATCHER_URL", f"http://127.0.0.1:{os.environ.get('MAILCATCHER_HTTP_PORT', '8025')}"
-    )
-
-
-async def mails_to(address: str) -> list[dict[str, Any]]:
-    """Every mail the catcher holds for the address, each with its headers and bodies."""
-    async with httpx.AsyncClient(base_url=catcher_url(), timeout=10) as client:
-        found = (await client.get("/api/messages", params={"to": address})).json()
-        return [(await client.get(f"/api/messages/{m['id']}")).json() for m in found]
 
 
 async def mail_to(address: str, *, containing: str, timeout: float = SLOW) -> dict[str, Any]:

@@ -9,9 +9,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.e2e.conftest import Workers
-from tests.e2e.test_newsletter_mail_requests import caught
 from tests.integration.test_contacts_signup_pages import make_client
 from tests.integration.test_enquiries import EDITOR, FORM
+from tests.support.mail_catcher import summaries_to
 from tests.support.polling import eventually
 
 
@@ -33,6 +33,9 @@ async def test_a_staff_reply_to_an_enquiry_arrives_in_the_senders_language(
         )
         assert replied.status_code == 303, replied.text
     mails = await eventually(
-        lambda: caught(email), lambda found: len(found) == 1, timeout=40, what="the reply mail"
+        lambda: summaries_to(email),
+        lambda found: len(found) == 1,
+        timeout=40,
+        what="the reply mail",
     )
     assert mails[0]["subject"] == "Svar på ditt meddelande till Digistöd"

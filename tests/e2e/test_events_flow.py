@@ -5,26 +5,18 @@ mail goes events outbox -> Kafka -> the newsletter worker -> SMTP and is read at
 
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
 
 from tests.e2e.conftest import Workers
+from tests.support.mail_catcher import mails_to
 from tests.support.polling import eventually
 
 CSRF = "csrf-e2e"
 EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor", "X-Staff-Csrf": CSRF}
-
-
-async def caught(to: str) -> list[dict[str, Any]]:
-    """Every mail to `to` at the SMTP catcher, oldest first, with its text part."""
-    async with httpx.AsyncClient(base_url=os.environ["MAILCATCHER_URL"]) as client:
-        found: list[dict[str, Any]] = (await client.get("/api/messages", params={"to": to})).json()
-        return [(await client.get(f"/api/messages/{m['id']}")).json() for m in found]
 
 
 @pytest.mark.usefixtures("clean_db")
@@ -57,19 +49,19 @@ async def test_register_wait_cancel_promote_with_mails_at_the_catcher(
             headers={"X-Real-IP": f"198.51.100.{len(email)}"},
         )
         assert answer.status_code == 200
-    seat = await eventually(lambda: caught(first), bool, timeout=60, what="the confirmation")
+    seat = await eventually(lambda: mails_to(first), bool, timeout=60, what="the confirmation")
     assert seat[0]["subject"] == f"Registration confirmed: Webinar {tag}"
     text = str(seat[0]["text"])
     assert f"https://meet.example.fi/{tag}" in text
     assert f"/events/{event_id}/event.ics" in text
-    waiting = await eventually(lambda: caught(second), bool, timeout=60, what="the waiting list")
+    waiting = await eventually(lambda: mails_to(second), bool, timeout=60, what="the waiting list")
     assert waiting[0]["subject"].startswith("Olet jonossa")
     assert f"meet.example.fi/{tag}" not in str(waiting[0]["text"])
     cancel_url = next(w for w in text.split() if "/events/cancel/" in w)
     cancelled = await events_app.post("/" + cancel_url.split("/", 3)[3])
     assert cancelled.status_code == 200
     promoted = await eventually(
-        lambda: caught(second), lambda m: len(m) >= 2, timeout=60, what="the promotion"
+        lambda: mails_to(second), lambda m: len(m) >= 2, timeout=60, what="the promotion"
     )
     assert promoted[-1]["subject"].startswith("Sait paikan")
     assert f"https://meet.example.fi/{tag}" in str(promoted[-1]["text"])

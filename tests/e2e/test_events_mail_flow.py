@@ -7,7 +7,6 @@ The databases are not emptied (the workers are running): every test uses new add
 
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import UTC, datetime, timedelta
 from email import message_from_string, policy
@@ -19,16 +18,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.e2e.conftest import Workers
+from tests.support.mail_catcher import mails_to
 from tests.support.polling import eventually
 
 CSRF = "csrf-e2e"
 EDITOR = {"X-Staff-Id": "staff-e", "X-Staff-Role": "editor", "X-Staff-Csrf": CSRF}
-
-
-async def caught(to: str) -> list[dict[str, Any]]:
-    async with httpx.AsyncClient(base_url=os.environ["MAILCATCHER_URL"]) as client:
-        found: list[dict[str, Any]] = (await client.get("/api/messages", params={"to": to})).json()
-        return [(await client.get(f"/api/messages/{m['id']}")).json() for m in found]
 
 
 async def webinar(events_app: httpx.AsyncClient, tag: str) -> str:
@@ -63,7 +57,7 @@ async def test_the_confirmation_arrives_with_the_event_ics_attached(
         headers={"X-Real-IP": "198.51.100.77"},
     )
     assert answer.status_code == 200
-    (mail,) = await eventually(lambda: caught(email), bool, timeout=60, what="the confirmation")
+    (mail,) = await eventually(lambda: mails_to(email), bool, timeout=60, what="the confirmation")
     assert mail["subject"] == f"Registration confirmed: Webinar {tag}"
     message = message_from_string(mail["raw"], policy=policy.default)
     assert isinstance(message, EmailMessage)
@@ -98,7 +92,7 @@ async def test_ticking_the_newsletter_box_starts_the_double_opt_in(
     )
     assert answer.status_code == 200
     mails = await eventually(
-        lambda: caught(email), lambda m: len(m) >= 2, timeout=90, what="both mails"
+        lambda: mails_to(email), lambda m: len(m) >= 2, timeout=90, what="both mails"
     )
     subjects = [m["subject"] for m in mails]
     confirm = [m for m in mails if "/join/confirm/" in str(m["text"])]

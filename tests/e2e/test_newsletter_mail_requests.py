@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from typing import Any
 
-import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -15,13 +13,8 @@ from shared.events.envelope import new_event
 from shared.events.mail import MailRequestedV1
 from tests.e2e.conftest import Workers
 from tests.support.infra import Infra
+from tests.support.mail_catcher import summaries_to
 from tests.support.polling import eventually
-
-
-async def caught(to: str) -> list[dict[str, Any]]:
-    async with httpx.AsyncClient(base_url=os.environ["MAILCATCHER_URL"]) as client:
-        response = await client.get("/api/messages", params={"to": to})
-        return list(response.json())
 
 
 async def mail_events(bootstrap: str, topic: str) -> list[dict[str, Any]]:
@@ -87,10 +80,10 @@ async def test_a_requested_mail_arrives_once_and_a_5xx_address_is_reported_and_s
     )
     outcomes = {(e["email"], e["outcome"]) for e in events if e.get("email") in (good, bad)}
     assert outcomes == {(good, "sent"), (bad, "bounced_hard")}
-    mails = await caught(good)
+    mails = await summaries_to(good)
     assert len(mails) == 1
     assert mails[0]["subject"] == "Bekräfta din prenumeration på Digistödets nyhetsbrev"
-    assert await caught(bad) == []
+    assert await summaries_to(bad) == []
 
     # The bounced address is suppressed: a new request to it is never sent.
     from newsletter.settings import NewsletterSettings

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import uuid
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ from shared.tokens import sign
 from shared.web.staff import Staff
 from tests.e2e.conftest import STAFF_HEADERS, Workers
 from tests.support.infra import Infra
+from tests.support.mail_catcher import mails_to
 from tests.support.polling import eventually
 
 STAFF = Staff(id="editor-1", role="editor")
@@ -42,12 +42,9 @@ def content(tag: str) -> dict[str, Any]:
 
 
 async def mailed_html(to: str) -> str:
-    async def probe() -> list[dict[str, Any]]:
-        async with httpx.AsyncClient(base_url=os.environ["MAILCATCHER_URL"]) as client:
-            found = (await client.get("/api/messages", params={"to": to})).json()
-            return [(await client.get(f"/api/messages/{m['id']}")).json() for m in found]
-
-    mails = await eventually(probe, lambda m: len(m) == 1, timeout=30, what=f"a mail to {to}")
+    mails = await eventually(
+        lambda: mails_to(to), lambda m: len(m) == 1, timeout=30, what=f"a mail to {to}"
+    )
     return str(mails[0]["html"])
 
 

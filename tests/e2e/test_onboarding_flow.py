@@ -4,11 +4,9 @@ sends it → the code read from the mail at the SMTP catcher → the admin paste
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 from contacts.onboarding.service import onboarding
@@ -21,17 +19,14 @@ from tests.e2e.conftest import Workers
 from tests.e2e.test_contact_replication import REPLICAS, replica_row
 from tests.e2e.test_signup_flow import mail_request_on_kafka
 from tests.support.infra import Infra
+from tests.support.mail_catcher import mails_to
 from tests.support.polling import eventually
 
 
 async def caught_text(to: str) -> str | None:
     """The plain-text part of the newest mail to `to` at the SMTP catcher, if any."""
-    async with httpx.AsyncClient(base_url=os.environ["MAILCATCHER_URL"]) as client:
-        found: list[dict[str, Any]] = (await client.get("/api/messages", params={"to": to})).json()
-        if not found:
-            return None
-        mail = (await client.get(f"/api/messages/{found[-1]['id']}")).json()
-        return str(mail.get("text") or "")
+    mails = await mails_to(to)
+    return str(mails[-1].get("text") or "") if mails else None
 
 
 async def activity_kinds(engine: AsyncEngine, contact_id: str) -> list[str]:

@@ -16,7 +16,6 @@ their contacts page lists the attendance by the event's title.
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -34,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from surveys.app import create_app as create_surveys_app
 
 from tests.support.infra import Infra
+from tests.support.mail_catcher import mails_to
 from tests.support.polling import eventually
 from tests.support.staff import EDITOR_HEADERS, STAFF_HEADERS
 from tests.support.surveys import SURVEY, answer_all
@@ -91,15 +91,8 @@ async def apps(
         }
 
 
-async def caught(to: str) -> list[dict[str, Any]]:
-    """Every mail to `to` at the SMTP catcher, oldest first, with its text part."""
-    async with httpx.AsyncClient(base_url=os.environ["MAILCATCHER_URL"]) as client:
-        found: list[dict[str, Any]] = (await client.get("/api/messages", params={"to": to})).json()
-        return [(await client.get(f"/api/messages/{m['id']}")).json() for m in found]
-
-
 async def mails(to: str, count: int, what: str) -> list[dict[str, Any]]:
-    return await eventually(lambda: caught(to), lambda m: len(m) >= count, timeout=60, what=what)
+    return await eventually(lambda: mails_to(to), lambda m: len(m) >= count, timeout=60, what=what)
 
 
 def calendar_of(mail: dict[str, Any]) -> tuple[str, str]:
@@ -296,7 +289,7 @@ async def test_webinar_waiting_list_partner_event_attendance_and_feedback(
     token = re.search(r"/s/([0-9a-f]{64})", str(feedback["text"]))
     assert token, feedback["text"]
     # The one who cancelled gets no survey.
-    assert not any("/s/" in str(m["text"]) for m in await caught(first))
+    assert not any("/s/" in str(m["text"]) for m in await mails_to(first))
     answered = await answer_all(apps["respondent"], token.group(1))
     assert answered.status_code in (200, 303), answered.text
 

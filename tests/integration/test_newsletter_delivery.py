@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 from newsletter.campaigns.service import audience_preview, create_campaign, send_now
 from newsletter.delivery.worker import DeliveryWorker
 from newsletter.mail.templates import MailTemplates
@@ -23,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.events.mail import MailRequestedV1
 from shared.web.staff import Staff
+from tests.support.mail_catcher import mails_to
 from tests.support.polling import eventually
 
 STAFF = Staff(id="editor-1", role="editor")
@@ -167,17 +166,9 @@ async def test_campaign_audience_skips_everyone_who_must_not_get_it(db: AsyncEng
     assert shown == got
 
 
-async def catcher(path: str = "/api/messages", method: str = "GET") -> Any:
-    async with httpx.AsyncClient(base_url=os.environ["MAILCATCHER_URL"]) as client:
-        response = await client.request(method, path)
-        response.raise_for_status()
-        return response.json()
-
-
 async def test_worker_sends_with_headers_suppresses_5xx_and_defers_4xx(db: AsyncEngine) -> None:
     """In process; when the e2e session's newsletter worker runs it may take some of the rows
     (same code, same settings), so this checks results, not which process sent them."""
-    await catcher(method="DELETE")
     tag = uuid.uuid4().hex[:6]
     people = [
         person(email=f"ok-{tag}@example.fi", first_name="<script>x</script>", language="sv"),
@@ -215,11 +206,11 @@ async def test_worker_sends_with_headers_suppresses_5xx_and_defers_4xx(db: Async
         hashed = email_hmac(key, f"bounce-5xx-{tag}@example.fi")
         assert await suppressions.is_suppressed(conn, hashed)
 
-    mails = {m["envelope_to"][0]: m for m in await catcher()}
+    mails = {m["envelope_to"][0]: m for m in await mails_to(tag)}
     assert set(mails) == {f"ok-{tag}@example.fi", f"reset-{tag}@example.fi"}
     reset = mails[f"reset-{tag}@example.fi"]
     assert reset["subject"] == "Salasanan vaihtaminen"
-    news = await catcher(f"/api/messages/{mails[f'ok-{tag}@example.fi']['id']}")
+    news = mails[f"ok-{tag}@example.fi"]
     headers = dict(news["headers"])
     delivery = by_email[f"ok-{tag}@example.fi"]
     assert news["subject"] == "Hej <script>x</script>"  # Swedish, the person's language
@@ -237,7 +228,6 @@ async def test_worker_sends_with_headers_suppresses_5xx_and_defers_4xx(db: Async
 
 async def test_international_addresses_are_delivered(db: AsyncEngine) -> None:
     """An IDN domain goes out in its ASCII form; a UTF-8 local part with SMTPUTF8 (RFC 6531)."""
-    await catcher(method="DELETE")
     tag = uuid.uuid4().hex[:6]
     await accept(db, request("idn:domain", f"anna-{tag}@sähkö.fi"))
     await accept(db, request("idn:local", f"sanna.mäkinen-{tag}@example.fi"))
@@ -251,7 +241,7 @@ async def test_international_addresses_are_delivered(db: AsyncEngine) -> None:
         stop.set()
         await task
     assert {r.status for r in done} == {"sent"}, [r.last_error for r in done]
-    mails = {m["envelope_to"][0]: m for m in await catcher()}
+    mails = {m["envelope_to"][0]: m for m in await mails_to(tag)}
     assert set(mails) == {f"anna-{tag}@xn--shk-qla6g.fi", f"sanna.mäkinen-{tag}@example.fi"}
-    utf8 = await catcher(f"/api/messages/{mails[f'sanna.mäkinen-{tag}@example.fi']['id']}")
+    utf8 = mails[f"sanna.mäkinen-{tag}@example.fi"]
     assert f"sanna.mäkinen-{tag}@example.fi" in dict(utf8["headers"])["To"]

@@ -16,7 +16,8 @@ from newsletter.settings import NewsletterSettings
 from newsletter.tables import deliveries
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.integration.test_newsletter_delivery import accept, catcher, request, rows
+from tests.integration.test_newsletter_delivery import accept, request, rows
+from tests.support.mail_catcher import mails_to
 from tests.support.polling import eventually
 
 SELECTOR = "nl2026"
@@ -46,7 +47,6 @@ async def test_sent_mail_carries_a_dkim_signature_that_verifies(
     monkeypatch.setenv("NEWSLETTER_DKIM_SELECTOR", SELECTOR)
     monkeypatch.setenv("NEWSLETTER_DKIM_PRIVATE_KEY_PATH", str(pem))
     settings = NewsletterSettings()
-    await catcher(method="DELETE")
     to = f"signed-{uuid.uuid4().hex[:6]}@example.fi"
     await accept(db, request(f"dkim:{to}", to))
 
@@ -63,8 +63,8 @@ async def test_sent_mail_carries_a_dkim_signature_that_verifies(
         stop.set()
         await task
 
-    (summary,) = await catcher(f"/api/messages?to={to}")
-    raw = (await catcher(f"/api/messages/{summary['id']}"))["raw"].encode()
+    (mail,) = await mails_to(to)
+    raw = mail["raw"].encode()
     assert raw.startswith(b"DKIM-Signature:")
     asked: list[bytes] = []
 

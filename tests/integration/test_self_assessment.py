@@ -6,7 +6,6 @@ mail catcher; anonymous and identified attempts, retakes and the figures of grou
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -34,6 +33,7 @@ from shared.events.mail import MailRequestedV1
 from shared.outbox.relay import OutboxRelay, RelayConfig, make_producer
 from tests.support.infra import Infra
 from tests.support.kafka_topics import read_topic
+from tests.support.mail_catcher import mails_to
 from tests.support.polling import eventually
 from tests.support.staff import STAFF_HEADERS
 
@@ -94,13 +94,6 @@ async def relay(engine: AsyncEngine, infra: Infra, topics: str) -> None:
         await producer.stop()
 
 
-async def catcher(path: str = "/api/messages", method: str = "GET") -> Any:
-    async with httpx.AsyncClient(base_url=os.environ["MAILCATCHER_URL"]) as mail:
-        response = await mail.request(method, path)
-        response.raise_for_status()
-        return response.json()
-
-
 async def test_anonymous_attempt_keeps_no_person_and_a_retake_shows_the_change(
     clean_db: dict[str, AsyncEngine],
 ) -> None:
@@ -156,7 +149,6 @@ async def test_identified_attempt_mails_the_result_and_counts_once_its_link_is_o
     clean_db: dict[str, AsyncEngine], infra: Infra, topics: str
 ) -> None:
     engine, newsletter = clean_db["surveys"], clean_db["newsletter"]
-    await catcher(method="DELETE")
     tag = uuid.uuid4().hex[:6]
     email = f"aino-{tag}@example.fi"
     contact_id = uuid.uuid4()
@@ -218,9 +210,8 @@ async def test_identified_attempt_mails_the_result_and_counts_once_its_link_is_o
         finally:
             stop.set()
             await worker
-        (message,) = [m for m in await catcher() if m["envelope_to"] == [email]]
-        assert message["subject"] == "Tuloksesi: Digitukijan itsearviointitesti"
-        body = await catcher(f"/api/messages/{message['id']}")
+        (body,) = [m for m in await mails_to(email) if m["envelope_to"] == [email]]
+        assert body["subject"] == "Tuloksesi: Digitukijan itsearviointitesti"
         assert "Ohjaus ja opastus: 67 %" in body["text"]
         link = re.search(r"https?://\S+/s/assessment/r/[\w-]+", body["text"])
         assert link is not None

@@ -21,8 +21,6 @@ TEST_SECRET = "test-secret-" + "x" * 40
 class Infra:
     kafka: str
     database_urls: dict[str, str]
-    mailcatcher_url: str | None = None
-    smtp_port: int | None = None
 
 
 class InfraMissing(RuntimeError):
@@ -34,13 +32,7 @@ def from_environment() -> Infra | None:
     urls = {s: os.environ.get(f"{s.upper()}_DATABASE_URL") for s in SERVICES}
     if not kafka or not all(urls.values()):
         return None
-    smtp = os.environ.get("MAILCATCHER_SMTP_PORT")
-    return Infra(
-        kafka=kafka,
-        database_urls={k: v for k, v in urls.items() if v},
-        mailcatcher_url=os.environ.get("MAILCATCHER_URL"),
-        smtp_port=int(smtp) if smtp else None,
-    )
+    return Infra(kafka=kafka, database_urls={k: v for k, v in urls.items() if v})
 
 
 def from_testcontainers() -> tuple[Infra, list[object]]:
