@@ -52,15 +52,14 @@ TESTS = Path(__file__).resolve().parents[1]
 TIERS = ("unit", "integration", "e2e", "browser")
 
 
-# Under pytest-xdist these run on one worker, in order: the service processes (e2e, browser:
-# fixed web ports, nginx) and the tests that empty the shared mail catcher, which would delete
-# mails an e2e test is waiting for. Every other test is a unit of work of its own.
-ONE_WORKER = (
-    "e2e/",
-    "browser/",
-    "integration/test_newsletter_delivery.py",
-    "integration/test_newsletter_dkim.py",
-)
+# Under pytest-xdist each of these groups runs on one worker, in order, and the two groups run
+# side by side on the two workers: the browser tests share the web processes on fixed ports
+# behind nginx (`site`); the e2e tests share one set of service workers (their package's
+# `workers`) and start their own brokers and SMTP sinks on fixed ports. Each group's service
+# processes use its worker's databases and topics, so the groups never meet; no test empties
+# the shared mail catcher (tests/unit/test_mail_catcher_reads.py). Every other test is a unit
+# of work of its own.
+STACK_GROUPS = ("e2e/", "browser/")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -73,19 +72,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
-    """Scopes of one test each, but one scope for ONE_WORKER. (Not xdist_group: pytest 9
-    ignores the node id suffix that `--dist loadgroup` relies on.)"""
+    """Scopes of one test each, but one scope for each of STACK_GROUPS. The scheduler hands
+    out the largest scopes first, so the two groups start at once on the two workers. (Not
+    xdist_group: pytest 9 ignores the node id suffix that `--dist loadgroup` relies on.)"""
     from xdist.scheduler import LoadScopeScheduling
 
-    class StackOnOneWorker(LoadScopeScheduling):  # type: ignore[misc]  # xdist: untyped
+    class StackGroups(LoadScopeScheduling):  # type: ignore[misc]  # xdist: untyped
         def _split_scope(self, nodeid: str) -> str:
-            return "stack" if _in_one_worker(nodeid) else nodeid
+            return stack_group(nodeid) or nodeid
 
-    return StackOnOneWorker(config, log)
+    return StackGroups(config, log)
 
 
-def _in_one_worker(nodeid: str) -> bool:
-    return nodeid.split("::", 1)[0].removeprefix("tests/").startswith(ONE_WORKER)
+def stack_group(nodeid: str) -> str | None:
+    """The group of STACK_GROUPS the test belongs to, if any."""
+    path = nodeid.split("::", 1)[0].removeprefix("tests/")
+    return next((group for group in STACK_GROUPS if path.startswith(group)), None)
 
 
 def _relative(path: Path) -> str:
