@@ -103,11 +103,28 @@ def _tier_of(path: Path) -> str | None:
 
 
 @pytest.fixture(autouse=True)
-def _environment(request: pytest.FixtureRequest) -> None:
+def _environment(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Outside the unit tier, settings built in this process read the same environment as
-    the service processes; unit tests never touch the infrastructure."""
+    the service processes. A unit test sees the environment as it was before, also on a
+    worker whose earlier tests set the stack's (a topic prefix there renamed the topics a
+    unit test expects)."""
     if _tier_of(request.node.path) not in (None, "unit"):
         request.getfixturevalue("settings_environment")
+    else:
+        environment_before_the_stack(monkeypatch)
+
+
+def environment_before_the_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Undo `settings_environment` for one test, if it is in force."""
+    for key, value in _ENVIRONMENT_BEFORE.items():
+        if value is None:
+            monkeypatch.delenv(key, raising=False)
+        else:
+            monkeypatch.setenv(key, value)
+
+
+# What `settings_environment` replaced in os.environ, while it is in force.
+_ENVIRONMENT_BEFORE: dict[str, str | None] = {}
 
 
 def _worker() -> str | None:
@@ -185,14 +202,15 @@ def service_env(infra: Infra, run_id: str) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def settings_environment(service_env: dict[str, str]) -> Iterator[None]:
     """In-process settings read the same environment as the service processes."""
-    saved = {k: os.environ.get(k) for k in service_env}
+    _ENVIRONMENT_BEFORE.update({k: os.environ.get(k) for k in service_env})
     os.environ.update(service_env)
     yield
-    for k, v in saved.items():
+    for k, v in _ENVIRONMENT_BEFORE.items():
         if v is None:
             os.environ.pop(k, None)
         else:
             os.environ[k] = v
+    _ENVIRONMENT_BEFORE.clear()
 
 
 @pytest.fixture(scope="session")
