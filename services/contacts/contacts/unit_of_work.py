@@ -615,39 +615,9 @@ class _SqlNotes:
         return await note_store.of_organisation(self._conn, organisation_id)
 
 
-class SqlContactsUnitOfWork:
-    """The real unit of work: one connection of contacts' database, its outbox on commit."""
-
-    people: PeopleRepository
-    organisations: OrganisationRepository
-    consents: ConsentRepository
-    topics: TopicRepository
-    tags: TagRepository
-    event_series: EventSeriesRepository
-    memberships: MembershipRepository
-    segments: SegmentRepository
-    audience: Audience
-    events: PersonEvents
-    audit: AuditLog
-    group: GroupInvitations
-    visits: VisitRepository
-    notes: NoteRepository
-    enquiries: EnquiryRepository
-    legal: LegalTextRepository
-    retention: RetentionRepository
-    merging: MergingRepository
-    assessments: AssessmentRepository
-    activity: ActivityRepository
-    figures: FigureCounts
-    participation: ParticipationRepository
-    staff_actions: StaffActionRepository
-    onboarding: OnboardingRepository
-    dashboard: DashboardRepository
-    impact: ImpactRepository
-    imports: ImportRepository
-    jobs: JobRepository
-    staff: StaffRepository
-    directory: PeopleDirectory
+class SqlContactsUnitOfWork(ContactsUnitOfWork):
+    """The real unit of work: one connection of contacts' database, its outbox on commit. The
+    repositories are the Protocol's, declared once there."""
 
     def __init__(self, engine: AsyncEngine, *, send_mail: bool = True) -> None:
         self._uow = unit_of_work(engine, send_mail=send_mail)

@@ -121,27 +121,9 @@ class _Media:
         return await library_of(self._uow, content)
 
 
-class SqlUnitOfWork(UnitOfWork):
+class SqlUnitOfWork(UnitOfWork, NewsletterUnitOfWork):
     """`async with SqlUnitOfWork(engine, suppression_key) as uow:`; not committed, nothing
     (not even an event) leaves."""
-
-    campaigns: CampaignRepository
-    audiences: AudienceRepository
-    deliveries: DeliveryRepository
-    media: MediaLibrary
-    tracking: TrackingRepository
-    bounces: BounceRepository
-    statistics: StatisticsRepository
-    sending: delivery_rows.SendingRepository
-    retention: RetentionRepository
-    mail_requests: MailRequestRepository
-    images: MediaRepository
-    materials: MaterialRepository
-    archive: ArchiveRepository
-    event_listing: EventListingRepository
-    segments: SegmentRepository
-    composer: ComposerRepository
-    erasure: ErasureRepository
 
     def __init__(self, engine: AsyncEngine, suppression_key: bytes) -> None:
         super().__init__(engine, outbox=outbox, service="newsletter")
