@@ -38,9 +38,9 @@ fi
 log "starting the test stack and running the suite"
 set +e
 # Two pytest-xdist workers (TEST_WORKERS=0: one process), each with databases, topics and
-# consumer groups of its own; the tests that start service processes or empty the shared mail
-# catcher stay together on one worker (its scheduler: tests/support/plugin.py). The slowest
-# tests are listed at the end: where a faster suite starts.
+# consumer groups of its own; the browser tests stay together on one worker and the e2e tests
+# on the other, side by side (its scheduler: tests/support/plugin.py). The slowest tests are
+# listed at the end: where a faster suite starts.
 workers=(-n "${TEST_WORKERS:-2}")
 if [[ "${TEST_WORKERS:-2}" == 0 ]]; then workers=(); fi
 # The `disruptive` tests stop shared infrastructure (the test PostgreSQL) and the
