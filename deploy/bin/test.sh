@@ -43,16 +43,16 @@ set +e
 # listed at the end: where a faster suite starts.
 workers=(-n "${TEST_WORKERS:-2}")
 if [[ "${TEST_WORKERS:-2}" == 0 ]]; then workers=(); fi
-# The `disruptive` tests stop shared infrastructure (the test PostgreSQL) and the
-# `supervision` tests run supervisord with SIGKILLs and fixed ports, so both run on their own
-# after the rest, in one process.
+# The `disruptive` tests stop shared infrastructure (the test PostgreSQL), so they run on their
+# own after the rest, in one process. (The `supervision` tests, supervisord with SIGKILLs on a
+# port of their own, run in the e2e group: their topics and database are their own too.)
 if [[ $# -gt 0 ]]; then
     deploy/bin/with-test-env.sh .venv/bin/python -m pytest "${workers[@]}" --durations=25 "$@"
 else
     deploy/bin/with-test-env.sh bash -c '
-        .venv/bin/python -m pytest "$@" -m "not supervision and not disruptive" --durations=25
+        .venv/bin/python -m pytest "$@" -m "not disruptive" --durations=25
         first=$?
-        .venv/bin/python -m pytest -m "disruptive or supervision"
+        .venv/bin/python -m pytest -m disruptive
         second=$?
         if [[ $first -ne 0 ]]; then exit "$first"; fi
         exit "$second"' pytest "${workers[@]}"
