@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from contacts.joined_unit_of_work import JoinedContactsUnitOfWork
@@ -33,6 +34,28 @@ class ParkedList:
 
     async def park(self, record: Record, error: BaseException, attempts: int) -> None:
         self.parked.append((record, repr(error), attempts))
+
+
+def consuming(
+    effects: AsyncEngine,
+    sink: ParkedList,
+    consumer: str,
+    handler: Any,
+    *,
+    unit_of_work: Any = bare_connection,
+    retries: int = 1,
+) -> Consumption[Any]:
+    """Contacts' inbox consumption of `handler` on `effects`, parking into `sink`, no backoff."""
+    return Consumption(
+        consumer=consumer,
+        engine=effects,
+        unit_of_work=unit_of_work,
+        handler=handler,
+        dead_letters=sink,
+        inbox=inbox,
+        retries=retries,
+        backoff_s=0,
+    )
 
 
 def record_of(event: CloudEvent, offset: int = 0) -> FakeRecord:
@@ -68,16 +91,7 @@ def activity() -> CloudEvent:
 
 async def test_same_event_twice_has_one_effect(effects: AsyncEngine) -> None:
     sink = ParkedList()
-    consumption = Consumption(
-        consumer="c1",
-        engine=effects,
-        unit_of_work=bare_connection,
-        handler=mark,
-        dead_letters=sink,
-        inbox=inbox,
-        retries=1,
-        backoff_s=0,
-    )
+    consumption = consuming(effects, sink, "c1", mark)
     event = activity()
     await consumption.one(record_of(event))
     await consumption.one(record_of(event, offset=1))
@@ -98,16 +112,7 @@ async def test_a_failing_handler_leaves_no_inbox_row_and_parks_after_retries(
         raise RuntimeError("bug in handler")
 
     sink = ParkedList()
-    consumption = Consumption(
-        consumer="c2",
-        engine=effects,
-        unit_of_work=bare_connection,
-        handler=explode,
-        dead_letters=sink,
-        inbox=inbox,
-        retries=2,
-        backoff_s=0,
-    )
+    consumption = consuming(effects, sink, "c2", explode, retries=2)
     await consumption.one(record_of(activity()))
     assert calls == 3
     assert await count_marks(effects) == 0  # every attempt rolled back, effect and inbox alike
@@ -121,16 +126,7 @@ async def test_an_outage_is_raised_not_parked(effects: AsyncEngine) -> None:
         raise ConnectionRefusedError("database went away")
 
     sink = ParkedList()
-    consumption = Consumption(
-        consumer="c3",
-        engine=effects,
-        unit_of_work=bare_connection,
-        handler=outage,
-        dead_letters=sink,
-        inbox=inbox,
-        retries=1,
-        backoff_s=0,
-    )
+    consumption = consuming(effects, sink, "c3", outage)
     with pytest.raises(ConnectionRefusedError):
         await consumption.one(record_of(activity()))
     assert sink.parked == []
@@ -169,16 +165,7 @@ async def test_the_handlers_unit_of_work_holds_the_inbox_claim_and_rolls_back_wi
             raise RuntimeError("first attempt fails after writing")
 
     sink = ParkedList()
-    consumption = Consumption(
-        consumer="c4",
-        engine=effects,
-        unit_of_work=JoinedContactsUnitOfWork,
-        handler=handler,
-        dead_letters=sink,
-        inbox=inbox,
-        retries=1,
-        backoff_s=0,
-    )
+    consumption = consuming(effects, sink, "c4", handler, unit_of_work=JoinedContactsUnitOfWork)
     event = activity()
     await consumption.one(record_of(event))
     assert seen == [(1, 0), (1, 0)]  # its own claim inside, nothing outside before commit
@@ -205,16 +192,7 @@ async def test_a_handler_that_keeps_failing_leaves_no_claim_effect_or_outbox_row
             raise RuntimeError("bug after the outbox row")
 
     sink = ParkedList()
-    consumption = Consumption(
-        consumer="c5",
-        engine=effects,
-        unit_of_work=JoinedContactsUnitOfWork,
-        handler=handler,
-        dead_letters=sink,
-        inbox=inbox,
-        retries=1,
-        backoff_s=0,
-    )
+    consumption = consuming(effects, sink, "c5", handler, unit_of_work=JoinedContactsUnitOfWork)
     event = activity()
     await consumption.one(record_of(event))
     assert len(sink.parked) == 1
